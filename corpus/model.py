@@ -1,0 +1,119 @@
+"""Dataclasses of the text model: what parsers return and what storage writes.
+
+A ``Document`` has one canonical text (NFC, ``\\n`` line ends); pages and segments are
+``[start, end)`` ranges of code-point offsets into it.
+"""
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+KINDS = ("policy", "interview", "other")
+
+
+class ParseError(Exception):
+    """Bad input: carries the file name and a plain-language reason."""
+
+    def __init__(self, filename: str, reason: str, code: str = "failed"):
+        super().__init__(f"{filename}: {reason}")
+        self.filename = filename
+        self.reason = reason
+        self.code = code
+
+
+@dataclass
+class Page:
+    number: int  # 1-based
+    start: int
+    end: int
+
+
+@dataclass
+class Segment:
+    start: int
+    end: int
+    kind: str = "paragraph"  # paragraph | turn | heading | table
+    page: int | None = None
+    data: dict[str, Any] = field(default_factory=dict)  # e.g. speaker, times for turns
+
+
+@dataclass
+class Document:
+    text: str
+    title: str
+    source_name: str
+    kind: str = "policy"
+    file_type: str = "txt"
+    pages: list[Page] = field(default_factory=list)
+    segments: list[Segment] = field(default_factory=list)
+    sha256: str = ""
+    size: int = 0
+    language: str | None = None
+    author: str | None = None
+    date: str | None = None  # ISO date where the file says
+    status: str = "ok"  # ok | no_text
+    warnings: list[str] = field(default_factory=list)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)  # repeated headers/footers kept out of the text
+
+    def check(self) -> None:
+        """Raise ValueError if any range falls outside the text or is inverted."""
+        n = len(self.text)
+        for r in [*self.pages, *self.segments]:
+            if not (0 <= r.start <= r.end <= n):
+                raise ValueError(f"{self.source_name}: range {r.start}-{r.end} outside text of {n} chars")
+
+
+@dataclass
+class Outcome:
+    """The result of one file in a batch: ``ok``, ``skipped`` or ``failed``."""
+
+    path: str
+    status: str
+    reason: str = ""
+    document_id: int | None = None
+    pages: int = 0
+    seconds: float = 0.0
+
+
+def normalize_text(text: str) -> str:
+    """Return ``text`` in NFC with ``\\n`` line ends and no NUL characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    return unicodedata.normalize("NFC", text)
+
+
+def sha256_bytes(data: bytes) -> str:
+    """Return the hex SHA-256 of ``data``."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def sha256_file(path: str) -> str:
+    """Return the hex SHA-256 of the file at ``path``."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def paragraphs_from_text(text: str, page: int | None = None, offset: int = 0, end: int | None = None) -> list[Segment]:
+    """Return paragraph segments of ``text[offset:end]``: blocks split by blank lines."""
+    end = len(text) if end is None else end
+    segs: list[Segment] = []
+    pos = offset
+    chunk = text[offset:end]
+    for block in chunk.split("\n\n"):
+        b_start = pos
+        b_end = pos + len(block)
+        pos = b_end + 2
+        # trim surrounding whitespace while keeping exact offsets
+        s, e = b_start, b_end
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            segs.append(Segment(start=s, end=e, kind="paragraph", page=page))
+    return segs

@@ -1,0 +1,148 @@
+"""Parse one file into a Document: dispatch by extension, with size, time and memory limits.
+
+``parse_path`` is what worker processes run; it never touches the project file.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Document, ParseError, sha256_bytes
+from nlp.language import detect_language, language_bucket
+
+SUPPORTED = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".txt": "txt",
+    ".text": "txt",
+    ".md": "md",
+    ".markdown": "md",
+    ".html": "html",
+    ".htm": "html",
+}
+
+
+@dataclass
+class ParseOptions:
+    password: str | None = None
+    max_bytes: int = 200 * 1024 * 1024
+    timeout_s: int = 300  # per file, enforced in worker processes
+    kind: str = "policy"
+
+
+def parse_path(path: str, options: ParseOptions | None = None) -> Document:
+    """Return the parsed Document of ``path`` (with sha256, size, language); raise ParseError."""
+    options = options or ParseOptions()
+    p = Path(path)
+    name = p.name
+    ext = p.suffix.lower()
+    if ext not in SUPPORTED:
+        raise ParseError(name, f"unsupported file type '{ext or '(none)'}' (supported: {', '.join(sorted(SUPPORTED))})", code="unsupported")
+    try:
+        size = p.stat().st_size
+    except OSError as exc:
+        raise ParseError(name, f"cannot be read ({exc.strerror})", code="unreadable") from exc
+    if size == 0:
+        raise ParseError(name, "empty file (0 bytes)", code="empty")
+    if size > options.max_bytes:
+        raise ParseError(name, f"file is {size / 1e6:.1f} MB, over the limit of {options.max_bytes / 1e6:.0f} MB", code="too_large")
+    with _time_limit(options.timeout_s, name):
+        data = p.read_bytes()
+        kind = SUPPORTED[ext]
+        if kind == "pdf":
+            from .pdf import pdf_to_document
+
+            doc = pdf_to_document(p, password=options.password, name=name)
+        elif kind == "docx":
+            from .formats import docx_to_document
+
+            doc = docx_to_document(data, name)
+        elif kind == "html":
+            from .formats import html_to_document
+
+            doc = html_to_document(data, name)
+        else:
+            from .formats import text_to_document
+
+            doc = text_to_document(data, name)
+    doc.sha256 = sha256_bytes(data)
+    doc.size = size
+    doc.kind = options.kind
+    doc.metadata.setdefault("source_path", str(p.resolve()))
+    if doc.status == "ok" and not doc.text.strip():
+        doc.status = "no_text"
+        doc.warnings.append("no text found in the file")
+    doc.language = language_bucket(detect_language(doc.text)) if doc.text.strip() else None
+    return doc
+
+
+class _Timeout(Exception):
+    pass
+
+
+class _time_limit:
+    """Raise ParseError after ``seconds`` (SIGALRM; only in a process's main thread)."""
+
+    def __init__(self, seconds: int, name: str):
+        self.seconds, self.name = seconds, name
+        self.active = seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+
+    def __enter__(self):
+        if self.active:
+            self.previous = signal.signal(signal.SIGALRM, self._fire)
+            signal.alarm(self.seconds)
+        return self
+
+    def _fire(self, signum, frame):
+        raise _Timeout()
+
+    def __exit__(self, exc_type, exc, tb):
+        if self.active:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, self.previous)
+        if exc_type is _Timeout:
+            raise ParseError(self.name, f"parsing took longer than {self.seconds} s and was stopped", code="timeout")
+        return False
+
+
+def limit_worker_memory(max_bytes: int) -> None:
+    """Cap the address space of a worker process (process-pool initializer)."""
+    try:
+        import resource
+
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard == resource.RLIM_INFINITY or max_bytes < hard:
+            resource.setrlimit(resource.RLIMIT_AS, (max_bytes, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def parse_in_worker(path: str, options: ParseOptions) -> tuple[str, Document | None, str, str]:
+    """Worker entry point: return (path, document or None, error code, error reason) — never raise."""
+    try:
+        return path, parse_path(path, options), "", ""
+    except ParseError as exc:
+        return path, None, exc.code, exc.reason
+    except MemoryError:
+        return path, None, "too_large", "parsing needed more memory than the per-file limit allows"
+    except RecursionError:
+        return path, None, "corrupt", "file structure is too deeply nested to read"
+    except Exception as exc:  # a parser bug must not stop the batch
+        return path, None, "failed", f"unexpected error while reading ({type(exc).__name__}: {str(exc)[:160]})"
+
+
+def discover(paths: list[str]) -> list[str]:
+    """Return every file under ``paths`` (folders recursively, hidden files skipped), sorted."""
+    found: list[str] = []
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            for root, dirs, files in os.walk(p):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found.extend(str(Path(root) / f) for f in sorted(files) if not f.startswith("."))
+        else:
+            found.append(str(p))
+    return found

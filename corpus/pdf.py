@@ -1,0 +1,334 @@
+"""PDF to Document with pdfplumber: reading order, columns, de-hyphenation, headers/footers out.
+
+Per page: words -> lines (by ``top``) -> blocks.  Lines that no word crosses at a column
+gutter are read column by column; lines spanning the gutter (titles) are read whole.
+Lines repeated at the top or bottom of most pages (running headers, footers) and bare
+page numbers are kept out of the canonical text and listed in ``Document.removed``.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from .model import Document, Page, ParseError, Segment, normalize_text
+
+_PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-–—]\s*)?(?:page|p[aá]gina|p\.|pág\.)?\s*\d{1,4}\s*(?:(?:of|de|/)\s*\d{1,4})?\s*(?:[-–—])?\s*$",
+    re.IGNORECASE,
+)
+_DIGITS = re.compile(r"\d+")
+
+
+@dataclass
+class _Line:
+    text: str
+    top: float
+    bottom: float
+    x0: float
+    x1: float
+    size: float
+
+
+def pdf_to_document(path: str | Path, password: str | None = None, name: str | None = None) -> Document:
+    """Return the Document of the PDF at ``path``; raise ParseError for unreadable PDFs."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
+    path = Path(path)
+    name = name or path.name
+    if path.stat().st_size == 0:
+        raise ParseError(name, "empty file (0 bytes)", code="empty")
+    pdf = None
+    try:
+        pdf = pdfplumber.open(path, password=password or "")
+        pages = pdf.pages  # the page tree is read lazily: fail here, not half-way
+    except Exception as exc:  # pdfminer raises many types on broken files
+        if pdf is not None:
+            pdf.close()
+        cause = exc.args[0] if getattr(exc, "args", None) and isinstance(exc.args[0], BaseException) else exc
+        if isinstance(cause, PDFPasswordIncorrect) or isinstance(exc, PDFPasswordIncorrect):
+            if password:
+                raise ParseError(name, "password-protected: the password given is wrong", code="password") from exc
+            raise ParseError(name, "password-protected: give the password (--password) to ingest it", code="password") from exc
+        raise ParseError(name, f"not a readable PDF ({_describe(cause)})", code="corrupt") from exc
+    try:
+        page_lines: list[list[_Line]] = []
+        warnings: list[str] = []
+        for i, page in enumerate(pages, start=1):
+            try:
+                page_lines.append(_page_lines(page))
+            except Exception as exc:
+                warnings.append(f"page {i}: text could not be read ({_describe(exc)})")
+                page_lines.append([])
+            finally:
+                page.close()
+        meta = dict(pdf.metadata or {})
+    except ParseError:
+        raise
+    except RecursionError as exc:
+        raise ParseError(name, "not a readable PDF (structure too deeply nested)", code="corrupt") from exc
+    except Exception as exc:
+        raise ParseError(name, f"not a readable PDF ({_describe(exc)})", code="corrupt") from exc
+    finally:
+        pdf.close()
+    if not page_lines:
+        raise ParseError(name, "the PDF has no pages", code="empty")
+    removed = _remove_running_lines(page_lines)
+    doc = _assemble(page_lines, name)
+    doc.removed = removed
+    doc.warnings.extend(warnings)
+    doc.file_type = "pdf"
+    doc.title = _clean_title(_meta_str(meta.get("Title"))) or path.stem.replace("_", " ")
+    doc.author = _meta_str(meta.get("Author"))
+    doc.date = _pdf_date(meta.get("CreationDate")) or _pdf_date(meta.get("ModDate"))
+    doc.metadata = {k: _meta_str(v) for k, v in meta.items() if _meta_str(v)}
+    empty_pages = [p.number for p in doc.pages if p.end == p.start]
+    if not doc.text.strip():
+        doc.status = "no_text"
+        doc.warnings.append("no text layer; OCR needed")
+    elif empty_pages and len(empty_pages) < len(doc.pages):
+        doc.warnings.append(f"pages without a text layer (OCR needed): {_ranges(empty_pages)}")
+    return doc
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text[:200]
+
+
+def _meta_str(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        for enc in ("utf-16", "utf-8", "cp1252"):
+            try:
+                value = value.decode(enc)
+                break
+            except UnicodeDecodeError:
+                continue
+    if not isinstance(value, str):
+        value = str(value)
+    value = value.strip().strip("\x00")
+    return value or None
+
+
+def _clean_title(title: str | None) -> str | None:
+    """Return a usable title from PDF metadata, or None when it is a file name or tool noise."""
+    if not title:
+        return None
+    title = re.sub(r"^(Microsoft (Word|PowerPoint|Excel) - )", "", title).strip()
+    title = re.sub(r"\.(docx?|pdf|exe|tmp|indd|pptx?|xlsx?|rtf)$", "", title, flags=re.IGNORECASE).strip()
+    if len(title) < 3 or re.fullmatch(r"[\w.-]*\d[\w.-]*", title) and " " not in title:
+        return None
+    return title
+
+
+def _pdf_date(value) -> str | None:
+    value = _meta_str(value)
+    if not value:
+        return None
+    m = re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?", value)
+    if not m:
+        return None
+    year, month, day = m.group(1), m.group(2) or "01", m.group(3) or "01"
+    if not ("1900" <= year <= "2100" and "01" <= month <= "12" and "01" <= day <= "31"):
+        return None
+    return f"{year}-{month}-{day}"
+
+
+def _page_lines(page) -> list[_Line]:
+    words = page.extract_words(x_tolerance=3, y_tolerance=3, extra_attrs=["size"])
+    if not words:
+        return []
+    width = float(page.width)
+    rows = _group_rows(words)
+    gutters = _find_gutters(words, width)
+    out: list[_Line] = []
+    if not gutters:
+        for row in rows:
+            out.extend(_row_to_lines(row))
+        return out
+    edges = [float("-inf"), *gutters, float("inf")]
+    columns: list[list[list[dict]]] = [[] for _ in range(len(edges) - 1)]
+
+    def flush() -> None:
+        for col in columns:
+            for part in col:
+                out.extend(_row_to_lines(part))
+            col.clear()
+
+    for row in rows:
+        if any(w["x0"] < g < w["x1"] for w in row for g in gutters):
+            flush()
+            out.extend(_row_to_lines(row))
+            continue
+        for i, (a, b) in enumerate(zip(edges, edges[1:])):
+            part = [w for w in row if a <= w["x0"] and w["x1"] <= b]
+            if part:
+                columns[i].append(part)
+    flush()
+    return out
+
+
+def _group_rows(words: list[dict]) -> list[list[dict]]:
+    words = sorted(words, key=lambda w: (round(w["top"]), w["x0"]))
+    rows: list[list[dict]] = []
+    for w in words:
+        if rows and abs(rows[-1][0]["top"] - w["top"]) <= 3:
+            rows[-1].append(w)
+        else:
+            rows.append([w])
+    for row in rows:
+        row.sort(key=lambda w: w["x0"])
+    return rows
+
+
+def _find_gutters(words: list[dict], width: float) -> list[float]:
+    """Return the x positions of column gutters that (almost) no word crosses."""
+    if len(words) < 40:
+        return []
+    bins = [0] * (int(width) + 2)
+    for w in words:
+        for x in range(max(0, int(w["x0"])), min(len(bins), int(w["x1"]) + 1)):
+            bins[x] += 1
+    lo, hi = int(width * 0.2), int(width * 0.8)
+    limit = max(1, len(words) // 200)
+    runs, run_start = [], None
+    for x in range(lo, hi + 2):
+        if x <= hi and bins[x] <= limit:
+            run_start = x if run_start is None else run_start
+        elif run_start is not None:
+            if x - run_start >= 6:
+                runs.append((run_start + x - 1) / 2)
+            run_start = None
+    gutters: list[float] = []
+    for g in runs:
+        # Each column must carry real text (not a label column beside a blank half).
+        edges = [0.0, *gutters, g, width + 1]
+        sizes = [sum(1 for w in words if a <= w["x0"] and w["x1"] <= b) for a, b in zip(edges, edges[1:])]
+        if min(sizes) >= 0.12 * len(words):
+            gutters.append(g)
+    return gutters
+
+
+def _row_to_lines(row: list[dict]) -> list[_Line]:
+    text = " ".join(w["text"] for w in row)
+    sizes = [float(w.get("size") or 0) for w in row]
+    return [
+        _Line(
+            text=text,
+            top=min(w["top"] for w in row),
+            bottom=max(w["bottom"] for w in row),
+            x0=min(w["x0"] for w in row),
+            x1=max(w["x1"] for w in row),
+            size=statistics.median(sizes) if sizes else 0.0,
+        )
+    ]
+
+
+def _norm_running(text: str) -> str:
+    return " ".join(_DIGITS.sub(" ", text.lower()).split())
+
+
+def _remove_running_lines(page_lines: list[list[_Line]]) -> list[str]:
+    """Drop running headers/footers and page numbers in place; return what was dropped."""
+    n = len(page_lines)
+    edge = 3
+    counts: Counter[str] = Counter()
+    for lines in page_lines:
+        seen = {_norm_running(l.text) for l in lines[:edge] + lines[-edge:]}
+        counts.update(seen)
+    threshold = max(3, int(n * 0.4 + 0.5)) if n >= 3 else n + 1
+    running = {t for t, c in counts.items() if c >= threshold and len(t) >= 4}
+    removed: list[str] = []
+    for lines in page_lines:
+        keep = []
+        k = len(lines)
+        for idx, line in enumerate(lines):
+            at_edge = idx < edge or idx >= k - edge
+            if at_edge and (_norm_running(line.text) in running or _PAGE_NUMBER.match(line.text)):
+                removed.append(line.text)
+                continue
+            keep.append(line)
+        lines[:] = keep
+    return removed
+
+
+def _assemble(page_lines: list[list[_Line]], name: str) -> Document:
+    parts: list[str] = []
+    pages: list[Page] = []
+    segments: list[Segment] = []
+    pos = 0
+    for number, lines in enumerate(page_lines, start=1):
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        page_start = pos
+        for para in _paragraphs(lines):
+            text = normalize_text(para)
+            if pos > page_start:
+                parts.append("\n\n")
+                pos += 2
+            parts.append(text)
+            segments.append(Segment(start=pos, end=pos + len(text), kind="paragraph", page=number))
+            pos += len(text)
+        pages.append(Page(number=number, start=page_start, end=pos))
+    text = "".join(parts)
+    doc = Document(text=text, title=name, source_name=name, pages=pages, segments=segments)
+    doc.check()
+    return doc
+
+
+def _paragraphs(lines: list[_Line]) -> list[str]:
+    """Group lines into paragraphs by vertical gaps; reflow wrapped prose, de-hyphenate."""
+    if not lines:
+        return []
+    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
+    heights = [l.bottom - l.top for l in lines if l.bottom > l.top]
+    typical_gap = statistics.median(gaps) if gaps else 0.0
+    height = statistics.median(heights) if heights else 10.0
+    paras: list[list[_Line]] = [[lines[0]]]
+    for prev, line in zip(lines, lines[1:]):
+        gap = line.top - prev.bottom
+        new_para = (
+            gap > max(typical_gap * 1.6, height * 0.6)
+            or line.top < prev.top - height  # went back up: next column or block
+            or abs(line.size - prev.size) > 1.5
+            or (line.x0 > prev.x0 + 4 and line.x0 - prev.x0 < 40 and (prev.x1 - prev.x0) > 100)  # first-line indent
+        )
+        if new_para:
+            paras.append([line])
+        else:
+            paras[-1].append(line)
+    out = []
+    for para in paras:
+        full = max(l.x1 - l.x0 for l in para)
+        text = para[0].text
+        for prev, line in zip(para, para[1:]):
+            wrapped = (prev.x1 - prev.x0) >= 0.6 * full
+            if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and line.text[:1].islower():
+                text = text[:-1] + line.text  # de-hyphenate a word broken at line end
+            elif text.endswith(("-", "‐")) and len(text) > 1 and text[-2].isalpha():
+                text = text + line.text  # a real hyphenated compound split at line end
+            else:
+                text += (" " if wrapped else "\n") + line.text
+        out.append(text)
+    return out
+
+
+def _ranges(numbers: list[int]) -> str:
+    out, start, prev = [], None, None
+    for n in numbers:
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:
+            prev = n
+        else:
+            out.append(f"{start}-{prev}" if start != prev else str(start))
+            start = prev = n
+    if start is not None:
+        out.append(f"{start}-{prev}" if start != prev else str(start))
+    return ", ".join(out)

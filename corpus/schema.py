@@ -1,0 +1,97 @@
+"""Tables owned by ``corpus``: documents, their texts, pages, segments, the FTS index, the ingest log.
+
+Offsets are code-point offsets into ``document_texts.text``: ``[char_start, char_end)``.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def create_documents(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE documents (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'policy' CHECK (kind IN ('policy', 'interview', 'other')),
+            file_type TEXT NOT NULL,
+            source_name TEXT NOT NULL,
+            source_path TEXT,
+            sha256 TEXT NOT NULL UNIQUE,
+            size INTEGER NOT NULL DEFAULT 0,
+            page_count INTEGER NOT NULL DEFAULT 0,
+            char_count INTEGER NOT NULL DEFAULT 0,
+            word_count INTEGER NOT NULL DEFAULT 0,
+            language TEXT,
+            author TEXT,
+            date TEXT,
+            status TEXT NOT NULL DEFAULT 'ok',
+            version INTEGER NOT NULL DEFAULT 1,
+            previous_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+            is_current INTEGER NOT NULL DEFAULT 1,
+            ingested_at TEXT NOT NULL,
+            metadata TEXT NOT NULL DEFAULT '{}',
+            warnings TEXT NOT NULL DEFAULT '[]'
+        )
+        """
+    )
+    db.execute("CREATE INDEX documents_source_name ON documents(source_name)")
+    db.execute(
+        """
+        CREATE TABLE document_texts (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            text TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE pages (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            number INTEGER NOT NULL,
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            PRIMARY KEY (document_id, number)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE segments (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            seq INTEGER NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'paragraph',
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            page INTEGER,
+            language TEXT,
+            text TEXT NOT NULL,
+            data TEXT NOT NULL DEFAULT '{}'
+        )
+        """
+    )
+    db.execute("CREATE INDEX segments_document ON segments(document_id, char_start)")
+    # External-content FTS5 index on segment text; diacritics folded so 'tecnologia' finds 'tecnología'.
+    db["segments"].enable_fts(["text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True)
+    db.execute(
+        """
+        CREATE TABLE ingest_log (
+            id INTEGER PRIMARY KEY,
+            run_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            path TEXT NOT NULL,
+            status TEXT NOT NULL,
+            reason TEXT NOT NULL DEFAULT '',
+            document_id INTEGER,
+            pages INTEGER NOT NULL DEFAULT 0,
+            seconds REAL NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute(
+        "CREATE TABLE project_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
+    )
+
+
+MIGRATIONS = [("0001_documents", create_documents)]

@@ -1,0 +1,161 @@
+"""Full-text search over segments with SQLite FTS5: bm25 ranking, phrases, AND/OR/NOT, prefix*, NEAR.
+
+Diacritics are folded by the index (``remove_diacritics 2``).  Queries are cleaned before they
+reach FTS5 so that words with hyphens, dots or colons work as users expect; broken syntax
+raises SearchError with a plain-language message.
+"""
+from __future__ import annotations
+
+import html
+import re
+import sqlite3
+
+import pandas as pd
+import sqlite_utils
+
+HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never present in canonical text
+_TOKEN = re.compile(r'"[^"]*"|NEAR\(|[()]|,\s*\d+\s*(?=\))|[^\s()"]+|"', re.UNICODE)
+_OPERATORS = {"AND", "OR", "NOT"}
+_PLAIN_WORD = re.compile(r"^\w+\*?$", re.UNICODE)
+
+SEARCH_COLUMNS = [
+    "segment_id", "document_id", "title", "kind", "language", "date", "page", "char_start", "char_end",
+    "segment_kind", "snippet", "score",
+]
+
+
+class SearchError(ValueError):
+    """A query the search cannot run, with a message for the user."""
+
+
+def to_fts_query(query: str) -> str:
+    """Return an FTS5 MATCH expression for a user query; raise SearchError if it is malformed."""
+    query = query.strip()
+    if not query:
+        raise SearchError("Type something to search for.")
+    if query.count('"') % 2:
+        raise SearchError('A quotation mark is not closed: phrases need a " at both ends.')
+    depth = 0
+    out: list[str] = []
+    expect_term = True
+    for tok in _TOKEN.findall(query):
+        if tok == "NEAR(":
+            depth += 1
+            out.append("NEAR(")
+            expect_term = True
+        elif tok == "(":
+            depth += 1
+            out.append("(")
+            expect_term = True
+        elif tok == ")":
+            depth -= 1
+            if depth < 0:
+                raise SearchError("A closing parenthesis has no opening one.")
+            out.append(")")
+            expect_term = False
+        elif tok.startswith(","):
+            out.append(tok.replace(" ", ""))
+        elif tok in _OPERATORS:
+            if expect_term and tok != "NOT":
+                raise SearchError(f"'{tok}' needs a word or phrase before it.")
+            if expect_term and tok == "NOT" and not out:
+                raise SearchError("A query cannot start with NOT: write what to find first, e.g. consortium NOT university.")
+            out.append(tok)
+            expect_term = True
+        elif tok.startswith('"'):
+            inner = tok[1:-1].strip()
+            if not inner:
+                continue
+            out.append('"' + inner.replace('"', '""') + '"')
+            expect_term = False
+        else:
+            if _PLAIN_WORD.match(tok):
+                out.append(tok)
+            else:
+                star = tok.endswith("*")
+                core = tok.rstrip("*").replace('"', "")
+                if not re.search(r"\w", core):
+                    continue
+                out.append('"' + core + '"' + ("*" if star else ""))
+            expect_term = False
+    if depth != 0:
+        raise SearchError("A parenthesis is not closed.")
+    if not out or expect_term and out[-1] in _OPERATORS:
+        raise SearchError("The query ends with an operator (AND, OR, NOT): add what should follow it.")
+    return " ".join(out).replace("( ", "(").replace(" )", ")").replace("NEAR( ", "NEAR(")
+
+
+def search(
+    db: sqlite_utils.Database,
+    query: str,
+    kinds: list[str] | None = None,
+    languages: list[str] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    document_ids: list[int] | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    include_old: bool = False,
+) -> pd.DataFrame:
+    """Return ranked hits (columns SEARCH_COLUMNS; lower score is better, as FTS5 bm25 gives)."""
+    match = to_fts_query(query)
+    where = ["segments_fts MATCH ?"]
+    params: list = [match]
+    if not include_old:
+        where.append("d.is_current = 1")
+    for col, values in (("d.kind", kinds), ("s.language", languages), ("d.id", document_ids)):
+        if values:
+            where.append(f"{col} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    if date_from:
+        where.append("d.date >= ?")
+        params.append(date_from)
+    if date_to:
+        where.append("d.date <= ?")
+        params.append(date_to)
+    sql = f"""
+        SELECT s.id AS segment_id, s.document_id, d.title, d.kind, s.language, d.date, s.page,
+               s.char_start, s.char_end, s.kind AS segment_kind,
+               snippet(segments_fts, 0, '{HIT_START}', '{HIT_END}', '…', 24) AS snippet,
+               bm25(segments_fts) AS score
+        FROM segments_fts
+        JOIN segments s ON s.id = segments_fts.rowid
+        JOIN documents d ON d.id = s.document_id
+        WHERE {' AND '.join(where)}
+        ORDER BY score
+        LIMIT ? OFFSET ?"""
+    try:
+        return pd.read_sql_query(sql, db.conn, params=[*params, limit, offset])
+    except (sqlite3.OperationalError, pd.errors.DatabaseError) as exc:
+        raise SearchError(_explain(str(exc), query)) from exc
+
+
+def count_hits(db: sqlite_utils.Database, query: str, include_old: bool = False) -> int:
+    """Return how many segments match ``query``."""
+    match = to_fts_query(query)
+    sql = ("SELECT COUNT(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid"
+           " JOIN documents d ON d.id = s.document_id WHERE segments_fts MATCH ?")
+    if not include_old:
+        sql += " AND d.is_current = 1"
+    try:
+        return db.execute(sql, [match]).fetchone()[0]
+    except sqlite3.OperationalError as exc:
+        raise SearchError(_explain(str(exc), query)) from exc
+
+
+def _explain(message: str, query: str) -> str:
+    if "syntax error" in message or "unterminated" in message:
+        return f"The search could not understand '{query}'. Use words, \"exact phrases\", AND, OR, NOT, word*, NEAR(a b, 10)."
+    if "no such column" in message:
+        return f"'{query}' looks like a field search (word:word); put it in quotes to search the text."
+    return f"The search failed: {message}"
+
+
+def snippet_to_html(snippet: str) -> str:
+    """Return the snippet escaped for HTML with hits wrapped in <mark>."""
+    return html.escape(snippet).replace(HIT_START, "<mark>").replace(HIT_END, "</mark>")
+
+
+def snippet_to_plain(snippet: str, start: str = "[", end: str = "]") -> str:
+    """Return the snippet with hits wrapped in plain-text markers (for the CLI)."""
+    return snippet.replace(HIT_START, start).replace(HIT_END, end)

@@ -1,0 +1,208 @@
+"""Storage of documents, pages and segments: the one write path of ``corpus``.
+
+Every function that writes takes an open project Database and runs in one transaction.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pandas as pd
+import sqlite_utils
+
+from nlp.language import detect_language, language_bucket
+
+from .model import Document, Outcome
+from .project import now_iso, transaction
+
+_WORD = re.compile(r"\w+")
+
+
+class DuplicateDocument(Exception):
+    def __init__(self, document_id: int):
+        super().__init__(f"identical content already in the project (document {document_id})")
+        self.document_id = document_id
+
+
+def find_by_sha(db: sqlite_utils.Database, sha256: str) -> int | None:
+    """Return the id of the document with this content hash, or None."""
+    row = db.execute("SELECT id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+    return row[0] if row else None
+
+
+def known_hashes(db: sqlite_utils.Database) -> set[str]:
+    """Return the content hashes of every document in the project."""
+    return {r[0] for r in db.execute("SELECT sha256 FROM documents")}
+
+
+def store_document(db: sqlite_utils.Database, doc: Document, segment_language: bool = True) -> int:
+    """Write ``doc`` with its pages and segments in one transaction; return its id.
+
+    Raises DuplicateDocument when identical content is already stored.  A current document
+    with the same source name and kind becomes the previous version (kept, with its codings).
+    """
+    doc.check()
+    with transaction(db):
+        dup = find_by_sha(db, doc.sha256)
+        if dup is not None:
+            raise DuplicateDocument(dup)
+        prev = db.execute(
+            "SELECT id, version FROM documents WHERE source_name = ? AND kind = ? AND is_current = 1"
+            " ORDER BY version DESC LIMIT 1",
+            [doc.source_name, doc.kind],
+        ).fetchone()
+        version, previous_id = (prev[1] + 1, prev[0]) if prev else (1, None)
+        if prev:
+            db.execute("UPDATE documents SET is_current = 0 WHERE id = ?", [prev[0]])
+        cur = db.execute(
+            """INSERT INTO documents (title, kind, file_type, source_name, source_path, sha256, size, page_count,
+                char_count, word_count, language, author, date, status, version, previous_id, is_current,
+                ingested_at, metadata, warnings)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""",
+            [
+                doc.title, doc.kind, doc.file_type, doc.source_name, doc.metadata.get("source_path"), doc.sha256,
+                doc.size, len(doc.pages), len(doc.text), len(_WORD.findall(doc.text)), doc.language, doc.author,
+                doc.date, doc.status, version, previous_id, now_iso(), json.dumps(doc.metadata, ensure_ascii=False),
+                json.dumps(doc.warnings + ([f"{len(doc.removed)} repeated header/footer lines left out"] if doc.removed else []), ensure_ascii=False),
+            ],
+        )
+        doc_id = cur.lastrowid
+        db.execute("INSERT INTO document_texts (document_id, text) VALUES (?, ?)", [doc_id, doc.text])
+        db.conn.executemany(
+            "INSERT INTO pages (document_id, number, char_start, char_end) VALUES (?, ?, ?, ?)",
+            [(doc_id, p.number, p.start, p.end) for p in doc.pages],
+        )
+        rows = []
+        for seq, s in enumerate(doc.segments):
+            text = doc.text[s.start:s.end]
+            lang = s.data.get("language")
+            if lang is None and segment_language:
+                lang = language_bucket(detect_language(text)) if len(text) > 40 else doc.language
+            rows.append((doc_id, seq, s.kind, s.start, s.end, s.page, lang, text, json.dumps(s.data, ensure_ascii=False)))
+        db.conn.executemany(
+            "INSERT INTO segments (document_id, seq, kind, char_start, char_end, page, language, text, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+    return doc_id
+
+
+def log_outcomes(db: sqlite_utils.Database, run_id: str, outcomes: list[Outcome]) -> None:
+    """Record a batch's per-file outcomes in the ingest log."""
+    with transaction(db):
+        db.conn.executemany(
+            "INSERT INTO ingest_log (run_id, at, path, status, reason, document_id, pages, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(run_id, now_iso(), o.path, o.status, o.reason, o.document_id, o.pages, o.seconds) for o in outcomes],
+        )
+
+
+def ingest_log(db: sqlite_utils.Database, limit: int = 500) -> pd.DataFrame:
+    """Return the latest ingest log rows: run_id, at, path, status, reason, document_id, pages, seconds."""
+    return pd.read_sql_query(
+        "SELECT run_id, at, path, status, reason, document_id, pages, seconds FROM ingest_log ORDER BY id DESC LIMIT ?",
+        db.conn, params=[limit],
+    )
+
+
+DOCUMENT_COLUMNS = [
+    "id", "title", "kind", "file_type", "source_name", "page_count", "word_count", "language", "author", "date",
+    "status", "version", "is_current", "sha256", "size", "ingested_at", "warnings",
+]
+
+
+def list_documents(db: sqlite_utils.Database, kind: str | None = None, include_old: bool = False) -> pd.DataFrame:
+    """Return one row per document with the columns in DOCUMENT_COLUMNS, ordered by title."""
+    where, params = [], []
+    if kind:
+        where.append("kind = ?")
+        params.append(kind)
+    if not include_old:
+        where.append("is_current = 1")
+    sql = f"SELECT {', '.join(DOCUMENT_COLUMNS)} FROM documents"
+    if where:
+        sql += " WHERE " + " AND ".join(where)
+    sql += " ORDER BY title COLLATE NOCASE, version"
+    df = pd.read_sql_query(sql, db.conn, params=params)
+    df["warnings"] = df["warnings"].map(lambda s: "; ".join(json.loads(s)) if s else "")
+    return df
+
+
+def get_document(db: sqlite_utils.Database, document_id: int) -> dict:
+    """Return the document row as a dict (metadata and warnings decoded); KeyError if absent."""
+    row = db.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
+    if row is None:
+        raise KeyError(f"no document {document_id}")
+    cols = [c[0] for c in db.execute("SELECT * FROM documents LIMIT 0").description]
+    d = dict(zip(cols, row))
+    d["metadata"] = json.loads(d["metadata"] or "{}")
+    d["warnings"] = json.loads(d["warnings"] or "[]")
+    return d
+
+
+def get_text(db: sqlite_utils.Database, document_id: int) -> str:
+    """Return the canonical text of a document."""
+    row = db.execute("SELECT text FROM document_texts WHERE document_id = ?", [document_id]).fetchone()
+    if row is None:
+        raise KeyError(f"no document {document_id}")
+    return row[0]
+
+
+def get_pages(db: sqlite_utils.Database, document_id: int) -> pd.DataFrame:
+    """Return the pages of a document: number, char_start, char_end."""
+    return pd.read_sql_query(
+        "SELECT number, char_start, char_end FROM pages WHERE document_id = ? ORDER BY number", db.conn, params=[document_id]
+    )
+
+
+def get_segments(db: sqlite_utils.Database, document_id: int, kind: str | None = None) -> pd.DataFrame:
+    """Return the segments of a document: id, seq, kind, char_start, char_end, page, language, text, data."""
+    sql = "SELECT id, seq, kind, char_start, char_end, page, language, text, data FROM segments WHERE document_id = ?"
+    params: list = [document_id]
+    if kind:
+        sql += " AND kind = ?"
+        params.append(kind)
+    return pd.read_sql_query(sql + " ORDER BY seq", db.conn, params=params)
+
+
+def page_of(db: sqlite_utils.Database, document_id: int, offset: int) -> int | None:
+    """Return the page number holding character ``offset`` of a document, or None."""
+    row = db.execute(
+        "SELECT number FROM pages WHERE document_id = ? AND char_start <= ? AND ? < MAX(char_end, char_start + 1)"
+        " ORDER BY number LIMIT 1",
+        [document_id, offset, offset],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def set_document_fields(db: sqlite_utils.Database, document_id: int, **fields) -> None:
+    """Update editable fields of a document (title, kind, author, date, language)."""
+    allowed = {"title", "kind", "author", "date", "language"}
+    bad = set(fields) - allowed
+    if bad:
+        raise ValueError(f"cannot edit {', '.join(sorted(bad))}")
+    if not fields:
+        return
+    with transaction(db):
+        sets = ", ".join(f"{k} = ?" for k in fields)
+        db.execute(f"UPDATE documents SET {sets} WHERE id = ?", [*fields.values(), document_id])
+
+
+def delete_document(db: sqlite_utils.Database, document_id: int) -> None:
+    """Delete a document and everything that points at it (cascades through foreign keys)."""
+    with transaction(db):
+        row = db.execute("SELECT previous_id, is_current FROM documents WHERE id = ?", [document_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no document {document_id}")
+        db.execute("DELETE FROM documents WHERE id = ?", [document_id])
+        if row[1] and row[0]:
+            db.execute("UPDATE documents SET is_current = 1 WHERE id = ?", [row[0]])
+
+
+def project_stats(db: sqlite_utils.Database) -> dict:
+    """Return counts for the dashboard: documents, pages, words, segments, by kind."""
+    r = db.execute(
+        "SELECT COUNT(*), COALESCE(SUM(page_count), 0), COALESCE(SUM(word_count), 0) FROM documents WHERE is_current = 1"
+    ).fetchone()
+    by_kind = dict(db.execute("SELECT kind, COUNT(*) FROM documents WHERE is_current = 1 GROUP BY kind").fetchall())
+    segs = db.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
+    return {"documents": r[0], "pages": r[1], "words": r[2], "segments": segs, "by_kind": by_kind}
