@@ -1,0 +1,144 @@
+"""CLI commands of ``corpus``: ingest, search, docs, log, backup, restore."""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from .output import add_format_option, fail, print_frame, tqdm_progress
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("ingest", parents=[common], help="ingest files and folders (PDF, DOCX, TXT, MD, HTML)")
+    p.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
+    p.add_argument("--workers", type=int, default=None, help="parsing processes (default: number of cores)")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
+    p.add_argument("--password", default=None, help="password for encrypted PDFs")
+    p.add_argument("--kind", choices=["policy", "interview", "other"], default="policy")
+    p.add_argument("--max-mb", type=float, default=200, help="refuse files larger than this (MB)")
+    p.add_argument("--timeout", type=int, default=300, help="per-file parsing time limit (seconds)")
+    add_format_option(p)
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("search", parents=[common], help="full-text search with ranked hits")
+    p.add_argument("query")
+    p.add_argument("--kind", action="append", choices=["policy", "interview", "other"])
+    p.add_argument("--language", action="append", choices=["en", "es", "other"])
+    p.add_argument("--from", dest="date_from", default=None, help="documents dated on or after (YYYY-MM-DD)")
+    p.add_argument("--to", dest="date_to", default=None, help="documents dated on or before (YYYY-MM-DD)")
+    p.add_argument("--limit", type=int, default=20)
+    add_format_option(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("docs", parents=[common], help="list documents")
+    p.add_argument("--kind", choices=["policy", "interview", "other"])
+    p.add_argument("--all-versions", action="store_true")
+    add_format_option(p)
+    p.set_defaults(func=cmd_docs)
+
+    p = sub.add_parser("log", parents=[common], help="show the ingest log")
+    p.add_argument("--limit", type=int, default=50)
+    add_format_option(p)
+    p.set_defaults(func=cmd_log)
+
+    p = sub.add_parser("backup", parents=[common], help="make a consistent backup copy of the project file")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("backups", parents=[common], help="list backups of the project file")
+    add_format_option(p)
+    p.set_defaults(func=cmd_backups)
+    p = sub.add_parser("restore", parents=[common], help="restore the project file from a backup")
+    p.add_argument("backup", help="path of a backup file (see `backups`)")
+    p.set_defaults(func=cmd_restore)
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import dask_executor, ingest
+    from .project import open_project
+
+    db = open_project(args.project)
+    client = executor = None
+    if args.scheduler:
+        client, executor = dask_executor(args.scheduler)
+    try:
+        with tqdm_progress("ingest", disable=args.quiet) as progress:
+            outcomes = ingest(
+                args.paths, db, executor=executor, workers=args.workers, password=args.password, kind=args.kind,
+                progress=progress, max_bytes=int(args.max_mb * 1024 * 1024), timeout_s=args.timeout,
+            )
+    finally:
+        if client is not None:
+            client.close()
+    df = pd.DataFrame(
+        [{"file": o.path, "status": o.status, "document_id": o.document_id, "pages": o.pages, "reason": o.reason} for o in outcomes]
+    )
+    print_frame(df, args.format, max_width=80)
+    counts = df["status"].value_counts().to_dict() if not df.empty else {}
+    if args.format == "table":
+        print(f"ingested {counts.get('ok', 0)}, skipped {counts.get('skipped', 0)}, failed {counts.get('failed', 0)}")
+    return 0 if counts.get("failed", 0) == 0 else 3
+
+
+def cmd_search(args) -> int:
+    from .project import open_project
+    from .search import SearchError, search, snippet_to_plain
+
+    db = open_project(args.project, create=False)
+    try:
+        hits = search(db, args.query, kinds=args.kind, languages=args.language, date_from=args.date_from,
+                      date_to=args.date_to, limit=args.limit)
+    except SearchError as exc:
+        return fail(str(exc), 2)
+    hits["snippet"] = hits["snippet"].map(lambda s: snippet_to_plain(s, "[", "]") if args.format == "table" else snippet_to_plain(s, "", ""))
+    hits["score"] = hits["score"].round(3)
+    cols = ["document_id", "title", "page", "char_start", "char_end", "snippet", "score"]
+    print_frame(hits[cols] if args.format == "table" else hits, args.format, max_width=90)
+    return 0
+
+
+def cmd_docs(args) -> int:
+    from .project import open_project
+    from .store import list_documents
+
+    db = open_project(args.project, create=False)
+    df = list_documents(db, kind=args.kind, include_old=args.all_versions)
+    if args.format == "table":
+        df = df[["id", "title", "kind", "page_count", "language", "sha256", "status", "version"]].rename(columns={"page_count": "pages"})
+        df["sha256"] = df["sha256"].str[:12]
+    print_frame(df, args.format)
+    return 0
+
+
+def cmd_log(args) -> int:
+    from .project import open_project
+    from .store import ingest_log
+
+    db = open_project(args.project, create=False)
+    print_frame(ingest_log(db, args.limit), args.format, max_width=80)
+    return 0
+
+
+def cmd_backup(args) -> int:
+    from .project import backup_project, open_project
+
+    path = backup_project(open_project(args.project, create=False), reason="manual")
+    print(path)
+    return 0
+
+
+def cmd_backups(args) -> int:
+    from .project import list_backups
+
+    rows = [{"backup": str(p), "size": p.stat().st_size} for p in list_backups(args.project)]
+    print_frame(pd.DataFrame(rows, columns=["backup", "size"]), args.format, max_width=120)
+    return 0
+
+
+def cmd_restore(args) -> int:
+    from .project import restore_backup
+
+    if not Path(args.backup).exists():
+        return fail(f"{args.backup}: no such backup file")
+    restore_backup(args.project, args.backup)
+    print(f"restored {args.project} from {args.backup}")
+    return 0

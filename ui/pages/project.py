@@ -1,0 +1,3 @@
+from ui.common import placeholder
+
+placeholder("Project", 7)
