@@ -4,6 +4,10 @@ Every package owns its tables and lists its migrations in ``<package>/schema.py`
 ``MIGRATIONS = [(name, function), ...]``.  ``open_project`` applies the missing ones in
 package order, records them in ``_migrations`` and refuses a file that holds migrations
 this version of the workbench does not know (a file written by a newer version).
+
+Faults reach callers as ``ProjectError`` with a plain-language message and a ``code``
+(``busy``, ``full``, ``readonly``, ``io``, ``damaged``, ``newer``, ``missing``, ``not_project``);
+a failed write is rolled back whole, so the file never holds half of a change.
 """
 from __future__ import annotations
 
@@ -17,18 +21,25 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator
+from urllib.parse import quote
 
 import sqlite_utils
 
 # Order matters: later packages reference earlier packages' tables.
 SCHEMA_PACKAGES = ("corpus", "interviews", "coding", "nlp", "exports")
 BUSY_TIMEOUT_MS = 30_000
+BEGIN_ATTEMPTS = 20
 _checked_paths: set[str] = set()
 _check_lock = threading.Lock()
+_READONLY_ATTR = "_qda_readonly"
 
 
 class ProjectError(Exception):
     """A project file that cannot be opened or written, with a plain-language reason."""
+
+    def __init__(self, message: str, code: str = "failed"):
+        super().__init__(message)
+        self.code = code
 
 
 def now_iso() -> str:
@@ -36,15 +47,23 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
 
 
-def connect(path: str | os.PathLike) -> sqlite_utils.Database:
+def connect(path: str | os.PathLike, readonly: bool = False, immutable: bool = False) -> sqlite_utils.Database:
     """Return a sqlite-utils Database on ``path`` in autocommit mode with our pragmas set."""
-    conn = sqlite3.connect(
-        str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
-    )
+    if readonly:
+        uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro" + ("&immutable=1" if immutable else "")
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     db = sqlite_utils.Database(conn)
+    setattr(db, _READONLY_ATTR, readonly)
     return db
+
+
+def is_readonly(db: sqlite_utils.Database) -> bool:
+    """Return True when ``db`` was opened read-only (writes raise ProjectError code 'readonly')."""
+    return bool(getattr(db, _READONLY_ATTR, False))
 
 
 def _migrations_for(package: str) -> list[tuple[str, Callable]]:
@@ -62,65 +81,151 @@ def known_migrations() -> list[tuple[str, str, Callable]]:
     return [(pkg, name, fn) for pkg in SCHEMA_PACKAGES for name, fn in _migrations_for(pkg)]
 
 
-def open_project(path: str | os.PathLike, create: bool = True, check: bool = True) -> sqlite_utils.Database:
-    """Return an open, migrated project Database; create the file if ``create`` is true."""
+def _file_is_writable(path: Path) -> bool:
+    """Return False when the file or its folder cannot be written by this process."""
+    if os.geteuid() == 0 if hasattr(os, "geteuid") else False:
+        # root ignores permission bits in os.access; look at the bits themselves.
+        try:
+            return bool(path.stat().st_mode & 0o222) and bool(path.parent.stat().st_mode & 0o222)
+        except OSError:
+            return False
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def open_project(
+    path: str | os.PathLike, create: bool = True, check: bool = True, readonly: bool | None = None
+) -> sqlite_utils.Database:
+    """Return an open, migrated project Database; create the file if ``create`` is true.
+
+    ``readonly=True`` opens without writing anything; ``None`` (default) opens read-only when the
+    file or its folder is not writable.  Writes to a read-only project raise ProjectError.
+    """
     path = Path(path)
     if not path.exists():
-        if not create:
-            raise ProjectError(f"{path}: no such project file")
-        path.parent.mkdir(parents=True, exist_ok=True)
+        if not create or readonly:
+            raise ProjectError(f"{path}: no such project file", code="missing")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise ProjectError(f"{path}: cannot create the project's folder ({exc.strerror})", code="io") from exc
     elif path.is_dir():
-        raise ProjectError(f"{path}: is a folder, not a project file")
-    try:
-        db = connect(path)
-        db.conn.execute("PRAGMA journal_mode = WAL")
-        db.conn.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.DatabaseError as exc:
-        raise ProjectError(f"{path}: not a workbench project file ({exc})") from exc
+        raise ProjectError(f"{path}: is a folder, not a project file", code="not_project")
+    if readonly is None:
+        readonly = path.exists() and not _file_is_writable(path)
+    db = _open_connection(path, readonly)
     key = str(path.resolve())
-    if check:
-        with _check_lock:
-            if key not in _checked_paths:
-                _integrity_check(db, path)
-                _checked_paths.add(key)
-    migrate(db, path)
+    try:
+        if check:
+            with _check_lock:
+                if key not in _checked_paths:
+                    _integrity_check(db, path)
+                    _checked_paths.add(key)
+        if readonly:
+            _check_readonly_schema(db, path)
+        else:
+            migrate(db, path)
+    except BaseException:
+        db.conn.close()
+        raise
     return db
+
+
+def _open_connection(path: Path, readonly: bool) -> sqlite_utils.Database:
+    try:
+        if readonly:
+            try:
+                db = connect(path, readonly=True)
+                db.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                # A WAL file in a folder we cannot write: read it as an unchanging snapshot.
+                db = connect(path, readonly=True, immutable=True)
+                db.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            return db
+        db = connect(path)
+        _retry_busy(lambda: db.conn.execute("PRAGMA journal_mode = WAL").fetchone())
+        db.conn.execute("PRAGMA synchronous = NORMAL")
+        return db
+    except sqlite3.DatabaseError as exc:
+        code = _error_code(exc)
+        if code in ("readonly", "full", "io"):
+            raise _project_error(exc, f"{path}: cannot open the project file") from exc
+        raise ProjectError(f"{path}: not a workbench project file ({exc})", code="not_project") from exc
+
+
+def _retry_busy(fn: Callable, attempts: int = BEGIN_ATTEMPTS):
+    for i in range(attempts):
+        try:
+            return fn()
+        except sqlite3.OperationalError as exc:
+            if _error_code(exc) != "busy" or i == attempts - 1:
+                raise
+            time.sleep(min(0.05 * (i + 1), 1.0))
 
 
 def _integrity_check(db: sqlite_utils.Database, path: Path) -> None:
     try:
         rows = db.conn.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise ProjectError(f"{path}: not a workbench project file ({exc})") from exc
+        raise ProjectError(f"{path}: not a workbench project file ({exc})", code="not_project") from exc
     if rows and rows[0][0] != "ok":
         problems = "; ".join(r[0] for r in rows[:5])
-        raise ProjectError(f"{path}: the project file is damaged ({problems}). Restore a backup.")
+        raise ProjectError(f"{path}: the project file is damaged ({problems}). Restore a backup.", code="damaged")
 
 
-def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
-    """Apply missing migrations (backing the file up first); return the names applied."""
-    db.conn.execute(
-        "CREATE TABLE IF NOT EXISTS _migrations (package TEXT NOT NULL, name TEXT NOT NULL,"
-        " applied_at TEXT NOT NULL, PRIMARY KEY (package, name))"
-    )
-    applied = {(r[0], r[1]) for r in db.conn.execute("SELECT package, name FROM _migrations")}
-    known = known_migrations()
-    known_keys = {(p, n) for p, n, _ in known}
+def _applied(db: sqlite_utils.Database) -> set[tuple[str, str]]:
+    return {(r[0], r[1]) for r in db.conn.execute("SELECT package, name FROM _migrations")}
+
+
+def _refuse_newer(applied: set[tuple[str, str]], known_keys: set[tuple[str, str]], path) -> None:
     unknown = sorted(applied - known_keys)
     if unknown:
         names = ", ".join(f"{p}.{n}" for p, n in unknown[:3])
         raise ProjectError(
             f"{path or 'project'}: written by a newer version of the workbench (unknown schema steps: "
-            f"{names}). Upgrade the workbench to open it; the file was not changed."
+            f"{names}). Upgrade the workbench to open it; the file was not changed.",
+            code="newer",
         )
-    missing = [(p, n, fn) for p, n, fn in known if (p, n) not in applied]
-    if not missing:
+
+
+def _check_readonly_schema(db: sqlite_utils.Database, path: Path) -> None:
+    has_table = db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_migrations'").fetchone()
+    applied = _applied(db) if has_table else set()
+    known_keys = {(p, n) for p, n, _ in known_migrations()}
+    _refuse_newer(applied, known_keys, path)
+    if known_keys - applied:
+        raise ProjectError(
+            f"{path}: the project file is read-only and needs an upgrade this version must write; "
+            "make it writable (or copy it) and open it again",
+            code="readonly",
+        )
+
+
+def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
+    """Apply missing migrations (backing the file up first); return the names applied.
+
+    Safe when several processes open the same file at once: the set of missing steps is
+    re-read inside the write transaction, so each step runs exactly once.
+    """
+    known = known_migrations()
+    known_keys = {(p, n) for p, n, _ in known}
+    has_table = db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_migrations'").fetchone()
+    applied = _applied(db) if has_table else set()
+    _refuse_newer(applied, known_keys, path)
+    if not [k for k in known_keys if k not in applied]:
         return []
     if applied and path is not None:
         backup_project(db, reason="before-migration")
     done = []
     with transaction(db):
-        for pkg, name, fn in missing:
+        db.conn.execute(
+            "CREATE TABLE IF NOT EXISTS _migrations (package TEXT NOT NULL, name TEXT NOT NULL,"
+            " applied_at TEXT NOT NULL, PRIMARY KEY (package, name))"
+        )
+        applied = _applied(db)  # another process may have migrated while we waited for the lock
+        _refuse_newer(applied, known_keys, path)
+        for pkg, name, fn in known:
+            if (pkg, name) in applied:
+                continue
             fn(db)
             db.conn.execute(
                 "INSERT INTO _migrations (package, name, applied_at) VALUES (?, ?, ?)", (pkg, name, now_iso())
@@ -130,53 +235,97 @@ def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
     return done
 
 
+def _error_code(exc: BaseException) -> str:
+    """Classify an sqlite3 error: busy, full, readonly, io, damaged or other."""
+    name = getattr(exc, "sqlite_errorname", "") or ""
+    msg = str(exc).lower()
+    if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or "locked" in msg or "busy" in msg:
+        return "busy"
+    if name.startswith("SQLITE_FULL") or "disk is full" in msg:
+        return "full"
+    if name.startswith("SQLITE_READONLY") or "readonly" in msg or "read-only" in msg:
+        return "readonly"
+    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "disk i/o error" in msg or "unable to open" in msg:
+        return "io"
+    if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in msg:
+        return "damaged"
+    return "other"
+
+
+_MESSAGES = {
+    "busy": "the project file stayed busy (another session is writing); nothing was changed",
+    "full": "the disk is full; nothing from this change was saved. Free some space and try again",
+    "readonly": "the project file is read-only; nothing was changed",
+    "io": "the project file could not be written (disk error); nothing from this change was saved",
+    "damaged": "the project file is damaged; restore a backup",
+}
+
+
+def _project_error(exc: BaseException, prefix: str = "could not save to the project file") -> ProjectError:
+    code = _error_code(exc)
+    if code in _MESSAGES:
+        return ProjectError(f"{prefix}: {_MESSAGES[code]} ({exc})", code=code)
+    return ProjectError(f"{prefix}: {exc}", code="failed")
+
+
 @contextlib.contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """Run the block in one ``BEGIN IMMEDIATE`` transaction; roll back on any exception.
 
     Nested use joins the outer transaction (a savepoint keeps the inner block atomic).
+    Disk full, read-only and I/O faults become ProjectError; the change is then wholly absent.
     """
     conn = db.conn
+    if is_readonly(db):
+        raise ProjectError(_MESSAGES["readonly"].capitalize(), code="readonly")
     if conn.in_transaction:
         name = f"sp_{id(object())}"
         conn.execute(f"SAVEPOINT {name}")
         try:
             yield db
         except BaseException:
-            conn.execute(f"ROLLBACK TO {name}")
-            conn.execute(f"RELEASE {name}")
+            if conn.in_transaction:  # SQLITE_FULL and some I/O errors already rolled it all back
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute(f"ROLLBACK TO {name}")
+                    conn.execute(f"RELEASE {name}")
             raise
         conn.execute(f"RELEASE {name}")
         return
     _begin_immediate(conn)
     try:
         yield db
+    except sqlite3.DatabaseError as exc:
+        _rollback(conn)
+        if _error_code(exc) in _MESSAGES:
+            raise _project_error(exc) from exc
+        raise
     except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
+        _rollback(conn)
         raise
     try:
-        conn.execute("COMMIT")
-    except sqlite3.OperationalError as exc:
-        if conn.in_transaction:
+        _retry_busy(lambda: conn.execute("COMMIT"), attempts=5)
+    except sqlite3.DatabaseError as exc:
+        _rollback(conn)
+        raise _project_error(exc) from exc
+
+
+def _rollback(conn: sqlite3.Connection) -> None:
+    if conn.in_transaction:
+        with contextlib.suppress(sqlite3.Error):  # never hide the error that caused the rollback
             conn.execute("ROLLBACK")
-        raise ProjectError(f"could not save to the project file: {exc}") from exc
 
 
-def _begin_immediate(conn: sqlite3.Connection, attempts: int = 20) -> None:
+def _begin_immediate(conn: sqlite3.Connection, attempts: int = BEGIN_ATTEMPTS) -> None:
     # busy_timeout covers most waits; a retry loop covers the rest so "locked" never reaches a user.
     for i in range(attempts):
         try:
             conn.execute("BEGIN IMMEDIATE")
             return
         except sqlite3.OperationalError as exc:
-            msg = str(exc).lower()
-            if "locked" not in msg and "busy" not in msg:
-                if "readonly" in msg or "read-only" in msg:
-                    raise ProjectError("the project file is read-only; nothing was changed") from exc
-                raise
+            if _error_code(exc) != "busy":
+                raise _project_error(exc, "could not start a change") from exc
             time.sleep(min(0.05 * (i + 1), 1.0))
-    raise ProjectError("the project file stayed busy (another session is writing); nothing was changed")
+    raise ProjectError(_MESSAGES["busy"], code="busy")
 
 
 def project_path(db: sqlite_utils.Database) -> Path | None:
@@ -191,20 +340,35 @@ def backups_dir(path: Path) -> Path:
 
 
 def backup_project(db: sqlite_utils.Database, reason: str = "manual") -> Path | None:
-    """Write a consistent copy of the project with SQLite's backup API; return its path."""
+    """Write a consistent copy of the project with SQLite's backup API; return its path.
+
+    The copy is written under a temporary name and renamed when complete, so a crash or a
+    full disk never leaves a half-written backup among the backups.
+    """
     path = project_path(db)
     if path is None:
         return None
     folder = backups_dir(path)
-    folder.mkdir(exist_ok=True)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
     safe_reason = "".join(c if c.isalnum() or c in "-_" else "-" for c in reason)[:40]
     target = folder / f"{path.stem}.{stamp}.{safe_reason}.sqlite"
-    dest = sqlite3.connect(str(target))
+    partial = target.with_name(target.name + ".partial")
     try:
-        db.conn.backup(dest)
-    finally:
-        dest.close()
+        folder.mkdir(exist_ok=True)
+        dest = sqlite3.connect(str(partial))
+        try:
+            db.conn.backup(dest)
+        finally:
+            dest.close()
+        with open(partial, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(partial, target)
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            partial.unlink()
+        reason_text = _MESSAGES.get(_error_code(exc), str(exc)) if isinstance(exc, sqlite3.Error) else (exc.strerror or str(exc))
+        raise ProjectError(f"{path}: could not write a backup in {folder} ({reason_text}); nothing was changed",
+                           code=_error_code(exc) if isinstance(exc, sqlite3.Error) else "io") from exc
     return target
 
 
@@ -217,18 +381,33 @@ def list_backups(path: str | os.PathLike) -> list[Path]:
 def restore_backup(path: str | os.PathLike, backup: str | os.PathLike) -> Path:
     """Replace the project at ``path`` with ``backup`` (the current file is backed up first)."""
     path, backup = Path(path), Path(backup)
-    src = sqlite3.connect(str(backup))
+    if not backup.is_file():
+        raise ProjectError(f"{backup}: no such backup file", code="missing")
     try:
-        ok = src.execute("PRAGMA integrity_check").fetchone()[0]
+        src = sqlite3.connect(f"file:{quote(str(backup.resolve()))}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise ProjectError(f"{backup}: cannot be read ({exc})", code="io") from exc
+    try:
+        try:
+            ok = src.execute("PRAGMA integrity_check").fetchone()[0]
+            is_project = src.execute("SELECT 1 FROM sqlite_master WHERE name = '_migrations'").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise ProjectError(f"{backup}: not a workbench backup ({exc})", code="not_project") from exc
         if ok != "ok":
-            raise ProjectError(f"{backup}: backup is damaged ({ok})")
+            raise ProjectError(f"{backup}: backup is damaged ({ok})", code="damaged")
+        if not is_project:
+            raise ProjectError(f"{backup}: not a workbench backup (no schema record)", code="not_project")
         if path.exists():
             current = connect(path)
-            backup_project(current, reason="before-restore")
-            current.conn.close()
-        dest = sqlite3.connect(str(path))
+            try:
+                backup_project(current, reason="before-restore")
+            finally:
+                current.conn.close()
+        dest = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
         try:
-            src.backup(dest)
+            src.backup(dest)  # one write transaction on the destination: all or nothing
+        except sqlite3.Error as exc:
+            raise _project_error(exc, f"{path}: could not restore") from exc
         finally:
             dest.close()
     finally:
