@@ -1,0 +1,217 @@
+"""Codes: create, look up by id or 'Parent > Child' path, and list the codebook as a DataFrame."""
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import sqlite_utils
+
+from corpus.project import now_iso
+
+from .history import CodingError, recorded
+
+PATH_SEP = " > "
+PALETTE = [
+    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
+    "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+]
+_COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+CODE_COLUMNS = [
+    "id", "parent_id", "path", "name", "color", "definition", "inclusion", "exclusion", "example",
+    "codings", "documents", "cases", "position", "depth", "created_by", "created_at",
+]
+
+
+def check_color(color: str) -> str:
+    """Return ``color`` normalised to '#rrggbb'; raise CodingError when it is not a hex colour."""
+    color = (color or "").strip()
+    if len(color) == 4 and color.startswith("#"):
+        color = "#" + "".join(c * 2 for c in color[1:])
+    if not _COLOR.match(color):
+        raise CodingError(f"'{color}' is not a colour: use #rrggbb")
+    return color.lower()
+
+
+def _check_name(name: str) -> str:
+    name = " ".join((name or "").split())
+    if not name:
+        raise CodingError("a code needs a name")
+    if ">" in name:
+        raise CodingError(f"'{name}': a code name cannot contain '>' (it separates levels of a path)")
+    return name
+
+
+def sibling_exists(db: sqlite_utils.Database, parent_id: int | None, name: str, exclude: int | None = None) -> int | None:
+    """Return the id of an active sibling called ``name`` (case-insensitive) under ``parent_id``, or None."""
+    row = db.execute(
+        "SELECT id FROM codes WHERE COALESCE(parent_id, 0) = ? AND lower(name) = lower(?) AND deleted_at IS NULL"
+        " AND id != ?",
+        [parent_id or 0, name, exclude or -1],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def resolve_code(db: sqlite_utils.Database, code: int | str) -> int:
+    """Return the id of an active code given its id or its 'A > B' path; raise CodingError if absent."""
+    if isinstance(code, (int,)) or (isinstance(code, str) and code.strip().isdigit() and not find_path(db, code)):
+        row = db.execute("SELECT id FROM codes WHERE id = ? AND deleted_at IS NULL", [int(code)]).fetchone()
+        if row is None:
+            raise CodingError(f"no code {code}")
+        return row[0]
+    found = find_path(db, code)
+    if found is None:
+        raise CodingError(f"no code '{code}'")
+    return found
+
+
+def find_path(db: sqlite_utils.Database, path: str) -> int | None:
+    """Return the id of the active code at 'A > B > C', or None."""
+    parent = None
+    for part in [p.strip() for p in str(path).split(">")]:
+        if not part:
+            return None
+        parent = sibling_exists(db, parent, part)
+        if parent is None:
+            return None
+    return parent
+
+
+def code_path(db: sqlite_utils.Database, code_id: int) -> str:
+    """Return the code's path, e.g. 'Funding > Public'."""
+    names = []
+    seen = set()
+    current: int | None = code_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = db.execute("SELECT name, parent_id FROM codes WHERE id = ?", [current]).fetchone()
+        if row is None:
+            raise CodingError(f"no code {code_id}")
+        names.append(row[0])
+        current = row[1]
+    return PATH_SEP.join(reversed(names))
+
+
+def code_paths(db: sqlite_utils.Database, include_deleted: bool = False) -> dict[int, str]:
+    """Return {code id: path} for every code (one query)."""
+    rows = db.execute(
+        "WITH RECURSIVE t(id, path) AS ("
+        " SELECT id, name FROM codes WHERE parent_id IS NULL"
+        " UNION ALL SELECT c.id, t.path || ' > ' || c.name FROM codes c JOIN t ON c.parent_id = t.id)"
+        " SELECT t.id, t.path FROM t JOIN codes c ON c.id = t.id"
+        + ("" if include_deleted else " WHERE c.deleted_at IS NULL")
+    ).fetchall()
+    return dict(rows)
+
+
+def descendants(db: sqlite_utils.Database, code_id: int, include_self: bool = True) -> list[int]:
+    """Return the ids of the code's active descendants (and the code itself)."""
+    rows = db.execute(
+        "WITH RECURSIVE t(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN t ON c.parent_id = t.id"
+        " WHERE c.deleted_at IS NULL) SELECT id FROM t",
+        [code_id],
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    return ids if include_self else [i for i in ids if i != code_id]
+
+
+def next_color(db: sqlite_utils.Database) -> str:
+    """Return a palette colour not yet used by an active code (cycling when all are)."""
+    used = {r[0] for r in db.execute("SELECT lower(color) FROM codes WHERE deleted_at IS NULL")}
+    for c in PALETTE:
+        if c not in used:
+            return c
+    n = db.execute("SELECT COUNT(*) FROM codes").fetchone()[0]
+    return PALETTE[n % len(PALETTE)]
+
+
+def add_code(
+    db: sqlite_utils.Database,
+    name: str,
+    parent: int | str | None = None,
+    color: str | None = None,
+    definition: str = "",
+    inclusion: str = "",
+    exclusion: str = "",
+    example: str = "",
+    coder: str = "default",
+    session: str | None = None,
+) -> int:
+    """Create a code (under ``parent``, an id or path); return its id.  Names are unique among siblings."""
+    name = _check_name(name)
+    parent_id = resolve_code(db, parent) if parent not in (None, "") else None
+    color = check_color(color) if color else next_color(db)
+    with recorded(db, coder, f"add code {name}", session) as rec:
+        if sibling_exists(db, parent_id, name):
+            where = code_path(db, parent_id) if parent_id else "the top level"
+            raise CodingError(f"a code '{name}' already exists under {where}")
+        position = db.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM codes WHERE COALESCE(parent_id, 0) = ?", [parent_id or 0]
+        ).fetchone()[0]
+        return rec.insert("codes", {
+            "parent_id": parent_id, "name": name, "color": color, "definition": definition or "",
+            "inclusion": inclusion or "", "exclusion": exclusion or "", "example": example or "",
+            "position": position, "created_by": coder, "created_at": now_iso(),
+        })
+
+
+def ensure_code_path(db: sqlite_utils.Database, path: str, coder: str = "default", color: str | None = None) -> int:
+    """Return the id of the code at 'A > B', creating missing levels."""
+    parent = None
+    parts = [p.strip() for p in path.split(">") if p.strip()]
+    if not parts:
+        raise CodingError("an empty code path")
+    for i, part in enumerate(parts):
+        found = sibling_exists(db, parent, part)
+        parent = found if found else add_code(db, part, parent=parent, coder=coder, color=color if i == len(parts) - 1 else None)
+    return parent
+
+
+def codes_frame(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.DataFrame:
+    """Return the codebook in tree order with columns CODE_COLUMNS (+ deleted_at when include_deleted).
+
+    ``codings`` counts active codings, ``documents`` distinct documents, ``cases`` distinct cases
+    (whole-case codings plus the interviewee cases of coded documents, when interviews is present).
+    """
+    rows = pd.read_sql_query(
+        """
+        WITH RECURSIVE t(id, path, depth, sortkey) AS (
+            SELECT id, name, 0, printf('%08d', position) FROM codes WHERE parent_id IS NULL
+            UNION ALL
+            SELECT c.id, t.path || ' > ' || c.name, t.depth + 1, t.sortkey || '/' || printf('%08d', c.position)
+            FROM codes c JOIN t ON c.parent_id = t.id
+        ),
+        counts AS (
+            SELECT code_id, COUNT(*) AS codings, COUNT(DISTINCT document_id) AS documents
+            FROM codings WHERE deleted_at IS NULL GROUP BY code_id
+        )
+        SELECT c.id, c.parent_id, t.path, c.name, c.color, c.definition, c.inclusion, c.exclusion, c.example,
+               COALESCE(n.codings, 0) AS codings, COALESCE(n.documents, 0) AS documents, 0 AS cases,
+               c.position, t.depth, c.created_by, c.created_at, c.deleted_at
+        FROM t JOIN codes c ON c.id = t.id LEFT JOIN counts n ON n.code_id = c.id
+        ORDER BY t.sortkey, c.id
+        """,
+        db.conn,
+    )
+    if not include_deleted:
+        rows = rows[rows["deleted_at"].isna()].drop(columns=["deleted_at"])
+    rows = rows.reset_index(drop=True)
+    if not rows.empty:
+        rows["cases"] = rows["id"].map(_case_counts(db)).fillna(0).astype(int)
+    return rows
+
+
+def _case_counts(db: sqlite_utils.Database) -> dict[int, int]:
+    from .cases import document_case_map
+
+    pairs = db.execute(
+        "SELECT DISTINCT code_id, document_id, case_id FROM codings WHERE deleted_at IS NULL"
+    ).fetchall()
+    doc_cases = document_case_map(db)
+    per_code: dict[int, set] = {}
+    for code_id, doc_id, case_id in pairs:
+        s = per_code.setdefault(code_id, set())
+        if case_id is not None:
+            s.add(case_id)
+        s.update(doc_cases.get(doc_id, ()))
+    return {k: len(v) for k, v in per_code.items()}

@@ -1,0 +1,206 @@
+"""The write path of ``coding``: every change to codes, codings and memos goes through a Recorder.
+
+A Recorder runs inside one transaction, writes an audit-log row for each row it creates, changes
+or deletes (the audit log is never purged), and at the end pushes one undoable action onto the
+session's action stack (``coding_actions``).  ``undo``/``redo`` replay an action's row changes
+backwards/forwards, refusing when someone else changed the same rows since.
+"""
+from __future__ import annotations
+
+import contextlib
+import json
+from typing import Iterator
+
+import sqlite_utils
+
+from corpus.project import now_iso, transaction
+
+RECORDED_TABLES = ("codes", "codings", "memos")
+
+
+class CodingError(ValueError):
+    """A coding operation that cannot be done, with a plain-language reason."""
+
+
+def ensure_coder(db: sqlite_utils.Database, name: str) -> int:
+    """Return the id of the coder called ``name``, creating the coder if needed."""
+    name = (name or "").strip()
+    if not name:
+        raise CodingError("a coder needs a name")
+    row = db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()
+    if row:
+        return row[0]
+    with transaction(db):
+        db.execute("INSERT OR IGNORE INTO coders (name, created_at) VALUES (?, ?)", [name, now_iso()])
+        return db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()[0]
+
+
+def _row(db: sqlite_utils.Database, table: str, row_id: int) -> dict | None:
+    cur = db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id])
+    row = cur.fetchone()
+    return dict(zip([c[0] for c in cur.description], row)) if row else None
+
+
+def audit(db: sqlite_utils.Database, coder: str, action: str, entity: str, entity_id: int | None, detail: dict) -> None:
+    """Append one row to the audit log (call inside a transaction)."""
+    db.execute(
+        "INSERT INTO audit_log (at, coder, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        [now_iso(), coder, action, entity, entity_id, json.dumps(detail, ensure_ascii=False, default=str)],
+    )
+
+
+def _diff(before: dict | None, after: dict | None) -> dict:
+    if before is None or after is None:
+        return {"row": after or before}
+    return {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
+
+
+class Recorder:
+    """Collects the row changes of one user action; use through ``recorded(...)``."""
+
+    def __init__(self, db: sqlite_utils.Database, coder: str):
+        self.db = db
+        self.coder = coder
+        self.changes: list[tuple[str, int, dict | None, dict | None]] = []
+        self.batch_ids: list[int] = []
+
+    def insert(self, table: str, values: dict) -> int:
+        """Insert a row; return its id."""
+        assert table in RECORDED_TABLES
+        cols = ", ".join(values)
+        cur = self.db.execute(
+            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(values))})", list(values.values())
+        )
+        row_id = cur.lastrowid
+        after = _row(self.db, table, row_id)
+        self.changes.append((table, row_id, None, after))
+        audit(self.db, self.coder, "create", table, row_id, _diff(None, after))
+        return row_id
+
+    def update(self, table: str, row_id: int, **values) -> dict:
+        """Update fields of a row; return the row as it was before."""
+        assert table in RECORDED_TABLES
+        before = _row(self.db, table, row_id)
+        if before is None:
+            raise CodingError(f"no {table[:-1]} {row_id}")
+        if all(before.get(k) == v for k, v in values.items()):
+            return before
+        sets = ", ".join(f"{k} = ?" for k in values)
+        self.db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), row_id])
+        after = _row(self.db, table, row_id)
+        self.changes.append((table, row_id, before, after))
+        action = "update"
+        if "deleted_at" in values:
+            action = "delete" if values["deleted_at"] else "restore"
+        audit(self.db, self.coder, action, table, row_id, _diff(before, after))
+        return before
+
+
+@contextlib.contextmanager
+def recorded(
+    db: sqlite_utils.Database, coder: str, label: str, session: str | None = None, undoable: bool = True
+) -> Iterator[Recorder]:
+    """Run the block in one transaction with a Recorder; push one undoable action at the end."""
+    ensure_coder(db, coder)
+    with transaction(db):
+        rec = Recorder(db, coder)
+        yield rec
+        if undoable and (rec.changes or rec.batch_ids):
+            push_action(db, coder, label, {"changes": rec.changes, "batches": rec.batch_ids}, session)
+
+
+def push_action(db: sqlite_utils.Database, coder: str, label: str, payload: dict, session: str | None = None) -> int:
+    """Push an action on the session's undo stack (clearing its redo stack); return its id."""
+    session = session or coder
+    db.execute("UPDATE coding_actions SET state = 'discarded' WHERE session = ? AND state = 'undone'", [session])
+    cur = db.execute(
+        "INSERT INTO coding_actions (session, coder, at, label, payload) VALUES (?, ?, ?, ?, ?)",
+        [session, coder, now_iso(), label, json.dumps(payload, ensure_ascii=False, default=str)],
+    )
+    return cur.lastrowid
+
+
+def _put_row(db: sqlite_utils.Database, table: str, row_id: int, expected: dict | None, target: dict | None) -> None:
+    current = _row(db, table, row_id)
+    if current != expected:
+        raise CodingError(f"cannot undo/redo: {table[:-1]} {row_id} was changed since (by another action or coder)")
+    if target is None:
+        db.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
+    elif current is None:
+        cols = list(target)
+        db.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", [target[c] for c in cols])
+    else:
+        sets = ", ".join(f"{k} = ?" for k in target if k != "id")
+        db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*(v for k, v in target.items() if k != "id"), row_id])
+
+
+def _replay(db: sqlite_utils.Database, payload: dict, coder: str, backwards: bool) -> None:
+    changes = payload.get("changes", [])
+    for table, row_id, before, after in (reversed(changes) if backwards else changes):
+        if backwards:
+            _put_row(db, table, row_id, after, before)
+        else:
+            _put_row(db, table, row_id, before, after)
+        audit(db, coder, "undo" if backwards else "redo", table, row_id, {})
+    stamp = now_iso()
+    for batch_id in payload.get("batches", []):
+        if backwards:
+            db.execute("UPDATE codings SET deleted_at = ? WHERE batch_id = ? AND deleted_at IS NULL", [stamp, batch_id])
+            db.execute("UPDATE coding_batches SET undone_at = ? WHERE id = ?", [stamp, batch_id])
+        else:
+            undone = db.execute("SELECT undone_at FROM coding_batches WHERE id = ?", [batch_id]).fetchone()[0]
+            db.execute("UPDATE codings SET deleted_at = NULL WHERE batch_id = ? AND deleted_at = ?", [batch_id, undone])
+            db.execute("UPDATE coding_batches SET undone_at = NULL WHERE id = ?", [batch_id])
+        audit(db, coder, "undo" if backwards else "redo", "coding_batches", batch_id, {})
+
+
+def undo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> str | None:
+    """Undo the session's last action; return its label, or None when there is nothing to undo."""
+    session = session or coder
+    with transaction(db):
+        row = db.execute(
+            "SELECT id, label, payload FROM coding_actions WHERE session = ? AND state = 'done' ORDER BY id DESC LIMIT 1",
+            [session],
+        ).fetchone()
+        if row is None:
+            return None
+        _replay(db, json.loads(row[2]), coder, backwards=True)
+        db.execute("UPDATE coding_actions SET state = 'undone' WHERE id = ?", [row[0]])
+        return row[1]
+
+
+def redo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> str | None:
+    """Redo the session's most recently undone action; return its label, or None."""
+    session = session or coder
+    with transaction(db):
+        row = db.execute(
+            "SELECT id, label, payload FROM coding_actions WHERE session = ? AND state = 'undone' ORDER BY id LIMIT 1",
+            [session],
+        ).fetchone()
+        if row is None:
+            return None
+        _replay(db, json.loads(row[2]), coder, backwards=False)
+        db.execute("UPDATE coding_actions SET state = 'done' WHERE id = ?", [row[0]])
+        return row[1]
+
+
+def history_frame(db: sqlite_utils.Database, session: str) -> "pd.DataFrame":
+    """Return the session's action stack: id, at, coder, label, state (newest first)."""
+    import pandas as pd
+
+    return pd.read_sql_query(
+        "SELECT id, at, coder, label, state FROM coding_actions WHERE session = ? AND state != 'discarded' ORDER BY id DESC",
+        db.conn, params=[session],
+    )
+
+
+def audit_frame(db: sqlite_utils.Database, entity: str | None = None, limit: int = 1000) -> "pd.DataFrame":
+    """Return the audit log: id, at, coder, action, entity, entity_id, detail (newest first)."""
+    import pandas as pd
+
+    sql = "SELECT id, at, coder, action, entity, entity_id, detail FROM audit_log"
+    params: list = []
+    if entity:
+        sql += " WHERE entity = ?"
+        params.append(entity)
+    return pd.read_sql_query(sql + " ORDER BY id DESC LIMIT ?", db.conn, params=[*params, limit])

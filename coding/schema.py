@@ -1,0 +1,133 @@
+"""Tables owned by ``coding``: codes, coders, codings, batches, memos, the action stack, the audit log.
+
+Codings are ``[char_start, char_end)`` code-point ranges of a document's canonical text.
+``scope`` says whether a coding is a span, a whole document or a whole case (``case_id`` refers to
+the interviews package's cases by id only, without a foreign key, because that package's table may
+be created after ours).  Deletions are soft (``deleted_at``) so they can be undone and restored.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def create_coding_tables(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE coders (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE codes (
+            id INTEGER PRIMARY KEY,
+            parent_id INTEGER REFERENCES codes(id) ON DELETE CASCADE,
+            name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+            color TEXT NOT NULL DEFAULT '#999999',
+            definition TEXT NOT NULL DEFAULT '',
+            inclusion TEXT NOT NULL DEFAULT '',
+            exclusion TEXT NOT NULL DEFAULT '',
+            example TEXT NOT NULL DEFAULT '',
+            position INTEGER NOT NULL DEFAULT 0,
+            created_by TEXT NOT NULL DEFAULT 'default',
+            created_at TEXT NOT NULL,
+            deleted_at TEXT
+        )
+        """
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX codes_sibling_name ON codes(COALESCE(parent_id, 0), lower(name))"
+        " WHERE deleted_at IS NULL"
+    )
+    db.execute("CREATE INDEX codes_parent ON codes(parent_id, position)")
+    db.execute(
+        """
+        CREATE TABLE coding_batches (
+            id INTEGER PRIMARY KEY,
+            rule TEXT NOT NULL,
+            coder_id INTEGER NOT NULL REFERENCES coders(id),
+            created_at TEXT NOT NULL,
+            count INTEGER NOT NULL DEFAULT 0,
+            undone_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE codings (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+            case_id INTEGER,
+            scope TEXT NOT NULL DEFAULT 'span' CHECK (scope IN ('span', 'document', 'case')),
+            char_start INTEGER NOT NULL DEFAULT 0,
+            char_end INTEGER NOT NULL DEFAULT 0,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            coder_id INTEGER NOT NULL REFERENCES coders(id),
+            created_at TEXT NOT NULL,
+            memo TEXT,
+            weight REAL,
+            batch_id INTEGER REFERENCES coding_batches(id) ON DELETE SET NULL,
+            deleted_at TEXT,
+            CHECK (char_start >= 0 AND char_end >= char_start),
+            CHECK ((scope = 'case' AND case_id IS NOT NULL) OR (scope != 'case' AND document_id IS NOT NULL))
+        )
+        """
+    )
+    db.execute("CREATE INDEX codings_code_doc ON codings(code_id, document_id, char_start, char_end)")
+    db.execute("CREATE INDEX codings_doc ON codings(document_id, char_start, char_end)")
+    db.execute("CREATE INDEX codings_coder ON codings(coder_id)")
+    db.execute("CREATE INDEX codings_batch ON codings(batch_id)")
+    db.execute("CREATE INDEX codings_case ON codings(case_id) WHERE case_id IS NOT NULL")
+    db.execute(
+        """
+        CREATE TABLE memos (
+            id INTEGER PRIMARY KEY,
+            target TEXT NOT NULL CHECK (target IN ('project', 'document', 'code', 'case', 'coding')),
+            document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+            code_id INTEGER REFERENCES codes(id) ON DELETE CASCADE,
+            coding_id INTEGER REFERENCES codings(id) ON DELETE CASCADE,
+            case_id INTEGER,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT
+        )
+        """
+    )
+    db["memos"].enable_fts(["title", "text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True)
+    db.execute(
+        """
+        CREATE TABLE coding_actions (
+            id INTEGER PRIMARY KEY,
+            session TEXT NOT NULL,
+            coder TEXT NOT NULL,
+            at TEXT NOT NULL,
+            label TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'done' CHECK (state IN ('done', 'undone', 'discarded'))
+        )
+        """
+    )
+    db.execute("CREATE INDEX coding_actions_session ON coding_actions(session, state, id)")
+    db.execute(
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            coder TEXT NOT NULL,
+            action TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            entity_id INTEGER,
+            detail TEXT NOT NULL DEFAULT '{}'
+        )
+        """
+    )
+    db.execute("CREATE INDEX audit_log_entity ON audit_log(entity, entity_id)")
+
+
+MIGRATIONS = [("0001_coding", create_coding_tables)]
