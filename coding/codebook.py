@@ -1,0 +1,168 @@
+"""Codebook editing: update fields, rename, recolour, move, reorder, merge, delete to trash and restore."""
+from __future__ import annotations
+
+import sqlite_utils
+
+from corpus.project import now_iso
+
+from .codes import _check_name, check_color, code_path, descendants, resolve_code, sibling_exists
+from .history import CodingError, recorded
+
+EDITABLE = ("name", "color", "definition", "inclusion", "exclusion", "example")
+
+
+def update_code(db: sqlite_utils.Database, code: int | str, coder: str = "default", session: str | None = None,
+                **fields) -> None:
+    """Change any of name, color, definition, inclusion, exclusion, example of a code."""
+    bad = set(fields) - set(EDITABLE)
+    if bad:
+        raise CodingError(f"cannot edit {', '.join(sorted(bad))} of a code")
+    code_id = resolve_code(db, code)
+    values = {k: (v or "") for k, v in fields.items()}
+    if "name" in values:
+        values["name"] = _check_name(values["name"])
+    if "color" in values:
+        values["color"] = check_color(values["color"])
+    with recorded(db, coder, "edit code", session) as rec:
+        if "name" in values:
+            parent = db.execute("SELECT parent_id FROM codes WHERE id = ?", [code_id]).fetchone()[0]
+            if sibling_exists(db, parent, values["name"], exclude=code_id):
+                raise CodingError(f"a sibling called '{values['name']}' already exists")
+        rec.update("codes", code_id, **values)
+
+
+def rename_code(db: sqlite_utils.Database, code: int | str, name: str, coder: str = "default") -> None:
+    """Rename a code (unique among its siblings)."""
+    update_code(db, code, coder, name=name)
+
+
+def recolor_code(db: sqlite_utils.Database, code: int | str, color: str, coder: str = "default") -> None:
+    """Give a code a new colour (#rrggbb)."""
+    update_code(db, code, coder, color=color)
+
+
+def move_code(db: sqlite_utils.Database, code: int | str, new_parent: int | str | None, coder: str = "default",
+              session: str | None = None) -> None:
+    """Move a code (with its subtree) under ``new_parent`` (None: top level); refuses cycles."""
+    code_id = resolve_code(db, code)
+    parent_id = resolve_code(db, new_parent) if new_parent not in (None, "") else None
+    if parent_id is not None and parent_id in descendants(db, code_id):
+        raise CodingError(f"cannot move '{code_path(db, code_id)}' under itself or its own descendant")
+    name = db.execute("SELECT name FROM codes WHERE id = ?", [code_id]).fetchone()[0]
+    with recorded(db, coder, "move code", session) as rec:
+        if sibling_exists(db, parent_id, name, exclude=code_id):
+            raise CodingError(f"a code '{name}' already exists there")
+        position = db.execute(
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM codes WHERE COALESCE(parent_id, 0) = ?", [parent_id or 0]
+        ).fetchone()[0]
+        rec.update("codes", code_id, parent_id=parent_id, position=position)
+
+
+def reorder_codes(db: sqlite_utils.Database, ordered: list[int | str], coder: str = "default") -> None:
+    """Set the order of sibling codes to the order given (ids or paths, all with the same parent)."""
+    ids = [resolve_code(db, c) for c in ordered]
+    parents = {db.execute("SELECT parent_id FROM codes WHERE id = ?", [i]).fetchone()[0] for i in ids}
+    if len(parents) > 1:
+        raise CodingError("only codes with the same parent can be reordered together")
+    with recorded(db, coder, "reorder codes") as rec:
+        for pos, cid in enumerate(ids):
+            rec.update("codes", cid, position=pos)
+
+
+def merge_codes(db: sqlite_utils.Database, source: int | str, target: int | str, coder: str = "default",
+                session: str | None = None) -> int:
+    """Merge ``source`` into ``target``: its codings and child codes move, duplicates collapse; return codings moved.
+
+    The source code then goes to the trash.  Undoable as one action.
+    """
+    src, dst = resolve_code(db, source), resolve_code(db, target)
+    if src == dst:
+        raise CodingError("cannot merge a code into itself")
+    if dst in descendants(db, src):
+        raise CodingError("cannot merge a code into one of its own descendants")
+    stamp = now_iso()
+    moved = 0
+    with recorded(db, coder, "merge codes", session) as rec:
+        rows = db.execute(
+            "SELECT id, document_id, case_id, scope, char_start, char_end, coder_id FROM codings"
+            " WHERE code_id = ? AND deleted_at IS NULL", [src],
+        ).fetchall()
+        for cid, doc, case, scope, s, e, coder_id in rows:
+            dup = db.execute(
+                "SELECT id FROM codings WHERE code_id = ? AND coder_id = ? AND scope = ? AND document_id IS ?"
+                " AND case_id IS ? AND char_start = ? AND char_end = ? AND deleted_at IS NULL",
+                [dst, coder_id, scope, doc, case, s, e],
+            ).fetchone()
+            if dup:
+                rec.update("codings", cid, deleted_at=stamp)
+            else:
+                rec.update("codings", cid, code_id=dst)
+                moved += 1
+        for (child,) in db.execute("SELECT id FROM codes WHERE parent_id = ? AND deleted_at IS NULL", [src]).fetchall():
+            cname = db.execute("SELECT name FROM codes WHERE id = ?", [child]).fetchone()[0]
+            clash = sibling_exists(db, dst, cname)
+            if clash:
+                raise CodingError(f"'{code_path(db, dst)}' already has a child '{cname}': merge those first")
+            rec.update("codes", child, parent_id=dst)
+        rec.update("codes", src, deleted_at=stamp)
+    return moved
+
+
+def delete_code(db: sqlite_utils.Database, code: int | str, coder: str = "default", session: str | None = None) -> int:
+    """Put a code and its descendants in the trash (their codings are hidden with them); return codes trashed."""
+    code_id = resolve_code(db, code)
+    ids = descendants(db, code_id)
+    stamp = now_iso()
+    with recorded(db, coder, "delete code", session) as rec:
+        for cid in ids:
+            rec.update("codes", cid, deleted_at=stamp)
+    return len(ids)
+
+
+def restore_code(db: sqlite_utils.Database, code_id: int, coder: str = "default", session: str | None = None) -> int:
+    """Restore a trashed code and the descendants trashed with it; return codes restored."""
+    row = db.execute("SELECT deleted_at, parent_id, name FROM codes WHERE id = ?", [code_id]).fetchone()
+    if row is None or row[0] is None:
+        raise CodingError(f"code {code_id} is not in the trash")
+    stamp, parent, name = row
+    if parent is not None and db.execute("SELECT deleted_at FROM codes WHERE id = ?", [parent]).fetchone()[0]:
+        raise CodingError(f"restore the parent of '{name}' first")
+    if sibling_exists(db, parent, name):
+        raise CodingError(f"a code '{name}' exists there now: rename it before restoring")
+    ids = db.execute(
+        "WITH RECURSIVE t(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN t ON c.parent_id = t.id"
+        " WHERE c.deleted_at = ?) SELECT id FROM t", [code_id, stamp],
+    ).fetchall()
+    with recorded(db, coder, "restore code", session) as rec:
+        for (cid,) in ids:
+            rec.update("codes", cid, deleted_at=None)
+    return len(ids)
+
+
+def trash_frame(db: sqlite_utils.Database) -> "pd.DataFrame":
+    """Return the trashed codes: id, path, color, deleted_at, codings."""
+    import pandas as pd
+
+    from .codes import code_paths
+
+    df = pd.read_sql_query(
+        "SELECT k.id, '' AS path, k.color, k.deleted_at, (SELECT COUNT(*) FROM codings c WHERE c.code_id = k.id"
+        " AND c.deleted_at IS NULL) AS codings FROM codes k WHERE k.deleted_at IS NOT NULL ORDER BY k.deleted_at DESC",
+        db.conn,
+    )
+    df["path"] = df["id"].map(code_paths(db, include_deleted=True))
+    return df
+
+
+def empty_trash(db: sqlite_utils.Database, coder: str = "default") -> int:
+    """Delete trashed codes for good (their codings go with them; the audit log keeps the record)."""
+    from corpus.project import transaction
+
+    from .history import audit
+
+    with transaction(db):
+        ids = [r[0] for r in db.execute("SELECT id FROM codes WHERE deleted_at IS NOT NULL")]
+        for cid in ids:
+            audit(db, coder, "purge", "codes", cid, {})
+        db.execute("DELETE FROM codes WHERE deleted_at IS NOT NULL")
+    return len(ids)
