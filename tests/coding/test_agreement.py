@@ -1,0 +1,110 @@
+"""Agreement: published reference values, the krippendorff package as oracle, and units from a project."""
+from __future__ import annotations
+
+import hashlib
+import math
+import random
+
+import krippendorff
+import numpy as np
+import pytest
+
+import coding as C
+from coding.agreement import agreement, cohen_kappa, disagreements, krippendorff_alpha, percent_agreement, split_sentences
+from corpus.model import Document
+from corpus.store import store_document
+
+# Krippendorff, "Computing Krippendorff's Alpha-Reliability" (2011), 4 coders x 12 units, nominal, with missing values
+K_DATA = [
+    [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
+    [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],
+    [None, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, None],
+    [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, None],
+]
+
+
+def test_krippendorff_published_example_is_0_743():
+    units = list(zip(*K_DATA))
+    assert round(krippendorff_alpha(units), 3) == 0.743
+
+
+def test_krippendorff_matches_oracle_on_random_data_with_missing():
+    rng = random.Random(4)
+    for _ in range(20):
+        coders, n = rng.randint(2, 5), rng.randint(5, 40)
+        data = [[rng.choice([None, 0, 1, 2]) for _ in range(n)] for _ in range(coders)]
+        arr = np.array([[np.nan if v is None else v for v in row] for row in data], dtype=float)
+        try:
+            expected = krippendorff.alpha(reliability_data=arr, level_of_measurement="nominal")
+        except (ValueError, ZeroDivisionError):
+            continue
+        ours = krippendorff_alpha(list(zip(*data)))
+        assert (math.isnan(expected) and math.isnan(ours)) or ours == pytest.approx(expected, abs=1e-9)
+
+
+def test_cohen_kappa_textbook_example():
+    # 50 proposals read by two readers: yes/yes 20, yes/no 5, no/yes 10, no/no 15 -> kappa 0.4
+    a = ["y"] * 25 + ["n"] * 25
+    b = ["y"] * 20 + ["n"] * 5 + ["y"] * 10 + ["n"] * 15
+    assert round(cohen_kappa(a, b), 3) == 0.400
+    assert percent_agreement(a, b) == pytest.approx(0.7)
+
+
+def _doc(db, text, title="doc"):
+    return store_document(db, Document(text=text, title=title, source_name=title + ".txt",
+                                       sha256=hashlib.sha256(text.encode()).hexdigest()), segment_language=False)
+
+
+def test_nvivo_example_kappa_0_318_at_char_level(db):
+    doc = _doc(db, "x" * 1000)
+    C.add_code(db, "Code")
+    C.code_span(db, doc, 0, 150, "Code", "A")  # A: 0-150
+    C.code_span(db, doc, 100, 200, "Code", "B")  # B: 100-200 -> 50 both, 100 A only, 50 B only
+    df = agreement(db, unit="char")
+    row = df[df["code_path"] == "Code"].iloc[0]
+    assert round(row["kappa"], 3) == 0.318
+    assert row["percent_agreement"] == pytest.approx(0.85)
+    assert row["units"] == 1000
+    assert df.iloc[-1]["code_path"] == "(overall)" and round(df.iloc[-1]["kappa"], 3) == 0.318
+    oracle = krippendorff.alpha(reliability_data=np.array([[1] * 150 + [0] * 850, [0] * 100 + [1] * 100 + [0] * 800]),
+                                level_of_measurement="nominal")
+    assert row["alpha"] == pytest.approx(oracle, abs=1e-3)
+    dis = disagreements(db, unit="char")
+    assert list(zip(dis["char_start"], dis["char_end"], dis["coded_by"], dis["not_coded_by"])) == [
+        (0, 100, "A", "B"), (150, 200, "B", "A")]
+
+
+def test_sentence_and_paragraph_units(db):
+    text = "One. Two! Three?\n\nFour five. Six."
+    assert [text[s:e] for s, e in split_sentences(text)] == ["One.", "Two!", "Three?", "Four five.", "Six."]
+    from tests.coding.conftest import make_document
+
+    doc = store_document(db, make_document(text, "units"), segment_language=False)
+    C.add_code(db, "K")
+    C.code_span(db, doc, 0, 3, "K", "A")  # in sentence 1
+    C.code_span(db, doc, 5, 8, "K", "B")  # in sentence 2
+    s = agreement(db, unit="sentence").iloc[0]
+    assert s["units"] == 5 and s["percent_agreement"] == pytest.approx(3 / 5)
+    p = agreement(db, unit="paragraph").iloc[0]
+    assert p["units"] == 2 and p["percent_agreement"] == 1.0
+    with pytest.raises(ValueError, match="unknown unit"):
+        agreement(db, unit="word")
+
+
+def test_coder_who_did_not_code_a_document_is_missing(db):
+    d1, d2 = _doc(db, "a" * 100, "d1"), _doc(db, "b" * 100, "d2")
+    C.add_code(db, "K")
+    C.code_span(db, d1, 0, 50, "K", "A")
+    C.code_span(db, d1, 0, 50, "K", "B")
+    C.code_span(db, d2, 0, 50, "K", "A")  # B never looked at d2
+    row = agreement(db).iloc[0]
+    assert row["units"] == 200 and row["percent_agreement"] == 1.0 and row["kappa"] == 1.0
+
+
+def test_three_coders_alpha_and_no_kappa(db):
+    doc = _doc(db, "z" * 100)
+    C.add_code(db, "K")
+    for coder, (s, e) in {"A": (0, 50), "B": (0, 50), "C": (0, 60)}.items():
+        C.code_span(db, doc, s, e, "K", coder)
+    row = agreement(db).iloc[0]
+    assert math.isnan(row["kappa"]) and 0.5 < row["alpha"] < 1
