@@ -1,0 +1,204 @@
+"""The evidence table: one row per coded segment, with everything a paper's quote needs.
+
+Columns (EVIDENCE_COLUMNS, then ``level_1`` .. ``level_N`` for the code path split by level, then one
+column per case attribute when the project has cases):
+
+- ``coding_id``, ``code_id``, ``code_path`` ('Parent > Child'), ``document_id``, ``document_title``,
+  ``document_kind`` ('policy' | 'interview' | 'other'), ``case_id``, ``case_name``, ``speaker``,
+  ``page`` (PDF page of the quote's start, or None), ``t_start`` (seconds into the recording, or None),
+  ``timestamp`` ('00:12:31' or ''), ``char_start``, ``char_end``, ``quote`` (the coded span, character
+  for character), ``context`` (only filled when ``context`` is asked for), ``memo``, ``coder``,
+  ``created_at``, ``citation`` ('(Expert 3, 00:12:31)', '(Policy brief, p. 12)').
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import pandas as pd
+import sqlite_utils
+
+from coding import code_paths, codings_frame
+from corpus.store import get_pages, get_segments, get_text, list_documents
+
+from . import people
+
+EVIDENCE_COLUMNS = [
+    "coding_id", "code_id", "code_path", "document_id", "document_title", "document_kind", "case_id", "case_name",
+    "speaker", "page", "t_start", "timestamp", "char_start", "char_end", "quote", "context", "memo", "coder",
+    "created_at", "citation",
+]
+
+
+def format_timestamp(seconds: float | None) -> str:
+    """Return '00:12:31' for 751.4 seconds, '' for None/NaN."""
+    if seconds is None or pd.isna(seconds):
+        return ""
+    total = int(float(seconds))
+    return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def citation(source: str, page=None, timestamp: str = "") -> str:
+    """Return a citation like '(Expert 3, 00:12:31)', '(Policy brief, p. 12)' or '(Title)'."""
+    parts = [str(source)]
+    if timestamp:
+        parts.append(timestamp)
+    elif page is not None and not pd.isna(page):
+        parts.append(f"p. {int(page)}")
+    return "(" + ", ".join(parts) + ")"
+
+
+def _as_list(value) -> list | None:
+    if value is None:
+        return None
+    if isinstance(value, (str, int)):
+        return [value]
+    return list(value)
+
+
+def _empty(levels: int = 0) -> pd.DataFrame:
+    cols = EVIDENCE_COLUMNS + [f"level_{i}" for i in range(1, levels + 1)]
+    return pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
+
+
+def _attach_pages(df: pd.DataFrame, db: sqlite_utils.Database) -> pd.Series:
+    pages = []
+    for doc_id in df["document_id"].unique():
+        p = get_pages(db, int(doc_id))
+        if not p.empty:
+            p["document_id"] = int(doc_id)
+            pages.append(p)
+    if not pages:
+        return pd.Series([None] * len(df), index=df.index, dtype="object")
+    allp = pd.concat(pages).rename(columns={"char_start": "p_start", "char_end": "p_end", "number": "page"})
+    return _lookup(df, allp, "p_start", "p_end", ["page"])["page"]
+
+
+def _lookup(df: pd.DataFrame, ranges: pd.DataFrame, start: str, end: str, cols: list[str]) -> pd.DataFrame:
+    """For each row of df, the columns ``cols`` of the range holding its char_start (same document)."""
+    left = df[["document_id", "char_start"]].copy()
+    left["_row"] = range(len(left))
+    left["document_id"] = left["document_id"].astype("int64")
+    left["char_start"] = left["char_start"].astype("int64")
+    right = ranges[["document_id", start, end, *cols]].copy()
+    right["document_id"] = right["document_id"].astype("int64")
+    right[start] = right[start].astype("int64")
+    merged = pd.merge_asof(
+        left.sort_values("char_start"), right.sort_values(start), left_on="char_start", right_on=start,
+        by="document_id", direction="backward",
+    )
+    # a range only holds the start when the start falls before the range's end
+    outside = merged[start].isna() | (merged["char_start"] >= merged[end].astype("float64"))
+    for c in cols:
+        merged[c] = merged[c].astype("object").where(~outside, None)
+    merged = merged.sort_values("_row")
+    merged.index = df.index
+    return merged[cols]
+
+
+def _contexts(df: pd.DataFrame, db: sqlite_utils.Database, context, turns: pd.DataFrame) -> list[str]:
+    out: list[str] = []
+    texts: dict[int, str] = {}
+    units: dict[int, list[tuple[int, int]]] = {}
+    for doc_id, s, e in df[["document_id", "char_start", "char_end"]].itertuples(index=False):
+        doc_id, s, e = int(doc_id), int(s), int(e)
+        if doc_id not in texts:
+            texts[doc_id] = get_text(db, doc_id)
+        text = texts[doc_id]
+        if context == "unit":
+            if doc_id not in units:
+                t = turns[turns["document_id"] == doc_id]
+                rng = list(zip(t["char_start"].astype(int), t["char_end"].astype(int)))
+                if not rng:
+                    seg = get_segments(db, doc_id)
+                    rng = list(zip(seg["char_start"].astype(int), seg["char_end"].astype(int)))
+                units[doc_id] = rng
+            hits = [(a, b) for a, b in units[doc_id] if a < e and b > s] or [(s, e)]
+            a, b = min(min(h[0] for h in hits), s), max(max(h[1] for h in hits), e)
+        else:
+            n = int(context)
+            a, b = max(0, s - n), min(len(text), e + n)
+        out.append(text[a:b])
+    return out
+
+
+def evidence_table(
+    db: sqlite_utils.Database,
+    codes: Iterable[int | str] | int | str | None = None,
+    cases: Iterable[int | str] | int | str | None = None,
+    documents: Iterable[int] | None = None,
+    attributes: dict[str, object] | None = None,
+    coders: Iterable[str] | str | None = None,
+    context: int | str | None = None,
+    children: bool = True,
+) -> pd.DataFrame:
+    """Return one row per coded span (EVIDENCE_COLUMNS + level_N + attribute columns), by code path then case.
+
+    ``codes`` are ids or 'A > B' paths (with their sub-codes unless ``children=False``); ``cases`` ids or
+    names; ``attributes`` {attribute: value or list of values} filters on case attributes; ``context``
+    None, a number of characters either side, or 'unit' (the whole turn or paragraph around the quote).
+    """
+    if context is not None and context != "unit" and (not str(context).isdigit() or int(context) < 0):
+        raise ValueError(f"context must be None, a number of characters or 'unit', not {context!r}")
+    raw = codings_frame(db, codes=_as_list(codes), children=children, coders=_as_list(coders), documents=documents)
+    raw = raw[(raw["scope"] == "span") & raw["document_id"].notna()].copy()
+    paths = code_paths(db, include_deleted=True)
+    depth = max((p.count(" > ") + 1 for p in paths.values()), default=0)
+    if raw.empty:
+        return _empty(depth)
+    raw["document_id"] = raw["document_id"].astype("int64")
+    docs = list_documents(db, include_old=True).set_index("id")
+    df = pd.DataFrame({
+        "coding_id": raw["coding_id"].astype("int64"), "code_id": raw["code_id"].astype("int64"),
+        "code_path": raw["code_path"], "document_id": raw["document_id"],
+        "document_title": raw["document_id"].map(docs["title"]), "document_kind": raw["document_id"].map(docs["kind"]),
+        "char_start": raw["char_start"].astype("int64"), "char_end": raw["char_end"].astype("int64"),
+        "quote": raw["text"], "memo": raw["memo"], "coder": raw["coder"], "created_at": raw["created_at"],
+    }).reset_index(drop=True)
+
+    turns = people.turns(db, document_ids=sorted(df["document_id"].unique().tolist()))
+    if not turns.empty:
+        found = _lookup(df, turns, "char_start", "char_end", ["speaker", "case_id", "case_name", "t_start"])
+    else:
+        found = pd.DataFrame({c: [None] * len(df) for c in ["speaker", "case_id", "case_name", "t_start"]}, index=df.index)
+    df["speaker"], df["t_start"] = found["speaker"], found["t_start"]
+    # the quote's speaker's case, else the interviewee case of the document
+    doc_cases = people.document_cases(db).drop_duplicates("document_id").set_index("document_id")
+    df["case_id"] = found["case_id"].where(found["case_id"].notna(), df["document_id"].map(doc_cases["case_id"]))
+    df["case_name"] = found["case_name"].where(found["case_name"].notna(), df["document_id"].map(doc_cases["case_name"]))
+    df["case_id"] = df["case_id"].map(lambda v: None if v is None or pd.isna(v) else int(v)).astype("object")
+    for col in ("case_name", "speaker"):
+        df[col] = df[col].astype("object").where(df[col].notna(), None)
+    df["page"] = _attach_pages(df, db)
+    df["page"] = df["page"].map(lambda v: None if v is None or pd.isna(v) else int(v)).astype("object")
+    df["timestamp"] = df["t_start"].map(format_timestamp)
+    df["context"] = _contexts(df, db, context, turns) if context is not None else ""
+    source = df["case_name"].where(df["case_name"].notna(), df["speaker"])
+    source = source.where(source.notna(), df["document_title"])
+    df["citation"] = [citation(s, p, t) for s, p, t in zip(source, df["page"], df["timestamp"])]
+
+    if cases is not None:
+        wanted = _as_list(cases)
+        ids = {int(c) for c in wanted if isinstance(c, int) or str(c).isdigit()}
+        names = {str(c) for c in wanted}
+        df = df[df["case_id"].isin(ids) | df["case_name"].isin(names)]
+    attrs = people.case_attributes(db)
+    attr_cols = [c for c in attrs.columns if c not in ("case_id", "case_name")]
+    if attr_cols:
+        attrs = attrs.drop_duplicates("case_id").set_index("case_id")
+        for col in attr_cols:
+            name = col if col not in EVIDENCE_COLUMNS and not col.startswith("level_") else f"attribute {col}"
+            df[name] = df["case_id"].map(lambda cid, c=col: attrs[c].get(cid) if cid is not None else None)
+    for attr, value in (attributes or {}).items():
+        col = attr if attr in df.columns else f"attribute {attr}"
+        if col not in df.columns:
+            raise ValueError(f"no case attribute called {attr!r}")
+        values = {str(v) for v in _as_list(value)}
+        df = df[df[col].map(lambda v: v is not None and not pd.isna(v) and str(v) in values)]
+
+    levels = df["code_path"].str.split(" > ")
+    for i in range(depth):
+        df[f"level_{i + 1}"] = levels.map(lambda parts, i=i: parts[i] if i < len(parts) else "")
+    df = df.sort_values(["code_path", "case_name", "document_title", "char_start", "coding_id"], na_position="last",
+                        key=lambda s: s.str.lower() if s.dtype == object and s.name != "case_name" else s)
+    ordered = EVIDENCE_COLUMNS + [f"level_{i + 1}" for i in range(depth)]
+    return df[ordered + [c for c in df.columns if c not in ordered]].reset_index(drop=True)
