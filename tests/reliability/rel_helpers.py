@@ -1,0 +1,204 @@
+"""Helpers for the reliability tests: fixture files, worker processes, consistency checks."""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = Path(__file__).with_name("rel_worker.py")
+
+WORDS = (
+    "consorcio manufactura avanzada innovación consejo ciencia tecnología política industrial TLCAN "
+    "consortium advanced manufacturing innovation council science technology industrial policy NAFTA "
+    "Querétaro Monterrey supplier cluster aerospace automotive training university agreement"
+).split()
+
+
+def sentence(rng: random.Random, n: int = 12) -> str:
+    """Return a pseudo-random sentence from a fixed bilingual vocabulary."""
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def make_pdf(path: Path, pages: int, seed: int) -> Path:
+    """Write a multi-page text PDF with fpdf2 (different text on every page)."""
+    from fpdf import FPDF
+
+    rng = random.Random(seed)
+    pdf = FPDF()
+    pdf.set_font("Helvetica", size=11)
+    for page in range(pages):
+        pdf.add_page()
+        for _ in range(3):
+            text = " ".join(sentence(rng) for _ in range(4))
+            pdf.multi_cell(0, 6, text.encode("latin-1", "replace").decode("latin-1"))
+            pdf.ln(4)
+    path.write_bytes(bytes(pdf.output()))
+    return path
+
+
+def make_txt(path: Path, paragraphs: int, seed: int, encoding: str = "utf-8") -> Path:
+    """Write a plain-text document of ``paragraphs`` paragraphs."""
+    rng = random.Random(seed)
+    text = "\n\n".join(" ".join(sentence(rng) for _ in range(3)) for _ in range(paragraphs))
+    path.write_bytes(text.encode(encoding, "replace"))
+    return path
+
+
+def make_docx(path: Path, paragraphs: int, seed: int) -> Path:
+    """Write a DOCX with a heading, paragraphs and a small table."""
+    import docx
+
+    rng = random.Random(seed)
+    d = docx.Document()
+    d.add_heading("Consorcio de manufactura avanzada (ficticio)", level=1)
+    for _ in range(paragraphs):
+        d.add_paragraph(" ".join(sentence(rng) for _ in range(3)))
+    table = d.add_table(rows=2, cols=2)
+    for r in range(2):
+        for c in range(2):
+            table.cell(r, c).text = sentence(rng, 3)
+    d.save(str(path))
+    return path
+
+
+def worker_env() -> dict:
+    """Environment for worker processes: the repository on the path, models offline."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update(HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1", TOKENIZERS_PARALLELISM="false")
+    return env
+
+
+def start_worker(*args: str, stdout=subprocess.PIPE) -> subprocess.Popen:
+    """Start ``rel_worker.py`` with ``args``; it prints 'ready' once its imports are done."""
+    return subprocess.Popen(
+        [sys.executable, str(WORKER), *map(str, args)], cwd=ROOT, env=worker_env(),
+        stdout=stdout, stderr=subprocess.PIPE, text=True,
+    )
+
+
+def wait_ready(proc: subprocess.Popen, timeout: float = 60) -> None:
+    """Block until the worker printed its 'ready' line."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line.strip() == "ready":
+            return
+        if not line and proc.poll() is not None:
+            raise AssertionError(f"worker exited early ({proc.returncode}): {proc.stderr.read()[-2000:]}")
+    raise AssertionError("worker did not become ready")
+
+
+def kill_at_random(proc: subprocess.Popen, rng: random.Random, max_delay: float) -> tuple[bool, str]:
+    """SIGKILL the worker after a random delay; return (was still running, what it printed)."""
+    time.sleep(rng.uniform(0.0, max_delay))
+    alive = proc.poll() is None
+    if alive:
+        proc.send_signal(signal.SIGKILL)
+    out, err = proc.communicate(timeout=60)
+    if not alive and proc.returncode != 0:
+        raise AssertionError(f"worker failed before the kill ({proc.returncode}): {err[-2000:]}")
+    return alive, out
+
+
+def raw_connect(path: Path) -> sqlite3.Connection:
+    """Open the project file with plain sqlite3 (no migrations), as a checker would."""
+    return sqlite3.connect(str(path), timeout=30)
+
+
+def integrity_ok(path: Path) -> None:
+    """Assert PRAGMA integrity_check and the FTS index check pass."""
+    conn = raw_connect(path)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        conn.execute("INSERT INTO segments_fts(segments_fts) VALUES ('integrity-check')")
+    finally:
+        conn.close()
+
+
+def assert_documents_whole(path: Path, expected: dict[str, dict] | None = None) -> int:
+    """Assert every document has its text, pages and segments (matching ``expected`` by sha256).
+
+    ``expected`` maps sha256 -> {"chars", "pages", "segments"}; returns the number of documents.
+    """
+    conn = raw_connect(path)
+    try:
+        rows = conn.execute(
+            "SELECT d.id, d.sha256, d.char_count, d.page_count, length(t.text),"
+            " (SELECT COUNT(*) FROM pages p WHERE p.document_id = d.id),"
+            " (SELECT COUNT(*) FROM segments s WHERE s.document_id = d.id)"
+            " FROM documents d LEFT JOIN document_texts t ON t.document_id = d.id"
+        ).fetchall()
+        for doc_id, sha, chars, page_count, text_len, pages, segments in rows:
+            assert text_len is not None, f"document {doc_id} has no text"
+            assert text_len == chars, f"document {doc_id}: text {text_len} chars, row says {chars}"
+            assert pages == page_count, f"document {doc_id}: {pages} pages stored, row says {page_count}"
+            if expected is not None:
+                exp = expected[sha]
+                assert (text_len, pages, segments) == (exp["chars"], exp["pages"], exp["segments"]), (
+                    f"document {doc_id} is partial: {(text_len, pages, segments)} != {exp}"
+                )
+        orphans = conn.execute(
+            "SELECT (SELECT COUNT(*) FROM document_texts WHERE document_id NOT IN (SELECT id FROM documents)),"
+            " (SELECT COUNT(*) FROM segments WHERE document_id NOT IN (SELECT id FROM documents))"
+        ).fetchone()
+        assert orphans == (0, 0)
+        current = conn.execute(
+            "SELECT source_name, kind, COUNT(*) FROM documents WHERE is_current = 1 GROUP BY 1, 2 HAVING COUNT(*) > 1"
+        ).fetchall()
+        assert current == [], f"several current versions: {current}"
+        return len(rows)
+    finally:
+        conn.close()
+
+
+def read_json_lines(text: str) -> list[dict]:
+    """Return the JSON objects printed one per line by a worker (other lines ignored)."""
+    out = []
+    for line in text.splitlines():
+        if line.startswith("{"):
+            out.append(json.loads(line))
+    return out
+
+
+def synthetic_document(seed: int, index: int, source_name: str | None = None, paragraphs: int | None = None):
+    """Return a deterministic corpus Document with pages and paragraph segments (no file needed)."""
+    from corpus.model import Document, Page, Segment, sha256_bytes
+
+    rng = random.Random(seed * 1_000_003 + index)
+    n = paragraphs or rng.randint(3, 40)
+    parts, segments, pages, pos, page_start = [], [], [], 0, 0
+    per_page = rng.randint(2, 6)
+    for i in range(n):
+        if parts:
+            parts.append("\n\n")
+            pos += 2
+        text = " ".join(sentence(rng) for _ in range(rng.randint(1, 4)))
+        page_no = len(pages) + 1
+        segments.append(Segment(start=pos, end=pos + len(text), kind="paragraph", page=page_no))
+        parts.append(text)
+        pos += len(text)
+        if (i + 1) % per_page == 0 or i == n - 1:
+            pages.append(Page(number=page_no, start=page_start, end=pos))
+            page_start = pos + 2
+    text = "".join(parts)
+    name = source_name or f"synthetic-{seed}-{index}.pdf"
+    doc = Document(text=text, title=f"Synthetic {seed}/{index} (fictional)", source_name=name, file_type="pdf",
+                   pages=pages, segments=segments, language="other")
+    doc.sha256 = sha256_bytes(f"{seed}/{index}/{name}/{text}".encode())
+    doc.size = len(text)
+    doc.check()
+    return doc
+
+
+def expected_of(doc) -> dict:
+    """Return the shape a stored document must have: chars, pages, segments."""
+    return {"chars": len(doc.text), "pages": len(doc.pages), "segments": len(doc.segments)}
