@@ -76,35 +76,61 @@ def worker_env() -> dict:
     return env
 
 
-def start_worker(*args: str, stdout=subprocess.PIPE) -> subprocess.Popen:
+class Worker:
+    """A worker process whose stdout and stderr go to files (pipes would lose buffered lines)."""
+
+    def __init__(self, *args):
+        import tempfile
+
+        self.dir = Path(tempfile.mkdtemp(prefix="rel-worker-"))
+        self.out_path, self.err_path = self.dir / "out.txt", self.dir / "err.txt"
+        with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(WORKER), *map(str, args)], cwd=ROOT, env=worker_env(), stdout=out, stderr=err,
+            )
+
+    @property
+    def returncode(self):
+        return self.proc.returncode
+
+    def output(self) -> tuple[str, str]:
+        return self.out_path.read_text(), self.err_path.read_text()
+
+    def wait(self, timeout: float) -> tuple[int, str, str]:
+        import shutil
+
+        self.proc.wait(timeout=timeout)
+        out, err = self.output()
+        shutil.rmtree(self.dir, ignore_errors=True)
+        return self.proc.returncode, out, err
+
+
+def start_worker(*args) -> Worker:
     """Start ``rel_worker.py`` with ``args``; it prints 'ready' once its imports are done."""
-    return subprocess.Popen(
-        [sys.executable, str(WORKER), *map(str, args)], cwd=ROOT, env=worker_env(),
-        stdout=stdout, stderr=subprocess.PIPE, text=True,
-    )
+    return Worker(*args)
 
 
-def wait_ready(proc: subprocess.Popen, timeout: float = 60) -> None:
+def wait_ready(worker: Worker, timeout: float = 60) -> None:
     """Block until the worker printed its 'ready' line."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        line = proc.stdout.readline()
-        if line.strip() == "ready":
+        if "ready\n" in worker.out_path.read_text():
             return
-        if not line and proc.poll() is not None:
-            raise AssertionError(f"worker exited early ({proc.returncode}): {proc.stderr.read()[-2000:]}")
+        if worker.proc.poll() is not None:
+            raise AssertionError(f"worker exited early ({worker.proc.returncode}): {worker.output()[1][-2000:]}")
+        time.sleep(0.02)
     raise AssertionError("worker did not become ready")
 
 
-def kill_at_random(proc: subprocess.Popen, rng: random.Random, max_delay: float) -> tuple[bool, str]:
+def kill_at_random(worker: Worker, rng: random.Random, max_delay: float) -> tuple[bool, str]:
     """SIGKILL the worker after a random delay; return (was still running, what it printed)."""
     time.sleep(rng.uniform(0.0, max_delay))
-    alive = proc.poll() is None
+    alive = worker.proc.poll() is None
     if alive:
-        proc.send_signal(signal.SIGKILL)
-    out, err = proc.communicate(timeout=60)
-    if not alive and proc.returncode != 0:
-        raise AssertionError(f"worker failed before the kill ({proc.returncode}): {err[-2000:]}")
+        worker.proc.send_signal(signal.SIGKILL)
+    rc, out, err = worker.wait(timeout=60)
+    if not alive and rc != 0:
+        raise AssertionError(f"worker failed before the kill ({rc}): {err[-2000:]}")
     return alive, out
 
 
@@ -202,3 +228,30 @@ def synthetic_document(seed: int, index: int, source_name: str | None = None, pa
 def expected_of(doc) -> dict:
     """Return the shape a stored document must have: chars, pages, segments."""
     return {"chars": len(doc.text), "pages": len(doc.pages), "segments": len(doc.segments)}
+
+
+def coding_project(path: Path, documents: int = 6) -> None:
+    """Create a project with synthetic documents and a small codebook for coding workers."""
+    from coding import add_code
+    from corpus.project import open_project
+    from corpus.store import store_document
+
+    db = open_project(path)
+    try:
+        for i in range(documents):
+            store_document(db, synthetic_document(77, i, paragraphs=20))
+        parent = add_code(db, "Innovation councils", definition="Fictional demo code")
+        add_code(db, "Binational", parent=parent)
+        add_code(db, "Consortia")
+        add_code(db, "NAFTA-era policy")
+        add_code(db, "Training")
+    finally:
+        db.conn.close()
+
+
+def run_workers(specs: list[tuple], timeout: float = 300) -> list[tuple[int, str, str]]:
+    """Start workers for every spec, release them together, return (returncode, stdout, stderr) each."""
+    workers = [start_worker(*spec) for spec in specs]
+    for w in workers:
+        wait_ready(w, timeout=120)
+    return [w.wait(timeout) for w in workers]
