@@ -30,7 +30,9 @@ def document_cases(db: sqlite_utils.Database) -> pd.DataFrame:
 def document_case_map(db: sqlite_utils.Database) -> dict[int, list[int]]:
     """Return {document_id: [case ids]}."""
     out: dict[int, list[int]] = {}
-    for doc_id, case_id in document_cases(db)[["document_id", "case_id"]].itertuples(index=False):
+    import coding.cases as me  # late lookup so a replaced document_cases is used
+
+    for doc_id, case_id in me.document_cases(db)[["document_id", "case_id"]].itertuples(index=False):
         out.setdefault(int(doc_id), []).append(int(case_id))
     return out
 

@@ -202,12 +202,12 @@ def codes_frame(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.
 
 
 def _case_counts(db: sqlite_utils.Database) -> dict[int, int]:
-    from .cases import document_case_map
+    from . import cases as _cases
 
     pairs = db.execute(
         "SELECT DISTINCT code_id, document_id, case_id FROM codings WHERE deleted_at IS NULL"
     ).fetchall()
-    doc_cases = document_case_map(db)
+    doc_cases = _cases.document_case_map(db)
     per_code: dict[int, set] = {}
     for code_id, doc_id, case_id in pairs:
         s = per_code.setdefault(code_id, set())

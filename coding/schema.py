@@ -130,4 +130,16 @@ def create_coding_tables(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX audit_log_entity ON audit_log(entity, entity_id)")
 
 
-MIGRATIONS = [("0001_coding", create_coding_tables)]
+def add_covering_indexes(db: sqlite_utils.Database) -> None:
+    # interval joins (co-occurrence, boolean queries) read only these columns: no table lookups
+    db.execute(
+        "CREATE INDEX codings_doc_cover ON codings(document_id, char_start, char_end, code_id, coder_id, id)"
+        " WHERE deleted_at IS NULL"
+    )
+    db.execute(
+        "CREATE INDEX codings_code_cover ON codings(code_id, document_id, char_start, char_end, coder_id, id)"
+        " WHERE deleted_at IS NULL"
+    )
+
+
+MIGRATIONS = [("0001_coding", create_coding_tables), ("0002_covering_indexes", add_covering_indexes)]
