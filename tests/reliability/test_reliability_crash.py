@@ -123,3 +123,50 @@ def test_reliability_ingest_survives_sigkill(tmp_path):
 @pytest.mark.slow
 def test_reliability_ingest_survives_sigkill_long(tmp_path):
     _crash_ingest(tmp_path, runs=20, seed=900)
+
+
+def _crash_coding(tmp_path: Path, runs: int, seed: int) -> None:
+    pytest.importorskip("coding")
+    from coding import audit_frame, batches_frame, codings_frame
+    from corpus.project import open_project
+    from rel_helpers import coding_project
+
+    path = tmp_path / "crash-coding.qda.sqlite"
+    coding_project(path)
+    rng = random.Random(seed)
+    claimed: set[int] = set()
+    batches: set[int] = set()
+    for run in range(runs):
+        burst = run % 2 == 0
+        args = ("code", path, f"coder{run % 3}", 30, seed + run) if burst else ("batch", path, f"auto{run % 2}", 200, seed + run)
+        proc = start_worker(*args)
+        wait_ready(proc)
+        _, out = kill_at_random(proc, rng, 2.0)
+        rows = read_json_lines(out)
+        claimed.update(r["coding_id"] for r in rows if "coding_id" in r)
+        batches.update(r["batch_id"] for r in rows if "batch_id" in r)
+        integrity_ok(path)
+        db = open_project(path)
+        try:
+            frame = codings_frame(db)
+            assert claimed <= set(frame["coding_id"]), "a coding the coder saw saved was lost"
+            created = audit_frame(db, entity="codings", limit=10**7)
+            created = set(created.loc[created["action"] == "create", "entity_id"])
+            assert set(frame["coding_id"]) == created, "a coding without its audit row, or the reverse"
+            stored_batches = batches_frame(db)
+            assert batches <= set(stored_batches["batch_id"])
+            for b in stored_batches.itertuples():  # each auto-coding batch is all there
+                assert b.count == len(frame[frame["batch_id"] == b.batch_id])
+            orphan = frame["batch_id"].dropna()
+            assert set(orphan.astype(int)) <= set(stored_batches["batch_id"])
+        finally:
+            db.conn.close()
+
+
+def test_reliability_coding_survives_sigkill(tmp_path):
+    _crash_coding(tmp_path, runs=4, seed=31)
+
+
+@pytest.mark.slow
+def test_reliability_coding_survives_sigkill_long(tmp_path):
+    _crash_coding(tmp_path, runs=40, seed=301)
