@@ -1,0 +1,172 @@
+"""Auto-coding: build a preview of codings from a rule, then save it as one undoable batch.
+
+Every ``preview_*`` returns a DataFrame with PREVIEW_COLUMNS (the rule in column ``rule``); nothing is
+written until ``apply_preview`` (which calls ``apply_batch``).  Rules: a full-text search (scope hit
+sentence, paragraph or turn), a regular expression, speakers or cases (their turns), entity labels or
+names and topics (rows from the nlp package's frames).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+import sqlite_utils
+
+from .agreement import split_sentences
+from .codes import resolve_code
+from .codings import apply_batch
+from .history import CodingError
+
+PREVIEW_COLUMNS = ["document_id", "document_title", "char_start", "char_end", "code", "text", "rule"]
+SEARCH_SCOPES = ("sentence", "paragraph", "turn")
+REGEX_SCOPES = ("match", "sentence", "paragraph")
+
+
+def _fold(s: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFD", s.lower()) if not unicodedata.combining(c))
+
+
+def _frame(db, rows: list[tuple[int, int, int]], code, rule: str) -> pd.DataFrame:
+    """Return the preview frame for (document_id, start, end) rows, deduplicated and with text."""
+    from corpus.store import get_document, get_text
+
+    resolve_code(db, code)
+    rows = sorted(set(rows))
+    texts, titles, out = {}, {}, []
+    for doc, s, e in rows:
+        if doc not in texts:
+            texts[doc] = get_text(db, doc)
+            titles[doc] = get_document(db, doc)["title"]
+        if e > s:
+            out.append([doc, titles[doc], s, e, code, texts[doc][s:e], rule])
+    df = pd.DataFrame(out, columns=PREVIEW_COLUMNS)
+    df.attrs["rule"] = rule
+    return df
+
+
+def _terms(query: str) -> list[str]:
+    words = re.findall(r"\w+\*?", query, re.UNICODE)
+    return [_fold(w.rstrip("*")) for w in words if w not in ("AND", "OR", "NOT", "NEAR") and not w.isdigit()]
+
+
+def preview_search(db: sqlite_utils.Database, query: str, code, scope: str = "paragraph", limit: int = 10_000,
+                   documents: list[int] | None = None) -> pd.DataFrame:
+    """Return codings for the hits of a full-text search: the hit's sentence, paragraph or speaker turn."""
+    from corpus.search import search
+
+    if scope not in SEARCH_SCOPES:
+        raise CodingError(f"scope must be one of {', '.join(SEARCH_SCOPES)}")
+    hits = search(db, query, document_ids=documents, limit=limit)
+    if scope == "turn":
+        hits = hits[hits["segment_kind"] == "turn"]
+    rows = []
+    terms = _terms(query)
+    if scope == "sentence":
+        from corpus.store import get_text
+
+        texts: dict[int, str] = {}
+        for doc, s, e in zip(hits["document_id"], hits["char_start"], hits["char_end"]):
+            doc = int(doc)
+            text = texts.setdefault(doc, get_text(db, doc))[int(s):int(e)]
+            for ss, se in split_sentences(text):
+                folded = _fold(text[ss:se])
+                if any(re.search(r"\b" + re.escape(t), folded) for t in terms):
+                    rows.append((doc, int(s) + ss, int(s) + se))
+    else:
+        rows = [(int(d), int(s), int(e)) for d, s, e in zip(hits["document_id"], hits["char_start"], hits["char_end"])]
+    return _frame(db, rows, code, f"search '{query}' ({scope})")
+
+
+def preview_regex(db: sqlite_utils.Database, pattern: str, code, scope: str = "match", ignore_case: bool = True,
+                  documents: list[int] | None = None) -> pd.DataFrame:
+    """Return codings for every match of a regular expression (the match, its sentence or its paragraph)."""
+    from corpus.store import get_segments, get_text, list_documents
+
+    if scope not in REGEX_SCOPES:
+        raise CodingError(f"scope must be one of {', '.join(REGEX_SCOPES)}")
+    try:
+        rx = re.compile(pattern, re.IGNORECASE if ignore_case else 0)
+    except re.error as exc:
+        raise CodingError(f"the regular expression '{pattern}' is not valid: {exc}") from None
+    doc_ids = documents if documents is not None else list_documents(db)["id"].tolist()
+    rows = []
+    for doc in doc_ids:
+        text = get_text(db, int(doc))
+        matches = [(m.start(), m.end()) for m in rx.finditer(text) if m.end() > m.start()]
+        if not matches:
+            continue
+        if scope == "match":
+            rows += [(int(doc), s, e) for s, e in matches]
+            continue
+        if scope == "sentence":
+            units = split_sentences(text)
+        else:
+            segs = get_segments(db, int(doc))
+            units = list(zip(segs["char_start"].astype(int), segs["char_end"].astype(int)))
+        for s, e in matches:
+            rows += [(int(doc), us, ue) for us, ue in units if us <= s < ue]
+    return _frame(db, rows, code, f"regex /{pattern}/ ({scope})")
+
+
+def preview_speaker(db: sqlite_utils.Database, code, speakers: list[str] | None = None, cases: list[int] | None = None,
+                    documents: list[int] | None = None) -> pd.DataFrame:
+    """Return codings for every turn of the given speakers (names) or cases (ids)."""
+    from .cases import turns
+
+    if not speakers and not cases:
+        raise CodingError("name at least one speaker or case")
+    tf = turns(db, documents)
+    mask = pd.Series(False, index=tf.index)
+    if speakers:
+        mask |= tf["speaker"].isin(speakers)
+    if cases:
+        mask |= tf["case_id"].isin([int(c) for c in cases])
+    tf = tf[mask]
+    rule = "turns of " + ", ".join([*(speakers or []), *(f"case {c}" for c in (cases or []))])
+    return _frame(db, [(int(d), int(s), int(e)) for d, s, e in zip(tf["document_id"], tf["char_start"], tf["char_end"])],
+                  code, rule)
+
+
+def preview_rows(db: sqlite_utils.Database, rows: pd.DataFrame, code, rule: str, column: str | None = None,
+                 values: list | None = None) -> pd.DataFrame:
+    """Return codings for rows of any frame with document_id, char_start, char_end (e.g. entities or topic segments).
+
+    With ``column`` and ``values`` only rows whose column holds one of the values are kept.
+    """
+    missing = {"document_id", "char_start", "char_end"} - set(rows.columns)
+    if missing:
+        raise CodingError(f"rows need the columns {', '.join(sorted(missing))}")
+    if column is not None:
+        if column not in rows.columns:
+            raise CodingError(f"no column '{column}' in the rows")
+        rows = rows[rows[column].isin(values or [])]
+    return _frame(db, [(int(d), int(s), int(e)) for d, s, e in zip(rows["document_id"], rows["char_start"], rows["char_end"])],
+                  code, rule)
+
+
+def preview_entities(db: sqlite_utils.Database, entities: pd.DataFrame, code, labels: list[str] | None = None,
+                     names: list[str] | None = None) -> pd.DataFrame:
+    """Return codings for entity mentions (nlp's entities_frame) with given labels and/or canonical names."""
+    mask = pd.Series(True, index=entities.index)
+    if labels:
+        mask &= entities["label"].isin(labels)
+    if names:
+        col = "canonical" if "canonical" in entities.columns else "text"
+        mask &= entities[col].isin(names) | entities["text"].isin(names)
+    rule = "entities " + "; ".join(filter(None, [", ".join(labels or []), ", ".join(names or [])]))
+    return preview_rows(db, entities[mask], code, rule)
+
+
+def preview_topics(db: sqlite_utils.Database, segments: pd.DataFrame, code, topics: list, column: str = "topic") -> pd.DataFrame:
+    """Return codings for the segments assigned to the given topics (rows from nlp's topic assignment)."""
+    return preview_rows(db, segments, code, f"topics {', '.join(map(str, topics))}", column=column, values=list(topics))
+
+
+def apply_preview(db: sqlite_utils.Database, preview: pd.DataFrame, coder: str, session: str | None = None) -> int:
+    """Save a (possibly edited) preview as one batch; return the batch id."""
+    if preview.empty:
+        raise CodingError("nothing to code: the preview is empty")
+    rule = preview.attrs.get("rule") or str(preview["rule"].iloc[0])
+    rows = preview[["document_id", "char_start", "char_end", "code"]].to_dict("records")
+    return apply_batch(db, rows, rule=rule, coder=coder, session=session)
