@@ -1,0 +1,246 @@
+"""Store a parsed REFI-QDA project (``qdpx_parse``) in a project file, in one transaction.
+
+Nothing is written until the whole file has parsed; then documents, codes, coders, codings, memos and
+cases go in one transaction, so a failure leaves the project exactly as it was (a project file this
+import created is removed again).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from coding import add_code, apply_batch, code_document, ensure_coder
+from coding.codes import sibling_exists
+from corpus.model import Document, paragraphs_from_text
+from corpus.project import open_project, transaction
+from corpus.store import DuplicateDocument, store_document
+from nlp.language import detect_language, language_bucket
+
+from . import people
+from .qdpx_parse import RefiProject, parse_qdc, parse_qdpx
+from .safezip import ImportFileError
+
+IMPORT_CODER = "imported"
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class ImportReport:
+    """What an import wrote (counts) and what it could not (one line per item)."""
+
+    source: str
+    imported: dict[str, int] = field(default_factory=dict)
+    skipped: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    document_ids: dict[str, int] = field(default_factory=dict)  # REFI source GUID -> document id
+
+    def lines(self) -> list[str]:
+        """Return the report as printable lines."""
+        out = [f"imported from {self.source}:"]
+        out += [f"  {k}: {v}" for k, v in self.imported.items()]
+        out += [f"note: {n}" for n in self.notices]
+        out += ([f"not imported ({len(self.skipped)}):"] + [f"  - {s}" for s in self.skipped]) if self.skipped else ["not imported: nothing"]
+        return out
+
+
+def _color(value: str | None) -> str | None:
+    if not value:
+        return None
+    v = value.strip()
+    if re.fullmatch(r"#[0-9a-fA-F]{3}", v):
+        v = "#" + "".join(ch * 2 for ch in v[1:])
+    return v.lower() if re.fullmatch(r"#[0-9a-fA-F]{6}", v) else None
+
+
+def _store_codes(db, project: RefiProject, coder: str, report: ImportReport) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    made = merged = 0
+    for code in project.codes:
+        parent = ids.get(code.parent) if code.parent else None
+        existing = sibling_exists(db, parent, code.name)
+        if existing is not None and existing not in ids.values():
+            ids[code.guid] = existing
+            merged += 1
+            continue
+        name, n = code.name, 2
+        while sibling_exists(db, parent, name) is not None:
+            name = f"{code.name} ({n})"
+            n += 1
+        if name != code.name:
+            report.notices.append(f"code '{code.name}' appears twice under one parent; the second is called '{name}'")
+        ids[code.guid] = add_code(db, name, parent=parent, color=_color(code.color), definition=code.description, coder=coder)
+        made += 1
+    report.imported["codes"] = made
+    if merged:
+        report.imported["codes merged with existing ones"] = merged
+    return ids
+
+
+def _store_documents(db, project: RefiProject, report: ImportReport, progress: Progress | None) -> dict[str, int]:
+    ids: dict[str, int] = {}
+    new = 0
+    for i, src in enumerate(project.sources):
+        text = src.text
+        data = text.encode("utf-8")
+        doc = Document(text=text, title=src.name, source_name=src.name, kind=src.kind, file_type=src.file_type,
+                       segments=paragraphs_from_text(text), sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                       language=language_bucket(detect_language(text[:5000])) if text.strip() else None,
+                       metadata={"imported_from": report.source, "refi_guid": src.guid, "positions": src.reading})
+        try:
+            ids[src.guid] = store_document(db, doc)
+            new += 1
+        except DuplicateDocument as dup:
+            ids[src.guid] = dup.document_id
+            report.notices.append(f"source '{src.name}' is already in the project (document {dup.document_id}); "
+                                  "its codings were added to that document")
+        if progress:
+            progress(i + 1, len(project.sources), src.name)
+    report.imported["documents"] = new
+    report.document_ids = ids
+    return ids
+
+
+def _user(project: RefiProject, guid: str | None, fallback: str) -> str:
+    return project.users.get(guid or "", fallback) if guid else fallback
+
+
+def _note_text(project: RefiProject, guids: list[str], used: set[str]) -> str | None:
+    parts = []
+    for g in guids:
+        note = project.notes.get(g)
+        if note is not None and note.text.strip():
+            parts.append(note.text)
+            used.add(g)
+    return "\n\n".join(parts) or None
+
+
+def _store_codings(db, project: RefiProject, docs: dict[str, int], codes: dict[str, int], coder: str,
+                   report: ImportReport, used_notes: set[str]) -> None:
+    per_coder: dict[str, list[dict]] = defaultdict(list)
+    whole = 0
+    for src in project.sources:
+        doc_id = docs[src.guid]
+        for sel in src.selections:
+            if sel.start is None:
+                continue
+            sel_memo = _note_text(project, sel.notes, used_notes)
+            for c in sel.codings:
+                memo = "\n\n".join(m for m in (_note_text(project, c.notes, used_notes), sel_memo) if m) or None
+                per_coder[_user(project, c.user, coder)].append(
+                    {"document_id": doc_id, "char_start": sel.start, "char_end": sel.end, "code": codes[c.code], "memo": memo})
+        for c in src.whole:
+            code_document(db, doc_id, codes[c.code], _user(project, c.user, coder),
+                          memo=_note_text(project, c.notes, used_notes))
+            whole += 1
+    total = 0
+    for name, rows in sorted(per_coder.items()):
+        apply_batch(db, rows, rule=f"import {report.source}", coder=name)
+        total += len(rows)
+    report.imported["codings"] = total
+    if whole:
+        report.imported["whole-document codings"] = whole
+
+
+def _store_memos(db, project: RefiProject, docs: dict[str, int], codes: dict[str, int], coder: str,
+                 report: ImportReport, used: set[str]) -> None:
+    from coding.memos import add_memo
+
+    count = 0
+
+    def put(guid: str, target: str, target_id) -> None:
+        nonlocal count
+        note = project.notes.get(guid)
+        if note is None or guid in used:
+            return
+        used.add(guid)
+        if not note.text.strip() and not note.name.strip():
+            report.skipped.append(f"empty note {guid}")
+            return
+        add_memo(db, note.text, _user(project, note.user, coder), target=target, target_id=target_id, title=note.name)
+        count += 1
+
+    for g in project.project_notes:
+        put(g, "project", None)
+    for code in project.codes:
+        for g in code.notes:
+            put(g, "code", codes[code.guid])
+    for src in project.sources:
+        for g in src.notes:
+            put(g, "document", docs[src.guid])
+    for g in list(project.notes):
+        put(g, "project", None)  # notes not attached to anything we keep become project memos
+    report.imported["memos"] = count
+
+
+def _store_cases(db, project: RefiProject, docs: dict[str, int], codes: dict[str, int], coder: str,
+                 report: ImportReport) -> None:
+    if not project.cases:
+        return
+    writer = people.interviews_writer("import_refi_cases")
+    if writer is None:
+        report.skipped.append(f"{len(project.cases)} case(s) with their variables not imported: the interviews "
+                              "package offers no way to create cases yet")
+        return
+    rows = [{"name": c.name, "description": c.description, "attributes": c.variables,
+             "document_ids": [docs[g] for g in c.sources if g in docs], "code_ids": [codes[g] for g in c.codes]}
+            for c in project.cases]
+    report.imported["cases"] = int(writer(db, rows, coder=coder) or len(rows))
+
+
+def store_refi(db: sqlite_utils.Database, project: RefiProject, report: ImportReport, coder: str = IMPORT_CODER,
+               progress: Progress | None = None) -> ImportReport:
+    """Write a parsed REFI project into ``db`` in one transaction; fill and return ``report``."""
+    used_notes: set[str] = set()
+    with transaction(db):
+        for name in project.users.values():
+            ensure_coder(db, name)
+        report.imported["users"] = len(set(project.users.values()))
+        codes = _store_codes(db, project, coder, report)
+        docs = _store_documents(db, project, report, progress)
+        _store_codings(db, project, docs, codes, coder, report, used_notes)
+        _store_memos(db, project, docs, codes, coder, report, used_notes)
+        _store_cases(db, project, docs, codes, coder, report)
+    report.skipped += project.skipped
+    report.notices += project.notices
+    return report
+
+
+def _into_project(project: RefiProject, label: str, project_path: str | os.PathLike, coder: str,
+                  progress: Progress | None) -> ImportReport:
+    project_path = Path(project_path)
+    existed = project_path.exists()
+    db = open_project(project_path)
+    try:
+        return store_refi(db, project, ImportReport(label), coder, progress)
+    except Exception as exc:
+        db.conn.close()
+        db = None
+        if not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(project_path) + suffix).unlink(missing_ok=True)
+        if isinstance(exc, ImportFileError):
+            raise
+        raise ImportFileError(label, f"import failed and was undone ({exc})") from exc
+    finally:
+        if db is not None:
+            db.conn.close()
+
+
+def import_qdpx(path: str | os.PathLike, project_path: str | os.PathLike, coder: str = IMPORT_CODER,
+                progress: Progress | None = None) -> ImportReport:
+    """Import a ``.qdpx`` file into the project at ``project_path`` (created if absent); return the report."""
+    project = parse_qdpx(path)
+    return _into_project(project, Path(path).name, project_path, coder, progress)
+
+
+def import_qdc(path: str | os.PathLike, project_path: str | os.PathLike, coder: str = IMPORT_CODER) -> ImportReport:
+    """Import a ``.qdc`` codebook into the project at ``project_path``; return the report."""
+    project = parse_qdc(path)
+    return _into_project(project, Path(path).name, project_path, coder, None)
