@@ -110,6 +110,12 @@ def open_project(
             raise ProjectError(f"{path}: cannot create the project's folder ({exc.strerror})", code="io") from exc
     elif path.is_dir():
         raise ProjectError(f"{path}: is a folder, not a project file", code="not_project")
+    elif path.stat().st_size == 0 and list_backups(path):
+        # A project that had backups and is now 0 bytes was emptied by a crash or a sync tool.
+        raise ProjectError(
+            f"{path}: the project file is empty (0 bytes) but has backups; restore the latest backup "
+            "(`cli.py backups`, `cli.py restore`) instead of starting over", code="damaged",
+        )
     if readonly is None:
         readonly = path.exists() and not _file_is_writable(path)
     db = _open_connection(path, readonly)
@@ -256,7 +262,7 @@ _MESSAGES = {
     "busy": "the project file stayed busy (another session is writing); nothing was changed",
     "full": "the disk is full; nothing from this change was saved. Free some space and try again",
     "readonly": "the project file is read-only; nothing was changed",
-    "io": "the project file could not be written (disk error); nothing from this change was saved",
+    "io": "the project file could not be written (disk full, file-size limit or disk error); nothing from this change was saved",
     "damaged": "the project file is damaged; restore a backup",
 }
 

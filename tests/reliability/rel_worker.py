@@ -149,7 +149,32 @@ def mode_batch(project: str, coder: str, count: str, seed: str) -> None:
         emit(batch_id=batch_id, rows=len(rows))
 
 
+def mode_fill(project: str, fsize: str) -> None:
+    """Store documents until the file-size limit (RLIMIT_FSIZE, like a full disk) stops the writes."""
+    import resource
+    import signal
+
+    from corpus.project import ProjectError, open_project
+    from corpus.store import store_document
+
+    db = open_project(project)
+    store_document(db, synthetic_document(4241, 0, paragraphs=3))  # loads the language model before the limit
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG from write() instead of being killed
+    resource.setrlimit(resource.RLIMIT_FSIZE, (int(fsize), int(fsize)))
+    print("ready", flush=True)
+    stored = 0
+    try:
+        for i in range(100_000):
+            store_document(db, synthetic_document(4242, i, paragraphs=30))
+            stored += 1
+    except ProjectError as exc:
+        emit(stored=stored, code=exc.code, message=str(exc))
+        return
+    emit(stored=stored, code=None, message="never filled")
+
+
 MODES = {
+    "fill": mode_fill,
     "store": mode_store,
     "ingest": mode_ingest,
     "concurrent-store": mode_concurrent_store,
