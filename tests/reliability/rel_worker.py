@@ -173,7 +173,17 @@ def mode_fill(project: str, fsize: str) -> None:
     emit(stored=stored, code=None, message="never filled")
 
 
+def mode_import_qdpx(qdpx: str, project: str) -> None:
+    """Import a REFI-QDA project file into ``project`` (one transaction in exports.import_qdpx)."""
+    from exports import import_qdpx
+
+    print("ready", flush=True)
+    report = import_qdpx(qdpx, project)
+    emit(imported=report.imported)
+
+
 MODES = {
+    "import-qdpx": mode_import_qdpx,
     "fill": mode_fill,
     "store": mode_store,
     "ingest": mode_ingest,

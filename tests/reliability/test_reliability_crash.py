@@ -170,3 +170,81 @@ def test_reliability_coding_survives_sigkill(tmp_path):
 @pytest.mark.slow
 def test_reliability_coding_survives_sigkill_long(tmp_path):
     _crash_coding(tmp_path, runs=40, seed=301)
+
+
+def _project_counts(path: Path) -> tuple[int, int, int]:
+    from coding import codes_frame, codings_frame
+    from corpus.project import open_project
+    from corpus.store import list_documents
+
+    db = open_project(path)
+    try:
+        return len(list_documents(db, include_old=True)), len(codes_frame(db)), len(codings_frame(db))
+    finally:
+        db.conn.close()
+
+
+def _crash_qdpx_import(tmp_path: Path, runs: int, seed: int) -> None:
+    pytest.importorskip("exports")
+    from coding import apply_batch
+    from corpus.project import copy_project, open_project
+    from corpus.store import get_text, list_documents
+    from exports import export_qdpx
+    from rel_helpers import coding_project
+
+    source = tmp_path / "source.qda.sqlite"
+    coding_project(source, documents=25)
+    db = open_project(source)
+    rng = random.Random(seed)
+    docs = [(int(i), len(get_text(db, int(i)))) for i in list_documents(db)["id"]]
+    rows = []
+    for _ in range(600):
+        doc, n = rng.choice(docs)
+        s = rng.randrange(n - 50)
+        rows.append({"document_id": doc, "char_start": s, "char_end": s + rng.randint(5, 50), "code": "Consortia"})
+    apply_batch(db, rows, rule="seed codings", coder="ana")
+    qdpx = export_qdpx(db, tmp_path / "source.qdpx")
+    db.conn.close()
+    base = tmp_path / "base.qda.sqlite"
+    db = open_project(base)
+    from corpus.store import store_document
+
+    for i in range(3):
+        store_document(db, synthetic_document(seed, i))
+    db.conn.close()
+    before = _project_counts(base)
+    full = None
+    outcomes = {"absent": 0, "whole": 0}
+    for run in range(runs):
+        target = tmp_path / f"target{run}.qda.sqlite"
+        copy_project(base, target)
+        proc = start_worker("import-qdpx", qdpx, target)
+        wait_ready(proc)
+        _, out = kill_at_random(proc, rng, 1.2)
+        integrity_ok(target)
+        after = _project_counts(target)
+        if read_json_lines(out):
+            full = after
+        if after == before:
+            outcomes["absent"] += 1
+        else:
+            outcomes["whole"] += 1
+            if full is None:  # learn the complete result once, from an import that is left to finish
+                ref = tmp_path / "reference.qda.sqlite"
+                copy_project(base, ref)
+                from exports import import_qdpx
+
+                import_qdpx(qdpx, ref)
+                full = _project_counts(ref)
+            assert after == full, f"partial import: {after} is neither {before} nor {full}"
+        assert_documents_whole(target)
+    print(f"qdpx import kills: {outcomes}")
+
+
+def test_reliability_qdpx_import_survives_sigkill(tmp_path):
+    _crash_qdpx_import(tmp_path, runs=4, seed=71)
+
+
+@pytest.mark.slow
+def test_reliability_qdpx_import_survives_sigkill_long(tmp_path):
+    _crash_qdpx_import(tmp_path, runs=20, seed=701)
