@@ -204,3 +204,10 @@ def audit_frame(db: sqlite_utils.Database, entity: str | None = None, limit: int
         sql += " WHERE entity = ?"
         params.append(entity)
     return pd.read_sql_query(sql + " ORDER BY id DESC LIMIT ?", db.conn, params=[*params, limit])
+
+
+def coder_names(db: sqlite_utils.Database, with_codings: bool = False) -> list[str]:
+    """Return the coders' names (only those with active codings when ``with_codings``), sorted."""
+    sql = ("SELECT DISTINCT r.name FROM coders r JOIN codings c ON c.coder_id = r.id AND c.deleted_at IS NULL"
+           if with_codings else "SELECT name FROM coders")
+    return sorted(r[0] for r in db.execute(sql))

@@ -1,3 +1,128 @@
-from ui.common import placeholder
+"""Codebook page: the code tree with counts; add, edit every field, move, reorder, merge, trash/restore, CSV."""
+from __future__ import annotations
 
-placeholder("Codebook", 4)
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from coding import CodingError, add_code, codes_frame, redo, undo
+from coding.codebook import (delete_code, merge_codes, move_code, reorder_codes, restore_code, trash_frame,
+                             update_code)
+from coding.codebook_csv import codebook_csv, import_codebook_csv
+from ui.common import current_coder, get_db
+
+st.title("Codebook")
+db = get_db()
+coder = current_coder()
+
+
+def act(fn, *args, ok: str = "Saved.", **kwargs) -> None:
+    """Run a codebook change; show its error in plain words instead of a traceback."""
+    try:
+        fn(*args, **kwargs)
+    except (CodingError, ValueError) as exc:
+        st.session_state["codebook_error"] = str(exc)
+    else:
+        st.session_state["codebook_msg"] = ok
+    st.rerun()
+
+
+for key, show in (("codebook_error", st.error), ("codebook_msg", st.success)):
+    if key in st.session_state:
+        show(st.session_state.pop(key))
+
+codes = codes_frame(db)
+paths = codes["path"].tolist()
+
+top = st.columns([1, 1, 4])
+if top[0].button("↶ Undo", help="undo your last codebook or coding action"):
+    act(undo, db, coder, ok="Undone.")
+if top[1].button("↷ Redo"):
+    act(redo, db, coder, ok="Redone.")
+
+with st.expander("Add a code", expanded=codes.empty):
+    with st.form("add_code", clear_on_submit=True):
+        name = st.text_input("Name")
+        parent = st.selectbox("Parent", ["(top level)"] + paths)
+        color = st.color_picker("Colour", "#4e79a7")
+        definition = st.text_area("Definition")
+        if st.form_submit_button("Add code"):
+            act(add_code, db, name, parent=None if parent == "(top level)" else parent, color=color,
+                definition=definition, coder=coder, ok=f"Added '{name}'.")
+
+if codes.empty:
+    st.info("No codes yet: add one above or import a codebook CSV below.")
+else:
+    shown = codes.assign(code=[("\u2003" * d) + n for d, n in zip(codes["depth"], codes["name"])])
+    shown = shown[["code", "color", "codings", "documents", "cases", "definition", "created_by"]]
+    st.dataframe(
+        shown.style.apply(lambda col: [f"background-color: {c}; color: {c}" for c in col], subset=["color"]),
+        hide_index=True, width="stretch",
+    )
+
+    st.subheader("Edit a code")
+    chosen = st.selectbox("Code", paths, key="codebook_code")
+    row = codes[codes["path"] == chosen].iloc[0]
+    cid = int(row["id"])
+    with st.form(f"edit_{cid}"):
+        c1, c2 = st.columns([3, 1])
+        new_name = c1.text_input("Name", row["name"])
+        new_color = c2.color_picker("Colour", row["color"])
+        new_def = st.text_area("Definition", row["definition"])
+        c3, c4 = st.columns(2)
+        new_inc = c3.text_area("Inclusion criteria", row["inclusion"])
+        new_exc = c4.text_area("Exclusion criteria", row["exclusion"])
+        new_ex = st.text_area("Example", row["example"])
+        st.caption(f"Created by {row['created_by']} at {row['created_at']}")
+        if st.form_submit_button("Save changes"):
+            act(update_code, db, cid, coder, name=new_name, color=new_color, definition=new_def, inclusion=new_inc,
+                exclusion=new_exc, example=new_ex)
+
+    m1, m2, m3 = st.columns(3)
+    with m1:
+        others = ["(top level)"] + [p for p in paths if p != chosen and not p.startswith(chosen + " > ")]
+        where = st.selectbox("Move under", others, key="move_target")
+        if st.button("Move"):
+            act(move_code, db, cid, None if where == "(top level)" else where, coder, ok="Moved.")
+        parent_key = 0 if pd.isna(row["parent_id"]) else row["parent_id"]
+        siblings = codes[codes["parent_id"].fillna(0) == parent_key]
+        order = siblings["id"].tolist()
+        i = order.index(cid)
+        up, down = st.columns(2)
+        if up.button("▲ Up", disabled=i == 0):
+            order[i - 1], order[i] = order[i], order[i - 1]
+            act(reorder_codes, db, order, coder, ok="Reordered.")
+        if down.button("▼ Down", disabled=i == len(order) - 1):
+            order[i + 1], order[i] = order[i], order[i + 1]
+            act(reorder_codes, db, order, coder, ok="Reordered.")
+    with m2:
+        target = st.selectbox("Merge into", [p for p in paths if p != chosen], key="merge_target")
+        st.caption("Codings move to the target; identical ones collapse; this code goes to the trash.")
+        if st.button("Merge", disabled=target is None):
+            act(merge_codes, db, cid, target, coder, ok=f"Merged into '{target}'.")
+    with m3:
+        sure = st.checkbox(f"Yes, put '{row['name']}' and its {int(row['codings'])} codings in the trash")
+        if st.button("Delete", disabled=not sure, type="primary"):
+            act(delete_code, db, cid, coder, ok="Moved to the trash (restore it below).")
+
+trash = trash_frame(db)
+with st.expander(f"Trash ({len(trash)})"):
+    if trash.empty:
+        st.caption("The trash is empty.")
+    else:
+        st.dataframe(trash, hide_index=True, width="stretch")
+        pick = st.selectbox("Restore", trash["id"].tolist(),
+                            format_func=lambda i: trash.set_index("id").loc[i, "path"])
+        if st.button("Restore"):
+            act(restore_code, db, int(pick), coder, ok="Restored.")
+
+st.subheader("Import and export (CSV: path, name, definition, color)")
+st.download_button("Download codebook CSV", codebook_csv(db), file_name="codebook.csv", mime="text/csv")
+upload = st.file_uploader("Import a codebook CSV", type=["csv"])
+if upload is not None and st.button("Import"):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / (Path(upload.name).name or "codebook.csv")
+        path.write_bytes(upload.getvalue())
+        act(import_codebook_csv, db, path, coder, ok=f"Imported {upload.name}.")
