@@ -64,6 +64,10 @@ def _store_codes(db, project: RefiProject, coder: str, report: ImportReport) -> 
     made = merged = 0
     for code in project.codes:
         parent = ids.get(code.parent) if code.parent else None
+        clean = " ".join(code.name.replace(">", "\u203a").split()) or "(unnamed code)"
+        if clean != code.name:
+            report.notices.append(f"code '{code.name}' is called '{clean}' here ('>' separates levels of a code path)")
+            code.name = clean
         existing = sibling_exists(db, parent, code.name)
         if existing is not None and existing not in ids.values():
             ids[code.guid] = existing

@@ -168,3 +168,11 @@ def test_qdc_that_is_a_project_is_refused(tmp_path):
     with pytest.raises(ImportFileError, match="not a REFI-QDA codebook"):
         import_qdc(path, tmp_path / "p.qda.sqlite")
     assert not (tmp_path / "p.qda.sqlite").exists()
+
+
+def test_code_names_with_path_separator_are_renamed_not_fatal(tmp_path):
+    codes = f'<Code guid="{C1}" name="Policy > Funding" isCodable="true"/>'
+    path = make_qdpx(tmp_path / "sep.qdpx", project_xml(sel(1, 3, 10), codes=codes))
+    report = import_qdpx(path, tmp_path / "p.qda.sqlite")
+    assert report.imported["codings"] == 1
+    assert any("Policy \u203a Funding" in n for n in report.notices)

@@ -1,0 +1,97 @@
+"""A standalone HTML report: the Analysis page's charts (plotly, script inlined, works offline) and the evidence.
+
+Every piece of project text (code names, case names, titles, quotes, memos) is HTML-escaped, in the page
+and in the chart labels, so a document holding ``<script>`` shows it as text.
+"""
+from __future__ import annotations
+
+import html
+from datetime import datetime, timezone
+
+import pandas as pd
+import sqlite_utils
+
+from .tables import Out, _open
+
+CSS = """
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
+h1{border-bottom:2px solid #ddd}h2{margin-top:2em;border-left:6px solid var(--c,#999);padding-left:.4em}
+blockquote{margin:.6em 0 .2em 1em;padding:.3em .8em;border-left:3px solid #ccc;font-style:italic;white-space:pre-wrap}
+.cite{color:#555;margin-left:1em;font-size:.9em}.memo{color:#666;font-size:.85em;margin-left:1em}
+table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px}.def{color:#555}
+"""
+
+
+def _e(value) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _figures(db: sqlite_utils.Database | None, df: pd.DataFrame) -> list:
+    """Return plotly figures: codings per code, code x case heatmap, code co-occurrence heatmap."""
+    import plotly.express as px
+
+    figs = []
+    if df.empty:
+        return figs
+    counts = df.groupby("code_path").size().reset_index(name="codings")
+    counts["code"] = counts["code_path"].map(_e)
+    figs.append(px.bar(counts, x="code", y="codings", title="Codings per code"))
+    with_case = df[df["case_name"].notna()]
+    if not with_case.empty:
+        m = pd.crosstab(with_case["code_path"].map(_e), with_case["case_name"].map(_e))
+        figs.append(px.imshow(m, text_auto=True, aspect="auto", color_continuous_scale="Blues", title="Codes x cases"))
+    if db is not None:
+        from coding import matrices
+
+        try:
+            co = matrices.cooccurrence(db, codes=sorted(df["code_id"].unique().tolist()))
+        except Exception:  # co-occurrence is a bonus: the report stands without it
+            co = pd.DataFrame()
+        if not co.empty and co.values.sum() > 0:
+            co.index = [_e(i) for i in co.index]
+            co.columns = [_e(c) for c in co.columns]
+            figs.append(px.imshow(co, text_auto=True, aspect="auto", color_continuous_scale="Blues",
+                                  title="Code co-occurrence (overlapping codings)"))
+    return figs
+
+
+def evidence_html(
+    df: pd.DataFrame, out: Out, db: sqlite_utils.Database | None = None, title: str = "Coded evidence",
+    codebook: pd.DataFrame | None = None, charts: bool = True,
+) -> Out:
+    """Write a standalone HTML report (charts + evidence grouped by code then case); return ``out``."""
+    import plotly.io as pio
+    from plotly.offline import get_plotlyjs
+
+    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
+             f"<title>{_e(title)}</title><style>{CSS}</style>"]
+    figs = _figures(db, df) if charts else []
+    if figs:
+        parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
+    parts.append("</head><body>")
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    parts.append(f"<h1>{_e(title)}</h1><p>{len(df)} coded segments, {df['code_path'].nunique() if len(df) else 0} codes, "
+                 f"{df['document_id'].nunique() if len(df) else 0} documents. Made {stamp}.</p>")
+    for i, fig in enumerate(figs):
+        parts.append(pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"chart{i}"))
+    info = {}
+    if codebook is not None and not codebook.empty:
+        info = {r.path: (r.color, r.definition) for r in codebook.itertuples(index=False)}
+    for path, by_code in df.groupby("code_path", sort=False):
+        color, definition = info.get(path, ("#999999", ""))
+        parts.append(f'<h2 style="--c:{_e(color)}">{_e(path)} <small>({len(by_code)})</small></h2>')
+        if definition:
+            parts.append(f'<p class="def">{_e(definition)}</p>')
+        for case, rows in by_code.groupby(by_code["case_name"].map(lambda v: "No case" if v is None or pd.isna(v) else str(v)),
+                                          sort=False):
+            parts.append(f"<h3>{_e(case)}</h3>")
+            for quote, cite, memo in rows[["quote", "citation", "memo"]].itertuples(index=False):
+                parts.append(f"<blockquote>{_e(quote)}</blockquote><div class=\"cite\">{_e(cite)}</div>")
+                if isinstance(memo, str) and memo:
+                    parts.append(f'<div class="memo">Memo: {_e(memo)}</div>')
+    parts.append("</body></html>")
+    with _open(out) as fh:
+        fh.write("\n".join(parts).encode("utf-8"))
+    return out
