@@ -1,8 +1,13 @@
 """Bridge to the interviews package (imported lazily; everything degrades to 'no cases' without it)."""
 from __future__ import annotations
 
+import sqlite3
+
 import pandas as pd
 import sqlite_utils
+
+# an older project file may lack interviews' tables: treat it as having no cases
+_MISSING = (sqlite3.OperationalError, pd.errors.DatabaseError)
 
 
 def _interviews():
@@ -22,7 +27,7 @@ def document_cases(db: sqlite_utils.Database) -> pd.DataFrame:
         return empty
     try:
         df = mod.document_cases(db)
-    except Exception:  # interviews' tables not there yet (older project): treat as no cases
+    except _MISSING:
         return empty
     return df[["document_id", "case_id", "case_name"]] if not df.empty else empty
 
@@ -44,7 +49,7 @@ def cases(db: sqlite_utils.Database) -> pd.DataFrame:
         return pd.DataFrame(columns=["case_id", "name"])
     try:
         df = mod.cases_frame(db)
-    except Exception:
+    except _MISSING:
         return pd.DataFrame(columns=["case_id", "name"])
     return df
 
@@ -64,7 +69,7 @@ def case_attributes(db: sqlite_utils.Database) -> pd.DataFrame:
         return pd.DataFrame(columns=["case_id", "case_name"])
     try:
         return mod.case_attributes_frame(db)
-    except Exception:
+    except _MISSING:
         return pd.DataFrame(columns=["case_id", "case_name"])
 
 
@@ -77,5 +82,5 @@ def turns(db: sqlite_utils.Database, document_ids: list[int] | None = None) -> p
         return pd.DataFrame(columns=cols)
     try:
         return mod.turns_frame(db, document_ids=document_ids)
-    except Exception:
+    except _MISSING:
         return pd.DataFrame(columns=cols)

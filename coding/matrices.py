@@ -118,11 +118,9 @@ def code_attribute_matrix(db: sqlite_utils.Database, attribute: str, value: str 
     long = long.merge(attrs[["case_id", attribute]], on="case_id", how="left")
     long[attribute] = long[attribute].fillna("(none)").astype(str)
     if value == "percent":
-        chars = attrs.assign(**{attribute: attrs[attribute].fillna("(none)").astype(str)})
         case_chars = long.drop_duplicates("case_id").groupby(attribute)["case_chars"].sum()
         g = long.groupby(["code_path", attribute])["coded_chars"].sum().reset_index()
         g["percent"] = (100 * g["coded_chars"] / g[attribute].map(case_chars)).round(2)
-        del chars
         return g.pivot_table(index="code_path", columns=attribute, values="percent", fill_value=0)
     return long.pivot_table(index="code_path", columns=attribute, values=value, aggfunc="sum", fill_value=0)
 

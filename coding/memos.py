@@ -29,6 +29,11 @@ def add_memo(db: sqlite_utils.Database, text: str, author: str, target: str = "p
         values[f"{target}_id"] = int(target_id)
         if target == "document" and not db.execute("SELECT 1 FROM documents WHERE id = ?", [int(target_id)]).fetchone():
             raise CodingError(f"no document {target_id}")
+        if target == "case":
+            from .cases import case_names
+
+            if int(target_id) not in case_names(db):
+                raise CodingError(f"no case {target_id}")
         if target == "coding" and not db.execute("SELECT 1 FROM codings WHERE id = ?", [int(target_id)]).fetchone():
             raise CodingError(f"no coding {target_id}")
     stamp = now_iso()

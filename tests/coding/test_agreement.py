@@ -108,3 +108,27 @@ def test_three_coders_alpha_and_no_kappa(db):
         C.code_span(db, doc, s, e, "K", coder)
     row = agreement(db).iloc[0]
     assert math.isnan(row["kappa"]) and 0.5 < row["alpha"] < 1
+
+
+def test_turn_units_and_same_turn_query(db):
+    from coding.queries import query_same_unit
+    from corpus.model import Segment
+
+    text = "I: How was it?\nR: Slow and costly.\nI: Why?\nR: Customs."
+    turns, pos = [], 0
+    for line in text.split("\n"):
+        s = text.index(line, pos)
+        turns.append(Segment(s, s + len(line), "turn", data={"speaker": line[0]}))
+        pos = s + len(line)
+    doc = store_document(db, Document(text=text, title="int", source_name="int.txt", kind="interview", segments=turns,
+                                      sha256=hashlib.sha256(text.encode()).hexdigest()), segment_language=False)
+    C.add_code(db, "Barriers")
+    C.add_code(db, "Cost")
+    C.code_span(db, doc, 18, 22, "Barriers", "A")   # "Slow" in turn 2
+    C.code_span(db, doc, 27, 33, "Barriers", "B")   # "costly" in turn 2
+    C.code_span(db, doc, 27, 33, "Cost", "A")
+    C.code_span(db, doc, 46, 53, "Barriers", "B")   # "Customs" in turn 4: A did not code it
+    row = agreement(db, unit="turn", codes=["Barriers"]).iloc[0]
+    assert row["units"] == 4 and row["percent_agreement"] == pytest.approx(3 / 4)
+    same = query_same_unit(db, "Barriers", "Cost", unit="turn")
+    assert list(same["text"]) == ["R: Slow and costly."]
