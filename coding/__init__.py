@@ -2,7 +2,9 @@
 
 Public functions take an open project Database (``corpus.project.open_project``); queries return DataFrames.
 """
-from .codes import CODE_COLUMNS, add_code, code_path, code_paths, codes_frame, ensure_code_path, resolve_code
+from .codes import (
+    CODE_COLUMNS, add_code, code_path, code_paths, codes_frame, ensure_code_path, most_used_codes, resolve_code,
+)
 from .codings import (
     CODING_COLUMNS, apply_batch, batches_frame, code_case, code_document, code_span, codings_frame, delete_coding,
     move_codings, undo_batch, update_coding,
@@ -12,6 +14,6 @@ from .history import CodingError, audit_frame, coder_names, ensure_coder, histor
 __all__ = [
     "CODE_COLUMNS", "CODING_COLUMNS", "CodingError", "add_code", "apply_batch", "audit_frame", "batches_frame",
     "code_case", "code_document", "coder_names", "code_path", "code_paths", "code_span", "codes_frame", "codings_frame",
-    "delete_coding", "ensure_code_path", "ensure_coder", "history_frame", "move_codings", "redo", "resolve_code",
+    "delete_coding", "ensure_code_path", "ensure_coder", "history_frame", "most_used_codes", "move_codings", "redo", "resolve_code",
     "undo", "undo_batch", "update_coding",
 ]

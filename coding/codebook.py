@@ -121,6 +121,7 @@ def delete_code(db: sqlite_utils.Database, code: int | str, coder: str = "defaul
 
 def restore_code(db: sqlite_utils.Database, code_id: int, coder: str = "default", session: str | None = None) -> int:
     """Restore a trashed code and the descendants trashed with it; return codes restored."""
+    code_id = int(code_id)
     row = db.execute("SELECT deleted_at, parent_id, name FROM codes WHERE id = ?", [code_id]).fetchone()
     if row is None or row[0] is None:
         raise CodingError(f"code {code_id} is not in the trash")

@@ -1,6 +1,7 @@
 """Codes: create, look up by id or 'Parent > Child' path, and list the codebook as a DataFrame."""
 from __future__ import annotations
 
+import numbers
 import re
 
 import pandas as pd
@@ -54,7 +55,7 @@ def sibling_exists(db: sqlite_utils.Database, parent_id: int | None, name: str, 
 
 def resolve_code(db: sqlite_utils.Database, code: int | str) -> int:
     """Return the id of an active code given its id or its 'A > B' path; raise CodingError if absent."""
-    if isinstance(code, (int,)) or (isinstance(code, str) and code.strip().isdigit() and not find_path(db, code)):
+    if isinstance(code, numbers.Integral) or (isinstance(code, str) and code.strip().isdigit() and not find_path(db, code)):
         row = db.execute("SELECT id FROM codes WHERE id = ? AND deleted_at IS NULL", [int(code)]).fetchone()
         if row is None:
             raise CodingError(f"no code {code}")
@@ -215,3 +216,18 @@ def _case_counts(db: sqlite_utils.Database) -> dict[int, int]:
             s.add(case_id)
         s.update(doc_cases.get(doc_id, ()))
     return {k: len(v) for k, v in per_code.items()}
+
+
+def most_used_codes(db: sqlite_utils.Database, coder: str | None = None, limit: int = 9) -> pd.DataFrame:
+    """Return the codes used most (by ``coder`` if given), for quick keys: id, path, color, uses."""
+    sql = ("SELECT c.code_id AS id, COUNT(*) AS uses, MAX(c.id) AS last FROM codings c JOIN codes k ON k.id = c.code_id"
+           " WHERE c.deleted_at IS NULL AND k.deleted_at IS NULL")
+    params: list = []
+    if coder:
+        sql += " AND c.coder_id = (SELECT id FROM coders WHERE name = ?)"
+        params.append(coder)
+    df = pd.read_sql_query(sql + " GROUP BY c.code_id ORDER BY uses DESC, last DESC LIMIT ?", db.conn,
+                           params=[*params, int(limit)])
+    paths = code_paths(db)
+    colors = dict(db.execute("SELECT id, color FROM codes").fetchall())
+    return pd.DataFrame({"id": df["id"], "path": df["id"].map(paths), "color": df["id"].map(colors), "uses": df["uses"]})

@@ -85,6 +85,7 @@ def update_coding(db: sqlite_utils.Database, coding_id: int, coder: str, session
     bad = set(fields) - allowed
     if bad:
         raise CodingError(f"cannot change {', '.join(sorted(bad))} of a coding")
+    coding_id = int(coding_id)
     row = db.execute("SELECT document_id, char_start, char_end, scope FROM codings WHERE id = ? AND deleted_at IS NULL",
                      [coding_id]).fetchone()
     if row is None:
@@ -102,6 +103,7 @@ def update_coding(db: sqlite_utils.Database, coding_id: int, coder: str, session
 
 def delete_coding(db: sqlite_utils.Database, coding_id: int, coder: str, session: str | None = None) -> None:
     """Delete a coding (undoable; kept in the audit log)."""
+    coding_id = int(coding_id)
     with recorded(db, coder, "delete coding", session) as rec:
         row = db.execute("SELECT deleted_at FROM codings WHERE id = ?", [coding_id]).fetchone()
         if row is None or row[0] is not None:
@@ -230,6 +232,7 @@ def apply_batch(db: sqlite_utils.Database, rows: list[dict], rule: str, coder: s
 def undo_batch(db: sqlite_utils.Database, batch_id: int, coder: str) -> int:
     """Delete every coding of an auto-coding batch as one change; return how many were removed."""
     stamp = now_iso()
+    batch_id = int(batch_id)
     with transaction(db):
         row = db.execute("SELECT undone_at FROM coding_batches WHERE id = ?", [batch_id]).fetchone()
         if row is None:
@@ -264,6 +267,7 @@ def move_codings(
 
     Spans that collapse to nothing under the map are skipped; whole-document codings cover the new text.
     """
+    old_document_id, new_document_id = int(old_document_id), int(new_document_id)
     new_len = _doc_length(db, new_document_id)
     rows = db.execute(
         "SELECT id, scope, char_start, char_end, code_id, coder_id, created_at, memo, weight FROM codings"

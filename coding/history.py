@@ -36,7 +36,7 @@ def ensure_coder(db: sqlite_utils.Database, name: str) -> int:
 
 
 def _row(db: sqlite_utils.Database, table: str, row_id: int) -> dict | None:
-    cur = db.execute(f"SELECT * FROM {table} WHERE id = ?", [row_id])
+    cur = db.execute(f"SELECT * FROM {table} WHERE id = ?", [int(row_id)])
     row = cur.fetchone()
     return dict(zip([c[0] for c in cur.description], row)) if row else None
 
@@ -80,6 +80,7 @@ class Recorder:
     def update(self, table: str, row_id: int, **values) -> dict:
         """Update fields of a row; return the row as it was before."""
         assert table in RECORDED_TABLES
+        row_id = int(row_id)
         before = _row(self.db, table, row_id)
         if before is None:
             raise CodingError(f"no {table[:-1]} {row_id}")

@@ -126,3 +126,24 @@ def test_deleting_document_or_code_leaves_no_dangling_codings(db, docs):
     C.code_span(db, docs["policy"], 0, 5, "A", "ana")
     delete_document(db, docs["policy"])
     assert db.execute("SELECT COUNT(*) FROM codings").fetchone()[0] == 0
+
+
+def test_ids_from_dataframes_numpy_ints_are_accepted(db, docs):
+    C.add_code(db, "A")
+    C.add_code(db, "B")
+    codes = C.codes_frame(db)
+    cid = C.code_span(db, codes["id"].iloc[0] * 0 + docs["policy"], 0, 5, codes["id"].iloc[0], "ana")
+    frame = C.codings_frame(db)
+    C.update_coding(db, frame["coding_id"].iloc[0], "ana", code=codes["id"].iloc[1], memo="m")
+    assert C.codings_frame(db).loc[0, "code_path"] == "B"
+    C.delete_coding(db, frame["coding_id"].iloc[0], "ana")
+    assert C.codings_frame(db).empty and cid == int(frame["coding_id"].iloc[0])
+
+
+def test_most_used_codes_for_quick_keys(db, docs):
+    for name in ("A", "B", "C"):
+        C.add_code(db, name)
+    for i, code in enumerate(["B", "B", "A", "C", "B", "A"]):
+        C.code_span(db, docs["policy"], i, i + 2, code, "ana" if i < 5 else "ben")
+    assert C.most_used_codes(db)["path"].tolist() == ["B", "A", "C"]
+    assert C.most_used_codes(db, coder="ben")["path"].tolist() == ["A"]
