@@ -1,0 +1,184 @@
+"""CLI commands of ``exports``: ``export evidence|matrix|codebook|qdpx|qdc`` and ``import qdpx|qdc``."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from corpus.output import fail
+
+EVIDENCE_FORMATS = ("csv", "xlsx", "docx", "md", "tex", "html")
+TEXT_FORMATS = ("csv", "md", "tex", "html")
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("export", help="export evidence tables, matrices, the codebook or the project (REFI-QDA)")
+    esub = p.add_subparsers(dest="what", required=True)
+
+    q = esub.add_parser("evidence", parents=[common], help="one row per coded segment: quote, case, citation, ...")
+    q.add_argument("--codes", action="append", help="code id or 'A > B' path (repeatable; sub-codes included)")
+    q.add_argument("--exact-codes", action="store_true", help="do not include sub-codes of --codes")
+    q.add_argument("--cases", action="append", help="case name or id (repeatable)")
+    q.add_argument("--documents", action="append", type=int, help="document id (repeatable)")
+    q.add_argument("--coders", action="append", help="coder name (repeatable)")
+    q.add_argument("--attribute", action="append", default=[], metavar="NAME=VALUE", help="case attribute filter (repeatable)")
+    q.add_argument("--context", default=None, help="characters either side of each quote, or 'unit' (whole turn/paragraph)")
+    q.add_argument("--format", choices=EVIDENCE_FORMATS, default="csv")
+    q.add_argument("--out", help="output file (csv/md/tex/html may go to standard output)")
+    q.add_argument("--bom", action="store_true", help="CSV: start with a byte-order mark (for Excel)")
+    q.add_argument("--sheet-per-code", action="store_true", help="XLSX: one sheet per code")
+    q.add_argument("--standalone", action="store_true", help="LaTeX: a whole document, not a fragment")
+    q.set_defaults(func=cmd_evidence)
+
+    q = esub.add_parser("matrix", parents=[common], help="code x case, code x attribute value or code co-occurrence")
+    q.add_argument("--kind", choices=("code-case", "code-attribute", "cooccurrence"), default="code-case")
+    q.add_argument("--value", choices=("codings", "coded_chars", "percent", "present"), default="codings")
+    q.add_argument("--attribute", help="attribute for --kind code-attribute")
+    q.add_argument("--mode", choices=("overlap", "paragraph", "turn"), default="overlap", help="co-occurrence unit")
+    q.add_argument("--codes", action="append")
+    q.add_argument("--format", choices=("csv", "xlsx"), default="csv")
+    q.add_argument("--out")
+    q.add_argument("--bom", action="store_true")
+    q.set_defaults(func=cmd_matrix)
+
+    q = esub.add_parser("codebook", parents=[common], help="the codebook as CSV, DOCX or REFI-QDA .qdc")
+    q.add_argument("--format", choices=("csv", "docx", "qdc"), default="csv")
+    q.add_argument("--out")
+    q.add_argument("--bom", action="store_true")
+    q.set_defaults(func=cmd_codebook)
+
+    q = esub.add_parser("qdpx", parents=[common], help="the whole project as a REFI-QDA .qdpx archive")
+    q.add_argument("--out", required=True)
+    q.set_defaults(func=cmd_qdpx)
+    q = esub.add_parser("qdc", parents=[common], help="the codebook as a REFI-QDA .qdc file")
+    q.add_argument("--out", required=True)
+    q.set_defaults(func=cmd_qdc)
+
+    p = sub.add_parser("import", help="import a REFI-QDA project (.qdpx) or codebook (.qdc)")
+    isub = p.add_subparsers(dest="what", required=True)
+    for what, helptext in (("qdpx", "import a .qdpx project from NVivo, ATLAS.ti, MAXQDA, QualCoder, ..."),
+                           ("qdc", "import a .qdc codebook")):
+        q = isub.add_parser(what, parents=[common], help=helptext)
+        q.add_argument("file")
+        q.add_argument("--coder", default="imported", help="coder for codings without a known user")
+        q.set_defaults(func=cmd_import)
+
+
+def _db(args):
+    from corpus.project import open_project
+
+    return open_project(args.project, create=False)
+
+
+def _out(args, fmt: str):
+    if args.out:
+        return Path(args.out)
+    if fmt in TEXT_FORMATS:
+        return sys.stdout.buffer
+    raise ValueError(f"--out FILE is needed for {fmt}")
+
+
+def _done(out, what: str, rows: int | None = None) -> int:
+    if isinstance(out, Path):
+        print(f"wrote {what}{f' ({rows} rows)' if rows is not None else ''} to {out}", file=sys.stderr)
+    return 0
+
+
+def _parse_attributes(items: list[str]) -> dict[str, list[str]]:
+    attrs: dict[str, list[str]] = {}
+    for item in items:
+        if "=" not in item:
+            raise ValueError(f"--attribute {item!r}: expected NAME=VALUE")
+        name, value = item.split("=", 1)
+        attrs.setdefault(name.strip(), []).append(value.strip())
+    return attrs
+
+
+def cmd_evidence(args) -> int:
+    import exports as ex
+    from coding import codes_frame
+
+    db = _db(args)
+    context = args.context
+    if context is not None and context != "unit":
+        if not context.isdigit():
+            return fail(f"--context {context!r}: give a number of characters or 'unit'", 2)
+        context = int(context)
+    codes = [int(c) if c.isdigit() else c for c in args.codes] if args.codes else None
+    cases = [int(c) if c.isdigit() else c for c in args.cases] if args.cases else None
+    df = ex.evidence_table(db, codes=codes, cases=cases, documents=args.documents, coders=args.coders,
+                           attributes=_parse_attributes(args.attribute) or None, context=context,
+                           children=not args.exact_codes)
+    out = _out(args, args.format)
+    codebook = codes_frame(db)
+    if args.format == "csv":
+        ex.evidence_csv(df, out, bom=args.bom)
+    elif args.format == "xlsx":
+        ex.evidence_xlsx(df, out, sheet_per_code=args.sheet_per_code, codebook=codebook)
+    elif args.format == "docx":
+        ex.evidence_docx(df, out, codebook=codebook)
+    elif args.format == "md":
+        ex.evidence_markdown(df, out)
+    elif args.format == "tex":
+        ex.evidence_latex(df, out, standalone=args.standalone)
+    else:
+        ex.evidence_html(df, out, db=db, codebook=codebook, title=f"Coded evidence — {Path(args.project).stem}")
+    return _done(out, f"evidence ({args.format})", len(df))
+
+
+def cmd_matrix(args) -> int:
+    import exports as ex
+
+    df = ex.matrix_frame(_db(args), kind=args.kind, value=args.value, attribute=args.attribute, mode=args.mode,
+                         codes=args.codes)
+    out = _out(args, args.format)
+    if args.format == "csv":
+        ex.matrix_csv(df, out, bom=args.bom)
+    else:
+        ex.matrix_xlsx(df, out, title=args.kind)
+    return _done(out, f"{args.kind} matrix", len(df))
+
+
+def cmd_codebook(args) -> int:
+    import exports as ex
+    from coding import codes_frame
+
+    db = _db(args)
+    if args.format == "csv":
+        out = _out(args, "csv")
+        ex.codebook_csv(db, out, bom=args.bom)
+    elif args.format == "docx":
+        out = _out(args, "docx")
+        ex.codebook_docx(codes_frame(db), out, title=f"Codebook — {Path(args.project).stem}")
+    else:
+        out = ex.export_qdc(db, _out(args, "qdc"))
+    return _done(out, "codebook")
+
+
+def cmd_qdpx(args) -> int:
+    from exports import export_qdpx
+
+    out = export_qdpx(_db(args), args.out, name=Path(args.project).name.split(".")[0])
+    return _done(out, "REFI-QDA project")
+
+
+def cmd_qdc(args) -> int:
+    from exports import export_qdc
+
+    return _done(export_qdc(_db(args), args.out), "REFI-QDA codebook")
+
+
+def cmd_import(args) -> int:
+    from corpus.output import tqdm_progress
+    from exports import ImportFileError, import_qdc, import_qdpx
+
+    try:
+        if args.what == "qdpx":
+            with tqdm_progress("import", disable=args.quiet) as progress:
+                report = import_qdpx(args.file, args.project, coder=args.coder, progress=progress)
+        else:
+            report = import_qdc(args.file, args.project, coder=args.coder)
+    except ImportFileError as exc:
+        return fail(f"{exc} (the project was not changed)", 2)
+    print("\n".join(report.lines()))
+    return 0
