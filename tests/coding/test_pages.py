@@ -88,6 +88,23 @@ def test_analysis_page_with_data(project_path, monkeypatch, coded):
     assert not at.exception
     boolean = at.dataframe[1].value
     assert len(boolean) == 2  # Talent overlaps both coders' Public codings
-    ag = at.dataframe[-2].value if len(at.dataframe) > 4 else None
-    assert ag is not None and "(overall)" in ag["code_path"].tolist()
+    frames = [d.value for d in at.dataframe]
+    ag = next(f for f in frames if "kappa" in f.columns)
+    assert "(overall)" in ag["code_path"].tolist() and ag["kappa"].notna().all()
+    dis = next(f for f in frames if "not coded by" in f.columns)
+    assert set(dis["coded by"]) == {"ana"}
     assert len(at.get("plotly_chart")) >= 2
+
+
+def test_analysis_page_memos_tab_searches_and_adds(project_path, monkeypatch, coded):
+    from coding.memos import add_memo, memos_frame
+
+    add_memo(coded, "Councils met twice", "ana")
+    at = page(project_path, monkeypatch, "analysis")
+    at.text_input(key="memo_q").input("councils").run()
+    assert not at.exception
+    assert at.dataframe[-1].value["text"].tolist() == ["Councils met twice"]
+    next(t for t in at.text_area if t.label == "New project memo").input("Second thought")
+    next(b for b in at.button if b.label == "Save memo").click()
+    at.run()
+    assert not at.exception and len(memos_frame(coded)) == 2

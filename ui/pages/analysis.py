@@ -10,7 +10,8 @@ from coding.agreement import agreement, disagreements
 from coding.cases import case_attributes
 from coding.matrices import code_attribute_matrix, code_case_matrix, cooccurrence, frequencies
 from coding.queries import query_and, query_near, query_not, query_or, query_same_unit, retrieve
-from ui.common import get_db
+from coding.memos import add_memo, memos_frame
+from ui.common import current_coder, get_db
 
 st.title("Analysis")
 db = get_db()
@@ -50,7 +51,7 @@ def heatmap(matrix, title: str) -> None:
     st.plotly_chart(fig, width="stretch")
 
 
-tabs = st.tabs(["Retrieval", "Boolean", "Frequencies", "Co-occurrence", "Code × case", "Agreement"])
+tabs = st.tabs(["Retrieval", "Boolean", "Frequencies", "Co-occurrence", "Code × case", "Agreement", "Memos"])
 
 with tabs[0]:
     code = st.selectbox("Code", paths, key="ret_code")
@@ -145,3 +146,17 @@ with tabs[5]:
             st.dataframe(show[["document_title", "code_path", "char_start", "char_end", "coded by", "not coded by", "text"]],
                          hide_index=True, width="stretch")
             open_passage(dis, "dis_open")
+
+with tabs[6]:
+    q = st.text_input("Search memos", key="memo_q")
+    try:
+        memos = memos_frame(db, query=q or None)
+    except ValueError as exc:
+        st.error(str(exc))
+    else:
+        st.dataframe(memos, hide_index=True, width="stretch")
+    with st.form("project_memo", clear_on_submit=True):
+        text = st.text_area("New project memo")
+        if st.form_submit_button("Save memo") and text.strip():
+            add_memo(db, text, current_coder())
+            st.rerun()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from coding import CodingError, add_code, codes_frame, redo, undo
+from coding import CodingError, add_code, audit_frame, codes_frame, redo, undo
 from coding.codebook import (delete_code, merge_codes, move_code, reorder_codes, restore_code, trash_frame,
                              update_code)
 from coding.codebook_csv import codebook_csv, import_codebook_csv
@@ -126,3 +126,6 @@ if upload is not None and st.button("Import"):
         path = Path(tmp) / (Path(upload.name).name or "codebook.csv")
         path.write_bytes(upload.getvalue())
         act(import_codebook_csv, db, path, coder, ok=f"Imported {upload.name}.")
+
+with st.expander("History (audit log)"):
+    st.dataframe(audit_frame(db, limit=200), hide_index=True, width="stretch")
