@@ -1,3 +1,135 @@
-from ui.common import placeholder
+"""Export page: evidence tables, matrices, codebook, HTML report, REFI-QDA project/codebook; REFI-QDA import."""
+from __future__ import annotations
 
-placeholder("Export", 6)
+import pandas as pd
+import streamlit as st
+
+from coding import codes_frame
+from corpus.store import list_documents
+from exports import ImportFileError, evidence_table, matrix_frame
+from exports import downloads as dl
+from exports import people
+from exports.matrices import codebook_frame
+from ui.common import get_db, project_file
+
+st.title("Export")
+db = get_db()
+name = project_file().name.split(".")[0] or "project"
+
+WHAT = ["Evidence table", "Matrix", "Codebook", "Report (HTML)", "REFI-QDA project (.qdpx)", "Import REFI-QDA"]
+what = st.radio("What", WHAT, horizontal=True, key="export_what")
+
+
+def offer(key: str, make) -> None:
+    """A 'Prepare file' button that builds the file once, then a download button for it."""
+    if st.button("Prepare file", key=f"prepare_{key}"):
+        try:
+            st.session_state[f"file_{key}"] = make()
+        except (ValueError, ImportFileError) as exc:
+            st.error(str(exc))
+    prepared = st.session_state.get(f"file_{key}")
+    if prepared:
+        data, file_name, mime = prepared
+        st.download_button(f"Download {file_name} ({len(data):,} bytes)", data, file_name=file_name, mime=mime,
+                           key=f"download_{key}")
+
+
+def evidence_filters() -> dict:
+    codes = codes_frame(db)
+    cases = people.cases(db)
+    attrs = people.case_attributes(db)
+    docs = list_documents(db)
+    cols = st.columns(3)
+    chosen_codes = cols[0].multiselect("Codes (with sub-codes)", codes["path"].tolist(), key="ev_codes")
+    chosen_cases = cols[1].multiselect("Cases", cases["name"].tolist() if not cases.empty else [], key="ev_cases")
+    titles = dict(zip(docs["title"] + " (#" + docs["id"].astype(str) + ")", docs["id"]))
+    chosen_docs = cols[2].multiselect("Documents", list(titles), key="ev_docs")
+    cols = st.columns(3)
+    attr_names = [c for c in attrs.columns if c not in ("case_id", "case_name")]
+    attribute = cols[0].selectbox("Case attribute", ["(any)"] + attr_names, key="ev_attr")
+    values = []
+    if attribute != "(any)":
+        values = cols[0].multiselect(f"{attribute} is", sorted(attrs[attribute].dropna().astype(str).unique()), key="ev_attr_values")
+    context = cols[1].selectbox("Context", ["none", "100 characters", "300 characters", "whole turn or paragraph"], key="ev_context")
+    coders = cols[2].text_input("Coders (comma-separated, empty for all)", key="ev_coders")
+    return {
+        "codes": chosen_codes or None, "cases": chosen_cases or None,
+        "documents": [int(titles[t]) for t in chosen_docs] or None,
+        "attributes": {attribute: values} if attribute != "(any)" and values else None,
+        "coders": [c.strip() for c in coders.split(",") if c.strip()] or None,
+        "context": {"none": None, "100 characters": 100, "300 characters": 300}.get(context, "unit"),
+    }
+
+
+if what in ("Evidence table", "Report (HTML)"):
+    df = evidence_table(db, **evidence_filters())
+    if df.empty:
+        st.info("No coded segments match. Code some passages on the Code page, or loosen the filters.")
+    else:
+        st.caption(f"{len(df)} coded segments; the first 50:")
+        preview = df.head(50)
+        st.dataframe(preview[["code_path", "case_name", "quote", "citation", "coder", "memo"]], hide_index=True)
+        labels = {f"{r.coding_id}: {r.code_path} — {str(r.quote)[:60]}": r for r in preview.itertuples(index=False)}
+        cols = st.columns([4, 1])
+        picked = cols[0].selectbox("Open a passage", list(labels), key="ev_open")
+        if cols[1].button("Open in Code page", key="ev_open_btn"):
+            row = labels[picked]
+            st.session_state["focus"] = {"document_id": int(row.document_id), "start": int(row.char_start),
+                                         "end": int(row.char_end)}
+            st.switch_page("ui/pages/code.py")
+    if what == "Evidence table":
+        cols = st.columns(3)
+        fmt = cols[0].selectbox("Format", dl.EVIDENCE_FORMATS, key="ev_fmt")
+        bom = cols[1].checkbox("CSV with BOM (for Excel)", key="ev_bom")
+        per_code = cols[2].checkbox("XLSX: one sheet per code", key="ev_sheets")
+        offer("evidence", lambda: dl.evidence_file(db, df, fmt, f"{name}-evidence", bom=bom, sheet_per_code=per_code))
+    else:
+        offer("report", lambda: dl.evidence_file(db, df, "html", f"{name}-report"))
+
+elif what == "Matrix":
+    cols = st.columns(3)
+    kind = cols[0].selectbox("Matrix", ["code-case", "code-attribute", "cooccurrence"], key="mx_kind")
+    value = cols[1].selectbox("Values", ["codings", "coded_chars", "percent", "present"], key="mx_value")
+    attrs = [c for c in people.case_attributes(db).columns if c not in ("case_id", "case_name")]
+    attribute = cols[2].selectbox("Attribute", attrs, key="mx_attr") if kind == "code-attribute" else None
+    try:
+        m = matrix_frame(db, kind=kind, value=value, attribute=attribute)
+    except ValueError as exc:
+        st.warning(str(exc))
+        m = pd.DataFrame()
+    if m.empty or len(m.columns) <= 1:
+        st.info("Nothing to show yet for this matrix.")
+    else:
+        st.dataframe(m, hide_index=True)
+        fmt = st.selectbox("Format", ["xlsx", "csv"], key="mx_fmt")
+        offer("matrix", lambda: dl.matrix_file(m, fmt, f"{name}-{kind}"))
+
+elif what == "Codebook":
+    cb = codebook_frame(db)
+    if cb.empty:
+        st.info("The codebook is empty.")
+    else:
+        st.dataframe(cb, hide_index=True)
+        fmt = st.selectbox("Format", ["docx", "csv", "qdc"], key="cb_fmt")
+        offer("codebook", lambda: dl.codebook_file(db, fmt, f"{name}-codebook"))
+
+elif what == "REFI-QDA project (.qdpx)":
+    st.write("The whole project (documents, codes, codings, coders, cases, memos) in the REFI-QDA exchange format, "
+             "for NVivo, ATLAS.ti, MAXQDA or QualCoder.")
+    offer("qdpx", lambda: dl.qdpx_file(db, name))
+
+else:
+    st.write("Import a REFI-QDA project (.qdpx) or codebook (.qdc) into this project. Nothing is changed if the "
+             "file cannot be read completely.")
+    upload = st.file_uploader("REFI-QDA file", type=["qdpx", "qdc"], key="import_file")
+    if upload is not None and st.button("Import", key="import_btn"):
+        try:
+            report = dl.import_upload(upload.getvalue(), upload.name, project_file())
+        except (ImportFileError, ValueError) as exc:
+            st.error(f"{exc} — the project was not changed.")
+        else:
+            st.success("\n".join(f"{k}: {v}" for k, v in report.imported.items()))
+            for note in report.notices:
+                st.info(note)
+            if report.skipped:
+                st.warning(f"Not imported ({len(report.skipped)}):\n\n" + "\n".join(f"- {s}" for s in report.skipped))
