@@ -181,7 +181,8 @@ def build_project_xml(db: sqlite_utils.Database, name: str | None = None) -> tup
             el = _el(sources, "TextSource", guid=guid, name=doc.title, plainTextPath=f"internal://{guid}.txt",
                      creationDateTime=_dt(doc.ingested_at))
             _text_el(el, "Description", doc.source_name)
-            for c in by_doc.get(did, pd.DataFrame()).itertuples(index=False):
+            rows = by_doc.get(did, pd.DataFrame(columns=codings.columns))
+            for c in rows[rows["scope"] == "span"].itertuples(index=False):
                 user = g("user", c.coder)
                 sel = _el(el, "PlainTextSelection", guid=g("selection", c.coding_id), startPosition=int(c.char_start),
                           endPosition=int(c.char_end), creatingUser=user, creationDateTime=_dt(c.created_at))
@@ -194,6 +195,14 @@ def build_project_xml(db: sqlite_utils.Database, name: str | None = None) -> tup
                     coding_notes.insert(0, guid_memo)
                 for ref in coding_notes:
                     _el(coding, "NoteRef", targetGUID=ref)
+            for c in rows[rows["scope"] == "document"].itertuples(index=False):  # codings of the whole document
+                coding = _el(el, "Coding", guid=g("coding", c.coding_id), creatingUser=g("user", c.coder),
+                             creationDateTime=_dt(c.created_at))
+                _el(coding, "CodeRef", targetGUID=g("code", c.code_id))
+                if isinstance(c.memo, str) and c.memo.strip():
+                    guid_memo = g("coding-memo", c.coding_id)
+                    notes.append((guid_memo, "Coding memo", c.memo, c.coder, c.created_at))
+                    _el(coding, "NoteRef", targetGUID=guid_memo)
             for ref in refs.get(("document", did), []):
                 _el(el, "NoteRef", targetGUID=ref)
             vv = _el(el, "VariableValue")

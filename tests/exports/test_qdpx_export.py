@@ -7,7 +7,7 @@ import zipfile
 import pytest
 from lxml import etree
 
-from coding import codes_frame, codings_frame
+from coding import code_document, codes_frame, codings_frame
 from coding.memos import add_memo, memos_frame
 from corpus.project import open_project
 from corpus.store import get_text, list_documents
@@ -88,7 +88,7 @@ def _snapshot(db):
         text=[get_text(db, int(i)) for i in list_documents(db)["id"]]).sort_values("title").reset_index(drop=True)
     codes = codes_frame(db)[["path", "color", "definition"]].sort_values("path").reset_index(drop=True)
     cod = codings_frame(db)
-    cod = cod.assign(title=cod["document_title"])[["title", "char_start", "char_end", "code_path", "coder", "memo", "text"]]
+    cod = cod.assign(title=cod["document_title"])[["title", "scope", "char_start", "char_end", "code_path", "coder", "memo", "text"]]
     cod = cod.sort_values(["title", "char_start", "char_end", "code_path", "coder"]).reset_index(drop=True)
     memos = memos_frame(db)[["target", "title", "text", "author"]].sort_values(["target", "text"]).reset_index(drop=True)
     return docs, codes, cod, memos
@@ -99,9 +99,10 @@ def test_round_trip_keeps_documents_codes_codings_coders_and_memos(coded, tmp_pa
     add_memo(db, "Overall impression", "ana", title="Project note")
     add_memo(db, "Check figures", "ben", target="code", target_id="Funding > Public", title="On public money")
     add_memo(db, "Draft version", "ana", target="document", target_id=coded["policy"], title="Source")
+    code_document(db, coded["interview"], "Barriers", "ben", memo="whole interview")
     path = export_qdpx(db, tmp_path / "rt.qdpx")
     report = import_qdpx(path, tmp_path / "copy.qda.sqlite")
-    assert report.skipped == [] and report.imported["codings"] == 6 and report.imported["documents"] == 2
+    assert report.skipped == [] and report.imported["codings"] == 6 and report.imported["whole-document codings"] == 1 and report.imported["documents"] == 2
     copy = open_project(tmp_path / "copy.qda.sqlite")
     before, after = _snapshot(db), _snapshot(copy)
     for x, y in zip(before, after):
