@@ -1,4 +1,4 @@
-"""Entry point of the Streamlit workbench: navigation over the pages in ui/pages/."""
+"""Entry point of the Streamlit workbench: access gate, coder, and navigation over the pages in ui/pages/."""
 from __future__ import annotations
 
 import os
@@ -14,7 +14,11 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import streamlit as st  # noqa: E402
 
-st.set_page_config(page_title="QDA Workbench", layout="wide")
+from ui.auth import require_access  # noqa: E402
+from ui.common import coder_sidebar  # noqa: E402
+
+st.set_page_config(page_title="QDA Workbench", page_icon="🖍️", layout="wide")
+require_access()
 
 PAGES = {
     "Project": [st.Page("ui/pages/project.py", title="Project", icon="🗂️", default=True)],
@@ -32,4 +36,6 @@ PAGES = {
         st.Page("ui/pages/export.py", title="Export", icon="📤"),
     ],
 }
-st.navigation(PAGES).run()
+page = st.navigation(PAGES)
+coder_sidebar()
+page.run()

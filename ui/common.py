@@ -6,6 +6,7 @@ its own (cheap: the integrity check runs once per file per process).
 from __future__ import annotations
 
 import os
+import uuid
 from pathlib import Path
 
 import streamlit as st
@@ -22,6 +23,13 @@ def project_file() -> Path:
     return Path(st.session_state.project_path)
 
 
+def set_project_file(path: str | os.PathLike) -> None:
+    """Switch this session to the project file at ``path`` (forgets page state tied to the old one)."""
+    st.session_state.project_path = str(path)
+    for key in ("focus", "code_selection", "code_last_nonce"):
+        st.session_state.pop(key, None)
+
+
 def get_db():
     """Return an open Database for this script run (one per run, closed by garbage collection)."""
     return open_project(project_file())
@@ -30,6 +38,24 @@ def get_db():
 def current_coder() -> str:
     """Return the name of the coder working in this session."""
     return st.session_state.get("coder") or os.environ.get("QDA_CODER", "") or "default"
+
+
+def session_id() -> str:
+    """Return a stable id of this browser session (undo/redo stacks are per session)."""
+    if "qda_session" not in st.session_state:
+        st.session_state.qda_session = uuid.uuid4().hex
+    return st.session_state.qda_session
+
+
+def coder_sidebar() -> None:
+    """Show the project and the current coder in the sidebar, with a field to change the coder."""
+    with st.sidebar:
+        st.caption(f"Project: `{project_file().name}`")
+        name = st.text_input("Coder", value=current_coder(), key="coder_input",
+                             help="Every coding and memo you make records this name.")
+        name = (name or "").strip()
+        if name and name != st.session_state.get("coder"):
+            st.session_state.coder = name
 
 
 def placeholder(title: str, issue: int) -> None:

@@ -1,3 +1,136 @@
-from ui.common import placeholder
+"""Project page: open, create and switch project files; who is coding; dashboard; settings; backups."""
+from __future__ import annotations
 
-placeholder("Project", 7)
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from corpus.project import ProjectError, backup_project, list_backups, restore_backup, warn_unsafe_location
+from ui.common import current_coder, get_db, project_file, set_project_file
+
+st.title("Project")
+path = project_file()
+
+# --- open / create / switch -------------------------------------------------------------------
+with st.expander("Open, create or switch project", expanded=not path.exists()):
+    nearby = sorted(p for p in path.resolve().parent.glob("*.qda.sqlite")) if path.parent.exists() else []
+    if len(nearby) > 1:
+        pick = st.selectbox("Projects in this folder", nearby, index=nearby.index(path.resolve())
+                            if path.resolve() in nearby else 0, format_func=lambda p: p.name, key="proj_nearby")
+        if st.button("Switch", key="proj_switch") and pick != path.resolve():
+            set_project_file(pick)
+            st.rerun()
+    other = st.text_input("Project file path", value=str(path), key="proj_path",
+                          help="An existing *.qda.sqlite file, or a new one to create.")
+    c1, c2 = st.columns(2)
+    if c1.button("Open", key="proj_open"):
+        target = Path(other).expanduser()
+        if not target.is_file():
+            st.error(f"{target}: no such project file (use Create to start a new one).")
+        else:
+            set_project_file(target)
+            st.rerun()
+    if c2.button("Create", key="proj_create"):
+        target = Path(other).expanduser()
+        if target.suffix != ".sqlite":
+            target = target.with_name(target.name + ".qda.sqlite")
+        if target.exists():
+            st.error(f"{target}: already exists (use Open).")
+        else:
+            set_project_file(target)
+            st.rerun()
+
+try:
+    db = get_db()
+except ProjectError as exc:
+    st.error(str(exc))
+    st.stop()
+
+warning = warn_unsafe_location(path)
+if warning:
+    st.warning(warning)
+st.caption(f"`{path}` · coder **{current_coder()}** (change it in the sidebar)")
+
+# --- dashboard ---------------------------------------------------------------------------------
+from corpus.store import project_stats  # noqa: E402
+
+stats = project_stats(db)
+codes_n, codings, last = 0, pd.DataFrame(), None
+try:
+    from coding import audit_frame, codes_frame, codings_frame
+
+    codes_n = len(codes_frame(db))
+    codings = codings_frame(db)
+    audit = audit_frame(db, limit=1)
+    last = audit["at"].iloc[0] if len(audit) else None
+except ImportError:
+    pass
+m = st.columns(5)
+m[0].metric("Documents", f"{stats['documents']:,}")
+m[1].metric("Pages", f"{stats['pages']:,}")
+m[2].metric("Words", f"{stats['words']:,}")
+m[3].metric("Codes", f"{codes_n:,}")
+m[4].metric("Codings", f"{len(codings):,}")
+if stats["by_kind"]:
+    st.caption(" · ".join(f"{k}: {v}" for k, v in sorted(stats["by_kind"].items())))
+left, right = st.columns(2)
+with left:
+    st.subheader("Codings per coder")
+    if codings.empty:
+        st.caption("No codings yet.")
+    else:
+        per = (codings.groupby("coder").agg(codings=("coding_id", "size"), documents=("document_id", "nunique"),
+                                            last=("created_at", "max")).reset_index())
+        st.dataframe(per, hide_index=True, width="stretch")
+with right:
+    st.subheader("Last activity")
+    st.write(last or "Nothing recorded yet.")
+    try:
+        from corpus.store import ingest_log
+
+        log = ingest_log(db, limit=5)
+        if len(log):
+            st.caption("Latest imports")
+            st.dataframe(log[["at", "path", "status"]].assign(path=log["path"].map(lambda p: Path(str(p)).name)),
+                         hide_index=True, width="stretch")
+    except ImportError:
+        pass
+
+# --- settings ------------------------------------------------------------------------------------
+with st.expander("Settings"):
+    st.number_input("Paragraphs or turns per screen in the Code page", 5, 400,
+                    value=int(st.session_state.get("reader_per_window", 30)), step=5, key="reader_per_window_input",
+                    on_change=lambda: st.session_state.update(reader_per_window=st.session_state["reader_per_window_input"]))
+    st.caption("Theme (light or dark) is in the app menu ⋮ → Settings.")
+
+# --- backups -------------------------------------------------------------------------------------
+st.subheader("Backups")
+st.caption("A consistent copy made with SQLite's backup API; migrations, imports and restores make one first.")
+if st.button("Back up now", key="proj_backup"):
+    try:
+        made = backup_project(db, reason="manual")
+        st.success(f"Backup written: {made.name}")
+    except ProjectError as exc:
+        st.error(str(exc))
+backups = list_backups(path)
+if not backups:
+    st.caption("No backups yet.")
+else:
+    table = pd.DataFrame([{"backup": b.name, "size (KB)": round(b.stat().st_size / 1024, 1),
+                           "written": datetime.fromtimestamp(b.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}
+                          for b in backups])
+    st.dataframe(table, hide_index=True, width="stretch")
+    choice = st.selectbox("Restore", backups, format_func=lambda b: b.name, key="proj_restore_pick")
+    sure = st.checkbox("Replace the project with this backup (the current state is backed up first)", key="proj_sure")
+    if st.button("Restore", disabled=not sure, key="proj_restore"):
+        try:
+            db.conn.close()
+            restore_backup(path, choice)
+            st.session_state["proj_restored"] = choice.name
+            st.rerun()
+        except ProjectError as exc:
+            st.error(str(exc))
+if st.session_state.get("proj_restored"):
+    st.success(f"Restored {st.session_state.pop('proj_restored')}.")

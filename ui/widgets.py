@@ -1,0 +1,86 @@
+"""Shared widgets: document picker, code picker, coder filter, coloured code chips (all text escaped)."""
+from __future__ import annotations
+
+import html
+
+import pandas as pd
+import streamlit as st
+
+from ui.components.span_reader import safe_color
+
+
+def chip_html(label: str, color: str | None, prefix: str = "") -> str:
+    """Return an escaped HTML chip: a coloured dot and the code label (safe for unsafe_allow_html)."""
+    col = safe_color(color)
+    pre = f"<b>{html.escape(prefix)}</b>&nbsp;" if prefix else ""
+    return (
+        f'<span class="qda-chip" style="display:inline-block;margin:0 .3rem .3rem 0;padding:.05rem .5rem;'
+        f'border-radius:1rem;border:1px solid {col};background:{col}22;font-size:.85rem;white-space:nowrap">'
+        f'{pre}<span style="color:{col}">●</span>&nbsp;{html.escape(str(label))}</span>'
+    )
+
+
+def code_chips(rows: list[tuple[str, str | None]] | pd.DataFrame, prefixes: list[str] | None = None) -> None:
+    """Show code chips for (label, colour) pairs or a codes frame (path, color)."""
+    if isinstance(rows, pd.DataFrame):
+        rows = list(zip(rows["path"], rows["color"]))
+    if not rows:
+        return
+    prefixes = prefixes or [""] * len(rows)
+    st.markdown("".join(chip_html(lbl, col, p) for (lbl, col), p in zip(rows, prefixes)), unsafe_allow_html=True)
+
+
+def document_label(row: pd.Series | dict) -> str:
+    """Return a one-line label for a document row of corpus.store.list_documents."""
+    pages = row.get("page_count") or 0
+    extra = f", {int(pages)} p." if pages and pages > 1 else ""
+    return f"{row['title']} ({row['kind']}{extra}) #{int(row['id'])}"
+
+
+def document_picker(db, key: str = "doc_pick", label: str = "Document", default: int | None = None,
+                    kind: str | None = None) -> int | None:
+    """Show a document selectbox; return the chosen document id (None when the project has none)."""
+    from corpus.store import list_documents
+
+    docs = list_documents(db, kind=kind)
+    if docs.empty:
+        return None
+    ids = [int(i) for i in docs["id"]]
+    labels = {int(r["id"]): document_label(r) for _, r in docs.iterrows()}
+    if default is not None and int(default) in labels:
+        st.session_state[key] = int(default)
+    elif st.session_state.get(key) not in labels:
+        st.session_state[key] = ids[0]
+    return st.selectbox(label, ids, format_func=lambda i: labels[i], key=key)
+
+
+def code_picker(codes: pd.DataFrame, key: str = "code_pick", label: str = "Codes", multiple: bool = True,
+                help: str | None = None) -> list[int]:
+    """Show a code picker over a codes frame (id, path); return the chosen code ids."""
+    if codes is None or codes.empty:
+        return []
+    paths = {int(r.id): r.path for r in codes.itertuples()}
+    if multiple:
+        return list(st.multiselect(label, list(paths), format_func=lambda i: paths[i], key=key, help=help))
+    choice = st.selectbox(label, list(paths), format_func=lambda i: paths[i], key=key, help=help)
+    return [choice] if choice is not None else []
+
+
+def coder_filter(db, me: str, key: str = "coder_view") -> list[str] | None:
+    """Ask whose codings to show (mine, another coder's, all); return coder names or None for all."""
+    try:
+        from coding import coder_names
+
+        names = coder_names(db)
+    except Exception:  # coding package absent or older
+        names = []
+    view = st.radio("Show codings of", ["me", "another coder", "all coders"], horizontal=True, key=key)
+    if view == "me":
+        return [me]
+    if view == "another coder":
+        others = [n for n in names if n != me]
+        if not others:
+            st.caption("No other coder in this project yet.")
+            return []
+        return [st.selectbox("Coder", others, key=key + "_who")]
+    return None
