@@ -144,66 +144,111 @@ def _load(db, coders, codes, children, documents):
         where.append(f"c.document_id IN ({', '.join('?' * len(documents))})")
         params += [int(d) for d in documents]
     df = pd.read_sql_query(
-        f"""SELECT c.document_id, c.code_id, r.name AS coder, c.char_start, c.char_end, length(t.text) AS doc_len
+        f"""SELECT c.document_id, c.code_id, r.name AS coder, c.char_start, c.char_end
             FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
-            JOIN document_texts t ON t.document_id = c.document_id WHERE {' AND '.join(where)}""",
+            WHERE {' AND '.join(where)} ORDER BY c.document_id, c.code_id""",
         db.conn, params=params,
     )
     return df, ids
 
 
 def _decisions(db, unit, coders, codes, children, documents):
-    """Yield (document_id, code_id, starts, ends, matrix[units x coders] of 1/0/nan)."""
+    """Return (coders, [(document_id, code_id, starts, ends, weights, matrix[units x coders] of 1/0/nan)]).
+
+    A code nobody coded in a document contributes one all-zero row weighted by the document's units.
+    """
     df, ids = _load(db, coders, codes, children, documents)
     coder_list = sorted(coders) if coders else sorted(df["coder"].unique())
     if df.empty or len(coder_list) < 2:
         return coder_list, []
     all_codes = ids if ids is not None else sorted(df["code_id"].unique())
+    col = {c: j for j, c in enumerate(coder_list)}
+    docs = df["document_id"].to_numpy(np.int64)
+    code_arr = df["code_id"].to_numpy(np.int64)
+    coder_arr = df["coder"].map(col).to_numpy(np.int64)
+    s_arr, e_arr = df["char_start"].to_numpy(np.int64), df["char_end"].to_numpy(np.int64)
+    doc_bounds = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1], True])
+    from .codings import _doc_length
+
     out = []
-    for doc_id, ddf in df.groupby("document_id"):
-        doc_len = int(ddf["doc_len"].iloc[0])
-        present = set(ddf["coder"])
+    for lo, hi in zip(doc_bounds[:-1], doc_bounds[1:]):
+        doc_id = int(docs[lo])
+        doc_len = _doc_length(db, doc_id)
+        absent = np.ones(len(coder_list), bool)
+        absent[np.unique(coder_arr[lo:hi])] = False
         if unit != "char":
-            us = document_units(db, int(doc_id), unit)
+            us = document_units(db, doc_id, unit)
             if not us:
                 continue
-            u_start = np.array([s for s, _ in us])
-            u_end = np.array([e for _, e in us])
+            u_start = np.array([a for a, _ in us])
+            u_end = np.array([b for _, b in us])
+        dcodes = code_arr[lo:hi]
+        code_bounds = np.flatnonzero(np.r_[True, dcodes[1:] != dcodes[:-1], True]) + lo
+        groups = {int(code_arr[a]): (a, b) for a, b in zip(code_bounds[:-1], code_bounds[1:])}
         for code_id in all_codes:
-            cdf = ddf[ddf["code_id"] == code_id]
-            if unit == "char":
-                bounds = np.unique(np.concatenate([[0, doc_len], cdf["char_start"].to_numpy(), cdf["char_end"].to_numpy()]))
-                starts, ends = bounds[:-1], bounds[1:]
+            span = groups.get(int(code_id))
+            if span is None:
+                starts, ends = np.array([0]), np.array([doc_len])
+                weights = np.array([float(doc_len if unit == "char" else len(u_start))])
+                mat = np.zeros((1, len(coder_list)))
             else:
-                starts, ends = u_start, u_end
-            mat = np.zeros((len(starts), len(coder_list)))
-            for j, coder in enumerate(coder_list):
-                if coder not in present:
-                    mat[:, j] = np.nan
-                    continue
-                for s, e in cdf[cdf["coder"] == coder][["char_start", "char_end"]].itertuples(index=False):
-                    mat[(starts < e) & (ends > s), j] = 1
-            out.append((int(doc_id), int(code_id), starts, ends, mat))
+                a, b = span
+                cs, ce, cc = s_arr[a:b], e_arr[a:b], coder_arr[a:b]
+                if unit == "char":
+                    bounds = np.unique(np.concatenate([[0, doc_len], cs, ce]))
+                    starts, ends = bounds[:-1], bounds[1:]
+                    weights = (ends - starts).astype(float)
+                    # coverage per coder with a difference array over the run boundaries
+                    mat = np.zeros((len(starts) + 1, len(coder_list)))
+                    np.add.at(mat, (np.searchsorted(bounds, cs), cc), 1)
+                    np.add.at(mat, (np.searchsorted(bounds, ce), cc), -1)
+                    mat = (np.cumsum(mat, axis=0)[:-1] > 0).astype(float)
+                else:
+                    starts, ends = u_start, u_end
+                    weights = np.ones(len(starts))
+                    mat = np.zeros((len(starts), len(coder_list)))
+                    for coder, s, e in zip(cc, cs, ce):
+                        mat[(starts < e) & (ends > s), coder] = 1
+            mat[:, absent] = np.nan
+            out.append((doc_id, int(code_id), starts, ends, weights, mat))
     return coder_list, out
+
+
+def _binary_stats(mat: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float]:
+    """Return (units, percent agreement, kappa, alpha) for 0/1/nan decisions weighted by ``w``."""
+    units = float(w.sum())
+    known = ~np.isnan(mat)
+    m = known.sum(axis=1)
+    n1 = np.nansum(mat, axis=1)
+    n0 = m - n1
+    ok = m >= 2
+    o01 = float((w[ok] * n0[ok] * n1[ok] / (m[ok] - 1)).sum())
+    o00 = float((w[ok] * n0[ok] * (n0[ok] - 1) / (m[ok] - 1)).sum())
+    o11 = float((w[ok] * n1[ok] * (n1[ok] - 1) / (m[ok] - 1)).sum())
+    alpha = _alpha_from_coincidences({(0, 0): o00, (1, 1): o11, (0, 1): o01, (1, 0): o01})
+    pcts, kappa = [], float("nan")
+    k = mat.shape[1]
+    for i in range(k):
+        for j in range(i + 1, k):
+            both = known[:, i] & known[:, j]
+            total = w[both].sum()
+            if total == 0:
+                continue
+            a, b, ww = mat[both, i], mat[both, j], w[both]
+            po = ww[a == b].sum() / total
+            pcts.append(po)
+            if k == 2:
+                pa, pb = (ww * a).sum() / total, (ww * b).sum() / total
+                pe = pa * pb + (1 - pa) * (1 - pb)
+                kappa = float((po - pe) / (1 - pe)) if pe < 1 else (1.0 if po == 1 else float("nan"))
+    pct = float(np.mean(pcts)) if pcts else float("nan")
+    return units, pct, kappa, alpha
 
 
 def _stats(mats: list[np.ndarray], weights: list[np.ndarray]) -> tuple[float, float, float, float]:
     if not mats:
         return 0.0, float("nan"), float("nan"), float("nan")
-    mat = np.vstack(mats)
-    w = np.concatenate(weights).astype(float)
-    units = float(w.sum())
-    vals = [[None if np.isnan(v) else int(v) for v in row] for row in mat]
-    alpha = krippendorff_alpha(vals, w)
-    if mat.shape[1] == 2:
-        a, b = [r[0] for r in vals], [r[1] for r in vals]
-        return units, percent_agreement(a, b, w), cohen_kappa(a, b, w), alpha
-    # several coders: mean pairwise percent agreement; kappa is for two coders only
-    pcts = []
-    for i in range(mat.shape[1]):
-        for j in range(i + 1, mat.shape[1]):
-            pcts.append(percent_agreement([r[i] for r in vals], [r[j] for r in vals], w))
-    return units, float(np.nanmean(pcts)), float("nan"), alpha
+    return _binary_stats(np.vstack(mats), np.concatenate(weights).astype(float))
 
 
 def agreement(db: sqlite_utils.Database, unit: str = "char", coders: list[str] | None = None, codes=None,
@@ -218,8 +263,8 @@ def agreement(db: sqlite_utils.Database, unit: str = "char", coders: list[str] |
     paths = code_paths(db, include_deleted=True)
     colors = dict(db.execute("SELECT id, color FROM codes").fetchall())
     by_code: dict[int, list] = defaultdict(list)
-    for doc_id, code_id, starts, ends, mat in decisions:
-        by_code[code_id].append((mat, (ends - starts) if unit == "char" else np.ones(len(starts))))
+    for doc_id, code_id, starts, ends, weights, mat in decisions:
+        by_code[code_id].append((mat, weights))
     rows = []
     for code_id in sorted(by_code, key=lambda c: paths.get(c, "")):
         units, pct, kappa, alpha = _stats([m for m, _ in by_code[code_id]], [w for _, w in by_code[code_id]])
@@ -238,7 +283,7 @@ def disagreements(db: sqlite_utils.Database, unit: str = "char", coders: list[st
     coder_list, decisions = _decisions(db, unit, coders, codes, children, documents)
     paths = code_paths(db, include_deleted=True)
     rows, texts, titles = [], {}, {}
-    for doc_id, code_id, starts, ends, mat in decisions:
+    for doc_id, code_id, starts, ends, _weights, mat in decisions:
         prev = None
         for s, e, row in zip(starts, ends, mat):
             known = ~np.isnan(row)
