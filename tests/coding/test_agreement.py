@@ -132,3 +132,24 @@ def test_turn_units_and_same_turn_query(db):
     assert row["units"] == 4 and row["percent_agreement"] == pytest.approx(3 / 4)
     same = query_same_unit(db, "Barriers", "Cost", unit="turn")
     assert list(same["text"]) == ["R: Slow and costly."]
+
+
+def test_char_agreement_matches_oracle_with_three_coders_and_two_codes(db):
+    n = 300
+    doc = _doc(db, "w" * n, "three")
+    C.add_code(db, "K")
+    C.add_code(db, "L")
+    spans = {"A": [("K", 0, 120), ("L", 100, 200)], "B": [("K", 10, 130), ("L", 150, 260)], "C": [("K", 0, 60)]}
+    arrays = {}
+    for coder, items in spans.items():
+        for code, s, e in items:
+            C.code_span(db, doc, s, e, code, coder)
+            arrays.setdefault(code, {}).setdefault(coder, np.zeros(n))[s:e] = 1
+    df = agreement(db).set_index("code_path")
+    for code in ("K", "L"):
+        data = np.array([arrays[code].get(c, np.zeros(n)) for c in ("A", "B", "C")])
+        expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
+        assert df.loc[code, "alpha"] == pytest.approx(expected, abs=1e-9)
+    pooled = np.hstack([np.array([arrays[code].get(c, np.zeros(n)) for c in ("A", "B", "C")]) for code in ("K", "L")])
+    assert df.loc["(overall)", "alpha"] == pytest.approx(
+        krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal"), abs=1e-9)
