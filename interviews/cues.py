@@ -1,0 +1,56 @@
+"""Shared by WebVTT and SRT: cue timing lines, cue text clean-up, cues to turns."""
+from __future__ import annotations
+
+import html
+import re
+
+from .model import ParseError, Turn, merge_turns, parse_time
+
+TIMING = re.compile(r"^\s*(?P<a>\S+)\s+-->\s+(?P<b>\S+)(?P<settings>.*)$")
+VOICE = re.compile(r"<v(?:\.[\w.-]+)?\s+(?P<name>[^>]+)>(?P<text>.*?)(?:</v>|$)", re.DOTALL)
+TAG = re.compile(r"</?[a-zA-Z][^>]*>|<\d{1,2}:\d{2}[^>]*>")
+ZOOM = re.compile(r"^(?P<name>[^:\n]{1,60}?):\s+(?P<text>.+)$", re.DOTALL)
+BRACKET_ZOOM = re.compile(r"^(?:-\s*)?\[(?P<name>[^\]]{1,60})\]\s*:?\s*(?P<text>.+)$", re.DOTALL)
+
+
+def parse_timing(line: str, name: str, line_no: int) -> tuple[float, float]:
+    """Return (start, end) seconds of a cue timing line; ParseError naming file and line when broken."""
+    m = TIMING.match(line)
+    a = parse_time(m.group("a")) if m else None
+    b = parse_time(m.group("b")) if m else None
+    if m is None or a is None or b is None:
+        raise ParseError(name, f"line {line_no}: broken cue timing {line.strip()[:60]!r} (expected 00:00:01.000 --> 00:00:04.000)")
+    if b < a:
+        raise ParseError(name, f"line {line_no}: cue ends ({m.group('b')}) before it starts ({m.group('a')})")
+    return a, b
+
+
+def cue_speaker(text: str, allow_colon: bool) -> tuple[str | None, str]:
+    """Return (speaker or None, text without markup) of one cue's text."""
+    m = VOICE.search(text)
+    if m:
+        spoken = " ".join(clean(v.group("text")) for v in VOICE.finditer(text))
+        return " ".join(m.group("name").split()), spoken.strip()
+    plain = clean(text)
+    if allow_colon:
+        z = ZOOM.match(plain) or BRACKET_ZOOM.match(plain)
+        if z and len(z.group("name").split()) <= 5 and not z.group("name").strip().lower().startswith("http"):
+            return " ".join(z.group("name").split()), z.group("text").strip()
+    return None, plain
+
+
+def clean(text: str) -> str:
+    """Return cue text without tags and entities, lines joined with spaces."""
+    return html.unescape(TAG.sub("", text)).replace("\n", " ").strip()
+
+
+def cues_to_turns(cues: list[Turn]) -> tuple[list[Turn], bool]:
+    """Return (turns, has_speakers): cues of one speaker merged; speaker-less cues stay one turn each."""
+    named = sum(1 for c in cues if c.speaker)
+    if named < max(1, len(cues) // 2):
+        # a colon in a few cues is not a speaker convention: keep every cue's full text
+        for c in cues:
+            if c.speaker:
+                c.text, c.speaker = f"{c.speaker}: {c.text}", None
+        return cues, False
+    return merge_turns(cues), True

@@ -1,0 +1,91 @@
+"""Tables owned by ``interviews``: transcripts, cases, speakers, turns, attributes and their values.
+
+Turn ranges are ``[char_start, char_end)`` code-point offsets into the document's canonical text
+(the spoken words, without the speaker label). Real names behind pseudonyms are never stored here:
+the de-identification key lives in a file next to the project.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def create_interviews(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE cases (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'person' CHECK (kind IN ('person', 'organisation', 'group', 'other')),
+            description TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX cases_name ON cases(name COLLATE NOCASE)")
+    db.execute(
+        """
+        CREATE TABLE transcripts (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            format TEXT NOT NULL,
+            encoding TEXT,
+            source_document_id INTEGER REFERENCES documents(id) ON DELETE SET NULL,
+            pseudonymized INTEGER NOT NULL DEFAULT 0,
+            imported_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE speakers (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            label TEXT NOT NULL,
+            role TEXT NOT NULL DEFAULT 'other' CHECK (role IN ('interviewer', 'interviewee', 'other')),
+            case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,
+            UNIQUE (document_id, label)
+        )
+        """
+    )
+    db.execute("CREATE INDEX speakers_case ON speakers(case_id)")
+    db.execute(
+        """
+        CREATE TABLE turns (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            turn_no INTEGER NOT NULL,
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            speaker_id INTEGER REFERENCES speakers(id) ON DELETE SET NULL,
+            t_start REAL,
+            t_end REAL,
+            language TEXT,
+            UNIQUE (document_id, turn_no)
+        )
+        """
+    )
+    db.execute("CREATE INDEX turns_document ON turns(document_id, char_start)")
+    db.execute(
+        """
+        CREATE TABLE attributes (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL,
+            type TEXT NOT NULL DEFAULT 'text' CHECK (type IN ('text', 'number', 'date', 'category')),
+            categories TEXT NOT NULL DEFAULT '[]',
+            position INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX attributes_name ON attributes(name COLLATE NOCASE)")
+    db.execute(
+        """
+        CREATE TABLE case_attributes (
+            case_id INTEGER NOT NULL REFERENCES cases(id) ON DELETE CASCADE,
+            attribute_id INTEGER NOT NULL REFERENCES attributes(id) ON DELETE CASCADE,
+            value TEXT,
+            PRIMARY KEY (case_id, attribute_id)
+        )
+        """
+    )
+
+
+MIGRATIONS = [("0001_interviews", create_interviews)]

@@ -1,0 +1,55 @@
+"""SubRip (SRT): numbered cues with ``00:00:01,000 --> 00:00:04,000`` timing; turns by cue, speakers when cues say ``Name:``."""
+from __future__ import annotations
+
+from .cues import TIMING, cue_speaker, cues_to_turns, parse_timing
+from .model import ParseError, Transcript, Turn
+
+
+def is_srt(lines: list[str]) -> bool:
+    """Return True when an early non-blank line is an SRT timing line."""
+    head = [line for line in lines[:20] if line.strip()][:3]
+    return any(TIMING.match(line) and "," in line for line in head)
+
+
+def parse_srt(text: str, name: str) -> Transcript:
+    """Return the turns of an SRT file; missing cue numbers are warned about, broken timing is an error."""
+    lines = text.split("\n")
+    tr = Transcript(name=name, format="srt")
+    cues: list[Turn] = []
+    i, n, expected = 0, len(lines), 1
+    while i < n:
+        if not lines[i].strip():
+            i += 1
+            continue
+        block_start = i
+        block = []
+        while i < n and lines[i].strip():
+            block.append(lines[i])
+            i += 1
+        first = block[0].strip()
+        if first.isdigit():
+            if int(first) != expected:
+                tr.warnings.append(f"{name}: line {block_start + 1}: cue number {first} where {expected} was expected")
+            expected = int(first) + 1
+            t = 1
+        elif "-->" in first:
+            tr.warnings.append(f"{name}: line {block_start + 1}: cue without a number (cue {expected} assumed)")
+            expected += 1
+            t = 0
+        else:
+            raise ParseError(name, f"line {block_start + 1}: expected a cue number or timing line, found {first[:60]!r}")
+        if t >= len(block):
+            raise ParseError(name, f"line {block_start + 1 + t}: cue {expected - 1} has no timing line")
+        start, end = parse_timing(block[t], name, block_start + 1 + t)
+        speaker, spoken = cue_speaker("\n".join(block[t + 1:]), allow_colon=True)
+        if spoken:
+            cues.append(Turn(speaker=speaker, text=spoken, start=start, end=end, line=block_start + 1))
+    if not cues:
+        raise ParseError(name, "no cues with text in this SRT file")
+    for c in cues:
+        if c.speaker:
+            tr.label_counts[c.speaker] += 1
+    tr.turns, has_speakers = cues_to_turns(cues)
+    if not has_speakers:
+        tr.warnings.append(f"{name}: no speakers in the subtitles; one turn per cue, times kept")
+    return tr

@@ -1,0 +1,104 @@
+"""Storage of transcripts: the document (via corpus), its speakers, cases and turns, in one transaction."""
+from __future__ import annotations
+
+import time
+import uuid
+from pathlib import Path
+from typing import Callable
+
+import sqlite_utils
+
+from corpus.model import Outcome, ParseError
+from corpus.project import now_iso, transaction
+from corpus.store import DuplicateDocument, log_outcomes, store_document
+
+from .document import is_generic, suggest_roles, transcript_to_document
+from .model import Transcript
+from .parse import SUFFIXES, parse_transcript
+
+Progress = Callable[[int, int, str], None]
+
+
+def ensure_case(db: sqlite_utils.Database, name: str, kind: str = "person", description: str = "") -> int:
+    """Return the id of the case called ``name`` (case-insensitive), creating it if needed."""
+    name = " ".join(name.split())
+    if not name:
+        raise ValueError("a case needs a name")
+    row = db.execute("SELECT id FROM cases WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+    if row:
+        return row[0]
+    with transaction(db):
+        return db.execute("INSERT INTO cases (name, kind, description, created_at) VALUES (?, ?, ?, ?)",
+                          [name, kind, description, now_iso()]).lastrowid
+
+
+def store_transcript(db: sqlite_utils.Database, tr: Transcript, data: bytes | None = None, title: str | None = None,
+                     roles: dict[str, str] | None = None, cases: dict[str, str | None] | None = None,
+                     source_document_id: int | None = None, pseudonymized: bool = False) -> int:
+    """Store a parsed transcript (document, speakers linked to cases, turns) in one transaction; return the document id.
+
+    ``roles`` overrides the suggested role per speaker; ``cases`` maps a speaker to a case name (None: no case).
+    By default a named speaker joins the case of the same name across interviews; a role label
+    ('Interviewee', 'R', 'Speaker 2') gets a case of its own per interview.
+    """
+    doc = transcript_to_document(tr, data, title)
+    suggested = suggest_roles(tr)
+    suggested.update(roles or {})
+    with transaction(db):
+        doc_id = store_document(db, doc, segment_language=False)
+        db.execute("INSERT INTO transcripts (document_id, format, encoding, source_document_id, pseudonymized, imported_at)"
+                   " VALUES (?, ?, ?, ?, ?, ?)", [doc_id, tr.format, tr.encoding, source_document_id, int(pseudonymized), now_iso()])
+        speaker_ids: dict[str, int] = {}
+        for label in tr.speakers:
+            if cases is not None and label in cases:
+                case_name = cases[label]
+            else:
+                case_name = f"{label} ({doc.title})" if is_generic(label) else label
+            case_id = ensure_case(db, case_name) if case_name else None
+            speaker_ids[label] = db.execute(
+                "INSERT INTO speakers (document_id, label, role, case_id) VALUES (?, ?, ?, ?)",
+                [doc_id, label, suggested.get(label, "other"), case_id]).lastrowid
+        db.conn.executemany(
+            "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id, t_start, t_end, language)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(doc_id, s.data["turn_no"], s.start, s.end, speaker_ids.get(s.data["speaker"]), s.data["t_start"],
+              s.data["t_end"], s.data["language"]) for s in doc.segments],
+        )
+    return doc_id
+
+
+def import_transcripts(paths: list[str], db: sqlite_utils.Database, progress: Progress | None = None,
+                       roles: dict[str, str] | None = None) -> list[Outcome]:
+    """Parse and store transcript files (folders searched for .txt/.vtt/.srt/.docx); return one Outcome per file.
+
+    Each file is stored whole or not at all; failures are returned (and logged), never half-saved.
+    """
+    files = discover_transcripts(paths)
+    outcomes: list[Outcome] = []
+    run_id = uuid.uuid4().hex[:12]
+    for i, path in enumerate(files):
+        t0 = time.perf_counter()
+        try:
+            tr = parse_transcript(path)
+            doc_id = store_transcript(db, tr, Path(path).read_bytes(), roles=roles)
+            outcomes.append(Outcome(path, "ok", "; ".join(tr.warnings), doc_id, pages=len(tr.turns),
+                                    seconds=time.perf_counter() - t0))
+        except DuplicateDocument as exc:
+            outcomes.append(Outcome(path, "skipped", f"duplicate of document {exc.document_id}", exc.document_id))
+        except (ParseError, OSError, ValueError) as exc:
+            outcomes.append(Outcome(path, "failed", str(exc)))
+        if progress:
+            progress(i + 1, len(files), Path(path).name)
+    log_outcomes(db, run_id, outcomes)
+    return outcomes
+
+
+def discover_transcripts(paths: list[str]) -> list[str]:
+    """Return the transcript files named by ``paths`` (folders searched recursively), sorted."""
+    out: list[str] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out += sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+        else:
+            out.append(str(p))
+    return out
