@@ -1,0 +1,121 @@
+"""Tables owned by ``nlp``: gazetteer, aliases, entities and their extraction runs, embeddings cache, topics.
+
+Every range is ``[char_start, char_end)`` in code points of ``document_texts.text``.
+"""
+from __future__ import annotations
+
+import sqlite_utils
+
+
+def create_entities(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE gazetteer (
+            id INTEGER PRIMARY KEY,
+            label TEXT NOT NULL,
+            pattern TEXT NOT NULL,
+            canonical TEXT NOT NULL,
+            language TEXT NOT NULL DEFAULT '*',
+            created_at TEXT NOT NULL,
+            UNIQUE (pattern, label, language)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE entity_aliases (
+            alias TEXT PRIMARY KEY,
+            canonical TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE entity_runs (
+            segment_id INTEGER PRIMARY KEY REFERENCES segments(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            text_hash TEXT NOT NULL,
+            pipeline_version TEXT NOT NULL,
+            language TEXT NOT NULL,
+            status TEXT NOT NULL,
+            done_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE entities (
+            id INTEGER PRIMARY KEY,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            label TEXT NOT NULL,
+            canonical TEXT NOT NULL,
+            source TEXT NOT NULL,
+            language TEXT NOT NULL,
+            pipeline_version TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX entities_document ON entities(document_id, char_start)")
+    db.execute("CREATE INDEX entities_segment ON entities(segment_id)")
+    db.execute("CREATE INDEX entities_canonical ON entities(canonical, label)")
+
+
+def create_topics(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE embeddings (
+            text_hash TEXT NOT NULL,
+            model TEXT NOT NULL,
+            dim INTEGER NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (text_hash, model)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE topic_models (
+            id INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            unit TEXT NOT NULL,
+            backend TEXT NOT NULL,
+            params TEXT NOT NULL DEFAULT '{}',
+            n_segments INTEGER NOT NULL,
+            message TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE topics (
+            model_id INTEGER NOT NULL REFERENCES topic_models(id) ON DELETE CASCADE,
+            topic INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            custom_label TEXT,
+            size INTEGER NOT NULL,
+            words TEXT NOT NULL DEFAULT '[]',
+            PRIMARY KEY (model_id, topic)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE topic_assignments (
+            model_id INTEGER NOT NULL REFERENCES topic_models(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            topic INTEGER NOT NULL,
+            probability REAL
+        )
+        """
+    )
+    db.execute("CREATE INDEX topic_assignments_model ON topic_assignments(model_id, topic)")
+
+
+MIGRATIONS = [("0001_entities", create_entities), ("0002_topics", create_topics)]
