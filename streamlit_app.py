@@ -17,23 +17,23 @@ import streamlit as st  # noqa: E402
 from ui.auth import require_access  # noqa: E402
 from ui.common import coder_sidebar  # noqa: E402
 
-st.set_page_config(page_title="QDA Workbench", page_icon="🖍️", layout="wide")
+st.set_page_config(page_title="QDA Workbench", page_icon=":material/ink_highlighter:", layout="wide")
 require_access()
 
 PAGES = {
-    "Project": [st.Page("ui/pages/project.py", title="Project", icon="🗂️", default=True)],
+    "Project": [st.Page("ui/pages/project.py", title="Project", icon=":material/folder_open:", default=True)],
     "Policy archive": [
-        st.Page("ui/pages/corpus.py", title="Corpus", icon="📚"),
-        st.Page("ui/pages/search.py", title="Search", icon="🔎"),
-        st.Page("ui/pages/entities.py", title="Entities", icon="🏷️"),
-        st.Page("ui/pages/topics.py", title="Topics", icon="🧭"),
+        st.Page("ui/pages/corpus.py", title="Corpus", icon=":material/library_books:"),
+        st.Page("ui/pages/search.py", title="Search", icon=":material/search:"),
+        st.Page("ui/pages/entities.py", title="Entities", icon=":material/sell:"),
+        st.Page("ui/pages/topics.py", title="Topics", icon=":material/explore:"),
     ],
     "Coding": [
-        st.Page("ui/pages/interviews.py", title="Interviews", icon="🎙️"),
-        st.Page("ui/pages/code.py", title="Code", icon="🖍️"),
-        st.Page("ui/pages/codebook.py", title="Codebook", icon="📒"),
-        st.Page("ui/pages/analysis.py", title="Analysis", icon="📊"),
-        st.Page("ui/pages/export.py", title="Export", icon="📤"),
+        st.Page("ui/pages/interviews.py", title="Interviews", icon=":material/mic:"),
+        st.Page("ui/pages/code.py", title="Code", icon=":material/ink_highlighter:"),
+        st.Page("ui/pages/codebook.py", title="Codebook", icon=":material/menu_book:"),
+        st.Page("ui/pages/analysis.py", title="Analysis", icon=":material/bar_chart:"),
+        st.Page("ui/pages/export.py", title="Export", icon=":material/ios_share:"),
     ],
 }
 page = st.navigation(PAGES)

@@ -1,0 +1,114 @@
+"""Run the app in a real Streamlit server and drive it with headless Chromium (used by tests and bench/ui.py)."""
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def free_port() -> int:
+    """Return a free TCP port on localhost."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def streamlit_server(project: Path, log: Path, env: dict | None = None):
+    """Start ``streamlit run streamlit_app.py`` on a free port for ``project``; yield its base URL."""
+    port = free_port()
+    full_env = {**os.environ, "QDA_PROJECT": str(project), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
+                "QDA_CODER": "tester", **(env or {})}
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
+           "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none"]
+    with open(log, "w") as fh:
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=fh, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.time() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start: {log.read_text()[-2000:]}")
+            time.sleep(0.3)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@contextlib.contextmanager
+def chromium_page(width: int = 1400, height: int = 1000, dark: bool = False):
+    """Yield a Playwright page in headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            ctx = browser.new_context(viewport={"width": width, "height": height},
+                                      color_scheme="dark" if dark else "light")
+            yield ctx.new_page()
+        finally:
+            browser.close()
+
+
+def wait_idle(page, timeout: float = 30_000) -> None:
+    """Wait until the Streamlit script has finished running."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_timeout(150)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+
+
+def open_page(page, url: str, name: str) -> None:
+    """Open the app page ``name`` (e.g. 'code') and wait until it has rendered."""
+    page.goto(f"{url}/{name}" if name != "project" else url)
+    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    wait_idle(page)
+
+
+def select_text(page, needle: str, occurrence: int = 0) -> None:
+    """Select the first characters of ``needle`` in the reader with a real mouse drag."""
+    reader = page.locator("[data-testid='qda-reader']").first
+    box = reader.evaluate(
+        """(root, args) => {
+          const [needle, occ] = args;
+          const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+          let full = '', nodes = [];
+          while (walker.nextNode()) { nodes.push([walker.currentNode, full.length]); full += walker.currentNode.data; }
+          let at = -1; for (let i = 0; i <= occ; i++) at = full.indexOf(needle, at + 1);
+          if (at < 0) return null;
+          const locate = (pos) => { for (const [n, o] of nodes) if (pos >= o && pos <= o + n.data.length) return [n, pos - o]; };
+          const r = document.createRange();
+          const [sn, so] = locate(at); const [en, eo] = locate(at + needle.length);
+          r.setStart(sn, so); r.setEnd(sn, so + 1); const a = r.getClientRects()[0];
+          r.setStart(en, eo - 1); r.setEnd(en, eo); const b = r.getClientRects()[0];
+          return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2 };
+        }""",
+        [needle, occurrence],
+    )
+    if box is None:
+        raise AssertionError(f"text {needle!r} not found in the reader")
+    page.mouse.move(box["x1"], box["y1"])
+    page.mouse.down()
+    page.mouse.move((box["x1"] + box["x2"]) / 2, (box["y1"] + box["y2"]) / 2, steps=3)
+    page.mouse.move(box["x2"], box["y2"], steps=3)
+    page.mouse.up()

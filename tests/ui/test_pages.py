@@ -1,0 +1,161 @@
+"""AppTest: the entrypoint, every page on an empty project and on one with data, Project and Code page actions."""
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ACCENTED, APP, PAGES, XSS
+
+
+def _app(path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("QDA_PROJECT", str(path))
+    monkeypatch.delenv("QDA_EXPOSED", raising=False)
+    return AppTest.from_file(APP, default_timeout=120)
+
+
+def _page(path, monkeypatch, name: str, state: dict | None = None) -> AppTest:
+    at = _app(path, monkeypatch)
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    at.run()
+    at.switch_page(f"ui/pages/{name}.py").run()
+    return at
+
+
+def test_entrypoint_opens_project_page_with_coder(project_path, monkeypatch):
+    at = _app(project_path, monkeypatch)
+    at.session_state["coder"] = "maria"
+    at.run()
+    assert not at.exception
+    assert at.title[0].value == "Project"
+    assert at.sidebar.text_input[0].value == "maria"
+
+
+@pytest.mark.parametrize("page", [p.stem for p in PAGES])
+def test_every_page_renders_on_empty_project(project_path, monkeypatch, page):
+    at = _page(project_path, monkeypatch, page)
+    assert not at.exception, f"{page}: {at.exception}"
+
+
+@pytest.mark.parametrize("page", [p.stem for p in PAGES])
+def test_every_page_renders_on_project_with_data(data_project, monkeypatch, page):
+    path, _ = data_project
+    at = _page(path, monkeypatch, page)
+    assert not at.exception, f"{page}: {at.exception}"
+    shown = " ".join(str(getattr(e, "value", "")) for e in at.markdown)
+    assert "<script>alert" not in shown.replace("&lt;script&gt;", "")
+
+
+def test_project_dashboard_counts_and_backup_restore(data_project, monkeypatch):
+    from corpus.project import list_backups
+
+    path, _ = data_project
+    at = _page(path, monkeypatch, "project")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Documents"] == "3" and metrics["Codes"] == "3" and metrics["Codings"] == "4"
+    coders = at.dataframe[0].value
+    assert dict(zip(coders["coder"], coders["codings"])) == {"alice": 3, "bob": 1}
+    before = len(list_backups(path))
+    at.button(key="proj_backup").click().run()
+    assert not at.exception and len(list_backups(path)) == before + 1
+    # change the project, then restore the backup: the change is gone
+    from corpus.project import open_project
+    import coding
+
+    db = open_project(path)
+    coding.add_code(db, "Made after the backup")
+    db.conn.close()
+    at.run()
+    assert {m.label: m.value for m in at.metric}["Codes"] == "4"
+    at.checkbox(key="proj_sure").check().run()
+    at.button(key="proj_restore").click().run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Codes"] == "3"
+
+
+def test_project_page_creates_and_switches_project(project_path, monkeypatch, tmp_path):
+    at = _page(project_path, monkeypatch, "project")
+    at.text_input(key="proj_path").set_value(str(tmp_path / "second")).run()
+    at.button(key="proj_create").click().run()
+    assert not at.exception
+    assert at.session_state["project_path"] == str(tmp_path / "second.qda.sqlite")
+    assert (tmp_path / "second.qda.sqlite").exists()
+
+
+def test_code_page_applies_codes_to_selection(data_project, monkeypatch):
+    from corpus.project import open_project
+    import coding
+
+    path, ids = data_project
+    start = ACCENTED.index("«")
+    sel = {"document_id": ids["accented"], "start": start, "end": ACCENTED.index("🚀") + 1}
+    at = _page(path, monkeypatch, "code", {"coder": "carla", "code_doc": ids["accented"], "code_selection": sel})
+    assert not at.exception
+    at.multiselect(key="code_pick").select(ids["policy"]).select(ids["council"]).run()
+    at.button(key="code_apply").click().run()
+    assert not at.exception, at.exception
+    db = open_project(path)
+    got = coding.codings_frame(db, coders="carla")
+    assert sorted(got["code_path"]) == ["Policy", "Policy > Councils"]
+    assert set(got["text"]) == {"«la innovación 🚀"}
+    # the codings in view list shows them; undo removes the last one
+    assert at.subheader[0].value == "Codings in view (2)"
+    at.button(key="code_undo").click().run()
+    assert len(coding.codings_frame(db, coders="carla")) == 1
+    at.button(key="code_redo").click().run()
+    assert len(coding.codings_frame(db, coders="carla")) == 2
+    db.conn.close()
+
+
+def test_code_page_create_code_recode_memo_delete(data_project, monkeypatch):
+    from corpus.project import open_project
+    import coding
+
+    path, ids = data_project
+    sel = {"document_id": ids["xss"], "start": 0, "end": 8}
+    at = _page(path, monkeypatch, "code", {"coder": "alice", "code_doc": ids["xss"], "code_selection": sel})
+    at.text_input(key="code_new_name").set_value("Hostility > Script tags")
+    at.button[[b.label for b in at.button].index("Create and apply")].click().run()
+    assert not at.exception
+    db = open_project(path)
+    new = coding.codings_frame(db, codes="Hostility > Script tags")
+    assert list(new["text"]) == ["<script>"]
+    cid = int(new["coding_id"].iloc[0])
+    at.selectbox(key=f"code_re_{cid}").set_value(ids["policy"])
+    at.text_area(key=f"code_memo_{cid}").set_value("recoded")
+    at.button(key=f"code_save_{cid}").click().run()
+    row = coding.codings_frame(db, coders="alice", documents=[ids["xss"]]).set_index("coding_id").loc[cid]
+    assert row["code_path"] == "Policy" and row["memo"] == "recoded"
+    at.button(key=f"code_del_{cid}").click().run()
+    assert cid not in set(coding.codings_frame(db)["coding_id"])
+    # the hostile text is shown as plain text (st.text), never as markdown/HTML
+    assert any(XSS[:25] in t.value for t in at.text)
+    db.conn.close()
+
+
+def test_code_page_honours_focus_and_coder_views(data_project, monkeypatch):
+    path, ids = data_project
+    text_len = None
+    from corpus.project import open_project
+    from corpus.store import get_text
+
+    db = open_project(path)
+    text = get_text(db, ids["report"])
+    db.conn.close()
+    at_ = text.index("Section 45.")
+    focus = {"document_id": ids["report"], "start": at_, "end": at_ + 11}
+    at = _page(path, monkeypatch, "code", {"coder": "alice", "focus": focus})
+    assert not at.exception
+    assert at.selectbox(key="code_doc").value == ids["report"]
+    assert at.selectbox(key="code_win_pick").value == 4  # 60 sections over 6 pages: section 45 is on page 5
+    assert at.session_state["focus"] == focus  # kept for other pages
+    # my codings on page 1: none of alice's are on page 5
+    assert at.subheader[0].value == "Codings in view (0)"
+    at.selectbox(key="code_win_pick").set_value(0).run()
+    assert at.subheader[0].value == "Codings in view (1)"
+    at.radio(key="code_view").set_value("all coders").run()
+    assert at.subheader[0].value == "Codings in view (2)"
+    at.radio(key="code_view").set_value("another coder").run()
+    assert at.selectbox(key="code_view_who").value == "bob"
+    assert at.subheader[0].value == "Codings in view (1)"
+    del text_len
