@@ -81,23 +81,54 @@ def retrieve(db: sqlite_utils.Database, code, children: bool = False, coders=Non
     Page comes from ``corpus.store.page_of``; speaker, case and times from the interviews turn that
     holds the coding's start (the document's interviewee case otherwise).
     """
-    from corpus.store import page_of
-
     docs = scope_documents(db, documents, cases, attribute)
     where, params = _where("c", db, code, children, coders, docs)
     df = pd.read_sql_query(
-        f"""SELECT c.id AS coding_id, c.document_id, d.title AS document_title, c.char_start, c.char_end, c.code_id,
-                   k.color, r.name AS coder, substr(t.text, c.char_start + 1, c.char_end - c.char_start) AS text,
-                   c.memo, c.weight
+        f"""SELECT c.id AS coding_id, c.document_id, d.title AS document_title, d.page_count, c.char_start, c.char_end, c.code_id,
+                   k.color, r.name AS coder, '' AS text, c.memo, c.weight
             FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
-            JOIN documents d ON d.id = c.document_id JOIN document_texts t ON t.document_id = c.document_id
+            JOIN documents d ON d.id = c.document_id
             WHERE {' AND '.join(where)} ORDER BY d.title, c.document_id, c.char_start, c.id""",
         db.conn, params=params,
     )
     df["code_path"] = df["code_id"].map(code_paths(db))
-    df["page"] = [page_of(db, int(d), int(s)) for d, s in zip(df["document_id"], df["char_start"])]
+    df["text"] = _texts(db, df)
+    df["page"] = _pages(db, df)
     df = _add_turn_context(db, df)
     return df[RETRIEVAL_COLUMNS]
+
+
+def _texts(db, df: pd.DataFrame) -> list[str]:
+    """Return each row's coded text, reading every document's text once."""
+    from corpus.store import get_text
+
+    out = [""] * len(df)
+    starts, ends = df["char_start"].to_numpy(), df["char_end"].to_numpy()
+    for doc_id, idx in df.groupby("document_id").indices.items():
+        text = get_text(db, int(doc_id))
+        for row in idx:
+            out[row] = text[starts[row]:ends[row]]
+    return out
+
+
+def _pages(db, df: pd.DataFrame) -> list:
+    """Return the page number holding each row's char_start (None without pages), one get_pages per document."""
+    from corpus.store import get_pages
+
+    out: list = [None] * len(df)
+    paged = df[df["page_count"] > 0]
+    for doc_id, idx in paged.groupby("document_id").indices.items():
+        idx = paged.index.to_numpy()[idx]
+        pages = get_pages(db, int(doc_id))
+        if pages.empty:
+            continue
+        starts, ends = pages["char_start"].to_numpy(), pages["char_end"].to_numpy()
+        offsets = df["char_start"].to_numpy()[idx]
+        k = np.searchsorted(starts, offsets, side="right") - 1
+        for row, page_i, off in zip(idx, k, offsets):
+            if page_i >= 0 and off < max(ends[page_i], starts[page_i] + 1):
+                out[row] = int(pages["number"].iloc[page_i])
+    return out
 
 
 def _add_turn_context(db, df: pd.DataFrame) -> pd.DataFrame:
