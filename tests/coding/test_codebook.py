@@ -115,3 +115,16 @@ def test_memos_on_targets_and_search(db, docs):
     assert len(memos_frame(db)) == 3
     with pytest.raises(C.CodingError, match="no document"):
         add_memo(db, "x", "ana", "document", 999)
+
+
+def test_emptying_the_trash_removes_codings_and_memos_of_purged_codes(db, docs):
+    C.add_code(db, "Gone")
+    C.add_code(db, "Child", parent="Gone")
+    cid = C.code_span(db, docs["policy"], 0, 5, "Gone > Child", "ana")
+    add_memo(db, "on the coding", "ana", "coding", cid)
+    add_memo(db, "on the code", "ana", "code", "Gone")
+    delete_code(db, "Gone")
+    assert empty_trash(db) == 2
+    assert db.execute("SELECT COUNT(*) FROM codings").fetchone()[0] == 0
+    assert memos_frame(db).empty
+    assert C.audit_frame(db, "codes")["action"].tolist()[:2] == ["purge", "purge"]
