@@ -53,4 +53,4 @@ def cues_to_turns(cues: list[Turn]) -> tuple[list[Turn], bool]:
             if c.speaker:
                 c.text, c.speaker = f"{c.speaker}: {c.text}", None
         return cues, False
-    return merge_turns(cues), True
+    return merge_turns(cues, joiner=" "), True

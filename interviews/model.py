@@ -63,13 +63,18 @@ def format_time(seconds: float | None) -> str:
     return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
-def merge_turns(turns: list[Turn]) -> list[Turn]:
-    """Return turns with consecutive turns of one (named) speaker merged into one."""
+def merge_turns(turns: list[Turn], joiner: str | None = None) -> list[Turn]:
+    """Return turns with consecutive turns of one (named) speaker merged into one.
+
+    ``joiner`` separates the merged texts (caption cues: a space); by default a new line, or a space
+    when the earlier text stopped mid-sentence.
+    """
     out: list[Turn] = []
     for t in turns:
         if out and t.speaker and out[-1].speaker == t.speaker:
             prev = out[-1]
-            prev.text = f"{prev.text} {t.text}".strip() if _same_paragraph(prev.text) else f"{prev.text}\n{t.text}"
+            sep = joiner if joiner is not None else (" " if _same_paragraph(prev.text) else "\n")
+            prev.text = f"{prev.text}{sep}{t.text}".strip()
             if t.end is not None:
                 prev.end = t.end
             elif t.start is not None:

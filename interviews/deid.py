@@ -1,0 +1,214 @@
+"""De-identification: find person (and listed organisation) names, review them, write pseudonymized versions.
+
+Practice followed (UK Data Service): one pseudonym per person across the project, replacements visibly
+marked (``[Expert 3]``), originals kept as the earlier version, a log of replacements, and the key
+(real name -> pseudonym) in a separate file next to the project, never in the project database or an export.
+"""
+from __future__ import annotations
+
+import bisect
+import csv
+import functools
+import json
+import re
+import unicodedata
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+import sqlite_utils
+
+from corpus.project import now_iso, project_path, transaction
+from corpus.store import get_segments, get_text
+
+from .document import is_generic
+
+Progress = Callable[[int, int, str], None]
+REVIEW_COLUMNS = ["document_id", "document_title", "char_start", "char_end", "original", "label", "source",
+                  "pseudonym", "context", "accept"]
+
+
+def key_path_for(project: str | Path) -> Path:
+    """Return the key file of a project: ``<project>.deid-key.json`` next to it."""
+    return Path(str(project) + ".deid-key.json")
+
+
+def log_path_for(project: str | Path) -> Path:
+    """Return the replacement log of a project: ``<project>.deid-log.csv`` next to it."""
+    return Path(str(project) + ".deid-log.csv")
+
+
+def _fold(name: str) -> str:
+    name = unicodedata.normalize("NFKD", " ".join(name.split())).casefold()
+    return "".join(c for c in name if not unicodedata.combining(c))
+
+
+def load_key(path: str | Path) -> dict:
+    """Return the key {'people': {real: pseudonym}, 'organisations': {...}} (empty if the file is absent)."""
+    p = Path(path)
+    if not p.exists():
+        return {"people": {}, "organisations": {}}
+    data = json.loads(p.read_text(encoding="utf-8"))
+    data.setdefault("people", {})
+    data.setdefault("organisations", {})
+    return data
+
+
+def _save_key(path: Path, key: dict) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(json.dumps(key, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    tmp.replace(path)
+
+
+class Pseudonyms:
+    """Consistent pseudonyms: the same (accent- and case-folded) name always gets the same pseudonym."""
+
+    def __init__(self, key: dict, pattern: str = "Expert {n}", org_pattern: str = "Organisation {n}"):
+        self.key = key
+        self.patterns = {"PERSON": pattern, "ORG": org_pattern}
+        self._folded = {kind: {_fold(k): v for k, v in key[section].items()}
+                        for kind, section in (("PERSON", "people"), ("ORG", "organisations"))}
+
+    def get(self, name: str, label: str = "PERSON") -> str:
+        """Return the pseudonym of ``name``, allotting the next number of the pattern to a new name."""
+        section = "people" if label == "PERSON" else "organisations"
+        folded = self._folded[label]
+        f = _fold(name)
+        if f in folded:
+            return folded[f]
+        # a lone surname or first name of exactly one known person is that person
+        owners = {v for k, v in folded.items() if f in k.split()} if " " not in f else set()
+        if len(owners) == 1:
+            return owners.pop()
+        used = set(folded.values())
+        n = 1
+        while self.patterns[label].format(n=n) in used:
+            n += 1
+        pseudonym = self.patterns[label].format(n=n)
+        folded[f] = pseudonym
+        self.key[section][" ".join(name.split())] = pseudonym
+        return pseudonym
+
+
+@functools.cache
+def _ner(language: str):
+    from nlp.pipelines import ner_pipeline  # noqa: PLC0415  (NER-only spaCy pipeline, loaded once)
+
+    return ner_pipeline(language)
+
+
+def ner_names(texts: list[tuple[str, str]]) -> set[str]:
+    """Return the person names spaCy finds in (text, language) pairs ('en'/'es'; others use English)."""
+    names: set[str] = set()
+    by_lang: dict[str, list[str]] = {}
+    for text, lang in texts:
+        by_lang.setdefault(lang if lang in ("en", "es") else "en", []).append(text)
+    for lang, items in by_lang.items():
+        nlp = _ner(lang)
+        for doc in nlp.pipe(items, batch_size=64):
+            for ent in doc.ents:
+                if ent.label_ in ("PERSON", "PER"):
+                    name = ent.text.strip(" \n'’\".,;:()[]")
+                    if len(name) > 2 and name[:1].isupper() and not name.startswith("[") and not is_generic(name):
+                        names.add(name)
+    return names
+
+
+def _occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str, str]]:
+    """Return (start, end, original, label) of every whole-word occurrence of ``names``; longest wins on overlap."""
+    if not names:
+        return []
+    ordered = sorted(names, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)", re.IGNORECASE)
+    lookup = {n.casefold(): n for n in ordered}
+    return [(m.start(), m.end(), m.group(0), names[lookup[m.group(0).casefold()]]) for m in pattern.finditer(text)]
+
+
+def _interview_documents(db: sqlite_utils.Database, document_ids: list[int] | None) -> list[tuple[int, str]]:
+    from .queries import transcripts_frame
+
+    df = transcripts_frame(db)
+    df = df[df["pseudonymized"] == 0]
+    if document_ids is not None:
+        df = df[df["document_id"].isin([int(i) for i in document_ids])]
+    return list(zip(df["document_id"].astype(int), df["title"]))
+
+
+def find_names(db: sqlite_utils.Database, document_ids: list[int] | None = None, names: list[str] = (),
+               organisations: list[str] = (), pattern: str = "Expert {n}", org_pattern: str = "Organisation {n}",
+               use_ner: bool = True, key_file: str | Path | None = None, progress: Progress | None = None) -> pd.DataFrame:
+    """Return the review table of proposed replacements (REVIEW_COLUMNS) in current, not yet pseudonymized transcripts.
+
+    Names come from spaCy NER (by turn language), the speakers' names, and the user's ``names`` and
+    ``organisations``; every occurrence of each name in every chosen transcript is proposed, with its
+    pseudonym (existing key entries are reused) and about 40 characters of context on each side.
+    """
+    docs = _interview_documents(db, document_ids)
+    key = load_key(key_file or key_path_for(project_path(db) or "project"))
+    pseudo = Pseudonyms(key, pattern, org_pattern)
+    found: dict[str, tuple[str, str]] = {}  # name -> (label, source)
+    speakers = db.execute("SELECT DISTINCT label FROM speakers").fetchall() if docs else []
+    for (label,) in speakers:
+        if not is_generic(label) and not label.startswith("["):
+            found.setdefault(label, ("PERSON", "speaker"))
+    for n in names:
+        if n.strip():
+            found[n.strip()] = ("PERSON", "list")
+    for o in organisations:
+        if o.strip():
+            found[o.strip()] = ("ORG", "list")
+    texts = {doc_id: get_text(db, doc_id) for doc_id, _ in docs}
+    if use_ner:
+        pairs = []
+        for doc_id, _ in docs:
+            segs = get_segments(db, doc_id, kind="turn")
+            pairs += [(t, lang or "en") for t, lang in zip(segs["text"], segs["language"])]
+        for n in sorted(ner_names(pairs)):
+            found.setdefault(n, ("PERSON", "ner"))
+    rows = []
+    labels = {n: lab for n, (lab, _) in found.items()}
+    for i, (doc_id, title) in enumerate(docs):
+        text = texts[doc_id]
+        for s, e, original, label in _occurrences(text, labels):
+            canonical = next(n for n in found if n.casefold() == original.casefold())
+            rows.append({"document_id": doc_id, "document_title": title, "char_start": s, "char_end": e,
+                         "original": original, "label": label, "source": found[canonical][1],
+                         "pseudonym": pseudo.get(canonical, label), "context": _context(text, s, e), "accept": True})
+        if progress:
+            progress(i + 1, len(docs), title)
+    return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
+
+
+def _context(text: str, s: int, e: int, width: int = 40) -> str:
+    left = text[max(0, s - width):s].replace("\n", " ")
+    right = text[e:e + width].replace("\n", " ")
+    return f"…{left}«{text[s:e]}»{right}…"
+
+
+def add_name(db: sqlite_utils.Database, review: pd.DataFrame, name: str, label: str = "PERSON",
+             pseudonym: str | None = None, key_file: str | Path | None = None, pattern: str = "Expert {n}",
+             org_pattern: str = "Organisation {n}") -> pd.DataFrame:
+    """Return ``review`` with every occurrence of ``name`` in the reviewed transcripts added (not already listed)."""
+    key = load_key(key_file or key_path_for(project_path(db) or "project"))
+    pseudo = Pseudonyms(key, pattern, org_pattern)
+    for existing in review.itertuples():
+        pseudo.get(existing.original, existing.label)
+    pseudonym = pseudonym or pseudo.get(name, label)
+    doc_ids = sorted(set(review["document_id"])) or [d for d, _ in _interview_documents(db, None)]
+    titles = dict(_interview_documents(db, None))
+    taken = {(r.document_id, r.char_start) for r in review.itertuples()}
+    rows = []
+    for doc_id in doc_ids:
+        text = get_text(db, int(doc_id))
+        for s, e, original, _ in _occurrences(text, {name: label}):
+            if (doc_id, s) not in taken:
+                rows.append({"document_id": int(doc_id), "document_title": titles.get(int(doc_id), ""), "char_start": s,
+                             "char_end": e, "original": original, "label": label, "source": "added",
+                             "pseudonym": pseudonym, "context": _context(text, s, e), "accept": True})
+    return pd.concat([review, pd.DataFrame(rows, columns=REVIEW_COLUMNS)], ignore_index=True)
+
+
+from .deid_apply import apply_review, offset_map, pseudonymize, shareable_copy  # noqa: E402
+
+__all__ = ["find_names", "add_name", "apply_review", "pseudonymize", "offset_map", "shareable_copy", "load_key",
+           "key_path_for", "log_path_for", "REVIEW_COLUMNS", "Pseudonyms"]
