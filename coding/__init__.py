@@ -7,13 +7,13 @@ from .codes import (
 )
 from .codings import (
     CODING_COLUMNS, apply_batch, batches_frame, code_case, code_document, code_span, codings_frame, delete_coding,
-    move_codings, undo_batch, update_coding,
+    forget_case, move_case_codings, move_codings, undo_batch, update_coding,
 )
 from .history import CodingError, audit_frame, coder_names, ensure_coder, history_frame, redo, undo
 
 __all__ = [
     "CODE_COLUMNS", "CODING_COLUMNS", "CodingError", "add_code", "apply_batch", "audit_frame", "batches_frame",
     "code_case", "code_document", "coder_names", "code_path", "code_paths", "code_span", "codes_frame", "codings_frame",
-    "delete_coding", "ensure_code_path", "ensure_coder", "history_frame", "most_used_codes", "move_codings", "redo", "resolve_code",
+    "delete_coding", "ensure_code_path", "forget_case", "move_case_codings", "ensure_coder", "history_frame", "most_used_codes", "move_codings", "redo", "resolve_code",
     "undo", "undo_batch", "update_coding",
 ]

@@ -292,3 +292,24 @@ def move_codings(
             audit(db, coder, "create", "codings", new_id, {"moved_from": cid, "document_id": new_document_id})
             copied += 1
     return copied
+
+
+def move_case_codings(db: sqlite_utils.Database, old_case_id: int, new_case_id: int, coder: str = "system") -> int:
+    """Point whole-case codings and case memos of one case at another (for merging cases); return codings moved."""
+    with transaction(db):
+        n = db.execute("UPDATE codings SET case_id = ? WHERE case_id = ? AND deleted_at IS NULL",
+                       [int(new_case_id), int(old_case_id)]).rowcount
+        db.execute("UPDATE memos SET case_id = ? WHERE case_id = ?", [int(new_case_id), int(old_case_id)])
+        audit(db, coder, "update", "cases", int(old_case_id), {"merged_into": int(new_case_id), "codings": n})
+    return n
+
+
+def forget_case(db: sqlite_utils.Database, case_id: int, coder: str = "system") -> int:
+    """Delete the whole-case codings and memos of a deleted case; return codings removed."""
+    stamp = now_iso()
+    with transaction(db):
+        n = db.execute("UPDATE codings SET deleted_at = ? WHERE case_id = ? AND deleted_at IS NULL",
+                       [stamp, int(case_id)]).rowcount
+        db.execute("UPDATE memos SET deleted_at = ? WHERE case_id = ? AND deleted_at IS NULL", [stamp, int(case_id)])
+        audit(db, coder, "delete", "cases", int(case_id), {"codings": n})
+    return n
