@@ -155,7 +155,14 @@ def _open_connection(path: Path, readonly: bool) -> sqlite_utils.Database:
         code = _error_code(exc)
         if code in ("readonly", "full", "io"):
             raise _project_error(exc, f"{path}: cannot open the project file") from exc
-        raise ProjectError(f"{path}: not a workbench project file ({exc})", code="not_project") from exc
+        raise _not_project(path, exc) from exc
+
+
+def _not_project(path: Path, exc: BaseException) -> ProjectError:
+    if _error_code(exc) == "damaged":
+        return ProjectError(f"{path}: the project file is damaged ({exc}). Restore a backup "
+                            "(`cli.py backups`, `cli.py restore`).", code="damaged")
+    return ProjectError(f"{path}: not a workbench project file ({exc})", code="not_project")
 
 
 def _retry_busy(fn: Callable, attempts: int = BEGIN_ATTEMPTS):
@@ -172,7 +179,7 @@ def _integrity_check(db: sqlite_utils.Database, path: Path) -> None:
     try:
         rows = db.conn.execute("PRAGMA integrity_check").fetchall()
     except sqlite3.DatabaseError as exc:
-        raise ProjectError(f"{path}: not a workbench project file ({exc})", code="not_project") from exc
+        raise _not_project(path, exc) from exc
     if rows and rows[0][0] != "ok":
         problems = "; ".join(r[0] for r in rows[:5])
         raise ProjectError(f"{path}: the project file is damaged ({problems}). Restore a backup.", code="damaged")
@@ -283,7 +290,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     """
     conn = db.conn
     if is_readonly(db):
-        raise ProjectError(_MESSAGES["readonly"].capitalize(), code="readonly")
+        raise ProjectError(f"{project_path(db)}: {_MESSAGES['readonly']}", code="readonly")
     if conn.in_transaction:
         name = f"sp_{id(object())}"
         conn.execute(f"SAVEPOINT {name}")
