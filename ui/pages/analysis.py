@@ -58,7 +58,10 @@ with tabs[0]:
     children = st.checkbox("Include child codes", value=True, key="ret_children")
     df = retrieve(db, code, children=children, coders=coder_filter)
     st.caption(f"{len(df)} coded segments")
-    st.dataframe(df.drop(columns=["code_id", "color"]), hide_index=True, width="stretch")
+    cols = ["document_title", "code_path", "coder", "text", "memo", "case_name", "speaker", "page", "t_start", "t_end",
+            "char_start", "char_end", "weight", "coding_id"]
+    st.dataframe(df[[c for c in cols if c in ("text", "document_title") or df[c].notna().any()]], hide_index=True,
+                 width="stretch")
     open_passage(df, "ret_open")
 
 with tabs[1]:
