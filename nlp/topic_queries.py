@@ -1,0 +1,162 @@
+"""Queries over stored topic models: topics, segments, topics per document/case/speaker/period, topic to code."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import sqlite_utils
+
+from corpus.project import transaction
+
+TOPIC_COLUMNS = ["topic", "name", "label", "custom_label", "size", "words"]
+SEGMENT_COLUMNS = ["document_id", "document_title", "char_start", "char_end", "topic", "topic_name", "probability", "text"]
+
+
+def models_frame(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Return the stored topic models: model_id, created_at, unit, backend, n_segments, topics, message, params."""
+    return pd.read_sql_query(
+        "SELECT m.id AS model_id, m.created_at, m.unit, m.backend, m.n_segments,"
+        " (SELECT COUNT(*) FROM topics t WHERE t.model_id = m.id AND t.topic >= 0) AS topics, m.message, m.params"
+        " FROM topic_models m ORDER BY m.id DESC", db.conn)
+
+
+def latest_model(db: sqlite_utils.Database) -> int | None:
+    """Return the id of the newest topic model, or None."""
+    row = db.execute("SELECT MAX(id) FROM topic_models").fetchone()
+    return row[0] if row else None
+
+
+def _model(db, model_id: int | None) -> int:
+    model_id = latest_model(db) if model_id is None else int(model_id)
+    if model_id is None or not db.execute("SELECT 1 FROM topic_models WHERE id = ?", [model_id]).fetchone():
+        raise KeyError("no topic model: fit topics first" if model_id is None else f"no topic model {model_id}")
+    return model_id
+
+
+def topics_frame(db: sqlite_utils.Database, model_id: int | None = None) -> pd.DataFrame:
+    """Return TOPIC_COLUMNS for a model (newest by default); name is the custom label or the automatic one."""
+    mid = _model(db, model_id)
+    df = pd.read_sql_query("SELECT topic, label, custom_label, size, words FROM topics WHERE model_id = ? ORDER BY topic",
+                           db.conn, params=[mid])
+    df["name"] = [c if c else f"{t}: {lab}" for t, lab, c in zip(df["topic"], df["label"], df["custom_label"])]
+    df["words"] = df["words"].map(lambda s: ", ".join(w for w, _ in json.loads(s)))
+    return df[TOPIC_COLUMNS]
+
+
+def set_topic_label(db: sqlite_utils.Database, model_id: int, topic: int, label: str | None) -> None:
+    """Give a topic a custom label (empty or None restores the automatic one)."""
+    label = " ".join((label or "").split()) or None
+    with transaction(db):
+        if db.execute("UPDATE topics SET custom_label = ? WHERE model_id = ? AND topic = ?",
+                      [label, int(model_id), int(topic)]).rowcount == 0:
+            raise KeyError(f"no topic {topic} in model {model_id}")
+
+
+def topic_segments(db: sqlite_utils.Database, model_id: int | None = None, topics: list[int] | None = None,
+                   with_text: bool = True) -> pd.DataFrame:
+    """Return SEGMENT_COLUMNS: each modelled segment with its topic (optionally only some topics)."""
+    from corpus.store import get_text
+
+    mid = _model(db, model_id)
+    sql = ("SELECT a.document_id, d.title AS document_title, a.char_start, a.char_end, a.topic, a.probability"
+           " FROM topic_assignments a JOIN documents d ON d.id = a.document_id WHERE a.model_id = ?")
+    params: list = [mid]
+    if topics is not None:
+        sql += f" AND a.topic IN ({', '.join('?' * len(topics))})"
+        params += [int(t) for t in topics]
+    df = pd.read_sql_query(sql + " ORDER BY a.document_id, a.char_start", db.conn, params=params)
+    names = topics_frame(db, mid).set_index("topic")["name"]
+    df["topic_name"] = df["topic"].map(names)
+    texts: dict[int, str] = {}
+    if with_text:
+        for d in df["document_id"].unique():
+            texts[int(d)] = get_text(db, int(d))
+    df["text"] = [texts[int(d)][s:e] if with_text else "" for d, s, e in zip(df["document_id"], df["char_start"], df["char_end"])]
+    return df[SEGMENT_COLUMNS]
+
+
+def topics_by_document(db: sqlite_utils.Database, model_id: int | None = None) -> pd.DataFrame:
+    """Return document_id, document_title, topic, topic_name, segments, share (of the document's segments)."""
+    seg = topic_segments(db, model_id, with_text=False)
+    cols = ["document_id", "document_title", "topic", "topic_name"]
+    if seg.empty:
+        return pd.DataFrame(columns=[*cols, "segments", "share"])
+    out = seg.groupby(cols).size().rename("segments").reset_index()
+    out["share"] = out["segments"] / out.groupby("document_id")["segments"].transform("sum")
+    return out
+
+
+def topics_by_case(db: sqlite_utils.Database, model_id: int | None = None) -> pd.DataFrame:
+    """Return case_id, case_name, topic, topic_name, segments (interview documents of each case)."""
+    from .entity_queries import _document_cases
+
+    cols = ["case_id", "case_name", "topic", "topic_name"]
+    seg = topic_segments(db, model_id, with_text=False)
+    cases = _document_cases(db)
+    if seg.empty or cases.empty:
+        return pd.DataFrame(columns=[*cols, "segments"])
+    merged = seg.merge(cases, on="document_id")
+    return merged.groupby(cols).size().rename("segments").reset_index()
+
+
+def _turns(db) -> pd.DataFrame:
+    try:
+        import interviews  # noqa: PLC0415 - optional package
+        return interviews.turns_frame(db)
+    except (ImportError, AttributeError):
+        return pd.DataFrame(columns=["document_id", "char_start", "char_end", "speaker"])
+    except Exception as exc:  # noqa: BLE001 - an older project without interviews' tables
+        if "no such table" in str(exc):
+            return pd.DataFrame(columns=["document_id", "char_start", "char_end", "speaker"])
+        raise
+
+
+def topics_by_speaker(db: sqlite_utils.Database, model_id: int | None = None) -> pd.DataFrame:
+    """Return speaker, topic, topic_name, segments: each segment counted for the speaker whose turn holds its start."""
+    cols = ["speaker", "topic", "topic_name"]
+    seg = topic_segments(db, model_id, with_text=False)
+    turns = _turns(db)
+    if seg.empty or turns.empty:
+        return pd.DataFrame(columns=[*cols, "segments"])
+    rows = []
+    by_doc = {d: g.sort_values("char_start") for d, g in turns.groupby("document_id")}
+    for r in seg.itertuples(index=False):
+        t = by_doc.get(r.document_id)
+        if t is None:
+            continue
+        hit = t[(t["char_start"] <= r.char_start) & (r.char_start < t["char_end"])]
+        if not hit.empty:
+            rows.append((hit["speaker"].iloc[0], r.topic, r.topic_name))
+    df = pd.DataFrame(rows, columns=cols)
+    return df.groupby(cols).size().rename("segments").reset_index() if not df.empty else pd.DataFrame(columns=[*cols, "segments"])
+
+
+def topics_over_time(db: sqlite_utils.Database, model_id: int | None = None, freq: str = "year") -> pd.DataFrame:
+    """Return period, topic, topic_name, segments for documents with a date (freq 'year' or 'month')."""
+    from corpus.store import list_documents
+
+    cols = ["period", "topic", "topic_name"]
+    seg = topic_segments(db, model_id, with_text=False)
+    docs = list_documents(db, include_old=True)[["id", "date"]].rename(columns={"id": "document_id"})
+    docs["date"] = pd.to_datetime(docs["date"], errors="coerce", utc=True)
+    merged = seg.merge(docs.dropna(subset=["date"]), on="document_id")
+    if merged.empty:
+        return pd.DataFrame(columns=[*cols, "segments"])
+    merged["period"] = merged["date"].dt.strftime("%Y" if freq == "year" else "%Y-%m")
+    return merged.groupby(cols).size().rename("segments").reset_index().sort_values(["period", "topic"]).reset_index(drop=True)
+
+
+def preview_topic_codes(db: sqlite_utils.Database, topic: int, code: str, model_id: int | None = None) -> pd.DataFrame:
+    """Return proposed codings (document_id, document_title, char_start, char_end, code, text, rule) for a topic's segments."""
+    from .entity_queries import PREVIEW_COLUMNS
+
+    if not str(code).strip():
+        raise ValueError("name the code to apply")
+    mid = _model(db, model_id)
+    seg = topic_segments(db, mid, topics=[int(topic)])
+    rule = f"topic {topic} of topic model {mid}"
+    df = pd.DataFrame({"document_id": seg["document_id"], "document_title": seg["document_title"],
+                       "char_start": seg["char_start"], "char_end": seg["char_end"], "code": str(code),
+                       "text": seg["text"], "rule": rule}, columns=PREVIEW_COLUMNS)
+    df.attrs["rule"] = rule
+    return df
