@@ -16,7 +16,7 @@ from typing import Callable
 
 import sqlite_utils
 
-from coding import add_code, apply_batch, code_document, ensure_coder
+from coding import add_code, apply_batch, code_case, code_document, ensure_coder
 from coding.codes import sibling_exists
 from corpus.model import Document, paragraphs_from_text
 from corpus.project import open_project, transaction
@@ -196,6 +196,13 @@ def _store_cases(db, project: RefiProject, docs: dict[str, int], codes: dict[str
              "document_ids": [docs[g] for g in c.sources if g in docs], "code_ids": [codes[g] for g in c.codes]}
             for c in project.cases]
     report.imported["cases"] = int(writer(db, rows, coder=coder) or len(rows))
+    coded = [c for c in project.cases if c.codes]
+    if coded:
+        ids = {str(n).lower(): int(i) for i, n in people.cases(db)[["case_id", "name"]].itertuples(index=False)}
+        for case in coded:
+            for g in case.codes:
+                code_case(db, ids[case.name.lower()], codes[g], coder)
+        report.imported["whole-case codings"] = sum(len(c.codes) for c in coded)
 
 
 def store_refi(db: sqlite_utils.Database, project: RefiProject, report: ImportReport, coder: str = IMPORT_CODER,

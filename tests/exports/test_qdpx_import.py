@@ -179,8 +179,12 @@ def test_qualcoder_notes_whole_source_coding_and_cases(tmp_path):
     assert memos.loc["Long interview", "target"] == "document" and memos.loc["Councils only", "target"] == "code"
     assert memos.loc["Unattached", "target"] == "project"
     assert report.imported["memos"] == 3
-    # cases go through the interviews package; when it cannot take them they are listed, not dropped
-    assert report.imported.get("cases") == 1 or any("case" in s for s in report.skipped)
+    assert report.imported["cases"] == 1
+    import interviews
+
+    attrs = interviews.case_attributes_frame(db).set_index("case_name")
+    assert attrs.loc["Expert 7", "sector"] == "academia" and float(attrs.loc["Expert 7", "years"]) == 12
+    assert interviews.document_cases(db)["case_name"].tolist() == ["Expert 7"]
 
 
 def test_origin_is_overruled_when_another_reading_fits_word_boundaries():
