@@ -24,7 +24,7 @@ from .codings import code_ids
 UNITS = ("char", "sentence", "paragraph", "turn")
 AGREEMENT_COLUMNS = ["code_id", "code_path", "color", "units", "coders", "percent_agreement", "kappa", "alpha"]
 DISAGREEMENT_COLUMNS = ["document_id", "document_title", "code_id", "code_path", "char_start", "char_end",
-                        "coded_by", "not_coded_by", "text"]
+                        "coded_by", "not_coded_by", "instead", "text"]
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n\s*")
 
 
@@ -298,11 +298,16 @@ def disagreements(db: sqlite_utils.Database, unit: str = "char", coders: list[st
             prev = [doc_id, code_id, int(s), None, int(e), yes, no]
             rows.append(prev)
     out = []
+    loaded, _ids = _load(db, coder_list, None, False, sorted({r[0] for r in rows}) if rows else [])
     for doc_id, code_id, s, _, e, yes, no in rows:
         if doc_id not in texts:
             texts[doc_id] = get_text(db, doc_id)
             titles[doc_id] = get_document(db, doc_id)["title"]
         snippet = texts[doc_id][s:e]
-        out.append([doc_id, titles[doc_id], code_id, paths.get(code_id, ""), s, e, yes, no,
+        # what the coders who did not apply this code put on the same stretch instead
+        near = loaded[(loaded["document_id"] == doc_id) & (loaded["char_start"] < e) & (loaded["char_end"] > s)
+                      & loaded["coder"].isin(no.split(", ")) & (loaded["code_id"] != code_id)]
+        instead = "; ".join(sorted({f"{c}: {paths.get(k, k)}" for c, k in zip(near["coder"], near["code_id"])}))
+        out.append([doc_id, titles[doc_id], code_id, paths.get(code_id, ""), s, e, yes, no, instead,
                     snippet if len(snippet) <= max_text else snippet[: max_text - 1] + "…"])
     return pd.DataFrame(out, columns=DISAGREEMENT_COLUMNS)

@@ -72,6 +72,10 @@ def test_nvivo_example_kappa_0_318_at_char_level(db):
     dis = disagreements(db, unit="char")
     assert list(zip(dis["char_start"], dis["char_end"], dis["coded_by"], dis["not_coded_by"])) == [
         (0, 100, "A", "B"), (150, 200, "B", "A")]
+    C.add_code(db, "Other")
+    C.code_span(db, doc, 0, 40, "Other", "B")
+    dis = disagreements(db, unit="char", codes=["Code"])
+    assert dis.iloc[0]["instead"] == "B: Other" and dis.iloc[1]["instead"] == ""
 
 
 def test_sentence_and_paragraph_units(db):

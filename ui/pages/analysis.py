@@ -146,7 +146,8 @@ with tabs[5]:
             st.caption("No disagreements.")
         else:
             show = dis.assign(**{f"coded by": dis["coded_by"], "not coded by": dis["not_coded_by"]})
-            st.dataframe(show[["document_title", "code_path", "char_start", "char_end", "coded by", "not coded by", "text"]],
+            st.dataframe(show[["document_title", "code_path", "char_start", "char_end", "coded by", "not coded by", "instead",
+                               "text"]],
                          hide_index=True, width="stretch")
             open_passage(dis, "dis_open")
 
