@@ -119,7 +119,9 @@ def _occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str, 
     if not names:
         return []
     ordered = sorted(names, key=len, reverse=True)
-    pattern = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(n) for n in ordered) + r")(?!\w)", re.IGNORECASE)
+    # names as written and in capitals (labels like 'MARTA GIL'); not case-blind: 'robles' (oaks) is not 'Robles'
+    forms = sorted({f for n in ordered for f in (n, n.upper())}, key=len, reverse=True)
+    pattern = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
     lookup = {n.casefold(): n for n in ordered}
     return [(m.start(), m.end(), m.group(0), names[lookup[m.group(0).casefold()]]) for m in pattern.finditer(text)]
 
@@ -165,6 +167,10 @@ def find_names(db: sqlite_utils.Database, document_ids: list[int] | None = None,
             pairs += [(t, lang or "en") for t, lang in zip(segs["text"], segs["language"])]
         for n in sorted(ner_names(pairs)):
             found.setdefault(n, ("PERSON", "ner"))
+    for n, (label, _) in list(found.items()):
+        parts = n.split()
+        if label == "PERSON" and len(parts) >= 2 and len(parts[-1]) > 3 and parts[-1][:1].isupper():
+            found.setdefault(parts[-1], ("PERSON", "surname"))  # 'Robles' alone, after 'Patricia Robles'
     rows = []
     labels = {n: lab for n, (lab, _) in found.items()}
     for i, (doc_id, title) in enumerate(docs):

@@ -75,7 +75,8 @@ def replace_spans(text: str, spans: list[tuple[int, int, str, str, str]]) -> tup
 def _replace_names(label: str, mapping: dict[str, str]) -> str:
     from .deid import _occurrences
 
-    spans = [(s, e, o, mapping[o.casefold()], "") for s, e, o, _ in _occurrences(label, {k: "PERSON" for k in mapping})]
+    folded = {k.casefold(): v for k, v in mapping.items()}
+    spans = [(s, e, o, folded[o.casefold()], "") for s, e, o, _ in _occurrences(label, {k: "PERSON" for k in mapping})]
     return replace_spans(label, spans)[0] if spans else label
 
 
@@ -97,7 +98,7 @@ def apply_review(db: sqlite_utils.Database, review: pd.DataFrame, key_file: str 
     for r in accepted.itertuples():
         section = "people" if r.label == "PERSON" else "organisations"
         key[section].setdefault(str(r.original), str(r.pseudonym))
-    mapping = {k.casefold(): v for sec in ("people", "organisations") for k, v in key[sec].items()}
+    mapping = {k: v for sec in ("people", "organisations") for k, v in key[sec].items()}
     key_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = key_file.with_name(key_file.name + ".part")
     tmp.write_text(json.dumps(key, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
@@ -172,7 +173,8 @@ def _rename_cases(db: sqlite_utils.Database, mapping: dict[str, str]) -> None:
     from .cases import merge_cases
 
     for case_id, name in db.execute("SELECT id, name FROM cases").fetchall():
-        new = mapping.get(name.casefold()) or _replace_names(name, mapping).replace("[", "").replace("]", "")
+        folded = {k.casefold(): v for k, v in mapping.items()}
+        new = folded.get(name.casefold()) or _replace_names(name, mapping).replace("[", "").replace("]", "")
         if new == name:
             continue
         other = db.execute("SELECT id FROM cases WHERE name = ? COLLATE NOCASE AND id != ?", [new, case_id]).fetchone()

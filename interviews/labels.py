@@ -57,7 +57,9 @@ def label_candidates(lines: list[str]) -> Counter:
 def is_labelled(lines: list[str]) -> bool:
     """Return True when the text looks like a labelled transcript (a label seen twice, or a role label)."""
     counts = label_candidates(lines)
-    return sum(n for lab, n in counts.items() if n >= 2 or role_word(lab) in ROLE_WORDS) >= 2
+    strong = sum(n for lab, n in counts.items() if n >= 2 or role_word(lab) in ROLE_WORDS)
+    names = sum(n for lab, n in counts.items() if _looks_like_name(lab))
+    return strong >= 2 or (strong >= 1 and names >= 2)
 
 
 def parse_labels(text: str, name: str) -> Transcript:
