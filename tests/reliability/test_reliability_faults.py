@@ -246,3 +246,28 @@ def test_reliability_failed_write_rolls_back_whole(db, project_path):
             raise RuntimeError("crash in the middle of a bulk operation")
     assert list_documents(db).empty
     assert assert_documents_whole(project_path) == 0
+
+
+def test_reliability_long_held_lock_is_a_clear_error_not_locked(db, project_path, monkeypatch):
+    """A writer that never lets go: after the busy timeout and retries, ProjectError 'busy', never 'locked'."""
+    import sqlite3
+
+    from corpus import project
+    from corpus.project import ProjectError
+    from corpus.store import list_documents, store_document
+
+    monkeypatch.setattr(project._begin_immediate, "__defaults__", (3,))
+    db.conn.execute("PRAGMA busy_timeout = 100")
+    other = sqlite3.connect(project_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(ProjectError) as exc:
+            store_document(db, synthetic_document(6, 0))
+        assert exc.value.code == "busy" and "another session" in str(exc.value)
+        assert "locked" not in str(exc.value)
+        assert len(list_documents(db)) == 0  # reads still work while another session writes
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    store_document(db, synthetic_document(6, 0))
+    assert len(list_documents(db)) == 1
