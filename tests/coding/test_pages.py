@@ -108,3 +108,12 @@ def test_analysis_page_memos_tab_searches_and_adds(project_path, monkeypatch, co
     next(b for b in at.button if b.label == "Save memo").click()
     at.run()
     assert not at.exception and len(memos_frame(coded)) == 2
+
+
+def test_analysis_page_document_filter_narrows_retrieval(project_path, monkeypatch, coded, docs):
+    C.code_span(coded, docs["other"], 0, 10, "Funding > Public", "ana")
+    at = page(project_path, monkeypatch, "analysis")
+    assert len(at.dataframe[0].value) == 3
+    at.sidebar.multiselect[1].select(docs["other"]).run()
+    assert not at.exception
+    assert at.dataframe[0].value["document_title"].tolist() == ["other"]

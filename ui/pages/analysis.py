@@ -8,9 +8,11 @@ import streamlit as st
 from coding import CodingError, coder_names, codes_frame
 from coding.agreement import agreement, disagreements
 from coding.cases import case_attributes
+from coding.cases import cases as cases_frame
 from coding.matrices import code_attribute_matrix, code_case_matrix, cooccurrence, frequencies
-from coding.queries import query_and, query_near, query_not, query_or, query_same_unit, retrieve
+from coding.queries import scope_documents, query_and, query_near, query_not, query_or, query_same_unit, retrieve
 from coding.memos import add_memo, memos_frame
+from corpus.store import list_documents
 from ui.common import current_coder, get_db
 
 st.title("Analysis")
@@ -25,6 +27,24 @@ colors = dict(zip(codes["path"], codes["color"]))
 coders = coder_names(db, with_codings=True)
 picked_coders = st.sidebar.multiselect("Coders", coders, default=coders, help="whose codings to include")
 coder_filter = picked_coders if picked_coders and len(picked_coders) < len(coders) else None
+all_docs = list_documents(db)
+doc_titles = dict(zip(all_docs["id"], all_docs["title"]))
+picked_docs = st.sidebar.multiselect("Documents", list(doc_titles), format_func=lambda i: doc_titles[i],
+                                     help="empty: all documents")
+all_cases = cases_frame(db)
+case_names = dict(zip(all_cases["case_id"], all_cases["name"])) if not all_cases.empty else {}
+picked_cases = st.sidebar.multiselect("Cases", list(case_names), format_func=lambda i: case_names[i],
+                                      help="empty: all cases") if case_names else []
+attrs = case_attributes(db)
+attr_names = [c for c in attrs.columns if c not in ("case_id", "case_name")]
+attr_filter = None
+if attr_names:
+    f_attr = st.sidebar.selectbox("Attribute filter", ["(none)"] + attr_names)
+    if f_attr != "(none)":
+        values = sorted(attrs[f_attr].dropna().astype(str).unique())
+        f_values = st.sidebar.multiselect(f"{f_attr} is", values)
+        attr_filter = {f_attr: f_values} if f_values else None
+doc_filter = scope_documents(db, picked_docs or None, picked_cases or None, attr_filter)
 
 
 def open_passage(df, key: str) -> None:
@@ -56,7 +76,7 @@ tabs = st.tabs(["Retrieval", "Boolean", "Frequencies", "Co-occurrence", "Code ×
 with tabs[0]:
     code = st.selectbox("Code", paths, key="ret_code")
     children = st.checkbox("Include child codes", value=True, key="ret_children")
-    df = retrieve(db, code, children=children, coders=coder_filter)
+    df = retrieve(db, code, children=children, coders=coder_filter, documents=doc_filter)
     st.caption(f"{len(df)} coded segments")
     cols = ["document_title", "code_path", "coder", "text", "memo", "case_name", "speaker", "page", "t_start", "t_end",
             "char_start", "char_end", "weight", "coding_id"]
@@ -72,15 +92,15 @@ with tabs[1]:
     distance = st.number_input("Within N characters (NEAR)", 0, 100_000, 200, key="bool_n") if op == "NEAR" else 0
     try:
         if op.startswith("AND"):
-            res = query_and(db, a, b, coders=coder_filter)
+            res = query_and(db, a, b, coders=coder_filter, documents=doc_filter)
         elif op == "OR":
-            res = query_or(db, a, b, coders=coder_filter)
+            res = query_or(db, a, b, coders=coder_filter, documents=doc_filter)
         elif op == "NOT":
-            res = query_not(db, a, b, coders=coder_filter)
+            res = query_not(db, a, b, coders=coder_filter, documents=doc_filter)
         elif op == "NEAR":
-            res = query_near(db, a, b, int(distance), coders=coder_filter)
+            res = query_near(db, a, b, int(distance), coders=coder_filter, documents=doc_filter)
         else:
-            res = query_same_unit(db, a, b, unit="turn" if op.endswith("turn") else "paragraph", coders=coder_filter)
+            res = query_same_unit(db, a, b, unit="turn" if op.endswith("turn") else "paragraph", coders=coder_filter, documents=doc_filter)
     except (CodingError, ValueError) as exc:
         st.error(str(exc))
     else:
@@ -88,16 +108,13 @@ with tabs[1]:
         st.dataframe(res, hide_index=True, width="stretch")
         open_passage(res, "bool_open")
 
-attrs = case_attributes(db)
-attr_names = [c for c in attrs.columns if c not in ("case_id", "case_name")]
-
 with tabs[2]:
     by = st.radio("Per", ["code", "document", "case", "attribute"], horizontal=True, key="freq_by")
     attribute = st.selectbox("Attribute", attr_names, key="freq_attr") if by == "attribute" else None
     if by == "attribute" and not attribute:
         st.caption("No case attributes in this project yet.")
     else:
-        freq = frequencies(db, by=by, attribute=attribute, coders=coder_filter)
+        freq = frequencies(db, by=by, attribute=attribute, coders=coder_filter, documents=doc_filter)
         st.dataframe(freq, hide_index=True, width="stretch")
         if not freq.empty:
             x = "code_path" if by == "code" else {"document": "document_id", "case": "case_name"}.get(by, attribute)
@@ -110,17 +127,17 @@ with tabs[3]:
     used = codes[codes["codings"] > 0]["path"].tolist()
     chosen = st.multiselect("Codes", paths, default=used[:30], key="co_codes")
     if chosen:
-        heatmap(cooccurrence(db, codes=chosen, mode=mode, coders=coder_filter), "Co-occurrence")
+        heatmap(cooccurrence(db, codes=chosen, mode=mode, coders=coder_filter, documents=doc_filter), "Co-occurrence")
 
 with tabs[4]:
     value = st.radio("Value", ["codings", "coded_chars", "percent", "present"], horizontal=True, key="cc_value",
                      format_func=lambda v: {"codings": "codings", "coded_chars": "coded characters",
                                             "percent": "% of the case's text", "present": "0/1"}[v])
-    heatmap(code_case_matrix(db, value=value, coders=coder_filter), "Code × case")
+    heatmap(code_case_matrix(db, value=value, coders=coder_filter, documents=doc_filter), "Code × case")
     if attr_names:
         attribute = st.selectbox("Code × attribute", attr_names, key="ca_attr")
         heatmap(code_attribute_matrix(db, attribute, value="percent" if value == "percent" else "codings",
-                                      coders=coder_filter), f"Code × {attribute}")
+                                      coders=coder_filter, documents=doc_filter), f"Code × {attribute}")
     else:
         st.caption("Cases come from interviews; none in this project yet.")
 
@@ -130,7 +147,7 @@ with tabs[5]:
     if len(pair) < 2:
         st.caption("Choose at least two coders.")
     else:
-        ag = agreement(db, unit=unit, coders=pair)
+        ag = agreement(db, unit=unit, coders=pair, documents=doc_filter)
         st.dataframe(ag.drop(columns=["code_id"]), hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="%.3f")
                                     for c in ("percent_agreement", "kappa", "alpha")})
@@ -141,7 +158,7 @@ with tabs[5]:
             fig.update_layout(title="Krippendorff's alpha per code", yaxis_range=[-1, 1])
             st.plotly_chart(fig, width="stretch")
         st.subheader("Disagreements, side by side")
-        dis = disagreements(db, unit=unit, coders=pair)
+        dis = disagreements(db, unit=unit, coders=pair, documents=doc_filter)
         if dis.empty:
             st.caption("No disagreements.")
         else:
