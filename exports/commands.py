@@ -158,7 +158,10 @@ def cmd_codebook(args) -> int:
 def cmd_qdpx(args) -> int:
     from exports import export_qdpx
 
-    out = export_qdpx(_db(args), args.out, name=Path(args.project).name.split(".")[0])
+    from corpus.output import tqdm_progress
+
+    with tqdm_progress("export", disable=args.quiet) as progress:
+        out = export_qdpx(_db(args), args.out, name=Path(args.project).name.split(".")[0], progress=progress)
     return _done(out, "REFI-QDA project")
 
 

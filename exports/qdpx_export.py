@@ -11,6 +11,7 @@ import os
 import uuid
 import zipfile
 from pathlib import Path
+from typing import Callable
 
 import pandas as pd
 import sqlite_utils
@@ -108,7 +109,8 @@ def _codebook(parent, codes: pd.DataFrame, g: Guids, ns: str, note_refs: dict[in
         by_id[int(row.id)] = el
 
 
-def build_project_xml(db: sqlite_utils.Database, name: str | None = None) -> tuple[etree._Element, dict[str, str]]:
+def build_project_xml(db: sqlite_utils.Database, name: str | None = None,
+                      progress: Callable[[int, int, str], None] | None = None) -> tuple[etree._Element, dict[str, str]]:
     """Return (Project element, {zip path: text}) for the project's current documents, codes, codings, cases, memos."""
     g = Guids(project_namespace(db))
     stamp = now_iso().replace("+00:00", "Z")
@@ -174,8 +176,10 @@ def build_project_xml(db: sqlite_utils.Database, name: str | None = None) -> tup
     if not docs.empty:
         sources = _el(root, "Sources")
         by_doc = {int(k): v for k, v in codings[codings["scope"] != "case"].groupby("document_id")}
-        for doc in docs.sort_values("id").itertuples(index=False):
+        for n, doc in enumerate(docs.sort_values("id").itertuples(index=False), start=1):
             did = int(doc.id)
+            if progress:
+                progress(n, len(docs), doc.title)
             guid = g("document", did)
             files[f"sources/{guid}.txt"] = get_text(db, did)
             el = _el(sources, "TextSource", guid=guid, name=doc.title, plainTextPath=f"internal://{guid}.txt",
@@ -236,16 +240,18 @@ def _zip_write(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     zf.writestr(info, data)
 
 
-def project_qde_bytes(db: sqlite_utils.Database, name: str | None = None) -> tuple[bytes, dict[str, str]]:
+def project_qde_bytes(db: sqlite_utils.Database, name: str | None = None,
+                      progress: Callable[[int, int, str], None] | None = None) -> tuple[bytes, dict[str, str]]:
     """Return the ``project.qde`` XML bytes and the source files {path: text}."""
-    root, files = build_project_xml(db, name)
+    root, files = build_project_xml(db, name, progress)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True), files
 
 
-def export_qdpx(db: sqlite_utils.Database, path: str | os.PathLike, name: str | None = None) -> Path:
+def export_qdpx(db: sqlite_utils.Database, path: str | os.PathLike, name: str | None = None,
+                progress: Callable[[int, int, str], None] | None = None) -> Path:
     """Write the project as a REFI-QDA ``.qdpx`` archive at ``path`` (written to a temporary file, then moved); return it."""
     path = Path(path)
-    xml, files = project_qde_bytes(db, name or path.stem)
+    xml, files = project_qde_bytes(db, name or path.stem, progress)
     tmp = path.with_name(path.name + ".part")
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(tmp, "w") as zf:
