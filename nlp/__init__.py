@@ -13,6 +13,11 @@ from .gazetteer import (
     merge_entities, remove_entries, replace_gazetteer, unmerge_entity,
 )
 from .language import detect_language, language_bucket
+from .topic_queries import (
+    SEGMENT_COLUMNS, TOPIC_COLUMNS, latest_model, models_frame, preview_topic_codes, set_topic_label, topic_segments,
+    topics_by_case, topics_by_document, topics_by_speaker, topics_frame, topics_over_time,
+)
+from .topics import FitResult, TopicError, fit_topics, topic_units
 
 __all__ = [
     "ENTITY_COLUMNS", "ExtractionReport", "GazetteerError", "add_entries", "add_entry", "aliases_frame",
@@ -20,4 +25,7 @@ __all__ = [
     "counts_by_document", "detect_language", "entities_frame", "entity_labels", "export_gazetteer", "extract_entities",
     "gazetteer_frame", "import_gazetteer", "kwic", "language_bucket", "merge_entities", "pipeline_version",
     "preview_code_mentions", "remove_entries", "replace_gazetteer", "top_entities", "unmerge_entity",
+    "SEGMENT_COLUMNS", "TOPIC_COLUMNS", "FitResult", "TopicError", "fit_topics", "latest_model", "models_frame",
+    "preview_topic_codes", "set_topic_label", "topic_segments", "topic_units", "topics_by_case", "topics_by_document",
+    "topics_by_speaker", "topics_frame", "topics_over_time",
 ]

@@ -1,0 +1,150 @@
+"""CLI commands of ``nlp``: entities, entity-list, entity-merge, gazetteer, topics, topics-show."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from corpus.output import add_format_option, fail, print_frame, tqdm_progress
+
+
+def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    p = sub.add_parser("entities", parents=[common], help="extract entities (spaCy NER + gazetteer), incrementally")
+    p.add_argument("--document", type=int, action="append", help="only these document ids")
+    p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes (default 1)")
+    p.add_argument("--batch-size", type=int, default=64)
+    p.add_argument("--force", action="store_true", help="re-run every segment, not only changed ones")
+    p.set_defaults(func=cmd_entities)
+
+    p = sub.add_parser("entity-list", parents=[common], help="list top entities, or every mention with --mentions")
+    p.add_argument("--label", action="append", help="only these labels (ORG, PERSON, LAW, ...)")
+    p.add_argument("--name", action="append", help="only these canonical names")
+    p.add_argument("--mentions", action="store_true", help="one row per mention instead of top entities")
+    p.add_argument("--limit", type=int, default=30)
+    add_format_option(p)
+    p.set_defaults(func=cmd_entity_list)
+
+    p = sub.add_parser("entity-merge", parents=[common], help="merge entity names under one canonical name")
+    p.add_argument("names", nargs="+")
+    p.add_argument("--into", required=True, help="the canonical name")
+    p.set_defaults(func=cmd_entity_merge)
+
+    p = sub.add_parser("gazetteer", parents=[common], help="list, import or export the project's gazetteer")
+    p.add_argument("action", choices=["list", "import", "export"])
+    p.add_argument("file", nargs="?", help="CSV (pattern,label,canonical,language) or JSONL file")
+    add_format_option(p)
+    p.set_defaults(func=cmd_gazetteer)
+
+    p = sub.add_parser("topics", parents=[common], help="fit a BERTopic model over segments and list its topics")
+    p.add_argument("--unit", choices=["paragraph", "turn", "sentence"], default="paragraph")
+    p.add_argument("--backend", choices=["minilm", "tfidf"], default="minilm",
+                   help="minilm: packaged all-MiniLM-L6-v2 embeddings (cached); tfidf: TF-IDF+SVD for Spanish/mixed text")
+    p.add_argument("--min-topic-size", type=int, default=None)
+    p.add_argument("--nr-topics", default=None, help="reduce to this many topics (or 'auto')")
+    p.add_argument("--reduce-outliers", action="store_true")
+    p.add_argument("--seed", type=int, default=42)
+    add_format_option(p)
+    p.set_defaults(func=cmd_topics)
+
+    p = sub.add_parser("topics-show", parents=[common], help="list the topics of a stored model (newest by default)")
+    p.add_argument("--model", type=int, default=None)
+    p.add_argument("--segments", type=int, default=None, metavar="TOPIC", help="list the segments of one topic")
+    add_format_option(p)
+    p.set_defaults(func=cmd_topics_show)
+
+
+def cmd_entities(args) -> int:
+    from corpus.project import open_project
+
+    from .entities import extract_entities
+
+    db = open_project(args.project, create=False)
+    with tqdm_progress("entities", disable=args.quiet) as progress:
+        report = extract_entities(db, progress=progress, document_ids=args.document, n_process=args.n_process,
+                                  batch_size=args.batch_size, force=args.force)
+    for msg in report.messages:
+        print(f"note: {msg}", file=sys.stderr)
+    print(f"segments {report.segments}: processed {report.processed}, up to date {report.up_to_date}; "
+          f"{report.entities} mentions stored")
+    return 0
+
+
+def cmd_entity_list(args) -> int:
+    from corpus.project import open_project
+
+    from .entity_queries import entities_frame, top_entities
+
+    db = open_project(args.project, create=False)
+    m = entities_frame(db, labels=args.label, names=args.name)
+    if args.mentions:
+        cols = ["document_id", "document_title", "char_start", "char_end", "text", "label", "canonical", "language"]
+        print_frame(m[cols].head(args.limit) if args.format == "table" else m, args.format)
+    else:
+        print_frame(top_entities(m, args.limit), args.format)
+    return 0
+
+
+def cmd_entity_merge(args) -> int:
+    from corpus.project import open_project
+
+    from .gazetteer import merge_entities
+
+    n = merge_entities(open_project(args.project, create=False), args.names, args.into)
+    print(f"merged {n} name{'s' if n != 1 else ''} into {args.into}")
+    return 0
+
+
+def cmd_gazetteer(args) -> int:
+    from corpus.project import open_project
+
+    from .gazetteer import GazetteerError, export_gazetteer, gazetteer_frame, import_gazetteer
+
+    db = open_project(args.project, create=False)
+    if args.action == "list":
+        print_frame(gazetteer_frame(db), args.format)
+        return 0
+    if not args.file:
+        return fail(f"gazetteer {args.action} needs a FILE", 2)
+    try:
+        if args.action == "import":
+            print(f"imported {import_gazetteer(db, args.file)} entries from {args.file}")
+        else:
+            print(f"exported {export_gazetteer(db, args.file)} entries to {args.file}")
+    except GazetteerError as exc:
+        return fail(str(exc), 2)
+    return 0
+
+
+def cmd_topics(args) -> int:
+    from corpus.project import open_project
+
+    from .topic_queries import topics_frame
+    from .topics import TopicError, fit_topics
+
+    db = open_project(args.project, create=False)
+    nr = args.nr_topics if args.nr_topics in (None, "auto") else int(args.nr_topics)
+    try:
+        with tqdm_progress("topics", disable=args.quiet) as progress:
+            res = fit_topics(db, unit=args.unit, backend=args.backend, min_topic_size=args.min_topic_size, nr_topics=nr,
+                             reduce_outliers=args.reduce_outliers, random_state=args.seed, progress=progress)
+    except TopicError as exc:
+        return fail(str(exc), 2)
+    if res.message:
+        print(f"note: {res.message}", file=sys.stderr)
+    if args.format == "table":
+        print(f"model {res.model_id}: {res.topics} topics over {res.segments} segments ({res.outliers} outliers)")
+    print_frame(topics_frame(db, res.model_id).drop(columns=["label", "custom_label"]), args.format, max_width=70)
+    return 0
+
+
+def cmd_topics_show(args) -> int:
+    from corpus.project import open_project
+
+    from .topic_queries import topic_segments, topics_frame
+
+    db = open_project(args.project, create=False)
+    if args.segments is not None:
+        seg = topic_segments(db, args.model, topics=[args.segments])
+        print_frame(seg, args.format, max_width=70)
+    else:
+        print_frame(topics_frame(db, args.model), args.format, max_width=70)
+    return 0

@@ -1,0 +1,61 @@
+"""Entity quality against a hand-annotated set: precision, recall and F1 per label (exact span and label)."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+
+def load_gold(path: str | Path) -> list[dict]:
+    """Return examples {text, spans: [(start, end, label)]} from JSONL lines {text, entities: [[phrase, label]]}."""
+    examples = []
+    for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        obj = json.loads(line)
+        text, spans, pos = obj["text"], [], {}
+        for phrase, label in obj["entities"]:
+            start = text.find(phrase, pos.get(phrase, 0))
+            if start < 0:
+                raise ValueError(f"{path}, line {n}: {phrase!r} is not in the text")
+            pos[phrase] = start + len(phrase)
+            spans.append((start, start + len(phrase), label))
+        examples.append({"text": text, "spans": spans})
+    return examples
+
+
+def score_ner(nlp, examples: list[dict]) -> pd.DataFrame:
+    """Return label, gold, predicted, correct, precision, recall, f1 per label plus an 'ALL' row (micro average)."""
+    gold, pred, correct = Counter(), Counter(), Counter()
+    docs = nlp.pipe([e["text"] for e in examples])
+    for ex, doc in zip(examples, docs):
+        g = set(ex["spans"])
+        p = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
+        for _, _, lab in g:
+            gold[lab] += 1
+        for _, _, lab in p:
+            pred[lab] += 1
+        for _, _, lab in g & p:
+            correct[lab] += 1
+    rows = []
+    for lab in sorted(set(gold) | set(pred)) + ["ALL"]:
+        gd = sum(gold.values()) if lab == "ALL" else gold[lab]
+        pr = sum(pred.values()) if lab == "ALL" else pred[lab]
+        co = sum(correct.values()) if lab == "ALL" else correct[lab]
+        p = co / pr if pr else 0.0
+        r = co / gd if gd else 0.0
+        f = 2 * p * r / (p + r) if p + r else 0.0
+        rows.append({"label": lab, "gold": gd, "predicted": pr, "correct": co, "precision": round(p, 3),
+                     "recall": round(r, 3), "f1": round(f, 3)})
+    return pd.DataFrame(rows)
+
+
+if __name__ == "__main__":
+    import sys
+
+    from .pipelines import ner_pipeline
+
+    path = sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[1] / "tests/nlp/data/es_ner_gold.jsonl")
+    print(score_ner(ner_pipeline("es"), load_gold(path)).to_string(index=False))
