@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--coders", action="append", help="coder name (repeatable)")
     q.add_argument("--attribute", action="append", default=[], metavar="NAME=VALUE", help="case attribute filter (repeatable)")
     q.add_argument("--context", default=None, help="characters either side of each quote, or 'unit' (whole turn/paragraph)")
+    q.add_argument("--all-versions", action="store_true", help="include codings on older document versions")
     q.add_argument("--format", choices=EVIDENCE_FORMATS, default="csv")
     q.add_argument("--out", help="output file (csv/md/tex/html may go to standard output)")
     q.add_argument("--bom", action="store_true", help="CSV: start with a byte-order mark (for Excel)")
@@ -108,7 +109,7 @@ def cmd_evidence(args) -> int:
     cases = [int(c) if c.isdigit() else c for c in args.cases] if args.cases else None
     df = ex.evidence_table(db, codes=codes, cases=cases, documents=args.documents, coders=args.coders,
                            attributes=_parse_attributes(args.attribute) or None, context=context,
-                           children=not args.exact_codes)
+                           children=not args.exact_codes, include_old_versions=args.all_versions)
     out = _out(args, args.format)
     codebook = codes_frame(db)
     if args.format == "csv":

@@ -130,12 +130,15 @@ def evidence_table(
     coders: Iterable[str] | str | None = None,
     context: int | str | None = None,
     children: bool = True,
+    include_old_versions: bool = False,
 ) -> pd.DataFrame:
     """Return one row per coded span (EVIDENCE_COLUMNS + level_N + attribute columns), by code path then case.
 
     ``codes`` are ids or 'A > B' paths (with their sub-codes unless ``children=False``); ``cases`` ids or
     names; ``attributes`` {attribute: value or list of values} filters on case attributes; ``context``
     None, a number of characters either side, or 'unit' (the whole turn or paragraph around the quote).
+    Only current document versions are used unless ``include_old_versions`` (an older version may be the
+    original of a pseudonymised transcript).
     """
     if context is not None and context != "unit" and (not str(context).isdigit() or int(context) < 0):
         raise ValueError(f"context must be None, a number of characters or 'unit', not {context!r}")
@@ -147,6 +150,10 @@ def evidence_table(
         return _empty(depth)
     raw["document_id"] = raw["document_id"].astype("int64")
     docs = list_documents(db, include_old=True).set_index("id")
+    if not include_old_versions:
+        raw = raw[raw["document_id"].map(docs["is_current"]) == 1]
+        if raw.empty:
+            return _empty(depth)
     df = pd.DataFrame({
         "coding_id": raw["coding_id"].astype("int64"), "code_id": raw["code_id"].astype("int64"),
         "code_path": raw["code_path"], "document_id": raw["document_id"],

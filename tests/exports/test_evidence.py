@@ -77,3 +77,23 @@ def test_format_timestamp():
     assert format_timestamp(751.9) == "00:12:31"
     assert format_timestamp(3 * 3600 + 5) == "03:00:05"
     assert format_timestamp(None) == ""
+
+
+def test_evidence_leaves_out_old_versions_unless_asked(coded):
+    from coding import move_codings
+    from corpus.store import store_document
+    from exports_sample import make_doc
+
+    db = coded["db"]
+    newer = POLICY.replace("Consejo Binacional", "Consejo Binacional (rev. 2)")
+    new_id = store_document(db, make_doc(newer, "Policy brief", "policy"), segment_language=False)
+    shift = len(" (rev. 2)")
+    pos = POLICY.index("Consejo Binacional") + len("Consejo Binacional")
+    move_codings(db, coded["policy"], new_id, lambda o: o if o <= pos else o + shift)
+    current = evidence_table(db)
+    assert coded["policy"] not in set(current["document_id"]) and new_id in set(current["document_id"])
+    assert len(current) == 6
+    for row in current.itertuples():
+        if row.document_id == new_id:
+            assert row.quote == newer[row.char_start:row.char_end]
+    assert len(evidence_table(db, include_old_versions=True)) == 10
