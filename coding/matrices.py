@@ -1,6 +1,8 @@
 """Frequencies, co-occurrence and code x case / code x attribute matrices, computed in SQL."""
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pandas as pd
 import sqlite_utils
@@ -19,7 +21,7 @@ def _intervals(db, index: str, order: str, codes=None, children=False, coders=No
         f"SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c INDEXED BY {index}"
         f" WHERE {' AND '.join(where)} ORDER BY {order}", params,
     ).fetchall()
-    return np.array(rows, dtype=np.int64).reshape(-1, 4)
+    return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows)).reshape(-1, 4)
 
 
 def _per_code_document(db, codes=None, children=False, coders=None, documents=None) -> pd.DataFrame:

@@ -70,7 +70,8 @@ def _where(alias: str, db, codes=None, children=False, coders=None, documents=No
             sql, p = _in(col, values)
             where.append(sql)
             params += p
-    where.append(f"{alias}.code_id IN (SELECT id FROM codes WHERE deleted_at IS NULL)")
+    if db.execute("SELECT 1 FROM codes WHERE deleted_at IS NOT NULL LIMIT 1").fetchone():
+        where.append(f"{alias}.code_id IN (SELECT id FROM codes WHERE deleted_at IS NULL)")
     return where, params
 
 

@@ -143,3 +143,16 @@ def test_frequencies(proj):
     by_att = frequencies(db, by="attribute", attribute="sector")
     assert by_att[by_att["code_path"] == "Talent"].set_index("sector")["codings"].to_dict() == {"academia": 1, "industry": 2}
     assert len(frequencies(db, by="document")) == 5
+
+
+def test_trashed_codes_drop_out_of_queries_and_matrices(proj):
+    from coding.codebook import delete_code, restore_code
+
+    db, _ = proj
+    barriers = C.resolve_code(db, "Barriers")
+    delete_code(db, "Barriers")
+    assert "Barriers" not in set(frequencies(db)["code_path"])
+    assert "Barriers" not in cooccurrence(db, mode="paragraph").index
+    assert "Barriers" not in set(code_case_frame(db)["code_path"])
+    restore_code(db, barriers)
+    assert "Barriers" in set(frequencies(db)["code_path"])
