@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from coding import CodingError, add_code, audit_frame, codes_frame, redo, undo
+from coding.codes import next_color
 from coding.codebook import (delete_code, merge_codes, move_code, reorder_codes, restore_code, trash_frame,
                              update_code)
 from coding.codebook_csv import codebook_csv, import_codebook_csv
@@ -46,7 +47,7 @@ with st.expander("Add a code", expanded=codes.empty):
     with st.form("add_code", clear_on_submit=True):
         name = st.text_input("Name")
         parent = st.selectbox("Parent", ["(top level)"] + paths)
-        color = st.color_picker("Colour", "#4e79a7")
+        color = st.color_picker("Colour", next_color(db))
         definition = st.text_area("Definition")
         if st.form_submit_button("Add code"):
             act(add_code, db, name, parent=None if parent == "(top level)" else parent, color=color,
