@@ -126,6 +126,11 @@ def _put_row(db: sqlite_utils.Database, table: str, row_id: int, expected: dict 
     if current != expected:
         raise CodingError(f"cannot undo/redo: {table[:-1]} {row_id} was changed since (by another action or coder)")
     if target is None:
+        if table == "codes" and db.execute(
+            "SELECT 1 FROM codings WHERE code_id = ? UNION ALL SELECT 1 FROM codes WHERE parent_id = ? LIMIT 1",
+            [row_id, row_id],
+        ).fetchone():
+            raise CodingError(f"cannot undo: code {row_id} has codings or child codes now; delete it instead")
         db.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
     elif current is None:
         cols = list(target)

@@ -147,3 +147,14 @@ def test_most_used_codes_for_quick_keys(db, docs):
         C.code_span(db, docs["policy"], i, i + 2, code, "ana" if i < 5 else "ben")
     assert C.most_used_codes(db)["path"].tolist() == ["B", "A", "C"]
     assert C.most_used_codes(db, coder="ben")["path"].tolist() == ["A"]
+
+
+def test_undo_add_code_refuses_when_someone_coded_with_it(db, docs):
+    C.add_code(db, "New", coder="ana")
+    C.code_span(db, docs["policy"], 0, 5, "New", "ben")
+    with pytest.raises(C.CodingError, match="has codings"):
+        C.undo(db, "ana")
+    assert len(C.codings_frame(db)) == 1
+    C.undo(db, "ben")
+    assert C.undo(db, "ana") == "add code New"
+    assert C.codes_frame(db).empty
