@@ -12,6 +12,7 @@ import pandas as pd
 from docx import Document as WordDocument
 from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
+from docx.text.run import Run
 
 from .tables import Out, _open
 
@@ -26,45 +27,62 @@ def xml_safe(text) -> str:
     return _XML_ILLEGAL.sub("\ufffd", str(text))
 
 
-def _note(doc, label: str, text: str) -> None:
-    p = doc.add_paragraph()
-    head = p.add_run(f"{label}: ")
-    head.bold = True
-    head.font.size = Pt(9)
-    body = p.add_run(xml_safe(text))
-    body.font.size = Pt(9)
-    body.font.color.rgb = GREY
+class _Builder:
+    """Appends paragraphs by copying prepared ones: python-docx's own ``add_paragraph`` looks for the section
+    properties among all body children each time, which makes 100,000 paragraphs quadratic."""
 
+    def __init__(self, doc):
+        self.doc = doc
+        self.sect = doc.element.body.sectPr
+        self.templates: dict = {}
 
-def quote_paragraph(doc, quote: str, cite: str) -> None:
-    """Append a paragraph: the quote as an italic run, then the citation.
+    def _template(self, key):
+        if key not in self.templates:
+            doc = self.doc
+            if key[0] == "heading":
+                p = doc.add_heading("x", level=key[1])
+            elif key[0] == "note":
+                p = doc.add_paragraph()
+                head = p.add_run("x")
+                head.bold = True
+                head.font.size = Pt(9)
+                body = p.add_run("x")
+                body.font.size = Pt(9)
+                body.font.color.rgb = GREY
+            elif key[0] == "quote":
+                p = doc.add_paragraph()
+                p.add_run("x").italic = True
+                p.add_run("x")
+            else:
+                p = doc.add_paragraph()
+                p.add_run("x")
+            el = p._p
+            el.getparent().remove(el)
+            self.templates[key] = el
+        return self.templates[key]
 
-    One-line quotes copy a prepared paragraph element (much faster than building runs through python-docx's
-    API for 100,000 quotes); quotes with line breaks or tabs go through the API, which turns them into breaks.
-    """
-    if "\n" in quote or "\t" in quote or "\r" in quote:
-        p = doc.add_paragraph()
-        p.add_run(quote).italic = True
-        p.add_run(cite)
-        return
-    template = getattr(doc, "_qda_quote_template", None)
-    if template is None:
-        p = doc.add_paragraph()
-        p.add_run("q").italic = True
-        p.add_run("c")
-        template = p._p
-        template.getparent().remove(template)
-        doc._qda_quote_template = template
-        doc._qda_sect = doc.element.body.sectPr
-    el = deepcopy(template)
-    first, second = el.iter(qn("w:t"))
-    first.text, second.text = quote, cite
-    for t in (first, second):
-        t.set(qn("xml:space"), "preserve")
-    if doc._qda_sect is not None:
-        doc._qda_sect.addprevious(el)
-    else:
-        doc.element.body.append(el)
+    def add(self, key, *texts: str) -> None:
+        """Append a paragraph of kind ``key`` whose runs hold ``texts`` (line breaks and tabs kept)."""
+        el = deepcopy(self._template(key))
+        for r, text in zip(el.iter(qn("w:r")), texts):
+            Run(r, None).text = text
+        if self.sect is not None:
+            self.sect.addprevious(el)
+        else:
+            self.doc.element.body.append(el)
+
+    def heading(self, text: str, level: int) -> None:
+        self.add(("heading", level), xml_safe(text))
+
+    def note(self, label: str, text: str) -> None:
+        self.add(("note",), f"{label}: ", xml_safe(text))
+
+    def quote(self, quote: str, cite: str) -> None:
+        """The quote as an italic run, then the citation."""
+        self.add(("quote",), xml_safe(quote), " " + xml_safe(cite))
+
+    def para(self, text: str) -> None:
+        self.add(("para",), xml_safe(text))
 
 
 def _case_key(value) -> str:
@@ -76,21 +94,22 @@ def evidence_docx(
 ) -> Out:
     """Write the evidence as DOCX: a heading per code (with its definition as a note), per case, italic quotes."""
     doc = WordDocument()
-    doc.add_heading(xml_safe(title), level=0)
+    b = _Builder(doc)
+    b.heading(title, 0)
     definitions = {}
     if codebook is not None and not codebook.empty:
         definitions = dict(zip(codebook["path"], codebook["definition"].fillna("")))
     for path, by_code in df.groupby("code_path", sort=False):
-        doc.add_heading(xml_safe(path), level=1)
+        b.heading(path, 1)
         if definitions.get(path):
-            _note(doc, "Definition", definitions[path])
-        doc.add_paragraph(f"{len(by_code)} quotes from {by_code['document_id'].nunique()} documents")
+            b.note("Definition", definitions[path])
+        b.para(f"{len(by_code)} quotes from {by_code['document_id'].nunique()} documents")
         for case, rows in by_code.groupby(by_code["case_name"].map(_case_key), sort=False):
-            doc.add_heading(xml_safe(case), level=2)
+            b.heading(case, 2)
             for quote, cite, memo in rows[["quote", "citation", "memo"]].itertuples(index=False):
-                quote_paragraph(doc, xml_safe(quote), " " + xml_safe(cite))
+                b.quote(quote, cite)
                 if isinstance(memo, str) and memo:
-                    _note(doc, "Memo", memo)
+                    b.note("Memo", memo)
     with _open(out) as fh:
         doc.save(fh)
     return out
@@ -99,21 +118,20 @@ def evidence_docx(
 def codebook_docx(codes: pd.DataFrame, out: Out, title: str = "Codebook") -> Out:
     """Write the codebook (a codes_frame) as DOCX: the tree as nested headings with definitions, criteria, examples, counts."""
     doc = WordDocument()
-    doc.add_heading(xml_safe(title), level=0)
+    b = _Builder(doc)
+    b.heading(title, 0)
     if codes.empty:
-        doc.add_paragraph("The codebook is empty.")
+        b.para("The codebook is empty.")
     for row in codes.itertuples(index=False):
         depth = str(row.path).count(" > ")
-        doc.add_heading(xml_safe(row.name), level=min(depth + 1, 9))
-        p = doc.add_paragraph()
-        p.add_run(xml_safe(row.path)).font.color.rgb = GREY
-        p.add_run(f"  ·  colour {row.color}  ·  {int(row.codings)} codings, {int(row.documents)} documents, "
-                  f"{int(getattr(row, 'cases', 0) or 0)} cases")
+        b.heading(row.name, min(depth + 1, 9))
+        b.para(f"{row.path}  ·  colour {row.color}  ·  {int(row.codings)} codings, {int(row.documents)} documents, "
+               f"{int(getattr(row, 'cases', 0) or 0)} cases")
         for label, field in (("Definition", "definition"), ("Include when", "inclusion"),
                              ("Exclude when", "exclusion"), ("Example", "example")):
             value = getattr(row, field, "")
             if isinstance(value, str) and value.strip():
-                _note(doc, label, value)
+                b.note(label, value)
     with _open(out) as fh:
         doc.save(fh)
     return out
