@@ -73,10 +73,17 @@ def _case_codings(db, codes=None, children=False, coders=None) -> pd.DataFrame:
 
 def code_case_frame(db: sqlite_utils.Database, codes=None, children: bool = False, coders=None, documents=None,
                     cases=None, attribute: dict | None = None) -> pd.DataFrame:
-    """Return long rows code_id, code_path, color, case_id, case_name, codings, coded_chars, case_chars, percent."""
+    """Return long rows code_id, code_path, color, case_id, case_name, codings, coded_chars, case_chars, percent.
+
+    Codings count on the current version of each interview; ``percent`` is coded characters (union) over the
+    characters of the case's current interviews (whole-case codings count as the whole text).
+    """
     docs = scope_documents(db, documents, cases, attribute)
     per = _per_code_document(db, codes, children, coders, docs)
+    from corpus.store import list_documents
+
     dc = _cases.document_cases(db)
+    dc = dc[dc["document_id"].isin(list_documents(db)["id"])]  # current versions: the case's text now
     merged = per.merge(dc[["document_id", "case_id"]], on="document_id")
     lengths = _doc_lengths(db, dc["document_id"].unique()) if not dc.empty else {}
     dc = dc.assign(chars=dc["document_id"].map(lengths).fillna(0))
