@@ -50,7 +50,7 @@ class Guids:
 
 
 def _el(parent, tag: str, ns: str = NS, **attrs) -> etree._Element:
-    clean = {k: str(v) for k, v in attrs.items() if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""}
+    clean = {k: _xml_text(v) for k, v in attrs.items() if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""}
     return etree.SubElement(parent, f"{{{ns}}}{tag}", clean)
 
 

@@ -129,3 +129,21 @@ def test_empty_project_exports_valid_qdpx(db, tmp_path, refi_schemas):
     path = export_qdpx(db, tmp_path / "e.qdpx")
     schema = etree.XMLSchema(etree.parse(str(refi_schemas / "Project.xsd")))
     assert schema.validate(etree.fromstring(_project_xml(path))), schema.error_log
+
+
+def test_control_characters_do_not_break_the_xml(db, tmp_path):
+    from coding import add_code, code_span
+    from corpus.store import store_document
+    from exports_sample import make_doc
+
+    text = "Form\x0cfeed page break and a bell\x07 inside the text."
+    doc_id = store_document(db, make_doc(text, "Scan\x0bned title", "policy"), segment_language=False)
+    add_code(db, "Odd", definition="vertical\x0btab")
+    code_span(db, doc_id, 0, 4, "Odd", "ana", memo="memo\x01")
+    path = export_qdpx(db, tmp_path / "c.qdpx")
+    with zipfile.ZipFile(path) as zf:
+        root = etree.fromstring(zf.read("project.qde"))
+        src = root.find(".//{urn:QDA-XML:project:1.0}TextSource")
+        assert zf.read("sources/" + src.get("plainTextPath").split("://")[1]).decode() == text  # the text file stays exact
+    report = import_qdpx(path, tmp_path / "copy.qda.sqlite")
+    assert report.imported["codings"] == 1
