@@ -37,7 +37,7 @@ def transcript_to_document(tr: Transcript, data: bytes | None = None, title: str
         parts.append(label + body)
         start = pos + len(label)
         pos = start + len(body)
-        lang = language_bucket(detect_language(body)) if language and len(body.split()) >= 3 else None
+        lang = language_bucket(detect_language(body)) if language and len(body.split()) >= 6 else None
         segments.append(Segment(start=start, end=pos, kind="turn", data={
             "turn_no": no, "speaker": t.speaker, "t_start": t.start, "t_end": t.end, "label_start": start - len(label),
             "language": lang, "line": t.line,

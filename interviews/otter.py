@@ -5,13 +5,14 @@ import re
 
 from .model import Transcript, Turn, merge_turns, parse_time
 
-HEADER = re.compile(r"^(?P<name>[^\s:\d][^:]{0,48}?)\s{1,}(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+# a name of at most five words without sentence punctuation, then the time: 'We met at 9:15' is text, not a header
+HEADER = re.compile(r"^(?P<name>[^\s:\d.,;?!][^:.,;?!]{0,48}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
 FOOTER = re.compile(r"^\s*transcribed by\s+https?://otter\.ai\s*$", re.IGNORECASE)
 
 
 def is_otter(lines: list[str]) -> bool:
     """Return True when at least two lines are Otter-style speaker headers."""
-    return sum(1 for line in lines if HEADER.match(line.strip())) >= 2
+    return sum(1 for line in lines if (m := HEADER.match(line.strip())) and len(m.group("name").split()) <= 5) >= 2
 
 
 def parse_otter(text: str, name: str) -> Transcript:
@@ -27,6 +28,8 @@ def parse_otter(text: str, name: str) -> Transcript:
             tr.warnings.append(f"{name}: line {n}: Otter.ai footer left out")
             continue
         m = HEADER.match(line)
+        if m and len(m.group("name").split()) > 5:
+            m = None
         if m:
             label = " ".join(m.group("name").split())
             tr.label_counts[label] += 1
