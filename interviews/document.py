@@ -10,6 +10,7 @@ from nlp.language import detect_language, language_bucket
 from .labels import INTERVIEWEE_WORDS, INTERVIEWER_WORDS, ROLE_WORDS, role_word
 from .model import Transcript, format_time
 
+LANGUAGE_SAMPLE = 400  # characters of a turn given to language detection: enough for EN/ES, keeps import linear and fast
 FILE_TYPES = {"vtt-teams": "vtt", "vtt-zoom": "vtt", "vtt": "vtt", "srt": "srt", "docx-table": "docx",
               "docx-labels": "docx", "docx-otter": "docx", "docx-plain": "docx"}
 
@@ -37,7 +38,7 @@ def transcript_to_document(tr: Transcript, data: bytes | None = None, title: str
         parts.append(label + body)
         start = pos + len(label)
         pos = start + len(body)
-        lang = language_bucket(detect_language(body)) if language and len(body.split()) >= 6 else None
+        lang = language_bucket(detect_language(body[:LANGUAGE_SAMPLE])) if language and len(body.split()) >= 6 else None
         segments.append(Segment(start=start, end=pos, kind="turn", data={
             "turn_no": no, "speaker": t.speaker, "t_start": t.start, "t_end": t.end, "label_start": start - len(label),
             "language": lang, "line": t.line,
