@@ -52,7 +52,9 @@ def stop_words() -> tuple[str, ...]:
     from spacy.lang.en.stop_words import STOP_WORDS as EN
     from spacy.lang.es.stop_words import STOP_WORDS as ES
 
-    return tuple(sorted(set(ENGLISH_STOP_WORDS) | set(EN) | set(ES)))
+    words = set(ENGLISH_STOP_WORDS) | set(EN) | set(ES)
+    # the token pattern splits "we'll" into "we" + "ll": keep the pieces as stop words too
+    return tuple(sorted(words | {p for w in words for p in re.split(r"[^\w]+", w) if p}))
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -122,7 +124,7 @@ def _bertopic(n: int, params: dict, random_state: int, nr_topics):
     from umap import UMAP
 
     umap = UMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"], min_dist=0.0, metric="cosine",
-                random_state=random_state, init="spectral" if n > 3 * params["n_components"] + 10 else "random")
+                random_state=random_state, n_jobs=1, init="spectral" if n > 3 * params["n_components"] + 10 else "random")
     hdb = HDBSCAN(min_cluster_size=params["min_cluster_size"], metric="euclidean", cluster_selection_method="eom",
                   prediction_data=True)
     vectorizer = CountVectorizer(stop_words=list(stop_words()), min_df=1, token_pattern=r"(?u)\b[^\W\d_]{2,}\b")
