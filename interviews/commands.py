@@ -15,6 +15,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     c = isub.add_parser("import", parents=[common], help="import transcripts (TXT, VTT, SRT, DOCX, Otter)")
     c.add_argument("paths", nargs="+", help="files or folders")
+    c.add_argument("--workers", type=int, default=0, help="parse in this many processes (default: in this process)")
     c.add_argument("--role", action="append", default=[], metavar="SPEAKER=ROLE",
                    help="set a speaker's role (interviewer/interviewee/other) instead of the suggestion")
     add_format_option(c)
@@ -69,8 +70,17 @@ def cmd_import(args) -> int:
         k, v = item.rsplit("=", 1)
         roles[k.strip()] = v.strip()
     db = open_project(args.project)
-    with tqdm_progress("import", disable=args.quiet) as progress:
-        outcomes = import_transcripts(args.paths, db, progress=progress, roles=roles or None)
+    executor = None
+    if args.workers and args.workers > 1:
+        from corpus.ingest import process_executor
+
+        executor = process_executor(args.workers)
+    try:
+        with tqdm_progress("import", disable=args.quiet) as progress:
+            outcomes = import_transcripts(args.paths, db, progress=progress, roles=roles or None, executor=executor)
+    finally:
+        if executor is not None:
+            executor.shutdown()
     df = pd.DataFrame([{"file": o.path, "status": o.status, "document_id": o.document_id, "turns": o.pages,
                         "reason": o.reason} for o in outcomes], columns=["file", "status", "document_id", "turns", "reason"])
     df["document_id"] = df["document_id"].astype("Int64")

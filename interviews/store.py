@@ -1,6 +1,7 @@
 """Storage of transcripts: the document (via corpus), its speakers, cases and turns, in one transaction."""
 from __future__ import annotations
 
+import concurrent.futures as cf
 import time
 import uuid
 from pathlib import Path
@@ -67,26 +68,40 @@ def store_transcript(db: sqlite_utils.Database, tr: Transcript, data: bytes | No
     return doc_id
 
 
+def _parse_file(path: str) -> tuple[str, Transcript | None, bytes | None, str]:
+    """Parse one file (runs in a worker when an executor is given); return (path, transcript, bytes, error)."""
+    try:
+        data = Path(path).read_bytes()
+        return path, parse_transcript(path, data=data), data, ""
+    except (ParseError, OSError, ValueError) as exc:
+        return path, None, None, str(exc) if not isinstance(exc, OSError) else f"{Path(path).name}: {exc.strerror or exc}"
+
+
 def import_transcripts(paths: list[str], db: sqlite_utils.Database, progress: Progress | None = None,
-                       roles: dict[str, str] | None = None) -> list[Outcome]:
+                       roles: dict[str, str] | None = None, executor: cf.Executor | None = None) -> list[Outcome]:
     """Parse and store transcript files (folders searched for .txt/.vtt/.srt/.docx); return one Outcome per file.
 
+    Parsing runs in ``executor`` when given (e.g. ``corpus.ingest.process_executor``), writing in this process.
     Each file is stored whole or not at all; failures are returned (and logged), never half-saved.
     """
     files = discover_transcripts(paths)
     outcomes: list[Outcome] = []
     run_id = uuid.uuid4().hex[:12]
-    for i, path in enumerate(files):
+    parsed = executor.map(_parse_file, files) if executor is not None else map(_parse_file, files)
+    t0 = time.perf_counter()
+    for i, (path, tr, data, error) in enumerate(parsed):
+        if tr is None:
+            outcomes.append(Outcome(path, "failed", error))
+        else:
+            try:
+                doc_id = store_transcript(db, tr, data, roles=roles)
+                outcomes.append(Outcome(path, "ok", "; ".join(tr.warnings), doc_id, pages=len(tr.turns),
+                                        seconds=time.perf_counter() - t0))
+            except DuplicateDocument as exc:
+                outcomes.append(Outcome(path, "skipped", f"duplicate of document {exc.document_id}", exc.document_id))
+            except ValueError as exc:
+                outcomes.append(Outcome(path, "failed", f"{Path(path).name}: {exc}"))
         t0 = time.perf_counter()
-        try:
-            tr = parse_transcript(path)
-            doc_id = store_transcript(db, tr, Path(path).read_bytes(), roles=roles)
-            outcomes.append(Outcome(path, "ok", "; ".join(tr.warnings), doc_id, pages=len(tr.turns),
-                                    seconds=time.perf_counter() - t0))
-        except DuplicateDocument as exc:
-            outcomes.append(Outcome(path, "skipped", f"duplicate of document {exc.document_id}", exc.document_id))
-        except (ParseError, OSError, ValueError) as exc:
-            outcomes.append(Outcome(path, "failed", str(exc)))
         if progress:
             progress(i + 1, len(files), Path(path).name)
     log_outcomes(db, run_id, outcomes)

@@ -117,3 +117,22 @@ def test_store_real_interviews_import(db, shared_interviews):
     assert roles[("interview-3", "Interviewer 2")] == "interviewer"
     langs = turns.groupby("document_id")["language"].agg(lambda s: s.value_counts().index[0])
     assert langs.tolist() == ["other", "en", "en", "en"]  # interview-2 is French
+
+
+def test_store_import_with_process_executor_matches_serial(db, data_dir, tmp_path):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from corpus.project import open_project
+
+    files = [str(data_dir / n) for n in ("teams.vtt", "otter.txt", "broken_timing.vtt", "table.docx")]
+    with ProcessPoolExecutor(2) as ex:
+        par = import_transcripts(files, db, executor=ex)
+    serial_db = open_project(tmp_path / "serial.qda.sqlite")
+    ser = import_transcripts(files, serial_db)
+    assert [o.status for o in par] == [o.status for o in ser] == ["ok", "ok", "failed", "ok"]
+    pd.testing.assert_frame_equal(turns_frame(db), turns_frame(serial_db))
+
+
+def test_store_missing_file_is_a_failed_outcome(db, tmp_path):
+    out = import_transcripts([str(tmp_path / "nope.txt")], db)
+    assert out[0].status == "failed" and "nope.txt" in out[0].reason
