@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import itertools
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -14,14 +15,36 @@ from .queries import _in, _where, scope_documents
 FREQUENCY_BY = ("code", "document", "case", "attribute")
 
 
+_CACHE: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
+_CACHE_SIZE = 8
+USE_CACHE = True
+
+
 def _intervals(db, index: str, order: str, codes=None, children=False, coders=None, documents=None) -> np.ndarray:
-    """Return int64 rows (code_id, document_id, char_start, char_end) streamed in index order from a covering index."""
+    """Return int64 rows (code_id, document_id, char_start, char_end) streamed in index order from a covering index.
+
+    Arrays are cached per project file and change counter (bumped by triggers on every write to codings or
+    codes, from any process), so page reruns skip the fetch and a write is never missed.
+    """
     where, params = _where("c", db, codes, children, coders, documents)
-    rows = db.execute(
-        f"SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c INDEXED BY {index}"
-        f" WHERE {' AND '.join(where)} ORDER BY {order}", params,
-    ).fetchall()
-    return np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows)).reshape(-1, 4)
+    sql = (f"SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c INDEXED BY {index}"
+           f" WHERE {' AND '.join(where)} ORDER BY {order}")
+    key = None
+    if USE_CACHE:
+        version = db.execute("SELECT version FROM coding_version WHERE id = 1").fetchone()[0]
+        path = db.execute("PRAGMA database_list").fetchone()[2]
+        key = (path, version, sql, tuple(params)) if path else None
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    rows = db.execute(sql, params).fetchall()
+    arr = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows)).reshape(-1, 4)
+    if key is not None:
+        arr.setflags(write=False)
+        _CACHE[key] = arr
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return arr
 
 
 def _per_code_document(db, codes=None, children=False, coders=None, documents=None) -> pd.DataFrame:

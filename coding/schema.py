@@ -142,4 +142,20 @@ def add_covering_indexes(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [("0001_coding", create_coding_tables), ("0002_covering_indexes", add_covering_indexes)]
+def add_change_counter(db: sqlite_utils.Database) -> None:
+    # a counter bumped by every write to codings or codes, so readers can cache derived arrays safely
+    db.execute("CREATE TABLE coding_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)")
+    db.execute("INSERT INTO coding_version (id, version) VALUES (1, 0)")
+    for table in ("codings", "codes"):
+        for event in ("INSERT", "UPDATE", "DELETE"):
+            db.execute(
+                f"CREATE TRIGGER {table}_{event.lower()}_version AFTER {event} ON {table}"
+                " BEGIN UPDATE coding_version SET version = version + 1 WHERE id = 1; END"
+            )
+
+
+MIGRATIONS = [
+    ("0001_coding", create_coding_tables),
+    ("0002_covering_indexes", add_covering_indexes),
+    ("0003_change_counter", add_change_counter),
+]

@@ -156,3 +156,19 @@ def test_trashed_codes_drop_out_of_queries_and_matrices(proj):
     assert "Barriers" not in set(code_case_frame(db)["code_path"])
     restore_code(db, barriers)
     assert "Barriers" in set(frequencies(db)["code_path"])
+
+
+def test_matrix_cache_sees_writes_from_another_connection(proj, project_path):
+    from corpus.project import open_project
+
+    db, (d0, _) = proj
+    before = cooccurrence(db).loc["Barriers", "Talent"]
+    assert cooccurrence(db).loc["Barriers", "Talent"] == before  # served from the cache
+    other = open_project(project_path)
+    C.code_span(other, d0, 28, 40, "Talent", "cleo")  # overlaps Barriers (25-32)
+    other.conn.close()
+    assert cooccurrence(db).loc["Barriers", "Talent"] == before + 1
+    from coding.codebook import delete_code
+
+    delete_code(db, "Talent")
+    assert "Talent" not in cooccurrence(db).index
