@@ -3,7 +3,9 @@
 Per page: words -> lines (by ``top``) -> blocks.  Lines that no word crosses at a column
 gutter are read column by column; lines spanning the gutter (titles) are read whole.
 Lines repeated at the top or bottom of most pages (running headers, footers) and bare
-page numbers are kept out of the canonical text and listed in ``Document.removed``.
+page numbers are kept out of the canonical text and listed in ``Document.removed`` (and, with
+their page numbers, in ``metadata["removed_lines"]``), as are a few sideways characters in the
+margin (printer's stamps) when most of the page is upright.
 """
 from __future__ import annotations
 
@@ -56,10 +58,16 @@ def pdf_to_document(path: str | Path, password: str | None = None, name: str | N
         raise ParseError(name, f"not a readable PDF ({_describe(cause)})", code="corrupt") from exc
     try:
         page_lines: list[list[_Line]] = []
+        margins: list[tuple[int, str]] = []
+        heights: list[float] = []
         warnings: list[str] = []
         for i, page in enumerate(pages, start=1):
             try:
-                page_lines.append(_page_lines(page))
+                heights.append(float(page.height))
+                lines, margin = _page_lines(page)
+                page_lines.append(lines)
+                if margin:
+                    margins.append((i, margin))
             except Exception as exc:
                 warnings.append(f"page {i}: text could not be read ({_describe(exc)})")
                 page_lines.append([])
@@ -76,15 +84,18 @@ def pdf_to_document(path: str | Path, password: str | None = None, name: str | N
         pdf.close()
     if not page_lines:
         raise ParseError(name, "the PDF has no pages", code="empty")
-    removed = _remove_running_lines(page_lines)
+    removed = margins + _remove_running_lines(page_lines, heights)
+    removed.sort(key=lambda r: r[0])
     doc = _assemble(page_lines, name)
-    doc.removed = removed
+    doc.removed = [text for _, text in removed]
     doc.warnings.extend(warnings)
     doc.file_type = "pdf"
     doc.title = _clean_title(_meta_str(meta.get("Title"))) or path.stem.replace("_", " ")
     doc.author = _meta_str(meta.get("Author"))
     doc.date = _pdf_date(meta.get("CreationDate")) or _pdf_date(meta.get("ModDate"))
     doc.metadata = {k: _meta_str(v) for k, v in meta.items() if _meta_str(v)}
+    if removed:
+        doc.metadata["removed_lines"] = [[page, text] for page, text in removed]
     empty_pages = [p.number for p in doc.pages if p.end == p.start]
     if not doc.text.strip():
         doc.status = "no_text"
@@ -139,10 +150,21 @@ def _pdf_date(value) -> str | None:
     return f"{year}-{month}-{day}"
 
 
-def _page_lines(page) -> list[_Line]:
+MARGIN_ROTATED_SHARE = 0.5
+
+
+def _page_lines(page) -> tuple[list[_Line], str]:
+    """Return the page's lines in reading order, and the text of rotated margin stamps left out."""
+    chars = page.chars
+    rotated = [c for c in chars if not c.get("upright", True)]
+    margin = ""
+    if rotated and len(rotated) < MARGIN_ROTATED_SHARE * len(chars):
+        # A few sideways characters are printer's stamps and figure labels in the margin, not body text.
+        margin = "".join(c["text"] for c in rotated)
+        page = page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
     words = page.extract_words(x_tolerance=3, y_tolerance=3, extra_attrs=["size"])
     if not words:
-        return []
+        return [], margin
     width = float(page.width)
     rows = _group_rows(words)
     gutters = _find_gutters(words, width)
@@ -150,7 +172,7 @@ def _page_lines(page) -> list[_Line]:
     if not gutters:
         for row in rows:
             out.extend(_row_to_lines(row))
-        return out
+        return out, margin
     edges = [float("-inf"), *gutters, float("inf")]
     columns: list[list[list[dict]]] = [[] for _ in range(len(edges) - 1)]
 
@@ -160,8 +182,13 @@ def _page_lines(page) -> list[_Line]:
                 out.extend(_row_to_lines(part))
             col.clear()
 
+    height = float(page.height)
+    first, last = rows[0], rows[-1]
     for row in rows:
-        if any(w["x0"] < g < w["x1"] for w in row for g in gutters):
+        top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
+        edge_row = (row is first and top < height * EDGE_BAND) or (row is last and bottom > height * (1 - EDGE_BAND))
+        # rows crossing a gutter (titles) and a running header/footer row at the page's edge are read whole
+        if edge_row or any(w["x0"] < g < w["x1"] for w in row for g in gutters):
             flush()
             out.extend(_row_to_lines(row))
             continue
@@ -170,7 +197,7 @@ def _page_lines(page) -> list[_Line]:
             if part:
                 columns[i].append(part)
     flush()
-    return out
+    return out, margin
 
 
 def _group_rows(words: list[dict]) -> list[list[dict]]:
@@ -233,24 +260,36 @@ def _norm_running(text: str) -> str:
     return " ".join(_DIGITS.sub(" ", text.lower()).split())
 
 
-def _remove_running_lines(page_lines: list[list[_Line]]) -> list[str]:
-    """Drop running headers/footers and page numbers in place; return what was dropped."""
+EDGE_BAND = 0.12  # running headers/footers sit in the top or bottom 12% of the page
+
+
+def _in_band(line: _Line, height: float | None) -> bool:
+    return height is None or line.top < height * EDGE_BAND or line.bottom > height * (1 - EDGE_BAND)
+
+
+def _remove_running_lines(page_lines: list[list[_Line]], heights: list[float] | None = None) -> list[tuple[int, str]]:
+    """Drop running headers/footers and page numbers in place; return (page, text) of what was dropped.
+
+    A running line is among the first or last three lines of a page, lies in the page's top or
+    bottom band, has at least three letters, and recurs (digits ignored) on 40% of pages (min 3).
+    """
     n = len(page_lines)
     edge = 3
+    heights = heights if heights and len(heights) == n else [None] * n
     counts: Counter[str] = Counter()
-    for lines in page_lines:
-        seen = {_norm_running(l.text) for l in lines[:edge] + lines[-edge:]}
+    for lines, height in zip(page_lines, heights):
+        seen = {_norm_running(l.text) for l in lines[:edge] + lines[-edge:] if _in_band(l, height)}
         counts.update(seen)
     threshold = max(3, int(n * 0.4 + 0.5)) if n >= 3 else n + 1
-    running = {t for t, c in counts.items() if c >= threshold and len(t) >= 4}
-    removed: list[str] = []
-    for lines in page_lines:
+    running = {t for t, c in counts.items() if c >= threshold and sum(ch.isalpha() for ch in t) >= 3}
+    removed: list[tuple[int, str]] = []
+    for number, (lines, height) in enumerate(zip(page_lines, heights), start=1):
         keep = []
         k = len(lines)
         for idx, line in enumerate(lines):
-            at_edge = idx < edge or idx >= k - edge
+            at_edge = (idx < edge or idx >= k - edge) and _in_band(line, height)
             if at_edge and (_norm_running(line.text) in running or _PAGE_NUMBER.match(line.text)):
-                removed.append(line.text)
+                removed.append((number, line.text))
                 continue
             keep.append(line)
         lines[:] = keep
@@ -288,7 +327,8 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
         return []
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
     heights = [l.bottom - l.top for l in lines if l.bottom > l.top]
-    typical_gap = statistics.median(gaps) if gaps else 0.0
+    # the lower quartile, not the median: on short pages paragraph gaps can be half of all gaps
+    typical_gap = sorted(gaps)[len(gaps) // 4] if gaps else 0.0
     height = statistics.median(heights) if heights else 10.0
     paras: list[list[_Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:]):

@@ -1,0 +1,77 @@
+"""PDF reading: columns, de-hyphenation, running headers/footers, page numbers, metadata."""
+from __future__ import annotations
+
+from corpus.pdf import pdf_to_document
+from corpus_fixtures import LOREM, make_pdf, make_two_column_pdf
+
+LEFT = [
+    "Alpha column opens the left side. " + LOREM,
+    "Alpha column second paragraph about supplier development programmes in Queretaro.",
+]
+RIGHT = [
+    "Beta column opens the right side. The council reviews export rules under the trade agreement.",
+    "Beta column closing paragraph on technician training in Monterrey and Saltillo.",
+]
+
+
+def test_pdf_two_columns_read_column_by_column(tmp_path):
+    path = make_two_column_pdf(tmp_path / "two.pdf", LEFT, RIGHT, title="Consortium Bulletin Number Four")
+    doc = pdf_to_document(path)
+    text = doc.text
+    # the full-width title comes first, then all of the left column, then the right column
+    assert text.index("Consortium Bulletin") < text.index("Alpha column opens")
+    assert text.index("Alpha column second") < text.index("Beta column opens")
+    assert text.index("Beta column opens") < text.index("Beta column closing")
+    # lines of the two columns are never interleaved into one line
+    assert not any("Alpha" in line and "Beta" in line for line in text.split("\n"))
+    assert "supplier development programmes in Queretaro." in " ".join(text.split())
+
+
+def test_pdf_dehyphenates_line_end_hyphens(tmp_path):
+    lines = [
+        "The consortium will strengthen the manufac-",
+        "turing capacity of small suppliers and their",
+        "state-owned partners through well-",
+        "known training programmes.",
+    ]
+    doc = pdf_to_document(make_pdf(tmp_path / "hyph.pdf", [[lines]], numbers=False))
+    flat = " ".join(doc.text.split())
+    assert "manufacturing capacity" in flat
+    assert "manufac-" not in flat
+    assert "state-owned" in flat  # a real hyphen inside a line stays
+
+
+def test_pdf_removes_running_headers_footers_and_page_numbers(tmp_path):
+    header = "Consortium Charter - Draft for Consultation"
+    topics = ["suppliers", "training", "laboratories", "export rules", "governance"]
+    pages = [[f"Section {i} covers {t}. Unique marker page{i}. " + LOREM] for i, t in enumerate(topics, start=1)]
+    doc = pdf_to_document(make_pdf(tmp_path / "hdr.pdf", pages, header=header))
+    assert len(doc.pages) == 5
+    assert "Draft for Consultation" not in doc.text
+    for p in doc.pages:
+        page_text = doc.text[p.start:p.end]
+        assert f"page{p.number}" in page_text
+        assert not any(line.strip().isdigit() for line in page_text.split("\n")), page_text
+    assert sum(header in r for r in doc.removed) == 5
+    assert sum(r.strip().isdigit() for r in doc.removed) == 5
+
+
+def test_pdf_keeps_repeated_body_lines_that_are_not_at_page_edges(tmp_path):
+    pages = [[f"Intro {i}: " + LOREM * 3, "Recommendation: fund the shared laboratory.", f"Closing {i}: " + LOREM]
+             for i in ("one", "two", "three", "four")]
+    doc = pdf_to_document(make_pdf(tmp_path / "rep.pdf", pages, numbers=False))
+    assert doc.text.count("Recommendation: fund the shared laboratory.") == 4
+
+
+def test_pdf_pages_and_paragraphs_are_ranges_into_the_text(tmp_path):
+    pages = [["First paragraph on page one. " + LOREM, "Second paragraph on page one."], ["Only paragraph of page two."]]
+    doc = pdf_to_document(make_pdf(tmp_path / "r.pdf", pages, title="Charter of the Consortium"))
+    doc.check()
+    assert [p.number for p in doc.pages] == [1, 2]
+    assert doc.text[doc.pages[1].start:doc.pages[1].end] == "Only paragraph of page two."
+    paras = [doc.text[s.start:s.end] for s in doc.segments]
+    assert paras[1] == "Second paragraph on page one."
+    assert [s.page for s in doc.segments] == [1, 1, 2]
+    assert doc.title == "Charter of the Consortium"
+    assert doc.date == "2016-03-04"
+    assert doc.file_type == "pdf"
