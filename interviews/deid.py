@@ -129,8 +129,7 @@ def _occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str, 
 def _interview_documents(db: sqlite_utils.Database, document_ids: list[int] | None) -> list[tuple[int, str]]:
     from .queries import transcripts_frame
 
-    df = transcripts_frame(db)
-    df = df[df["pseudonymized"] == 0]
+    df = transcripts_frame(db)  # current versions, pseudonymized ones too: a second pass catches missed names
     if document_ids is not None:
         df = df[df["document_id"].isin([int(i) for i in document_ids])]
     return list(zip(df["document_id"].astype(int), df["title"]))

@@ -162,3 +162,35 @@ def test_deid_ner_finds_names_in_both_languages():
     names = ner_names([("Yesterday I spoke with Patricia Robles about the budget in Washington.", "en"),
                        ("Ayer hablé con Ingrid Salazar sobre el presupuesto.", "es")])
     assert "Patricia Robles" in names and "Ingrid Salazar" in names
+
+
+def test_deid_second_pass_on_pseudonymized_version(deid_db):
+    from coding import add_code, code_span, codings_frame
+
+    db = deid_db
+    first = find_names(db, use_ner=False)  # speakers only: Patricia Robles and Ingrid Salazar are missed
+    add_code(db, "Ties")
+    text = get_text(db, 1)
+    s = text.index("I met Patricia Robles")
+    code_span(db, 1, s, s + len("I met Patricia Robles"), "Ties", "ana")
+    v2 = int(apply_review(db, first)["new_document_id"].iloc[0])
+    assert "Patricia Robles" in get_text(db, v2)
+    second = find_names(db, use_ner=False, names=["Patricia Robles"])
+    assert set(second["original"]) == {"Patricia Robles", "Robles"}  # '[Expert 1]' is never proposed again
+    result = apply_review(db, second)
+    v3 = int(result.set_index("old_document_id").loc[v2, "new_document_id"])
+    assert "Robles" not in get_text(db, v3)
+    coded = codings_frame(db, documents=[v3])
+    assert len(coded) == 1 and coded["text"].iloc[0].startswith("I met [Expert")
+    assert list_documents(db, include_old=True).set_index("id").loc[v3, "version"] == 3
+
+
+def test_deid_import_refi_cases_for_exports(db, data_dir):
+    from interviews import case_attributes_frame, document_cases, import_refi_cases, import_transcripts
+
+    doc = import_transcripts([str(data_dir / "zoom.vtt")], db)[0].document_id
+    assert import_refi_cases(db, [{"name": "Expert 9", "description": "from NVivo", "attributes": {"sector": "industry",
+                                   "years": 4}, "document_ids": [doc], "code_ids": []}]) == 1
+    attrs = case_attributes_frame(db).set_index("case_name")
+    assert attrs.loc["Expert 9", "sector"] == "industry" and attrs.loc["Expert 9", "years"] == 4.0
+    assert "Expert 9" in set(document_cases(db)["case_name"])
