@@ -32,11 +32,28 @@ def bytes_to_text(data: bytes, filename: str = "<bytes>") -> tuple[str, str]:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[:200_000]).best()
-        if best is not None and best.encoding and best.encoding.lower() not in {"latin_1", "iso8859_1"}:
-            return data.decode(best.encoding, errors="replace"), best.encoding
+        if best is not None and best.encoding and best.encoding.lower() not in {"latin_1", "iso8859_1", "cp1252"}:
+            guess = data.decode(best.encoding, errors="replace")
+            if not _prefer_cp1252(data, guess):
+                return guess, best.encoding
     except Exception:  # charset-normalizer is a guess; fall through to cp1252
         pass
     return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+_WESTERN = set("áéíóúñüçàèìòùâêîôûäëïöÁÉÍÓÚÑÜÇÀÈÌÒÙÂÊÎÔÛÄËÏÖ¿¡«»ßœ€“”‘’–—")
+
+
+def _prefer_cp1252(data: bytes, guess: str) -> bool:
+    """Return True when cp1252 reads ``data`` cleanly and gives more Western European letters than ``guess``.
+
+    charset-normalizer often takes Spanish or French cp1252 text for cp1250 ('ańo' for 'año').
+    """
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return False
+    return sum(c in _WESTERN for c in western) >= sum(c in _WESTERN for c in guess)
 
 
 def _decode(data: bytes, encoding: str, filename: str) -> str:
