@@ -14,7 +14,7 @@ import pandas as pd
 import sqlite_utils
 
 HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never present in canonical text
-_TOKEN = re.compile(r'"[^"]*"|NEAR\(|[()]|,\s*\d+\s*(?=\))|[^\s()"]+|"', re.UNICODE)
+_TOKEN = re.compile(r'"[^"]*"|NEAR\(|[()]|,\s*\d+\s*(?=\))|[^\s()"]+?(?=,\s*\d+\s*\)|[\s()"]|$)|"', re.UNICODE)
 _OPERATORS = {"AND", "OR", "NOT"}
 _PLAIN_WORD = re.compile(r"^\w+\*?$", re.UNICODE)
 
@@ -82,7 +82,7 @@ def to_fts_query(query: str) -> str:
         raise SearchError("A parenthesis is not closed.")
     if not out or expect_term and out[-1] in _OPERATORS:
         raise SearchError("The query ends with an operator (AND, OR, NOT): add what should follow it.")
-    return " ".join(out).replace("( ", "(").replace(" )", ")").replace("NEAR( ", "NEAR(")
+    return " ".join(out).replace("( ", "(").replace(" )", ")").replace("NEAR( ", "NEAR(").replace(" ,", ",")
 
 
 def search(
