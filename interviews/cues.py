@@ -19,7 +19,8 @@ def parse_timing(line: str, name: str, line_no: int) -> tuple[float, float]:
     a = parse_time(m.group("a")) if m else None
     b = parse_time(m.group("b")) if m else None
     if m is None or a is None or b is None:
-        raise ParseError(name, f"line {line_no}: broken cue timing {line.strip()[:60]!r} (expected 00:00:01.000 --> 00:00:04.000)")
+        shown = line.strip()[:40] if "-->" in line else "(no -->)"
+        raise ParseError(name, f"line {line_no}: broken cue timing {shown!r} (expected 00:00:01.000 --> 00:00:04.000)")
     if b < a:
         raise ParseError(name, f"line {line_no}: cue ends ({m.group('b')}) before it starts ({m.group('a')})")
     return a, b

@@ -6,8 +6,6 @@ marked (``[Expert 3]``), originals kept as the earlier version, a log of replace
 """
 from __future__ import annotations
 
-import bisect
-import csv
 import functools
 import json
 import re
@@ -18,7 +16,7 @@ from typing import Callable
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import now_iso, project_path, transaction
+from corpus.project import project_path
 from corpus.store import get_segments, get_text
 
 from .document import is_generic
@@ -52,12 +50,6 @@ def load_key(path: str | Path) -> dict:
     data.setdefault("people", {})
     data.setdefault("organisations", {})
     return data
-
-
-def _save_key(path: Path, key: dict) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(json.dumps(key, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
-    tmp.replace(path)
 
 
 class Pseudonyms:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import bisect
 import csv
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Callable
@@ -102,6 +103,7 @@ def apply_review(db: sqlite_utils.Database, review: pd.DataFrame, key_file: str 
     key_file.parent.mkdir(parents=True, exist_ok=True)
     tmp = key_file.with_name(key_file.name + ".part")
     tmp.write_text(json.dumps(key, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
+    os.chmod(tmp, 0o600)  # the key is personal data: readable by its owner only
     tmp.replace(key_file)  # the key first: a failed apply leaves a harmless unused entry, never a lost key
 
     results, log_rows = [], []
@@ -118,7 +120,7 @@ def apply_review(db: sqlite_utils.Database, review: pd.DataFrame, key_file: str 
                 progress(i + 1, len(groups), str(rows["document_title"].iloc[0]))
         _rename_cases(db, mapping)
     new_log = not log_file.exists()
-    with open(log_file, "a", newline="", encoding="utf-8") as fh:
+    with open(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         if new_log:
             w.writerow(["at", "old_document_id", "new_document_id", "char_start", "char_end", "original", "pseudonym", "source"])

@@ -37,7 +37,7 @@ def parse_srt(text: str, name: str) -> Transcript:
             expected += 1
             t = 0
         else:
-            raise ParseError(name, f"line {block_start + 1}: expected a cue number or timing line, found {first[:60]!r}")
+            raise ParseError(name, f"line {block_start + 1}: expected a cue number or timing line, found text")
         if t >= len(block):
             raise ParseError(name, f"line {block_start + 1 + t}: cue {expected - 1} has no timing line")
         start, end = parse_timing(block[t], name, block_start + 1 + t)

@@ -110,6 +110,7 @@ def test_deid_apply_new_versions_codings_move_key_apart(deid_db, project_path):
     assert key["organisations"]["Grupo Acerero del Norte"] == "Organisation 1"
     log = log_path_for(project_path).read_text(encoding="utf-8")
     assert log.count("\n") == 1 + int(result["replacements"].sum())
+    assert oct(key_path_for(project_path).stat().st_mode & 0o777) == "0o600"
     dump = "\n".join(db.conn.iterdump())
     assert "Expert" in dump and '"people"' not in dump
 

@@ -169,3 +169,26 @@ def test_transcripts_real_interview_label_counts(shared_interviews, n, expected)
     assert len(tr.turns) <= sum(expected.values())
     assert all(a.speaker != b.speaker for a, b in zip(tr.turns, tr.turns[1:]))
     assert not tr.warnings
+
+
+def test_transcripts_utf16_with_bom_and_crlf(tmp_path):
+    path = tmp_path / "teams-export.txt"
+    path.write_bytes("Entrevistador: ¿Dónde trabaja?\r\nEntrevistada: En el centro de diseño.\r\n".encode("utf-16"))
+    tr = parse_transcript(path)
+    assert tr.encoding == "utf-16"
+    assert [(t.speaker, t.text) for t in tr.turns] == [("Entrevistador", "¿Dónde trabaja?"),
+                                                        ("Entrevistada", "En el centro de diseño.")]
+
+
+def test_transcripts_otter_text_ending_in_a_time_is_not_a_header():
+    tr = parse_text("Ana Torres  0:03\nWe met at the plant and the shift started at 9:15\n\nLuis Vega  0:10\nRight.\n", "o.txt")
+    assert tr.format == "otter"
+    assert [t.speaker for t in tr.turns] == ["Ana Torres", "Luis Vega"]
+    assert tr.turns[0].text == "We met at the plant and the shift started at 9:15"
+
+
+def test_transcripts_vtt_must_start_with_signature(tmp_path):
+    path = tmp_path / "captions.vtt"
+    path.write_text("00:00:01.000 --> 00:00:02.000\nHello\n", encoding="utf-8")
+    with pytest.raises(ParseError, match=r"captions.vtt: line 1: a WebVTT file must start with WEBVTT"):
+        parse_transcript(path)
