@@ -142,9 +142,11 @@ def fit_topics(
     random_state: int = 42,
     documents: list[int] | None = None,
     progress: Progress | None = None,
+    encoder=None,
 ) -> FitResult:
     """Fit a BERTopic model over the project's segments and store it; return a FitResult.
 
+    ``encoder`` replaces the packaged sentence model (e.g. one held in st.cache_resource).
     Raises TopicError when there are too few segments or no words to describe topics.
     """
     if backend not in BACKENDS:
@@ -158,7 +160,7 @@ def fit_topics(
     if progress:
         progress(0, 3, "embedding")
     if backend == "minilm":
-        emb = embed_texts(db, texts, DEFAULT_MODEL,
+        emb = embed_texts(db, texts, DEFAULT_MODEL, encoder=encoder,
                           progress=(lambda d, t, m: progress(0, 3, f"{m} {d}/{t}")) if progress else None)
     else:
         emb = tfidf_embeddings(texts, random_state)
