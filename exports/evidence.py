@@ -74,25 +74,25 @@ def _attach_pages(df: pd.DataFrame, db: sqlite_utils.Database) -> pd.Series:
 
 
 def _lookup(df: pd.DataFrame, ranges: pd.DataFrame, start: str, end: str, cols: list[str]) -> pd.DataFrame:
-    """For each row of df, the columns ``cols`` of the range holding its char_start (same document)."""
-    left = df[["document_id", "char_start"]].copy()
-    left["_row"] = range(len(left))
-    left["document_id"] = left["document_id"].astype("int64")
-    left["char_start"] = left["char_start"].astype("int64")
-    right = ranges[["document_id", start, end, *cols]].copy()
-    right["document_id"] = right["document_id"].astype("int64")
-    right[start] = right[start].astype("int64")
-    merged = pd.merge_asof(
-        left.sort_values("char_start"), right.sort_values(start), left_on="char_start", right_on=start,
-        by="document_id", direction="backward",
-    )
-    # a range only holds the start when the start falls before the range's end
-    outside = merged[start].isna() | (merged["char_start"] >= merged[end].astype("float64"))
+    """For each row of df, the columns ``cols`` of the range holding its char_start (same document); when no
+    range holds the start (e.g. a quote that begins on a speaker label), the first range inside the quote."""
+    left = pd.DataFrame({"document_id": df["document_id"].astype("int64").to_numpy(),
+                         "_s": df["char_start"].astype("int64").to_numpy(), "_e": df["char_end"].astype("int64").to_numpy(),
+                         "_row": range(len(df))})
+    right = pd.DataFrame({"document_id": ranges["document_id"].astype("int64").to_numpy(),
+                          "_rs": ranges[start].astype("int64").to_numpy(), "_re": ranges[end].astype("float64").to_numpy(),
+                          **{c: ranges[c].to_numpy() for c in cols}})
+    left, right = left.sort_values("_s"), right.sort_values("_rs")
+    back = pd.merge_asof(left, right, left_on="_s", right_on="_rs", by="document_id", direction="backward")
+    ahead = pd.merge_asof(left, right, left_on="_s", right_on="_rs", by="document_id", direction="forward")
+    holds = back["_rs"].notna() & (back["_s"] < back["_re"])
+    inside = ahead["_rs"].notna() & (ahead["_rs"].astype("float64") < ahead["_e"])
+    out = pd.DataFrame({"_row": back["_row"]})
     for c in cols:
-        merged[c] = merged[c].astype("object").where(~outside, None)
-    merged = merged.sort_values("_row")
-    merged.index = df.index
-    return merged[cols]
+        out[c] = back[c].astype("object").where(holds, ahead[c].astype("object").where(inside, None))
+    out = out.sort_values("_row")
+    out.index = df.index
+    return out[cols]
 
 
 def _contexts(df: pd.DataFrame, db: sqlite_utils.Database, context, turns: pd.DataFrame) -> list[str]:

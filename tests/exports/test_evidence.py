@@ -97,3 +97,14 @@ def test_evidence_leaves_out_old_versions_unless_asked(coded):
         if row.document_id == new_id:
             assert row.quote == newer[row.char_start:row.char_end]
     assert len(evidence_table(db, include_old_versions=True)) == 10
+
+
+def test_quote_starting_on_a_speaker_label_gets_the_turn_inside_it(with_cases):
+    from coding import code_span
+
+    db = with_cases["db"]
+    # the fixture's turns cover whole lines; make a quote that starts in the gap before a turn
+    start = INTERVIEW.index("Interviewer: And funding?") - 1  # the newline before the turn
+    code_span(db, with_cases["interview"], start, start + 20, "Funding", "ana")
+    row = evidence_table(db, codes="Funding", children=False).set_index("char_start").loc[start]
+    assert row["speaker"] == "Interviewer" and row["timestamp"] == "00:12:51"
