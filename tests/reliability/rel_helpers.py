@@ -255,3 +255,53 @@ def run_workers(specs: list[tuple], timeout: float = 300) -> list[tuple[int, str
     for w in workers:
         wait_ready(w, timeout=120)
     return [w.wait(timeout) for w in workers]
+
+
+SPEAKERS = ["Ana López", "Roberto Garza", "Dr. Emily Carter", "Luis Fernández"]
+
+
+def _stamp(seconds: float, sep: str = ".") -> str:
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{int(h):02d}:{int(m):02d}:{int(s):02d}{sep}{int((s % 1) * 1000):03d}"
+
+
+def make_transcripts(folder: Path, seed: int, count: int = 6, turns: int = 60) -> Path:
+    """Write fictional VTT, SRT and labelled TXT interviews (English and Spanish) into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(count):
+        rng = random.Random(seed * 100 + i)
+        kind = ("vtt", "srt", "txt")[i % 3]
+        lines, t = [], 0.0
+        if kind == "vtt":
+            lines.append("WEBVTT\n")
+        for n in range(turns):
+            who = SPEAKERS[n % 2 + (i % 2) * 2]
+            text = " ".join(sentence(rng) for _ in range(rng.randint(1, 3)))
+            if kind == "vtt":
+                lines.append(f"{_stamp(t)} --> {_stamp(t + 4.5)}\n<v {who}>{text}</v>\n")
+            elif kind == "srt":
+                lines.append(f"{n + 1}\n{_stamp(t, ',')} --> {_stamp(t + 4.5, ',')}\n{who}: {text}\n")
+            else:
+                lines.append(f"{'Interviewer' if n % 2 == 0 else 'Interviewee'}: {text}\n")
+            t += 5
+        (folder / f"interview-{seed}-{i}.{kind}").write_text("\n".join(lines), encoding="utf-8")
+    return folder
+
+
+def assert_transcripts_whole(db) -> int:
+    """Assert every interview document has its transcript row and one turn per turn segment; return the count."""
+    from corpus.store import get_segments, list_documents
+    from interviews import transcripts_frame, turns_frame
+
+    docs = list_documents(db, kind="interview", include_old=True)
+    tr = transcripts_frame(db, include_old=True).set_index("document_id")
+    turns = turns_frame(db)
+    for doc_id in docs["id"]:
+        doc_id = int(doc_id)
+        assert doc_id in tr.index, f"interview document {doc_id} has no transcript row"
+        segs = get_segments(db, doc_id, kind="turn")
+        mine = turns[turns["document_id"] == doc_id]
+        assert len(segs) > 0 and len(mine) == len(segs), f"document {doc_id}: {len(mine)} turns for {len(segs)} segments"
+    assert set(tr.index) <= {int(i) for i in docs["id"]}
+    return len(docs)

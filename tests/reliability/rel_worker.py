@@ -182,7 +182,19 @@ def mode_import_qdpx(qdpx: str, project: str) -> None:
     emit(imported=report.imported)
 
 
+def mode_import_transcripts(project: str, folder: str) -> None:
+    """Import a folder of transcripts (interviews.import_transcripts: one transaction per file)."""
+    from corpus.project import open_project
+    from interviews import import_transcripts
+
+    db = open_project(project)
+    print("ready", flush=True)
+    outcomes = import_transcripts([folder], db)
+    emit(ok=sum(o.status == "ok" for o in outcomes))
+
+
 MODES = {
+    "import-transcripts": mode_import_transcripts,
     "import-qdpx": mode_import_qdpx,
     "fill": mode_fill,
     "store": mode_store,

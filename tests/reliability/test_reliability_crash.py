@@ -248,3 +248,46 @@ def test_reliability_qdpx_import_survives_sigkill(tmp_path):
 @pytest.mark.slow
 def test_reliability_qdpx_import_survives_sigkill_long(tmp_path):
     _crash_qdpx_import(tmp_path, runs=20, seed=701)
+
+
+def _crash_transcripts(tmp_path: Path, runs: int, seed: int) -> None:
+    pytest.importorskip("interviews")
+    from corpus.project import open_project
+    from interviews import import_transcripts
+    from rel_helpers import assert_transcripts_whole, make_transcripts
+
+    path = tmp_path / "crash-transcripts.qda.sqlite"
+    db = open_project(path)
+    import_transcripts([str(make_transcripts(tmp_path / "first", seed - 1, count=2))], db)
+    db.conn.close()
+    rng = random.Random(seed)
+    folders = []
+    for run in range(runs):
+        folder = make_transcripts(tmp_path / f"batch{run}", seed + run)
+        folders.append(folder)
+        proc = start_worker("import-transcripts", path, folder)
+        wait_ready(proc)
+        kill_at_random(proc, rng, 3.0)
+        integrity_ok(path)
+        assert_documents_whole(path)
+        db = open_project(path)
+        try:
+            assert_transcripts_whole(db)
+        finally:
+            db.conn.close()
+    db = open_project(path)
+    try:
+        outcomes = import_transcripts([str(f) for f in folders], db)
+        assert not [o for o in outcomes if o.status == "failed"], [o.reason for o in outcomes if o.status == "failed"]
+        assert assert_transcripts_whole(db) == 2 + 6 * runs
+    finally:
+        db.conn.close()
+
+
+def test_reliability_transcript_import_survives_sigkill(tmp_path):
+    _crash_transcripts(tmp_path, runs=3, seed=41)
+
+
+@pytest.mark.slow
+def test_reliability_transcript_import_survives_sigkill_long(tmp_path):
+    _crash_transcripts(tmp_path, runs=20, seed=401)
