@@ -111,8 +111,8 @@ def _occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str, 
     if not names:
         return []
     ordered = sorted(names, key=len, reverse=True)
-    # names as written and in capitals (labels like 'MARTA GIL'); not case-blind: 'robles' (oaks) is not 'Robles'
-    forms = sorted({f for n in ordered for f in (n, n.upper())}, key=len, reverse=True)
+    # names as written, in capitals, and capitalised when written in capitals (label 'MARTA GIL', text 'Marta Gil'); not case-blind: 'robles' (oaks) is not 'Robles'
+    forms = sorted({f for n in ordered for f in (n, n.upper(), n.title() if n.isupper() else n)}, key=len, reverse=True)
     pattern = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
     lookup = {n.casefold(): n for n in ordered}
     return [(m.start(), m.end(), m.group(0), names[lookup[m.group(0).casefold()]]) for m in pattern.finditer(text)]

@@ -66,9 +66,12 @@ def parse_text(text: str, name: str, suffix: str = ".txt") -> Transcript:
 def _parse_docx(data: bytes, name: str) -> Transcript:
     lines, tables = docx_blocks(data, name)
     from_table = table_transcript(tables, name)
-    if from_table is not None:
-        return from_table
     text = "\n\n".join(line for line in lines if line.strip())
+    if from_table is not None:
+        # a small details table (date | place, interviewee | name) above labelled paragraphs is not the transcript
+        table_words = sum(len(t.text.split()) for t in from_table.turns)
+        if not (is_labelled(text.split("\n")) and len(text.split()) > table_words):
+            return from_table
     if not text.strip():
         raise ParseError(name, "no text found in the DOCX file", code="empty")
     tr = parse_text(text, name, ".docx")
