@@ -123,7 +123,7 @@ def cmd_evidence(args) -> int:
     elif args.format == "tex":
         ex.evidence_latex(df, out, standalone=args.standalone)
     else:
-        ex.evidence_html(df, out, db=db, codebook=codebook, title=f"Coded evidence — {Path(args.project).stem}")
+        ex.evidence_html(df, out, db=db, codebook=codebook, title=f"Coded evidence — {Path(args.project).name.split('.')[0]}")
     return _done(out, f"evidence ({args.format})", len(df))
 
 
@@ -150,7 +150,7 @@ def cmd_codebook(args) -> int:
         ex.codebook_csv(db, out, bom=args.bom)
     elif args.format == "docx":
         out = _out(args, "docx")
-        ex.codebook_docx(codes_frame(db), out, title=f"Codebook — {Path(args.project).stem}")
+        ex.codebook_docx(codes_frame(db), out, title=f"Codebook — {Path(args.project).name.split('.')[0]}")
     else:
         out = ex.export_qdc(db, _out(args, "qdc"))
     return _done(out, "codebook")
