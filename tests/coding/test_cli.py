@@ -46,3 +46,22 @@ def test_cli_errors_go_to_stderr_with_nonzero_exit(db, docs, project_path):
     assert r.returncode != 0 and "not inside" in r.stderr and r.stdout == ""
     r = run("codings", "--code", "Nope", project=project_path)
     assert r.returncode != 0 and "no code 'Nope'" in r.stderr
+
+
+def test_cli_add_codes_undo_redo_and_disagreements(db, docs, project_path):
+    assert run("codes", "add", "Talent > Training", "--color", "#00aa00", "--coder", "A", project=project_path).returncode == 0
+    r = run("codes", "add", "Talent > Training", project=project_path)
+    assert r.returncode == 2 and "already exists" in r.stderr
+    doc = str(docs["policy"])
+    run("code", "--document", doc, "--start", "0", "--end", "30", "--code", "Talent > Training", "--coder", "A",
+        project=project_path)
+    run("code", "--document", doc, "--start", "10", "--end", "30", "--code", "Talent > Training", "--coder", "B",
+        project=project_path)
+    r = run("agreement", "--disagreements", "--format", "json", project=project_path)
+    rows = json.loads(r.stdout)
+    assert [(x["char_start"], x["char_end"], x["coded_by"]) for x in rows] == [(0, 10, "A")]
+    assert "undone: code span" in run("undo", "--coder", "B", project=project_path).stdout
+    assert len(C.codings_frame(db)) == 1
+    assert "redone: code span" in run("redo", "--coder", "B", project=project_path).stdout
+    assert len(C.codings_frame(db)) == 2
+    assert "nothing to undo" in run("undo", "--coder", "Z", project=project_path).stdout
