@@ -305,3 +305,20 @@ def assert_transcripts_whole(db) -> int:
         assert len(segs) > 0 and len(mine) == len(segs), f"document {doc_id}: {len(mine)} turns for {len(segs)} segments"
     assert set(tr.index) <= {int(i) for i in docs["id"]}
     return len(docs)
+
+
+def transcript_outcome(path: str) -> tuple[str, str, int]:
+    """Parse a transcript file the way import does; return (error code or '', reason, turns). Never raises."""
+    from corpus.model import ParseError
+    from interviews import parse_transcript
+    from interviews.document import transcript_to_document
+
+    try:
+        tr = parse_transcript(path)
+        doc = transcript_to_document(tr, Path(path).read_bytes(), language=False)
+        doc.check()
+        return "", "", len(tr.turns)
+    except ParseError as exc:
+        return f"parse_error:{exc.code}", f"{exc.filename}: {exc.reason}", 0
+    except Exception as exc:  # the fuzz test reports these as bugs
+        return "failed", f"{type(exc).__name__}: {str(exc)[:200]}", 0

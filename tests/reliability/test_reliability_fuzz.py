@@ -316,3 +316,55 @@ def test_reliability_fuzz_qdpx(tmp_path_factory):
 @pytest.mark.slow
 def test_reliability_fuzz_qdpx_long(tmp_path_factory):
     _fuzz_qdpx(tmp_path_factory, 5000)
+
+
+def _fuzz_transcripts(worker_parser, tmp_path_factory, examples: int) -> None:
+    pytest.importorskip("interviews")
+    from conftest import ROOT, SHARED_CORPUS
+    from rel_helpers import make_transcripts, transcript_outcome
+
+    folder = make_transcripts(tmp_path_factory.mktemp("fuzz-transcripts"), seed=3, count=3, turns=25)
+    seeds = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
+    for extra in [ROOT / "demo" / "transcripts", SHARED_CORPUS / "interviews"]:
+        if extra.is_dir():
+            seeds += [(p.name, p.read_bytes()) for p in sorted(extra.iterdir())
+                      if p.suffix in (".vtt", ".srt", ".txt", ".docx") and p.stat().st_size < 200_000]
+    out = tmp_path_factory.mktemp("fuzz-transcripts-out")
+
+    @settings(max_examples=examples, **FAST)
+    @given(st.data())
+    def run(data):
+        name, raw = data.draw(st.sampled_from(seeds))
+        blob = mutate(data.draw, raw, ["flip", "cut", "insert", "delete", "dup"])
+        if data.draw(st.booleans()):  # transcript-shaped damage: broken timings, labels, arrows
+            pos = data.draw(st.integers(0, len(blob)))
+            blob = blob[:pos] + data.draw(st.sampled_from([
+                b"\n99:99:99.999 --> 00:00:01.000\n", b"\n00:00:05.000 --> 00:00:01.000\n", b" --> ", b"\n\n\n",
+                b"\nWEBVTT\n", b"\n1\n", b"<v >", b"</v>", b": : :", b"\xef\xbb\xbf", b"\r\n" * 50,
+                b"\nSpeaker 1  00:00\n", b"00:00:00,000 --> ", b"\x00\x00"])) + blob[pos:]
+        suffix = data.draw(st.sampled_from([Path(name).suffix, ".vtt", ".srt", ".txt"]))
+        path = out / f"{uuid.uuid4().hex[:8]}{suffix}"
+        path.write_bytes(blob)
+        try:
+            fut = worker_parser.pool.submit(transcript_outcome, str(path))
+            try:
+                code, reason, _ = fut.result(timeout=30)
+            except cf.TimeoutError:
+                worker_parser.kill()
+                raise AssertionError(f"{path.name}: transcript parsing hung")
+            assert code != "failed", f"{path.name}: undocumented failure {reason}"
+            if code:
+                assert reason
+        finally:
+            path.unlink()
+
+    run()
+
+
+def test_reliability_fuzz_transcripts(worker_parser, tmp_path_factory):
+    _fuzz_transcripts(worker_parser, tmp_path_factory, 300)
+
+
+@pytest.mark.slow
+def test_reliability_fuzz_transcripts_long(worker_parser, tmp_path_factory):
+    _fuzz_transcripts(worker_parser, tmp_path_factory, 5000)
