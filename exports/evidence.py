@@ -47,6 +47,14 @@ def citation(source: str, page=None, timestamp: str = "") -> str:
     return "(" + ", ".join(parts) + ")"
 
 
+def _attr_key(value) -> str:
+    """Return a comparable form of an attribute value: numbers by value (12 == '12' == 12.0), text case-folded."""
+    try:
+        return repr(float(value))
+    except (TypeError, ValueError):
+        return str(value).strip().casefold()
+
+
 def _as_list(value) -> list | None:
     if value is None:
         return None
@@ -199,8 +207,8 @@ def evidence_table(
         col = attr if attr in df.columns else f"attribute {attr}"
         if col not in df.columns:
             raise ValueError(f"no case attribute called {attr!r}")
-        values = {str(v) for v in _as_list(value)}
-        df = df[df[col].map(lambda v: v is not None and not pd.isna(v) and str(v) in values)]
+        values = {_attr_key(v) for v in _as_list(value)}
+        df = df[df[col].map(lambda v: v is not None and not pd.isna(v) and _attr_key(v) in values)]
 
     levels = df["code_path"].str.split(" > ")
     for i in range(depth):

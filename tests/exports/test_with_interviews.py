@@ -59,6 +59,7 @@ def test_evidence_from_timed_interview_has_speaker_case_time_and_attributes(inte
     assert df.loc["los técnicos eran la barrera", "citation"] == "(Experto 3, 00:12:41)"  # cues of one speaker merge
     assert len(evidence_table(interview_project["db"], attributes={"sector": "industria"})) == 2
     assert evidence_table(interview_project["db"], attributes={"sector": "gobierno"}).empty
+    assert len(evidence_table(interview_project["db"], attributes={"years": "12", "sector": "Industria"})) == 2
     path = evidence_docx(evidence_table(interview_project["db"]), tmp_path / "e.docx")
     assert path.stat().st_size > 0
 
