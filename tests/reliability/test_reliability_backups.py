@@ -166,5 +166,26 @@ def test_reliability_bulk_operations_back_up_first(tmp_path):
     db.conn.close()
     if not _backups_made_by(other, lambda: exports.import_qdpx(qdpx, other)):
         missing.append("exports.import_qdpx")
+    interviews = pytest.importorskip("interviews")
+    from rel_helpers import make_transcripts
+
+    db = open_project(other)
+    folder = make_transcripts(tmp_path / "tr", seed=5, count=2, turns=6)
+    if not _backups_made_by(other, lambda: interviews.import_transcripts([str(folder)], db)):
+        missing.append("interviews.import_transcripts")
+    cases = interviews.cases_frame(db)
+    if len(cases) >= 2:
+        ids = [int(i) for i in cases["case_id"][:2]]
+        if not _backups_made_by(other, lambda: interviews.merge_cases(db, ids[0], ids[1])):
+            missing.append("interviews.merge_cases")
+    from interviews.deid_apply import pseudonymize
+
+    applied = []
+    made = _backups_made_by(other, lambda: applied.append(pseudonymize(
+        db, names=["Ana López"], use_ner=False, key_file=tmp_path / "key.json", log_file=tmp_path / "log.csv")))
+    assert len(applied[0]) >= 1, "pseudonymization changed nothing: the probe proves nothing"
+    if not made:
+        missing.append("interviews pseudonymize")
+    db.conn.close()
     if missing:
         pytest.xfail("no backup before: " + ", ".join(missing) + " (reported to the lead; owners call backup_project)")
