@@ -272,7 +272,8 @@ def agreement(db: sqlite_utils.Database, unit: str = "char", coders: list[str] |
     allm = [x for v in by_code.values() for x in v]
     units, pct, kappa, alpha = _stats([m for m, _ in allm], [w for _, w in allm])
     rows.append([None, "(overall)", None, units, ", ".join(coder_list), pct, kappa, alpha])
-    return pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+    df = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
+    return df.astype({"code_id": "Int64", "units": "int64"})
 
 
 def disagreements(db: sqlite_utils.Database, unit: str = "char", coders: list[str] | None = None, codes=None,
