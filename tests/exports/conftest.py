@@ -4,10 +4,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from coding import add_code, code_span
+import interviews
+from coding import add_code, code_case, code_span
 from corpus.model import Page
-from corpus.store import store_document
-from exports_sample import INTERVIEW, POLICY, make_doc, span
+from corpus.store import get_text, store_document
+from exports_sample import INTERVIEW, POLICY, VTT, make_doc, span
 
 
 @pytest.fixture
@@ -59,3 +60,26 @@ def with_cases(monkeypatch, coded):
         {"case_id": [7], "case_name": ["Expert 3"], "sector": ["industry"], "country": ["Mexico"]}))
     monkeypatch.setattr(people, "cases", lambda db: pd.DataFrame({"case_id": [7], "name": ["Expert 3"], "kind": ["person"]}))
     return coded
+
+
+@pytest.fixture
+def interview_project(db, tmp_path):
+    """A project with one timed VTT interview (fictional), a case with attributes and codings."""
+    path = tmp_path / "experto3.vtt"
+    path.write_text(VTT, encoding="utf-8")
+    outcome = interviews.import_transcripts([str(path)], db, roles={"Moderadora": "interviewer", "Experto 3": "interviewee"})[0]
+    assert outcome.status == "ok", outcome.reason
+    doc_id = outcome.document_id
+    text = get_text(db, doc_id)
+    case_id = int(interviews.document_cases(db)["case_id"].iloc[0])
+    interviews.rename_case(db, case_id, "Experto 3")
+    interviews.set_attribute(db, case_id, "sector", "industria")
+    interviews.set_attribute(db, case_id, "years", 12, type_="number")
+    s = text.index("consejo binacional")
+    add_code(db, "Governance")
+    add_code(db, "Barriers")
+    code_span(db, doc_id, s, s + len("consejo binacional"), "Governance", "ana")
+    b = text.index("los técnicos eran la barrera")
+    code_span(db, doc_id, b, b + len("los técnicos eran la barrera"), "Barriers", "ben")
+    code_case(db, case_id, "Barriers", "ana")
+    return {"db": db, "doc": doc_id, "case": case_id}

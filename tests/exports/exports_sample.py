@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 
 from corpus.model import Document, Page, Segment
-from corpus.store import store_document
 
 POLICY = (
     "Consejo Binacional de Innovación — Policy brief (fictional demo text).\n\n"
@@ -40,3 +39,14 @@ def span(text: str, phrase: str) -> tuple[int, int]:
     return s, s + len(phrase)
 
 
+VTT = """WEBVTT
+
+00:12:31.000 --> 00:12:40.000
+<v Moderadora>¿Cómo empezó el consorcio aeroespacial?
+
+00:12:41.500 --> 00:13:05.000
+<v Experto 3>Empezamos con el consejo binacional en 1994, después del TLCAN.
+
+00:13:06.000 --> 00:13:30.000
+<v Experto 3>La financiación pública fue escasa y los técnicos eran la barrera.
+"""

@@ -90,3 +90,22 @@ def test_import_upload_helper(coded, tmp_path):
     assert report.imported["codings"] == 6
     with pytest.raises(ValueError, match="expected a .qdpx"):
         dl.import_upload(b"x", "p.zip", tmp_path / "other.qda.sqlite")
+
+
+def test_export_page_filters_by_case_attribute(interview_project, project_path, monkeypatch):
+    at = page(project_path, monkeypatch)
+    assert not at.exception
+    assert len(at.dataframe[0].value) == 2
+    at.multiselect(key="ev_cases").set_value(["Experto 3"])
+    at.selectbox(key="ev_attr").set_value("sector")
+    at.run()
+    at.multiselect(key="ev_attr_values").set_value(["industria"])
+    at.selectbox(key="ev_context").set_value("whole turn or paragraph")
+    at.run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 2 and set(table["case_name"]) == {"Experto 3"}
+    assert "(Experto 3, 00:12:41)" in table["citation"].tolist()
+    at = choose(at, "Matrix")
+    assert not at.exception
+    assert "Experto 3" in at.dataframe[0].value.columns

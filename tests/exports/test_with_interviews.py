@@ -3,51 +3,13 @@ from __future__ import annotations
 
 import zipfile
 
-import pytest
 from lxml import etree
 
 import interviews
-from coding import code_case, code_span, codings_frame
+from coding import add_code, code_span, codings_frame
 from corpus.project import open_project
 from corpus.store import get_text
 from exports import evidence_docx, evidence_table, export_qdpx, import_qdpx
-
-VTT = """WEBVTT
-
-00:12:31.000 --> 00:12:40.000
-<v Moderadora>¿Cómo empezó el consorcio aeroespacial?
-
-00:12:41.500 --> 00:13:05.000
-<v Experto 3>Empezamos con el consejo binacional en 1994, después del TLCAN.
-
-00:13:06.000 --> 00:13:30.000
-<v Experto 3>La financiación pública fue escasa y los técnicos eran la barrera.
-"""
-
-
-@pytest.fixture
-def interview_project(db, tmp_path):
-    """A project with one timed VTT interview (fictional), a case with attributes and codings."""
-    path = tmp_path / "experto3.vtt"
-    path.write_text(VTT, encoding="utf-8")
-    outcome = interviews.import_transcripts([str(path)], db, roles={"Moderadora": "interviewer", "Experto 3": "interviewee"})[0]
-    assert outcome.status == "ok", outcome.reason
-    doc_id = outcome.document_id
-    text = get_text(db, doc_id)
-    case_id = int(interviews.document_cases(db)["case_id"].iloc[0])
-    interviews.rename_case(db, case_id, "Experto 3")
-    interviews.set_attribute(db, case_id, "sector", "industria")
-    interviews.set_attribute(db, case_id, "years", 12, type_="number")
-    s = text.index("consejo binacional")
-    from coding import add_code
-
-    add_code(db, "Governance")
-    add_code(db, "Barriers")
-    code_span(db, doc_id, s, s + len("consejo binacional"), "Governance", "ana")
-    b = text.index("los técnicos eran la barrera")
-    code_span(db, doc_id, b, b + len("los técnicos eran la barrera"), "Barriers", "ben")
-    code_case(db, case_id, "Barriers", "ana")
-    return {"db": db, "doc": doc_id, "case": case_id}
 
 
 def test_evidence_from_timed_interview_has_speaker_case_time_and_attributes(interview_project, tmp_path):
@@ -87,8 +49,6 @@ def test_real_shared_interview_evidence(db, shared_interviews):
     assert outcome.status == "ok", outcome.reason
     turns = interviews.turns_frame(db, [outcome.document_id])
     who = turns[turns["role"] == "interviewee"].iloc[3]
-    from coding import add_code
-
     add_code(db, "Quality")
     code_span(db, outcome.document_id, int(who.char_start), int(who.char_end), "Quality", "ana")
     row = evidence_table(db, context="unit").iloc[0]
