@@ -99,7 +99,14 @@ def select_text(page, needle: str, occurrence: int = 0) -> None:
           const locate = (pos) => { for (const [n, o] of nodes) if (pos >= o && pos <= o + n.data.length) return [n, pos - o]; };
           const r = document.createRange();
           const [sn, so] = locate(at); const [en, eo] = locate(at + needle.length);
-          r.setStart(sn, so); r.setEnd(sn, so + 1); const a = r.getClientRects()[0];
+          r.setStart(sn, so); r.setEnd(sn, so + 1); let a = r.getClientRects()[0];
+          if (a.top < 80 || a.bottom > innerHeight - 40) {  // scroll the app's scroll container to the text
+            let el = root.getRootNode().host || root;
+            while (el && !(el.scrollHeight > el.clientHeight + 1 && getComputedStyle(el).overflowY !== 'visible'))
+              el = el.parentElement;
+            (el || document.scrollingElement).scrollBy(0, a.top - innerHeight / 2);
+            a = r.getClientRects()[0];
+          }
           r.setStart(en, eo - 1); r.setEnd(en, eo); const b = r.getClientRects()[0];
           return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2 };
         }""",

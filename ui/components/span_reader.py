@@ -30,6 +30,11 @@ export default function (component) {
   const { data, setStateValue, setTriggerValue, parentElement } = component;
   const root = parentElement.querySelector('.qda-reader');
   if (!root || !data) return;
+  // Rebuild only when the content changed, so a rerun caused by the selection itself keeps the selection.
+  const sig = `${data.doc_id}|${data.base}|${(data.text || '').length}|${JSON.stringify(data.intervals || [])}`;
+  if (root.__qdaSig !== sig) { root.__qdaSig = sig; build(); }
+
+  function build() {
   const chars = Array.from(data.text || '');
   const frag = document.createDocumentFragment();
   let pos = 0, focusEl = null;
@@ -49,11 +54,13 @@ export default function (component) {
   }
   if (pos < chars.length) frag.appendChild(document.createTextNode(chars.slice(pos).join('')));
   root.replaceChildren(frag);
+  if (root.dataset.doc !== String(data.doc_id) || root.dataset.base !== String(data.base)) root.__qdaLast = null;
   root.dataset.doc = String(data.doc_id);
   root.dataset.base = String(data.base);
   if (focusEl && root.dataset.scrolled !== data.focus_key) {
     root.dataset.scrolled = data.focus_key || '';
     focusEl.scrollIntoView({ block: 'center' });
+  }
   }
 
   function current() {
@@ -67,20 +74,25 @@ export default function (component) {
     const start = Array.from(pre.toString()).length;
     const end = start + Array.from(r.toString()).length;
     if (end <= start) return null;
-    return { doc: data.doc_id, start: data.base + start, end: data.base + end,
-             nonce: Date.now().toString(36) + Math.random().toString(36).slice(2, 8) };
+    return { doc: data.doc_id, start: data.base + start, end: data.base + end, nonce: nonce() };
   }
+  function nonce() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 8); }
   root.onmouseup = () => {
     const s = current();
-    if (s) { root.focus({ preventScroll: true }); setStateValue('selection', s); }
+    if (s) { root.__qdaLast = s; root.focus({ preventScroll: true }); setStateValue('selection', s); }
   };
   root.onkeyup = (ev) => {
-    if (ev.key && ev.key.startsWith('Shift')) { const s = current(); if (s) setStateValue('selection', s); }
+    if (ev.key && ev.key.startsWith('Shift')) {
+      const s = current(); if (s) { root.__qdaLast = s; setStateValue('selection', s); }
+    }
   };
   root.onkeydown = (ev) => {
     if (/^[1-9]$/.test(ev.key) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
-      const s = current();
-      if (s) { ev.preventDefault(); setTriggerValue('quickkey', { key: Number(ev.key), selection: s }); }
+      const s = current() || root.__qdaLast;
+      if (s) {
+        ev.preventDefault();
+        setTriggerValue('quickkey', { key: Number(ev.key), selection: { ...s, nonce: nonce() } });
+      }
     }
   };
 }

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ui.common import current_coder, get_db, session_id
 from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
-from ui.components.windows import document_windows, window_index
+from ui.components.windows import Window, document_windows, window_index
 from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker
 
 READER_KEY = "code_reader"
@@ -81,6 +81,8 @@ if doc_id is None:
 text = get_text(db, doc_id)
 windows = document_windows(len(text), get_pages(db, doc_id), get_segments(db, doc_id)[["kind", "char_start"]],
                            per_window=int(st.session_state.get("reader_per_window", 30)), text=text)
+if st.query_params.get("view") == "whole" or st.session_state.get("reader_whole"):  # no paging (setting or ?view=whole)
+    windows = [Window(0, len(text), "Whole document")]
 if st.session_state.get("code_win_doc") != doc_id:
     st.session_state["code_win_doc"] = doc_id
     st.session_state["code_win"] = 0
@@ -94,8 +96,9 @@ quick_ids = quick_codes(codes)
 st.session_state["code_quick_ids"] = quick_ids
 
 flash = st.session_state.pop("code_flash", None)
-if flash:
-    (st.success if flash[0] == "success" else st.error)(flash[1])
+with st.container():  # always present, so the reader below keeps its place and is not remounted
+    if flash:
+        (st.success if flash[0] == "success" else st.error)(flash[1])
 
 left, right = st.columns([3, 2], gap="large")
 with right:
@@ -106,10 +109,10 @@ if all_codings is not None:
 
 with left:
     if len(windows) > 1:
-        nav = st.columns([1, 4, 1])
-        if nav[0].button("◀ Previous", disabled=st.session_state["code_win"] == 0, key="code_prev"):
+        nav = st.columns([1, 3, 1])
+        if nav[0].button("◀", help="Previous part", disabled=st.session_state["code_win"] == 0, key="code_prev"):
             st.session_state["code_win"] -= 1
-        if nav[2].button("Next ▶", disabled=st.session_state["code_win"] >= len(windows) - 1, key="code_next"):
+        if nav[2].button("▶", help="Next part", disabled=st.session_state["code_win"] >= len(windows) - 1, key="code_next"):
             st.session_state["code_win"] += 1
         st.session_state["code_win_pick"] = st.session_state["code_win"]
         nav[1].selectbox("Part", range(len(windows)), format_func=lambda i: windows[i].label, key="code_win_pick",
@@ -137,7 +140,7 @@ with right:
     if b1.button("Apply to selection", type="primary", disabled=not (sel and picked), key="code_apply"):
         _apply(doc_id, sel["start"], sel["end"], picked)
         st.rerun()
-    b2.toggle("Apply on select", key="code_armed", help="Code every new selection with the picked codes at once.")
+    b2.toggle("Auto-apply", key="code_armed", help="Code every new selection with the picked codes at once.")
     with st.form("code_new", clear_on_submit=True, border=False):
         new_name = st.text_input("New code (path 'Parent > Child')", key="code_new_name")
         if st.form_submit_button("Create" + (" and apply" if sel else "")) and new_name.strip():

@@ -103,6 +103,9 @@ with st.expander("Settings"):
     st.number_input("Paragraphs or turns per screen in the Code page", 5, 400,
                     value=int(st.session_state.get("reader_per_window", 30)), step=5, key="reader_per_window_input",
                     on_change=lambda: st.session_state.update(reader_per_window=st.session_state["reader_per_window_input"]))
+    st.checkbox("Show whole documents on one screen in the Code page (no paging; slow for long documents)",
+                value=bool(st.session_state.get("reader_whole")), key="reader_whole_input",
+                on_change=lambda: st.session_state.update(reader_whole=st.session_state["reader_whole_input"]))
     st.caption("Theme (light or dark) is in the app menu ⋮ → Settings.")
 
 # --- backups -------------------------------------------------------------------------------------
