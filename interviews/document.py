@@ -78,7 +78,9 @@ def suggest_roles(tr: Transcript) -> dict[str, str]:
             s[2] += t.text.rstrip().endswith("?") or "?" in t.text[-80:]
     for sp in stats:
         w = role_word(sp)
-        if w in INTERVIEWER_WORDS:
+        if sp in tr.role_hints:
+            roles[sp] = tr.role_hints[sp]
+        elif w in INTERVIEWER_WORDS:
             roles[sp] = "interviewer"
         elif w in INTERVIEWEE_WORDS:
             roles[sp] = "interviewee"

@@ -15,6 +15,7 @@ _TS = r"\d{1,3}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 LABEL_LINE = re.compile(
     rf"^\s*(?:[\[(]?(?P<pre>{_TS})[\])]?\s*[-–]?\s*)?"
     r"(?P<label>[A-ZÁÉÍÓÚÑÜ][\w.'’\-]*(?:[ \t][\w.'’\-]+){0,3}?)"
+    r"(?:\s*\((?P<role>[^()\d:]{2,25})\))?"
     rf"\s*(?:[\[(](?P<post>{_TS})[\])])?\s*:(?P<rest>\s.*|)$"
 )
 # labels that name a role: always labels, even when seen once
@@ -39,14 +40,30 @@ def role_word(label: str) -> str:
 
 def match_label(line: str) -> tuple[str, float | None, str] | None:
     """Return (label, seconds or None, rest of line) when ``line`` opens with a speaker label."""
+    m = _match(line)
+    if not m:
+        return None
+    ts = m.group("pre") or m.group("post")
+    return " ".join(m.group("label").split()), (parse_time(ts) if ts else None), m.group("rest").strip()
+
+
+def _match(line: str):
     m = LABEL_LINE.match(line)
     if not m:
         return None
     label = " ".join(m.group("label").split())
     if len(label) > 40 or role_word(label) in _NOT_LABEL or label.lower().startswith("http"):
         return None
-    ts = m.group("pre") or m.group("post")
-    return label, (parse_time(ts) if ts else None), m.group("rest").strip()
+    return m
+
+
+def label_role(line: str) -> str | None:
+    """Return the role named in parentheses after a label ('Ana Torres (Interviewer):' -> 'interviewer'), or None."""
+    m = _match(line)
+    if not m or not m.group("role"):
+        return None
+    word = role_word(m.group("role"))
+    return "interviewer" if word in INTERVIEWER_WORDS else "interviewee" if word in INTERVIEWEE_WORDS else None
 
 
 def label_candidates(lines: list[str]) -> Counter:
@@ -96,6 +113,9 @@ def parse_labels(text: str, name: str) -> Transcript:
             flush()
             label, ts, rest = m
             tr.label_counts[label] += 1
+            hint = label_role(raw)
+            if hint:
+                tr.role_hints.setdefault(label, hint)
             cur = Turn(speaker=label, text="", start=ts, line=n)
             paragraphs = [rest] if rest else []
         else:

@@ -26,6 +26,7 @@ class Transcript:
     turns: list[Turn] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     label_counts: Counter = field(default_factory=Counter)  # speaker labels as they appear, before merging
+    role_hints: dict[str, str] = field(default_factory=dict)  # roles the file states ('Ana (Interviewer):')
     encoding: str = "utf-8"
 
     @property

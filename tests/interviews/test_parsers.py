@@ -210,3 +210,21 @@ def test_transcripts_capitalised_label_names_found_in_text(db):
     review = find_names(db, use_ner=False)
     assert sorted(set(review["original"])) == ["MARTA GIL", "Marta Gil", "PABLO REYES"]
     assert review.groupby("original")["pseudonym"].first()["Marta Gil"] == review.groupby("original")["pseudonym"].first()["MARTA GIL"]
+
+
+def test_transcripts_otter_docx_export():
+    tr = parse_transcript(DATA / "otter.docx")
+    assert tr.format == "docx-otter"
+    assert [(t.speaker, t.start) for t in tr.turns] == [("Carmen Villalobos", 3.0), ("Jorge Castañeda", 11.0),
+                                                        ("Carmen Villalobos", 19.0), ("Jorge Castañeda", 24.0)]
+    assert tr.turns[3].text == "A machining certification programme."
+
+
+def test_transcripts_label_with_role_in_parentheses():
+    from interviews.document import suggest_roles
+
+    tr = parse_text("Ana Torres (Interviewer): Where do you work?\n\nLuis Vega (Entrevistado) [00:00:09]: En el consorcio.\n\n"
+                    "Ana Torres (Interviewer): Since when?\n\nLuis Vega (Entrevistado): Desde 2015, más o menos.\n", "roles.txt")
+    assert [(t.speaker, t.start) for t in tr.turns] == [("Ana Torres", None), ("Luis Vega", 9.0), ("Ana Torres", None),
+                                                        ("Luis Vega", None)]
+    assert suggest_roles(tr) == {"Ana Torres": "interviewer", "Luis Vega": "interviewee"}
