@@ -217,3 +217,23 @@ def evidence_table(
                         key=lambda s: s.str.lower() if s.dtype == object and s.name != "case_name" else s)
     ordered = EVIDENCE_COLUMNS + [f"level_{i + 1}" for i in range(depth)]
     return df[ordered + [c for c in df.columns if c not in ordered]].reset_index(drop=True)
+
+
+def unique_quotes(df: pd.DataFrame) -> pd.DataFrame:
+    """Return the evidence with one row per code and span: rows of several coders on the same span merge,
+    their coders joined ('ana, ben') and distinct memos joined by blank lines.  Used by the document writers."""
+    if df.empty:
+        return df
+    key = ["code_path", "document_id", "char_start", "char_end"]
+    dup = df.duplicated(key, keep=False)
+    if not dup.any():
+        return df
+    multi = df[dup]
+    first = multi.drop_duplicates(key).copy()
+    groups = multi.groupby(key, sort=False)
+    coders = groups["coder"].agg(lambda s: ", ".join(sorted({str(v) for v in s if isinstance(v, str)})))
+    memos = groups["memo"].agg(lambda s: "\n\n".join(dict.fromkeys(v for v in s if isinstance(v, str) and v)) or None)
+    idx = pd.MultiIndex.from_frame(first[key])
+    first["coder"] = coders.reindex(idx).to_numpy()
+    first["memo"] = memos.reindex(idx).to_numpy()
+    return pd.concat([df[~dup], first]).sort_index()

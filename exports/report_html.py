@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 import pandas as pd
 import sqlite_utils
 
+from .evidence import unique_quotes
 from .tables import Out, _open
 
 CSS = """
@@ -62,17 +63,18 @@ def evidence_html(
     codebook: pd.DataFrame | None = None, charts: bool = True,
 ) -> Out:
     """Write a standalone HTML report (charts + evidence grouped by code then case); return ``out``."""
+    df_all, df = df, unique_quotes(df)
     import plotly.io as pio
     from plotly.offline import get_plotlyjs
 
     parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
              f"<title>{_e(title)}</title><style>{CSS}</style>"]
-    figs = _figures(db, df) if charts else []
+    figs = _figures(db, df_all) if charts else []
     if figs:
         parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
     parts.append("</head><body>")
     stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    parts.append(f"<h1>{_e(title)}</h1><p>{len(df)} coded segments, {df['code_path'].nunique() if len(df) else 0} codes, "
+    parts.append(f"<h1>{_e(title)}</h1><p>{len(df_all)} codings on {len(df)} coded segments, {df['code_path'].nunique() if len(df) else 0} codes, "
                  f"{df['document_id'].nunique() if len(df) else 0} documents. Made {stamp}.</p>")
     for i, fig in enumerate(figs):
         parts.append(pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"chart{i}"))

@@ -14,6 +14,8 @@ from typing import BinaryIO, Union
 
 import pandas as pd
 
+from .evidence import unique_quotes
+
 Out = Union[str, os.PathLike, BinaryIO]
 XLSX_CELL_LIMIT = 32_767
 XLSX_TRUNCATED = " […truncated: Excel cells hold at most 32,767 characters]"
@@ -177,6 +179,7 @@ def _group_key(value) -> str:
 
 def evidence_markdown(df: pd.DataFrame, out: Out, title: str = "Evidence") -> Out:
     """Write the evidence as Markdown: '## code', '### case', quotes as block quotes with citations."""
+    df = unique_quotes(df)
     lines = [f"# {markdown_escape(title)}", ""]
     for path, by_code in df.groupby("code_path", sort=False):
         lines += [f"## {markdown_escape(path)}", ""]
@@ -208,6 +211,7 @@ def latex_escape(text: str) -> str:
 
 def evidence_latex(df: pd.DataFrame, out: Out, standalone: bool = False, caption: str = "Coded evidence") -> Out:
     """Write the evidence as a booktabs ``longtable`` (code, source, quote, citation); a full document when ``standalone``."""
+    df = unique_quotes(df)
     rows = []
     for path, case, quote, cite in df[["code_path", "case_name", "quote", "citation"]].itertuples(index=False):
         rows.append(f"{latex_escape(path)} & {latex_escape(_group_key(case))} & {latex_escape(quote)} & "

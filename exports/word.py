@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 from docx.text.run import Run
 
+from .evidence import unique_quotes
 from .tables import Out, _open
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -93,6 +94,7 @@ def evidence_docx(
     df: pd.DataFrame, out: Out, codebook: pd.DataFrame | None = None, title: str = "Coded evidence"
 ) -> Out:
     """Write the evidence as DOCX: a heading per code (with its definition as a note), per case, italic quotes."""
+    df = unique_quotes(df)
     doc = WordDocument()
     b = _Builder(doc)
     b.heading(title, 0)

@@ -123,3 +123,25 @@ def test_codebook_docx_lists_tree_with_definitions(coded, tmp_path):
     assert ("Heading 1", "Funding") in heads and ("Heading 2", "Public") in heads
     texts = "\n".join(p.text for p in doc.paragraphs)
     assert "Include when: Any source" in texts and "2 codings" in texts
+
+
+def test_document_writers_show_a_span_coded_by_two_coders_once(coded, tmp_path):
+    from coding import code_span
+    from exports.evidence import unique_quotes
+    from exports_sample import POLICY, span
+
+    db = coded["db"]
+    code_span(db, coded["policy"], *span(POLICY, "50% of the money came from CONACYT"), "Funding > Public", "ben",
+              memo="agreed")
+    df = evidence_table(db)
+    assert len(df) == 7
+    merged = unique_quotes(df)
+    assert len(merged) == 6
+    row = merged[merged["quote"] == "50% of the money came from CONACYT"].iloc[0]
+    assert row["coder"] == "ana, ben" and row["memo"] == "key figure\n\nagreed"
+    doc = WordDocument(str(evidence_docx(df, tmp_path / "e.docx")))
+    italic = ["".join(r.text for r in p.runs if r.italic) for p in doc.paragraphs]
+    assert italic.count("50% of the money came from CONACYT") == 1
+    md = evidence_markdown(df, tmp_path / "e.md").read_text(encoding="utf-8")
+    assert md.count("50% of the money") == 1
+    assert len(evidence_csv(df, tmp_path / "e.csv").read_text(encoding="utf-8").splitlines()) == 8  # tables keep every coding
