@@ -205,6 +205,32 @@ def test_browser_export_evidence_table(app, browser_page):
     shot(page, "09-export")
     assert "Policy > Councils" in data and "bob" in data
     assert "Section 1. The US–Mexico innovation" in data
+    opener = page.get_by_role("button", name="Open in Code page")
+    if opener.count() == 0:
+        return
+    opener.first.click()  # an evidence row opens the Code page at that passage, highlighted
+    wait_idle(page)
+    page.locator("[data-testid='qda-reader'] mark.qda-focus").first.wait_for(timeout=15_000)
+    shot(page, "10-evidence-row-opened-in-code")
+
+
+def test_browser_auto_apply_codes_each_new_selection(app, browser_page):
+    url, path, ids = app
+    page = browser_page
+    open_page(page, url, "code")
+    choose(page, "Document", "Consortium report")
+    page.locator("[data-testid='stMultiSelect']").filter(has_text="Codes to apply").first.click()
+    page.get_by_role("option").filter(has_text="Policy > Councils").first.click()
+    page.keyboard.press("Escape")
+    wait_idle(page)
+    page.get_by_text("Auto-apply").click()
+    wait_idle(page)
+    select_text(page, "consortium 5 of the fictional")
+    page.locator("[data-testid='qda-reader'] mark").filter(has_text="consortium 5 of the fictional").first.wait_for(
+        timeout=10_000)
+    got = codings(path, coders="tester", codes="Policy > Councils")
+    assert "consortium 5 of the fictional" in set(got["text"])
+    shot(page, "11-auto-apply")
 
 
 def test_browser_screenshots_of_main_pages_light_and_dark(app):

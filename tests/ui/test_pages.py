@@ -46,6 +46,24 @@ def test_every_page_renders_on_project_with_data(data_project, monkeypatch, page
     assert "<script>alert" not in shown.replace("&lt;script&gt;", "")
 
 
+@pytest.fixture(scope="module")
+def demo_project(tmp_path_factory):
+    """The demo project built by demo/build.py (whatever steps exist now)."""
+    from demo.build import build
+
+    return build(tmp_path_factory.mktemp("demo") / "demo.qda.sqlite")
+
+
+@pytest.mark.parametrize("page", [p.stem for p in PAGES])
+def test_every_page_renders_on_demo_project(demo_project, monkeypatch, tmp_path, page):
+    import shutil
+
+    path = tmp_path / "demo.qda.sqlite"
+    shutil.copyfile(demo_project, path)
+    at = _page(path, monkeypatch, page)
+    assert not at.exception, f"{page}: {at.exception}"
+
+
 def test_project_dashboard_counts_and_backup_restore(data_project, monkeypatch):
     from corpus.project import list_backups
 
