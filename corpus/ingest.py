@@ -58,8 +58,15 @@ def ingest(
     max_bytes: int = ParseOptions.max_bytes,
     timeout_s: int = ParseOptions.timeout_s,
     backup: bool = True,
+    parser: Callable | None = None,
 ) -> list[Outcome]:
-    """Ingest files and folders into the project; return one Outcome per file found."""
+    """Ingest files and folders into the project; return one Outcome per file found.
+
+    Files are parsed in worker processes (``executor``, or a pool of ``workers`` processes) and
+    written here, each in one transaction.  ``parser`` replaces the worker task ``timed_parse``
+    (a picklable module-level function with the same signature; used by tests).
+    """
+    parser = parser or timed_parse
     db = project if isinstance(project, sqlite_utils.Database) else open_project(project)
     files = discover(list(paths))
     total = len(files)
@@ -90,59 +97,108 @@ def ingest(
     report(done, total, "checked for duplicates")
     if todo and backup and hashes:
         backup_project(db, reason="before-ingest")
-    own_pool = None
     if todo:
         n = workers or default_workers()
-        if executor is None and n > 1 and len(todo) > 1:
-            own_pool = executor = process_executor(min(n, len(todo)))
-        try:
-            for path, doc, code, reason, seconds in _parse_all(todo, options, executor):
-                name = Path(path).name
-                if doc is None:
-                    outcomes.append(Outcome(path, "failed", f"{name}: {reason}", seconds=seconds))
-                else:
-                    try:
-                        doc_id = store_document(db, doc)
-                        note = "; ".join(doc.warnings)
-                        outcomes.append(Outcome(path, "ok", note, document_id=doc_id, pages=len(doc.pages), seconds=seconds))
-                    except DuplicateDocument as dup:
-                        outcomes.append(Outcome(path, "skipped", f"duplicate: {dup}"))
-                    except Exception as exc:  # nothing half-written: store_document is one transaction
-                        outcomes.append(Outcome(path, "failed", f"{name}: could not be saved ({exc})", seconds=seconds))
-                done += 1
-                report(done, total, name)
-        finally:
-            if own_pool is not None:
-                own_pool.shutdown(wait=True, cancel_futures=True)
+        pooled = executor is not None or (n > 1 and len(todo) > 1)
+        for path, doc, code, reason, seconds in _parse_all(todo, options, executor, min(n, len(todo)) if pooled else 0, parser):
+            name = Path(path).name
+            if doc is None:
+                outcomes.append(Outcome(path, "failed", f"{name}: {reason}", seconds=seconds))
+            else:
+                try:
+                    doc_id = store_document(db, doc)
+                    note = "; ".join(doc.warnings)
+                    outcomes.append(Outcome(path, "ok", note, document_id=doc_id, pages=len(doc.pages), seconds=seconds))
+                except DuplicateDocument as dup:
+                    outcomes.append(Outcome(path, "skipped", f"duplicate: {dup}"))
+                except Exception as exc:  # nothing half-written: store_document is one transaction
+                    outcomes.append(Outcome(path, "failed", f"{name}: could not be saved ({exc})", seconds=seconds))
+            done += 1
+            report(done, total, name)
     order = {f: i for i, f in enumerate(files)}
     outcomes.sort(key=lambda o: order.get(o.path, 0))
     log_outcomes(db, uuid.uuid4().hex[:12], outcomes)
     return outcomes
 
 
-def _timed_parse(path: str, options: ParseOptions):
+def timed_parse(path: str, options: ParseOptions):
+    """Worker task: return (path, document or None, error code, reason, seconds); never raises."""
     start = time.perf_counter()
     path, doc, code, reason = parse_in_worker(path, options)
     return path, doc, code, reason, time.perf_counter() - start
 
 
-def _parse_all(paths: list[str], options: ParseOptions, executor: cf.Executor | None):
-    """Yield (path, document, error code, reason, seconds) as files finish parsing."""
-    if executor is None:
+CRASHED = "the parser process died while reading this file (out of memory or a crash in the PDF library)"
+
+
+def _parse_all(paths: list[str], options: ParseOptions, executor: cf.Executor | None, workers: int, parser: Callable):
+    """Yield (path, document, error code, reason, seconds) as files finish parsing.
+
+    With no executor and ``workers`` 0 files are parsed here, one by one.  Otherwise at most a
+    small window of files is in flight, so that when a worker dies (BrokenProcessPool) only
+    those files are suspects: the pool is recreated, each suspect is retried alone (the one that
+    kills its pool again is marked failed) and the rest go on in parallel.
+    """
+    if executor is None and workers == 0:
         for p in paths:
-            yield _timed_parse(p, options)
+            yield parser(p, options)
         return
-    # Largest first keeps both workers busy to the end of the batch.
-    ordered = sorted(paths, key=lambda p: -_size(p))
-    futures = {executor.submit(_timed_parse, p, options): p for p in ordered}
-    for fut in cf.as_completed(futures):
-        path = futures[fut]
-        try:
-            yield fut.result()
-        except cf.process.BrokenProcessPool:
-            yield path, None, "crashed", "the parser process died (out of memory or a crash in the PDF library)", 0.0
-        except Exception as exc:
-            yield path, None, "failed", f"worker error ({type(exc).__name__}: {str(exc)[:160]})", 0.0
+    own = executor is None
+    pool = executor or process_executor(workers)
+    remaining = sorted(paths, key=lambda p: -_size(p))  # largest first keeps both workers busy to the end
+    window = max(2, 2 * workers) if own or isinstance(executor, cf.ProcessPoolExecutor) else len(remaining)
+    suspects: list[str] = []
+    try:
+        while remaining or suspects:
+            if suspects:  # one suspect alone in a fresh pool: if it breaks the pool, it is the culprit
+                path = suspects.pop(0)
+                try:
+                    yield pool.submit(parser, path, options).result()
+                except cf.process.BrokenProcessPool:
+                    yield path, None, "crashed", CRASHED, 0.0
+                    pool = _renew(pool, own, workers)
+                    own = True
+                continue
+            broken, pool_suspects = False, []
+            inflight: dict[cf.Future, str] = {}
+            while remaining or inflight:
+                while remaining and len(inflight) < window and not broken:
+                    path = remaining.pop(0)
+                    inflight[pool.submit(parser, path, options)] = path
+                if not inflight:
+                    break
+                finished, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+                for fut in finished:
+                    path = inflight.pop(fut)
+                    try:
+                        yield fut.result()
+                    except cf.process.BrokenProcessPool:
+                        broken = True
+                        pool_suspects.append(path)
+                    except Exception as exc:  # e.g. a Dask worker lost: this file fails, the batch goes on
+                        yield path, None, "failed", f"worker error ({type(exc).__name__}: {str(exc)[:160]})", 0.0
+                if broken:
+                    for fut, path in list(inflight.items()):
+                        ok = fut.done() and not fut.cancelled() and fut.exception() is None
+                        if ok:
+                            yield fut.result()
+                        else:
+                            pool_suspects.append(path)
+                    inflight.clear()
+            if broken:
+                suspects = pool_suspects
+                pool = _renew(pool, own, workers)
+                own = True
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _renew(pool: cf.Executor, own: bool, workers: int) -> cf.Executor:
+    """Return a fresh process pool in place of a broken one (shutting ours down)."""
+    if own:
+        pool.shutdown(wait=False, cancel_futures=True)
+    return process_executor(max(1, workers))
 
 
 def _size(path: str) -> int:

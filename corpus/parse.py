@@ -79,7 +79,7 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
     return doc
 
 
-class _Timeout(Exception):
+class _Timeout(BaseException):  # not Exception: parsers catch those per page
     pass
 
 

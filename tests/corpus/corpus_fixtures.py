@@ -122,3 +122,14 @@ def make_docx(path: Path, title: str, paragraphs: list[str], table: list[list[st
         d.add_paragraph(p)
     d.save(str(path))
     return path
+
+
+def crashing_parse(path: str, options):
+    """Worker task for tests: kill the worker process on files named 'crash*', parse others normally."""
+    import os
+
+    from corpus.ingest import timed_parse
+
+    if Path(path).name.startswith("crash"):
+        os._exit(3)
+    return timed_parse(path, options)
