@@ -217,3 +217,8 @@ def coder_names(db: sqlite_utils.Database, with_codings: bool = False) -> list[s
     sql = ("SELECT DISTINCT r.name FROM coders r JOIN codings c ON c.coder_id = r.id AND c.deleted_at IS NULL"
            if with_codings else "SELECT name FROM coders")
     return sorted(r[0] for r in db.execute(sql))
+
+
+def change_counter(db: sqlite_utils.Database) -> int:
+    """Return a number that grows with every write to codes or codings (from any process): a cache key."""
+    return db.execute("SELECT version FROM coding_version WHERE id = 1").fetchone()[0]

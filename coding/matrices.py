@@ -10,6 +10,7 @@ import sqlite_utils
 
 from . import cases as _cases
 from .codes import code_paths
+from .history import change_counter
 from .queries import _in, _where, scope_documents
 
 FREQUENCY_BY = ("code", "document", "case", "attribute")
@@ -31,7 +32,7 @@ def _intervals(db, index: str, order: str, codes=None, children=False, coders=No
            f" WHERE {' AND '.join(where)} ORDER BY {order}")
     key = None
     if USE_CACHE:
-        version = db.execute("SELECT version FROM coding_version WHERE id = 1").fetchone()[0]
+        version = change_counter(db)
         path = db.execute("PRAGMA database_list").fetchone()[2]
         key = (path, version, sql, tuple(params)) if path else None
         if key in _CACHE:

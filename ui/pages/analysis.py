@@ -5,7 +5,7 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from coding import CodingError, coder_names, codes_frame
+from coding import CodingError, change_counter, coder_names, codes_frame
 from coding.agreement import agreement, disagreements
 from coding.cases import case_attributes
 from coding.cases import cases as cases_frame
@@ -13,7 +13,7 @@ from coding.matrices import code_attribute_matrix, code_case_matrix, cooccurrenc
 from coding.queries import scope_documents, query_and, query_near, query_not, query_or, query_same_unit, retrieve
 from coding.memos import add_memo, memos_frame
 from corpus.store import list_documents
-from ui.common import current_coder, get_db
+from ui.common import current_coder, get_db, project_file
 
 st.title("Analysis")
 db = get_db()
@@ -45,6 +45,20 @@ if attr_names:
         f_values = st.sidebar.multiselect(f"{f_attr} is", values)
         attr_filter = {f_attr: f_values} if f_values else None
 doc_filter = scope_documents(db, picked_docs or None, picked_cases or None, attr_filter)
+
+
+@st.cache_data(max_entries=16, show_spinner="Computing agreement…")
+def cached_agreement(path: str, version: int, unit: str, pair: tuple, docs: tuple | None):
+    """Return (agreement, disagreements) for one state of the project (the version is part of the cache key)."""
+    from corpus.project import open_project
+
+    conn = open_project(path)
+    try:
+        documents = list(docs) if docs is not None else None
+        return (agreement(conn, unit=unit, coders=list(pair), documents=documents),
+                disagreements(conn, unit=unit, coders=list(pair), documents=documents))
+    finally:
+        conn.conn.close()
 
 
 def open_passage(df, key: str) -> None:
@@ -147,7 +161,8 @@ with tabs[5]:
     if len(pair) < 2:
         st.caption("Choose at least two coders.")
     else:
-        ag = agreement(db, unit=unit, coders=pair, documents=doc_filter)
+        ag, dis = cached_agreement(str(project_file()), change_counter(db), unit, tuple(pair),
+                                   tuple(doc_filter) if doc_filter is not None else None)
         st.dataframe(ag.drop(columns=["code_id"]), hide_index=True, width="stretch",
                      column_config={c: st.column_config.NumberColumn(format="%.3f")
                                     for c in ("percent_agreement", "kappa", "alpha")})
@@ -158,7 +173,6 @@ with tabs[5]:
             fig.update_layout(title="Krippendorff's alpha per code", yaxis_range=[-1, 1])
             st.plotly_chart(fig, width="stretch")
         st.subheader("Disagreements, side by side")
-        dis = disagreements(db, unit=unit, coders=pair, documents=doc_filter)
         if dis.empty:
             st.caption("No disagreements.")
         else:
