@@ -86,7 +86,7 @@ def retrieve(db: sqlite_utils.Database, code, children: bool = False, coders=Non
     where, params = _where("c", db, code, children, coders, docs)
     df = pd.read_sql_query(
         f"""SELECT c.id AS coding_id, c.document_id, d.title AS document_title, d.page_count, c.char_start, c.char_end, c.code_id,
-                   k.color, r.name AS coder, '' AS text, c.memo, c.weight
+                   k.color, r.name AS coder, '' AS text, c.memo, c.weight, c.scope
             FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
             JOIN documents d ON d.id = c.document_id
             WHERE {' AND '.join(where)} ORDER BY d.title, c.document_id, c.char_start, c.id""",
@@ -105,10 +105,11 @@ def _texts(db, df: pd.DataFrame) -> list[str]:
 
     out = [""] * len(df)
     starts, ends = df["char_start"].to_numpy(), df["char_end"].to_numpy()
+    whole = (df["scope"] == "document").to_numpy() if "scope" in df else np.zeros(len(df), bool)
     for doc_id, idx in df.groupby("document_id").indices.items():
         text = get_text(db, int(doc_id))
         for row in idx:
-            out[row] = text[starts[row]:ends[row]]
+            out[row] = "(whole document)" if whole[row] else text[starts[row]:ends[row]]
     return out
 
 

@@ -172,3 +172,10 @@ def test_matrix_cache_sees_writes_from_another_connection(proj, project_path):
 
     delete_code(db, "Talent")
     assert "Talent" not in cooccurrence(db).index
+
+
+def test_retrieval_marks_whole_document_codings(proj):
+    db, (d0, _) = proj
+    C.code_document(db, d0, "Barriers", "ben")
+    df = retrieve(db, "Barriers")
+    assert sorted(df["text"]) == ["(whole document)", "epsilon"]
