@@ -167,12 +167,15 @@ def test_code_page_honours_focus_and_coder_views(data_project, monkeypatch):
     assert at.selectbox(key="code_doc").value == ids["report"]
     assert at.selectbox(key="code_win_pick").value == 4  # 60 sections over 6 pages: section 45 is on page 5
     assert at.session_state["focus"] == focus  # kept for other pages
-    # my codings on page 1: none of alice's are on page 5
+    # a focus switches the view to all coders (the passage may be someone else's); none are on page 5
+    assert at.radio(key="code_view").value == "all coders"
     assert at.subheader[0].value == "Codings in view (0)"
     at.selectbox(key="code_win_pick").set_value(0).run()
-    assert at.subheader[0].value == "Codings in view (1)"
-    at.radio(key="code_view").set_value("all coders").run()
     assert at.subheader[0].value == "Codings in view (2)"
+    at.radio(key="code_view").set_value("me").run()
+    assert at.subheader[0].value == "Codings in view (1)"
+    at.run()  # the focus was applied once: the coder's choice of view stays
+    assert at.radio(key="code_view").value == "me"
     at.radio(key="code_view").set_value("another coder").run()
     assert at.selectbox(key="code_view_who").value == "bob"
     assert at.subheader[0].value == "Codings in view (1)"

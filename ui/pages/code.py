@@ -89,6 +89,7 @@ if st.session_state.get("code_win_doc") != doc_id:
 if new_focus and int(focus["document_id"]) == doc_id:
     st.session_state["code_win"] = window_index(windows, int(focus["start"]))
     st.session_state["code_focus_applied"] = focus_key
+    st.session_state["code_view"] = "all coders"  # the passage may be someone else's coding
 st.session_state["code_win"] = min(int(st.session_state.get("code_win", 0)), len(windows) - 1)
 
 codes = coding.codes_frame(db)
