@@ -70,8 +70,10 @@ def cmd_ingest(args) -> int:
         if client is not None:
             client.close()
     df = pd.DataFrame(
-        [{"file": o.path, "status": o.status, "document_id": o.document_id, "pages": o.pages, "reason": o.reason} for o in outcomes]
+        [{"file": o.path, "status": o.status, "document_id": o.document_id, "pages": o.pages, "reason": o.reason} for o in outcomes],
+        columns=["file", "status", "document_id", "pages", "reason"],
     )
+    df["document_id"] = df["document_id"].astype("Int64")
     print_frame(df, args.format, max_width=80)
     counts = df["status"].value_counts().to_dict() if not df.empty else {}
     if args.format == "table":
