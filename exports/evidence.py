@@ -47,6 +47,11 @@ def citation(source: str, page=None, timestamp: str = "") -> str:
     return "(" + ", ".join(parts) + ")"
 
 
+def _nullable_int(s: pd.Series) -> pd.Series:
+    """Return ``s`` as pandas' nullable Int64 (so CSV shows 12, not 12.0, and missing stays empty)."""
+    return pd.Series(pd.array([None if v is None or pd.isna(v) else int(v) for v in s], dtype="Int64"), index=s.index)
+
+
 def _attr_key(value) -> str:
     """Return a comparable form of an attribute value: numbers by value (12 == '12' == 12.0), text case-folded."""
     try:
@@ -180,11 +185,11 @@ def evidence_table(
     doc_cases = people.document_cases(db).drop_duplicates("document_id").set_index("document_id")
     df["case_id"] = found["case_id"].where(found["case_id"].notna(), df["document_id"].map(doc_cases["case_id"]))
     df["case_name"] = found["case_name"].where(found["case_name"].notna(), df["document_id"].map(doc_cases["case_name"]))
-    df["case_id"] = df["case_id"].map(lambda v: None if v is None or pd.isna(v) else int(v)).astype("object")
+    df["case_id"] = _nullable_int(df["case_id"])
     for col in ("case_name", "speaker"):
         df[col] = df[col].astype("object").where(df[col].notna(), None)
     df["page"] = _attach_pages(df, db)
-    df["page"] = df["page"].map(lambda v: None if v is None or pd.isna(v) else int(v)).astype("object")
+    df["page"] = _nullable_int(df["page"])
     df["timestamp"] = df["t_start"].map(format_timestamp)
     df["context"] = _contexts(df, db, context, turns) if context is not None else ""
     source = df["case_name"].where(df["case_name"].notna(), df["speaker"])
@@ -202,7 +207,7 @@ def evidence_table(
         attrs = attrs.drop_duplicates("case_id").set_index("case_id")
         for col in attr_cols:
             name = col if col not in EVIDENCE_COLUMNS and not col.startswith("level_") else f"attribute {col}"
-            df[name] = df["case_id"].map(lambda cid, c=col: attrs[c].get(cid) if cid is not None else None)
+            df[name] = df["case_id"].map(lambda cid, c=col: attrs[c].get(int(cid)) if pd.notna(cid) else None)
     for attr, value in (attributes or {}).items():
         col = attr if attr in df.columns else f"attribute {attr}"
         if col not in df.columns:
