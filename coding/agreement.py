@@ -152,7 +152,7 @@ def _load(db, coders, codes, children, documents):
     return df, ids
 
 
-def _decisions(db, unit, coders, codes, children, documents):
+def _decisions(db, unit, coders, codes, children, documents, progress=None):
     """Return (coders, [(document_id, code_id, starts, ends, weights, matrix[units x coders] of 1/0/nan)]).
 
     A code nobody coded in a document contributes one all-zero row weighted by the document's units.
@@ -171,7 +171,10 @@ def _decisions(db, unit, coders, codes, children, documents):
     from .codings import _doc_length
 
     out = []
-    for lo, hi in zip(doc_bounds[:-1], doc_bounds[1:]):
+    n_docs = len(doc_bounds) - 1
+    for i, (lo, hi) in enumerate(zip(doc_bounds[:-1], doc_bounds[1:])):
+        if progress is not None and i:
+            progress(i, n_docs, "agreement")
         doc_id = int(docs[lo])
         doc_len = _doc_length(db, doc_id)
         absent = np.ones(len(coder_list), bool)
@@ -211,6 +214,8 @@ def _decisions(db, unit, coders, codes, children, documents):
                         mat[(starts < e) & (ends > s), coder] = 1
             mat[:, absent] = np.nan
             out.append((doc_id, int(code_id), starts, ends, weights, mat))
+    if progress is not None:
+        progress(n_docs, n_docs, "agreement")
     return coder_list, out
 
 
@@ -252,14 +257,14 @@ def _stats(mats: list[np.ndarray], weights: list[np.ndarray]) -> tuple[float, fl
 
 
 def agreement(db: sqlite_utils.Database, unit: str = "char", coders: list[str] | None = None, codes=None,
-              children: bool = False, documents: list[int] | None = None) -> pd.DataFrame:
+              children: bool = False, documents: list[int] | None = None, progress=None) -> pd.DataFrame:
     """Return per-code rows and a final 'overall' row with AGREEMENT_COLUMNS.
 
     ``units`` is characters (unit='char') or units judged; ``kappa`` only with exactly two coders.
     """
     if unit not in UNITS:
         raise ValueError(f"unknown unit '{unit}': use one of {', '.join(UNITS)}")
-    coder_list, decisions = _decisions(db, unit, coders, codes, children, documents)
+    coder_list, decisions = _decisions(db, unit, coders, codes, children, documents, progress)
     paths = code_paths(db, include_deleted=True)
     colors = dict(db.execute("SELECT id, color FROM codes").fetchall())
     by_code: dict[int, list] = defaultdict(list)

@@ -157,3 +157,14 @@ def test_char_agreement_matches_oracle_with_three_coders_and_two_codes(db):
     pooled = np.hstack([np.array([arrays[code].get(c, np.zeros(n)) for c in ("A", "B", "C")]) for code in ("K", "L")])
     assert df.loc["(overall)", "alpha"] == pytest.approx(
         krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal"), abs=1e-9)
+
+
+def test_agreement_reports_progress_per_document(db):
+    d1, d2 = _doc(db, "a" * 50, "p1"), _doc(db, "b" * 50, "p2")
+    C.add_code(db, "K")
+    for d in (d1, d2):
+        C.code_span(db, d, 0, 10, "K", "A")
+        C.code_span(db, d, 0, 10, "K", "B")
+    seen = []
+    agreement(db, progress=lambda done, total, msg: seen.append((done, total)))
+    assert seen == [(1, 2), (2, 2)]
