@@ -101,7 +101,11 @@ def ner_names(texts: list[tuple[str, str]]) -> set[str]:
             for ent in doc.ents:
                 if ent.label_ in ("PERSON", "PER"):
                     name = ent.text.strip(" \n'’\".,;:()[]")
-                    if len(name) > 2 and name[:1].isupper() and not name.startswith("[") and not is_generic(name):
+                    words = name.split()
+                    # a lone capitalised word is too often a place or a sentence opener ('Además', 'Querétaro');
+                    # single names are found through the parts of full names instead
+                    if (2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not name.startswith("[")
+                            and not is_generic(name)):
                         names.add(name)
     return names
 
@@ -160,19 +164,27 @@ def find_names(db: sqlite_utils.Database, document_ids: list[int] | None = None,
             found.setdefault(n, ("PERSON", "ner"))
     for n, (label, _) in list(found.items()):
         parts = n.split()
-        if label == "PERSON" and len(parts) >= 2 and len(parts[-1]) > 3 and parts[-1][:1].isupper():
-            found.setdefault(parts[-1], ("PERSON", "surname"))  # 'Robles' alone, after 'Patricia Robles'
-    rows = []
+        if label == "PERSON" and len(parts) >= 2:
+            # 'Robles' or 'Ramiro' alone, after 'Patricia Robles' / 'Ramiro Castellanos'
+            for part, source in ((parts[-1], "surname"), (parts[0], "first name")):
+                if len(part) > 3 and part[:1].isupper() and not part.endswith("."):
+                    found.setdefault(part, ("PERSON", source))
     labels = {n: lab for n, (lab, _) in found.items()}
+    canonical = {n.casefold(): n for n in found}
+    hits = []
     for i, (doc_id, title) in enumerate(docs):
         text = texts[doc_id]
-        for s, e, original, label in _occurrences(text, labels):
-            canonical = next(n for n in found if n.casefold() == original.casefold())
-            rows.append({"document_id": doc_id, "document_title": title, "char_start": s, "char_end": e,
-                         "original": original, "label": label, "source": found[canonical][1],
-                         "pseudonym": pseudo.get(canonical, label), "context": _context(text, s, e), "accept": True})
+        hits += [(doc_id, title, s, e, o, lab, canonical[o.casefold()]) for s, e, o, lab in _occurrences(text, labels)]
         if progress:
             progress(i + 1, len(docs), title)
+    # full names take their numbers first, in order of appearance, so a lone 'Ramiro' met before
+    # 'Ramiro Castellanos' still gets Ramiro Castellanos's pseudonym
+    for *_, label, name in sorted(hits, key=lambda h: len(h[6].split()) < 2):
+        pseudo.get(name, label)
+    rows = [{"document_id": doc_id, "document_title": title, "char_start": s, "char_end": e, "original": o,
+             "label": lab, "source": found[name][1], "pseudonym": pseudo.get(name, lab),
+             "context": _context(texts[doc_id], s, e), "accept": True}
+            for doc_id, title, s, e, o, lab, name in hits]
     return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
 
 

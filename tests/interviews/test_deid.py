@@ -195,3 +195,14 @@ def test_deid_import_refi_cases_for_exports(db, data_dir):
     attrs = case_attributes_frame(db).set_index("case_name")
     assert attrs.loc["Expert 9", "sector"] == "industry" and attrs.loc["Expert 9", "years"] == 4.0
     assert "Expert 9" in set(document_cases(db)["case_name"])
+
+
+def test_deid_first_name_before_full_name_gets_the_same_pseudonym(db, tmp_path):
+    f = tmp_path / "zoom.txt"
+    f.write_text("Marisol Quintero: Thanks, Ramiro. Shall we start?\n\nRamiro Castellanos: Sure.\n\n"
+                 "Marisol Quintero: Good.\n\nRamiro Castellanos: Además, Querétaro creció mucho.\n", encoding="utf-8")
+    import_transcripts([str(f)], db)
+    review = find_names(db)
+    p = review.groupby("original")["pseudonym"].first()
+    assert p["Ramiro"] == p["Ramiro Castellanos"] == "Expert 2" and p["Marisol Quintero"] == "Expert 1"
+    assert "Además" not in set(review["original"]) and "Querétaro" not in set(review["original"])
