@@ -122,13 +122,18 @@ def _codings(el: Element) -> list[RefiCoding]:
     return out
 
 
-def _parse_codes(parent: Element, into: list[RefiCode], parent_guid: str | None = None) -> None:
+MAX_CODE_DEPTH = 64
+
+
+def _parse_codes(parent: Element, into: list[RefiCode], parent_guid: str | None = None, depth: int = 0) -> None:
+    if depth > MAX_CODE_DEPTH:
+        raise ValueError(f"codes nested more than {MAX_CODE_DEPTH} levels deep; refusing")
     for c in _kids(parent, "Code"):
         color = (c.get("color") or "").strip() or None
         code = RefiCode(guid_of(c.get("guid")), (c.get("name") or "").strip() or "(unnamed code)", parent_guid,
                         color, _text(_kid(c, "Description")), _notes(c))
         into.append(code)
-        _parse_codes(c, into, code.guid)
+        _parse_codes(c, into, code.guid, depth + 1)
 
 
 class _Reader:
@@ -229,7 +234,10 @@ def parse_project_xml(root: Element, reader: _Reader) -> RefiProject:
     book = _kid(root, "CodeBook")
     codes_el = _kid(book, "Codes") if book is not None else None
     if codes_el is not None:
-        _parse_codes(codes_el, project.codes)
+        try:
+            _parse_codes(codes_el, project.codes)
+        except ValueError as exc:
+            raise ImportFileError(reader.label, str(exc)) from exc
     variables = {}
     vars_el = _kid(root, "Variables")
     for v in _kids(vars_el, "Variable") if vars_el is not None else []:
@@ -341,7 +349,10 @@ def parse_qdc(path: str | os.PathLike, max_bytes: int = 64 * 1024**2) -> RefiPro
     project = RefiProject(path.stem, root.get("origin") or "")
     codes_el = _kid(root, "Codes")
     if codes_el is not None:
-        _parse_codes(codes_el, project.codes)
+        try:
+            _parse_codes(codes_el, project.codes)
+        except ValueError as exc:
+            raise ImportFileError(path.name, str(exc)) from exc
     if _kid(root, "Sets") is not None and len(_kid(root, "Sets")):
         project.skipped.append(f"{len(_kid(root, 'Sets'))} sets not imported")
     return project

@@ -176,3 +176,13 @@ def test_code_names_with_path_separator_are_renamed_not_fatal(tmp_path):
     report = import_qdpx(path, tmp_path / "p.qda.sqlite")
     assert report.imported["codings"] == 1
     assert any("Policy \u203a Funding" in n for n in report.notices)
+
+
+def test_absurdly_deep_codebook_is_refused(tmp_path):
+    depth = 200
+    codes = "".join(f'<Code guid="0A1B2C3D-0000-4000-8000-{i:012d}" name="c{i}" isCodable="true">' for i in range(depth))
+    codes += "</Code>" * depth
+    path = make_qdpx(tmp_path / "deep.qdpx", project_xml("", codes=codes))
+    with pytest.raises(ImportFileError, match="deep.qdpx: codes nested more than"):
+        import_qdpx(path, tmp_path / "p.qda.sqlite")
+    assert not (tmp_path / "p.qda.sqlite").exists()
