@@ -270,6 +270,18 @@ def parse_project_xml(root: Element, reader: _Reader) -> RefiProject:
             sels = sum(len(_kids(s, t)) for t in ("PictureSelection", "AudioSelection", "VideoSelection"))
             project.skipped.append(f"{kind} source '{name}' with {sels} selection(s) not imported ({kind} is not supported)")
             src = None
+            for n, tr in enumerate(_kids(s, "Transcript"), start=1):
+                # the transcript's text is a document of its own; its selections hang on sync points, not characters
+                text = reader.source_text(tr, f"transcript of '{name}'", project.skipped)
+                if text is None:
+                    continue
+                title = tr.get("name") or f"{name} (transcript{'' if n == 1 else f' {n}'})"
+                project.sources.append(RefiSource(guid_of(tr.get("guid")), title, convert_positions(text, []).text,
+                                                  "txt", "interview", notes=_notes(tr)))
+                tsel = len(_kids(tr, "TranscriptSelection"))
+                if tsel:
+                    project.skipped.append(f"transcript of '{name}': {tsel} selection(s) tied to time sync points not imported")
+                project.notices.append(f"the transcript of {kind} source '{name}' was imported as the document '{title}'")
         if src is not None:
             project.sources.append(src)
     cases_el = _kid(root, "Cases")

@@ -129,19 +129,28 @@ def test_maxqda_pdf_picture_audio_and_sets_are_reported_not_dropped(tmp_path):
       <PictureSelection guid="DDDDDDDD-0000-4000-8000-000000000002" firstX="1" firstY="1" secondX="5" secondY="5"/>
     </PictureSource>
     <AudioSource guid="DDDDDDDD-0000-4000-8000-000000000003" name="Entrevista.mp3" path="internal://e.mp3">
+      <Transcript guid="DDDDDDDD-0000-4000-8000-000000000005" plainTextPath="internal://e.txt">
+        <SyncPoint guid="DDDDDDDD-0000-4000-8000-000000000006" timeStamp="0" position="0"/>
+        <TranscriptSelection guid="DDDDDDDD-0000-4000-8000-000000000007" fromSyncPoint="DDDDDDDD-0000-4000-8000-000000000006"/>
+      </Transcript>
       <AudioSelection guid="DDDDDDDD-0000-4000-8000-000000000004" begin="0" end="1000"/>
     </AudioSource>
   </Sources>
   <Sets><Set guid="EEEEEEEE-0000-4000-8000-000000000001" name="Grupo"/></Sets>
 </Project>"""
-    path = make_qdpx(tmp_path / "maxqda.qdpx", xml, {"sources/rep.txt": text.encode("utf-8")})
+    path = make_qdpx(tmp_path / "maxqda.qdpx", xml, {"sources/rep.txt": text.encode("utf-8"),
+                                                    "sources/e.txt": "Entrevistador: ¿Cuándo?\r\nExperta: En 1994.".encode()})
     report = import_qdpx(path, tmp_path / "p.qda.sqlite")
     joined = "\n".join(report.skipped)
     assert "1 region selection" in joined and "picture source 'Planta.jpg' with 1 selection" in joined
     assert "audio source 'Entrevista.mp3'" in joined and "1 sets not imported" in joined
     db = open_project(tmp_path / "p.qda.sqlite")
     docs = list_documents(db)
-    assert docs["title"].tolist() == ["Informe CIATEQ"] and docs["file_type"].tolist() == ["pdf"]
+    assert docs["title"].tolist() == ["Entrevista.mp3 (transcript)", "Informe CIATEQ"]
+    assert docs["file_type"].tolist() == ["txt", "pdf"] and docs["kind"].tolist() == ["interview", "other"]
+    transcript_id = int(docs["id"].iloc[0])
+    assert get_text(db, transcript_id) == "Entrevistador: ¿Cuándo?\nExperta: En 1994."
+    assert "1 selection(s) tied to time sync points not imported" in joined
     assert codings_frame(db)["text"].tolist() == ["CIATEQ"]
     assert any("not imported" in line for line in report.lines())
 
