@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from coding import codes_frame
+from corpus.project import ProjectError
 from corpus.store import list_documents
 from exports import ImportFileError, evidence_table, matrix_frame
 from exports import downloads as dl
@@ -125,7 +126,7 @@ else:
     if upload is not None and st.button("Import", key="import_btn"):
         try:
             report = dl.import_upload(upload.getvalue(), upload.name, project_file())
-        except (ImportFileError, ValueError) as exc:
+        except (ImportFileError, ProjectError, ValueError) as exc:
             st.error(f"{exc} — the project was not changed.")
         else:
             st.success("\n".join(f"{k}: {v}" for k, v in report.imported.items()))
