@@ -132,7 +132,7 @@ def _uploader(page):
     return inp.first if inp.count() else None
 
 
-def test_browser_upload_pdf_and_transcript(app, browser_page, shared_pdfs, shared_interviews):
+def test_browser_upload_pdf(app, browser_page, shared_pdfs):
     url, path, ids = app
     page = browser_page
     open_page(page, url, "corpus")
@@ -147,24 +147,53 @@ def test_browser_upload_pdf_and_transcript(app, browser_page, shared_pdfs, share
         buttons.first.click()
         wait_idle(page, timeout=120_000)
     shot(page, "05-upload-pdf")
-    open_page(page, url, "interviews")
-    up = _uploader(page)
-    if up is None:
-        pytest.skip("the Interviews page has no file uploader yet")
-    up.set_input_files(str(sorted(shared_interviews.iterdir())[0]))
-    wait_idle(page)
-    buttons = page.get_by_role("button").filter(has_text="Import")
-    if buttons.count():
-        buttons.first.click()
-        wait_idle(page, timeout=120_000)
-    shot(page, "06-upload-transcript")
+    assert pdf.name in _source_names(path)
+
+
+def _source_names(path) -> str:
     from corpus.project import open_project
     from corpus.store import list_documents
 
     db = open_project(path)
-    titles = " ".join(list_documents(db)["source_name"].astype(str))
-    db.conn.close()
-    assert pdf.name in titles
+    try:
+        return " ".join(list_documents(db)["source_name"].astype(str))
+    finally:
+        db.conn.close()
+
+
+def test_browser_upload_transcript_then_code_it(app, browser_page, shared_interviews):
+    url, path, ids = app
+    page = browser_page
+    open_page(page, url, "interviews")
+    up = _uploader(page)
+    if up is None:
+        pytest.skip("the Interviews page has no file uploader yet")
+    transcript = shared_interviews / "interview-2.txt"
+    up.set_input_files(str(transcript))
+    wait_idle(page)
+    page.get_by_role("button", name="Preview").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Save to project").click()
+    wait_idle(page, timeout=120_000)
+    shot(page, "06-upload-transcript")
+    assert "interview-2" in _source_names(path)
+    page.get_by_role("tab", name="Read").click()
+    opener = page.get_by_role("button", name="Code this transcript")
+    if opener.count() == 0:
+        return
+    opener.first.click()
+    wait_idle(page)
+    reader = page.locator("[data-testid='qda-reader']").first
+    reader.wait_for(timeout=15_000)
+    words = [w for w in reader.inner_text().split() if len(w) > 6 and w.isalpha()][:1]
+    assert words, "the transcript's text is not in the reader"
+    select_text(page, words[0])
+    page.keyboard.press("2")
+    page.locator("[data-testid='qda-reader'] mark:not([data-codings=''])").filter(has_text=words[0]).first.wait_for(
+        timeout=10_000)
+    wait_idle(page)
+    shot(page, "06b-transcript-coded")
+    assert words[0] in set(codings(path, coders="tester")["text"])
 
 
 def test_browser_search_and_open_hit(app, browser_page):

@@ -144,6 +144,11 @@ def test_code_page_create_code_recode_memo_delete(data_project, monkeypatch):
     at.button(key=f"code_save_{cid}").click().run()
     row = coding.codings_frame(db, coders="alice", documents=[ids["xss"]]).set_index("coding_id").loc[cid]
     assert row["code_path"] == "Policy" and row["memo"] == "recoded"
+    at.session_state["code_selection"] = {"document_id": ids["xss"], "start": 0, "end": 25}
+    at.run()
+    at.button(key=f"code_span_{cid}").click().run()
+    row = coding.codings_frame(db, coders="alice", documents=[ids["xss"]]).set_index("coding_id").loc[cid]
+    assert row["text"] == "<script>alert(1)</script>"
     at.button(key=f"code_del_{cid}").click().run()
     assert cid not in set(coding.codings_frame(db)["coding_id"])
     # the hostile text is shown as plain text (st.text), never as markdown/HTML

@@ -21,7 +21,7 @@ CSS = """
   color: var(--st-text-color, inherit); outline: none; cursor: text;
 }
 .qda-reader mark { color: inherit; border-radius: 2px; padding: 0 0 var(--pad, 2px) 0; }
-.qda-reader mark.qda-focus { outline: 2px solid #d62728; outline-offset: 1px; }
+.qda-reader mark.qda-focus { text-decoration: underline 2px #d62728; text-underline-offset: 5px; }
 .qda-reader ::selection { background: rgba(255, 200, 0, 0.55); }
 """
 
@@ -212,7 +212,7 @@ def highlight_intervals(codings: Iterable[dict], win_start: int, win_end: int,
                 colors.append(col)
         title = "\n".join(sorted({f"{c.get('code_path', '')} ({c.get('coder', '')})" for c in codes}))
         out.append({
-            "s": a - win_start, "e": b - win_start, "bg": blend(colors) if colors else "rgba(214, 39, 40, 0.12)",
+            "s": a - win_start, "e": b - win_start, "bg": blend(colors) if colors else "rgba(214, 39, 40, 0.10)",
             "lines": colors, "title": title, "ids": [int(c["coding_id"]) for c in codes],
             "focus": any(c is None for c in here),
         })

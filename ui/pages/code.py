@@ -181,6 +181,13 @@ with right:
                 new_code = st.selectbox("Code", ids, index=ids.index(int(r["code_id"])) if int(r["code_id"]) in ids else 0,
                                         format_func=lambda i: paths[i], key=f"code_re_{cid}")
                 memo = st.text_area("Memo", value=r["memo"] or "", key=f"code_memo_{cid}")
+                if sel and st.button("Move to the current selection", key=f"code_span_{cid}"):
+                    try:
+                        coding.update_coding(db, cid, coder, session=sess, char_start=sel["start"], char_end=sel["end"])
+                        _flash("success", "Coding moved to the selection.")
+                    except CodingError as exc:
+                        _flash("error", str(exc))
+                    st.rerun()
                 c1, c2, c3 = st.columns(3)
                 if c1.button("Save", key=f"code_save_{cid}"):
                     try:
