@@ -58,6 +58,9 @@ def test_export_page_evidence_preview_filter_and_download(coded, project_path, m
     assert file_name.endswith(".xlsx") and "spreadsheet" in mime
     ws = openpyxl.load_workbook(io.BytesIO(data))["Evidence"]
     assert ws.max_row == 3
+    at.multiselect(key="ev_codes").set_value(["Spanish"])  # a changed filter drops the prepared file
+    at.run()
+    assert "file_evidence" not in at.session_state
 
 
 def test_export_page_opens_passage_in_code_page(coded, project_path, monkeypatch):

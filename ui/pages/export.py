@@ -21,14 +21,18 @@ WHAT = ["Evidence table", "Matrix", "Codebook", "Report (HTML)", "REFI-QDA proje
 what = st.radio("What", WHAT, horizontal=True, key="export_what")
 
 
-def offer(key: str, make) -> None:
-    """A 'Prepare file' button that builds the file once, then a download button for it."""
+def offer(key: str, make, settings: object = None) -> None:
+    """A 'Prepare file' button that builds the file once, then a download button for it (while ``settings`` hold)."""
     if st.button("Prepare file", key=f"prepare_{key}"):
         try:
             st.session_state[f"file_{key}"] = make()
+            st.session_state[f"settings_{key}"] = repr(settings)
         except (ValueError, ImportFileError) as exc:
             st.error(str(exc))
     prepared = st.session_state.get(f"file_{key}")
+    if prepared and st.session_state.get(f"settings_{key}") != repr(settings):
+        st.session_state.pop(f"file_{key}", None)  # filters or format changed since: prepare again
+        prepared = None
     if prepared:
         data, file_name, mime = prepared
         st.download_button(f"Download {file_name} ({len(data):,} bytes)", data, file_name=file_name, mime=mime,
@@ -63,7 +67,8 @@ def evidence_filters() -> dict:
 
 
 if what in ("Evidence table", "Report (HTML)"):
-    df = evidence_table(db, **evidence_filters())
+    filters = evidence_filters()
+    df = evidence_table(db, **filters)
     if df.empty:
         st.info("No coded segments match. Code some passages on the Code page, or loosen the filters.")
     else:
@@ -83,9 +88,10 @@ if what in ("Evidence table", "Report (HTML)"):
         fmt = cols[0].selectbox("Format", dl.EVIDENCE_FORMATS, key="ev_fmt")
         bom = cols[1].checkbox("CSV with BOM (for Excel)", key="ev_bom")
         per_code = cols[2].checkbox("XLSX: one sheet per code", key="ev_sheets")
-        offer("evidence", lambda: dl.evidence_file(db, df, fmt, f"{name}-evidence", bom=bom, sheet_per_code=per_code))
+        offer("evidence", lambda: dl.evidence_file(db, df, fmt, f"{name}-evidence", bom=bom, sheet_per_code=per_code),
+              (filters, fmt, bom, per_code, len(df)))
     else:
-        offer("report", lambda: dl.evidence_file(db, df, "html", f"{name}-report"))
+        offer("report", lambda: dl.evidence_file(db, df, "html", f"{name}-report"), (filters, len(df)))
 
 elif what == "Matrix":
     cols = st.columns(3)
@@ -103,7 +109,7 @@ elif what == "Matrix":
     else:
         st.dataframe(m, hide_index=True)
         fmt = st.selectbox("Format", ["xlsx", "csv"], key="mx_fmt")
-        offer("matrix", lambda: dl.matrix_file(m, fmt, f"{name}-{kind}"))
+        offer("matrix", lambda: dl.matrix_file(m, fmt, f"{name}-{kind}"), (kind, value, attribute, fmt))
 
 elif what == "Codebook":
     cb = codebook_frame(db)
@@ -112,7 +118,7 @@ elif what == "Codebook":
     else:
         st.dataframe(cb, hide_index=True)
         fmt = st.selectbox("Format", ["docx", "csv", "qdc"], key="cb_fmt")
-        offer("codebook", lambda: dl.codebook_file(db, fmt, f"{name}-codebook"))
+        offer("codebook", lambda: dl.codebook_file(db, fmt, f"{name}-codebook"), fmt)
 
 elif what == "REFI-QDA project (.qdpx)":
     st.write("The whole project (documents, codes, codings, coders, cases, memos) in the REFI-QDA exchange format, "
