@@ -37,6 +37,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--attribute", help="attribute for --kind code-attribute")
     q.add_argument("--mode", choices=("overlap", "paragraph", "turn"), default="overlap", help="co-occurrence unit")
     q.add_argument("--codes", action="append")
+    q.add_argument("--transpose", action="store_true", help="cases (or attribute values) as rows, codes as columns")
     q.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     q.add_argument("--out")
     q.add_argument("--bom", action="store_true")
@@ -131,7 +132,7 @@ def cmd_matrix(args) -> int:
     import exports as ex
 
     df = ex.matrix_frame(_db(args), kind=args.kind, value=args.value, attribute=args.attribute, mode=args.mode,
-                         codes=args.codes)
+                         codes=args.codes, transpose=args.transpose)
     out = _out(args, args.format)
     if args.format == "csv":
         ex.matrix_csv(df, out, bom=args.bom)

@@ -21,11 +21,13 @@ CODEBOOK_COLUMNS = ["path", "name", "level", "color", "definition", "inclusion",
 def matrix_frame(
     db: sqlite_utils.Database, kind: str = "code-case", value: str = "codings", attribute: str | None = None,
     codes=None, children: bool = False, coders=None, documents=None, cases=None, mode: str = "overlap",
+    transpose: bool = False,
 ) -> pd.DataFrame:
     """Return a matrix as a flat frame: first column 'code', then one column per case / attribute value / code.
 
     ``kind`` is 'code-case', 'code-attribute' (needs ``attribute``) or 'cooccurrence' (``mode`` 'overlap',
     'paragraph' or 'turn'); ``value`` 'codings', 'coded_chars', 'percent' or 'present' (0/1, code-case only).
+    ``transpose`` puts cases (or attribute values) in rows and codes in columns (first column 'case' / the attribute).
     """
     from coding import matrices
 
@@ -50,6 +52,10 @@ def matrix_frame(
     m = m.copy()
     m.columns = [str(c) for c in m.columns]
     m.index.name = "code"
+    if transpose and kind != "cooccurrence":
+        m = m.T
+        m.index.name = "case" if kind == "code-case" else attribute
+        m.columns = [str(c) for c in m.columns]
     return m.reset_index()
 
 

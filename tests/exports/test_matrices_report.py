@@ -35,6 +35,8 @@ def test_code_case_and_attribute_matrix_xlsx(with_cases, tmp_path, monkeypatch):
     m = matrix_frame(with_cases["db"], kind="code-case", value="present")
     assert list(m.columns) == ["code", "Expert 3"]
     assert dict(zip(m["code"], m["Expert 3"])) == {"Funding": 1, "Funding > Public": 1}
+    t = matrix_frame(with_cases["db"], kind="code-case", value="present", transpose=True)
+    assert list(t.columns) == ["case", "Funding", "Funding > Public"] and t["case"].tolist() == ["Expert 3"]
     a = matrix_frame(with_cases["db"], kind="code-attribute", attribute="sector")
     assert "industry" in a.columns
     buf = io.BytesIO()

@@ -99,8 +99,9 @@ elif what == "Matrix":
     value = cols[1].selectbox("Values", ["codings", "coded_chars", "percent", "present"], key="mx_value")
     attrs = [c for c in people.case_attributes(db).columns if c not in ("case_id", "case_name")]
     attribute = cols[2].selectbox("Attribute", attrs, key="mx_attr") if kind == "code-attribute" else None
+    transpose = st.checkbox("Cases (or values) as rows, codes as columns", key="mx_transpose") if kind != "cooccurrence" else False
     try:
-        m = matrix_frame(db, kind=kind, value=value, attribute=attribute)
+        m = matrix_frame(db, kind=kind, value=value, attribute=attribute, transpose=transpose)
     except ValueError as exc:
         st.warning(str(exc))
         m = pd.DataFrame()
@@ -109,7 +110,7 @@ elif what == "Matrix":
     else:
         st.dataframe(m, hide_index=True)
         fmt = st.selectbox("Format", ["xlsx", "csv"], key="mx_fmt")
-        offer("matrix", lambda: dl.matrix_file(m, fmt, f"{name}-{kind}"), (kind, value, attribute, fmt))
+        offer("matrix", lambda: dl.matrix_file(m, fmt, f"{name}-{kind}"), (kind, value, attribute, transpose, fmt))
 
 elif what == "Codebook":
     cb = codebook_frame(db)
