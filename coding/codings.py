@@ -18,7 +18,7 @@ CODING_COLUMNS = [
 
 
 def _doc_length(db: sqlite_utils.Database, document_id: int) -> int:
-    row = db.execute("SELECT length(text) FROM document_texts WHERE document_id = ?", [int(document_id)]).fetchone()
+    row = db.execute("SELECT char_count FROM documents WHERE id = ?", [int(document_id)]).fetchone()
     if row is None:
         raise CodingError(f"no document {document_id}")
     return row[0]

@@ -73,8 +73,8 @@ def _per_code_document(db, codes=None, children=False, coders=None, documents=No
 
 
 def _doc_lengths(db, doc_ids) -> dict[int, int]:
-    sql, params = _in("document_id", [int(d) for d in doc_ids])
-    return dict(db.execute(f"SELECT document_id, length(text) FROM document_texts WHERE {sql}", params).fetchall())
+    sql, params = _in("id", [int(d) for d in doc_ids])
+    return dict(db.execute(f"SELECT id, char_count FROM documents WHERE {sql}", params).fetchall())
 
 
 def _case_codings(db, codes=None, children=False, coders=None) -> pd.DataFrame:
