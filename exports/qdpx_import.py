@@ -192,17 +192,24 @@ def _store_cases(db, project: RefiProject, docs: dict[str, int], codes: dict[str
         report.skipped.append(f"{len(project.cases)} case(s) with their variables not imported: the interviews "
                               "package offers no way to create cases yet")
         return
-    rows = [{"name": c.name, "description": c.description, "attributes": c.variables,
+    rows = [{"name": c.name, "description": c.description,
+             "attributes": {k: v for k, v in c.variables.items() if v is not None and v != ""},
              "document_ids": [docs[g] for g in c.sources if g in docs], "code_ids": [codes[g] for g in c.codes]}
             for c in project.cases]
     report.imported["cases"] = int(writer(db, rows, coder=coder) or len(rows))
     coded = [c for c in project.cases if c.codes]
     if coded:
         ids = {str(n).lower(): int(i) for i, n in people.cases(db)[["case_id", "name"]].itertuples(index=False)}
+        done = 0
         for case in coded:
+            case_id = ids.get(case.name.lower())
+            if case_id is None:
+                report.skipped.append(f"case '{case.name}': {len(case.codes)} whole-case coding(s) skipped (case not found after import)")
+                continue
             for g in case.codes:
-                code_case(db, ids[case.name.lower()], codes[g], coder)
-        report.imported["whole-case codings"] = sum(len(c.codes) for c in coded)
+                code_case(db, case_id, codes[g], coder)
+                done += 1
+        report.imported["whole-case codings"] = done
 
 
 def store_refi(db: sqlite_utils.Database, project: RefiProject, report: ImportReport, coder: str = IMPORT_CODER,
