@@ -9,7 +9,7 @@ from .entity_queries import (
     entities_frame, entity_labels, kwic, preview_code_mentions, top_entities,
 )
 from .gazetteer import (
-    GazetteerError, add_entries, add_entry, aliases_frame, export_gazetteer, gazetteer_frame, import_gazetteer,
+    GazetteerError, add_entries, add_entry, add_starter_gazetteer, aliases_frame, export_gazetteer, gazetteer_frame, import_gazetteer,
     merge_entities, remove_entries, replace_gazetteer, unmerge_entity,
 )
 from .language import detect_language, language_bucket
@@ -20,7 +20,7 @@ from .topic_queries import (
 from .topics import FitResult, TopicError, fit_topics, topic_units
 
 __all__ = [
-    "ENTITY_COLUMNS", "ExtractionReport", "GazetteerError", "add_entries", "add_entry", "aliases_frame",
+    "ENTITY_COLUMNS", "ExtractionReport", "GazetteerError", "add_entries", "add_entry", "add_starter_gazetteer", "aliases_frame",
     "apply_code_preview", "clear_entities", "cooccurrence_frame", "cooccurrence_graph", "counts_by_case",
     "counts_by_document", "detect_language", "entities_frame", "entity_labels", "export_gazetteer", "extract_entities",
     "gazetteer_frame", "import_gazetteer", "kwic", "language_bucket", "merge_entities", "pipeline_version",

@@ -6,6 +6,7 @@ as code-point ranges into the document text (segment start + offset in the segme
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 from collections import Counter, defaultdict
@@ -22,7 +23,11 @@ from .pipelines import MODELS, model_version, ner_pipeline, split_long_text
 
 log = logging.getLogger(__name__)
 Progress = Callable[[int, int, str], None]
-EXTRACTOR_VERSION = "e1"
+EXTRACTOR_VERSION = "e2"
+# Numbers and measures say little about who and what a text is about; they are not stored.
+SKIP_LABELS = frozenset({"CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TIME"})
+_LEAD_PUNCT = "¿¡\"'«»“”‘’([:;,.-–—"
+_TRAIL_PUNCT = "?!\"'«»“”‘’)]:;,-–—"  # a final '.' stays, as in "Inc."
 LABEL_MAP = {"PER": "PERSON"}  # Spanish PER and English PERSON counted as one label
 MAX_CHARS = 100_000  # chunk size for long segments (well under spaCy's max_length; bounded memory)
 WRITE_EVERY = 2_000
@@ -152,10 +157,47 @@ def _run_pipeline(nlp, items: list[tuple], max_chars: int, batch_size: int, n_pr
         kwargs["n_process"] = n_process
     for doc, (i, base) in nlp.pipe(chunks, **kwargs):
         for ent in doc.ents:
-            canonical = ent.ent_id_ or _canonical(ent.text)
-            found[i].append((base + ent.start_char, base + ent.end_char, ent.text, LABEL_MAP.get(ent.label_, ent.label_),
-                             canonical, "gazetteer" if ent.ent_id_ else "ner"))
+            if ent.ent_id_:
+                found[i].append((base + ent.start_char, base + ent.end_char, ent.text, ent.label_, ent.ent_id_, "gazetteer"))
+                continue
+            kept = _clean_mention(ent)
+            if kept is not None:
+                s, e = kept
+                text = doc.text[s:e]
+                found[i].append((base + s, base + e, text, LABEL_MAP.get(ent.label_, ent.label_), _canonical(text), "ner"))
     return found
+
+
+def _clean_mention(ent) -> tuple[int, int] | None:
+    """Return the (start, end) of a statistical mention without edge punctuation, or None to drop it.
+
+    Dropped: numeric labels (SKIP_LABELS), spans with no letters, and single stop words ("Además", "¿Cómo").
+    """
+    if ent.label_ in SKIP_LABELS:
+        return None
+    text = ent.text
+    s, e = 0, len(text)
+    while s < e and (text[s] in _LEAD_PUNCT or text[s].isspace()):
+        s += 1
+    while e > s and (text[e - 1] in _TRAIL_PUNCT or text[e - 1].isspace()):
+        e -= 1
+    core = text[s:e]
+    if not any(c.isalpha() for c in core):
+        return None
+    first = core.split(" ", 1)[0].lower()
+    if " " not in core and first.strip("?!") in _stop_words():
+        return None
+    if ent.label_ == "MISC" and first in _stop_words():  # es model: sentence openings such as "Las empresas"
+        return None
+    return ent.start_char + s, ent.start_char + e
+
+
+@functools.cache
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS as EN
+    from spacy.lang.es.stop_words import STOP_WORDS as ES
+
+    return frozenset(EN | ES | {"buenos", "buenas", "gracias", "entrevista", "entrevistador", "entrevistadora"})
 
 
 def _canonical(text: str) -> str:

@@ -188,3 +188,11 @@ def unmerge_entity(db: sqlite_utils.Database, alias: str) -> bool:
 def aliases_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return the aliases: alias, canonical."""
     return pd.read_sql_query("SELECT alias, canonical FROM entity_aliases ORDER BY canonical, alias", db.conn)
+
+
+STARTER = Path(__file__).resolve().parent / "data" / "starter_gazetteer.csv"
+
+
+def add_starter_gazetteer(db: sqlite_utils.Database) -> int:
+    """Add the bundled starter entries (CONACYT, MUSEIC, NAFTA/TLCAN, USMCA/T-MEC, programmes, laws); return how many."""
+    return import_gazetteer(db, STARTER)

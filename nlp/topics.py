@@ -1,7 +1,7 @@
 """Topic models with BERTopic over segments (paragraphs, turns or sentences), stored in the project.
 
-Two embedding backends: the packaged all-MiniLM-L6-v2 (cached vectors, see embeddings.py) and a
-language-agnostic TF-IDF + TruncatedSVD pipeline for Spanish or mixed corpora.  UMAP has a fixed
+Two embedding backends: the packaged all-MiniLM-L6-v2 (cached vectors, see embeddings.py; reduced with UMAP)
+and a language-agnostic TF-IDF + TruncatedSVD pipeline for Spanish or mixed corpora (reduced with PCA).  UMAP has a fixed
 random_state, so the same corpus and settings give the same topics; small corpora get smaller
 UMAP/HDBSCAN parameters, and corpora too small to cluster get a TopicError with a plain message.
 """
@@ -117,18 +117,26 @@ def small_corpus_params(n: int, min_topic_size: int | None = None) -> dict:
     }
 
 
-def _bertopic(n: int, params: dict, random_state: int, nr_topics):
+def _bertopic(n: int, params: dict, random_state: int, nr_topics, reducer: str = "umap"):
     from bertopic import BERTopic
     from hdbscan import HDBSCAN
     from sklearn.feature_extraction.text import CountVectorizer
-    from umap import UMAP
 
-    umap = UMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"], min_dist=0.0, metric="cosine",
-                random_state=random_state, n_jobs=1, init="spectral" if n > 3 * params["n_components"] + 10 else "random")
+    if reducer == "umap":
+        from umap import UMAP
+
+        umap = UMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"], min_dist=0.0,
+                    metric="cosine", random_state=random_state, n_jobs=1,
+                    init="spectral" if n > 3 * params["n_components"] + 10 else "random")
+    else:  # TF-IDF+SVD vectors are already a linear reduction: PCA is enough, and needs no numba compilation
+        from sklearn.decomposition import PCA
+
+        umap = PCA(n_components=params["n_components"], random_state=random_state)
     hdb = HDBSCAN(min_cluster_size=params["min_cluster_size"], metric="euclidean", cluster_selection_method="eom",
                   prediction_data=True)
     vectorizer = CountVectorizer(stop_words=list(stop_words()), min_df=1, token_pattern=r"(?u)\b[^\W\d_]{2,}\b")
-    return BERTopic(embedding_model=None, umap_model=umap, hdbscan_model=hdb, vectorizer_model=vectorizer,
+    # language="multilingual": with "english" BERTopic strips every non-ASCII letter ("tecnología" -> "tecnologa")
+    return BERTopic(language="multilingual", embedding_model=None, umap_model=umap, hdbscan_model=hdb, vectorizer_model=vectorizer,
                     nr_topics=nr_topics, calculate_probabilities=False, verbose=False), vectorizer
 
 
@@ -167,7 +175,8 @@ def fit_topics(
     if progress:
         progress(1, 3, "clustering")
     params = small_corpus_params(n, min_topic_size)
-    model, vectorizer = _bertopic(n, params, random_state, nr_topics)
+    reducer = "umap" if backend == "minilm" else "pca"
+    model, vectorizer = _bertopic(n, params, random_state, nr_topics, reducer)
     try:
         assigned, probs = model.fit_transform(texts, embeddings=emb)
     except ValueError as exc:
@@ -186,7 +195,7 @@ def fit_topics(
         message = "no topics found: every segment is an outlier (try a smaller minimum topic size or more documents)"
     if progress:
         progress(2, 3, "saving")
-    settings = {**params, "random_state": random_state, "nr_topics": nr_topics, "reduce_outliers": reduce_outliers,
+    settings = {**params, "reducer": reducer, "random_state": random_state, "nr_topics": nr_topics, "reduce_outliers": reduce_outliers,
                 "embedding_model": DEFAULT_MODEL if backend == "minilm" else "tfidf-svd"}
     model_id = _store(db, unit, backend, settings, model, units, assigned, probs, message)
     if progress:

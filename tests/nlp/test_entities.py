@@ -187,3 +187,15 @@ def test_code_all_mentions_preview_then_one_undoable_batch(bilingual_db):
     assert len(c) == 3 and set(c["code_path"]) == {"Actors > CONACYT"} and set(c["coder"]) == {"ana"}
     undo_batch(bilingual_db, batch, "ana")
     assert codings_frame(bilingual_db).empty
+
+
+def test_entities_noise_is_trimmed_or_dropped(db):
+    from nlp import entities_frame, extract_entities
+
+    add_doc(db, "¿Cómo llegó Juan Pérez a Monterrey? Además, compraron 300 piezas en tres días.\n\n"
+                "The consortium hired 40 technicians, about 12 percent more than in 2019.", "noise")
+    extract_entities(db)
+    m = entities_frame(db)
+    assert not m["text"].str.startswith(("¿", "¡")).any()
+    assert not set(m["label"]) & {"CARDINAL", "PERCENT", "QUANTITY", "ORDINAL", "TIME"}
+    assert "Además" not in set(m["text"]) and "¿Cómo" not in set(m["text"])

@@ -168,3 +168,14 @@ def test_topics_tfidf_backend_is_reproducible_on_sentences_and_turns(db):
                                 sha256=sha256_bytes(text.encode()), segments=segs))
     t = fit_topics(db, unit="turn", backend="tfidf")
     assert t.segments == 9
+
+
+def test_topics_spanish_words_keep_their_accents(db):
+    from nlp import fit_topics, topics_frame
+
+    add_doc(db, "\n\n".join(paragraphs(24, seed=4, spanish_every=1)), "informe-es", language="es")
+    res = fit_topics(db, backend="tfidf")
+    words = " ".join(topics_frame(db, res.model_id)["words"])
+    assert "capacitación" in words or "educación" in words or "habilidades" in words
+    assert "capacitacin" not in words and "educacin" not in words
+    assert not {"de", "la", "el", "the"} & set(words.replace(",", " ").split())
