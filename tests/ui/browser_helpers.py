@@ -81,7 +81,8 @@ def wait_idle(page, timeout: float = 30_000) -> None:
 def open_page(page, url: str, name: str) -> None:
     """Open the app page ``name`` (e.g. 'code') and wait until it has rendered."""
     page.goto(f"{url}/{name}" if name != "project" else url)
-    page.wait_for_selector("[data-testid='stApp']", timeout=30_000)
+    # the app reports 'notRunning' before its first run starts, so wait for the page's title first
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=60_000)
     wait_idle(page)
 
 

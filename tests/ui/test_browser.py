@@ -200,7 +200,7 @@ def test_browser_search_and_open_hit(app, browser_page):
     url, path, ids = app
     page = browser_page
     open_page(page, url, "search")
-    box = page.locator("[data-testid='stTextInput'] input")
+    box = page.locator("[data-testid='stMain'] [data-testid='stTextInput'] input")
     if box.count() == 0:
         pytest.skip("the Search page has no query box yet")
     box.first.fill("consortium")
@@ -222,6 +222,7 @@ def test_browser_export_evidence_table(app, browser_page):
     open_page(page, url, "export")
     prepare = page.get_by_role("button", name="Prepare file")
     if prepare.count() == 0:
+        shot(page, "09-export-unavailable")
         pytest.skip("the Export page offers no evidence file yet")
     fmt = page.locator("[data-testid='stSelectbox']").filter(has_text="Format")
     if fmt.count() and "csv" not in fmt.first.inner_text():
