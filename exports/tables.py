@@ -199,6 +199,7 @@ def evidence_markdown(df: pd.DataFrame, out: Out, title: str = "Evidence") -> Ou
 _LATEX = {
     "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
     "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
+    "[": "{[}", "]": "{]}",  # a cell starting with '[' would be read as the optional argument of the previous row's \\
 }
 _LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX))
 
@@ -210,7 +211,10 @@ def latex_escape(text: str) -> str:
 
 
 def evidence_latex(df: pd.DataFrame, out: Out, standalone: bool = False, caption: str = "Coded evidence") -> Out:
-    """Write the evidence as a booktabs ``longtable`` (code, source, quote, citation); a full document when ``standalone``."""
+    """Write the evidence as a booktabs ``longtable`` (code, source, quote, citation); a full document when ``standalone``.
+
+    The fragment needs ``\\usepackage{booktabs,longtable}``; the standalone document uses fontspec (XeLaTeX or
+    LuaLaTeX) so accented text and emoji need no further set-up."""
     df = unique_quotes(df)
     rows = []
     for path, case, quote, cite in df[["code_path", "case_name", "quote", "citation"]].itertuples(index=False):

@@ -114,6 +114,7 @@ def test_latex_longtable_escapes_special_characters(coded, tmp_path):
     stripped = stripped.replace(r"\end{longtable}", "").replace(r"\end{document}", "")
     assert not re.search(r"[&%$#_{}~^\\]", stripped.replace(" & ", " "))
     assert latex_escape("a\\b~c^") == r"a\textbackslash{}b\textasciitilde{}c\textasciicircum{}"
+    assert latex_escape("[sic] {x}") == r"{[}sic{]} \{x\}"
 
 
 def test_codebook_docx_lists_tree_with_definitions(coded, tmp_path):
