@@ -93,7 +93,9 @@ def _store_documents(db, project: RefiProject, report: ImportReport, progress: P
     for i, src in enumerate(project.sources):
         text = src.text
         data = text.encode("utf-8")
-        doc = Document(text=text, title=src.name, source_name=src.name, kind=src.kind, file_type=src.file_type,
+        # the source name carries the file's name, so an import never makes a new version of an unrelated document
+        doc = Document(text=text, title=src.name, source_name=f"{report.source}/{src.name}", kind=src.kind,
+                       file_type=src.file_type,
                        segments=paragraphs_from_text(text), sha256=hashlib.sha256(data).hexdigest(), size=len(data),
                        language=language_bucket(detect_language(text[:5000])) if text.strip() else None,
                        metadata={"imported_from": report.source, "refi_guid": src.guid, "positions": src.reading})

@@ -186,3 +186,18 @@ def test_absurdly_deep_codebook_is_refused(tmp_path):
     with pytest.raises(ImportFileError, match="deep.qdpx: codes nested more than"):
         import_qdpx(path, tmp_path / "p.qda.sqlite")
     assert not (tmp_path / "p.qda.sqlite").exists()
+
+
+def test_import_never_supersedes_an_unrelated_document_with_the_same_name(coded, tmp_path):
+    from corpus.store import list_documents
+
+    db = coded["db"]
+    project_file = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    before = list_documents(db)[["id", "title"]]
+    # a foreign project with a different text under the title 'Policy brief'
+    xml = project_xml(sel(1, 3, 10)).replace('name="Doc"', 'name="Policy brief"')
+    path = make_qdpx(tmp_path / "other.qdpx", xml)
+    import_qdpx(path, project_file)
+    after = list_documents(db)
+    assert set(before["id"]) <= set(after["id"])  # every old document is still current
+    assert after["title"].tolist().count("Policy brief") == 2
