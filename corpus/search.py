@@ -85,6 +85,25 @@ def to_fts_query(query: str) -> str:
     return " ".join(out).replace("( ", "(").replace(" )", ")").replace("NEAR( ", "NEAR(").replace(" ,", ",")
 
 
+def _filters(query: str, kinds, languages, date_from, date_to, document_ids, include_old) -> tuple[list[str], list]:
+    """Return the WHERE clauses and parameters shared by ``search`` and ``count_hits``."""
+    where = ["segments_fts MATCH ?"]
+    params: list = [to_fts_query(query)]
+    if not include_old:
+        where.append("d.is_current = 1")
+    for col, values in (("d.kind", kinds), ("s.language", languages), ("d.id", document_ids)):
+        if values:
+            where.append(f"{col} IN ({', '.join('?' * len(values))})")
+            params.extend(values)
+    if date_from:
+        where.append("d.date >= ?")
+        params.append(str(date_from))
+    if date_to:
+        where.append("d.date <= ?")
+        params.append(str(date_to))
+    return where, params
+
+
 def search(
     db: sqlite_utils.Database,
     query: str,
@@ -98,21 +117,7 @@ def search(
     include_old: bool = False,
 ) -> pd.DataFrame:
     """Return ranked hits (columns SEARCH_COLUMNS; lower score is better, as FTS5 bm25 gives)."""
-    match = to_fts_query(query)
-    where = ["segments_fts MATCH ?"]
-    params: list = [match]
-    if not include_old:
-        where.append("d.is_current = 1")
-    for col, values in (("d.kind", kinds), ("s.language", languages), ("d.id", document_ids)):
-        if values:
-            where.append(f"{col} IN ({', '.join('?' * len(values))})")
-            params.extend(values)
-    if date_from:
-        where.append("d.date >= ?")
-        params.append(date_from)
-    if date_to:
-        where.append("d.date <= ?")
-        params.append(date_to)
+    where, params = _filters(query, kinds, languages, date_from, date_to, document_ids, include_old)
     sql = f"""
         SELECT s.id AS segment_id, s.document_id, d.title, d.kind, s.language, d.date, s.page,
                s.char_start, s.char_end, s.kind AS segment_kind,
@@ -130,15 +135,22 @@ def search(
         raise SearchError(_explain(str(exc), query)) from exc
 
 
-def count_hits(db: sqlite_utils.Database, query: str, include_old: bool = False) -> int:
-    """Return how many segments match ``query``."""
-    match = to_fts_query(query)
+def count_hits(
+    db: sqlite_utils.Database,
+    query: str,
+    kinds: list[str] | None = None,
+    languages: list[str] | None = None,
+    date_from: str | None = None,
+    date_to: str | None = None,
+    document_ids: list[int] | None = None,
+    include_old: bool = False,
+) -> int:
+    """Return how many segments match ``query`` with the same filters as ``search``."""
+    where, params = _filters(query, kinds, languages, date_from, date_to, document_ids, include_old)
     sql = ("SELECT COUNT(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid"
-           " JOIN documents d ON d.id = s.document_id WHERE segments_fts MATCH ?")
-    if not include_old:
-        sql += " AND d.is_current = 1"
+           f" JOIN documents d ON d.id = s.document_id WHERE {' AND '.join(where)}")
     try:
-        return db.execute(sql, [match]).fetchone()[0]
+        return db.execute(sql, params).fetchone()[0]
     except sqlite3.OperationalError as exc:
         raise SearchError(_explain(str(exc), query)) from exc
 
