@@ -55,3 +55,31 @@ def test_real_shared_interview_evidence(db, shared_interviews):
     text = get_text(db, outcome.document_id)
     assert row["quote"] == text[int(who.char_start):int(who.char_end)] == row["context"]
     assert row["speaker"] == who.speaker
+
+
+def test_exports_after_pseudonymisation_hold_no_real_name_and_no_key(db, tmp_path):
+    from interviews.deid_apply import pseudonymize
+
+    from exports import evidence_csv
+
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:09.000\n<v Entrevistador>¿Quién dirigía el consorcio?\n\n"
+           "00:00:10.000 --> 00:00:20.000\n<v Experta>Lo dirigía Rosa Elena Garza desde Querétaro.\n")
+    path = tmp_path / "garza.vtt"
+    path.write_text(vtt, encoding="utf-8")
+    doc_id = interviews.import_transcripts([str(path)], db)[0].document_id
+    text = get_text(db, doc_id)
+    add_code(db, "Leadership")
+    s = text.index("Lo dirigía")
+    code_span(db, doc_id, s, len(text), "Leadership", "ana")
+    key = tmp_path / "p.qda.sqlite.deid-key.json"
+    pseudonymize(db, names=["Rosa Elena Garza"], use_ner=False, key_file=key, log_file=tmp_path / "log.csv")
+    assert key.exists() and "Rosa Elena Garza" in key.read_text(encoding="utf-8")
+    df = evidence_table(db)
+    assert len(df) == 1 and "Rosa Elena Garza" not in df["quote"].iloc[0]
+    csv_text = evidence_csv(df, tmp_path / "e.csv").read_text(encoding="utf-8")
+    assert "Rosa Elena Garza" not in csv_text
+    qdpx = export_qdpx(db, tmp_path / "p.qdpx")
+    with zipfile.ZipFile(qdpx) as zf:
+        assert not any("deid" in n for n in zf.namelist())
+        for name in zf.namelist():
+            assert "Rosa Elena Garza".encode() not in zf.read(name), name
