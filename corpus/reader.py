@@ -46,13 +46,11 @@ def outcome_counts(outcomes: list[Outcome]) -> dict[str, int]:
 
 
 def page_for_offset(pages: pd.DataFrame, offset: int) -> int:
-    """Return the number of the page (from ``get_pages``) holding ``offset``; 1 when there are no pages."""
-    if pages.empty:
-        return 1
-    hit = pages[(pages.char_start <= offset) & (offset < pages.char_end.clip(lower=pages.char_start + 1))]
-    if hit.empty:
-        return int(pages.number.iloc[-1] if offset >= pages.char_end.max() else pages.number.iloc[0])
-    return int(hit.number.iloc[0])
+    """Return the number of the last page (from ``get_pages``) starting at or before ``offset``; 1 when none."""
+    before = pages[pages.char_start <= offset]
+    if before.empty:
+        return int(pages.number.iloc[0]) if not pages.empty else 1
+    return int(before.number.max())
 
 
 def passage_html(text: str, start: int, end: int, highlight: tuple[int, int] | None = None) -> str:

@@ -42,7 +42,7 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
         st.session_state["corpus_last_outcomes"] = outcomes_frame(outcomes)
     if "corpus_last_outcomes" in st.session_state:
         st.caption("Last upload")
-        st.dataframe(st.session_state["corpus_last_outcomes"], hide_index=True, use_container_width=True)
+        st.dataframe(st.session_state["corpus_last_outcomes"], hide_index=True, width="stretch")
 
 # --- documents ----------------------------------------------------------------------------------------------
 docs = list_documents(db)
@@ -51,7 +51,7 @@ if docs.empty:
     st.stop()
 
 st.subheader(f"Documents ({len(docs)})")
-st.dataframe(docs[SHOWN].rename(columns={"page_count": "pages"}), hide_index=True, use_container_width=True)
+st.dataframe(docs[SHOWN].rename(columns={"page_count": "pages"}), hide_index=True, width="stretch")
 titles = dict(zip(docs.id.astype(int), docs.title))
 
 with st.expander("Edit or delete a document"):
@@ -76,7 +76,7 @@ if "corpus_msg" in st.session_state:
     st.success(st.session_state.pop("corpus_msg"))
 
 with st.expander("Ingest log"):
-    st.dataframe(ingest_log(db), hide_index=True, use_container_width=True)
+    st.dataframe(ingest_log(db), hide_index=True, width="stretch")
 
 # --- reader -------------------------------------------------------------------------------------------------
 st.subheader("Read")
