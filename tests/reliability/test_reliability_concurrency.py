@@ -45,7 +45,8 @@ def _concurrent_store(tmp_path, seconds: float) -> None:
     conn_db.conn.close()
     integrity_ok(path)
     assert assert_documents_whole(path) == len(ok)
-    assert len(ok) > 20, "the writers made too little progress to prove anything"
+    assert len(ok) >= 10, "the writers made too little progress to prove anything"
+    assert any(r["status"] == "duplicate" for r in rows), "no race for shared content happened"
 
 
 def test_reliability_concurrent_document_writers(tmp_path):
