@@ -41,6 +41,9 @@ ES = ("el consorcio consejo manufactura avanzada innovación política proveedor
       "normas exportación investigación").split()
 
 
+PAGE_CHOICES = [1, 2, 3, 4, 5, 6, 8, 12]
+
+
 def _sentence(rng: random.Random, words: list[str]) -> str:
     return " ".join(rng.choice(words) for _ in range(rng.randint(8, 18))).capitalize() + "."
 
@@ -51,7 +54,7 @@ def write_policy_pdf(path: str, seed: int) -> int:
 
     rng = random.Random(seed)
     words = ES if seed % 3 == 0 else EN
-    pages = rng.choice([1, 2, 3, 4, 5, 6, 8, 12])
+    pages = rng.choice(PAGE_CHOICES)
     title = f"{'Documento' if words is ES else 'Policy paper'} {seed}: " + _sentence(rng, words)[:60]
 
     class Doc(FPDF):
@@ -82,6 +85,11 @@ def write_policy_pdf(path: str, seed: int) -> int:
     return pages
 
 
+def _planned_pages(seed: int) -> int:
+    """Return the page count write_policy_pdf gives the PDF of ``seed`` (its first random draw)."""
+    return random.Random(seed).choice(PAGE_CHOICES)
+
+
 def build_archive(folder: Path, n: int, workers: int = 2) -> dict:
     """Generate (or reuse) an archive of ``n`` PDFs in ``folder``; return its manifest."""
     manifest_path = folder / ".manifest.json"  # hidden: ingest skips hidden files
@@ -98,8 +106,11 @@ def build_archive(folder: Path, n: int, workers: int = 2) -> dict:
     paths = [str(folder / f"sub{i % 20:02d}" / f"policy-{i:05d}.pdf") for i in range(count)]
     for p in {Path(p).parent for p in paths}:
         p.mkdir(exist_ok=True)
+    # Files are deterministic per seed, so an interrupted generation resumes where it stopped.
+    todo = [(p, i) for i, p in enumerate(paths) if not Path(p).exists() or Path(p).stat().st_size == 0]
     with ProcessPoolExecutor(workers) as pool:
-        pages = sum(pool.map(write_policy_pdf, paths, range(count), chunksize=16))
+        list(pool.map(write_policy_pdf, [p for p, _ in todo], [i for _, i in todo], chunksize=16))
+    pages = sum(_planned_pages(i) for i in range(count))
     manifest = {"pdfs": n, "generated": count, "shared": len(shared), "generated_pages": pages}
     manifest_path.write_text(json.dumps(manifest))
     return manifest
@@ -263,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
 
     seconds, manifest = timed(build_archive, archive, n)
-    print(f"archive: {manifest['pdfs']} PDFs ({manifest['generated']} generated with {manifest['generated_pages']} pages, "
+    print(f"archive: {manifest['pdfs']} PDFs ({manifest['generated']} generated, {manifest['generated_pages']} pages planned, "
           f"{manifest['shared']} real public PDFs) in {archive} [{seconds:.1f} s]")
 
     wanted = {e.strip() for e in args.executors.split(",")}
