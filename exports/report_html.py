@@ -45,11 +45,23 @@ def _figures(db: sqlite_utils.Database | None, df: pd.DataFrame) -> list:
         figs.append(px.imshow(m, text_auto=True, aspect="auto", color_continuous_scale="Blues", title="Codes x cases"))
     if db is not None:
         from coding import matrices
+        from coding.agreement import agreement
 
         try:
             co = matrices.cooccurrence(db, codes=sorted(df["code_id"].unique().tolist()))
         except Exception:  # co-occurrence is a bonus: the report stands without it
             co = pd.DataFrame()
+        if df["coder"].nunique() > 1:
+            try:
+                ag = agreement(db, codes=sorted(df["code_id"].unique().tolist()), documents=sorted(df["document_id"].unique().tolist()))
+            except Exception:  # agreement is a bonus too
+                ag = pd.DataFrame()
+            per_code = ag[ag["code_id"].notna()] if not ag.empty else ag
+            if not per_code.empty and per_code["alpha"].notna().any():
+                fig = px.bar(per_code.assign(code=per_code["code_path"].map(_e)), x="code", y="alpha",
+                             title="Krippendorff's alpha per code (characters)")
+                fig.update_layout(yaxis_range=[-1, 1])
+                figs.append(fig)
         if not co.empty and co.values.sum() > 0:
             co.index = [_e(i) for i in co.index]
             co.columns = [_e(c) for c in co.columns]

@@ -77,7 +77,9 @@ def test_html_report_is_standalone_and_escapes_everything(coded, tmp_path):
     assert "&lt;script&gt;alert(&#x27;doc&#x27;)&lt;/script&gt;" in page
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "&lt;b onmouseover=alert(1)" in page
     assert not re.search(r"<script[^>]*\bsrc=", page)  # plotly.js inlined: works offline
-    assert len(re.findall(r'class="plotly-graph-div"', page)) == 2  # codings per code, co-occurrence
+    # codings per code, agreement between ana and ben, co-occurrence
+    assert len(re.findall(r'class="plotly-graph-div"', page)) == 3
+    assert "Krippendorff" in page
     for quote in df["quote"]:
         assert quote.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;") in page
     assert "(Policy brief, p. 2)" in page and "(&lt;i&gt;Evil&lt;/i&gt; brief)" in page
