@@ -50,7 +50,9 @@ def session_id() -> str:
 def coder_sidebar() -> None:
     """Show the project and the current coder in the sidebar, with a field to change the coder."""
     with st.sidebar:
-        st.caption(f"Project: `{project_file().name}`")
+        from ui.widgets import md_safe
+
+        st.caption(f"Project: {md_safe(project_file().name)}")
         name = st.text_input("Coder", value=current_coder(), key="coder_input",
                              help="Every coding and memo you make records this name.")
         name = (name or "").strip()

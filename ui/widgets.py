@@ -9,14 +9,22 @@ import streamlit as st
 from ui.components.span_reader import safe_color
 
 
+_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~$:"}
+
+
+def md_safe(text: str) -> str:
+    """Return ``text`` with HTML and Markdown special characters as entities (safe inside st.markdown)."""
+    return "".join(_ENTITIES.get(ch, ch) for ch in str(text))
+
+
 def chip_html(label: str, color: str | None, prefix: str = "") -> str:
     """Return an escaped HTML chip: a coloured dot and the code label (safe for unsafe_allow_html)."""
     col = safe_color(color)
-    pre = f"<b>{html.escape(prefix)}</b>&nbsp;" if prefix else ""
+    pre = f"<b>{md_safe(prefix)}</b>&nbsp;" if prefix else ""
     return (
         f'<span class="qda-chip" style="display:inline-block;margin:0 .3rem .3rem 0;padding:.05rem .5rem;'
         f'border-radius:1rem;border:1px solid {col};background:{col}22;font-size:.85rem;white-space:nowrap">'
-        f'{pre}<span style="color:{col}">●</span>&nbsp;{html.escape(str(label))}</span>'
+        f'{pre}<span style="color:{col}">●</span>&nbsp;{md_safe(label)}</span>'
     )
 
 

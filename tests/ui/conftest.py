@@ -10,6 +10,11 @@ APP = str(ROOT / "streamlit_app.py")
 PAGES = sorted((ROOT / "ui" / "pages").glob("*.py"))
 
 XSS = "<script>alert(1)</script> and <img src=x onerror=alert(2)> are just text here."
+HOSTILE_TRANSCRIPT = (
+    "Interviewer: What happened at the <script>alert(6)</script> council?\n\n"
+    "María <img src=x onerror=alert(7)>: Nothing, sí, the consortium met.\n\n"
+    "Interviewer: Thank you.\n"
+)
 ACCENTED = "Señora Muñoz dijo: «la innovación 🚀 llegó tarde» — café, niño, über. Then the council met again."
 
 
@@ -59,6 +64,14 @@ def fill_project(db) -> dict:
     coding.code_span(db, ids["report"], 20, 60, "Policy > Councils", "bob")
     coding.code_span(db, ids["accented"], 0, 12, ids["trust"], "alice")
     coding.code_span(db, ids["xss"], 0, 26, ids["trust"], "alice", memo="<script>alert(3)</script>")
+    ids["mdlink"] = coding.add_code(db, "[link](javascript:alert(5)) *x*", color="#b07aa1")
+    coding.code_span(db, ids["xss"], 30, 40, ids["mdlink"], "**bob** <b onclick=alert(8)>")
+    try:
+        from interviews import parse_transcript, store_transcript
+    except ImportError:  # the interviews package has not landed
+        return ids
+    data = HOSTILE_TRANSCRIPT.encode("utf-8")
+    ids["transcript"] = store_transcript(db, parse_transcript("hostile.txt", data=data, name="hostile.txt"), data)
     return ids
 
 

@@ -124,6 +124,7 @@ def test_browser_hostile_text_is_shown_as_text_on_every_page(app, browser_page):
         open_page(page, url, p.stem)
         page.wait_for_timeout(300)
         assert page.locator("[data-testid='stException']").count() == 0, f"{p.stem} shows an exception"
+        assert page.locator("a[href^='javascript'], [onerror], [onclick], [onmouseover]").count() == 0, p.stem
     assert page.dialogs == []
 
 

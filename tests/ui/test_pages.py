@@ -67,12 +67,13 @@ def test_every_page_renders_on_demo_project(demo_project, monkeypatch, tmp_path,
 def test_project_dashboard_counts_and_backup_restore(data_project, monkeypatch):
     from corpus.project import list_backups
 
-    path, _ = data_project
+    path, ids = data_project
     at = _page(path, monkeypatch, "project")
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Documents"] == "3" and metrics["Codes"] == "3" and metrics["Codings"] == "4"
+    assert metrics["Documents"] == str(3 + ("transcript" in ids)) and metrics["Codes"] == "4"
+    assert metrics["Codings"] == "5"
     coders = at.dataframe[0].value
-    assert dict(zip(coders["coder"], coders["codings"])) == {"alice": 3, "bob": 1}
+    assert dict(zip(coders["coder"], coders["codings"])) == {"alice": 3, "bob": 1, "**bob** <b onclick=alert(8)>": 1}
     before = len(list_backups(path))
     at.button(key="proj_backup").click().run()
     assert not at.exception and len(list_backups(path)) == before + 1
@@ -84,11 +85,11 @@ def test_project_dashboard_counts_and_backup_restore(data_project, monkeypatch):
     coding.add_code(db, "Made after the backup")
     db.conn.close()
     at.run()
-    assert {m.label: m.value for m in at.metric}["Codes"] == "4"
+    assert {m.label: m.value for m in at.metric}["Codes"] == "5"
     at.checkbox(key="proj_sure").check().run()
     at.button(key="proj_restore").click().run()
     assert not at.exception
-    assert {m.label: m.value for m in at.metric}["Codes"] == "3"
+    assert {m.label: m.value for m in at.metric}["Codes"] == "4"
 
 
 def test_project_page_creates_and_switches_project(project_path, monkeypatch, tmp_path):
@@ -182,6 +183,7 @@ def test_code_page_honours_focus_and_coder_views(data_project, monkeypatch):
     at.run()  # the focus was applied once: the coder's choice of view stays
     assert at.radio(key="code_view").value == "me"
     at.radio(key="code_view").set_value("another coder").run()
-    assert at.selectbox(key="code_view_who").value == "bob"
+    assert {"bob", "**bob** <b onclick=alert(8)>"} <= set(at.selectbox(key="code_view_who").options)
+    at.selectbox(key="code_view_who").set_value("bob").run()
     assert at.subheader[0].value == "Codings in view (1)"
     del text_len

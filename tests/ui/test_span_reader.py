@@ -78,3 +78,12 @@ def test_windows_by_segments_and_by_characters():
     assert all(a.end == b.start for a, b in zip(w, w[1:]))
     assert all(text[x.end - 1] == "\n" for x in w)
     assert document_windows(0) and document_windows(50)[0].label == "Whole document"
+
+
+def test_md_safe_leaves_no_markup():
+    from ui.widgets import chip_html, md_safe
+
+    out = md_safe("[x](javascript:alert(1)) <b>*y*</b> & `z`")
+    assert not any(c in out for c in "<>[]()*`") and "&#38;" in out
+    chip = chip_html("<script>alert(1)</script>", "red;x")
+    assert "<script>" not in chip and "#999999" in chip

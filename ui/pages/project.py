@@ -9,6 +9,7 @@ import streamlit as st
 
 from corpus.project import ProjectError, backup_project, list_backups, restore_backup, warn_unsafe_location
 from ui.common import current_coder, get_db, project_file, set_project_file
+from ui.widgets import md_safe
 
 st.title("Project")
 path = project_file()
@@ -51,7 +52,7 @@ except ProjectError as exc:
 warning = warn_unsafe_location(path)
 if warning:
     st.warning(warning)
-st.caption(f"`{path}` · coder **{current_coder()}** (change it in the sidebar)")
+st.caption(f"{md_safe(path)} · coder **{md_safe(current_coder())}** (change it in the sidebar)")
 
 # --- dashboard ---------------------------------------------------------------------------------
 from corpus.store import project_stats  # noqa: E402
