@@ -18,10 +18,12 @@ import sqlite_utils
 from .model import Outcome, sha256_file
 from .parse import SUPPORTED, ParseOptions, discover, limit_worker_memory, parse_in_worker
 from .project import backup_project, open_project
+from .search import optimize_index
 from .store import DuplicateDocument, known_hashes, log_outcomes, store_document
 
 Progress = Callable[[int, int, str], None]
 WORKER_MEMORY_BYTES = 4 * 1024**3
+OPTIMIZE_AFTER = 50  # merge the full-text index after batches that stored this many documents
 
 
 def default_workers() -> int:
@@ -115,6 +117,8 @@ def ingest(
                     outcomes.append(Outcome(path, "failed", f"{name}: could not be saved ({exc})", seconds=seconds))
             done += 1
             report(done, total, name)
+    if sum(o.status == "ok" for o in outcomes) >= OPTIMIZE_AFTER:
+        optimize_index(db)
     order = {f: i for i, f in enumerate(files)}
     outcomes.sort(key=lambda o: order.get(o.path, 0))
     log_outcomes(db, uuid.uuid4().hex[:12], outcomes)
