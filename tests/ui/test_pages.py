@@ -187,3 +187,19 @@ def test_code_page_honours_focus_and_coder_views(data_project, monkeypatch):
     at.selectbox(key="code_view_who").set_value("bob").run()
     assert at.subheader[0].value == "Codings in view (1)"
     del text_len
+
+
+def test_code_page_adds_a_document_memo(data_project, monkeypatch):
+    from corpus.project import open_project
+    from coding.memos import memos_frame
+
+    path, ids = data_project
+    at = _page(path, monkeypatch, "code", {"coder": "alice", "code_doc": ids["xss"]})
+    at.text_area(key="code_doc_memo_text").set_value("<script>alert(9)</script> read again")
+    at.button[[b.label for b in at.button].index("Add memo")].click().run()
+    assert not at.exception
+    db = open_project(path)
+    memos = memos_frame(db, target="document", target_id=ids["xss"])
+    db.conn.close()
+    assert list(memos["text"]) == ["<script>alert(9)</script> read again"] and list(memos["author"]) == ["alice"]
+    assert any("alice: <script>alert(9)</script>" in t.value for t in at.text)

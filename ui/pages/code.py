@@ -169,6 +169,22 @@ with right:
         _flash("success" if label else "error", f"Redid: {label}" if label else "Nothing to redo.")
         st.rerun()
 
+    with st.expander("Memos on this document"):
+        from coding.memos import add_memo, memos_frame
+
+        for m in memos_frame(db, target="document", target_id=doc_id).itertuples():
+            st.caption(f"{m.created_at[:16]}")
+            st.text(f"{m.author}: {m.text}")
+        with st.form("code_doc_memo", clear_on_submit=True, border=False):
+            memo_text = st.text_area("New memo", key="code_doc_memo_text")
+            if st.form_submit_button("Add memo") and memo_text.strip():
+                try:
+                    add_memo(db, memo_text, coder, target="document", target_id=doc_id)
+                    _flash("success", "Memo added.")
+                except CodingError as exc:
+                    _flash("error", str(exc))
+                st.rerun()
+
     st.subheader(f"Codings in view ({len(rows)})")
     paths = {int(r.id): r.path for r in codes.itertuples()}
     for r in rows[:60]:
