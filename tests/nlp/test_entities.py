@@ -199,3 +199,40 @@ def test_entities_noise_is_trimmed_or_dropped(db):
     assert not m["text"].str.startswith(("¿", "¡")).any()
     assert not set(m["label"]) & {"CARDINAL", "PERCENT", "QUANTITY", "ORDINAL", "TIME"}
     assert "Además" not in set(m["text"]) and "¿Cómo" not in set(m["text"])
+
+
+def test_entities_paragraph_longer_than_spacy_max_length(db):
+    from corpus.store import get_text
+    from nlp import entities_frame, extract_entities
+    from nlp.pipelines import ner_pipeline
+
+    pipe = ner_pipeline("en")
+    old = pipe.max_length
+    pipe.max_length = 2_000  # stands in for spaCy's 1,000,000 without a gigantic test text
+    try:
+        text = "Engineers from Siemens trained technicians in Monterrey last year. " * 100  # ~6,700 chars
+        doc_id = add_doc(db, text.strip(), "huge", language="en")
+        extract_entities(db)
+    finally:
+        pipe.max_length = old
+    m = entities_frame(db)
+    full = get_text(db, doc_id)
+    assert (m["text"] == "Monterrey").sum() == 100
+    assert all(full[s:e] == t for s, e, t in zip(m["char_start"], m["char_end"], m["text"]))
+
+
+def test_entities_counts_by_case_through_interviews(bilingual_db, monkeypatch):
+    import sys
+    import types
+
+    import pandas as pd
+
+    from nlp import counts_by_case, entities_frame, extract_entities
+
+    fake = types.ModuleType("interviews")
+    fake.document_cases = lambda db: pd.DataFrame({"document_id": [2], "case_id": [7], "case_name": ["Expert 7"]})
+    monkeypatch.setitem(sys.modules, "interviews", fake)
+    extract_entities(bilingual_db)
+    by_case = counts_by_case(bilingual_db, entities_frame(bilingual_db))
+    assert set(by_case["case_name"]) == {"Expert 7"}
+    assert "Juan Pérez" in set(by_case["canonical"]) and "María González" not in set(by_case["canonical"])

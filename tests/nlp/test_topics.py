@@ -179,3 +179,26 @@ def test_topics_spanish_words_keep_their_accents(db):
     assert "capacitación" in words or "educación" in words or "habilidades" in words
     assert "capacitacin" not in words and "educacin" not in words
     assert not {"de", "la", "el", "the"} & set(words.replace(",", " ").split())
+
+
+def test_topics_by_case_and_speaker_through_interviews(topic_project, tdb, monkeypatch):
+    import sys
+    import types
+
+    import pandas as pd
+
+    from corpus.store import get_segments
+    from nlp import topics_by_case, topics_by_speaker
+
+    segs = get_segments(tdb, 2)
+    fake = types.ModuleType("interviews")
+    fake.document_cases = lambda db: pd.DataFrame({"document_id": [2], "case_id": [3], "case_name": ["Expert 3"]})
+    fake.turns_frame = lambda db: pd.DataFrame({
+        "document_id": 2, "char_start": segs["char_start"], "char_end": segs["char_end"],
+        "speaker": ["Interviewer" if i % 2 else "Expert 3" for i in range(len(segs))]})
+    monkeypatch.setitem(sys.modules, "interviews", fake)
+    mid = topic_project[1].model_id
+    by_case = topics_by_case(tdb, mid)
+    assert set(by_case["case_name"]) == {"Expert 3"} and by_case["segments"].sum() == 27
+    by_speaker = topics_by_speaker(tdb, mid)
+    assert by_speaker.groupby("speaker")["segments"].sum().to_dict() == {"Expert 3": 14, "Interviewer": 13}
