@@ -48,13 +48,24 @@ def merge_cases(db: sqlite_utils.Database, keep_id: int, merge_id: int) -> None:
         db.execute("UPDATE speakers SET case_id = ? WHERE case_id = ?", [int(keep_id), int(merge_id)])
         db.execute("INSERT OR IGNORE INTO case_attributes (case_id, attribute_id, value)"
                    " SELECT ?, attribute_id, value FROM case_attributes WHERE case_id = ?", [int(keep_id), int(merge_id)])
+        _coding_hook("move_case_codings", db, int(merge_id), int(keep_id))
         db.execute("DELETE FROM cases WHERE id = ?", [int(merge_id)])
 
 
 def delete_case(db: sqlite_utils.Database, case_id: int) -> None:
-    """Delete a case and its attribute values; its speakers stay, unlinked."""
+    """Delete a case and its attribute values; its speakers stay, unlinked; its whole-case codings go to the trash."""
     with transaction(db):
+        _coding_hook("forget_case", db, int(case_id))
         db.execute("DELETE FROM cases WHERE id = ?", [int(case_id)])
+
+
+def _coding_hook(name: str, *args) -> None:
+    """Call the coding package's case bookkeeping (whole-case codings, case memos) when it is installed."""
+    try:
+        import coding
+    except ModuleNotFoundError:
+        return
+    getattr(coding, name)(*args)
 
 
 def _blank(v) -> bool:
