@@ -93,6 +93,7 @@ def cmd_search(args) -> int:
         return fail(str(exc), 2)
     hits["snippet"] = hits["snippet"].map(lambda s: snippet_to_plain(s, "[", "]") if args.format == "table" else snippet_to_plain(s, "", ""))
     hits["score"] = hits["score"].round(3)
+    hits["page"] = hits["page"].astype("Int64")
     cols = ["document_id", "title", "page", "char_start", "char_end", "snippet", "score"]
     print_frame(hits[cols] if args.format == "table" else hits, args.format, max_width=90)
     return 0
