@@ -170,7 +170,7 @@ def _report_findings() -> None:
 
 
 def test_reliability_fuzz_pdf(pdf_seeds, worker_parser, tmp_path_factory):
-    _fuzz_pdf(pdf_seeds, worker_parser, tmp_path_factory, examples=400)
+    _fuzz_pdf(pdf_seeds, worker_parser, tmp_path_factory, examples=250)
     _report_findings()
 
 
@@ -211,7 +211,7 @@ def _fuzz_docx(seeds_dir, worker_parser, tmp_path_factory, examples: int) -> Non
 
 
 def test_reliability_fuzz_docx(seeds_dir, worker_parser, tmp_path_factory):
-    _fuzz_docx(seeds_dir, worker_parser, tmp_path_factory, examples=300)
+    _fuzz_docx(seeds_dir, worker_parser, tmp_path_factory, examples=200)
     _report_findings()
 
 
@@ -262,7 +262,7 @@ def _fuzz_text(examples: int) -> None:
 
 
 def test_reliability_fuzz_text(seeds_dir):
-    _fuzz_text(3000)
+    _fuzz_text(2000)
 
 
 @pytest.mark.slow
