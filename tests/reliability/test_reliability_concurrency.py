@@ -102,3 +102,23 @@ def test_reliability_concurrent_coders(tmp_path):
 @pytest.mark.slow
 def test_reliability_concurrent_coders_long(tmp_path):
     _concurrent_coding(tmp_path, seconds=30)
+
+
+def test_reliability_first_open_by_four_processes_migrates_once(tmp_path):
+    """Four processes creating the same new project at once: every one opens it, each schema step runs once."""
+    import sqlite3
+
+    from corpus.project import known_migrations
+
+    path = tmp_path / "fresh.qda.sqlite"
+    specs = [("store", path, 600 + w, 3) for w in range(4)]
+    results = run_workers(specs)
+    _check_clean_exit(results)
+    conn = sqlite3.connect(path)
+    try:
+        steps = conn.execute("SELECT package, name FROM _migrations").fetchall()
+    finally:
+        conn.close()
+    assert sorted(steps) == sorted((p, n) for p, n, _ in known_migrations())
+    assert assert_documents_whole(path) == 12
+    integrity_ok(path)
