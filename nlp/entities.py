@@ -143,28 +143,32 @@ def extract_entities(
 def _run_pipeline(nlp, items: list[tuple], max_chars: int, batch_size: int, n_process: int) -> dict[int, list]:
     """Return {segment index: [(start, end, text, label, canonical, source)]} with offsets in the document."""
     limit = min(max_chars, nlp.max_length - 1)
-    chunks = []
+    # identical chunks (repeated headers, boilerplate, table rows) run once
+    where: dict[str, list[tuple[int, int]]] = defaultdict(list)
     for i, (_doc, _sid, seg_start, text, _h) in enumerate(items):
         if not text.strip():
             continue
         for c_start, c_end in split_long_text(text, limit):
-            chunks.append((text[c_start:c_end], (i, seg_start + c_start)))
+            where[text[c_start:c_end]].append((i, seg_start + c_start))
     found: dict[int, list] = defaultdict(list)
-    if not chunks:
+    if not where:
         return found
     kwargs = {"batch_size": batch_size, "as_tuples": True}
-    if n_process > 1 and len(chunks) > batch_size:
+    if n_process > 1 and len(where) > batch_size:
         kwargs["n_process"] = n_process
-    for doc, (i, base) in nlp.pipe(chunks, **kwargs):
+    for doc, key in nlp.pipe(((t, t) for t in where), **kwargs):
+        mentions = []
         for ent in doc.ents:
             if ent.ent_id_:
-                found[i].append((base + ent.start_char, base + ent.end_char, ent.text, ent.label_, ent.ent_id_, "gazetteer"))
+                mentions.append((ent.start_char, ent.end_char, ent.text, ent.label_, ent.ent_id_, "gazetteer"))
                 continue
             kept = _clean_mention(ent)
             if kept is not None:
                 s, e = kept
                 text = doc.text[s:e]
-                found[i].append((base + s, base + e, text, LABEL_MAP.get(ent.label_, ent.label_), _canonical(text), "ner"))
+                mentions.append((s, e, text, LABEL_MAP.get(ent.label_, ent.label_), _canonical(text), "ner"))
+        for i, base in where[key]:
+            found[i] += [(base + s, base + e, t, lab, canon, src) for s, e, t, lab, canon, src in mentions]
     return found
 
 

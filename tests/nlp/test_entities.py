@@ -236,3 +236,14 @@ def test_entities_counts_by_case_through_interviews(bilingual_db, monkeypatch):
     by_case = counts_by_case(bilingual_db, entities_frame(bilingual_db))
     assert set(by_case["case_name"]) == {"Expert 7"}
     assert "Juan Pérez" in set(by_case["canonical"]) and "María González" not in set(by_case["canonical"])
+
+
+def test_entities_repeated_paragraphs_run_once_but_every_copy_gets_its_mentions(db):
+    from nlp import entities_frame, extract_entities
+
+    para = "Officials from Siemens met María González in Monterrey."
+    doc_id = add_doc(db, "\n\n".join([para] * 3 + ["Another text about Querétaro and Intel."]), "repeats", language="en")
+    extract_entities(db)
+    m = entities_frame(db, documents=[doc_id])
+    mont = m[m["text"] == "Monterrey"]
+    assert len(mont) == 3 and mont["char_start"].nunique() == 3 and mont["segment_id"].nunique() == 3
