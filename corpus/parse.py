@@ -76,6 +76,11 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
         doc.status = "no_text"
         doc.warnings.append("no text found in the file")
     doc.language = language_bucket(detect_language(doc.text)) if doc.text.strip() else None
+    # Paragraph languages are detected here, in the worker, so the main process only writes.
+    for seg in doc.segments:
+        if "language" not in seg.data:
+            text = doc.text[seg.start:seg.end]
+            seg.data["language"] = language_bucket(detect_language(text)) if len(text) > 40 else doc.language
     return doc
 
 

@@ -86,3 +86,17 @@ def test_cli_subprocess_errors_on_stderr(tmp_path):
     r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "search", "NAFTA AND", "--project", str(project)],
                        capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert r.returncode == 2 and "Traceback" not in r.stderr and "operator" in r.stderr
+
+
+def test_cli_ingest_password(tmp_path, capsys):
+    from corpus_fixtures import make_encrypted_pdf
+
+    project = str(tmp_path / "p.qda.sqlite")
+    pdf = make_encrypted_pdf(tmp_path / "secret.pdf", "s3cret", "Budget of the Queretaro consortium.")
+    code, out, _ = _run(capsys, "ingest", str(pdf), "--project", project, "--quiet", "--format", "json")
+    assert code == 3 and "password-protected" in json.loads(out)[0]["reason"]
+    code, out, _ = _run(capsys, "ingest", str(pdf), "--project", project, "--quiet", "--format", "json",
+                        "--password", "s3cret")
+    assert code == 0 and json.loads(out)[0]["status"] == "ok"
+    code, out, _ = _run(capsys, "search", "budget", "--project", project, "--format", "json")
+    assert len(json.loads(out)) == 1
