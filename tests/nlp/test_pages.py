@@ -97,6 +97,11 @@ def test_topics_page_fits_shows_and_proposes_codings(project_path, monkeypatch, 
     model = nlp.latest_model(db)
     assert model is not None and len(at.get("plotly_chart")) >= 1
     first = nlp.topics_frame(db, model).query("topic >= 0").iloc[0]
+    button(at, "Open in reader").click()
+    at.run()
+    focus = at.session_state["focus"]
+    assert focus["document_id"] in (1, 2) and focus["end"] > focus["start"]
+    at = page(project_path, monkeypatch, "topics")
     button(at, "Preview codings").click()
     at.run()
     assert not at.exception

