@@ -372,3 +372,26 @@ def test_reliability_fuzz_transcripts(worker_parser, tmp_path_factory):
 @pytest.mark.slow
 def test_reliability_fuzz_transcripts_long(worker_parser, tmp_path_factory):
     _fuzz_transcripts(worker_parser, tmp_path_factory, 5000)
+
+
+MEMORY_PROBE_LIMIT = int(os.environ.get("REL_MEMORY_PROBE_MB", "550")) * 1024**2
+
+
+def test_reliability_memory_limit_per_file(tmp_path):
+    """A file that needs more memory than the worker's limit ends as 'too_large'; the next file parses fine."""
+    from corpus.ingest import process_executor
+    from corpus.parse import ParseOptions, parse_in_worker
+
+    big = tmp_path / "huge-notes.txt"
+    line = ("Consorcio de manufactura avanzada, política industrial y consejos de innovación. " * 10 + "\n\n").encode()
+    big.write_bytes(line * int(150e6 // len(line)))
+    small = tmp_path / "notes.txt"
+    small.write_text("Consorcio de manufactura avanzada (ficticio).\n\nSegundo párrafo.", encoding="utf-8")
+    options = ParseOptions(max_bytes=400 * 1024**2)
+    with process_executor(1, memory_bytes=MEMORY_PROBE_LIMIT) as pool:
+        _, doc, code, _ = pool.submit(parse_in_worker, str(small), options).result(timeout=120)
+        assert code == "" and doc is not None  # the limit leaves room for ordinary files (and the language model)
+        _, doc, code, reason = pool.submit(parse_in_worker, str(big), options).result(timeout=120)
+        assert doc is None and code == "too_large" and "memory" in reason
+        _, doc, code, _ = pool.submit(parse_in_worker, str(small), options).result(timeout=120)
+        assert code == "" and doc is not None and len(doc.segments) == 2
