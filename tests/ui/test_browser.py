@@ -302,7 +302,7 @@ def test_browser_screenshots_of_main_pages_light_and_dark(app):
                     page.wait_for_timeout(300)
                 out = shot(page, f"page-{name}{suffix}")
                 if os.environ.get("QDA_UPDATE_SCREENSHOTS") and (
-                        name in ("project", "code", "codebook", "analysis", "export") or dark):
+                        name in ("project", "corpus", "code", "codebook", "analysis", "export") or dark):
                     shutil.copyfile(out, DOCS / f"{name}{suffix}.png")
             if dark:
                 bg = page.evaluate("getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor")
