@@ -25,8 +25,10 @@ def test_entities_offsets_point_at_the_mention_text(bilingual_db):
     from nlp import add_entries, entities_frame, extract_entities
 
     add_entries(bilingual_db, GAZ)
-    report = extract_entities(bilingual_db)
+    calls = []
+    report = extract_entities(bilingual_db, progress=lambda d, t, m: calls.append((d, t)))
     assert report.processed == 6 and report.entities > 10
+    assert calls[0] == (0, 6) and calls[-1] == (6, 6)
     m = entities_frame(bilingual_db)
     texts = _texts(bilingual_db)
     for r in m.itertuples():

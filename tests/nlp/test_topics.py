@@ -202,3 +202,12 @@ def test_topics_by_case_and_speaker_through_interviews(topic_project, tdb, monke
     assert set(by_case["case_name"]) == {"Expert 3"} and by_case["segments"].sum() == 27
     by_speaker = topics_by_speaker(tdb, mid)
     assert by_speaker.groupby("speaker")["segments"].sum().to_dict() == {"Expert 3": 14, "Interviewer": 13}
+
+
+def test_topics_nr_topics_merges_down(db):
+    from nlp import fit_topics
+
+    add_doc(db, "\n\n".join(paragraphs(36, seed=8, spanish_every=2)), "mixed")
+    free = fit_topics(db, backend="tfidf", min_topic_size=3)
+    merged = fit_topics(db, backend="tfidf", min_topic_size=3, nr_topics=2)
+    assert merged.topics <= 2 <= free.topics
