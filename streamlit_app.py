@@ -14,6 +14,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import streamlit as st  # noqa: E402
 
+from corpus.project import ProjectError  # noqa: E402
 from ui.auth import require_access  # noqa: E402
 from ui.common import coder_sidebar  # noqa: E402
 
@@ -38,4 +39,8 @@ PAGES = {
 }
 page = st.navigation(PAGES)
 coder_sidebar()
-page.run()
+try:
+    page.run()
+except ProjectError as exc:  # a damaged, foreign, newer or unreadable project file: say so instead of a traceback
+    st.error(str(exc))
+    st.info("Open or create another project file on the Project page, or restore a backup there.")

@@ -203,3 +203,12 @@ def test_code_page_adds_a_document_memo(data_project, monkeypatch):
     db.conn.close()
     assert list(memos["text"]) == ["<script>alert(9)</script> read again"] and list(memos["author"]) == ["alice"]
     assert any("alice: <script>alert(9)</script>" in t.value for t in at.text)
+
+
+@pytest.mark.parametrize("page", ["code", "codebook", "export", "project"])
+def test_pages_explain_a_project_file_that_is_not_a_project(tmp_path, monkeypatch, page):
+    bad = tmp_path / "notes.qda.sqlite"
+    bad.write_bytes(b"these are not the droids you are looking for" * 100)
+    at = _page(bad, monkeypatch, page)
+    assert not at.exception, f"{page}: {at.exception}"
+    assert any(str(bad.name) in e.value for e in at.error)
