@@ -42,7 +42,8 @@ def document_label(row: pd.Series | dict) -> str:
     """Return a one-line label for a document row of corpus.store.list_documents."""
     pages = row.get("page_count") or 0
     extra = f", {int(pages)} p." if pages and pages > 1 else ""
-    return f"{row['title']} ({row['kind']}{extra}) #{int(row['id'])}"
+    old = "" if row.get("is_current", 1) else f", version {int(row.get('version') or 0)}, superseded"
+    return f"{row['title']} ({row['kind']}{extra}{old}) #{int(row['id'])}"
 
 
 def document_picker(db, key: str = "doc_pick", label: str = "Document", default: int | None = None,
@@ -51,6 +52,8 @@ def document_picker(db, key: str = "doc_pick", label: str = "Document", default:
     from corpus.store import list_documents
 
     docs = list_documents(db, kind=kind)
+    if default is not None and int(default) not in set(docs["id"].astype(int)):
+        docs = list_documents(db, kind=kind, include_old=True)  # a focus may point at an older version
     if docs.empty:
         return None
     ids = [int(i) for i in docs["id"]]

@@ -212,3 +212,19 @@ def test_pages_explain_a_project_file_that_is_not_a_project(tmp_path, monkeypatc
     at = _page(bad, monkeypatch, page)
     assert not at.exception, f"{page}: {at.exception}"
     assert any(str(bad.name) in e.value for e in at.error)
+
+
+def test_code_page_opens_a_focus_on_a_superseded_version(project_path, monkeypatch):
+    from conftest import make_document
+    from corpus.project import open_project
+
+    db = open_project(project_path)
+    old = make_document(db, "Minutes", ["First draft of the council minutes."])
+    new = make_document(db, "Minutes", ["Second draft of the council minutes, revised."])
+    db.conn.close()
+    assert old != new
+    focus = {"document_id": old, "start": 6, "end": 11}
+    at = _page(project_path, monkeypatch, "code", {"focus": focus})
+    assert not at.exception
+    assert at.selectbox(key="code_doc").value == old
+    assert "superseded" in at.selectbox(key="code_doc").format_func(old)

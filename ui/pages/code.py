@@ -79,6 +79,9 @@ if doc_id is None:
     st.stop()
 
 text = get_text(db, doc_id)
+if not text.strip():
+    st.info("This document has no text to code (for a scanned PDF, run OCR and add it again).")
+    st.stop()
 windows = document_windows(len(text), get_pages(db, doc_id), get_segments(db, doc_id)[["kind", "char_start"]],
                            per_window=int(st.session_state.get("reader_per_window", 30)), text=text)
 if st.query_params.get("view") == "whole" or st.session_state.get("reader_whole"):  # no paging (setting or ?view=whole)
