@@ -58,6 +58,8 @@ def coder_sidebar() -> None:
         name = (name or "").strip()
         if name and name != st.session_state.get("coder"):
             st.session_state.coder = name
+        if current_coder() == "default":
+            st.caption("Type your name above: every coding and memo records who made it.")
 
 
 def placeholder(title: str, issue: int) -> None:
