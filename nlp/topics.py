@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import json
+import logging
 import re
 from dataclasses import dataclass
 from typing import Callable
@@ -190,7 +191,13 @@ def fit_topics(
         new = list(model.reduce_outliers(texts, assigned, strategy="c-tf-idf"))
         probs = [p if a == b else None for a, b, p in zip(assigned, new, probs)]
         assigned = new
-        model.update_topics(texts, topics=assigned, vectorizer_model=vectorizer)
+        bt_log = logging.getLogger("BERTopic")
+        level = bt_log.level
+        bt_log.setLevel(logging.ERROR)  # its warning about custom assignments is expected here
+        try:
+            model.update_topics(texts, topics=assigned, vectorizer_model=vectorizer)
+        finally:
+            bt_log.setLevel(level)
     if set(assigned) == {-1}:
         message = "no topics found: every segment is an outlier (try a smaller minimum topic size or more documents)"
     if progress:
