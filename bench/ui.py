@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "ui")]
 
 from browser_helpers import chromium_page, select_text, streamlit_server, wait_idle  # noqa: E402
-from conftest import make_document  # noqa: E402
+from ui_data import make_document  # noqa: E402
 
 
 def build_project(path: Path, pages: int, chars_per_page: int) -> None:

@@ -5,7 +5,7 @@ import hashlib
 
 from streamlit.testing.v1 import AppTest
 
-from conftest import APP
+from ui_data import APP
 from ui.auth import check_password, hash_password, is_exposed
 
 
@@ -74,7 +74,7 @@ def test_gate_open_on_localhost(project_path, monkeypatch):
 
 def test_config_listens_on_localhost_with_upload_limit_and_xsrf():
     import tomllib
-    from conftest import ROOT
+    from ui_data import ROOT
 
     cfg = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
     assert cfg["server"]["address"] == "127.0.0.1"

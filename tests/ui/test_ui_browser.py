@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from browser_helpers import chromium_page, open_page, select_text, streamlit_server, wait_idle
-from conftest import ACCENTED, PAGES, ROOT, XSS, fill_project
+from ui_data import ACCENTED, PAGES, ROOT, XSS, fill_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 ARTIFACTS = ROOT / "test-artifacts" / "ui"

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import ACCENTED, APP, PAGES, XSS
+from ui_data import ACCENTED, APP, PAGES, XSS
 
 
 def _app(path, monkeypatch) -> AppTest:
@@ -215,7 +215,7 @@ def test_pages_explain_a_project_file_that_is_not_a_project(tmp_path, monkeypatc
 
 
 def test_code_page_opens_a_focus_on_a_superseded_version(project_path, monkeypatch):
-    from conftest import make_document
+    from ui_data import make_document
     from corpus.project import open_project
 
     db = open_project(project_path)
