@@ -81,15 +81,14 @@ def known_migrations() -> list[tuple[str, str, Callable]]:
     return [(pkg, name, fn) for pkg in SCHEMA_PACKAGES for name, fn in _migrations_for(pkg)]
 
 
-def _file_is_writable(path: Path) -> bool:
-    """Return False when the file or its folder cannot be written by this process."""
-    if os.geteuid() == 0 if hasattr(os, "geteuid") else False:
-        # root ignores permission bits in os.access; look at the bits themselves.
-        try:
-            return bool(path.stat().st_mode & 0o222) and bool(path.parent.stat().st_mode & 0o222)
-        except OSError:
-            return False
-    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+def _writable(path: Path) -> bool:
+    """Return False when ``path`` cannot be written by this process (by its permission bits when root)."""
+    try:
+        if hasattr(os, "geteuid") and os.geteuid() == 0:
+            return bool(path.stat().st_mode & 0o222)  # root ignores permissions in os.access; honour the bits
+        return os.access(path, os.W_OK)
+    except OSError:
+        return False
 
 
 def open_project(
@@ -116,9 +115,10 @@ def open_project(
             f"{path}: the project file is empty (0 bytes) but has backups; restore the latest backup "
             "(`cli.py backups`, `cli.py restore`) instead of starting over", code="damaged",
         )
+    folder_writable = _writable(path.parent)
     if readonly is None:
-        readonly = path.exists() and not _file_is_writable(path)
-    db = _open_connection(path, readonly)
+        readonly = path.exists() and not (_writable(path) and folder_writable)
+    db = _open_connection(path, readonly, immutable=readonly and not folder_writable)
     key = str(path.resolve())
     try:
         if check:
@@ -136,11 +136,12 @@ def open_project(
     return db
 
 
-def _open_connection(path: Path, readonly: bool) -> sqlite_utils.Database:
+def _open_connection(path: Path, readonly: bool, immutable: bool = False) -> sqlite_utils.Database:
     try:
         if readonly:
             try:
-                db = connect(path, readonly=True)
+                # In a folder we may not write, read the file as an unchanging snapshot (no -wal/-shm files).
+                db = connect(path, readonly=True, immutable=immutable)
                 db.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             except sqlite3.OperationalError:
                 # A WAL file in a folder we cannot write: read it as an unchanging snapshot.

@@ -271,3 +271,26 @@ def test_reliability_long_held_lock_is_a_clear_error_not_locked(db, project_path
         other.close()
     store_document(db, synthetic_document(6, 0))
     assert len(list_documents(db)) == 1
+
+
+def test_reliability_read_only_folder_opens_read_only(tmp_path):
+    from corpus.project import ProjectError, is_readonly, open_project
+    from corpus.store import list_documents, store_document
+
+    folder = tmp_path / "shared-drive"
+    folder.mkdir()
+    path = folder / "p.qda.sqlite"
+    db = open_project(path)
+    store_document(db, synthetic_document(12, 0))
+    db.conn.close()
+    os.chmod(folder, 0o555)
+    try:
+        ro = open_project(path)
+        assert is_readonly(ro) and len(list_documents(ro)) == 1
+        with pytest.raises(ProjectError) as exc:
+            store_document(ro, synthetic_document(12, 1))
+        assert exc.value.code == "readonly"
+        ro.conn.close()
+    finally:
+        os.chmod(folder, 0o755)
+    assert sorted(p.name for p in folder.iterdir()) == ["p.qda.sqlite"]  # no backup folder, no stray files
