@@ -55,10 +55,11 @@ def naive(files: list[Path]) -> tuple[float, dict[str, str]]:
     import pdfplumber
 
     texts = {}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     for f in files:
         with pdfplumber.open(f) as pdf:
             texts[f.name] = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    naive.cpu = time.process_time() - cpu
     return time.perf_counter() - start, texts
 
 
@@ -71,6 +72,16 @@ def ours(folder: Path, project: Path, workers: int) -> tuple[float, list]:
     start = time.perf_counter()
     outcomes = ingest([str(folder)], db, workers=workers, backup=False)
     return time.perf_counter() - start, outcomes
+
+
+def parse_cpu(files: list[Path]) -> float:
+    """Return the CPU seconds our parser (corpus.parse.parse_path) needs for the files in this process."""
+    from corpus.parse import parse_path
+
+    cpu = time.process_time()
+    for f in files:
+        parse_path(str(f))
+    return time.process_time() - cpu
 
 
 def _chars(text: str) -> Counter:
@@ -115,10 +126,14 @@ def main(argv: list[str] | None = None) -> int:
         our_s, outcomes = ours(folder, Path(tmp) / "bench.qda.sqlite", args.workers)
         failed = [o for o in outcomes if o.status != "ok"]
         agreement = check_text(Path(tmp) / "bench.qda.sqlite", reference)
+        our_cpu = parse_cpu(files)
     base_rate, our_rate = pages / base_s, pages / our_s
     print(f"baseline (naive pdfplumber extract_text, 1 process): {base_s:7.1f} s  {base_rate:6.1f} pages/s")
     print(f"ours (corpus.ingest, {args.workers} workers, stored + indexed): {our_s:7.1f} s  {our_rate:6.1f} pages/s")
     print(f"ratio: {our_rate / base_rate:.2f}x")
+    print(f"CPU seconds per page, one process (independent of other load on the machine): baseline "
+          f"{naive.cpu / pages:.3f}, our parser {our_cpu / pages:.3f}, ratio {naive.cpu / our_cpu:.2f}x")
+    print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"text kept: lowest per-document share of the baseline's characters = {agreement:.4f}; files not ok: {len(failed)}")
     return 0 if not failed and agreement >= 0.99 else 2
 
