@@ -238,6 +238,15 @@ def test_browser_search_and_open_hit(app, browser_page):
     focus.first.wait_for(timeout=15_000)
     assert "consortium 45" in " ".join(focus.all_inner_texts())
     shot(page, "08b-search-hit-in-code")
+    # a document's Markdown stays text in search results too
+    open_page(page, url, "search")
+    box = page.locator("[data-testid='stMain'] [data-testid='stTextInput'] input").first
+    box.fill("clickme")
+    box.press("Enter")
+    wait_idle(page)
+    page.get_by_text("javascript:alert(10)").first.wait_for(timeout=10_000)
+    assert page.locator("[data-testid='stMain'] a[href^='javascript'], [data-testid='stMain'] img").count() == 0
+    assert not page.dialogs
 
 
 def test_browser_export_evidence_table(app, browser_page):

@@ -13,6 +13,7 @@ HOSTILE_TRANSCRIPT = (
     "María <img src=x onerror=alert(7)>: Nothing, sí, the consortium met.\n\n"
     "Interviewer: Thank you.\n"
 )
+MD_TRAP = "A second paragraph: [clickme](javascript:alert(10)) and ![img](x) with **stars**."
 ACCENTED = "Señora Muñoz dijo: «la innovación 🚀 llegó tarde» — café, niño, über. Then the council met again."
 
 
@@ -53,7 +54,7 @@ def fill_project(db) -> dict:
         "report": make_document(db, "Consortium report (fictional)", report, pages=6),
         "accented": make_document(db, "Entrevista ficticia", [ACCENTED, "Segunda parte de la entrevista."],
                                   kind="interview"),
-        "xss": make_document(db, "Hostile document", [XSS, "A second paragraph."]),
+        "xss": make_document(db, "Hostile document", [XSS, MD_TRAP]),
     }
     ids["policy"] = coding.add_code(db, "Policy", color="#4e79a7")
     ids["council"] = coding.add_code(db, "Councils", parent="Policy", color="#e15759")
