@@ -1,6 +1,8 @@
 """PDF to Document with pdfplumber: reading order, columns, de-hyphenation, headers/footers out.
 
-Per page: words -> lines (by ``top``) -> blocks.  Lines that no word crosses at a column
+Per page: characters (pdfminer's layout objects, which pdfplumber interprets; pdfplumber's
+per-character dictionaries are skipped as they cost as much again) -> words -> lines (by ``top``)
+-> blocks.  Lines that no word crosses at a column
 gutter are read column by column; lines spanning the gutter (titles) are read whole.
 Lines repeated at the top or bottom of most pages (running headers, footers) and bare
 page numbers are kept out of the canonical text and listed in ``Document.removed`` (and, with
