@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Document, Page, ParseError, Segment, normalize_text
+from .pdf_words import chars_to_words, layout_chars
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page|p[aá]gina|p\.|pág\.)?\s*\d{1,4}\s*(?:(?:of|de|/)\s*\d{1,4})?\s*(?:[-–—])?\s*$",
@@ -157,14 +158,14 @@ MARGIN_ROTATED_SHARE = 0.5
 
 def _page_lines(page) -> tuple[list[_Line], str]:
     """Return the page's lines in reading order, and the text of rotated margin stamps left out."""
-    chars = _layout_chars(page)
+    chars = layout_chars(page)
     rotated = [c for c in chars if not c[6]]
     margin = ""
     if rotated and len(rotated) < MARGIN_ROTATED_SHARE * len(chars):
         # A few sideways characters are printer's stamps and figure labels in the margin, not body text.
         margin = "".join(c[0] for c in rotated)
         chars = [c for c in chars if c[6]]
-    words = _chars_to_words(chars)
+    words = chars_to_words(chars)
     if not words:
         return [], margin
     width = float(page.width)
@@ -200,70 +201,6 @@ def _page_lines(page) -> tuple[list[_Line], str]:
                 columns[i].append(part)
     flush()
     return out, margin
-
-
-_LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"}
-X_TOLERANCE = Y_TOLERANCE = 3
-
-
-def _layout_chars(page) -> list[tuple]:
-    """Return (text, x0, x1, top, bottom, size, upright) of every character of a pdfplumber page.
-
-    Read from pdfminer's layout objects directly: pdfplumber's own per-character dictionaries
-    (colours, matrices, resolved names) cost as much as interpreting the page and are not needed.
-    """
-    from pdfminer.layout import LTChar, LTContainer
-
-    layout = page.layout
-    left, top_edge = layout.x0, layout.y1
-    out: list[tuple] = []
-    stack = [layout]
-    while stack:
-        for obj in stack.pop():
-            if isinstance(obj, LTChar):
-                text = obj.get_text()
-                out.append((_LIGATURES.get(text, text), obj.x0 - left, obj.x1 - left, top_edge - obj.y1,
-                            top_edge - obj.y0, obj.size, obj.upright))
-            elif isinstance(obj, LTContainer):
-                stack.append(obj)
-    return out
-
-
-def _chars_to_words(chars: list[tuple]) -> list[dict]:
-    """Return words (text, x0, x1, top, bottom, size) from characters: lines by ``top``, split at gaps and spaces."""
-    words: list[dict] = []
-    line: list[tuple] = []
-    line_top = None
-
-    def flush_line() -> None:
-        current: list[tuple] = []
-        for c in sorted(line, key=lambda c: c[1]):
-            if c[0].isspace():
-                _emit(words, current)
-                current = []
-                continue
-            if current and (c[1] - current[-1][2] > X_TOLERANCE or abs(c[5] - current[-1][5]) > 0.5):
-                _emit(words, current)
-                current = []
-            current.append(c)
-        _emit(words, current)
-
-    for c in sorted(chars, key=lambda c: c[3]):
-        if line_top is not None and c[3] - line_top > Y_TOLERANCE:
-            flush_line()
-            line = []
-        if not line:
-            line_top = c[3]
-        line.append(c)
-    if line:
-        flush_line()
-    return words
-
-
-def _emit(words: list[dict], chars: list[tuple]) -> None:
-    if chars:
-        words.append({"text": "".join(c[0] for c in chars), "x0": chars[0][1], "x1": max(c[2] for c in chars),
-                      "top": min(c[3] for c in chars), "bottom": max(c[4] for c in chars), "size": chars[0][5]})
 
 
 def _group_rows(words: list[dict]) -> list[list[dict]]:
