@@ -338,6 +338,7 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
         gap = line.top - prev.bottom
         new_para = (
             gap > max(typical_gap * 1.6, height * 0.6)
+            or (len(gaps) < 3 and gap > height * 1.2)  # too few lines to learn the spacing: a blank line's worth
             or line.top < prev.top - height  # went back up: next column or block
             or abs(line.size - prev.size) > 1.5
             or (line.x0 > prev.x0 + 4 and line.x0 - prev.x0 < 40 and (prev.x1 - prev.x0) > 100)  # first-line indent

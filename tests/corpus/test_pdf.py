@@ -75,3 +75,25 @@ def test_pdf_pages_and_paragraphs_are_ranges_into_the_text(tmp_path):
     assert doc.title == "Charter of the Consortium"
     assert doc.date == "2016-03-04"
     assert doc.file_type == "pdf"
+
+
+def test_pdf_words_from_characters_split_at_gaps_spaces_and_lines():
+    from corpus.pdf_words import chars_to_words
+
+    def ch(t, x0, top, size=10.0):
+        return (t, x0, x0 + 5, top, top + 10, size, True)
+
+    chars = [ch("o", 15, 100.5), ch("N", 10, 100), ch(" ", 20, 100), ch("ﬁ".replace("ﬁ", "fi"), 25, 100),
+             ch("x", 40, 100), ch("L", 10, 120), ch("B", 15, 120, size=14)]
+    words = chars_to_words(chars)
+    assert [w["text"] for w in words] == ["No", "fi", "x", "L", "B"]
+    assert words[0]["x0"] == 10 and words[0]["top"] == 100
+
+
+def test_pdf_paragraph_languages_detected_when_parsing(tmp_path):
+    from corpus.parse import parse_path
+
+    pages = [["La tecnología del consorcio de Querétaro apoya a los proveedores aeroespaciales de la región.",
+              "The council met in Monterrey to discuss advanced manufacturing and the training of technicians."]]
+    doc = parse_path(str(make_pdf(tmp_path / "mixed.pdf", pages, numbers=False)))
+    assert [s.data["language"] for s in doc.segments] == ["es", "en"]
