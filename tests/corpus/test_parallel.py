@@ -64,6 +64,21 @@ def test_parallel_dask_local_cluster_same_documents(tmp_path, db):
     assert _snapshot(db) == expected
 
 
+def test_parallel_cli_scheduler_option(tmp_path, capsys):
+    distributed = pytest.importorskip("distributed")
+    import json
+
+    import cli
+
+    folder = _folder(tmp_path, n=2)
+    project = tmp_path / "cli.qda.sqlite"
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        code = cli.main(["ingest", str(folder), "--project", str(project), "--scheduler", cluster.scheduler_address,
+                         "--quiet", "--format", "json"])
+    rows = json.loads(capsys.readouterr().out)
+    assert code == 0 and [r["status"] for r in rows] == ["ok", "ok"]
+
+
 def test_parallel_worker_crash_marks_file_and_goes_on(tmp_path, db):
     folder = _folder(tmp_path, n=6)
     (folder / "crash_me.txt").write_text("this file kills its worker")
