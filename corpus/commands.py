@@ -62,10 +62,16 @@ def cmd_ingest(args) -> int:
         client, executor = dask_executor(args.scheduler)
     try:
         with tqdm_progress("ingest", disable=args.quiet) as progress:
-            outcomes = ingest(
-                args.paths, db, executor=executor, workers=args.workers, password=args.password, kind=args.kind,
-                progress=progress, max_bytes=int(args.max_mb * 1024 * 1024), timeout_s=args.timeout,
-            )
+            if args.kind == "interview":
+                # Transcripts are conversations: the interviews package parses speakers, turns and times.
+                from interviews import import_transcripts
+
+                outcomes = import_transcripts(args.paths, db, progress=progress, executor=executor)
+            else:
+                outcomes = ingest(
+                    args.paths, db, executor=executor, workers=args.workers, password=args.password, kind=args.kind,
+                    progress=progress, max_bytes=int(args.max_mb * 1024 * 1024), timeout_s=args.timeout,
+                )
     finally:
         if client is not None:
             client.close()

@@ -100,3 +100,20 @@ def test_cli_ingest_password(tmp_path, capsys):
     assert code == 0 and json.loads(out)[0]["status"] == "ok"
     code, out, _ = _run(capsys, "search", "budget", "--project", project, "--format", "json")
     assert len(json.loads(out)) == 1
+
+
+def test_cli_ingest_kind_interview_parses_turns(tmp_path, capsys):
+    """`ingest --kind interview` hands transcripts to the interviews package (speakers and turns, VTT too)."""
+    import cli
+    from corpus.project import open_project
+    from interviews import turns_frame
+
+    vtt = tmp_path / "talk.vtt"
+    vtt.write_text("WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana Ruiz>How did the council start?</v>\n\n"
+                   "00:00:05.000 --> 00:00:09.000\n<v Luis Gómez>It began with the consortium in Querétaro.</v>\n",
+                   encoding="utf-8")
+    project = tmp_path / "p.qda.sqlite"
+    assert cli.main(["ingest", str(vtt), "--kind", "interview", "--project", str(project), "--quiet", "--format", "json"]) == 0
+    turns = turns_frame(open_project(project))
+    assert list(turns["speaker"]) == ["Ana Ruiz", "Luis Gómez"]
+    assert turns["t_start"].tolist() == [1.0, 5.0]
