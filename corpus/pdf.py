@@ -52,7 +52,7 @@ def pdf_to_document(path: str | Path, password: str | None = None, name: str | N
         pages = pdf.pages  # the page tree is read lazily: fail here, not half-way
     except Exception as exc:  # pdfminer raises many types on broken files
         if pdf is not None:
-            pdf.close()
+            _close_quietly(pdf)
         cause = exc.args[0] if getattr(exc, "args", None) and isinstance(exc.args[0], BaseException) else exc
         if isinstance(cause, PDFPasswordIncorrect) or isinstance(exc, PDFPasswordIncorrect):
             if password:
@@ -84,7 +84,7 @@ def pdf_to_document(path: str | Path, password: str | None = None, name: str | N
     except Exception as exc:
         raise ParseError(name, f"not a readable PDF ({_describe(exc)})", code="corrupt") from exc
     finally:
-        pdf.close()
+        _close_quietly(pdf)
     if not page_lines:
         raise ParseError(name, "the PDF has no pages", code="empty")
     removed = margins + _remove_running_lines(page_lines, heights)
@@ -106,6 +106,14 @@ def pdf_to_document(path: str | Path, password: str | None = None, name: str | N
     elif empty_pages and len(empty_pages) < len(doc.pages):
         doc.warnings.append(f"pages without a text layer (OCR needed): {_ranges(empty_pages)}")
     return doc
+
+
+def _close_quietly(pdf) -> None:
+    # close() on a broken file can re-read the damaged page tree and raise again: the first error is the one to report
+    try:
+        pdf.close()
+    except Exception:
+        pass
 
 
 def _describe(exc: BaseException) -> str:
