@@ -26,11 +26,9 @@ DOCUMENTED = {"", "corrupt", "password", "empty", "too_large", "timeout", "unsup
 FILE_TIMEOUT_S = 10
 WORKER_MEMORY = 1536 * 1024**2
 # Parser bugs found by this fuzzing and reported to the owner (file, fix); a match is collected and the
-# test ends as xfail naming them, any other catch-all "unexpected error" fails the test.
-KNOWN_PARSER_BUGS = {
-    "TypeError: 'NoneType' object is not iterable": "corpus/pdf.py: pdf.close() in the error branch of "
-    "pdf_to_document re-reads the broken page tree and raises again; suppress errors from that close()",
-}
+# test ends as xfail naming them, any other catch-all "unexpected error" fails the test.  (The first one,
+# pdf.close() raising again in pdf_to_document's error branch, was fixed in aac0f2b.)
+KNOWN_PARSER_BUGS: dict[str, str] = {}
 KNOWN_DOCX_BUG = ("corpus/formats.py: docx_to_document walks paragraphs, styles and tables outside its try block, so a "
                   "damaged styles.xml raises AttributeError ('get_by_id'); wrap the walk and raise ParseError 'corrupt'")
 FINDINGS: list[str] = []
