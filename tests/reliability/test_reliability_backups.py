@@ -136,6 +136,7 @@ def _backups_made_by(project_path: Path, action) -> int:
     return len(list_backups(project_path)) - before
 
 
+@pytest.mark.timeout(180)
 def test_reliability_bulk_operations_back_up_first(tmp_path):
     """Auto-coding, code merges and REFI-QDA imports into a project should each back it up first."""
     coding = pytest.importorskip("coding")
