@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from corpus.project import now_iso
+from corpus.project import backup_project, now_iso
 
 from .codes import _check_name, check_color, code_path, descendants, resolve_code, sibling_exists
 from .history import CodingError, recorded
@@ -78,6 +78,8 @@ def merge_codes(db: sqlite_utils.Database, source: int | str, target: int | str,
     src, dst = resolve_code(db, source), resolve_code(db, target)
     if src == dst:
         raise CodingError("cannot merge a code into itself")
+    if not db.conn.in_transaction:
+        backup_project(db, reason="before-code-merge")
     if dst in descendants(db, src):
         raise CodingError("cannot merge a code into one of its own descendants")
     stamp = now_iso()

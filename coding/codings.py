@@ -6,7 +6,7 @@ from typing import Callable, Iterable
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import now_iso, transaction
+from corpus.project import backup_project, now_iso, transaction
 
 from .codes import code_paths, descendants, resolve_code
 from .history import CodingError, audit, ensure_coder, push_action, recorded
@@ -182,7 +182,10 @@ def apply_batch(db: sqlite_utils.Database, rows: list[dict], rule: str, coder: s
     """Save auto-coding rows (document_id, char_start, char_end, code) as one undoable batch; return its id.
 
     Rows identical to an active coding of the same coder are skipped; a bad row aborts the whole batch.
+    The project is backed up first (a bulk change).
     """
+    if rows and not db.conn.in_transaction:  # inside a caller's transaction the caller backed up (e.g. an import)
+        backup_project(db, reason="before-autocoding")
     coder_id = ensure_coder(db, coder)
     code_cache: dict = {}
     lengths: dict[int, int] = {}

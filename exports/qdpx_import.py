@@ -19,7 +19,7 @@ import sqlite_utils
 from coding import add_code, apply_batch, code_case, code_document, ensure_coder
 from coding.codes import sibling_exists
 from corpus.model import Document, paragraphs_from_text
-from corpus.project import open_project, transaction
+from corpus.project import backup_project, open_project, transaction
 from corpus.store import DuplicateDocument, store_document
 from nlp.language import detect_language, language_bucket
 
@@ -237,6 +237,8 @@ def _into_project(project: RefiProject, label: str, project_path: str | os.PathL
     project_path = Path(project_path)
     existed = project_path.exists()
     db = open_project(project_path)
+    if existed:
+        backup_project(db, reason="before-refi-import")
     try:
         return store_refi(db, project, ImportReport(label), coder, progress)
     except Exception as exc:

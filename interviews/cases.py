@@ -6,7 +6,7 @@ import math
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import transaction
+from corpus.project import backup_project, transaction
 
 from .attributes import set_attribute
 from .store import ensure_case
@@ -44,6 +44,7 @@ def rename_case(db: sqlite_utils.Database, case_id: int, name: str) -> None:
 
 def merge_cases(db: sqlite_utils.Database, keep_id: int, merge_id: int) -> None:
     """Move speakers and missing attribute values of case ``merge_id`` to ``keep_id`` and delete ``merge_id``."""
+    backup_project(db, reason="before-case-merge")
     with transaction(db):
         db.execute("UPDATE speakers SET case_id = ? WHERE case_id = ?", [int(keep_id), int(merge_id)])
         db.execute("INSERT OR IGNORE INTO case_attributes (case_id, attribute_id, value)"

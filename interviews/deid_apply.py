@@ -13,7 +13,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus.model import Document, Segment, sha256_bytes
-from corpus.project import now_iso, open_project, project_path, transaction
+from corpus.project import backup_project, now_iso, open_project, project_path, transaction
 from corpus.store import delete_document, get_document, get_segments, get_text, store_document
 
 Progress = Callable[[int, int, str], None]
@@ -95,6 +95,8 @@ def apply_review(db: sqlite_utils.Database, review: pd.DataFrame, key_file: str 
     key_file = Path(key_file or key_path_for(base))
     log_file = Path(log_file or log_path_for(base))
     accepted = review[review["accept"].astype(bool)] if len(review) else review
+    if len(accepted):
+        backup_project(db, reason="before-pseudonymization")
     key = load_key(key_file)
     for r in accepted.itertuples():
         section = "people" if r.label == "PERSON" else "organisations"

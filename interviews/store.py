@@ -10,8 +10,8 @@ from typing import Callable
 import sqlite_utils
 
 from corpus.model import Outcome, ParseError
-from corpus.project import now_iso, transaction
-from corpus.store import DuplicateDocument, log_outcomes, store_document
+from corpus.project import backup_project, now_iso, transaction
+from corpus.store import DuplicateDocument, log_outcomes, project_stats, store_document
 
 from .document import is_generic, suggest_roles, transcript_to_document
 from .model import Transcript
@@ -87,6 +87,8 @@ def import_transcripts(paths: list[str], db: sqlite_utils.Database, progress: Pr
     files = discover_transcripts(paths)
     outcomes: list[Outcome] = []
     run_id = uuid.uuid4().hex[:12]
+    if files and project_stats(db)["documents"]:
+        backup_project(db, reason="before-transcript-import")
     parsed = executor.map(_parse_file, files) if executor is not None else map(_parse_file, files)
     t0 = time.perf_counter()
     for i, (path, tr, data, error) in enumerate(parsed):
