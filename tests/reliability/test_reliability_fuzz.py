@@ -71,7 +71,8 @@ def seeds_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def pdf_seeds(seeds_dir) -> list[tuple[str, bytes]]:
-    from conftest import SHARED_CORPUS
+    # not `from conftest import`: at run time 'conftest' is whichever folder's conftest pytest loaded last
+    SHARED_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
     seeds = [("generated.pdf", (seeds_dir / "generated.pdf").read_bytes())]
     shared = SHARED_CORPUS / "pdf"
@@ -322,7 +323,8 @@ def test_reliability_fuzz_qdpx_long(tmp_path_factory):
 
 def _fuzz_transcripts(worker_parser, tmp_path_factory, examples: int) -> None:
     pytest.importorskip("interviews")
-    from conftest import ROOT, SHARED_CORPUS
+    ROOT = Path(__file__).resolve().parents[2]
+    SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
     from rel_helpers import make_transcripts, transcript_outcome
 
     folder = make_transcripts(tmp_path_factory.mktemp("fuzz-transcripts"), seed=3, count=3, turns=25)
