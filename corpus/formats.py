@@ -60,6 +60,23 @@ def docx_to_document(data: bytes, name: str) -> Document:
         d = docx.Document(io.BytesIO(data))
     except Exception as exc:
         raise ParseError(name, f"not a readable DOCX ({str(exc)[:160] or type(exc).__name__})", code="corrupt") from exc
+    try:
+        blocks = _docx_blocks(d, Paragraph, Table)
+    except Exception as exc:  # damaged styles.xml, numbering or table XML surface only while reading
+        raise ParseError(name, f"not a readable DOCX: damaged content ({type(exc).__name__})", code="corrupt") from exc
+    doc = _blocks_to_document(blocks, name, "docx")
+    try:
+        cp = d.core_properties
+        doc.title = (cp.title or "").strip() or doc.title
+        doc.author = (cp.author or "").strip() or None
+        when = cp.created or cp.modified
+        doc.date = when.date().isoformat() if when else None
+    except Exception:  # damaged core properties: keep the text, lose only the metadata
+        doc.warnings.append("document properties (title, author, date) could not be read")
+    return doc
+
+
+def _docx_blocks(d, Paragraph, Table) -> list[tuple[str, str]]:
     blocks: list[tuple[str, str]] = []
     for item in d.iter_inner_content():
         if isinstance(item, Paragraph):
@@ -74,13 +91,7 @@ def docx_to_document(data: bytes, name: str) -> Document:
                         cells.append(t)
                 if cells:
                     blocks.append(("table", " | ".join(cells)))
-    doc = _blocks_to_document(blocks, name, "docx")
-    cp = d.core_properties
-    doc.title = (cp.title or "").strip() or doc.title
-    doc.author = (cp.author or "").strip() or None
-    when = cp.created or cp.modified
-    doc.date = when.date().isoformat() if when else None
-    return doc
+    return blocks
 
 
 def text_to_document(data: bytes, name: str) -> Document:
