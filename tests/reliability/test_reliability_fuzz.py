@@ -29,8 +29,8 @@ WORKER_MEMORY = 1536 * 1024**2
 # test ends as xfail naming them, any other catch-all "unexpected error" fails the test.  (The first one,
 # pdf.close() raising again in pdf_to_document's error branch, was fixed in aac0f2b.)
 KNOWN_PARSER_BUGS: dict[str, str] = {}
-KNOWN_DOCX_BUG = ("corpus/formats.py: docx_to_document walks paragraphs, styles and tables outside its try block, so a "
-                  "damaged styles.xml raises AttributeError ('get_by_id'); wrap the walk and raise ParseError 'corrupt'")
+KNOWN_DOCX_BUG = ("corpus/formats.py: damaged DOCX content escaped docx_to_document's try block (fixed; a recurrence "
+                  "means the wrapping regressed)")
 FINDINGS: list[str] = []
 SMALL_PDFS = ["issue-33-lorem-ipsum.pdf", "la-precinct-bulletin-2014-p1.pdf", "scotus-transcript-p1.pdf",
               "cupertino_usd_4-6-16.pdf", "malformed-from-issue-932.pdf", "password-example.pdf", "issue-848.pdf"]
