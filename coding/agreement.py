@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
+from corpus.model import trim_span
+
 from .codes import code_paths
 from .codings import code_ids
 
@@ -102,10 +104,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     spans.append((pos, len(text)))
     out = []
     for s, e in spans:
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = trim_span(text, s, e)
         if e > s:
             out.append((s, e))
     return out

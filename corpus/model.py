@@ -98,6 +98,15 @@ def sha256_file(path: str) -> str:
     return h.hexdigest()
 
 
+def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return ``[start, end)`` narrowed past leading and trailing whitespace (empty spans come back with start == end)."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def paragraphs_from_text(text: str, page: int | None = None, offset: int = 0, end: int | None = None) -> list[Segment]:
     """Return paragraph segments of ``text[offset:end]``: blocks split by blank lines."""
     end = len(text) if end is None else end
@@ -108,12 +117,7 @@ def paragraphs_from_text(text: str, page: int | None = None, offset: int = 0, en
         b_start = pos
         b_end = pos + len(block)
         pos = b_end + 2
-        # trim surrounding whitespace while keeping exact offsets
-        s, e = b_start, b_end
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = trim_span(text, b_start, b_end)
         if e > s:
             segs.append(Segment(start=s, end=e, kind="paragraph", page=page))
     return segs

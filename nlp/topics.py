@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
+from corpus.model import trim_span
 from corpus.project import now_iso, transaction
 
 from .embeddings import DEFAULT_MODEL, embed_texts
@@ -61,11 +62,7 @@ def stop_words() -> tuple[str, ...]:
 def _sentences(text: str) -> list[tuple[int, int]]:
     out = []
     for m in _SENT.finditer(text):
-        s, e = m.start(), m.end()
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
+        s, e = trim_span(text, m.start(), m.end())
         if e > s:
             out.append((s, e))
     return out

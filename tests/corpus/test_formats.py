@@ -94,3 +94,12 @@ def test_markdown_title_and_paragraphs(tmp_path):
     texts = [doc.text[s.start:s.end] for s in doc.segments]
     assert texts == ["# Memo on NAFTA", "First paragraph\nwraps here.", "## Section", "Second paragraph."]
     doc.check()
+
+
+def test_model_trim_span_keeps_exact_offsets():
+    from corpus.model import trim_span
+
+    text = "  Querétaro 🚀 \n"
+    s, e = trim_span(text, 0, len(text))
+    assert text[s:e] == "Querétaro 🚀"
+    assert trim_span("   ", 0, 3)[0] == trim_span("   ", 0, 3)[1]

@@ -12,6 +12,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any, Iterable
 
+from corpus.model import trim_span
+
 HTML = '<div class="qda-reader" tabindex="0" data-testid="qda-reader"></div>'
 
 CSS = """
@@ -147,10 +149,7 @@ def selection_from_value(value: Any, document_id: int, text: str, trim: bool = T
     if doc != int(document_id) or not (0 <= start < end <= len(text)):
         return None
     if trim:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trim_span(text, start, end)
         if start >= end:
             return None
     return Selection(doc, start, end, str(value.get("nonce") or ""))
