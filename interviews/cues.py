@@ -13,6 +13,26 @@ ZOOM = re.compile(r"^(?P<name>[^:\n]{1,60}?):\s+(?P<text>.+)$", re.DOTALL)
 BRACKET_ZOOM = re.compile(r"^(?:-\s*)?\[(?P<name>[^\]]{1,60})\]\s*:?\s*(?P<text>.+)$", re.DOTALL)
 
 
+def cue_blocks(lines: list[str], first: int = 0):
+    """Yield (index of the block's first line, block lines) for each run of non-blank lines from ``first``."""
+    i, n = first, len(lines)
+    while i < n:
+        if not lines[i].strip():
+            i += 1
+            continue
+        start = i
+        while i < n and lines[i].strip():
+            i += 1
+        yield start, lines[start:i]
+
+
+def count_labels(tr, cues: list[Turn]) -> None:
+    """Count each cue speaker's labels into the transcript's label counts."""
+    for c in cues:
+        if c.speaker:
+            tr.label_counts[c.speaker] += 1
+
+
 def parse_timing(line: str, name: str, line_no: int) -> tuple[float, float]:
     """Return (start, end) seconds of a cue timing line; ParseError naming file and line when broken."""
     m = TIMING.match(line)

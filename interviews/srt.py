@@ -1,7 +1,7 @@
 """SubRip (SRT): numbered cues with ``00:00:01,000 --> 00:00:04,000`` timing; turns by cue, speakers when cues say ``Name:``."""
 from __future__ import annotations
 
-from .cues import TIMING, cue_speaker, cues_to_turns, parse_timing
+from .cues import TIMING, count_labels, cue_blocks, cue_speaker, cues_to_turns, parse_timing
 from .model import ParseError, Transcript, Turn
 
 
@@ -16,16 +16,8 @@ def parse_srt(text: str, name: str) -> Transcript:
     lines = text.split("\n")
     tr = Transcript(name=name, format="srt")
     cues: list[Turn] = []
-    i, n, expected = 0, len(lines), 1
-    while i < n:
-        if not lines[i].strip():
-            i += 1
-            continue
-        block_start = i
-        block = []
-        while i < n and lines[i].strip():
-            block.append(lines[i])
-            i += 1
+    expected = 1
+    for block_start, block in cue_blocks(lines):
         first = block[0].strip()
         if first.isdigit():
             if int(first) != expected:
@@ -46,9 +38,7 @@ def parse_srt(text: str, name: str) -> Transcript:
             cues.append(Turn(speaker=speaker, text=spoken, start=start, end=end, line=block_start + 1))
     if not cues:
         raise ParseError(name, "no cues with text in this SRT file")
-    for c in cues:
-        if c.speaker:
-            tr.label_counts[c.speaker] += 1
+    count_labels(tr, cues)
     tr.turns, has_speakers = cues_to_turns(cues)
     if not has_speakers:
         tr.warnings.append(f"{name}: no speakers in the subtitles; one turn per cue, times kept")

@@ -1,7 +1,7 @@
 """WebVTT: Zoom (``Name: text`` cues), Microsoft Teams (``<v Name>text</v>``) and plain WebVTT (no speakers)."""
 from __future__ import annotations
 
-from .cues import cue_speaker, cues_to_turns, parse_timing
+from .cues import count_labels, cue_blocks, cue_speaker, cues_to_turns, parse_timing
 from .model import ParseError, Transcript, Turn
 
 
@@ -17,17 +17,7 @@ def parse_vtt(text: str, name: str) -> Transcript:
         raise ParseError(name, "line 1: a WebVTT file must start with WEBVTT")
     cues: list[Turn] = []
     teams = False
-    i, n = 1, len(lines)
-    while i < n:
-        line = lines[i]
-        if not line.strip():
-            i += 1
-            continue
-        block_start = i
-        block = []
-        while i < n and lines[i].strip():
-            block.append(lines[i])
-            i += 1
+    for block_start, block in cue_blocks(lines, first=1):
         head = block[0].strip()
         if head.startswith(("NOTE", "STYLE", "REGION")) and "-->" not in head:
             continue
@@ -46,9 +36,7 @@ def parse_vtt(text: str, name: str) -> Transcript:
     turns, has_speakers = cues_to_turns(cues)
     fmt = "vtt-teams" if teams else ("vtt-zoom" if has_speakers else "vtt")
     tr = Transcript(name=name, format=fmt, turns=turns)
-    for c in cues:
-        if c.speaker:
-            tr.label_counts[c.speaker] += 1
+    count_labels(tr, cues)
     if not has_speakers:
         tr.warnings.append(f"{name}: no speakers in the captions; one turn per cue, times kept")
     if not cues:
