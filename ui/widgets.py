@@ -95,3 +95,24 @@ def coder_filter(db, me: str, key: str = "coder_view") -> list[str] | None:
             return []
         return [st.selectbox("Coder", others, key=key + "_who")]
     return None
+
+
+def save_preview_codings(db, prefix: str, coder: str) -> None:
+    """Show an auto-coding preview kept in ``st.session_state[prefix + '_preview']`` and save it as one batch.
+
+    The outcome goes to ``<prefix>_msg`` or ``<prefix>_error`` in the session, for the page to show after the rerun.
+    """
+    from nlp import apply_code_preview
+
+    preview = st.session_state.get(f"{prefix}_preview")
+    if not isinstance(preview, pd.DataFrame):
+        return
+    st.dataframe(preview[["document_title", "char_start", "char_end", "code", "text"]], hide_index=True, width="stretch")
+    if st.button(f"Save {len(preview)} codings", type="primary", disabled=preview.empty, key=f"{prefix}_save"):
+        try:
+            batch = apply_code_preview(db, preview, coder=coder)
+            st.session_state[f"{prefix}_msg"] = f"Saved batch {batch} ({len(preview)} codings)."
+        except Exception as exc:  # noqa: BLE001 - shown to the person in plain words
+            st.session_state[f"{prefix}_error"] = str(exc)
+        st.session_state.pop(f"{prefix}_preview", None)
+        st.rerun()

@@ -11,6 +11,7 @@ import streamlit as st
 import nlp
 from nlp.entity_queries import graph_figure
 from ui.common import current_coder, get_db
+from ui.widgets import save_preview_codings
 
 st.title("Entities")
 db = get_db()
@@ -172,17 +173,6 @@ with tabs[4]:
         nm = st.multiselect("Names", sorted(mentions_all["canonical"].unique()), key="code_names")
         code = st.text_input("Code (path, e.g. Actors > CONACYT; created if new)", key="code_path")
         if st.button("Preview codings", disabled=not (lab or nm) or not code.strip()):
-            st.session_state["entity_preview"] = nlp.preview_code_mentions(db, code.strip(), labels=lab or None,
+            st.session_state["entities_preview"] = nlp.preview_code_mentions(db, code.strip(), labels=lab or None,
                                                                            names=nm or None)
-        preview = st.session_state.get("entity_preview")
-        if isinstance(preview, pd.DataFrame):
-            st.dataframe(preview[["document_title", "char_start", "char_end", "code", "text"]], hide_index=True,
-                         width="stretch")
-            if st.button(f"Save {len(preview)} codings", type="primary", disabled=preview.empty):
-                try:
-                    batch = nlp.apply_code_preview(db, preview, coder=current_coder())
-                    st.session_state["entities_msg"] = f"Saved batch {batch} ({len(preview)} codings)."
-                except Exception as exc:  # noqa: BLE001 - shown to the person in plain words
-                    st.session_state["entities_error"] = str(exc)
-                st.session_state.pop("entity_preview", None)
-                st.rerun()
+        save_preview_codings(db, "entities", current_coder())

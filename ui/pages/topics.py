@@ -8,6 +8,7 @@ import streamlit as st
 
 import nlp
 from ui.common import current_coder, get_db
+from ui.widgets import save_preview_codings
 
 st.title("Topics")
 db = get_db()
@@ -131,16 +132,5 @@ with tabs[4]:
         default = "Topics > " + str(real.set_index("topic").loc[t, "name"]).replace(">", "›")
         code = st.text_input("Code (path; created if new)", value=default, key=f"code_for_{model_id}_{t}")
         if st.button("Preview codings", disabled=not code.strip()):
-            st.session_state["topic_preview"] = nlp.preview_topic_codes(db, int(t), code.strip(), model_id=model_id)
-        preview = st.session_state.get("topic_preview")
-        if isinstance(preview, pd.DataFrame):
-            st.dataframe(preview[["document_title", "char_start", "char_end", "code", "text"]], hide_index=True,
-                         width="stretch")
-            if st.button(f"Save {len(preview)} codings", type="primary", disabled=preview.empty):
-                try:
-                    batch = nlp.apply_code_preview(db, preview, coder=current_coder())
-                    st.session_state["topics_msg"] = f"Saved batch {batch} ({len(preview)} codings)."
-                except Exception as exc:  # noqa: BLE001 - shown to the person in plain words
-                    st.session_state["topics_error"] = str(exc)
-                st.session_state.pop("topic_preview", None)
-                st.rerun()
+            st.session_state["topics_preview"] = nlp.preview_topic_codes(db, int(t), code.strip(), model_id=model_id)
+        save_preview_codings(db, "topics", current_coder())
