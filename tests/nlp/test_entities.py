@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import EN_PARAS, ES_PARAS, add_doc
+from nlp_docs import EN_PARAS, ES_PARAS, add_doc
 
 GAZ = [
     {"pattern": "CONACYT", "label": "ORG", "canonical": "CONACYT"},

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from conftest import EN_PARAS, ES_PARAS, add_doc
+from nlp_docs import EN_PARAS, ES_PARAS, add_doc
 from topic_corpus import paragraphs
 
 ROOT = Path(__file__).resolve().parents[2]

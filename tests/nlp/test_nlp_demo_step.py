@@ -1,7 +1,7 @@
 """The nlp demo step: gazetteer, entities and topics on a small fictional project, deterministic."""
 from __future__ import annotations
 
-from conftest import EN_PARAS, ES_PARAS, add_doc
+from nlp_docs import EN_PARAS, ES_PARAS, add_doc
 from topic_corpus import paragraphs
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from conftest import EN_PARAS, ES_PARAS, add_doc
+from nlp_docs import EN_PARAS, ES_PARAS, add_doc
 from topic_corpus import paragraphs
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")

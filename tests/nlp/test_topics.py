@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import add_doc
+from nlp_docs import add_doc
 from topic_corpus import paragraphs
 
 
