@@ -14,7 +14,6 @@ from __future__ import annotations
 import contextlib
 import importlib
 import os
-import shutil
 import sqlite3
 import threading
 import time
@@ -28,6 +27,7 @@ import sqlite_utils
 # Order matters: later packages reference earlier packages' tables.
 SCHEMA_PACKAGES = ("corpus", "interviews", "coding", "nlp", "exports")
 BUSY_TIMEOUT_MS = 30_000
+CACHE_KIB = 64 * 1024
 BEGIN_ATTEMPTS = 20
 _checked_paths: set[str] = set()
 _check_lock = threading.Lock()
@@ -56,6 +56,7 @@ def connect(path: str | os.PathLike, readonly: bool = False, immutable: bool = F
         conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # pages stay cached across queries (search, coding matrices)
     db = sqlite_utils.Database(conn)
     setattr(db, _READONLY_ATTR, readonly)
     return db
@@ -449,5 +450,10 @@ def warn_unsafe_location(path: str | os.PathLike) -> str | None:
 
 
 def copy_project(src: str | os.PathLike, dest: str | os.PathLike) -> None:
-    """Copy a closed project file (used for demo projects and tests)."""
-    shutil.copyfile(src, dest)
+    """Copy a project file consistently with SQLite's backup API (what is still in its WAL file comes along)."""
+    source, target = sqlite3.connect(str(src)), sqlite3.connect(str(dest))
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()

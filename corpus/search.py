@@ -85,7 +85,6 @@ def to_fts_query(query: str) -> str:
     return " ".join(out).replace("( ", "(").replace(" )", ")").replace("NEAR( ", "NEAR(").replace(" ,", ",")
 
 
-SEARCH_CACHE_KIB = 65536  # page cache for searches: posting lists of frequent words stay in memory
 
 
 def optimize_index(db: sqlite_utils.Database) -> None:
@@ -94,10 +93,6 @@ def optimize_index(db: sqlite_utils.Database) -> None:
 
     with transaction(db):
         db.execute("INSERT INTO segments_fts(segments_fts) VALUES('optimize')")
-
-
-def _use_search_cache(db: sqlite_utils.Database) -> None:
-    db.conn.execute(f"PRAGMA cache_size = -{SEARCH_CACHE_KIB}")
 
 
 def _filters(query: str, kinds, languages, date_from, date_to, document_ids, include_old) -> tuple[list[str], list]:
@@ -133,7 +128,6 @@ def search(
 ) -> pd.DataFrame:
     """Return ranked hits (columns SEARCH_COLUMNS; lower score is better, as FTS5 bm25 gives)."""
     where, params = _filters(query, kinds, languages, date_from, date_to, document_ids, include_old)
-    _use_search_cache(db)
     sql = f"""
         SELECT s.id AS segment_id, s.document_id, d.title, d.kind, s.language, d.date, s.page,
                s.char_start, s.char_end, s.kind AS segment_kind,
