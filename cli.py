@@ -3,6 +3,7 @@
 Each package adds its commands in ``<package>/commands.py`` (a ``register(sub, common)``
 function); every command is a thin wrapper over the package's Python functions.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,7 +22,11 @@ DEFAULT_PROJECT = os.environ.get("QDA_PROJECT", "project.qda.sqlite")
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser with every package's commands registered."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--project", default=DEFAULT_PROJECT, help="project file (default: $QDA_PROJECT or project.qda.sqlite)")
+    common.add_argument(
+        "--project",
+        default=DEFAULT_PROJECT,
+        help="project file (default: $QDA_PROJECT or project.qda.sqlite)",
+    )
     common.add_argument("--quiet", action="store_true", help="no progress bars")
     parser = argparse.ArgumentParser(prog="cli.py", description="Qualitative research workbench")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -1,4 +1,5 @@
 """Entry point of the Streamlit workbench: access gate, coder, and navigation over the pages in ui/pages/."""
+
 from __future__ import annotations
 
 import os
@@ -18,11 +19,15 @@ from corpus.project import ProjectError  # noqa: E402
 from ui.auth import require_access  # noqa: E402
 from ui.common import coder_sidebar  # noqa: E402
 
-st.set_page_config(page_title="QDA Workbench", page_icon=":material/ink_highlighter:", layout="wide")
+st.set_page_config(
+    page_title="QDA Workbench", page_icon=":material/ink_highlighter:", layout="wide"
+)
 require_access()
 
 PAGES = {
-    "Project": [st.Page("ui/pages/project.py", title="Project", icon=":material/folder_open:", default=True)],
+    "Project": [
+        st.Page("ui/pages/project.py", title="Project", icon=":material/folder_open:", default=True)
+    ],
     "Policy archive": [
         st.Page("ui/pages/corpus.py", title="Corpus", icon=":material/library_books:"),
         st.Page("ui/pages/search.py", title="Search", icon=":material/search:"),
@@ -41,6 +46,8 @@ page = st.navigation(PAGES)
 coder_sidebar()
 try:
     page.run()
-except ProjectError as exc:  # a damaged, foreign, newer or unreadable project file: say so instead of a traceback
+except (
+    ProjectError
+) as exc:  # a damaged, foreign, newer or unreadable project file: say so instead of a traceback
     st.error(str(exc))
     st.info("Open or create another project file on the Project page, or restore a backup there.")

@@ -11,6 +11,7 @@ those packages exist, and the time of a no-op rerun as a fraction of the first r
 The archive is generated (fictional documents written with fpdf2, plus the real public PDFs of
 ../shared/corpus/pdf when present) into --archive and reused by later runs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,15 +31,21 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-os.environ["PYTHONPATH"] = str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")  # for Dask workers
+os.environ["PYTHONPATH"] = (
+    str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", "")
+)  # for Dask workers
 
 SHARED_PDFS = ROOT.parent / "shared" / "corpus" / "pdf"
-EN = ("the consortium council advanced manufacturing innovation policy supplier cluster training university "
-      "agreement binational industrial program investment technology science regional network aerospace "
-      "automotive standards export research workforce").split()
-ES = ("el consorcio consejo manufactura avanzada innovación política proveedores clúster capacitación universidad "
-      "acuerdo binacional industrial programa inversión tecnología ciencia regional red aeroespacial automotriz "
-      "normas exportación investigación").split()
+EN = (
+    "the consortium council advanced manufacturing innovation policy supplier cluster training university "
+    "agreement binational industrial program investment technology science regional network aerospace "
+    "automotive standards export research workforce"
+).split()
+ES = (
+    "el consorcio consejo manufactura avanzada innovación política proveedores clúster capacitación universidad "
+    "acuerdo binacional industrial programa inversión tecnología ciencia regional red aeroespacial automotriz "
+    "normas exportación investigación"
+).split()
 
 
 PAGE_CHOICES = [1, 2, 3, 4, 5, 6, 8, 12]
@@ -55,13 +62,21 @@ def write_policy_pdf(path: str, seed: int) -> int:
     rng = random.Random(seed)
     words = ES if seed % 3 == 0 else EN
     pages = rng.choice(PAGE_CHOICES)
-    title = f"{'Documento' if words is ES else 'Policy paper'} {seed}: " + _sentence(rng, words)[:60]
+    title = (
+        f"{'Documento' if words is ES else 'Policy paper'} {seed}: " + _sentence(rng, words)[:60]
+    )
 
     class Doc(FPDF):
         def header(self):
             self.set_font("Helvetica", "I", 8)
-            self.cell(0, 6, "Fictional demo archive - US-Mexico advanced manufacturing consortium", align="C",
-                      new_x="LMARGIN", new_y="NEXT")
+            self.cell(
+                0,
+                6,
+                "Fictional demo archive - US-Mexico advanced manufacturing consortium",
+                align="C",
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
             self.ln(2)
 
         def footer(self):
@@ -78,8 +93,13 @@ def write_policy_pdf(path: str, seed: int) -> int:
         pdf.multi_cell(0, 7, _sentence(rng, words)[:80], new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=10)
         for _ in range(rng.randint(3, 6)):
-            pdf.multi_cell(0, 5, " ".join(_sentence(rng, words) for _ in range(rng.randint(2, 5))),
-                           new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(
+                0,
+                5,
+                " ".join(_sentence(rng, words) for _ in range(rng.randint(2, 5))),
+                new_x="LMARGIN",
+                new_y="NEXT",
+            )
             pdf.ln(3)
     pdf.output(path)
     return pages
@@ -107,7 +127,9 @@ def build_archive(folder: Path, n: int, workers: int = 2) -> dict:
     for p in {Path(p).parent for p in paths}:
         p.mkdir(exist_ok=True)
     # Files are deterministic per seed, so an interrupted generation resumes where it stopped.
-    todo = [(p, i) for i, p in enumerate(paths) if not Path(p).exists() or Path(p).stat().st_size == 0]
+    todo = [
+        (p, i) for i, p in enumerate(paths) if not Path(p).exists() or Path(p).stat().st_size == 0
+    ]
     with ProcessPoolExecutor(workers) as pool:
         list(pool.map(write_policy_pdf, [p for p, _ in todo], [i for _, i in todo], chunksize=16))
     pages = sum(_planned_pages(i) for i in range(count))
@@ -122,7 +144,12 @@ class PeakMemory:
     def __init__(self, interval: float = 0.1, include_self: bool = False):
         import psutil
 
-        self.psutil, self.interval, self.peaks, self.include_self = psutil, interval, {}, include_self
+        self.psutil, self.interval, self.peaks, self.include_self = (
+            psutil,
+            interval,
+            {},
+            include_self,
+        )
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -158,7 +185,9 @@ def run_ingest(archive: Path, project: Path, label: str, executor=None, workers:
         Path(str(project) + suffix).unlink(missing_ok=True)
     shutil.rmtree(str(project) + ".backups", ignore_errors=True)
     db = open_project(project)
-    with PeakMemory(include_self=executor is None and workers == 1) as mem:  # one worker parses in-process
+    with PeakMemory(
+        include_self=executor is None and workers == 1
+    ) as mem:  # one worker parses in-process
         start = time.perf_counter()
         outcomes = ingest([str(archive)], db, executor=executor, workers=workers, timeout_s=120)
         seconds = time.perf_counter() - start
@@ -167,9 +196,17 @@ def run_ingest(archive: Path, project: Path, label: str, executor=None, workers:
     ok = [o for o in outcomes if o.status == "ok"]
     pages = sum(o.pages for o in ok)
     print(f"  {label}: {len(ok)} documents, {pages} pages in {seconds:.1f} s", flush=True)
-    return {"label": label, "project": project, "seconds": seconds, "pages": pages, "documents": len(ok),
-            "failed": sum(o.status == "failed" for o in outcomes), "pages_per_s": pages / seconds if seconds else 0,
-            "worker_peak_mb": mem.worker_peak_mb(), "file_mb": project.stat().st_size / 1e6}
+    return {
+        "label": label,
+        "project": project,
+        "seconds": seconds,
+        "pages": pages,
+        "documents": len(ok),
+        "failed": sum(o.status == "failed" for o in outcomes),
+        "pages_per_s": pages / seconds if seconds else 0,
+        "worker_peak_mb": mem.worker_peak_mb(),
+        "file_mb": project.stat().st_size / 1e6,
+    }
 
 
 def run_dask(archive: Path, project: Path, scheduler: str | None, workers: int) -> dict:
@@ -181,8 +218,13 @@ def run_dask(archive: Path, project: Path, scheduler: str | None, workers: int) 
         client = Client(scheduler)
         label = f"Dask cluster {scheduler}"
     else:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                               silence_logs=40)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=40,
+        )
         client = Client(cluster)
         label = f"Dask LocalCluster ({workers} workers)"
     try:
@@ -193,7 +235,9 @@ def run_dask(archive: Path, project: Path, scheduler: str | None, workers: int) 
             cluster.close()
 
 
-def rerun_fraction(archive: Path, project: Path, first_seconds: float, workers: int) -> tuple[float, float]:
+def rerun_fraction(
+    archive: Path, project: Path, first_seconds: float, workers: int
+) -> tuple[float, float]:
     """Re-ingest the unchanged archive; return (seconds, fraction of the first run)."""
     from corpus.ingest import ingest
     from corpus.project import open_project
@@ -215,16 +259,18 @@ def timed(fn, *args, **kwargs) -> tuple[float, object]:
 
 def analyse(project: Path) -> list[str]:
     """Search, entity extraction and topic fitting on the ingested project, when those exist."""
+    import sqlite3
+
     from corpus.project import open_project
     from corpus.search import search
-
-    import sqlite3
 
     conn = sqlite3.connect(project)
     seconds, _ = timed(lambda: conn.execute("PRAGMA integrity_check").fetchall())
     conn.close()
-    lines = [f"integrity check (once per file per process on open): {seconds:.2f} s for "
-             f"{project.stat().st_size / 1e6:.1f} MB"]
+    lines = [
+        f"integrity check (once per file per process on open): {seconds:.2f} s for "
+        f"{project.stat().st_size / 1e6:.1f} MB"
+    ]
     db = open_project(project)
     try:
         for q in ["consortium", "innovación AND consejo", '"advanced manufacturing"', "export*"]:
@@ -237,7 +283,9 @@ def analyse(project: Path) -> list[str]:
         if extract_entities is not None:
             first, _ = timed(extract_entities, db)
             again, _ = timed(extract_entities, db)
-            lines.append(f"entities: first {first:.1f} s, no-op rerun {again:.2f} s ({100 * again / first:.1f} % of first)")
+            lines.append(
+                f"entities: first {first:.1f} s, no-op rerun {again:.2f} s ({100 * again / first:.1f} % of first)"
+            )
         else:
             lines.append("entities: nlp.extract_entities not available yet (skipped)")
         try:
@@ -247,8 +295,10 @@ def analyse(project: Path) -> list[str]:
         if fit_topics is not None:
             first, _ = timed(fit_topics, db)
             again, _ = timed(fit_topics, db)
-            lines.append(f"topics: first {first:.1f} s, rerun with cached embeddings {again:.2f} s "
-                         f"({100 * again / first:.1f} % of first)")
+            lines.append(
+                f"topics: first {first:.1f} s, rerun with cached embeddings {again:.2f} s "
+                f"({100 * again / first:.1f} % of first)"
+            )
         else:
             lines.append("topics: nlp.fit_topics not available yet (skipped)")
     finally:
@@ -260,13 +310,22 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pdfs", type=int, default=80, help="archive size (default 80)")
     parser.add_argument("--full", action="store_true", help="2,000 PDFs, as issue 8 asks")
-    parser.add_argument("--archive", type=Path, default=None, help="folder for the generated archive (reused)")
+    parser.add_argument(
+        "--archive", type=Path, default=None, help="folder for the generated archive (reused)"
+    )
     parser.add_argument("--work", type=Path, default=None, help="folder for the project files")
-    parser.add_argument("--scheduler", default=None, help="Dask scheduler address instead of a LocalCluster")
+    parser.add_argument(
+        "--scheduler", default=None, help="Dask scheduler address instead of a LocalCluster"
+    )
     parser.add_argument("--dask-workers", type=int, default=2)
-    parser.add_argument("--executors", default="1,2,dask",
-                        help="which runs, comma-separated: 1 (baseline), 2 (two local workers), dask")
-    parser.add_argument("--skip-analysis", action="store_true", help="no search/entities/topics timings")
+    parser.add_argument(
+        "--executors",
+        default="1,2,dask",
+        help="which runs, comma-separated: 1 (baseline), 2 (two local workers), dask",
+    )
+    parser.add_argument(
+        "--skip-analysis", action="store_true", help="no search/entities/topics timings"
+    )
     args = parser.parse_args(argv)
     n = 2000 if args.full else args.pdfs
     archive = args.archive or Path(tempfile.gettempdir()) / f"qda-bench-archive-{n}"
@@ -274,36 +333,52 @@ def main(argv: list[str] | None = None) -> int:
     work.mkdir(parents=True, exist_ok=True)
 
     seconds, manifest = timed(build_archive, archive, n)
-    print(f"archive: {manifest['pdfs']} PDFs ({manifest['generated']} generated, {manifest['generated_pages']} pages planned, "
-          f"{manifest['shared']} real public PDFs) in {archive} [{seconds:.1f} s]")
+    print(
+        f"archive: {manifest['pdfs']} PDFs ({manifest['generated']} generated, {manifest['generated_pages']} pages planned, "
+        f"{manifest['shared']} real public PDFs) in {archive} [{seconds:.1f} s]"
+    )
 
     wanted = {e.strip() for e in args.executors.split(",")}
     results = []
     if "1" in wanted:
-        results.append(run_ingest(archive, work / "one.qda.sqlite", "1 local worker (baseline)", workers=1))
+        results.append(
+            run_ingest(archive, work / "one.qda.sqlite", "1 local worker (baseline)", workers=1)
+        )
     if "2" in wanted:
         results.append(run_ingest(archive, work / "two.qda.sqlite", "2 local workers", workers=2))
     if "dask" in wanted:
-        results.append(run_dask(archive, work / "dask.qda.sqlite", args.scheduler, args.dask_workers))
+        results.append(
+            run_dask(archive, work / "dask.qda.sqlite", args.scheduler, args.dask_workers)
+        )
     if not results:
         parser.error("--executors names none of 1, 2, dask")
 
     base = results[0]  # the first run made is the baseline (one local worker unless left out)
-    print(f"\n{'executor':34} {'docs':>6} {'pages':>7} {'failed':>6} {'seconds':>8} {'pages/s':>8} {'speed-up':>8} "
-          f"{'peak MB/worker':>14} {'file MB':>8}")
+    print(
+        f"\n{'executor':34} {'docs':>6} {'pages':>7} {'failed':>6} {'seconds':>8} {'pages/s':>8} {'speed-up':>8} "
+        f"{'peak MB/worker':>14} {'file MB':>8}"
+    )
     for r in results:
-        print(f"{r['label']:34} {r['documents']:6d} {r['pages']:7d} {r['failed']:6d} {r['seconds']:8.1f} "
-              f"{r['pages_per_s']:8.1f} {r['pages_per_s'] / base['pages_per_s']:8.2f} {r['worker_peak_mb']:14.0f} "
-              f"{r['file_mb']:8.1f}")
+        print(
+            f"{r['label']:34} {r['documents']:6d} {r['pages']:7d} {r['failed']:6d} {r['seconds']:8.1f} "
+            f"{r['pages_per_s']:8.1f} {r['pages_per_s'] / base['pages_per_s']:8.2f} {r['worker_peak_mb']:14.0f} "
+            f"{r['file_mb']:8.1f}"
+        )
     for r in results[1:]:
-        print(f"baseline {base['pages_per_s']:.1f} pages/s, ours ({r['label']}) {r['pages_per_s']:.1f} pages/s, "
-              f"ratio {r['pages_per_s'] / base['pages_per_s']:.2f}")
-    assert len({(r["documents"], r["pages"]) for r in results}) == 1, "executors disagree on what was ingested"
+        print(
+            f"baseline {base['pages_per_s']:.1f} pages/s, ours ({r['label']}) {r['pages_per_s']:.1f} pages/s, "
+            f"ratio {r['pages_per_s'] / base['pages_per_s']:.2f}"
+        )
+    assert len({(r["documents"], r["pages"]) for r in results}) == 1, (
+        "executors disagree on what was ingested"
+    )
 
     last = results[-1]
     again, fraction = rerun_fraction(archive, last["project"], last["seconds"], workers=2)
     verdict = "meets" if fraction < 0.05 else "MISSES"
-    print(f"\nno-op ingest rerun: {again:.2f} s = {100 * fraction:.1f} % of the first run ({verdict} the 5 % target)")
+    print(
+        f"\nno-op ingest rerun: {again:.2f} s = {100 * fraction:.1f} % of the first run ({verdict} the 5 % target)"
+    )
     if not args.skip_analysis:
         print()
         for line in analyse(last["project"]):

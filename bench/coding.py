@@ -8,6 +8,7 @@ code x case matrix, the naive baseline (load all codings into pandas, compare ev
 the ratio, and the time of one ``code_span`` write.  Cases: one synthetic case per document, given to
 the coding package through its interviews bridge (so the bench runs without interview data).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,11 +30,15 @@ from corpus.model import Document, Segment  # noqa: E402
 from corpus.project import open_project  # noqa: E402
 from corpus.store import store_document  # noqa: E402
 
-WORDS = ("consortium council funding innovation talent training transfer technology policy industry cluster "
-         "university firm state federal binational agreement research development manufacturing export").split()
+WORDS = (
+    "consortium council funding innovation talent training transfer technology policy industry cluster "
+    "university firm state federal binational agreement research development manufacturing export"
+).split()
 
 
-def build(path: Path, n_docs: int, n_codes: int, n_codings: int, paragraphs: int = 120, seed: int = 7) -> None:
+def build(
+    path: Path, n_docs: int, n_codes: int, n_codings: int, paragraphs: int = 120, seed: int = 7
+) -> None:
     """Create a project with synthetic documents, a two-level codebook and random codings by two coders."""
     import coding
 
@@ -48,8 +53,13 @@ def build(path: Path, n_docs: int, n_codes: int, n_codings: int, paragraphs: int
             paras.append(p)
             pos += len(p) + 2
         text = "\n\n".join(paras)
-        doc = Document(text=text, title=f"Doc {i:03d}", source_name=f"doc{i}.txt", segments=segs,
-                       sha256=hashlib.sha256(f"{i}{text}".encode()).hexdigest())
+        doc = Document(
+            text=text,
+            title=f"Doc {i:03d}",
+            source_name=f"doc{i}.txt",
+            segments=segs,
+            sha256=hashlib.sha256(f"{i}{text}".encode()).hexdigest(),
+        )
         doc_ids.append((store_document(db, doc, segment_language=False), len(text)))
     tops = max(1, n_codes // 10)
     paths = []
@@ -64,7 +74,13 @@ def build(path: Path, n_docs: int, n_codes: int, n_codings: int, paragraphs: int
         doc, n = doc_ids[k % n_docs]
         s = rng.randrange(0, n - 500)
         per_coder["ana" if k % 2 else "ben"].append(
-            {"document_id": doc, "char_start": s, "char_end": s + rng.randint(20, 400), "code": rng.choice(paths)})
+            {
+                "document_id": doc,
+                "char_start": s,
+                "char_end": s + rng.randint(20, 400),
+                "code": rng.choice(paths),
+            }
+        )
     for coder, rows in per_coder.items():
         coding.apply_batch(db, rows, rule="bench", coder=coder)
     db.conn.execute("ANALYZE")
@@ -73,7 +89,9 @@ def build(path: Path, n_docs: int, n_codes: int, n_codings: int, paragraphs: int
 
 def fake_cases(db) -> pd.DataFrame:
     ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
-    return pd.DataFrame({"document_id": ids, "case_id": ids, "case_name": [f"Case {i}" for i in ids]})
+    return pd.DataFrame(
+        {"document_id": ids, "case_id": ids, "case_name": [f"Case {i}" for i in ids]}
+    )
 
 
 def timed(fn, repeat: int) -> tuple[float, float, object]:
@@ -89,24 +107,34 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
 
 # ---- naive baselines: load every coding, compare pairs in pandas/numpy ------------------------------------------
 
+
 def load_all(db) -> pd.DataFrame:
     return pd.read_sql_query(
         "SELECT c.id, c.document_id, c.char_start, c.char_end, c.code_id, k.parent_id FROM codings c"
-        " JOIN codes k ON k.id = c.code_id WHERE c.deleted_at IS NULL", db.conn)
+        " JOIN codes k ON k.id = c.code_id WHERE c.deleted_at IS NULL",
+        db.conn,
+    )
 
 
 def naive_retrieve(db, code_id: int) -> pd.DataFrame:
     df = load_all(db)
     texts = dict(db.execute("SELECT document_id, text FROM document_texts").fetchall())
     sel = df[(df["code_id"] == code_id) | (df["parent_id"] == code_id)].copy()
-    sel["text"] = [texts[d][s:e] for d, s, e in zip(sel["document_id"], sel["char_start"], sel["char_end"])]
+    sel["text"] = [
+        texts[d][s:e] for d, s, e in zip(sel["document_id"], sel["char_start"], sel["char_end"])
+    ]
     return sel
 
 
 def naive_and(db, a: int, b: int) -> int:
     df = load_all(db)
     pairs = df[df["code_id"] == a].merge(df[df["code_id"] == b], on="document_id")
-    return int(((pairs["char_start_y"] < pairs["char_end_x"]) & (pairs["char_end_y"] > pairs["char_start_x"])).sum())
+    return int(
+        (
+            (pairs["char_start_y"] < pairs["char_end_x"])
+            & (pairs["char_end_y"] > pairs["char_start_x"])
+        ).sum()
+    )
 
 
 def naive_cooccurrence(db) -> pd.DataFrame:
@@ -115,7 +143,11 @@ def naive_cooccurrence(db) -> pd.DataFrame:
     index = {c: i for i, c in enumerate(codes)}
     m = np.zeros((len(codes), len(codes)), dtype=np.int64)
     for _, g in df.groupby("document_id"):
-        s, e, c = g["char_start"].to_numpy(), g["char_end"].to_numpy(), g["code_id"].map(index).to_numpy()
+        s, e, c = (
+            g["char_start"].to_numpy(),
+            g["char_end"].to_numpy(),
+            g["code_id"].map(index).to_numpy(),
+        )
         ov = (s[:, None] < e[None, :]) & (e[:, None] > s[None, :])
         np.fill_diagonal(ov, False)
         ii, jj = np.nonzero(ov)
@@ -136,7 +168,9 @@ def naive_code_case(db, cases: pd.DataFrame) -> pd.DataFrame:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--documents", type=int, default=100)
     ap.add_argument("--codes", type=int, default=500)
     ap.add_argument("--codings", type=int, default=100_000)
@@ -153,26 +187,53 @@ def main() -> None:
         path = Path(tmp) / "bench.qda.sqlite"
         t = time.perf_counter()
         build(path, args.documents, args.codes, args.codings)
-        print(f"built {args.documents} documents, {args.codes} codes, {args.codings} codings in {time.perf_counter() - t:.1f} s")
+        print(
+            f"built {args.documents} documents, {args.codes} codes, {args.codings} codings in {time.perf_counter() - t:.1f} s"
+        )
         db = open_project(path)
         cases = fake_cases(db)
-        coding.cases.document_cases = lambda _db: cases  # the bench's stand-in for interviews' cases
+        coding.cases.document_cases = lambda _db: (
+            cases
+        )  # the bench's stand-in for interviews' cases
         theme = coding.resolve_code(db, "Theme 1")
-        a, b = coding.resolve_code(db, "Theme 2 > Sub 1"), coding.resolve_code(db, "Theme 3 > Sub 2")
+        a, b = (
+            coding.resolve_code(db, "Theme 2 > Sub 1"),
+            coding.resolve_code(db, "Theme 3 > Sub 2"),
+        )
         checks = [
-            ("retrieval with children", lambda: retrieve(db, theme, children=True), lambda: naive_retrieve(db, theme),
-             lambda ours, base: len(ours) == len(base)),
-            ("boolean A AND B", lambda: query_and(db, a, b), lambda: naive_and(db, a, b),
-             lambda ours, base: len(ours) == base),
-            ("co-occurrence matrix", lambda: cooccurrence(db), lambda: naive_cooccurrence(db),
-             lambda ours, base: int(ours.to_numpy().sum()) == int(base.to_numpy().sum())),
-            ("code x case matrix", lambda: code_case_frame(db), lambda: naive_code_case(db, cases),
-             lambda ours, base: int(ours["coded_chars"].sum()) == int(base["coded_chars"].sum())),
+            (
+                "retrieval with children",
+                lambda: retrieve(db, theme, children=True),
+                lambda: naive_retrieve(db, theme),
+                lambda ours, base: len(ours) == len(base),
+            ),
+            (
+                "boolean A AND B",
+                lambda: query_and(db, a, b),
+                lambda: naive_and(db, a, b),
+                lambda ours, base: len(ours) == base,
+            ),
+            (
+                "co-occurrence matrix",
+                lambda: cooccurrence(db),
+                lambda: naive_cooccurrence(db),
+                lambda ours, base: int(ours.to_numpy().sum()) == int(base.to_numpy().sum()),
+            ),
+            (
+                "code x case matrix",
+                lambda: code_case_frame(db),
+                lambda: naive_code_case(db, cases),
+                lambda ours, base: int(ours["coded_chars"].sum()) == int(base["coded_chars"].sum()),
+            ),
         ]
         import coding.matrices as matrices
 
-        print("cold = every call reads the codings (matrix cache off); warm = page reruns with no write in between")
-        print(f"{'query':26} {'cold p50':>10} {'cold p95':>10} {'warm p95':>10} {'naive p50':>10} {'ratio':>8}  same result")
+        print(
+            "cold = every call reads the codings (matrix cache off); warm = page reruns with no write in between"
+        )
+        print(
+            f"{'query':26} {'cold p50':>10} {'cold p95':>10} {'warm p95':>10} {'naive p50':>10} {'ratio':>8}  same result"
+        )
         for name, ours_fn, base_fn, same in checks:
             matrices.USE_CACHE = False
             o50, o95, ours = timed(ours_fn, args.repeat)
@@ -182,10 +243,14 @@ def main() -> None:
             b50, _b95, base = timed(base_fn, args.baseline_repeat)
             flag = "yes" if same(ours, base) else "NO"
             verdict = "ok" if o95 < 200 else "over 200 ms"
-            print(f"{name:26} {o50:8.1f}ms {o95:8.1f}ms {w95:8.1f}ms {b50:8.1f}ms {b50 / o50:7.1f}x  {flag}  ({verdict})")
+            print(
+                f"{name:26} {o50:8.1f}ms {o95:8.1f}ms {w95:8.1f}ms {b50:8.1f}ms {b50 / o50:7.1f}x  {flag}  ({verdict})"
+            )
         doc = db.execute("SELECT id FROM documents LIMIT 1").fetchone()[0]
         counter = iter(range(10**6))
-        w50, w95, _ = timed(lambda: coding.code_span(db, doc, next(counter), 600, "Theme 0", "cleo"), args.repeat)
+        w50, w95, _ = timed(
+            lambda: coding.code_span(db, doc, next(counter), 600, "Theme 0", "cleo"), args.repeat
+        )
         print(f"{'code_span write':26} {w50:8.1f}ms {w95:8.1f}ms")
         import os
 

@@ -8,6 +8,7 @@ Prints words/s of the baseline and ours, the ratio, and whether both found exact
 (character offsets and labels).  Also times the full project path (``extract_entities`` into a temporary
 project file, with the gazetteer) and an incremental re-run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -21,9 +22,35 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-PEOPLE = ["María González", "John Miller", "Roberto Salinas", "Sarah Johnson", "Ana Ruiz", "David Chen", "Lucía Hernández"]
-ORGS = ["General Electric", "Siemens", "the University of Texas", "Honeywell", "Bosch", "the World Bank", "Intel", "CONACYT"]
-PLACES = ["Monterrey", "Querétaro", "Texas", "Mexico City", "Chihuahua", "California", "Guadalajara", "Washington"]
+PEOPLE = [
+    "María González",
+    "John Miller",
+    "Roberto Salinas",
+    "Sarah Johnson",
+    "Ana Ruiz",
+    "David Chen",
+    "Lucía Hernández",
+]
+ORGS = [
+    "General Electric",
+    "Siemens",
+    "the University of Texas",
+    "Honeywell",
+    "Bosch",
+    "the World Bank",
+    "Intel",
+    "CONACYT",
+]
+PLACES = [
+    "Monterrey",
+    "Querétaro",
+    "Texas",
+    "Mexico City",
+    "Chihuahua",
+    "California",
+    "Guadalajara",
+    "Washington",
+]
 TEMPLATES = [
     "{p} met officials from {o} in {l} to discuss the advanced manufacturing consortium.",
     "In {y}, {o} opened a design centre in {l} with support from the state government.",
@@ -39,9 +66,18 @@ def make_paragraphs(n: int, seed: int = 11) -> list[str]:
     rng = random.Random(seed)
     out = []
     for _ in range(n):
-        out.append(" ".join(rng.choice(TEMPLATES).format(p=rng.choice(PEOPLE), o=rng.choice(ORGS), l=rng.choice(PLACES),
-                                                        y=rng.randint(1994, 2024), n=rng.randint(2, 90))
-                            for _ in range(rng.randint(3, 5))))
+        out.append(
+            " ".join(
+                rng.choice(TEMPLATES).format(
+                    p=rng.choice(PEOPLE),
+                    o=rng.choice(ORGS),
+                    l=rng.choice(PLACES),
+                    y=rng.randint(1994, 2024),
+                    n=rng.randint(2, 90),
+                )
+                for _ in range(rng.randint(3, 5))
+            )
+        )
     return out
 
 
@@ -50,11 +86,15 @@ def ents(doc) -> list[tuple[int, int, str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--paragraphs", type=int, default=1500)
     ap.add_argument("--n-process", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=256)
-    ap.add_argument("--rounds", type=int, default=5, help="baseline and ours alternate over this many slices")
+    ap.add_argument(
+        "--rounds", type=int, default=5, help="baseline and ours alternate over this many slices"
+    )
     args = ap.parse_args(argv)
 
     from nlp.pipelines import full_pipeline, ner_pipeline
@@ -63,7 +103,9 @@ def main(argv: list[str] | None = None) -> int:
     words = sum(len(re.findall(r"\w+", p)) for p in paras)
     full, fast = full_pipeline("en"), ner_pipeline("en")
     full("warm up"), fast("warm up")
-    print(f"{len(paras)} paragraphs, {words} words; full pipeline {full.pipe_names}; ours {fast.pipe_names}")
+    print(
+        f"{len(paras)} paragraphs, {words} words; full pipeline {full.pipe_names}; ours {fast.pipe_names}"
+    )
 
     # Interleave baseline and ours over rounds so load from other processes falls on both alike.
     kwargs = {"batch_size": args.batch_size}
@@ -72,7 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     naive, ours, t_naive, t_ours = [], [], 0.0, 0.0
     step = max(1, len(paras) // args.rounds)
     for lo in range(0, len(paras), step):
-        part = paras[lo:lo + step]
+        part = paras[lo : lo + step]
         t = time.perf_counter()
         naive += [ents(full(p)) for p in part]
         t_naive += time.perf_counter() - t
@@ -81,10 +123,16 @@ def main(argv: list[str] | None = None) -> int:
         t_ours += time.perf_counter() - t
 
     same = naive == ours
-    print(f"baseline (full pipeline, nlp(text) per paragraph): {words / t_naive:10.0f} words/s  ({t_naive:.1f} s)")
-    print(f"ours (NER only, nlp.pipe batch {args.batch_size}, n_process {args.n_process}):    "
-          f"{words / t_ours:10.0f} words/s  ({t_ours:.1f} s)")
-    print(f"ratio: {t_naive / t_ours:.2f}x   same entities: {same} ({sum(map(len, ours))} mentions)")
+    print(
+        f"baseline (full pipeline, nlp(text) per paragraph): {words / t_naive:10.0f} words/s  ({t_naive:.1f} s)"
+    )
+    print(
+        f"ours (NER only, nlp.pipe batch {args.batch_size}, n_process {args.n_process}):    "
+        f"{words / t_ours:10.0f} words/s  ({t_ours:.1f} s)"
+    )
+    print(
+        f"ratio: {t_naive / t_ours:.2f}x   same entities: {same} ({sum(map(len, ours))} mentions)"
+    )
 
     from corpus.model import Document, paragraphs_from_text, sha256_bytes
     from corpus.project import open_project
@@ -94,18 +142,31 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_project(Path(tmp) / "bench.qda.sqlite")
         for i in range(0, len(paras), 50):
-            text = "\n\n".join(paras[i:i + 50])
-            store_document(db, Document(text=text, title=f"doc {i // 50}", source_name=f"d{i}.txt", language="en",
-                                        sha256=sha256_bytes(text.encode()), segments=paragraphs_from_text(text)))
-        add_entries(db, [{"pattern": "CONACYT", "label": "ORG"}, {"pattern": "NAFTA", "label": "AGREEMENT"}])
+            text = "\n\n".join(paras[i : i + 50])
+            store_document(
+                db,
+                Document(
+                    text=text,
+                    title=f"doc {i // 50}",
+                    source_name=f"d{i}.txt",
+                    language="en",
+                    sha256=sha256_bytes(text.encode()),
+                    segments=paragraphs_from_text(text),
+                ),
+            )
+        add_entries(
+            db, [{"pattern": "CONACYT", "label": "ORG"}, {"pattern": "NAFTA", "label": "AGREEMENT"}]
+        )
         t = time.perf_counter()
         rep = extract_entities(db, n_process=args.n_process, batch_size=args.batch_size)
         t_proj = time.perf_counter() - t
         t = time.perf_counter()
         again = extract_entities(db)
         t_again = time.perf_counter() - t
-        print(f"project extraction (with gazetteer, stored): {words / t_proj:10.0f} words/s ({t_proj:.1f} s, "
-              f"{rep.entities} mentions); incremental re-run {t_again:.2f} s ({again.processed} segments re-run)")
+        print(
+            f"project extraction (with gazetteer, stored): {words / t_proj:10.0f} words/s ({t_proj:.1f} s, "
+            f"{rep.entities} mentions); incremental re-run {t_again:.2f} s ({again.processed} segments re-run)"
+        )
         db.conn.close()
     return 0 if same else 1
 

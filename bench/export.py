@@ -7,6 +7,7 @@ Prints seconds and peak memory (resident-set growth, sampled every 10 ms) for: b
 table, our XLSX writer, our DOCX writer, and the baseline ``df.to_excel(path, index=False)`` with pandas'
 default settings, measured in the same run; then the ratios ours / baseline.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,9 +26,11 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import psutil  # noqa: E402
 
-WORDS = ("consorcio innovación council technology transfer funding CONACYT NAFTA manufactura aeroespacial "
-         "Querétaro Monterrey training técnicos universidades empresas política industrial clúster "
-         "automotriz research patents binational agreement firms talent 🙂").split()
+WORDS = (
+    "consorcio innovación council technology transfer funding CONACYT NAFTA manufactura aeroespacial "
+    "Querétaro Monterrey training técnicos universidades empresas política industrial clúster "
+    "automotriz research patents binational agreement firms talent 🙂"
+).split()
 
 
 def measure(fn):
@@ -64,12 +67,21 @@ def build_project(path: Path, codings: int, seed: int = 7):
     db = open_project(path)
     docs = []
     for i in range(200):
-        paras = ["Demo text (fictional). " + " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 120)))
-                 for _ in range(30)]
+        paras = [
+            "Demo text (fictional). "
+            + " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 120)))
+            for _ in range(30)
+        ]
         text = "\n\n".join(paras)
-        doc = Document(text=text, title=f"Document {i:03d}", source_name=f"doc{i}.txt", kind="policy",
-                       segments=paragraphs_from_text(text), sha256=hashlib.sha256(text.encode()).hexdigest(),
-                       size=len(text.encode()))
+        doc = Document(
+            text=text,
+            title=f"Document {i:03d}",
+            source_name=f"doc{i}.txt",
+            kind="policy",
+            segments=paragraphs_from_text(text),
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            size=len(text.encode()),
+        )
         docs.append((store_document(db, doc, segment_language=False), len(text)))
     paths = []
     for a in range(6):
@@ -83,14 +95,23 @@ def build_project(path: Path, codings: int, seed: int = 7):
         for _ in range(codings // 2):
             doc_id, n = rng.choice(docs)
             s = rng.randrange(0, n - 400)
-            rows.append({"document_id": doc_id, "char_start": s, "char_end": s + rng.randint(20, 400),
-                         "code": rng.choice(paths), "memo": "checked" if rng.random() < 0.1 else None})
+            rows.append(
+                {
+                    "document_id": doc_id,
+                    "char_start": s,
+                    "char_end": s + rng.randint(20, 400),
+                    "code": rng.choice(paths),
+                    "memo": "checked" if rng.random() < 0.1 else None,
+                }
+            )
         apply_batch(db, rows, rule="bench", coder=coder)
     return db
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--codings", type=int, default=10_000)
     ap.add_argument("--full", action="store_true", help="100,000 codings")
     args = ap.parse_args()
@@ -103,21 +124,31 @@ def main() -> None:
         tmp = Path(tmp)
         start = time.perf_counter()
         db = build_project(tmp / "bench.qda.sqlite", n)
-        print(f"project with {n:,} codings built in {time.perf_counter() - start:.1f} s (not timed below)")
+        print(
+            f"project with {n:,} codings built in {time.perf_counter() - start:.1f} s (not timed below)"
+        )
         df, t_table, m_table = measure(lambda: evidence_table(db))
         codebook = codes_frame(db)
         print(f"evidence table: {len(df):,} rows x {len(df.columns)} columns")
         _, t_base, m_base = measure(lambda: df.to_excel(tmp / "baseline.xlsx", index=False))
         _, t_xlsx, m_xlsx = measure(lambda: evidence_xlsx(df, tmp / "ours.xlsx", codebook=codebook))
         _, t_docx, m_docx = measure(lambda: evidence_docx(df, tmp / "ours.docx", codebook=codebook))
-        size = {p: (tmp / p).stat().st_size / 1e6 for p in ("baseline.xlsx", "ours.xlsx", "ours.docx")}
+        size = {
+            p: (tmp / p).stat().st_size / 1e6 for p in ("baseline.xlsx", "ours.xlsx", "ours.docx")
+        }
         print(f"{'step':<38}{'seconds':>9}{'peak MB':>9}{'file MB':>9}")
         print(f"{'evidence_table (query)':<38}{t_table:>9.2f}{m_table:>9.1f}{'':>9}")
-        print(f"{'baseline: DataFrame.to_excel default':<38}{t_base:>9.2f}{m_base:>9.1f}{size['baseline.xlsx']:>9.1f}")
+        print(
+            f"{'baseline: DataFrame.to_excel default':<38}{t_base:>9.2f}{m_base:>9.1f}{size['baseline.xlsx']:>9.1f}"
+        )
         print(f"{'ours: evidence_xlsx':<38}{t_xlsx:>9.2f}{m_xlsx:>9.1f}{size['ours.xlsx']:>9.1f}")
         print(f"{'ours: evidence_docx':<38}{t_docx:>9.2f}{m_docx:>9.1f}{size['ours.docx']:>9.1f}")
-        print(f"ratio xlsx ours/baseline: time {t_xlsx / t_base:.2f}x, memory {m_xlsx / max(m_base, 0.1):.2f}x")
-        print(f"ratio docx ours/baseline: time {t_docx / t_base:.2f}x, memory {m_docx / max(m_base, 0.1):.2f}x")
+        print(
+            f"ratio xlsx ours/baseline: time {t_xlsx / t_base:.2f}x, memory {m_xlsx / max(m_base, 0.1):.2f}x"
+        )
+        print(
+            f"ratio docx ours/baseline: time {t_docx / t_base:.2f}x, memory {m_docx / max(m_base, 0.1):.2f}x"
+        )
         db.conn.close()
 
 

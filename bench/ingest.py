@@ -9,6 +9,7 @@ files in one process.  Ours: ``corpus.ingest`` with ``--workers`` parsing proces
 project file.  Both are timed in this run; then the kept text is checked against the baseline's
 (letters and digits per document, after the header/footer lines we leave out on purpose).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -90,7 +91,6 @@ def _chars(text: str) -> Counter:
 
 def check_text(project: Path, reference: dict[str, str]) -> float:
     """Return the lowest per-document share of the baseline's characters that we keep or deliberately left out."""
-    import json
 
     from corpus.project import open_project
     from corpus.store import get_document, get_text, list_documents
@@ -109,7 +109,9 @@ def check_text(project: Path, reference: dict[str, str]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--pages", type=int, default=300, help="at least this many pages (default 300)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "corpus" / "pdf")
@@ -128,13 +130,21 @@ def main(argv: list[str] | None = None) -> int:
         agreement = check_text(Path(tmp) / "bench.qda.sqlite", reference)
         our_cpu = parse_cpu(files)
     base_rate, our_rate = pages / base_s, pages / our_s
-    print(f"baseline (naive pdfplumber extract_text, 1 process): {base_s:7.1f} s  {base_rate:6.1f} pages/s")
-    print(f"ours (corpus.ingest, {args.workers} workers, stored + indexed): {our_s:7.1f} s  {our_rate:6.1f} pages/s")
+    print(
+        f"baseline (naive pdfplumber extract_text, 1 process): {base_s:7.1f} s  {base_rate:6.1f} pages/s"
+    )
+    print(
+        f"ours (corpus.ingest, {args.workers} workers, stored + indexed): {our_s:7.1f} s  {our_rate:6.1f} pages/s"
+    )
     print(f"ratio: {our_rate / base_rate:.2f}x")
-    print(f"CPU seconds per page, one process (independent of other load on the machine): baseline "
-          f"{naive.cpu / pages:.3f}, our parser {our_cpu / pages:.3f}, ratio {naive.cpu / our_cpu:.2f}x")
+    print(
+        f"CPU seconds per page, one process (independent of other load on the machine): baseline "
+        f"{naive.cpu / pages:.3f}, our parser {our_cpu / pages:.3f}, ratio {naive.cpu / our_cpu:.2f}x"
+    )
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"text kept: lowest per-document share of the baseline's characters = {agreement:.4f}; files not ok: {len(failed)}")
+    print(
+        f"text kept: lowest per-document share of the baseline's characters = {agreement:.4f}; files not ok: {len(failed)}"
+    )
     return 0 if not failed and agreement >= 0.99 else 2
 
 

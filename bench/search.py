@@ -12,6 +12,7 @@ varied queries run through ``corpus.search.search`` (words, phrases, OR, NOT, pr
 kind/language/date filters).  The baseline runs the same words as ``text LIKE '%w%'`` scans
 over the same rows (a sample of the queries: a scan takes far longer).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,17 +28,31 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-EN = ("consortium council innovation manufacturing supplier aerospace automotive laboratory training technician "
-      "university policy agreement trade export investment cluster industry state federal program funding "
-      "research development network quality standard certification workforce engineering design plant "
-      "regional strategy partnership government science technology capacity procurement logistics").split()
-ES = ("consorcio consejo innovación manufactura proveedor aeroespacial automotriz laboratorio formación técnico "
-      "universidad política acuerdo comercio exportación inversión industria estado federal programa "
-      "financiamiento investigación desarrollo red calidad norma certificación ingeniería diseño planta región "
-      "estrategia alianza gobierno ciencia tecnología capacidad compras logística").split()
+EN = (
+    "consortium council innovation manufacturing supplier aerospace automotive laboratory training technician "
+    "university policy agreement trade export investment cluster industry state federal program funding "
+    "research development network quality standard certification workforce engineering design plant "
+    "regional strategy partnership government science technology capacity procurement logistics"
+).split()
+ES = (
+    "consorcio consejo innovación manufactura proveedor aeroespacial automotriz laboratorio formación técnico "
+    "universidad política acuerdo comercio exportación inversión industria estado federal programa "
+    "financiamiento investigación desarrollo red calidad norma certificación ingeniería diseño planta región "
+    "estrategia alianza gobierno ciencia tecnología capacidad compras logística"
+).split()
 GLUE_EN = "the of and to in for with on by from that this was are".split()
 GLUE_ES = "el la de y en para con por del los las que una un".split()
-NAMES = ["Querétaro", "Monterrey", "Saltillo", "CONACYT", "Peña Nieto", "NAFTA", "T-MEC", "USMCA", "Guadalajara"]
+NAMES = [
+    "Querétaro",
+    "Monterrey",
+    "Saltillo",
+    "CONACYT",
+    "Peña Nieto",
+    "NAFTA",
+    "T-MEC",
+    "USMCA",
+    "Guadalajara",
+]
 
 
 SYLLABLES = "ba be ca co da de fa fi ga go la le ma mo na ne pa po ra re sa se ta te va vi za zo tri pro con".split()
@@ -49,7 +64,9 @@ def vocabulary(spanish: bool, size: int = 20_000, seed: int = 3) -> list[str]:
     """Return ``size`` words, most frequent first: function words, domain words and variants, then coined words."""
     rng = random.Random(seed + spanish)
     roots, suffixes, glue = (ES, SUFFIXES_ES, GLUE_ES) if spanish else (EN, SUFFIXES_EN, GLUE_EN)
-    words = list(dict.fromkeys([*glue, *roots, *NAMES, *(r + suf for suf in suffixes[1:] for r in roots)]))
+    words = list(
+        dict.fromkeys([*glue, *roots, *NAMES, *(r + suf for suf in suffixes[1:] for r in roots)])
+    )
     while len(words) < size:
         w = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4))) + rng.choice(suffixes)
         if w not in words[-50:]:
@@ -73,13 +90,17 @@ FIRST_CONTENT = 14  # ranks below this are function words
 
 def paragraph(rng: random.Random, spanish: bool) -> str:
     """Return one generated paragraph of 30-90 words drawn by Zipf's law over the whole vocabulary."""
-    return " ".join(rng.choices(VOCAB[spanish], cum_weights=WEIGHTS, k=rng.randint(30, 90))).capitalize() + "."
+    return (
+        " ".join(
+            rng.choices(VOCAB[spanish], cum_weights=WEIGHTS, k=rng.randint(30, 90))
+        ).capitalize()
+        + "."
+    )
 
 
 def build(path: Path, n_paragraphs: int, per_doc: int = 200, seed: int = 7) -> None:
     """Write a project with ``n_paragraphs`` paragraphs in documents of ``per_doc`` paragraphs."""
     from corpus.model import Document, paragraphs_from_text, sha256_bytes
-    from corpus.search import optimize_index
     from corpus.project import open_project
     from corpus.store import store_document
 
@@ -88,11 +109,20 @@ def build(path: Path, n_paragraphs: int, per_doc: int = 200, seed: int = 7) -> N
     for d in range(n_paragraphs // per_doc):
         spanish = d % 3 == 0
         text = "\n\n".join(paragraph(rng, spanish) for _ in range(per_doc))
-        doc = Document(text=text, title=f"Generated {d}", source_name=f"gen{d}.txt", kind=rng.choice(["policy", "interview"]),
-                       date=f"{rng.randint(1994, 2024)}-{rng.randint(1, 12):02}-01", language="es" if spanish else "en",
-                       sha256=sha256_bytes(text.encode()), segments=paragraphs_from_text(text))
+        doc = Document(
+            text=text,
+            title=f"Generated {d}",
+            source_name=f"gen{d}.txt",
+            kind=rng.choice(["policy", "interview"]),
+            date=f"{rng.randint(1994, 2024)}-{rng.randint(1, 12):02}-01",
+            language="es" if spanish else "en",
+            sha256=sha256_bytes(text.encode()),
+            segments=paragraphs_from_text(text),
+        )
         for s in doc.segments:
-            s.data["language"] = doc.language  # skip per-paragraph detection: the generator knows it
+            s.data["language"] = (
+                doc.language
+            )  # skip per-paragraph detection: the generator knows it
         store_document(db, doc, segment_language=False)
     db.conn.close()
 
@@ -116,23 +146,36 @@ def queries(n: int, seed: int = 11) -> list[tuple[str, dict]]:
         lambda: f"NEAR({word()} {word()}, 5)",
         lambda: rng.choice(["tecnologia", "Pena Nieto", "Queretaro", "innovacion", "T-MEC"]),
     ]
-    filters = [{}, {}, {"kinds": ["policy"]}, {"languages": ["es"]}, {"date_from": "2005-01-01", "date_to": "2015-12-31"}]
+    filters = [
+        {},
+        {},
+        {"kinds": ["policy"]},
+        {"languages": ["es"]},
+        {"date_from": "2005-01-01", "date_to": "2015-12-31"},
+    ]
     return [(rng.choice(shapes)(), rng.choice(filters)) for _ in range(n)]
 
 
 def like_scan(db, query: str) -> int:
     """Naive baseline: every plain word as LIKE '%word%' over all paragraphs, ranked by term counts, top 20."""
-    words = [w.strip('"*()') for w in query.replace("NEAR(", " ").replace(",", " ").split()
-             if w not in {"AND", "OR", "NOT"} and not w.strip(")").isdigit()]
+    words = [
+        w.strip('"*()')
+        for w in query.replace("NEAR(", " ").replace(",", " ").split()
+        if w not in {"AND", "OR", "NOT"} and not w.strip(")").isdigit()
+    ]
     sql = "SELECT id, text FROM segments WHERE " + " AND ".join("text LIKE ?" for _ in words)
     rows = db.execute(sql, [f"%{w}%" for w in words]).fetchall()
     lowered = [w.lower() for w in words]
-    ranked = sorted(rows, key=lambda r: -sum(r[1].lower().count(w) for w in lowered))  # naive ranking: term counts
+    ranked = sorted(
+        rows, key=lambda r: -sum(r[1].lower().count(w) for w in lowered)
+    )  # naive ranking: term counts
     return len(ranked[:20])
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--paragraphs", type=int, default=100_000)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--baseline-queries", type=int, default=20)
@@ -144,8 +187,10 @@ def main(argv: list[str] | None = None) -> int:
         path = Path(tmp) / "search.qda.sqlite"
         t = time.perf_counter()
         build(path, args.paragraphs)
-        print(f"built {args.paragraphs} paragraphs in {time.perf_counter() - t:.1f} s; "
-              f"project file {path.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"built {args.paragraphs} paragraphs in {time.perf_counter() - t:.1f} s; "
+            f"project file {path.stat().st_size / 1e6:.1f} MB"
+        )
         db = open_project(path)
         fts_pages = db.execute("SELECT COUNT(*) FROM segments_fts_data").fetchone()[0]
         print(f"FTS index: {fts_pages} data blocks")
@@ -157,7 +202,11 @@ def main(argv: list[str] | None = None) -> int:
             hits += len(search(db, q, limit=20, **f))
             ours.append((time.perf_counter() - t) * 1000)
         worst = []
-        for q in ("the", "de", "consortium OR consorcio"):  # the most frequent words: every such paragraph is ranked
+        for q in (
+            "the",
+            "de",
+            "consortium OR consorcio",
+        ):  # the most frequent words: every such paragraph is ranked
             t = time.perf_counter()
             search(db, q, limit=20)
             worst.append((q, (time.perf_counter() - t) * 1000))
@@ -175,7 +224,10 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ours (FTS5 bm25 + snippets):           p50 {p50:8.1f} ms   p95 {p95:8.1f} ms")
     print(f"ratio (baseline / ours): p50 {b50 / p50:.1f}x   p95 {b95 / p95:.1f}x")
     print(f"target p95 < 50 ms: {'met' if p95 < 50 else 'NOT met'}")
-    print("most frequent words (not in the 200): " + ", ".join(f"{q!r} {ms:.0f} ms" for q, ms in worst))
+    print(
+        "most frequent words (not in the 200): "
+        + ", ".join(f"{q!r} {ms:.0f} ms" for q, ms in worst)
+    )
     return 0
 
 

@@ -7,6 +7,7 @@ against a refit with other parameters (reads the cached vectors; never re-embeds
 UMAP/numba compilation is warmed up on a tiny fit first, so neither timing includes it.
 Prints both times, the ratio, and the number of topics of each fit.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,7 +27,9 @@ THEMES = {
     "governance": "council committee meeting steering governance members decisions binational partners vote board",
     "research": "laboratory research prototype materials additive manufacturing patents university centre design",
 }
-FILLER = "the consortium said that we also had many in this year with our partners and it was".split()
+FILLER = (
+    "the consortium said that we also had many in this year with our partners and it was".split()
+)
 
 
 def make_segments(n: int, seed: int = 5) -> list[str]:
@@ -37,7 +40,9 @@ def make_segments(n: int, seed: int = 5) -> list[str]:
     for i in range(n):
         words = THEMES[keys[i % len(keys)]].split()
         other = THEMES[rng.choice(keys)].split()
-        toks = [rng.choice(words) for _ in range(rng.randint(10, 22))] + [rng.choice(other) for _ in range(3)]
+        toks = [rng.choice(words) for _ in range(rng.randint(10, 22))] + [
+            rng.choice(other) for _ in range(3)
+        ]
         toks += [rng.choice(FILLER) for _ in range(rng.randint(8, 16))]
         rng.shuffle(toks)
         out.append(" ".join(toks).capitalize() + f" ({i}).")
@@ -45,7 +50,9 @@ def make_segments(n: int, seed: int = 5) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--segments", type=int, default=1000)
     args = ap.parse_args(argv)
 
@@ -59,14 +66,32 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = open_project(Path(tmp) / "bench.qda.sqlite")
         for i in range(0, len(segs), 100):
-            text = "\n\n".join(segs[i:i + 100])
-            store_document(db, Document(text=text, title=f"doc {i // 100}", source_name=f"d{i}.txt", language="en",
-                                        sha256=sha256_bytes(text.encode()), segments=paragraphs_from_text(text)),
-                           segment_language=False)
+            text = "\n\n".join(segs[i : i + 100])
+            store_document(
+                db,
+                Document(
+                    text=text,
+                    title=f"doc {i // 100}",
+                    source_name=f"d{i}.txt",
+                    language="en",
+                    sha256=sha256_bytes(text.encode()),
+                    segments=paragraphs_from_text(text),
+                ),
+                segment_language=False,
+            )
         warm = open_project(Path(tmp) / "warm.qda.sqlite")
         text = "\n\n".join(make_segments(40, seed=1))
-        store_document(warm, Document(text=text, title="warm", source_name="w.txt", sha256=sha256_bytes(text.encode()),
-                                      segments=paragraphs_from_text(text)), segment_language=False)
+        store_document(
+            warm,
+            Document(
+                text=text,
+                title="warm",
+                source_name="w.txt",
+                sha256=sha256_bytes(text.encode()),
+                segments=paragraphs_from_text(text),
+            ),
+            segment_language=False,
+        )
         fit_topics(warm, backend="tfidf")  # numba/UMAP compilation, outside the timings
         sentence_model()  # model load, outside the timings
         print(f"{len(segs)} segments")
@@ -78,12 +103,18 @@ def main(argv: list[str] | None = None) -> int:
         t = time.perf_counter()
         refit = fit_topics(db, min_topic_size=40, reduce_outliers=True)
         t_refit = time.perf_counter() - t
-        print(f"first fit (embed {cached} segments + UMAP + HDBSCAN): {t_first:8.1f} s  ({first.topics} topics, "
-              f"{first.outliers} outliers)")
-        print(f"refit, other parameters (cached embeddings):       {t_refit:8.1f} s  ({refit.topics} topics, "
-              f"{refit.outliers} outliers)")
-        print(f"ratio: {t_first / t_refit:.2f}x   (cache holds {cache_size(db)} vectors; refit embedded nothing new: "
-              f"{cache_size(db) == cached})")
+        print(
+            f"first fit (embed {cached} segments + UMAP + HDBSCAN): {t_first:8.1f} s  ({first.topics} topics, "
+            f"{first.outliers} outliers)"
+        )
+        print(
+            f"refit, other parameters (cached embeddings):       {t_refit:8.1f} s  ({refit.topics} topics, "
+            f"{refit.outliers} outliers)"
+        )
+        print(
+            f"ratio: {t_first / t_refit:.2f}x   (cache holds {cache_size(db)} vectors; refit embedded nothing new: "
+            f"{cache_size(db) == cached})"
+        )
         db.conn.close()
         warm.conn.close()
     return 0

@@ -6,6 +6,7 @@ peak memory, and the per-word cost of importing one transcript at 1x and 10x siz
     python bench/transcripts.py            # 20 transcripts x 10,000 words (a minute or two)
     python bench/transcripts.py --full     # 200 transcripts x 10,000 words, as the issue asks
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,12 +26,16 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 from corpus.project import open_project  # noqa: E402
 from interviews import import_transcripts, parse_transcript  # noqa: E402
 
-EN = ("the consortium council funding training suppliers aerospace machining certification university research "
-      "policy government federal state industry transfer technology engineers technicians budget agreement "
-      "binational program partners laboratory metrology export quality rules origin steering committee").split()
-ES = ("el consorcio consejo fondos capacitación proveedores aeroespacial certificación universidad investigación "
-      "política gobierno federal estado industria transferencia tecnología ingenieros técnicos presupuesto convenio "
-      "binacional programa socios laboratorio exportación calidad reglas origen comité directivo").split()
+EN = (
+    "the consortium council funding training suppliers aerospace machining certification university research "
+    "policy government federal state industry transfer technology engineers technicians budget agreement "
+    "binational program partners laboratory metrology export quality rules origin steering committee"
+).split()
+ES = (
+    "el consorcio consejo fondos capacitación proveedores aeroespacial certificación universidad investigación "
+    "política gobierno federal estado industria transferencia tecnología ingenieros técnicos presupuesto convenio "
+    "binacional programa socios laboratorio exportación calidad reglas origen comité directivo"
+).split()
 NAIVE = re.compile(r"^\s*(?:\[[\d:]+\]\s*)?([A-Z][\w .'-]{0,40}?)\s*:\s*(.*)$")
 
 
@@ -44,7 +49,7 @@ def make_transcript(path: Path, words: int, seed: int) -> int:
         who = speakers[turns % 2]
         length = rng.randint(8, 30) if who == "Interviewer" else rng.randint(40, 220)
         lines, line = [], []
-        for i in range(length):
+        for _i in range(length):
             line.append(rng.choice(vocab))
             if len(line) >= 14:
                 lines.append(" ".join(line))
@@ -86,7 +91,9 @@ def per_word_import(tmp: Path, words: int, repeats: int = 3) -> float:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--files", type=int, default=20)
     ap.add_argument("--words", type=int, default=10_000)
     ap.add_argument("--full", action="store_true", help="200 files x 10,000 words")
@@ -115,7 +122,9 @@ def main() -> None:
 
         t0 = time.perf_counter()
         detect_language(" ".join(EN * 2))  # over 25 words: loads the statistical model
-        print(f"(language model loaded once in {time.perf_counter() - t0:.2f} s, not counted below)")
+        print(
+            f"(language model loaded once in {time.perf_counter() - t0:.2f} s, not counted below)"
+        )
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         db = open_project(tmp / "bench.qda.sqlite")
         t0 = time.perf_counter()
@@ -131,21 +140,31 @@ def main() -> None:
         _, peak_one = tracemalloc.get_traced_memory()
         tracemalloc.stop()
 
-        print(f"baseline (naive line regex, count only): {naive_turns:,} labelled lines in {naive_s:.2f} s = "
-              f"{naive_turns / naive_s:,.0f} turns/s")
-        print(f"ours, parse only:   {parsed_turns:,} turns in {parse_s:.2f} s = {parsed_turns / parse_s:,.0f} turns/s "
-              f"(ratio ours/baseline {(parsed_turns / parse_s) / (naive_turns / naive_s):.2f})")
-        print(f"ours, parse + store (text, segments, FTS, turns, speakers, cases, language per turn): {stored:,} turns "
-              f"in {import_s:.2f} s = {stored / import_s:,.0f} turns/s "
-              f"(ratio ours/baseline {(stored / import_s) / (naive_turns / naive_s):.3f})")
-        print(f"peak memory: process max RSS {rss_after / 1024:.0f} MB (grew {(rss_after - rss_before) / 1024:.0f} MB during "
-              f"import); parsing one {args.words:,}-word file peaks at {peak_one / 1e6:.1f} MB of Python allocations")
+        print(
+            f"baseline (naive line regex, count only): {naive_turns:,} labelled lines in {naive_s:.2f} s = "
+            f"{naive_turns / naive_s:,.0f} turns/s"
+        )
+        print(
+            f"ours, parse only:   {parsed_turns:,} turns in {parse_s:.2f} s = {parsed_turns / parse_s:,.0f} turns/s "
+            f"(ratio ours/baseline {(parsed_turns / parse_s) / (naive_turns / naive_s):.2f})"
+        )
+        print(
+            f"ours, parse + store (text, segments, FTS, turns, speakers, cases, language per turn): {stored:,} turns "
+            f"in {import_s:.2f} s = {stored / import_s:,.0f} turns/s "
+            f"(ratio ours/baseline {(stored / import_s) / (naive_turns / naive_s):.3f})"
+        )
+        print(
+            f"peak memory: process max RSS {rss_after / 1024:.0f} MB (grew {(rss_after - rss_before) / 1024:.0f} MB during "
+            f"import); parsing one {args.words:,}-word file peaks at {peak_one / 1e6:.1f} MB of Python allocations"
+        )
 
         small = args.words
         one_x = per_word_import(tmp, small)
         ten_x = per_word_import(tmp, small * 10, repeats=2)
-        print(f"linearity: import cost per word at 1x ({small:,} words) {one_x * 1e6:.2f} us, at 10x ({small * 10:,} words) "
-              f"{ten_x * 1e6:.2f} us (ratio 10x/1x {ten_x / one_x:.2f}; 1.0 = linear)")
+        print(
+            f"linearity: import cost per word at 1x ({small:,} words) {one_x * 1e6:.2f} us, at 10x ({small * 10:,} words) "
+            f"{ten_x * 1e6:.2f} us (ratio 10x/1x {ten_x / one_x:.2f}; 1.0 = linear)"
+        )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ Targets: first render < 1.5 s, selection -> visible highlight < 500 ms.
 
     python bench/ui.py [--pages 100] [--chars-per-page 3000] [--repeat 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -25,10 +26,12 @@ from ui_data import make_document  # noqa: E402
 
 def build_project(path: Path, pages: int, chars_per_page: int) -> None:
     """Write a project with one long fictional report of ``pages`` pages and one code."""
-    from corpus.project import open_project
     import coding
+    from corpus.project import open_project
 
-    sentence = "The fictional US–Mexico consortium council discussed supplier development and training. "
+    sentence = (
+        "The fictional US–Mexico consortium council discussed supplier development and training. "
+    )
     per_page = max(1, chars_per_page // (len(sentence) * 3))
     paras = [f"[p{p + 1}.{i + 1}] " + sentence * 3 for p in range(pages) for i in range(per_page)]
     db = open_project(path)
@@ -41,7 +44,9 @@ def first_render(page, url: str, query: str = "") -> float:
     """Seconds from loading the app at the Code page to the reader showing its text (cold: new session)."""
     t0 = time.perf_counter()
     page.goto(f"{url}/code{query}")
-    page.locator("[data-testid='qda-reader']").filter(has_text="[p1.1]").first.wait_for(timeout=120_000)
+    page.locator("[data-testid='qda-reader']").filter(has_text="[p1.1]").first.wait_for(
+        timeout=120_000
+    )
     took = time.perf_counter() - t0
     wait_idle(page, timeout=120_000)
     return took
@@ -57,7 +62,9 @@ def navigate_render(page, url: str, whole: bool) -> float:
         wait_idle(page)
     t0 = time.perf_counter()
     page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Code").first.click()
-    page.locator("[data-testid='qda-reader']").filter(has_text="[p1.1]").first.wait_for(timeout=120_000)
+    page.locator("[data-testid='qda-reader']").filter(has_text="[p1.1]").first.wait_for(
+        timeout=120_000
+    )
     took = time.perf_counter() - t0
     wait_idle(page, timeout=120_000)
     return took
@@ -69,7 +76,9 @@ def round_trip(page, needle: str) -> float:
     wait_idle(page)
     t0 = time.perf_counter()
     page.keyboard.press("1")
-    page.locator("[data-testid='qda-reader'] mark").filter(has_text=needle).first.wait_for(timeout=30_000)
+    page.locator("[data-testid='qda-reader'] mark").filter(has_text=needle).first.wait_for(
+        timeout=30_000
+    )
     return time.perf_counter() - t0
 
 
@@ -99,17 +108,25 @@ def main() -> None:
     o, b = statistics.median(ours), statistics.median(base)
     t, r = statistics.median(trips), statistics.median(reruns)
     c, cb = statistics.median(cold), statistics.median(cold_base)
-    print(f"Code page first render, {args.pages}-page document, opened from the sidebar (median of {args.repeat}):")
+    print(
+        f"Code page first render, {args.pages}-page document, opened from the sidebar (median of {args.repeat}):"
+    )
     print(f"  baseline (whole document on one screen): {b * 1000:8.0f} ms")
-    print(f"  ours (paged):                            {o * 1000:8.0f} ms   ratio ours/baseline {o / b:.2f}"
-          f"   target < 1500 ms: {'ok' if o < 1.5 else 'MISSED'}")
+    print(
+        f"  ours (paged):                            {o * 1000:8.0f} ms   ratio ours/baseline {o / b:.2f}"
+        f"   target < 1500 ms: {'ok' if o < 1.5 else 'MISSED'}"
+    )
     print("Same, cold (new browser session loading the app at /code):")
     print(f"  baseline (whole document on one screen): {cb * 1000:8.0f} ms")
-    print(f"  ours (paged):                            {c * 1000:8.0f} ms   ratio ours/baseline {c / cb:.2f}")
+    print(
+        f"  ours (paged):                            {c * 1000:8.0f} ms   ratio ours/baseline {c / cb:.2f}"
+    )
     print("Mouse selection + quick key -> visible highlight (median):")
     print(f"  baseline (whole document on one screen): {r * 1000:8.0f} ms")
-    print(f"  ours (paged):                            {t * 1000:8.0f} ms   ratio ours/baseline {t / r:.2f}"
-          f"   target < 500 ms: {'ok' if t < 0.5 else 'MISSED'}")
+    print(
+        f"  ours (paged):                            {t * 1000:8.0f} ms   ratio ours/baseline {t / r:.2f}"
+        f"   target < 500 ms: {'ok' if t < 0.5 else 'MISSED'}"
+    )
 
 
 if __name__ == "__main__":

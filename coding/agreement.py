@@ -8,11 +8,12 @@ it; kappa and percent agreement use the units both coders judged).  ``overall`` 
 (code, unit) decision.  Cohen's kappa is the textbook one: chance agreement summed over categories,
 over all units (so NVivo's example, 1000 chars, 50 both / 100 A only / 50 B only, gives 0.318).
 """
+
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -24,13 +25,33 @@ from .codes import code_paths
 from .codings import code_ids
 
 UNITS = ("char", "sentence", "paragraph", "turn")
-AGREEMENT_COLUMNS = ["code_id", "code_path", "color", "units", "coders", "percent_agreement", "kappa", "alpha"]
-DISAGREEMENT_COLUMNS = ["document_id", "document_title", "code_id", "code_path", "char_start", "char_end",
-                        "coded_by", "not_coded_by", "instead", "text"]
+AGREEMENT_COLUMNS = [
+    "code_id",
+    "code_path",
+    "color",
+    "units",
+    "coders",
+    "percent_agreement",
+    "kappa",
+    "alpha",
+]
+DISAGREEMENT_COLUMNS = [
+    "document_id",
+    "document_title",
+    "code_id",
+    "code_path",
+    "char_start",
+    "char_end",
+    "coded_by",
+    "not_coded_by",
+    "instead",
+    "text",
+]
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n\s*")
 
 
 # ---- the statistics -------------------------------------------------------------------------------------------
+
 
 def percent_agreement(a: Sequence, b: Sequence, weights: Sequence[float] | None = None) -> float:
     """Return the share of units (weighted) on which two coders gave the same value; missing (None) units skipped."""
@@ -95,6 +116,7 @@ def _alpha_from_coincidences(coincid: dict[tuple, float]) -> float:
 
 # ---- units -----------------------------------------------------------------------------------------------------
 
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return [start, end) spans of the sentences of ``text`` (a simple regex splitter; whitespace trimmed)."""
     spans, pos = [], 0
@@ -130,6 +152,7 @@ def document_units(db: sqlite_utils.Database, document_id: int, unit: str) -> li
 
 # ---- from the project ------------------------------------------------------------------------------------------
 
+
 def _load(db, coders, codes, children, documents):
     where, params = ["c.deleted_at IS NULL", "k.deleted_at IS NULL", "c.scope != 'case'"], []
     ids = code_ids(db, codes, children)
@@ -145,8 +168,9 @@ def _load(db, coders, codes, children, documents):
     df = pd.read_sql_query(
         f"""SELECT c.document_id, c.code_id, r.name AS coder, c.char_start, c.char_end
             FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
-            WHERE {' AND '.join(where)} ORDER BY c.document_id, c.code_id""",
-        db.conn, params=params,
+            WHERE {" AND ".join(where)} ORDER BY c.document_id, c.code_id""",
+        db.conn,
+        params=params,
     )
     return df, ids
 
@@ -244,7 +268,9 @@ def _binary_stats(mat: np.ndarray, w: np.ndarray) -> tuple[float, float, float, 
             if k == 2:
                 pa, pb = (ww * a).sum() / total, (ww * b).sum() / total
                 pe = pa * pb + (1 - pa) * (1 - pb)
-                kappa = float((po - pe) / (1 - pe)) if pe < 1 else (1.0 if po == 1 else float("nan"))
+                kappa = (
+                    float((po - pe) / (1 - pe)) if pe < 1 else (1.0 if po == 1 else float("nan"))
+                )
     pct = float(np.mean(pcts)) if pcts else float("nan")
     return units, pct, kappa, alpha
 
@@ -255,8 +281,15 @@ def _stats(mats: list[np.ndarray], weights: list[np.ndarray]) -> tuple[float, fl
     return _binary_stats(np.vstack(mats), np.concatenate(weights).astype(float))
 
 
-def agreement(db: sqlite_utils.Database, unit: str = "char", coders: list[str] | None = None, codes=None,
-              children: bool = False, documents: list[int] | None = None, progress=None) -> pd.DataFrame:
+def agreement(
+    db: sqlite_utils.Database,
+    unit: str = "char",
+    coders: list[str] | None = None,
+    codes=None,
+    children: bool = False,
+    documents: list[int] | None = None,
+    progress=None,
+) -> pd.DataFrame:
     """Return per-code rows and a final 'overall' row with AGREEMENT_COLUMNS.
 
     ``units`` is characters (unit='char') or units judged; ``kappa`` only with exactly two coders.
@@ -267,12 +300,25 @@ def agreement(db: sqlite_utils.Database, unit: str = "char", coders: list[str] |
     paths = code_paths(db, include_deleted=True)
     colors = dict(db.execute("SELECT id, color FROM codes").fetchall())
     by_code: dict[int, list] = defaultdict(list)
-    for doc_id, code_id, starts, ends, weights, mat in decisions:
+    for _doc_id, code_id, _starts, _ends, weights, mat in decisions:
         by_code[code_id].append((mat, weights))
     rows = []
     for code_id in sorted(by_code, key=lambda c: paths.get(c, "")):
-        units, pct, kappa, alpha = _stats([m for m, _ in by_code[code_id]], [w for _, w in by_code[code_id]])
-        rows.append([code_id, paths.get(code_id, ""), colors.get(code_id), units, ", ".join(coder_list), pct, kappa, alpha])
+        units, pct, kappa, alpha = _stats(
+            [m for m, _ in by_code[code_id]], [w for _, w in by_code[code_id]]
+        )
+        rows.append(
+            [
+                code_id,
+                paths.get(code_id, ""),
+                colors.get(code_id),
+                units,
+                ", ".join(coder_list),
+                pct,
+                kappa,
+                alpha,
+            ]
+        )
     allm = [x for v in by_code.values() for x in v]
     units, pct, kappa, alpha = _stats([m for m, _ in allm], [w for _, w in allm])
     rows.append([None, "(overall)", None, units, ", ".join(coder_list), pct, kappa, alpha])
@@ -280,8 +326,15 @@ def agreement(db: sqlite_utils.Database, unit: str = "char", coders: list[str] |
     return df.astype({"code_id": "Int64", "units": "int64"})
 
 
-def disagreements(db: sqlite_utils.Database, unit: str = "char", coders: list[str] | None = None, codes=None,
-                  children: bool = False, documents: list[int] | None = None, max_text: int = 300) -> pd.DataFrame:
+def disagreements(
+    db: sqlite_utils.Database,
+    unit: str = "char",
+    coders: list[str] | None = None,
+    codes=None,
+    children: bool = False,
+    documents: list[int] | None = None,
+    max_text: int = 300,
+) -> pd.DataFrame:
     """Return one row per stretch where coders disagree (DISAGREEMENT_COLUMNS): who coded it, who did not, the text."""
     from corpus.store import get_document, get_text
 
@@ -310,9 +363,28 @@ def disagreements(db: sqlite_utils.Database, unit: str = "char", coders: list[st
             titles[doc_id] = get_document(db, doc_id)["title"]
         snippet = texts[doc_id][s:e]
         # what the coders who did not apply this code put on the same stretch instead
-        near = loaded[(loaded["document_id"] == doc_id) & (loaded["char_start"] < e) & (loaded["char_end"] > s)
-                      & loaded["coder"].isin(no.split(", ")) & (loaded["code_id"] != code_id)]
-        instead = "; ".join(sorted({f"{c}: {paths.get(k, k)}" for c, k in zip(near["coder"], near["code_id"])}))
-        out.append([doc_id, titles[doc_id], code_id, paths.get(code_id, ""), s, e, yes, no, instead,
-                    snippet if len(snippet) <= max_text else snippet[: max_text - 1] + "…"])
+        near = loaded[
+            (loaded["document_id"] == doc_id)
+            & (loaded["char_start"] < e)
+            & (loaded["char_end"] > s)
+            & loaded["coder"].isin(no.split(", "))
+            & (loaded["code_id"] != code_id)
+        ]
+        instead = "; ".join(
+            sorted({f"{c}: {paths.get(k, k)}" for c, k in zip(near["coder"], near["code_id"])})
+        )
+        out.append(
+            [
+                doc_id,
+                titles[doc_id],
+                code_id,
+                paths.get(code_id, ""),
+                s,
+                e,
+                yes,
+                no,
+                instead,
+                snippet if len(snippet) <= max_text else snippet[: max_text - 1] + "…",
+            ]
+        )
     return pd.DataFrame(out, columns=DISAGREEMENT_COLUMNS)

@@ -5,6 +5,7 @@ written until ``apply_preview`` (which calls ``apply_batch``).  Rules: a full-te
 sentence, paragraph or turn), a regular expression, speakers or cases (their turns), entity labels or
 names and topics (rows from the nlp package's frames).
 """
+
 from __future__ import annotations
 
 import re
@@ -18,13 +19,23 @@ from .codes import resolve_code
 from .codings import apply_batch
 from .history import CodingError
 
-PREVIEW_COLUMNS = ["document_id", "document_title", "char_start", "char_end", "code", "text", "rule"]
+PREVIEW_COLUMNS = [
+    "document_id",
+    "document_title",
+    "char_start",
+    "char_end",
+    "code",
+    "text",
+    "rule",
+]
 SEARCH_SCOPES = ("sentence", "paragraph", "turn")
 REGEX_SCOPES = ("match", "sentence", "paragraph")
 
 
 def _fold(s: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFD", s.lower()) if not unicodedata.combining(c))
+    return "".join(
+        c for c in unicodedata.normalize("NFD", s.lower()) if not unicodedata.combining(c)
+    )
 
 
 def _frame(db, rows: list[tuple[int, int, int]], code, rule: str) -> pd.DataFrame:
@@ -47,11 +58,21 @@ def _frame(db, rows: list[tuple[int, int, int]], code, rule: str) -> pd.DataFram
 
 def _terms(query: str) -> list[str]:
     words = re.findall(r"\w+\*?", query, re.UNICODE)
-    return [_fold(w.rstrip("*")) for w in words if w not in ("AND", "OR", "NOT", "NEAR") and not w.isdigit()]
+    return [
+        _fold(w.rstrip("*"))
+        for w in words
+        if w not in ("AND", "OR", "NOT", "NEAR") and not w.isdigit()
+    ]
 
 
-def preview_search(db: sqlite_utils.Database, query: str, code, scope: str = "paragraph", limit: int = 10_000,
-                   documents: list[int] | None = None) -> pd.DataFrame:
+def preview_search(
+    db: sqlite_utils.Database,
+    query: str,
+    code,
+    scope: str = "paragraph",
+    limit: int = 10_000,
+    documents: list[int] | None = None,
+) -> pd.DataFrame:
     """Return codings for the hits of a full-text search: the hit's sentence, paragraph or speaker turn."""
     from corpus.search import search
 
@@ -68,18 +89,27 @@ def preview_search(db: sqlite_utils.Database, query: str, code, scope: str = "pa
         texts: dict[int, str] = {}
         for doc, s, e in zip(hits["document_id"], hits["char_start"], hits["char_end"]):
             doc = int(doc)
-            text = texts.setdefault(doc, get_text(db, doc))[int(s):int(e)]
+            text = texts.setdefault(doc, get_text(db, doc))[int(s) : int(e)]
             for ss, se in split_sentences(text):
                 folded = _fold(text[ss:se])
                 if any(re.search(r"\b" + re.escape(t), folded) for t in terms):
                     rows.append((doc, int(s) + ss, int(s) + se))
     else:
-        rows = [(int(d), int(s), int(e)) for d, s, e in zip(hits["document_id"], hits["char_start"], hits["char_end"])]
+        rows = [
+            (int(d), int(s), int(e))
+            for d, s, e in zip(hits["document_id"], hits["char_start"], hits["char_end"])
+        ]
     return _frame(db, rows, code, f"search '{query}' ({scope})")
 
 
-def preview_regex(db: sqlite_utils.Database, pattern: str, code, scope: str = "match", ignore_case: bool = True,
-                  documents: list[int] | None = None) -> pd.DataFrame:
+def preview_regex(
+    db: sqlite_utils.Database,
+    pattern: str,
+    code,
+    scope: str = "match",
+    ignore_case: bool = True,
+    documents: list[int] | None = None,
+) -> pd.DataFrame:
     """Return codings for every match of a regular expression (the match, its sentence or its paragraph)."""
     from corpus.store import get_segments, get_text, list_documents
 
@@ -104,13 +134,18 @@ def preview_regex(db: sqlite_utils.Database, pattern: str, code, scope: str = "m
         else:
             segs = get_segments(db, int(doc))
             units = list(zip(segs["char_start"].astype(int), segs["char_end"].astype(int)))
-        for s, e in matches:
+        for s, _e in matches:
             rows += [(int(doc), us, ue) for us, ue in units if us <= s < ue]
     return _frame(db, rows, code, f"regex /{pattern}/ ({scope})")
 
 
-def preview_speaker(db: sqlite_utils.Database, code, speakers: list[str] | None = None, cases: list[int] | None = None,
-                    documents: list[int] | None = None) -> pd.DataFrame:
+def preview_speaker(
+    db: sqlite_utils.Database,
+    code,
+    speakers: list[str] | None = None,
+    cases: list[int] | None = None,
+    documents: list[int] | None = None,
+) -> pd.DataFrame:
     """Return codings for every turn of the given speakers (names) or cases (ids)."""
     from .cases import turns
 
@@ -124,12 +159,25 @@ def preview_speaker(db: sqlite_utils.Database, code, speakers: list[str] | None 
         mask |= tf["case_id"].isin([int(c) for c in cases])
     tf = tf[mask]
     rule = "turns of " + ", ".join([*(speakers or []), *(f"case {c}" for c in (cases or []))])
-    return _frame(db, [(int(d), int(s), int(e)) for d, s, e in zip(tf["document_id"], tf["char_start"], tf["char_end"])],
-                  code, rule)
+    return _frame(
+        db,
+        [
+            (int(d), int(s), int(e))
+            for d, s, e in zip(tf["document_id"], tf["char_start"], tf["char_end"])
+        ],
+        code,
+        rule,
+    )
 
 
-def preview_rows(db: sqlite_utils.Database, rows: pd.DataFrame, code, rule: str, column: str | None = None,
-                 values: list | None = None) -> pd.DataFrame:
+def preview_rows(
+    db: sqlite_utils.Database,
+    rows: pd.DataFrame,
+    code,
+    rule: str,
+    column: str | None = None,
+    values: list | None = None,
+) -> pd.DataFrame:
     """Return codings for rows of any frame with document_id, char_start, char_end (e.g. entities or topic segments).
 
     With ``column`` and ``values`` only rows whose column holds one of the values are kept.
@@ -141,12 +189,24 @@ def preview_rows(db: sqlite_utils.Database, rows: pd.DataFrame, code, rule: str,
         if column not in rows.columns:
             raise CodingError(f"no column '{column}' in the rows")
         rows = rows[rows[column].isin(values or [])]
-    return _frame(db, [(int(d), int(s), int(e)) for d, s, e in zip(rows["document_id"], rows["char_start"], rows["char_end"])],
-                  code, rule)
+    return _frame(
+        db,
+        [
+            (int(d), int(s), int(e))
+            for d, s, e in zip(rows["document_id"], rows["char_start"], rows["char_end"])
+        ],
+        code,
+        rule,
+    )
 
 
-def preview_entities(db: sqlite_utils.Database, entities: pd.DataFrame, code, labels: list[str] | None = None,
-                     names: list[str] | None = None) -> pd.DataFrame:
+def preview_entities(
+    db: sqlite_utils.Database,
+    entities: pd.DataFrame,
+    code,
+    labels: list[str] | None = None,
+    names: list[str] | None = None,
+) -> pd.DataFrame:
     """Return codings for entity mentions (nlp's entities_frame) with given labels and/or canonical names."""
     mask = pd.Series(True, index=entities.index)
     if labels:
@@ -158,12 +218,23 @@ def preview_entities(db: sqlite_utils.Database, entities: pd.DataFrame, code, la
     return preview_rows(db, entities[mask], code, rule)
 
 
-def preview_topics(db: sqlite_utils.Database, segments: pd.DataFrame, code, topics: list, column: str = "topic") -> pd.DataFrame:
+def preview_topics(
+    db: sqlite_utils.Database, segments: pd.DataFrame, code, topics: list, column: str = "topic"
+) -> pd.DataFrame:
     """Return codings for the segments assigned to the given topics (rows from nlp's topic assignment)."""
-    return preview_rows(db, segments, code, f"topics {', '.join(map(str, topics))}", column=column, values=list(topics))
+    return preview_rows(
+        db,
+        segments,
+        code,
+        f"topics {', '.join(map(str, topics))}",
+        column=column,
+        values=list(topics),
+    )
 
 
-def apply_preview(db: sqlite_utils.Database, preview: pd.DataFrame, coder: str, session: str | None = None) -> int:
+def apply_preview(
+    db: sqlite_utils.Database, preview: pd.DataFrame, coder: str, session: str | None = None
+) -> int:
     """Save a (possibly edited) preview as one batch; return the batch id."""
     if preview.empty:
         raise CodingError("nothing to code: the preview is empty")

@@ -1,4 +1,5 @@
 """Bridge to the interviews package (imported lazily; everything degrades to 'no cases' without it)."""
+
 from __future__ import annotations
 
 import sqlite3
@@ -21,8 +22,13 @@ def _interviews():
 def document_cases(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return document_id, case_id, case_name of interview documents (empty without interviews)."""
     mod = _interviews()
-    empty = pd.DataFrame({"document_id": pd.Series(dtype="int64"), "case_id": pd.Series(dtype="int64"),
-                          "case_name": pd.Series(dtype="object")})
+    empty = pd.DataFrame(
+        {
+            "document_id": pd.Series(dtype="int64"),
+            "case_id": pd.Series(dtype="int64"),
+            "case_name": pd.Series(dtype="object"),
+        }
+    )
     if mod is None or not hasattr(mod, "document_cases"):
         return empty
     try:
@@ -37,7 +43,9 @@ def document_case_map(db: sqlite_utils.Database) -> dict[int, list[int]]:
     out: dict[int, list[int]] = {}
     import coding.cases as me  # late lookup so a replaced document_cases is used
 
-    for doc_id, case_id in me.document_cases(db)[["document_id", "case_id"]].itertuples(index=False):
+    for doc_id, case_id in me.document_cases(db)[["document_id", "case_id"]].itertuples(
+        index=False
+    ):
         out.setdefault(int(doc_id), []).append(int(case_id))
     return out
 
@@ -75,8 +83,20 @@ def case_attributes(db: sqlite_utils.Database) -> pd.DataFrame:
 
 def turns(db: sqlite_utils.Database, document_ids: list[int] | None = None) -> pd.DataFrame:
     """Return interviews.turns_frame (document_id, turn_no, char_start, char_end, speaker, case_id, ...) or empty."""
-    cols = ["document_id", "turn_no", "char_start", "char_end", "speaker_id", "speaker", "role", "case_id",
-            "case_name", "t_start", "t_end", "language"]
+    cols = [
+        "document_id",
+        "turn_no",
+        "char_start",
+        "char_end",
+        "speaker_id",
+        "speaker",
+        "role",
+        "case_id",
+        "case_name",
+        "t_start",
+        "t_end",
+        "language",
+    ]
     mod = _interviews()
     if mod is None or not hasattr(mod, "turns_frame"):
         return pd.DataFrame(columns=cols)

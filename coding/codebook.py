@@ -1,6 +1,8 @@
 """Codebook editing: update fields, rename, recolour, move, reorder, merge, delete to trash and restore."""
+
 from __future__ import annotations
 
+import pandas as pd
 import sqlite_utils
 
 from corpus.project import backup_project, now_iso
@@ -11,8 +13,13 @@ from .history import CodingError, recorded
 EDITABLE = ("name", "color", "definition", "inclusion", "exclusion", "example")
 
 
-def update_code(db: sqlite_utils.Database, code: int | str, coder: str = "default", session: str | None = None,
-                **fields) -> None:
+def update_code(
+    db: sqlite_utils.Database,
+    code: int | str,
+    coder: str = "default",
+    session: str | None = None,
+    **fields,
+) -> None:
     """Change any of name, color, definition, inclusion, exclusion, example of a code."""
     bad = set(fields) - set(EDITABLE)
     if bad:
@@ -31,37 +38,53 @@ def update_code(db: sqlite_utils.Database, code: int | str, coder: str = "defaul
         rec.update("codes", code_id, **values)
 
 
-def rename_code(db: sqlite_utils.Database, code: int | str, name: str, coder: str = "default") -> None:
+def rename_code(
+    db: sqlite_utils.Database, code: int | str, name: str, coder: str = "default"
+) -> None:
     """Rename a code (unique among its siblings)."""
     update_code(db, code, coder, name=name)
 
 
-def recolor_code(db: sqlite_utils.Database, code: int | str, color: str, coder: str = "default") -> None:
+def recolor_code(
+    db: sqlite_utils.Database, code: int | str, color: str, coder: str = "default"
+) -> None:
     """Give a code a new colour (#rrggbb)."""
     update_code(db, code, coder, color=color)
 
 
-def move_code(db: sqlite_utils.Database, code: int | str, new_parent: int | str | None, coder: str = "default",
-              session: str | None = None) -> None:
+def move_code(
+    db: sqlite_utils.Database,
+    code: int | str,
+    new_parent: int | str | None,
+    coder: str = "default",
+    session: str | None = None,
+) -> None:
     """Move a code (with its subtree) under ``new_parent`` (None: top level); refuses cycles."""
     code_id = resolve_code(db, code)
     parent_id = resolve_code(db, new_parent) if new_parent not in (None, "") else None
     if parent_id is not None and parent_id in descendants(db, code_id):
-        raise CodingError(f"cannot move '{code_path(db, code_id)}' under itself or its own descendant")
+        raise CodingError(
+            f"cannot move '{code_path(db, code_id)}' under itself or its own descendant"
+        )
     name = db.execute("SELECT name FROM codes WHERE id = ?", [code_id]).fetchone()[0]
     with recorded(db, coder, "move code", session) as rec:
         if sibling_exists(db, parent_id, name, exclude=code_id):
             raise CodingError(f"a code '{name}' already exists there")
         position = db.execute(
-            "SELECT COALESCE(MAX(position), -1) + 1 FROM codes WHERE COALESCE(parent_id, 0) = ?", [parent_id or 0]
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM codes WHERE COALESCE(parent_id, 0) = ?",
+            [parent_id or 0],
         ).fetchone()[0]
         rec.update("codes", code_id, parent_id=parent_id, position=position)
 
 
-def reorder_codes(db: sqlite_utils.Database, ordered: list[int | str], coder: str = "default") -> None:
+def reorder_codes(
+    db: sqlite_utils.Database, ordered: list[int | str], coder: str = "default"
+) -> None:
     """Set the order of sibling codes to the order given (ids or paths, all with the same parent)."""
     ids = [resolve_code(db, c) for c in ordered]
-    parents = {db.execute("SELECT parent_id FROM codes WHERE id = ?", [i]).fetchone()[0] for i in ids}
+    parents = {
+        db.execute("SELECT parent_id FROM codes WHERE id = ?", [i]).fetchone()[0] for i in ids
+    }
     if len(parents) > 1:
         raise CodingError("only codes with the same parent can be reordered together")
     with recorded(db, coder, "reorder codes") as rec:
@@ -69,8 +92,13 @@ def reorder_codes(db: sqlite_utils.Database, ordered: list[int | str], coder: st
             rec.update("codes", cid, position=pos)
 
 
-def merge_codes(db: sqlite_utils.Database, source: int | str, target: int | str, coder: str = "default",
-                session: str | None = None) -> int:
+def merge_codes(
+    db: sqlite_utils.Database,
+    source: int | str,
+    target: int | str,
+    coder: str = "default",
+    session: str | None = None,
+) -> int:
     """Merge ``source`` into ``target``: its codings and child codes move, duplicates collapse; return codings moved.
 
     The source code then goes to the trash.  Undoable as one action.
@@ -87,7 +115,8 @@ def merge_codes(db: sqlite_utils.Database, source: int | str, target: int | str,
     with recorded(db, coder, "merge codes", session) as rec:
         rows = db.execute(
             "SELECT id, document_id, case_id, scope, char_start, char_end, coder_id FROM codings"
-            " WHERE code_id = ? AND deleted_at IS NULL", [src],
+            " WHERE code_id = ? AND deleted_at IS NULL",
+            [src],
         ).fetchall()
         for cid, doc, case, scope, s, e, coder_id in rows:
             dup = db.execute(
@@ -100,17 +129,23 @@ def merge_codes(db: sqlite_utils.Database, source: int | str, target: int | str,
             else:
                 rec.update("codings", cid, code_id=dst)
                 moved += 1
-        for (child,) in db.execute("SELECT id FROM codes WHERE parent_id = ? AND deleted_at IS NULL", [src]).fetchall():
+        for (child,) in db.execute(
+            "SELECT id FROM codes WHERE parent_id = ? AND deleted_at IS NULL", [src]
+        ).fetchall():
             cname = db.execute("SELECT name FROM codes WHERE id = ?", [child]).fetchone()[0]
             clash = sibling_exists(db, dst, cname)
             if clash:
-                raise CodingError(f"'{code_path(db, dst)}' already has a child '{cname}': merge those first")
+                raise CodingError(
+                    f"'{code_path(db, dst)}' already has a child '{cname}': merge those first"
+                )
             rec.update("codes", child, parent_id=dst)
         rec.update("codes", src, deleted_at=stamp)
     return moved
 
 
-def delete_code(db: sqlite_utils.Database, code: int | str, coder: str = "default", session: str | None = None) -> int:
+def delete_code(
+    db: sqlite_utils.Database, code: int | str, coder: str = "default", session: str | None = None
+) -> int:
     """Put a code and its descendants in the trash (their codings are hidden with them); return codes trashed."""
     code_id = resolve_code(db, code)
     ids = descendants(db, code_id)
@@ -121,20 +156,28 @@ def delete_code(db: sqlite_utils.Database, code: int | str, coder: str = "defaul
     return len(ids)
 
 
-def restore_code(db: sqlite_utils.Database, code_id: int, coder: str = "default", session: str | None = None) -> int:
+def restore_code(
+    db: sqlite_utils.Database, code_id: int, coder: str = "default", session: str | None = None
+) -> int:
     """Restore a trashed code and the descendants trashed with it; return codes restored."""
     code_id = int(code_id)
-    row = db.execute("SELECT deleted_at, parent_id, name FROM codes WHERE id = ?", [code_id]).fetchone()
+    row = db.execute(
+        "SELECT deleted_at, parent_id, name FROM codes WHERE id = ?", [code_id]
+    ).fetchone()
     if row is None or row[0] is None:
         raise CodingError(f"code {code_id} is not in the trash")
     stamp, parent, name = row
-    if parent is not None and db.execute("SELECT deleted_at FROM codes WHERE id = ?", [parent]).fetchone()[0]:
+    if (
+        parent is not None
+        and db.execute("SELECT deleted_at FROM codes WHERE id = ?", [parent]).fetchone()[0]
+    ):
         raise CodingError(f"restore the parent of '{name}' first")
     if sibling_exists(db, parent, name):
         raise CodingError(f"a code '{name}' exists there now: rename it before restoring")
     ids = db.execute(
         "WITH RECURSIVE t(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN t ON c.parent_id = t.id"
-        " WHERE c.deleted_at = ?) SELECT id FROM t", [code_id, stamp],
+        " WHERE c.deleted_at = ?) SELECT id FROM t",
+        [code_id, stamp],
     ).fetchall()
     with recorded(db, coder, "restore code", session) as rec:
         for (cid,) in ids:
@@ -142,10 +185,8 @@ def restore_code(db: sqlite_utils.Database, code_id: int, coder: str = "default"
     return len(ids)
 
 
-def trash_frame(db: sqlite_utils.Database) -> "pd.DataFrame":
+def trash_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return the trashed codes: id, path, color, deleted_at, codings."""
-    import pandas as pd
-
     from .codes import code_paths
 
     df = pd.read_sql_query(

@@ -1,4 +1,5 @@
 """Codebook as CSV: columns path, name, definition, color (plus inclusion, exclusion, example when present)."""
+
 from __future__ import annotations
 
 import csv
@@ -37,7 +38,9 @@ def parse_codebook_csv(text: str, filename: str = "codebook.csv") -> list[dict]:
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "path" not in fields and "name" not in fields:
-        raise CodingError(f"{filename}: needs a 'path' or 'name' column (found: {', '.join(fields) or 'nothing'})")
+        raise CodingError(
+            f"{filename}: needs a 'path' or 'name' column (found: {', '.join(fields) or 'nothing'})"
+        )
     rows = []
     for lineno, raw in enumerate(reader, start=2):
         r = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
@@ -54,7 +57,9 @@ def parse_codebook_csv(text: str, filename: str = "codebook.csv") -> list[dict]:
     return rows
 
 
-def import_codebook_csv(db: sqlite_utils.Database, path: str | os.PathLike, coder: str = "default") -> int:
+def import_codebook_csv(
+    db: sqlite_utils.Database, path: str | os.PathLike, coder: str = "default"
+) -> int:
     """Create or update codes from a codebook CSV in one transaction; return the number of rows applied."""
     path = Path(path)
     try:
@@ -65,7 +70,11 @@ def import_codebook_csv(db: sqlite_utils.Database, path: str | os.PathLike, code
     with transaction(db):
         for r in rows:
             code_id = ensure_code_path(db, r["path"], coder=coder, color=r.get("color") or None)
-            fields = {k: r[k] for k in ("definition", "color", "inclusion", "exclusion", "example") if r.get(k)}
+            fields = {
+                k: r[k]
+                for k in ("definition", "color", "inclusion", "exclusion", "example")
+                if r.get(k)
+            }
             if fields:
                 update_code(db, code_id, coder, **fields)
     return len(rows)

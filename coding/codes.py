@@ -1,4 +1,5 @@
 """Codes: create, look up by id or 'Parent > Child' path, and list the codebook as a DataFrame."""
+
 from __future__ import annotations
 
 import numbers
@@ -13,14 +14,44 @@ from .history import CodingError, recorded
 
 PATH_SEP = " > "
 PALETTE = [
-    "#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#bab0ac",
-    "#1f77b4", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22",
+    "#4e79a7",
+    "#f28e2b",
+    "#e15759",
+    "#76b7b2",
+    "#59a14f",
+    "#edc948",
+    "#b07aa1",
+    "#ff9da7",
+    "#9c755f",
+    "#bab0ac",
+    "#1f77b4",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
 ]
 _COLOR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 CODE_COLUMNS = [
-    "id", "parent_id", "path", "name", "color", "definition", "inclusion", "exclusion", "example",
-    "codings", "documents", "cases", "position", "depth", "created_by", "created_at",
+    "id",
+    "parent_id",
+    "path",
+    "name",
+    "color",
+    "definition",
+    "inclusion",
+    "exclusion",
+    "example",
+    "codings",
+    "documents",
+    "cases",
+    "position",
+    "depth",
+    "created_by",
+    "created_at",
 ]
 
 
@@ -39,11 +70,15 @@ def _check_name(name: str) -> str:
     if not name:
         raise CodingError("a code needs a name")
     if ">" in name:
-        raise CodingError(f"'{name}': a code name cannot contain '>' (it separates levels of a path)")
+        raise CodingError(
+            f"'{name}': a code name cannot contain '>' (it separates levels of a path)"
+        )
     return name
 
 
-def sibling_exists(db: sqlite_utils.Database, parent_id: int | None, name: str, exclude: int | None = None) -> int | None:
+def sibling_exists(
+    db: sqlite_utils.Database, parent_id: int | None, name: str, exclude: int | None = None
+) -> int | None:
     """Return the id of an active sibling called ``name`` (case-insensitive) under ``parent_id``, or None."""
     row = db.execute(
         "SELECT id FROM codes WHERE COALESCE(parent_id, 0) = ? AND lower(name) = lower(?) AND deleted_at IS NULL"
@@ -55,8 +90,12 @@ def sibling_exists(db: sqlite_utils.Database, parent_id: int | None, name: str, 
 
 def resolve_code(db: sqlite_utils.Database, code: int | str) -> int:
     """Return the id of an active code given its id or its 'A > B' path; raise CodingError if absent."""
-    if isinstance(code, numbers.Integral) or (isinstance(code, str) and code.strip().isdigit() and not find_path(db, code)):
-        row = db.execute("SELECT id FROM codes WHERE id = ? AND deleted_at IS NULL", [int(code)]).fetchone()
+    if isinstance(code, numbers.Integral) or (
+        isinstance(code, str) and code.strip().isdigit() and not find_path(db, code)
+    ):
+        row = db.execute(
+            "SELECT id FROM codes WHERE id = ? AND deleted_at IS NULL", [int(code)]
+        ).fetchone()
         if row is None:
             raise CodingError(f"no code {code}")
         return row[0]
@@ -147,16 +186,29 @@ def add_code(
             where = code_path(db, parent_id) if parent_id else "the top level"
             raise CodingError(f"a code '{name}' already exists under {where}")
         position = db.execute(
-            "SELECT COALESCE(MAX(position), -1) + 1 FROM codes WHERE COALESCE(parent_id, 0) = ?", [parent_id or 0]
+            "SELECT COALESCE(MAX(position), -1) + 1 FROM codes WHERE COALESCE(parent_id, 0) = ?",
+            [parent_id or 0],
         ).fetchone()[0]
-        return rec.insert("codes", {
-            "parent_id": parent_id, "name": name, "color": color, "definition": definition or "",
-            "inclusion": inclusion or "", "exclusion": exclusion or "", "example": example or "",
-            "position": position, "created_by": coder, "created_at": now_iso(),
-        })
+        return rec.insert(
+            "codes",
+            {
+                "parent_id": parent_id,
+                "name": name,
+                "color": color,
+                "definition": definition or "",
+                "inclusion": inclusion or "",
+                "exclusion": exclusion or "",
+                "example": example or "",
+                "position": position,
+                "created_by": coder,
+                "created_at": now_iso(),
+            },
+        )
 
 
-def ensure_code_path(db: sqlite_utils.Database, path: str, coder: str = "default", color: str | None = None) -> int:
+def ensure_code_path(
+    db: sqlite_utils.Database, path: str, coder: str = "default", color: str | None = None
+) -> int:
     """Return the id of the code at 'A > B', creating missing levels."""
     parent = None
     parts = [p.strip() for p in path.split(">") if p.strip()]
@@ -164,7 +216,13 @@ def ensure_code_path(db: sqlite_utils.Database, path: str, coder: str = "default
         raise CodingError("an empty code path")
     for i, part in enumerate(parts):
         found = sibling_exists(db, parent, part)
-        parent = found if found else add_code(db, part, parent=parent, coder=coder, color=color if i == len(parts) - 1 else None)
+        parent = (
+            found
+            if found
+            else add_code(
+                db, part, parent=parent, coder=coder, color=color if i == len(parts) - 1 else None
+            )
+        )
     return parent
 
 
@@ -218,16 +276,30 @@ def _case_counts(db: sqlite_utils.Database) -> dict[int, int]:
     return {k: len(v) for k, v in per_code.items()}
 
 
-def most_used_codes(db: sqlite_utils.Database, coder: str | None = None, limit: int = 9) -> pd.DataFrame:
+def most_used_codes(
+    db: sqlite_utils.Database, coder: str | None = None, limit: int = 9
+) -> pd.DataFrame:
     """Return the codes used most (by ``coder`` if given), for quick keys: id, path, color, uses."""
-    sql = ("SELECT c.code_id AS id, COUNT(*) AS uses, MAX(c.id) AS last FROM codings c JOIN codes k ON k.id = c.code_id"
-           " WHERE c.deleted_at IS NULL AND k.deleted_at IS NULL")
+    sql = (
+        "SELECT c.code_id AS id, COUNT(*) AS uses, MAX(c.id) AS last FROM codings c JOIN codes k ON k.id = c.code_id"
+        " WHERE c.deleted_at IS NULL AND k.deleted_at IS NULL"
+    )
     params: list = []
     if coder:
         sql += " AND c.coder_id = (SELECT id FROM coders WHERE name = ?)"
         params.append(coder)
-    df = pd.read_sql_query(sql + " GROUP BY c.code_id ORDER BY uses DESC, last DESC LIMIT ?", db.conn,
-                           params=[*params, int(limit)])
+    df = pd.read_sql_query(
+        sql + " GROUP BY c.code_id ORDER BY uses DESC, last DESC LIMIT ?",
+        db.conn,
+        params=[*params, int(limit)],
+    )
     paths = code_paths(db)
     colors = dict(db.execute("SELECT id, color FROM codes").fetchall())
-    return pd.DataFrame({"id": df["id"], "path": df["id"].map(paths), "color": df["id"].map(colors), "uses": df["uses"]})
+    return pd.DataFrame(
+        {
+            "id": df["id"],
+            "path": df["id"].map(paths),
+            "color": df["id"].map(colors),
+            "uses": df["uses"],
+        }
+    )

@@ -1,7 +1,8 @@
 """Codings: code a span, a whole document or a whole case; list, edit, delete; batches; move to a new version."""
+
 from __future__ import annotations
 
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import sqlite_utils
@@ -12,8 +13,22 @@ from .codes import code_paths, descendants, resolve_code
 from .history import CodingError, audit, ensure_coder, push_action, recorded
 
 CODING_COLUMNS = [
-    "coding_id", "document_id", "document_title", "char_start", "char_end", "text", "code_id", "code_path", "color",
-    "coder", "created_at", "memo", "weight", "scope", "case_id", "batch_id",
+    "coding_id",
+    "document_id",
+    "document_title",
+    "char_start",
+    "char_end",
+    "text",
+    "code_id",
+    "code_path",
+    "color",
+    "coder",
+    "created_at",
+    "memo",
+    "weight",
+    "scope",
+    "case_id",
+    "batch_id",
 ]
 
 
@@ -27,7 +42,9 @@ def _doc_length(db: sqlite_utils.Database, document_id: int) -> int:
 def _check_span(db: sqlite_utils.Database, document_id: int, start: int, end: int) -> None:
     n = _doc_length(db, document_id)
     if not (0 <= int(start) < int(end) <= n):
-        raise CodingError(f"span [{start}, {end}) is not inside document {document_id} (0..{n}) or is empty")
+        raise CodingError(
+            f"span [{start}, {end}) is not inside document {document_id} (0..{n}) or is empty"
+        )
 
 
 def _active_duplicate(db, document_id, case_id, scope, start, end, code_id, coder_id) -> int | None:
@@ -39,37 +56,95 @@ def _active_duplicate(db, document_id, case_id, scope, start, end, code_id, code
     return row[0] if row else None
 
 
-def _add(db, coder, label, session, document_id, case_id, scope, start, end, code, memo, weight) -> int:
+def _add(
+    db, coder, label, session, document_id, case_id, scope, start, end, code, memo, weight
+) -> int:
     code_id = resolve_code(db, code)
     coder_id = ensure_coder(db, coder)
     with recorded(db, coder, label, session) as rec:
         dup = _active_duplicate(db, document_id, case_id, scope, start, end, code_id, coder_id)
         if dup is not None:
             return dup
-        return rec.insert("codings", {
-            "document_id": document_id, "case_id": case_id, "scope": scope, "char_start": start, "char_end": end,
-            "code_id": code_id, "coder_id": coder_id, "created_at": now_iso(), "memo": memo, "weight": weight,
-        })
+        return rec.insert(
+            "codings",
+            {
+                "document_id": document_id,
+                "case_id": case_id,
+                "scope": scope,
+                "char_start": start,
+                "char_end": end,
+                "code_id": code_id,
+                "coder_id": coder_id,
+                "created_at": now_iso(),
+                "memo": memo,
+                "weight": weight,
+            },
+        )
 
 
 def code_span(
-    db: sqlite_utils.Database, document_id: int, start: int, end: int, code: int | str, coder: str,
-    memo: str | None = None, weight: float | None = None, session: str | None = None,
+    db: sqlite_utils.Database,
+    document_id: int,
+    start: int,
+    end: int,
+    code: int | str,
+    coder: str,
+    memo: str | None = None,
+    weight: float | None = None,
+    session: str | None = None,
 ) -> int:
     """Code ``[start, end)`` of a document with ``code`` (id or path); return the coding id (existing if identical)."""
     _check_span(db, document_id, start, end)
-    return _add(db, coder, "code span", session, int(document_id), None, "span", int(start), int(end), code, memo, weight)
+    return _add(
+        db,
+        coder,
+        "code span",
+        session,
+        int(document_id),
+        None,
+        "span",
+        int(start),
+        int(end),
+        code,
+        memo,
+        weight,
+    )
 
 
-def code_document(db: sqlite_utils.Database, document_id: int, code: int | str, coder: str,
-                  memo: str | None = None, session: str | None = None) -> int:
+def code_document(
+    db: sqlite_utils.Database,
+    document_id: int,
+    code: int | str,
+    coder: str,
+    memo: str | None = None,
+    session: str | None = None,
+) -> int:
     """Code a whole document; return the coding id."""
     n = _doc_length(db, document_id)
-    return _add(db, coder, "code document", session, int(document_id), None, "document", 0, n, code, memo, None)
+    return _add(
+        db,
+        coder,
+        "code document",
+        session,
+        int(document_id),
+        None,
+        "document",
+        0,
+        n,
+        code,
+        memo,
+        None,
+    )
 
 
-def code_case(db: sqlite_utils.Database, case_id: int, code: int | str, coder: str,
-              memo: str | None = None, session: str | None = None) -> int:
+def code_case(
+    db: sqlite_utils.Database,
+    case_id: int,
+    code: int | str,
+    coder: str,
+    memo: str | None = None,
+    session: str | None = None,
+) -> int:
     """Code a whole case (an interviews case id); return the coding id."""
     from .cases import case_names
 
@@ -79,15 +154,19 @@ def code_case(db: sqlite_utils.Database, case_id: int, code: int | str, coder: s
     return _add(db, coder, "code case", session, None, int(case_id), "case", 0, 0, code, memo, None)
 
 
-def update_coding(db: sqlite_utils.Database, coding_id: int, coder: str, session: str | None = None, **fields) -> None:
+def update_coding(
+    db: sqlite_utils.Database, coding_id: int, coder: str, session: str | None = None, **fields
+) -> None:
     """Change a coding's code (id or path), span, memo or weight."""
     allowed = {"code", "char_start", "char_end", "memo", "weight"}
     bad = set(fields) - allowed
     if bad:
         raise CodingError(f"cannot change {', '.join(sorted(bad))} of a coding")
     coding_id = int(coding_id)
-    row = db.execute("SELECT document_id, char_start, char_end, scope FROM codings WHERE id = ? AND deleted_at IS NULL",
-                     [coding_id]).fetchone()
+    row = db.execute(
+        "SELECT document_id, char_start, char_end, scope FROM codings WHERE id = ? AND deleted_at IS NULL",
+        [coding_id],
+    ).fetchone()
     if row is None:
         raise CodingError(f"no coding {coding_id}")
     values = {k: v for k, v in fields.items() if k != "code"}
@@ -101,7 +180,9 @@ def update_coding(db: sqlite_utils.Database, coding_id: int, coder: str, session
         rec.update("codings", coding_id, **values)
 
 
-def delete_coding(db: sqlite_utils.Database, coding_id: int, coder: str, session: str | None = None) -> None:
+def delete_coding(
+    db: sqlite_utils.Database, coding_id: int, coder: str, session: str | None = None
+) -> None:
     """Delete a coding (undoable; kept in the audit log)."""
     coding_id = int(coding_id)
     with recorded(db, coder, "delete coding", session) as rec:
@@ -154,10 +235,11 @@ def codings_frame(
         JOIN coders r ON r.id = c.coder_id
         LEFT JOIN documents d ON d.id = c.document_id
         LEFT JOIN document_texts t ON t.document_id = c.document_id
-        WHERE {' AND '.join(where)}
+        WHERE {" AND ".join(where)}
         ORDER BY c.document_id, c.char_start, c.char_end, c.id
         """,
-        db.conn, params=params,
+        db.conn,
+        params=params,
     )
     paths = code_paths(db, include_deleted=True)
     df["code_path"] = df["code_id"].map(paths)
@@ -172,19 +254,23 @@ def code_ids(db: sqlite_utils.Database, codes, children: bool = False) -> list[i
     out: list[int] = []
     for c in items:
         cid = resolve_code(db, c)
-        for i in (descendants(db, cid) if children else [cid]):
+        for i in descendants(db, cid) if children else [cid]:
             if i not in out:
                 out.append(i)
     return out
 
 
-def apply_batch(db: sqlite_utils.Database, rows: list[dict], rule: str, coder: str, session: str | None = None) -> int:
+def apply_batch(
+    db: sqlite_utils.Database, rows: list[dict], rule: str, coder: str, session: str | None = None
+) -> int:
     """Save auto-coding rows (document_id, char_start, char_end, code) as one undoable batch; return its id.
 
     Rows identical to an active coding of the same coder are skipped; a bad row aborts the whole batch.
     The project is backed up first (a bulk change).
     """
-    if rows and not db.conn.in_transaction:  # inside a caller's transaction the caller backed up (e.g. an import)
+    if (
+        rows and not db.conn.in_transaction
+    ):  # inside a caller's transaction the caller backed up (e.g. an import)
         backup_project(db, reason="before-autocoding")
     coder_id = ensure_coder(db, coder)
     code_cache: dict = {}
@@ -204,13 +290,18 @@ def apply_batch(db: sqlite_utils.Database, rows: list[dict], rule: str, coder: s
     stamp = now_iso()
     with transaction(db):
         batch_id = db.execute(
-            "INSERT INTO coding_batches (rule, coder_id, created_at) VALUES (?, ?, ?)", [rule, coder_id, stamp]
+            "INSERT INTO coding_batches (rule, coder_id, created_at) VALUES (?, ?, ?)",
+            [rule, coder_id, stamp],
         ).lastrowid
         existing = set()
         for code_id in set(code_cache.values()):
-            existing.update(db.execute(
-                "SELECT document_id, char_start, char_end, code_id FROM codings WHERE code_id = ? AND coder_id = ?"
-                " AND scope = 'span' AND deleted_at IS NULL", [code_id, coder_id]).fetchall())
+            existing.update(
+                db.execute(
+                    "SELECT document_id, char_start, char_end, code_id FROM codings WHERE code_id = ? AND coder_id = ?"
+                    " AND scope = 'span' AND deleted_at IS NULL",
+                    [code_id, coder_id],
+                ).fetchall()
+            )
         fresh = []
         for doc, s, e, code_id, memo, weight in prepared:
             if (doc, s, e, code_id) in existing:
@@ -219,16 +310,21 @@ def apply_batch(db: sqlite_utils.Database, rows: list[dict], rule: str, coder: s
             fresh.append((doc, s, e, code_id, coder_id, stamp, memo, weight, batch_id))
         db.conn.executemany(
             "INSERT INTO codings (document_id, char_start, char_end, code_id, coder_id, created_at, memo, weight, batch_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", fresh,
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            fresh,
         )
         db.execute("UPDATE coding_batches SET count = ? WHERE id = ?", [len(fresh), batch_id])
-        audit(db, coder, "create", "coding_batches", batch_id, {"rule": rule, "codings": len(fresh)})
+        audit(
+            db, coder, "create", "coding_batches", batch_id, {"rule": rule, "codings": len(fresh)}
+        )
         db.execute(
             "INSERT INTO audit_log (at, coder, action, entity, entity_id, detail)"
             " SELECT ?, ?, 'create', 'codings', id, '{\"batch_id\": ' || batch_id || '}' FROM codings WHERE batch_id = ?",
             [stamp, coder, batch_id],
         )
-        push_action(db, coder, f"auto-code: {rule}", {"changes": [], "batches": [batch_id]}, session)
+        push_action(
+            db, coder, f"auto-code: {rule}", {"changes": [], "batches": [batch_id]}, session
+        )
     return batch_id
 
 
@@ -242,8 +338,10 @@ def undo_batch(db: sqlite_utils.Database, batch_id: int, coder: str) -> int:
             raise CodingError(f"no batch {batch_id}")
         if row[0] is not None:
             return 0
-        n = db.execute("UPDATE codings SET deleted_at = ? WHERE batch_id = ? AND deleted_at IS NULL",
-                       [stamp, batch_id]).rowcount
+        n = db.execute(
+            "UPDATE codings SET deleted_at = ? WHERE batch_id = ? AND deleted_at IS NULL",
+            [stamp, batch_id],
+        ).rowcount
         db.execute("UPDATE coding_batches SET undone_at = ? WHERE id = ?", [stamp, batch_id])
         audit(db, coder, "undo", "coding_batches", batch_id, {"codings": n})
         # a later undo of the same batch from the action stack must not run again
@@ -258,12 +356,16 @@ def batches_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return auto-coding batches: batch_id, rule, coder, created_at, count, undone_at (newest first)."""
     return pd.read_sql_query(
         "SELECT b.id AS batch_id, b.rule, r.name AS coder, b.created_at, b.count, b.undone_at"
-        " FROM coding_batches b JOIN coders r ON r.id = b.coder_id ORDER BY b.id DESC", db.conn,
+        " FROM coding_batches b JOIN coders r ON r.id = b.coder_id ORDER BY b.id DESC",
+        db.conn,
     )
 
 
 def move_codings(
-    db: sqlite_utils.Database, old_document_id: int, new_document_id: int, map_offset: Callable[[int], int],
+    db: sqlite_utils.Database,
+    old_document_id: int,
+    new_document_id: int,
+    map_offset: Callable[[int], int],
     coder: str = "system",
 ) -> int:
     """Copy the active codings of a document to its new version with mapped offsets; return how many were copied.
@@ -274,7 +376,8 @@ def move_codings(
     new_len = _doc_length(db, new_document_id)
     rows = db.execute(
         "SELECT id, scope, char_start, char_end, code_id, coder_id, created_at, memo, weight FROM codings"
-        " WHERE document_id = ? AND deleted_at IS NULL ORDER BY id", [old_document_id],
+        " WHERE document_id = ? AND deleted_at IS NULL ORDER BY id",
+        [old_document_id],
     ).fetchall()
     copied = 0
     with transaction(db):
@@ -290,20 +393,41 @@ def move_codings(
                 continue
             new_id = db.execute(
                 "INSERT INTO codings (document_id, scope, char_start, char_end, code_id, coder_id, created_at, memo, weight)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [new_document_id, scope, ns, ne, code_id, coder_id, created, memo, weight],
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [new_document_id, scope, ns, ne, code_id, coder_id, created, memo, weight],
             ).lastrowid
-            audit(db, coder, "create", "codings", new_id, {"moved_from": cid, "document_id": new_document_id})
+            audit(
+                db,
+                coder,
+                "create",
+                "codings",
+                new_id,
+                {"moved_from": cid, "document_id": new_document_id},
+            )
             copied += 1
     return copied
 
 
-def move_case_codings(db: sqlite_utils.Database, old_case_id: int, new_case_id: int, coder: str = "system") -> int:
+def move_case_codings(
+    db: sqlite_utils.Database, old_case_id: int, new_case_id: int, coder: str = "system"
+) -> int:
     """Point whole-case codings and case memos of one case at another (for merging cases); return codings moved."""
     with transaction(db):
-        n = db.execute("UPDATE codings SET case_id = ? WHERE case_id = ? AND deleted_at IS NULL",
-                       [int(new_case_id), int(old_case_id)]).rowcount
-        db.execute("UPDATE memos SET case_id = ? WHERE case_id = ?", [int(new_case_id), int(old_case_id)])
-        audit(db, coder, "update", "cases", int(old_case_id), {"merged_into": int(new_case_id), "codings": n})
+        n = db.execute(
+            "UPDATE codings SET case_id = ? WHERE case_id = ? AND deleted_at IS NULL",
+            [int(new_case_id), int(old_case_id)],
+        ).rowcount
+        db.execute(
+            "UPDATE memos SET case_id = ? WHERE case_id = ?", [int(new_case_id), int(old_case_id)]
+        )
+        audit(
+            db,
+            coder,
+            "update",
+            "cases",
+            int(old_case_id),
+            {"merged_into": int(new_case_id), "codings": n},
+        )
     return n
 
 
@@ -311,8 +435,13 @@ def forget_case(db: sqlite_utils.Database, case_id: int, coder: str = "system") 
     """Delete the whole-case codings and memos of a deleted case; return codings removed."""
     stamp = now_iso()
     with transaction(db):
-        n = db.execute("UPDATE codings SET deleted_at = ? WHERE case_id = ? AND deleted_at IS NULL",
-                       [stamp, int(case_id)]).rowcount
-        db.execute("UPDATE memos SET deleted_at = ? WHERE case_id = ? AND deleted_at IS NULL", [stamp, int(case_id)])
+        n = db.execute(
+            "UPDATE codings SET deleted_at = ? WHERE case_id = ? AND deleted_at IS NULL",
+            [stamp, int(case_id)],
+        ).rowcount
+        db.execute(
+            "UPDATE memos SET deleted_at = ? WHERE case_id = ? AND deleted_at IS NULL",
+            [stamp, int(case_id)],
+        )
         audit(db, coder, "delete", "cases", int(case_id), {"codings": n})
     return n

@@ -1,4 +1,5 @@
 """CLI commands of ``coding``: codes (list/add/import/export), code, codings, agreement, memos, undo/redo."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,7 +8,9 @@ from corpus.output import add_format_option, fail, print_frame
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("codes", parents=[common], help="the codebook: list, add, import or export (CSV)")
+    p = sub.add_parser(
+        "codes", parents=[common], help="the codebook: list, add, import or export (CSV)"
+    )
     csub = p.add_subparsers(dest="codes_command", required=True)
     q = csub.add_parser("list", parents=[common], help="list codes with counts")
     add_format_option(q)
@@ -18,7 +21,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--definition", default="")
     q.add_argument("--coder", default="default")
     q.set_defaults(func=cmd_codes_add)
-    q = csub.add_parser("import", parents=[common], help="import a codebook CSV (path, name, definition, color)")
+    q = csub.add_parser(
+        "import", parents=[common], help="import a codebook CSV (path, name, definition, color)"
+    )
     q.add_argument("file")
     q.add_argument("--coder", default="default")
     q.set_defaults(func=cmd_codes_import)
@@ -43,7 +48,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_format_option(p)
     p.set_defaults(func=cmd_codings)
 
-    p = sub.add_parser("agreement", parents=[common], help="agreement between coders per code and overall")
+    p = sub.add_parser(
+        "agreement", parents=[common], help="agreement between coders per code and overall"
+    )
     p.add_argument("--unit", choices=["char", "sentence", "paragraph", "turn"], default="char")
     p.add_argument("--coder", action="append", help="coders to compare (default: all)")
     p.add_argument("--code", action="append")
@@ -54,13 +61,18 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("memos", parents=[common], help="list or search memos, or add one")
     p.add_argument("--search", default=None, help="full-text search over memos")
     p.add_argument("--add", default=None, metavar="TEXT", help="write a memo")
-    p.add_argument("--target", choices=["project", "document", "code", "case", "coding"], default=None)
+    p.add_argument(
+        "--target", choices=["project", "document", "code", "case", "coding"], default=None
+    )
     p.add_argument("--id", default=None, help="id of the document/case/coding, or the code path")
     p.add_argument("--author", default="default")
     add_format_option(p)
     p.set_defaults(func=cmd_memos)
 
-    for name, helptext in (("undo", "undo your last coding action"), ("redo", "redo your last undone action")):
+    for name, helptext in (
+        ("undo", "undo your last coding action"),
+        ("redo", "redo your last undone action"),
+    ):
         p = sub.add_parser(name, parents=[common], help=helptext)
         p.add_argument("--coder", default="default")
         p.set_defaults(func=cmd_undo if name == "undo" else cmd_redo)
@@ -116,16 +128,28 @@ def cmd_codes_export(args) -> int:
 def cmd_code(args) -> int:
     from .codings import code_span
 
-    print(code_span(_db(args), args.document, args.start, args.end, args.code, args.coder, memo=args.memo))
+    print(
+        code_span(
+            _db(args), args.document, args.start, args.end, args.code, args.coder, memo=args.memo
+        )
+    )
     return 0
 
 
 def cmd_codings(args) -> int:
     from .codings import codings_frame
 
-    df = codings_frame(_db(args), codes=args.code, children=args.children, coders=args.coder, documents=args.document)
+    df = codings_frame(
+        _db(args),
+        codes=args.code,
+        children=args.children,
+        coders=args.coder,
+        documents=args.document,
+    )
     if args.format == "table":
-        df = df[["coding_id", "document_id", "char_start", "char_end", "code_path", "coder", "text"]]
+        df = df[
+            ["coding_id", "document_id", "char_start", "char_end", "code_path", "coder", "text"]
+        ]
     print_frame(df, args.format)
     return 0
 
@@ -148,8 +172,12 @@ def cmd_memos(args) -> int:
     if args.add is not None:
         print(add_memo(db, args.add, args.author, args.target or "project", args.id))
         return 0
-    df = memos_frame(db, target=args.target, target_id=int(args.id) if args.id and args.id.isdigit() else None,
-                     query=args.search)
+    df = memos_frame(
+        db,
+        target=args.target,
+        target_id=int(args.id) if args.id and args.id.isdigit() else None,
+        query=args.search,
+    )
     print_frame(df, args.format)
     return 0
 

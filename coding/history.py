@@ -5,12 +5,14 @@ or deletes (the audit log is never purged), and at the end pushes one undoable a
 session's action stack (``coding_actions``).  ``undo``/``redo`` replay an action's row changes
 backwards/forwards, refusing when someone else changed the same rows since.
 """
+
 from __future__ import annotations
 
 import contextlib
 import json
-from typing import Iterator
+from collections.abc import Iterator
 
+import pandas as pd
 import sqlite_utils
 
 from corpus.project import now_iso, transaction
@@ -31,7 +33,9 @@ def ensure_coder(db: sqlite_utils.Database, name: str) -> int:
     if row:
         return row[0]
     with transaction(db):
-        db.execute("INSERT OR IGNORE INTO coders (name, created_at) VALUES (?, ?)", [name, now_iso()])
+        db.execute(
+            "INSERT OR IGNORE INTO coders (name, created_at) VALUES (?, ?)", [name, now_iso()]
+        )
         return db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()[0]
 
 
@@ -41,11 +45,25 @@ def _row(db: sqlite_utils.Database, table: str, row_id: int) -> dict | None:
     return dict(zip([c[0] for c in cur.description], row)) if row else None
 
 
-def audit(db: sqlite_utils.Database, coder: str, action: str, entity: str, entity_id: int | None, detail: dict) -> None:
+def audit(
+    db: sqlite_utils.Database,
+    coder: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    detail: dict,
+) -> None:
     """Append one row to the audit log (call inside a transaction)."""
     db.execute(
         "INSERT INTO audit_log (at, coder, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
-        [now_iso(), coder, action, entity, entity_id, json.dumps(detail, ensure_ascii=False, default=str)],
+        [
+            now_iso(),
+            coder,
+            action,
+            entity,
+            entity_id,
+            json.dumps(detail, ensure_ascii=False, default=str),
+        ],
     )
 
 
@@ -69,7 +87,8 @@ class Recorder:
         assert table in RECORDED_TABLES
         cols = ", ".join(values)
         cur = self.db.execute(
-            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(values))})", list(values.values())
+            f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(values))})",
+            list(values.values()),
         )
         row_id = cur.lastrowid
         after = _row(self.db, table, row_id)
@@ -99,7 +118,11 @@ class Recorder:
 
 @contextlib.contextmanager
 def recorded(
-    db: sqlite_utils.Database, coder: str, label: str, session: str | None = None, undoable: bool = True
+    db: sqlite_utils.Database,
+    coder: str,
+    label: str,
+    session: str | None = None,
+    undoable: bool = True,
 ) -> Iterator[Recorder]:
     """Run the block in one transaction with a Recorder; push one undoable action at the end."""
     ensure_coder(db, coder)
@@ -107,13 +130,20 @@ def recorded(
         rec = Recorder(db, coder)
         yield rec
         if undoable and (rec.changes or rec.batch_ids):
-            push_action(db, coder, label, {"changes": rec.changes, "batches": rec.batch_ids}, session)
+            push_action(
+                db, coder, label, {"changes": rec.changes, "batches": rec.batch_ids}, session
+            )
 
 
-def push_action(db: sqlite_utils.Database, coder: str, label: str, payload: dict, session: str | None = None) -> int:
+def push_action(
+    db: sqlite_utils.Database, coder: str, label: str, payload: dict, session: str | None = None
+) -> int:
     """Push an action on the session's undo stack (clearing its redo stack); return its id."""
     session = session or coder
-    db.execute("UPDATE coding_actions SET state = 'discarded' WHERE session = ? AND state = 'undone'", [session])
+    db.execute(
+        "UPDATE coding_actions SET state = 'discarded' WHERE session = ? AND state = 'undone'",
+        [session],
+    )
     cur = db.execute(
         "INSERT INTO coding_actions (session, coder, at, label, payload) VALUES (?, ?, ?, ?, ?)",
         [session, coder, now_iso(), label, json.dumps(payload, ensure_ascii=False, default=str)],
@@ -121,28 +151,43 @@ def push_action(db: sqlite_utils.Database, coder: str, label: str, payload: dict
     return cur.lastrowid
 
 
-def _put_row(db: sqlite_utils.Database, table: str, row_id: int, expected: dict | None, target: dict | None) -> None:
+def _put_row(
+    db: sqlite_utils.Database, table: str, row_id: int, expected: dict | None, target: dict | None
+) -> None:
     current = _row(db, table, row_id)
     if current != expected:
-        raise CodingError(f"cannot undo/redo: {table[:-1]} {row_id} was changed since (by another action or coder)")
+        raise CodingError(
+            f"cannot undo/redo: {table[:-1]} {row_id} was changed since (by another action or coder)"
+        )
     if target is None:
-        if table == "codes" and db.execute(
-            "SELECT 1 FROM codings WHERE code_id = ? UNION ALL SELECT 1 FROM codes WHERE parent_id = ? LIMIT 1",
-            [row_id, row_id],
-        ).fetchone():
-            raise CodingError(f"cannot undo: code {row_id} has codings or child codes now; delete it instead")
+        if (
+            table == "codes"
+            and db.execute(
+                "SELECT 1 FROM codings WHERE code_id = ? UNION ALL SELECT 1 FROM codes WHERE parent_id = ? LIMIT 1",
+                [row_id, row_id],
+            ).fetchone()
+        ):
+            raise CodingError(
+                f"cannot undo: code {row_id} has codings or child codes now; delete it instead"
+            )
         db.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
     elif current is None:
         cols = list(target)
-        db.execute(f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})", [target[c] for c in cols])
+        db.execute(
+            f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+            [target[c] for c in cols],
+        )
     else:
         sets = ", ".join(f"{k} = ?" for k in target if k != "id")
-        db.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*(v for k, v in target.items() if k != "id"), row_id])
+        db.execute(
+            f"UPDATE {table} SET {sets} WHERE id = ?",
+            [*(v for k, v in target.items() if k != "id"), row_id],
+        )
 
 
 def _replay(db: sqlite_utils.Database, payload: dict, coder: str, backwards: bool) -> None:
     changes = payload.get("changes", [])
-    for table, row_id, before, after in (reversed(changes) if backwards else changes):
+    for table, row_id, before, after in reversed(changes) if backwards else changes:
         if backwards:
             _put_row(db, table, row_id, after, before)
         else:
@@ -151,11 +196,19 @@ def _replay(db: sqlite_utils.Database, payload: dict, coder: str, backwards: boo
     stamp = now_iso()
     for batch_id in payload.get("batches", []):
         if backwards:
-            db.execute("UPDATE codings SET deleted_at = ? WHERE batch_id = ? AND deleted_at IS NULL", [stamp, batch_id])
+            db.execute(
+                "UPDATE codings SET deleted_at = ? WHERE batch_id = ? AND deleted_at IS NULL",
+                [stamp, batch_id],
+            )
             db.execute("UPDATE coding_batches SET undone_at = ? WHERE id = ?", [stamp, batch_id])
         else:
-            undone = db.execute("SELECT undone_at FROM coding_batches WHERE id = ?", [batch_id]).fetchone()[0]
-            db.execute("UPDATE codings SET deleted_at = NULL WHERE batch_id = ? AND deleted_at = ?", [batch_id, undone])
+            undone = db.execute(
+                "SELECT undone_at FROM coding_batches WHERE id = ?", [batch_id]
+            ).fetchone()[0]
+            db.execute(
+                "UPDATE codings SET deleted_at = NULL WHERE batch_id = ? AND deleted_at = ?",
+                [batch_id, undone],
+            )
             db.execute("UPDATE coding_batches SET undone_at = NULL WHERE id = ?", [batch_id])
         audit(db, coder, "undo" if backwards else "redo", "coding_batches", batch_id, {})
 
@@ -190,20 +243,19 @@ def redo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
         return row[1]
 
 
-def history_frame(db: sqlite_utils.Database, session: str) -> "pd.DataFrame":
+def history_frame(db: sqlite_utils.Database, session: str) -> pd.DataFrame:
     """Return the session's action stack: id, at, coder, label, state (newest first)."""
-    import pandas as pd
-
     return pd.read_sql_query(
         "SELECT id, at, coder, label, state FROM coding_actions WHERE session = ? AND state != 'discarded' ORDER BY id DESC",
-        db.conn, params=[session],
+        db.conn,
+        params=[session],
     )
 
 
-def audit_frame(db: sqlite_utils.Database, entity: str | None = None, limit: int = 1000) -> "pd.DataFrame":
+def audit_frame(
+    db: sqlite_utils.Database, entity: str | None = None, limit: int = 1000
+) -> pd.DataFrame:
     """Return the audit log: id, at, coder, action, entity, entity_id, detail (newest first)."""
-    import pandas as pd
-
     sql = "SELECT id, at, coder, action, entity, entity_id, detail FROM audit_log"
     params: list = []
     if entity:
@@ -214,8 +266,11 @@ def audit_frame(db: sqlite_utils.Database, entity: str | None = None, limit: int
 
 def coder_names(db: sqlite_utils.Database, with_codings: bool = False) -> list[str]:
     """Return the coders' names (only those with active codings when ``with_codings``), sorted."""
-    sql = ("SELECT DISTINCT r.name FROM coders r JOIN codings c ON c.coder_id = r.id AND c.deleted_at IS NULL"
-           if with_codings else "SELECT name FROM coders")
+    sql = (
+        "SELECT DISTINCT r.name FROM coders r JOIN codings c ON c.coder_id = r.id AND c.deleted_at IS NULL"
+        if with_codings
+        else "SELECT name FROM coders"
+    )
     return sorted(r[0] for r in db.execute(sql))
 
 

@@ -1,4 +1,5 @@
 """Frequencies, co-occurrence and code x case / code x attribute matrices, computed in SQL."""
+
 from __future__ import annotations
 
 import itertools
@@ -16,20 +17,24 @@ from .queries import _in, _where, scope_documents
 FREQUENCY_BY = ("code", "document", "case", "attribute")
 
 
-_CACHE: "OrderedDict[tuple, np.ndarray]" = OrderedDict()
+_CACHE: OrderedDict[tuple, np.ndarray] = OrderedDict()
 _CACHE_SIZE = 8
 USE_CACHE = True
 
 
-def _intervals(db, index: str, order: str, codes=None, children=False, coders=None, documents=None) -> np.ndarray:
+def _intervals(
+    db, index: str, order: str, codes=None, children=False, coders=None, documents=None
+) -> np.ndarray:
     """Return int64 rows (code_id, document_id, char_start, char_end) streamed in index order from a covering index.
 
     Arrays are cached per project file and change counter (bumped by triggers on every write to codings or
     codes, from any process), so page reruns skip the fetch and a write is never missed.
     """
     where, params = _where("c", db, codes, children, coders, documents)
-    sql = (f"SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c INDEXED BY {index}"
-           f" WHERE {' AND '.join(where)} ORDER BY {order}")
+    sql = (
+        f"SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c INDEXED BY {index}"
+        f" WHERE {' AND '.join(where)} ORDER BY {order}"
+    )
     key = None
     if USE_CACHE:
         version = change_counter(db)
@@ -39,7 +44,9 @@ def _intervals(db, index: str, order: str, codes=None, children=False, coders=No
             _CACHE.move_to_end(key)
             return _CACHE[key]
     rows = db.execute(sql, params).fetchall()
-    arr = np.fromiter(itertools.chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows)).reshape(-1, 4)
+    arr = np.fromiter(
+        itertools.chain.from_iterable(rows), dtype=np.int64, count=4 * len(rows)
+    ).reshape(-1, 4)
     if key is not None:
         arr.setflags(write=False)
         _CACHE[key] = arr
@@ -53,9 +60,22 @@ def _per_code_document(db, codes=None, children=False, coders=None, documents=No
 
     Rows come sorted from the (code, document, start) index; the union is one running-maximum sweep.
     """
-    a = _intervals(db, "codings_code_cover", "c.code_id, c.document_id, c.char_start", codes, children, coders, documents)
+    a = _intervals(
+        db,
+        "codings_code_cover",
+        "c.code_id, c.document_id, c.char_start",
+        codes,
+        children,
+        coders,
+        documents,
+    )
     if len(a) == 0:
-        return pd.DataFrame({k: pd.Series(dtype="int64") for k in ("code_id", "document_id", "codings", "coded_chars")})
+        return pd.DataFrame(
+            {
+                k: pd.Series(dtype="int64")
+                for k in ("code_id", "document_id", "codings", "coded_chars")
+            }
+        )
     code, doc, start, end = a.T
     new_group = np.r_[True, (code[1:] != code[:-1]) | (doc[1:] != doc[:-1])]
     group = np.cumsum(new_group) - 1
@@ -66,10 +86,14 @@ def _per_code_document(db, codes=None, children=False, coders=None, documents=No
     prev[new_group] = 0
     covered = np.maximum(0, end - np.maximum(start, prev))
     firsts = np.flatnonzero(new_group)
-    return pd.DataFrame({
-        "code_id": code[firsts], "document_id": doc[firsts],
-        "codings": np.bincount(group), "coded_chars": np.bincount(group, weights=covered).astype(np.int64),
-    })
+    return pd.DataFrame(
+        {
+            "code_id": code[firsts],
+            "document_id": doc[firsts],
+            "codings": np.bincount(group),
+            "coded_chars": np.bincount(group, weights=covered).astype(np.int64),
+        }
+    )
 
 
 def _doc_lengths(db, doc_ids) -> dict[int, int]:
@@ -79,24 +103,40 @@ def _doc_lengths(db, doc_ids) -> dict[int, int]:
 
 def _case_codings(db, codes=None, children=False, coders=None) -> pd.DataFrame:
     """Return code_id, case_id, codings for whole-case codings."""
-    where = ["c.case_id IS NOT NULL", "c.deleted_at IS NULL", "c.scope = 'case'", "c.code_id IN (SELECT id FROM codes WHERE deleted_at IS NULL)"]
+    where = [
+        "c.case_id IS NOT NULL",
+        "c.deleted_at IS NULL",
+        "c.scope = 'case'",
+        "c.code_id IN (SELECT id FROM codes WHERE deleted_at IS NULL)",
+    ]
     params: list = []
     from .codings import code_ids
     from .queries import _coder_ids
 
-    for col, values in (("c.code_id", code_ids(db, codes, children)), ("c.coder_id", _coder_ids(db, coders))):
+    for col, values in (
+        ("c.code_id", code_ids(db, codes, children)),
+        ("c.coder_id", _coder_ids(db, coders)),
+    ):
         if values is not None:
             sql, p = _in(col, values)
             where.append(sql)
             params += p
     return pd.read_sql_query(
         f"SELECT c.code_id, c.case_id, COUNT(*) AS codings FROM codings c INDEXED BY codings_case WHERE {' AND '.join(where)} GROUP BY 1, 2",
-        db.conn, params=params,
+        db.conn,
+        params=params,
     )
 
 
-def code_case_frame(db: sqlite_utils.Database, codes=None, children: bool = False, coders=None, documents=None,
-                    cases=None, attribute: dict | None = None) -> pd.DataFrame:
+def code_case_frame(
+    db: sqlite_utils.Database,
+    codes=None,
+    children: bool = False,
+    coders=None,
+    documents=None,
+    cases=None,
+    attribute: dict | None = None,
+) -> pd.DataFrame:
     """Return long rows code_id, code_path, color, case_id, case_name, codings, coded_chars, case_chars, percent.
 
     Codings count on the current version of each interview; ``percent`` is coded characters (union) over the
@@ -107,7 +147,9 @@ def code_case_frame(db: sqlite_utils.Database, codes=None, children: bool = Fals
     from corpus.store import list_documents
 
     dc = _cases.document_cases(db)
-    dc = dc[dc["document_id"].isin(list_documents(db)["id"])]  # current versions: the case's text now
+    dc = dc[
+        dc["document_id"].isin(list_documents(db)["id"])
+    ]  # current versions: the case's text now
     merged = per.merge(dc[["document_id", "case_id"]], on="document_id")
     lengths = _doc_lengths(db, dc["document_id"].unique()) if not dc.empty else {}
     dc = dc.assign(chars=dc["document_id"].map(lengths).fillna(0))
@@ -118,15 +160,35 @@ def code_case_frame(db: sqlite_utils.Database, codes=None, children: bool = Fals
         whole = whole[whole["case_id"].isin([int(c) for c in cases])]
     if not whole.empty:
         whole = whole.assign(coded_chars=whole["case_id"].map(case_chars).fillna(0))
-        out = pd.concat([out, whole]).groupby(["code_id", "case_id"], as_index=False)[["codings", "coded_chars"]].sum()
+        out = (
+            pd.concat([out, whole])
+            .groupby(["code_id", "case_id"], as_index=False)[["codings", "coded_chars"]]
+            .sum()
+        )
     out["case_chars"] = out["case_id"].map(case_chars).fillna(0)
-    out["percent"] = (100 * out["coded_chars"] / out["case_chars"].where(out["case_chars"] > 0)).clip(upper=100).round(2)
+    out["percent"] = (
+        (100 * out["coded_chars"] / out["case_chars"].where(out["case_chars"] > 0))
+        .clip(upper=100)
+        .round(2)
+    )
     out["case_name"] = out["case_id"].map(_cases.case_names(db))
     paths = code_paths(db)
     colors = dict(db.execute("SELECT id, color FROM codes").fetchall())
     out["code_path"] = out["code_id"].map(paths)
     out["color"] = out["code_id"].map(colors)
-    return out[["code_id", "code_path", "color", "case_id", "case_name", "codings", "coded_chars", "case_chars", "percent"]]
+    return out[
+        [
+            "code_id",
+            "code_path",
+            "color",
+            "case_id",
+            "case_name",
+            "codings",
+            "coded_chars",
+            "case_chars",
+            "percent",
+        ]
+    ]
 
 
 def code_case_matrix(db: sqlite_utils.Database, value: str = "codings", **filters) -> pd.DataFrame:
@@ -136,11 +198,15 @@ def code_case_matrix(db: sqlite_utils.Database, value: str = "codings", **filter
         return pd.DataFrame()
     if value == "present":
         long = long.assign(present=(long["codings"] > 0).astype(int))
-    m = long.pivot_table(index="code_path", columns="case_name", values=value, aggfunc="sum", fill_value=0)
+    m = long.pivot_table(
+        index="code_path", columns="case_name", values=value, aggfunc="sum", fill_value=0
+    )
     return m.reindex([p for p in code_paths(db).values() if p in m.index])
 
 
-def code_attribute_matrix(db: sqlite_utils.Database, attribute: str, value: str = "codings", **filters) -> pd.DataFrame:
+def code_attribute_matrix(
+    db: sqlite_utils.Database, attribute: str, value: str = "codings", **filters
+) -> pd.DataFrame:
     """Return a code path x attribute value matrix: codings or coded_chars summed, percent of those cases' text."""
     long = code_case_frame(db, **filters)
     attrs = _cases.case_attributes(db)
@@ -155,7 +221,9 @@ def code_attribute_matrix(db: sqlite_utils.Database, attribute: str, value: str 
         g = long.groupby(["code_path", attribute])["coded_chars"].sum().reset_index()
         g["percent"] = (100 * g["coded_chars"] / g[attribute].map(case_chars)).round(2)
         return g.pivot_table(index="code_path", columns=attribute, values="percent", fill_value=0)
-    return long.pivot_table(index="code_path", columns=attribute, values=value, aggfunc="sum", fill_value=0)
+    return long.pivot_table(
+        index="code_path", columns=attribute, values=value, aggfunc="sum", fill_value=0
+    )
 
 
 def _overlap_pairs(db, codes, children, coders, documents) -> pd.DataFrame:
@@ -165,7 +233,9 @@ def _overlap_pairs(db, codes, children, coders, documents) -> pd.DataFrame:
     starting inside the other, so for each coding the partners are the next rows up to the first that starts
     at or after its end (a binary search), expanded with numpy.
     """
-    a = _intervals(db, "codings_doc_cover", "c.document_id, c.char_start", codes, children, coders, documents)
+    a = _intervals(
+        db, "codings_doc_cover", "c.document_id, c.char_start", codes, children, coders, documents
+    )
     if len(a) == 0:
         return pd.DataFrame({"x": [], "y": [], "n": []})
     code, doc, start, end = a.T
@@ -185,7 +255,7 @@ def _overlap_pairs(db, codes, children, coders, documents) -> pd.DataFrame:
     m = int(max(cx.max(), cy.max())) + 1
     if m > 4096:  # sparse ids: renumber first so the count table stays small
         ids, inverse = np.unique(np.r_[cx, cy], return_inverse=True)
-        cx, cy, m = inverse[: len(cx)], inverse[len(cx):], len(ids)
+        cx, cy, m = inverse[: len(cx)], inverse[len(cx) :], len(ids)
     else:
         ids = np.arange(m)
     flat = np.bincount(cx * m + cy, minlength=m * m)
@@ -193,8 +263,16 @@ def _overlap_pairs(db, codes, children, coders, documents) -> pd.DataFrame:
     return pd.DataFrame({"x": ids[nz // m], "y": ids[nz % m], "n": flat[nz]})
 
 
-def cooccurrence(db: sqlite_utils.Database, codes=None, children: bool = False, mode: str = "overlap", coders=None,
-                 documents=None, cases=None, attribute: dict | None = None) -> pd.DataFrame:
+def cooccurrence(
+    db: sqlite_utils.Database,
+    codes=None,
+    children: bool = False,
+    mode: str = "overlap",
+    coders=None,
+    documents=None,
+    cases=None,
+    attribute: dict | None = None,
+) -> pd.DataFrame:
     """Return a symmetric code path x code path matrix: overlapping coding pairs, or units ('paragraph'/'turn') shared."""
     docs = scope_documents(db, documents, cases, attribute)
     wa, pa = _where("a", db, codes, children, coders, docs)
@@ -205,7 +283,7 @@ def cooccurrence(db: sqlite_utils.Database, codes=None, children: bool = False, 
         sql = f"""WITH cu AS (
                     SELECT DISTINCT s.id AS unit, a.code_id FROM codings a JOIN segments s ON s.document_id = a.document_id
                       AND s.char_start < a.char_end AND s.char_end > a.char_start
-                    WHERE {kinds} AND {' AND '.join(wa)})
+                    WHERE {kinds} AND {" AND ".join(wa)})
                   SELECT x.code_id AS x, y.code_id AS y, COUNT(*) AS n FROM cu x JOIN cu y ON x.unit = y.unit
                     AND x.code_id < y.code_id GROUP BY 1, 2"""
         pairs = pd.read_sql_query(sql, db.conn, params=pa)
@@ -228,12 +306,22 @@ def cooccurrence(db: sqlite_utils.Database, codes=None, children: bool = False, 
         np.add.at(mat, (i[ok], j[ok]), n[ok])
         np.add.at(mat, (j[ok], i[ok]), n[ok])
     labels = [paths[i] for i in ids]
-    m = pd.DataFrame(mat, index=pd.Index(labels, name="code"), columns=pd.Index(labels, name="code"))
+    m = pd.DataFrame(
+        mat, index=pd.Index(labels, name="code"), columns=pd.Index(labels, name="code")
+    )
     return m
 
 
-def frequencies(db: sqlite_utils.Database, by: str = "code", attribute: str | None = None, codes=None,
-                children: bool = False, coders=None, documents=None, cases=None) -> pd.DataFrame:
+def frequencies(
+    db: sqlite_utils.Database,
+    by: str = "code",
+    attribute: str | None = None,
+    codes=None,
+    children: bool = False,
+    coders=None,
+    documents=None,
+    cases=None,
+) -> pd.DataFrame:
     """Return codings, coded characters and coded words per code, or per code and document/case/attribute value."""
     if by not in FREQUENCY_BY:
         raise ValueError(f"by must be one of {', '.join(FREQUENCY_BY)}")
@@ -241,14 +329,20 @@ def frequencies(db: sqlite_utils.Database, by: str = "code", attribute: str | No
     where, params = _where("c", db, codes, children, coders, docs)
     per = pd.read_sql_query(
         f"SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c WHERE {' AND '.join(where)}",
-        db.conn, params=params,
+        db.conn,
+        params=params,
     )
     from corpus.store import get_text
 
     words = []
     for doc_id, g in per.groupby("document_id"):
         text = get_text(db, int(doc_id))
-        words.append(pd.Series([len(text[s:e].split()) for s, e in zip(g["char_start"], g["char_end"])], index=g.index))
+        words.append(
+            pd.Series(
+                [len(text[s:e].split()) for s, e in zip(g["char_start"], g["char_end"])],
+                index=g.index,
+            )
+        )
     per["coded_words"] = pd.concat(words) if words else 0
     per["coded_chars"] = per["char_end"] - per["char_start"]
     per["codings"] = 1

@@ -1,4 +1,5 @@
 """Memos on the project, a document, a code, a case or a coding; full-text searchable."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,41 +10,82 @@ from corpus.project import now_iso
 from .codes import resolve_code
 from .history import CodingError, recorded
 
-MEMO_COLUMNS = ["memo_id", "target", "target_id", "title", "text", "author", "created_at", "updated_at"]
+MEMO_COLUMNS = [
+    "memo_id",
+    "target",
+    "target_id",
+    "title",
+    "text",
+    "author",
+    "created_at",
+    "updated_at",
+]
 TARGETS = ("project", "document", "code", "case", "coding")
 
 
-def add_memo(db: sqlite_utils.Database, text: str, author: str, target: str = "project",
-             target_id: int | str | None = None, title: str = "") -> int:
+def add_memo(
+    db: sqlite_utils.Database,
+    text: str,
+    author: str,
+    target: str = "project",
+    target_id: int | str | None = None,
+    title: str = "",
+) -> int:
     """Write a memo on a target (project, document, code, case, coding); return its id."""
     if target not in TARGETS:
         raise CodingError(f"a memo goes on one of {', '.join(TARGETS)}, not '{target}'")
     if not (text or "").strip() and not (title or "").strip():
         raise CodingError("an empty memo")
-    values = {"target": target, "document_id": None, "code_id": None, "coding_id": None, "case_id": None}
+    values = {
+        "target": target,
+        "document_id": None,
+        "code_id": None,
+        "coding_id": None,
+        "case_id": None,
+    }
     if target == "code":
         values["code_id"] = resolve_code(db, target_id)
     elif target != "project":
         if target_id is None:
             raise CodingError(f"a {target} memo needs the {target}'s id")
         values[f"{target}_id"] = int(target_id)
-        if target == "document" and not db.execute("SELECT 1 FROM documents WHERE id = ?", [int(target_id)]).fetchone():
+        if (
+            target == "document"
+            and not db.execute("SELECT 1 FROM documents WHERE id = ?", [int(target_id)]).fetchone()
+        ):
             raise CodingError(f"no document {target_id}")
         if target == "case":
             from .cases import case_names
 
             if int(target_id) not in case_names(db):
                 raise CodingError(f"no case {target_id}")
-        if target == "coding" and not db.execute("SELECT 1 FROM codings WHERE id = ?", [int(target_id)]).fetchone():
+        if (
+            target == "coding"
+            and not db.execute("SELECT 1 FROM codings WHERE id = ?", [int(target_id)]).fetchone()
+        ):
             raise CodingError(f"no coding {target_id}")
     stamp = now_iso()
     with recorded(db, author, f"add {target} memo") as rec:
-        return rec.insert("memos", {**values, "title": title or "", "text": text or "", "author": author,
-                                    "created_at": stamp, "updated_at": stamp})
+        return rec.insert(
+            "memos",
+            {
+                **values,
+                "title": title or "",
+                "text": text or "",
+                "author": author,
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+        )
 
 
-def update_memo(db: sqlite_utils.Database, memo_id: int, author: str, text: str | None = None,
-                title: str | None = None) -> None:
+def update_memo(
+    db: sqlite_utils.Database,
+    memo_id: int,
+    author: str,
+    text: str | None = None,
+    title: str | None = None,
+) -> None:
     """Change a memo's text or title."""
     values = {k: v for k, v in (("text", text), ("title", title)) if v is not None}
     with recorded(db, author, "edit memo") as rec:
@@ -56,8 +98,13 @@ def delete_memo(db: sqlite_utils.Database, memo_id: int, author: str) -> None:
         rec.update("memos", memo_id, deleted_at=now_iso())
 
 
-def memos_frame(db: sqlite_utils.Database, target: str | None = None, target_id: int | None = None,
-                query: str | None = None, author: str | None = None) -> pd.DataFrame:
+def memos_frame(
+    db: sqlite_utils.Database,
+    target: str | None = None,
+    target_id: int | None = None,
+    query: str | None = None,
+    author: str | None = None,
+) -> pd.DataFrame:
     """Return memos (MEMO_COLUMNS), newest first; ``query`` is a full-text search over title and text."""
     where, params = ["m.deleted_at IS NULL"], []
     if target:
@@ -81,6 +128,7 @@ def memos_frame(db: sqlite_utils.Database, target: str | None = None, target_id:
         f"""SELECT m.id AS memo_id, m.target,
                    COALESCE(m.document_id, m.code_id, m.case_id, m.coding_id) AS target_id,
                    m.title, m.text, m.author, m.created_at, m.updated_at
-            FROM memos m {join} WHERE {' AND '.join(where)} ORDER BY m.updated_at DESC, m.id DESC""",
-        db.conn, params=params,
+            FROM memos m {join} WHERE {" AND ".join(where)} ORDER BY m.updated_at DESC, m.id DESC""",
+        db.conn,
+        params=params,
     )

@@ -3,6 +3,7 @@
 All return DataFrames.  Interval logic runs in SQL on the covering indexes of ``codings``; corpus
 tables (documents, document_texts, segments) are only read, joined by document id.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,13 +15,39 @@ from .codes import code_paths
 from .codings import code_ids
 
 RETRIEVAL_COLUMNS = [
-    "coding_id", "document_id", "document_title", "case_id", "case_name", "speaker", "page", "t_start", "t_end",
-    "char_start", "char_end", "code_id", "code_path", "color", "coder", "text", "memo", "weight",
+    "coding_id",
+    "document_id",
+    "document_title",
+    "case_id",
+    "case_name",
+    "speaker",
+    "page",
+    "t_start",
+    "t_end",
+    "char_start",
+    "char_end",
+    "code_id",
+    "code_path",
+    "color",
+    "coder",
+    "text",
+    "memo",
+    "weight",
 ]
-BOOLEAN_COLUMNS = ["document_id", "document_title", "char_start", "char_end", "a_coding_id", "b_coding_id", "text"]
+BOOLEAN_COLUMNS = [
+    "document_id",
+    "document_title",
+    "char_start",
+    "char_end",
+    "a_coding_id",
+    "b_coding_id",
+    "text",
+]
 
 
-def scope_documents(db: sqlite_utils.Database, documents=None, cases=None, attribute: dict | None = None) -> list[int] | None:
+def scope_documents(
+    db: sqlite_utils.Database, documents=None, cases=None, attribute: dict | None = None
+) -> list[int] | None:
     """Return the document ids allowed by the filters (None: no filter).
 
     ``cases`` are case ids; ``attribute`` is {name: value or [values]} over case attributes.
@@ -59,13 +86,17 @@ def _coder_ids(db, coders) -> list[int] | None:
     return [r[0] for r in db.execute(f"SELECT id FROM coders WHERE {sql}", params)]
 
 
-def _where(alias: str, db, codes=None, children=False, coders=None, documents=None) -> tuple[list[str], list]:
+def _where(
+    alias: str, db, codes=None, children=False, coders=None, documents=None
+) -> tuple[list[str], list]:
     """Return SQL conditions (and params) selecting active span/document codings of ``alias``."""
     where = [f"{alias}.deleted_at IS NULL", f"{alias}.document_id IS NOT NULL"]
     params: list = []
-    for col, values in ((f"{alias}.code_id", code_ids(db, codes, children)),
-                        (f"{alias}.coder_id", _coder_ids(db, coders)),
-                        (f"{alias}.document_id", documents)):
+    for col, values in (
+        (f"{alias}.code_id", code_ids(db, codes, children)),
+        (f"{alias}.coder_id", _coder_ids(db, coders)),
+        (f"{alias}.document_id", documents),
+    ):
         if values is not None:
             sql, p = _in(col, values)
             where.append(sql)
@@ -75,8 +106,15 @@ def _where(alias: str, db, codes=None, children=False, coders=None, documents=No
     return where, params
 
 
-def retrieve(db: sqlite_utils.Database, code, children: bool = False, coders=None, documents=None, cases=None,
-             attribute: dict | None = None) -> pd.DataFrame:
+def retrieve(
+    db: sqlite_utils.Database,
+    code,
+    children: bool = False,
+    coders=None,
+    documents=None,
+    cases=None,
+    attribute: dict | None = None,
+) -> pd.DataFrame:
     """Return every segment coded with ``code`` (and its children) with RETRIEVAL_COLUMNS.
 
     Page comes from ``corpus.store.page_of``; speaker, case and times from the interviews turn that
@@ -89,8 +127,9 @@ def retrieve(db: sqlite_utils.Database, code, children: bool = False, coders=Non
                    k.color, r.name AS coder, '' AS text, c.memo, c.weight, c.scope
             FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
             JOIN documents d ON d.id = c.document_id
-            WHERE {' AND '.join(where)} ORDER BY d.title, c.document_id, c.char_start, c.id""",
-        db.conn, params=params,
+            WHERE {" AND ".join(where)} ORDER BY d.title, c.document_id, c.char_start, c.id""",
+        db.conn,
+        params=params,
     )
     df["code_path"] = df["code_id"].map(code_paths(db))
     df["text"] = _texts(db, df)
@@ -109,7 +148,7 @@ def _texts(db, df: pd.DataFrame) -> list[str]:
     for doc_id, idx in df.groupby("document_id").indices.items():
         text = get_text(db, int(doc_id))
         for row in idx:
-            out[row] = "(whole document)" if whole[row] else text[starts[row]:ends[row]]
+            out[row] = "(whole document)" if whole[row] else text[starts[row] : ends[row]]
     return out
 
 
@@ -142,9 +181,25 @@ def _add_turn_context(db, df: pd.DataFrame) -> pd.DataFrame:
     if not tf.empty:
         tf = tf.sort_values("char_start")
         left = df.reset_index().sort_values("char_start")
-        merged = pd.merge_asof(left, tf[["document_id", "char_start", "char_end", "speaker", "case_id", "case_name",
-                                         "t_start", "t_end"]].rename(columns={"char_end": "turn_end"}),
-                               on="char_start", by="document_id", direction="backward", suffixes=("_x", ""))
+        merged = pd.merge_asof(
+            left,
+            tf[
+                [
+                    "document_id",
+                    "char_start",
+                    "char_end",
+                    "speaker",
+                    "case_id",
+                    "case_name",
+                    "t_start",
+                    "t_end",
+                ]
+            ].rename(columns={"char_end": "turn_end"}),
+            on="char_start",
+            by="document_id",
+            direction="backward",
+            suffixes=("_x", ""),
+        )
         merged = merged.set_index("index").sort_index()
         inside = merged["char_start"] < merged["turn_end"]
         for col in ("speaker", "case_id", "case_name", "t_start", "t_end"):
@@ -161,14 +216,14 @@ def _boolean_sql(db, a, b, children, coders, documents, condition: str, negate: 
     wb, pb = _where("b", db, b, children, coders, documents)
     if negate:
         sql = f"""SELECT a.document_id, a.char_start, a.char_end, a.id AS a_coding_id, NULL AS b_coding_id
-                  FROM codings a WHERE {' AND '.join(wa)}
+                  FROM codings a WHERE {" AND ".join(wa)}
                   AND NOT EXISTS (SELECT 1 FROM codings b WHERE b.document_id = a.document_id AND {condition}
-                                  AND {' AND '.join(wb)})"""
+                                  AND {" AND ".join(wb)})"""
         return sql, pa + pb
     sql = f"""SELECT a.document_id, MAX(a.char_start, b.char_start) AS char_start, MIN(a.char_end, b.char_end) AS char_end,
                      a.id AS a_coding_id, b.id AS b_coding_id
               FROM codings a JOIN codings b ON b.document_id = a.document_id AND {condition}
-              WHERE {' AND '.join(wa)} AND {' AND '.join(wb)} AND a.id != b.id"""
+              WHERE {" AND ".join(wa)} AND {" AND ".join(wb)} AND a.id != b.id"""
     return sql, pa + pb
 
 
@@ -179,30 +234,65 @@ def _finish(db, sql: str, params: list) -> pd.DataFrame:
                         ELSE '' END AS text
             FROM ({sql}) q JOIN documents d ON d.id = q.document_id JOIN document_texts t ON t.document_id = q.document_id
             ORDER BY q.document_id, q.char_start, q.a_coding_id, q.b_coding_id""",
-        db.conn, params=params,
+        db.conn,
+        params=params,
     )
     return df[BOOLEAN_COLUMNS]
 
 
-def query_and(db: sqlite_utils.Database, a, b, children: bool = False, coders=None, documents=None, cases=None,
-              attribute: dict | None = None) -> pd.DataFrame:
+def query_and(
+    db: sqlite_utils.Database,
+    a,
+    b,
+    children: bool = False,
+    coders=None,
+    documents=None,
+    cases=None,
+    attribute: dict | None = None,
+) -> pd.DataFrame:
     """Return the overlaps of codings of A with codings of B (BOOLEAN_COLUMNS; char range = the intersection)."""
     docs = scope_documents(db, documents, cases, attribute)
-    sql, params = _boolean_sql(db, a, b, children, coders, docs, "b.char_start < a.char_end AND b.char_end > a.char_start")
+    sql, params = _boolean_sql(
+        db, a, b, children, coders, docs, "b.char_start < a.char_end AND b.char_end > a.char_start"
+    )
     return _finish(db, sql, params)
 
 
-def query_not(db: sqlite_utils.Database, a, b, children: bool = False, coders=None, documents=None, cases=None,
-              attribute: dict | None = None) -> pd.DataFrame:
+def query_not(
+    db: sqlite_utils.Database,
+    a,
+    b,
+    children: bool = False,
+    coders=None,
+    documents=None,
+    cases=None,
+    attribute: dict | None = None,
+) -> pd.DataFrame:
     """Return codings of A that overlap no coding of B."""
     docs = scope_documents(db, documents, cases, attribute)
-    sql, params = _boolean_sql(db, a, b, children, coders, docs,
-                               "b.char_start < a.char_end AND b.char_end > a.char_start", negate=True)
+    sql, params = _boolean_sql(
+        db,
+        a,
+        b,
+        children,
+        coders,
+        docs,
+        "b.char_start < a.char_end AND b.char_end > a.char_start",
+        negate=True,
+    )
     return _finish(db, sql, params)
 
 
-def query_or(db: sqlite_utils.Database, a, b, children: bool = False, coders=None, documents=None, cases=None,
-             attribute: dict | None = None) -> pd.DataFrame:
+def query_or(
+    db: sqlite_utils.Database,
+    a,
+    b,
+    children: bool = False,
+    coders=None,
+    documents=None,
+    cases=None,
+    attribute: dict | None = None,
+) -> pd.DataFrame:
     """Return codings of A or of B (one row per coding, b_coding_id empty)."""
     docs = scope_documents(db, documents, cases, attribute)
     ids = (code_ids(db, a, children) or []) + (code_ids(db, b, children) or [])
@@ -211,20 +301,47 @@ def query_or(db: sqlite_utils.Database, a, b, children: bool = False, coders=Non
     return _finish(db, sql, params)
 
 
-def query_near(db: sqlite_utils.Database, a, b, distance: int, children: bool = False, coders=None, documents=None,
-               cases=None, attribute: dict | None = None) -> pd.DataFrame:
+def query_near(
+    db: sqlite_utils.Database,
+    a,
+    b,
+    distance: int,
+    children: bool = False,
+    coders=None,
+    documents=None,
+    cases=None,
+    attribute: dict | None = None,
+) -> pd.DataFrame:
     """Return pairs of A and B codings within ``distance`` characters of each other (range = their union)."""
     docs = scope_documents(db, documents, cases, attribute)
     d = int(distance)
-    sql, params = _boolean_sql(db, a, b, children, coders, docs,
-                               f"b.char_start <= a.char_end + {d} AND b.char_end >= a.char_start - {d}")
-    sql = sql.replace("MAX(a.char_start, b.char_start) AS char_start, MIN(a.char_end, b.char_end)",
-                      "MIN(a.char_start, b.char_start) AS char_start, MAX(a.char_end, b.char_end)")
+    sql, params = _boolean_sql(
+        db,
+        a,
+        b,
+        children,
+        coders,
+        docs,
+        f"b.char_start <= a.char_end + {d} AND b.char_end >= a.char_start - {d}",
+    )
+    sql = sql.replace(
+        "MAX(a.char_start, b.char_start) AS char_start, MIN(a.char_end, b.char_end)",
+        "MIN(a.char_start, b.char_start) AS char_start, MAX(a.char_end, b.char_end)",
+    )
     return _finish(db, sql, params)
 
 
-def query_same_unit(db: sqlite_utils.Database, a, b, unit: str = "paragraph", children: bool = False, coders=None,
-                    documents=None, cases=None, attribute: dict | None = None) -> pd.DataFrame:
+def query_same_unit(
+    db: sqlite_utils.Database,
+    a,
+    b,
+    unit: str = "paragraph",
+    children: bool = False,
+    coders=None,
+    documents=None,
+    cases=None,
+    attribute: dict | None = None,
+) -> pd.DataFrame:
     """Return the units (paragraphs or turns) holding both a coding of A and a coding of B (range = the unit)."""
     if unit not in ("paragraph", "turn"):
         raise ValueError("unit must be 'paragraph' or 'turn'")
@@ -236,7 +353,7 @@ def query_same_unit(db: sqlite_utils.Database, a, b, unit: str = "paragraph", ch
               FROM segments s
               JOIN codings a ON a.document_id = s.document_id AND a.char_start < s.char_end AND a.char_end > s.char_start
               JOIN codings b ON b.document_id = s.document_id AND b.char_start < s.char_end AND b.char_end > s.char_start
-              WHERE {kinds} AND {' AND '.join(wa)} AND {' AND '.join(wb)} AND a.id != b.id
+              WHERE {kinds} AND {" AND ".join(wa)} AND {" AND ".join(wb)} AND a.id != b.id
               GROUP BY s.id"""
     return _finish(db, sql, pa + pb)
 

@@ -5,6 +5,7 @@ Codings are ``[char_start, char_end)`` code-point ranges of a document's canonic
 the interviews package's cases by id only, without a foreign key, because that package's table may
 be created after ours).  Deletions are soft (``deleted_at``) so they can be undone and restored.
 """
+
 from __future__ import annotations
 
 import sqlite_utils
@@ -76,7 +77,9 @@ def create_coding_tables(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db.execute("CREATE INDEX codings_code_doc ON codings(code_id, document_id, char_start, char_end)")
+    db.execute(
+        "CREATE INDEX codings_code_doc ON codings(code_id, document_id, char_start, char_end)"
+    )
     db.execute("CREATE INDEX codings_doc ON codings(document_id, char_start, char_end)")
     db.execute("CREATE INDEX codings_coder ON codings(coder_id)")
     db.execute("CREATE INDEX codings_batch ON codings(batch_id)")
@@ -99,7 +102,9 @@ def create_coding_tables(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db["memos"].enable_fts(["title", "text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True)
+    db["memos"].enable_fts(
+        ["title", "text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
+    )
     db.execute(
         """
         CREATE TABLE coding_actions (
@@ -144,7 +149,9 @@ def add_covering_indexes(db: sqlite_utils.Database) -> None:
 
 def add_change_counter(db: sqlite_utils.Database) -> None:
     # a counter bumped by every write to codings or codes, so readers can cache derived arrays safely
-    db.execute("CREATE TABLE coding_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)")
+    db.execute(
+        "CREATE TABLE coding_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"
+    )
     db.execute("INSERT INTO coding_version (id, version) VALUES (1, 0)")
     for table in ("codings", "codes"):
         for event in ("INSERT", "UPDATE", "DELETE"):

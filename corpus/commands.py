@@ -1,4 +1,5 @@
 """CLI commands of ``corpus``: ingest, search, docs, log, backup, restore."""
+
 from __future__ import annotations
 
 import argparse
@@ -10,9 +11,13 @@ from .output import add_format_option, fail, print_frame, tqdm_progress
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("ingest", parents=[common], help="ingest files and folders (PDF, DOCX, TXT, MD, HTML)")
+    p = sub.add_parser(
+        "ingest", parents=[common], help="ingest files and folders (PDF, DOCX, TXT, MD, HTML)"
+    )
     p.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
-    p.add_argument("--workers", type=int, default=None, help="parsing processes (default: number of cores)")
+    p.add_argument(
+        "--workers", type=int, default=None, help="parsing processes (default: number of cores)"
+    )
     p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
     p.add_argument("--password", default=None, help="password for encrypted PDFs")
     p.add_argument("--kind", choices=["policy", "interview", "other"], default="policy")
@@ -25,8 +30,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("query")
     p.add_argument("--kind", action="append", choices=["policy", "interview", "other"])
     p.add_argument("--language", action="append", choices=["en", "es", "other"])
-    p.add_argument("--from", dest="date_from", default=None, help="documents dated on or after (YYYY-MM-DD)")
-    p.add_argument("--to", dest="date_to", default=None, help="documents dated on or before (YYYY-MM-DD)")
+    p.add_argument(
+        "--from", dest="date_from", default=None, help="documents dated on or after (YYYY-MM-DD)"
+    )
+    p.add_argument(
+        "--to", dest="date_to", default=None, help="documents dated on or before (YYYY-MM-DD)"
+    )
     p.add_argument("--limit", type=int, default=20)
     add_format_option(p)
     p.set_defaults(func=cmd_search)
@@ -42,7 +51,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_format_option(p)
     p.set_defaults(func=cmd_log)
 
-    p = sub.add_parser("backup", parents=[common], help="make a consistent backup copy of the project file")
+    p = sub.add_parser(
+        "backup", parents=[common], help="make a consistent backup copy of the project file"
+    )
     p.set_defaults(func=cmd_backup)
     p = sub.add_parser("backups", parents=[common], help="list backups of the project file")
     add_format_option(p)
@@ -69,21 +80,39 @@ def cmd_ingest(args) -> int:
                 outcomes = import_transcripts(args.paths, db, progress=progress, executor=executor)
             else:
                 outcomes = ingest(
-                    args.paths, db, executor=executor, workers=args.workers, password=args.password, kind=args.kind,
-                    progress=progress, max_bytes=int(args.max_mb * 1024 * 1024), timeout_s=args.timeout,
+                    args.paths,
+                    db,
+                    executor=executor,
+                    workers=args.workers,
+                    password=args.password,
+                    kind=args.kind,
+                    progress=progress,
+                    max_bytes=int(args.max_mb * 1024 * 1024),
+                    timeout_s=args.timeout,
                 )
     finally:
         if client is not None:
             client.close()
     df = pd.DataFrame(
-        [{"file": o.path, "status": o.status, "document_id": o.document_id, "pages": o.pages, "reason": o.reason} for o in outcomes],
+        [
+            {
+                "file": o.path,
+                "status": o.status,
+                "document_id": o.document_id,
+                "pages": o.pages,
+                "reason": o.reason,
+            }
+            for o in outcomes
+        ],
         columns=["file", "status", "document_id", "pages", "reason"],
     )
     df["document_id"] = df["document_id"].astype("Int64")
     print_frame(df, args.format, max_width=80)
     counts = df["status"].value_counts().to_dict() if not df.empty else {}
     if args.format == "table":
-        print(f"ingested {counts.get('ok', 0)}, skipped {counts.get('skipped', 0)}, failed {counts.get('failed', 0)}")
+        print(
+            f"ingested {counts.get('ok', 0)}, skipped {counts.get('skipped', 0)}, failed {counts.get('failed', 0)}"
+        )
     return 0 if counts.get("failed", 0) == 0 else 3
 
 
@@ -93,11 +122,22 @@ def cmd_search(args) -> int:
 
     db = open_project(args.project, create=False)
     try:
-        hits = search(db, args.query, kinds=args.kind, languages=args.language, date_from=args.date_from,
-                      date_to=args.date_to, limit=args.limit)
+        hits = search(
+            db,
+            args.query,
+            kinds=args.kind,
+            languages=args.language,
+            date_from=args.date_from,
+            date_to=args.date_to,
+            limit=args.limit,
+        )
     except SearchError as exc:
         return fail(str(exc), 2)
-    hits["snippet"] = hits["snippet"].map(lambda s: snippet_to_plain(s, "[", "]") if args.format == "table" else snippet_to_plain(s, "", ""))
+    hits["snippet"] = hits["snippet"].map(
+        lambda s: (
+            snippet_to_plain(s, "[", "]") if args.format == "table" else snippet_to_plain(s, "", "")
+        )
+    )
     hits["score"] = hits["score"].round(3)
     hits["page"] = hits["page"].astype("Int64")
     cols = ["document_id", "title", "page", "char_start", "char_end", "snippet", "score"]
@@ -112,7 +152,9 @@ def cmd_docs(args) -> int:
     db = open_project(args.project, create=False)
     df = list_documents(db, kind=args.kind, include_old=args.all_versions)
     if args.format == "table":
-        df = df[["id", "title", "kind", "page_count", "language", "sha256", "status", "version"]].rename(columns={"page_count": "pages"})
+        df = df[
+            ["id", "title", "kind", "page_count", "language", "sha256", "status", "version"]
+        ].rename(columns={"page_count": "pages"})
         df["sha256"] = df["sha256"].str[:12]
     print_frame(df, args.format)
     return 0

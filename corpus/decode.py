@@ -3,6 +3,7 @@
 utf-8-sig, then UTF-16/32 when a BOM says so, then charset-normalizer, then cp1252 with
 replacement characters; never a silent latin-1.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -32,7 +33,11 @@ def bytes_to_text(data: bytes, filename: str = "<bytes>") -> tuple[str, str]:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[:200_000]).best()
-        if best is not None and best.encoding and best.encoding.lower() not in {"latin_1", "iso8859_1", "cp1252"}:
+        if (
+            best is not None
+            and best.encoding
+            and best.encoding.lower() not in {"latin_1", "iso8859_1", "cp1252"}
+        ):
             guess = data.decode(best.encoding, errors="replace")
             if not _prefer_cp1252(data, guess):
                 return guess, best.encoding
@@ -60,7 +65,9 @@ def _decode(data: bytes, encoding: str, filename: str) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
-        raise ParseError(filename, f"says it is {encoding} but is not valid {encoding} ({exc.reason})") from exc
+        raise ParseError(
+            filename, f"says it is {encoding} but is not valid {encoding} ({exc.reason})"
+        ) from exc
 
 
 def _looks_utf16_without_bom(data: bytes) -> bool:

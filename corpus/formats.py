@@ -1,4 +1,5 @@
 """Parsers for DOCX, plain text / Markdown and HTML files: bytes in, Document out."""
+
 from __future__ import annotations
 
 import io
@@ -20,14 +21,22 @@ def check_zip(data: bytes, name: str) -> zipfile.ZipFile:
     try:
         zf = zipfile.ZipFile(io.BytesIO(data))
     except zipfile.BadZipFile as exc:
-        raise ParseError(name, "not a valid zip-based file (damaged or not really this format)", code="corrupt") from exc
+        raise ParseError(
+            name, "not a valid zip-based file (damaged or not really this format)", code="corrupt"
+        ) from exc
     infos = zf.infolist()
     if len(infos) > MAX_ZIP_ENTRIES:
         raise ParseError(name, f"too many entries in the archive ({len(infos)})", code="too_large")
     total = sum(i.file_size for i in infos)
     packed = sum(i.compress_size for i in infos) or 1
-    if total > MAX_ZIP_UNCOMPRESSED or (total > 10 * 1024 * 1024 and total / packed > MAX_ZIP_RATIO):
-        raise ParseError(name, f"archive expands to {total // (1024 * 1024)} MB: refused as a possible zip bomb", code="too_large")
+    if total > MAX_ZIP_UNCOMPRESSED or (
+        total > 10 * 1024 * 1024 and total / packed > MAX_ZIP_RATIO
+    ):
+        raise ParseError(
+            name,
+            f"archive expands to {total // (1024 * 1024)} MB: refused as a possible zip bomb",
+            code="too_large",
+        )
     return zf
 
 
@@ -44,7 +53,13 @@ def _blocks_to_document(blocks: list[tuple[str, str]], name: str, file_type: str
         parts.append(text)
         segs.append(Segment(start=pos, end=pos + len(text), kind=kind))
         pos += len(text)
-    doc = Document(text="".join(parts), title=Path(name).stem, source_name=name, file_type=file_type, segments=segs)
+    doc = Document(
+        text="".join(parts),
+        title=Path(name).stem,
+        source_name=name,
+        file_type=file_type,
+        segments=segs,
+    )
     doc.check()
     return doc
 
@@ -59,11 +74,17 @@ def docx_to_document(data: bytes, name: str) -> Document:
     try:
         d = docx.Document(io.BytesIO(data))
     except Exception as exc:
-        raise ParseError(name, f"not a readable DOCX ({str(exc)[:160] or type(exc).__name__})", code="corrupt") from exc
+        raise ParseError(
+            name, f"not a readable DOCX ({str(exc)[:160] or type(exc).__name__})", code="corrupt"
+        ) from exc
     try:
         blocks = _docx_blocks(d, Paragraph, Table)
-    except Exception as exc:  # damaged styles.xml, numbering or table XML surface only while reading
-        raise ParseError(name, f"not a readable DOCX: damaged content ({type(exc).__name__})", code="corrupt") from exc
+    except (
+        Exception
+    ) as exc:  # damaged styles.xml, numbering or table XML surface only while reading
+        raise ParseError(
+            name, f"not a readable DOCX: damaged content ({type(exc).__name__})", code="corrupt"
+        ) from exc
     doc = _blocks_to_document(blocks, name, "docx")
     try:
         cp = d.core_properties
@@ -81,7 +102,9 @@ def _docx_blocks(d, Paragraph, Table) -> list[tuple[str, str]]:
     for item in d.iter_inner_content():
         if isinstance(item, Paragraph):
             style = (item.style.name or "").lower() if item.style is not None else ""
-            blocks.append(("heading" if style.startswith(("heading", "title")) else "paragraph", item.text))
+            blocks.append(
+                ("heading" if style.startswith(("heading", "title")) else "paragraph", item.text)
+            )
         elif isinstance(item, Table):
             for row in item.rows:
                 cells = []
@@ -121,7 +144,23 @@ def html_to_document(data: bytes, name: str) -> Document:
         tag.decompose()
     title_tag = BeautifulSoup(text, "html.parser").title
     blocks: list[tuple[str, str]] = []
-    block_tags = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "td", "th", "dd", "dt", "caption"]
+    block_tags = [
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "p",
+        "li",
+        "blockquote",
+        "pre",
+        "td",
+        "th",
+        "dd",
+        "dt",
+        "caption",
+    ]
     for el in soup.find_all(block_tags):
         if el.find(block_tags):
             continue  # a container: its children are read on their own

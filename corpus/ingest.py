@@ -3,6 +3,7 @@
 A batch never stops at a bad file: each file gets an Outcome (ok / skipped / failed) that is
 returned and recorded in the ingest log.  Only the main process writes the project file.
 """
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -10,8 +11,8 @@ import multiprocessing
 import os
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 import sqlite_utils
 
@@ -81,7 +82,11 @@ def ingest(
     for f in files:
         name = Path(f).name
         if Path(f).suffix.lower() not in SUPPORTED:
-            outcomes.append(Outcome(f, "failed", f"{name}: unsupported file type '{Path(f).suffix or '(none)'}'"))
+            outcomes.append(
+                Outcome(
+                    f, "failed", f"{name}: unsupported file type '{Path(f).suffix or '(none)'}'"
+                )
+            )
             continue
         try:
             digest = sha256_file(f)
@@ -89,9 +94,17 @@ def ingest(
             outcomes.append(Outcome(f, "failed", f"{name}: cannot be read ({exc.strerror})"))
             continue
         if digest in hashes:
-            outcomes.append(Outcome(f, "skipped", "duplicate: identical content already in the project"))
+            outcomes.append(
+                Outcome(f, "skipped", "duplicate: identical content already in the project")
+            )
         elif digest in seen:
-            outcomes.append(Outcome(f, "skipped", f"duplicate: same content as {Path(seen[digest]).name} in this batch"))
+            outcomes.append(
+                Outcome(
+                    f,
+                    "skipped",
+                    f"duplicate: same content as {Path(seen[digest]).name} in this batch",
+                )
+            )
         else:
             seen[digest] = f
             todo.append(f)
@@ -102,7 +115,9 @@ def ingest(
     if todo:
         n = workers or default_workers()
         pooled = executor is not None or (n > 1 and len(todo) > 1)
-        for path, doc, code, reason, seconds in _parse_all(todo, options, executor, min(n, len(todo)) if pooled else 0, parser):
+        for path, doc, _code, reason, seconds in _parse_all(
+            todo, options, executor, min(n, len(todo)) if pooled else 0, parser
+        ):
             name = Path(path).name
             if doc is None:
                 outcomes.append(Outcome(path, "failed", f"{name}: {reason}", seconds=seconds))
@@ -110,11 +125,24 @@ def ingest(
                 try:
                     doc_id = store_document(db, doc)
                     note = "; ".join(doc.warnings)
-                    outcomes.append(Outcome(path, "ok", note, document_id=doc_id, pages=len(doc.pages), seconds=seconds))
+                    outcomes.append(
+                        Outcome(
+                            path,
+                            "ok",
+                            note,
+                            document_id=doc_id,
+                            pages=len(doc.pages),
+                            seconds=seconds,
+                        )
+                    )
                 except DuplicateDocument as dup:
                     outcomes.append(Outcome(path, "skipped", f"duplicate: {dup}"))
                 except Exception as exc:  # nothing half-written: store_document is one transaction
-                    outcomes.append(Outcome(path, "failed", f"{name}: could not be saved ({exc})", seconds=seconds))
+                    outcomes.append(
+                        Outcome(
+                            path, "failed", f"{name}: could not be saved ({exc})", seconds=seconds
+                        )
+                    )
             done += 1
             report(done, total, name)
     if sum(o.status == "ok" for o in outcomes) >= OPTIMIZE_AFTER:
@@ -132,10 +160,18 @@ def timed_parse(path: str, options: ParseOptions):
     return path, doc, code, reason, time.perf_counter() - start
 
 
-CRASHED = "the parser process died while reading this file (out of memory or a crash in the PDF library)"
+CRASHED = (
+    "the parser process died while reading this file (out of memory or a crash in the PDF library)"
+)
 
 
-def _parse_all(paths: list[str], options: ParseOptions, executor: cf.Executor | None, workers: int, parser: Callable):
+def _parse_all(
+    paths: list[str],
+    options: ParseOptions,
+    executor: cf.Executor | None,
+    workers: int,
+    parser: Callable,
+):
     """Yield (path, document, error code, reason, seconds) as files finish parsing.
 
     With no executor and ``workers`` 0 files are parsed here, one by one.  Otherwise at most a
@@ -149,12 +185,20 @@ def _parse_all(paths: list[str], options: ParseOptions, executor: cf.Executor | 
         return
     own = executor is None
     pool = executor or process_executor(workers)
-    remaining = sorted(paths, key=lambda p: -_size(p))  # largest first keeps both workers busy to the end
-    window = max(2, 2 * workers) if own or isinstance(executor, cf.ProcessPoolExecutor) else len(remaining)
+    remaining = sorted(
+        paths, key=lambda p: -_size(p)
+    )  # largest first keeps both workers busy to the end
+    window = (
+        max(2, 2 * workers)
+        if own or isinstance(executor, cf.ProcessPoolExecutor)
+        else len(remaining)
+    )
     suspects: list[str] = []
     try:
         while remaining or suspects:
-            if suspects:  # one suspect alone in a fresh pool: if it breaks the pool, it is the culprit
+            if (
+                suspects
+            ):  # one suspect alone in a fresh pool: if it breaks the pool, it is the culprit
                 path = suspects.pop(0)
                 try:
                     yield pool.submit(parser, path, options).result()
@@ -179,8 +223,16 @@ def _parse_all(paths: list[str], options: ParseOptions, executor: cf.Executor | 
                     except cf.process.BrokenProcessPool:
                         broken = True
                         pool_suspects.append(path)
-                    except Exception as exc:  # e.g. a Dask worker lost: this file fails, the batch goes on
-                        yield path, None, "failed", f"worker error ({type(exc).__name__}: {str(exc)[:160]})", 0.0
+                    except (
+                        Exception
+                    ) as exc:  # e.g. a Dask worker lost: this file fails, the batch goes on
+                        yield (
+                            path,
+                            None,
+                            "failed",
+                            f"worker error ({type(exc).__name__}: {str(exc)[:160]})",
+                            0.0,
+                        )
                 if broken:
                     for fut, path in list(inflight.items()):
                         ok = fut.done() and not fut.cancelled() and fut.exception() is None

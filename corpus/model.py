@@ -3,6 +3,7 @@
 A ``Document`` has one canonical text (NFC, ``\\n`` line ends); pages and segments are
 ``[start, end)`` ranges of code-point offsets into it.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -56,14 +57,18 @@ class Document:
     status: str = "ok"  # ok | no_text
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
-    removed: list[str] = field(default_factory=list)  # repeated headers/footers kept out of the text
+    removed: list[str] = field(
+        default_factory=list
+    )  # repeated headers/footers kept out of the text
 
     def check(self) -> None:
         """Raise ValueError if any range falls outside the text or is inverted."""
         n = len(self.text)
         for r in [*self.pages, *self.segments]:
             if not (0 <= r.start <= r.end <= n):
-                raise ValueError(f"{self.source_name}: range {r.start}-{r.end} outside text of {n} chars")
+                raise ValueError(
+                    f"{self.source_name}: range {r.start}-{r.end} outside text of {n} chars"
+                )
 
 
 @dataclass
@@ -107,7 +112,9 @@ def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-def paragraphs_from_text(text: str, page: int | None = None, offset: int = 0, end: int | None = None) -> list[Segment]:
+def paragraphs_from_text(
+    text: str, page: int | None = None, offset: int = 0, end: int | None = None
+) -> list[Segment]:
     """Return paragraph segments of ``text[offset:end]``: blocks split by blank lines."""
     end = len(text) if end is None else end
     segs: list[Segment] = []

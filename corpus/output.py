@@ -1,4 +1,5 @@
 """Shared helpers for command-line output: tables as table/csv/json, tqdm progress, errors."""
+
 from __future__ import annotations
 
 import contextlib
@@ -12,7 +13,9 @@ FORMATS = ("table", "csv", "json")
 
 def add_format_option(parser) -> None:
     """Add ``--format table|csv|json`` to an argparse parser."""
-    parser.add_argument("--format", choices=FORMATS, default="table", help="output format (default: table)")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="table", help="output format (default: table)"
+    )
 
 
 def print_frame(df: pd.DataFrame, fmt: str = "table", max_width: int = 60) -> None:
@@ -20,7 +23,13 @@ def print_frame(df: pd.DataFrame, fmt: str = "table", max_width: int = 60) -> No
     if fmt == "csv":
         df.to_csv(sys.stdout, index=False)
     elif fmt == "json":
-        print(json.dumps(json.loads(df.to_json(orient="records", force_ascii=False)), ensure_ascii=False, indent=2))
+        print(
+            json.dumps(
+                json.loads(df.to_json(orient="records", force_ascii=False)),
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
     else:
         if df.empty:
             print("(nothing)")

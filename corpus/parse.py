@@ -2,6 +2,7 @@
 
 ``parse_path`` is what worker processes run; it never touches the project file.
 """
+
 from __future__ import annotations
 
 import os
@@ -10,8 +11,9 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from .model import Document, ParseError, sha256_bytes
 from nlp.language import detect_language, language_bucket
+
+from .model import Document, ParseError, sha256_bytes
 
 SUPPORTED = {
     ".pdf": "pdf",
@@ -40,7 +42,11 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
     name = p.name
     ext = p.suffix.lower()
     if ext not in SUPPORTED:
-        raise ParseError(name, f"unsupported file type '{ext or '(none)'}' (supported: {', '.join(sorted(SUPPORTED))})", code="unsupported")
+        raise ParseError(
+            name,
+            f"unsupported file type '{ext or '(none)'}' (supported: {', '.join(sorted(SUPPORTED))})",
+            code="unsupported",
+        )
     try:
         size = p.stat().st_size
     except OSError as exc:
@@ -48,7 +54,11 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
     if size == 0:
         raise ParseError(name, "empty file (0 bytes)", code="empty")
     if size > options.max_bytes:
-        raise ParseError(name, f"file is {size / 1e6:.1f} MB, over the limit of {options.max_bytes / 1e6:.0f} MB", code="too_large")
+        raise ParseError(
+            name,
+            f"file is {size / 1e6:.1f} MB, over the limit of {options.max_bytes / 1e6:.0f} MB",
+            code="too_large",
+        )
     with _time_limit(options.timeout_s, name):
         data = p.read_bytes()
         kind = SUPPORTED[ext]
@@ -79,8 +89,10 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
     # Paragraph languages are detected here, in the worker, so the main process only writes.
     for seg in doc.segments:
         if "language" not in seg.data:
-            text = doc.text[seg.start:seg.end]
-            seg.data["language"] = language_bucket(detect_language(text)) if len(text) > 40 else doc.language
+            text = doc.text[seg.start : seg.end]
+            seg.data["language"] = (
+                language_bucket(detect_language(text)) if len(text) > 40 else doc.language
+            )
     return doc
 
 
@@ -93,7 +105,11 @@ class _time_limit:
 
     def __init__(self, seconds: int, name: str):
         self.seconds, self.name = seconds, name
-        self.active = seconds > 0 and threading.current_thread() is threading.main_thread() and hasattr(signal, "SIGALRM")
+        self.active = (
+            seconds > 0
+            and threading.current_thread() is threading.main_thread()
+            and hasattr(signal, "SIGALRM")
+        )
 
     def __enter__(self):
         if self.active:
@@ -109,7 +125,11 @@ class _time_limit:
             signal.alarm(0)
             signal.signal(signal.SIGALRM, self.previous)
         if exc_type is _Timeout:
-            raise ParseError(self.name, f"parsing took longer than {self.seconds} s and was stopped", code="timeout")
+            raise ParseError(
+                self.name,
+                f"parsing took longer than {self.seconds} s and was stopped",
+                code="timeout",
+            )
         return False
 
 
@@ -136,7 +156,12 @@ def parse_in_worker(path: str, options: ParseOptions) -> tuple[str, Document | N
     except RecursionError:
         return path, None, "corrupt", "file structure is too deeply nested to read"
     except Exception as exc:  # a parser bug must not stop the batch
-        return path, None, "failed", f"unexpected error while reading ({type(exc).__name__}: {str(exc)[:160]})"
+        return (
+            path,
+            None,
+            "failed",
+            f"unexpected error while reading ({type(exc).__name__}: {str(exc)[:160]})",
+        )
 
 
 def discover(paths: list[str]) -> list[str]:

@@ -9,6 +9,7 @@ page numbers are kept out of the canonical text and listed in ``Document.removed
 their page numbers, in ``metadata["removed_lines"]``), as are a few sideways characters in the
 margin (printer's stamps) when most of the page is upright.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,7 +38,9 @@ class _Line:
     size: float
 
 
-def pdf_to_document(path: str | Path, password: str | None = None, name: str | None = None) -> Document:
+def pdf_to_document(
+    path: str | Path, password: str | None = None, name: str | None = None
+) -> Document:
     """Return the Document of the PDF at ``path``; raise ParseError for unreadable PDFs."""
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
@@ -53,11 +56,21 @@ def pdf_to_document(path: str | Path, password: str | None = None, name: str | N
     except Exception as exc:  # pdfminer raises many types on broken files
         if pdf is not None:
             _close_quietly(pdf)
-        cause = exc.args[0] if getattr(exc, "args", None) and isinstance(exc.args[0], BaseException) else exc
+        cause = (
+            exc.args[0]
+            if getattr(exc, "args", None) and isinstance(exc.args[0], BaseException)
+            else exc
+        )
         if isinstance(cause, PDFPasswordIncorrect) or isinstance(exc, PDFPasswordIncorrect):
             if password:
-                raise ParseError(name, "password-protected: the password given is wrong", code="password") from exc
-            raise ParseError(name, "password-protected: give the password (--password) to ingest it", code="password") from exc
+                raise ParseError(
+                    name, "password-protected: the password given is wrong", code="password"
+                ) from exc
+            raise ParseError(
+                name,
+                "password-protected: give the password (--password) to ingest it",
+                code="password",
+            ) from exc
         raise ParseError(name, f"not a readable PDF ({_describe(cause)})", code="corrupt") from exc
     try:
         page_lines: list[list[_Line]] = []
@@ -80,7 +93,9 @@ def pdf_to_document(path: str | Path, password: str | None = None, name: str | N
     except ParseError:
         raise
     except RecursionError as exc:
-        raise ParseError(name, "not a readable PDF (structure too deeply nested)", code="corrupt") from exc
+        raise ParseError(
+            name, "not a readable PDF (structure too deeply nested)", code="corrupt"
+        ) from exc
     except Exception as exc:
         raise ParseError(name, f"not a readable PDF ({_describe(exc)})", code="corrupt") from exc
     finally:
@@ -142,7 +157,9 @@ def _clean_title(title: str | None) -> str | None:
     if not title:
         return None
     title = re.sub(r"^(Microsoft (Word|PowerPoint|Excel) - )", "", title).strip()
-    title = re.sub(r"\.(docx?|pdf|exe|tmp|indd|pptx?|xlsx?|rtf)$", "", title, flags=re.IGNORECASE).strip()
+    title = re.sub(
+        r"\.(docx?|pdf|exe|tmp|indd|pptx?|xlsx?|rtf)$", "", title, flags=re.IGNORECASE
+    ).strip()
     if len(title) < 3 or re.fullmatch(r"[\w.-]*\d[\w.-]*", title) and " " not in title:
         return None
     return title
@@ -197,7 +214,9 @@ def _page_lines(page) -> tuple[list[_Line], str]:
     first, last = rows[0], rows[-1]
     for row in rows:
         top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
-        edge_row = (row is first and top < height * EDGE_BAND) or (row is last and bottom > height * (1 - EDGE_BAND))
+        edge_row = (row is first and top < height * EDGE_BAND) or (
+            row is last and bottom > height * (1 - EDGE_BAND)
+        )
         # rows crossing a gutter (titles) and a running header/footer row at the page's edge are read whole
         if edge_row or any(w["x0"] < g < w["x1"] for w in row for g in gutters):
             flush()
@@ -246,7 +265,9 @@ def _find_gutters(words: list[dict], width: float) -> list[float]:
     for g in runs:
         # Each column must carry real text (not a label column beside a blank half).
         edges = [0.0, *gutters, g, width + 1]
-        sizes = [sum(1 for w in words if a <= w["x0"] and w["x1"] <= b) for a, b in zip(edges, edges[1:])]
+        sizes = [
+            sum(1 for w in words if a <= w["x0"] and w["x1"] <= b) for a, b in zip(edges, edges[1:])
+        ]
         if min(sizes) >= 0.12 * len(words):
             gutters.append(g)
     return gutters
@@ -278,7 +299,9 @@ def _in_band(line: _Line, height: float | None) -> bool:
     return height is None or line.top < height * EDGE_BAND or line.bottom > height * (1 - EDGE_BAND)
 
 
-def _remove_running_lines(page_lines: list[list[_Line]], heights: list[float] | None = None) -> list[tuple[int, str]]:
+def _remove_running_lines(
+    page_lines: list[list[_Line]], heights: list[float] | None = None
+) -> list[tuple[int, str]]:
     """Drop running headers/footers and page numbers in place; return (page, text) of what was dropped.
 
     A running line is among the first or last three lines of a page, lies in the page's top or
@@ -292,7 +315,9 @@ def _remove_running_lines(page_lines: list[list[_Line]], heights: list[float] | 
         seen = {_norm_running(l.text) for l in lines[:edge] + lines[-edge:] if _in_band(l, height)}
         counts.update(seen)
     threshold = max(3, int(n * 0.4 + 0.5)) if n >= 3 else n + 1
-    running = {t for t, c in counts.items() if c >= threshold and sum(ch.isalpha() for ch in t) >= 3}
+    running = {
+        t for t, c in counts.items() if c >= threshold and sum(ch.isalpha() for ch in t) >= 3
+    }
     removed: list[tuple[int, str]] = []
     for number, (lines, height) in enumerate(zip(page_lines, heights), start=1):
         keep = []
@@ -346,10 +371,14 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
         gap = line.top - prev.bottom
         new_para = (
             gap > max(typical_gap * 1.6, height * 0.6)
-            or (len(gaps) < 3 and gap > height * 1.2)  # too few lines to learn the spacing: a blank line's worth
+            or (
+                len(gaps) < 3 and gap > height * 1.2
+            )  # too few lines to learn the spacing: a blank line's worth
             or line.top < prev.top - height  # went back up: next column or block
             or abs(line.size - prev.size) > 1.5
-            or (line.x0 > prev.x0 + 4 and line.x0 - prev.x0 < 40 and (prev.x1 - prev.x0) > 100)  # first-line indent
+            or (
+                line.x0 > prev.x0 + 4 and line.x0 - prev.x0 < 40 and (prev.x1 - prev.x0) > 100
+            )  # first-line indent
         )
         if new_para:
             paras.append([line])
@@ -361,7 +390,12 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
         text = para[0].text
         for prev, line in zip(para, para[1:]):
             wrapped = (prev.x1 - prev.x0) >= 0.6 * full
-            if text.endswith("-") and len(text) > 1 and text[-2].isalpha() and line.text[:1].islower():
+            if (
+                text.endswith("-")
+                and len(text) > 1
+                and text[-2].isalpha()
+                and line.text[:1].islower()
+            ):
                 text = text[:-1] + line.text  # de-hyphenate a word broken at line end
             elif text.endswith(("-", "‐")) and len(text) > 1 and text[-2].isalpha():
                 text = text + line.text  # a real hyphenated compound split at line end

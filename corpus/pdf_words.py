@@ -1,4 +1,5 @@
 """Characters and words of a PDF page, read from pdfminer's layout objects (used by ``corpus.pdf``)."""
+
 from __future__ import annotations
 
 _LIGATURES = {"ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl", "ﬅ": "ft", "ﬆ": "st"}
@@ -21,8 +22,17 @@ def layout_chars(page) -> list[tuple]:
         for obj in stack.pop():
             if isinstance(obj, LTChar):
                 text = obj.get_text()
-                out.append((_LIGATURES.get(text, text), obj.x0 - left, obj.x1 - left, top_edge - obj.y1,
-                            top_edge - obj.y0, obj.size, obj.upright))
+                out.append(
+                    (
+                        _LIGATURES.get(text, text),
+                        obj.x0 - left,
+                        obj.x1 - left,
+                        top_edge - obj.y1,
+                        top_edge - obj.y0,
+                        obj.size,
+                        obj.upright,
+                    )
+                )
             elif isinstance(obj, LTContainer):
                 stack.append(obj)
     return out
@@ -41,7 +51,9 @@ def chars_to_words(chars: list[tuple]) -> list[dict]:
                 _emit(words, current)
                 current = []
                 continue
-            if current and (c[1] - current[-1][2] > X_TOLERANCE or abs(c[5] - current[-1][5]) > 0.5):
+            if current and (
+                c[1] - current[-1][2] > X_TOLERANCE or abs(c[5] - current[-1][5]) > 0.5
+            ):
                 _emit(words, current)
                 current = []
             current.append(c)
@@ -61,5 +73,13 @@ def chars_to_words(chars: list[tuple]) -> list[dict]:
 
 def _emit(words: list[dict], chars: list[tuple]) -> None:
     if chars:
-        words.append({"text": "".join(c[0] for c in chars), "x0": chars[0][1], "x1": max(c[2] for c in chars),
-                      "top": min(c[3] for c in chars), "bottom": max(c[4] for c in chars), "size": chars[0][5]})
+        words.append(
+            {
+                "text": "".join(c[0] for c in chars),
+                "x0": chars[0][1],
+                "x1": max(c[2] for c in chars),
+                "top": min(c[3] for c in chars),
+                "bottom": max(c[4] for c in chars),
+                "size": chars[0][5],
+            }
+        )

@@ -9,6 +9,7 @@ Faults reach callers as ``ProjectError`` with a plain-language message and a ``c
 (``busy``, ``full``, ``readonly``, ``io``, ``damaged``, ``newer``, ``missing``, ``not_project``);
 a failed write is rolled back whole, so the file never holds half of a change.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -17,9 +18,9 @@ import os
 import sqlite3
 import threading
 import time
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterator
 from urllib.parse import quote
 
 import sqlite_utils
@@ -44,19 +45,33 @@ class ProjectError(Exception):
 
 def now_iso() -> str:
     """Return the current UTC time as an ISO 8601 string (seconds precision)."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
-def connect(path: str | os.PathLike, readonly: bool = False, immutable: bool = False) -> sqlite_utils.Database:
+def connect(
+    path: str | os.PathLike, readonly: bool = False, immutable: bool = False
+) -> sqlite_utils.Database:
     """Return a sqlite-utils Database on ``path`` in autocommit mode with our pragmas set."""
     if readonly:
-        uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro" + ("&immutable=1" if immutable else "")
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        uri = f"file:{quote(str(Path(path).resolve()))}?mode=ro" + (
+            "&immutable=1" if immutable else ""
+        )
+        conn = sqlite3.connect(
+            uri,
+            uri=True,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+        )
     else:
-        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(
+            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+        )
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute(f"PRAGMA cache_size = -{CACHE_KIB}")  # pages stay cached across queries (search, coding matrices)
+    conn.execute(
+        f"PRAGMA cache_size = -{CACHE_KIB}"
+    )  # pages stay cached across queries (search, coding matrices)
     db = sqlite_utils.Database(conn)
     setattr(db, _READONLY_ATTR, readonly)
     return db
@@ -86,7 +101,9 @@ def _writable(path: Path) -> bool:
     """Return False when ``path`` cannot be written by this process (by its permission bits when root)."""
     try:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
-            return bool(path.stat().st_mode & 0o222)  # root ignores permissions in os.access; honour the bits
+            return bool(
+                path.stat().st_mode & 0o222
+            )  # root ignores permissions in os.access; honour the bits
         return os.access(path, os.W_OK)
     except OSError:
         return False
@@ -107,14 +124,17 @@ def open_project(
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise ProjectError(f"{path}: cannot create the project's folder ({exc.strerror})", code="io") from exc
+            raise ProjectError(
+                f"{path}: cannot create the project's folder ({exc.strerror})", code="io"
+            ) from exc
     elif path.is_dir():
         raise ProjectError(f"{path}: is a folder, not a project file", code="not_project")
     elif path.stat().st_size == 0 and list_backups(path):
         # A project that had backups and is now 0 bytes was emptied by a crash or a sync tool.
         raise ProjectError(
             f"{path}: the project file is empty (0 bytes) but has backups; restore the latest backup "
-            "(`cli.py backups`, `cli.py restore`) instead of starting over", code="damaged",
+            "(`cli.py backups`, `cli.py restore`) instead of starting over",
+            code="damaged",
         )
     folder_writable = _writable(path.parent)
     if readonly is None:
@@ -162,8 +182,11 @@ def _open_connection(path: Path, readonly: bool, immutable: bool = False) -> sql
 
 def _not_project(path: Path, exc: BaseException) -> ProjectError:
     if _error_code(exc) == "damaged":
-        return ProjectError(f"{path}: the project file is damaged ({exc}). Restore a backup "
-                            "(`cli.py backups`, `cli.py restore`).", code="damaged")
+        return ProjectError(
+            f"{path}: the project file is damaged ({exc}). Restore a backup "
+            "(`cli.py backups`, `cli.py restore`).",
+            code="damaged",
+        )
     return ProjectError(f"{path}: not a workbench project file ({exc})", code="not_project")
 
 
@@ -184,7 +207,9 @@ def _integrity_check(db: sqlite_utils.Database, path: Path) -> None:
         raise _not_project(path, exc) from exc
     if rows and rows[0][0] != "ok":
         problems = "; ".join(r[0] for r in rows[:5])
-        raise ProjectError(f"{path}: the project file is damaged ({problems}). Restore a backup.", code="damaged")
+        raise ProjectError(
+            f"{path}: the project file is damaged ({problems}). Restore a backup.", code="damaged"
+        )
 
 
 def _applied(db: sqlite_utils.Database) -> set[tuple[str, str]]:
@@ -243,7 +268,8 @@ def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
                 continue
             fn(db)
             db.conn.execute(
-                "INSERT INTO _migrations (package, name, applied_at) VALUES (?, ?, ?)", (pkg, name, now_iso())
+                "INSERT INTO _migrations (package, name, applied_at) VALUES (?, ?, ?)",
+                (pkg, name, now_iso()),
             )
             done.append(f"{pkg}.{name}")
         db.conn.execute(f"PRAGMA user_version = {len(known)}")
@@ -260,7 +286,11 @@ def _error_code(exc: BaseException) -> str:
         return "full"
     if name.startswith("SQLITE_READONLY") or "readonly" in msg or "read-only" in msg:
         return "readonly"
-    if name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN")) or "disk i/o error" in msg or "unable to open" in msg:
+    if (
+        name.startswith(("SQLITE_IOERR", "SQLITE_CANTOPEN"))
+        or "disk i/o error" in msg
+        or "unable to open" in msg
+    ):
         return "io"
     if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in msg:
         return "damaged"
@@ -276,7 +306,9 @@ _MESSAGES = {
 }
 
 
-def _project_error(exc: BaseException, prefix: str = "could not save to the project file") -> ProjectError:
+def _project_error(
+    exc: BaseException, prefix: str = "could not save to the project file"
+) -> ProjectError:
     code = _error_code(exc)
     if code in _MESSAGES:
         return ProjectError(f"{prefix}: {_MESSAGES[code]} ({exc})", code=code)
@@ -364,7 +396,7 @@ def backup_project(db: sqlite_utils.Database, reason: str = "manual") -> Path | 
     if path is None:
         return None
     folder = backups_dir(path)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     safe_reason = "".join(c if c.isalnum() or c in "-_" else "-" for c in reason)[:40]
     target = folder / f"{path.stem}.{stamp}.{safe_reason}.sqlite"
     partial = target.with_name(target.name + ".partial")
@@ -381,9 +413,15 @@ def backup_project(db: sqlite_utils.Database, reason: str = "manual") -> Path | 
     except (OSError, sqlite3.Error) as exc:
         with contextlib.suppress(OSError):
             partial.unlink()
-        reason_text = _MESSAGES.get(_error_code(exc), str(exc)) if isinstance(exc, sqlite3.Error) else (exc.strerror or str(exc))
-        raise ProjectError(f"{path}: could not write a backup in {folder} ({reason_text}); nothing was changed",
-                           code=_error_code(exc) if isinstance(exc, sqlite3.Error) else "io") from exc
+        reason_text = (
+            _MESSAGES.get(_error_code(exc), str(exc))
+            if isinstance(exc, sqlite3.Error)
+            else (exc.strerror or str(exc))
+        )
+        raise ProjectError(
+            f"{path}: could not write a backup in {folder} ({reason_text}); nothing was changed",
+            code=_error_code(exc) if isinstance(exc, sqlite3.Error) else "io",
+        ) from exc
     return target
 
 
@@ -405,13 +443,19 @@ def restore_backup(path: str | os.PathLike, backup: str | os.PathLike) -> Path:
     try:
         try:
             ok = src.execute("PRAGMA integrity_check").fetchone()[0]
-            is_project = src.execute("SELECT 1 FROM sqlite_master WHERE name = '_migrations'").fetchone()
+            is_project = src.execute(
+                "SELECT 1 FROM sqlite_master WHERE name = '_migrations'"
+            ).fetchone()
         except sqlite3.DatabaseError as exc:
-            raise ProjectError(f"{backup}: not a workbench backup ({exc})", code="not_project") from exc
+            raise ProjectError(
+                f"{backup}: not a workbench backup ({exc})", code="not_project"
+            ) from exc
         if ok != "ok":
             raise ProjectError(f"{backup}: backup is damaged ({ok})", code="damaged")
         if not is_project:
-            raise ProjectError(f"{backup}: not a workbench backup (no schema record)", code="not_project")
+            raise ProjectError(
+                f"{backup}: not a workbench backup (no schema record)", code="not_project"
+            )
         if path.exists():
             current = connect(path)
             try:
@@ -435,13 +479,24 @@ def restore_backup(path: str | os.PathLike, backup: str | os.PathLike) -> Path:
 def warn_unsafe_location(path: str | os.PathLike) -> str | None:
     """Return a warning when the project sits on a network or cloud-synced folder."""
     p = str(Path(path).resolve()).lower()
-    synced = ("dropbox", "onedrive", "google drive", "googledrive", "icloud", "nextcloud", "owncloud", "box sync")
+    synced = (
+        "dropbox",
+        "onedrive",
+        "google drive",
+        "googledrive",
+        "icloud",
+        "nextcloud",
+        "owncloud",
+        "box sync",
+    )
     if any(s in p for s in synced):
         return f"{path}: the project sits in a cloud-synced folder; SQLite files can be corrupted there. Keep it on a local disk."
     try:
         with open("/proc/mounts") as fh:
             mounts = [line.split() for line in fh]
-        best = max((m for m in mounts if p.startswith(m[1].lower())), key=lambda m: len(m[1]), default=None)
+        best = max(
+            (m for m in mounts if p.startswith(m[1].lower())), key=lambda m: len(m[1]), default=None
+        )
         if best and best[2] in {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p"}:
             return f"{path}: the project sits on a network file system ({best[2]}); WAL mode is unsafe there. Keep it on a local disk."
     except OSError:

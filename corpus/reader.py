@@ -1,4 +1,5 @@
 """Pure helpers behind the Corpus and Search pages: uploads, outcome tables, escaped page text with a highlight."""
+
 from __future__ import annotations
 
 import html
@@ -18,7 +19,9 @@ def save_uploads(files: list[tuple[str, bytes]], folder: str | Path) -> list[Pat
     folder.mkdir(parents=True, exist_ok=True)
     paths, used = [], set()
     for name, data in files:
-        base = re.sub(r"[^\w.\- ]+", "_", Path(name.replace("\\", "/")).name).strip(" .") or "upload"
+        base = (
+            re.sub(r"[^\w.\- ]+", "_", Path(name.replace("\\", "/")).name).strip(" .") or "upload"
+        )
         candidate, n = base, 1
         while candidate in used:  # two uploads with the same name keep both
             stem, dot, ext = base.rpartition(".")
@@ -33,8 +36,16 @@ def save_uploads(files: list[tuple[str, bytes]], folder: str | Path) -> list[Pat
 
 def outcomes_frame(outcomes: list[Outcome]) -> pd.DataFrame:
     """Return one row per file (columns OUTCOME_COLUMNS) with bare file names."""
-    rows = [{"file": Path(o.path).name, "status": o.status, "reason": o.reason, "document_id": o.document_id,
-             "pages": o.pages} for o in outcomes]
+    rows = [
+        {
+            "file": Path(o.path).name,
+            "status": o.status,
+            "reason": o.reason,
+            "document_id": o.document_id,
+            "pages": o.pages,
+        }
+        for o in outcomes
+    ]
     df = pd.DataFrame(rows, columns=OUTCOME_COLUMNS)
     df["document_id"] = df["document_id"].astype("Int64")
     return df
@@ -58,14 +69,33 @@ def passage_html(text: str, start: int, end: int, highlight: tuple[int, int] | N
     if highlight is None or highlight[1] <= start or highlight[0] >= end:
         return html.escape(text[start:end])
     a, b = max(start, highlight[0]), min(end, highlight[1])
-    return (html.escape(text[start:a]) + '<mark id="focus">' + html.escape(text[a:b]) + "</mark>"
-            + html.escape(text[b:end]))
+    return (
+        html.escape(text[start:a])
+        + '<mark id="focus">'
+        + html.escape(text[a:b])
+        + "</mark>"
+        + html.escape(text[b:end])
+    )
 
 
-def ingest_uploads(db, files: list[tuple[str, bytes]], folder: str | Path, kind: str = "policy",
-                   password: str | None = None, progress=None, workers: int | None = None) -> list[Outcome]:
+def ingest_uploads(
+    db,
+    files: list[tuple[str, bytes]],
+    folder: str | Path,
+    kind: str = "policy",
+    password: str | None = None,
+    progress=None,
+    workers: int | None = None,
+) -> list[Outcome]:
     """Save uploaded (name, bytes) pairs into ``folder`` and ingest them; return one Outcome per file."""
     from .ingest import ingest
 
     paths = save_uploads(files, folder)
-    return ingest([str(p) for p in paths], db, kind=kind, password=password or None, progress=progress, workers=workers)
+    return ingest(
+        [str(p) for p in paths],
+        db,
+        kind=kind,
+        password=password or None,
+        progress=progress,
+        workers=workers,
+    )

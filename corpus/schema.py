@@ -2,6 +2,7 @@
 
 Offsets are code-point offsets into ``document_texts.text``: ``[char_start, char_end)``.
 """
+
 from __future__ import annotations
 
 import sqlite_utils
@@ -73,7 +74,9 @@ def create_documents(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX segments_document ON segments(document_id, char_start)")
     # External-content FTS5 index on segment text; diacritics folded so 'tecnologia' finds 'tecnología'.
-    db["segments"].enable_fts(["text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True)
+    db["segments"].enable_fts(
+        ["text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
+    )
     db.execute(
         """
         CREATE TABLE ingest_log (
@@ -89,9 +92,7 @@ def create_documents(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db.execute(
-        "CREATE TABLE project_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)"
-    )
+    db.execute("CREATE TABLE project_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
 MIGRATIONS = [("0001_documents", create_documents)]

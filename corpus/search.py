@@ -4,6 +4,7 @@ Diacritics are folded by the index (``remove_diacritics 2``).  Queries are clean
 reach FTS5 so that words with hyphens, dots or colons work as users expect; broken syntax
 raises SearchError with a plain-language message.
 """
+
 from __future__ import annotations
 
 import html
@@ -14,13 +15,25 @@ import pandas as pd
 import sqlite_utils
 
 HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never present in canonical text
-_TOKEN = re.compile(r'"[^"]*"|NEAR\(|[()]|,\s*\d+\s*(?=\))|[^\s()"]+?(?=,\s*\d+\s*\)|[\s()"]|$)|"', re.UNICODE)
+_TOKEN = re.compile(
+    r'"[^"]*"|NEAR\(|[()]|,\s*\d+\s*(?=\))|[^\s()"]+?(?=,\s*\d+\s*\)|[\s()"]|$)|"', re.UNICODE
+)
 _OPERATORS = {"AND", "OR", "NOT"}
 _PLAIN_WORD = re.compile(r"^\w+\*?$", re.UNICODE)
 
 SEARCH_COLUMNS = [
-    "segment_id", "document_id", "title", "kind", "language", "date", "page", "char_start", "char_end",
-    "segment_kind", "snippet", "score",
+    "segment_id",
+    "document_id",
+    "title",
+    "kind",
+    "language",
+    "date",
+    "page",
+    "char_start",
+    "char_end",
+    "segment_kind",
+    "snippet",
+    "score",
 ]
 
 
@@ -59,7 +72,9 @@ def to_fts_query(query: str) -> str:
             if expect_term and tok != "NOT":
                 raise SearchError(f"'{tok}' needs a word or phrase before it.")
             if expect_term and tok == "NOT" and not out:
-                raise SearchError("A query cannot start with NOT: write what to find first, e.g. consortium NOT university.")
+                raise SearchError(
+                    "A query cannot start with NOT: write what to find first, e.g. consortium NOT university."
+                )
             out.append(tok)
             expect_term = True
         elif tok.startswith('"'):
@@ -81,10 +96,16 @@ def to_fts_query(query: str) -> str:
     if depth != 0:
         raise SearchError("A parenthesis is not closed.")
     if not out or expect_term and out[-1] in _OPERATORS:
-        raise SearchError("The query ends with an operator (AND, OR, NOT): add what should follow it.")
-    return " ".join(out).replace("( ", "(").replace(" )", ")").replace("NEAR( ", "NEAR(").replace(" ,", ",")
-
-
+        raise SearchError(
+            "The query ends with an operator (AND, OR, NOT): add what should follow it."
+        )
+    return (
+        " ".join(out)
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace("NEAR( ", "NEAR(")
+        .replace(" ,", ",")
+    )
 
 
 def optimize_index(db: sqlite_utils.Database) -> None:
@@ -95,7 +116,9 @@ def optimize_index(db: sqlite_utils.Database) -> None:
         db.execute("INSERT INTO segments_fts(segments_fts) VALUES('optimize')")
 
 
-def _filters(query: str, kinds, languages, date_from, date_to, document_ids, include_old) -> tuple[list[str], list]:
+def _filters(
+    query: str, kinds, languages, date_from, date_to, document_ids, include_old
+) -> tuple[list[str], list]:
     """Return the WHERE clauses and parameters shared by ``search`` and ``count_hits``."""
     where = ["segments_fts MATCH ?"]
     params: list = [to_fts_query(query)]
@@ -136,7 +159,7 @@ def search(
         FROM segments_fts
         JOIN segments s ON s.id = segments_fts.rowid
         JOIN documents d ON d.id = s.document_id
-        WHERE {' AND '.join(where)}
+        WHERE {" AND ".join(where)}
         ORDER BY score
         LIMIT ? OFFSET ?"""
     try:
@@ -157,8 +180,10 @@ def count_hits(
 ) -> int:
     """Return how many segments match ``query`` with the same filters as ``search``."""
     where, params = _filters(query, kinds, languages, date_from, date_to, document_ids, include_old)
-    sql = ("SELECT COUNT(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid"
-           f" JOIN documents d ON d.id = s.document_id WHERE {' AND '.join(where)}")
+    sql = (
+        "SELECT COUNT(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid"
+        f" JOIN documents d ON d.id = s.document_id WHERE {' AND '.join(where)}"
+    )
     try:
         return db.execute(sql, params).fetchone()[0]
     except sqlite3.OperationalError as exc:
@@ -169,7 +194,9 @@ def _explain(message: str, query: str) -> str:
     if "syntax error" in message or "unterminated" in message:
         return f"The search could not understand '{query}'. Use words, \"exact phrases\", AND, OR, NOT, word*, NEAR(a b, 10)."
     if "no such column" in message:
-        return f"'{query}' looks like a field search (word:word); put it in quotes to search the text."
+        return (
+            f"'{query}' looks like a field search (word:word); put it in quotes to search the text."
+        )
     return f"The search failed: {message}"
 
 

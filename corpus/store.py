@@ -2,6 +2,7 @@
 
 Every function that writes takes an open project Database and runs in one transaction.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,25 +61,62 @@ def store_document(db: sqlite_utils.Database, doc: Document, segment_language: b
                 ingested_at, metadata, warnings)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""",
             [
-                doc.title, doc.kind, doc.file_type, doc.source_name, doc.metadata.get("source_path"), doc.sha256,
-                doc.size, len(doc.pages), len(doc.text), len(_WORD.findall(doc.text)), doc.language, doc.author,
-                doc.date, doc.status, version, previous_id, now_iso(), json.dumps(doc.metadata, ensure_ascii=False),
-                json.dumps(doc.warnings + ([f"{len(doc.removed)} repeated header/footer lines left out"] if doc.removed else []), ensure_ascii=False),
+                doc.title,
+                doc.kind,
+                doc.file_type,
+                doc.source_name,
+                doc.metadata.get("source_path"),
+                doc.sha256,
+                doc.size,
+                len(doc.pages),
+                len(doc.text),
+                len(_WORD.findall(doc.text)),
+                doc.language,
+                doc.author,
+                doc.date,
+                doc.status,
+                version,
+                previous_id,
+                now_iso(),
+                json.dumps(doc.metadata, ensure_ascii=False),
+                json.dumps(
+                    doc.warnings
+                    + (
+                        [f"{len(doc.removed)} repeated header/footer lines left out"]
+                        if doc.removed
+                        else []
+                    ),
+                    ensure_ascii=False,
+                ),
             ],
         )
         doc_id = cur.lastrowid
-        db.execute("INSERT INTO document_texts (document_id, text) VALUES (?, ?)", [doc_id, doc.text])
+        db.execute(
+            "INSERT INTO document_texts (document_id, text) VALUES (?, ?)", [doc_id, doc.text]
+        )
         db.conn.executemany(
             "INSERT INTO pages (document_id, number, char_start, char_end) VALUES (?, ?, ?, ?)",
             [(doc_id, p.number, p.start, p.end) for p in doc.pages],
         )
         rows = []
         for seq, s in enumerate(doc.segments):
-            text = doc.text[s.start:s.end]
+            text = doc.text[s.start : s.end]
             lang = s.data.get("language")
             if lang is None and segment_language:
                 lang = language_bucket(detect_language(text)) if len(text) > 40 else doc.language
-            rows.append((doc_id, seq, s.kind, s.start, s.end, s.page, lang, text, json.dumps(s.data, ensure_ascii=False)))
+            rows.append(
+                (
+                    doc_id,
+                    seq,
+                    s.kind,
+                    s.start,
+                    s.end,
+                    s.page,
+                    lang,
+                    text,
+                    json.dumps(s.data, ensure_ascii=False),
+                )
+            )
         db.conn.executemany(
             "INSERT INTO segments (document_id, seq, kind, char_start, char_end, page, language, text, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -92,7 +130,10 @@ def log_outcomes(db: sqlite_utils.Database, run_id: str, outcomes: list[Outcome]
     with transaction(db):
         db.conn.executemany(
             "INSERT INTO ingest_log (run_id, at, path, status, reason, document_id, pages, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(run_id, now_iso(), o.path, o.status, o.reason, o.document_id, o.pages, o.seconds) for o in outcomes],
+            [
+                (run_id, now_iso(), o.path, o.status, o.reason, o.document_id, o.pages, o.seconds)
+                for o in outcomes
+            ],
         )
 
 
@@ -100,17 +141,35 @@ def ingest_log(db: sqlite_utils.Database, limit: int = 500) -> pd.DataFrame:
     """Return the latest ingest log rows: run_id, at, path, status, reason, document_id, pages, seconds."""
     return pd.read_sql_query(
         "SELECT run_id, at, path, status, reason, document_id, pages, seconds FROM ingest_log ORDER BY id DESC LIMIT ?",
-        db.conn, params=[limit],
+        db.conn,
+        params=[limit],
     )
 
 
 DOCUMENT_COLUMNS = [
-    "id", "title", "kind", "file_type", "source_name", "page_count", "word_count", "language", "author", "date",
-    "status", "version", "is_current", "sha256", "size", "ingested_at", "warnings",
+    "id",
+    "title",
+    "kind",
+    "file_type",
+    "source_name",
+    "page_count",
+    "word_count",
+    "language",
+    "author",
+    "date",
+    "status",
+    "version",
+    "is_current",
+    "sha256",
+    "size",
+    "ingested_at",
+    "warnings",
 ]
 
 
-def list_documents(db: sqlite_utils.Database, kind: str | None = None, include_old: bool = False) -> pd.DataFrame:
+def list_documents(
+    db: sqlite_utils.Database, kind: str | None = None, include_old: bool = False
+) -> pd.DataFrame:
     """Return one row per document with the columns in DOCUMENT_COLUMNS, ordered by title."""
     where, params = [], []
     if kind:
@@ -141,7 +200,9 @@ def get_document(db: sqlite_utils.Database, document_id: int) -> dict:
 
 def get_text(db: sqlite_utils.Database, document_id: int) -> str:
     """Return the canonical text of a document."""
-    row = db.execute("SELECT text FROM document_texts WHERE document_id = ?", [document_id]).fetchone()
+    row = db.execute(
+        "SELECT text FROM document_texts WHERE document_id = ?", [document_id]
+    ).fetchone()
     if row is None:
         raise KeyError(f"no document {document_id}")
     return row[0]
@@ -150,11 +211,15 @@ def get_text(db: sqlite_utils.Database, document_id: int) -> str:
 def get_pages(db: sqlite_utils.Database, document_id: int) -> pd.DataFrame:
     """Return the pages of a document: number, char_start, char_end."""
     return pd.read_sql_query(
-        "SELECT number, char_start, char_end FROM pages WHERE document_id = ? ORDER BY number", db.conn, params=[document_id]
+        "SELECT number, char_start, char_end FROM pages WHERE document_id = ? ORDER BY number",
+        db.conn,
+        params=[document_id],
     )
 
 
-def get_segments(db: sqlite_utils.Database, document_id: int, kind: str | None = None) -> pd.DataFrame:
+def get_segments(
+    db: sqlite_utils.Database, document_id: int, kind: str | None = None
+) -> pd.DataFrame:
     """Return the segments of a document: id, seq, kind, char_start, char_end, page, language, text, data."""
     sql = "SELECT id, seq, kind, char_start, char_end, page, language, text, data FROM segments WHERE document_id = ?"
     params: list = [document_id]
@@ -190,7 +255,9 @@ def set_document_fields(db: sqlite_utils.Database, document_id: int, **fields) -
 def delete_document(db: sqlite_utils.Database, document_id: int) -> None:
     """Delete a document and everything that points at it (cascades through foreign keys)."""
     with transaction(db):
-        row = db.execute("SELECT previous_id, is_current FROM documents WHERE id = ?", [document_id]).fetchone()
+        row = db.execute(
+            "SELECT previous_id, is_current FROM documents WHERE id = ?", [document_id]
+        ).fetchone()
         if row is None:
             raise KeyError(f"no document {document_id}")
         db.execute("DELETE FROM documents WHERE id = ?", [document_id])
@@ -203,6 +270,10 @@ def project_stats(db: sqlite_utils.Database) -> dict:
     r = db.execute(
         "SELECT COUNT(*), COALESCE(SUM(page_count), 0), COALESCE(SUM(word_count), 0) FROM documents WHERE is_current = 1"
     ).fetchone()
-    by_kind = dict(db.execute("SELECT kind, COUNT(*) FROM documents WHERE is_current = 1 GROUP BY kind").fetchall())
+    by_kind = dict(
+        db.execute(
+            "SELECT kind, COUNT(*) FROM documents WHERE is_current = 1 GROUP BY kind"
+        ).fetchall()
+    )
     segs = db.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
     return {"documents": r[0], "pages": r[1], "words": r[2], "segments": segs, "by_kind": by_kind}

@@ -3,6 +3,7 @@
 Each package contributes one step module ``demo/step_<package>.py`` with ``build(db, root)``;
 steps run in package order, each in its own transactions, so a later package builds on earlier data.
 """
+
 from __future__ import annotations
 
 import argparse

@@ -5,11 +5,12 @@ multi-page PDF with a running header and page numbers (so header removal shows),
 with a table; the Spanish memo (Markdown) and note (TXT) are ingested as they are.  Generated files
 go to demo/build/files/policy (gitignored).  Deterministic: fixed dates, files in name order.
 """
+
 from __future__ import annotations
 
 import re
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
@@ -17,8 +18,10 @@ import sqlite_utils
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 HEADER = "Fictional demo document · US–Mexico Innovation Council · Brief on the Bajío consortium"
 DATES = {  # what each file's own metadata (or, for text files, the project) says
-    "council-brief.pdf": "2016-03-04", "consortium-charter.docx": "2014-11-20",
-    "memo-politica-industrial.md": "2014-07-15", "nota-laboratorio.txt": "2016-10-14",
+    "council-brief.pdf": "2016-03-04",
+    "consortium-charter.docx": "2014-11-20",
+    "memo-politica-industrial.md": "2014-07-15",
+    "nota-laboratorio.txt": "2016-10-14",
 }
 
 
@@ -47,12 +50,21 @@ def write_pdf(blocks, path: Path, header: str) -> Path:
     """Write blocks as a PDF: a new page per section, running header, 'Page N' footer."""
     from fpdf import FPDF
 
-    unicode_font = (FONT_DIR / "DejaVuSans.ttf").exists() and (FONT_DIR / "DejaVuSans-Bold.ttf").exists()
+    unicode_font = (FONT_DIR / "DejaVuSans.ttf").exists() and (
+        FONT_DIR / "DejaVuSans-Bold.ttf"
+    ).exists()
 
     def clean(s: str) -> str:  # core fonts are Latin-1 only
         if unicode_font:
             return s
-        s = s.replace("–", "-").replace("—", "-").replace("·", "-").replace("’", "'").replace("“", '"').replace("”", '"')
+        s = (
+            s.replace("–", "-")
+            .replace("—", "-")
+            .replace("·", "-")
+            .replace("’", "'")
+            .replace("“", '"')
+            .replace("”", '"')
+        )
         return s.encode("latin-1", "replace").decode("latin-1")
 
     class Brief(FPDF):
@@ -76,7 +88,7 @@ def write_pdf(blocks, path: Path, header: str) -> Path:
     title = next((b[1] for b in blocks if b[0] == "title"), path.stem)
     pdf.set_title(clean(title))
     pdf.set_author("Fictional demo author")
-    pdf.set_creation_date(datetime(2016, 3, 4, tzinfo=timezone.utc))
+    pdf.set_creation_date(datetime(2016, 3, 4, tzinfo=UTC))
     pdf.add_page()
     sections = 0
     for kind, content in blocks:
@@ -104,7 +116,7 @@ def write_docx(blocks, path: Path) -> Path:
     d = docx.Document()
     props = d.core_properties
     props.author = "Fictional demo author"
-    props.created = props.modified = datetime(2014, 11, 20, tzinfo=timezone.utc)
+    props.created = props.modified = datetime(2014, 11, 20, tzinfo=UTC)
     for kind, content in blocks:
         if kind == "title":
             props.title = content
@@ -134,8 +146,15 @@ def build(db: sqlite_utils.Database, root: Path) -> None:
     out = root / "build" / "files" / "policy"
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
-    write_pdf(markdown_blocks((texts / "council-brief.md").read_text(encoding="utf-8")), out / "council-brief.pdf", HEADER)
-    write_docx(markdown_blocks((texts / "consortium-charter.md").read_text(encoding="utf-8")), out / "consortium-charter.docx")
+    write_pdf(
+        markdown_blocks((texts / "council-brief.md").read_text(encoding="utf-8")),
+        out / "council-brief.pdf",
+        HEADER,
+    )
+    write_docx(
+        markdown_blocks((texts / "consortium-charter.md").read_text(encoding="utf-8")),
+        out / "consortium-charter.docx",
+    )
     for name in ("memo-politica-industrial.md", "nota-laboratorio.txt"):
         shutil.copyfile(texts / name, out / name)
     outcomes = ingest([str(out)], db, workers=1, kind="policy", backup=False)
@@ -148,4 +167,6 @@ def build(db: sqlite_utils.Database, root: Path) -> None:
             set_document_fields(db, o.document_id, date=DATES[name], author="Fictional demo author")
         elif name == "nota-laboratorio.txt":
             title = (texts / name).read_text(encoding="utf-8").split("\n", 1)[0].strip()
-            set_document_fields(db, o.document_id, title=title, date=DATES[name], author="Fictional demo author")
+            set_document_fields(
+                db, o.document_id, title=title, date=DATES[name], author="Fictional demo author"
+            )

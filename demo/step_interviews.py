@@ -2,6 +2,7 @@
 
 Everything here is fictional demo content (see demo/transcripts/README.md). Deterministic: files in name order.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,27 +14,64 @@ from interviews import define_attribute, import_transcripts, set_attribute, spea
 from interviews.cases import set_speaker
 
 INTERVIEWERS = {"Marisol Quintero", "Tomás Ibarra", "Entrevistadora"}
-ATTRIBUTES = [("organisation", "text", []), ("sector", "category", ["government", "academia", "industry"]),
-              ("country", "category", ["Mexico", "United States"]), ("role", "text", []),
-              ("years_experience", "number", []), ("interview_language", "category", ["en", "es", "en+es"])]
+ATTRIBUTES = [
+    ("organisation", "text", []),
+    ("sector", "category", ["government", "academia", "industry"]),
+    ("country", "category", ["Mexico", "United States"]),
+    ("role", "text", []),
+    ("years_experience", "number", []),
+    ("interview_language", "category", ["en", "es", "en+es"]),
+]
 CASES = {
-    "Rebecca Langford": ("US Commerce Department trade office (fictional)", "government", "United States",
-                         "former council member", 22, "en"),
-    "Héctor Valdivia": ("Aerospace supplier association of Querétaro (fictional)", "industry", "Mexico",
-                        "chair of the consortium's steering committee", 30, "es"),
-    "Sofía Aranda": ("Technical institute of El Marqués (fictional)", "academia", "Mexico",
-                     "head of training and technology transfer", 6, "en"),
-    "Valeria Montoya": ("State Secretariat of Economic Development (fictional)", "government", "Mexico",
-                        "industrial policy coordinator", 15, "es"),
-    "Ramiro Castellanos": ("Turbine bracket manufacturer (fictional)", "industry", "Mexico",
-                           "operations director", 18, "en+es"),
+    "Rebecca Langford": (
+        "US Commerce Department trade office (fictional)",
+        "government",
+        "United States",
+        "former council member",
+        22,
+        "en",
+    ),
+    "Héctor Valdivia": (
+        "Aerospace supplier association of Querétaro (fictional)",
+        "industry",
+        "Mexico",
+        "chair of the consortium's steering committee",
+        30,
+        "es",
+    ),
+    "Sofía Aranda": (
+        "Technical institute of El Marqués (fictional)",
+        "academia",
+        "Mexico",
+        "head of training and technology transfer",
+        6,
+        "en",
+    ),
+    "Valeria Montoya": (
+        "State Secretariat of Economic Development (fictional)",
+        "government",
+        "Mexico",
+        "industrial policy coordinator",
+        15,
+        "es",
+    ),
+    "Ramiro Castellanos": (
+        "Turbine bracket manufacturer (fictional)",
+        "industry",
+        "Mexico",
+        "operations director",
+        18,
+        "en+es",
+    ),
 }
 
 
 def build(db: sqlite_utils.Database, root: Path) -> None:
     """Import the demo transcripts, fix the interviewers' roles and set the experts' attributes."""
     folder = Path(root) / "transcripts"
-    files = sorted(str(p) for p in folder.iterdir() if p.suffix in (".txt", ".vtt", ".srt", ".docx"))
+    files = sorted(
+        str(p) for p in folder.iterdir() if p.suffix in (".txt", ".vtt", ".srt", ".docx")
+    )
     outcomes = import_transcripts(files, db)
     failed = [o for o in outcomes if o.status == "failed"]
     if failed:

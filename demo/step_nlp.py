@@ -3,6 +3,7 @@
 Runs on whatever documents the earlier steps stored (fictional demo content).  Deterministic: fixed model
 versions, fixed random state; the topic fit is skipped with a note when the demo has too few segments.
 """
+
 from __future__ import annotations
 
 import sys
@@ -19,9 +20,13 @@ def build(db, root: Path) -> None:
         print(f"demo nlp: {msg}", file=sys.stderr)
     names = set(nlp.entities_frame(db)["canonical"])
     # statistical mentions that name the same body as a gazetteer entry
-    for variants, canonical in ((["Economy Ministry", "Ministry of Economy", "la Secretaría de Economía"],
-                                 "Secretaría de Economía"),
-                                (["UANL", "Universidad Autónoma de Nuevo León"], "Universidad Autónoma de Nuevo León")):
+    for variants, canonical in (
+        (
+            ["Economy Ministry", "Ministry of Economy", "la Secretaría de Economía"],
+            "Secretaría de Economía",
+        ),
+        (["UANL", "Universidad Autónoma de Nuevo León"], "Universidad Autónoma de Nuevo León"),
+    ):
         present = [v for v in variants if v in names and v != canonical]
         if present:
             nlp.merge_entities(db, present, canonical)
@@ -31,4 +36,6 @@ def build(db, root: Path) -> None:
         except nlp.TopicError as exc:
             print(f"demo nlp: no {unit} topics ({exc})", file=sys.stderr)
             continue
-        print(f"demo nlp: {unit} topics: {res.topics} over {res.segments} segments", file=sys.stderr)
+        print(
+            f"demo nlp: {unit} topics: {res.topics} over {res.segments} segments", file=sys.stderr
+        )

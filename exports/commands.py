@@ -1,4 +1,5 @@
 """CLI commands of ``exports``: ``export evidence|matrix|codebook|qdpx|qdc`` and ``import qdpx|qdc``."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,44 +13,85 @@ TEXT_FORMATS = ("csv", "md", "tex", "html")
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("export", help="export evidence tables, matrices, the codebook or the project (REFI-QDA)")
+    p = sub.add_parser(
+        "export", help="export evidence tables, matrices, the codebook or the project (REFI-QDA)"
+    )
     esub = p.add_subparsers(dest="what", required=True)
 
-    q = esub.add_parser("evidence", parents=[common], help="one row per coded segment: quote, case, citation, ...")
-    q.add_argument("--codes", action="append", help="code id or 'A > B' path (repeatable; sub-codes included)")
+    q = esub.add_parser(
+        "evidence", parents=[common], help="one row per coded segment: quote, case, citation, ..."
+    )
+    q.add_argument(
+        "--codes", action="append", help="code id or 'A > B' path (repeatable; sub-codes included)"
+    )
     q.add_argument("--exact-codes", action="store_true", help="do not include sub-codes of --codes")
     q.add_argument("--cases", action="append", help="case name or id (repeatable)")
     q.add_argument("--documents", action="append", type=int, help="document id (repeatable)")
     q.add_argument("--coders", action="append", help="coder name (repeatable)")
-    q.add_argument("--attribute", action="append", default=[], metavar="NAME=VALUE", help="case attribute filter (repeatable)")
-    q.add_argument("--context", default=None, help="characters either side of each quote, or 'unit' (whole turn/paragraph)")
-    q.add_argument("--all-versions", action="store_true", help="include codings on older document versions")
+    q.add_argument(
+        "--attribute",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="case attribute filter (repeatable)",
+    )
+    q.add_argument(
+        "--context",
+        default=None,
+        help="characters either side of each quote, or 'unit' (whole turn/paragraph)",
+    )
+    q.add_argument(
+        "--all-versions", action="store_true", help="include codings on older document versions"
+    )
     q.add_argument("--format", choices=EVIDENCE_FORMATS, default="csv")
     q.add_argument("--out", help="output file (csv/md/tex/html may go to standard output)")
-    q.add_argument("--bom", action="store_true", help="CSV: start with a byte-order mark (for Excel)")
+    q.add_argument(
+        "--bom", action="store_true", help="CSV: start with a byte-order mark (for Excel)"
+    )
     q.add_argument("--sheet-per-code", action="store_true", help="XLSX: one sheet per code")
-    q.add_argument("--standalone", action="store_true", help="LaTeX: a whole document, not a fragment")
+    q.add_argument(
+        "--standalone", action="store_true", help="LaTeX: a whole document, not a fragment"
+    )
     q.set_defaults(func=cmd_evidence)
 
-    q = esub.add_parser("matrix", parents=[common], help="code x case, code x attribute value or code co-occurrence")
-    q.add_argument("--kind", choices=("code-case", "code-attribute", "cooccurrence"), default="code-case")
-    q.add_argument("--value", choices=("codings", "coded_chars", "percent", "present"), default="codings")
+    q = esub.add_parser(
+        "matrix", parents=[common], help="code x case, code x attribute value or code co-occurrence"
+    )
+    q.add_argument(
+        "--kind", choices=("code-case", "code-attribute", "cooccurrence"), default="code-case"
+    )
+    q.add_argument(
+        "--value", choices=("codings", "coded_chars", "percent", "present"), default="codings"
+    )
     q.add_argument("--attribute", help="attribute for --kind code-attribute")
-    q.add_argument("--mode", choices=("overlap", "paragraph", "turn"), default="overlap", help="co-occurrence unit")
+    q.add_argument(
+        "--mode",
+        choices=("overlap", "paragraph", "turn"),
+        default="overlap",
+        help="co-occurrence unit",
+    )
     q.add_argument("--codes", action="append")
-    q.add_argument("--transpose", action="store_true", help="cases (or attribute values) as rows, codes as columns")
+    q.add_argument(
+        "--transpose",
+        action="store_true",
+        help="cases (or attribute values) as rows, codes as columns",
+    )
     q.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     q.add_argument("--out")
     q.add_argument("--bom", action="store_true")
     q.set_defaults(func=cmd_matrix)
 
-    q = esub.add_parser("codebook", parents=[common], help="the codebook as CSV, DOCX or REFI-QDA .qdc")
+    q = esub.add_parser(
+        "codebook", parents=[common], help="the codebook as CSV, DOCX or REFI-QDA .qdc"
+    )
     q.add_argument("--format", choices=("csv", "docx", "qdc"), default="csv")
     q.add_argument("--out")
     q.add_argument("--bom", action="store_true")
     q.set_defaults(func=cmd_codebook)
 
-    q = esub.add_parser("qdpx", parents=[common], help="the whole project as a REFI-QDA .qdpx archive")
+    q = esub.add_parser(
+        "qdpx", parents=[common], help="the whole project as a REFI-QDA .qdpx archive"
+    )
     q.add_argument("--out", required=True)
     q.set_defaults(func=cmd_qdpx)
     q = esub.add_parser("qdc", parents=[common], help="the codebook as a REFI-QDA .qdc file")
@@ -58,8 +100,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("import", help="import a REFI-QDA project (.qdpx) or codebook (.qdc)")
     isub = p.add_subparsers(dest="what", required=True)
-    for what, helptext in (("qdpx", "import a .qdpx project from NVivo, ATLAS.ti, MAXQDA, QualCoder, ..."),
-                           ("qdc", "import a .qdc codebook")):
+    for what, helptext in (
+        ("qdpx", "import a .qdpx project from NVivo, ATLAS.ti, MAXQDA, QualCoder, ..."),
+        ("qdc", "import a .qdc codebook"),
+    ):
         q = isub.add_parser(what, parents=[common], help=helptext)
         q.add_argument("file")
         q.add_argument("--coder", default="imported", help="coder for codings without a known user")
@@ -82,7 +126,9 @@ def _out(args, fmt: str):
 
 def _done(out, what: str, rows: int | None = None) -> int:
     if isinstance(out, Path):
-        print(f"wrote {what}{f' ({rows} rows)' if rows is not None else ''} to {out}", file=sys.stderr)
+        print(
+            f"wrote {what}{f' ({rows} rows)' if rows is not None else ''} to {out}", file=sys.stderr
+        )
     return 0
 
 
@@ -108,9 +154,17 @@ def cmd_evidence(args) -> int:
         context = int(context)
     codes = [int(c) if c.isdigit() else c for c in args.codes] if args.codes else None
     cases = [int(c) if c.isdigit() else c for c in args.cases] if args.cases else None
-    df = ex.evidence_table(db, codes=codes, cases=cases, documents=args.documents, coders=args.coders,
-                           attributes=_parse_attributes(args.attribute) or None, context=context,
-                           children=not args.exact_codes, include_old_versions=args.all_versions)
+    df = ex.evidence_table(
+        db,
+        codes=codes,
+        cases=cases,
+        documents=args.documents,
+        coders=args.coders,
+        attributes=_parse_attributes(args.attribute) or None,
+        context=context,
+        children=not args.exact_codes,
+        include_old_versions=args.all_versions,
+    )
     out = _out(args, args.format)
     codebook = codes_frame(db)
     if args.format == "csv":
@@ -124,15 +178,28 @@ def cmd_evidence(args) -> int:
     elif args.format == "tex":
         ex.evidence_latex(df, out, standalone=args.standalone)
     else:
-        ex.evidence_html(df, out, db=db, codebook=codebook, title=f"Coded evidence — {Path(args.project).name.split('.')[0]}")
+        ex.evidence_html(
+            df,
+            out,
+            db=db,
+            codebook=codebook,
+            title=f"Coded evidence — {Path(args.project).name.split('.')[0]}",
+        )
     return _done(out, f"evidence ({args.format})", len(df))
 
 
 def cmd_matrix(args) -> int:
     import exports as ex
 
-    df = ex.matrix_frame(_db(args), kind=args.kind, value=args.value, attribute=args.attribute, mode=args.mode,
-                         codes=args.codes, transpose=args.transpose)
+    df = ex.matrix_frame(
+        _db(args),
+        kind=args.kind,
+        value=args.value,
+        attribute=args.attribute,
+        mode=args.mode,
+        codes=args.codes,
+        transpose=args.transpose,
+    )
     out = _out(args, args.format)
     if args.format == "csv":
         ex.matrix_csv(df, out, bom=args.bom)
@@ -151,19 +218,22 @@ def cmd_codebook(args) -> int:
         ex.codebook_csv(db, out, bom=args.bom)
     elif args.format == "docx":
         out = _out(args, "docx")
-        ex.codebook_docx(codes_frame(db), out, title=f"Codebook — {Path(args.project).name.split('.')[0]}")
+        ex.codebook_docx(
+            codes_frame(db), out, title=f"Codebook — {Path(args.project).name.split('.')[0]}"
+        )
     else:
         out = ex.export_qdc(db, _out(args, "qdc"))
     return _done(out, "codebook")
 
 
 def cmd_qdpx(args) -> int:
+    from corpus.output import tqdm_progress
     from exports import export_qdpx
 
-    from corpus.output import tqdm_progress
-
     with tqdm_progress("export", disable=args.quiet) as progress:
-        out = export_qdpx(_db(args), args.out, name=Path(args.project).name.split(".")[0], progress=progress)
+        out = export_qdpx(
+            _db(args), args.out, name=Path(args.project).name.split(".")[0], progress=progress
+        )
     return _done(out, "REFI-QDA project")
 
 

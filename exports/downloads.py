@@ -1,4 +1,5 @@
 """Files as bytes for download buttons: one function per kind of export, returning (bytes, file name, MIME type)."""
+
 from __future__ import annotations
 
 import io
@@ -18,15 +19,26 @@ from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xl
 from .word import codebook_docx, evidence_docx
 
 MIME = {
-    "csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "md": "text/markdown",
-    "tex": "application/x-tex", "html": "text/html", "qdpx": "application/zip", "qdc": "application/xml",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "md": "text/markdown",
+    "tex": "application/x-tex",
+    "html": "text/html",
+    "qdpx": "application/zip",
+    "qdc": "application/xml",
 }
 EVIDENCE_FORMATS = ("csv", "xlsx", "docx", "md", "tex", "html")
 
 
-def evidence_file(db: sqlite_utils.Database, df: pd.DataFrame, fmt: str, name: str = "evidence", bom: bool = False,
-                  sheet_per_code: bool = False) -> tuple[bytes, str, str]:
+def evidence_file(
+    db: sqlite_utils.Database,
+    df: pd.DataFrame,
+    fmt: str,
+    name: str = "evidence",
+    bom: bool = False,
+    sheet_per_code: bool = False,
+) -> tuple[bytes, str, str]:
     """Return the evidence table written as ``fmt`` (csv, xlsx, docx, md, tex, html)."""
     if fmt not in EVIDENCE_FORMATS:
         raise ValueError(f"format must be one of {', '.join(EVIDENCE_FORMATS)}")
@@ -53,7 +65,9 @@ def matrix_file(df: pd.DataFrame, fmt: str, name: str = "matrix") -> tuple[bytes
     return buf.getvalue(), f"{name}.{fmt}", MIME[fmt]
 
 
-def codebook_file(db: sqlite_utils.Database, fmt: str, name: str = "codebook") -> tuple[bytes, str, str]:
+def codebook_file(
+    db: sqlite_utils.Database, fmt: str, name: str = "codebook"
+) -> tuple[bytes, str, str]:
     """Return the codebook as CSV, DOCX or REFI-QDA .qdc."""
     if fmt == "qdc":
         return codebook_qdc_bytes(db), f"{name}.qdc", MIME["qdc"]

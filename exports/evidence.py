@@ -10,9 +10,10 @@ column per case attribute when the project has cases):
   for character), ``context`` (only filled when ``context`` is asked for), ``memo``, ``coder``,
   ``created_at``, ``citation`` ('(Expert 3, 00:12:31)', '(Policy brief, p. 12)').
 """
+
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 import pandas as pd
 import sqlite_utils
@@ -23,9 +24,26 @@ from corpus.store import get_pages, get_segments, get_text, list_documents
 from . import people
 
 EVIDENCE_COLUMNS = [
-    "coding_id", "code_id", "code_path", "document_id", "document_title", "document_kind", "case_id", "case_name",
-    "speaker", "page", "t_start", "timestamp", "char_start", "char_end", "quote", "context", "memo", "coder",
-    "created_at", "citation",
+    "coding_id",
+    "code_id",
+    "code_path",
+    "document_id",
+    "document_title",
+    "document_kind",
+    "case_id",
+    "case_name",
+    "speaker",
+    "page",
+    "t_start",
+    "timestamp",
+    "char_start",
+    "char_end",
+    "quote",
+    "context",
+    "memo",
+    "coder",
+    "created_at",
+    "citation",
 ]
 
 
@@ -49,7 +67,10 @@ def citation(source: str, page=None, timestamp: str = "") -> str:
 
 def _nullable_int(s: pd.Series) -> pd.Series:
     """Return ``s`` as pandas' nullable Int64 (so CSV shows 12, not 12.0, and missing stays empty)."""
-    return pd.Series(pd.array([None if v is None or pd.isna(v) else int(v) for v in s], dtype="Int64"), index=s.index)
+    return pd.Series(
+        pd.array([None if v is None or pd.isna(v) else int(v) for v in s], dtype="Int64"),
+        index=s.index,
+    )
 
 
 def _attr_key(value) -> str:
@@ -82,33 +103,55 @@ def _attach_pages(df: pd.DataFrame, db: sqlite_utils.Database) -> pd.Series:
             pages.append(p)
     if not pages:
         return pd.Series([None] * len(df), index=df.index, dtype="object")
-    allp = pd.concat(pages).rename(columns={"char_start": "p_start", "char_end": "p_end", "number": "page"})
+    allp = pd.concat(pages).rename(
+        columns={"char_start": "p_start", "char_end": "p_end", "number": "page"}
+    )
     return _lookup(df, allp, "p_start", "p_end", ["page"])["page"]
 
 
-def _lookup(df: pd.DataFrame, ranges: pd.DataFrame, start: str, end: str, cols: list[str]) -> pd.DataFrame:
+def _lookup(
+    df: pd.DataFrame, ranges: pd.DataFrame, start: str, end: str, cols: list[str]
+) -> pd.DataFrame:
     """For each row of df, the columns ``cols`` of the range holding its char_start (same document); when no
     range holds the start (e.g. a quote that begins on a speaker label), the first range inside the quote."""
-    left = pd.DataFrame({"document_id": df["document_id"].astype("int64").to_numpy(),
-                         "_s": df["char_start"].astype("int64").to_numpy(), "_e": df["char_end"].astype("int64").to_numpy(),
-                         "_row": range(len(df))})
-    right = pd.DataFrame({"document_id": ranges["document_id"].astype("int64").to_numpy(),
-                          "_rs": ranges[start].astype("int64").to_numpy(), "_re": ranges[end].astype("float64").to_numpy(),
-                          **{c: ranges[c].to_numpy() for c in cols}})
+    left = pd.DataFrame(
+        {
+            "document_id": df["document_id"].astype("int64").to_numpy(),
+            "_s": df["char_start"].astype("int64").to_numpy(),
+            "_e": df["char_end"].astype("int64").to_numpy(),
+            "_row": range(len(df)),
+        }
+    )
+    right = pd.DataFrame(
+        {
+            "document_id": ranges["document_id"].astype("int64").to_numpy(),
+            "_rs": ranges[start].astype("int64").to_numpy(),
+            "_re": ranges[end].astype("float64").to_numpy(),
+            **{c: ranges[c].to_numpy() for c in cols},
+        }
+    )
     left, right = left.sort_values("_s"), right.sort_values("_rs")
-    back = pd.merge_asof(left, right, left_on="_s", right_on="_rs", by="document_id", direction="backward")
-    ahead = pd.merge_asof(left, right, left_on="_s", right_on="_rs", by="document_id", direction="forward")
+    back = pd.merge_asof(
+        left, right, left_on="_s", right_on="_rs", by="document_id", direction="backward"
+    )
+    ahead = pd.merge_asof(
+        left, right, left_on="_s", right_on="_rs", by="document_id", direction="forward"
+    )
     holds = back["_rs"].notna() & (back["_s"] < back["_re"])
     inside = ahead["_rs"].notna() & (ahead["_rs"].astype("float64") < ahead["_e"])
     out = pd.DataFrame({"_row": back["_row"]})
     for c in cols:
-        out[c] = back[c].astype("object").where(holds, ahead[c].astype("object").where(inside, None))
+        out[c] = (
+            back[c].astype("object").where(holds, ahead[c].astype("object").where(inside, None))
+        )
     out = out.sort_values("_row")
     out.index = df.index
     return out[cols]
 
 
-def _contexts(df: pd.DataFrame, db: sqlite_utils.Database, context, turns: pd.DataFrame) -> list[str]:
+def _contexts(
+    df: pd.DataFrame, db: sqlite_utils.Database, context, turns: pd.DataFrame
+) -> list[str]:
     out: list[str] = []
     texts: dict[int, str] = {}
     units: dict[int, list[tuple[int, int]]] = {}
@@ -153,9 +196,15 @@ def evidence_table(
     Only current document versions are used unless ``include_old_versions`` (an older version may be the
     original of a pseudonymised transcript).
     """
-    if context is not None and context != "unit" and (not str(context).isdigit() or int(context) < 0):
+    if (
+        context is not None
+        and context != "unit"
+        and (not str(context).isdigit() or int(context) < 0)
+    ):
         raise ValueError(f"context must be None, a number of characters or 'unit', not {context!r}")
-    raw = codings_frame(db, codes=_as_list(codes), children=children, coders=_as_list(coders), documents=documents)
+    raw = codings_frame(
+        db, codes=_as_list(codes), children=children, coders=_as_list(coders), documents=documents
+    )
     raw = raw[(raw["scope"] == "span") & raw["document_id"].notna()].copy()
     paths = code_paths(db, include_deleted=True)
     depth = max((p.count(" > ") + 1 for p in paths.values()), default=0)
@@ -167,24 +216,42 @@ def evidence_table(
         raw = raw[raw["document_id"].map(docs["is_current"]) == 1]
         if raw.empty:
             return _empty(depth)
-    df = pd.DataFrame({
-        "coding_id": raw["coding_id"].astype("int64"), "code_id": raw["code_id"].astype("int64"),
-        "code_path": raw["code_path"], "document_id": raw["document_id"],
-        "document_title": raw["document_id"].map(docs["title"]), "document_kind": raw["document_id"].map(docs["kind"]),
-        "char_start": raw["char_start"].astype("int64"), "char_end": raw["char_end"].astype("int64"),
-        "quote": raw["text"], "memo": raw["memo"], "coder": raw["coder"], "created_at": raw["created_at"],
-    }).reset_index(drop=True)
+    df = pd.DataFrame(
+        {
+            "coding_id": raw["coding_id"].astype("int64"),
+            "code_id": raw["code_id"].astype("int64"),
+            "code_path": raw["code_path"],
+            "document_id": raw["document_id"],
+            "document_title": raw["document_id"].map(docs["title"]),
+            "document_kind": raw["document_id"].map(docs["kind"]),
+            "char_start": raw["char_start"].astype("int64"),
+            "char_end": raw["char_end"].astype("int64"),
+            "quote": raw["text"],
+            "memo": raw["memo"],
+            "coder": raw["coder"],
+            "created_at": raw["created_at"],
+        }
+    ).reset_index(drop=True)
 
     turns = people.turns(db, document_ids=sorted(df["document_id"].unique().tolist()))
     if not turns.empty:
-        found = _lookup(df, turns, "char_start", "char_end", ["speaker", "case_id", "case_name", "t_start"])
+        found = _lookup(
+            df, turns, "char_start", "char_end", ["speaker", "case_id", "case_name", "t_start"]
+        )
     else:
-        found = pd.DataFrame({c: [None] * len(df) for c in ["speaker", "case_id", "case_name", "t_start"]}, index=df.index)
+        found = pd.DataFrame(
+            {c: [None] * len(df) for c in ["speaker", "case_id", "case_name", "t_start"]},
+            index=df.index,
+        )
     df["speaker"], df["t_start"] = found["speaker"], found["t_start"]
     # the quote's speaker's case, else the interviewee case of the document
     doc_cases = people.document_cases(db).drop_duplicates("document_id").set_index("document_id")
-    df["case_id"] = found["case_id"].where(found["case_id"].notna(), df["document_id"].map(doc_cases["case_id"]))
-    df["case_name"] = found["case_name"].where(found["case_name"].notna(), df["document_id"].map(doc_cases["case_name"]))
+    df["case_id"] = found["case_id"].where(
+        found["case_id"].notna(), df["document_id"].map(doc_cases["case_id"])
+    )
+    df["case_name"] = found["case_name"].where(
+        found["case_name"].notna(), df["document_id"].map(doc_cases["case_name"])
+    )
     df["case_id"] = _nullable_int(df["case_id"])
     for col in ("case_name", "speaker"):
         df[col] = df[col].astype("object").where(df[col].notna(), None)
@@ -206,8 +273,14 @@ def evidence_table(
     if attr_cols:
         attrs = attrs.drop_duplicates("case_id").set_index("case_id")
         for col in attr_cols:
-            name = col if col not in EVIDENCE_COLUMNS and not col.startswith("level_") else f"attribute {col}"
-            df[name] = df["case_id"].map(lambda cid, c=col: attrs[c].get(int(cid)) if pd.notna(cid) else None)
+            name = (
+                col
+                if col not in EVIDENCE_COLUMNS and not col.startswith("level_")
+                else f"attribute {col}"
+            )
+            df[name] = df["case_id"].map(
+                lambda cid, c=col: attrs[c].get(int(cid)) if pd.notna(cid) else None
+            )
     for attr, value in (attributes or {}).items():
         col = attr if attr in df.columns else f"attribute {attr}"
         if col not in df.columns:
@@ -218,8 +291,11 @@ def evidence_table(
     levels = df["code_path"].str.split(" > ")
     for i in range(depth):
         df[f"level_{i + 1}"] = levels.map(lambda parts, i=i: parts[i] if i < len(parts) else "")
-    df = df.sort_values(["code_path", "case_name", "document_title", "char_start", "coding_id"], na_position="last",
-                        key=lambda s: s.str.lower() if s.dtype == object and s.name != "case_name" else s)
+    df = df.sort_values(
+        ["code_path", "case_name", "document_title", "char_start", "coding_id"],
+        na_position="last",
+        key=lambda s: s.str.lower() if s.dtype == object and s.name != "case_name" else s,
+    )
     ordered = EVIDENCE_COLUMNS + [f"level_{i + 1}" for i in range(depth)]
     return df[ordered + [c for c in df.columns if c not in ordered]].reset_index(drop=True)
 
@@ -236,8 +312,12 @@ def unique_quotes(df: pd.DataFrame) -> pd.DataFrame:
     multi = df[dup]
     first = multi.drop_duplicates(key).copy()
     groups = multi.groupby(key, sort=False)
-    coders = groups["coder"].agg(lambda s: ", ".join(sorted({str(v) for v in s if isinstance(v, str)})))
-    memos = groups["memo"].agg(lambda s: "\n\n".join(dict.fromkeys(v for v in s if isinstance(v, str) and v)) or None)
+    coders = groups["coder"].agg(
+        lambda s: ", ".join(sorted({str(v) for v in s if isinstance(v, str)}))
+    )
+    memos = groups["memo"].agg(
+        lambda s: "\n\n".join(dict.fromkeys(v for v in s if isinstance(v, str) and v)) or None
+    )
     idx = pd.MultiIndex.from_frame(first[key])
     first["coder"] = coders.reindex(idx).to_numpy()
     first["memo"] = memos.reindex(idx).to_numpy()

@@ -3,6 +3,7 @@
 The numbers come from the coding package's own queries (``coding.matrices``), so the Analysis page,
 the CLI and these files agree.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -14,13 +15,32 @@ from .tables import Out, frame_csv, frame_xlsx
 
 MATRIX_KINDS = ("code-case", "code-attribute", "cooccurrence")
 MATRIX_VALUES = ("codings", "coded_chars", "percent", "present")
-CODEBOOK_COLUMNS = ["path", "name", "level", "color", "definition", "inclusion", "exclusion", "example", "codings",
-                    "documents", "cases"]
+CODEBOOK_COLUMNS = [
+    "path",
+    "name",
+    "level",
+    "color",
+    "definition",
+    "inclusion",
+    "exclusion",
+    "example",
+    "codings",
+    "documents",
+    "cases",
+]
 
 
 def matrix_frame(
-    db: sqlite_utils.Database, kind: str = "code-case", value: str = "codings", attribute: str | None = None,
-    codes=None, children: bool = False, coders=None, documents=None, cases=None, mode: str = "overlap",
+    db: sqlite_utils.Database,
+    kind: str = "code-case",
+    value: str = "codings",
+    attribute: str | None = None,
+    codes=None,
+    children: bool = False,
+    coders=None,
+    documents=None,
+    cases=None,
+    mode: str = "overlap",
     transpose: bool = False,
 ) -> pd.DataFrame:
     """Return a matrix as a flat frame: first column 'code', then one column per case / attribute value / code.
@@ -35,7 +55,13 @@ def matrix_frame(
         raise ValueError(f"kind must be one of {', '.join(MATRIX_KINDS)}, not {kind!r}")
     if value not in MATRIX_VALUES:
         raise ValueError(f"value must be one of {', '.join(MATRIX_VALUES)}, not {value!r}")
-    filters = {"codes": codes, "children": children, "coders": coders, "documents": documents, "cases": cases}
+    filters = {
+        "codes": codes,
+        "children": children,
+        "coders": coders,
+        "documents": documents,
+        "cases": cases,
+    }
     if kind == "code-case":
         m = matrices.code_case_matrix(db, value=value, **filters)
     elif kind == "code-attribute":
@@ -45,8 +71,15 @@ def matrix_frame(
             raise ValueError("'present' is only for the code x case matrix")
         m = matrices.code_attribute_matrix(db, attribute, value=value, **filters)
     else:
-        m = matrices.cooccurrence(db, codes=codes, children=children, mode=mode, coders=coders, documents=documents,
-                                  cases=cases)
+        m = matrices.cooccurrence(
+            db,
+            codes=codes,
+            children=children,
+            mode=mode,
+            coders=coders,
+            documents=documents,
+            cases=cases,
+        )
     if m is None or m.empty:
         return pd.DataFrame({"code": pd.Series(dtype="object")})
     m = m.copy()

@@ -3,13 +3,26 @@
 Everything degrades to empty frames when interviews is absent or its tables are not in the project,
 so evidence tables and exports still work on a policy-only project.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 import sqlite_utils
 
-TURN_COLUMNS = ["document_id", "turn_no", "char_start", "char_end", "speaker_id", "speaker", "role", "case_id",
-                "case_name", "t_start", "t_end", "language"]
+TURN_COLUMNS = [
+    "document_id",
+    "turn_no",
+    "char_start",
+    "char_end",
+    "speaker_id",
+    "speaker",
+    "role",
+    "case_id",
+    "case_name",
+    "t_start",
+    "t_end",
+    "language",
+]
 
 
 def _interviews():
@@ -56,8 +69,13 @@ def case_attributes(db: sqlite_utils.Database) -> pd.DataFrame:
 
 def document_cases(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return document_id, case_id, case_name of interview documents (or empty)."""
-    empty = pd.DataFrame({"document_id": pd.Series(dtype="int64"), "case_id": pd.Series(dtype="int64"),
-                          "case_name": pd.Series(dtype="object")})
+    empty = pd.DataFrame(
+        {
+            "document_id": pd.Series(dtype="int64"),
+            "case_id": pd.Series(dtype="int64"),
+            "case_name": pd.Series(dtype="object"),
+        }
+    )
     df = _call("document_cases", db, empty)
     if df.empty:
         return empty

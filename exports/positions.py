@@ -6,6 +6,7 @@ stored, others after line-end changes; Taguette counts UTF-8 bytes.  We build ea
 (unit x line-end variant), map it onto the canonical text (NFC, ``\\n``) and keep the reading declared
 by the file's ``origin`` unless another lands clearly more selections on word boundaries.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -26,7 +27,11 @@ class Reading:
     line_ends: str  # 'as stored' | 'CRLF' | 'LF'
 
     def describe(self) -> str:
-        unit = {"codepoint": "Unicode code points", "utf16": "UTF-16 code units", "utf8": "UTF-8 bytes"}[self.unit]
+        unit = {
+            "codepoint": "Unicode code points",
+            "utf16": "UTF-16 code units",
+            "utf8": "UTF-8 bytes",
+        }[self.unit]
         return f"{unit} over the text with {self.line_ends} line ends"
 
 
@@ -93,7 +98,9 @@ def _cp_to_canonical(text: str) -> tuple[str, np.ndarray]:
             start = i
     chunk_map.append(pos)
     canon = "".join(pieces)
-    if canon != normalize_text(text):  # chunking disagreed with whole-text NFC: fall back to it, positions approximate
+    if canon != normalize_text(
+        text
+    ):  # chunking disagreed with whole-text NFC: fall back to it, positions approximate
         canon = normalize_text(text)
     return canon, np.asarray(chunk_map, dtype=np.int64)[mapping]
 
@@ -116,7 +123,10 @@ class Converted:
 
     @property
     def switched(self) -> bool:
-        return (self.reading.unit, self.reading.line_ends) != (self.declared.unit, self.declared.line_ends)
+        return (self.reading.unit, self.reading.line_ends) != (
+            self.declared.unit,
+            self.declared.line_ends,
+        )
 
 
 def _apply(raw: str, reading: Reading, positions: list[tuple[int, int]]) -> tuple[str, list, int]:
@@ -137,7 +147,9 @@ def _apply(raw: str, reading: Reading, positions: list[tuple[int, int]]) -> tupl
     return canon, spans, clean
 
 
-def convert_positions(raw: str, positions: list[tuple[int, int]], origin: str | None = None) -> Converted:
+def convert_positions(
+    raw: str, positions: list[tuple[int, int]], origin: str | None = None
+) -> Converted:
     """Map (start, end) positions over ``raw`` text to canonical offsets, choosing the reading as described above."""
     declared = declared_reading(origin)
     canon, spans, clean = _apply(raw, declared, positions)
@@ -151,7 +163,10 @@ def convert_positions(raw: str, positions: list[tuple[int, int]], origin: str | 
             if (unit, line_ends) == (declared.unit, declared.line_ends):
                 continue
             c, s, k = _apply(raw, reading, positions)
-            valid, best_valid = sum(x is not None for x in s), sum(x is not None for x in best.spans)
+            valid, best_valid = (
+                sum(x is not None for x in s),
+                sum(x is not None for x in best.spans),
+            )
             if (k, valid) > (best.clean, best_valid) and k > best.clean:
                 best = Converted(c, s, reading, declared, k)
     return best

@@ -4,15 +4,16 @@ Nothing is written until the whole file has parsed; then documents, codes, coder
 cases go in one transaction, so a failure leaves the project exactly as it was (a project file this
 import created is removed again).
 """
+
 from __future__ import annotations
 
 import hashlib
 import os
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import sqlite_utils
 
@@ -46,7 +47,11 @@ class ImportReport:
         out = [f"imported from {self.source}:"]
         out += [f"  {k}: {v}" for k, v in self.imported.items()]
         out += [f"note: {n}" for n in self.notices]
-        out += ([f"not imported ({len(self.skipped)}):"] + [f"  - {s}" for s in self.skipped]) if self.skipped else ["not imported: nothing"]
+        out += (
+            ([f"not imported ({len(self.skipped)}):"] + [f"  - {s}" for s in self.skipped])
+            if self.skipped
+            else ["not imported: nothing"]
+        )
         return out
 
 
@@ -66,7 +71,9 @@ def _store_codes(db, project: RefiProject, coder: str, report: ImportReport) -> 
         parent = ids.get(code.parent) if code.parent else None
         clean = " ".join(code.name.replace(">", "\u203a").split()) or "(unnamed code)"
         if clean != code.name:
-            report.notices.append(f"code '{code.name}' is called '{clean}' here ('>' separates levels of a code path)")
+            report.notices.append(
+                f"code '{code.name}' is called '{clean}' here ('>' separates levels of a code path)"
+            )
             code.name = clean
         existing = sibling_exists(db, parent, code.name)
         if existing is not None and existing not in ids.values():
@@ -78,8 +85,17 @@ def _store_codes(db, project: RefiProject, coder: str, report: ImportReport) -> 
             name = f"{code.name} ({n})"
             n += 1
         if name != code.name:
-            report.notices.append(f"code '{code.name}' appears twice under one parent; the second is called '{name}'")
-        ids[code.guid] = add_code(db, name, parent=parent, color=_color(code.color), definition=code.description, coder=coder)
+            report.notices.append(
+                f"code '{code.name}' appears twice under one parent; the second is called '{name}'"
+            )
+        ids[code.guid] = add_code(
+            db,
+            name,
+            parent=parent,
+            color=_color(code.color),
+            definition=code.description,
+            coder=coder,
+        )
         made += 1
     report.imported["codes"] = made
     if merged:
@@ -87,25 +103,40 @@ def _store_codes(db, project: RefiProject, coder: str, report: ImportReport) -> 
     return ids
 
 
-def _store_documents(db, project: RefiProject, report: ImportReport, progress: Progress | None) -> dict[str, int]:
+def _store_documents(
+    db, project: RefiProject, report: ImportReport, progress: Progress | None
+) -> dict[str, int]:
     ids: dict[str, int] = {}
     new = 0
     for i, src in enumerate(project.sources):
         text = src.text
         data = text.encode("utf-8")
         # the source name carries the file's name, so an import never makes a new version of an unrelated document
-        doc = Document(text=text, title=src.name, source_name=f"{report.source}/{src.name}", kind=src.kind,
-                       file_type=src.file_type,
-                       segments=paragraphs_from_text(text), sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-                       language=language_bucket(detect_language(text[:5000])) if text.strip() else None,
-                       metadata={"imported_from": report.source, "refi_guid": src.guid, "positions": src.reading})
+        doc = Document(
+            text=text,
+            title=src.name,
+            source_name=f"{report.source}/{src.name}",
+            kind=src.kind,
+            file_type=src.file_type,
+            segments=paragraphs_from_text(text),
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            language=language_bucket(detect_language(text[:5000])) if text.strip() else None,
+            metadata={
+                "imported_from": report.source,
+                "refi_guid": src.guid,
+                "positions": src.reading,
+            },
+        )
         try:
             ids[src.guid] = store_document(db, doc)
             new += 1
         except DuplicateDocument as dup:
             ids[src.guid] = dup.document_id
-            report.notices.append(f"source '{src.name}' is already in the project (document {dup.document_id}); "
-                                  "its codings were added to that document")
+            report.notices.append(
+                f"source '{src.name}' is already in the project (document {dup.document_id}); "
+                "its codings were added to that document"
+            )
         if progress:
             progress(i + 1, len(project.sources), src.name)
     report.imported["documents"] = new
@@ -127,8 +158,15 @@ def _note_text(project: RefiProject, guids: list[str], used: set[str]) -> str | 
     return "\n\n".join(parts) or None
 
 
-def _store_codings(db, project: RefiProject, docs: dict[str, int], codes: dict[str, int], coder: str,
-                   report: ImportReport, used_notes: set[str]) -> None:
+def _store_codings(
+    db,
+    project: RefiProject,
+    docs: dict[str, int],
+    codes: dict[str, int],
+    coder: str,
+    report: ImportReport,
+    used_notes: set[str],
+) -> None:
     per_coder: dict[str, list[dict]] = defaultdict(list)
     whole = 0
     for src in project.sources:
@@ -138,12 +176,29 @@ def _store_codings(db, project: RefiProject, docs: dict[str, int], codes: dict[s
                 continue
             sel_memo = _note_text(project, sel.notes, used_notes)
             for c in sel.codings:
-                memo = "\n\n".join(m for m in (_note_text(project, c.notes, used_notes), sel_memo) if m) or None
+                memo = (
+                    "\n\n".join(
+                        m for m in (_note_text(project, c.notes, used_notes), sel_memo) if m
+                    )
+                    or None
+                )
                 per_coder[_user(project, c.user, coder)].append(
-                    {"document_id": doc_id, "char_start": sel.start, "char_end": sel.end, "code": codes[c.code], "memo": memo})
+                    {
+                        "document_id": doc_id,
+                        "char_start": sel.start,
+                        "char_end": sel.end,
+                        "code": codes[c.code],
+                        "memo": memo,
+                    }
+                )
         for c in src.whole:
-            code_document(db, doc_id, codes[c.code], _user(project, c.user, coder),
-                          memo=_note_text(project, c.notes, used_notes))
+            code_document(
+                db,
+                doc_id,
+                codes[c.code],
+                _user(project, c.user, coder),
+                memo=_note_text(project, c.notes, used_notes),
+            )
             whole += 1
     total = 0
     for name, rows in sorted(per_coder.items()):
@@ -154,8 +209,15 @@ def _store_codings(db, project: RefiProject, docs: dict[str, int], codes: dict[s
         report.imported["whole-document codings"] = whole
 
 
-def _store_memos(db, project: RefiProject, docs: dict[str, int], codes: dict[str, int], coder: str,
-                 report: ImportReport, used: set[str]) -> None:
+def _store_memos(
+    db,
+    project: RefiProject,
+    docs: dict[str, int],
+    codes: dict[str, int],
+    coder: str,
+    report: ImportReport,
+    used: set[str],
+) -> None:
     from coding.memos import add_memo
 
     count = 0
@@ -169,7 +231,14 @@ def _store_memos(db, project: RefiProject, docs: dict[str, int], codes: dict[str
         if not note.text.strip() and not note.name.strip():
             report.skipped.append(f"empty note {guid}")
             return
-        add_memo(db, note.text, _user(project, note.user, coder), target=target, target_id=target_id, title=note.name)
+        add_memo(
+            db,
+            note.text,
+            _user(project, note.user, coder),
+            target=target,
+            target_id=target_id,
+            title=note.name,
+        )
         count += 1
 
     for g in project.project_notes:
@@ -185,28 +254,47 @@ def _store_memos(db, project: RefiProject, docs: dict[str, int], codes: dict[str
     report.imported["memos"] = count
 
 
-def _store_cases(db, project: RefiProject, docs: dict[str, int], codes: dict[str, int], coder: str,
-                 report: ImportReport) -> None:
+def _store_cases(
+    db,
+    project: RefiProject,
+    docs: dict[str, int],
+    codes: dict[str, int],
+    coder: str,
+    report: ImportReport,
+) -> None:
     if not project.cases:
         return
     writer = people.interviews_writer("import_refi_cases")
     if writer is None:
-        report.skipped.append(f"{len(project.cases)} case(s) with their variables not imported: the interviews "
-                              "package offers no way to create cases yet")
+        report.skipped.append(
+            f"{len(project.cases)} case(s) with their variables not imported: the interviews "
+            "package offers no way to create cases yet"
+        )
         return
-    rows = [{"name": c.name, "description": c.description,
-             "attributes": {k: v for k, v in c.variables.items() if v is not None and v != ""},
-             "document_ids": [docs[g] for g in c.sources if g in docs], "code_ids": [codes[g] for g in c.codes]}
-            for c in project.cases]
+    rows = [
+        {
+            "name": c.name,
+            "description": c.description,
+            "attributes": {k: v for k, v in c.variables.items() if v is not None and v != ""},
+            "document_ids": [docs[g] for g in c.sources if g in docs],
+            "code_ids": [codes[g] for g in c.codes],
+        }
+        for c in project.cases
+    ]
     report.imported["cases"] = int(writer(db, rows, coder=coder) or len(rows))
     coded = [c for c in project.cases if c.codes]
     if coded:
-        ids = {str(n).lower(): int(i) for i, n in people.cases(db)[["case_id", "name"]].itertuples(index=False)}
+        ids = {
+            str(n).lower(): int(i)
+            for i, n in people.cases(db)[["case_id", "name"]].itertuples(index=False)
+        }
         done = 0
         for case in coded:
             case_id = ids.get(case.name.lower())
             if case_id is None:
-                report.skipped.append(f"case '{case.name}': {len(case.codes)} whole-case coding(s) skipped (case not found after import)")
+                report.skipped.append(
+                    f"case '{case.name}': {len(case.codes)} whole-case coding(s) skipped (case not found after import)"
+                )
                 continue
             for g in case.codes:
                 code_case(db, case_id, codes[g], coder)
@@ -214,8 +302,13 @@ def _store_cases(db, project: RefiProject, docs: dict[str, int], codes: dict[str
         report.imported["whole-case codings"] = done
 
 
-def store_refi(db: sqlite_utils.Database, project: RefiProject, report: ImportReport, coder: str = IMPORT_CODER,
-               progress: Progress | None = None) -> ImportReport:
+def store_refi(
+    db: sqlite_utils.Database,
+    project: RefiProject,
+    report: ImportReport,
+    coder: str = IMPORT_CODER,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Write a parsed REFI project into ``db`` in one transaction; fill and return ``report``."""
     used_notes: set[str] = set()
     with transaction(db):
@@ -232,8 +325,13 @@ def store_refi(db: sqlite_utils.Database, project: RefiProject, report: ImportRe
     return report
 
 
-def _into_project(project: RefiProject, label: str, project_path: str | os.PathLike, coder: str,
-                  progress: Progress | None) -> ImportReport:
+def _into_project(
+    project: RefiProject,
+    label: str,
+    project_path: str | os.PathLike,
+    coder: str,
+    progress: Progress | None,
+) -> ImportReport:
     project_path = Path(project_path)
     existed = project_path.exists()
     db = open_project(project_path)
@@ -255,14 +353,20 @@ def _into_project(project: RefiProject, label: str, project_path: str | os.PathL
             db.conn.close()
 
 
-def import_qdpx(path: str | os.PathLike, project_path: str | os.PathLike, coder: str = IMPORT_CODER,
-                progress: Progress | None = None) -> ImportReport:
+def import_qdpx(
+    path: str | os.PathLike,
+    project_path: str | os.PathLike,
+    coder: str = IMPORT_CODER,
+    progress: Progress | None = None,
+) -> ImportReport:
     """Import a ``.qdpx`` file into the project at ``project_path`` (created if absent); return the report."""
     project = parse_qdpx(path)
     return _into_project(project, Path(path).name, project_path, coder, progress)
 
 
-def import_qdc(path: str | os.PathLike, project_path: str | os.PathLike, coder: str = IMPORT_CODER) -> ImportReport:
+def import_qdc(
+    path: str | os.PathLike, project_path: str | os.PathLike, coder: str = IMPORT_CODER
+) -> ImportReport:
     """Import a ``.qdc`` codebook into the project at ``project_path``; return the report."""
     project = parse_qdc(path)
     return _into_project(project, Path(path).name, project_path, coder, None)

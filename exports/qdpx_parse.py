@@ -4,6 +4,7 @@ Positions are converted to our canonical offsets here (``positions.convert_posit
 cannot be imported (pictures, audio, video, PDF regions, sets, links, graphs, external files, bad or
 out-of-range selections, unknown code references) is listed in ``RefiProject.skipped``, never dropped silently.
 """
+
 from __future__ import annotations
 
 import os
@@ -117,21 +118,34 @@ def _codings(el: Element) -> list[RefiCoding]:
     out = []
     for c in _kids(el, "Coding"):
         ref = _kid(c, "CodeRef")
-        out.append(RefiCoding(guid_of(ref.get("targetGUID")) if ref is not None else "",
-                              guid_of(c.get("creatingUser")) or None, _notes(c)))
+        out.append(
+            RefiCoding(
+                guid_of(ref.get("targetGUID")) if ref is not None else "",
+                guid_of(c.get("creatingUser")) or None,
+                _notes(c),
+            )
+        )
     return out
 
 
 MAX_CODE_DEPTH = 64
 
 
-def _parse_codes(parent: Element, into: list[RefiCode], parent_guid: str | None = None, depth: int = 0) -> None:
+def _parse_codes(
+    parent: Element, into: list[RefiCode], parent_guid: str | None = None, depth: int = 0
+) -> None:
     if depth > MAX_CODE_DEPTH:
         raise ValueError(f"codes nested more than {MAX_CODE_DEPTH} levels deep; refusing")
     for c in _kids(parent, "Code"):
         color = (c.get("color") or "").strip() or None
-        code = RefiCode(guid_of(c.get("guid")), (c.get("name") or "").strip() or "(unnamed code)", parent_guid,
-                        color, _text(_kid(c, "Description")), _notes(c))
+        code = RefiCode(
+            guid_of(c.get("guid")),
+            (c.get("name") or "").strip() or "(unnamed code)",
+            parent_guid,
+            color,
+            _text(_kid(c, "Description")),
+            _notes(c),
+        )
         into.append(code)
         _parse_codes(c, into, code.guid, depth + 1)
 
@@ -149,14 +163,18 @@ class _Reader:
             return content.text or ""
         path = el.get("plainTextPath") or ""
         if not path:
-            skipped.append(f"{what}: no plain text (only rich text '{el.get('richTextPath') or '?'}'); not imported")
+            skipped.append(
+                f"{what}: no plain text (only rich text '{el.get('richTextPath') or '?'}'); not imported"
+            )
             return None
         if not path.lower().startswith("internal://"):
             skipped.append(f"{what}: text is outside the archive ({path}); not imported")
             return None
-        entry = self.archive.find("sources/" + path[len("internal://"):]) if self.archive else None
+        entry = self.archive.find("sources/" + path[len("internal://") :]) if self.archive else None
         if entry is None:
-            skipped.append(f"{what}: its text file {path} is missing from the archive; not imported")
+            skipped.append(
+                f"{what}: its text file {path} is missing from the archive; not imported"
+            )
             return None
         try:
             text, _ = bytes_to_text(self.archive.read(entry), entry)
@@ -166,8 +184,16 @@ class _Reader:
         return text
 
 
-def _parse_text_source(reader: _Reader, el: Element, name: str, guid: str, file_type: str, origin: str,
-                       project: RefiProject, variables: dict[str, tuple[str, str]]) -> RefiSource | None:
+def _parse_text_source(
+    reader: _Reader,
+    el: Element,
+    name: str,
+    guid: str,
+    file_type: str,
+    origin: str,
+    project: RefiProject,
+    variables: dict[str, tuple[str, str]],
+) -> RefiSource | None:
     what = f"source '{name}'"
     raw = reader.source_text(el, what, project.skipped)
     if raw is None:
@@ -180,26 +206,47 @@ def _parse_text_source(reader: _Reader, el: Element, name: str, guid: str, file_
         except (TypeError, ValueError):
             positions.append((-1, -1))
     conv = convert_positions(raw, positions, origin)
-    src = RefiSource(guid, name, conv.text, file_type, selections=[], whole=_codings(el), notes=_notes(el),
-                     reading=conv.reading.describe())
+    src = RefiSource(
+        guid,
+        name,
+        conv.text,
+        file_type,
+        selections=[],
+        whole=_codings(el),
+        notes=_notes(el),
+        reading=conv.reading.describe(),
+    )
     if conv.switched:
         project.notices.append(
             f"{what}: positions read as {conv.reading.describe()} (the file's origin suggested "
-            f"{conv.declared.describe()}, but that put fewer selections on word boundaries)")
+            f"{conv.declared.describe()}, but that put fewer selections on word boundaries)"
+        )
     for s_el, raw_pos, span in zip(sel_els, positions, conv.spans):
-        sel = RefiSelection(span[0] if span else None, span[1] if span else None, raw_pos, _codings(s_el), _notes(s_el))
+        sel = RefiSelection(
+            span[0] if span else None,
+            span[1] if span else None,
+            raw_pos,
+            _codings(s_el),
+            _notes(s_el),
+        )
         if span is None:
-            project.skipped.append(f"{what}: selection {raw_pos[0]}-{raw_pos[1]} falls outside its text "
-                                   f"({len(conv.text)} characters); {len(sel.codings)} coding(s) skipped")
+            project.skipped.append(
+                f"{what}: selection {raw_pos[0]}-{raw_pos[1]} falls outside its text "
+                f"({len(conv.text)} characters); {len(sel.codings)} coding(s) skipped"
+            )
         src.selections.append(sel)
     for vv in _kids(el, "VariableValue"):
         ref = _kid(vv, "VariableRef")
-        var = variables.get(guid_of(ref.get("targetGUID")) if ref is not None else "", ("?", "Text"))
+        var = variables.get(
+            guid_of(ref.get("targetGUID")) if ref is not None else "", ("?", "Text")
+        )
         value = next((c.text for c in vv if local(c.tag) != "VariableRef"), None)
         if var[0] == DOC_KIND_VARIABLE and value in ("policy", "interview", "other"):
             src.kind = value
         else:
-            project.skipped.append(f"{what}: source variable '{var[0]}' = {value!r} not imported (no source attributes here)")
+            project.skipped.append(
+                f"{what}: source variable '{var[0]}' = {value!r} not imported (no source attributes here)"
+            )
     return src
 
 
@@ -225,12 +272,17 @@ def _value(vv: Element) -> object:
 def parse_project_xml(root: Element, reader: _Reader) -> RefiProject:
     """Return the RefiProject of a parsed ``Project`` element."""
     if local(root.tag) != "Project":
-        raise ImportFileError(reader.label, f"not a REFI-QDA project (root element is <{local(root.tag)}>, not <Project>)")
+        raise ImportFileError(
+            reader.label,
+            f"not a REFI-QDA project (root element is <{local(root.tag)}>, not <Project>)",
+        )
     origin = root.get("origin") or ""
     project = RefiProject(root.get("name") or Path(reader.label).stem, origin)
     users = _kid(root, "Users")
     for i, u in enumerate(_kids(users, "User") if users is not None else [], start=1):
-        project.users[guid_of(u.get("guid"))] = (u.get("name") or u.get("id") or f"user {i}").strip()
+        project.users[guid_of(u.get("guid"))] = (
+            u.get("name") or u.get("id") or f"user {i}"
+        ).strip()
     book = _kid(root, "CodeBook")
     codes_el = _kid(book, "Codes") if book is not None else None
     if codes_el is not None:
@@ -241,21 +293,34 @@ def parse_project_xml(root: Element, reader: _Reader) -> RefiProject:
     variables = {}
     vars_el = _kid(root, "Variables")
     for v in _kids(vars_el, "Variable") if vars_el is not None else []:
-        variables[guid_of(v.get("guid"))] = (v.get("name") or "variable", v.get("typeOfVariable") or "Text")
+        variables[guid_of(v.get("guid"))] = (
+            v.get("name") or "variable",
+            v.get("typeOfVariable") or "Text",
+        )
     notes_el = _kid(root, "Notes")
     for n in _kids(notes_el, "Note") if notes_el is not None else []:
         text = reader.source_text(n, f"note '{n.get('name') or ''}'", project.skipped)
-        project.notes[guid_of(n.get("guid"))] = RefiNote(guid_of(n.get("guid")), n.get("name") or "", text or "",
-                                                          guid_of(n.get("creatingUser")) or None)
+        project.notes[guid_of(n.get("guid"))] = RefiNote(
+            guid_of(n.get("guid")),
+            n.get("name") or "",
+            text or "",
+            guid_of(n.get("creatingUser")) or None,
+        )
     sources_el = _kid(root, "Sources")
     for s in list(sources_el) if sources_el is not None else []:
-        tag, name, guid = local(s.tag), s.get("name") or guid_of(s.get("guid")), guid_of(s.get("guid"))
+        tag, name, guid = (
+            local(s.tag),
+            s.get("name") or guid_of(s.get("guid")),
+            guid_of(s.get("guid")),
+        )
         if tag == "TextSource":
             src = _parse_text_source(reader, s, name, guid, "txt", origin, project, variables)
         elif tag == "PDFSource":
             regions = _kids(s, "PDFSelection")
             if regions:
-                project.skipped.append(f"PDF source '{name}': {len(regions)} region selection(s) on the page image not imported")
+                project.skipped.append(
+                    f"PDF source '{name}': {len(regions)} region selection(s) on the page image not imported"
+                )
             rep = _kid(s, "Representation")
             if rep is None:
                 project.skipped.append(f"PDF source '{name}': no text representation; not imported")
@@ -267,8 +332,12 @@ def parse_project_xml(root: Element, reader: _Reader) -> RefiProject:
                     src.notes += _notes(s)
         else:
             kind = tag.replace("Source", "").lower() or tag
-            sels = sum(len(_kids(s, t)) for t in ("PictureSelection", "AudioSelection", "VideoSelection"))
-            project.skipped.append(f"{kind} source '{name}' with {sels} selection(s) not imported ({kind} is not supported)")
+            sels = sum(
+                len(_kids(s, t)) for t in ("PictureSelection", "AudioSelection", "VideoSelection")
+            )
+            project.skipped.append(
+                f"{kind} source '{name}' with {sels} selection(s) not imported ({kind} is not supported)"
+            )
             src = None
             for n, tr in enumerate(_kids(s, "Transcript"), start=1):
                 # the transcript's text is a document of its own; its selections hang on sync points, not characters
@@ -276,17 +345,31 @@ def parse_project_xml(root: Element, reader: _Reader) -> RefiProject:
                 if text is None:
                     continue
                 title = tr.get("name") or f"{name} (transcript{'' if n == 1 else f' {n}'})"
-                project.sources.append(RefiSource(guid_of(tr.get("guid")), title, convert_positions(text, []).text,
-                                                  "txt", "interview", notes=_notes(tr)))
+                project.sources.append(
+                    RefiSource(
+                        guid_of(tr.get("guid")),
+                        title,
+                        convert_positions(text, []).text,
+                        "txt",
+                        "interview",
+                        notes=_notes(tr),
+                    )
+                )
                 tsel = len(_kids(tr, "TranscriptSelection"))
                 if tsel:
-                    project.skipped.append(f"transcript of '{name}': {tsel} selection(s) tied to time sync points not imported")
-                project.notices.append(f"the transcript of {kind} source '{name}' was imported as the document '{title}'")
+                    project.skipped.append(
+                        f"transcript of '{name}': {tsel} selection(s) tied to time sync points not imported"
+                    )
+                project.notices.append(
+                    f"the transcript of {kind} source '{name}' was imported as the document '{title}'"
+                )
         if src is not None:
             project.sources.append(src)
     cases_el = _kid(root, "Cases")
     for c in _kids(cases_el, "Case") if cases_el is not None else []:
-        case = RefiCase(guid_of(c.get("guid")), c.get("name") or "case", _text(_kid(c, "Description")))
+        case = RefiCase(
+            guid_of(c.get("guid")), c.get("name") or "case", _text(_kid(c, "Description"))
+        )
         for vv in _kids(c, "VariableValue"):
             ref = _kid(vv, "VariableRef")
             var = variables.get(guid_of(ref.get("targetGUID")) if ref is not None else "")
@@ -297,7 +380,9 @@ def parse_project_xml(root: Element, reader: _Reader) -> RefiProject:
         case.sources = [guid_of(r.get("targetGUID")) for r in _kids(c, "SourceRef")]
         case.codes = [guid_of(r.get("targetGUID")) for r in _kids(c, "CodeRef")]
         if _kids(c, "SelectionRef"):
-            project.skipped.append(f"case '{case.name}': {len(_kids(c, 'SelectionRef'))} selection reference(s) not imported")
+            project.skipped.append(
+                f"case '{case.name}': {len(_kids(c, 'SelectionRef'))} selection reference(s) not imported"
+            )
         project.cases.append(case)
     project.project_notes = _notes(root)
     for tag in ("Sets", "Links", "Graphs"):
@@ -315,15 +400,21 @@ def _check_refs(project: RefiProject) -> None:
         for sel in src.selections:
             bad = [c for c in sel.codings if c.code not in known]
             for c in bad:
-                project.skipped.append(f"source '{src.name}': coding of unknown code {c.code or '(none)'} skipped")
+                project.skipped.append(
+                    f"source '{src.name}': coding of unknown code {c.code or '(none)'} skipped"
+                )
             sel.codings = [c for c in sel.codings if c.code in known]
         bad = [c for c in src.whole if c.code not in known]
         for c in bad:
-            project.skipped.append(f"source '{src.name}': whole-source coding of unknown code {c.code or '(none)'} skipped")
+            project.skipped.append(
+                f"source '{src.name}': whole-source coding of unknown code {c.code or '(none)'} skipped"
+            )
         src.whole = [c for c in src.whole if c.code in known]
     for case in project.cases:
         for g in [g for g in case.codes if g not in known]:
-            project.skipped.append(f"case '{case.name}': code reference to unknown code {g} skipped")
+            project.skipped.append(
+                f"case '{case.name}': code reference to unknown code {g} skipped"
+            )
         case.codes = [g for g in case.codes if g in known]
 
 
@@ -336,8 +427,12 @@ def find_project_entry(archive: SafeZip) -> str:
     if len(top) == 1:
         return top[0]
     if len(top) > 1:
-        raise ImportFileError(archive.label, f"several project files inside ({', '.join(sorted(top))}); expected one")
-    raise ImportFileError(archive.label, "no project.qde inside: this zip is not a REFI-QDA project (.qdpx)")
+        raise ImportFileError(
+            archive.label, f"several project files inside ({', '.join(sorted(top))}); expected one"
+        )
+    raise ImportFileError(
+        archive.label, "no project.qde inside: this zip is not a REFI-QDA project (.qdpx)"
+    )
 
 
 def parse_qdpx(path: str | os.PathLike, limits: Limits | None = None) -> RefiProject:
@@ -357,7 +452,10 @@ def parse_qdc(path: str | os.PathLike, max_bytes: int = 64 * 1024**2) -> RefiPro
         raise ImportFileError(path.name, "too large for a codebook file")
     root = parse_xml(path.read_bytes(), path.name)
     if local(root.tag) != "CodeBook":
-        raise ImportFileError(path.name, f"not a REFI-QDA codebook (root element is <{local(root.tag)}>, not <CodeBook>)")
+        raise ImportFileError(
+            path.name,
+            f"not a REFI-QDA codebook (root element is <{local(root.tag)}>, not <CodeBook>)",
+        )
     project = RefiProject(path.stem, root.get("origin") or "")
     codes_el = _kid(root, "Codes")
     if codes_el is not None:

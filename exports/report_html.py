@@ -3,10 +3,11 @@
 Every piece of project text (code names, case names, titles, quotes, memos) is HTML-escaped, in the page
 and in the chart labels, so a document holding ``<script>`` shows it as text.
 """
+
 from __future__ import annotations
 
 import html
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pandas as pd
 import sqlite_utils
@@ -42,7 +43,15 @@ def _figures(db: sqlite_utils.Database | None, df: pd.DataFrame) -> list:
     with_case = df[df["case_name"].notna()]
     if not with_case.empty:
         m = pd.crosstab(with_case["code_path"].map(_e), with_case["case_name"].map(_e))
-        figs.append(px.imshow(m, text_auto=True, aspect="auto", color_continuous_scale="Blues", title="Codes x cases"))
+        figs.append(
+            px.imshow(
+                m,
+                text_auto=True,
+                aspect="auto",
+                color_continuous_scale="Blues",
+                title="Codes x cases",
+            )
+        )
     if db is not None:
         from coding import matrices
         from coding.agreement import agreement
@@ -53,41 +62,65 @@ def _figures(db: sqlite_utils.Database | None, df: pd.DataFrame) -> list:
             co = pd.DataFrame()
         if df["coder"].nunique() > 1:
             try:
-                ag = agreement(db, codes=sorted(df["code_id"].unique().tolist()), documents=sorted(df["document_id"].unique().tolist()))
+                ag = agreement(
+                    db,
+                    codes=sorted(df["code_id"].unique().tolist()),
+                    documents=sorted(df["document_id"].unique().tolist()),
+                )
             except Exception:  # agreement is a bonus too
                 ag = pd.DataFrame()
             per_code = ag[ag["code_id"].notna()] if not ag.empty else ag
             if not per_code.empty and per_code["alpha"].notna().any():
-                fig = px.bar(per_code.assign(code=per_code["code_path"].map(_e)), x="code", y="alpha",
-                             title="Krippendorff's alpha per code (characters)")
+                fig = px.bar(
+                    per_code.assign(code=per_code["code_path"].map(_e)),
+                    x="code",
+                    y="alpha",
+                    title="Krippendorff's alpha per code (characters)",
+                )
                 fig.update_layout(yaxis_range=[-1, 1])
                 figs.append(fig)
         if not co.empty and co.values.sum() > 0:
             co.index = [_e(i) for i in co.index]
             co.columns = [_e(c) for c in co.columns]
-            figs.append(px.imshow(co, text_auto=True, aspect="auto", color_continuous_scale="Blues",
-                                  title="Code co-occurrence (overlapping codings)"))
+            figs.append(
+                px.imshow(
+                    co,
+                    text_auto=True,
+                    aspect="auto",
+                    color_continuous_scale="Blues",
+                    title="Code co-occurrence (overlapping codings)",
+                )
+            )
     return figs
 
 
 def evidence_html(
-    df: pd.DataFrame, out: Out, db: sqlite_utils.Database | None = None, title: str = "Coded evidence",
-    codebook: pd.DataFrame | None = None, charts: bool = True,
+    df: pd.DataFrame,
+    out: Out,
+    db: sqlite_utils.Database | None = None,
+    title: str = "Coded evidence",
+    codebook: pd.DataFrame | None = None,
+    charts: bool = True,
 ) -> Out:
     """Write a standalone HTML report (charts + evidence grouped by code then case); return ``out``."""
     df_all, df = df, unique_quotes(df)
     import plotly.io as pio
     from plotly.offline import get_plotlyjs
 
-    parts = ["<!DOCTYPE html>", '<html lang="en"><head><meta charset="utf-8">',
-             f"<title>{_e(title)}</title><style>{CSS}</style>"]
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_e(title)}</title><style>{CSS}</style>",
+    ]
     figs = _figures(db, df_all) if charts else []
     if figs:
         parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
     parts.append("</head><body>")
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    parts.append(f"<h1>{_e(title)}</h1><p>{len(df_all)} codings on {len(df)} coded segments, {df['code_path'].nunique() if len(df) else 0} codes, "
-                 f"{df['document_id'].nunique() if len(df) else 0} documents. Made {stamp}.</p>")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts.append(
+        f"<h1>{_e(title)}</h1><p>{len(df_all)} codings on {len(df)} coded segments, {df['code_path'].nunique() if len(df) else 0} codes, "
+        f"{df['document_id'].nunique() if len(df) else 0} documents. Made {stamp}.</p>"
+    )
     for i, fig in enumerate(figs):
         parts.append(pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"chart{i}"))
     info = {}
@@ -98,11 +131,15 @@ def evidence_html(
         parts.append(f'<h2 style="--c:{_e(color)}">{_e(path)} <small>({len(by_code)})</small></h2>')
         if definition:
             parts.append(f'<p class="def">{_e(definition)}</p>')
-        for case, rows in by_code.groupby(by_code["case_name"].map(lambda v: "No case" if v is None or pd.isna(v) else str(v)),
-                                          sort=False):
+        for case, rows in by_code.groupby(
+            by_code["case_name"].map(lambda v: "No case" if v is None or pd.isna(v) else str(v)),
+            sort=False,
+        ):
             parts.append(f"<h3>{_e(case)}</h3>")
             for quote, cite, memo in rows[["quote", "citation", "memo"]].itertuples(index=False):
-                parts.append(f"<blockquote>{_e(quote)}</blockquote><div class=\"cite\">{_e(cite)}</div>")
+                parts.append(
+                    f'<blockquote>{_e(quote)}</blockquote><div class="cite">{_e(cite)}</div>'
+                )
                 if isinstance(memo, str) and memo:
                     parts.append(f'<div class="memo">Memo: {_e(memo)}</div>')
     parts.append("</body></html>")

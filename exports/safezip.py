@@ -4,6 +4,7 @@ Zip: entry count, declared and actual uncompressed sizes, compression ratio, no 
 paths; entries are read one at a time into memory with a hard cap (never ``extractall``).
 XML: defusedxml with DTDs forbidden, so external entities and entity-expansion bombs are refused.
 """
+
 from __future__ import annotations
 
 import os
@@ -58,7 +59,9 @@ class SafeZip:
         if not self.path.is_file():
             raise ImportFileError(self.label, "no such file")
         if not zipfile.is_zipfile(self.path):
-            raise ImportFileError(self.label, "not a zip archive (a .qdpx file is a zip with project.qde inside)")
+            raise ImportFileError(
+                self.label, "not a zip archive (a .qdpx file is a zip with project.qde inside)"
+            )
         try:
             self.zf = zipfile.ZipFile(self.path)
             infos = self.zf.infolist()
@@ -70,22 +73,37 @@ class SafeZip:
     def _check(self, infos: list[zipfile.ZipInfo]) -> None:
         lim = self.limits
         if len(infos) > lim.max_entries:
-            raise ImportFileError(self.label, f"too many entries ({len(infos)} > {lim.max_entries}); refusing a possible zip bomb")
+            raise ImportFileError(
+                self.label,
+                f"too many entries ({len(infos)} > {lim.max_entries}); refusing a possible zip bomb",
+            )
         total = 0
         for info in infos:
             if _unsafe_name(info.filename):
-                raise ImportFileError(self.label, f"entry '{info.filename}' points outside the archive (absolute or ../ path)")
+                raise ImportFileError(
+                    self.label,
+                    f"entry '{info.filename}' points outside the archive (absolute or ../ path)",
+                )
             if info.flag_bits & 0x1:
                 raise ImportFileError(self.label, f"entry '{info.filename}' is encrypted")
             if info.file_size > lim.max_entry_bytes:
-                raise ImportFileError(self.label, f"entry '{info.filename}' is too large ({info.file_size} bytes)")
-            if info.file_size > RATIO_FLOOR and info.file_size > lim.max_ratio * max(info.compress_size, 1):
                 raise ImportFileError(
-                    self.label, f"entry '{info.filename}' compresses {info.file_size // max(info.compress_size, 1)}:1; "
-                    "refusing a possible zip bomb")
+                    self.label, f"entry '{info.filename}' is too large ({info.file_size} bytes)"
+                )
+            if info.file_size > RATIO_FLOOR and info.file_size > lim.max_ratio * max(
+                info.compress_size, 1
+            ):
+                raise ImportFileError(
+                    self.label,
+                    f"entry '{info.filename}' compresses {info.file_size // max(info.compress_size, 1)}:1; "
+                    "refusing a possible zip bomb",
+                )
             total += info.file_size
         if total > lim.max_total_bytes:
-            raise ImportFileError(self.label, f"uncompressed contents too large ({total} bytes); refusing a possible zip bomb")
+            raise ImportFileError(
+                self.label,
+                f"uncompressed contents too large ({total} bytes); refusing a possible zip bomb",
+            )
 
     def names(self) -> list[str]:
         """Return the names of the file entries."""
@@ -114,7 +132,9 @@ class SafeZip:
                         break
                     size += len(chunk)
                     if size > cap:
-                        raise ImportFileError(self.label, f"entry '{name}' inflates past its declared size; refusing")
+                        raise ImportFileError(
+                            self.label, f"entry '{name}' inflates past its declared size; refusing"
+                        )
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
             raise ImportFileError(self.label, f"cannot read entry '{name}' ({exc})") from exc
@@ -127,7 +147,7 @@ class SafeZip:
     def close(self) -> None:
         self.zf.close()
 
-    def __enter__(self) -> "SafeZip":
+    def __enter__(self) -> SafeZip:
         return self
 
     def __exit__(self, *exc) -> None:
@@ -139,7 +159,10 @@ def parse_xml(data: bytes, label: str) -> Element:
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        raise ImportFileError(label, f"XML declares a DTD or entities, which are refused for safety ({type(exc).__name__})") from exc
+        raise ImportFileError(
+            label,
+            f"XML declares a DTD or entities, which are refused for safety ({type(exc).__name__})",
+        ) from exc
     except XmlParseError as exc:
         raise ImportFileError(label, f"XML does not parse ({exc})") from exc
 

@@ -4,6 +4,7 @@ Every writer takes a DataFrame and ``out`` (a path or a binary file object such 
 returns ``out``.  Quotes are written character for character; the only exception is XLSX, whose cells
 hold at most 32,767 characters (longer cells end with ``XLSX_TRUNCATED`` and are counted in a note).
 """
+
 from __future__ import annotations
 
 import io
@@ -130,10 +131,19 @@ def frame_xlsx(
     if isinstance(sheets, pd.DataFrame):
         sheets = {"Sheet1": sheets}
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_numbers": False,
-                                            "strings_to_formulas": False, "strings_to_urls": False})
-    formats = {"wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
-               "header": workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#EEEEEE"})}
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "constant_memory": True,
+            "strings_to_numbers": False,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+        },
+    )
+    formats = {
+        "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
+        "header": workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#EEEEEE"}),
+    }
     used: set[str] = set()
     truncated = 0
     for name, df in sheets.items():
@@ -142,7 +152,9 @@ def frame_xlsx(
         truncated += _write_sheet(workbook, sheet_name("Codebook", used), codebook, formats)
     if truncated:
         note = workbook.add_worksheet(sheet_name("Notes", used))
-        note.write_string(0, 0, f"{truncated} cells were longer than Excel allows and were truncated.")
+        note.write_string(
+            0, 0, f"{truncated} cells were longer than Excel allows and were truncated."
+        )
     workbook.close()
     with _open(out) as fh:
         fh.write(buffer.getvalue())
@@ -174,7 +186,9 @@ def markdown_unescape(text: str) -> str:
 
 
 def _group_key(value) -> str:
-    return "No case" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return (
+        "No case" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    )
 
 
 def evidence_markdown(df: pd.DataFrame, out: Out, title: str = "Evidence") -> Out:
@@ -197,9 +211,20 @@ def evidence_markdown(df: pd.DataFrame, out: Out, title: str = "Evidence") -> Ou
 
 
 _LATEX = {
-    "\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{",
-    "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}", "<": r"\textless{}", ">": r"\textgreater{}",
-    "[": "{[}", "]": "{]}",  # a cell starting with '[' would be read as the optional argument of the previous row's \\
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "[": "{[}",
+    "]": "{]}",  # a cell starting with '[' would be read as the optional argument of the previous row's \\
 }
 _LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX))
 
@@ -210,29 +235,49 @@ def latex_escape(text: str) -> str:
     return escaped.replace("\n", r"\newline ")
 
 
-def evidence_latex(df: pd.DataFrame, out: Out, standalone: bool = False, caption: str = "Coded evidence") -> Out:
+def evidence_latex(
+    df: pd.DataFrame, out: Out, standalone: bool = False, caption: str = "Coded evidence"
+) -> Out:
     """Write the evidence as a booktabs ``longtable`` (code, source, quote, citation); a full document when ``standalone``.
 
     The fragment needs ``\\usepackage{booktabs,longtable}``; the standalone document uses fontspec (XeLaTeX or
     LuaLaTeX) so accented text and emoji need no further set-up."""
     df = unique_quotes(df)
     rows = []
-    for path, case, quote, cite in df[["code_path", "case_name", "quote", "citation"]].itertuples(index=False):
-        rows.append(f"{latex_escape(path)} & {latex_escape(_group_key(case))} & {latex_escape(quote)} & "
-                    f"{latex_escape(cite)} \\\\")
+    for path, case, quote, cite in df[["code_path", "case_name", "quote", "citation"]].itertuples(
+        index=False
+    ):
+        rows.append(
+            f"{latex_escape(path)} & {latex_escape(_group_key(case))} & {latex_escape(quote)} & "
+            f"{latex_escape(cite)} \\\\"
+        )
     head = r"\textbf{Code} & \textbf{Case} & \textbf{Quote} & \textbf{Citation} \\"
     body = [
         r"\begin{longtable}{@{}p{0.18\linewidth}p{0.14\linewidth}p{0.46\linewidth}p{0.16\linewidth}@{}}",
         rf"\caption{{{latex_escape(caption)}}}\\",
-        r"\toprule", head, r"\midrule", r"\endfirsthead",
-        r"\toprule", head, r"\midrule", r"\endhead",
-        r"\bottomrule", r"\endfoot",
+        r"\toprule",
+        head,
+        r"\midrule",
+        r"\endfirsthead",
+        r"\toprule",
+        head,
+        r"\midrule",
+        r"\endhead",
+        r"\bottomrule",
+        r"\endfoot",
         *rows,
         r"\end{longtable}",
     ]
     if standalone:
-        body = [r"\documentclass{article}", r"\usepackage{fontspec}", r"\usepackage{booktabs}",
-                r"\usepackage{longtable}", r"\begin{document}", *body, r"\end{document}"]
+        body = [
+            r"\documentclass{article}",
+            r"\usepackage{fontspec}",
+            r"\usepackage{booktabs}",
+            r"\usepackage{longtable}",
+            r"\begin{document}",
+            *body,
+            r"\end{document}",
+        ]
     with _open(out) as fh:
         fh.write(("\n".join(body) + "\n").encode("utf-8"))
     return out

@@ -3,6 +3,7 @@
 Quotes are italic runs followed by their citation, e.g. *"…we signed with the council…"* (Expert 3, 00:12:31).
 Characters that XML 1.0 cannot hold (control characters other than tab and line breaks) become U+FFFD.
 """
+
 from __future__ import annotations
 
 import re
@@ -87,7 +88,9 @@ class _Builder:
 
 
 def _case_key(value) -> str:
-    return "No case" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return (
+        "No case" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    )
 
 
 def evidence_docx(
@@ -127,10 +130,16 @@ def codebook_docx(codes: pd.DataFrame, out: Out, title: str = "Codebook") -> Out
     for row in codes.itertuples(index=False):
         depth = str(row.path).count(" > ")
         b.heading(row.name, min(depth + 1, 9))
-        b.para(f"{row.path}  ·  colour {row.color}  ·  {int(row.codings)} codings, {int(row.documents)} documents, "
-               f"{int(getattr(row, 'cases', 0) or 0)} cases")
-        for label, field in (("Definition", "definition"), ("Include when", "inclusion"),
-                             ("Exclude when", "exclusion"), ("Example", "example")):
+        b.para(
+            f"{row.path}  ·  colour {row.color}  ·  {int(row.codings)} codings, {int(row.documents)} documents, "
+            f"{int(getattr(row, 'cases', 0) or 0)} cases"
+        )
+        for label, field in (
+            ("Definition", "definition"),
+            ("Include when", "inclusion"),
+            ("Exclude when", "exclusion"),
+            ("Example", "example"),
+        ):
             value = getattr(row, field, "")
             if isinstance(value, str) and value.strip():
                 b.note(label, value)

@@ -1,4 +1,5 @@
 """Typed case attributes (text, number, date, category): define, set, and CSV import/export."""
+
 from __future__ import annotations
 
 import csv
@@ -29,7 +30,9 @@ def typed_value(raw, type_: str):
     return str(raw)
 
 
-def check_value(value, type_: str, categories: list[str] | None = None, where: str = "") -> str | None:
+def check_value(
+    value, type_: str, categories: list[str] | None = None, where: str = ""
+) -> str | None:
     """Return the value as stored text, or raise ValueError (naming ``where``) if it does not fit the type."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -39,13 +42,21 @@ def check_value(value, type_: str, categories: list[str] | None = None, where: s
     prefix = f"{where}: " if where else ""
     if type_ == "number":
         try:
-            num = float(text.replace(",", "")) if re.fullmatch(r"-?[\d,]*\.?\d+", text) else float(text)
+            num = (
+                float(text.replace(",", ""))
+                if re.fullmatch(r"-?[\d,]*\.?\d+", text)
+                else float(text)
+            )
         except ValueError:
             raise ValueError(f"{prefix}{text!r} is not a number") from None
         return repr(int(num)) if num.is_integer() else repr(num)
     if type_ == "date":
         try:
-            return date.fromisoformat(text[:10]).isoformat() if len(text) >= 10 else date.fromisoformat(text).isoformat()
+            return (
+                date.fromisoformat(text[:10]).isoformat()
+                if len(text) >= 10
+                else date.fromisoformat(text).isoformat()
+            )
         except ValueError:
             raise ValueError(f"{prefix}{text!r} is not a date (use YYYY-MM-DD)") from None
     if type_ == "category" and categories and text not in categories:
@@ -53,7 +64,9 @@ def check_value(value, type_: str, categories: list[str] | None = None, where: s
     return text
 
 
-def define_attribute(db: sqlite_utils.Database, name: str, type_: str = "text", categories: list[str] | None = None) -> int:
+def define_attribute(
+    db: sqlite_utils.Database, name: str, type_: str = "text", categories: list[str] | None = None
+) -> int:
     """Create (or retype) an attribute; return its id. Existing values must fit the new type."""
     name = " ".join(str(name).split())
     if not name:
@@ -61,34 +74,53 @@ def define_attribute(db: sqlite_utils.Database, name: str, type_: str = "text", 
     if type_ not in TYPES:
         raise ValueError(f"attribute type must be one of {', '.join(TYPES)}, not {type_!r}")
     with transaction(db):
-        row = db.execute("SELECT id FROM attributes WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+        row = db.execute(
+            "SELECT id FROM attributes WHERE name = ? COLLATE NOCASE", [name]
+        ).fetchone()
         cats = json.dumps(list(categories or []), ensure_ascii=False)
         if row:
             attr_id = row[0]
-            for case_id, value in db.execute("SELECT case_id, value FROM case_attributes WHERE attribute_id = ?", [attr_id]).fetchall():
+            for case_id, value in db.execute(
+                "SELECT case_id, value FROM case_attributes WHERE attribute_id = ?", [attr_id]
+            ).fetchall():
                 check_value(value, type_, categories, f"attribute {name}, case {case_id}")
-            db.execute("UPDATE attributes SET type = ?, categories = ? WHERE id = ?", [type_, cats, attr_id])
+            db.execute(
+                "UPDATE attributes SET type = ?, categories = ? WHERE id = ?",
+                [type_, cats, attr_id],
+            )
             return attr_id
         pos = db.execute("SELECT COALESCE(MAX(position), 0) + 1 FROM attributes").fetchone()[0]
-        return db.execute("INSERT INTO attributes (name, type, categories, position) VALUES (?, ?, ?, ?)",
-                          [name, type_, cats, pos]).lastrowid
+        return db.execute(
+            "INSERT INTO attributes (name, type, categories, position) VALUES (?, ?, ?, ?)",
+            [name, type_, cats, pos],
+        ).lastrowid
 
 
-def set_attribute(db: sqlite_utils.Database, case: int | str, name: str, value, type_: str | None = None) -> None:
+def set_attribute(
+    db: sqlite_utils.Database, case: int | str, name: str, value, type_: str | None = None
+) -> None:
     """Set one attribute of a case (case id or name; the attribute is created as ``type_`` or text if new)."""
     with transaction(db):
         case_id = case if isinstance(case, int) else ensure_case(db, case)
-        row = db.execute("SELECT id, type, categories FROM attributes WHERE name = ? COLLATE NOCASE", [name]).fetchone()
+        row = db.execute(
+            "SELECT id, type, categories FROM attributes WHERE name = ? COLLATE NOCASE", [name]
+        ).fetchone()
         if row is None:
             attr_id, t, cats = define_attribute(db, name, type_ or "text"), type_ or "text", []
         else:
             attr_id, t, cats = row[0], row[1], json.loads(row[2])
         stored = check_value(value, t, cats, f"attribute {name}")
         if stored is None:
-            db.execute("DELETE FROM case_attributes WHERE case_id = ? AND attribute_id = ?", [case_id, attr_id])
+            db.execute(
+                "DELETE FROM case_attributes WHERE case_id = ? AND attribute_id = ?",
+                [case_id, attr_id],
+            )
         else:
-            db.execute("INSERT INTO case_attributes (case_id, attribute_id, value) VALUES (?, ?, ?)"
-                       " ON CONFLICT (case_id, attribute_id) DO UPDATE SET value = excluded.value", [case_id, attr_id, stored])
+            db.execute(
+                "INSERT INTO case_attributes (case_id, attribute_id, value) VALUES (?, ?, ?)"
+                " ON CONFLICT (case_id, attribute_id) DO UPDATE SET value = excluded.value",
+                [case_id, attr_id, stored],
+            )
 
 
 def infer_type(values: list[str]) -> str:
@@ -106,7 +138,9 @@ def infer_type(values: list[str]) -> str:
     return "text"
 
 
-def attributes_csv(db: sqlite_utils.Database, path: str | Path | None = None, types_in_header: bool = False) -> str:
+def attributes_csv(
+    db: sqlite_utils.Database, path: str | Path | None = None, types_in_header: bool = False
+) -> str:
     """Return (and write to ``path`` if given) the case attributes as CSV: case_name, then one column per attribute."""
     from .queries import attributes_frame, case_attributes_frame
 
@@ -116,19 +150,25 @@ def attributes_csv(db: sqlite_utils.Database, path: str | Path | None = None, ty
         df = df.rename(columns={n: f"{n}:{t}" for n, t in types.items()})
     for col in df.columns:
         if df[col].dtype == "float64":
-            df[col] = df[col].map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v)))
+            df[col] = df[col].map(
+                lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v))
+            )
     text = df.to_csv(index=False)
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
     return text
 
 
-def import_attributes_csv(db: sqlite_utils.Database, source: str | Path, name: str | None = None) -> int:
+def import_attributes_csv(
+    db: sqlite_utils.Database, source: str | Path, name: str | None = None
+) -> int:
     """Set case attributes from a CSV (first column the case name; ``col:type`` headers set types); return cells set.
 
     All or nothing: a bad value raises ValueError naming the file, line and column and nothing is saved.
     """
-    if isinstance(source, Path) or (isinstance(source, str) and "\n" not in source and Path(source).exists()):
+    if isinstance(source, Path) or (
+        isinstance(source, str) and "\n" not in source and Path(source).exists()
+    ):
         name = name or Path(source).name
         from corpus.decode import bytes_to_text
 
@@ -149,13 +189,17 @@ def import_attributes_csv(db: sqlite_utils.Database, source: str | Path, name: s
         if not col_name:
             raise ValueError(f"{name}: line 1: column {i + 1} has no name")
         if t is None:
-            existing = db.execute("SELECT type FROM attributes WHERE name = ? COLLATE NOCASE", [col_name]).fetchone()
+            existing = db.execute(
+                "SELECT type FROM attributes WHERE name = ? COLLATE NOCASE", [col_name]
+            ).fetchone()
             t = existing[0] if existing else infer_type([r[i] for r in rows[1:] if len(r) > i])
         columns.append((i, col_name, t))
     count = 0
     with transaction(db):
         for _, col_name, t in columns:
-            existing = db.execute("SELECT type FROM attributes WHERE name = ? COLLATE NOCASE", [col_name]).fetchone()
+            existing = db.execute(
+                "SELECT type FROM attributes WHERE name = ? COLLATE NOCASE", [col_name]
+            ).fetchone()
             if existing is None or existing[0] != t:
                 define_attribute(db, col_name, t)
         for line, row in enumerate(rows[1:], start=2):

@@ -1,4 +1,5 @@
 """Editing speakers and cases: roles, links to cases, renames and merges; pure diff functions for table editors."""
+
 from __future__ import annotations
 
 import math
@@ -14,8 +15,13 @@ from .store import ensure_case
 ROLES = ("interviewer", "interviewee", "other")
 
 
-def set_speaker(db: sqlite_utils.Database, speaker_id: int, role: str | None = None, case: str | None = None,
-                unlink: bool = False) -> None:
+def set_speaker(
+    db: sqlite_utils.Database,
+    speaker_id: int,
+    role: str | None = None,
+    case: str | None = None,
+    unlink: bool = False,
+) -> None:
     """Change a speaker's role and/or link it to the case named ``case`` (created if new); ``unlink`` drops the link."""
     if role is not None and role not in ROLES:
         raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
@@ -27,7 +33,10 @@ def set_speaker(db: sqlite_utils.Database, speaker_id: int, role: str | None = N
         if unlink:
             db.execute("UPDATE speakers SET case_id = NULL WHERE id = ?", [int(speaker_id)])
         elif case:
-            db.execute("UPDATE speakers SET case_id = ? WHERE id = ?", [ensure_case(db, case), int(speaker_id)])
+            db.execute(
+                "UPDATE speakers SET case_id = ? WHERE id = ?",
+                [ensure_case(db, case), int(speaker_id)],
+            )
 
 
 def rename_case(db: sqlite_utils.Database, case_id: int, name: str) -> None:
@@ -36,9 +45,13 @@ def rename_case(db: sqlite_utils.Database, case_id: int, name: str) -> None:
     if not name:
         raise ValueError("a case needs a name")
     with transaction(db):
-        other = db.execute("SELECT id FROM cases WHERE name = ? COLLATE NOCASE AND id != ?", [name, int(case_id)]).fetchone()
+        other = db.execute(
+            "SELECT id FROM cases WHERE name = ? COLLATE NOCASE AND id != ?", [name, int(case_id)]
+        ).fetchone()
         if other:
-            raise ValueError(f"another case is already called {name!r} (case {other[0]}); merge the two instead")
+            raise ValueError(
+                f"another case is already called {name!r} (case {other[0]}); merge the two instead"
+            )
         db.execute("UPDATE cases SET name = ? WHERE id = ?", [name, int(case_id)])
 
 
@@ -46,9 +59,14 @@ def merge_cases(db: sqlite_utils.Database, keep_id: int, merge_id: int) -> None:
     """Move speakers and missing attribute values of case ``merge_id`` to ``keep_id`` and delete ``merge_id``."""
     backup_project(db, reason="before-case-merge")
     with transaction(db):
-        db.execute("UPDATE speakers SET case_id = ? WHERE case_id = ?", [int(keep_id), int(merge_id)])
-        db.execute("INSERT OR IGNORE INTO case_attributes (case_id, attribute_id, value)"
-                   " SELECT ?, attribute_id, value FROM case_attributes WHERE case_id = ?", [int(keep_id), int(merge_id)])
+        db.execute(
+            "UPDATE speakers SET case_id = ? WHERE case_id = ?", [int(keep_id), int(merge_id)]
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO case_attributes (case_id, attribute_id, value)"
+            " SELECT ?, attribute_id, value FROM case_attributes WHERE case_id = ?",
+            [int(keep_id), int(merge_id)],
+        )
         _coding_hook("move_case_codings", db, int(merge_id), int(keep_id))
         db.execute("DELETE FROM cases WHERE id = ?", [int(merge_id)])
 
@@ -70,7 +88,11 @@ def _coding_hook(name: str, *args) -> None:
 
 
 def _blank(v) -> bool:
-    return v is None or (isinstance(v, float) and math.isnan(v)) or (isinstance(v, str) and not v.strip())
+    return (
+        v is None
+        or (isinstance(v, float) and math.isnan(v))
+        or (isinstance(v, str) and not v.strip())
+    )
 
 
 def speaker_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[dict]:
@@ -99,7 +121,13 @@ def apply_speaker_edits(db: sqlite_utils.Database, edits: list[dict]) -> int:
     """Apply speaker_edits output in one transaction; return how many speakers changed."""
     with transaction(db):
         for e in edits:
-            set_speaker(db, e["speaker_id"], role=e.get("role"), case=e.get("case"), unlink=e.get("unlink", False))
+            set_speaker(
+                db,
+                e["speaker_id"],
+                role=e.get("role"),
+                case=e.get("case"),
+                unlink=e.get("unlink", False),
+            )
     return len(edits)
 
 
@@ -143,6 +171,8 @@ def import_refi_cases(db: sqlite_utils.Database, rows: list[dict], coder: str = 
                 set_attribute(db, case_id, k, v, type_=t)
             for doc_id in r.get("document_ids") or []:
                 label = r["name"]
-                db.execute("INSERT OR IGNORE INTO speakers (document_id, label, role, case_id) VALUES (?, ?, 'interviewee', ?)",
-                           [int(doc_id), label, case_id])
+                db.execute(
+                    "INSERT OR IGNORE INTO speakers (document_id, label, role, case_id) VALUES (?, ?, 'interviewee', ?)",
+                    [int(doc_id), label, case_id],
+                )
     return len(rows)

@@ -1,4 +1,5 @@
 """Shared by WebVTT and SRT: cue timing lines, cue text clean-up, cues to turns."""
+
 from __future__ import annotations
 
 import html
@@ -40,9 +41,14 @@ def parse_timing(line: str, name: str, line_no: int) -> tuple[float, float]:
     b = parse_time(m.group("b")) if m else None
     if m is None or a is None or b is None:
         shown = line.strip()[:40] if "-->" in line else "(no -->)"
-        raise ParseError(name, f"line {line_no}: broken cue timing {shown!r} (expected 00:00:01.000 --> 00:00:04.000)")
+        raise ParseError(
+            name,
+            f"line {line_no}: broken cue timing {shown!r} (expected 00:00:01.000 --> 00:00:04.000)",
+        )
     if b < a:
-        raise ParseError(name, f"line {line_no}: cue ends ({m.group('b')}) before it starts ({m.group('a')})")
+        raise ParseError(
+            name, f"line {line_no}: cue ends ({m.group('b')}) before it starts ({m.group('a')})"
+        )
     return a, b
 
 
@@ -55,7 +61,11 @@ def cue_speaker(text: str, allow_colon: bool) -> tuple[str | None, str]:
     plain = clean(text)
     if allow_colon:
         z = ZOOM.match(plain) or BRACKET_ZOOM.match(plain)
-        if z and len(z.group("name").split()) <= 5 and not z.group("name").strip().lower().startswith("http"):
+        if (
+            z
+            and len(z.group("name").split()) <= 5
+            and not z.group("name").strip().lower().startswith("http")
+        ):
             return " ".join(z.group("name").split()), z.group("text").strip()
     return None, plain
 

@@ -4,14 +4,15 @@ Practice followed (UK Data Service): one pseudonym per person across the project
 marked (``[Expert 3]``), originals kept as the earlier version, a log of replacements, and the key
 (real name -> pseudonym) in a separate file next to the project, never in the project database or an export.
 """
+
 from __future__ import annotations
 
 import functools
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import sqlite_utils
@@ -22,8 +23,18 @@ from corpus.store import get_segments, get_text
 from .document import is_generic
 
 Progress = Callable[[int, int, str], None]
-REVIEW_COLUMNS = ["document_id", "document_title", "char_start", "char_end", "original", "label", "source",
-                  "pseudonym", "context", "accept"]
+REVIEW_COLUMNS = [
+    "document_id",
+    "document_title",
+    "char_start",
+    "char_end",
+    "original",
+    "label",
+    "source",
+    "pseudonym",
+    "context",
+    "accept",
+]
 
 
 def key_path_for(project: str | Path) -> Path:
@@ -55,11 +66,15 @@ def load_key(path: str | Path) -> dict:
 class Pseudonyms:
     """Consistent pseudonyms: the same (accent- and case-folded) name always gets the same pseudonym."""
 
-    def __init__(self, key: dict, pattern: str = "Expert {n}", org_pattern: str = "Organisation {n}"):
+    def __init__(
+        self, key: dict, pattern: str = "Expert {n}", org_pattern: str = "Organisation {n}"
+    ):
         self.key = key
         self.patterns = {"PERSON": pattern, "ORG": org_pattern}
-        self._folded = {kind: {_fold(k): v for k, v in key[section].items()}
-                        for kind, section in (("PERSON", "people"), ("ORG", "organisations"))}
+        self._folded = {
+            kind: {_fold(k): v for k, v in key[section].items()}
+            for kind, section in (("PERSON", "people"), ("ORG", "organisations"))
+        }
 
     def get(self, name: str, label: str = "PERSON") -> str:
         """Return the pseudonym of ``name``, allotting the next number of the pattern to a new name."""
@@ -104,8 +119,12 @@ def ner_names(texts: list[tuple[str, str]]) -> set[str]:
                     words = name.split()
                     # a lone capitalised word is too often a place or a sentence opener ('Además', 'Querétaro');
                     # single names are found through the parts of full names instead
-                    if (2 <= len(words) <= 4 and all(w[:1].isupper() for w in words) and not name.startswith("[")
-                            and not is_generic(name)):
+                    if (
+                        2 <= len(words) <= 4
+                        and all(w[:1].isupper() for w in words)
+                        and not name.startswith("[")
+                        and not is_generic(name)
+                    ):
                         names.add(name)
     return names
 
@@ -116,24 +135,43 @@ def _occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str, 
         return []
     ordered = sorted(names, key=len, reverse=True)
     # names as written, in capitals, and capitalised when written in capitals (label 'MARTA GIL', text 'Marta Gil'); not case-blind: 'robles' (oaks) is not 'Robles'
-    forms = sorted({f for n in ordered for f in (n, n.upper(), n.title() if n.isupper() else n)}, key=len, reverse=True)
+    forms = sorted(
+        {f for n in ordered for f in (n, n.upper(), n.title() if n.isupper() else n)},
+        key=len,
+        reverse=True,
+    )
     pattern = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
     lookup = {n.casefold(): n for n in ordered}
-    return [(m.start(), m.end(), m.group(0), names[lookup[m.group(0).casefold()]]) for m in pattern.finditer(text)]
+    return [
+        (m.start(), m.end(), m.group(0), names[lookup[m.group(0).casefold()]])
+        for m in pattern.finditer(text)
+    ]
 
 
-def _interview_documents(db: sqlite_utils.Database, document_ids: list[int] | None) -> list[tuple[int, str]]:
+def _interview_documents(
+    db: sqlite_utils.Database, document_ids: list[int] | None
+) -> list[tuple[int, str]]:
     from .queries import transcripts_frame
 
-    df = transcripts_frame(db)  # current versions, pseudonymized ones too: a second pass catches missed names
+    df = transcripts_frame(
+        db
+    )  # current versions, pseudonymized ones too: a second pass catches missed names
     if document_ids is not None:
         df = df[df["document_id"].isin([int(i) for i in document_ids])]
     return list(zip(df["document_id"].astype(int), df["title"]))
 
 
-def find_names(db: sqlite_utils.Database, document_ids: list[int] | None = None, names: list[str] = (),
-               organisations: list[str] = (), pattern: str = "Expert {n}", org_pattern: str = "Organisation {n}",
-               use_ner: bool = True, key_file: str | Path | None = None, progress: Progress | None = None) -> pd.DataFrame:
+def find_names(
+    db: sqlite_utils.Database,
+    document_ids: list[int] | None = None,
+    names: list[str] = (),
+    organisations: list[str] = (),
+    pattern: str = "Expert {n}",
+    org_pattern: str = "Organisation {n}",
+    use_ner: bool = True,
+    key_file: str | Path | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
     """Return the review table of proposed replacements (REVIEW_COLUMNS) in current, not yet pseudonymized transcripts.
 
     Names come from spaCy NER (by turn language), the speakers' names, and the user's ``names`` and
@@ -174,29 +212,50 @@ def find_names(db: sqlite_utils.Database, document_ids: list[int] | None = None,
     hits = []
     for i, (doc_id, title) in enumerate(docs):
         text = texts[doc_id]
-        hits += [(doc_id, title, s, e, o, lab, canonical[o.casefold()]) for s, e, o, lab in _occurrences(text, labels)]
+        hits += [
+            (doc_id, title, s, e, o, lab, canonical[o.casefold()])
+            for s, e, o, lab in _occurrences(text, labels)
+        ]
         if progress:
             progress(i + 1, len(docs), title)
     # full names take their numbers first, in order of appearance, so a lone 'Ramiro' met before
     # 'Ramiro Castellanos' still gets Ramiro Castellanos's pseudonym
     for *_, label, name in sorted(hits, key=lambda h: len(h[6].split()) < 2):
         pseudo.get(name, label)
-    rows = [{"document_id": doc_id, "document_title": title, "char_start": s, "char_end": e, "original": o,
-             "label": lab, "source": found[name][1], "pseudonym": pseudo.get(name, lab),
-             "context": _context(texts[doc_id], s, e), "accept": True}
-            for doc_id, title, s, e, o, lab, name in hits]
+    rows = [
+        {
+            "document_id": doc_id,
+            "document_title": title,
+            "char_start": s,
+            "char_end": e,
+            "original": o,
+            "label": lab,
+            "source": found[name][1],
+            "pseudonym": pseudo.get(name, lab),
+            "context": _context(texts[doc_id], s, e),
+            "accept": True,
+        }
+        for doc_id, title, s, e, o, lab, name in hits
+    ]
     return pd.DataFrame(rows, columns=REVIEW_COLUMNS)
 
 
 def _context(text: str, s: int, e: int, width: int = 40) -> str:
-    left = text[max(0, s - width):s].replace("\n", " ")
-    right = text[e:e + width].replace("\n", " ")
+    left = text[max(0, s - width) : s].replace("\n", " ")
+    right = text[e : e + width].replace("\n", " ")
     return f"…{left}«{text[s:e]}»{right}…"
 
 
-def add_name(db: sqlite_utils.Database, review: pd.DataFrame, name: str, label: str = "PERSON",
-             pseudonym: str | None = None, key_file: str | Path | None = None, pattern: str = "Expert {n}",
-             org_pattern: str = "Organisation {n}") -> pd.DataFrame:
+def add_name(
+    db: sqlite_utils.Database,
+    review: pd.DataFrame,
+    name: str,
+    label: str = "PERSON",
+    pseudonym: str | None = None,
+    key_file: str | Path | None = None,
+    pattern: str = "Expert {n}",
+    org_pattern: str = "Organisation {n}",
+) -> pd.DataFrame:
     """Return ``review`` with every occurrence of ``name`` in the reviewed transcripts added (not already listed)."""
     key = load_key(key_file or key_path_for(project_path(db) or "project"))
     pseudo = Pseudonyms(key, pattern, org_pattern)
@@ -211,13 +270,35 @@ def add_name(db: sqlite_utils.Database, review: pd.DataFrame, name: str, label: 
         text = get_text(db, int(doc_id))
         for s, e, original, _ in _occurrences(text, {name: label}):
             if (doc_id, s) not in taken:
-                rows.append({"document_id": int(doc_id), "document_title": titles.get(int(doc_id), ""), "char_start": s,
-                             "char_end": e, "original": original, "label": label, "source": "added",
-                             "pseudonym": pseudonym, "context": _context(text, s, e), "accept": True})
+                rows.append(
+                    {
+                        "document_id": int(doc_id),
+                        "document_title": titles.get(int(doc_id), ""),
+                        "char_start": s,
+                        "char_end": e,
+                        "original": original,
+                        "label": label,
+                        "source": "added",
+                        "pseudonym": pseudonym,
+                        "context": _context(text, s, e),
+                        "accept": True,
+                    }
+                )
     return pd.concat([review, pd.DataFrame(rows, columns=REVIEW_COLUMNS)], ignore_index=True)
 
 
 from .deid_apply import apply_review, offset_map, pseudonymize, shareable_copy  # noqa: E402
 
-__all__ = ["find_names", "add_name", "apply_review", "pseudonymize", "offset_map", "shareable_copy", "load_key",
-           "key_path_for", "log_path_for", "REVIEW_COLUMNS", "Pseudonyms"]
+__all__ = [
+    "find_names",
+    "add_name",
+    "apply_review",
+    "pseudonymize",
+    "offset_map",
+    "shareable_copy",
+    "load_key",
+    "key_path_for",
+    "log_path_for",
+    "REVIEW_COLUMNS",
+    "Pseudonyms",
+]

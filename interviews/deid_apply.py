@@ -1,4 +1,5 @@
 """Applying a reviewed de-identification: new pseudonymized versions with an offset map, key and log files."""
+
 from __future__ import annotations
 
 import bisect
@@ -6,8 +7,8 @@ import csv
 import json
 import os
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 import sqlite_utils
@@ -56,16 +57,28 @@ def _accepted_spans(rows: pd.DataFrame) -> list[tuple[int, int, str, str, str]]:
             continue
         if out and r.char_start < out[-1][1]:
             continue
-        out.append((int(r.char_start), int(r.char_end), str(r.original), str(r.pseudonym).strip(), str(r.source)))
+        out.append(
+            (
+                int(r.char_start),
+                int(r.char_end),
+                str(r.original),
+                str(r.pseudonym).strip(),
+                str(r.source),
+            )
+        )
     return out
 
 
-def replace_spans(text: str, spans: list[tuple[int, int, str, str, str]]) -> tuple[str, Callable[[int], int]]:
+def replace_spans(
+    text: str, spans: list[tuple[int, int, str, str, str]]
+) -> tuple[str, Callable[[int], int]]:
     """Return (new text with each span replaced by ``[pseudonym]``, the offset map)."""
     parts, pos, sizes = [], 0, []
     for s, e, original, pseudonym, _ in spans:
         if text[s:e].casefold() != original.casefold():
-            raise ValueError(f"review row at {s}-{e} says {original!r} but the text there is {text[s:e]!r}")
+            raise ValueError(
+                f"review row at {s}-{e} says {original!r} but the text there is {text[s:e]!r}"
+            )
         parts += [text[pos:s], f"[{pseudonym}]"]
         sizes.append((s, e, len(pseudonym) + 2))
         pos = e
@@ -77,12 +90,20 @@ def _replace_names(label: str, mapping: dict[str, str]) -> str:
     from .deid import _occurrences
 
     folded = {k.casefold(): v for k, v in mapping.items()}
-    spans = [(s, e, o, folded[o.casefold()], "") for s, e, o, _ in _occurrences(label, {k: "PERSON" for k in mapping})]
+    spans = [
+        (s, e, o, folded[o.casefold()], "")
+        for s, e, o, _ in _occurrences(label, {k: "PERSON" for k in mapping})
+    ]
     return replace_spans(label, spans)[0] if spans else label
 
 
-def apply_review(db: sqlite_utils.Database, review: pd.DataFrame, key_file: str | Path | None = None,
-                 log_file: str | Path | None = None, progress: Progress | None = None) -> pd.DataFrame:
+def apply_review(
+    db: sqlite_utils.Database,
+    review: pd.DataFrame,
+    key_file: str | Path | None = None,
+    log_file: str | Path | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
     """Write a pseudonymized new version of every transcript with accepted rows, in one transaction.
 
     Returns old_document_id, new_document_id, title, replacements, codings_moved. Codings move with their
@@ -106,7 +127,9 @@ def apply_review(db: sqlite_utils.Database, review: pd.DataFrame, key_file: str 
     tmp = key_file.with_name(key_file.name + ".part")
     tmp.write_text(json.dumps(key, ensure_ascii=False, indent=2, sort_keys=True), encoding="utf-8")
     os.chmod(tmp, 0o600)  # the key is personal data: readable by its owner only
-    tmp.replace(key_file)  # the key first: a failed apply leaves a harmless unused entry, never a lost key
+    tmp.replace(
+        key_file
+    )  # the key first: a failed apply leaves a harmless unused entry, never a lost key
 
     results, log_rows = [], []
     groups = list(accepted.groupby("document_id")) if len(accepted) else []
@@ -115,22 +138,50 @@ def apply_review(db: sqlite_utils.Database, review: pd.DataFrame, key_file: str 
             doc_id = int(doc_id)
             spans = _accepted_spans(rows)
             new_id, moved = _new_version(db, doc_id, spans, mapping)
-            results.append({"old_document_id": doc_id, "new_document_id": new_id, "title": rows["document_title"].iloc[0],
-                            "replacements": len(spans), "codings_moved": moved})
+            results.append(
+                {
+                    "old_document_id": doc_id,
+                    "new_document_id": new_id,
+                    "title": rows["document_title"].iloc[0],
+                    "replacements": len(spans),
+                    "codings_moved": moved,
+                }
+            )
             log_rows += [(now_iso(), doc_id, new_id, s, e, o, p, src) for s, e, o, p, src in spans]
             if progress:
                 progress(i + 1, len(groups), str(rows["document_title"].iloc[0]))
         _rename_cases(db, mapping)
     new_log = not log_file.exists()
-    with open(os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600), "a", newline="", encoding="utf-8") as fh:
+    with open(
+        os.open(log_file, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600),
+        "a",
+        newline="",
+        encoding="utf-8",
+    ) as fh:
         w = csv.writer(fh)
         if new_log:
-            w.writerow(["at", "old_document_id", "new_document_id", "char_start", "char_end", "original", "pseudonym", "source"])
+            w.writerow(
+                [
+                    "at",
+                    "old_document_id",
+                    "new_document_id",
+                    "char_start",
+                    "char_end",
+                    "original",
+                    "pseudonym",
+                    "source",
+                ]
+            )
         w.writerows(log_rows)
-    return pd.DataFrame(results, columns=["old_document_id", "new_document_id", "title", "replacements", "codings_moved"])
+    return pd.DataFrame(
+        results,
+        columns=["old_document_id", "new_document_id", "title", "replacements", "codings_moved"],
+    )
 
 
-def _new_version(db: sqlite_utils.Database, doc_id: int, spans, mapping: dict[str, str]) -> tuple[int, int]:
+def _new_version(
+    db: sqlite_utils.Database, doc_id: int, spans, mapping: dict[str, str]
+) -> tuple[int, int]:
     text = get_text(db, doc_id)
     new_text, map_offset = replace_spans(text, spans)
     old = get_document(db, doc_id)
@@ -142,26 +193,54 @@ def _new_version(db: sqlite_utils.Database, doc_id: int, spans, mapping: dict[st
             data["speaker"] = _replace_names(data["speaker"], mapping)
         if "label_start" in data:
             data["label_start"] = map_offset(data["label_start"])
-        new_segments.append(Segment(map_offset(s.char_start), map_offset(s.char_end), s.kind, s.page, data))
+        new_segments.append(
+            Segment(map_offset(s.char_start), map_offset(s.char_end), s.kind, s.page, data)
+        )
     meta = dict(old["metadata"], pseudonymized_from=doc_id)
-    doc = Document(text=new_text, title=old["title"], source_name=old["source_name"], kind=old["kind"],
-                   file_type=old["file_type"], segments=new_segments, sha256=sha256_bytes(new_text.encode("utf-8")),
-                   size=len(new_text.encode("utf-8")), language=old["language"], date=old["date"],
-                   warnings=["pseudonymized version"], metadata=meta)
+    doc = Document(
+        text=new_text,
+        title=old["title"],
+        source_name=old["source_name"],
+        kind=old["kind"],
+        file_type=old["file_type"],
+        segments=new_segments,
+        sha256=sha256_bytes(new_text.encode("utf-8")),
+        size=len(new_text.encode("utf-8")),
+        language=old["language"],
+        date=old["date"],
+        warnings=["pseudonymized version"],
+        metadata=meta,
+    )
     new_id = store_document(db, doc, segment_language=False)
-    fmt = db.execute("SELECT format, encoding FROM transcripts WHERE document_id = ?", [doc_id]).fetchone()
-    db.execute("INSERT INTO transcripts (document_id, format, encoding, source_document_id, pseudonymized, imported_at)"
-               " VALUES (?, ?, ?, ?, 1, ?)", [new_id, fmt[0] if fmt else "plain", fmt[1] if fmt else None, doc_id, now_iso()])
+    fmt = db.execute(
+        "SELECT format, encoding FROM transcripts WHERE document_id = ?", [doc_id]
+    ).fetchone()
+    db.execute(
+        "INSERT INTO transcripts (document_id, format, encoding, source_document_id, pseudonymized, imported_at)"
+        " VALUES (?, ?, ?, ?, 1, ?)",
+        [new_id, fmt[0] if fmt else "plain", fmt[1] if fmt else None, doc_id, now_iso()],
+    )
     speaker_map = {}
-    for sid, label, role, case_id in db.execute("SELECT id, label, role, case_id FROM speakers WHERE document_id = ?", [doc_id]).fetchall():
-        speaker_map[sid] = db.execute("INSERT INTO speakers (document_id, label, role, case_id) VALUES (?, ?, ?, ?)",
-                                      [new_id, _replace_names(label, mapping), role, case_id]).lastrowid
-    turns = db.execute("SELECT turn_no, char_start, char_end, speaker_id, t_start, t_end, language FROM turns"
-                       " WHERE document_id = ?", [doc_id]).fetchall()
+    for sid, label, role, case_id in db.execute(
+        "SELECT id, label, role, case_id FROM speakers WHERE document_id = ?", [doc_id]
+    ).fetchall():
+        speaker_map[sid] = db.execute(
+            "INSERT INTO speakers (document_id, label, role, case_id) VALUES (?, ?, ?, ?)",
+            [new_id, _replace_names(label, mapping), role, case_id],
+        ).lastrowid
+    turns = db.execute(
+        "SELECT turn_no, char_start, char_end, speaker_id, t_start, t_end, language FROM turns"
+        " WHERE document_id = ?",
+        [doc_id],
+    ).fetchall()
     db.conn.executemany(
         "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id, t_start, t_end, language)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(new_id, no, map_offset(s), map_offset(e), speaker_map.get(sp), ts, te, lang) for no, s, e, sp, ts, te, lang in turns])
+        [
+            (new_id, no, map_offset(s), map_offset(e), speaker_map.get(sp), ts, te, lang)
+            for no, s, e, sp, ts, te, lang in turns
+        ],
+    )
     moved = 0
     try:
         from coding import move_codings  # noqa: PLC0415  (optional: coding may be absent)
@@ -178,26 +257,40 @@ def _rename_cases(db: sqlite_utils.Database, mapping: dict[str, str]) -> None:
 
     for case_id, name in db.execute("SELECT id, name FROM cases").fetchall():
         folded = {k.casefold(): v for k, v in mapping.items()}
-        new = folded.get(name.casefold()) or _replace_names(name, mapping).replace("[", "").replace("]", "")
+        new = folded.get(name.casefold()) or _replace_names(name, mapping).replace("[", "").replace(
+            "]", ""
+        )
         if new == name:
             continue
-        other = db.execute("SELECT id FROM cases WHERE name = ? COLLATE NOCASE AND id != ?", [new, case_id]).fetchone()
+        other = db.execute(
+            "SELECT id FROM cases WHERE name = ? COLLATE NOCASE AND id != ?", [new, case_id]
+        ).fetchone()
         if other:
             merge_cases(db, other[0], case_id)
         else:
             db.execute("UPDATE cases SET name = ? WHERE id = ?", [new, case_id])
 
 
-def pseudonymize(db: sqlite_utils.Database, names: list[str] = (), organisations: list[str] = (),
-                 pattern: str = "Expert {n}", org_pattern: str = "Organisation {n}", use_ner: bool = True,
-                 review: pd.DataFrame | None = None, document_ids: list[int] | None = None,
-                 key_file: str | Path | None = None, log_file: str | Path | None = None,
-                 progress: Progress | None = None) -> pd.DataFrame:
+def pseudonymize(
+    db: sqlite_utils.Database,
+    names: list[str] = (),
+    organisations: list[str] = (),
+    pattern: str = "Expert {n}",
+    org_pattern: str = "Organisation {n}",
+    use_ner: bool = True,
+    review: pd.DataFrame | None = None,
+    document_ids: list[int] | None = None,
+    key_file: str | Path | None = None,
+    log_file: str | Path | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
     """Find names (unless a reviewed table is given) and apply every accepted replacement; return apply_review's table."""
     from .deid import find_names
 
     if review is None:
-        review = find_names(db, document_ids, names, organisations, pattern, org_pattern, use_ner, key_file)
+        review = find_names(
+            db, document_ids, names, organisations, pattern, org_pattern, use_ner, key_file
+        )
     return apply_review(db, review, key_file, log_file, progress)
 
 
@@ -220,7 +313,8 @@ def shareable_copy(db: sqlite_utils.Database, dest: str | Path) -> Path:
     try:
         old = copy.execute(
             "SELECT DISTINCT d.id FROM documents d JOIN transcripts t ON t.document_id = d.id"
-            " WHERE d.is_current = 0 OR d.id IN (SELECT source_document_id FROM transcripts WHERE pseudonymized = 1)").fetchall()
+            " WHERE d.is_current = 0 OR d.id IN (SELECT source_document_id FROM transcripts WHERE pseudonymized = 1)"
+        ).fetchall()
         for (doc_id,) in old:
             delete_document(copy, doc_id)
         copy.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -1,4 +1,5 @@
 """A ``Transcript`` as a corpus ``Document``: readable ``Speaker [00:01:02]: text`` blocks, one turn segment each."""
+
 from __future__ import annotations
 
 import re
@@ -11,8 +12,16 @@ from .labels import INTERVIEWEE_WORDS, INTERVIEWER_WORDS, ROLE_WORDS, role_word
 from .model import Transcript, format_time
 
 LANGUAGE_SAMPLE = 400  # characters of a turn given to language detection: enough for EN/ES, keeps import linear and fast
-FILE_TYPES = {"vtt-teams": "vtt", "vtt-zoom": "vtt", "vtt": "vtt", "srt": "srt", "docx-table": "docx",
-              "docx-labels": "docx", "docx-otter": "docx", "docx-plain": "docx"}
+FILE_TYPES = {
+    "vtt-teams": "vtt",
+    "vtt-zoom": "vtt",
+    "vtt": "vtt",
+    "srt": "srt",
+    "docx-table": "docx",
+    "docx-labels": "docx",
+    "docx-otter": "docx",
+    "docx-plain": "docx",
+}
 
 
 def turn_label(speaker: str | None, start: float | None) -> str:
@@ -23,8 +32,9 @@ def turn_label(speaker: str | None, start: float | None) -> str:
     return f"{ts} " if ts else ""
 
 
-def transcript_to_document(tr: Transcript, data: bytes | None = None, title: str | None = None,
-                           language: bool = True) -> Document:
+def transcript_to_document(
+    tr: Transcript, data: bytes | None = None, title: str | None = None, language: bool = True
+) -> Document:
     """Return a Document of kind 'interview': canonical text with labels, one 'turn' segment per turn."""
     parts: list[str] = []
     segments: list[Segment] = []
@@ -38,11 +48,27 @@ def transcript_to_document(tr: Transcript, data: bytes | None = None, title: str
         parts.append(label + body)
         start = pos + len(label)
         pos = start + len(body)
-        lang = language_bucket(detect_language(body[:LANGUAGE_SAMPLE])) if language and len(body.split()) >= 6 else None
-        segments.append(Segment(start=start, end=pos, kind="turn", data={
-            "turn_no": no, "speaker": t.speaker, "t_start": t.start, "t_end": t.end, "label_start": start - len(label),
-            "language": lang, "line": t.line,
-        }))
+        lang = (
+            language_bucket(detect_language(body[:LANGUAGE_SAMPLE]))
+            if language and len(body.split()) >= 6
+            else None
+        )
+        segments.append(
+            Segment(
+                start=start,
+                end=pos,
+                kind="turn",
+                data={
+                    "turn_no": no,
+                    "speaker": t.speaker,
+                    "t_start": t.start,
+                    "t_end": t.end,
+                    "label_start": start - len(label),
+                    "language": lang,
+                    "line": t.line,
+                },
+            )
+        )
     text = "".join(parts)
     langs = [s.data["language"] for s in segments if s.data["language"]]
     doc_lang = max(set(langs), key=langs.count) if langs else None
@@ -51,14 +77,23 @@ def transcript_to_document(tr: Transcript, data: bytes | None = None, title: str
             s.data["language"] = doc_lang
     name = tr.name
     return Document(
-        text=text, title=title or Path(name).stem, source_name=name, kind="interview",
-        file_type=FILE_TYPES.get(tr.format, "txt"), segments=segments,
-        sha256=sha256_bytes(data if data is not None else text.encode("utf-8")), size=len(data) if data else len(text),
-        language=doc_lang, warnings=list(tr.warnings), metadata={"transcript_format": tr.format, "encoding": tr.encoding},
+        text=text,
+        title=title or Path(name).stem,
+        source_name=name,
+        kind="interview",
+        file_type=FILE_TYPES.get(tr.format, "txt"),
+        segments=segments,
+        sha256=sha256_bytes(data if data is not None else text.encode("utf-8")),
+        size=len(data) if data else len(text),
+        language=doc_lang,
+        warnings=list(tr.warnings),
+        metadata={"transcript_format": tr.format, "encoding": tr.encoding},
     )
 
 
-_GENERIC = re.compile(r"^(speaker|hablante|participant|participante|persona|voice|unknown|desconocido)\s*\d*$", re.I)
+_GENERIC = re.compile(
+    r"^(speaker|hablante|participant|participante|persona|voice|unknown|desconocido)\s*\d*$", re.I
+)
 
 
 def is_generic(label: str) -> bool:

@@ -4,6 +4,7 @@
 A label must open a line; a one-off label-like phrase that continues an unfinished sentence is text,
 not a new turn (``... we met the director of\nCONACYT: he said`` stays one turn).
 """
+
 from __future__ import annotations
 
 import re
@@ -20,15 +21,66 @@ LABEL_LINE = re.compile(
 )
 # labels that name a role: always labels, even when seen once
 ROLE_WORDS = {
-    "interviewer", "interviewee", "entrevistador", "entrevistadora", "entrevistado", "entrevistada", "p", "r", "q", "a",
-    "moderator", "moderador", "moderadora", "respondent", "participant", "participante", "speaker", "hablante",
-    "investigador", "investigadora", "researcher", "host", "guest", "experto", "experta", "expert", "int", "resp",
+    "interviewer",
+    "interviewee",
+    "entrevistador",
+    "entrevistadora",
+    "entrevistado",
+    "entrevistada",
+    "p",
+    "r",
+    "q",
+    "a",
+    "moderator",
+    "moderador",
+    "moderadora",
+    "respondent",
+    "participant",
+    "participante",
+    "speaker",
+    "hablante",
+    "investigador",
+    "investigadora",
+    "researcher",
+    "host",
+    "guest",
+    "experto",
+    "experta",
+    "expert",
+    "int",
+    "resp",
 }
-INTERVIEWER_WORDS = {"interviewer", "entrevistador", "entrevistadora", "p", "q", "moderator", "moderador",
-                     "moderadora", "investigador", "investigadora", "researcher", "host", "int"}
-INTERVIEWEE_WORDS = {"interviewee", "entrevistado", "entrevistada", "r", "a", "respondent", "participant",
-                     "participante", "experto", "experta", "expert", "guest", "resp"}
-_SENTENCE_END = tuple(".?!…:;\"”»)]")
+INTERVIEWER_WORDS = {
+    "interviewer",
+    "entrevistador",
+    "entrevistadora",
+    "p",
+    "q",
+    "moderator",
+    "moderador",
+    "moderadora",
+    "investigador",
+    "investigadora",
+    "researcher",
+    "host",
+    "int",
+}
+INTERVIEWEE_WORDS = {
+    "interviewee",
+    "entrevistado",
+    "entrevistada",
+    "r",
+    "a",
+    "respondent",
+    "participant",
+    "participante",
+    "experto",
+    "experta",
+    "expert",
+    "guest",
+    "resp",
+}
+_SENTENCE_END = tuple('.?!…:;"”»)]')
 _NOT_LABEL = {"note", "nota", "http", "https", "e.g", "i.e", "ps", "re", "subject", "asunto"}
 
 
@@ -44,7 +96,11 @@ def match_label(line: str) -> tuple[str, float | None, str] | None:
     if not m:
         return None
     ts = m.group("pre") or m.group("post")
-    return " ".join(m.group("label").split()), (parse_time(ts) if ts else None), m.group("rest").strip()
+    return (
+        " ".join(m.group("label").split()),
+        (parse_time(ts) if ts else None),
+        m.group("rest").strip(),
+    )
 
 
 def _match(line: str):
@@ -63,7 +119,13 @@ def label_role(line: str) -> str | None:
     if not m or not m.group("role"):
         return None
     word = role_word(m.group("role"))
-    return "interviewer" if word in INTERVIEWER_WORDS else "interviewee" if word in INTERVIEWEE_WORDS else None
+    return (
+        "interviewer"
+        if word in INTERVIEWER_WORDS
+        else "interviewee"
+        if word in INTERVIEWEE_WORDS
+        else None
+    )
 
 
 def label_candidates(lines: list[str]) -> Counter:
@@ -105,8 +167,10 @@ def parse_labels(text: str, name: str) -> Transcript:
                 paragraphs.append("")
             continue
         m = match_label(raw)
-        if m and m[0] not in known and not (
-            (blank_before or prev_line.endswith(_SENTENCE_END)) and _looks_like_name(m[0])
+        if (
+            m
+            and m[0] not in known
+            and not ((blank_before or prev_line.endswith(_SENTENCE_END)) and _looks_like_name(m[0]))
         ):
             m = None  # a one-off "Word:" continuing an unfinished sentence, or a prose heading, is text
         if m:
@@ -132,7 +196,9 @@ def parse_labels(text: str, name: str) -> Transcript:
         blank_before = False
     flush()
     if turns and turns[0].speaker is None:
-        tr.warnings.append(f"{name}: line {turns[0].line}: text before the first speaker label kept as an unlabelled turn")
+        tr.warnings.append(
+            f"{name}: line {turns[0].line}: text before the first speaker label kept as an unlabelled turn"
+        )
     tr.turns = merge_turns(turns)
     return tr
 

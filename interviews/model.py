@@ -1,4 +1,5 @@
 """What transcript parsers return: a ``Transcript`` of ``Turn``s (pure data, no database)."""
+
 from __future__ import annotations
 
 import re
@@ -22,11 +23,17 @@ class Turn:
 @dataclass
 class Transcript:
     name: str  # file name, used in messages
-    format: str  # labels | otter | vtt-teams | vtt-zoom | vtt | srt | docx-table | docx-labels | plain
+    format: (
+        str  # labels | otter | vtt-teams | vtt-zoom | vtt | srt | docx-table | docx-labels | plain
+    )
     turns: list[Turn] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
-    label_counts: Counter = field(default_factory=Counter)  # speaker labels as they appear, before merging
-    role_hints: dict[str, str] = field(default_factory=dict)  # roles the file states ('Ana (Interviewer):')
+    label_counts: Counter = field(
+        default_factory=Counter
+    )  # speaker labels as they appear, before merging
+    role_hints: dict[str, str] = field(
+        default_factory=dict
+    )  # roles the file states ('Ana (Interviewer):')
     encoding: str = "utf-8"
 
     @property
@@ -87,4 +94,4 @@ def merge_turns(turns: list[Turn], joiner: str | None = None) -> list[Turn]:
 
 def _same_paragraph(text: str) -> bool:
     # caption cues cut sentences anywhere: join with a space unless the previous cue ended a sentence
-    return bool(text) and text.rstrip()[-1:] not in ".?!…»\"”"
+    return bool(text) and text.rstrip()[-1:] not in '.?!…»"”'

@@ -1,4 +1,5 @@
 """Otter.ai exports: a line ``Speaker Name  0:03`` (or ``1:02:03``), then the text of that turn."""
+
 from __future__ import annotations
 
 import re
@@ -6,13 +7,22 @@ import re
 from .model import Transcript, Turn, merge_turns, parse_time
 
 # a name of at most five words without sentence punctuation, then the time: 'We met at 9:15' is text, not a header
-HEADER = re.compile(r"^(?P<name>[^\s:\d.,;?!][^:.,;?!]{0,48}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$")
+HEADER = re.compile(
+    r"^(?P<name>[^\s:\d.,;?!][^:.,;?!]{0,48}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$"
+)
 FOOTER = re.compile(r"^\s*transcribed by\s+https?://otter\.ai\s*$", re.IGNORECASE)
 
 
 def is_otter(lines: list[str]) -> bool:
     """Return True when at least two lines are Otter-style speaker headers."""
-    return sum(1 for line in lines if (m := HEADER.match(line.strip())) and len(m.group("name").split()) <= 5) >= 2
+    return (
+        sum(
+            1
+            for line in lines
+            if (m := HEADER.match(line.strip())) and len(m.group("name").split()) <= 5
+        )
+        >= 2
+    )
 
 
 def parse_otter(text: str, name: str) -> Transcript:
@@ -38,7 +48,9 @@ def parse_otter(text: str, name: str) -> Transcript:
         elif cur is None:
             cur = Turn(speaker=None, text=line, line=n)
             turns.append(cur)
-            tr.warnings.append(f"{name}: line {n}: text before the first speaker header kept as an unlabelled turn")
+            tr.warnings.append(
+                f"{name}: line {n}: text before the first speaker header kept as an unlabelled turn"
+            )
         else:
             cur.text = f"{cur.text}\n{line}" if cur.text else line
     # a turn ends where the next begins

@@ -1,4 +1,5 @@
 """``parse_transcript(path)``: read a transcript file of any supported shape into a ``Transcript``."""
+
 from __future__ import annotations
 
 import os
@@ -19,7 +20,9 @@ MAX_BYTES = 50 * 1024 * 1024
 SUFFIXES = (".txt", ".vtt", ".srt", ".docx", ".md", ".text")
 
 
-def parse_transcript(path: str | os.PathLike, data: bytes | None = None, name: str | None = None) -> Transcript:
+def parse_transcript(
+    path: str | os.PathLike, data: bytes | None = None, name: str | None = None
+) -> Transcript:
     """Return the transcript in the file at ``path`` (or ``data``), detecting its format.
 
     Raises ParseError (naming the file and, where it applies, the line) for empty files and
@@ -29,7 +32,11 @@ def parse_transcript(path: str | os.PathLike, data: bytes | None = None, name: s
     if data is None:
         size = Path(path).stat().st_size
         if size > MAX_BYTES:
-            raise ParseError(name, f"file of {size // (1024 * 1024)} MB is larger than the {MAX_BYTES // (1024 * 1024)} MB limit", code="too_large")
+            raise ParseError(
+                name,
+                f"file of {size // (1024 * 1024)} MB is larger than the {MAX_BYTES // (1024 * 1024)} MB limit",
+                code="too_large",
+            )
         data = Path(path).read_bytes()
     if not data.strip():
         raise ParseError(name, "the file is empty", code="empty")
@@ -75,5 +82,7 @@ def _parse_docx(data: bytes, name: str) -> Transcript:
     if not text.strip():
         raise ParseError(name, "no text found in the DOCX file", code="empty")
     tr = parse_text(text, name, ".docx")
-    tr.format = {"labels": "docx-labels", "otter": "docx-otter", "plain": "docx-plain"}.get(tr.format, tr.format)
+    tr.format = {"labels": "docx-labels", "otter": "docx-otter", "plain": "docx-plain"}.get(
+        tr.format, tr.format
+    )
     return tr

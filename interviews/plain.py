@@ -1,4 +1,5 @@
 """Anything without recognisable speakers: imported as plain text, one unlabelled turn per paragraph."""
+
 from __future__ import annotations
 
 from .model import Transcript, Turn
@@ -16,5 +17,7 @@ def parse_plain(text: str, name: str, reason: str = "no speaker labels found") -
         elif block:
             tr.turns.append(Turn(speaker=None, text="\n".join(block), line=start_line))
             block = []
-    tr.warnings.append(f"{name}: {reason}; imported as plain text (one turn per paragraph, no speakers)")
+    tr.warnings.append(
+        f"{name}: {reason}; imported as plain text (one turn per paragraph, no speakers)"
+    )
     return tr

@@ -1,4 +1,5 @@
 """Views of a parsed (not yet saved) transcript and of stored turns, for the import preview and the reader."""
+
 from __future__ import annotations
 
 import html
@@ -13,10 +14,20 @@ def preview_frame(tr: Transcript) -> pd.DataFrame:
     """Return turn_no, speaker, suggested role, start, end (hh:mm:ss), words, text of a parsed transcript."""
     roles = suggest_roles(tr)
     return pd.DataFrame(
-        [{"turn_no": i, "speaker": t.speaker or "", "role": roles.get(t.speaker, "") if t.speaker else "",
-          "start": format_time(t.start), "end": format_time(t.end), "words": len(t.text.split()), "text": t.text}
-         for i, t in enumerate(tr.turns, start=1)],
-        columns=["turn_no", "speaker", "role", "start", "end", "words", "text"])
+        [
+            {
+                "turn_no": i,
+                "speaker": t.speaker or "",
+                "role": roles.get(t.speaker, "") if t.speaker else "",
+                "start": format_time(t.start),
+                "end": format_time(t.end),
+                "words": len(t.text.split()),
+                "text": t.text,
+            }
+            for i, t in enumerate(tr.turns, start=1)
+        ],
+        columns=["turn_no", "speaker", "role", "start", "end", "words", "text"],
+    )
 
 
 def speakers_summary(tr: Transcript) -> pd.DataFrame:
@@ -25,8 +36,11 @@ def speakers_summary(tr: Transcript) -> pd.DataFrame:
     df = df[df["speaker"] != ""]
     if df.empty:
         return pd.DataFrame(columns=["speaker", "role", "turns", "words"])
-    return (df.groupby(["speaker", "role"], sort=False).agg(turns=("turn_no", "count"), words=("words", "sum"))
-            .reset_index())
+    return (
+        df.groupby(["speaker", "role"], sort=False)
+        .agg(turns=("turn_no", "count"), words=("words", "sum"))
+        .reset_index()
+    )
 
 
 def turns_html(turns: pd.DataFrame) -> str:
@@ -36,7 +50,11 @@ def turns_html(turns: pd.DataFrame) -> str:
         who = html.escape(str(r.speaker)) if isinstance(r.speaker, str) and r.speaker else "—"
         ts = format_time(r.t_start) if r.t_start is not None and not pd.isna(r.t_start) else ""
         stamp = f' <span style="color:#888">[{ts}]</span>' if ts else ""
-        role = f' <span style="color:#888;font-size:0.8em">{html.escape(str(r.role))}</span>' if isinstance(r.role, str) else ""
+        role = (
+            f' <span style="color:#888;font-size:0.8em">{html.escape(str(r.role))}</span>'
+            if isinstance(r.role, str)
+            else ""
+        )
         body = html.escape(r.text).replace("\n", "<br>")
         blocks.append(f'<div style="margin:0 0 0.8em 0"><b>{who}</b>{stamp}{role}<br>{body}</div>')
     return "".join(blocks)

@@ -1,19 +1,34 @@
 """Read-only queries of interviews: turns, speakers, cases, attributes and transcripts as DataFrames."""
+
 from __future__ import annotations
 
 import pandas as pd
 import sqlite_utils
 
-TURN_COLUMNS = ["document_id", "turn_no", "char_start", "char_end", "speaker_id", "speaker", "role", "case_id",
-                "case_name", "t_start", "t_end", "language"]
+TURN_COLUMNS = [
+    "document_id",
+    "turn_no",
+    "char_start",
+    "char_end",
+    "speaker_id",
+    "speaker",
+    "role",
+    "case_id",
+    "case_name",
+    "t_start",
+    "t_end",
+    "language",
+]
 
 
 def turns_frame(db: sqlite_utils.Database, document_ids: list[int] | None = None) -> pd.DataFrame:
     """Return one row per turn: document_id, turn_no, char_start, char_end, speaker_id, speaker, role,
     case_id, case_name, t_start, t_end (seconds or None), language ('en'|'es'|'other'|None)."""
-    sql = ("SELECT t.document_id, t.turn_no, t.char_start, t.char_end, t.speaker_id, s.label AS speaker, s.role,"
-           " s.case_id, c.name AS case_name, t.t_start, t.t_end, t.language"
-           " FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id LEFT JOIN cases c ON c.id = s.case_id")
+    sql = (
+        "SELECT t.document_id, t.turn_no, t.char_start, t.char_end, t.speaker_id, s.label AS speaker, s.role,"
+        " s.case_id, c.name AS case_name, t.t_start, t.t_end, t.language"
+        " FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id LEFT JOIN cases c ON c.id = s.case_id"
+    )
     params: list = []
     if document_ids is not None:
         ids = [int(i) for i in document_ids]
@@ -37,13 +52,17 @@ def transcript_turns(db: sqlite_utils.Database, document_id: int) -> pd.DataFram
     return df
 
 
-def speakers_frame(db: sqlite_utils.Database, document_ids: list[int] | None = None) -> pd.DataFrame:
+def speakers_frame(
+    db: sqlite_utils.Database, document_ids: list[int] | None = None
+) -> pd.DataFrame:
     """Return speaker_id, document_id, document_title, speaker, role, case_id, case_name, turns, words."""
-    sql = ("SELECT s.id AS speaker_id, s.document_id, d.title AS document_title, s.label AS speaker, s.role, s.case_id,"
-           " c.name AS case_name, (SELECT COUNT(*) FROM turns t WHERE t.speaker_id = s.id) AS turns,"
-           " (SELECT COALESCE(SUM(t.char_end - t.char_start), 0) FROM turns t WHERE t.speaker_id = s.id) AS chars"
-           " FROM speakers s JOIN documents d ON d.id = s.document_id LEFT JOIN cases c ON c.id = s.case_id"
-           " WHERE d.is_current = 1")
+    sql = (
+        "SELECT s.id AS speaker_id, s.document_id, d.title AS document_title, s.label AS speaker, s.role, s.case_id,"
+        " c.name AS case_name, (SELECT COUNT(*) FROM turns t WHERE t.speaker_id = s.id) AS turns,"
+        " (SELECT COALESCE(SUM(t.char_end - t.char_start), 0) FROM turns t WHERE t.speaker_id = s.id) AS chars"
+        " FROM speakers s JOIN documents d ON d.id = s.document_id LEFT JOIN cases c ON c.id = s.case_id"
+        " WHERE d.is_current = 1"
+    )
     params: list = []
     if document_ids is not None:
         ids = [int(i) for i in document_ids] or [-1]
@@ -54,9 +73,11 @@ def speakers_frame(db: sqlite_utils.Database, document_ids: list[int] | None = N
 
 def transcripts_frame(db: sqlite_utils.Database, include_old: bool = False) -> pd.DataFrame:
     """Return document_id, title, format, turns, speakers, language, pseudonymized, source_document_id, is_current."""
-    sql = ("SELECT d.id AS document_id, d.title, tr.format, (SELECT COUNT(*) FROM turns t WHERE t.document_id = d.id) AS turns,"
-           " (SELECT COUNT(*) FROM speakers s WHERE s.document_id = d.id) AS speakers, d.language, tr.pseudonymized,"
-           " tr.source_document_id, d.is_current FROM transcripts tr JOIN documents d ON d.id = tr.document_id")
+    sql = (
+        "SELECT d.id AS document_id, d.title, tr.format, (SELECT COUNT(*) FROM turns t WHERE t.document_id = d.id) AS turns,"
+        " (SELECT COUNT(*) FROM speakers s WHERE s.document_id = d.id) AS speakers, d.language, tr.pseudonymized,"
+        " tr.source_document_id, d.is_current FROM transcripts tr JOIN documents d ON d.id = tr.document_id"
+    )
     if not include_old:
         sql += " WHERE d.is_current = 1"
     return pd.read_sql_query(sql + " ORDER BY d.title COLLATE NOCASE, d.version", db.conn)
@@ -69,22 +90,29 @@ def cases_frame(db: sqlite_utils.Database) -> pd.DataFrame:
         " (SELECT COUNT(DISTINCT s.document_id) FROM speakers s JOIN documents d ON d.id = s.document_id"
         "   WHERE s.case_id = c.id AND d.is_current = 1) AS documents,"
         " (SELECT GROUP_CONCAT(DISTINCT s.label) FROM speakers s WHERE s.case_id = c.id) AS speakers"
-        " FROM cases c ORDER BY c.name COLLATE NOCASE", db.conn)
+        " FROM cases c ORDER BY c.name COLLATE NOCASE",
+        db.conn,
+    )
 
 
 def document_cases(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return document_id, case_id, case_name: the interviewee case(s) of each interview document (all versions)."""
     return pd.read_sql_query(
         "SELECT DISTINCT s.document_id, s.case_id, c.name AS case_name FROM speakers s JOIN cases c ON c.id = s.case_id"
-        " WHERE s.role = 'interviewee' ORDER BY s.document_id, s.case_id", db.conn)
+        " WHERE s.role = 'interviewee' ORDER BY s.document_id, s.case_id",
+        db.conn,
+    )
 
 
 def attributes_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return attribute_id, name, type, categories (list), position."""
     import json
 
-    df = pd.read_sql_query("SELECT id AS attribute_id, name, type, categories, position FROM attributes"
-                           " ORDER BY position, id", db.conn)
+    df = pd.read_sql_query(
+        "SELECT id AS attribute_id, name, type, categories, position FROM attributes"
+        " ORDER BY position, id",
+        db.conn,
+    )
     df["categories"] = df["categories"].map(json.loads)
     return df
 
@@ -95,11 +123,15 @@ def case_attributes_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     from .attributes import typed_value
 
     attrs = attributes_frame(db)
-    cases = pd.read_sql_query("SELECT id AS case_id, name AS case_name FROM cases ORDER BY name COLLATE NOCASE", db.conn)
+    cases = pd.read_sql_query(
+        "SELECT id AS case_id, name AS case_name FROM cases ORDER BY name COLLATE NOCASE", db.conn
+    )
     values = pd.read_sql_query("SELECT case_id, attribute_id, value FROM case_attributes", db.conn)
     out = cases.copy()
     for a in attrs.itertuples():
         v = values[values["attribute_id"] == a.attribute_id].set_index("case_id")["value"]
         col = [typed_value(v.get(cid), a.type) for cid in out["case_id"]]
-        out[a.name] = pd.Series(col, index=out.index, dtype="float64" if a.type == "number" else object)
+        out[a.name] = pd.Series(
+            col, index=out.index, dtype="float64" if a.type == "number" else object
+        )
     return out

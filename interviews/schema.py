@@ -4,6 +4,7 @@ Turn ranges are ``[char_start, char_end)`` code-point offsets into the document'
 (the spoken words, without the speaker label). Real names behind pseudonyms are never stored here:
 the de-identification key lives in a file next to the project.
 """
+
 from __future__ import annotations
 
 import sqlite_utils

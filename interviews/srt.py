@@ -1,4 +1,5 @@
 """SubRip (SRT): numbered cues with ``00:00:01,000 --> 00:00:04,000`` timing; turns by cue, speakers when cues say ``Name:``."""
+
 from __future__ import annotations
 
 from .cues import TIMING, count_labels, cue_blocks, cue_speaker, cues_to_turns, parse_timing
@@ -21,21 +22,31 @@ def parse_srt(text: str, name: str) -> Transcript:
         first = block[0].strip()
         if first.isdigit():
             if int(first) != expected:
-                tr.warnings.append(f"{name}: line {block_start + 1}: cue number {first} where {expected} was expected")
+                tr.warnings.append(
+                    f"{name}: line {block_start + 1}: cue number {first} where {expected} was expected"
+                )
             expected = int(first) + 1
             t = 1
         elif "-->" in first:
-            tr.warnings.append(f"{name}: line {block_start + 1}: cue without a number (cue {expected} assumed)")
+            tr.warnings.append(
+                f"{name}: line {block_start + 1}: cue without a number (cue {expected} assumed)"
+            )
             expected += 1
             t = 0
         else:
-            raise ParseError(name, f"line {block_start + 1}: expected a cue number or timing line, found text")
+            raise ParseError(
+                name, f"line {block_start + 1}: expected a cue number or timing line, found text"
+            )
         if t >= len(block):
-            raise ParseError(name, f"line {block_start + 1 + t}: cue {expected - 1} has no timing line")
+            raise ParseError(
+                name, f"line {block_start + 1 + t}: cue {expected - 1} has no timing line"
+            )
         start, end = parse_timing(block[t], name, block_start + 1 + t)
-        speaker, spoken = cue_speaker("\n".join(block[t + 1:]), allow_colon=True)
+        speaker, spoken = cue_speaker("\n".join(block[t + 1 :]), allow_colon=True)
         if spoken:
-            cues.append(Turn(speaker=speaker, text=spoken, start=start, end=end, line=block_start + 1))
+            cues.append(
+                Turn(speaker=speaker, text=spoken, start=start, end=end, line=block_start + 1)
+            )
     if not cues:
         raise ParseError(name, "no cues with text in this SRT file")
     count_labels(tr, cues)

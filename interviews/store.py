@@ -1,11 +1,12 @@
 """Storage of transcripts: the document (via corpus), its speakers, cases and turns, in one transaction."""
+
 from __future__ import annotations
 
 import concurrent.futures as cf
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import sqlite_utils
 
@@ -20,7 +21,9 @@ from .parse import SUFFIXES, parse_transcript
 Progress = Callable[[int, int, str], None]
 
 
-def ensure_case(db: sqlite_utils.Database, name: str, kind: str = "person", description: str = "") -> int:
+def ensure_case(
+    db: sqlite_utils.Database, name: str, kind: str = "person", description: str = ""
+) -> int:
     """Return the id of the case called ``name`` (case-insensitive), creating it if needed."""
     name = " ".join(name.split())
     if not name:
@@ -29,13 +32,22 @@ def ensure_case(db: sqlite_utils.Database, name: str, kind: str = "person", desc
     if row:
         return row[0]
     with transaction(db):
-        return db.execute("INSERT INTO cases (name, kind, description, created_at) VALUES (?, ?, ?, ?)",
-                          [name, kind, description, now_iso()]).lastrowid
+        return db.execute(
+            "INSERT INTO cases (name, kind, description, created_at) VALUES (?, ?, ?, ?)",
+            [name, kind, description, now_iso()],
+        ).lastrowid
 
 
-def store_transcript(db: sqlite_utils.Database, tr: Transcript, data: bytes | None = None, title: str | None = None,
-                     roles: dict[str, str] | None = None, cases: dict[str, str | None] | None = None,
-                     source_document_id: int | None = None, pseudonymized: bool = False) -> int:
+def store_transcript(
+    db: sqlite_utils.Database,
+    tr: Transcript,
+    data: bytes | None = None,
+    title: str | None = None,
+    roles: dict[str, str] | None = None,
+    cases: dict[str, str | None] | None = None,
+    source_document_id: int | None = None,
+    pseudonymized: bool = False,
+) -> int:
     """Store a parsed transcript (document, speakers linked to cases, turns) in one transaction; return the document id.
 
     ``roles`` overrides the suggested role per speaker; ``cases`` maps a speaker to a case name (None: no case).
@@ -47,8 +59,11 @@ def store_transcript(db: sqlite_utils.Database, tr: Transcript, data: bytes | No
     suggested.update(roles or {})
     with transaction(db):
         doc_id = store_document(db, doc, segment_language=False)
-        db.execute("INSERT INTO transcripts (document_id, format, encoding, source_document_id, pseudonymized, imported_at)"
-                   " VALUES (?, ?, ?, ?, ?, ?)", [doc_id, tr.format, tr.encoding, source_document_id, int(pseudonymized), now_iso()])
+        db.execute(
+            "INSERT INTO transcripts (document_id, format, encoding, source_document_id, pseudonymized, imported_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [doc_id, tr.format, tr.encoding, source_document_id, int(pseudonymized), now_iso()],
+        )
         speaker_ids: dict[str, int] = {}
         for label in tr.speakers:
             if cases is not None and label in cases:
@@ -58,12 +73,24 @@ def store_transcript(db: sqlite_utils.Database, tr: Transcript, data: bytes | No
             case_id = ensure_case(db, case_name) if case_name else None
             speaker_ids[label] = db.execute(
                 "INSERT INTO speakers (document_id, label, role, case_id) VALUES (?, ?, ?, ?)",
-                [doc_id, label, suggested.get(label, "other"), case_id]).lastrowid
+                [doc_id, label, suggested.get(label, "other"), case_id],
+            ).lastrowid
         db.conn.executemany(
             "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id, t_start, t_end, language)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(doc_id, s.data["turn_no"], s.start, s.end, speaker_ids.get(s.data["speaker"]), s.data["t_start"],
-              s.data["t_end"], s.data["language"]) for s in doc.segments],
+            [
+                (
+                    doc_id,
+                    s.data["turn_no"],
+                    s.start,
+                    s.end,
+                    speaker_ids.get(s.data["speaker"]),
+                    s.data["t_start"],
+                    s.data["t_end"],
+                    s.data["language"],
+                )
+                for s in doc.segments
+            ],
         )
     return doc_id
 
@@ -74,11 +101,23 @@ def _parse_file(path: str) -> tuple[str, Transcript | None, bytes | None, str]:
         data = Path(path).read_bytes()
         return path, parse_transcript(path, data=data), data, ""
     except (ParseError, OSError, ValueError) as exc:
-        return path, None, None, str(exc) if not isinstance(exc, OSError) else f"{Path(path).name}: {exc.strerror or exc}"
+        return (
+            path,
+            None,
+            None,
+            str(exc)
+            if not isinstance(exc, OSError)
+            else f"{Path(path).name}: {exc.strerror or exc}",
+        )
 
 
-def import_transcripts(paths: list[str], db: sqlite_utils.Database, progress: Progress | None = None,
-                       roles: dict[str, str] | None = None, executor: cf.Executor | None = None) -> list[Outcome]:
+def import_transcripts(
+    paths: list[str],
+    db: sqlite_utils.Database,
+    progress: Progress | None = None,
+    roles: dict[str, str] | None = None,
+    executor: cf.Executor | None = None,
+) -> list[Outcome]:
     """Parse and store transcript files (folders searched for .txt/.vtt/.srt/.docx); return one Outcome per file.
 
     Parsing runs in ``executor`` when given (e.g. ``corpus.ingest.process_executor``), writing in this process.
@@ -97,10 +136,22 @@ def import_transcripts(paths: list[str], db: sqlite_utils.Database, progress: Pr
         else:
             try:
                 doc_id = store_transcript(db, tr, data, roles=roles)
-                outcomes.append(Outcome(path, "ok", "; ".join(tr.warnings), doc_id, pages=len(tr.turns),
-                                        seconds=time.perf_counter() - t0))
+                outcomes.append(
+                    Outcome(
+                        path,
+                        "ok",
+                        "; ".join(tr.warnings),
+                        doc_id,
+                        pages=len(tr.turns),
+                        seconds=time.perf_counter() - t0,
+                    )
+                )
             except DuplicateDocument as exc:
-                outcomes.append(Outcome(path, "skipped", f"duplicate of document {exc.document_id}", exc.document_id))
+                outcomes.append(
+                    Outcome(
+                        path, "skipped", f"duplicate of document {exc.document_id}", exc.document_id
+                    )
+                )
             except ValueError as exc:
                 outcomes.append(Outcome(path, "failed", f"{Path(path).name}: {exc}"))
         t0 = time.perf_counter()
@@ -115,7 +166,9 @@ def discover_transcripts(paths: list[str]) -> list[str]:
     out: list[str] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out += sorted(str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES)
+            out += sorted(
+                str(f) for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+            )
         else:
             out.append(str(p))
     return out

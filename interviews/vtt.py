@@ -1,4 +1,5 @@
 """WebVTT: Zoom (``Name: text`` cues), Microsoft Teams (``<v Name>text</v>``) and plain WebVTT (no speakers)."""
+
 from __future__ import annotations
 
 from .cues import count_labels, cue_blocks, cue_speaker, cues_to_turns, parse_timing
@@ -26,13 +27,18 @@ def parse_vtt(text: str, name: str) -> Transcript:
         t = 0 if "-->" in block[0] else 1
         if t >= len(block) or "-->" not in block[t]:
             # the message never quotes the line: it may hold transcript text
-            raise ParseError(name, f"line {block_start + 1 + t}: expected a cue timing line (00:00:01.000 --> 00:00:04.000)")
+            raise ParseError(
+                name,
+                f"line {block_start + 1 + t}: expected a cue timing line (00:00:01.000 --> 00:00:04.000)",
+            )
         start, end = parse_timing(block[t], name, block_start + 1 + t)
-        raw = "\n".join(block[t + 1:])
+        raw = "\n".join(block[t + 1 :])
         teams = teams or "<v " in raw or "<v." in raw
         speaker, spoken = cue_speaker(raw, allow_colon=True)
         if spoken:
-            cues.append(Turn(speaker=speaker, text=spoken, start=start, end=end, line=block_start + 1))
+            cues.append(
+                Turn(speaker=speaker, text=spoken, start=start, end=end, line=block_start + 1)
+            )
     turns, has_speakers = cues_to_turns(cues)
     fmt = "vtt-teams" if teams else ("vtt-zoom" if has_speakers else "vtt")
     tr = Transcript(name=name, format=fmt, turns=turns)

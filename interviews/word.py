@@ -1,4 +1,5 @@
 """DOCX transcripts: paragraphs with speaker labels (bold or not, Otter-style too) and speaker | text tables."""
+
 from __future__ import annotations
 
 import io
@@ -8,8 +9,22 @@ from corpus.model import normalize_text
 
 from .model import ParseError, Transcript, Turn, merge_turns, parse_time
 
-_HEADER_WORDS = {"speaker", "hablante", "name", "nombre", "text", "texto", "time", "tiempo", "timestamp", "transcript",
-                 "transcripción", "participante", "participant", "intervención"}
+_HEADER_WORDS = {
+    "speaker",
+    "hablante",
+    "name",
+    "nombre",
+    "text",
+    "texto",
+    "time",
+    "tiempo",
+    "timestamp",
+    "transcript",
+    "transcripción",
+    "participante",
+    "participant",
+    "intervención",
+}
 
 
 def docx_blocks(data: bytes, name: str) -> tuple[list[str], list[list[list[str]]]]:
@@ -20,7 +35,9 @@ def docx_blocks(data: bytes, name: str) -> tuple[list[str], list[list[list[str]]
 
         d = docx.Document(io.BytesIO(data))
     except Exception as exc:  # python-docx raises many kinds for a damaged file
-        raise ParseError(name, f"not a readable DOCX file ({type(exc).__name__})", code="corrupt") from exc
+        raise ParseError(
+            name, f"not a readable DOCX file ({type(exc).__name__})", code="corrupt"
+        ) from exc
     lines = [_paragraph_line(p) for p in d.paragraphs]
     tables = []
     for t in d.tables:
@@ -46,9 +63,15 @@ def _paragraph_line(p) -> str:
             if not r.bold:
                 break
             bold += r.text
-        rest = text[len(bold):]
+        rest = text[len(bold) :]
         label = bold.strip()
-        if label and not label.endswith(":") and len(label) <= 40 and rest.strip() and not rest.lstrip().startswith(":"):
+        if (
+            label
+            and not label.endswith(":")
+            and len(label) <= 40
+            and rest.strip()
+            and not rest.lstrip().startswith(":")
+        ):
             return f"{label}: {rest.strip()}"
     return text
 

@@ -1,4 +1,5 @@
 """CLI commands of ``nlp``: entities, entity-list, entity-merge, gazetteer, topics, topics-show."""
+
 from __future__ import annotations
 
 import argparse
@@ -8,36 +9,54 @@ from corpus.output import add_format_option, fail, print_frame, tqdm_progress
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser("entities", parents=[common], help="extract entities (spaCy NER + gazetteer), incrementally")
+    p = sub.add_parser(
+        "entities", parents=[common], help="extract entities (spaCy NER + gazetteer), incrementally"
+    )
     p.add_argument("--document", type=int, action="append", help="only these document ids")
     p.add_argument("--n-process", type=int, default=1, help="spaCy worker processes (default 1)")
     p.add_argument("--batch-size", type=int, default=64)
-    p.add_argument("--force", action="store_true", help="re-run every segment, not only changed ones")
+    p.add_argument(
+        "--force", action="store_true", help="re-run every segment, not only changed ones"
+    )
     p.set_defaults(func=cmd_entities)
 
-    p = sub.add_parser("entity-list", parents=[common], help="list top entities, or every mention with --mentions")
+    p = sub.add_parser(
+        "entity-list", parents=[common], help="list top entities, or every mention with --mentions"
+    )
     p.add_argument("--label", action="append", help="only these labels (ORG, PERSON, LAW, ...)")
     p.add_argument("--name", action="append", help="only these canonical names")
-    p.add_argument("--mentions", action="store_true", help="one row per mention instead of top entities")
+    p.add_argument(
+        "--mentions", action="store_true", help="one row per mention instead of top entities"
+    )
     p.add_argument("--limit", type=int, default=30)
     add_format_option(p)
     p.set_defaults(func=cmd_entity_list)
 
-    p = sub.add_parser("entity-merge", parents=[common], help="merge entity names under one canonical name")
+    p = sub.add_parser(
+        "entity-merge", parents=[common], help="merge entity names under one canonical name"
+    )
     p.add_argument("names", nargs="+")
     p.add_argument("--into", required=True, help="the canonical name")
     p.set_defaults(func=cmd_entity_merge)
 
-    p = sub.add_parser("gazetteer", parents=[common], help="list, import or export the project's gazetteer")
+    p = sub.add_parser(
+        "gazetteer", parents=[common], help="list, import or export the project's gazetteer"
+    )
     p.add_argument("action", choices=["list", "import", "export"])
     p.add_argument("file", nargs="?", help="CSV (pattern,label,canonical,language) or JSONL file")
     add_format_option(p)
     p.set_defaults(func=cmd_gazetteer)
 
-    p = sub.add_parser("topics", parents=[common], help="fit a BERTopic model over segments and list its topics")
+    p = sub.add_parser(
+        "topics", parents=[common], help="fit a BERTopic model over segments and list its topics"
+    )
     p.add_argument("--unit", choices=["paragraph", "turn", "sentence"], default="paragraph")
-    p.add_argument("--backend", choices=["minilm", "tfidf"], default="minilm",
-                   help="minilm: packaged all-MiniLM-L6-v2 embeddings (cached); tfidf: TF-IDF+SVD for Spanish/mixed text")
+    p.add_argument(
+        "--backend",
+        choices=["minilm", "tfidf"],
+        default="minilm",
+        help="minilm: packaged all-MiniLM-L6-v2 embeddings (cached); tfidf: TF-IDF+SVD for Spanish/mixed text",
+    )
     p.add_argument("--min-topic-size", type=int, default=None)
     p.add_argument("--nr-topics", default=None, help="reduce to this many topics (or 'auto')")
     p.add_argument("--reduce-outliers", action="store_true")
@@ -45,9 +64,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_format_option(p)
     p.set_defaults(func=cmd_topics)
 
-    p = sub.add_parser("topics-show", parents=[common], help="list the topics of a stored model (newest by default)")
+    p = sub.add_parser(
+        "topics-show",
+        parents=[common],
+        help="list the topics of a stored model (newest by default)",
+    )
     p.add_argument("--model", type=int, default=None)
-    p.add_argument("--segments", type=int, default=None, metavar="TOPIC", help="list the segments of one topic")
+    p.add_argument(
+        "--segments", type=int, default=None, metavar="TOPIC", help="list the segments of one topic"
+    )
     add_format_option(p)
     p.set_defaults(func=cmd_topics_show)
 
@@ -59,12 +84,20 @@ def cmd_entities(args) -> int:
 
     db = open_project(args.project, create=False)
     with tqdm_progress("entities", disable=args.quiet) as progress:
-        report = extract_entities(db, progress=progress, document_ids=args.document, n_process=args.n_process,
-                                  batch_size=args.batch_size, force=args.force)
+        report = extract_entities(
+            db,
+            progress=progress,
+            document_ids=args.document,
+            n_process=args.n_process,
+            batch_size=args.batch_size,
+            force=args.force,
+        )
     for msg in report.messages:
         print(f"note: {msg}", file=sys.stderr)
-    print(f"segments {report.segments}: processed {report.processed}, up to date {report.up_to_date}; "
-          f"{report.entities} mentions stored")
+    print(
+        f"segments {report.segments}: processed {report.processed}, up to date {report.up_to_date}; "
+        f"{report.entities} mentions stored"
+    )
     return 0
 
 
@@ -76,7 +109,16 @@ def cmd_entity_list(args) -> int:
     db = open_project(args.project, create=False)
     m = entities_frame(db, labels=args.label, names=args.name)
     if args.mentions:
-        cols = ["document_id", "document_title", "char_start", "char_end", "text", "label", "canonical", "language"]
+        cols = [
+            "document_id",
+            "document_title",
+            "char_start",
+            "char_end",
+            "text",
+            "label",
+            "canonical",
+            "language",
+        ]
         print_frame(m[cols].head(args.limit) if args.format == "table" else m, args.format)
     else:
         print_frame(top_entities(m, args.limit), args.format)
@@ -124,15 +166,29 @@ def cmd_topics(args) -> int:
     nr = args.nr_topics if args.nr_topics in (None, "auto") else int(args.nr_topics)
     try:
         with tqdm_progress("topics", disable=args.quiet) as progress:
-            res = fit_topics(db, unit=args.unit, backend=args.backend, min_topic_size=args.min_topic_size, nr_topics=nr,
-                             reduce_outliers=args.reduce_outliers, random_state=args.seed, progress=progress)
+            res = fit_topics(
+                db,
+                unit=args.unit,
+                backend=args.backend,
+                min_topic_size=args.min_topic_size,
+                nr_topics=nr,
+                reduce_outliers=args.reduce_outliers,
+                random_state=args.seed,
+                progress=progress,
+            )
     except TopicError as exc:
         return fail(str(exc), 2)
     if res.message:
         print(f"note: {res.message}", file=sys.stderr)
     if args.format == "table":
-        print(f"model {res.model_id}: {res.topics} topics over {res.segments} segments ({res.outliers} outliers)")
-    print_frame(topics_frame(db, res.model_id).drop(columns=["label", "custom_label"]), args.format, max_width=70)
+        print(
+            f"model {res.model_id}: {res.topics} topics over {res.segments} segments ({res.outliers} outliers)"
+        )
+    print_frame(
+        topics_frame(db, res.model_id).drop(columns=["label", "custom_label"]),
+        args.format,
+        max_width=70,
+    )
     return 0
 
 

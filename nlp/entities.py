@@ -4,14 +4,15 @@ Each segment runs through the pipeline of its language (``segments.language``); 
 when its text hash or its language's pipeline version (model + gazetteer) changed.  Mentions are stored
 as code-point ranges into the document text (segment start + offset in the segment).
 """
+
 from __future__ import annotations
 
 import functools
 import hashlib
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
 
 import sqlite_utils
 
@@ -62,7 +63,9 @@ def _segments(db: sqlite_utils.Database, document_ids: Iterable[int] | None):
     for doc_id in ids:
         doc_lang = get_document(db, doc_id).get("language")
         segs = get_segments(db, doc_id)
-        for sid, start, text, lang in zip(segs["id"], segs["char_start"], segs["text"], segs["language"]):
+        for sid, start, text, lang in zip(
+            segs["id"], segs["char_start"], segs["text"], segs["language"]
+        ):
             yield int(doc_id), int(sid), int(start), text, lang, doc_lang
 
 
@@ -83,7 +86,10 @@ def _language_of(text: str, seg_lang, doc_lang) -> tuple[str, str]:
 
 
 def _runs(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
-    return {r[0]: (r[1], r[2]) for r in db.execute("SELECT segment_id, text_hash, pipeline_version FROM entity_runs")}
+    return {
+        r[0]: (r[1], r[2])
+        for r in db.execute("SELECT segment_id, text_hash, pipeline_version FROM entity_runs")
+    }
 
 
 def extract_entities(
@@ -117,8 +123,10 @@ def extract_entities(
             other_codes[code] += 1
         todo[lang].append((doc_id, sid, start, text, h))
     for code, n in sorted(other_codes.items()):
-        msg = (f"no pipeline for language {code!r}; using the gazetteer only (no statistical entities) "
-               f"for {n} segment{'s' if n != 1 else ''}")
+        msg = (
+            f"no pipeline for language {code!r}; using the gazetteer only (no statistical entities) "
+            f"for {n} segment{'s' if n != 1 else ''}"
+        )
         report.messages.append(msg)
         log.info(msg)
     total = sum(len(v) for v in todo.values())
@@ -130,7 +138,7 @@ def extract_entities(
         version = versions[lang]
         items = todo[lang]
         for lo in range(0, len(items), WRITE_EVERY):
-            part = items[lo:lo + WRITE_EVERY]
+            part = items[lo : lo + WRITE_EVERY]
             found = _run_pipeline(nlp, part, max_chars, batch_size, n_process)
             report.entities += _write(db, part, found, lang, version)
             done += len(part)
@@ -140,7 +148,9 @@ def extract_entities(
     return report
 
 
-def _run_pipeline(nlp, items: list[tuple], max_chars: int, batch_size: int, n_process: int) -> dict[int, list]:
+def _run_pipeline(
+    nlp, items: list[tuple], max_chars: int, batch_size: int, n_process: int
+) -> dict[int, list]:
     """Return {segment index: [(start, end, text, label, canonical, source)]} with offsets in the document."""
     limit = min(max_chars, nlp.max_length - 1)
     # identical chunks (repeated headers, boilerplate, table rows) run once
@@ -160,15 +170,21 @@ def _run_pipeline(nlp, items: list[tuple], max_chars: int, batch_size: int, n_pr
         mentions = []
         for ent in doc.ents:
             if ent.ent_id_:
-                mentions.append((ent.start_char, ent.end_char, ent.text, ent.label_, ent.ent_id_, "gazetteer"))
+                mentions.append(
+                    (ent.start_char, ent.end_char, ent.text, ent.label_, ent.ent_id_, "gazetteer")
+                )
                 continue
             kept = _clean_mention(ent)
             if kept is not None:
                 s, e = kept
                 text = doc.text[s:e]
-                mentions.append((s, e, text, LABEL_MAP.get(ent.label_, ent.label_), _canonical(text), "ner"))
+                mentions.append(
+                    (s, e, text, LABEL_MAP.get(ent.label_, ent.label_), _canonical(text), "ner")
+                )
         for i, base in where[key]:
-            found[i] += [(base + s, base + e, t, lab, canon, src) for s, e, t, lab, canon, src in mentions]
+            found[i] += [
+                (base + s, base + e, t, lab, canon, src) for s, e, t, lab, canon, src in mentions
+            ]
     return found
 
 
@@ -191,7 +207,9 @@ def _clean_mention(ent) -> tuple[int, int] | None:
     first = core.split(" ", 1)[0].lower()
     if " " not in core and first.strip("?!") in _stop_words():
         return None
-    if ent.label_ == "MISC" and first in _stop_words():  # es model: sentence openings such as "Las empresas"
+    if (
+        ent.label_ == "MISC" and first in _stop_words()
+    ):  # es model: sentence openings such as "Las empresas"
         return None
     return ent.start_char + s, ent.start_char + e
 
@@ -201,7 +219,9 @@ def _stop_words() -> frozenset[str]:
     from spacy.lang.en.stop_words import STOP_WORDS as EN
     from spacy.lang.es.stop_words import STOP_WORDS as ES
 
-    return frozenset(EN | ES | {"buenos", "buenas", "gracias", "entrevista", "entrevistador", "entrevistadora"})
+    return frozenset(
+        EN | ES | {"buenos", "buenas", "gracias", "entrevista", "entrevistador", "entrevistadora"}
+    )
 
 
 def _canonical(text: str) -> str:
@@ -212,21 +232,30 @@ def _canonical(text: str) -> str:
     return name[:-2] if name.endswith(("'s", "’s")) else name
 
 
-def _write(db: sqlite_utils.Database, items: list[tuple], found: dict[int, list], lang: str, version: str) -> int:
+def _write(
+    db: sqlite_utils.Database, items: list[tuple], found: dict[int, list], lang: str, version: str
+) -> int:
     stamp = now_iso()
     rows, run_rows = [], []
     for i, (doc_id, sid, _start, _text, h) in enumerate(items):
         run_rows.append((sid, doc_id, h, version, lang, "ok", stamp))
-        rows += [(doc_id, sid, s, e, t, label, canon, src, lang, version) for s, e, t, label, canon, src in found.get(i, [])]
+        rows += [
+            (doc_id, sid, s, e, t, label, canon, src, lang, version)
+            for s, e, t, label, canon, src in found.get(i, [])
+        ]
     with transaction(db):
-        db.conn.executemany("DELETE FROM entities WHERE segment_id = ?", [(r[0],) for r in run_rows])
+        db.conn.executemany(
+            "DELETE FROM entities WHERE segment_id = ?", [(r[0],) for r in run_rows]
+        )
         db.conn.executemany(
             "INSERT INTO entities (document_id, segment_id, char_start, char_end, text, label, canonical, source, language,"
-            " pipeline_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows,
+            " pipeline_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
         )
         db.conn.executemany(
             "INSERT OR REPLACE INTO entity_runs (segment_id, document_id, text_hash, pipeline_version, language, status,"
-            " done_at) VALUES (?, ?, ?, ?, ?, ?, ?)", run_rows,
+            " done_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            run_rows,
         )
     return len(rows)
 

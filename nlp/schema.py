@@ -2,6 +2,7 @@
 
 Every range is ``[char_start, char_end)`` in code points of ``document_texts.text``.
 """
+
 from __future__ import annotations
 
 import sqlite_utils

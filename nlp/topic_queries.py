@@ -1,4 +1,5 @@
 """Queries over stored topic models: topics, segments, topics per document/case/speaker/period, topic to code."""
+
 from __future__ import annotations
 
 import json
@@ -9,7 +10,16 @@ import sqlite_utils
 from corpus.project import transaction
 
 TOPIC_COLUMNS = ["topic", "name", "label", "custom_label", "size", "words"]
-SEGMENT_COLUMNS = ["document_id", "document_title", "char_start", "char_end", "topic", "topic_name", "probability", "text"]
+SEGMENT_COLUMNS = [
+    "document_id",
+    "document_title",
+    "char_start",
+    "char_end",
+    "topic",
+    "topic_name",
+    "probability",
+    "text",
+]
 
 
 def models_frame(db: sqlite_utils.Database) -> pd.DataFrame:
@@ -17,7 +27,9 @@ def models_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     return pd.read_sql_query(
         "SELECT m.id AS model_id, m.created_at, m.unit, m.backend, m.n_segments,"
         " (SELECT COUNT(*) FROM topics t WHERE t.model_id = m.id AND t.topic >= 0) AS topics, m.message, m.params"
-        " FROM topic_models m ORDER BY m.id DESC", db.conn)
+        " FROM topic_models m ORDER BY m.id DESC",
+        db.conn,
+    )
 
 
 def latest_model(db: sqlite_utils.Database) -> int | None:
@@ -28,38 +40,61 @@ def latest_model(db: sqlite_utils.Database) -> int | None:
 
 def _model(db, model_id: int | None) -> int:
     model_id = latest_model(db) if model_id is None else int(model_id)
-    if model_id is None or not db.execute("SELECT 1 FROM topic_models WHERE id = ?", [model_id]).fetchone():
-        raise KeyError("no topic model: fit topics first" if model_id is None else f"no topic model {model_id}")
+    if (
+        model_id is None
+        or not db.execute("SELECT 1 FROM topic_models WHERE id = ?", [model_id]).fetchone()
+    ):
+        raise KeyError(
+            "no topic model: fit topics first" if model_id is None else f"no topic model {model_id}"
+        )
     return model_id
 
 
 def topics_frame(db: sqlite_utils.Database, model_id: int | None = None) -> pd.DataFrame:
     """Return TOPIC_COLUMNS for a model (newest by default); name is the custom label or the automatic one."""
     mid = _model(db, model_id)
-    df = pd.read_sql_query("SELECT topic, label, custom_label, size, words FROM topics WHERE model_id = ? ORDER BY topic",
-                           db.conn, params=[mid])
-    df["name"] = [c if c else f"{t}: {lab}" for t, lab, c in zip(df["topic"], df["label"], df["custom_label"])]
+    df = pd.read_sql_query(
+        "SELECT topic, label, custom_label, size, words FROM topics WHERE model_id = ? ORDER BY topic",
+        db.conn,
+        params=[mid],
+    )
+    df["name"] = [
+        c if c else f"{t}: {lab}" for t, lab, c in zip(df["topic"], df["label"], df["custom_label"])
+    ]
     df["words"] = df["words"].map(lambda s: ", ".join(w for w, _ in json.loads(s)))
     return df[TOPIC_COLUMNS]
 
 
-def set_topic_label(db: sqlite_utils.Database, model_id: int, topic: int, label: str | None) -> None:
+def set_topic_label(
+    db: sqlite_utils.Database, model_id: int, topic: int, label: str | None
+) -> None:
     """Give a topic a custom label (empty or None restores the automatic one)."""
     label = " ".join((label or "").split()) or None
     with transaction(db):
-        if db.execute("UPDATE topics SET custom_label = ? WHERE model_id = ? AND topic = ?",
-                      [label, int(model_id), int(topic)]).rowcount == 0:
+        if (
+            db.execute(
+                "UPDATE topics SET custom_label = ? WHERE model_id = ? AND topic = ?",
+                [label, int(model_id), int(topic)],
+            ).rowcount
+            == 0
+        ):
             raise KeyError(f"no topic {topic} in model {model_id}")
 
 
-def topic_segments(db: sqlite_utils.Database, model_id: int | None = None, topics: list[int] | None = None,
-                   with_text: bool = True) -> pd.DataFrame:
+def topic_segments(
+    db: sqlite_utils.Database,
+    model_id: int | None = None,
+    topics: list[int] | None = None,
+    with_text: bool = True,
+) -> pd.DataFrame:
     """Return SEGMENT_COLUMNS: each modelled segment with its topic (optionally only some topics)."""
     from corpus.store import get_text
 
     mid = _model(db, model_id)
-    sql = ("SELECT a.document_id, d.title AS document_title, a.char_start, a.char_end, a.topic, a.probability"
-           " FROM topic_assignments a JOIN documents d ON d.id = a.document_id WHERE a.model_id = ?")
+    sql = (
+        "SELECT a.document_id, d.title AS document_title, a.char_start, a.char_end, a.topic, a.probability"
+        " FROM topic_assignments a JOIN documents d ON d.id = a.document_id WHERE a.model_id = ?"
+    )
     params: list = [mid]
     if topics is not None:
         sql += f" AND a.topic IN ({', '.join('?' * len(topics))})"
@@ -71,7 +106,10 @@ def topic_segments(db: sqlite_utils.Database, model_id: int | None = None, topic
     if with_text:
         for d in df["document_id"].unique():
             texts[int(d)] = get_text(db, int(d))
-    df["text"] = [texts[int(d)][s:e] if with_text else "" for d, s, e in zip(df["document_id"], df["char_start"], df["char_end"])]
+    df["text"] = [
+        texts[int(d)][s:e] if with_text else ""
+        for d, s, e in zip(df["document_id"], df["char_start"], df["char_end"])
+    ]
     return df[SEGMENT_COLUMNS]
 
 
@@ -102,6 +140,7 @@ def topics_by_case(db: sqlite_utils.Database, model_id: int | None = None) -> pd
 def _turns(db) -> pd.DataFrame:
     try:
         import interviews  # noqa: PLC0415 - optional package
+
         return interviews.turns_frame(db)
     except (ImportError, AttributeError):
         return pd.DataFrame(columns=["document_id", "char_start", "char_end", "speaker"])
@@ -128,25 +167,42 @@ def topics_by_speaker(db: sqlite_utils.Database, model_id: int | None = None) ->
         if not hit.empty:
             rows.append((hit["speaker"].iloc[0], r.topic, r.topic_name))
     df = pd.DataFrame(rows, columns=cols)
-    return df.groupby(cols).size().rename("segments").reset_index() if not df.empty else pd.DataFrame(columns=[*cols, "segments"])
+    return (
+        df.groupby(cols).size().rename("segments").reset_index()
+        if not df.empty
+        else pd.DataFrame(columns=[*cols, "segments"])
+    )
 
 
-def topics_over_time(db: sqlite_utils.Database, model_id: int | None = None, freq: str = "year") -> pd.DataFrame:
+def topics_over_time(
+    db: sqlite_utils.Database, model_id: int | None = None, freq: str = "year"
+) -> pd.DataFrame:
     """Return period, topic, topic_name, segments for documents with a date (freq 'year' or 'month')."""
     from corpus.store import list_documents
 
     cols = ["period", "topic", "topic_name"]
     seg = topic_segments(db, model_id, with_text=False)
-    docs = list_documents(db, include_old=True)[["id", "date"]].rename(columns={"id": "document_id"})
+    docs = list_documents(db, include_old=True)[["id", "date"]].rename(
+        columns={"id": "document_id"}
+    )
     docs["date"] = pd.to_datetime(docs["date"], errors="coerce", utc=True)
     merged = seg.merge(docs.dropna(subset=["date"]), on="document_id")
     if merged.empty:
         return pd.DataFrame(columns=[*cols, "segments"])
     merged["period"] = merged["date"].dt.strftime("%Y" if freq == "year" else "%Y-%m")
-    return merged.groupby(cols).size().rename("segments").reset_index().sort_values(["period", "topic"]).reset_index(drop=True)
+    return (
+        merged.groupby(cols)
+        .size()
+        .rename("segments")
+        .reset_index()
+        .sort_values(["period", "topic"])
+        .reset_index(drop=True)
+    )
 
 
-def preview_topic_codes(db: sqlite_utils.Database, topic: int, code: str, model_id: int | None = None) -> pd.DataFrame:
+def preview_topic_codes(
+    db: sqlite_utils.Database, topic: int, code: str, model_id: int | None = None
+) -> pd.DataFrame:
     """Return proposed codings (document_id, document_title, char_start, char_end, code, text, rule) for a topic's segments."""
     from .entity_queries import PREVIEW_COLUMNS
 
@@ -155,8 +211,17 @@ def preview_topic_codes(db: sqlite_utils.Database, topic: int, code: str, model_
     mid = _model(db, model_id)
     seg = topic_segments(db, mid, topics=[int(topic)])
     rule = f"topic {topic} of topic model {mid}"
-    df = pd.DataFrame({"document_id": seg["document_id"], "document_title": seg["document_title"],
-                       "char_start": seg["char_start"], "char_end": seg["char_end"], "code": str(code),
-                       "text": seg["text"], "rule": rule}, columns=PREVIEW_COLUMNS)
+    df = pd.DataFrame(
+        {
+            "document_id": seg["document_id"],
+            "document_title": seg["document_title"],
+            "char_start": seg["char_start"],
+            "char_end": seg["char_end"],
+            "code": str(code),
+            "text": seg["text"],
+            "rule": rule,
+        },
+        columns=PREVIEW_COLUMNS,
+    )
     df.attrs["rule"] = rule
     return df

@@ -5,14 +5,15 @@ and a language-agnostic TF-IDF + TruncatedSVD pipeline for Spanish or mixed corp
 random_state, so the same corpus and settings give the same topics; small corpora get smaller
 UMAP/HDBSCAN parameters, and corpora too small to cluster get a TopicError with a plain message.
 """
+
 from __future__ import annotations
 
 import functools
 import json
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -68,17 +69,29 @@ def _sentences(text: str) -> list[tuple[int, int]]:
     return out
 
 
-def topic_units(db: sqlite_utils.Database, unit: str = "paragraph", documents: list[int] | None = None) -> pd.DataFrame:
+def topic_units(
+    db: sqlite_utils.Database, unit: str = "paragraph", documents: list[int] | None = None
+) -> pd.DataFrame:
     """Return the segments a topic model works on: document_id, char_start, char_end, text, language."""
     from corpus.store import get_segments, list_documents
 
     if unit not in UNITS:
         raise TopicError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
-    ids = [int(i) for i in list_documents(db)["id"]] if documents is None else [int(i) for i in documents]
+    ids = (
+        [int(i) for i in list_documents(db)["id"]]
+        if documents is None
+        else [int(i) for i in documents]
+    )
     rows = []
     for doc_id in ids:
         segs = get_segments(db, doc_id)
-        kinds = ("turn",) if unit == "turn" else ("paragraph", "turn") if unit == "sentence" else ("paragraph",)
+        kinds = (
+            ("turn",)
+            if unit == "turn"
+            else ("paragraph", "turn")
+            if unit == "sentence"
+            else ("paragraph",)
+        )
         segs = segs[segs["kind"].isin(kinds)]
         for start, text, lang in zip(segs["char_start"], segs["text"], segs["language"]):
             spans = _sentences(text) if unit == "sentence" else [(0, len(text))]
@@ -95,7 +108,9 @@ def tfidf_embeddings(texts: list[str], random_state: int = 42, dims: int = 100) 
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
 
-    tfidf = TfidfVectorizer(strip_accents="unicode", sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b[^\W\d_]{2,}\b")
+    tfidf = TfidfVectorizer(
+        strip_accents="unicode", sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b[^\W\d_]{2,}\b"
+    )
     try:
         x = tfidf.fit_transform(texts)
     except ValueError as exc:
@@ -103,7 +118,9 @@ def tfidf_embeddings(texts: list[str], random_state: int = 42, dims: int = 100) 
     k = min(dims, x.shape[1] - 1, len(texts) - 1)
     if k < 2:
         return normalize(x.toarray()).astype("float32")
-    return normalize(TruncatedSVD(n_components=k, random_state=random_state).fit_transform(x)).astype("float32")
+    return normalize(
+        TruncatedSVD(n_components=k, random_state=random_state).fit_transform(x)
+    ).astype("float32")
 
 
 def small_corpus_params(n: int, min_topic_size: int | None = None) -> dict:
@@ -123,19 +140,39 @@ def _bertopic(n: int, params: dict, random_state: int, nr_topics, reducer: str =
     if reducer == "umap":
         from umap import UMAP
 
-        umap = UMAP(n_neighbors=params["n_neighbors"], n_components=params["n_components"], min_dist=0.0,
-                    metric="cosine", random_state=random_state, n_jobs=1,
-                    init="spectral" if n > 3 * params["n_components"] + 10 else "random")
+        umap = UMAP(
+            n_neighbors=params["n_neighbors"],
+            n_components=params["n_components"],
+            min_dist=0.0,
+            metric="cosine",
+            random_state=random_state,
+            n_jobs=1,
+            init="spectral" if n > 3 * params["n_components"] + 10 else "random",
+        )
     else:  # TF-IDF+SVD vectors are already a linear reduction: PCA is enough, and needs no numba compilation
         from sklearn.decomposition import PCA
 
         umap = PCA(n_components=params["n_components"], random_state=random_state)
-    hdb = HDBSCAN(min_cluster_size=params["min_cluster_size"], metric="euclidean", cluster_selection_method="eom",
-                  prediction_data=True)
-    vectorizer = CountVectorizer(stop_words=list(stop_words()), min_df=1, token_pattern=r"(?u)\b[^\W\d_]{2,}\b")
+    hdb = HDBSCAN(
+        min_cluster_size=params["min_cluster_size"],
+        metric="euclidean",
+        cluster_selection_method="eom",
+        prediction_data=True,
+    )
+    vectorizer = CountVectorizer(
+        stop_words=list(stop_words()), min_df=1, token_pattern=r"(?u)\b[^\W\d_]{2,}\b"
+    )
     # language="multilingual": with "english" BERTopic strips every non-ASCII letter ("tecnología" -> "tecnologa")
-    return BERTopic(language="multilingual", embedding_model=None, umap_model=umap, hdbscan_model=hdb, vectorizer_model=vectorizer,
-                    nr_topics=nr_topics, calculate_probabilities=False, verbose=False), vectorizer
+    return BERTopic(
+        language="multilingual",
+        embedding_model=None,
+        umap_model=umap,
+        hdbscan_model=hdb,
+        vectorizer_model=vectorizer,
+        nr_topics=nr_topics,
+        calculate_probabilities=False,
+        verbose=False,
+    ), vectorizer
 
 
 def fit_topics(
@@ -160,14 +197,21 @@ def fit_topics(
     units = topic_units(db, unit, documents)
     n = len(units)
     if n < MIN_SEGMENTS:
-        raise TopicError(f"only {n} {unit} segment{'s' if n != 1 else ''} with at least {MIN_WORDS} words; "
-                         f"topics need at least {MIN_SEGMENTS} (add documents or choose a smaller unit)")
+        raise TopicError(
+            f"only {n} {unit} segment{'s' if n != 1 else ''} with at least {MIN_WORDS} words; "
+            f"topics need at least {MIN_SEGMENTS} (add documents or choose a smaller unit)"
+        )
     texts = units["text"].tolist()
     if progress:
         progress(0, 3, "embedding")
     if backend == "minilm":
-        emb = embed_texts(db, texts, DEFAULT_MODEL, encoder=encoder,
-                          progress=(lambda d, t, m: progress(0, 3, f"{m} {d}/{t}")) if progress else None)
+        emb = embed_texts(
+            db,
+            texts,
+            DEFAULT_MODEL,
+            encoder=encoder,
+            progress=(lambda d, t, m: progress(0, 3, f"{m} {d}/{t}")) if progress else None,
+        )
     else:
         emb = tfidf_embeddings(texts, random_state)
     if progress:
@@ -199,13 +243,24 @@ def fit_topics(
         message = "no topics found: every segment is an outlier (try a smaller minimum topic size or more documents)"
     if progress:
         progress(2, 3, "saving")
-    settings = {**params, "reducer": reducer, "random_state": random_state, "nr_topics": nr_topics, "reduce_outliers": reduce_outliers,
-                "embedding_model": DEFAULT_MODEL if backend == "minilm" else "tfidf-svd"}
+    settings = {
+        **params,
+        "reducer": reducer,
+        "random_state": random_state,
+        "nr_topics": nr_topics,
+        "reduce_outliers": reduce_outliers,
+        "embedding_model": DEFAULT_MODEL if backend == "minilm" else "tfidf-svd",
+    }
     model_id = _store(db, unit, backend, settings, model, units, assigned, probs, message)
     if progress:
         progress(3, 3, "done")
-    return FitResult(model_id=model_id, topics=len(set(assigned) - {-1}), outliers=assigned.count(-1), segments=n,
-                     message=message)
+    return FitResult(
+        model_id=model_id,
+        topics=len(set(assigned) - {-1}),
+        outliers=assigned.count(-1),
+        segments=n,
+        message=message,
+    )
 
 
 def _store(db, unit, backend, settings, model, units, assigned, probs, message) -> int:
@@ -217,13 +272,29 @@ def _store(db, unit, backend, settings, model, units, assigned, probs, message) 
         ).lastrowid
         for topic in sorted(sizes):
             words = [(w, round(float(s), 5)) for w, s in (model.get_topic(topic) or []) if w][:10]
-            label = "outliers" if topic == -1 else ", ".join(w for w, _ in words[:4]) or f"topic {topic}"
-            db.execute("INSERT INTO topics (model_id, topic, label, size, words) VALUES (?, ?, ?, ?, ?)",
-                       [model_id, int(topic), label, int(sizes[topic]), json.dumps(words, ensure_ascii=False)])
+            label = (
+                "outliers"
+                if topic == -1
+                else ", ".join(w for w, _ in words[:4]) or f"topic {topic}"
+            )
+            db.execute(
+                "INSERT INTO topics (model_id, topic, label, size, words) VALUES (?, ?, ?, ?, ?)",
+                [
+                    model_id,
+                    int(topic),
+                    label,
+                    int(sizes[topic]),
+                    json.dumps(words, ensure_ascii=False),
+                ],
+            )
         db.conn.executemany(
             "INSERT INTO topic_assignments (model_id, document_id, char_start, char_end, topic, probability)"
             " VALUES (?, ?, ?, ?, ?, ?)",
-            [(model_id, int(d), int(s), int(e), int(t), p) for d, s, e, t, p in
-             zip(units["document_id"], units["char_start"], units["char_end"], assigned, probs)],
+            [
+                (model_id, int(d), int(s), int(e), int(t), p)
+                for d, s, e, t, p in zip(
+                    units["document_id"], units["char_start"], units["char_end"], assigned, probs
+                )
+            ],
         )
     return model_id

@@ -1,4 +1,5 @@
 """Shared fixtures: a real project file in tmp_path, and the public corpus in ../shared."""
+
 from __future__ import annotations
 
 import os

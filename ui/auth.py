@@ -5,6 +5,7 @@ Exposed means ``server.address`` is not a loopback address, or $QDA_EXPOSED=1.  
 hash is in ``[auth] password_hash`` (PBKDF2-SHA256, made by ``python -m ui.auth``) or ``[auth] password_sha256``.
 Without either, the gate refuses to show project data and says how to configure it.
 """
+
 from __future__ import annotations
 
 import base64
@@ -23,15 +24,17 @@ HOW_TO = (
     "Either set a password: run `python -m ui.auth` and put the line it prints under `[auth]` in "
     "`.streamlit/secrets.toml`; or configure OIDC for `st.login` there (`redirect_uri`, `cookie_secret`, "
     "`client_id`, `client_secret`, `server_metadata_url`).  Or run it on localhost only "
-    "(`server.address = \"127.0.0.1\"` in `.streamlit/config.toml`)."
+    '(`server.address = "127.0.0.1"` in `.streamlit/config.toml`).'
 )
 
 
-def hash_password(password: str, salt: bytes | None = None, iterations: int = PBKDF2_ITERATIONS) -> str:
+def hash_password(
+    password: str, salt: bytes | None = None, iterations: int = PBKDF2_ITERATIONS
+) -> str:
     """Return 'pbkdf2_sha256$iterations$salt$hash' (base64) for ``password``."""
     salt = salt or _secrets.token_bytes(16)
     digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
-    return "pbkdf2_sha256${}${}${}".format(iterations, base64.b64encode(salt).decode(), base64.b64encode(digest).decode())
+    return f"pbkdf2_sha256${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
 
 
 def check_password(password: str, auth: dict) -> bool:
@@ -40,7 +43,9 @@ def check_password(password: str, auth: dict) -> bool:
     if stored.startswith("pbkdf2_sha256$"):
         try:
             _, iterations, salt, digest = stored.split("$", 3)
-            got = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), base64.b64decode(salt), int(iterations))
+            got = hashlib.pbkdf2_hmac(
+                "sha256", password.encode("utf-8"), base64.b64decode(salt), int(iterations)
+            )
             return hmac.compare_digest(got, base64.b64decode(digest))
         except (ValueError, TypeError):
             return False

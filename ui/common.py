@@ -3,6 +3,7 @@
 Streamlit sessions are threads, so no connection is kept in st.cache_resource: each run opens
 its own (cheap: the integrity check runs once per file per process).
 """
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,12 @@ def coder_sidebar() -> None:
         from ui.widgets import md_safe
 
         st.caption(f"Project: {md_safe(project_file().name)}")
-        name = st.text_input("Coder", value=current_coder(), key="coder_input",
-                             help="Every coding and memo you make records this name.")
+        name = st.text_input(
+            "Coder",
+            value=current_coder(),
+            key="coder_input",
+            help="Every coding and memo you make records this name.",
+        )
         name = (name or "").strip()
         if name and name != st.session_state.get("coder"):
             st.session_state.coder = name

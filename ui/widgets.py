@@ -1,13 +1,11 @@
 """Shared widgets: document picker, code picker, coder filter, coloured code chips (all text escaped)."""
-from __future__ import annotations
 
-import html
+from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
 from ui.components.span_reader import safe_color
-
 
 _ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~$:"}
 
@@ -28,32 +26,46 @@ def chip_html(label: str, color: str | None, prefix: str = "") -> str:
     )
 
 
-def code_chips(rows: list[tuple[str, str | None]] | pd.DataFrame, prefixes: list[str] | None = None) -> None:
+def code_chips(
+    rows: list[tuple[str, str | None]] | pd.DataFrame, prefixes: list[str] | None = None
+) -> None:
     """Show code chips for (label, colour) pairs or a codes frame (path, color)."""
     if isinstance(rows, pd.DataFrame):
         rows = list(zip(rows["path"], rows["color"]))
     if not rows:
         return
     prefixes = prefixes or [""] * len(rows)
-    st.markdown("".join(chip_html(lbl, col, p) for (lbl, col), p in zip(rows, prefixes)), unsafe_allow_html=True)
+    st.markdown(
+        "".join(chip_html(lbl, col, p) for (lbl, col), p in zip(rows, prefixes)),
+        unsafe_allow_html=True,
+    )
 
 
 def document_label(row: pd.Series | dict) -> str:
     """Return a one-line label for a document row of corpus.store.list_documents."""
     pages = row.get("page_count") or 0
     extra = f", {int(pages)} p." if pages and pages > 1 else ""
-    old = "" if row.get("is_current", 1) else f", version {int(row.get('version') or 0)}, superseded"
+    old = (
+        "" if row.get("is_current", 1) else f", version {int(row.get('version') or 0)}, superseded"
+    )
     return f"{row['title']} ({row['kind']}{extra}{old}) #{int(row['id'])}"
 
 
-def document_picker(db, key: str = "doc_pick", label: str = "Document", default: int | None = None,
-                    kind: str | None = None) -> int | None:
+def document_picker(
+    db,
+    key: str = "doc_pick",
+    label: str = "Document",
+    default: int | None = None,
+    kind: str | None = None,
+) -> int | None:
     """Show a document selectbox; return the chosen document id (None when the project has none)."""
     from corpus.store import list_documents
 
     docs = list_documents(db, kind=kind)
     if default is not None and int(default) not in set(docs["id"].astype(int)):
-        docs = list_documents(db, kind=kind, include_old=True)  # a focus may point at an older version
+        docs = list_documents(
+            db, kind=kind, include_old=True
+        )  # a focus may point at an older version
     if docs.empty:
         return None
     ids = [int(i) for i in docs["id"]]
@@ -65,14 +77,21 @@ def document_picker(db, key: str = "doc_pick", label: str = "Document", default:
     return st.selectbox(label, ids, format_func=lambda i: labels[i], key=key)
 
 
-def code_picker(codes: pd.DataFrame, key: str = "code_pick", label: str = "Codes", multiple: bool = True,
-                help: str | None = None) -> list[int]:
+def code_picker(
+    codes: pd.DataFrame,
+    key: str = "code_pick",
+    label: str = "Codes",
+    multiple: bool = True,
+    help: str | None = None,
+) -> list[int]:
     """Show a code picker over a codes frame (id, path); return the chosen code ids."""
     if codes is None or codes.empty:
         return []
     paths = {int(r.id): r.path for r in codes.itertuples()}
     if multiple:
-        return list(st.multiselect(label, list(paths), format_func=lambda i: paths[i], key=key, help=help))
+        return list(
+            st.multiselect(label, list(paths), format_func=lambda i: paths[i], key=key, help=help)
+        )
     choice = st.selectbox(label, list(paths), format_func=lambda i: paths[i], key=key, help=help)
     return [choice] if choice is not None else []
 
@@ -85,7 +104,9 @@ def coder_filter(db, me: str, key: str = "coder_view") -> list[str] | None:
         names = coder_names(db)
     except Exception:  # coding package absent or older
         names = []
-    view = st.radio("Show codings of", ["me", "another coder", "all coders"], horizontal=True, key=key)
+    view = st.radio(
+        "Show codings of", ["me", "another coder", "all coders"], horizontal=True, key=key
+    )
     if view == "me":
         return [me]
     if view == "another coder":
@@ -107,8 +128,14 @@ def save_preview_codings(db, prefix: str, coder: str) -> None:
     preview = st.session_state.get(f"{prefix}_preview")
     if not isinstance(preview, pd.DataFrame):
         return
-    st.dataframe(preview[["document_title", "char_start", "char_end", "code", "text"]], hide_index=True, width="stretch")
-    if st.button(f"Save {len(preview)} codings", type="primary", disabled=preview.empty, key=f"{prefix}_save"):
+    st.dataframe(
+        preview[["document_title", "char_start", "char_end", "code", "text"]],
+        hide_index=True,
+        width="stretch",
+    )
+    if st.button(
+        f"Save {len(preview)} codings", type="primary", disabled=preview.empty, key=f"{prefix}_save"
+    ):
         try:
             batch = apply_code_preview(db, preview, coder=coder)
             st.session_state[f"{prefix}_msg"] = f"Saved batch {batch} ({len(preview)} codings)."

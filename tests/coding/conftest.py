@@ -1,4 +1,5 @@
 """Fixtures for coding tests: a project with a few stored documents."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,11 +26,21 @@ def make_document(text: str, title: str, kind: str = "policy") -> Document:
         start = text.index(part, pos)
         segs.append(Segment(start, start + len(part), "paragraph"))
         pos = start + len(part)
-    return Document(text=text, title=title, source_name=f"{title}.txt", kind=kind, segments=segs,
-                    sha256=hashlib.sha256(text.encode()).hexdigest(), size=len(text.encode()))
+    return Document(
+        text=text,
+        title=title,
+        source_name=f"{title}.txt",
+        kind=kind,
+        segments=segs,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        size=len(text.encode()),
+    )
 
 
 @pytest.fixture
 def docs(db):
     """Store the TEXTS documents; return {title: document id}."""
-    return {title: store_document(db, make_document(text, title), segment_language=False) for title, text in TEXTS.items()}
+    return {
+        title: store_document(db, make_document(text, title), segment_language=False)
+        for title, text in TEXTS.items()
+    }

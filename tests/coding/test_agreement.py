@@ -1,4 +1,5 @@
 """Agreement: published reference values, the krippendorff package as oracle, and units from a project."""
+
 from __future__ import annotations
 
 import hashlib
@@ -10,7 +11,14 @@ import numpy as np
 import pytest
 
 import coding as C
-from coding.agreement import agreement, cohen_kappa, disagreements, krippendorff_alpha, percent_agreement, split_sentences
+from coding.agreement import (
+    agreement,
+    cohen_kappa,
+    disagreements,
+    krippendorff_alpha,
+    percent_agreement,
+    split_sentences,
+)
 from corpus.model import Document
 from corpus.store import store_document
 
@@ -39,7 +47,9 @@ def test_krippendorff_matches_oracle_on_random_data_with_missing():
         except (ValueError, ZeroDivisionError):
             continue
         ours = krippendorff_alpha(list(zip(*data)))
-        assert (math.isnan(expected) and math.isnan(ours)) or ours == pytest.approx(expected, abs=1e-9)
+        assert (math.isnan(expected) and math.isnan(ours)) or ours == pytest.approx(
+            expected, abs=1e-9
+        )
 
 
 def test_cohen_kappa_textbook_example():
@@ -51,8 +61,16 @@ def test_cohen_kappa_textbook_example():
 
 
 def _doc(db, text, title="doc"):
-    return store_document(db, Document(text=text, title=title, source_name=title + ".txt",
-                                       sha256=hashlib.sha256(text.encode()).hexdigest()), segment_language=False)
+    return store_document(
+        db,
+        Document(
+            text=text,
+            title=title,
+            source_name=title + ".txt",
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+        ),
+        segment_language=False,
+    )
 
 
 def test_nvivo_example_kappa_0_318_at_char_level(db):
@@ -66,12 +84,16 @@ def test_nvivo_example_kappa_0_318_at_char_level(db):
     assert row["percent_agreement"] == pytest.approx(0.85)
     assert row["units"] == 1000
     assert df.iloc[-1]["code_path"] == "(overall)" and round(df.iloc[-1]["kappa"], 3) == 0.318
-    oracle = krippendorff.alpha(reliability_data=np.array([[1] * 150 + [0] * 850, [0] * 100 + [1] * 100 + [0] * 800]),
-                                level_of_measurement="nominal")
+    oracle = krippendorff.alpha(
+        reliability_data=np.array([[1] * 150 + [0] * 850, [0] * 100 + [1] * 100 + [0] * 800]),
+        level_of_measurement="nominal",
+    )
     assert row["alpha"] == pytest.approx(oracle, abs=1e-3)
     dis = disagreements(db, unit="char")
     assert list(zip(dis["char_start"], dis["char_end"], dis["coded_by"], dis["not_coded_by"])) == [
-        (0, 100, "A", "B"), (150, 200, "B", "A")]
+        (0, 100, "A", "B"),
+        (150, 200, "B", "A"),
+    ]
     C.add_code(db, "Other")
     C.code_span(db, doc, 0, 40, "Other", "B")
     dis = disagreements(db, unit="char", codes=["Code"])
@@ -80,7 +102,13 @@ def test_nvivo_example_kappa_0_318_at_char_level(db):
 
 def test_sentence_and_paragraph_units(db):
     text = "One. Two! Three?\n\nFour five. Six."
-    assert [text[s:e] for s, e in split_sentences(text)] == ["One.", "Two!", "Three?", "Four five.", "Six."]
+    assert [text[s:e] for s, e in split_sentences(text)] == [
+        "One.",
+        "Two!",
+        "Three?",
+        "Four five.",
+        "Six.",
+    ]
     from tests.coding.conftest import make_document
 
     doc = store_document(db, make_document(text, "units"), segment_language=False)
@@ -124,14 +152,24 @@ def test_turn_units_and_same_turn_query(db):
         s = text.index(line, pos)
         turns.append(Segment(s, s + len(line), "turn", data={"speaker": line[0]}))
         pos = s + len(line)
-    doc = store_document(db, Document(text=text, title="int", source_name="int.txt", kind="interview", segments=turns,
-                                      sha256=hashlib.sha256(text.encode()).hexdigest()), segment_language=False)
+    doc = store_document(
+        db,
+        Document(
+            text=text,
+            title="int",
+            source_name="int.txt",
+            kind="interview",
+            segments=turns,
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+        ),
+        segment_language=False,
+    )
     C.add_code(db, "Barriers")
     C.add_code(db, "Cost")
-    C.code_span(db, doc, 18, 22, "Barriers", "A")   # "Slow" in turn 2
-    C.code_span(db, doc, 27, 33, "Barriers", "B")   # "costly" in turn 2
+    C.code_span(db, doc, 18, 22, "Barriers", "A")  # "Slow" in turn 2
+    C.code_span(db, doc, 27, 33, "Barriers", "B")  # "costly" in turn 2
     C.code_span(db, doc, 27, 33, "Cost", "A")
-    C.code_span(db, doc, 46, 53, "Barriers", "B")   # "Customs" in turn 4: A did not code it
+    C.code_span(db, doc, 46, 53, "Barriers", "B")  # "Customs" in turn 4: A did not code it
     row = agreement(db, unit="turn", codes=["Barriers"]).iloc[0]
     assert row["units"] == 4 and row["percent_agreement"] == pytest.approx(3 / 4)
     same = query_same_unit(db, "Barriers", "Cost", unit="turn")
@@ -143,7 +181,11 @@ def test_char_agreement_matches_oracle_with_three_coders_and_two_codes(db):
     doc = _doc(db, "w" * n, "three")
     C.add_code(db, "K")
     C.add_code(db, "L")
-    spans = {"A": [("K", 0, 120), ("L", 100, 200)], "B": [("K", 10, 130), ("L", 150, 260)], "C": [("K", 0, 60)]}
+    spans = {
+        "A": [("K", 0, 120), ("L", 100, 200)],
+        "B": [("K", 10, 130), ("L", 150, 260)],
+        "C": [("K", 0, 60)],
+    }
     arrays = {}
     for coder, items in spans.items():
         for code, s, e in items:
@@ -154,9 +196,15 @@ def test_char_agreement_matches_oracle_with_three_coders_and_two_codes(db):
         data = np.array([arrays[code].get(c, np.zeros(n)) for c in ("A", "B", "C")])
         expected = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
         assert df.loc[code, "alpha"] == pytest.approx(expected, abs=1e-9)
-    pooled = np.hstack([np.array([arrays[code].get(c, np.zeros(n)) for c in ("A", "B", "C")]) for code in ("K", "L")])
+    pooled = np.hstack(
+        [
+            np.array([arrays[code].get(c, np.zeros(n)) for c in ("A", "B", "C")])
+            for code in ("K", "L")
+        ]
+    )
     assert df.loc["(overall)", "alpha"] == pytest.approx(
-        krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal"), abs=1e-9)
+        krippendorff.alpha(reliability_data=pooled, level_of_measurement="nominal"), abs=1e-9
+    )
 
 
 def test_agreement_reports_progress_per_document(db):

@@ -1,4 +1,5 @@
 """Auto-coding previews and batches."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -6,8 +7,14 @@ import pytest
 
 import coding as C
 import coding.cases
-from coding.autocode import (apply_preview, preview_entities, preview_regex, preview_search, preview_speaker,
-                             preview_topics)
+from coding.autocode import (
+    apply_preview,
+    preview_entities,
+    preview_regex,
+    preview_search,
+    preview_speaker,
+    preview_topics,
+)
 from corpus.store import get_text
 
 
@@ -16,8 +23,11 @@ def test_search_preview_by_paragraph_and_sentence_then_undo(db, docs):
     para = preview_search(db, "funding", "Funding", scope="paragraph")
     assert len(para) == 2 and para["text"].str.contains("unding").all()
     sent = preview_search(db, "funding", "Funding", scope="sentence")
-    assert set(sent["text"]) == {"Public funding came from CONACYT.", "Private funding came from firms.",
-                                 "Funding was scarce."}
+    assert set(sent["text"]) == {
+        "Public funding came from CONACYT.",
+        "Private funding came from firms.",
+        "Funding was scarce.",
+    }
     assert C.codings_frame(db).empty  # preview writes nothing
     batch = apply_preview(db, sent, "bot")
     assert C.batches_frame(db).loc[0, "rule"] == "search 'funding' (sentence)"
@@ -39,19 +49,37 @@ def test_regex_preview_scopes_and_bad_pattern(db, docs):
 def test_speaker_entities_and_topics_previews(db, docs, monkeypatch):
     C.add_code(db, "Voice")
     d = docs["policy"]
-    turns = pd.DataFrame({"document_id": [d, d], "char_start": [0, 43], "char_end": [40, 60], "speaker": ["Rosa", "Luis"],
-                          "case_id": [1, 2]})
+    turns = pd.DataFrame(
+        {
+            "document_id": [d, d],
+            "char_start": [0, 43],
+            "char_end": [40, 60],
+            "speaker": ["Rosa", "Luis"],
+            "case_id": [1, 2],
+        }
+    )
     monkeypatch.setattr(coding.cases, "turns", lambda _db, _docs=None: turns)
     sp = preview_speaker(db, "Voice", speakers=["Rosa"])
     assert list(zip(sp["char_start"], sp["char_end"])) == [(0, 40)]
     assert len(preview_speaker(db, "Voice", cases=[1, 2])) == 2
     text = get_text(db, d)
     s = text.index("Monterrey")
-    ents = pd.DataFrame({"document_id": [d, d], "char_start": [s, 0], "char_end": [s + 9, 3], "text": ["Monterrey", "The"],
-                         "label": ["GPE", "MISC"], "canonical": ["Monterrey", "The"]})
+    ents = pd.DataFrame(
+        {
+            "document_id": [d, d],
+            "char_start": [s, 0],
+            "char_end": [s + 9, 3],
+            "text": ["Monterrey", "The"],
+            "label": ["GPE", "MISC"],
+            "canonical": ["Monterrey", "The"],
+        }
+    )
     e = preview_entities(db, ents, "Voice", labels=["GPE"])
     assert list(e["text"]) == ["Monterrey"] and "GPE" in e["rule"].iloc[0]
     topics = pd.DataFrame({"document_id": [d], "char_start": [0], "char_end": [10], "topic": [3]})
-    assert len(preview_topics(db, topics, "Voice", [3])) == 1 and preview_topics(db, topics, "Voice", [4]).empty
+    assert (
+        len(preview_topics(db, topics, "Voice", [3])) == 1
+        and preview_topics(db, topics, "Voice", [4]).empty
+    )
     with pytest.raises(C.CodingError, match="empty"):
         apply_preview(db, preview_topics(db, topics, "Voice", [4]), "bot")

@@ -1,11 +1,21 @@
 """Codebook editing, CSV round trip and memos."""
+
 from __future__ import annotations
 
 import pytest
 
 import coding as C
-from coding.codebook import (delete_code, empty_trash, merge_codes, move_code, rename_code, reorder_codes,
-                             restore_code, trash_frame, update_code)
+from coding.codebook import (
+    delete_code,
+    empty_trash,
+    merge_codes,
+    move_code,
+    rename_code,
+    reorder_codes,
+    restore_code,
+    trash_frame,
+    update_code,
+)
 from coding.codebook_csv import export_codebook_csv, import_codebook_csv
 from coding.memos import add_memo, delete_memo, memos_frame, update_memo
 
@@ -13,11 +23,19 @@ from coding.memos import add_memo, delete_memo, memos_frame, update_memo
 def test_edit_every_field_rename_and_recolour(db):
     cid = C.add_code(db, "Funding")
     C.add_code(db, "Talent")
-    update_code(db, cid, "ana", definition="d", inclusion="i", exclusion="e", example="x", color="#00ff00")
+    update_code(
+        db, cid, "ana", definition="d", inclusion="i", exclusion="e", example="x", color="#00ff00"
+    )
     rename_code(db, cid, "Finance")
     row = C.codes_frame(db).set_index("id").loc[cid]
-    assert (row["name"], row["definition"], row["inclusion"], row["exclusion"], row["example"], row["color"]) == (
-        "Finance", "d", "i", "e", "x", "#00ff00")
+    assert (
+        row["name"],
+        row["definition"],
+        row["inclusion"],
+        row["exclusion"],
+        row["example"],
+        row["color"],
+    ) == ("Finance", "d", "i", "e", "x", "#00ff00")
     with pytest.raises(C.CodingError, match="already exists"):
         rename_code(db, cid, "talent")
     assert C.undo(db, "default") == "edit code"
@@ -48,7 +66,10 @@ def test_merge_moves_codings_and_collapses_duplicates(db, docs):
     C.code_span(db, d, 20, 30, "Funding", "ben")
     assert merge_codes(db, "Funding", "Money", "ana") == 1
     df = C.codings_frame(db)
-    assert sorted(zip(df["code_path"], df["char_start"], df["coder"])) == [("Money", 0, "ana"), ("Money", 20, "ben")]
+    assert sorted(zip(df["code_path"], df["char_start"], df["coder"])) == [
+        ("Money", 0, "ana"),
+        ("Money", 20, "ben"),
+    ]
     assert "Money > Public" in set(C.codes_frame(db)["path"])
     C.undo(db, "ana")
     assert sorted(C.codings_frame(db)["code_path"]) == ["Funding", "Funding", "Money"]
@@ -73,7 +94,7 @@ def test_delete_to_trash_restore_and_purge(db, docs):
 
 
 def test_codebook_csv_round_trip(db, tmp_path):
-    C.add_code(db, "Funding", color="#112233", definition="Money, \"quoted\"\nand lines")
+    C.add_code(db, "Funding", color="#112233", definition='Money, "quoted"\nand lines')
     C.add_code(db, "Público", parent="Funding")
     out = tmp_path / "cb.csv"
     assert export_codebook_csv(db, out) == 2
@@ -83,7 +104,9 @@ def test_codebook_csv_round_trip(db, tmp_path):
     assert import_codebook_csv(other, out) == 2
     df = C.codes_frame(other)
     assert list(df["path"]) == ["Funding", "Funding > Público"]
-    assert df.loc[0, "definition"] == "Money, \"quoted\"\nand lines" and df.loc[0, "color"] == "#112233"
+    assert (
+        df.loc[0, "definition"] == 'Money, "quoted"\nand lines' and df.loc[0, "color"] == "#112233"
+    )
     assert import_codebook_csv(other, out) == 2  # re-import updates, does not duplicate
     assert len(C.codes_frame(other)) == 2
 

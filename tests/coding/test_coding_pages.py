@@ -1,4 +1,5 @@
 """AppTests of the Codebook and Analysis pages, on an empty project and on one with data."""
+
 from __future__ import annotations
 
 from pathlib import Path

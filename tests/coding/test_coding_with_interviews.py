@@ -1,4 +1,5 @@
 """Coding with real interviews data: retrieval with speaker/case/time, case codings, code x case/attribute, autocode."""
+
 from __future__ import annotations
 
 import pytest
@@ -32,7 +33,12 @@ def interview(db):
     from interviews.parse import parse_text
 
     tr = parse_text(VTT, "rosa.vtt", ".vtt")
-    doc = interviews.store_transcript(db, tr, title="Interview Rosa", roles={"Rosa Díaz": "interviewee", "Interviewer": "interviewer"})
+    doc = interviews.store_transcript(
+        db,
+        tr,
+        title="Interview Rosa",
+        roles={"Rosa Díaz": "interviewee", "Interviewer": "interviewer"},
+    )
     interviews.set_attribute(db, "Rosa Díaz", "sector", "industry")
     return doc
 

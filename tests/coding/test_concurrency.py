@@ -1,4 +1,5 @@
 """Two processes coding the same project file at once lose nothing."""
+
 from __future__ import annotations
 
 import multiprocessing as mp
@@ -21,7 +22,10 @@ def test_two_processes_coding_at_once_lose_nothing(db, docs, project_path):
     C.add_code(db, "Shared")
     ctx = mp.get_context("spawn")
     n = 60
-    procs = [ctx.Process(target=_worker, args=(str(project_path), coder, docs["policy"], n)) for coder in ("ana", "ben")]
+    procs = [
+        ctx.Process(target=_worker, args=(str(project_path), coder, docs["policy"], n))
+        for coder in ("ana", "ben")
+    ]
     for p in procs:
         p.start()
     for p in procs:
@@ -30,4 +34,6 @@ def test_two_processes_coding_at_once_lose_nothing(db, docs, project_path):
     df = C.codings_frame(db)
     assert df.groupby("coder").size().to_dict() == {"ana": n, "ben": n}
     assert len(C.codes_frame(db)) == 1 + 2 * (n // 10)
-    assert db.execute("SELECT COUNT(*) FROM audit_log WHERE entity = 'codings'").fetchone()[0] == 2 * n
+    assert (
+        db.execute("SELECT COUNT(*) FROM audit_log WHERE entity = 'codings'").fetchone()[0] == 2 * n
+    )

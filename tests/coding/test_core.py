@@ -1,4 +1,5 @@
 """Core API: codes, coders, span codings, delete, undo/redo, batches, moving codings to a new version."""
+
 from __future__ import annotations
 
 import pytest
@@ -30,7 +31,9 @@ def test_code_span_returns_text_and_rejects_bad_spans(db, docs):
     text = get_text(db, doc)
     s = text.index("Public funding")
     cid = C.code_span(db, doc, s, s + 14, "Funding > Public", "ana", memo="key")
-    assert C.code_span(db, doc, s, s + 14, "Funding > Public", "ana") == cid  # identical coding is not duplicated
+    assert (
+        C.code_span(db, doc, s, s + 14, "Funding > Public", "ana") == cid
+    )  # identical coding is not duplicated
     C.code_span(db, doc, s + 7, s + 14, "Funding", "ben")  # nested, other coder
     df = C.codings_frame(db, codes="Funding", children=True)
     assert list(df["text"]) == ["Public funding", "funding"]
@@ -82,7 +85,10 @@ def test_undo_refuses_when_row_changed_by_someone_else(db, docs):
 def test_apply_batch_and_undo_as_one(db, docs):
     C.add_code(db, "Funding")
     doc = docs["policy"]
-    rows = [{"document_id": doc, "char_start": i, "char_end": i + 5, "code": "Funding"} for i in range(0, 50, 10)]
+    rows = [
+        {"document_id": doc, "char_start": i, "char_end": i + 5, "code": "Funding"}
+        for i in range(0, 50, 10)
+    ]
     batch = C.apply_batch(db, rows + rows[:1], rule="regex: fund", coder="bot")
     assert len(C.codings_frame(db, batch_id=batch)) == 5
     assert C.batches_frame(db).loc[0, "count"] == 5
@@ -98,8 +104,10 @@ def test_apply_batch_and_undo_as_one(db, docs):
 
 def test_apply_batch_bad_row_writes_nothing(db, docs):
     C.add_code(db, "Funding")
-    rows = [{"document_id": docs["policy"], "char_start": 0, "char_end": 5, "code": "Funding"},
-            {"document_id": docs["policy"], "char_start": 0, "char_end": 10**6, "code": "Funding"}]
+    rows = [
+        {"document_id": docs["policy"], "char_start": 0, "char_end": 5, "code": "Funding"},
+        {"document_id": docs["policy"], "char_start": 0, "char_end": 10**6, "code": "Funding"},
+    ]
     with pytest.raises(C.CodingError, match="row 1"):
         C.apply_batch(db, rows, rule="r", coder="bot")
     assert C.codings_frame(db).empty and C.batches_frame(db).empty
@@ -132,7 +140,9 @@ def test_ids_from_dataframes_numpy_ints_are_accepted(db, docs):
     C.add_code(db, "A")
     C.add_code(db, "B")
     codes = C.codes_frame(db)
-    cid = C.code_span(db, codes["id"].iloc[0] * 0 + docs["policy"], 0, 5, codes["id"].iloc[0], "ana")
+    cid = C.code_span(
+        db, codes["id"].iloc[0] * 0 + docs["policy"], 0, 5, codes["id"].iloc[0], "ana"
+    )
     frame = C.codings_frame(db)
     C.update_coding(db, frame["coding_id"].iloc[0], "ana", code=codes["id"].iloc[1], memo="m")
     assert C.codings_frame(db).loc[0, "code_path"] == "B"

@@ -1,4 +1,5 @@
 """Coding queries and matrices on a small project with known overlaps; cases via a stand-in for interviews."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,7 +10,13 @@ import pytest
 
 import coding as C
 import coding.cases
-from coding.matrices import code_attribute_matrix, code_case_frame, code_case_matrix, cooccurrence, frequencies
+from coding.matrices import (
+    code_attribute_matrix,
+    code_case_frame,
+    code_case_matrix,
+    cooccurrence,
+    frequencies,
+)
 from coding.queries import query_and, query_near, query_not, query_or, query_same_unit, retrieve
 from corpus.model import Document, Page, Segment
 from corpus.store import store_document
@@ -28,23 +35,43 @@ def proj(db, monkeypatch):
     docs = []
     for i in range(2):
         text = TEXT if i == 0 else TEXT.upper()
-        docs.append(store_document(db, Document(
-            text=text, title=f"Interview {i}", source_name=f"i{i}.txt", kind="interview", segments=paras,
-            pages=[Page(1, 0, 25), Page(2, 25, len(text))], sha256=hashlib.sha256(text.encode()).hexdigest()),
-            segment_language=False))
+        docs.append(
+            store_document(
+                db,
+                Document(
+                    text=text,
+                    title=f"Interview {i}",
+                    source_name=f"i{i}.txt",
+                    kind="interview",
+                    segments=paras,
+                    pages=[Page(1, 0, 25), Page(2, 25, len(text))],
+                    sha256=hashlib.sha256(text.encode()).hexdigest(),
+                ),
+                segment_language=False,
+            )
+        )
     cases = pd.DataFrame({"document_id": docs, "case_id": [10, 11], "case_name": ["Rosa", "Luis"]})
     monkeypatch.setattr(coding.cases, "document_cases", lambda _db: cases)
-    monkeypatch.setattr(coding.cases, "cases", lambda _db: pd.DataFrame({"case_id": [10, 11], "name": ["Rosa", "Luis"]}))
-    monkeypatch.setattr(coding.cases, "case_attributes", lambda _db: pd.DataFrame(
-        {"case_id": [10, 11], "case_name": ["Rosa", "Luis"], "sector": ["industry", "academia"]}))
+    monkeypatch.setattr(
+        coding.cases,
+        "cases",
+        lambda _db: pd.DataFrame({"case_id": [10, 11], "name": ["Rosa", "Luis"]}),
+    )
+    monkeypatch.setattr(
+        coding.cases,
+        "case_attributes",
+        lambda _db: pd.DataFrame(
+            {"case_id": [10, 11], "case_name": ["Rosa", "Luis"], "sector": ["industry", "academia"]}
+        ),
+    )
     for path in ("Funding", "Funding > Public", "Talent", "Barriers"):
         C.ensure_code_path(db, path)
     d0, d1 = docs
-    C.code_span(db, d0, 0, 10, "Funding > Public", "ana")      # "alpha beta"
-    C.code_span(db, d0, 6, 16, "Talent", "ana")                # "beta gamma" overlaps Public
-    C.code_span(db, d0, 25, 32, "Barriers", "ana")             # "epsilon" (paragraph 2)
-    C.code_span(db, d0, 38, 41, "Talent", "ben")               # "eta" (paragraph 2), 6 chars after Barriers
-    C.code_span(db, d1, 0, 5, "Funding", "ben")                # "ALPHA"
+    C.code_span(db, d0, 0, 10, "Funding > Public", "ana")  # "alpha beta"
+    C.code_span(db, d0, 6, 16, "Talent", "ana")  # "beta gamma" overlaps Public
+    C.code_span(db, d0, 25, 32, "Barriers", "ana")  # "epsilon" (paragraph 2)
+    C.code_span(db, d0, 38, 41, "Talent", "ben")  # "eta" (paragraph 2), 6 chars after Barriers
+    C.code_span(db, d1, 0, 5, "Funding", "ben")  # "ALPHA"
     C.code_span(db, d1, 50, 54, "Talent", "ben")
     return db, docs
 
@@ -58,7 +85,10 @@ def test_retrieve_with_children_page_and_case(proj):
     assert len(retrieve(db, "Funding")) == 1
     assert list(retrieve(db, "Talent", coders=["ben"])["document_id"]) == [d0, d1]
     assert list(retrieve(db, "Talent", cases=[11])["document_id"]) == [d1]
-    assert list(retrieve(db, "Talent", attribute={"sector": "industry"})["text"]) == ["beta gamma", "eta"]
+    assert list(retrieve(db, "Talent", attribute={"sector": "industry"})["text"]) == [
+        "beta gamma",
+        "eta",
+    ]
 
 
 def test_boolean_and_or_not_near_same_unit(proj):
@@ -90,20 +120,32 @@ def test_cooccurrence_overlap_and_paragraph(proj):
 def test_cooccurrence_matches_brute_force_on_random_codings(db):
     rng = np.random.default_rng(3)
     text = "x" * 2000
-    doc = store_document(db, Document(text=text, title="r", source_name="r.txt",
-                                      sha256=hashlib.sha256(b"r").hexdigest()), segment_language=False)
+    doc = store_document(
+        db,
+        Document(
+            text=text, title="r", source_name="r.txt", sha256=hashlib.sha256(b"r").hexdigest()
+        ),
+        segment_language=False,
+    )
     for k in range(5):
         C.add_code(db, f"K{k}")
     rows = []
     for _ in range(300):
         s = int(rng.integers(0, 1900))
-        rows.append({"document_id": doc, "char_start": s, "char_end": s + int(rng.integers(1, 100)), "code": f"K{rng.integers(0, 5)}"})
+        rows.append(
+            {
+                "document_id": doc,
+                "char_start": s,
+                "char_end": s + int(rng.integers(1, 100)),
+                "code": f"K{rng.integers(0, 5)}",
+            }
+        )
     C.apply_batch(db, rows, "random", "bot")
     df = C.codings_frame(db)
     expected = np.zeros((5, 5), int)
     recs = list(zip(df["char_start"], df["char_end"], df["code_path"].str[1].astype(int)))
     for i, (s1, e1, c1) in enumerate(recs):
-        for s2, e2, c2 in recs[i + 1:]:
+        for s2, e2, c2 in recs[i + 1 :]:
             if s1 < e2 and s2 < e1 and c1 != c2:
                 expected[c1, c2] += 1
                 expected[c2, c1] += 1
@@ -141,7 +183,10 @@ def test_frequencies(proj):
     by_case = frequencies(db, by="case")
     assert set(by_case["case_name"]) == {"Rosa", "Luis"}
     by_att = frequencies(db, by="attribute", attribute="sector")
-    assert by_att[by_att["code_path"] == "Talent"].set_index("sector")["codings"].to_dict() == {"academia": 1, "industry": 2}
+    assert by_att[by_att["code_path"] == "Talent"].set_index("sector")["codings"].to_dict() == {
+        "academia": 1,
+        "industry": 2,
+    }
     assert len(frequencies(db, by="document")) == 5
 
 

@@ -1,4 +1,5 @@
 """Agreement is the same after a REFI-QDA (.qdpx) round trip through the exports package."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -24,5 +25,7 @@ def test_agreement_survives_qdpx_round_trip(db, docs, tmp_path):
     other = open_project(tmp_path / "imported.qda.sqlite")
     after = agreement(other, unit="char")
     cols = ["code_path", "units", "percent_agreement", "kappa", "alpha"]
-    pd.testing.assert_frame_equal(before[cols].reset_index(drop=True), after[cols].reset_index(drop=True))
+    pd.testing.assert_frame_equal(
+        before[cols].reset_index(drop=True), after[cols].reset_index(drop=True)
+    )
     assert set(C.codings_frame(other)["coder"]) == {"ana", "ben"}

@@ -1,4 +1,5 @@
 """Property test: any sequence of coding actions, undos and redos matches a simple model of the undo stack."""
+
 from __future__ import annotations
 
 import hashlib
@@ -11,25 +12,40 @@ from corpus.model import Document
 from corpus.project import open_project
 from corpus.store import store_document
 
-OPS = st.lists(st.one_of(
-    st.tuples(st.just("code"), st.integers(0, 40), st.integers(1, 20), st.sampled_from(["A", "B"])),
-    st.tuples(st.just("delete"), st.integers(0, 10)),
-    st.tuples(st.just("undo")),
-    st.tuples(st.just("redo")),
-), max_size=25)
+OPS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("code"), st.integers(0, 40), st.integers(1, 20), st.sampled_from(["A", "B"])
+        ),
+        st.tuples(st.just("delete"), st.integers(0, 10)),
+        st.tuples(st.just("undo")),
+        st.tuples(st.just("redo")),
+    ),
+    max_size=25,
+)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(ops=OPS)
 def test_undo_redo_match_model(tmp_path_factory, ops):
     db = open_project(tmp_path_factory.mktemp("p") / "u.qda.sqlite")
     text = "x" * 80
-    doc = store_document(db, Document(text=text, title="t", source_name="t.txt",
-                                      sha256=hashlib.sha256(text.encode()).hexdigest()), segment_language=False)
+    doc = store_document(
+        db,
+        Document(
+            text=text,
+            title="t",
+            source_name="t.txt",
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+        ),
+        segment_language=False,
+    )
     C.add_code(db, "A", coder="setup")
     C.add_code(db, "B", coder="setup")
-    state: set = set()          # (start, end, code) of active codings
-    done: list = []             # stack of (before, after) states
+    state: set = set()  # (start, end, code) of active codings
+    done: list = []  # stack of (before, after) states
     undone: list = []
     for op in ops:
         if op[0] == "code":

@@ -1,7 +1,8 @@
 """Small realistic input files written by the tests themselves (PDF with fpdf2, DOCX with python-docx)."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 LOREM = (
@@ -10,8 +11,13 @@ LOREM = (
 )
 
 
-def make_pdf(path: Path, pages: list[list[str | list[str]]], header: str | None = None, numbers: bool = True,
-             title: str | None = None) -> Path:
+def make_pdf(
+    path: Path,
+    pages: list[list[str | list[str]]],
+    header: str | None = None,
+    numbers: bool = True,
+    title: str | None = None,
+) -> Path:
     """Write a text PDF: per page a list of paragraphs (a str wrapped by fpdf2, or a list of exact lines)."""
     from fpdf import FPDF
 
@@ -32,7 +38,7 @@ def make_pdf(path: Path, pages: list[list[str | list[str]]], header: str | None 
     pdf.set_auto_page_break(False)
     if title:
         pdf.set_title(title)
-    pdf.set_creation_date(datetime(2016, 3, 4, tzinfo=timezone.utc))
+    pdf.set_creation_date(datetime(2016, 3, 4, tzinfo=UTC))
     for paras in pages:
         pdf.add_page()
         pdf.set_font("Helvetica", "", 11)
@@ -48,7 +54,9 @@ def make_pdf(path: Path, pages: list[list[str | list[str]]], header: str | None 
     return path
 
 
-def make_two_column_pdf(path: Path, left: list[str], right: list[str], title: str | None = None) -> Path:
+def make_two_column_pdf(
+    path: Path, left: list[str], right: list[str], title: str | None = None
+) -> Path:
     """Write a one-page PDF with an optional full-width title and two text columns."""
     from fpdf import FPDF
 
@@ -102,8 +110,13 @@ def make_encrypted_pdf(path: Path, password: str, text: str) -> Path:
     return path
 
 
-def make_docx(path: Path, title: str, paragraphs: list[str], table: list[list[str]] | None = None,
-              author: str = "Test Author") -> Path:
+def make_docx(
+    path: Path,
+    title: str,
+    paragraphs: list[str],
+    table: list[list[str]] | None = None,
+    author: str = "Test Author",
+) -> Path:
     """Write a DOCX with a heading, paragraphs and an optional table."""
     import docx
 

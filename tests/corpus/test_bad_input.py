@@ -1,13 +1,14 @@
 """Bad input: each kind fails (or is flagged) with a clear reason; a batch goes on; nothing half-written."""
+
 from __future__ import annotations
 
 import pytest
+from corpus_fixtures import LOREM, make_encrypted_pdf, make_image_pdf, make_pdf
 
 from corpus.ingest import ingest
 from corpus.model import Document, Page, ParseError, Segment
 from corpus.parse import ParseOptions, parse_path
 from corpus.store import get_segments, ingest_log, list_documents, store_document
-from corpus_fixtures import LOREM, make_encrypted_pdf, make_image_pdf, make_pdf
 
 
 def _parse_error(path, **kw) -> ParseError:
@@ -27,7 +28,9 @@ def test_bad_input_empty_file(tmp_path):
 
 def test_bad_input_corrupt_pdf(tmp_path):
     path = tmp_path / "corrupt.pdf"
-    path.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ngarbage \x00\xff" * 3)
+    path.write_bytes(
+        b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nendobj\ngarbage \x00\xff" * 3
+    )
     err = _parse_error(path)
     assert err.code == "corrupt" and "not a readable PDF" in err.reason
     trunc = tmp_path / "truncated.pdf"
@@ -48,7 +51,9 @@ def test_bad_input_corrupt_docx(tmp_path):
 
 
 def test_bad_input_encrypted_pdf_needs_password(tmp_path):
-    path = make_encrypted_pdf(tmp_path / "secret.pdf", "s3cret", "Confidential consortium budget for Queretaro.")
+    path = make_encrypted_pdf(
+        tmp_path / "secret.pdf", "s3cret", "Confidential consortium budget for Queretaro."
+    )
     err = _parse_error(path)
     assert err.code == "password" and "password-protected" in err.reason
     err = _parse_error(path, password="wrong")
@@ -58,7 +63,9 @@ def test_bad_input_encrypted_pdf_needs_password(tmp_path):
 
 
 def test_bad_input_encrypted_pdf_ingest_with_password(tmp_path, db):
-    path = make_encrypted_pdf(tmp_path / "secret.pdf", "s3cret", "Confidential consortium budget for Queretaro.")
+    path = make_encrypted_pdf(
+        tmp_path / "secret.pdf", "s3cret", "Confidential consortium budget for Queretaro."
+    )
     [failed] = ingest([str(path)], db)
     assert failed.status == "failed" and "password-protected" in failed.reason
     [ok] = ingest([str(path)], db, password="s3cret")
@@ -103,33 +110,61 @@ def test_bad_input_batch_goes_on_and_logs_every_file(tmp_path, db):
     folder = tmp_path / "in"
     (folder / "sub").mkdir(parents=True)
     (folder / "a_empty.txt").write_bytes(b"")
-    (folder / "b_good.txt").write_text("The innovation council met in Monterrey.\n\nIt agreed on a shared laboratory.")
+    (folder / "b_good.txt").write_text(
+        "The innovation council met in Monterrey.\n\nIt agreed on a shared laboratory."
+    )
     (folder / "c_bad.pdf").write_bytes(b"%PDF-1.4 nonsense")
     (folder / "d_notes.xyz").write_text("x")
     make_pdf(folder / "sub" / "e_good.pdf", [[LOREM]])
     (folder / ".hidden.txt").write_text("hidden files are skipped")
     outcomes = ingest([str(folder)], db, workers=2)
     status = {o.path.rsplit("/", 1)[-1]: o.status for o in outcomes}
-    assert status == {"a_empty.txt": "failed", "b_good.txt": "ok", "c_bad.pdf": "failed", "d_notes.xyz": "failed",
-                      "e_good.pdf": "ok"}
+    assert status == {
+        "a_empty.txt": "failed",
+        "b_good.txt": "ok",
+        "c_bad.pdf": "failed",
+        "d_notes.xyz": "failed",
+        "e_good.pdf": "ok",
+    }
     assert all(o.reason for o in outcomes if o.status == "failed")
     assert len(list_documents(db)) == 2
     log = ingest_log(db)
     assert len(log) == 5 and len(set(log.run_id)) == 1
-    assert set(log[log.status == "failed"].path.map(lambda p: p.rsplit("/", 1)[-1])) == {"a_empty.txt", "c_bad.pdf", "d_notes.xyz"}
+    assert set(log[log.status == "failed"].path.map(lambda p: p.rsplit("/", 1)[-1])) == {
+        "a_empty.txt",
+        "c_bad.pdf",
+        "d_notes.xyz",
+    }
     assert log[log.path.str.endswith("c_bad.pdf")].reason.iloc[0].startswith("c_bad.pdf: ")
 
 
 def test_bad_input_store_failure_leaves_nothing_half_written(db):
-    good = Document(text="One paragraph.", title="t", source_name="t.txt", sha256="a" * 64,
-                    pages=[Page(1, 0, 14)], segments=[Segment(0, 14)])
+    good = Document(
+        text="One paragraph.",
+        title="t",
+        source_name="t.txt",
+        sha256="a" * 64,
+        pages=[Page(1, 0, 14)],
+        segments=[Segment(0, 14)],
+    )
     store_document(db, good)
-    bad = Document(text="Two paragraphs here.", title="u", source_name="u.txt", sha256="b" * 64,
-                   segments=[Segment(0, 3), Segment(4, 99)])  # second range outside the text
+    bad = Document(
+        text="Two paragraphs here.",
+        title="u",
+        source_name="u.txt",
+        sha256="b" * 64,
+        segments=[Segment(0, 3), Segment(4, 99)],
+    )  # second range outside the text
     with pytest.raises(ValueError):
         store_document(db, bad)
     # a failure inside the transaction (NOT NULL violation on a segment) rolls everything back
-    bad2 = Document(text="Three.", title="v", source_name="v.txt", sha256="c" * 64, segments=[Segment(0, 6, kind=None)])
+    bad2 = Document(
+        text="Three.",
+        title="v",
+        source_name="v.txt",
+        sha256="c" * 64,
+        segments=[Segment(0, 6, kind=None)],
+    )
     with pytest.raises(Exception):
         store_document(db, bad2)
     assert list(list_documents(db).title) == ["t"]

@@ -1,4 +1,5 @@
 """The corpus demo step: fictional policy documents as PDF (running header removed), DOCX (table), MD and TXT."""
+
 from __future__ import annotations
 
 import shutil
@@ -23,7 +24,9 @@ def test_demo_step_corpus_builds_labelled_policy_documents(tmp_path, db):
         assert "Fictional demo document" in head or "Documento ficticio de demostración" in head
     pdf = docs[docs.file_type == "pdf"].iloc[0]
     assert pdf.page_count >= 3
-    assert "Fictional demo document · US–Mexico" not in get_text(db, int(pdf.id))  # running header out
+    assert "Fictional demo document · US–Mexico" not in get_text(
+        db, int(pdf.id)
+    )  # running header out
     assert len(get_document(db, int(pdf.id))["metadata"]["removed_lines"]) == 2 * pdf.page_count
     docx = docs[docs.file_type == "docx"].iloc[0]
     assert (get_segments(db, int(docx.id)).kind == "table").sum() == 6

@@ -1,16 +1,23 @@
 """AppTests of the Corpus and Search pages (empty project and a project with data), and their pure helpers."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pandas as pd
 import pytest
+from corpus_fixtures import LOREM, make_pdf
 from streamlit.testing.v1 import AppTest
 
 from corpus.ingest import ingest
-from corpus.reader import ingest_uploads, outcomes_frame, page_for_offset, passage_html, save_uploads
+from corpus.reader import (
+    ingest_uploads,
+    outcomes_frame,
+    page_for_offset,
+    passage_html,
+    save_uploads,
+)
 from corpus.store import get_text, list_documents
-from corpus_fixtures import LOREM, make_pdf
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 
@@ -31,10 +38,16 @@ def filled(db, tmp_path):
     folder.mkdir()
     (folder / "acta.txt").write_text(
         "Acta del consorcio.\n\nLa tecnología de Querétaro <script>alert(1)</script> apoya a los proveedores.",
-        encoding="utf-8")
-    make_pdf(folder / "brief.pdf", [["Council brief page one. " + LOREM],
-                                     ["Page two: Peña Nieto met the innovation council in Monterrey."]],
-             title="Council Brief")
+        encoding="utf-8",
+    )
+    make_pdf(
+        folder / "brief.pdf",
+        [
+            ["Council brief page one. " + LOREM],
+            ["Page two: Peña Nieto met the innovation council in Monterrey."],
+        ],
+        title="Council Brief",
+    )
     outcomes = ingest([str(folder)], db, workers=1)
     assert all(o.status == "ok" for o in outcomes)
     return db
@@ -77,7 +90,12 @@ def test_corpus_page_escapes_text_and_honours_focus(project_path, monkeypatch, f
     acta = int(list_documents(filled).query("title == 'acta'").id.iloc[0])
     text = get_text(filled, acta)
     start = text.index("Querétaro")
-    at = page(project_path, monkeypatch, "corpus", focus={"document_id": acta, "start": start, "end": start + 9})
+    at = page(
+        project_path,
+        monkeypatch,
+        "corpus",
+        focus={"document_id": acta, "start": start, "end": start + 9},
+    )
     assert not at.exception
     assert at.selectbox(key="reader_doc").value == acta
     shown = next(m.value for m in at.markdown if "qda-page" in m.value)
@@ -115,7 +133,7 @@ def test_search_page_hits_paging_and_open(project_path, monkeypatch, filled):
     focus = at.session_state["focus"]
     brief = int(list_documents(filled).query("title == 'Council Brief'").id.iloc[0])
     assert focus["document_id"] == brief
-    assert "Peña Nieto" in get_text(filled, brief)[focus["start"]:focus["end"]]
+    assert "Peña Nieto" in get_text(filled, brief)[focus["start"] : focus["end"]]
 
 
 def test_search_page_bad_syntax_and_filters(project_path, monkeypatch, filled):
@@ -135,11 +153,17 @@ def test_reader_helpers(tmp_path, db):
     assert passage_html("abc", 0, 3, (5, 9)) == "abc"
     pages = pd.DataFrame({"number": [1, 2], "char_start": [0, 12], "char_end": [10, 20]})
     assert [page_for_offset(pages, o) for o in (0, 11, 12, 19, 25)] == [1, 1, 2, 2, 2]
-    paths = save_uploads([("../../etc/passwd.txt", b"x"), ("a.txt", b"1"), ("a.txt", b"2")], tmp_path / "up")
+    paths = save_uploads(
+        [("../../etc/passwd.txt", b"x"), ("a.txt", b"1"), ("a.txt", b"2")], tmp_path / "up"
+    )
     assert [p.name for p in paths] == ["passwd.txt", "a.txt", "a-1.txt"]
     assert all(p.parent == tmp_path / "up" for p in paths)
-    outcomes = ingest_uploads(db, [("note.txt", "Una nota sobre el CONACYT.".encode()), ("bad.xyz", b"?")],
-                              tmp_path / "up2", kind="other")
+    outcomes = ingest_uploads(
+        db,
+        [("note.txt", b"Una nota sobre el CONACYT."), ("bad.xyz", b"?")],
+        tmp_path / "up2",
+        kind="other",
+    )
     df = outcomes_frame(outcomes)
     assert list(df.status) == ["failed", "ok"] or list(df.status) == ["ok", "failed"]
     assert list_documents(db).kind.tolist() == ["other"]

@@ -1,4 +1,5 @@
 """Regression (found by fuzzing, issue 8): a DOCX whose styles.xml is damaged fails as 'corrupt', not as a crash."""
+
 import io
 import zipfile
 
@@ -43,10 +44,14 @@ def test_docx_error_while_walking_content_is_corrupt(monkeypatch):
 
     monkeypatch.setattr(formats, "_docx_blocks", broken)
     with pytest.raises(ParseError) as err:
-        formats.docx_to_document(_docx_with_styles(docx.Document().styles.element.xml.encode()), "fuzzed.docx")
+        formats.docx_to_document(
+            _docx_with_styles(docx.Document().styles.element.xml.encode()), "fuzzed.docx"
+        )
     assert err.value.code == "corrupt" and "fuzzed.docx" in str(err.value)
 
 
 def test_docx_intact_file_still_reads_headings_and_text():
-    doc = docx_to_document(_docx_with_styles(docx.Document().styles.element.xml.encode()), "ok.docx")
+    doc = docx_to_document(
+        _docx_with_styles(docx.Document().styles.element.xml.encode()), "ok.docx"
+    )
     assert "Texto del consorcio" in doc.text

@@ -1,14 +1,15 @@
 """Text encodings, DOCX (with tables), HTML (scripts dropped) and Markdown."""
+
 from __future__ import annotations
 
 import codecs
 
 import pytest
+from corpus_fixtures import make_docx
 
 from corpus.decode import bytes_to_text
 from corpus.model import ParseError
 from corpus.parse import parse_path
-from corpus_fixtures import make_docx
 
 SPANISH = "La tecnología y la innovación en Querétaro: Peña Nieto firmó el acuerdo — «año» 2014."
 
@@ -36,7 +37,9 @@ def test_decode_cp1252_file_parsed_as_document(tmp_path):
     doc = parse_path(str(path))
     assert doc.text.startswith("La tecnología")
     assert "\r" not in doc.text
-    assert [doc.text[s.start:s.end] for s in doc.segments][1] == "Segundo párrafo sobre el CONACYT."
+    assert [doc.text[s.start : s.end] for s in doc.segments][
+        1
+    ] == "Segundo párrafo sobre el CONACYT."
     assert doc.language == "es"
 
 
@@ -50,13 +53,18 @@ def test_decode_binary_refused(tmp_path):
 
 def test_docx_paragraphs_headings_and_tables_in_order(tmp_path):
     path = make_docx(
-        tmp_path / "charter.docx", "Consortium Charter",
+        tmp_path / "charter.docx",
+        "Consortium Charter",
         ["The members agree to share laboratories.", "Signed in Monterrey."],
-        table=[["Member", "Role"], ["CONACYT", "Funding"], ["Universidad de Querétaro", "Training"]],
+        table=[
+            ["Member", "Role"],
+            ["CONACYT", "Funding"],
+            ["Universidad de Querétaro", "Training"],
+        ],
     )
     doc = parse_path(str(path))
     kinds = [s.kind for s in doc.segments]
-    texts = [doc.text[s.start:s.end] for s in doc.segments]
+    texts = [doc.text[s.start : s.end] for s in doc.segments]
     assert kinds == ["heading", "paragraph", "table", "table", "table", "paragraph"]
     assert texts[0] == "Consortium Charter"
     assert texts[3] == "CONACYT | Funding"
@@ -80,19 +88,36 @@ def test_html_drops_scripts_styles_and_navigation(tmp_path):
     assert doc.title == "Council Brief"
     for gone in ("alert", "secret", "color:red", "Home | About", "© site"):
         assert gone not in doc.text
-    texts = [doc.text[s.start:s.end] for s in doc.segments]
-    assert texts == ["US–Mexico Innovation Council", "The council met in Querétaro .", "Shared labs", "Training"] or \
-        texts == ["US–Mexico Innovation Council", "The council met in Querétaro.", "Shared labs", "Training"]
+    texts = [doc.text[s.start : s.end] for s in doc.segments]
+    assert texts == [
+        "US–Mexico Innovation Council",
+        "The council met in Querétaro .",
+        "Shared labs",
+        "Training",
+    ] or texts == [
+        "US–Mexico Innovation Council",
+        "The council met in Querétaro.",
+        "Shared labs",
+        "Training",
+    ]
     assert doc.segments[0].kind == "heading"
 
 
 def test_markdown_title_and_paragraphs(tmp_path):
     path = tmp_path / "memo.md"
-    path.write_text("# Memo on NAFTA\n\nFirst paragraph\nwraps here.\n\n\n## Section\n\nSecond paragraph.\n", encoding="utf-8")
+    path.write_text(
+        "# Memo on NAFTA\n\nFirst paragraph\nwraps here.\n\n\n## Section\n\nSecond paragraph.\n",
+        encoding="utf-8",
+    )
     doc = parse_path(str(path))
     assert doc.title == "Memo on NAFTA" and doc.file_type == "md"
-    texts = [doc.text[s.start:s.end] for s in doc.segments]
-    assert texts == ["# Memo on NAFTA", "First paragraph\nwraps here.", "## Section", "Second paragraph."]
+    texts = [doc.text[s.start : s.end] for s in doc.segments]
+    assert texts == [
+        "# Memo on NAFTA",
+        "First paragraph\nwraps here.",
+        "## Section",
+        "Second paragraph.",
+    ]
     doc.check()
 
 

@@ -1,11 +1,12 @@
 """Parallel ingestion: process pool, Dask LocalCluster, a worker crash, the per-file time limit."""
+
 from __future__ import annotations
 
 import pytest
+from corpus_fixtures import LOREM, crashing_parse, make_pdf
 
 from corpus.ingest import ingest, process_executor
 from corpus.store import get_text, list_documents
-from corpus_fixtures import LOREM, crashing_parse, make_pdf
 
 
 def _folder(tmp_path, n=6):
@@ -13,7 +14,10 @@ def _folder(tmp_path, n=6):
     folder.mkdir()
     for i in range(n):
         if i % 2:
-            make_pdf(folder / f"doc{i}.pdf", [[f"Document {i}, page one. " + LOREM], [f"Page two of document {i}."]])
+            make_pdf(
+                folder / f"doc{i}.pdf",
+                [[f"Document {i}, page one. " + LOREM], [f"Page two of document {i}."]],
+            )
         else:
             (folder / f"doc{i}.txt").write_text(f"Text file {i} about the consortium.\n\n" + LOREM)
     return folder
@@ -52,7 +56,9 @@ def test_parallel_dask_local_cluster_same_documents(tmp_path, db):
     distributed = pytest.importorskip("distributed")
     folder = _folder(tmp_path, n=4)
     expected = _serial(tmp_path, folder)
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
         from corpus.ingest import dask_executor
 
         client, executor = dask_executor(cluster.scheduler_address)
@@ -72,9 +78,22 @@ def test_parallel_cli_scheduler_option(tmp_path, capsys):
 
     folder = _folder(tmp_path, n=2)
     project = tmp_path / "cli.qda.sqlite"
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
-        code = cli.main(["ingest", str(folder), "--project", str(project), "--scheduler", cluster.scheduler_address,
-                         "--quiet", "--format", "json"])
+    with distributed.LocalCluster(
+        n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        code = cli.main(
+            [
+                "ingest",
+                str(folder),
+                "--project",
+                str(project),
+                "--scheduler",
+                cluster.scheduler_address,
+                "--quiet",
+                "--format",
+                "json",
+            ]
+        )
     rows = json.loads(capsys.readouterr().out)
     assert code == 0 and [r["status"] for r in rows] == ["ok", "ok"]
 

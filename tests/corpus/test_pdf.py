@@ -1,8 +1,10 @@
 """PDF reading: columns, de-hyphenation, running headers/footers, page numbers, metadata."""
+
 from __future__ import annotations
 
-from corpus.pdf import pdf_to_document
 from corpus_fixtures import LOREM, make_pdf, make_two_column_pdf
+
+from corpus.pdf import pdf_to_document
 
 LEFT = [
     "Alpha column opens the left side. " + LOREM,
@@ -15,7 +17,9 @@ RIGHT = [
 
 
 def test_pdf_two_columns_read_column_by_column(tmp_path):
-    path = make_two_column_pdf(tmp_path / "two.pdf", LEFT, RIGHT, title="Consortium Bulletin Number Four")
+    path = make_two_column_pdf(
+        tmp_path / "two.pdf", LEFT, RIGHT, title="Consortium Bulletin Number Four"
+    )
     doc = pdf_to_document(path)
     text = doc.text
     # the full-width title comes first, then all of the left column, then the right column
@@ -44,12 +48,15 @@ def test_pdf_dehyphenates_line_end_hyphens(tmp_path):
 def test_pdf_removes_running_headers_footers_and_page_numbers(tmp_path):
     header = "Consortium Charter - Draft for Consultation"
     topics = ["suppliers", "training", "laboratories", "export rules", "governance"]
-    pages = [[f"Section {i} covers {t}. Unique marker page{i}. " + LOREM] for i, t in enumerate(topics, start=1)]
+    pages = [
+        [f"Section {i} covers {t}. Unique marker page{i}. " + LOREM]
+        for i, t in enumerate(topics, start=1)
+    ]
     doc = pdf_to_document(make_pdf(tmp_path / "hdr.pdf", pages, header=header))
     assert len(doc.pages) == 5
     assert "Draft for Consultation" not in doc.text
     for p in doc.pages:
-        page_text = doc.text[p.start:p.end]
+        page_text = doc.text[p.start : p.end]
         assert f"page{p.number}" in page_text
         assert not any(line.strip().isdigit() for line in page_text.split("\n")), page_text
     assert sum(header in r for r in doc.removed) == 5
@@ -57,19 +64,28 @@ def test_pdf_removes_running_headers_footers_and_page_numbers(tmp_path):
 
 
 def test_pdf_keeps_repeated_body_lines_that_are_not_at_page_edges(tmp_path):
-    pages = [[f"Intro {i}: " + LOREM * 3, "Recommendation: fund the shared laboratory.", f"Closing {i}: " + LOREM]
-             for i in ("one", "two", "three", "four")]
+    pages = [
+        [
+            f"Intro {i}: " + LOREM * 3,
+            "Recommendation: fund the shared laboratory.",
+            f"Closing {i}: " + LOREM,
+        ]
+        for i in ("one", "two", "three", "four")
+    ]
     doc = pdf_to_document(make_pdf(tmp_path / "rep.pdf", pages, numbers=False))
     assert doc.text.count("Recommendation: fund the shared laboratory.") == 4
 
 
 def test_pdf_pages_and_paragraphs_are_ranges_into_the_text(tmp_path):
-    pages = [["First paragraph on page one. " + LOREM, "Second paragraph on page one."], ["Only paragraph of page two."]]
+    pages = [
+        ["First paragraph on page one. " + LOREM, "Second paragraph on page one."],
+        ["Only paragraph of page two."],
+    ]
     doc = pdf_to_document(make_pdf(tmp_path / "r.pdf", pages, title="Charter of the Consortium"))
     doc.check()
     assert [p.number for p in doc.pages] == [1, 2]
-    assert doc.text[doc.pages[1].start:doc.pages[1].end] == "Only paragraph of page two."
-    paras = [doc.text[s.start:s.end] for s in doc.segments]
+    assert doc.text[doc.pages[1].start : doc.pages[1].end] == "Only paragraph of page two."
+    paras = [doc.text[s.start : s.end] for s in doc.segments]
     assert paras[1] == "Second paragraph on page one."
     assert [s.page for s in doc.segments] == [1, 1, 2]
     assert doc.title == "Charter of the Consortium"
@@ -83,8 +99,15 @@ def test_pdf_words_from_characters_split_at_gaps_spaces_and_lines():
     def ch(t, x0, top, size=10.0):
         return (t, x0, x0 + 5, top, top + 10, size, True)
 
-    chars = [ch("o", 15, 100.5), ch("N", 10, 100), ch(" ", 20, 100), ch("ﬁ".replace("ﬁ", "fi"), 25, 100),
-             ch("x", 40, 100), ch("L", 10, 120), ch("B", 15, 120, size=14)]
+    chars = [
+        ch("o", 15, 100.5),
+        ch("N", 10, 100),
+        ch(" ", 20, 100),
+        ch("ﬁ".replace("ﬁ", "fi"), 25, 100),
+        ch("x", 40, 100),
+        ch("L", 10, 120),
+        ch("B", 15, 120, size=14),
+    ]
     words = chars_to_words(chars)
     assert [w["text"] for w in words] == ["No", "fi", "x", "L", "B"]
     assert words[0]["x0"] == 10 and words[0]["top"] == 100
@@ -93,7 +116,11 @@ def test_pdf_words_from_characters_split_at_gaps_spaces_and_lines():
 def test_pdf_paragraph_languages_detected_when_parsing(tmp_path):
     from corpus.parse import parse_path
 
-    pages = [["La tecnología del consorcio de Querétaro apoya a los proveedores aeroespaciales de la región.",
-              "The council met in Monterrey to discuss advanced manufacturing and the training of technicians."]]
+    pages = [
+        [
+            "La tecnología del consorcio de Querétaro apoya a los proveedores aeroespaciales de la región.",
+            "The council met in Monterrey to discuss advanced manufacturing and the training of technicians.",
+        ]
+    ]
     doc = parse_path(str(make_pdf(tmp_path / "mixed.pdf", pages, numbers=False)))
     assert [s.data["language"] for s in doc.segments] == ["es", "en"]

@@ -7,6 +7,7 @@ out the running header/footer lines we removed on purpose:
 Figures measured when this test was written (min over pages): chars recall and precision 1.000
 on every page of every document; words (upright text) recall >= 0.95 on prose documents.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,13 +22,29 @@ from corpus.pdf import pdf_to_document
 from corpus.store import get_pages, get_text, list_documents
 
 PLAIN = [
-    "federal-register-2020-17221.pdf", "WARN-Report-for-7-1-2015-to-03-25-2016.pdf", "scotus-transcript-p1.pdf",
-    "cupertino_usd_4-6-16.pdf", "la-precinct-bulletin-2014-p1.pdf", "issue-848.pdf", "issue-33-lorem-ipsum.pdf",
+    "federal-register-2020-17221.pdf",
+    "WARN-Report-for-7-1-2015-to-03-25-2016.pdf",
+    "scotus-transcript-p1.pdf",
+    "cupertino_usd_4-6-16.pdf",
+    "la-precinct-bulletin-2014-p1.pdf",
+    "issue-848.pdf",
+    "issue-33-lorem-ipsum.pdf",
 ]
-PROSE = ["federal-register-2020-17221.pdf", "issue-33-lorem-ipsum.pdf", "cupertino_usd_4-6-16.pdf", "scotus-transcript-p1.pdf"]
-PAGES = {"federal-register-2020-17221.pdf": 15, "WARN-Report-for-7-1-2015-to-03-25-2016.pdf": 16, "issue-848.pdf": 8,
-         "cupertino_usd_4-6-16.pdf": 1, "scotus-transcript-p1.pdf": 1, "issue-33-lorem-ipsum.pdf": 2,
-         "la-precinct-bulletin-2014-p1.pdf": 1}
+PROSE = [
+    "federal-register-2020-17221.pdf",
+    "issue-33-lorem-ipsum.pdf",
+    "cupertino_usd_4-6-16.pdf",
+    "scotus-transcript-p1.pdf",
+]
+PAGES = {
+    "federal-register-2020-17221.pdf": 15,
+    "WARN-Report-for-7-1-2015-to-03-25-2016.pdf": 16,
+    "issue-848.pdf": 8,
+    "cupertino_usd_4-6-16.pdf": 1,
+    "scotus-transcript-p1.pdf": 1,
+    "issue-33-lorem-ipsum.pdf": 2,
+    "la-precinct-bulletin-2014-p1.pdf": 1,
+}
 _WORD = re.compile(r"\w+")
 
 
@@ -43,19 +60,23 @@ def _upright(page):
     return page.filter(lambda o: o.get("object_type") != "char" or o.get("upright", True))
 
 
-def _agreement(path, bag, min_size: int = 1, upright_only: bool = False) -> list[tuple[float, float]]:
+def _agreement(
+    path, bag, min_size: int = 1, upright_only: bool = False
+) -> list[tuple[float, float]]:
     """Return (recall, precision) per page of our text against pdfplumber's, removed lines excluded.
 
     Pages whose reference has fewer than ``min_size`` items left (no body text) are not scored.
     """
     doc = pdf_to_document(path)
     with pdfplumber.open(path) as pdf:
-        reference = [(_upright(page) if upright_only else page).extract_text() or "" for page in pdf.pages]
+        reference = [
+            (_upright(page) if upright_only else page).extract_text() or "" for page in pdf.pages
+        ]
     assert len(doc.pages) == len(reference)
     removed = doc.metadata.get("removed_lines", [])
     out = []
     for page, ref_text in zip(doc.pages, reference):
-        ours, ref = bag(doc.text[page.start:page.end]), bag(ref_text)
+        ours, ref = bag(doc.text[page.start : page.end]), bag(ref_text)
         for number, line in removed:
             if number == page.number:
                 ref = ref - bag(line)

@@ -1,11 +1,18 @@
 """Versioning and duplicates: identical content never twice, changed file = new version, re-ingest is a no-op."""
+
 from __future__ import annotations
 
 import shutil
 import time
 
 from corpus.ingest import ingest
-from corpus.store import delete_document, get_document, get_text, list_documents, set_document_fields
+from corpus.store import (
+    delete_document,
+    get_document,
+    get_text,
+    list_documents,
+    set_document_fields,
+)
 
 
 def _write(path, text):
@@ -14,10 +21,14 @@ def _write(path, text):
 
 
 def test_versioning_changed_file_becomes_new_version(tmp_path, db):
-    path = _write(tmp_path / "brief.txt", "Version one of the council brief.\n\nA second paragraph.")
+    path = _write(
+        tmp_path / "brief.txt", "Version one of the council brief.\n\nA second paragraph."
+    )
     [first] = ingest([str(path)], db)
     # a coding or other package's row pointing at the old version must survive
-    db.execute("CREATE TABLE IF NOT EXISTS t_refs (document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE)")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS t_refs (document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE)"
+    )
     db.execute("INSERT INTO t_refs VALUES (?)", [first.document_id])
     _write(path, "Version two of the council brief.\n\nA second paragraph, revised.")
     [second] = ingest([str(path)], db)

@@ -1,4 +1,5 @@
 """Sample data for exports tests: a paged policy brief and an interview (fictional demo text)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,9 +29,17 @@ def make_doc(text: str, title: str, kind: str, pages: list[Page] | None = None) 
         start = text.index(part, pos)
         segs.append(Segment(start, start + len(part), "paragraph"))
         pos = start + len(part)
-    return Document(text=text, title=title, source_name=f"{title}.txt", kind=kind, pages=pages or [],
-                    segments=segs, sha256=hashlib.sha256(text.encode()).hexdigest(), size=len(text.encode()),
-                    file_type="pdf" if pages else "txt")
+    return Document(
+        text=text,
+        title=title,
+        source_name=f"{title}.txt",
+        kind=kind,
+        pages=pages or [],
+        segments=segs,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        size=len(text.encode()),
+        file_type="pdf" if pages else "txt",
+    )
 
 
 def span(text: str, phrase: str) -> tuple[int, int]:

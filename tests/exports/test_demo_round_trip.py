@@ -1,13 +1,14 @@
 """Round trip on the demo project: export as .qdpx, import into a new project, same documents, codes and codings."""
+
 from __future__ import annotations
 
 import pytest
 from lxml import etree
+from test_qdpx_export import _project_xml, _snapshot
 
 from coding import codings_frame
 from corpus.project import open_project
 from exports import export_qdpx, import_qdpx
-from test_qdpx_export import _project_xml, _snapshot
 
 
 def test_demo_project_round_trips_through_qdpx(tmp_path, refi_schemas):
@@ -16,7 +17,9 @@ def test_demo_project_round_trips_through_qdpx(tmp_path, refi_schemas):
     demo = build(tmp_path / "demo.qda.sqlite")
     db = open_project(demo)
     if codings_frame(db).empty:
-        pytest.skip("the demo project has no codings yet (its corpus/interviews steps are not in place)")
+        pytest.skip(
+            "the demo project has no codings yet (its corpus/interviews steps are not in place)"
+        )
     path = export_qdpx(db, tmp_path / "demo.qdpx")
     schema = etree.XMLSchema(etree.parse(str(refi_schemas / "Project.xsd")))
     assert schema.validate(etree.fromstring(_project_xml(path))), schema.error_log

@@ -1,10 +1,11 @@
 """Evidence tables: exact quotes, pages, turns, cases, attributes, filters and context."""
+
 from __future__ import annotations
 
 import pytest
+from exports_sample import INTERVIEW, POLICY
 
 from exports import EVIDENCE_COLUMNS, evidence_table, format_timestamp
-from exports_sample import INTERVIEW, POLICY
 
 
 def test_evidence_quote_is_the_coded_span_exactly(coded):
@@ -13,7 +14,7 @@ def test_evidence_quote_is_the_coded_span_exactly(coded):
     assert len(df) == 6
     texts = {"Policy brief": POLICY, "Interview Expert 3": INTERVIEW}
     for row in df.itertuples():
-        assert row.quote == texts[row.document_title][row.char_start:row.char_end]
+        assert row.quote == texts[row.document_title][row.char_start : row.char_end]
     assert "el consorcio 🙂 firmó" in set(df["quote"])
 
 
@@ -25,7 +26,9 @@ def test_evidence_page_citation_and_levels(coded):
     pub = df.loc[coded["codings"]["conacyt"]]
     assert (pub["level_1"], pub["level_2"]) == ("Funding", "Public")
     assert df.loc[coded["codings"]["signed"], "level_2"] == ""
-    assert pub["memo"] == "key figure" and pub["coder"] == "ana" and pub["document_kind"] == "policy"
+    assert (
+        pub["memo"] == "key figure" and pub["coder"] == "ana" and pub["document_kind"] == "policy"
+    )
 
 
 def test_evidence_turns_give_speaker_case_timestamp_and_attributes(with_cases):
@@ -42,7 +45,9 @@ def test_evidence_filters(with_cases):
     assert set(evidence_table(db, codes="Funding")["code_path"]) == {"Funding", "Funding > Public"}
     assert set(evidence_table(db, codes="Funding", children=False)["code_path"]) == {"Funding"}
     assert set(evidence_table(db, coders="ben")["coder"]) == {"ben"}
-    assert set(evidence_table(db, documents=[with_cases["policy"]])["document_title"]) == {"Policy brief"}
+    assert set(evidence_table(db, documents=[with_cases["policy"]])["document_title"]) == {
+        "Policy brief"
+    }
     by_case = evidence_table(db, cases=["Expert 3"])
     assert len(by_case) == 2 and set(by_case["case_name"]) == {"Expert 3"}
     assert len(evidence_table(db, cases=[7])) == 2
@@ -57,11 +62,16 @@ def test_evidence_context_characters_and_unit(with_cases):
     df = evidence_table(db, context=10).set_index("coding_id")
     cid = with_cases["codings"]["signed"]
     s, e = df.loc[cid, "char_start"], df.loc[cid, "char_end"]
-    assert df.loc[cid, "context"] == INTERVIEW[s - 10:e + 10]
+    assert df.loc[cid, "context"] == INTERVIEW[s - 10 : e + 10]
     unit = evidence_table(db, context="unit").set_index("coding_id")
-    assert unit.loc[cid, "context"] == "Expert 3: We signed with the council in 1994, right after NAFTA."
+    assert (
+        unit.loc[cid, "context"]
+        == "Expert 3: We signed with the council in 1994, right after NAFTA."
+    )
     # a quote that crosses two turns gets both
-    assert unit.loc[with_cases["codings"]["scarce"], "context"].endswith("Line two of the same turn.")
+    assert unit.loc[with_cases["codings"]["scarce"], "context"].endswith(
+        "Line two of the same turn."
+    )
     pol = unit.loc[with_cases["codings"]["conacyt"], "context"]
     assert pol.startswith("The US–Mexico council") and pol.endswith("CONACYT.")
     with pytest.raises(ValueError, match="context"):
@@ -80,9 +90,10 @@ def test_format_timestamp():
 
 
 def test_evidence_leaves_out_old_versions_unless_asked(coded):
+    from exports_sample import make_doc
+
     from coding import move_codings
     from corpus.store import store_document
-    from exports_sample import make_doc
 
     db = coded["db"]
     newer = POLICY.replace("Consejo Binacional", "Consejo Binacional (rev. 2)")
@@ -91,11 +102,13 @@ def test_evidence_leaves_out_old_versions_unless_asked(coded):
     pos = POLICY.index("Consejo Binacional") + len("Consejo Binacional")
     move_codings(db, coded["policy"], new_id, lambda o: o if o <= pos else o + shift)
     current = evidence_table(db)
-    assert coded["policy"] not in set(current["document_id"]) and new_id in set(current["document_id"])
+    assert coded["policy"] not in set(current["document_id"]) and new_id in set(
+        current["document_id"]
+    )
     assert len(current) == 6
     for row in current.itertuples():
         if row.document_id == new_id:
-            assert row.quote == newer[row.char_start:row.char_end]
+            assert row.quote == newer[row.char_start : row.char_end]
     assert len(evidence_table(db, include_old_versions=True)) == 10
 
 

@@ -1,4 +1,5 @@
 """AppTests of the Export page: empty project, evidence preview/download/open passage, matrix, codebook, qdpx."""
+
 from __future__ import annotations
 
 import io
@@ -31,14 +32,23 @@ def test_export_page_on_empty_project(project_path, monkeypatch):
     at = page(project_path, monkeypatch)
     assert not at.exception
     assert any("No coded segments" in i.value for i in at.info)
-    for what in ("Matrix", "Codebook", "REFI-QDA project (.qdpx)", "Import REFI-QDA", "Report (HTML)"):
+    for what in (
+        "Matrix",
+        "Codebook",
+        "REFI-QDA project (.qdpx)",
+        "Import REFI-QDA",
+        "Report (HTML)",
+    ):
         at = choose(at, what)
         assert not at.exception, what
     at = choose(at, "REFI-QDA project (.qdpx)")
     at.button(key="prepare_qdpx").click()
     at.run()
     data, file_name, _ = at.session_state["file_qdpx"]
-    assert file_name.endswith(".qdpx") and "project.qde" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    assert (
+        file_name.endswith(".qdpx")
+        and "project.qde" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    )
 
 
 def test_export_page_evidence_preview_filter_and_download(coded, project_path, monkeypatch):
@@ -58,7 +68,9 @@ def test_export_page_evidence_preview_filter_and_download(coded, project_path, m
     assert file_name.endswith(".xlsx") and "spreadsheet" in mime
     ws = openpyxl.load_workbook(io.BytesIO(data))["Evidence"]
     assert ws.max_row == 3
-    at.multiselect(key="ev_codes").set_value(["Spanish"])  # a changed filter drops the prepared file
+    at.multiselect(key="ev_codes").set_value(
+        ["Spanish"]
+    )  # a changed filter drops the prepared file
     at.run()
     assert "file_evidence" not in at.session_state
 

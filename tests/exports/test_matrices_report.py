@@ -1,4 +1,5 @@
 """Matrices and codebook files, and the standalone HTML report (escaped, charts inlined)."""
+
 from __future__ import annotations
 
 import io
@@ -7,10 +8,17 @@ import re
 import openpyxl
 import pandas as pd
 import pytest
+from exports_sample import POLICY, span
 
 from coding import add_code, code_span, codes_frame
-from exports import codebook_csv, evidence_html, evidence_table, matrix_csv, matrix_frame, matrix_xlsx
-from exports_sample import POLICY, span
+from exports import (
+    codebook_csv,
+    evidence_html,
+    evidence_table,
+    matrix_csv,
+    matrix_frame,
+    matrix_xlsx,
+)
 
 
 def test_cooccurrence_matrix_counts_overlapping_codings(coded, tmp_path):
@@ -36,7 +44,9 @@ def test_code_case_and_attribute_matrix_xlsx(with_cases, tmp_path, monkeypatch):
     assert list(m.columns) == ["code", "Expert 3"]
     assert dict(zip(m["code"], m["Expert 3"])) == {"Funding": 1, "Funding > Public": 1}
     t = matrix_frame(with_cases["db"], kind="code-case", value="present", transpose=True)
-    assert list(t.columns) == ["case", "Funding", "Funding > Public"] and t["case"].tolist() == ["Expert 3"]
+    assert list(t.columns) == ["case", "Funding", "Funding > Public"] and t["case"].tolist() == [
+        "Expert 3"
+    ]
     a = matrix_frame(with_cases["db"], kind="code-attribute", attribute="sector")
     assert "industry" in a.columns
     buf = io.BytesIO()
@@ -50,27 +60,48 @@ def test_code_case_and_attribute_matrix_xlsx(with_cases, tmp_path, monkeypatch):
 
 
 def test_codebook_csv_has_tree_criteria_and_counts(coded, tmp_path):
-    df = pd.read_csv(codebook_csv(coded["db"], tmp_path / "cb.csv", bom=True), encoding="utf-8-sig", keep_default_na=False)
+    df = pd.read_csv(
+        codebook_csv(coded["db"], tmp_path / "cb.csv", bom=True),
+        encoding="utf-8-sig",
+        keep_default_na=False,
+    )
     assert df["path"].tolist() == codes_frame(coded["db"])["path"].tolist()
     row = df.set_index("path").loc["Funding > Public"]
-    assert row["level"] == 2 and row["definition"] == "State money (CONACYT, councils)." and row["codings"] == 2
+    assert (
+        row["level"] == 2
+        and row["definition"] == "State money (CONACYT, councils)."
+        and row["codings"] == 2
+    )
     assert df.set_index("path").loc["Funding", "inclusion"] == "Any source"
 
 
 def test_html_report_is_standalone_and_escapes_everything(coded, tmp_path):
-    from corpus.store import store_document
     from exports_sample import make_doc
+
+    from corpus.store import store_document
 
     db = coded["db"]
     evil_text = "Nota: <script>alert('doc')</script> & más."
-    doc_id = store_document(db, make_doc(evil_text, "<i>Evil</i> brief", "policy"), segment_language=False)
+    doc_id = store_document(
+        db, make_doc(evil_text, "<i>Evil</i> brief", "policy"), segment_language=False
+    )
     add_code(db, "<b onmouseover=alert(1)")
-    code_span(db, doc_id, *span(evil_text, "<script>alert('doc')</script>"), "<b onmouseover=alert(1)", "ana",
-              memo="<img src=x onerror=alert(1)>")
+    code_span(
+        db,
+        doc_id,
+        *span(evil_text, "<script>alert('doc')</script>"),
+        "<b onmouseover=alert(1)",
+        "ana",
+        memo="<img src=x onerror=alert(1)>",
+    )
     add_code(db, "Skills")
-    code_span(db, coded["policy"], *span(POLICY, "technicians"), "Skills", "ana")  # overlaps 'Barriers'
+    code_span(
+        db, coded["policy"], *span(POLICY, "technicians"), "Skills", "ana"
+    )  # overlaps 'Barriers'
     df = evidence_table(db)
-    page = evidence_html(df, tmp_path / "r.html", db=db, codebook=codes_frame(db)).read_text(encoding="utf-8")
+    page = evidence_html(df, tmp_path / "r.html", db=db, codebook=codes_frame(db)).read_text(
+        encoding="utf-8"
+    )
     assert page.startswith("<!DOCTYPE html>")
     for raw in ("<script>alert", "<img src=x", "<b onmouseover", "<i>Evil"):
         assert raw not in page
@@ -81,7 +112,14 @@ def test_html_report_is_standalone_and_escapes_everything(coded, tmp_path):
     assert len(re.findall(r'class="plotly-graph-div"', page)) == 3
     assert "Krippendorff" in page
     for quote in df["quote"]:
-        assert quote.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;").replace("'", "&#x27;") in page
+        assert (
+            quote.replace("&", "&amp;")
+            .replace("<", "&lt;")
+            .replace(">", "&gt;")
+            .replace('"', "&quot;")
+            .replace("'", "&#x27;")
+            in page
+        )
     assert "(Policy brief, p. 2)" in page and "(&lt;i&gt;Evil&lt;/i&gt; brief)" in page
 
 

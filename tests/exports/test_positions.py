@@ -1,4 +1,5 @@
 """Position conversion: other tools' units and line ends map back onto the same words of our canonical text."""
+
 from __future__ import annotations
 
 from hypothesis import given, settings
@@ -7,7 +8,18 @@ from hypothesis import strategies as st
 from corpus.model import normalize_text
 from exports.positions import convert_positions
 
-WORDS = ["consorcio", "técnicos", "🙂", "NAFTA", "año", "e\u0301xito", "𝔘nicode", "innovation", "Querétaro", "—"]
+WORDS = [
+    "consorcio",
+    "técnicos",
+    "🙂",
+    "NAFTA",
+    "año",
+    "e\u0301xito",
+    "𝔘nicode",
+    "innovation",
+    "Querétaro",
+    "—",
+]
 
 
 def _encode(text: str, i: int, unit: str) -> int:
@@ -24,8 +36,14 @@ def _encode(text: str, i: int, unit: str) -> int:
     words=st.lists(st.sampled_from(WORDS), min_size=6, max_size=40),
     seps=st.lists(st.sampled_from([" ", " ", "\r\n", "\n", ", "]), min_size=40, max_size=40),
     picks=st.lists(st.integers(min_value=0, max_value=39), min_size=1, max_size=6),
-    tool=st.sampled_from([("NVivo 12", "utf16", True), ("QualCoder 3.5", "codepoint", False),
-                          ("MAXQDA 2022", "codepoint", False), ("Taguette", "utf8", False)]),
+    tool=st.sampled_from(
+        [
+            ("NVivo 12", "utf16", True),
+            ("QualCoder 3.5", "codepoint", False),
+            ("MAXQDA 2022", "codepoint", False),
+            ("Taguette", "utf8", False),
+        ]
+    ),
 )
 def test_selections_land_on_the_same_words(words, seps, picks, tool):
     origin, unit, crlf = tool
@@ -39,7 +57,11 @@ def test_selections_land_on_the_same_words(words, seps, picks, tool):
     positions, expected = [], []
     for k in chosen:
         # the k-th word's place in the text as the tool counted it
-        cp_start = len(raw[: starts[k][0]].replace("\r\n", "\n").replace("\n", "\r\n")) if crlf else starts[k][0]
+        cp_start = (
+            len(raw[: starts[k][0]].replace("\r\n", "\n").replace("\n", "\r\n"))
+            if crlf
+            else starts[k][0]
+        )
         s = _encode(counted, cp_start, unit)
         e = _encode(counted, cp_start + len(starts[k][1]), unit)
         positions.append((s, e))

@@ -1,19 +1,22 @@
 """Bad REFI-QDA input: each gives a clear message and leaves the project exactly as it was."""
+
 from __future__ import annotations
 
 import zipfile
 
 import pytest
+from test_qdpx_import import C1, NS, S1, make_qdpx
 
 import exports.qdpx_import as qdpx_import
 from exports import ImportFileError, export_qdpx, import_qdc, import_qdpx
 from exports.safezip import Limits, SafeZip
-from test_qdpx_import import C1, NS, S1, make_qdpx
 
 GOOD_TEXT = "El consejo binacional financió tres consorcios."
 
 
-def project_xml(selections: str, codes: str = f'<Code guid="{C1}" name="Consejo" isCodable="true"/>') -> str:
+def project_xml(
+    selections: str, codes: str = f'<Code guid="{C1}" name="Consejo" isCodable="true"/>'
+) -> str:
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="{NS}" name="t" origin="QualCoder 3.5">
   <CodeBook><Codes>{codes}</Codes></CodeBook>
@@ -22,8 +25,10 @@ def project_xml(selections: str, codes: str = f'<Code guid="{C1}" name="Consejo"
 
 
 def sel(i: int, start: int, end: int, code: str = C1) -> str:
-    return (f'<PlainTextSelection guid="AAAAAAAA-0000-4000-8000-00000000000{i}" startPosition="{start}" endPosition="{end}">'
-            f'<Coding guid="BBBBBBBB-0000-4000-8000-00000000000{i}"><CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>')
+    return (
+        f'<PlainTextSelection guid="AAAAAAAA-0000-4000-8000-00000000000{i}" startPosition="{start}" endPosition="{end}">'
+        f'<Coding guid="BBBBBBBB-0000-4000-8000-00000000000{i}"><CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>'
+    )
 
 
 def dump(db) -> list[str]:
@@ -33,7 +38,11 @@ def dump(db) -> list[str]:
 @pytest.fixture
 def existing(coded):
     """The coded project and a snapshot of its full contents."""
-    return coded["db"], dump(coded["db"]), coded["db"].conn.execute("PRAGMA database_list").fetchone()[2]
+    return (
+        coded["db"],
+        dump(coded["db"]),
+        coded["db"].conn.execute("PRAGMA database_list").fetchone()[2],
+    )
 
 
 def _refused(path, existing, match: str, tmp_path):
@@ -63,7 +72,9 @@ def test_zip_without_project_qde(tmp_path, existing):
 
 
 def test_xml_that_does_not_parse(tmp_path, existing):
-    path = make_qdpx(tmp_path / "broken.qdpx", "<Project xmlns='urn:QDA-XML:project:1.0'><Users></Project>")
+    path = make_qdpx(
+        tmp_path / "broken.qdpx", "<Project xmlns='urn:QDA-XML:project:1.0'><Users></Project>"
+    )
     _refused(path, existing, "XML does not parse", tmp_path)
 
 
@@ -73,15 +84,19 @@ def test_wrong_root_element(tmp_path, existing):
 
 
 def test_external_entities_are_refused(tmp_path, existing):
-    xml = ('<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
-           f'<Project xmlns="{NS}" name="&xxe;"/>')
+    xml = (
+        '<?xml version="1.0"?><!DOCTYPE Project [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        f'<Project xmlns="{NS}" name="&xxe;"/>'
+    )
     path = make_qdpx(tmp_path / "xxe.qdpx", xml)
     _refused(path, existing, "DTD or entities", tmp_path)
 
 
 def test_billion_laughs_is_refused(tmp_path, existing):
     ents = '<!ENTITY lol "lol">' + "".join(
-        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+        f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">'
+        for i in range(1, 10)
+    )
     xml = f'<?xml version="1.0"?><!DOCTYPE Project [{ents}]><Project xmlns="{NS}" name="&lol9;"/>'
     path = make_qdpx(tmp_path / "lol.qdpx", xml)
     _refused(path, existing, "DTD or entities", tmp_path)
@@ -120,7 +135,10 @@ def test_too_many_entries_and_oversized_entries(tmp_path):
 
 def test_out_of_range_positions_are_reported_and_skipped(tmp_path):
     good = GOOD_TEXT.index("consejo")
-    path = make_qdpx(tmp_path / "range.qdpx", project_xml(sel(1, good, good + 7) + sel(2, 40, 400) + sel(3, -5, 2) + sel(4, 9, 3)))
+    path = make_qdpx(
+        tmp_path / "range.qdpx",
+        project_xml(sel(1, good, good + 7) + sel(2, 40, 400) + sel(3, -5, 2) + sel(4, 9, 3)),
+    )
     report = import_qdpx(path, tmp_path / "p.qda.sqlite")
     assert report.imported["codings"] == 1
     assert sum("falls outside its text" in s for s in report.skipped) == 3
@@ -129,7 +147,9 @@ def test_out_of_range_positions_are_reported_and_skipped(tmp_path):
 
 def test_unknown_code_references_are_reported_and_skipped(tmp_path):
     unknown = "99999999-0000-4000-8000-000000000000"
-    path = make_qdpx(tmp_path / "codes.qdpx", project_xml(sel(1, 3, 10) + sel(2, 11, 20, code=unknown)))
+    path = make_qdpx(
+        tmp_path / "codes.qdpx", project_xml(sel(1, 3, 10) + sel(2, 11, 20, code=unknown))
+    )
     report = import_qdpx(path, tmp_path / "p.qda.sqlite")
     assert report.imported["codings"] == 1
     assert any(f"unknown code {unknown}" in s for s in report.skipped)
@@ -180,7 +200,10 @@ def test_code_names_with_path_separator_are_renamed_not_fatal(tmp_path):
 
 def test_absurdly_deep_codebook_is_refused(tmp_path):
     depth = 200
-    codes = "".join(f'<Code guid="0A1B2C3D-0000-4000-8000-{i:012d}" name="c{i}" isCodable="true">' for i in range(depth))
+    codes = "".join(
+        f'<Code guid="0A1B2C3D-0000-4000-8000-{i:012d}" name="c{i}" isCodable="true">'
+        for i in range(depth)
+    )
     codes += "</Code>" * depth
     path = make_qdpx(tmp_path / "deep.qdpx", project_xml("", codes=codes))
     with pytest.raises(ImportFileError, match="deep.qdpx: codes nested more than"):

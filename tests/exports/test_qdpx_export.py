@@ -1,4 +1,5 @@
 """REFI-QDA export: schema-valid project.qde and .qdc, stable GUIDs, round trip through import."""
+
 from __future__ import annotations
 
 import re
@@ -25,7 +26,9 @@ def test_qdpx_validates_against_project_xsd(with_cases, tmp_path, refi_schemas):
     db = with_cases["db"]
     add_memo(db, "Overall impression: funding dominates.", "ana", title="Project note")
     add_memo(db, "Check CONACYT figures", "ben", target="code", target_id="Funding > Public")
-    add_memo(db, "The brief is a 2019 draft", "ana", target="document", target_id=with_cases["policy"])
+    add_memo(
+        db, "The brief is a 2019 draft", "ana", target="document", target_id=with_cases["policy"]
+    )
     path = export_qdpx(db, tmp_path / "p.qdpx")
     schema = etree.XMLSchema(etree.parse(str(refi_schemas / "Project.xsd")))
     doc = etree.fromstring(_project_xml(path))
@@ -34,7 +37,10 @@ def test_qdpx_validates_against_project_xsd(with_cases, tmp_path, refi_schemas):
     assert len(doc.findall(".//q:PlainTextSelection", ns)) == 6
     case = doc.find(".//q:Case", ns)
     assert case.get("name") == "Expert 3"
-    values = {v.getparent().find("q:VariableRef", ns).get("targetGUID"): v.text for v in case.findall(".//q:TextValue", ns)}
+    values = {
+        v.getparent().find("q:VariableRef", ns).get("targetGUID"): v.text
+        for v in case.findall(".//q:TextValue", ns)
+    }
     assert set(values.values()) == {"industry", "Mexico"}
     assert len(case.findall("q:SourceRef", ns)) == 1
     assert len(doc.findall("q:Notes/q:Note", ns)) == 4  # three memos + one coding memo
@@ -76,33 +82,65 @@ def test_guids_differ_between_projects(coded, tmp_path):
     from coding import add_code
 
     add_code(other, "Funding", color="#1f77b4")
-    g1 = re.search(rb'name="Funding" isCodable="true"', _project_xml(export_qdpx(coded["db"], tmp_path / "1.qdpx")))
+    g1 = re.search(
+        rb'name="Funding" isCodable="true"',
+        _project_xml(export_qdpx(coded["db"], tmp_path / "1.qdpx")),
+    )
     assert g1
     guid = lambda x: re.search(rb'guid="([^"]+)" name="Funding"', x).group(1)  # noqa: E731
     assert guid(_project_xml(export_qdpx(coded["db"], tmp_path / "1.qdpx"))) != guid(
-        _project_xml(export_qdpx(other, tmp_path / "2.qdpx")))
+        _project_xml(export_qdpx(other, tmp_path / "2.qdpx"))
+    )
 
 
 def _snapshot(db):
-    docs = list_documents(db)[["title", "kind"]].assign(
-        text=[get_text(db, int(i)) for i in list_documents(db)["id"]]).sort_values("title").reset_index(drop=True)
-    codes = codes_frame(db)[["path", "color", "definition"]].sort_values("path").reset_index(drop=True)
+    docs = (
+        list_documents(db)[["title", "kind"]]
+        .assign(text=[get_text(db, int(i)) for i in list_documents(db)["id"]])
+        .sort_values("title")
+        .reset_index(drop=True)
+    )
+    codes = (
+        codes_frame(db)[["path", "color", "definition"]].sort_values("path").reset_index(drop=True)
+    )
     cod = codings_frame(db)
-    cod = cod.assign(title=cod["document_title"])[["title", "scope", "char_start", "char_end", "code_path", "coder", "memo", "text"]]
-    cod = cod.sort_values(["title", "char_start", "char_end", "code_path", "coder"]).reset_index(drop=True)
-    memos = memos_frame(db)[["target", "title", "text", "author"]].sort_values(["target", "text"]).reset_index(drop=True)
+    cod = cod.assign(title=cod["document_title"])[
+        ["title", "scope", "char_start", "char_end", "code_path", "coder", "memo", "text"]
+    ]
+    cod = cod.sort_values(["title", "char_start", "char_end", "code_path", "coder"]).reset_index(
+        drop=True
+    )
+    memos = (
+        memos_frame(db)[["target", "title", "text", "author"]]
+        .sort_values(["target", "text"])
+        .reset_index(drop=True)
+    )
     return docs, codes, cod, memos
 
 
 def test_round_trip_keeps_documents_codes_codings_coders_and_memos(coded, tmp_path):
     db = coded["db"]
     add_memo(db, "Overall impression", "ana", title="Project note")
-    add_memo(db, "Check figures", "ben", target="code", target_id="Funding > Public", title="On public money")
-    add_memo(db, "Draft version", "ana", target="document", target_id=coded["policy"], title="Source")
+    add_memo(
+        db,
+        "Check figures",
+        "ben",
+        target="code",
+        target_id="Funding > Public",
+        title="On public money",
+    )
+    add_memo(
+        db, "Draft version", "ana", target="document", target_id=coded["policy"], title="Source"
+    )
     code_document(db, coded["interview"], "Barriers", "ben", memo="whole interview")
     path = export_qdpx(db, tmp_path / "rt.qdpx")
     report = import_qdpx(path, tmp_path / "copy.qda.sqlite")
-    assert report.skipped == [] and report.imported["codings"] == 6 and report.imported["whole-document codings"] == 1 and report.imported["documents"] == 2
+    assert (
+        report.skipped == []
+        and report.imported["codings"] == 6
+        and report.imported["whole-document codings"] == 1
+        and report.imported["documents"] == 2
+    )
     copy = open_project(tmp_path / "copy.qda.sqlite")
     before, after = _snapshot(db), _snapshot(copy)
     for x, y in zip(before, after):
@@ -132,18 +170,23 @@ def test_empty_project_exports_valid_qdpx(db, tmp_path, refi_schemas):
 
 
 def test_control_characters_do_not_break_the_xml(db, tmp_path):
-    from coding import add_code, code_span
-    from corpus.store import store_document
     from exports_sample import make_doc
 
+    from coding import add_code, code_span
+    from corpus.store import store_document
+
     text = "Form\x0cfeed page break and a bell\x07 inside the text."
-    doc_id = store_document(db, make_doc(text, "Scan\x0bned title", "policy"), segment_language=False)
+    doc_id = store_document(
+        db, make_doc(text, "Scan\x0bned title", "policy"), segment_language=False
+    )
     add_code(db, "Odd", definition="vertical\x0btab")
     code_span(db, doc_id, 0, 4, "Odd", "ana", memo="memo\x01")
     path = export_qdpx(db, tmp_path / "c.qdpx")
     with zipfile.ZipFile(path) as zf:
         root = etree.fromstring(zf.read("project.qde"))
         src = root.find(".//{urn:QDA-XML:project:1.0}TextSource")
-        assert zf.read("sources/" + src.get("plainTextPath").split("://")[1]).decode() == text  # the text file stays exact
+        assert (
+            zf.read("sources/" + src.get("plainTextPath").split("://")[1]).decode() == text
+        )  # the text file stays exact
     report = import_qdpx(path, tmp_path / "copy.qda.sqlite")
     assert report.imported["codings"] == 1

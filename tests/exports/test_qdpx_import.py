@@ -1,4 +1,5 @@
 """REFI-QDA import of files shaped like NVivo, ATLAS.ti, MAXQDA and QualCoder exports."""
+
 from __future__ import annotations
 
 import zipfile
@@ -17,7 +18,9 @@ C1, C2, C3 = ("0A1B2C3D-0000-4000-8000-00000000000" + str(i) for i in (1, 2, 3))
 S1, S2 = "5E6F7081-0000-4000-8000-000000000011", "5E6F7081-0000-4000-8000-000000000012"
 
 
-def make_qdpx(path: Path, xml: str | bytes, files: dict[str, bytes] | None = None, name: str = "project.qde") -> Path:
+def make_qdpx(
+    path: Path, xml: str | bytes, files: dict[str, bytes] | None = None, name: str = "project.qde"
+) -> Path:
     """Write a .qdpx archive with the project XML under ``name`` and extra entries."""
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr(name, xml if isinstance(xml, bytes) else xml.encode("utf-8"))
@@ -42,7 +45,9 @@ def nvivo_archive(tmp_path: Path) -> tuple[Path, str]:
     """An NVivo 12-style export: UTF-8 BOM + CRLF source file, UTF-16 code-unit positions over CRLF text."""
     canon = NVIVO_TEXT.replace("\r\n", "\n")
     sels = []
-    for i, phrase in enumerate(["consejo binacional", "financiación pública", "los técnicos eran la barrera"]):
+    for i, phrase in enumerate(
+        ["consejo binacional", "financiación pública", "los técnicos eran la barrera"]
+    ):
         s = NVIVO_TEXT.index(phrase)
         code = C1 if i == 0 else (C2 if i == 1 else C3)
         sels.append(
@@ -50,7 +55,8 @@ def nvivo_archive(tmp_path: Path) -> tuple[Path, str]:
             f'startPosition="{utf16_pos(NVIVO_TEXT, s)}" endPosition="{utf16_pos(NVIVO_TEXT, s + len(phrase))}" '
             f'creatingUser="{U1 if i != 1 else U2}" creationDateTime="2021-03-04T10:00:00Z">'
             f'<Coding guid="BBBBBBBB-0000-4000-8000-00000000010{i}" creatingUser="{U1 if i != 1 else U2}">'
-            f'<CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>')
+            f'<CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>'
+        )
     xml = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="{NS}" name="Consorcio" origin="NVivo 12 (12.6.1.970)">
   <Users><User guid="{U1}" name="María López"/><User guid="{U2}" name="John Smith"/></Users>
@@ -62,10 +68,14 @@ def nvivo_archive(tmp_path: Path) -> tuple[Path, str]:
     <Code guid="{C3}" name="Barreras" isCodable="true"/>
   </Codes></CodeBook>
   <Sources>
-    <TextSource guid="{S1}" name="Entrevista 4" plainTextPath="internal://{S1}.txt">{''.join(sels)}</TextSource>
+    <TextSource guid="{S1}" name="Entrevista 4" plainTextPath="internal://{S1}.txt">{"".join(sels)}</TextSource>
   </Sources>
 </Project>"""
-    path = make_qdpx(tmp_path / "nvivo.qdpx", xml, {f"sources/{S1}.txt": b"\xef\xbb\xbf" + NVIVO_TEXT.encode("utf-8")})
+    path = make_qdpx(
+        tmp_path / "nvivo.qdpx",
+        xml,
+        {f"sources/{S1}.txt": b"\xef\xbb\xbf" + NVIVO_TEXT.encode("utf-8")},
+    )
     return path, canon
 
 
@@ -77,7 +87,9 @@ def test_nvivo_utf16_crlf_positions_land_on_the_same_words(tmp_path):
     doc_id = int(list_documents(db)["id"].iloc[0])
     assert get_text(db, doc_id) == canon
     df = codings_frame(db)
-    assert sorted(df["text"]) == sorted(["consejo binacional", "financiación pública", "los técnicos eran la barrera"])
+    assert sorted(df["text"]) == sorted(
+        ["consejo binacional", "financiación pública", "los técnicos eran la barrera"]
+    )
     assert dict(zip(df["text"], df["coder"]))["financiación pública"] == "John Smith"
     codes = codes_frame(db).set_index("path")
     assert codes.loc["Instituciones > Financiación", "color"] == "#00ff00"
@@ -106,7 +118,11 @@ def test_atlas_ti_inner_xml_named_after_project_with_inline_text_and_braced_guid
     assert report.imported["codings"] == 1 and report.skipped == []
     db = open_project(tmp_path / "p.qda.sqlite")
     row = codings_frame(db).iloc[0]
-    assert row["text"] == "clúster automotriz" and row["coder"] == "Ana" and row["memo"] == "Buen ejemplo"
+    assert (
+        row["text"] == "clúster automotriz"
+        and row["coder"] == "Ana"
+        and row["memo"] == "Buen ejemplo"
+    )
 
 
 def test_maxqda_pdf_picture_audio_and_sets_are_reported_not_dropped(tmp_path):
@@ -138,16 +154,27 @@ def test_maxqda_pdf_picture_audio_and_sets_are_reported_not_dropped(tmp_path):
   </Sources>
   <Sets><Set guid="EEEEEEEE-0000-4000-8000-000000000001" name="Grupo"/></Sets>
 </Project>"""
-    path = make_qdpx(tmp_path / "maxqda.qdpx", xml, {"sources/rep.txt": text.encode("utf-8"),
-                                                    "sources/e.txt": "Entrevistador: ¿Cuándo?\r\nExperta: En 1994.".encode()})
+    path = make_qdpx(
+        tmp_path / "maxqda.qdpx",
+        xml,
+        {
+            "sources/rep.txt": text.encode("utf-8"),
+            "sources/e.txt": "Entrevistador: ¿Cuándo?\r\nExperta: En 1994.".encode(),
+        },
+    )
     report = import_qdpx(path, tmp_path / "p.qda.sqlite")
     joined = "\n".join(report.skipped)
-    assert "1 region selection" in joined and "picture source 'Planta.jpg' with 1 selection" in joined
+    assert (
+        "1 region selection" in joined and "picture source 'Planta.jpg' with 1 selection" in joined
+    )
     assert "audio source 'Entrevista.mp3'" in joined and "1 sets not imported" in joined
     db = open_project(tmp_path / "p.qda.sqlite")
     docs = list_documents(db)
     assert docs["title"].tolist() == ["Entrevista.mp3 (transcript)", "Informe CIATEQ"]
-    assert docs["file_type"].tolist() == ["txt", "pdf"] and docs["kind"].tolist() == ["interview", "other"]
+    assert docs["file_type"].tolist() == ["txt", "pdf"] and docs["kind"].tolist() == [
+        "interview",
+        "other",
+    ]
     transcript_id = int(docs["id"].iloc[0])
     assert get_text(db, transcript_id) == "Entrevistador: ¿Cuándo?\nExperta: En 1994."
     assert "1 selection(s) tied to time sync points not imported" in joined
@@ -185,14 +212,20 @@ def test_qualcoder_notes_whole_source_coding_and_cases(tmp_path):
     whole = codings_frame(db)
     assert whole["scope"].tolist() == ["document"] and whole["coder"].tolist() == ["colin"]
     memos = memos_frame(db).set_index("text")
-    assert memos.loc["Long interview", "target"] == "document" and memos.loc["Councils only", "target"] == "code"
+    assert (
+        memos.loc["Long interview", "target"] == "document"
+        and memos.loc["Councils only", "target"] == "code"
+    )
     assert memos.loc["Unattached", "target"] == "project"
     assert report.imported["memos"] == 3
     assert report.imported["cases"] == 1
     import interviews
 
     attrs = interviews.case_attributes_frame(db).set_index("case_name")
-    assert attrs.loc["Expert 7", "sector"] == "academia" and float(attrs.loc["Expert 7", "years"]) == 12
+    assert (
+        attrs.loc["Expert 7", "sector"] == "academia"
+        and float(attrs.loc["Expert 7", "years"]) == 12
+    )
     assert interviews.document_cases(db)["case_name"].tolist() == ["Expert 7"]
 
 
@@ -203,7 +236,9 @@ def test_origin_is_overruled_when_another_reading_fits_word_boundaries():
     for p in phrases:
         s = raw.index(p)
         positions.append((utf16_pos(raw, s), utf16_pos(raw, s + len(p))))
-    conv = convert_positions(raw, positions, origin="MAXQDA 2022")  # claims code points; really NVivo-style
+    conv = convert_positions(
+        raw, positions, origin="MAXQDA 2022"
+    )  # claims code points; really NVivo-style
     assert conv.switched and conv.reading.unit == "utf16"
     assert [conv.text[s:e] for s, e in conv.spans] == phrases
     plain = convert_positions("abc def", [(4, 7)], origin="QualCoder")

@@ -1,5 +1,6 @@
 """Import of mangled but well-formed REFI-QDA projects: either it imports (reporting what it skipped) or it fails
 with ImportFileError and leaves no project behind -- never another exception, never a half-written project."""
+
 from __future__ import annotations
 
 import uuid
@@ -12,19 +13,47 @@ from lxml import etree
 from corpus.project import open_project
 from exports import ImportFileError, export_qdpx, import_qdpx
 
-ATTRS = ["startPosition", "endPosition", "targetGUID", "name", "color", "guid", "creatingUser", "plainTextPath",
-         "isCodable", "typeOfVariable"]
-VALUES = ["", "-1", "0", "99999999999999999999", "abc", "#12", "#GGGGGG", "A > B", "\x00", "x\x0by", "internal://nope.txt",
-          "relative://../../etc/passwd", "00000000-0000-4000-8000-000000000000", "{00000000-0000-4000-8000-000000000001}",
-          "😀" * 3, " ", "true", "Text"]
+ATTRS = [
+    "startPosition",
+    "endPosition",
+    "targetGUID",
+    "name",
+    "color",
+    "guid",
+    "creatingUser",
+    "plainTextPath",
+    "isCodable",
+    "typeOfVariable",
+]
+VALUES = [
+    "",
+    "-1",
+    "0",
+    "99999999999999999999",
+    "abc",
+    "#12",
+    "#GGGGGG",
+    "A > B",
+    "\x00",
+    "x\x0by",
+    "internal://nope.txt",
+    "relative://../../etc/passwd",
+    "00000000-0000-4000-8000-000000000000",
+    "{00000000-0000-4000-8000-000000000001}",
+    "😀" * 3,
+    " ",
+    "true",
+    "Text",
+]
 
 
 def _seed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("seed")
+    from exports_sample import INTERVIEW, POLICY, make_doc
+
     from coding import add_code, code_document, code_span
     from coding.memos import add_memo
     from corpus.store import store_document
-    from exports_sample import INTERVIEW, POLICY, make_doc
 
     db = open_project(folder / "seed.qda.sqlite")
     a = store_document(db, make_doc(POLICY, "Policy", "policy"), segment_language=False)
@@ -45,8 +74,14 @@ def test_mangled_projects_import_or_fail_cleanly(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz")
 
     @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
-    @given(st.lists(st.tuples(st.integers(0, 10_000), st.sampled_from(ATTRS), st.sampled_from(VALUES)), min_size=1, max_size=6),
-           st.booleans())
+    @given(
+        st.lists(
+            st.tuples(st.integers(0, 10_000), st.sampled_from(ATTRS), st.sampled_from(VALUES)),
+            min_size=1,
+            max_size=6,
+        ),
+        st.booleans(),
+    )
     def run(edits, drop_sources):
         root = etree.fromstring(entries["project.qde"])
         elements = list(root.iter())
@@ -54,7 +89,9 @@ def test_mangled_projects_import_or_fail_cleanly(tmp_path_factory):
             el = elements[index % len(elements)]
             try:
                 el.set(attr, value)
-            except ValueError:  # lxml refuses the control character itself: that variant cannot be written
+            except (
+                ValueError
+            ):  # lxml refuses the control character itself: that variant cannot be written
                 pass
         xml = etree.tostring(root, xml_declaration=True, encoding="utf-8")
         path = folder / f"{uuid.uuid4().hex[:8]}.qdpx"
@@ -76,7 +113,12 @@ def test_mangled_projects_import_or_fail_cleanly(tmp_path_factory):
 
             for row in codings_frame(db).itertuples():
                 if row.scope == "span":
-                    assert 0 <= row.char_start < row.char_end <= len(get_text(db, int(row.document_id)))
+                    assert (
+                        0
+                        <= row.char_start
+                        < row.char_end
+                        <= len(get_text(db, int(row.document_id)))
+                    )
             db.conn.close()
 
     run()

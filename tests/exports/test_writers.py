@@ -1,4 +1,5 @@
 """Writers of the evidence table, each read back: CSV, XLSX, DOCX, Markdown, LaTeX."""
+
 from __future__ import annotations
 
 import io
@@ -10,7 +11,13 @@ from docx import Document as WordDocument
 
 from coding import codes_frame
 from exports import (
-    codebook_docx, evidence_csv, evidence_docx, evidence_latex, evidence_markdown, evidence_table, evidence_xlsx,
+    codebook_docx,
+    evidence_csv,
+    evidence_docx,
+    evidence_latex,
+    evidence_markdown,
+    evidence_table,
+    evidence_xlsx,
 )
 from exports.tables import XLSX_CELL_LIMIT, latex_escape, markdown_unescape, sheet_name
 
@@ -72,7 +79,11 @@ def test_docx_grouped_by_code_then_case_with_italic_quotes(with_cases, tmp_path)
     path = evidence_docx(df, tmp_path / "e.docx", codebook=codes_frame(db))
     doc = WordDocument(str(path))
     heads = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith("Heading")]
-    assert heads[:3] == [("Heading 1", "Barriers"), ("Heading 2", "No case"), ("Heading 1", "Funding")]
+    assert heads[:3] == [
+        ("Heading 1", "Barriers"),
+        ("Heading 2", "No case"),
+        ("Heading 1", "Funding"),
+    ]
     assert ("Heading 2", "Expert 3") in heads
     texts = [p.text for p in doc.paragraphs]
     assert any(t.startswith("Definition: What held consortia back.") for t in texts)
@@ -110,7 +121,11 @@ def test_latex_longtable_escapes_special_characters(coded, tmp_path):
     assert tex.count(r"\begin{document}") == 1
     body = tex.split(r"\endfoot")[1]
     # no unescaped special character left in the rows
-    stripped = re.sub(r"\\(textbackslash|textasciitilde|textasciicircum|textless|textgreater|newline)(\{\})?|\\[&%$#_{}]|\\\\", "", body)
+    stripped = re.sub(
+        r"\\(textbackslash|textasciitilde|textasciicircum|textless|textgreater|newline)(\{\})?|\\[&%$#_{}]|\\\\",
+        "",
+        body,
+    )
     stripped = stripped.replace(r"\end{longtable}", "").replace(r"\end{document}", "")
     assert not re.search(r"[&%$#_{}~^\\]", stripped.replace(" & ", " "))
     assert latex_escape("a\\b~c^") == r"a\textbackslash{}b\textasciitilde{}c\textasciicircum{}"
@@ -127,13 +142,20 @@ def test_codebook_docx_lists_tree_with_definitions(coded, tmp_path):
 
 
 def test_document_writers_show_a_span_coded_by_two_coders_once(coded, tmp_path):
-    from coding import code_span
-    from exports.evidence import unique_quotes
     from exports_sample import POLICY, span
 
+    from coding import code_span
+    from exports.evidence import unique_quotes
+
     db = coded["db"]
-    code_span(db, coded["policy"], *span(POLICY, "50% of the money came from CONACYT"), "Funding > Public", "ben",
-              memo="agreed")
+    code_span(
+        db,
+        coded["policy"],
+        *span(POLICY, "50% of the money came from CONACYT"),
+        "Funding > Public",
+        "ben",
+        memo="agreed",
+    )
     df = evidence_table(db)
     assert len(df) == 7
     merged = unique_quotes(df)
@@ -146,4 +168,10 @@ def test_document_writers_show_a_span_coded_by_two_coders_once(coded, tmp_path):
     md = evidence_markdown(df, tmp_path / "e.md").read_text(encoding="utf-8")
     assert md.count("50% of the money") == 1
     back = pd.read_csv(evidence_csv(df, tmp_path / "e.csv"))
-    assert len(back) == 7 and back["page"].dropna().tolist() == [2, 2, 1, 1, 2]  # tables keep every coding
+    assert len(back) == 7 and back["page"].dropna().tolist() == [
+        2,
+        2,
+        1,
+        1,
+        2,
+    ]  # tables keep every coding

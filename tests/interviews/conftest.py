@@ -1,4 +1,5 @@
 """Fixtures of the interviews tests: the data folder and a project with a few transcripts."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,6 +19,8 @@ def interviews_db(db):
     """A project with the Teams, Zoom, Otter and DOCX-table fixtures imported."""
     from interviews import import_transcripts
 
-    outcomes = import_transcripts([str(DATA / n) for n in ("teams.vtt", "zoom.vtt", "otter.txt", "table.docx")], db)
+    outcomes = import_transcripts(
+        [str(DATA / n) for n in ("teams.vtt", "zoom.vtt", "otter.txt", "table.docx")], db
+    )
     assert [o.status for o in outcomes] == ["ok"] * 4
     return db

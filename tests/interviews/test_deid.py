@@ -1,4 +1,5 @@
 """De-identification: names found (NER, speakers, user list), review, pseudonymized versions, codings moved, key apart."""
+
 from __future__ import annotations
 
 import json
@@ -7,12 +8,24 @@ import zipfile
 import pytest
 
 from corpus.project import open_project
-from corpus.store import get_segments, get_text, list_documents
+from corpus.store import get_text, list_documents
 from interviews import cases_frame, import_transcripts, speakers_frame, turns_frame
 from interviews.deid import add_name, find_names, key_path_for, log_path_for
-from interviews.deid_apply import apply_review, offset_map, pseudonymize, replace_spans, shareable_copy
+from interviews.deid_apply import (
+    apply_review,
+    offset_map,
+    pseudonymize,
+    replace_spans,
+    shareable_copy,
+)
 
-REAL = ["Laura Méndez", "Daniel Ortega", "Patricia Robles", "Ingrid Salazar", "Grupo Acerero del Norte"]
+REAL = [
+    "Laura Méndez",
+    "Daniel Ortega",
+    "Patricia Robles",
+    "Ingrid Salazar",
+    "Grupo Acerero del Norte",
+]
 
 INTERVIEW = """Laura Méndez: Thank you for meeting me. How did you first meet Patricia Robles?
 
@@ -48,24 +61,38 @@ def test_deid_offset_map_moves_offsets_with_words():
     assert m(0) == 0 and m(6) == 6  # before and at the start of a name
     assert m(21) == 16  # end of the name -> end of the pseudonym
     assert m(10) == 16  # inside a name -> end of the pseudonym
-    assert new[m(22):m(25)] == "and"
+    assert new[m(22) : m(25)] == "and"
     assert m(len(text)) == len(new)
     assert offset_map([])(5) == 5
 
 
 def test_deid_find_names_proposes_consistent_pseudonyms(deid_db):
-    review = find_names(deid_db, names=["Ingrid Salazar"], organisations=["Grupo Acerero del Norte"])
+    review = find_names(
+        deid_db, names=["Ingrid Salazar"], organisations=["Grupo Acerero del Norte"]
+    )
     found = set(review["original"])
-    assert {"Laura Méndez", "Daniel Ortega", "Patricia Robles", "Ingrid Salazar", "Grupo Acerero del Norte"} <= found
+    assert {
+        "Laura Méndez",
+        "Daniel Ortega",
+        "Patricia Robles",
+        "Ingrid Salazar",
+        "Grupo Acerero del Norte",
+    } <= found
     by_name = review.groupby("original")["pseudonym"].agg(set)
     assert all(len(v) == 1 for v in by_name)  # one pseudonym per person, across both interviews
-    assert by_name["Robles"] == by_name["Patricia Robles"]  # a lone surname of a known person is that person
+    assert (
+        by_name["Robles"] == by_name["Patricia Robles"]
+    )  # a lone surname of a known person is that person
     assert by_name["Grupo Acerero del Norte"] == {"Organisation 1"}
     assert set(review[review["original"] == "Patricia Robles"]["document_id"]) == {1, 2}
     assert review["context"].str.contains("«").all()
     assert set(review["source"]) >= {"speaker", "list", "surname"}
     sources = review.groupby("original")["source"].first()
-    assert sources["Patricia Robles"] == "ner" and sources["Daniel Ortega"] == "speaker" and sources["Robles"] == "surname"
+    assert (
+        sources["Patricia Robles"] == "ner"
+        and sources["Daniel Ortega"] == "speaker"
+        and sources["Robles"] == "surname"
+    )
     assert "Experta" not in found and "Entrevistadora" not in found  # role labels are not people
 
 
@@ -79,7 +106,9 @@ def test_deid_apply_new_versions_codings_move_key_apart(deid_db, project_path):
     add_code(db, "Training")
     code_span(db, 1, start, start + len(quote), "Training", "ana")
     review = find_names(db, organisations=["Grupo Acerero del Norte"], pattern="Expert {n}")
-    assert "Ingrid Salazar" not in set(review["original"])  # the small English model misses this name
+    assert "Ingrid Salazar" not in set(
+        review["original"]
+    )  # the small English model misses this name
     review = add_name(db, review, "Ingrid Salazar")
     # the researcher rejects one proposal and adds a name NER and the speakers did not give
     council = review[(review["original"] == "Laura Méndez") & (review["document_id"] == 1)].index[0]
@@ -89,24 +118,41 @@ def test_deid_apply_new_versions_codings_move_key_apart(deid_db, project_path):
     assert result["old_document_id"].tolist() == [1, 2]
     new1 = int(result["new_document_id"].iloc[0])
     new_text = get_text(db, new1)
-    assert "Patricia Robles" not in new_text and "Ingrid Salazar" not in new_text and "Washington" not in new_text
+    assert (
+        "Patricia Robles" not in new_text
+        and "Ingrid Salazar" not in new_text
+        and "Washington" not in new_text
+    )
     assert "[City A]" in new_text and "[Organisation 1]" in new_text
     assert new_text.startswith("Laura Méndez: ")  # the rejected occurrence stays
     # old version kept, new one current
     docs = list_documents(db, include_old=True).set_index("id")
-    assert docs.loc[1, "is_current"] == 0 and docs.loc[new1, "is_current"] == 1 and docs.loc[new1, "version"] == 2
+    assert (
+        docs.loc[1, "is_current"] == 0
+        and docs.loc[new1, "is_current"] == 1
+        and docs.loc[new1, "version"] == 2
+    )
     # the coding moved with its words
     moved = codings_frame(db, documents=[new1])
-    assert len(moved) == 1 and moved["text"].iloc[0].endswith("] negotiated the training agreement.")
+    assert len(moved) == 1 and moved["text"].iloc[0].endswith(
+        "] negotiated the training agreement."
+    )
     assert int(result["codings_moved"].iloc[0]) == 1
     # turns and speakers of the new version follow the new text
     turns = turns_frame(db, [new1])
-    assert [new_text[s:e] for s, e in zip(turns["char_start"], turns["char_end"])][-1].startswith("[Expert")
+    assert [new_text[s:e] for s, e in zip(turns["char_start"], turns["char_end"])][-1].startswith(
+        "[Expert"
+    )
     assert not any("Ortega" in s for s in speakers_frame(db, [new1])["speaker"])
-    assert "Daniel Ortega" not in set(cases_frame(db)["name"])  # cases named after people take the pseudonym
+    assert "Daniel Ortega" not in set(
+        cases_frame(db)["name"]
+    )  # cases named after people take the pseudonym
     # the key and the log live next to the project, never in it
     key = json.loads(key_path_for(project_path).read_text(encoding="utf-8"))
-    assert key["people"]["Patricia Robles"] == review.set_index("original").loc["Patricia Robles", "pseudonym"].iloc[0]
+    assert (
+        key["people"]["Patricia Robles"]
+        == review.set_index("original").loc["Patricia Robles", "pseudonym"].iloc[0]
+    )
     assert key["organisations"]["Grupo Acerero del Norte"] == "Organisation 1"
     log = log_path_for(project_path).read_text(encoding="utf-8")
     assert log.count("\n") == 1 + int(result["replacements"].sum())
@@ -121,7 +167,10 @@ def test_deid_rerun_keeps_the_same_pseudonyms(deid_db, tmp_path):
     pseudonymize(db, review=first)
     p = first.set_index("original")["pseudonym"].to_dict()
     c = tmp_path / "later.txt"
-    c.write_text("Interviewer: Did you see Patricia Robles again?\n\nExpert: Yes, Patricia Robles came in 2019.\n", encoding="utf-8")
+    c.write_text(
+        "Interviewer: Did you see Patricia Robles again?\n\nExpert: Yes, Patricia Robles came in 2019.\n",
+        encoding="utf-8",
+    )
     import_transcripts([str(c)], db)
     later = find_names(db, use_ner=False, names=["Patricia Robles"])
     assert set(later["pseudonym"][later["original"] == "Patricia Robles"]) == {p["Patricia Robles"]}
@@ -141,7 +190,13 @@ def test_deid_shareable_project_and_export_hold_no_real_names(deid_db, tmp_path)
             assert name not in blob
         for word in name.split():
             if len(word) > 3:
-                assert copy.execute("SELECT COUNT(*) FROM segments_fts WHERE segments_fts MATCH ?", [f'"{word}"']).fetchone()[0] == 0
+                assert (
+                    copy.execute(
+                        "SELECT COUNT(*) FROM segments_fts WHERE segments_fts MATCH ?",
+                        [f'"{word}"'],
+                    ).fetchone()[0]
+                    == 0
+                )
     raw = out.read_bytes()
     for name in REAL:
         assert name.encode("utf-8") not in raw
@@ -160,8 +215,12 @@ def test_deid_shareable_project_and_export_hold_no_real_names(deid_db, tmp_path)
 def test_deid_ner_finds_names_in_both_languages():
     from interviews.deid import ner_names
 
-    names = ner_names([("Yesterday I spoke with Patricia Robles about the budget in Washington.", "en"),
-                       ("Ayer hablé con Ingrid Salazar sobre el presupuesto.", "es")])
+    names = ner_names(
+        [
+            ("Yesterday I spoke with Patricia Robles about the budget in Washington.", "en"),
+            ("Ayer hablé con Ingrid Salazar sobre el presupuesto.", "es"),
+        ]
+    )
     assert "Patricia Robles" in names and "Ingrid Salazar" in names
 
 
@@ -169,7 +228,9 @@ def test_deid_second_pass_on_pseudonymized_version(deid_db):
     from coding import add_code, code_span, codings_frame
 
     db = deid_db
-    first = find_names(db, use_ner=False)  # speakers only: Patricia Robles and Ingrid Salazar are missed
+    first = find_names(
+        db, use_ner=False
+    )  # speakers only: Patricia Robles and Ingrid Salazar are missed
     add_code(db, "Ties")
     text = get_text(db, 1)
     s = text.index("I met Patricia Robles")
@@ -177,7 +238,10 @@ def test_deid_second_pass_on_pseudonymized_version(deid_db):
     v2 = int(apply_review(db, first)["new_document_id"].iloc[0])
     assert "Patricia Robles" in get_text(db, v2)
     second = find_names(db, use_ner=False, names=["Patricia Robles"])
-    assert set(second["original"]) == {"Patricia Robles", "Robles"}  # '[Expert 1]' is never proposed again
+    assert set(second["original"]) == {
+        "Patricia Robles",
+        "Robles",
+    }  # '[Expert 1]' is never proposed again
     result = apply_review(db, second)
     v3 = int(result.set_index("old_document_id").loc[v2, "new_document_id"])
     assert "Robles" not in get_text(db, v3)
@@ -187,11 +251,29 @@ def test_deid_second_pass_on_pseudonymized_version(deid_db):
 
 
 def test_deid_import_refi_cases_for_exports(db, data_dir):
-    from interviews import case_attributes_frame, document_cases, import_refi_cases, import_transcripts
+    from interviews import (
+        case_attributes_frame,
+        document_cases,
+        import_refi_cases,
+        import_transcripts,
+    )
 
     doc = import_transcripts([str(data_dir / "zoom.vtt")], db)[0].document_id
-    assert import_refi_cases(db, [{"name": "Expert 9", "description": "from NVivo", "attributes": {"sector": "industry",
-                                   "years": 4}, "document_ids": [doc], "code_ids": []}]) == 1
+    assert (
+        import_refi_cases(
+            db,
+            [
+                {
+                    "name": "Expert 9",
+                    "description": "from NVivo",
+                    "attributes": {"sector": "industry", "years": 4},
+                    "document_ids": [doc],
+                    "code_ids": [],
+                }
+            ],
+        )
+        == 1
+    )
     attrs = case_attributes_frame(db).set_index("case_name")
     assert attrs.loc["Expert 9", "sector"] == "industry" and attrs.loc["Expert 9", "years"] == 4.0
     assert "Expert 9" in set(document_cases(db)["case_name"])
@@ -199,10 +281,15 @@ def test_deid_import_refi_cases_for_exports(db, data_dir):
 
 def test_deid_first_name_before_full_name_gets_the_same_pseudonym(db, tmp_path):
     f = tmp_path / "zoom.txt"
-    f.write_text("Marisol Quintero: Thanks, Ramiro. Shall we start?\n\nRamiro Castellanos: Sure.\n\n"
-                 "Marisol Quintero: Good.\n\nRamiro Castellanos: Además, Querétaro creció mucho.\n", encoding="utf-8")
+    f.write_text(
+        "Marisol Quintero: Thanks, Ramiro. Shall we start?\n\nRamiro Castellanos: Sure.\n\n"
+        "Marisol Quintero: Good.\n\nRamiro Castellanos: Además, Querétaro creció mucho.\n",
+        encoding="utf-8",
+    )
     import_transcripts([str(f)], db)
     review = find_names(db)
     p = review.groupby("original")["pseudonym"].first()
-    assert p["Ramiro"] == p["Ramiro Castellanos"] == "Expert 2" and p["Marisol Quintero"] == "Expert 1"
+    assert (
+        p["Ramiro"] == p["Ramiro Castellanos"] == "Expert 2" and p["Marisol Quintero"] == "Expert 1"
+    )
     assert "Además" not in set(review["original"]) and "Querétaro" not in set(review["original"])

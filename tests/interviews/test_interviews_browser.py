@@ -1,4 +1,5 @@
 """End to end in headless Chromium: upload a transcript on the Interviews page, preview, save, read it back."""
+
 from __future__ import annotations
 
 import sys
@@ -8,7 +9,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = Path(__file__).parent / "data"
-sys.path.insert(0, str(ROOT / "tests" / "ui"))  # the app server and browser helpers the UI tests use
+sys.path.insert(
+    0, str(ROOT / "tests" / "ui")
+)  # the app server and browser helpers the UI tests use
 from browser_helpers import CHROMIUM, chromium_page, streamlit_server, wait_idle  # noqa: E402
 
 pytestmark = [pytest.mark.timeout(300)]
@@ -17,13 +20,15 @@ if not Path(CHROMIUM).exists():
 
 
 def test_browser_interviews_upload_preview_save_read(tmp_path, project_path):
-    from interviews import transcripts_frame
     from corpus.project import open_project
+    from interviews import transcripts_frame
 
     with streamlit_server(project_path, tmp_path / "server.log") as url, chromium_page() as page:
         page.goto(f"{url}/interviews")
         wait_idle(page)
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(DATA / "teams.vtt"))
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+            str(DATA / "teams.vtt")
+        )
         wait_idle(page)
         page.get_by_role("button", name="Preview").click()
         wait_idle(page)

@@ -1,4 +1,5 @@
 """The demo step imports every fictional transcript, fixes roles and sets typed attributes."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -18,7 +19,13 @@ def test_demo_step_interviews(db):
     turns = turns_frame(db)
     assert {"en", "es"} <= set(turns["language"])
     interviewees = set(document_cases(db)["case_name"])
-    assert interviewees == {"Rebecca Langford", "Héctor Valdivia", "Sofía Aranda", "Valeria Montoya", "Ramiro Castellanos"}
+    assert interviewees == {
+        "Rebecca Langford",
+        "Héctor Valdivia",
+        "Sofía Aranda",
+        "Valeria Montoya",
+        "Ramiro Castellanos",
+    }
     attrs = case_attributes_frame(db).set_index("case_name")
     assert attrs.loc["Valeria Montoya", "sector"] == "government"
     assert attrs.loc["Héctor Valdivia", "years_experience"] == 30.0

@@ -1,4 +1,5 @@
 """AppTests of the Interviews page on an empty project and on one with transcripts."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -31,7 +32,12 @@ def test_interviews_page_empty_project_preview_then_save(project_path, monkeypat
     at.run()
     assert not at.exception
     preview = next(d.value for d in at.dataframe if "turn_no" in d.value.columns)
-    assert preview["speaker"].tolist() == ["Ana Torres", "Roberto Salinas", "Ana Torres", "Roberto Salinas"]
+    assert preview["speaker"].tolist() == [
+        "Ana Torres",
+        "Roberto Salinas",
+        "Ana Torres",
+        "Roberto Salinas",
+    ]
     assert transcripts_frame(db).empty  # nothing saved before the user says so
     button(at, "Save to project").click()
     at.run()
@@ -49,12 +55,16 @@ def test_interviews_page_bad_file_shows_error(project_path, monkeypatch, db, dat
     assert any("line 8: broken cue timing" in e.value for e in at.error)
 
 
-def test_interviews_page_with_data_reader_escapes_and_tabs(project_path, monkeypatch, interviews_db, tmp_path):
+def test_interviews_page_with_data_reader_escapes_and_tabs(
+    project_path, monkeypatch, interviews_db, tmp_path
+):
     from interviews import import_transcripts
 
     evil = tmp_path / "evil.txt"
-    evil.write_text("Interviewer: <script>alert(1)</script> what happened?\n\nExpert: **bold** & <b>tags</b>\n",
-                    encoding="utf-8")
+    evil.write_text(
+        "Interviewer: <script>alert(1)</script> what happened?\n\nExpert: **bold** & <b>tags</b>\n",
+        encoding="utf-8",
+    )
     import_transcripts([str(evil)], interviews_db)
     at = page(project_path, monkeypatch)
     assert not at.exception

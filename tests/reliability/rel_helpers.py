@@ -1,4 +1,5 @@
 """Helpers for the reliability tests: fixture files, worker processes, consistency checks."""
+
 from __future__ import annotations
 
 import json
@@ -33,7 +34,7 @@ def make_pdf(path: Path, pages: int, seed: int) -> Path:
     rng = random.Random(seed)
     pdf = FPDF()
     pdf.set_font("Helvetica", size=11)
-    for page in range(pages):
+    for _page in range(pages):
         pdf.add_page()
         for _ in range(3):
             text = " ".join(sentence(rng) for _ in range(4))
@@ -86,7 +87,11 @@ class Worker:
         self.out_path, self.err_path = self.dir / "out.txt", self.dir / "err.txt"
         with open(self.out_path, "w") as out, open(self.err_path, "w") as err:
             self.proc = subprocess.Popen(
-                [sys.executable, str(WORKER), *map(str, args)], cwd=ROOT, env=worker_env(), stdout=out, stderr=err,
+                [sys.executable, str(WORKER), *map(str, args)],
+                cwd=ROOT,
+                env=worker_env(),
+                stdout=out,
+                stderr=err,
             )
 
     @property
@@ -117,7 +122,9 @@ def wait_ready(worker: Worker, timeout: float = 60) -> None:
         if "ready\n" in worker.out_path.read_text():
             return
         if worker.proc.poll() is not None:
-            raise AssertionError(f"worker exited early ({worker.proc.returncode}): {worker.output()[1][-2000:]}")
+            raise AssertionError(
+                f"worker exited early ({worker.proc.returncode}): {worker.output()[1][-2000:]}"
+            )
         time.sleep(0.02)
     raise AssertionError("worker did not become ready")
 
@@ -166,12 +173,16 @@ def assert_documents_whole(path: Path, expected: dict[str, dict] | None = None) 
         for doc_id, sha, chars, page_count, text_len, pages, segments in rows:
             assert text_len is not None, f"document {doc_id} has no text"
             assert text_len == chars, f"document {doc_id}: text {text_len} chars, row says {chars}"
-            assert pages == page_count, f"document {doc_id}: {pages} pages stored, row says {page_count}"
+            assert pages == page_count, (
+                f"document {doc_id}: {pages} pages stored, row says {page_count}"
+            )
             if expected is not None:
                 exp = expected[sha]
-                assert (text_len, pages, segments) == (exp["chars"], exp["pages"], exp["segments"]), (
-                    f"document {doc_id} is partial: {(text_len, pages, segments)} != {exp}"
-                )
+                assert (text_len, pages, segments) == (
+                    exp["chars"],
+                    exp["pages"],
+                    exp["segments"],
+                ), f"document {doc_id} is partial: {(text_len, pages, segments)} != {exp}"
         orphans = conn.execute(
             "SELECT (SELECT COUNT(*) FROM document_texts WHERE document_id NOT IN (SELECT id FROM documents)),"
             " (SELECT COUNT(*) FROM segments WHERE document_id NOT IN (SELECT id FROM documents))"
@@ -195,7 +206,9 @@ def read_json_lines(text: str) -> list[dict]:
     return out
 
 
-def synthetic_document(seed: int, index: int, source_name: str | None = None, paragraphs: int | None = None):
+def synthetic_document(
+    seed: int, index: int, source_name: str | None = None, paragraphs: int | None = None
+):
     """Return a deterministic corpus Document with pages and paragraph segments (no file needed)."""
     from corpus.model import Document, Page, Segment, sha256_bytes
 
@@ -217,8 +230,15 @@ def synthetic_document(seed: int, index: int, source_name: str | None = None, pa
             page_start = pos + 2
     text = "".join(parts)
     name = source_name or f"synthetic-{seed}-{index}.pdf"
-    doc = Document(text=text, title=f"Synthetic {seed}/{index} (fictional)", source_name=name, file_type="pdf",
-                   pages=pages, segments=segments, language="other")
+    doc = Document(
+        text=text,
+        title=f"Synthetic {seed}/{index} (fictional)",
+        source_name=name,
+        file_type="pdf",
+        pages=pages,
+        segments=segments,
+        language="other",
+    )
     doc.sha256 = sha256_bytes(f"{seed}/{index}/{name}/{text}".encode())
     doc.size = len(text)
     doc.check()
@@ -281,7 +301,9 @@ def make_transcripts(folder: Path, seed: int, count: int = 6, turns: int = 60) -
             if kind == "vtt":
                 lines.append(f"{_stamp(t)} --> {_stamp(t + 4.5)}\n<v {who}>{text}</v>\n")
             elif kind == "srt":
-                lines.append(f"{n + 1}\n{_stamp(t, ',')} --> {_stamp(t + 4.5, ',')}\n{who}: {text}\n")
+                lines.append(
+                    f"{n + 1}\n{_stamp(t, ',')} --> {_stamp(t + 4.5, ',')}\n{who}: {text}\n"
+                )
             else:
                 lines.append(f"{'Interviewer' if n % 2 == 0 else 'Interviewee'}: {text}\n")
             t += 5
@@ -302,7 +324,9 @@ def assert_transcripts_whole(db) -> int:
         assert doc_id in tr.index, f"interview document {doc_id} has no transcript row"
         segs = get_segments(db, doc_id, kind="turn")
         mine = turns[turns["document_id"] == doc_id]
-        assert len(segs) > 0 and len(mine) == len(segs), f"document {doc_id}: {len(mine)} turns for {len(segs)} segments"
+        assert len(segs) > 0 and len(mine) == len(segs), (
+            f"document {doc_id}: {len(mine)} turns for {len(segs)} segments"
+        )
     assert set(tr.index) <= {int(i) for i in docs["id"]}
     return len(docs)
 

@@ -3,6 +3,7 @@
 Run as ``python rel_worker.py MODE ARGS...``; prints ``ready`` once imports are done, then one
 JSON line per write that returned (committed), so the test knows what must be in the file.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,7 +43,10 @@ def mode_ingest(project: str, folder: str) -> None:
     db = open_project(project)
     print("ready", flush=True)
     outcomes = ingest([folder], db, workers=1)
-    emit(ok=sum(o.status == "ok" for o in outcomes), failed=sum(o.status == "failed" for o in outcomes))
+    emit(
+        ok=sum(o.status == "ok" for o in outcomes),
+        failed=sum(o.status == "failed" for o in outcomes),
+    )
 
 
 def mode_concurrent_store(project: str, worker: str, seconds: str, seed: str) -> None:
@@ -61,14 +65,18 @@ def mode_concurrent_store(project: str, worker: str, seconds: str, seed: str) ->
             doc = synthetic_document(1000 + w, i, paragraphs=rng.randint(2, 12))
             kind = "own"
         elif roll < 0.8:
-            doc = synthetic_document(int(seed), rng.randrange(40), paragraphs=6)  # same 40 docs for every worker
+            doc = synthetic_document(
+                int(seed), rng.randrange(40), paragraphs=6
+            )  # same 40 docs for every worker
             kind = "shared"
         else:
             doc = synthetic_document(2000 + w, i, source_name="shared-versioned.pdf", paragraphs=3)
             kind = "version"
         i += 1
         try:
-            doc_id = store_document(db, doc, segment_language=False)  # the write path, not language detection, is tested
+            doc_id = store_document(
+                db, doc, segment_language=False
+            )  # the write path, not language detection, is tested
             emit(kind=kind, status="ok", sha=doc.sha256, id=doc_id, worker=w)
         except DuplicateDocument as dup:
             emit(kind=kind, status="duplicate", sha=doc.sha256, id=dup.document_id, worker=w)
@@ -106,7 +114,6 @@ def _extra_reads(db) -> None:
 def mode_code(project: str, coder: str, seconds: str, seed: str) -> None:
     """Coding burst for ``seconds``: code random spans of every document, one transaction each."""
     from coding import code_span, codes_frame, ensure_coder
-
     from corpus.project import open_project
     from corpus.store import get_text, list_documents
 
@@ -129,7 +136,6 @@ def mode_code(project: str, coder: str, seconds: str, seed: str) -> None:
 def mode_batch(project: str, coder: str, count: str, seed: str) -> None:
     """Auto-coding bursts: ``count`` batches of 50 codings each via coding.apply_batch."""
     from coding import apply_batch, codes_frame
-
     from corpus.project import open_project
     from corpus.store import get_text, list_documents
 
@@ -143,8 +149,14 @@ def mode_batch(project: str, coder: str, count: str, seed: str) -> None:
         for _ in range(50):
             doc_id, n = rng.choice(docs)
             start = rng.randrange(max(1, n - 20))
-            rows.append({"document_id": doc_id, "char_start": start, "char_end": min(n, start + 30),
-                         "code": rng.choice(codes)})
+            rows.append(
+                {
+                    "document_id": doc_id,
+                    "char_start": start,
+                    "char_end": min(n, start + 30),
+                    "code": rng.choice(codes),
+                }
+            )
         batch_id = apply_batch(db, rows, rule=f"rule {b}", coder=coder)
         emit(batch_id=batch_id, rows=len(rows))
 
@@ -158,7 +170,9 @@ def mode_fill(project: str, fsize: str) -> None:
     from corpus.store import store_document
 
     db = open_project(project)
-    store_document(db, synthetic_document(4241, 0, paragraphs=3))  # loads the language model before the limit
+    store_document(
+        db, synthetic_document(4241, 0, paragraphs=3)
+    )  # loads the language model before the limit
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # get EFBIG from write() instead of being killed
     resource.setrlimit(resource.RLIMIT_FSIZE, (int(fsize), int(fsize)))
     print("ready", flush=True)

@@ -1,4 +1,5 @@
 """Backups: made before migrations, imports and bulk operations; listed and restored from the CLI."""
+
 from __future__ import annotations
 
 import json
@@ -7,13 +8,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from rel_helpers import ROOT, coding_project, integrity_ok, make_txt, synthetic_document
 
 
 def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "cli.py", *map(str, args)], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
+    return subprocess.run(
+        [sys.executable, "cli.py", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def _count_documents(path: Path) -> int:
@@ -36,7 +41,12 @@ def test_reliability_backup_before_migration(project_path, monkeypatch):
     def with_new_step(package):
         steps = real(package)
         if package == "exports":
-            steps = steps + [("9000_reliability_probe", lambda db: db.execute("CREATE TABLE reliability_probe (x)"))]
+            steps = steps + [
+                (
+                    "9000_reliability_probe",
+                    lambda db: db.execute("CREATE TABLE reliability_probe (x)"),
+                )
+            ]
         return steps
 
     monkeypatch.setattr(project, "_migrations_for", with_new_step)
@@ -47,7 +57,9 @@ def test_reliability_backup_before_migration(project_path, monkeypatch):
     import sqlite3
 
     conn = sqlite3.connect(backups[0])
-    assert not conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'reliability_probe'").fetchone()
+    assert not conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE name = 'reliability_probe'"
+    ).fetchone()
     conn.close()
     open_project(project_path).conn.close()  # nothing left to apply: no new backup
     assert len(list_backups(project_path)) == 1
@@ -89,10 +101,15 @@ def test_reliability_cli_backup_list_restore(project_path, tmp_path):
     res = cli("restore", backup, "--project", project_path)
     assert res.returncode == 0, res.stderr
     assert _count_documents(project_path) == 1
-    assert reader.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1  # the open session sees it too
+    assert (
+        reader.execute("SELECT COUNT(*) FROM documents").fetchone()[0] == 1
+    )  # the open session sees it too
     integrity_ok(project_path)
     # the state before the restore was kept, so a wrong restore can itself be undone
-    listed = [Path(row["backup"]) for row in json.loads(cli("backups", "--project", project_path, "--format", "json").stdout)]
+    listed = [
+        Path(row["backup"])
+        for row in json.loads(cli("backups", "--project", project_path, "--format", "json").stdout)
+    ]
     before_restore = [b for b in listed if "before-restore" in b.name]
     assert len(before_restore) == 1
     res = cli("restore", before_restore[0], "--project", project_path)
@@ -115,7 +132,7 @@ def test_reliability_cli_restore_refuses_bad_backup(project_path, tmp_path, bad)
     backup = tmp_path / f"{bad}.sqlite"
     if bad == "damaged":
         data = bytearray(project_path.read_bytes())
-        data[len(data) // 2:] = b"\xff" * (len(data) - len(data) // 2)
+        data[len(data) // 2 :] = b"\xff" * (len(data) - len(data) // 2)
         backup.write_bytes(bytes(data[:4096]) + b"\x00" * 100)
     elif bad == "foreign":
         conn = sqlite3.connect(backup)
@@ -182,11 +199,25 @@ def test_reliability_bulk_operations_back_up_first(tmp_path):
     from interviews.deid_apply import pseudonymize
 
     applied = []
-    made = _backups_made_by(other, lambda: applied.append(pseudonymize(
-        db, names=["Ana López"], use_ner=False, key_file=tmp_path / "key.json", log_file=tmp_path / "log.csv")))
+    made = _backups_made_by(
+        other,
+        lambda: applied.append(
+            pseudonymize(
+                db,
+                names=["Ana López"],
+                use_ner=False,
+                key_file=tmp_path / "key.json",
+                log_file=tmp_path / "log.csv",
+            )
+        ),
+    )
     assert len(applied[0]) >= 1, "pseudonymization changed nothing: the probe proves nothing"
     if not made:
         missing.append("interviews pseudonymize")
     db.conn.close()
     if missing:
-        pytest.xfail("no backup before: " + ", ".join(missing) + " (reported to the lead; owners call backup_project)")
+        pytest.xfail(
+            "no backup before: "
+            + ", ".join(missing)
+            + " (reported to the lead; owners call backup_project)"
+        )

@@ -1,15 +1,21 @@
 """Concurrency: four writer processes and a reader on one project file; nothing lost, duplicated or locked."""
+
 from __future__ import annotations
 
 from collections import Counter
 
 import pytest
-
-from rel_helpers import assert_documents_whole, coding_project, integrity_ok, read_json_lines, run_workers
+from rel_helpers import (
+    assert_documents_whole,
+    coding_project,
+    integrity_ok,
+    read_json_lines,
+    run_workers,
+)
 
 
 def _check_clean_exit(results) -> None:
-    for rc, out, err in results:
+    for rc, _out, err in results:
         assert "locked" not in err.lower() and "busy" not in err.lower(), err[-2000:]
         assert rc == 0, err[-2000:]
 
@@ -19,7 +25,9 @@ def _concurrent_store(tmp_path, seconds: float) -> None:
 
     path = tmp_path / "concurrent.qda.sqlite"
     open_project(path).conn.close()
-    specs = [("concurrent-store", path, w, seconds, 5) for w in range(4)] + [("reader", path, seconds)]
+    specs = [("concurrent-store", path, w, seconds, 5) for w in range(4)] + [
+        ("reader", path, seconds)
+    ]
     results = run_workers(specs)
     _check_clean_exit(results)
     rows = [r for _, out, _ in results[:4] for r in read_json_lines(out)]
@@ -66,7 +74,9 @@ def _concurrent_coding(tmp_path, seconds: float) -> None:
     path = tmp_path / "coding.qda.sqlite"
     coding_project(path)
     coders = ["ana", "beto", "carla", "diego"]
-    specs = [("code", path, c, seconds, i) for i, c in enumerate(coders)] + [("reader", path, seconds)]
+    specs = [("code", path, c, seconds, i) for i, c in enumerate(coders)] + [
+        ("reader", path, seconds)
+    ]
     results = run_workers(specs)
     _check_clean_exit(results)
     db = open_project(path)
@@ -80,16 +90,27 @@ def _concurrent_coding(tmp_path, seconds: float) -> None:
             mine = frame[frame["coder"] == coder]
             # what each coder was told was saved is exactly what is there, at the span they chose
             assert set(mine["coding_id"]) == claimed
-            spans = {r["coding_id"]: (r["document_id"], r["start"], r["end"], r["code"]) for r in rows}
+            spans = {
+                r["coding_id"]: (r["document_id"], r["start"], r["end"], r["code"]) for r in rows
+            }
             for row in mine.itertuples():
-                assert spans[row.coding_id] == (row.document_id, row.char_start, row.char_end, row.code_id)
+                assert spans[row.coding_id] == (
+                    row.document_id,
+                    row.char_start,
+                    row.char_end,
+                    row.code_id,
+                )
             total_claimed += len(claimed)
         assert len(frame) == total_claimed
-        key = Counter(zip(frame.document_id, frame.char_start, frame.char_end, frame.code_id, frame.coder))
+        key = Counter(
+            zip(frame.document_id, frame.char_start, frame.char_end, frame.code_id, frame.coder)
+        )
         assert max(key.values()) == 1, "a coding was stored twice"
         created = audit_frame(db, entity="codings", limit=10**7)
         created = created[created["action"] == "create"]
-        assert sorted(created["entity_id"]) == sorted(frame["coding_id"]), "audit log and codings disagree"
+        assert sorted(created["entity_id"]) == sorted(frame["coding_id"]), (
+            "audit log and codings disagree"
+        )
     finally:
         db.conn.close()
     integrity_ok(path)

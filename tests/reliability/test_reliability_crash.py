@@ -1,13 +1,24 @@
 """Crash safety: SIGKILL writers at random points; the file stays sound and every write is whole or absent."""
+
 from __future__ import annotations
 
 import random
 from pathlib import Path
 
 import pytest
-
-from rel_helpers import (assert_documents_whole, expected_of, integrity_ok, kill_at_random, make_docx, make_pdf,
-                         make_txt, read_json_lines, start_worker, synthetic_document, wait_ready)
+from rel_helpers import (
+    assert_documents_whole,
+    expected_of,
+    integrity_ok,
+    kill_at_random,
+    make_docx,
+    make_pdf,
+    make_txt,
+    read_json_lines,
+    start_worker,
+    synthetic_document,
+    wait_ready,
+)
 
 STORE_COUNT = 400
 
@@ -127,9 +138,10 @@ def test_reliability_ingest_survives_sigkill_long(tmp_path):
 
 def _crash_coding(tmp_path: Path, runs: int, seed: int) -> None:
     pytest.importorskip("coding")
+    from rel_helpers import coding_project
+
     from coding import audit_frame, batches_frame, codings_frame
     from corpus.project import open_project
-    from rel_helpers import coding_project
 
     path = tmp_path / "crash-coding.qda.sqlite"
     coding_project(path)
@@ -138,7 +150,11 @@ def _crash_coding(tmp_path: Path, runs: int, seed: int) -> None:
     batches: set[int] = set()
     for run in range(runs):
         burst = run % 2 == 0
-        args = ("code", path, f"coder{run % 3}", 30, seed + run) if burst else ("batch", path, f"auto{run % 2}", 200, seed + run)
+        args = (
+            ("code", path, f"coder{run % 3}", 30, seed + run)
+            if burst
+            else ("batch", path, f"auto{run % 2}", 200, seed + run)
+        )
         proc = start_worker(*args)
         wait_ready(proc)
         _, out = kill_at_random(proc, rng, 2.0)
@@ -152,7 +168,9 @@ def _crash_coding(tmp_path: Path, runs: int, seed: int) -> None:
             assert claimed <= set(frame["coding_id"]), "a coding the coder saw saved was lost"
             created = audit_frame(db, entity="codings", limit=10**7)
             created = set(created.loc[created["action"] == "create", "entity_id"])
-            assert set(frame["coding_id"]) == created, "a coding without its audit row, or the reverse"
+            assert set(frame["coding_id"]) == created, (
+                "a coding without its audit row, or the reverse"
+            )
             stored_batches = batches_frame(db)
             assert batches <= set(stored_batches["batch_id"])
             for b in stored_batches.itertuples():  # each auto-coding batch is all there
@@ -179,18 +197,23 @@ def _project_counts(path: Path) -> tuple[int, int, int]:
 
     db = open_project(path)
     try:
-        return len(list_documents(db, include_old=True)), len(codes_frame(db)), len(codings_frame(db))
+        return (
+            len(list_documents(db, include_old=True)),
+            len(codes_frame(db)),
+            len(codings_frame(db)),
+        )
     finally:
         db.conn.close()
 
 
 def _crash_qdpx_import(tmp_path: Path, runs: int, seed: int) -> None:
     pytest.importorskip("exports")
+    from rel_helpers import coding_project
+
     from coding import apply_batch
     from corpus.project import copy_project, open_project
     from corpus.store import get_text, list_documents
     from exports import export_qdpx
-    from rel_helpers import coding_project
 
     source = tmp_path / "source.qda.sqlite"
     coding_project(source, documents=25)
@@ -201,7 +224,14 @@ def _crash_qdpx_import(tmp_path: Path, runs: int, seed: int) -> None:
     for _ in range(600):
         doc, n = rng.choice(docs)
         s = rng.randrange(n - 50)
-        rows.append({"document_id": doc, "char_start": s, "char_end": s + rng.randint(5, 50), "code": "Consortia"})
+        rows.append(
+            {
+                "document_id": doc,
+                "char_start": s,
+                "char_end": s + rng.randint(5, 50),
+                "code": "Consortia",
+            }
+        )
     apply_batch(db, rows, rule="seed codings", coder="ana")
     qdpx = export_qdpx(db, tmp_path / "source.qdpx")
     db.conn.close()
@@ -229,7 +259,9 @@ def _crash_qdpx_import(tmp_path: Path, runs: int, seed: int) -> None:
             outcomes["absent"] += 1
         else:
             outcomes["whole"] += 1
-            if full is None:  # learn the complete result once, from an import that is left to finish
+            if (
+                full is None
+            ):  # learn the complete result once, from an import that is left to finish
                 ref = tmp_path / "reference.qda.sqlite"
                 copy_project(base, ref)
                 from exports import import_qdpx
@@ -252,9 +284,10 @@ def test_reliability_qdpx_import_survives_sigkill_long(tmp_path):
 
 def _crash_transcripts(tmp_path: Path, runs: int, seed: int) -> None:
     pytest.importorskip("interviews")
+    from rel_helpers import assert_transcripts_whole, make_transcripts
+
     from corpus.project import open_project
     from interviews import import_transcripts
-    from rel_helpers import assert_transcripts_whole, make_transcripts
 
     path = tmp_path / "crash-transcripts.qda.sqlite"
     db = open_project(path)
@@ -278,7 +311,9 @@ def _crash_transcripts(tmp_path: Path, runs: int, seed: int) -> None:
     db = open_project(path)
     try:
         outcomes = import_transcripts([str(f) for f in folders], db)
-        assert not [o for o in outcomes if o.status == "failed"], [o.reason for o in outcomes if o.status == "failed"]
+        assert not [o for o in outcomes if o.status == "failed"], [
+            o.reason for o in outcomes if o.status == "failed"
+        ]
         assert assert_transcripts_whole(db) == 2 + 6 * runs
     finally:
         db.conn.close()

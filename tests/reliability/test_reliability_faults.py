@@ -1,4 +1,5 @@
 """Faults of the project file: full disk, read-only file, damaged or foreign files, failed backups."""
+
 from __future__ import annotations
 
 import errno
@@ -11,9 +12,15 @@ import uuid
 from pathlib import Path
 
 import pytest
-
-from rel_helpers import ROOT, assert_documents_whole, integrity_ok, read_json_lines, start_worker, synthetic_document, \
-    wait_ready
+from rel_helpers import (
+    ROOT,
+    assert_documents_whole,
+    integrity_ok,
+    read_json_lines,
+    start_worker,
+    synthetic_document,
+    wait_ready,
+)
 
 
 def _sha(path: Path) -> str:
@@ -38,7 +45,9 @@ def test_reliability_disk_full_page_limit_is_a_clear_error(db, project_path):
     """SQLITE_FULL (emulated with max_page_count) reaches the caller as ProjectError 'full'; nothing half-written."""
     from corpus.store import list_documents
 
-    db.conn.execute(f"PRAGMA max_page_count = {db.conn.execute('PRAGMA page_count').fetchone()[0] + 40}")
+    db.conn.execute(
+        f"PRAGMA max_page_count = {db.conn.execute('PRAGMA page_count').fetchone()[0] + 40}"
+    )
     stored, exc = _fill_until_error(db)
     assert exc.code == "full" and "disk is full" in str(exc) and "nothing" in str(exc)
     assert stored >= 1
@@ -59,7 +68,10 @@ def test_reliability_file_size_limit_is_a_clear_error(project_path):
     rc, out, err = worker.wait(120)
     assert rc == 0, err
     result = read_json_lines(out)[-1]
-    assert result["code"] in ("io", "full") and "nothing from this change was saved" in result["message"]
+    assert (
+        result["code"] in ("io", "full")
+        and "nothing from this change was saved" in result["message"]
+    )
     integrity_ok(project_path)
     assert assert_documents_whole(project_path) == result["stored"] + 1
 
@@ -71,7 +83,9 @@ def tiny_disk(tmp_path):
     mnt.mkdir()
     if os.geteuid() != 0 or shutil.which("mount") is None:
         pytest.skip("mounting a small tmpfs needs root")
-    res = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True)
+    res = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", str(mnt)], capture_output=True
+    )
     if res.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here: {res.stderr.decode()[:200]}")
     try:
@@ -152,8 +166,21 @@ def test_reliability_cli_on_read_only_project_says_so(project_path, tmp_path):
     try:
         note = tmp_path / "note.txt"
         note.write_text("Consorcio de manufactura avanzada (ficticio).")
-        res = subprocess.run([sys.executable, "cli.py", "ingest", str(note), "--project", str(project_path), "--quiet"],
-                             cwd=ROOT, capture_output=True, text=True, timeout=120)
+        res = subprocess.run(
+            [
+                sys.executable,
+                "cli.py",
+                "ingest",
+                str(note),
+                "--project",
+                str(project_path),
+                "--quiet",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert res.returncode != 0
         assert "read-only" in res.stdout + res.stderr
         assert "Traceback" not in res.stderr
@@ -179,7 +206,7 @@ def test_reliability_damaged_or_foreign_file_is_refused(tmp_path, project_path, 
         data = data[: len(data) // 2]
     elif damage == "zeroed-middle":
         mid = len(data) // 2
-        data = data[:mid] + b"\x00" * 8192 + data[mid + 8192:]
+        data = data[:mid] + b"\x00" * 8192 + data[mid + 8192 :]
     else:
         data = b"Interviewer: hello\nInterviewee: hi\n" * 100
     target.write_bytes(data)
@@ -209,7 +236,9 @@ def test_reliability_newer_file_is_refused_unchanged(project_path):
     from corpus.project import ProjectError, open_project
 
     db = open_project(project_path)
-    db.conn.execute("INSERT INTO _migrations VALUES ('corpus', '9999_from_the_future', '2030-01-01')")
+    db.conn.execute(
+        "INSERT INTO _migrations VALUES ('corpus', '9999_from_the_future', '2030-01-01')"
+    )
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
     before = _sha(project_path)
@@ -293,4 +322,6 @@ def test_reliability_read_only_folder_opens_read_only(tmp_path):
         ro.conn.close()
     finally:
         os.chmod(folder, 0o755)
-    assert sorted(p.name for p in folder.iterdir()) == ["p.qda.sqlite"]  # no backup folder, no stray files
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "p.qda.sqlite"
+    ]  # no backup folder, no stray files

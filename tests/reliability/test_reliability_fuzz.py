@@ -4,6 +4,7 @@ PDFs are parsed the way ingest parses them: ``corpus.parse.parse_in_worker`` in 
 with a per-file memory limit and time limit; a worker that dies or overruns its limit fails the test.
 Default runs are bounded (about a minute in all); ``-m slow`` runs many more examples.
 """
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -17,23 +18,41 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from rel_helpers import make_docx, make_pdf
 
 FAST = dict(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
 # documented outcomes of parse_in_worker; "failed" is the catch-all for parser bugs and is not allowed
-DOCUMENTED = {"", "corrupt", "password", "empty", "too_large", "timeout", "unsupported", "unreadable", "no_text"}
+DOCUMENTED = {
+    "",
+    "corrupt",
+    "password",
+    "empty",
+    "too_large",
+    "timeout",
+    "unsupported",
+    "unreadable",
+    "no_text",
+}
 FILE_TIMEOUT_S = 10
 WORKER_MEMORY = 1536 * 1024**2
 # Parser bugs found by this fuzzing and reported to the owner (file, fix); a match is collected and the
 # test ends as xfail naming them, any other catch-all "unexpected error" fails the test.  (The first one,
 # pdf.close() raising again in pdf_to_document's error branch, was fixed in aac0f2b.)
 KNOWN_PARSER_BUGS: dict[str, str] = {}
-KNOWN_DOCX_BUG = ("corpus/formats.py: damaged DOCX content escaped docx_to_document's try block (fixed; a recurrence "
-                  "means the wrapping regressed)")
+KNOWN_DOCX_BUG = (
+    "corpus/formats.py: damaged DOCX content escaped docx_to_document's try block (fixed; a recurrence "
+    "means the wrapping regressed)"
+)
 FINDINGS: list[str] = []
-SMALL_PDFS = ["issue-33-lorem-ipsum.pdf", "la-precinct-bulletin-2014-p1.pdf", "scotus-transcript-p1.pdf",
-              "cupertino_usd_4-6-16.pdf", "malformed-from-issue-932.pdf", "password-example.pdf", "issue-848.pdf"]
+SMALL_PDFS = [
+    "issue-33-lorem-ipsum.pdf",
+    "la-precinct-bulletin-2014-p1.pdf",
+    "scotus-transcript-p1.pdf",
+    "cupertino_usd_4-6-16.pdf",
+    "malformed-from-issue-932.pdf",
+    "password-example.pdf",
+    "issue-848.pdf",
+]
 
 
 def mutate(draw, data: bytes, ops: list[str]) -> bytes:
@@ -49,15 +68,24 @@ def mutate(draw, data: bytes, ops: list[str]) -> bytes:
         elif op == "insert":
             buf[pos:pos] = draw(st.binary(min_size=1, max_size=64))
         elif op == "delete":
-            del buf[pos:pos + draw(st.integers(1, 4096))]
+            del buf[pos : pos + draw(st.integers(1, 4096))]
         elif op == "dup":
             n = draw(st.integers(1, 4096))
-            buf[pos:pos] = buf[pos:pos + n]
+            buf[pos:pos] = buf[pos : pos + n]
         elif op == "nest":  # deeply nested arrays and dictionaries: RecursionError in pdfminer
             buf[pos:pos] = draw(st.sampled_from([b"[" * 20000, b"<<" * 5000, b"(" * 10000]))
         elif op == "number":  # absurd lengths, counts and object numbers
-            buf[pos:pos] = draw(st.sampled_from([b" 99999999999 ", b"/Length 2147483647 ", b"/Count 999999999 ",
-                                                 b" -1 0 R ", b"/Filter /FlateDecode "]))
+            buf[pos:pos] = draw(
+                st.sampled_from(
+                    [
+                        b" 99999999999 ",
+                        b"/Length 2147483647 ",
+                        b"/Count 999999999 ",
+                        b" -1 0 R ",
+                        b"/Filter /FlateDecode ",
+                    ]
+                )
+            )
     return bytes(buf)
 
 
@@ -196,7 +224,9 @@ def _fuzz_docx(seeds_dir, worker_parser, tmp_path_factory, examples: int) -> Non
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
                 for name, content in entries.items():
                     if name == target:
-                        content = mutate(data.draw, content, ["flip", "cut", "insert", "delete", "dup", "nest"])
+                        content = mutate(
+                            data.draw, content, ["flip", "cut", "insert", "delete", "dup", "nest"]
+                        )
                     zf.writestr(name, content)
             blob = buf.getvalue()
         path = out / f"{uuid.uuid4().hex[:8]}.docx"
@@ -250,10 +280,15 @@ ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "cp1252", "latin-1", "
 
 def _fuzz_text(examples: int) -> None:
     @settings(max_examples=examples, **FAST)
-    @given(st.one_of(
-        st.binary(max_size=4000),
-        st.tuples(st.text(max_size=2000), st.sampled_from(ENCODINGS)).map(lambda t: t[0].encode(t[1], "replace")),
-    ), st.sampled_from(["notes.txt", "entrevista.md", "transcript.text"]))
+    @given(
+        st.one_of(
+            st.binary(max_size=4000),
+            st.tuples(st.text(max_size=2000), st.sampled_from(ENCODINGS)).map(
+                lambda t: t[0].encode(t[1], "replace")
+            ),
+        ),
+        st.sampled_from(["notes.txt", "entrevista.md", "transcript.text"]),
+    )
     def run(data, name):
         _text_check(data, name)
 
@@ -271,8 +306,9 @@ def test_reliability_fuzz_text_long(seeds_dir):
 
 def _fuzz_qdpx(tmp_path_factory, examples: int) -> None:
     exports = pytest.importorskip("exports")
-    from corpus.project import open_project
     from rel_helpers import coding_project
+
+    from corpus.project import open_project
 
     folder = tmp_path_factory.mktemp("fuzz-qdpx")
     project = folder / "p.qda.sqlite"
@@ -297,7 +333,11 @@ def _fuzz_qdpx(tmp_path_factory, examples: int) -> None:
             with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
                 for name, content in entries.items():
                     if name == target:
-                        content = mutate(data.draw, content, ["flip", "cut", "insert", "delete", "dup", "nest", "number"])
+                        content = mutate(
+                            data.draw,
+                            content,
+                            ["flip", "cut", "insert", "delete", "dup", "nest", "number"],
+                        )
                     zf.writestr(name, content)
             blob = buf.getvalue()
         path = folder / f"{uuid.uuid4().hex[:8]}.qdpx"
@@ -327,12 +367,17 @@ def _fuzz_transcripts(worker_parser, tmp_path_factory, examples: int) -> None:
     SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
     from rel_helpers import make_transcripts, transcript_outcome
 
-    folder = make_transcripts(tmp_path_factory.mktemp("fuzz-transcripts"), seed=3, count=3, turns=25)
+    folder = make_transcripts(
+        tmp_path_factory.mktemp("fuzz-transcripts"), seed=3, count=3, turns=25
+    )
     seeds = [(p.name, p.read_bytes()) for p in sorted(folder.iterdir())]
     for extra in [ROOT / "demo" / "transcripts", SHARED_CORPUS / "interviews"]:
         if extra.is_dir():
-            seeds += [(p.name, p.read_bytes()) for p in sorted(extra.iterdir())
-                      if p.suffix in (".vtt", ".srt", ".txt", ".docx") and p.stat().st_size < 200_000]
+            seeds += [
+                (p.name, p.read_bytes())
+                for p in sorted(extra.iterdir())
+                if p.suffix in (".vtt", ".srt", ".txt", ".docx") and p.stat().st_size < 200_000
+            ]
     out = tmp_path_factory.mktemp("fuzz-transcripts-out")
 
     @settings(max_examples=examples, **FAST)
@@ -342,10 +387,30 @@ def _fuzz_transcripts(worker_parser, tmp_path_factory, examples: int) -> None:
         blob = mutate(data.draw, raw, ["flip", "cut", "insert", "delete", "dup"])
         if data.draw(st.booleans()):  # transcript-shaped damage: broken timings, labels, arrows
             pos = data.draw(st.integers(0, len(blob)))
-            blob = blob[:pos] + data.draw(st.sampled_from([
-                b"\n99:99:99.999 --> 00:00:01.000\n", b"\n00:00:05.000 --> 00:00:01.000\n", b" --> ", b"\n\n\n",
-                b"\nWEBVTT\n", b"\n1\n", b"<v >", b"</v>", b": : :", b"\xef\xbb\xbf", b"\r\n" * 50,
-                b"\nSpeaker 1  00:00\n", b"00:00:00,000 --> ", b"\x00\x00"])) + blob[pos:]
+            blob = (
+                blob[:pos]
+                + data.draw(
+                    st.sampled_from(
+                        [
+                            b"\n99:99:99.999 --> 00:00:01.000\n",
+                            b"\n00:00:05.000 --> 00:00:01.000\n",
+                            b" --> ",
+                            b"\n\n\n",
+                            b"\nWEBVTT\n",
+                            b"\n1\n",
+                            b"<v >",
+                            b"</v>",
+                            b": : :",
+                            b"\xef\xbb\xbf",
+                            b"\r\n" * 50,
+                            b"\nSpeaker 1  00:00\n",
+                            b"00:00:00,000 --> ",
+                            b"\x00\x00",
+                        ]
+                    )
+                )
+                + blob[pos:]
+            )
         suffix = data.draw(st.sampled_from([Path(name).suffix, ".vtt", ".srt", ".txt"]))
         path = out / f"{uuid.uuid4().hex[:8]}{suffix}"
         path.write_bytes(blob)
@@ -383,14 +448,21 @@ def test_reliability_memory_limit_per_file(tmp_path):
     from corpus.parse import ParseOptions, parse_in_worker
 
     big = tmp_path / "huge-notes.txt"
-    line = ("Consorcio de manufactura avanzada, política industrial y consejos de innovación. " * 10 + "\n\n").encode()
+    line = (
+        "Consorcio de manufactura avanzada, política industrial y consejos de innovación. " * 10
+        + "\n\n"
+    ).encode()
     big.write_bytes(line * int(150e6 // len(line)))
     small = tmp_path / "notes.txt"
-    small.write_text("Consorcio de manufactura avanzada (ficticio).\n\nSegundo párrafo.", encoding="utf-8")
+    small.write_text(
+        "Consorcio de manufactura avanzada (ficticio).\n\nSegundo párrafo.", encoding="utf-8"
+    )
     options = ParseOptions(max_bytes=400 * 1024**2)
     with process_executor(1, memory_bytes=MEMORY_PROBE_LIMIT) as pool:
         _, doc, code, _ = pool.submit(parse_in_worker, str(small), options).result(timeout=120)
-        assert code == "" and doc is not None  # the limit leaves room for ordinary files (and the language model)
+        assert (
+            code == "" and doc is not None
+        )  # the limit leaves room for ordinary files (and the language model)
         _, doc, code, reason = pool.submit(parse_in_worker, str(big), options).result(timeout=120)
         assert doc is None and code == "too_large" and "memory" in reason
         _, doc, code, _ = pool.submit(parse_in_worker, str(small), options).result(timeout=120)

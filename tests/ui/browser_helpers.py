@@ -1,4 +1,5 @@
 """Run the app in a real Streamlit server and drive it with headless Chromium (used by tests and bench/ui.py)."""
+
 from __future__ import annotations
 
 import contextlib
@@ -12,8 +13,15 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def free_port() -> int:
@@ -27,11 +35,31 @@ def free_port() -> int:
 def streamlit_server(project: Path, log: Path, env: dict | None = None):
     """Start ``streamlit run streamlit_app.py`` on a free port for ``project``; yield its base URL."""
     port = free_port()
-    full_env = {**os.environ, "QDA_PROJECT": str(project), "HF_HUB_OFFLINE": "1", "TOKENIZERS_PARALLELISM": "false",
-                "QDA_CODER": "tester", **(env or {})}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"), "--server.port", str(port),
-           "--server.headless", "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+    full_env = {
+        **os.environ,
+        "QDA_PROJECT": str(project),
+        "HF_HUB_OFFLINE": "1",
+        "TOKENIZERS_PARALLELISM": "false",
+        "QDA_CODER": "tester",
+        **(env or {}),
+    }
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "streamlit_app.py"),
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
+    ]
     with open(log, "w") as fh:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=full_env, stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -64,8 +92,10 @@ def chromium_page(width: int = 1400, height: int = 1000, dark: bool = False):
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            ctx = browser.new_context(viewport={"width": width, "height": height},
-                                      color_scheme="dark" if dark else "light")
+            ctx = browser.new_context(
+                viewport={"width": width, "height": height},
+                color_scheme="dark" if dark else "light",
+            )
             yield ctx.new_page()
         finally:
             browser.close()
@@ -73,9 +103,13 @@ def chromium_page(width: int = 1400, height: int = 1000, dark: bool = False):
 
 def wait_idle(page, timeout: float = 30_000) -> None:
     """Wait until the Streamlit script has finished running."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
+    )
     page.wait_for_timeout(150)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
+    page.wait_for_selector(
+        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
+    )
 
 
 def open_page(page, url: str, name: str) -> None:

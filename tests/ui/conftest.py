@@ -1,10 +1,10 @@
 """UI test fixtures (the data they build lives in ui_data.py, imported by name to avoid clashing conftest modules)."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-
 from ui_data import fill_project
 
 

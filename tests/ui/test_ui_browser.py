@@ -4,6 +4,7 @@ Steps that need a page another engineer is still building skip cleanly when that
 Screenshots of each step go to test-artifacts/ui/; with QDA_UPDATE_SCREENSHOTS=1 the main pages' are copied to
 docs/screenshots/ (the README's quick start).
 """
+
 from __future__ import annotations
 
 import os
@@ -11,7 +12,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from browser_helpers import chromium_page, open_page, select_text, streamlit_server, wait_idle
 from ui_data import ACCENTED, PAGES, ROOT, XSS, fill_project
 
@@ -62,8 +62,8 @@ def choose(page, label: str, option: str) -> None:
 
 
 def codings(path, **kw):
-    from corpus.project import open_project
     import coding
+    from corpus.project import open_project
 
     db = open_project(path)
     try:
@@ -79,7 +79,9 @@ def test_browser_mouse_selection_applies_code_and_shows_highlight(app, browser_p
     choose(page, "Document", "Entrevista ficticia")
     select_text(page, "«la innovación 🚀")
     wait_idle(page)
-    assert page.get_by_text("«la innovación 🚀", exact=True).first.is_visible()  # the selection preview
+    assert page.get_by_text(
+        "«la innovación 🚀", exact=True
+    ).first.is_visible()  # the selection preview
     shot(page, "01-code-selection")
     page.locator("input[aria-label^='New code']").fill("Innovation > Late")
     page.get_by_role("button", name="Create and apply").click()
@@ -90,7 +92,8 @@ def test_browser_mouse_selection_applies_code_and_shows_highlight(app, browser_p
     got = codings(path, codes="Innovation > Late")
     start = ACCENTED.index("«")
     assert list(zip(got["char_start"], got["char_end"], got["text"], got["coder"])) == [
-        (start, ACCENTED.index("🚀") + 1, "«la innovación 🚀", "tester")]
+        (start, ACCENTED.index("🚀") + 1, "«la innovación 🚀", "tester")
+    ]
     assert not page.dialogs
 
 
@@ -103,8 +106,9 @@ def test_browser_quick_key_codes_the_selection(app, browser_page):
     select_text(page, "consortium 3 of the fictional")
     page.keyboard.press("1")
     wait_idle(page)
-    page.locator("[data-testid='qda-reader'] mark").filter(has_text="consortium 3 of the fictional").first.wait_for(
-        timeout=10_000)
+    page.locator("[data-testid='qda-reader'] mark").filter(
+        has_text="consortium 3 of the fictional"
+    ).first.wait_for(timeout=10_000)
     got = codings(path, coders="tester")
     assert len(got) == before + 1
     assert "consortium 3 of the fictional" in set(got["text"])
@@ -125,8 +129,12 @@ def test_browser_hostile_text_is_shown_as_text_on_every_page(app, browser_page):
     for p in PAGES:
         open_page(page, url, p.stem)
         page.wait_for_timeout(300)
-        assert page.locator("[data-testid='stException']").count() == 0, f"{p.stem} shows an exception"
-        assert page.locator("a[href^='javascript'], [onerror], [onclick], [onmouseover]").count() == 0, p.stem
+        assert page.locator("[data-testid='stException']").count() == 0, (
+            f"{p.stem} shows an exception"
+        )
+        assert (
+            page.locator("a[href^='javascript'], [onerror], [onclick], [onmouseover]").count() == 0
+        ), p.stem
     assert page.dialogs == []
 
 
@@ -142,7 +150,9 @@ def present(locator, timeout: float = 10_000, state: str = "visible") -> bool:
 def wait_uploaded(page) -> None:
     """Wait until the uploader lists the file and its upload request has finished."""
     page.locator("[data-testid='stFileChip']").first.wait_for(timeout=30_000)
-    page.locator("[data-testid='stFileChipIconSpinner']").first.wait_for(state="detached", timeout=60_000)
+    page.locator("[data-testid='stFileChipIconSpinner']").first.wait_for(
+        state="detached", timeout=60_000
+    )
     wait_idle(page)
 
 
@@ -155,7 +165,9 @@ def test_browser_upload_pdf(app, browser_page, shared_pdfs):
     if present(expander, 5_000) and not (ingest.count() and ingest.first.is_visible()):
         expander.first.click()
     up = page.locator("[data-testid='stFileUploaderDropzoneInput']")
-    if not present(up, 10_000, "attached") or not present(page.get_by_role("button", name="Ingest")):
+    if not present(up, 10_000, "attached") or not present(
+        page.get_by_role("button", name="Ingest")
+    ):
         pytest.skip("the Corpus page has no file uploader with an Ingest button yet")
     pdf = shared_pdfs / "la-precinct-bulletin-2014-p1.pdf"
     up.first.set_input_files(str(pdf))
@@ -206,8 +218,9 @@ def test_browser_upload_transcript_then_code_it(app, browser_page, shared_interv
     assert words, "the transcript's text is not in the reader"
     select_text(page, words[0])
     page.keyboard.press("2")
-    page.locator("[data-testid='qda-reader'] mark:not([data-codings=''])").filter(has_text=words[0]).first.wait_for(
-        timeout=10_000)
+    page.locator("[data-testid='qda-reader'] mark:not([data-codings=''])").filter(
+        has_text=words[0]
+    ).first.wait_for(timeout=10_000)
     wait_idle(page)
     shot(page, "06b-transcript-coded")
     assert words[0] in set(codings(path, coders="tester")["text"])
@@ -229,9 +242,13 @@ def test_browser_search_and_open_hit(app, browser_page):
     shot(page, "07-search")
     opener.first.click()
     wait_idle(page)
-    page.get_by_text("consortium 45").first.wait_for(timeout=15_000)  # the page it opened shows the passage
+    page.get_by_text("consortium 45").first.wait_for(
+        timeout=15_000
+    )  # the page it opened shows the passage
     shot(page, "08-search-hit-opened")
-    if not page.url.rstrip("/").endswith("/code"):  # the focus stays in the session: the Code page honours it too
+    if not page.url.rstrip("/").endswith(
+        "/code"
+    ):  # the focus stays in the session: the Code page honours it too
         page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Code").first.click()
         wait_idle(page)
     focus = page.locator("[data-testid='qda-reader'] mark.qda-focus")
@@ -245,7 +262,12 @@ def test_browser_search_and_open_hit(app, browser_page):
     box.press("Enter")
     wait_idle(page)
     page.get_by_text("javascript:alert(10)").first.wait_for(timeout=10_000)
-    assert page.locator("[data-testid='stMain'] a[href^='javascript'], [data-testid='stMain'] img").count() == 0
+    assert (
+        page.locator(
+            "[data-testid='stMain'] a[href^='javascript'], [data-testid='stMain'] img"
+        ).count()
+        == 0
+    )
     assert not page.dialogs
 
 
@@ -289,8 +311,9 @@ def test_browser_auto_apply_codes_each_new_selection(app, browser_page):
     page.get_by_text("Auto-apply").click()
     wait_idle(page)
     select_text(page, "consortium 5 of the fictional")
-    page.locator("[data-testid='qda-reader'] mark").filter(has_text="consortium 5 of the fictional").first.wait_for(
-        timeout=10_000)
+    page.locator("[data-testid='qda-reader'] mark").filter(
+        has_text="consortium 5 of the fictional"
+    ).first.wait_for(timeout=10_000)
     got = codings(path, coders="tester", codes="Policy > Councils")
     assert "consortium 5 of the fictional" in set(got["text"])
     shot(page, "11-auto-apply")
@@ -302,8 +325,11 @@ def test_browser_screenshots_of_main_pages_light_and_dark(app):
     for dark in (False, True):
         with chromium_page(width=1280, height=800, dark=dark) as page:
             suffix = "-dark" if dark else ""
-            for name in (["project", "code", "codebook", "analysis", "export", "corpus", "search"] if not dark
-                         else ["code"]):
+            for name in (
+                ["project", "code", "codebook", "analysis", "export", "corpus", "search"]
+                if not dark
+                else ["code"]
+            ):
                 open_page(page, url, name)
                 if name == "code":
                     page.get_by_text("all coders").click()
@@ -311,9 +337,12 @@ def test_browser_screenshots_of_main_pages_light_and_dark(app):
                     page.wait_for_timeout(300)
                 out = shot(page, f"page-{name}{suffix}")
                 if os.environ.get("QDA_UPDATE_SCREENSHOTS") and (
-                        name in ("project", "corpus", "code", "codebook", "analysis", "export") or dark):
+                    name in ("project", "corpus", "code", "codebook", "analysis", "export") or dark
+                ):
                     shutil.copyfile(out, DOCS / f"{name}{suffix}.png")
             if dark:
-                bg = page.evaluate("getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor")
-                rgb = [int(x) for x in bg[bg.index("(") + 1:bg.index(")")].split(",")[:3]]
+                bg = page.evaluate(
+                    "getComputedStyle(document.querySelector('[data-testid=stApp]')).backgroundColor"
+                )
+                rgb = [int(x) for x in bg[bg.index("(") + 1 : bg.index(")")].split(",")[:3]]
                 assert sum(rgb) < 200, f"dark theme not applied: {bg}"

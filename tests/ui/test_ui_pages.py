@@ -1,9 +1,9 @@
 """AppTest: the entrypoint, every page on an empty project and on one with data, Project and Code page actions."""
+
 from __future__ import annotations
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
 from ui_data import ACCENTED, APP, PAGES, XSS
 
 
@@ -73,13 +73,17 @@ def test_project_dashboard_counts_and_backup_restore(data_project, monkeypatch):
     assert metrics["Documents"] == str(3 + ("transcript" in ids)) and metrics["Codes"] == "4"
     assert metrics["Codings"] == "5"
     coders = at.dataframe[0].value
-    assert dict(zip(coders["coder"], coders["codings"])) == {"alice": 3, "bob": 1, "**bob** <b onclick=alert(8)>": 1}
+    assert dict(zip(coders["coder"], coders["codings"])) == {
+        "alice": 3,
+        "bob": 1,
+        "**bob** <b onclick=alert(8)>": 1,
+    }
     before = len(list_backups(path))
     at.button(key="proj_backup").click().run()
     assert not at.exception and len(list_backups(path)) == before + 1
     # change the project, then restore the backup: the change is gone
-    from corpus.project import open_project
     import coding
+    from corpus.project import open_project
 
     db = open_project(path)
     coding.add_code(db, "Made after the backup")
@@ -102,13 +106,18 @@ def test_project_page_creates_and_switches_project(project_path, monkeypatch, tm
 
 
 def test_code_page_applies_codes_to_selection(data_project, monkeypatch):
-    from corpus.project import open_project
     import coding
+    from corpus.project import open_project
 
     path, ids = data_project
     start = ACCENTED.index("«")
     sel = {"document_id": ids["accented"], "start": start, "end": ACCENTED.index("🚀") + 1}
-    at = _page(path, monkeypatch, "code", {"coder": "carla", "code_doc": ids["accented"], "code_selection": sel})
+    at = _page(
+        path,
+        monkeypatch,
+        "code",
+        {"coder": "carla", "code_doc": ids["accented"], "code_selection": sel},
+    )
     assert not at.exception
     at.multiselect(key="code_pick").select(ids["policy"]).select(ids["council"]).run()
     at.button(key="code_apply").click().run()
@@ -127,12 +136,14 @@ def test_code_page_applies_codes_to_selection(data_project, monkeypatch):
 
 
 def test_code_page_create_code_recode_memo_delete(data_project, monkeypatch):
-    from corpus.project import open_project
     import coding
+    from corpus.project import open_project
 
     path, ids = data_project
     sel = {"document_id": ids["xss"], "start": 0, "end": 8}
-    at = _page(path, monkeypatch, "code", {"coder": "alice", "code_doc": ids["xss"], "code_selection": sel})
+    at = _page(
+        path, monkeypatch, "code", {"coder": "alice", "code_doc": ids["xss"], "code_selection": sel}
+    )
     at.text_input(key="code_new_name").set_value("Hostility > Script tags")
     at.button[[b.label for b in at.button].index("Create and apply")].click().run()
     assert not at.exception
@@ -143,12 +154,20 @@ def test_code_page_create_code_recode_memo_delete(data_project, monkeypatch):
     at.selectbox(key=f"code_re_{cid}").set_value(ids["policy"])
     at.text_area(key=f"code_memo_{cid}").set_value("recoded")
     at.button(key=f"code_save_{cid}").click().run()
-    row = coding.codings_frame(db, coders="alice", documents=[ids["xss"]]).set_index("coding_id").loc[cid]
+    row = (
+        coding.codings_frame(db, coders="alice", documents=[ids["xss"]])
+        .set_index("coding_id")
+        .loc[cid]
+    )
     assert row["code_path"] == "Policy" and row["memo"] == "recoded"
     at.session_state["code_selection"] = {"document_id": ids["xss"], "start": 0, "end": 25}
     at.run()
     at.button(key=f"code_span_{cid}").click().run()
-    row = coding.codings_frame(db, coders="alice", documents=[ids["xss"]]).set_index("coding_id").loc[cid]
+    row = (
+        coding.codings_frame(db, coders="alice", documents=[ids["xss"]])
+        .set_index("coding_id")
+        .loc[cid]
+    )
     assert row["text"] == "<script>alert(1)</script>"
     at.button(key=f"code_del_{cid}").click().run()
     assert cid not in set(coding.codings_frame(db)["coding_id"])
@@ -171,7 +190,9 @@ def test_code_page_honours_focus_and_coder_views(data_project, monkeypatch):
     at = _page(path, monkeypatch, "code", {"coder": "alice", "focus": focus})
     assert not at.exception
     assert at.selectbox(key="code_doc").value == ids["report"]
-    assert at.selectbox(key="code_win_pick").value == 4  # 60 sections over 6 pages: section 45 is on page 5
+    assert (
+        at.selectbox(key="code_win_pick").value == 4
+    )  # 60 sections over 6 pages: section 45 is on page 5
     assert at.session_state["focus"] == focus  # kept for other pages
     # a focus switches the view to all coders (the passage may be someone else's); none are on page 5
     assert at.radio(key="code_view").value == "all coders"
@@ -190,8 +211,8 @@ def test_code_page_honours_focus_and_coder_views(data_project, monkeypatch):
 
 
 def test_code_page_adds_a_document_memo(data_project, monkeypatch):
-    from corpus.project import open_project
     from coding.memos import memos_frame
+    from corpus.project import open_project
 
     path, ids = data_project
     at = _page(path, monkeypatch, "code", {"coder": "alice", "code_doc": ids["xss"]})
@@ -201,7 +222,9 @@ def test_code_page_adds_a_document_memo(data_project, monkeypatch):
     db = open_project(path)
     memos = memos_frame(db, target="document", target_id=ids["xss"])
     db.conn.close()
-    assert list(memos["text"]) == ["<script>alert(9)</script> read again"] and list(memos["author"]) == ["alice"]
+    assert list(memos["text"]) == ["<script>alert(9)</script> read again"] and list(
+        memos["author"]
+    ) == ["alice"]
     assert any("alice: <script>alert(9)</script>" in t.value for t in at.text)
 
 
@@ -216,6 +239,7 @@ def test_pages_explain_a_project_file_that_is_not_a_project(tmp_path, monkeypatc
 
 def test_code_page_opens_a_focus_on_a_superseded_version(project_path, monkeypatch):
     from ui_data import make_document
+
     from corpus.project import open_project
 
     db = open_project(project_path)

@@ -1,4 +1,5 @@
 """UI test data: a project with data (multi-page report, accented/emoji text, hostile text and names, two coders)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -17,7 +18,9 @@ MD_TRAP = "A second paragraph: [clickme](javascript:alert(10)) and ![img](x) wit
 ACCENTED = "Señora Muñoz dijo: «la innovación 🚀 llegó tarde» — café, niño, über. Then the council met again."
 
 
-def make_document(db, title: str, paragraphs: list[str], pages: int = 1, kind: str = "policy") -> int:
+def make_document(
+    db, title: str, paragraphs: list[str], pages: int = 1, kind: str = "policy"
+) -> int:
     """Store a document of ``paragraphs`` (split evenly over ``pages``); return its id."""
     from corpus.model import Document, Page, Segment
     from corpus.store import store_document
@@ -32,15 +35,23 @@ def make_document(db, title: str, paragraphs: list[str], pages: int = 1, kind: s
     per = max(1, len(segs) // pages)
     page_list = []
     for n in range(pages):
-        chunk = segs[n * per:(n + 1) * per] if n < pages - 1 else segs[n * per:]
+        chunk = segs[n * per : (n + 1) * per] if n < pages - 1 else segs[n * per :]
         if chunk:
             page_list.append(Page(n + 1, chunk[0].start, chunk[-1].end))
             for s in chunk:
                 s.page = n + 1
     import hashlib
 
-    doc = Document(text=text, title=title, source_name=f"{title}.txt", kind=kind, pages=page_list, segments=segs,
-                   sha256=hashlib.sha256(text.encode()).hexdigest(), size=len(text.encode()))
+    doc = Document(
+        text=text,
+        title=title,
+        source_name=f"{title}.txt",
+        kind=kind,
+        pages=page_list,
+        segments=segs,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        size=len(text.encode()),
+    )
     return store_document(db, doc)
 
 
@@ -48,12 +59,18 @@ def fill_project(db) -> dict:
     """Put documents, codes and two coders' codings into ``db``; return their ids."""
     import coding
 
-    report = [f"Section {i}. The US–Mexico innovation council reviewed consortium {i} of the fictional programme."
-              for i in range(1, 61)]
+    report = [
+        f"Section {i}. The US–Mexico innovation council reviewed consortium {i} of the fictional programme."
+        for i in range(1, 61)
+    ]
     ids = {
         "report": make_document(db, "Consortium report (fictional)", report, pages=6),
-        "accented": make_document(db, "Entrevista ficticia", [ACCENTED, "Segunda parte de la entrevista."],
-                                  kind="interview"),
+        "accented": make_document(
+            db,
+            "Entrevista ficticia",
+            [ACCENTED, "Segunda parte de la entrevista."],
+            kind="interview",
+        ),
         "xss": make_document(db, "Hostile document", [XSS, MD_TRAP]),
     }
     ids["policy"] = coding.add_code(db, "Policy", color="#4e79a7")
@@ -70,5 +87,7 @@ def fill_project(db) -> dict:
     except ImportError:  # the interviews package has not landed
         return ids
     data = HOSTILE_TRANSCRIPT.encode("utf-8")
-    ids["transcript"] = store_transcript(db, parse_transcript("hostile.txt", data=data, name="hostile.txt"), data)
+    ids["transcript"] = store_transcript(
+        db, parse_transcript("hostile.txt", data=data, name="hostile.txt"), data
+    )
     return ids

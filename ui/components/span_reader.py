@@ -6,11 +6,13 @@ innerHTML of document text, and reports a selection as code-point offsets (JS co
 component's value to a checked (document_id, start, end) and ``highlight_intervals`` turns overlapping codings into
 non-overlapping intervals with blended colours and one underline per code.
 """
+
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from corpus.model import trim_span
 
@@ -112,15 +114,28 @@ def _noop() -> None:
     return None
 
 
-def span_reader(doc_id: int, base: int, text: str, intervals: list[dict], focus_key: str = "", key: str = "reader",
-                on_change=None):
+def span_reader(
+    doc_id: int,
+    base: int,
+    text: str,
+    intervals: list[dict],
+    focus_key: str = "",
+    key: str = "reader",
+    on_change=None,
+):
     """Mount the reader for ``text`` (the window starting at offset ``base``); return the component result.
 
     ``on_change`` runs (before the rerun) when the user selects text or presses a quick key; the values are then
     in ``st.session_state[key]["selection"]`` and ``["quickkey"]`` ({key, selection}).
     """
     comp = _component()
-    data = {"doc_id": int(doc_id), "base": int(base), "text": text, "intervals": intervals, "focus_key": focus_key}
+    data = {
+        "doc_id": int(doc_id),
+        "base": int(base),
+        "text": text,
+        "intervals": intervals,
+        "focus_key": focus_key,
+    }
     cb = on_change or _noop
     return comp(key=key, data=data, on_selection_change=cb, on_quickkey_change=cb)
 
@@ -135,7 +150,9 @@ class Selection:
     nonce: str = ""
 
 
-def selection_from_value(value: Any, document_id: int, text: str, trim: bool = True) -> Selection | None:
+def selection_from_value(
+    value: Any, document_id: int, text: str, trim: bool = True
+) -> Selection | None:
     """Map the component's selection value to a Selection in ``text`` (the whole document), or None when invalid.
 
     The value must name the document shown and lie inside its text; surrounding whitespace is trimmed off.
@@ -180,8 +197,9 @@ def blend(colors: Iterable[str], alpha: float = 0.28) -> str:
     return f"rgba({r}, {g}, {b}, {min(0.6, alpha + 0.08 * (len(rgbs) - 1)):.2f})"
 
 
-def highlight_intervals(codings: Iterable[dict], win_start: int, win_end: int,
-                        focus: tuple[int, int] | None = None) -> list[dict]:
+def highlight_intervals(
+    codings: Iterable[dict], win_start: int, win_end: int, focus: tuple[int, int] | None = None
+) -> list[dict]:
     """Split overlapping codings into non-overlapping intervals of the window, relative to ``win_start``.
 
     Each coding is a dict with char_start, char_end, color, code_path and coding_id; ``focus`` is a span to mark.
@@ -209,16 +227,28 @@ def highlight_intervals(codings: Iterable[dict], win_start: int, win_end: int,
             if c.get("code_id", col) not in seen:
                 seen.add(c.get("code_id", col))
                 colors.append(col)
-        title = "\n".join(sorted({f"{c.get('code_path', '')} ({c.get('coder', '')})" for c in codes}))
-        out.append({
-            "s": a - win_start, "e": b - win_start, "bg": blend(colors) if colors else "rgba(214, 39, 40, 0.10)",
-            "lines": colors, "title": title, "ids": [int(c["coding_id"]) for c in codes],
-            "focus": any(c is None for c in here),
-        })
+        title = "\n".join(
+            sorted({f"{c.get('code_path', '')} ({c.get('coder', '')})" for c in codes})
+        )
+        out.append(
+            {
+                "s": a - win_start,
+                "e": b - win_start,
+                "bg": blend(colors) if colors else "rgba(214, 39, 40, 0.10)",
+                "lines": colors,
+                "title": title,
+                "ids": [int(c["coding_id"]) for c in codes],
+                "focus": any(c is None for c in here),
+            }
+        )
     merged: list[dict] = []
     for iv in out:  # join neighbours with identical content so the DOM stays small
-        if merged and merged[-1]["e"] == iv["s"] and {k: v for k, v in merged[-1].items() if k not in "se"} == \
-                {k: v for k, v in iv.items() if k not in "se"}:
+        if (
+            merged
+            and merged[-1]["e"] == iv["s"]
+            and {k: v for k, v in merged[-1].items() if k not in "se"}
+            == {k: v for k, v in iv.items() if k not in "se"}
+        ):
             merged[-1]["e"] = iv["e"]
         else:
             merged.append(iv)

@@ -1,4 +1,5 @@
 """Paging of long documents for the reader: windows by page, by N segments (paragraphs/turns) or by characters."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,8 +16,14 @@ class Window:
     label: str
 
 
-def document_windows(text_len: int, pages: pd.DataFrame | None = None, segments: pd.DataFrame | None = None,
-                     per_window: int = 30, max_chars: int = 20000, text: str | None = None) -> list[Window]:
+def document_windows(
+    text_len: int,
+    pages: pd.DataFrame | None = None,
+    segments: pd.DataFrame | None = None,
+    per_window: int = 30,
+    max_chars: int = 20000,
+    text: str | None = None,
+) -> list[Window]:
     """Return the windows covering ``[0, text_len)``: one per page when the document has several pages,
     else ``per_window`` segments at a time, else chunks of about ``max_chars`` cut at line ends."""
     if text_len <= 0:
@@ -25,7 +32,9 @@ def document_windows(text_len: int, pages: pd.DataFrame | None = None, segments:
         out, pos = [], 0
         rows = pages.sort_values("number")
         last = len(rows) - 1
-        for i, (number, _s, e) in enumerate(rows[["number", "char_start", "char_end"]].itertuples(index=False)):
+        for i, (number, _s, e) in enumerate(
+            rows[["number", "char_start", "char_end"]].itertuples(index=False)
+        ):
             end = text_len if i == last else max(pos, min(int(e), text_len))
             if end > pos or i == last:
                 out.append(Window(pos, end, f"Page {int(number)}"))

@@ -1,4 +1,5 @@
 """Analysis page: retrieval, boolean/proximity queries, frequencies, co-occurrence, code x case/attribute, agreement."""
+
 from __future__ import annotations
 
 import plotly.express as px
@@ -10,8 +11,16 @@ from coding.agreement import agreement, disagreements
 from coding.cases import case_attributes
 from coding.cases import cases as cases_frame
 from coding.matrices import code_attribute_matrix, code_case_matrix, cooccurrence, frequencies
-from coding.queries import scope_documents, query_and, query_near, query_not, query_or, query_same_unit, retrieve
 from coding.memos import add_memo, memos_frame
+from coding.queries import (
+    query_and,
+    query_near,
+    query_not,
+    query_or,
+    query_same_unit,
+    retrieve,
+    scope_documents,
+)
 from corpus.store import list_documents
 from ui.common import current_coder, get_db, project_file
 
@@ -19,22 +28,32 @@ st.title("Analysis")
 db = get_db()
 codes = codes_frame(db)
 if codes.empty or int(codes["codings"].sum()) == 0:
-    st.info("Nothing coded yet. Code some text on the Code page (or auto-code), then come back here.")
+    st.info(
+        "Nothing coded yet. Code some text on the Code page (or auto-code), then come back here."
+    )
     st.stop()
 
 paths = codes["path"].tolist()
 colors = dict(zip(codes["path"], codes["color"]))
 coders = coder_names(db, with_codings=True)
-picked_coders = st.sidebar.multiselect("Coders", coders, default=coders, help="whose codings to include")
+picked_coders = st.sidebar.multiselect(
+    "Coders", coders, default=coders, help="whose codings to include"
+)
 coder_filter = picked_coders if picked_coders and len(picked_coders) < len(coders) else None
 all_docs = list_documents(db)
 doc_titles = dict(zip(all_docs["id"], all_docs["title"]))
-picked_docs = st.sidebar.multiselect("Documents", list(doc_titles), format_func=lambda i: doc_titles[i],
-                                     help="empty: all documents")
+picked_docs = st.sidebar.multiselect(
+    "Documents", list(doc_titles), format_func=lambda i: doc_titles[i], help="empty: all documents"
+)
 all_cases = cases_frame(db)
 case_names = dict(zip(all_cases["case_id"], all_cases["name"])) if not all_cases.empty else {}
-picked_cases = st.sidebar.multiselect("Cases", list(case_names), format_func=lambda i: case_names[i],
-                                      help="empty: all cases") if case_names else []
+picked_cases = (
+    st.sidebar.multiselect(
+        "Cases", list(case_names), format_func=lambda i: case_names[i], help="empty: all cases"
+    )
+    if case_names
+    else []
+)
 attrs = case_attributes(db)
 attr_names = [c for c in attrs.columns if c not in ("case_id", "case_name")]
 attr_filter = None
@@ -55,8 +74,10 @@ def cached_agreement(path: str, version: int, unit: str, pair: tuple, docs: tupl
     conn = open_project(path)
     try:
         documents = list(docs) if docs is not None else None
-        return (agreement(conn, unit=unit, coders=list(pair), documents=documents),
-                disagreements(conn, unit=unit, coders=list(pair), documents=documents))
+        return (
+            agreement(conn, unit=unit, coders=list(pair), documents=documents),
+            disagreements(conn, unit=unit, coders=list(pair), documents=documents),
+        )
     finally:
         conn.conn.close()
 
@@ -65,12 +86,21 @@ def open_passage(df, key: str) -> None:
     """Offer to open one row's passage on the Code page."""
     if df.empty:
         return
-    i = st.selectbox("Open a passage", range(len(df)), key=key,
-                     format_func=lambda k: f"{df.iloc[k]['document_title']} [{df.iloc[k]['char_start']}–{df.iloc[k]['char_end']}]")
+    i = st.selectbox(
+        "Open a passage",
+        range(len(df)),
+        key=key,
+        format_func=lambda k: (
+            f"{df.iloc[k]['document_title']} [{df.iloc[k]['char_start']}–{df.iloc[k]['char_end']}]"
+        ),
+    )
     if st.button("Open on the Code page", key=key + "_go"):
         r = df.iloc[i]
-        st.session_state["focus"] = {"document_id": int(r["document_id"]), "start": int(r["char_start"]),
-                                     "end": int(r["char_end"])}
+        st.session_state["focus"] = {
+            "document_id": int(r["document_id"]),
+            "start": int(r["char_start"]),
+            "end": int(r["char_end"]),
+        }
         st.switch_page("ui/pages/code.py")
 
 
@@ -79,31 +109,65 @@ def heatmap(matrix, title: str) -> None:
     if matrix.empty:
         st.caption("Nothing to show.")
         return
-    fig = px.imshow(matrix, text_auto=True, aspect="auto", color_continuous_scale="Blues", title=title)
-    fig.update_yaxes(tickmode="array", tickvals=list(range(len(matrix.index))),
-                     ticktext=[f"<span style='color:{colors.get(p, '#333')}'>■</span> {p}" for p in matrix.index])
+    fig = px.imshow(
+        matrix, text_auto=True, aspect="auto", color_continuous_scale="Blues", title=title
+    )
+    fig.update_yaxes(
+        tickmode="array",
+        tickvals=list(range(len(matrix.index))),
+        ticktext=[
+            f"<span style='color:{colors.get(p, '#333')}'>■</span> {p}" for p in matrix.index
+        ],
+    )
     st.plotly_chart(fig, width="stretch")
 
 
-tabs = st.tabs(["Retrieval", "Boolean", "Frequencies", "Co-occurrence", "Code × case", "Agreement", "Memos"])
+tabs = st.tabs(
+    ["Retrieval", "Boolean", "Frequencies", "Co-occurrence", "Code × case", "Agreement", "Memos"]
+)
 
 with tabs[0]:
     code = st.selectbox("Code", paths, key="ret_code")
     children = st.checkbox("Include child codes", value=True, key="ret_children")
     df = retrieve(db, code, children=children, coders=coder_filter, documents=doc_filter)
     st.caption(f"{len(df)} coded segments")
-    cols = ["document_title", "code_path", "coder", "text", "memo", "case_name", "speaker", "page", "t_start", "t_end",
-            "char_start", "char_end", "weight", "coding_id"]
-    st.dataframe(df[[c for c in cols if c in ("text", "document_title") or df[c].notna().any()]], hide_index=True,
-                 width="stretch")
+    cols = [
+        "document_title",
+        "code_path",
+        "coder",
+        "text",
+        "memo",
+        "case_name",
+        "speaker",
+        "page",
+        "t_start",
+        "t_end",
+        "char_start",
+        "char_end",
+        "weight",
+        "coding_id",
+    ]
+    st.dataframe(
+        df[[c for c in cols if c in ("text", "document_title") or df[c].notna().any()]],
+        hide_index=True,
+        width="stretch",
+    )
     open_passage(df, "ret_open")
 
 with tabs[1]:
     c1, c2, c3 = st.columns([3, 2, 3])
     a = c1.selectbox("Code A", paths, key="bool_a")
-    op = c2.selectbox("Operator", ["AND (overlap)", "OR", "NOT", "NEAR", "same paragraph", "same turn"], key="bool_op")
+    op = c2.selectbox(
+        "Operator",
+        ["AND (overlap)", "OR", "NOT", "NEAR", "same paragraph", "same turn"],
+        key="bool_op",
+    )
     b = c3.selectbox("Code B", paths, index=min(1, len(paths) - 1), key="bool_b")
-    distance = st.number_input("Within N characters (NEAR)", 0, 100_000, 200, key="bool_n") if op == "NEAR" else 0
+    distance = (
+        st.number_input("Within N characters (NEAR)", 0, 100_000, 200, key="bool_n")
+        if op == "NEAR"
+        else 0
+    )
     try:
         if op.startswith("AND"):
             res = query_and(db, a, b, coders=coder_filter, documents=doc_filter)
@@ -114,7 +178,14 @@ with tabs[1]:
         elif op == "NEAR":
             res = query_near(db, a, b, int(distance), coders=coder_filter, documents=doc_filter)
         else:
-            res = query_same_unit(db, a, b, unit="turn" if op.endswith("turn") else "paragraph", coders=coder_filter, documents=doc_filter)
+            res = query_same_unit(
+                db,
+                a,
+                b,
+                unit="turn" if op.endswith("turn") else "paragraph",
+                coders=coder_filter,
+                documents=doc_filter,
+            )
     except (CodingError, ValueError) as exc:
         st.error(str(exc))
     else:
@@ -124,62 +195,139 @@ with tabs[1]:
 
 with tabs[2]:
     by = st.radio("Per", ["code", "document", "case", "attribute"], horizontal=True, key="freq_by")
-    attribute = st.selectbox("Attribute", attr_names, key="freq_attr") if by == "attribute" else None
+    attribute = (
+        st.selectbox("Attribute", attr_names, key="freq_attr") if by == "attribute" else None
+    )
     if by == "attribute" and not attribute:
         st.caption("No case attributes in this project yet.")
     else:
-        freq = frequencies(db, by=by, attribute=attribute, coders=coder_filter, documents=doc_filter)
+        freq = frequencies(
+            db, by=by, attribute=attribute, coders=coder_filter, documents=doc_filter
+        )
         st.dataframe(freq, hide_index=True, width="stretch")
         if not freq.empty:
-            x = "code_path" if by == "code" else {"document": "document_id", "case": "case_name"}.get(by, attribute)
-            fig = px.bar(freq, x=x, y="codings", color="code_path", color_discrete_map=colors, title="Codings")
+            x = (
+                "code_path"
+                if by == "code"
+                else {"document": "document_id", "case": "case_name"}.get(by, attribute)
+            )
+            fig = px.bar(
+                freq,
+                x=x,
+                y="codings",
+                color="code_path",
+                color_discrete_map=colors,
+                title="Codings",
+            )
             st.plotly_chart(fig, width="stretch")
 
 with tabs[3]:
-    mode = st.radio("Counted when codes", ["overlap", "paragraph", "turn"], horizontal=True, key="co_mode",
-                    format_func=lambda m: {"overlap": "overlap", "paragraph": "share a paragraph", "turn": "share a turn"}[m])
+    mode = st.radio(
+        "Counted when codes",
+        ["overlap", "paragraph", "turn"],
+        horizontal=True,
+        key="co_mode",
+        format_func=lambda m: {
+            "overlap": "overlap",
+            "paragraph": "share a paragraph",
+            "turn": "share a turn",
+        }[m],
+    )
     used = codes[codes["codings"] > 0]["path"].tolist()
     chosen = st.multiselect("Codes", paths, default=used[:30], key="co_codes")
     if chosen:
-        heatmap(cooccurrence(db, codes=chosen, mode=mode, coders=coder_filter, documents=doc_filter), "Co-occurrence")
+        heatmap(
+            cooccurrence(db, codes=chosen, mode=mode, coders=coder_filter, documents=doc_filter),
+            "Co-occurrence",
+        )
 
 with tabs[4]:
-    value = st.radio("Value", ["codings", "coded_chars", "percent", "present"], horizontal=True, key="cc_value",
-                     format_func=lambda v: {"codings": "codings", "coded_chars": "coded characters",
-                                            "percent": "% of the case's text", "present": "0/1"}[v])
-    heatmap(code_case_matrix(db, value=value, coders=coder_filter, documents=doc_filter), "Code × case")
+    value = st.radio(
+        "Value",
+        ["codings", "coded_chars", "percent", "present"],
+        horizontal=True,
+        key="cc_value",
+        format_func=lambda v: {
+            "codings": "codings",
+            "coded_chars": "coded characters",
+            "percent": "% of the case's text",
+            "present": "0/1",
+        }[v],
+    )
+    heatmap(
+        code_case_matrix(db, value=value, coders=coder_filter, documents=doc_filter), "Code × case"
+    )
     if attr_names:
         attribute = st.selectbox("Code × attribute", attr_names, key="ca_attr")
-        heatmap(code_attribute_matrix(db, attribute, value="percent" if value == "percent" else "codings",
-                                      coders=coder_filter, documents=doc_filter), f"Code × {attribute}")
+        heatmap(
+            code_attribute_matrix(
+                db,
+                attribute,
+                value="percent" if value == "percent" else "codings",
+                coders=coder_filter,
+                documents=doc_filter,
+            ),
+            f"Code × {attribute}",
+        )
     else:
         st.caption("Cases come from interviews; none in this project yet.")
 
 with tabs[5]:
-    unit = st.radio("Unit", ["char", "sentence", "paragraph", "turn"], horizontal=True, key="ag_unit")
+    unit = st.radio(
+        "Unit", ["char", "sentence", "paragraph", "turn"], horizontal=True, key="ag_unit"
+    )
     pair = st.multiselect("Coders to compare", coders, default=coders[:2], key="ag_coders")
     if len(pair) < 2:
         st.caption("Choose at least two coders.")
     else:
-        ag, dis = cached_agreement(str(project_file()), change_counter(db), unit, tuple(pair),
-                                   tuple(doc_filter) if doc_filter is not None else None)
-        st.dataframe(ag.drop(columns=["code_id"]), hide_index=True, width="stretch",
-                     column_config={c: st.column_config.NumberColumn(format="%.3f")
-                                    for c in ("percent_agreement", "kappa", "alpha")})
+        ag, dis = cached_agreement(
+            str(project_file()),
+            change_counter(db),
+            unit,
+            tuple(pair),
+            tuple(doc_filter) if doc_filter is not None else None,
+        )
+        st.dataframe(
+            ag.drop(columns=["code_id"]),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                c: st.column_config.NumberColumn(format="%.3f")
+                for c in ("percent_agreement", "kappa", "alpha")
+            },
+        )
         per_code = ag[ag["code_id"].notna()]
         if not per_code.empty:
-            fig = go.Figure(go.Bar(x=per_code["code_path"], y=per_code["alpha"],
-                                   marker_color=[colors.get(p, "#999") for p in per_code["code_path"]]))
+            fig = go.Figure(
+                go.Bar(
+                    x=per_code["code_path"],
+                    y=per_code["alpha"],
+                    marker_color=[colors.get(p, "#999") for p in per_code["code_path"]],
+                )
+            )
             fig.update_layout(title="Krippendorff's alpha per code", yaxis_range=[-1, 1])
             st.plotly_chart(fig, width="stretch")
         st.subheader("Disagreements, side by side")
         if dis.empty:
             st.caption("No disagreements.")
         else:
-            show = dis.assign(**{f"coded by": dis["coded_by"], "not coded by": dis["not_coded_by"]})
-            st.dataframe(show[["document_title", "code_path", "char_start", "char_end", "coded by", "not coded by", "instead",
-                               "text"]],
-                         hide_index=True, width="stretch")
+            show = dis.assign(**{"coded by": dis["coded_by"], "not coded by": dis["not_coded_by"]})
+            st.dataframe(
+                show[
+                    [
+                        "document_title",
+                        "code_path",
+                        "char_start",
+                        "char_end",
+                        "coded by",
+                        "not coded by",
+                        "instead",
+                        "text",
+                    ]
+                ],
+                hide_index=True,
+                width="stretch",
+            )
             open_passage(dis, "dis_open")
 
 with tabs[6]:

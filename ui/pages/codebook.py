@@ -1,4 +1,5 @@
 """Codebook page: the code tree with counts; add, edit every field, move, reorder, merge, trash/restore, CSV."""
+
 from __future__ import annotations
 
 import tempfile
@@ -8,10 +9,17 @@ import pandas as pd
 import streamlit as st
 
 from coding import CodingError, add_code, audit_frame, codes_frame, redo, undo
-from coding.codes import next_color
-from coding.codebook import (delete_code, merge_codes, move_code, reorder_codes, restore_code, trash_frame,
-                             update_code)
+from coding.codebook import (
+    delete_code,
+    merge_codes,
+    move_code,
+    reorder_codes,
+    restore_code,
+    trash_frame,
+    update_code,
+)
 from coding.codebook_csv import codebook_csv, import_codebook_csv
+from coding.codes import next_color
 from ui.common import current_coder, get_db
 
 st.title("Codebook")
@@ -50,8 +58,16 @@ with st.expander("Add a code", expanded=codes.empty):
         color = st.color_picker("Colour", next_color(db))
         definition = st.text_area("Definition")
         if st.form_submit_button("Add code"):
-            act(add_code, db, name, parent=None if parent == "(top level)" else parent, color=color,
-                definition=definition, coder=coder, ok=f"Added '{name}'.")
+            act(
+                add_code,
+                db,
+                name,
+                parent=None if parent == "(top level)" else parent,
+                color=color,
+                definition=definition,
+                coder=coder,
+                ok=f"Added '{name}'.",
+            )
 
 if codes.empty:
     st.info("No codes yet: add one above or import a codebook CSV below.")
@@ -59,8 +75,11 @@ else:
     shown = codes.assign(code=[("\u2003" * d) + n for d, n in zip(codes["depth"], codes["name"])])
     shown = shown[["code", "color", "codings", "documents", "cases", "definition", "created_by"]]
     st.dataframe(
-        shown.style.apply(lambda col: [f"background-color: {c}; color: {c}" for c in col], subset=["color"]),
-        hide_index=True, width="stretch",
+        shown.style.apply(
+            lambda col: [f"background-color: {c}; color: {c}" for c in col], subset=["color"]
+        ),
+        hide_index=True,
+        width="stretch",
     )
 
     st.subheader("Edit a code")
@@ -78,12 +97,24 @@ else:
         new_ex = st.text_area("Example", row["example"])
         st.caption(f"Created by {row['created_by']} at {row['created_at']}")
         if st.form_submit_button("Save changes"):
-            act(update_code, db, cid, coder, name=new_name, color=new_color, definition=new_def, inclusion=new_inc,
-                exclusion=new_exc, example=new_ex)
+            act(
+                update_code,
+                db,
+                cid,
+                coder,
+                name=new_name,
+                color=new_color,
+                definition=new_def,
+                inclusion=new_inc,
+                exclusion=new_exc,
+                example=new_ex,
+            )
 
     m1, m2, m3 = st.columns(3)
     with m1:
-        others = ["(top level)"] + [p for p in paths if p != chosen and not p.startswith(chosen + " > ")]
+        others = ["(top level)"] + [
+            p for p in paths if p != chosen and not p.startswith(chosen + " > ")
+        ]
         where = st.selectbox("Move under", others, key="move_target")
         if st.button("Move"):
             act(move_code, db, cid, None if where == "(top level)" else where, coder, ok="Moved.")
@@ -100,11 +131,15 @@ else:
             act(reorder_codes, db, order, coder, ok="Reordered.")
     with m2:
         target = st.selectbox("Merge into", [p for p in paths if p != chosen], key="merge_target")
-        st.caption("Codings move to the target; identical ones collapse; this code goes to the trash.")
+        st.caption(
+            "Codings move to the target; identical ones collapse; this code goes to the trash."
+        )
         if st.button("Merge", disabled=target is None):
             act(merge_codes, db, cid, target, coder, ok=f"Merged into '{target}'.")
     with m3:
-        sure = st.checkbox(f"Yes, put '{row['name']}' and its {int(row['codings'])} codings in the trash")
+        sure = st.checkbox(
+            f"Yes, put '{row['name']}' and its {int(row['codings'])} codings in the trash"
+        )
         if st.button("Delete", disabled=not sure, type="primary"):
             act(delete_code, db, cid, coder, ok="Moved to the trash (restore it below).")
 
@@ -114,13 +149,18 @@ with st.expander(f"Trash ({len(trash)})"):
         st.caption("The trash is empty.")
     else:
         st.dataframe(trash, hide_index=True, width="stretch")
-        pick = st.selectbox("Restore", trash["id"].tolist(),
-                            format_func=lambda i: trash.set_index("id").loc[i, "path"])
+        pick = st.selectbox(
+            "Restore",
+            trash["id"].tolist(),
+            format_func=lambda i: trash.set_index("id").loc[i, "path"],
+        )
         if st.button("Restore"):
             act(restore_code, db, int(pick), coder, ok="Restored.")
 
 st.subheader("Import and export (CSV: path, name, definition, color)")
-st.download_button("Download codebook CSV", codebook_csv(db), file_name="codebook.csv", mime="text/csv")
+st.download_button(
+    "Download codebook CSV", codebook_csv(db), file_name="codebook.csv", mime="text/csv"
+)
 upload = st.file_uploader("Import a codebook CSV", type=["csv"])
 if upload is not None and st.button("Import"):
     with tempfile.TemporaryDirectory() as tmp:

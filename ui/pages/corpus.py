@@ -1,4 +1,5 @@
 """Corpus page: upload and ingest files, the documents with their metadata, edit/delete, the ingest log, a reader."""
+
 from __future__ import annotations
 
 import tempfile
@@ -6,13 +7,38 @@ import tempfile
 import streamlit as st
 
 from corpus.parse import SUPPORTED
-from corpus.reader import ingest_uploads, outcome_counts, outcomes_frame, page_for_offset, passage_html
-from corpus.store import (delete_document, get_document, get_pages, get_text, ingest_log, list_documents,
-                          set_document_fields)
+from corpus.reader import (
+    ingest_uploads,
+    outcome_counts,
+    outcomes_frame,
+    page_for_offset,
+    passage_html,
+)
+from corpus.store import (
+    delete_document,
+    get_document,
+    get_pages,
+    get_text,
+    ingest_log,
+    list_documents,
+    set_document_fields,
+)
 from ui.common import get_db
 
 KINDS = ["policy", "interview", "other"]
-SHOWN = ["id", "title", "kind", "page_count", "language", "date", "author", "status", "version", "warnings", "source_name"]
+SHOWN = [
+    "id",
+    "title",
+    "kind",
+    "page_count",
+    "language",
+    "date",
+    "author",
+    "status",
+    "version",
+    "warnings",
+    "source_name",
+]
 
 st.title("Corpus")
 db = get_db()
@@ -20,11 +46,16 @@ db = get_db()
 # --- upload -------------------------------------------------------------------------------------------------
 with st.expander("Add documents", expanded=list_documents(db).empty):
     with st.form("upload", clear_on_submit=True):
-        uploads = st.file_uploader("Files (PDF, DOCX, TXT, Markdown, HTML)", accept_multiple_files=True,
-                                   type=sorted({ext.lstrip(".") for ext in SUPPORTED}))
+        uploads = st.file_uploader(
+            "Files (PDF, DOCX, TXT, Markdown, HTML)",
+            accept_multiple_files=True,
+            type=sorted({ext.lstrip(".") for ext in SUPPORTED}),
+        )
         c1, c2 = st.columns(2)
         kind = c1.selectbox("Kind", KINDS, key="upload_kind")
-        password = c2.text_input("Password for encrypted PDFs (optional)", type="password", key="upload_password")
+        password = c2.text_input(
+            "Password for encrypted PDFs (optional)", type="password", key="upload_password"
+        )
         submitted = st.form_submit_button("Ingest")
     if submitted and uploads:
         bar = st.progress(0.0, text="Reading files…")
@@ -32,13 +63,23 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
         def progress(done: int, total: int, message: str) -> None:
             bar.progress(done / max(total, 1), text=f"{done} of {total} files")
 
-        with st.status(f"Ingesting {len(uploads)} files…", expanded=False) as status, \
-                tempfile.TemporaryDirectory(prefix="qda-upload-") as folder:
-            outcomes = ingest_uploads(db, [(u.name, u.getvalue()) for u in uploads], folder, kind=kind,
-                                      password=password, progress=progress)
+        with (
+            st.status(f"Ingesting {len(uploads)} files…", expanded=False) as status,
+            tempfile.TemporaryDirectory(prefix="qda-upload-") as folder,
+        ):
+            outcomes = ingest_uploads(
+                db,
+                [(u.name, u.getvalue()) for u in uploads],
+                folder,
+                kind=kind,
+                password=password,
+                progress=progress,
+            )
             counts = outcome_counts(outcomes)
-            status.update(label=f"Ingested {counts['ok']}, skipped {counts['skipped']}, failed {counts['failed']}",
-                          state="error" if counts["failed"] else "complete")
+            status.update(
+                label=f"Ingested {counts['ok']}, skipped {counts['skipped']}, failed {counts['failed']}",
+                state="error" if counts["failed"] else "complete",
+            )
         st.session_state["corpus_last_outcomes"] = outcomes_frame(outcomes)
     if "corpus_last_outcomes" in st.session_state:
         st.caption("Last upload")
@@ -47,7 +88,9 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
 # --- documents ----------------------------------------------------------------------------------------------
 docs = list_documents(db)
 if docs.empty:
-    st.info("No documents yet: add files above, or run `python cli.py ingest FOLDER --project FILE`.")
+    st.info(
+        "No documents yet: add files above, or run `python cli.py ingest FOLDER --project FILE`."
+    )
     st.stop()
 
 st.subheader(f"Documents ({len(docs)})")
@@ -55,7 +98,9 @@ st.dataframe(docs[SHOWN].rename(columns={"page_count": "pages"}), hide_index=Tru
 titles = dict(zip(docs.id.astype(int), docs.title))
 
 with st.expander("Edit or delete a document"):
-    doc_id = st.selectbox("Document", list(titles), format_func=lambda i: f"{titles[i]} (#{i})", key="edit_doc")
+    doc_id = st.selectbox(
+        "Document", list(titles), format_func=lambda i: f"{titles[i]} (#{i})", key="edit_doc"
+    )
     current = get_document(db, doc_id)
     with st.form(f"edit_{doc_id}"):
         title = st.text_input("Title", value=current["title"])
@@ -67,7 +112,9 @@ with st.expander("Edit or delete a document"):
                 set_document_fields(db, doc_id, title=title.strip(), kind=new_kind)
                 st.session_state["corpus_msg"] = "Saved."
                 st.rerun()
-    sure = st.checkbox("Yes, delete this document and everything coded on it", key=f"confirm_delete_{doc_id}")
+    sure = st.checkbox(
+        "Yes, delete this document and everything coded on it", key=f"confirm_delete_{doc_id}"
+    )
     if st.button("Delete document", disabled=not sure, type="primary", key="delete_doc"):
         delete_document(db, doc_id)
         st.session_state["corpus_msg"] = f"Deleted “{current['title']}”."
@@ -81,12 +128,18 @@ with st.expander("Ingest log"):
 # --- reader -------------------------------------------------------------------------------------------------
 st.subheader("Read")
 focus = st.session_state.get("focus")
-if focus and focus.get("document_id") in titles and st.session_state.get("reader_focus_applied") != focus:
+if (
+    focus
+    and focus.get("document_id") in titles
+    and st.session_state.get("reader_focus_applied") != focus
+):
     pages_of_focus = get_pages(db, int(focus["document_id"]))
     st.session_state["reader_doc"] = int(focus["document_id"])
     st.session_state["reader_page"] = page_for_offset(pages_of_focus, int(focus["start"]))
     st.session_state["reader_focus_applied"] = dict(focus)
-reader_doc = st.selectbox("Document", list(titles), format_func=lambda i: titles[i], key="reader_doc")
+reader_doc = st.selectbox(
+    "Document", list(titles), format_func=lambda i: titles[i], key="reader_doc"
+)
 text = get_text(db, reader_doc)
 pages = get_pages(db, reader_doc)
 if pages.empty:  # DOCX, TXT, HTML: one page holding the whole text
@@ -96,7 +149,9 @@ else:
     count = len(pages)
     if st.session_state.get("reader_page", 1) > count:
         st.session_state["reader_page"] = 1
-    number = st.number_input(f"Page (of {count})", min_value=1, max_value=count, step=1, key="reader_page")
+    number = st.number_input(
+        f"Page (of {count})", min_value=1, max_value=count, step=1, key="reader_page"
+    )
     row = pages[pages.number == number].iloc[0]
     start, end = int(row.char_start), int(row.char_end)
 highlight = None
@@ -107,7 +162,11 @@ warnings = get_document(db, reader_doc)["warnings"]
 for w in warnings:
     st.warning(w)
 # <br> instead of newlines: a blank line would end the HTML block and let Markdown reinterpret the text
-body = passage_html(text, start, end, highlight).replace("\n", "<br>") if end > start else "<i>(no text on this page)</i>"
+body = (
+    passage_html(text, start, end, highlight).replace("\n", "<br>")
+    if end > start
+    else "<i>(no text on this page)</i>"
+)
 st.markdown(
     f'<div class="qda-page" style="white-space: pre-wrap; line-height: 1.5; max-height: 70vh; overflow-y: auto;">{body}</div>',
     unsafe_allow_html=True,  # passage_html escapes all document text; only <mark> is ours

@@ -1,11 +1,11 @@
 """Entities page: extract, top entities by label, counts per document and case, KWIC, co-occurrence network,
 gazetteer editor with aliases, and "code all mentions" (preview, then one undoable batch)."""
+
 from __future__ import annotations
 
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import streamlit as st
 
 import nlp
@@ -30,8 +30,10 @@ for key, show in (("entities_error", st.error), ("entities_msg", st.success)):
         show(st.session_state.pop(key))
 
 with st.expander("Extract entities", expanded=False):
-    st.caption("spaCy NER (English or Spanish model per paragraph/turn) plus the project's gazetteer. "
-               "Only changed paragraphs, or all of them after a gazetteer change, are processed.")
+    st.caption(
+        "spaCy NER (English or Spanish model per paragraph/turn) plus the project's gazetteer. "
+        "Only changed paragraphs, or all of them after a gazetteer change, are processed."
+    )
     force = st.checkbox("Re-run every paragraph", value=False)
     if st.button("Extract entities", type="primary"):
         with st.status("Extracting entities…", expanded=True) as status:
@@ -39,18 +41,26 @@ with st.expander("Extract entities", expanded=False):
             for lang in ("en", "es"):
                 warm_pipeline(lang, nlp.gazetteer.ruler_patterns(db, lang))
             report = nlp.extract_entities(
-                db, force=force, progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=f"{m}: {d}/{t}"))
+                db,
+                force=force,
+                progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=f"{m}: {d}/{t}"),
+            )
             for msg in report.messages:
                 st.info(msg)
-            status.update(label=f"Processed {report.processed} of {report.segments} paragraphs/turns "
-                                f"({report.up_to_date} up to date); {report.entities} mentions stored.", state="complete")
+            status.update(
+                label=f"Processed {report.processed} of {report.segments} paragraphs/turns "
+                f"({report.up_to_date} up to date); {report.entities} mentions stored.",
+                state="complete",
+            )
 
 mentions_all = nlp.entities_frame(db)
 tabs = st.tabs(["Top entities", "Mentions", "Network", "Gazetteer & aliases", "Code all mentions"])
 
 if mentions_all.empty:
     with tabs[0]:
-        st.info("No entities yet. Add gazetteer entries if you like, then press **Extract entities** above.")
+        st.info(
+            "No entities yet. Add gazetteer entries if you like, then press **Extract entities** above."
+        )
     mentions = mentions_all
 else:
     with st.sidebar:
@@ -60,7 +70,9 @@ else:
         docs = st.multiselect("Documents", sorted(titles), format_func=lambda d: titles[d])
         langs = st.multiselect("Languages", sorted(mentions_all["language"].unique()))
         name_q = st.text_input("Name contains")
-    mentions = nlp.entities_frame(db, labels=labels or None, documents=docs or None, languages=langs or None)
+    mentions = nlp.entities_frame(
+        db, labels=labels or None, documents=docs or None, languages=langs or None
+    )
     if name_q:
         mentions = mentions[mentions["canonical"].str.contains(name_q, case=False, regex=False)]
 
@@ -75,8 +87,17 @@ else:
             if not per_label.empty:
                 import plotly.express as px
 
-                st.plotly_chart(px.bar(per_label, x="mentions", y="canonical", color="label", orientation="h",
-                                       height=max(300, 22 * len(per_label))), width="stretch")
+                st.plotly_chart(
+                    px.bar(
+                        per_label,
+                        x="mentions",
+                        y="canonical",
+                        color="label",
+                        orientation="h",
+                        height=max(300, 22 * len(per_label)),
+                    ),
+                    width="stretch",
+                )
         st.subheader("Per document")
         st.dataframe(nlp.counts_by_document(mentions), hide_index=True, width="stretch")
         st.subheader("Per case")
@@ -91,10 +112,19 @@ else:
         pick = st.selectbox("Entity", ["(all)"] + names)
         shown = mentions if pick == "(all)" else mentions[mentions["canonical"] == pick]
         k = nlp.kwic(db, shown, width=60, limit=500)
-        st.dataframe(k[["document_title", "left", "mention", "right", "label"]], hide_index=True, width="stretch")
+        st.dataframe(
+            k[["document_title", "left", "mention", "right", "label"]],
+            hide_index=True,
+            width="stretch",
+        )
         if not k.empty:
-            row = st.selectbox("Open mention", range(len(k)),
-                               format_func=lambda i: f"{k.iloc[i]['document_title']} @ {k.iloc[i]['char_start']}: {k.iloc[i]['mention']}")
+            row = st.selectbox(
+                "Open mention",
+                range(len(k)),
+                format_func=lambda i: (
+                    f"{k.iloc[i]['document_title']} @ {k.iloc[i]['char_start']}: {k.iloc[i]['mention']}"
+                ),
+            )
             c1, c2 = st.columns(2)
             target = None
             if c1.button("Open in reader"):
@@ -103,8 +133,11 @@ else:
                 target = "ui/pages/code.py"
             if target:
                 r = k.iloc[int(row)]
-                st.session_state["focus"] = {"document_id": int(r["document_id"]), "start": int(r["char_start"]),
-                                             "end": int(r["char_end"])}
+                st.session_state["focus"] = {
+                    "document_id": int(r["document_id"]),
+                    "start": int(r["char_start"]),
+                    "end": int(r["char_end"]),
+                }
                 st.switch_page(target)
 
     with tabs[2]:
@@ -115,16 +148,26 @@ else:
         if edges.empty:
             st.caption("No two of these entities appear in the same paragraph or turn.")
         else:
-            st.plotly_chart(graph_figure(nlp.cooccurrence_graph(mentions, min_weight=min_w, top=top_n)),
-                            width="stretch")
+            st.plotly_chart(
+                graph_figure(nlp.cooccurrence_graph(mentions, min_weight=min_w, top=top_n)),
+                width="stretch",
+            )
             st.dataframe(edges, hide_index=True, width="stretch")
 
 with tabs[3]:
-    st.caption("Phrases found before the statistical model (case-insensitive). Language `*` = all. "
-               "Saving changes makes the next extraction re-run the affected languages.")
+    st.caption(
+        "Phrases found before the statistical model (case-insensitive). Language `*` = all. "
+        "Saving changes makes the next extraction re-run the affected languages."
+    )
     gaz = nlp.gazetteer_frame(db).drop(columns=["id"])
-    edited = st.data_editor(gaz, num_rows="dynamic", hide_index=True, width="stretch", key="gaz_editor",
-                            column_config={"language": st.column_config.SelectboxColumn(options=["*", "en", "es"])})
+    edited = st.data_editor(
+        gaz,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        key="gaz_editor",
+        column_config={"language": st.column_config.SelectboxColumn(options=["*", "en", "es"])},
+    )
     if st.button("Save gazetteer"):
         try:
             n = nlp.replace_gazetteer(db, edited)
@@ -132,13 +175,17 @@ with tabs[3]:
         except nlp.GazetteerError as exc:
             st.session_state["entities_error"] = str(exc)
         st.rerun()
-    up = st.file_uploader("Import entries (CSV: pattern,label,canonical,language — or JSONL)", type=["csv", "jsonl"])
+    up = st.file_uploader(
+        "Import entries (CSV: pattern,label,canonical,language — or JSONL)", type=["csv", "jsonl"]
+    )
     if up is not None and st.button("Import file"):
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / Path(up.name).name
             path.write_bytes(up.getvalue())
             try:
-                st.session_state["entities_msg"] = f"Imported {nlp.import_gazetteer(db, path)} entries."
+                st.session_state["entities_msg"] = (
+                    f"Imported {nlp.import_gazetteer(db, path)} entries."
+                )
             except nlp.GazetteerError as exc:
                 st.session_state["entities_error"] = str(exc)
         st.rerun()
@@ -146,7 +193,9 @@ with tabs[3]:
         for suffix, mime in ((".csv", "text/csv"), (".jsonl", "application/jsonl")):
             p = Path(tmp) / f"gazetteer{suffix}"
             nlp.export_gazetteer(db, p)
-            st.download_button(f"Download {suffix[1:].upper()}", p.read_bytes(), file_name=p.name, mime=mime)
+            st.download_button(
+                f"Download {suffix[1:].upper()}", p.read_bytes(), file_name=p.name, mime=mime
+            )
     st.subheader("Merge entities (aliases)")
     all_names = sorted(mentions_all["canonical"].unique()) if not mentions_all.empty else []
     merge = st.multiselect("Names to merge", all_names)
@@ -167,12 +216,15 @@ with tabs[4]:
     if mentions_all.empty:
         st.info("Extract entities first.")
     else:
-        st.caption("Propose a coding for every mention of the chosen labels or names; review, then save as one "
-                   "batch (undo it from the Codebook/Analysis pages or `cli.py undo`).")
+        st.caption(
+            "Propose a coding for every mention of the chosen labels or names; review, then save as one "
+            "batch (undo it from the Codebook/Analysis pages or `cli.py undo`)."
+        )
         lab = st.multiselect("Labels", nlp.entity_labels(db), key="code_labels")
         nm = st.multiselect("Names", sorted(mentions_all["canonical"].unique()), key="code_names")
         code = st.text_input("Code (path, e.g. Actors > CONACYT; created if new)", key="code_path")
         if st.button("Preview codings", disabled=not (lab or nm) or not code.strip()):
-            st.session_state["entities_preview"] = nlp.preview_code_mentions(db, code.strip(), labels=lab or None,
-                                                                           names=nm or None)
+            st.session_state["entities_preview"] = nlp.preview_code_mentions(
+                db, code.strip(), labels=lab or None, names=nm or None
+            )
         save_preview_codings(db, "entities", current_coder())

@@ -1,4 +1,5 @@
 """Export page: evidence tables, matrices, codebook, HTML report, REFI-QDA project/codebook; REFI-QDA import."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -7,9 +8,8 @@ import streamlit as st
 from coding import codes_frame
 from corpus.project import ProjectError
 from corpus.store import list_documents
-from exports import ImportFileError, evidence_table, matrix_frame
+from exports import ImportFileError, evidence_table, matrix_frame, people
 from exports import downloads as dl
-from exports import people
 from exports.matrices import codebook_frame
 from ui.common import get_db, project_file
 
@@ -17,7 +17,14 @@ st.title("Export")
 db = get_db()
 name = project_file().name.split(".")[0] or "project"
 
-WHAT = ["Evidence table", "Matrix", "Codebook", "Report (HTML)", "REFI-QDA project (.qdpx)", "Import REFI-QDA"]
+WHAT = [
+    "Evidence table",
+    "Matrix",
+    "Codebook",
+    "Report (HTML)",
+    "REFI-QDA project (.qdpx)",
+    "Import REFI-QDA",
+]
 what = st.radio("What", WHAT, horizontal=True, key="export_what")
 
 
@@ -35,8 +42,13 @@ def offer(key: str, make, settings: object = None) -> None:
         prepared = None
     if prepared:
         data, file_name, mime = prepared
-        st.download_button(f"Download {file_name} ({len(data):,} bytes)", data, file_name=file_name, mime=mime,
-                           key=f"download_{key}")
+        st.download_button(
+            f"Download {file_name} ({len(data):,} bytes)",
+            data,
+            file_name=file_name,
+            mime=mime,
+            key=f"download_{key}",
+        )
 
 
 def evidence_filters() -> dict:
@@ -45,8 +57,12 @@ def evidence_filters() -> dict:
     attrs = people.case_attributes(db)
     docs = list_documents(db)
     cols = st.columns(3)
-    chosen_codes = cols[0].multiselect("Codes (with sub-codes)", codes["path"].tolist(), key="ev_codes")
-    chosen_cases = cols[1].multiselect("Cases", cases["name"].tolist() if not cases.empty else [], key="ev_cases")
+    chosen_codes = cols[0].multiselect(
+        "Codes (with sub-codes)", codes["path"].tolist(), key="ev_codes"
+    )
+    chosen_cases = cols[1].multiselect(
+        "Cases", cases["name"].tolist() if not cases.empty else [], key="ev_cases"
+    )
     titles = dict(zip(docs["title"] + " (#" + docs["id"].astype(str) + ")", docs["id"]))
     chosen_docs = cols[2].multiselect("Documents", list(titles), key="ev_docs")
     cols = st.columns(3)
@@ -54,15 +70,26 @@ def evidence_filters() -> dict:
     attribute = cols[0].selectbox("Case attribute", ["(any)"] + attr_names, key="ev_attr")
     values = []
     if attribute != "(any)":
-        values = cols[0].multiselect(f"{attribute} is", sorted(attrs[attribute].dropna().astype(str).unique()), key="ev_attr_values")
-    context = cols[1].selectbox("Context", ["none", "100 characters", "300 characters", "whole turn or paragraph"], key="ev_context")
+        values = cols[0].multiselect(
+            f"{attribute} is",
+            sorted(attrs[attribute].dropna().astype(str).unique()),
+            key="ev_attr_values",
+        )
+    context = cols[1].selectbox(
+        "Context",
+        ["none", "100 characters", "300 characters", "whole turn or paragraph"],
+        key="ev_context",
+    )
     coders = cols[2].text_input("Coders (comma-separated, empty for all)", key="ev_coders")
     return {
-        "codes": chosen_codes or None, "cases": chosen_cases or None,
+        "codes": chosen_codes or None,
+        "cases": chosen_cases or None,
         "documents": [int(titles[t]) for t in chosen_docs] or None,
         "attributes": {attribute: values} if attribute != "(any)" and values else None,
         "coders": [c.strip() for c in coders.split(",") if c.strip()] or None,
-        "context": {"none": None, "100 characters": 100, "300 characters": 300}.get(context, "unit"),
+        "context": {"none": None, "100 characters": 100, "300 characters": 300}.get(
+            context, "unit"
+        ),
     }
 
 
@@ -70,36 +97,64 @@ if what in ("Evidence table", "Report (HTML)"):
     filters = evidence_filters()
     df = evidence_table(db, **filters)
     if df.empty:
-        st.info("No coded segments match. Code some passages on the Code page, or loosen the filters.")
+        st.info(
+            "No coded segments match. Code some passages on the Code page, or loosen the filters."
+        )
     else:
         st.caption(f"{len(df)} coded segments; the first 50:")
         preview = df.head(50)
-        st.dataframe(preview[["code_path", "case_name", "quote", "citation", "coder", "memo"]], hide_index=True)
-        labels = {f"{r.coding_id}: {r.code_path} — {str(r.quote)[:60]}": r for r in preview.itertuples(index=False)}
+        st.dataframe(
+            preview[["code_path", "case_name", "quote", "citation", "coder", "memo"]],
+            hide_index=True,
+        )
+        labels = {
+            f"{r.coding_id}: {r.code_path} — {str(r.quote)[:60]}": r
+            for r in preview.itertuples(index=False)
+        }
         cols = st.columns([4, 1])
         picked = cols[0].selectbox("Open a passage", list(labels), key="ev_open")
         if cols[1].button("Open in Code page", key="ev_open_btn"):
             row = labels[picked]
-            st.session_state["focus"] = {"document_id": int(row.document_id), "start": int(row.char_start),
-                                         "end": int(row.char_end)}
+            st.session_state["focus"] = {
+                "document_id": int(row.document_id),
+                "start": int(row.char_start),
+                "end": int(row.char_end),
+            }
             st.switch_page("ui/pages/code.py")
     if what == "Evidence table":
         cols = st.columns(3)
         fmt = cols[0].selectbox("Format", dl.EVIDENCE_FORMATS, key="ev_fmt")
         bom = cols[1].checkbox("CSV with BOM (for Excel)", key="ev_bom")
         per_code = cols[2].checkbox("XLSX: one sheet per code", key="ev_sheets")
-        offer("evidence", lambda: dl.evidence_file(db, df, fmt, f"{name}-evidence", bom=bom, sheet_per_code=per_code),
-              (filters, fmt, bom, per_code, len(df)))
+        offer(
+            "evidence",
+            lambda: dl.evidence_file(
+                db, df, fmt, f"{name}-evidence", bom=bom, sheet_per_code=per_code
+            ),
+            (filters, fmt, bom, per_code, len(df)),
+        )
     else:
-        offer("report", lambda: dl.evidence_file(db, df, "html", f"{name}-report"), (filters, len(df)))
+        offer(
+            "report", lambda: dl.evidence_file(db, df, "html", f"{name}-report"), (filters, len(df))
+        )
 
 elif what == "Matrix":
     cols = st.columns(3)
-    kind = cols[0].selectbox("Matrix", ["code-case", "code-attribute", "cooccurrence"], key="mx_kind")
-    value = cols[1].selectbox("Values", ["codings", "coded_chars", "percent", "present"], key="mx_value")
+    kind = cols[0].selectbox(
+        "Matrix", ["code-case", "code-attribute", "cooccurrence"], key="mx_kind"
+    )
+    value = cols[1].selectbox(
+        "Values", ["codings", "coded_chars", "percent", "present"], key="mx_value"
+    )
     attrs = [c for c in people.case_attributes(db).columns if c not in ("case_id", "case_name")]
-    attribute = cols[2].selectbox("Attribute", attrs, key="mx_attr") if kind == "code-attribute" else None
-    transpose = st.checkbox("Cases (or values) as rows, codes as columns", key="mx_transpose") if kind != "cooccurrence" else False
+    attribute = (
+        cols[2].selectbox("Attribute", attrs, key="mx_attr") if kind == "code-attribute" else None
+    )
+    transpose = (
+        st.checkbox("Cases (or values) as rows, codes as columns", key="mx_transpose")
+        if kind != "cooccurrence"
+        else False
+    )
     try:
         m = matrix_frame(db, kind=kind, value=value, attribute=attribute, transpose=transpose)
     except ValueError as exc:
@@ -110,7 +165,11 @@ elif what == "Matrix":
     else:
         st.dataframe(m, hide_index=True)
         fmt = st.selectbox("Format", ["xlsx", "csv"], key="mx_fmt")
-        offer("matrix", lambda: dl.matrix_file(m, fmt, f"{name}-{kind}"), (kind, value, attribute, transpose, fmt))
+        offer(
+            "matrix",
+            lambda: dl.matrix_file(m, fmt, f"{name}-{kind}"),
+            (kind, value, attribute, transpose, fmt),
+        )
 
 elif what == "Codebook":
     cb = codebook_frame(db)
@@ -122,13 +181,17 @@ elif what == "Codebook":
         offer("codebook", lambda: dl.codebook_file(db, fmt, f"{name}-codebook"), fmt)
 
 elif what == "REFI-QDA project (.qdpx)":
-    st.write("The whole project (documents, codes, codings, coders, cases, memos) in the REFI-QDA exchange format, "
-             "for NVivo, ATLAS.ti, MAXQDA or QualCoder.")
+    st.write(
+        "The whole project (documents, codes, codings, coders, cases, memos) in the REFI-QDA exchange format, "
+        "for NVivo, ATLAS.ti, MAXQDA or QualCoder."
+    )
     offer("qdpx", lambda: dl.qdpx_file(db, name))
 
 else:
-    st.write("Import a REFI-QDA project (.qdpx) or codebook (.qdc) into this project. Nothing is changed if the "
-             "file cannot be read completely.")
+    st.write(
+        "Import a REFI-QDA project (.qdpx) or codebook (.qdc) into this project. Nothing is changed if the "
+        "file cannot be read completely."
+    )
     upload = st.file_uploader("REFI-QDA file", type=["qdpx", "qdc"], key="import_file")
     if upload is not None and st.button("Import", key="import_btn"):
         try:
@@ -140,4 +203,7 @@ else:
             for note in report.notices:
                 st.info(note)
             if report.skipped:
-                st.warning(f"Not imported ({len(report.skipped)}):\n\n" + "\n".join(f"- {s}" for s in report.skipped))
+                st.warning(
+                    f"Not imported ({len(report.skipped)}):\n\n"
+                    + "\n".join(f"- {s}" for s in report.skipped)
+                )

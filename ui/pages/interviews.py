@@ -1,15 +1,30 @@
 """Interviews page: import with preview, transcript reader, speakers and cases, attributes, de-identification."""
+
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from corpus.model import ParseError
 from corpus.store import DuplicateDocument
-from interviews import (apply_attribute_edits, apply_speaker_edits, attribute_edits, attributes_csv, attributes_frame,
-                        case_attributes_frame, cases_frame, define_attribute, import_attributes_csv, merge_cases,
-                        parse_transcript, rename_case, speaker_edits, speakers_frame, store_transcript,
-                        transcript_turns, transcripts_frame)
+from interviews import (
+    apply_attribute_edits,
+    apply_speaker_edits,
+    attribute_edits,
+    attributes_csv,
+    attributes_frame,
+    case_attributes_frame,
+    cases_frame,
+    define_attribute,
+    import_attributes_csv,
+    merge_cases,
+    parse_transcript,
+    rename_case,
+    speaker_edits,
+    speakers_frame,
+    store_transcript,
+    transcript_turns,
+    transcripts_frame,
+)
 from interviews.cases import ROLES
 from interviews.deid import add_name, find_names, key_path_for
 from interviews.deid_apply import apply_review
@@ -38,12 +53,17 @@ def run(key: str, fn, *args, ok: str = "Saved.", **kwargs):
 
 
 tab_import, tab_read, tab_speakers, tab_attrs, tab_deid = st.tabs(
-    ["Import", "Read", "Speakers & cases", "Attributes", "De-identify"])
+    ["Import", "Read", "Speakers & cases", "Attributes", "De-identify"]
+)
 
 with tab_import:
     report("import")
-    st.caption("TXT with speaker labels, Otter.ai, Zoom/Teams/plain WebVTT, SRT, DOCX (labels or speaker | text tables).")
-    up = st.file_uploader("Transcript file", type=["txt", "vtt", "srt", "docx", "md"], key="iv_upload")
+    st.caption(
+        "TXT with speaker labels, Otter.ai, Zoom/Teams/plain WebVTT, SRT, DOCX (labels or speaker | text tables)."
+    )
+    up = st.file_uploader(
+        "Transcript file", type=["txt", "vtt", "srt", "docx", "md"], key="iv_upload"
+    )
     server_path = st.text_input("…or a path on the server", key="iv_path")
     if st.button("Preview", key="iv_preview"):
         try:
@@ -60,12 +80,19 @@ with tab_import:
     if pending:
         tr, data = pending
         st.subheader(f"Preview: {tr.name}")
-        st.caption(f"Format: {tr.format} · {len(tr.turns)} turns · {len(tr.speakers)} speakers · encoding {tr.encoding}")
+        st.caption(
+            f"Format: {tr.format} · {len(tr.turns)} turns · {len(tr.speakers)} speakers · encoding {tr.encoding}"
+        )
         for w in tr.warnings:
             st.warning(w)
         summary = speakers_summary(tr)
-        roles_df = st.data_editor(summary, key="iv_roles", disabled=["speaker", "turns", "words"], hide_index=True,
-                                  column_config={"role": st.column_config.SelectboxColumn("role", options=list(ROLES))})
+        roles_df = st.data_editor(
+            summary,
+            key="iv_roles",
+            disabled=["speaker", "turns", "words"],
+            hide_index=True,
+            column_config={"role": st.column_config.SelectboxColumn("role", options=list(ROLES))},
+        )
         st.dataframe(preview_frame(tr), hide_index=True, height=300)
         if st.button("Save to project", key="iv_save", type="primary"):
             roles = dict(zip(roles_df["speaker"], roles_df["role"])) if not roles_df.empty else None
@@ -74,13 +101,18 @@ with tab_import:
             except DuplicateDocument as exc:
                 st.session_state["import_error"] = f"{tr.name}: {exc}"
             else:
-                st.session_state["import_msg"] = f"Saved {tr.name} as document {doc_id} ({len(tr.turns)} turns)."
+                st.session_state["import_msg"] = (
+                    f"Saved {tr.name} as document {doc_id} ({len(tr.turns)} turns)."
+                )
                 st.session_state.pop("iv_pending", None)
             st.rerun()
 
 transcripts = transcripts_frame(db)
-labels = {int(r.document_id): f"{r.title} ({r.format}, {r.turns} turns)" + (" · pseudonymized" if r.pseudonymized else "")
-          for r in transcripts.itertuples()}
+labels = {
+    int(r.document_id): f"{r.title} ({r.format}, {r.turns} turns)"
+    + (" · pseudonymized" if r.pseudonymized else "")
+    for r in transcripts.itertuples()
+}
 
 with tab_read:
     if transcripts.empty:
@@ -90,12 +122,17 @@ with tab_read:
         turns = transcript_turns(db, doc_id)
         pages = max(1, -(-len(turns) // PAGE_TURNS))
         page_no = st.number_input("Page", 1, pages, 1, key="iv_read_page") if pages > 1 else 1
-        chunk = turns.iloc[(page_no - 1) * PAGE_TURNS: page_no * PAGE_TURNS]
-        st.markdown(turns_html(chunk), unsafe_allow_html=True)  # every piece of text is html.escape'd
+        chunk = turns.iloc[(page_no - 1) * PAGE_TURNS : page_no * PAGE_TURNS]
+        st.markdown(
+            turns_html(chunk), unsafe_allow_html=True
+        )  # every piece of text is html.escape'd
         if st.button("Code this transcript", key="iv_to_code"):
             first = chunk.iloc[0] if not chunk.empty else None
-            st.session_state["focus"] = {"document_id": int(doc_id), "start": int(first.char_start) if first is not None else 0,
-                                         "end": int(first.char_end) if first is not None else 0}
+            st.session_state["focus"] = {
+                "document_id": int(doc_id),
+                "start": int(first.char_start) if first is not None else 0,
+                "end": int(first.char_end) if first is not None else 0,
+            }
             st.switch_page("ui/pages/code.py")
 
 with tab_speakers:
@@ -104,12 +141,18 @@ with tab_speakers:
     if speakers.empty:
         st.info("No speakers yet: they come with imported transcripts.")
     else:
-        st.caption("Correct roles, or link a speaker to a case by typing the case's name (a new name makes a new case; "
-                   "empty unlinks).")
+        st.caption(
+            "Correct roles, or link a speaker to a case by typing the case's name (a new name makes a new case; "
+            "empty unlinks)."
+        )
         before = speakers[["speaker_id", "document_title", "speaker", "role", "case_name", "turns"]]
-        after = st.data_editor(before, key="iv_speakers", hide_index=True,
-                               disabled=["speaker_id", "document_title", "speaker", "turns"],
-                               column_config={"role": st.column_config.SelectboxColumn("role", options=list(ROLES))})
+        after = st.data_editor(
+            before,
+            key="iv_speakers",
+            hide_index=True,
+            disabled=["speaker_id", "document_title", "speaker", "turns"],
+            column_config={"role": st.column_config.SelectboxColumn("role", options=list(ROLES))},
+        )
         if st.button("Save speakers", key="iv_save_speakers"):
             edits = speaker_edits(before, after)
             run("speakers", apply_speaker_edits, db, edits, ok=f"Saved {len(edits)} change(s).")
@@ -130,7 +173,9 @@ with tab_speakers:
                 st.rerun()
         with c2.form("iv_merge"):
             keep = st.selectbox("Keep", list(names), format_func=names.get, key="iv_merge_keep")
-            drop = st.selectbox("Merge into it", list(names), format_func=names.get, key="iv_merge_drop")
+            drop = st.selectbox(
+                "Merge into it", list(names), format_func=names.get, key="iv_merge_drop"
+            )
             if st.form_submit_button("Merge") and keep != drop:
                 run("speakers", merge_cases, db, keep, drop, ok="Merged.")
                 st.rerun()
@@ -149,13 +194,23 @@ with tab_attrs:
             elif a.type == "category" and a.categories:
                 config[a.name] = st.column_config.SelectboxColumn(a.name, options=a.categories)
             else:
-                config[a.name] = st.column_config.TextColumn(a.name, help="YYYY-MM-DD" if a.type == "date" else None)
-        edited = st.data_editor(wide, key="iv_attrs", hide_index=True, disabled=["case_id", "case_name"], column_config=config)
+                config[a.name] = st.column_config.TextColumn(
+                    a.name, help="YYYY-MM-DD" if a.type == "date" else None
+                )
+        edited = st.data_editor(
+            wide,
+            key="iv_attrs",
+            hide_index=True,
+            disabled=["case_id", "case_name"],
+            column_config=config,
+        )
         if st.button("Save attributes", key="iv_save_attrs"):
             edits = attribute_edits(wide, edited)
             run("attrs", apply_attribute_edits, db, edits, ok=f"Saved {len(edits)} value(s).")
             st.rerun()
-        st.download_button("Download CSV", attributes_csv(db), file_name="case_attributes.csv", mime="text/csv")
+        st.download_button(
+            "Download CSV", attributes_csv(db), file_name="case_attributes.csv", mime="text/csv"
+        )
     with st.form("iv_add_attr", clear_on_submit=True):
         st.write("Add an attribute")
         a_name = st.text_input("Name", key="iv_attr_name")
@@ -163,18 +218,31 @@ with tab_attrs:
         a_cats = st.text_input("Categories (comma-separated, for category)", key="iv_attr_cats")
         if st.form_submit_button("Add attribute"):
             cats = [c.strip() for c in a_cats.split(",") if c.strip()]
-            run("attrs", define_attribute, db, a_name, a_type, cats, ok=f"Added attribute {a_name}.")
+            run(
+                "attrs", define_attribute, db, a_name, a_type, cats, ok=f"Added attribute {a_name}."
+            )
             st.rerun()
-    csv_up = st.file_uploader("Import attributes CSV (first column: case name)", type=["csv"], key="iv_attr_csv")
+    csv_up = st.file_uploader(
+        "Import attributes CSV (first column: case name)", type=["csv"], key="iv_attr_csv"
+    )
     if csv_up is not None and st.button("Import CSV", key="iv_attr_import"):
-        run("attrs", import_attributes_csv, db, csv_up.getvalue().decode("utf-8-sig"), name=csv_up.name, ok="Imported.")
+        run(
+            "attrs",
+            import_attributes_csv,
+            db,
+            csv_up.getvalue().decode("utf-8-sig"),
+            name=csv_up.name,
+            ok="Imported.",
+        )
         st.rerun()
 
 with tab_deid:
     report("deid")
-    st.caption("Names found by spaCy, the speakers' names and your list are replaced by marked pseudonyms ([Expert 3]) "
-               "in new versions of the transcripts; the originals stay; the key is written next to the project file "
-               f"({key_path_for(project_file()).name}), never into it.")
+    st.caption(
+        "Names found by spaCy, the speakers' names and your list are replaced by marked pseudonyms ([Expert 3]) "
+        "in new versions of the transcripts; the originals stay; the key is written next to the project file "
+        f"({key_path_for(project_file()).name}), never into it."
+    )
     with st.form("iv_find"):
         names = st.text_area("Other people's names (one per line)", key="iv_deid_names")
         orgs = st.text_area("Organisations to hide (one per line)", key="iv_deid_orgs")
@@ -182,17 +250,27 @@ with tab_deid:
         use_ner = st.checkbox("Find names with spaCy", True, key="iv_deid_ner")
         if st.form_submit_button("Find names"):
             st.session_state["iv_review"] = run(
-                "deid", find_names, db, names=[n for n in names.splitlines() if n.strip()],
-                organisations=[o for o in orgs.splitlines() if o.strip()], pattern=pattern, use_ner=use_ner,
-                ok="Review the proposed replacements below.")
+                "deid",
+                find_names,
+                db,
+                names=[n for n in names.splitlines() if n.strip()],
+                organisations=[o for o in orgs.splitlines() if o.strip()],
+                pattern=pattern,
+                use_ner=use_ner,
+                ok="Review the proposed replacements below.",
+            )
             st.rerun()
     review = st.session_state.get("iv_review")
     if review is not None:
         if review.empty:
             st.info("No names found in the current transcripts.")
         else:
-            edited = st.data_editor(review, key="iv_review_editor", hide_index=True,
-                                    disabled=[c for c in review.columns if c not in ("accept", "pseudonym")])
+            edited = st.data_editor(
+                review,
+                key="iv_review_editor",
+                hide_index=True,
+                disabled=[c for c in review.columns if c not in ("accept", "pseudonym")],
+            )
             st.caption(f"{int(edited['accept'].sum())} of {len(edited)} replacements accepted.")
             extra = st.text_input("Add a name the list missed", key="iv_deid_add")
             if st.button("Add", key="iv_deid_add_btn") and extra.strip():

@@ -1,13 +1,20 @@
 """Project page: open, create and switch project files; who is coding; dashboard; settings; backups."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from corpus.project import ProjectError, backup_project, list_backups, restore_backup, warn_unsafe_location
+from corpus.project import (
+    ProjectError,
+    backup_project,
+    list_backups,
+    restore_backup,
+    warn_unsafe_location,
+)
 from ui.common import current_coder, get_db, project_file, set_project_file
 from ui.widgets import md_safe
 
@@ -16,15 +23,28 @@ path = project_file()
 
 # --- open / create / switch -------------------------------------------------------------------
 with st.expander("Open, create or switch project", expanded=not path.exists()):
-    nearby = sorted(p for p in path.resolve().parent.glob("*.qda.sqlite")) if path.parent.exists() else []
+    nearby = (
+        sorted(p for p in path.resolve().parent.glob("*.qda.sqlite"))
+        if path.parent.exists()
+        else []
+    )
     if len(nearby) > 1:
-        pick = st.selectbox("Projects in this folder", nearby, index=nearby.index(path.resolve())
-                            if path.resolve() in nearby else 0, format_func=lambda p: p.name, key="proj_nearby")
+        pick = st.selectbox(
+            "Projects in this folder",
+            nearby,
+            index=nearby.index(path.resolve()) if path.resolve() in nearby else 0,
+            format_func=lambda p: p.name,
+            key="proj_nearby",
+        )
         if st.button("Switch", key="proj_switch") and pick != path.resolve():
             set_project_file(pick)
             st.rerun()
-    other = st.text_input("Project file path", value=str(path), key="proj_path",
-                          help="An existing *.qda.sqlite file, or a new one to create.")
+    other = st.text_input(
+        "Project file path",
+        value=str(path),
+        key="proj_path",
+        help="An existing *.qda.sqlite file, or a new one to create.",
+    )
     c1, c2 = st.columns(2)
     if c1.button("Open", key="proj_open"):
         target = Path(other).expanduser()
@@ -82,8 +102,15 @@ with left:
     if codings.empty:
         st.caption("No codings yet.")
     else:
-        per = (codings.groupby("coder").agg(codings=("coding_id", "size"), documents=("document_id", "nunique"),
-                                            last=("created_at", "max")).reset_index())
+        per = (
+            codings.groupby("coder")
+            .agg(
+                codings=("coding_id", "size"),
+                documents=("document_id", "nunique"),
+                last=("created_at", "max"),
+            )
+            .reset_index()
+        )
         st.dataframe(per, hide_index=True, width="stretch")
 with right:
     st.subheader("Last activity")
@@ -94,24 +121,44 @@ with right:
         log = ingest_log(db, limit=5)
         if len(log):
             st.caption("Latest imports")
-            st.dataframe(log[["at", "path", "status"]].assign(path=log["path"].map(lambda p: Path(str(p)).name)),
-                         hide_index=True, width="stretch")
+            st.dataframe(
+                log[["at", "path", "status"]].assign(
+                    path=log["path"].map(lambda p: Path(str(p)).name)
+                ),
+                hide_index=True,
+                width="stretch",
+            )
     except ImportError:
         pass
 
 # --- settings ------------------------------------------------------------------------------------
 with st.expander("Settings"):
-    st.number_input("Paragraphs or turns per screen in the Code page", 5, 400,
-                    value=int(st.session_state.get("reader_per_window", 30)), step=5, key="reader_per_window_input",
-                    on_change=lambda: st.session_state.update(reader_per_window=st.session_state["reader_per_window_input"]))
-    st.checkbox("Show whole documents on one screen in the Code page (no paging; slow for long documents)",
-                value=bool(st.session_state.get("reader_whole")), key="reader_whole_input",
-                on_change=lambda: st.session_state.update(reader_whole=st.session_state["reader_whole_input"]))
+    st.number_input(
+        "Paragraphs or turns per screen in the Code page",
+        5,
+        400,
+        value=int(st.session_state.get("reader_per_window", 30)),
+        step=5,
+        key="reader_per_window_input",
+        on_change=lambda: st.session_state.update(
+            reader_per_window=st.session_state["reader_per_window_input"]
+        ),
+    )
+    st.checkbox(
+        "Show whole documents on one screen in the Code page (no paging; slow for long documents)",
+        value=bool(st.session_state.get("reader_whole")),
+        key="reader_whole_input",
+        on_change=lambda: st.session_state.update(
+            reader_whole=st.session_state["reader_whole_input"]
+        ),
+    )
     st.caption("Theme (light or dark) is in the app menu ⋮ → Settings.")
 
 # --- backups -------------------------------------------------------------------------------------
 st.subheader("Backups")
-st.caption("A consistent copy made with SQLite's backup API; migrations, imports and restores make one first.")
+st.caption(
+    "A consistent copy made with SQLite's backup API; migrations, imports and restores make one first."
+)
 if st.button("Back up now", key="proj_backup"):
     try:
         made = backup_project(db, reason="manual")
@@ -122,12 +169,24 @@ backups = list_backups(path)
 if not backups:
     st.caption("No backups yet.")
 else:
-    table = pd.DataFrame([{"backup": b.name, "size (KB)": round(b.stat().st_size / 1024, 1),
-                           "written": datetime.fromtimestamp(b.stat().st_mtime, timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")}
-                          for b in backups])
+    table = pd.DataFrame(
+        [
+            {
+                "backup": b.name,
+                "size (KB)": round(b.stat().st_size / 1024, 1),
+                "written": datetime.fromtimestamp(b.stat().st_mtime, UTC).strftime(
+                    "%Y-%m-%d %H:%M:%S UTC"
+                ),
+            }
+            for b in backups
+        ]
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     choice = st.selectbox("Restore", backups, format_func=lambda b: b.name, key="proj_restore_pick")
-    sure = st.checkbox("Replace the project with this backup (the current state is backed up first)", key="proj_sure")
+    sure = st.checkbox(
+        "Replace the project with this backup (the current state is backed up first)",
+        key="proj_sure",
+    )
     if st.button("Restore", disabled=not sure, key="proj_restore"):
         try:
             db.conn.close()

@@ -1,4 +1,5 @@
 """Search page: full-text query with filters, ranked hits with highlighted snippets, open a hit in its document."""
+
 from __future__ import annotations
 
 import html
@@ -18,25 +19,43 @@ if docs.empty:
     st.info("No documents yet: add some on the Corpus page.")
     st.stop()
 
-query = st.text_input("Search the documents", key="search_query",
-                      placeholder='e.g. consortium AND "supplier development", tecnolog*, NEAR(CONACYT funding, 10)')
-st.caption('Words, "exact phrases", AND, OR, NOT, word*, NEAR(a b, 10). Accents do not matter: tecnologia finds tecnología.')
+query = st.text_input(
+    "Search the documents",
+    key="search_query",
+    placeholder='e.g. consortium AND "supplier development", tecnolog*, NEAR(CONACYT funding, 10)',
+)
+st.caption(
+    'Words, "exact phrases", AND, OR, NOT, word*, NEAR(a b, 10). Accents do not matter: tecnologia finds tecnología.'
+)
 with st.expander("Filters", expanded=False):
     c1, c2 = st.columns(2)
     kinds = c1.multiselect("Kind", ["policy", "interview", "other"], key="search_kinds")
     languages = c2.multiselect("Language", ["en", "es", "other"], key="search_languages")
     dated = docs.date.dropna().sort_values()
     c3, c4 = st.columns(2)
-    date_from = c3.text_input("Dated from (YYYY-MM-DD)", key="search_from", placeholder=dated.iloc[0] if len(dated) else "")
-    date_to = c4.text_input("Dated to (YYYY-MM-DD)", key="search_to", placeholder=dated.iloc[-1] if len(dated) else "")
+    date_from = c3.text_input(
+        "Dated from (YYYY-MM-DD)",
+        key="search_from",
+        placeholder=dated.iloc[0] if len(dated) else "",
+    )
+    date_to = c4.text_input(
+        "Dated to (YYYY-MM-DD)", key="search_to", placeholder=dated.iloc[-1] if len(dated) else ""
+    )
     titles = dict(zip(docs.id.astype(int), docs.title))
-    chosen = st.multiselect("Only these documents", list(titles), format_func=lambda i: titles[i], key="search_docs")
+    chosen = st.multiselect(
+        "Only these documents", list(titles), format_func=lambda i: titles[i], key="search_docs"
+    )
 
 if not query.strip():
     st.stop()
 
-filters = dict(kinds=kinds or None, languages=languages or None, date_from=date_from.strip() or None,
-               date_to=date_to.strip() or None, document_ids=chosen or None)
+filters = dict(
+    kinds=kinds or None,
+    languages=languages or None,
+    date_from=date_from.strip() or None,
+    date_to=date_to.strip() or None,
+    document_ids=chosen or None,
+)
 signature = (query, repr(filters))
 if st.session_state.get("search_signature") != signature:
     st.session_state.search_signature = signature
@@ -56,8 +75,10 @@ page = min(st.session_state.get("search_page", 0), pages - 1)
 hits = search(db, query, limit=PER_PAGE, offset=page * PER_PAGE, **filters)
 st.markdown(f"**{total}** matching passages · page {page + 1} of {pages}")
 
-for i, hit in enumerate(hits.itertuples()):
-    where = f"p. {int(hit.page)}" if hit.page == hit.page and hit.page is not None else hit.segment_kind
+for _i, hit in enumerate(hits.itertuples()):
+    where = (
+        f"p. {int(hit.page)}" if hit.page == hit.page and hit.page is not None else hit.segment_kind
+    )
     with st.container(border=True):
         left, right = st.columns([6, 1])
         snippet = snippet_to_html(" ".join(hit.snippet.split()))
@@ -67,8 +88,11 @@ for i, hit in enumerate(hits.itertuples()):
             unsafe_allow_html=True,  # every piece of document text here is escaped; only <b>, <mark> are ours
         )
         if right.button("Open", key=f"open_{hit.segment_id}"):
-            st.session_state["focus"] = {"document_id": int(hit.document_id), "start": int(hit.char_start),
-                                         "end": int(hit.char_end)}
+            st.session_state["focus"] = {
+                "document_id": int(hit.document_id),
+                "start": int(hit.char_start),
+                "end": int(hit.char_end),
+            }
             st.switch_page("ui/pages/corpus.py")
 
 prev_col, next_col = st.columns(2)

@@ -1,8 +1,8 @@
 """Topics page: fit BERTopic over paragraphs/turns/sentences, topic sizes, topic x document heatmap, topics over
 time, per case and speaker, label editing, and "topic to code" (preview, then one undoable batch)."""
+
 from __future__ import annotations
 
-import pandas as pd
 import plotly.express as px
 import streamlit as st
 
@@ -29,8 +29,14 @@ for key, show in (("topics_error", st.error), ("topics_msg", st.success)):
 with st.expander("Fit a topic model", expanded=nlp.latest_model(db) is None):
     c1, c2, c3 = st.columns(3)
     unit = c1.selectbox("Unit", ["paragraph", "turn", "sentence"])
-    backend = c2.selectbox("Embeddings", ["minilm", "tfidf"], format_func={
-        "minilm": "all-MiniLM-L6-v2 (English; cached)", "tfidf": "TF-IDF + SVD (any language, mixed corpora)"}.get)
+    backend = c2.selectbox(
+        "Embeddings",
+        ["minilm", "tfidf"],
+        format_func={
+            "minilm": "all-MiniLM-L6-v2 (English; cached)",
+            "tfidf": "TF-IDF + SVD (any language, mixed corpora)",
+        }.get,
+    )
     min_size = c3.number_input("Minimum topic size (0 = automatic)", 0, 500, 0)
     c4, c5 = st.columns(2)
     reduce = c4.checkbox("Reduce outliers (assign outlier segments to their nearest topic)")
@@ -40,36 +46,58 @@ with st.expander("Fit a topic model", expanded=nlp.latest_model(db) is None):
             bar = st.progress(0.0)
             try:
                 res = nlp.fit_topics(
-                    db, unit=unit, backend=backend, min_topic_size=int(min_size) or None, nr_topics=int(nr) or None,
-                    reduce_outliers=reduce, encoder=embedding_model() if backend == "minilm" else None,
-                    progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=m))
+                    db,
+                    unit=unit,
+                    backend=backend,
+                    min_topic_size=int(min_size) or None,
+                    nr_topics=int(nr) or None,
+                    reduce_outliers=reduce,
+                    encoder=embedding_model() if backend == "minilm" else None,
+                    progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=m),
+                )
             except nlp.TopicError as exc:
                 status.update(label="Could not fit topics", state="error")
                 st.error(str(exc))
             else:
                 if res.message:
                     st.warning(res.message)
-                status.update(label=f"Model {res.model_id}: {res.topics} topics over {res.segments} segments "
-                                    f"({res.outliers} outliers)", state="complete")
+                status.update(
+                    label=f"Model {res.model_id}: {res.topics} topics over {res.segments} segments "
+                    f"({res.outliers} outliers)",
+                    state="complete",
+                )
 
 models = nlp.models_frame(db)
 if models.empty:
-    st.info("No topic model yet: choose a unit and press **Fit topics**. Topics need at least six paragraphs, "
-            "turns or sentences of three words or more.")
+    st.info(
+        "No topic model yet: choose a unit and press **Fit topics**. Topics need at least six paragraphs, "
+        "turns or sentences of three words or more."
+    )
     st.stop()
 
-model_id = st.selectbox("Model", models["model_id"].tolist(), format_func=lambda m: (
-    lambda r: f"{m}: {r['unit']} · {r['backend']} · {r['topics']} topics · {r['created_at']}")(
-    models.set_index("model_id").loc[m]))
+model_id = st.selectbox(
+    "Model",
+    models["model_id"].tolist(),
+    format_func=lambda m: (
+        lambda r: f"{m}: {r['unit']} · {r['backend']} · {r['topics']} topics · {r['created_at']}"
+    )(models.set_index("model_id").loc[m]),
+)
 topics = nlp.topics_frame(db, model_id)
 tabs = st.tabs(["Topics", "Documents", "Over time", "Cases & speakers", "Topic to code"])
 
 with tabs[0]:
-    st.plotly_chart(px.bar(topics, x="size", y="name", orientation="h", height=max(250, 28 * len(topics))),
-                    width="stretch")
+    st.plotly_chart(
+        px.bar(topics, x="size", y="name", orientation="h", height=max(250, 28 * len(topics))),
+        width="stretch",
+    )
     st.caption("Edit a label and press Save labels (leave empty for the automatic label).")
-    edit = st.data_editor(topics[["topic", "custom_label", "name", "size", "words"]], hide_index=True,
-                          disabled=["topic", "name", "size", "words"], width="stretch", key=f"labels_{model_id}")
+    edit = st.data_editor(
+        topics[["topic", "custom_label", "name", "size", "words"]],
+        hide_index=True,
+        disabled=["topic", "name", "size", "words"],
+        width="stretch",
+        key=f"labels_{model_id}",
+    )
     if st.button("Save labels"):
         for t, lab in zip(edit["topic"], edit["custom_label"]):
             old = topics.set_index("topic").loc[t, "custom_label"]
@@ -77,18 +105,31 @@ with tabs[0]:
                 nlp.set_topic_label(db, model_id, int(t), lab if isinstance(lab, str) else None)
         st.session_state["topics_msg"] = "Labels saved."
         st.rerun()
-    pick = st.selectbox("Segments of topic", topics["topic"].tolist(),
-                        format_func=lambda t: topics.set_index("topic").loc[t, "name"])
+    pick = st.selectbox(
+        "Segments of topic",
+        topics["topic"].tolist(),
+        format_func=lambda t: topics.set_index("topic").loc[t, "name"],
+    )
     seg = nlp.topic_segments(db, model_id, topics=[int(pick)])
-    st.dataframe(seg[["document_title", "char_start", "probability", "text"]].head(200), hide_index=True,
-                 width="stretch")
+    st.dataframe(
+        seg[["document_title", "char_start", "probability", "text"]].head(200),
+        hide_index=True,
+        width="stretch",
+    )
     if not seg.empty:
-        row = st.selectbox("Open segment", range(min(len(seg), 200)), key="open_topic_segment",
-                           format_func=lambda i: f"{seg.iloc[i]['document_title']} @ {seg.iloc[i]['char_start']}")
+        row = st.selectbox(
+            "Open segment",
+            range(min(len(seg), 200)),
+            key="open_topic_segment",
+            format_func=lambda i: f"{seg.iloc[i]['document_title']} @ {seg.iloc[i]['char_start']}",
+        )
         if st.button("Open in reader"):
             r = seg.iloc[int(row)]
-            st.session_state["focus"] = {"document_id": int(r["document_id"]), "start": int(r["char_start"]),
-                                         "end": int(r["char_end"])}
+            st.session_state["focus"] = {
+                "document_id": int(r["document_id"]),
+                "start": int(r["char_start"]),
+                "end": int(r["char_end"]),
+            }
             st.switch_page("ui/pages/corpus.py")
 
 with tabs[1]:
@@ -96,9 +137,18 @@ with tabs[1]:
     if by_doc.empty:
         st.caption("No segments.")
     else:
-        heat = by_doc.pivot_table(index="document_title", columns="topic_name", values="share", fill_value=0)
-        st.plotly_chart(px.imshow(heat, aspect="auto", color_continuous_scale="Blues",
-                                  labels={"color": "share of segments"}), width="stretch")
+        heat = by_doc.pivot_table(
+            index="document_title", columns="topic_name", values="share", fill_value=0
+        )
+        st.plotly_chart(
+            px.imshow(
+                heat,
+                aspect="auto",
+                color_continuous_scale="Blues",
+                labels={"color": "share of segments"},
+            ),
+            width="stretch",
+        )
         st.dataframe(by_doc, hide_index=True, width="stretch")
 
 with tabs[2]:
@@ -107,7 +157,10 @@ with tabs[2]:
     if over.empty:
         st.caption("None of these documents has a date.")
     else:
-        st.plotly_chart(px.line(over, x="period", y="segments", color="topic_name", markers=True), width="stretch")
+        st.plotly_chart(
+            px.line(over, x="period", y="segments", color="topic_name", markers=True),
+            width="stretch",
+        )
 
 with tabs[3]:
     by_case = nlp.topics_by_case(db, model_id)
@@ -116,10 +169,18 @@ with tabs[3]:
         st.caption("No interview cases or speakers in these segments.")
     if not by_case.empty:
         st.subheader("Per case")
-        st.dataframe(by_case.pivot_table(index="case_name", columns="topic_name", values="segments", fill_value=0))
+        st.dataframe(
+            by_case.pivot_table(
+                index="case_name", columns="topic_name", values="segments", fill_value=0
+            )
+        )
     if not by_speaker.empty:
         st.subheader("Per speaker")
-        st.dataframe(by_speaker.pivot_table(index="speaker", columns="topic_name", values="segments", fill_value=0))
+        st.dataframe(
+            by_speaker.pivot_table(
+                index="speaker", columns="topic_name", values="segments", fill_value=0
+            )
+        )
 
 with tabs[4]:
     st.caption("Propose the topic's segments as codings; review, then save as one undoable batch.")
@@ -127,10 +188,18 @@ with tabs[4]:
     if real.empty:
         st.info("This model has no topics (only outliers).")
     else:
-        t = st.selectbox("Topic", real["topic"].tolist(), format_func=lambda x: real.set_index("topic").loc[x, "name"],
-                         key="code_topic")
+        t = st.selectbox(
+            "Topic",
+            real["topic"].tolist(),
+            format_func=lambda x: real.set_index("topic").loc[x, "name"],
+            key="code_topic",
+        )
         default = "Topics > " + str(real.set_index("topic").loc[t, "name"]).replace(">", "›")
-        code = st.text_input("Code (path; created if new)", value=default, key=f"code_for_{model_id}_{t}")
+        code = st.text_input(
+            "Code (path; created if new)", value=default, key=f"code_for_{model_id}_{t}"
+        )
         if st.button("Preview codings", disabled=not code.strip()):
-            st.session_state["topics_preview"] = nlp.preview_topic_codes(db, int(t), code.strip(), model_id=model_id)
+            st.session_state["topics_preview"] = nlp.preview_topic_codes(
+                db, int(t), code.strip(), model_id=model_id
+            )
         save_preview_codings(db, "topics", current_coder())
