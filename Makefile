@@ -1,5 +1,5 @@
 # make run  : set up .venv (once per requirements change), build the demo project, start the app
-# make test : same set-up, then the whole test suite
+# make test : same set-up, then the linter (ruff), the layer contract (import-linter) and the whole test suite
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: run test setup demo bench clean-venv
+.PHONY: run test lint setup demo bench clean-venv
 
 setup: $(STAMP)
 
@@ -30,7 +30,12 @@ demo: $(DEMO)
 run: $(STAMP) $(DEMO)
 	QDA_PROJECT=$${QDA_PROJECT:-$(DEMO)} $(BIN)/streamlit run streamlit_app.py --server.port $(PORT)
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+
+test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 

@@ -44,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     from corpus.model import ParseError
-    from corpus.project import ProjectError
+    from projectfile import ProjectError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -15,7 +15,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import streamlit as st  # noqa: E402
 
-from corpus.project import ProjectError  # noqa: E402
+from projectfile import ProjectError
 from ui.auth import require_access  # noqa: E402
 from ui.common import coder_sidebar  # noqa: E402
 

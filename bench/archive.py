@@ -179,7 +179,7 @@ class PeakMemory:
 def run_ingest(archive: Path, project: Path, label: str, executor=None, workers: int = 1) -> dict:
     """Ingest the archive into a new project; return timings, pages and memory."""
     from corpus.ingest import ingest
-    from corpus.project import open_project
+    from projectfile import open_project
 
     for suffix in ("", "-wal", "-shm"):
         Path(str(project) + suffix).unlink(missing_ok=True)
@@ -240,7 +240,7 @@ def rerun_fraction(
 ) -> tuple[float, float]:
     """Re-ingest the unchanged archive; return (seconds, fraction of the first run)."""
     from corpus.ingest import ingest
-    from corpus.project import open_project
+    from projectfile import open_project
 
     db = open_project(project)
     start = time.perf_counter()
@@ -261,8 +261,8 @@ def analyse(project: Path) -> list[str]:
     """Search, entity extraction and topic fitting on the ingested project, when those exist."""
     import sqlite3
 
-    from corpus.project import open_project
     from corpus.search import search
+    from projectfile import open_project
 
     conn = sqlite3.connect(project)
     seconds, _ = timed(lambda: conn.execute("PRAGMA integrity_check").fetchall())

@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from corpus.model import Document, Segment  # noqa: E402
-from corpus.project import open_project  # noqa: E402
 from corpus.store import store_document  # noqa: E402
+from projectfile import open_project
 
 WORDS = (
     "consortium council funding innovation talent training transfer technology policy industry cluster "

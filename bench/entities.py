@@ -135,9 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     from corpus.model import Document, paragraphs_from_text, sha256_bytes
-    from corpus.project import open_project
     from corpus.store import store_document
     from nlp import add_entries, extract_entities
+    from projectfile import open_project
 
     with tempfile.TemporaryDirectory() as tmp:
         db = open_project(Path(tmp) / "bench.qda.sqlite")

@@ -60,8 +60,8 @@ def build_project(path: Path, codings: int, seed: int = 7):
     """Make a project with 200 documents, a two-level codebook of 30 codes and ``codings`` codings by two coders."""
     from coding import add_code, apply_batch
     from corpus.model import Document, paragraphs_from_text
-    from corpus.project import open_project
     from corpus.store import store_document
+    from projectfile import open_project
 
     rng = random.Random(seed)
     db = open_project(path)

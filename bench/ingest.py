@@ -67,7 +67,7 @@ def naive(files: list[Path]) -> tuple[float, dict[str, str]]:
 def ours(folder: Path, project: Path, workers: int) -> tuple[float, list]:
     """Return (seconds, outcomes) of corpus.ingest on the folder with ``workers`` processes."""
     from corpus.ingest import ingest
-    from corpus.project import open_project
+    from projectfile import open_project
 
     db = open_project(project)
     start = time.perf_counter()
@@ -92,8 +92,8 @@ def _chars(text: str) -> Counter:
 def check_text(project: Path, reference: dict[str, str]) -> float:
     """Return the lowest per-document share of the baseline's characters that we keep or deliberately left out."""
 
-    from corpus.project import open_project
     from corpus.store import get_document, get_text, list_documents
+    from projectfile import open_project
 
     db = open_project(project)
     worst = 1.0

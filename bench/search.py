@@ -101,8 +101,8 @@ def paragraph(rng: random.Random, spanish: bool) -> str:
 def build(path: Path, n_paragraphs: int, per_doc: int = 200, seed: int = 7) -> None:
     """Write a project with ``n_paragraphs`` paragraphs in documents of ``per_doc`` paragraphs."""
     from corpus.model import Document, paragraphs_from_text, sha256_bytes
-    from corpus.project import open_project
     from corpus.store import store_document
+    from projectfile import open_project
 
     rng = random.Random(seed)
     db = open_project(path)
@@ -180,8 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--baseline-queries", type=int, default=20)
     args = ap.parse_args(argv)
-    from corpus.project import open_project
     from corpus.search import search
+    from projectfile import open_project
 
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:
         path = Path(tmp) / "search.qda.sqlite"

@@ -57,10 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     from corpus.model import Document, paragraphs_from_text, sha256_bytes
-    from corpus.project import open_project
     from corpus.store import store_document
     from nlp import fit_topics
     from nlp.embeddings import cache_size, sentence_model
+    from projectfile import open_project
 
     segs = make_segments(args.segments)
     with tempfile.TemporaryDirectory() as tmp:

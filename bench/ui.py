@@ -27,7 +27,7 @@ from ui_data import make_document  # noqa: E402
 def build_project(path: Path, pages: int, chars_per_page: int) -> None:
     """Write a project with one long fictional report of ``pages`` pages and one code."""
     import coding
-    from corpus.project import open_project
+    from projectfile import open_project
 
     sentence = (
         "The fictional US–Mexico consortium council discussed supplier development and training. "

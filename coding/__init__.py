@@ -1,6 +1,6 @@
 """Coding: codebook, codings, memos, coders, undo/redo and audit log, auto-coding, agreement, coding queries.
 
-Public functions take an open project Database (``corpus.project.open_project``); queries return DataFrames.
+Public functions take an open project Database (``projectfile.open_project``); queries return DataFrames.
 """
 
 from .codes import (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import backup_project, now_iso
+from projectfile import backup_project, now_iso
 
 from .codes import _check_name, check_color, code_path, descendants, resolve_code, sibling_exists
 from .history import CodingError, recorded
@@ -200,7 +200,7 @@ def trash_frame(db: sqlite_utils.Database) -> pd.DataFrame:
 
 def empty_trash(db: sqlite_utils.Database, coder: str = "default") -> int:
     """Delete trashed codes for good (their codings go with them; the audit log keeps the record)."""
-    from corpus.project import transaction
+    from projectfile import transaction
 
     from .history import audit
 

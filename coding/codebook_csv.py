@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from corpus.project import transaction
+from projectfile import transaction
 
 from .codebook import update_code
 from .codes import check_color, codes_frame, ensure_code_path

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import now_iso
+from projectfile import now_iso
 
 from .history import CodingError, recorded
 

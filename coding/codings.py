@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import backup_project, now_iso, transaction
+from projectfile import backup_project, now_iso, transaction
 
 from .codes import code_paths, descendants, resolve_code
 from .history import CodingError, audit, ensure_coder, push_action, recorded

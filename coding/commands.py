@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from corpus.output import add_format_option, fail, print_frame
+from projectfile import add_format_option, fail, print_frame
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -79,7 +79,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _db(args):
-    from corpus.project import open_project
+    from projectfile import open_project
 
     return open_project(args.project, create=False)
 

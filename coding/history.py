@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import now_iso, transaction
+from projectfile import now_iso, transaction
 
 RECORDED_TABLES = ("codes", "codings", "memos")
 

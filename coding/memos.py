@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import now_iso
+from projectfile import now_iso
 
 from .codes import resolve_code
 from .history import CodingError, recorded

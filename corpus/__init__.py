@@ -1,15 +1,8 @@
-"""Project file, documents, pages, segments and full-text search (see ARCHITECTURE.md)."""
+"""Documents, pages, segments and full-text search (see ARCHITECTURE.md)."""
 
 from .ingest import dask_executor, ingest, process_executor
+from .language import detect_language, language_bucket
 from .model import Document, Outcome, Page, ParseError, Segment
-from .project import (
-    ProjectError,
-    backup_project,
-    list_backups,
-    open_project,
-    restore_backup,
-    transaction,
-)
 from .search import SearchError, search
 from .store import (
     delete_document,
@@ -28,25 +21,21 @@ __all__ = [
     "Outcome",
     "Page",
     "ParseError",
-    "ProjectError",
     "SearchError",
     "Segment",
-    "backup_project",
     "dask_executor",
     "delete_document",
+    "detect_language",
     "get_document",
     "get_pages",
     "get_segments",
     "get_text",
     "ingest",
     "ingest_log",
-    "list_backups",
+    "language_bucket",
     "list_documents",
-    "open_project",
     "process_executor",
     "project_stats",
-    "restore_backup",
     "search",
     "store_document",
-    "transaction",
 ]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .output import add_format_option, fail, print_frame, tqdm_progress
+from projectfile import add_format_option, fail, print_frame, tqdm_progress
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -64,8 +64,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_ingest(args) -> int:
+    from projectfile import open_project
+
     from .ingest import dask_executor, ingest
-    from .project import open_project
 
     db = open_project(args.project)
     client = executor = None
@@ -117,7 +118,8 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_search(args) -> int:
-    from .project import open_project
+    from projectfile import open_project
+
     from .search import SearchError, search, snippet_to_plain
 
     db = open_project(args.project, create=False)
@@ -146,7 +148,8 @@ def cmd_search(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from .project import open_project
+    from projectfile import open_project
+
     from .store import list_documents
 
     db = open_project(args.project, create=False)
@@ -161,7 +164,8 @@ def cmd_docs(args) -> int:
 
 
 def cmd_log(args) -> int:
-    from .project import open_project
+    from projectfile import open_project
+
     from .store import ingest_log
 
     db = open_project(args.project, create=False)
@@ -170,7 +174,7 @@ def cmd_log(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from .project import backup_project, open_project
+    from projectfile import backup_project, open_project
 
     path = backup_project(open_project(args.project, create=False), reason="manual")
     print(path)
@@ -178,7 +182,7 @@ def cmd_backup(args) -> int:
 
 
 def cmd_backups(args) -> int:
-    from .project import list_backups
+    from projectfile import list_backups
 
     rows = [{"backup": str(p), "size": p.stat().st_size} for p in list_backups(args.project)]
     print_frame(pd.DataFrame(rows, columns=["backup", "size"]), args.format, max_width=120)
@@ -186,7 +190,7 @@ def cmd_backups(args) -> int:
 
 
 def cmd_restore(args) -> int:
-    from .project import restore_backup
+    from projectfile import restore_backup
 
     if not Path(args.backup).exists():
         return fail(f"{args.backup}: no such backup file")

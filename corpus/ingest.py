@@ -16,9 +16,10 @@ from pathlib import Path
 
 import sqlite_utils
 
+from projectfile import backup_project, open_project
+
 from .model import Outcome, sha256_file
 from .parse import SUPPORTED, ParseOptions, discover, limit_worker_memory, parse_in_worker
-from .project import backup_project, open_project
 from .search import optimize_index
 from .store import DuplicateDocument, known_hashes, log_outcomes, store_document
 

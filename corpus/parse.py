@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from nlp.language import detect_language, language_bucket
+from corpus.language import detect_language, language_bucket
 
 from .model import Document, ParseError, sha256_bytes
 

@@ -110,7 +110,7 @@ def to_fts_query(query: str) -> str:
 
 def optimize_index(db: sqlite_utils.Database) -> None:
     """Merge the full-text index into one b-tree (after large batches: faster queries)."""
-    from .project import transaction
+    from projectfile import transaction
 
     with transaction(db):
         db.execute("INSERT INTO segments_fts(segments_fts) VALUES('optimize')")

@@ -11,10 +11,10 @@ import re
 import pandas as pd
 import sqlite_utils
 
-from nlp.language import detect_language, language_bucket
+from corpus.language import detect_language, language_bucket
+from projectfile import now_iso, transaction
 
 from .model import Document, Outcome
-from .project import now_iso, transaction
 
 _WORD = re.compile(r"\w+")
 

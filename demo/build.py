@@ -23,7 +23,7 @@ STEPS = ("corpus", "interviews", "coding", "nlp", "exports")
 
 def build(out: Path) -> Path:
     """Build a fresh demo project at ``out`` (replacing an old one); return its path."""
-    from corpus.project import open_project
+    from projectfile import open_project
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import sqlite_utils
 
-from corpus.project import transaction
 from interviews import define_attribute, import_transcripts, set_attribute, speakers_frame
 from interviews.cases import set_speaker
+from projectfile import transaction
 
 INTERVIEWERS = {"Marisol Quintero", "Tomás Ibarra", "Entrevistadora"}
 ATTRIBUTES = [

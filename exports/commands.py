@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from corpus.output import fail
+from projectfile import fail
 
 EVIDENCE_FORMATS = ("csv", "xlsx", "docx", "md", "tex", "html")
 TEXT_FORMATS = ("csv", "md", "tex", "html")
@@ -111,7 +111,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _db(args):
-    from corpus.project import open_project
+    from projectfile import open_project
 
     return open_project(args.project, create=False)
 
@@ -227,8 +227,8 @@ def cmd_codebook(args) -> int:
 
 
 def cmd_qdpx(args) -> int:
-    from corpus.output import tqdm_progress
     from exports import export_qdpx
+    from projectfile import tqdm_progress
 
     with tqdm_progress("export", disable=args.quiet) as progress:
         out = export_qdpx(
@@ -244,8 +244,8 @@ def cmd_qdc(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from corpus.output import tqdm_progress
     from exports import ImportFileError, import_qdc, import_qdpx
+    from projectfile import tqdm_progress
 
     try:
         if args.what == "qdpx":

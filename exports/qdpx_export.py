@@ -19,8 +19,8 @@ import sqlite_utils
 from lxml import etree
 
 from coding import codes_frame, codings_frame
-from corpus.project import now_iso
 from corpus.store import get_text, list_documents
+from projectfile import now_iso
 
 from . import people
 

@@ -19,10 +19,10 @@ import sqlite_utils
 
 from coding import add_code, apply_batch, code_case, code_document, ensure_coder
 from coding.codes import sibling_exists
+from corpus.language import detect_language, language_bucket
 from corpus.model import Document, paragraphs_from_text
-from corpus.project import backup_project, open_project, transaction
 from corpus.store import DuplicateDocument, store_document
-from nlp.language import detect_language, language_bucket
+from projectfile import backup_project, open_project, transaction
 
 from . import people
 from .qdpx_parse import RefiProject, parse_qdc, parse_qdpx

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import transaction
+from projectfile import transaction
 
 from .store import ensure_case
 

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import backup_project, transaction
+from projectfile import backup_project, transaction
 
 from .attributes import set_attribute
 from .store import ensure_case

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from corpus.output import add_format_option, fail, print_frame, tqdm_progress
+from projectfile import add_format_option, fail, print_frame, tqdm_progress
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -103,7 +103,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_import(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .store import import_transcripts
 
@@ -159,7 +159,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_cases(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .queries import case_attributes_frame, cases_frame
 
@@ -172,7 +172,7 @@ def cmd_cases(args) -> int:
 
 
 def cmd_speakers(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .queries import speakers_frame
 
@@ -181,7 +181,7 @@ def cmd_speakers(args) -> int:
 
 
 def cmd_turns(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .queries import transcript_turns
 
@@ -197,7 +197,7 @@ def cmd_turns(args) -> int:
 
 
 def cmd_attributes_export(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .attributes import attributes_csv
 
@@ -210,7 +210,7 @@ def cmd_attributes_export(args) -> int:
 
 
 def cmd_attributes_import(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .attributes import import_attributes_csv
 
@@ -222,7 +222,7 @@ def cmd_attributes_import(args) -> int:
 
 
 def cmd_pseudonymize(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .deid import REVIEW_COLUMNS, find_names, key_path_for
     from .deid_apply import apply_review, shareable_copy

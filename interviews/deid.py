@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import project_path
 from corpus.store import get_segments, get_text
+from projectfile import project_path
 
 from .document import is_generic
 

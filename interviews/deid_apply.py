@@ -14,8 +14,8 @@ import pandas as pd
 import sqlite_utils
 
 from corpus.model import Document, Segment, sha256_bytes
-from corpus.project import backup_project, now_iso, open_project, project_path, transaction
 from corpus.store import delete_document, get_document, get_segments, get_text, store_document
+from projectfile import backup_project, now_iso, open_project, project_path, transaction
 
 Progress = Callable[[int, int, str], None]
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import sqlite_utils
 
 from corpus.model import Outcome, ParseError
-from corpus.project import backup_project, now_iso, transaction
 from corpus.store import DuplicateDocument, log_outcomes, project_stats, store_document
+from projectfile import backup_project, now_iso, transaction
 
 from .document import is_generic, suggest_roles, transcript_to_document
 from .model import Transcript

@@ -1,6 +1,6 @@
-"""NLP: language detection, spaCy entities with a project gazetteer and aliases, embeddings cache, BERTopic topics.
+"""NLP: spaCy entities with a project gazetteer and aliases, embeddings cache, BERTopic topics.
 
-Public functions take an open project Database (``corpus.project.open_project``); queries return DataFrames.
+Public functions take an open project Database (``projectfile.open_project``); queries return DataFrames.
 Heavy pieces (spaCy, BERTopic, sentence-transformers) are imported only when used.
 """
 
@@ -32,7 +32,6 @@ from .gazetteer import (
     replace_gazetteer,
     unmerge_entity,
 )
-from .language import detect_language, language_bucket
 from .topic_queries import (
     SEGMENT_COLUMNS,
     TOPIC_COLUMNS,
@@ -63,7 +62,6 @@ __all__ = [
     "cooccurrence_graph",
     "counts_by_case",
     "counts_by_document",
-    "detect_language",
     "entities_frame",
     "entity_labels",
     "export_gazetteer",
@@ -71,7 +69,6 @@ __all__ = [
     "gazetteer_frame",
     "import_gazetteer",
     "kwic",
-    "language_bucket",
     "merge_entities",
     "pipeline_version",
     "preview_code_mentions",

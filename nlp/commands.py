@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from corpus.output import add_format_option, fail, print_frame, tqdm_progress
+from projectfile import add_format_option, fail, print_frame, tqdm_progress
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -78,7 +78,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_entities(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .entities import extract_entities
 
@@ -102,7 +102,7 @@ def cmd_entities(args) -> int:
 
 
 def cmd_entity_list(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .entity_queries import entities_frame, top_entities
 
@@ -126,7 +126,7 @@ def cmd_entity_list(args) -> int:
 
 
 def cmd_entity_merge(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .gazetteer import merge_entities
 
@@ -136,7 +136,7 @@ def cmd_entity_merge(args) -> int:
 
 
 def cmd_gazetteer(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .gazetteer import GazetteerError, export_gazetteer, gazetteer_frame, import_gazetteer
 
@@ -157,7 +157,7 @@ def cmd_gazetteer(args) -> int:
 
 
 def cmd_topics(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .topic_queries import topics_frame
     from .topics import TopicError, fit_topics
@@ -193,7 +193,7 @@ def cmd_topics(args) -> int:
 
 
 def cmd_topics_show(args) -> int:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     from .topic_queries import topic_segments, topics_frame
 

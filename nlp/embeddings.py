@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import sqlite_utils
 
-from corpus.project import transaction
+from projectfile import transaction
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = "all-MiniLM-L6-v2"

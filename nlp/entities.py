@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from corpus.project import now_iso, transaction
+from corpus.language import detect_language, language_bucket
+from projectfile import now_iso, transaction
 
 from .gazetteer import gazetteer_version, ruler_patterns
-from .language import detect_language, language_bucket
 from .pipelines import MODELS, model_version, ner_pipeline, split_long_text
 
 log = logging.getLogger(__name__)

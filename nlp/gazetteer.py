@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import now_iso, transaction
+from projectfile import now_iso, transaction
 
 GAZETTEER_COLUMNS = ["id", "label", "pattern", "canonical", "language"]
 LABELS = (

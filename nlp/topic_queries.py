@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import sqlite_utils
 
-from corpus.project import transaction
+from projectfile import transaction
 
 TOPIC_COLUMNS = ["topic", "name", "label", "custom_label", "size", "words"]
 SEGMENT_COLUMNS = [

@@ -20,7 +20,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus.model import trim_span
-from corpus.project import now_iso, transaction
+from projectfile import now_iso, transaction
 
 from .embeddings import DEFAULT_MODEL, embed_texts
 

@@ -22,7 +22,7 @@ SHARED_CORPUS = SHARED / "corpus"
 @pytest.fixture
 def project_path(tmp_path) -> Path:
     """Path of a new, migrated project file."""
-    from corpus.project import open_project
+    from projectfile import open_project
 
     path = tmp_path / "test.qda.sqlite"
     open_project(path).conn.close()
@@ -32,7 +32,7 @@ def project_path(tmp_path) -> Path:
 @pytest.fixture
 def db(project_path):
     """An open Database on a new project file."""
-    from corpus.project import open_project
+    from projectfile import open_project
 
     database = open_project(project_path)
     yield database

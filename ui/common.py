@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from corpus.project import open_project
+from projectfile import open_project
 
 DEFAULT_PROJECT = "project.qda.sqlite"
 

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 import coding as C
 from coding.agreement import agreement, cohen_kappa
 from corpus.model import Document
-from corpus.project import open_project
 from corpus.store import store_document
+from projectfile import open_project
 
 N = 60
 SPAN = st.tuples(

@@ -98,7 +98,7 @@ def test_codebook_csv_round_trip(db, tmp_path):
     C.add_code(db, "Público", parent="Funding")
     out = tmp_path / "cb.csv"
     assert export_codebook_csv(db, out) == 2
-    from corpus.project import open_project
+    from projectfile import open_project
 
     other = open_project(tmp_path / "other.qda.sqlite")
     assert import_codebook_csv(other, out) == 2

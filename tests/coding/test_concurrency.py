@@ -8,7 +8,7 @@ import coding as C
 
 
 def _worker(path: str, coder: str, doc: int, n: int) -> None:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     db = open_project(path)
     for i in range(n):

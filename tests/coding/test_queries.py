@@ -204,7 +204,7 @@ def test_trashed_codes_drop_out_of_queries_and_matrices(proj):
 
 
 def test_matrix_cache_sees_writes_from_another_connection(proj, project_path):
-    from corpus.project import open_project
+    from projectfile import open_project
 
     db, (d0, _) = proj
     before = cooccurrence(db).loc["Barriers", "Talent"]

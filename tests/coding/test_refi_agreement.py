@@ -9,7 +9,7 @@ exports = pytest.importorskip("exports")
 
 import coding as C  # noqa: E402
 from coding.agreement import agreement  # noqa: E402
-from corpus.project import open_project  # noqa: E402
+from projectfile import open_project
 
 
 def test_agreement_survives_qdpx_round_trip(db, docs, tmp_path):

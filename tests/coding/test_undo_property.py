@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 import coding as C
 from corpus.model import Document
-from corpus.project import open_project
 from corpus.store import store_document
+from projectfile import open_project
 
 OPS = st.lists(
     st.one_of(

@@ -161,8 +161,8 @@ def test_cli_ingest_password(tmp_path, capsys):
 def test_cli_ingest_kind_interview_parses_turns(tmp_path, capsys):
     """`ingest --kind interview` hands transcripts to the interviews package (speakers and turns, VTT too)."""
     import cli
-    from corpus.project import open_project
     from interviews import turns_frame
+    from projectfile import open_project
 
     vtt = tmp_path / "talk.vtt"
     vtt.write_text(

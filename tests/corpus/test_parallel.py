@@ -29,7 +29,7 @@ def _snapshot(db):
 
 
 def _serial(tmp_path, folder):
-    from corpus.project import open_project
+    from projectfile import open_project
 
     ref = open_project(tmp_path / "serial.qda.sqlite")
     outcomes = ingest([str(folder)], ref, workers=1)
@@ -45,7 +45,7 @@ def test_parallel_process_pool_same_documents_as_serial(tmp_path, db):
     assert [o.status for o in outcomes] == ["ok"] * 6
     assert _snapshot(db) == expected
     # the default path (no executor given, workers=2) makes its own pool
-    from corpus.project import open_project
+    from projectfile import open_project
 
     other = open_project(tmp_path / "own.qda.sqlite")
     ingest([str(folder)], other, workers=2)

@@ -7,8 +7,8 @@ from lxml import etree
 from test_qdpx_export import _project_xml, _snapshot
 
 from coding import codings_frame
-from corpus.project import open_project
 from exports import export_qdpx, import_qdpx
+from projectfile import open_project
 
 
 def test_demo_project_round_trips_through_qdpx(tmp_path, refi_schemas):

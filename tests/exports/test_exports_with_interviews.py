@@ -8,9 +8,9 @@ from lxml import etree
 
 import interviews
 from coding import add_code, code_span, codings_frame
-from corpus.project import open_project
 from corpus.store import get_text
 from exports import evidence_docx, evidence_table, export_qdpx, import_qdpx
+from projectfile import open_project
 
 
 def test_evidence_from_timed_interview_has_speaker_case_time_and_attributes(

@@ -10,9 +10,9 @@ from lxml import etree
 
 from coding import code_document, codes_frame, codings_frame
 from coding.memos import add_memo, memos_frame
-from corpus.project import open_project
 from corpus.store import get_text, list_documents
 from exports import export_qdc, export_qdpx, import_qdc, import_qdpx
+from projectfile import open_project
 
 STAMP = re.compile(rb'(creationDateTime|modifiedDateTime)="[^"]*"')
 

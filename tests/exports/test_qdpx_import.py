@@ -7,10 +7,10 @@ from pathlib import Path
 
 from coding import codes_frame, codings_frame
 from coding.memos import memos_frame
-from corpus.project import open_project
 from corpus.store import get_text, list_documents
 from exports import import_qdpx, parse_qdpx
 from exports.positions import convert_positions
+from projectfile import open_project
 
 NS = "urn:QDA-XML:project:1.0"
 U1, U2 = "7C4F0B2A-1D5E-4B8C-9A11-0E2D3C4B5A61", "1B2C3D4E-5F60-4718-8293-A4B5C6D7E8F9"

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import etree
 
-from corpus.project import open_project
 from exports import ImportFileError, export_qdpx, import_qdpx
+from projectfile import open_project
 
 ATTRS = [
     "startPosition",

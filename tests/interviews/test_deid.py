@@ -7,7 +7,6 @@ import zipfile
 
 import pytest
 
-from corpus.project import open_project
 from corpus.store import get_text, list_documents
 from interviews import cases_frame, import_transcripts, speakers_frame, turns_frame
 from interviews.deid import add_name, find_names, key_path_for, log_path_for
@@ -18,6 +17,7 @@ from interviews.deid_apply import (
     replace_spans,
     shareable_copy,
 )
+from projectfile import open_project
 
 REAL = [
     "Laura Méndez",

@@ -20,8 +20,8 @@ if not Path(CHROMIUM).exists():
 
 
 def test_browser_interviews_upload_preview_save_read(tmp_path, project_path):
-    from corpus.project import open_project
     from interviews import transcripts_frame
+    from projectfile import open_project
 
     with streamlit_server(project_path, tmp_path / "server.log") as url, chromium_page() as page:
         page.goto(f"{url}/interviews")

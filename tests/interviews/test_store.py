@@ -160,7 +160,7 @@ def test_store_real_interviews_import(db, shared_interviews):
 def test_store_import_with_process_executor_matches_serial(db, data_dir, tmp_path):
     from concurrent.futures import ProcessPoolExecutor
 
-    from corpus.project import open_project
+    from projectfile import open_project
 
     files = [
         str(data_dir / n) for n in ("teams.vtt", "otter.txt", "broken_timing.vtt", "table.docx")

@@ -18,7 +18,7 @@ def test_gazetteer_csv_round_trip(db, tmp_path):
     out = tmp_path / "gaz.csv"
     assert export_gazetteer(db, out) == 2
     assert out.read_text().splitlines()[0] == "pattern,label,canonical,language"
-    from corpus.project import open_project
+    from projectfile import open_project
 
     other = open_project(tmp_path / "other.qda.sqlite")
     assert import_gazetteer(other, out) == 2

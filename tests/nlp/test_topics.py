@@ -10,8 +10,8 @@ from topic_corpus import paragraphs
 @pytest.fixture(scope="module")
 def topic_project(tmp_path_factory):
     """A project with two dated documents of 27 paragraphs each, fitted once with MiniLM embeddings."""
-    from corpus.project import open_project
     from nlp import fit_topics
+    from projectfile import open_project
 
     path = tmp_path_factory.mktemp("topics") / "t.qda.sqlite"
     db = open_project(path)
@@ -28,7 +28,7 @@ def topic_project(tmp_path_factory):
 
 @pytest.fixture
 def tdb(topic_project):
-    from corpus.project import open_project
+    from projectfile import open_project
 
     db = open_project(topic_project[0])
     yield db

@@ -253,8 +253,8 @@ def expected_of(doc) -> dict:
 def coding_project(path: Path, documents: int = 6) -> None:
     """Create a project with synthetic documents and a small codebook for coding workers."""
     from coding import add_code
-    from corpus.project import open_project
     from corpus.store import store_document
+    from projectfile import open_project
 
     db = open_project(path)
     try:

@@ -25,8 +25,8 @@ def emit(**row) -> None:
 
 def mode_store(project: str, seed: str, count: str) -> None:
     """Store ``count`` synthetic documents one transaction each."""
-    from corpus.project import open_project
     from corpus.store import store_document
+    from projectfile import open_project
 
     db = open_project(project)
     print("ready", flush=True)
@@ -38,7 +38,7 @@ def mode_store(project: str, seed: str, count: str) -> None:
 def mode_ingest(project: str, folder: str) -> None:
     """Ingest a folder in this process (serial parsing, so the kill lands in parse or write)."""
     from corpus.ingest import ingest
-    from corpus.project import open_project
+    from projectfile import open_project
 
     db = open_project(project)
     print("ready", flush=True)
@@ -51,8 +51,8 @@ def mode_ingest(project: str, folder: str) -> None:
 
 def mode_concurrent_store(project: str, worker: str, seconds: str, seed: str) -> None:
     """For ``seconds``: store own documents, race others for shared ones, add versions of a shared name."""
-    from corpus.project import open_project
     from corpus.store import DuplicateDocument, list_documents, store_document
+    from projectfile import open_project
 
     w, rng = int(worker), random.Random(int(seed) * 31 + int(worker))
     db = open_project(project)
@@ -86,9 +86,9 @@ def mode_concurrent_store(project: str, worker: str, seconds: str, seed: str) ->
 
 def mode_reader(project: str, seconds: str) -> None:
     """Run read queries for ``seconds``; print how many ran."""
-    from corpus.project import open_project
     from corpus.search import search
     from corpus.store import list_documents, project_stats
+    from projectfile import open_project
 
     db = open_project(project)
     print("ready", flush=True)
@@ -114,8 +114,8 @@ def _extra_reads(db) -> None:
 def mode_code(project: str, coder: str, seconds: str, seed: str) -> None:
     """Coding burst for ``seconds``: code random spans of every document, one transaction each."""
     from coding import code_span, codes_frame, ensure_coder
-    from corpus.project import open_project
     from corpus.store import get_text, list_documents
+    from projectfile import open_project
 
     db = open_project(project)
     rng = random.Random(int(seed))
@@ -136,8 +136,8 @@ def mode_code(project: str, coder: str, seconds: str, seed: str) -> None:
 def mode_batch(project: str, coder: str, count: str, seed: str) -> None:
     """Auto-coding bursts: ``count`` batches of 50 codings each via coding.apply_batch."""
     from coding import apply_batch, codes_frame
-    from corpus.project import open_project
     from corpus.store import get_text, list_documents
+    from projectfile import open_project
 
     db = open_project(project)
     rng = random.Random(int(seed))
@@ -166,8 +166,8 @@ def mode_fill(project: str, fsize: str) -> None:
     import resource
     import signal
 
-    from corpus.project import ProjectError, open_project
     from corpus.store import store_document
+    from projectfile import ProjectError, open_project
 
     db = open_project(project)
     store_document(
@@ -198,8 +198,8 @@ def mode_import_qdpx(qdpx: str, project: str) -> None:
 
 def mode_import_transcripts(project: str, folder: str) -> None:
     """Import a folder of transcripts (interviews.import_transcripts: one transaction per file)."""
-    from corpus.project import open_project
     from interviews import import_transcripts
+    from projectfile import open_project
 
     db = open_project(project)
     print("ready", flush=True)

@@ -22,8 +22,8 @@ def cli(*args) -> subprocess.CompletedProcess:
 
 
 def _count_documents(path: Path) -> int:
-    from corpus.project import open_project
     from corpus.store import list_documents
+    from projectfile import open_project
 
     db = open_project(path)
     try:
@@ -33,8 +33,8 @@ def _count_documents(path: Path) -> int:
 
 
 def test_reliability_backup_before_migration(project_path, monkeypatch):
-    from corpus import project
-    from corpus.project import list_backups, open_project
+    from projectfile import list_backups, open_project
+    from projectfile import migrations as project
 
     real = project._migrations_for
 
@@ -67,7 +67,7 @@ def test_reliability_backup_before_migration(project_path, monkeypatch):
 
 def test_reliability_backup_before_ingest(project_path, tmp_path):
     from corpus.ingest import ingest
-    from corpus.project import list_backups
+    from projectfile import list_backups
 
     make_txt(tmp_path / "a.txt", 5, seed=1)
     make_txt(tmp_path / "b.txt", 5, seed=2)
@@ -78,8 +78,8 @@ def test_reliability_backup_before_ingest(project_path, tmp_path):
 
 
 def test_reliability_cli_backup_list_restore(project_path, tmp_path):
-    from corpus.project import open_project
     from corpus.store import store_document
+    from projectfile import open_project
 
     db = open_project(project_path)
     store_document(db, synthetic_document(1, 0))
@@ -123,8 +123,8 @@ def test_reliability_cli_backup_list_restore(project_path, tmp_path):
 def test_reliability_cli_restore_refuses_bad_backup(project_path, tmp_path, bad):
     import sqlite3
 
-    from corpus.project import open_project
     from corpus.store import store_document
+    from projectfile import open_project
 
     db = open_project(project_path)
     store_document(db, synthetic_document(2, 0))
@@ -146,7 +146,7 @@ def test_reliability_cli_restore_refuses_bad_backup(project_path, tmp_path, bad)
 
 
 def _backups_made_by(project_path: Path, action) -> int:
-    from corpus.project import list_backups
+    from projectfile import list_backups
 
     before = len(list_backups(project_path))
     action()
@@ -157,7 +157,7 @@ def _backups_made_by(project_path: Path, action) -> int:
 def test_reliability_bulk_operations_back_up_first(tmp_path):
     """Auto-coding, code merges and REFI-QDA imports into a project should each back it up first."""
     coding = pytest.importorskip("coding")
-    from corpus.project import open_project
+    from projectfile import open_project
 
     path = tmp_path / "bulk.qda.sqlite"
     coding_project(path)

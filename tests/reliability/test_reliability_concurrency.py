@@ -21,7 +21,7 @@ def _check_clean_exit(results) -> None:
 
 
 def _concurrent_store(tmp_path, seconds: float) -> None:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     path = tmp_path / "concurrent.qda.sqlite"
     open_project(path).conn.close()
@@ -69,7 +69,7 @@ def test_reliability_concurrent_document_writers_long(tmp_path):
 def _concurrent_coding(tmp_path, seconds: float) -> None:
     pytest.importorskip("coding")
     from coding import audit_frame, codings_frame
-    from corpus.project import open_project
+    from projectfile import open_project
 
     path = tmp_path / "coding.qda.sqlite"
     coding_project(path)
@@ -129,7 +129,7 @@ def test_reliability_first_open_by_four_processes_migrates_once(tmp_path):
     """Four processes creating the same new project at once: every one opens it, each schema step runs once."""
     import sqlite3
 
-    from corpus.project import known_migrations
+    from projectfile import known_migrations
 
     path = tmp_path / "fresh.qda.sqlite"
     specs = [("store", path, 600 + w, 3) for w in range(4)]

@@ -45,7 +45,7 @@ def _committed_present(path: Path, shas: list[str]) -> None:
 
 
 def _crash_store(tmp_path: Path, runs: int, seed: int) -> None:
-    from corpus.project import open_project
+    from projectfile import open_project
 
     path = tmp_path / "crash-store.qda.sqlite"
     open_project(path).conn.close()
@@ -97,7 +97,7 @@ def _expected_of_folder(folder: Path) -> dict:
 
 def _crash_ingest(tmp_path: Path, runs: int, seed: int) -> None:
     from corpus.ingest import ingest
-    from corpus.project import list_backups, open_project
+    from projectfile import list_backups, open_project
 
     path = tmp_path / "crash-ingest.qda.sqlite"
     db = open_project(path)
@@ -141,7 +141,7 @@ def _crash_coding(tmp_path: Path, runs: int, seed: int) -> None:
     from rel_helpers import coding_project
 
     from coding import audit_frame, batches_frame, codings_frame
-    from corpus.project import open_project
+    from projectfile import open_project
 
     path = tmp_path / "crash-coding.qda.sqlite"
     coding_project(path)
@@ -192,8 +192,8 @@ def test_reliability_coding_survives_sigkill_long(tmp_path):
 
 def _project_counts(path: Path) -> tuple[int, int, int]:
     from coding import codes_frame, codings_frame
-    from corpus.project import open_project
     from corpus.store import list_documents
+    from projectfile import open_project
 
     db = open_project(path)
     try:
@@ -211,9 +211,9 @@ def _crash_qdpx_import(tmp_path: Path, runs: int, seed: int) -> None:
     from rel_helpers import coding_project
 
     from coding import apply_batch
-    from corpus.project import copy_project, open_project
     from corpus.store import get_text, list_documents
     from exports import export_qdpx
+    from projectfile import copy_project, open_project
 
     source = tmp_path / "source.qda.sqlite"
     coding_project(source, documents=25)
@@ -286,8 +286,8 @@ def _crash_transcripts(tmp_path: Path, runs: int, seed: int) -> None:
     pytest.importorskip("interviews")
     from rel_helpers import assert_transcripts_whole, make_transcripts
 
-    from corpus.project import open_project
     from interviews import import_transcripts
+    from projectfile import open_project
 
     path = tmp_path / "crash-transcripts.qda.sqlite"
     db = open_project(path)

@@ -28,8 +28,8 @@ def _sha(path: Path) -> str:
 
 
 def _fill_until_error(db, seed: int = 9):
-    from corpus.project import ProjectError
     from corpus.store import store_document
+    from projectfile import ProjectError
 
     stored = 0
     for i in range(100_000):
@@ -96,7 +96,7 @@ def tiny_disk(tmp_path):
 
 def test_reliability_real_full_disk(tiny_disk, tmp_path):
     """On a really full disk: ProjectError, no half document, no half backup, file sound after space returns."""
-    from corpus.project import ProjectError, backup_project, list_backups, open_project
+    from projectfile import ProjectError, backup_project, list_backups, open_project
 
     path = tiny_disk / "full.qda.sqlite"
     db = open_project(path)
@@ -120,9 +120,9 @@ def test_reliability_real_full_disk(tiny_disk, tmp_path):
 
 
 def test_reliability_read_only_file_reads_and_refuses_writes(project_path):
-    from corpus.project import ProjectError, is_readonly, open_project
     from corpus.search import search
     from corpus.store import list_documents, store_document
+    from projectfile import ProjectError, is_readonly, open_project
 
     db = open_project(project_path)
     store_document(db, synthetic_document(3, 0))
@@ -146,8 +146,8 @@ def test_reliability_read_only_file_reads_and_refuses_writes(project_path):
 
 def test_reliability_read_only_open_refuses_coding(project_path):
     coding = pytest.importorskip("coding")
-    from corpus.project import ProjectError, open_project
     from corpus.store import store_document
+    from projectfile import ProjectError, open_project
 
     db = open_project(project_path)
     doc_id = store_document(db, synthetic_document(3, 0))
@@ -190,8 +190,8 @@ def test_reliability_cli_on_read_only_project_says_so(project_path, tmp_path):
 
 @pytest.mark.parametrize("damage", ["random-bytes", "truncated", "zeroed-middle", "text-file"])
 def test_reliability_damaged_or_foreign_file_is_refused(tmp_path, project_path, damage):
-    from corpus.project import ProjectError, open_project
     from corpus.store import store_document
+    from projectfile import ProjectError, open_project
 
     db = open_project(project_path)
     for i in range(30):
@@ -219,7 +219,7 @@ def test_reliability_damaged_or_foreign_file_is_refused(tmp_path, project_path, 
 
 
 def test_reliability_emptied_project_with_backups_is_refused(project_path):
-    from corpus.project import ProjectError, backup_project, open_project
+    from projectfile import ProjectError, backup_project, open_project
 
     db = open_project(project_path)
     backup_project(db, "manual")
@@ -233,7 +233,7 @@ def test_reliability_emptied_project_with_backups_is_refused(project_path):
 
 
 def test_reliability_newer_file_is_refused_unchanged(project_path):
-    from corpus.project import ProjectError, open_project
+    from projectfile import ProjectError, open_project
 
     db = open_project(project_path)
     db.conn.execute(
@@ -249,8 +249,8 @@ def test_reliability_newer_file_is_refused_unchanged(project_path):
 
 
 def test_reliability_failed_backup_leaves_nothing(db, project_path, monkeypatch):
-    from corpus import project
-    from corpus.project import ProjectError, backup_project, list_backups
+    from projectfile import ProjectError, backup_project, list_backups
+    from projectfile import backups as project
 
     def no_space(src, dst):
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -265,8 +265,8 @@ def test_reliability_failed_backup_leaves_nothing(db, project_path, monkeypatch)
 
 def test_reliability_failed_write_rolls_back_whole(db, project_path):
     """An exception in the middle of a store leaves no trace (nested savepoints included)."""
-    from corpus.project import transaction
     from corpus.store import list_documents, store_document
+    from projectfile import transaction
 
     with pytest.raises(RuntimeError):
         with transaction(db):
@@ -281,9 +281,9 @@ def test_reliability_long_held_lock_is_a_clear_error_not_locked(db, project_path
     """A writer that never lets go: after the busy timeout and retries, ProjectError 'busy', never 'locked'."""
     import sqlite3
 
-    from corpus import project
-    from corpus.project import ProjectError
     from corpus.store import list_documents, store_document
+    from projectfile import ProjectError
+    from projectfile import transactions as project
 
     monkeypatch.setattr(project._begin_immediate, "__defaults__", (3,))
     db.conn.execute("PRAGMA busy_timeout = 100")
@@ -303,8 +303,8 @@ def test_reliability_long_held_lock_is_a_clear_error_not_locked(db, project_path
 
 
 def test_reliability_read_only_folder_opens_read_only(tmp_path):
-    from corpus.project import ProjectError, is_readonly, open_project
     from corpus.store import list_documents, store_document
+    from projectfile import ProjectError, is_readonly, open_project
 
     folder = tmp_path / "shared-drive"
     folder.mkdir()

@@ -308,7 +308,7 @@ def _fuzz_qdpx(tmp_path_factory, examples: int) -> None:
     exports = pytest.importorskip("exports")
     from rel_helpers import coding_project
 
-    from corpus.project import open_project
+    from projectfile import open_project
 
     folder = tmp_path_factory.mktemp("fuzz-qdpx")
     project = folder / "p.qda.sqlite"

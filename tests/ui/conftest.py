@@ -11,7 +11,7 @@ from ui_data import fill_project
 @pytest.fixture
 def data_project(tmp_path) -> tuple[Path, dict]:
     """Path of a project with data, and the ids in it."""
-    from corpus.project import open_project
+    from projectfile import open_project
 
     path = tmp_path / "data.qda.sqlite"
     db = open_project(path)

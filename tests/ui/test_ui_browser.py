@@ -26,7 +26,7 @@ if not Path("/usr/bin/chromium").exists():
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """A running app on a project with data; yields (url, project path, ids)."""
-    from corpus.project import open_project
+    from projectfile import open_project
 
     folder = tmp_path_factory.mktemp("browser")
     path = folder / "browser.qda.sqlite"
@@ -63,7 +63,7 @@ def choose(page, label: str, option: str) -> None:
 
 def codings(path, **kw):
     import coding
-    from corpus.project import open_project
+    from projectfile import open_project
 
     db = open_project(path)
     try:
@@ -180,8 +180,8 @@ def test_browser_upload_pdf(app, browser_page, shared_pdfs):
 
 
 def _source_names(path) -> str:
-    from corpus.project import open_project
     from corpus.store import list_documents
+    from projectfile import open_project
 
     db = open_project(path)
     try:

@@ -65,7 +65,7 @@ def test_every_page_renders_on_demo_project(demo_project, monkeypatch, tmp_path,
 
 
 def test_project_dashboard_counts_and_backup_restore(data_project, monkeypatch):
-    from corpus.project import list_backups
+    from projectfile import list_backups
 
     path, ids = data_project
     at = _page(path, monkeypatch, "project")
@@ -83,7 +83,7 @@ def test_project_dashboard_counts_and_backup_restore(data_project, monkeypatch):
     assert not at.exception and len(list_backups(path)) == before + 1
     # change the project, then restore the backup: the change is gone
     import coding
-    from corpus.project import open_project
+    from projectfile import open_project
 
     db = open_project(path)
     coding.add_code(db, "Made after the backup")
@@ -107,7 +107,7 @@ def test_project_page_creates_and_switches_project(project_path, monkeypatch, tm
 
 def test_code_page_applies_codes_to_selection(data_project, monkeypatch):
     import coding
-    from corpus.project import open_project
+    from projectfile import open_project
 
     path, ids = data_project
     start = ACCENTED.index("«")
@@ -137,7 +137,7 @@ def test_code_page_applies_codes_to_selection(data_project, monkeypatch):
 
 def test_code_page_create_code_recode_memo_delete(data_project, monkeypatch):
     import coding
-    from corpus.project import open_project
+    from projectfile import open_project
 
     path, ids = data_project
     sel = {"document_id": ids["xss"], "start": 0, "end": 8}
@@ -179,8 +179,8 @@ def test_code_page_create_code_recode_memo_delete(data_project, monkeypatch):
 def test_code_page_honours_focus_and_coder_views(data_project, monkeypatch):
     path, ids = data_project
     text_len = None
-    from corpus.project import open_project
     from corpus.store import get_text
+    from projectfile import open_project
 
     db = open_project(path)
     text = get_text(db, ids["report"])
@@ -212,7 +212,7 @@ def test_code_page_honours_focus_and_coder_views(data_project, monkeypatch):
 
 def test_code_page_adds_a_document_memo(data_project, monkeypatch):
     from coding.memos import memos_frame
-    from corpus.project import open_project
+    from projectfile import open_project
 
     path, ids = data_project
     at = _page(path, monkeypatch, "code", {"coder": "alice", "code_doc": ids["xss"]})
@@ -240,7 +240,7 @@ def test_pages_explain_a_project_file_that_is_not_a_project(tmp_path, monkeypatc
 def test_code_page_opens_a_focus_on_a_superseded_version(project_path, monkeypatch):
     from ui_data import make_document
 
-    from corpus.project import open_project
+    from projectfile import open_project
 
     db = open_project(project_path)
     old = make_document(db, "Minutes", ["First draft of the council minutes."])

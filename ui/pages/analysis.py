@@ -69,7 +69,7 @@ doc_filter = scope_documents(db, picked_docs or None, picked_cases or None, attr
 @st.cache_data(max_entries=16, show_spinner="Computing agreement…")
 def cached_agreement(path: str, version: int, unit: str, pair: tuple, docs: tuple | None):
     """Return (agreement, disagreements) for one state of the project (the version is part of the cache key)."""
-    from corpus.project import open_project
+    from projectfile import open_project
 
     conn = open_project(path)
     try:

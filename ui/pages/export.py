@@ -6,11 +6,11 @@ import pandas as pd
 import streamlit as st
 
 from coding import codes_frame
-from corpus.project import ProjectError
 from corpus.store import list_documents
 from exports import ImportFileError, evidence_table, matrix_frame, people
 from exports import downloads as dl
 from exports.matrices import codebook_frame
+from projectfile import ProjectError
 from ui.common import get_db, project_file
 
 st.title("Export")

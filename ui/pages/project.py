@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from corpus.project import (
+from projectfile import (
     ProjectError,
     backup_project,
     list_backups,

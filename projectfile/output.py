@@ -1,4 +1,4 @@
-"""Shared helpers for command-line output: tables as table/csv/json, tqdm progress, errors."""
+"""Command-line output: tables as table/csv/json, tqdm progress bars, errors on stderr."""
 
 from __future__ import annotations
 
@@ -72,3 +72,16 @@ def fail(message: str, code: int = 1) -> int:
     """Print an error to stderr and return the exit code to use."""
     print(f"error: {message}", file=sys.stderr)
     return code
+
+
+def command_group(sub, name: str, help_text: str, dest: str | None = None):
+    """Return the sub-command action of group ``name`` (``cli.py NAME ...``), creating it once.
+
+    Several packages add commands to one group: a higher package adds the commands that compose
+    a lower one's work with its own (``interviews pseudonymize`` lives in ``deid``).
+    """
+    groups = sub.__dict__.setdefault("_qda_groups", {})
+    if name not in groups:
+        parser = sub.add_parser(name, help=help_text)
+        groups[name] = parser.add_subparsers(dest=dest or f"{name}_command", required=True)
+    return groups[name]

@@ -1,0 +1,1 @@
+"""De-identification of interview transcripts (placeholder while the package moves here)."""

@@ -1,0 +1,44 @@
+"""The ground floor every package stands on: the project file, transactions, backups, errors, progress.
+
+``open_project`` opens (creating, checking and migrating) a project file; ``transaction`` is the
+one write path; ``QdaError`` is the base of every error meant for a user, ``NotFound`` the one
+"no such thing" error; ``Progress`` is the callback type of long work. ``projectfile.output``
+formats command-line output.
+"""
+
+from .backups import backup_project, backups_dir, copy_project, list_backups, restore_backup
+from .clock import now_iso
+from .connection import connect, is_readonly, project_path
+from .database import open_project, warn_unsafe_location
+from .errors import NotFound, ProjectError, QdaError
+from .migrations import SCHEMA_PACKAGES, known_migrations, migrate
+from .output import add_format_option, command_group, fail, print_frame, tqdm_progress
+from .progress import Progress
+from .transactions import transaction
+
+__all__ = [
+    "SCHEMA_PACKAGES",
+    "NotFound",
+    "Progress",
+    "ProjectError",
+    "QdaError",
+    "add_format_option",
+    "backup_project",
+    "backups_dir",
+    "command_group",
+    "connect",
+    "copy_project",
+    "fail",
+    "is_readonly",
+    "known_migrations",
+    "list_backups",
+    "migrate",
+    "now_iso",
+    "open_project",
+    "print_frame",
+    "project_path",
+    "restore_backup",
+    "transaction",
+    "tqdm_progress",
+    "warn_unsafe_location",
+]

@@ -1,0 +1,274 @@
+"""The package order we declare is the order the code follows (issue 12).
+
+Layers, top to bottom: cli.py / streamlit_app.py -> ui -> exports -> deid -> nlp -> coding ->
+interviews -> corpus -> projectfile. These tests read the real import graph (grimp sees imports
+inside functions too) and the source files, so a lazy upward import, a cycle, a try-import
+"bridge" or a reach into another package's private names fails here.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import grimp
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGES = ["projectfile", "corpus", "interviews", "coding", "nlp", "deid", "exports", "ui"]
+TOP_MODULES = ["cli.py", "streamlit_app.py"]
+
+
+def _declared_layers() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["importlinter"]
+    (contract,) = [c for c in config["contracts"] if c["type"] == "layers"]
+    return list(reversed(contract["layers"]))  # bottom first
+
+
+@pytest.fixture(scope="module")
+def graph() -> grimp.ImportGraph:
+    sys.path.insert(0, str(ROOT))
+    try:
+        return grimp.build_graph(*PACKAGES, include_external_packages=False, cache_dir=None)
+    finally:
+        sys.path.remove(str(ROOT))
+
+
+def _source_files(include_top: bool = True) -> list[Path]:
+    files = [p for pkg in PACKAGES for p in sorted((ROOT / pkg).rglob("*.py"))]
+    return files + ([ROOT / m for m in TOP_MODULES] if include_top else [])
+
+
+def _package_of(path: Path) -> str:
+    rel = path.relative_to(ROOT)
+    return rel.parts[0] if len(rel.parts) > 1 else rel.stem
+
+
+def test_layers_declared_order_is_the_documented_one():
+    assert _declared_layers() == [
+        "projectfile",
+        "corpus",
+        "interviews",
+        "coding",
+        "nlp",
+        "deid",
+        "exports",
+        "ui",
+    ]
+
+
+def test_layers_contract_holds(graph):
+    """No module imports a module of a higher layer, not even inside a function."""
+    layers = _declared_layers()
+    rank = {pkg: i for i, pkg in enumerate(layers)}
+    upward = []
+    for module in sorted(graph.modules):
+        low = module.split(".")[0]
+        for imported in graph.find_modules_directly_imported_by(module):
+            high = imported.split(".")[0]
+            if rank[high] > rank[low]:
+                details = graph.get_import_details(importer=module, imported=imported)
+                lines = ", ".join(str(d["line_number"]) for d in details)
+                upward.append(f"{module} -> {imported} (line {lines})")
+    assert upward == []
+
+
+def test_layers_import_linter_contract_passes():
+    """The same contract through import-linter, as `make test` runs it."""
+    lint = Path(sys.executable).with_name("lint-imports")
+    done = subprocess.run(
+        [str(lint), "--no-cache"], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+
+
+def test_layers_no_package_imports_the_entry_points():
+    for path in _source_files(include_top=False):
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.level == 0:
+                names = [node.module or ""]
+            for name in names:
+                assert name.split(".")[0] not in ("cli", "streamlit_app"), f"{path}: imports {name}"
+
+
+def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Strongly connected groups of modules (Tarjan), ignoring a package's own __init__ imports."""
+    edges = {
+        m: {
+            i
+            for i in graph.find_modules_directly_imported_by(m)
+            # a package's __init__ importing its own submodules is how front doors work
+            if not i.startswith(m + ".")
+        }
+        for m in graph.modules
+    }
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    groups: list[list[str]] = []
+    counter = [0]
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = counter[0]
+        counter[0] += 1
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                groups.append(sorted(group))
+
+    for v in sorted(edges):
+        if v not in index:
+            visit(v)
+    return groups
+
+
+def test_layers_no_import_cycles(graph):
+    """No two modules import each other, directly or round a loop (inside a package too)."""
+    assert _cycles(graph) == []
+
+
+def test_layers_schema_order_follows_the_layers():
+    """Migrations run in the layer order, and a schema module depends on nothing above the ground floor."""
+    from projectfile import SCHEMA_PACKAGES
+
+    layers = _declared_layers()
+    with_schema = [pkg for pkg in layers if (ROOT / pkg / "schema.py").exists()]
+    assert list(SCHEMA_PACKAGES) == with_schema
+    for pkg in with_schema:
+        tree = ast.parse((ROOT / pkg / "schema.py").read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                top = node.module.split(".")[0]
+                assert top not in PACKAGES or top == "projectfile", f"{pkg}/schema.py imports {top}"
+
+
+def _front_door(package: str) -> set[str]:
+    sys.path.insert(0, str(ROOT))
+    try:
+        module = __import__(package)
+    finally:
+        sys.path.remove(str(ROOT))
+    return set(getattr(module, "__all__", []))
+
+
+def test_layers_other_packages_enter_through_the_front_door():
+    """Across packages, code imports `from pkg import name` with name in pkg.__all__, never a _private name.
+
+    The one exception: cli.py wires each package's `commands` module into the parser.
+    """
+    doors = {pkg: _front_door(pkg) for pkg in PACKAGES if pkg != "ui"}
+    problems = []
+    for path in _source_files():
+        own = _package_of(path)
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                parts = node.module.split(".")
+                other = parts[0]
+                if other not in doors or other == own or (own == "streamlit_app" and other == "ui"):
+                    continue
+                if own == "cli" and parts[1:] == ["commands"]:
+                    continue
+                if len(parts) > 1:
+                    problems.append(f"{path.name}:{node.lineno}: from {node.module} import ...")
+                    continue
+                for alias in node.names:
+                    if alias.name.startswith("_") or alias.name not in doors[other]:
+                        problems.append(
+                            f"{path.name}:{node.lineno}: {other}.{alias.name} not public"
+                        )
+            elif isinstance(node, ast.Import):
+                for alias in node.names:
+                    parts = alias.name.split(".")
+                    if parts[0] in doors and parts[0] != own and len(parts) > 1:
+                        problems.append(f"{path.name}:{node.lineno}: import {alias.name}")
+            elif isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+                if node.value.id in doors and node.value.id != own and node.attr.startswith("_"):
+                    problems.append(f"{path.name}:{node.lineno}: {node.value.id}.{node.attr}")
+    assert problems == []
+
+
+def test_layers_front_doors_name_real_things():
+    for pkg in PACKAGES:
+        if pkg == "ui":
+            continue
+        sys.path.insert(0, str(ROOT))
+        try:
+            module = __import__(pkg)
+        finally:
+            sys.path.remove(str(ROOT))
+        missing = [name for name in getattr(module, "__all__", []) if not hasattr(module, name)]
+        assert missing == [], pkg
+
+
+_OUR_IMPORT = re.compile(r"^\s*(?:from|import)\s+(" + "|".join(PACKAGES) + r")\b")
+
+
+def test_layers_every_package_is_always_present():
+    """No try-import bridges: no code guards against one of our packages being absent."""
+    problems = []
+    for path in _source_files():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if not isinstance(node, ast.Try):
+                continue
+            catches_import = any(
+                isinstance(h.type, ast.Name)
+                and h.type.id in ("ImportError", "ModuleNotFoundError")
+                or isinstance(h.type, ast.Tuple)
+                and any(
+                    isinstance(e, ast.Name) and e.id in ("ImportError", "ModuleNotFoundError")
+                    for e in h.type.elts
+                )
+                for h in node.handlers
+            )
+            body = ast.get_source_segment(path.read_text(), node) or ""
+            if catches_import and any(_OUR_IMPORT.match(line) for line in body.splitlines()):
+                problems.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert problems == []
+
+
+def test_layers_tests_use_real_packages_not_fakes():
+    """Tests build projects from real imported files instead of faking our modules in sys.modules."""
+    fakes = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        text = path.read_text()
+        for pkg in PACKAGES:
+            if re.search(r"sys\.modules\s*,\s*['\"]" + pkg + r"\b", text) or re.search(
+                r"sys\.modules\[['\"]" + pkg + r"\b", text
+            ):
+                fakes.append(f"{path.relative_to(ROOT)}: fakes {pkg}")
+    assert fakes == []
+
+
+def test_layers_architecture_names_only_real_modules():
+    """Every module path ARCHITECTURE.md names exists."""
+    text = (ROOT / "ARCHITECTURE.md").read_text()
+    named = set(re.findall(r"`([a-z_]+(?:/[a-z_0-9]+)*\.py)`", text))
+    assert named, "ARCHITECTURE.md names no module"
+    missing = sorted(p for p in named if not (ROOT / p).exists())
+    assert missing == []
