@@ -1,12 +1,13 @@
-"""Benchmark of coding queries: ours (SQL interval joins on indexes) against a naive pandas baseline.
+"""Benchmark of coding queries: ours (SQL interval joins on indexes) against a naive pandas
+baseline.
 
     python bench/coding.py                      # 100 documents, 500 codes, 100,000 codings (the issue's sizes)
     python bench/coding.py --codings 20000      # smaller, quicker
 
 Prints p50/p95 of retrieval with children, a boolean AND query, the co-occurrence matrix and the
 code x case matrix, the naive baseline (load all codings into pandas, compare every pair) for each,
-the ratio, and the time of one ``code_span`` write.  Cases: one synthetic case per document, given to
-the coding package through its interviews bridge (so the bench runs without interview data).
+the ratio, and the time of one ``code_span`` write.  Cases: one synthetic case per document, given
+to the coding package through its interviews bridge (so the bench runs without interview data).
 """
 
 from __future__ import annotations
@@ -39,7 +40,8 @@ WORDS = (
 def build(
     path: Path, n_docs: int, n_codes: int, n_codings: int, paragraphs: int = 120, seed: int = 7
 ) -> None:
-    """Create a project with synthetic documents, a two-level codebook and random codings by two coders."""
+    """Create a project with synthetic documents, a two-level codebook and random codings by two
+    coders."""
     import coding
 
     rng = random.Random(seed)
@@ -105,7 +107,8 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
     return statistics.median(times), p95, result
 
 
-# ---- naive baselines: load every coding, compare pairs in pandas/numpy ------------------------------------------
+# ---- naive baselines: load every coding, compare pairs in pandas/numpy
+# ------------------------------------------
 
 
 def load_all(db) -> pd.DataFrame:

@@ -1,12 +1,13 @@
-"""Benchmark of entity extraction: ours (NER-only pipeline, ``nlp.pipe`` batches, optional processes) against a
-naive per-paragraph ``nlp(text)`` loop with the full English pipeline, on the same fictional text.
+"""Benchmark of entity extraction: ours (NER-only pipeline, ``nlp.pipe`` batches, optional
+processes) against a naive per-paragraph ``nlp(text)`` loop with the full English pipeline, on
+the same fictional text.
 
     python bench/entities.py                         # 1,500 paragraphs (~50,000 words), 1 process
     python bench/entities.py --paragraphs 10000 --n-process 2
 
 Prints words/s of the baseline and ours, the ratio, and whether both found exactly the same entities
-(character offsets and labels).  Also times the full project path (``extract_entities`` into a temporary
-project file, with the gazetteer) and an incremental re-run.
+(character offsets and labels).  Also times the full project path (``extract_entities`` into a
+temporary project file, with the gazetteer) and an incremental re-run.
 """
 
 from __future__ import annotations

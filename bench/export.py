@@ -1,11 +1,12 @@
-"""Benchmark: evidence table of N codings to XLSX and DOCX, against ``DataFrame.to_excel`` of the same rows.
+"""Benchmark: evidence table of N codings to XLSX and DOCX, against ``DataFrame.to_excel`` of the
+same rows.
 
     python bench/export.py            # 10,000 codings (a minute or two)
     python bench/export.py --full     # 100,000 codings, the size issue #6 names
 
 Prints seconds and peak memory (resident-set growth, sampled every 10 ms) for: building the evidence
-table, our XLSX writer, our DOCX writer, and the baseline ``df.to_excel(path, index=False)`` with pandas'
-default settings, measured in the same run; then the ratios ours / baseline.
+table, our XLSX writer, our DOCX writer, and the baseline ``df.to_excel(path, index=False)`` with
+pandas' default settings, measured in the same run; then the ratios ours / baseline.
 """
 
 from __future__ import annotations
@@ -57,7 +58,8 @@ def measure(fn):
 
 
 def build_project(path: Path, codings: int, seed: int = 7):
-    """Make a project with 200 documents, a two-level codebook of 30 codes and ``codings`` codings by two coders."""
+    """Make a project with 200 documents, a two-level codebook of 30 codes and ``codings`` codings
+    by two coders."""
     from coding import add_code, apply_batch
     from corpus.model import Document, paragraphs_from_text
     from corpus.store import store_document

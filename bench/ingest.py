@@ -1,4 +1,5 @@
-"""Benchmark: pages per second ingesting a folder of PDFs, against a naive single-process pdfplumber loop.
+"""Benchmark: pages per second ingesting a folder of PDFs, against a naive single-process pdfplumber
+loop.
 
     python bench/ingest.py [--pages 300] [--workers 2] [--source ../shared/corpus/pdf]
 
@@ -29,7 +30,8 @@ SKIP = {"empty.pdf", "password-example.pdf"}
 
 
 def make_folder(source: Path, target_pages: int, out: Path) -> tuple[list[Path], int]:
-    """Copy the readable PDFs of ``source`` into ``out`` (distinct hashes) until ``target_pages``; return files, pages."""
+    """Copy the readable PDFs of ``source`` into ``out`` (distinct hashes) until ``target_pages``;
+    return files, pages."""
     import pdfplumber
 
     originals = []
@@ -76,7 +78,8 @@ def ours(folder: Path, project: Path, workers: int) -> tuple[float, list]:
 
 
 def parse_cpu(files: list[Path]) -> float:
-    """Return the CPU seconds our parser (corpus.parse.parse_path) needs for the files in this process."""
+    """Return the CPU seconds our parser (corpus.parse.parse_path) needs for the files in this
+    process."""
     from corpus.parse import parse_path
 
     cpu = time.process_time()
@@ -90,7 +93,8 @@ def _chars(text: str) -> Counter:
 
 
 def check_text(project: Path, reference: dict[str, str]) -> float:
-    """Return the lowest per-document share of the baseline's characters that we keep or deliberately left out."""
+    """Return the lowest per-document share of the baseline's characters that we keep or
+    deliberately left out."""
 
     from corpus.store import get_document, get_text, list_documents
     from projectfile import open_project

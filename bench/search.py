@@ -61,7 +61,8 @@ SUFFIXES_ES = ["", "s", "es", "al", "ción", "dad", "mente", "ado", "ista", "ía
 
 
 def vocabulary(spanish: bool, size: int = 20_000, seed: int = 3) -> list[str]:
-    """Return ``size`` words, most frequent first: function words, domain words and variants, then coined words."""
+    """Return ``size`` words, most frequent first: function words, domain words and variants, then
+    coined words."""
     rng = random.Random(seed + spanish)
     roots, suffixes, glue = (ES, SUFFIXES_ES, GLUE_ES) if spanish else (EN, SUFFIXES_EN, GLUE_EN)
     words = list(
@@ -157,7 +158,8 @@ def queries(n: int, seed: int = 11) -> list[tuple[str, dict]]:
 
 
 def like_scan(db, query: str) -> int:
-    """Naive baseline: every plain word as LIKE '%word%' over all paragraphs, ranked by term counts, top 20."""
+    """Naive baseline: every plain word as LIKE '%word%' over all paragraphs, ranked by term counts,
+    top 20."""
     words = [
         w.strip('"*()')
         for w in query.replace("NEAR(", " ").replace(",", " ").split()

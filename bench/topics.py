@@ -1,5 +1,6 @@
-"""Benchmark of topic fitting: the first fit (embeds every segment with all-MiniLM-L6-v2 and caches the vectors)
-against a refit with other parameters (reads the cached vectors; never re-embeds), on fictional segments.
+"""Benchmark of topic fitting: the first fit (embeds every segment with all-MiniLM-L6-v2 and caches
+the vectors) against a refit with other parameters (reads the cached vectors; never re-embeds),
+on fictional segments.
 
     python bench/topics.py                      # 1,000 segments
     python bench/topics.py --segments 10000     # the issue's size

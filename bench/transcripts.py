@@ -1,7 +1,9 @@
-"""Benchmark: transcript import (parse + store) vs a naive line-by-line regex parse of the same files.
+"""Benchmark: transcript import (parse + store) vs a naive line-by-line regex parse of the same
+files.
 
-Prints turns per second of the baseline and ours (parse only, and parse + store into a project), the ratio,
-peak memory, and the per-word cost of importing one transcript at 1x and 10x size (linearity).
+Prints turns per second of the baseline and ours (parse only, and parse + store into a project), the
+ratio, peak memory, and the per-word cost of importing one transcript at 1x and 10x size
+(linearity).
 
     python bench/transcripts.py            # 20 transcripts x 10,000 words (a minute or two)
     python bench/transcripts.py --full     # 200 transcripts x 10,000 words, as the issue asks
@@ -40,7 +42,8 @@ NAIVE = re.compile(r"^\s*(?:\[[\d:]+\]\s*)?([A-Z][\w .'-]{0,40}?)\s*:\s*(.*)$")
 
 
 def make_transcript(path: Path, words: int, seed: int) -> int:
-    """Write a labelled transcript of about ``words`` words; return its number of labelled paragraphs."""
+    """Write a labelled transcript of about ``words`` words; return its number of labelled
+    paragraphs."""
     rng = random.Random(seed)
     vocab = ES if seed % 3 == 0 else EN
     speakers = ["Interviewer", f"Expert {seed % 50 + 1}"]
@@ -76,7 +79,8 @@ def naive_parse(path: Path) -> int:
 
 
 def per_word_import(tmp: Path, words: int, repeats: int = 3) -> float:
-    """Return the best seconds per word of importing one transcript of ``words`` words into a fresh project."""
+    """Return the best seconds per word of importing one transcript of ``words`` words into a fresh
+    project."""
     best = float("inf")
     for r in range(repeats):
         f = tmp / f"size-{words}-{r}.txt"

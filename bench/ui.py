@@ -1,9 +1,10 @@
-"""UI speed in a real browser (headless Chromium): Code page first render and selection-to-highlight round trip.
+"""UI speed in a real browser (headless Chromium): Code page first render and selection-to-highlight
+round trip.
 
-Ours: the Code page paged by PDF page, on a document of --pages pages (default 100).  Baseline: the same page
-showing the whole document on one screen (``?view=whole`` or the Project setting; what a reader without paging does).
-Baseline for the round trip: the same selection and quick key on the whole-document view.
-Targets: first render < 1.5 s, selection -> visible highlight < 500 ms.
+Ours: the Code page paged by PDF page, on a document of --pages pages (default 100).  Baseline: the
+same page showing the whole document on one screen (``?view=whole`` or the Project setting; what a
+reader without paging does). Baseline for the round trip: the same selection and quick key on the
+whole-document view. Targets: first render < 1.5 s, selection -> visible highlight < 500 ms.
 
     python bench/ui.py [--pages 100] [--chars-per-page 3000] [--repeat 5]
 """
@@ -41,7 +42,8 @@ def build_project(path: Path, pages: int, chars_per_page: int) -> None:
 
 
 def first_render(page, url: str, query: str = "") -> float:
-    """Seconds from loading the app at the Code page to the reader showing its text (cold: new session)."""
+    """Seconds from loading the app at the Code page to the reader showing its text (cold: new
+    session)."""
     t0 = time.perf_counter()
     page.goto(f"{url}/code{query}")
     page.locator("[data-testid='qda-reader']").filter(has_text="[p1.1]").first.wait_for(
@@ -53,7 +55,8 @@ def first_render(page, url: str, query: str = "") -> float:
 
 
 def navigate_render(page, url: str, whole: bool) -> float:
-    """Seconds from clicking 'Code' in the sidebar (app already loaded) to the reader showing its text."""
+    """Seconds from clicking 'Code' in the sidebar (app already loaded) to the reader showing its
+    text."""
     page.goto(url)
     wait_idle(page)
     if whole:

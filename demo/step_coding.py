@@ -1,8 +1,10 @@
-"""Demo step for ``coding``: a small codebook, codings by two coders found by phrases, and a few memos.
+"""Demo step for ``coding``: a small codebook, codings by two coders found by phrases, and a few
+memos.
 
-Everything here is fictional demo content.  Codings are placed by finding phrases in whatever documents
-the earlier steps stored (so offsets always match the texts); two coders code slightly differently so the
-agreement view has something to show.  Deterministic: no randomness, documents in id order.
+Everything here is fictional demo content.  Codings are placed by finding phrases in whatever
+documents the earlier steps stored (so offsets always match the texts); two coders code slightly
+differently so the agreement view has something to show.  Deterministic: no randomness, documents in
+id order.
 """
 
 from __future__ import annotations
@@ -104,7 +106,8 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def find_rows(db, max_per_code_doc: int = 6) -> list[dict]:
-    """Return coding rows (document_id, char_start, char_end, code) for sentences holding a code's phrases."""
+    """Return coding rows (document_id, char_start, char_end, code) for sentences holding a code's
+    phrases."""
     from corpus.store import get_text, list_documents
 
     rows = []
@@ -129,7 +132,8 @@ def find_rows(db, max_per_code_doc: int = 6) -> list[dict]:
 
 
 def second_coder(rows: list[dict]) -> list[dict]:
-    """Return the second coder's version: skips every third coding and shortens every fourth (deterministic)."""
+    """Return the second coder's version: skips every third coding and shortens every fourth
+    (deterministic)."""
     out = []
     for k, r in enumerate(rows):
         if k % 3 == 2:

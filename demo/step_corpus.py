@@ -1,4 +1,5 @@
-"""Demo step for ``corpus``: the fictional policy documents in demo/texts/policy, as PDF, DOCX, Markdown and TXT.
+"""Demo step for ``corpus``: the fictional policy documents in demo/texts/policy, as PDF, DOCX,
+Markdown and TXT.
 
 Everything here is fictional demo content (see demo/README.md).  The English council brief becomes a
 multi-page PDF with a running header and page numbers (so header removal shows), the charter a DOCX
@@ -26,7 +27,8 @@ DATES = {  # what each file's own metadata (or, for text files, the project) say
 
 
 def markdown_blocks(text: str) -> list[tuple[str, str | list[list[str]]]]:
-    """Return (kind, content) blocks of our small Markdown: title, heading, note, table (rows), item, paragraph."""
+    """Return (kind, content) blocks of our small Markdown: title, heading, note, table (rows),
+    item, paragraph."""
     blocks: list[tuple[str, str | list[list[str]]]] = []
     for chunk in re.split(r"\n\s*\n", text.strip()):
         lines = chunk.strip().split("\n")

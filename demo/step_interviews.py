@@ -1,6 +1,8 @@
-"""Demo step for ``interviews``: import the fictional expert interviews in demo/transcripts and set case attributes.
+"""Demo step for ``interviews``: import the fictional expert interviews in demo/transcripts and set
+case attributes.
 
-Everything here is fictional demo content (see demo/transcripts/README.md). Deterministic: files in name order.
+Everything here is fictional demo content (see demo/transcripts/README.md). Deterministic: files in
+name order.
 """
 
 from __future__ import annotations

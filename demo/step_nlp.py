@@ -1,7 +1,9 @@
-"""Demo step for ``nlp``: the starter gazetteer, two aliases, entity extraction and a TF-IDF topic model.
+"""Demo step for ``nlp``: the starter gazetteer, two aliases, entity extraction and a TF-IDF topic
+model.
 
-Runs on whatever documents the earlier steps stored (fictional demo content).  Deterministic: fixed model
-versions, fixed random state; the topic fit is skipped with a note when the demo has too few segments.
+Runs on whatever documents the earlier steps stored (fictional demo content).  Deterministic: fixed
+model versions, fixed random state; the topic fit is skipped with a note when the demo has too few
+segments.
 """
 
 from __future__ import annotations

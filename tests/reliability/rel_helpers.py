@@ -270,7 +270,8 @@ def coding_project(path: Path, documents: int = 6) -> None:
 
 
 def run_workers(specs: list[tuple], timeout: float = 300) -> list[tuple[int, str, str]]:
-    """Start workers for every spec, release them together, return (returncode, stdout, stderr) each."""
+    """Start workers for every spec, release them together, return (returncode, stdout, stderr)
+    each."""
     workers = [start_worker(*spec) for spec in specs]
     for w in workers:
         wait_ready(w, timeout=120)
@@ -312,7 +313,8 @@ def make_transcripts(folder: Path, seed: int, count: int = 6, turns: int = 60) -
 
 
 def assert_transcripts_whole(db) -> int:
-    """Assert every interview document has its transcript row and one turn per turn segment; return the count."""
+    """Assert every interview document has its transcript row and one turn per turn segment; return
+    the count."""
     from corpus.store import get_segments, list_documents
     from interviews import transcripts_frame, turns_frame
 
@@ -332,7 +334,8 @@ def assert_transcripts_whole(db) -> int:
 
 
 def transcript_outcome(path: str) -> tuple[str, str, int]:
-    """Parse a transcript file the way import does; return (error code or '', reason, turns). Never raises."""
+    """Parse a transcript file the way import does; return (error code or '', reason, turns). Never
+    raises."""
     from corpus.model import ParseError
     from interviews import parse_transcript
     from interviews.document import transcript_to_document

@@ -50,7 +50,8 @@ def mode_ingest(project: str, folder: str) -> None:
 
 
 def mode_concurrent_store(project: str, worker: str, seconds: str, seed: str) -> None:
-    """For ``seconds``: store own documents, race others for shared ones, add versions of a shared name."""
+    """For ``seconds``: store own documents, race others for shared ones, add versions of a shared
+    name."""
     from corpus.store import DuplicateDocument, list_documents, store_document
     from projectfile import open_project
 

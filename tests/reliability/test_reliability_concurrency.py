@@ -1,4 +1,5 @@
-"""Concurrency: four writer processes and a reader on one project file; nothing lost, duplicated or locked."""
+"""Concurrency: four writer processes and a reader on one project file; nothing lost, duplicated or
+locked."""
 
 from __future__ import annotations
 
@@ -126,7 +127,8 @@ def test_reliability_concurrent_coders_long(tmp_path):
 
 
 def test_reliability_first_open_by_four_processes_migrates_once(tmp_path):
-    """Four processes creating the same new project at once: every one opens it, each schema step runs once."""
+    """Four processes creating the same new project at once: every one opens it, each schema step
+    runs once."""
     import sqlite3
 
     from projectfile import known_migrations

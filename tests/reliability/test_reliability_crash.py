@@ -1,4 +1,5 @@
-"""Crash safety: SIGKILL writers at random points; the file stays sound and every write is whole or absent."""
+"""Crash safety: SIGKILL writers at random points; the file stays sound and every write is whole or
+absent."""
 
 from __future__ import annotations
 

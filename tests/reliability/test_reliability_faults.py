@@ -42,7 +42,8 @@ def _fill_until_error(db, seed: int = 9):
 
 
 def test_reliability_disk_full_page_limit_is_a_clear_error(db, project_path):
-    """SQLITE_FULL (emulated with max_page_count) reaches the caller as ProjectError 'full'; nothing half-written."""
+    """SQLITE_FULL (emulated with max_page_count) reaches the caller as ProjectError 'full'; nothing
+    half-written."""
     from corpus.store import list_documents
 
     db.conn.execute(
@@ -62,7 +63,8 @@ def test_reliability_disk_full_page_limit_is_a_clear_error(db, project_path):
 
 
 def test_reliability_file_size_limit_is_a_clear_error(project_path):
-    """A real OS write failure (RLIMIT_FSIZE in a worker, EFBIG) gives ProjectError and a sound file."""
+    """A real OS write failure (RLIMIT_FSIZE in a worker, EFBIG) gives ProjectError and a sound
+    file."""
     worker = start_worker("fill", project_path, 400_000)
     wait_ready(worker)
     rc, out, err = worker.wait(120)
@@ -95,7 +97,8 @@ def tiny_disk(tmp_path):
 
 
 def test_reliability_real_full_disk(tiny_disk, tmp_path):
-    """On a really full disk: ProjectError, no half document, no half backup, file sound after space returns."""
+    """On a really full disk: ProjectError, no half document, no half backup, file sound after space
+    returns."""
     from projectfile import ProjectError, backup_project, list_backups, open_project
 
     path = tiny_disk / "full.qda.sqlite"
@@ -278,7 +281,8 @@ def test_reliability_failed_write_rolls_back_whole(db, project_path):
 
 
 def test_reliability_long_held_lock_is_a_clear_error_not_locked(db, project_path, monkeypatch):
-    """A writer that never lets go: after the busy timeout and retries, ProjectError 'busy', never 'locked'."""
+    """A writer that never lets go: after the busy timeout and retries, ProjectError 'busy', never
+    'locked'."""
     import sqlite3
 
     from corpus.store import list_documents, store_document

@@ -1,8 +1,8 @@
 """Fuzzing the parsers with Hypothesis: only documented errors, no hang, no memory blow-up.
 
 PDFs are parsed the way ingest parses them: ``corpus.parse.parse_in_worker`` in a worker process
-with a per-file memory limit and time limit; a worker that dies or overruns its limit fails the test.
-Default runs are bounded (about a minute in all); ``-m slow`` runs many more examples.
+with a per-file memory limit and time limit; a worker that dies or overruns its limit fails the
+test. Default runs are bounded (about a minute in all); ``-m slow`` runs many more examples.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from hypothesis import strategies as st
 from rel_helpers import make_docx, make_pdf
 
 FAST = dict(deadline=None, derandomize=True, suppress_health_check=list(HealthCheck), database=None)
-# documented outcomes of parse_in_worker; "failed" is the catch-all for parser bugs and is not allowed
+# documented outcomes of parse_in_worker; "failed" is the catch-all for parser bugs and is not
+# allowed
 DOCUMENTED = {
     "",
     "corrupt",
@@ -35,9 +36,9 @@ DOCUMENTED = {
 }
 FILE_TIMEOUT_S = 10
 WORKER_MEMORY = 1536 * 1024**2
-# Parser bugs found by this fuzzing and reported to the owner (file, fix); a match is collected and the
-# test ends as xfail naming them, any other catch-all "unexpected error" fails the test.  (The first one,
-# pdf.close() raising again in pdf_to_document's error branch, was fixed in aac0f2b.)
+# Parser bugs found by this fuzzing and reported to the owner (file, fix); a match is collected and
+# the test ends as xfail naming them, any other catch-all "unexpected error" fails the test.  (The
+# first one, pdf.close() raising again in pdf_to_document's error branch, was fixed in aac0f2b.)
 KNOWN_PARSER_BUGS: dict[str, str] = {}
 KNOWN_DOCX_BUG = (
     "corpus/formats.py: damaged DOCX content escaped docx_to_document's try block (fixed; a recurrence "
@@ -56,7 +57,8 @@ SMALL_PDFS = [
 
 
 def mutate(draw, data: bytes, ops: list[str]) -> bytes:
-    """Apply 1-6 random byte-level mutations (flip, cut, insert, delete, duplicate, nest, big number)."""
+    """Apply 1-6 random byte-level mutations (flip, cut, insert, delete, duplicate, nest, big
+    number)."""
     buf = bytearray(data)
     for _ in range(draw(st.integers(1, 6))):
         op = draw(st.sampled_from(ops))
@@ -99,7 +101,8 @@ def seeds_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def pdf_seeds(seeds_dir) -> list[tuple[str, bytes]]:
-    # not `from conftest import`: at run time 'conftest' is whichever folder's conftest pytest loaded last
+    # not `from conftest import`: at run time 'conftest' is whichever folder's conftest pytest
+    # loaded last
     SHARED_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
     seeds = [("generated.pdf", (seeds_dir / "generated.pdf").read_bytes())]
@@ -443,7 +446,8 @@ MEMORY_PROBE_LIMIT = int(os.environ.get("REL_MEMORY_PROBE_MB", "550")) * 1024**2
 
 
 def test_reliability_memory_limit_per_file(tmp_path):
-    """A file that needs more memory than the worker's limit ends as 'too_large'; the next file parses fine."""
+    """A file that needs more memory than the worker's limit ends as 'too_large'; the next file
+    parses fine."""
     from corpus.ingest import process_executor
     from corpus.parse import ParseOptions, parse_in_worker
 
