@@ -37,14 +37,14 @@ os.environ["PYTHONPATH"] = (
 
 SHARED_PDFS = ROOT.parent / "shared" / "corpus" / "pdf"
 EN = (
-    "the consortium council advanced manufacturing innovation policy supplier cluster training university "
-    "agreement binational industrial program investment technology science regional network aerospace "
-    "automotive standards export research workforce"
+    "the consortium council advanced manufacturing innovation policy supplier cluster training "
+    "university agreement binational industrial program investment technology science regional "
+    "network aerospace automotive standards export research workforce"
 ).split()
 ES = (
-    "el consorcio consejo manufactura avanzada innovación política proveedores clúster capacitación universidad "
-    "acuerdo binacional industrial programa inversión tecnología ciencia regional red aeroespacial automotriz "
-    "normas exportación investigación"
+    "el consorcio consejo manufactura avanzada innovación política proveedores clúster "
+    "capacitación universidad acuerdo binacional industrial programa inversión tecnología ciencia "
+    "regional red aeroespacial automotriz normas exportación investigación"
 ).split()
 
 
@@ -56,7 +56,8 @@ def _sentence(rng: random.Random, words: list[str]) -> str:
 
 
 def write_policy_pdf(path: str, seed: int) -> int:
-    """Write one fictional policy PDF (1-12 pages, running header, page numbers); return its pages."""
+    """Write one fictional policy PDF (1-12 pages, running header, page numbers); return its
+    pages."""
     from fpdf import FPDF
 
     rng = random.Random(seed)
@@ -284,7 +285,8 @@ def analyse(project: Path) -> list[str]:
             first, _ = timed(extract_entities, db)
             again, _ = timed(extract_entities, db)
             lines.append(
-                f"entities: first {first:.1f} s, no-op rerun {again:.2f} s ({100 * again / first:.1f} % of first)"
+                f"entities: first {first:.1f} s, no-op rerun {again:.2f} s "
+                f"({100 * again / first:.1f} % of first)"
             )
         else:
             lines.append("entities: nlp.extract_entities not available yet (skipped)")
@@ -334,8 +336,9 @@ def main(argv: list[str] | None = None) -> int:
 
     seconds, manifest = timed(build_archive, archive, n)
     print(
-        f"archive: {manifest['pdfs']} PDFs ({manifest['generated']} generated, {manifest['generated_pages']} pages planned, "
-        f"{manifest['shared']} real public PDFs) in {archive} [{seconds:.1f} s]"
+        f"archive: {manifest['pdfs']} PDFs ({manifest['generated']} generated, "
+        f"{manifest['generated_pages']} pages planned, {manifest['shared']} real public PDFs) in "
+        f"{archive} [{seconds:.1f} s]"
     )
 
     wanted = {e.strip() for e in args.executors.split(",")}
@@ -355,19 +358,20 @@ def main(argv: list[str] | None = None) -> int:
 
     base = results[0]  # the first run made is the baseline (one local worker unless left out)
     print(
-        f"\n{'executor':34} {'docs':>6} {'pages':>7} {'failed':>6} {'seconds':>8} {'pages/s':>8} {'speed-up':>8} "
-        f"{'peak MB/worker':>14} {'file MB':>8}"
+        f"\n{'executor':34} {'docs':>6} {'pages':>7} {'failed':>6} {'seconds':>8} {'pages/s':>8} "
+        f"{'speed-up':>8} {'peak MB/worker':>14} {'file MB':>8}"
     )
     for r in results:
         print(
-            f"{r['label']:34} {r['documents']:6d} {r['pages']:7d} {r['failed']:6d} {r['seconds']:8.1f} "
-            f"{r['pages_per_s']:8.1f} {r['pages_per_s'] / base['pages_per_s']:8.2f} {r['worker_peak_mb']:14.0f} "
+            f"{r['label']:34} {r['documents']:6d} {r['pages']:7d} {r['failed']:6d} "
+            f"{r['seconds']:8.1f} {r['pages_per_s']:8.1f} "
+            f"{r['pages_per_s'] / base['pages_per_s']:8.2f} {r['worker_peak_mb']:14.0f} "
             f"{r['file_mb']:8.1f}"
         )
     for r in results[1:]:
         print(
-            f"baseline {base['pages_per_s']:.1f} pages/s, ours ({r['label']}) {r['pages_per_s']:.1f} pages/s, "
-            f"ratio {r['pages_per_s'] / base['pages_per_s']:.2f}"
+            f"baseline {base['pages_per_s']:.1f} pages/s, ours ({r['label']}) "
+            f"{r['pages_per_s']:.1f} pages/s, ratio {r['pages_per_s'] / base['pages_per_s']:.2f}"
         )
     assert len({(r["documents"], r["pages"]) for r in results}) == 1, (
         "executors disagree on what was ingested"
@@ -377,7 +381,8 @@ def main(argv: list[str] | None = None) -> int:
     again, fraction = rerun_fraction(archive, last["project"], last["seconds"], workers=2)
     verdict = "meets" if fraction < 0.05 else "MISSES"
     print(
-        f"\nno-op ingest rerun: {again:.2f} s = {100 * fraction:.1f} % of the first run ({verdict} the 5 % target)"
+        f"\nno-op ingest rerun: {again:.2f} s = {100 * fraction:.1f} % of the first run ({verdict} "
+        "the 5 % target)"
     )
     if not args.skip_analysis:
         print()

@@ -105,7 +105,8 @@ def main(argv: list[str] | None = None) -> int:
     full, fast = full_pipeline("en"), ner_pipeline("en")
     full("warm up"), fast("warm up")
     print(
-        f"{len(paras)} paragraphs, {words} words; full pipeline {full.pipe_names}; ours {fast.pipe_names}"
+        f"{len(paras)} paragraphs, {words} words; full pipeline {full.pipe_names}; ours "
+        f"{fast.pipe_names}"
     )
 
     # Interleave baseline and ours over rounds so load from other processes falls on both alike.
@@ -125,7 +126,8 @@ def main(argv: list[str] | None = None) -> int:
 
     same = naive == ours
     print(
-        f"baseline (full pipeline, nlp(text) per paragraph): {words / t_naive:10.0f} words/s  ({t_naive:.1f} s)"
+        f"baseline (full pipeline, nlp(text) per paragraph): {words / t_naive:10.0f} words/s  "
+        f"({t_naive:.1f} s)"
     )
     print(
         f"ours (NER only, nlp.pipe batch {args.batch_size}, n_process {args.n_process}):    "
@@ -165,8 +167,9 @@ def main(argv: list[str] | None = None) -> int:
         again = extract_entities(db)
         t_again = time.perf_counter() - t
         print(
-            f"project extraction (with gazetteer, stored): {words / t_proj:10.0f} words/s ({t_proj:.1f} s, "
-            f"{rep.entities} mentions); incremental re-run {t_again:.2f} s ({again.processed} segments re-run)"
+            f"project extraction (with gazetteer, stored): {words / t_proj:10.0f} words/s "
+            f"({t_proj:.1f} s, {rep.entities} mentions); incremental re-run {t_again:.2f} s "
+            f"({again.processed} segments re-run)"
         )
         db.conn.close()
     return 0 if same else 1

@@ -28,9 +28,9 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 import psutil  # noqa: E402
 
 WORDS = (
-    "consorcio innovación council technology transfer funding CONACYT NAFTA manufactura aeroespacial "
-    "Querétaro Monterrey training técnicos universidades empresas política industrial clúster "
-    "automotriz research patents binational agreement firms talent 🙂"
+    "consorcio innovación council technology transfer funding CONACYT NAFTA manufactura "
+    "aeroespacial Querétaro Monterrey training técnicos universidades empresas política industrial "
+    "clúster automotriz research patents binational agreement firms talent 🙂"
 ).split()
 
 
@@ -127,7 +127,8 @@ def main() -> None:
         start = time.perf_counter()
         db = build_project(tmp / "bench.qda.sqlite", n)
         print(
-            f"project with {n:,} codings built in {time.perf_counter() - start:.1f} s (not timed below)"
+            f"project with {n:,} codings built in {time.perf_counter() - start:.1f} s (not timed "
+            "below)"
         )
         df, t_table, m_table = measure(lambda: evidence_table(db))
         codebook = codes_frame(db)
@@ -141,15 +142,18 @@ def main() -> None:
         print(f"{'step':<38}{'seconds':>9}{'peak MB':>9}{'file MB':>9}")
         print(f"{'evidence_table (query)':<38}{t_table:>9.2f}{m_table:>9.1f}{'':>9}")
         print(
-            f"{'baseline: DataFrame.to_excel default':<38}{t_base:>9.2f}{m_base:>9.1f}{size['baseline.xlsx']:>9.1f}"
+            f"{'baseline: DataFrame.to_excel default':<38}{t_base:>9.2f}{m_base:>9.1f}"
+            f"{size['baseline.xlsx']:>9.1f}"
         )
         print(f"{'ours: evidence_xlsx':<38}{t_xlsx:>9.2f}{m_xlsx:>9.1f}{size['ours.xlsx']:>9.1f}")
         print(f"{'ours: evidence_docx':<38}{t_docx:>9.2f}{m_docx:>9.1f}{size['ours.docx']:>9.1f}")
         print(
-            f"ratio xlsx ours/baseline: time {t_xlsx / t_base:.2f}x, memory {m_xlsx / max(m_base, 0.1):.2f}x"
+            f"ratio xlsx ours/baseline: time {t_xlsx / t_base:.2f}x, memory "
+            f"{m_xlsx / max(m_base, 0.1):.2f}x"
         )
         print(
-            f"ratio docx ours/baseline: time {t_docx / t_base:.2f}x, memory {m_docx / max(m_base, 0.1):.2f}x"
+            f"ratio docx ours/baseline: time {t_docx / t_base:.2f}x, memory "
+            f"{m_docx / max(m_base, 0.1):.2f}x"
         )
         db.conn.close()
 

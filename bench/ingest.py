@@ -135,19 +135,23 @@ def main(argv: list[str] | None = None) -> int:
         our_cpu = parse_cpu(files)
     base_rate, our_rate = pages / base_s, pages / our_s
     print(
-        f"baseline (naive pdfplumber extract_text, 1 process): {base_s:7.1f} s  {base_rate:6.1f} pages/s"
+        f"baseline (naive pdfplumber extract_text, 1 process): {base_s:7.1f} s  {base_rate:6.1f} "
+        "pages/s"
     )
     print(
-        f"ours (corpus.ingest, {args.workers} workers, stored + indexed): {our_s:7.1f} s  {our_rate:6.1f} pages/s"
+        f"ours (corpus.ingest, {args.workers} workers, stored + indexed): {our_s:7.1f} s  "
+        f"{our_rate:6.1f} pages/s"
     )
     print(f"ratio: {our_rate / base_rate:.2f}x")
     print(
-        f"CPU seconds per page, one process (independent of other load on the machine): baseline "
-        f"{naive.cpu / pages:.3f}, our parser {our_cpu / pages:.3f}, ratio {naive.cpu / our_cpu:.2f}x"
+        "CPU seconds per page, one process (independent of other load on the machine): baseline "
+        f"{naive.cpu / pages:.3f}, our parser {our_cpu / pages:.3f}, ratio "
+        f"{naive.cpu / our_cpu:.2f}x"
     )
     print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(
-        f"text kept: lowest per-document share of the baseline's characters = {agreement:.4f}; files not ok: {len(failed)}"
+        f"text kept: lowest per-document share of the baseline's characters = {agreement:.4f}; "
+        f"files not ok: {len(failed)}"
     )
     return 0 if not failed and agreement >= 0.99 else 2
 

@@ -29,16 +29,18 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 EN = (
-    "consortium council innovation manufacturing supplier aerospace automotive laboratory training technician "
-    "university policy agreement trade export investment cluster industry state federal program funding "
-    "research development network quality standard certification workforce engineering design plant "
-    "regional strategy partnership government science technology capacity procurement logistics"
+    "consortium council innovation manufacturing supplier aerospace automotive laboratory training "
+    "technician university policy agreement trade export investment cluster industry state federal "
+    "program funding research development network quality standard certification workforce "
+    "engineering design plant regional strategy partnership government science technology capacity "
+    "procurement logistics"
 ).split()
 ES = (
-    "consorcio consejo innovación manufactura proveedor aeroespacial automotriz laboratorio formación técnico "
-    "universidad política acuerdo comercio exportación inversión industria estado federal programa "
-    "financiamiento investigación desarrollo red calidad norma certificación ingeniería diseño planta región "
-    "estrategia alianza gobierno ciencia tecnología capacidad compras logística"
+    "consorcio consejo innovación manufactura proveedor aeroespacial automotriz laboratorio "
+    "formación técnico universidad política acuerdo comercio exportación inversión industria "
+    "estado federal programa financiamiento investigación desarrollo red calidad norma "
+    "certificación ingeniería diseño planta región estrategia alianza gobierno ciencia tecnología "
+    "capacidad compras logística"
 ).split()
 GLUE_EN = "the of and to in for with on by from that this was are".split()
 GLUE_ES = "el la de y en para con por del los las que una un".split()
@@ -55,7 +57,10 @@ NAMES = [
 ]
 
 
-SYLLABLES = "ba be ca co da de fa fi ga go la le ma mo na ne pa po ra re sa se ta te va vi za zo tri pro con".split()
+SYLLABLES = (
+    "ba be ca co da de fa fi ga go la le ma mo na ne pa po ra re sa se ta te "
+    "va vi za zo tri pro con"
+).split()
 SUFFIXES_EN = ["", "s", "al", "ing", "ed", "ion", "ity", "er", "ment", "ive"]
 SUFFIXES_ES = ["", "s", "es", "al", "ción", "dad", "mente", "ado", "ista", "ía"]
 
@@ -90,7 +95,8 @@ FIRST_CONTENT = 14  # ranks below this are function words
 
 
 def paragraph(rng: random.Random, spanish: bool) -> str:
-    """Return one generated paragraph of 30-90 words drawn by Zipf's law over the whole vocabulary."""
+    """Return one generated paragraph of 30-90 words drawn by Zipf's law over the whole
+    vocabulary."""
     return (
         " ".join(
             rng.choices(VOCAB[spanish], cum_weights=WEIGHTS, k=rng.randint(30, 90))

@@ -22,11 +22,25 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 THEMES = {
-    "funding": "CONACYT funding grants budget federal programme call financing money investment fund public private",
-    "training": "training students technicians dual education courses engineers skills apprentices school teachers",
-    "trade": "NAFTA tariffs exports trade agreement border customs USMCA rules origin imports suppliers",
-    "governance": "council committee meeting steering governance members decisions binational partners vote board",
-    "research": "laboratory research prototype materials additive manufacturing patents university centre design",
+    "funding": (
+        "CONACYT funding grants budget federal programme call "
+        "financing money investment fund public private"
+    ),
+    "training": (
+        "training students technicians dual education courses "
+        "engineers skills apprentices school teachers"
+    ),
+    "trade": (
+        "NAFTA tariffs exports trade agreement border customs USMCA rules origin imports suppliers"
+    ),
+    "governance": (
+        "council committee meeting steering governance members "
+        "decisions binational partners vote board"
+    ),
+    "research": (
+        "laboratory research prototype materials additive manufacturing "
+        "patents university centre design"
+    ),
 }
 FILLER = (
     "the consortium said that we also had many in this year with our partners and it was".split()
@@ -105,16 +119,16 @@ def main(argv: list[str] | None = None) -> int:
         refit = fit_topics(db, min_topic_size=40, reduce_outliers=True)
         t_refit = time.perf_counter() - t
         print(
-            f"first fit (embed {cached} segments + UMAP + HDBSCAN): {t_first:8.1f} s  ({first.topics} topics, "
-            f"{first.outliers} outliers)"
+            f"first fit (embed {cached} segments + UMAP + HDBSCAN): {t_first:8.1f} s  "
+            f"({first.topics} topics, {first.outliers} outliers)"
         )
         print(
-            f"refit, other parameters (cached embeddings):       {t_refit:8.1f} s  ({refit.topics} topics, "
-            f"{refit.outliers} outliers)"
+            f"refit, other parameters (cached embeddings):       {t_refit:8.1f} s  ({refit.topics} "
+            f"topics, {refit.outliers} outliers)"
         )
         print(
-            f"ratio: {t_first / t_refit:.2f}x   (cache holds {cache_size(db)} vectors; refit embedded nothing new: "
-            f"{cache_size(db) == cached})"
+            f"ratio: {t_first / t_refit:.2f}x   (cache holds {cache_size(db)} vectors; refit "
+            f"embedded nothing new: {cache_size(db) == cached})"
         )
         db.conn.close()
         warm.conn.close()

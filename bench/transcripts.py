@@ -29,14 +29,16 @@ from interviews import import_transcripts, parse_transcript  # noqa: E402
 from projectfile import open_project
 
 EN = (
-    "the consortium council funding training suppliers aerospace machining certification university research "
-    "policy government federal state industry transfer technology engineers technicians budget agreement "
-    "binational program partners laboratory metrology export quality rules origin steering committee"
+    "the consortium council funding training suppliers aerospace machining certification "
+    "university research policy government federal state industry transfer technology engineers "
+    "technicians budget agreement binational program partners laboratory metrology export quality "
+    "rules origin steering committee"
 ).split()
 ES = (
-    "el consorcio consejo fondos capacitación proveedores aeroespacial certificación universidad investigación "
-    "política gobierno federal estado industria transferencia tecnología ingenieros técnicos presupuesto convenio "
-    "binacional programa socios laboratorio exportación calidad reglas origen comité directivo"
+    "el consorcio consejo fondos capacitación proveedores aeroespacial certificación universidad "
+    "investigación política gobierno federal estado industria transferencia tecnología ingenieros "
+    "técnicos presupuesto convenio binacional programa socios laboratorio exportación calidad "
+    "reglas origen comité directivo"
 ).split()
 NAIVE = re.compile(r"^\s*(?:\[[\d:]+\]\s*)?([A-Z][\w .'-]{0,40}?)\s*:\s*(.*)$")
 
@@ -145,29 +147,32 @@ def main() -> None:
         tracemalloc.stop()
 
         print(
-            f"baseline (naive line regex, count only): {naive_turns:,} labelled lines in {naive_s:.2f} s = "
-            f"{naive_turns / naive_s:,.0f} turns/s"
+            f"baseline (naive line regex, count only): {naive_turns:,} labelled lines in "
+            f"{naive_s:.2f} s = {naive_turns / naive_s:,.0f} turns/s"
         )
         print(
-            f"ours, parse only:   {parsed_turns:,} turns in {parse_s:.2f} s = {parsed_turns / parse_s:,.0f} turns/s "
-            f"(ratio ours/baseline {(parsed_turns / parse_s) / (naive_turns / naive_s):.2f})"
+            f"ours, parse only:   {parsed_turns:,} turns in {parse_s:.2f} s = "
+            f"{parsed_turns / parse_s:,.0f} turns/s (ratio ours/baseline "
+            f"{(parsed_turns / parse_s) / (naive_turns / naive_s):.2f})"
         )
         print(
-            f"ours, parse + store (text, segments, FTS, turns, speakers, cases, language per turn): {stored:,} turns "
-            f"in {import_s:.2f} s = {stored / import_s:,.0f} turns/s "
+            "ours, parse + store (text, segments, FTS, turns, speakers, cases, language per "
+            f"turn): {stored:,} turns in {import_s:.2f} s = {stored / import_s:,.0f} turns/s "
             f"(ratio ours/baseline {(stored / import_s) / (naive_turns / naive_s):.3f})"
         )
         print(
-            f"peak memory: process max RSS {rss_after / 1024:.0f} MB (grew {(rss_after - rss_before) / 1024:.0f} MB during "
-            f"import); parsing one {args.words:,}-word file peaks at {peak_one / 1e6:.1f} MB of Python allocations"
+            f"peak memory: process max RSS {rss_after / 1024:.0f} MB (grew "
+            f"{(rss_after - rss_before) / 1024:.0f} MB during import); parsing one "
+            f"{args.words:,}-word file peaks at {peak_one / 1e6:.1f} MB of Python allocations"
         )
 
         small = args.words
         one_x = per_word_import(tmp, small)
         ten_x = per_word_import(tmp, small * 10, repeats=2)
         print(
-            f"linearity: import cost per word at 1x ({small:,} words) {one_x * 1e6:.2f} us, at 10x ({small * 10:,} words) "
-            f"{ten_x * 1e6:.2f} us (ratio 10x/1x {ten_x / one_x:.2f}; 1.0 = linear)"
+            f"linearity: import cost per word at 1x ({small:,} words) {one_x * 1e6:.2f} us, at 10x "
+            f"({small * 10:,} words) {ten_x * 1e6:.2f} us (ratio 10x/1x {ten_x / one_x:.2f}; 1.0 = "
+            "linear)"
         )
 
 

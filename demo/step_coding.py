@@ -190,7 +190,8 @@ def build(db, root: Path) -> None:
     )
     add_memo(
         db,
-        "Public vs private funding is hard to separate when firms co-finance federal calls (demo memo).",
+        "Public vs private funding is hard to separate when firms co-finance federal calls (demo "
+        "memo).",
         "ben",
         "code",
         "Funding",

@@ -16,9 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 WORKER = Path(__file__).with_name("rel_worker.py")
 
 WORDS = (
-    "consorcio manufactura avanzada innovación consejo ciencia tecnología política industrial TLCAN "
-    "consortium advanced manufacturing innovation council science technology industrial policy NAFTA "
-    "Querétaro Monterrey supplier cluster aerospace automotive training university agreement"
+    "consorcio manufactura avanzada innovación consejo ciencia tecnología política industrial "
+    "TLCAN consortium advanced manufacturing innovation council science technology industrial "
+    "policy NAFTA Querétaro Monterrey supplier cluster aerospace automotive training university "
+    "agreement"
 ).split()
 
 
@@ -184,12 +185,14 @@ def assert_documents_whole(path: Path, expected: dict[str, dict] | None = None) 
                     exp["segments"],
                 ), f"document {doc_id} is partial: {(text_len, pages, segments)} != {exp}"
         orphans = conn.execute(
-            "SELECT (SELECT COUNT(*) FROM document_texts WHERE document_id NOT IN (SELECT id FROM documents)),"
-            " (SELECT COUNT(*) FROM segments WHERE document_id NOT IN (SELECT id FROM documents))"
+            "SELECT (SELECT COUNT(*) FROM document_texts WHERE document_id NOT IN (SELECT id FROM "
+            "documents)), (SELECT COUNT(*) FROM segments WHERE document_id NOT IN (SELECT id FROM "
+            "documents))"
         ).fetchone()
         assert orphans == (0, 0)
         current = conn.execute(
-            "SELECT source_name, kind, COUNT(*) FROM documents WHERE is_current = 1 GROUP BY 1, 2 HAVING COUNT(*) > 1"
+            "SELECT source_name, kind, COUNT(*) FROM documents WHERE is_current = 1 GROUP BY 1, 2 "
+            "HAVING COUNT(*) > 1"
         ).fetchall()
         assert current == [], f"several current versions: {current}"
         return len(rows)
@@ -288,7 +291,8 @@ def _stamp(seconds: float, sep: str = ".") -> str:
 
 
 def make_transcripts(folder: Path, seed: int, count: int = 6, turns: int = 60) -> Path:
-    """Write fictional VTT, SRT and labelled TXT interviews (English and Spanish) into ``folder``."""
+    """Write fictional VTT, SRT and labelled TXT interviews (English and Spanish) into
+    ``folder``."""
     folder.mkdir(parents=True, exist_ok=True)
     for i in range(count):
         rng = random.Random(seed * 100 + i)

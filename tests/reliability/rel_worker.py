@@ -163,7 +163,8 @@ def mode_batch(project: str, coder: str, count: str, seed: str) -> None:
 
 
 def mode_fill(project: str, fsize: str) -> None:
-    """Store documents until the file-size limit (RLIMIT_FSIZE, like a full disk) stops the writes."""
+    """Store documents until the file-size limit (RLIMIT_FSIZE, like a full disk) stops the
+    writes."""
     import resource
     import signal
 

@@ -1,4 +1,5 @@
-"""Backups: made before migrations, imports and bulk operations; listed and restored from the CLI."""
+"""Backups: made before migrations, imports and bulk operations; listed and restored from the
+CLI."""
 
 from __future__ import annotations
 

@@ -46,7 +46,8 @@ def _concurrent_store(tmp_path, seconds: float) -> None:
             assert stored[r["sha"]] == r["id"]
     # the shared file name got one version per successful store, numbered 1..n, one of them current
     versions = conn_db.execute(
-        "SELECT version, is_current FROM documents WHERE source_name = 'shared-versioned.pdf' ORDER BY version"
+        "SELECT version, is_current FROM documents WHERE source_name = 'shared-versioned.pdf' "
+        "ORDER BY version"
     ).fetchall()
     n_versions = sum(r["kind"] == "version" for r in ok)
     assert [v for v, _ in versions] == list(range(1, n_versions + 1))

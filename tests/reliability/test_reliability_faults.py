@@ -1,4 +1,5 @@
-"""Faults of the project file: full disk, read-only file, damaged or foreign files, failed backups."""
+"""Faults of the project file: full disk, read-only file, damaged or foreign files, failed
+backups."""
 
 from __future__ import annotations
 

@@ -41,8 +41,8 @@ WORKER_MEMORY = 1536 * 1024**2
 # first one, pdf.close() raising again in pdf_to_document's error branch, was fixed in aac0f2b.)
 KNOWN_PARSER_BUGS: dict[str, str] = {}
 KNOWN_DOCX_BUG = (
-    "corpus/formats.py: damaged DOCX content escaped docx_to_document's try block (fixed; a recurrence "
-    "means the wrapping regressed)"
+    "corpus/formats.py: damaged DOCX content escaped docx_to_document's try block (fixed; a "
+    "recurrence means the wrapping regressed)"
 )
 FINDINGS: list[str] = []
 SMALL_PDFS = [
@@ -114,7 +114,8 @@ def pdf_seeds(seeds_dir) -> list[tuple[str, bytes]]:
 
 
 class WorkerParser:
-    """Parses files in one worker process with the same limits as ingest; restarts it when it dies."""
+    """Parses files in one worker process with the same limits as ingest; restarts it when it
+    dies."""
 
     def __init__(self):
         self.pool = None
@@ -132,12 +133,14 @@ class WorkerParser:
         fut = self.pool.submit(parse_in_worker, str(path), options)
         try:
             return fut.result(timeout=FILE_TIMEOUT_S + 30)
-        except cf.TimeoutError:
+        except cf.TimeoutError as exc:
             self.kill()
-            raise AssertionError(f"{path.name}: parsing hung past the per-file time limit")
-        except cf.process.BrokenProcessPool:
+            raise AssertionError(f"{path.name}: parsing hung past the per-file time limit") from exc
+        except cf.process.BrokenProcessPool as exc:
             self.kill()
-            raise AssertionError(f"{path.name}: the parser process died (crash or memory limit)")
+            raise AssertionError(
+                f"{path.name}: the parser process died (crash or memory limit)"
+            ) from exc
 
     def kill(self):
         for p in list(getattr(self.pool, "_processes", {}).values()):
@@ -421,9 +424,9 @@ def _fuzz_transcripts(worker_parser, tmp_path_factory, examples: int) -> None:
             fut = worker_parser.pool.submit(transcript_outcome, str(path))
             try:
                 code, reason, _ = fut.result(timeout=30)
-            except cf.TimeoutError:
+            except cf.TimeoutError as exc:
                 worker_parser.kill()
-                raise AssertionError(f"{path.name}: transcript parsing hung")
+                raise AssertionError(f"{path.name}: transcript parsing hung") from exc
             assert code != "failed", f"{path.name}: undocumented failure {reason}"
             if code:
                 assert reason
