@@ -1,19 +1,20 @@
 """Benchmark of coding queries: ours (SQL interval joins on indexes) against a naive pandas
 baseline.
 
-    python bench/coding.py                      # 100 documents, 500 codes, 100,000 codings (the issue's sizes)
-    python bench/coding.py --codings 20000      # smaller, quicker
+    python bench/coding.py                   # 100 documents, 500 codes, 100,000 codings
+    python bench/coding.py --codings 20000   # smaller, quicker
 
 Prints p50/p95 of retrieval with children, a boolean AND query, the co-occurrence matrix and the
 code x case matrix, the naive baseline (load all codings into pandas, compare every pair) for each,
-the ratio, and the time of one ``code_span`` write.  Cases: one synthetic case per document, given
-to the coding package through its interviews bridge (so the bench runs without interview data).
+the ratio, and the time of one ``code_span`` write.  Cases: every document is a synthetic interview
+stored through ``interviews.store_transcript``, an interviewer and one interviewee whose case is
+the document's case (so the code x case matrix reads real cases, as in a project).
 """
 
 from __future__ import annotations
 
 import argparse
-import hashlib
+import os
 import random
 import statistics
 import sys
@@ -27,42 +28,44 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from corpus.model import Document, Segment  # noqa: E402
-from corpus.store import store_document  # noqa: E402
-from projectfile import open_project
-
 WORDS = (
-    "consortium council funding innovation talent training transfer technology policy industry cluster "
-    "university firm state federal binational agreement research development manufacturing export"
+    "consortium council funding innovation talent training transfer technology policy industry "
+    "cluster university firm state federal binational agreement research development manufacturing "
+    "export"
 ).split()
 
 
 def build(
     path: Path, n_docs: int, n_codes: int, n_codings: int, paragraphs: int = 120, seed: int = 7
 ) -> None:
-    """Create a project with synthetic documents, a two-level codebook and random codings by two
-    coders."""
+    """Create a project with synthetic interviews (one case each), a two-level codebook and random
+    codings by two coders."""
     import coding
+    from interviews import Transcript, Turn, store_transcript
+    from projectfile import open_project
 
     rng = random.Random(seed)
     db = open_project(path)
     doc_ids = []
     for i in range(n_docs):
-        paras, pos, segs = [], 0, []
-        for _ in range(paragraphs):
-            p = " ".join(rng.choice(WORDS) for _ in range(rng.randint(30, 60))) + "."
-            segs.append(Segment(pos, pos + len(p)))
-            paras.append(p)
-            pos += len(p) + 2
-        text = "\n\n".join(paras)
-        doc = Document(
-            text=text,
+        turns = [
+            Turn(
+                "Interviewer" if k % 2 else "Interviewee",
+                " ".join(rng.choice(WORDS) for _ in range(rng.randint(30, 60))) + ".",
+            )
+            for k in range(paragraphs)
+        ]
+        doc_id = store_transcript(
+            db,
+            Transcript(name=f"doc{i}.txt", format="labels", turns=turns),
             title=f"Doc {i:03d}",
-            source_name=f"doc{i}.txt",
-            segments=segs,
-            sha256=hashlib.sha256(f"{i}{text}".encode()).hexdigest(),
+            roles={"Interviewer": "interviewer", "Interviewee": "interviewee"},
+            cases={"Interviewer": None, "Interviewee": f"Case {i:03d}"},
         )
-        doc_ids.append((store_document(db, doc, segment_language=False), len(text)))
+        n = db.execute(
+            "SELECT length(text) FROM document_texts WHERE document_id = ?", [doc_id]
+        ).fetchone()[0]
+        doc_ids.append((doc_id, n))
     tops = max(1, n_codes // 10)
     paths = []
     for t in range(tops):
@@ -89,13 +92,6 @@ def build(
     db.conn.close()
 
 
-def fake_cases(db) -> pd.DataFrame:
-    ids = [r[0] for r in db.execute("SELECT id FROM documents ORDER BY id")]
-    return pd.DataFrame(
-        {"document_id": ids, "case_id": ids, "case_name": [f"Case {i}" for i in ids]}
-    )
-
-
 def timed(fn, repeat: int) -> tuple[float, float, object]:
     times, result = [], None
     for _ in range(repeat):
@@ -113,8 +109,8 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
 
 def load_all(db) -> pd.DataFrame:
     return pd.read_sql_query(
-        "SELECT c.id, c.document_id, c.char_start, c.char_end, c.code_id, k.parent_id FROM codings c"
-        " JOIN codes k ON k.id = c.code_id WHERE c.deleted_at IS NULL",
+        "SELECT c.id, c.document_id, c.char_start, c.char_end, c.code_id, k.parent_id FROM codings "
+        "c JOIN codes k ON k.id = c.code_id WHERE c.deleted_at IS NULL",
         db.conn,
     )
 
@@ -182,22 +178,22 @@ def main() -> None:
     args = ap.parse_args()
 
     import coding
-    import coding.cases
+    import coding.matrices as matrices
     from coding.matrices import code_case_frame, cooccurrence
     from coding.queries import query_and, retrieve
+    from interviews import document_cases
+    from projectfile import open_project
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.qda.sqlite"
         t = time.perf_counter()
         build(path, args.documents, args.codes, args.codings)
         print(
-            f"built {args.documents} documents, {args.codes} codes, {args.codings} codings in {time.perf_counter() - t:.1f} s"
+            f"built {args.documents} documents, {args.codes} codes, {args.codings} codings in "
+            f"{time.perf_counter() - t:.1f} s"
         )
         db = open_project(path)
-        cases = fake_cases(db)
-        coding.cases.document_cases = lambda _db: (
-            cases
-        )  # the bench's stand-in for interviews' cases
+        cases = document_cases(db)
         theme = coding.resolve_code(db, "Theme 1")
         a, b = (
             coding.resolve_code(db, "Theme 2 > Sub 1"),
@@ -229,13 +225,13 @@ def main() -> None:
                 lambda ours, base: int(ours["coded_chars"].sum()) == int(base["coded_chars"].sum()),
             ),
         ]
-        import coding.matrices as matrices
-
         print(
-            "cold = every call reads the codings (matrix cache off); warm = page reruns with no write in between"
+            "cold = every call reads the codings (matrix cache off); warm = page reruns with no "
+            "write in between"
         )
         print(
-            f"{'query':26} {'cold p50':>10} {'cold p95':>10} {'warm p95':>10} {'naive p50':>10} {'ratio':>8}  same result"
+            f"{'query':26} {'cold p50':>10} {'cold p95':>10} {'warm p95':>10} {'naive p50':>10} "
+            f"{'ratio':>8}  same result"
         )
         for name, ours_fn, base_fn, same in checks:
             matrices.USE_CACHE = False
@@ -247,7 +243,8 @@ def main() -> None:
             flag = "yes" if same(ours, base) else "NO"
             verdict = "ok" if o95 < 200 else "over 200 ms"
             print(
-                f"{name:26} {o50:8.1f}ms {o95:8.1f}ms {w95:8.1f}ms {b50:8.1f}ms {b50 / o50:7.1f}x  {flag}  ({verdict})"
+                f"{name:26} {o50:8.1f}ms {o95:8.1f}ms {w95:8.1f}ms {b50:8.1f}ms {b50 / o50:7.1f}x  "
+                f"{flag}  ({verdict})"
             )
         doc = db.execute("SELECT id FROM documents LIMIT 1").fetchone()[0]
         counter = iter(range(10**6))
@@ -255,8 +252,6 @@ def main() -> None:
             lambda: coding.code_span(db, doc, next(counter), 600, "Theme 0", "cleo"), args.repeat
         )
         print(f"{'code_span write':26} {w50:8.1f}ms {w95:8.1f}ms")
-        import os
-
         print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
         db.conn.close()
 
