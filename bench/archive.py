@@ -277,32 +277,20 @@ def analyse(project: Path) -> list[str]:
         for q in ["consortium", "innovación AND consejo", '"advanced manufacturing"', "export*"]:
             seconds, hits = timed(search, db, q, limit=50)
             lines.append(f"search {q!r:28} {seconds * 1000:8.1f} ms  {len(hits)} hits")
-        try:
-            from nlp import extract_entities
-        except ImportError:
-            extract_entities = None
-        if extract_entities is not None:
-            first, _ = timed(extract_entities, db)
-            again, _ = timed(extract_entities, db)
-            lines.append(
-                f"entities: first {first:.1f} s, no-op rerun {again:.2f} s "
-                f"({100 * again / first:.1f} % of first)"
-            )
-        else:
-            lines.append("entities: nlp.extract_entities not available yet (skipped)")
-        try:
-            from nlp import fit_topics
-        except ImportError:
-            fit_topics = None
-        if fit_topics is not None:
-            first, _ = timed(fit_topics, db)
-            again, _ = timed(fit_topics, db)
-            lines.append(
-                f"topics: first {first:.1f} s, rerun with cached embeddings {again:.2f} s "
-                f"({100 * again / first:.1f} % of first)"
-            )
-        else:
-            lines.append("topics: nlp.fit_topics not available yet (skipped)")
+        from nlp import extract_entities, fit_topics
+
+        first, _ = timed(extract_entities, db)
+        again, _ = timed(extract_entities, db)
+        lines.append(
+            f"entities: first {first:.1f} s, no-op rerun {again:.2f} s "
+            f"({100 * again / first:.1f} % of first)"
+        )
+        first, _ = timed(fit_topics, db)
+        again, _ = timed(fit_topics, db)
+        lines.append(
+            f"topics: first {first:.1f} s, rerun with cached embeddings {again:.2f} s "
+            f"({100 * again / first:.1f} % of first)"
+        )
     finally:
         db.conn.close()
     return lines

@@ -105,10 +105,8 @@ def mode_reader(project: str, seconds: str) -> None:
 
 
 def _extra_reads(db) -> None:
-    try:
-        from coding import codings_frame
-    except ImportError:
-        return
+    from coding import codings_frame
+
     codings_frame(db)
 
 

@@ -157,7 +157,9 @@ def _backups_made_by(project_path: Path, action) -> int:
 @pytest.mark.timeout(180)
 def test_reliability_bulk_operations_back_up_first(tmp_path):
     """Auto-coding, code merges and REFI-QDA imports into a project should each back it up first."""
-    coding = pytest.importorskip("coding")
+    import coding
+    import exports
+    import interviews
     from projectfile import open_project
 
     path = tmp_path / "bulk.qda.sqlite"
@@ -172,7 +174,6 @@ def test_reliability_bulk_operations_back_up_first(tmp_path):
     if not _backups_made_by(path, lambda: merge_codes(db, "Training", "Consortia", coder="ana")):
         missing.append("coding.codebook.merge_codes")
     db.conn.close()
-    exports = pytest.importorskip("exports")
     qdpx = tmp_path / "p.qdpx"
     db = open_project(path)
     exports.export_qdpx(db, qdpx)
@@ -185,7 +186,6 @@ def test_reliability_bulk_operations_back_up_first(tmp_path):
     db.conn.close()
     if not _backups_made_by(other, lambda: exports.import_qdpx(qdpx, other)):
         missing.append("exports.import_qdpx")
-    interviews = pytest.importorskip("interviews")
     from rel_helpers import make_transcripts
 
     db = open_project(other)

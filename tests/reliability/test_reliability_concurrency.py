@@ -69,7 +69,6 @@ def test_reliability_concurrent_document_writers_long(tmp_path):
 
 
 def _concurrent_coding(tmp_path, seconds: float) -> None:
-    pytest.importorskip("coding")
     from coding import audit_frame, codings_frame
     from projectfile import open_project
 

@@ -138,7 +138,6 @@ def test_reliability_ingest_survives_sigkill_long(tmp_path):
 
 
 def _crash_coding(tmp_path: Path, runs: int, seed: int) -> None:
-    pytest.importorskip("coding")
     from rel_helpers import coding_project
 
     from coding import audit_frame, batches_frame, codings_frame
@@ -208,7 +207,6 @@ def _project_counts(path: Path) -> tuple[int, int, int]:
 
 
 def _crash_qdpx_import(tmp_path: Path, runs: int, seed: int) -> None:
-    pytest.importorskip("exports")
     from rel_helpers import coding_project
 
     from coding import apply_batch
@@ -284,7 +282,6 @@ def test_reliability_qdpx_import_survives_sigkill_long(tmp_path):
 
 
 def _crash_transcripts(tmp_path: Path, runs: int, seed: int) -> None:
-    pytest.importorskip("interviews")
     from rel_helpers import assert_transcripts_whole, make_transcripts
 
     from interviews import import_transcripts

@@ -149,7 +149,7 @@ def test_reliability_read_only_file_reads_and_refuses_writes(project_path):
 
 
 def test_reliability_read_only_open_refuses_coding(project_path):
-    coding = pytest.importorskip("coding")
+    import coding
     from corpus.store import store_document
     from projectfile import ProjectError, open_project
 

@@ -311,9 +311,9 @@ def test_reliability_fuzz_text_long(seeds_dir):
 
 
 def _fuzz_qdpx(tmp_path_factory, examples: int) -> None:
-    exports = pytest.importorskip("exports")
     from rel_helpers import coding_project
 
+    import exports
     from projectfile import open_project
 
     folder = tmp_path_factory.mktemp("fuzz-qdpx")
@@ -368,7 +368,6 @@ def test_reliability_fuzz_qdpx_long(tmp_path_factory):
 
 
 def _fuzz_transcripts(worker_parser, tmp_path_factory, examples: int) -> None:
-    pytest.importorskip("interviews")
     ROOT = Path(__file__).resolve().parents[2]
     SHARED_CORPUS = ROOT.parent / "shared" / "corpus"
     from rel_helpers import make_transcripts, transcript_outcome
