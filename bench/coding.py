@@ -7,8 +7,8 @@ baseline.
 Prints p50/p95 of retrieval with children, a boolean AND query, the co-occurrence matrix and the
 code x case matrix, the naive baseline (load all codings into pandas, compare every pair) for each,
 the ratio, and the time of one ``code_span`` write.  Cases: every document is a synthetic interview
-stored through ``interviews.store_transcript``, an interviewer and one interviewee whose case is
-the document's case (so the code x case matrix reads real cases, as in a project).
+parsed and stored by ``interviews``: an interviewer and one interviewee whose case is the
+document's case, so the code x case matrix reads real cases, as in a project.
 """
 
 from __future__ import annotations
@@ -41,23 +41,23 @@ def build(
     """Create a project with synthetic interviews (one case each), a two-level codebook and random
     codings by two coders."""
     import coding
-    from interviews import Transcript, Turn, store_transcript
+    from interviews import parse_transcript, store_transcript
     from projectfile import open_project
 
     rng = random.Random(seed)
     db = open_project(path)
     doc_ids = []
     for i in range(n_docs):
-        turns = [
-            Turn(
-                "Interviewer" if k % 2 else "Interviewee",
-                " ".join(rng.choice(WORDS) for _ in range(rng.randint(30, 60))) + ".",
-            )
+        data = "\n\n".join(
+            ("Interviewer: " if k % 2 else "Interviewee: ")
+            + " ".join(rng.choice(WORDS) for _ in range(rng.randint(30, 60)))
+            + "."
             for k in range(paragraphs)
-        ]
+        ).encode()
         doc_id = store_transcript(
             db,
-            Transcript(name=f"doc{i}.txt", format="labels", turns=turns),
+            parse_transcript(f"doc{i}.txt", data=data),
+            data,
             title=f"Doc {i:03d}",
             roles={"Interviewer": "interviewer", "Interviewee": "interviewee"},
             cases={"Interviewer": None, "Interviewee": f"Case {i:03d}"},

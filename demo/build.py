@@ -18,7 +18,7 @@ sys.path.insert(0, str(ROOT.parent))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-STEPS = ("corpus", "interviews", "coding", "nlp", "exports")
+STEPS = ("corpus", "interviews", "coding", "nlp")
 
 
 def build(out: Path) -> Path:
@@ -32,12 +32,7 @@ def build(out: Path) -> Path:
         p.unlink(missing_ok=True)
     db = open_project(tmp)
     for step in STEPS:
-        try:
-            module = importlib.import_module(f"demo.step_{step}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"demo.step_{step}":
-                continue
-            raise
+        module = importlib.import_module(f"demo.step_{step}")
         start = time.perf_counter()
         module.build(db, ROOT)
         print(f"demo: {step} step done in {time.perf_counter() - start:.1f} s", file=sys.stderr)

@@ -11,8 +11,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from interviews import define_attribute, import_transcripts, set_attribute, speakers_frame
-from interviews.cases import set_speaker
+from interviews import (
+    define_attribute,
+    import_transcripts,
+    set_attribute,
+    set_speaker,
+    speakers_frame,
+)
 from projectfile import transaction
 
 INTERVIEWERS = {"Marisol Quintero", "Tomás Ibarra", "Entrevistadora"}
