@@ -21,11 +21,12 @@ import threading
 import time
 from pathlib import Path
 
+import psutil
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-import psutil  # noqa: E402
 
 WORDS = (
     "consorcio innovación council technology transfer funding CONACYT NAFTA manufactura "

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
-from interviews import import_transcripts, parse_transcript  # noqa: E402
+from interviews import import_transcripts, parse_transcript
 from projectfile import open_project
 
 EN = (
@@ -124,7 +124,7 @@ def main() -> None:
         parsed_turns = sum(len(parse_transcript(f).turns) for f in files)
         parse_s = time.perf_counter() - t0
 
-        from corpus.language import detect_language
+        from corpus import detect_language
 
         t0 = time.perf_counter()
         detect_language(" ".join(EN * 2))  # over 25 words: loads the statistical model

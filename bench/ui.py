@@ -18,11 +18,11 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "ui")]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from browser_helpers import chromium_page, select_text, streamlit_server, wait_idle  # noqa: E402
-from ui_data import make_document  # noqa: E402
+from browser_helpers import chromium_page, select_text, streamlit_server, wait_idle
+from ui_data import make_document
 
 
 def build_project(path: Path, pages: int, chars_per_page: int) -> None:

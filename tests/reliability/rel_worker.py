@@ -13,10 +13,10 @@ import time
 import traceback
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path[:0] = [str(HERE.parents[1]), str(HERE)]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from rel_helpers import synthetic_document  # noqa: E402
+from rel_helpers import synthetic_document
 
 
 def emit(**row) -> None:
