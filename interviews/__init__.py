@@ -1,62 +1,76 @@
-"""Interview transcripts: formats, speaker turns, cases and attributes, de-identification.
+"""Interview transcripts: formats, speaker turns, speakers, cases and their typed attributes.
 
-Public face: ``parse_transcript`` (pure), ``store_transcript`` / ``import_transcripts`` (one transaction per file),
-query functions returning DataFrames (``turns_frame``, ``cases_frame``, ``case_attributes_frame``, ``document_cases``),
-and ``pseudonymize`` (see ``interviews.deid``).
+Parsing is pure (``parse_transcript``); storing writes one transaction per file
+(``store_transcript``, ``import_transcripts``); queries return DataFrames (``turns_frame``,
+``cases_frame``, ``case_attributes_frame``, ``document_cases``). Case merges and deletes here touch
+case records only: ``coding.merge_cases`` / ``coding.delete_case`` compose them with the codings.
+De-identification lives in the ``deid`` package.
 """
 
 from .attributes import attributes_csv, define_attribute, import_attributes_csv, set_attribute
 from .cases import (
+    ROLES,
     apply_attribute_edits,
     apply_speaker_edits,
     attribute_edits,
-    delete_case,
+    delete_case_record,
     import_refi_cases,
-    merge_cases,
+    merge_case_records,
     rename_case,
     set_speaker,
     speaker_edits,
 )
-from .model import Transcript, Turn
+from .document import is_generic
+from .errors import InterviewError
 from .parse import parse_transcript
+from .preview import preview_frame, speakers_summary, turns_html
 from .queries import (
+    TURN_COLUMNS,
     attributes_frame,
     case_attributes_frame,
     cases_frame,
     document_cases,
+    speaker_labels,
     speakers_frame,
     transcript_turns,
     transcripts_frame,
     turns_frame,
 )
-from .store import ensure_case, import_transcripts, store_transcript
+from .store import ensure_case, import_transcripts, store_transcript, store_transcript_version
 
 __all__ = [
-    "Transcript",
-    "Turn",
-    "parse_transcript",
-    "store_transcript",
-    "import_transcripts",
-    "ensure_case",
-    "turns_frame",
-    "transcript_turns",
-    "speakers_frame",
-    "transcripts_frame",
-    "cases_frame",
-    "document_cases",
-    "attributes_frame",
-    "case_attributes_frame",
-    "define_attribute",
-    "set_attribute",
-    "attributes_csv",
-    "import_attributes_csv",
-    "set_speaker",
-    "rename_case",
-    "merge_cases",
-    "delete_case",
-    "speaker_edits",
+    "ROLES",
+    "TURN_COLUMNS",
+    "InterviewError",
+    "apply_attribute_edits",
     "apply_speaker_edits",
     "attribute_edits",
-    "apply_attribute_edits",
+    "attributes_csv",
+    "attributes_frame",
+    "case_attributes_frame",
+    "cases_frame",
+    "define_attribute",
+    "delete_case_record",
+    "document_cases",
+    "ensure_case",
+    "import_attributes_csv",
     "import_refi_cases",
+    "import_transcripts",
+    "is_generic",
+    "merge_case_records",
+    "parse_transcript",
+    "preview_frame",
+    "rename_case",
+    "set_attribute",
+    "set_speaker",
+    "speaker_edits",
+    "speaker_labels",
+    "speakers_frame",
+    "speakers_summary",
+    "store_transcript",
+    "store_transcript_version",
+    "transcript_turns",
+    "transcripts_frame",
+    "turns_html",
+    "turns_frame",
 ]

@@ -7,9 +7,10 @@ import math
 import pandas as pd
 import sqlite_utils
 
-from projectfile import backup_project, transaction
+from projectfile import NotFound, backup_project, transaction
 
 from .attributes import set_attribute
+from .errors import InterviewError
 from .store import ensure_case
 
 ROLES = ("interviewer", "interviewee", "other")
@@ -24,10 +25,10 @@ def set_speaker(
 ) -> None:
     """Change a speaker's role and/or link it to the case named ``case`` (created if new); ``unlink`` drops the link."""
     if role is not None and role not in ROLES:
-        raise ValueError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
+        raise InterviewError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     with transaction(db):
         if db.execute("SELECT 1 FROM speakers WHERE id = ?", [int(speaker_id)]).fetchone() is None:
-            raise KeyError(f"no speaker {speaker_id}")
+            raise NotFound(f"no speaker {speaker_id}")
         if role is not None:
             db.execute("UPDATE speakers SET role = ? WHERE id = ?", [role, int(speaker_id)])
         if unlink:
@@ -43,20 +44,27 @@ def rename_case(db: sqlite_utils.Database, case_id: int, name: str) -> None:
     """Rename a case; refuses a name another case has (merge them instead)."""
     name = " ".join(name.split())
     if not name:
-        raise ValueError("a case needs a name")
+        raise InterviewError("a case needs a name")
     with transaction(db):
         other = db.execute(
             "SELECT id FROM cases WHERE name = ? COLLATE NOCASE AND id != ?", [name, int(case_id)]
         ).fetchone()
         if other:
-            raise ValueError(
+            raise InterviewError(
                 f"another case is already called {name!r} (case {other[0]}); merge the two instead"
             )
         db.execute("UPDATE cases SET name = ? WHERE id = ?", [name, int(case_id)])
 
 
-def merge_cases(db: sqlite_utils.Database, keep_id: int, merge_id: int) -> None:
-    """Move speakers and missing attribute values of case ``merge_id`` to ``keep_id`` and delete ``merge_id``."""
+def merge_case_records(db: sqlite_utils.Database, keep_id: int, merge_id: int) -> None:
+    """Move speakers and missing attribute values of case ``merge_id`` to ``keep_id``; delete ``merge_id``.
+
+    Records only: whole-case codings move with ``coding.merge_cases``, which calls this.
+    """
+    _check_case(db, keep_id)
+    _check_case(db, merge_id)
+    if int(keep_id) == int(merge_id):
+        raise InterviewError("a case cannot be merged into itself")
     backup_project(db, reason="before-case-merge")
     with transaction(db):
         db.execute(
@@ -67,24 +75,22 @@ def merge_cases(db: sqlite_utils.Database, keep_id: int, merge_id: int) -> None:
             " SELECT ?, attribute_id, value FROM case_attributes WHERE case_id = ?",
             [int(keep_id), int(merge_id)],
         )
-        _coding_hook("move_case_codings", db, int(merge_id), int(keep_id))
         db.execute("DELETE FROM cases WHERE id = ?", [int(merge_id)])
 
 
-def delete_case(db: sqlite_utils.Database, case_id: int) -> None:
-    """Delete a case and its attribute values; its speakers stay, unlinked; its whole-case codings go to the trash."""
+def delete_case_record(db: sqlite_utils.Database, case_id: int) -> None:
+    """Delete a case and its attribute values; its speakers stay, unlinked.
+
+    Records only: whole-case codings go to the trash with ``coding.delete_case``, which calls this.
+    """
+    _check_case(db, case_id)
     with transaction(db):
-        _coding_hook("forget_case", db, int(case_id))
         db.execute("DELETE FROM cases WHERE id = ?", [int(case_id)])
 
 
-def _coding_hook(name: str, *args) -> None:
-    """Call the coding package's case bookkeeping (whole-case codings, case memos) when it is installed."""
-    try:
-        import coding
-    except ModuleNotFoundError:
-        return
-    getattr(coding, name)(*args)
+def _check_case(db: sqlite_utils.Database, case_id: int) -> None:
+    if db.execute("SELECT 1 FROM cases WHERE id = ?", [int(case_id)]).fetchone() is None:
+        raise NotFound(f"no case {case_id}")
 
 
 def _blank(v) -> bool:

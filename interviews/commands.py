@@ -1,4 +1,8 @@
-"""CLI commands of ``interviews``: import transcripts, list cases/speakers/turns, attributes CSV, pseudonymize."""
+"""CLI commands of ``interviews``: import transcripts, list cases/speakers/turns, attributes CSV.
+
+``ingest --kind interview`` (a corpus command) is composed here: transcripts go to
+``import_transcripts``, other kinds to corpus's own handler.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,26 @@ from pathlib import Path
 
 import pandas as pd
 
-from projectfile import add_format_option, fail, print_frame, tqdm_progress
+from corpus import dask_executor, outcomes_frame, print_outcomes, process_executor
+from projectfile import (
+    add_format_option,
+    command_group,
+    fail,
+    open_project,
+    print_frame,
+    tqdm_progress,
+)
+
+from .attributes import attributes_csv, import_attributes_csv
+from .queries import case_attributes_frame, cases_frame, speakers_frame, transcript_turns
+from .store import import_transcripts
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    p = sub.add_parser(
-        "interviews", help="interview transcripts: import, cases, attributes, de-identification"
+    """Add the ``interviews`` group and let ``ingest --kind interview`` import transcripts."""
+    isub = command_group(
+        sub, "interviews", "interview transcripts: import, cases, attributes, de-identification"
     )
-    isub = p.add_subparsers(dest="interviews_command", required=True)
 
     c = isub.add_parser(
         "import", parents=[common], help="import transcripts (TXT, VTT, SRT, DOCX, Otter)"
@@ -63,50 +79,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.add_argument("csv")
     c.set_defaults(func=cmd_attributes_import)
 
-    c = isub.add_parser(
-        "pseudonymize",
-        parents=[common],
-        help="propose name replacements (--review-out), then apply a reviewed CSV (--apply)",
-    )
-    c.add_argument(
-        "--name", action="append", default=[], help="a person's name to replace (repeatable)"
-    )
-    c.add_argument(
-        "--organisation",
-        action="append",
-        default=[],
-        help="an organisation to replace (repeatable)",
-    )
-    c.add_argument(
-        "--pattern",
-        default="Expert {n}",
-        help="pseudonym pattern for people (default: 'Expert {n}')",
-    )
-    c.add_argument("--org-pattern", default="Organisation {n}")
-    c.add_argument("--no-ner", action="store_true", help="do not run spaCy NER")
-    c.add_argument(
-        "--review-out", default=None, help="write the proposed replacements to this CSV for review"
-    )
-    c.add_argument(
-        "--apply",
-        dest="apply_csv",
-        default=None,
-        help="apply a reviewed CSV (rows with accept true)",
-    )
-    c.add_argument(
-        "--shareable",
-        default=None,
-        help="also write a shareable copy of the project without originals",
-    )
-    add_format_option(c)
-    c.set_defaults(func=cmd_pseudonymize)
+    _compose_ingest(sub)
 
 
 def cmd_import(args) -> int:
-    from projectfile import open_project
-
-    from .store import import_transcripts
-
     roles = {}
     for item in args.role:
         if "=" not in item:
@@ -116,8 +92,6 @@ def cmd_import(args) -> int:
     db = open_project(args.project)
     executor = None
     if args.workers and args.workers > 1:
-        from corpus.ingest import process_executor
-
         executor = process_executor(args.workers)
     try:
         with tqdm_progress("import", disable=args.quiet) as progress:
@@ -127,42 +101,14 @@ def cmd_import(args) -> int:
     finally:
         if executor is not None:
             executor.shutdown()
-    df = pd.DataFrame(
-        [
-            {
-                "file": o.path,
-                "status": o.status,
-                "document_id": o.document_id,
-                "turns": o.pages,
-                "reason": o.reason,
-            }
-            for o in outcomes
-        ],
-        columns=["file", "status", "document_id", "turns", "reason"],
-    )
-    df["document_id"] = df["document_id"].astype("Int64")
-    if not df.empty:
-        from .queries import speakers_frame
-
-        sp = speakers_frame(db, [int(i) for i in df["document_id"].dropna()])
-        counts = sp.groupby("document_id").size()
-        df["speakers"] = df["document_id"].map(
-            lambda i: int(counts.get(i, 0)) if pd.notna(i) else 0
-        )
-    print_frame(df, args.format, max_width=80)
-    n = df["status"].value_counts().to_dict() if not df.empty else {}
-    if args.format == "table":
-        print(
-            f"imported {n.get('ok', 0)}, skipped {n.get('skipped', 0)}, failed {n.get('failed', 0)}"
-        )
-    return 0 if n.get("failed", 0) == 0 else 3
+    df = outcomes_frame(outcomes, full_paths=True, count="turns")
+    sp = speakers_frame(db, [int(i) for i in df["document_id"].dropna()])
+    counts = sp.groupby("document_id").size()
+    df["speakers"] = [int(counts.get(i, 0)) if pd.notna(i) else 0 for i in df["document_id"]]
+    return print_outcomes(df, args.format, verb="imported")
 
 
 def cmd_cases(args) -> int:
-    from projectfile import open_project
-
-    from .queries import case_attributes_frame, cases_frame
-
     db = open_project(args.project, create=False)
     df = cases_frame(db).merge(
         case_attributes_frame(db).drop(columns=["case_name"]), on="case_id", how="left"
@@ -172,19 +118,11 @@ def cmd_cases(args) -> int:
 
 
 def cmd_speakers(args) -> int:
-    from projectfile import open_project
-
-    from .queries import speakers_frame
-
     print_frame(speakers_frame(open_project(args.project, create=False)), args.format)
     return 0
 
 
 def cmd_turns(args) -> int:
-    from projectfile import open_project
-
-    from .queries import transcript_turns
-
     df = transcript_turns(open_project(args.project, create=False), args.document_id)
     print_frame(
         df[["turn_no", "speaker", "role", "t_start", "language", "text"]]
@@ -197,10 +135,6 @@ def cmd_turns(args) -> int:
 
 
 def cmd_attributes_export(args) -> int:
-    from projectfile import open_project
-
-    from .attributes import attributes_csv
-
     text = attributes_csv(
         open_project(args.project, create=False), args.out, types_in_header=args.types
     )
@@ -210,10 +144,6 @@ def cmd_attributes_export(args) -> int:
 
 
 def cmd_attributes_import(args) -> int:
-    from projectfile import open_project
-
-    from .attributes import import_attributes_csv
-
     if not Path(args.csv).exists():
         return fail(f"{args.csv}: no such file", 2)
     n = import_attributes_csv(open_project(args.project, create=False), Path(args.csv))
@@ -221,51 +151,29 @@ def cmd_attributes_import(args) -> int:
     return 0
 
 
-def cmd_pseudonymize(args) -> int:
-    from projectfile import open_project
+def _compose_ingest(sub: argparse._SubParsersAction) -> None:
+    """Route corpus's ``ingest --kind interview`` to ``import_transcripts``; other kinds stay."""
+    ingest = sub.choices["ingest"]
+    documents = ingest.get_default("func")
 
-    from .deid import REVIEW_COLUMNS, find_names, key_path_for
-    from .deid_apply import apply_review, shareable_copy
+    def cmd_ingest(args) -> int:
+        if args.kind != "interview":
+            return documents(args)
+        return _ingest_transcripts(args)
 
-    db = open_project(args.project, create=False)
-    if args.apply_csv:
-        review = pd.read_csv(args.apply_csv, dtype={"original": str, "pseudonym": str})
-        missing = [
-            c
-            for c in ("document_id", "char_start", "char_end", "original", "pseudonym", "accept")
-            if c not in review.columns
-        ]
-        if missing:
-            return fail(f"{args.apply_csv}: missing columns {', '.join(missing)}", 2)
-        for col in REVIEW_COLUMNS:
-            if col not in review.columns:
-                review[col] = "" if col != "label" else "PERSON"
-        review["accept"] = review["accept"].map(
-            lambda v: str(v).strip().lower() in ("true", "1", "yes", "y", "x")
-        )
-    else:
-        with tqdm_progress("names", disable=args.quiet) as progress:
-            review = find_names(
-                db,
-                names=args.name,
-                organisations=args.organisation,
-                pattern=args.pattern,
-                org_pattern=args.org_pattern,
-                use_ner=not args.no_ner,
-                progress=progress,
-            )
-        if args.review_out:
-            review.to_csv(args.review_out, index=False)
-            print(
-                f"wrote {len(review)} proposed replacements to {args.review_out}; set accept to false where wrong, "
-                f"add rows, then run again with --apply {args.review_out}"
-            )
-            return 0
-    with tqdm_progress("pseudonymize", disable=args.quiet) as progress:
-        result = apply_review(db, review, progress=progress)
-    print_frame(result, args.format)
-    if args.format == "table":
-        print(f"key written to {key_path_for(args.project)} (keep it apart from shared data)")
-    if args.shareable:
-        print(f"shareable copy: {shareable_copy(db, args.shareable)}")
-    return 0
+    ingest.set_defaults(func=cmd_ingest)
+
+
+def _ingest_transcripts(args) -> int:
+    """Import transcripts for ``ingest --kind interview``; print corpus's outcome table."""
+    db = open_project(args.project)
+    client = executor = None
+    if args.scheduler:
+        client, executor = dask_executor(args.scheduler)
+    try:
+        with tqdm_progress("ingest", disable=args.quiet) as progress:
+            outcomes = import_transcripts(args.paths, db, progress=progress, executor=executor)
+    finally:
+        if client is not None:
+            client.close()
+    return print_outcomes(outcomes_frame(outcomes, full_paths=True), args.format)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from corpus.language import detect_language, language_bucket
-from corpus.model import Document, Segment, sha256_bytes
+from corpus import Document, Segment, detect_language, language_bucket, sha256_bytes
 
 from .labels import INTERVIEWEE_WORDS, INTERVIEWER_WORDS, ROLE_WORDS, role_word
 from .model import Transcript, format_time

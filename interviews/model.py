@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from corpus.model import ParseError
+from corpus import ParseError
 
 __all__ = ["Turn", "Transcript", "ParseError", "format_time", "parse_time", "merge_turns"]
 

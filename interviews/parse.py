@@ -5,8 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from corpus.decode import bytes_to_text
-from corpus.model import normalize_text
+from corpus import bytes_to_text, normalize_text
 
 from .labels import is_labelled, parse_labels
 from .model import ParseError, Transcript

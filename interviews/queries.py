@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import sqlite_utils
+
+from corpus import get_text
+
+from .values import typed_value
 
 TURN_COLUMNS = [
     "document_id",
@@ -44,8 +50,6 @@ def turns_frame(db: sqlite_utils.Database, document_ids: list[int] | None = None
 
 def transcript_turns(db: sqlite_utils.Database, document_id: int) -> pd.DataFrame:
     """Return the turns of one transcript with their text: TURN_COLUMNS + text."""
-    from corpus.store import get_text
-
     text = get_text(db, document_id)
     df = turns_frame(db, [document_id])
     df["text"] = [text[s:e] for s, e in zip(df["char_start"], df["char_end"])]
@@ -69,6 +73,11 @@ def speakers_frame(
         sql += f" AND s.document_id IN ({', '.join('?' * len(ids))})"
         params = ids
     return pd.read_sql_query(sql + " ORDER BY d.title, s.id", db.conn, params=params)
+
+
+def speaker_labels(db: sqlite_utils.Database) -> list[str]:
+    """Return the distinct speaker labels of every transcript, earlier versions included."""
+    return [r[0] for r in db.execute("SELECT DISTINCT label FROM speakers").fetchall()]
 
 
 def transcripts_frame(db: sqlite_utils.Database, include_old: bool = False) -> pd.DataFrame:
@@ -106,8 +115,6 @@ def document_cases(db: sqlite_utils.Database) -> pd.DataFrame:
 
 def attributes_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return attribute_id, name, type, categories (list), position."""
-    import json
-
     df = pd.read_sql_query(
         "SELECT id AS attribute_id, name, type, categories, position FROM attributes"
         " ORDER BY position, id",
@@ -120,8 +127,6 @@ def attributes_frame(db: sqlite_utils.Database) -> pd.DataFrame:
 def case_attributes_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return one row per case: case_id, case_name, then one column per attribute (typed: numbers as floats,
     dates as ISO strings, categories and text as strings, missing as None)."""
-    from .attributes import typed_value
-
     attrs = attributes_frame(db)
     cases = pd.read_sql_query(
         "SELECT id AS case_id, name AS case_name FROM cases ORDER BY name COLLATE NOCASE", db.conn

@@ -10,15 +10,20 @@ from pathlib import Path
 
 import sqlite_utils
 
-from corpus.model import Outcome, ParseError
-from corpus.store import DuplicateDocument, log_outcomes, project_stats, store_document
-from projectfile import backup_project, now_iso, transaction
+from corpus import (
+    DuplicateDocument,
+    Outcome,
+    ParseError,
+    log_outcomes,
+    project_stats,
+    store_document,
+)
+from projectfile import Progress, backup_project, now_iso, transaction
 
 from .document import is_generic, suggest_roles, transcript_to_document
+from .errors import InterviewError
 from .model import Transcript
 from .parse import SUFFIXES, parse_transcript
-
-Progress = Callable[[int, int, str], None]
 
 
 def ensure_case(
@@ -27,7 +32,7 @@ def ensure_case(
     """Return the id of the case called ``name`` (case-insensitive), creating it if needed."""
     name = " ".join(name.split())
     if not name:
-        raise ValueError("a case needs a name")
+        raise InterviewError("a case needs a name")
     row = db.execute("SELECT id FROM cases WHERE name = ? COLLATE NOCASE", [name]).fetchone()
     if row:
         return row[0]
@@ -95,12 +100,56 @@ def store_transcript(
     return doc_id
 
 
+def store_transcript_version(
+    db: sqlite_utils.Database,
+    old_id: int,
+    new_id: int,
+    map_offset: Callable[[int], int],
+    rename: Callable[[str], str],
+) -> None:
+    """Record document ``new_id`` as a pseudonymized version of transcript ``old_id``.
+
+    Copies the transcript row (marked pseudonymized), its speakers (labels through ``rename``, same
+    roles and cases) and its turns (offsets through ``map_offset``), in one transaction.
+    """
+    with transaction(db):
+        fmt = db.execute(
+            "SELECT format, encoding FROM transcripts WHERE document_id = ?", [old_id]
+        ).fetchone()
+        db.execute(
+            "INSERT INTO transcripts (document_id, format, encoding, source_document_id,"
+            " pseudonymized, imported_at) VALUES (?, ?, ?, ?, 1, ?)",
+            [new_id, fmt[0] if fmt else "plain", fmt[1] if fmt else None, old_id, now_iso()],
+        )
+        speaker_map = {}
+        for sid, label, role, case_id in db.execute(
+            "SELECT id, label, role, case_id FROM speakers WHERE document_id = ?", [old_id]
+        ).fetchall():
+            speaker_map[sid] = db.execute(
+                "INSERT INTO speakers (document_id, label, role, case_id) VALUES (?, ?, ?, ?)",
+                [new_id, rename(label), role, case_id],
+            ).lastrowid
+        turns = db.execute(
+            "SELECT turn_no, char_start, char_end, speaker_id, t_start, t_end, language FROM turns"
+            " WHERE document_id = ?",
+            [old_id],
+        ).fetchall()
+        db.conn.executemany(
+            "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id, t_start,"
+            " t_end, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (new_id, no, map_offset(s), map_offset(e), speaker_map.get(sp), ts, te, lang)
+                for no, s, e, sp, ts, te, lang in turns
+            ],
+        )
+
+
 def _parse_file(path: str) -> tuple[str, Transcript | None, bytes | None, str]:
     """Parse one file (runs in a worker when an executor is given); return (path, transcript, bytes, error)."""
     try:
         data = Path(path).read_bytes()
         return path, parse_transcript(path, data=data), data, ""
-    except (ParseError, OSError, ValueError) as exc:
+    except (ParseError, OSError) as exc:
         return (
             path,
             None,
@@ -152,7 +201,7 @@ def import_transcripts(
                         path, "skipped", f"duplicate of document {exc.document_id}", exc.document_id
                     )
                 )
-            except ValueError as exc:
+            except InterviewError as exc:
                 outcomes.append(Outcome(path, "failed", f"{Path(path).name}: {exc}"))
         t0 = time.perf_counter()
         if progress:

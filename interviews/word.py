@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import io
 
-from corpus.formats import check_zip
-from corpus.model import normalize_text
+from corpus import check_zip, normalize_text
 
 from .model import ParseError, Transcript, Turn, merge_turns, parse_time
 

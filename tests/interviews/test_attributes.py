@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from interviews import (
+    InterviewError,
     apply_attribute_edits,
     apply_speaker_edits,
     attribute_edits,
@@ -16,7 +17,7 @@ from interviews import (
     define_attribute,
     ensure_case,
     import_attributes_csv,
-    merge_cases,
+    merge_case_records,
     rename_case,
     set_attribute,
     speaker_edits,
@@ -35,11 +36,11 @@ def test_attributes_typed_values(db):
     set_attribute(db, "Ana Torres", "sector", "government")
     set_attribute(db, "Ana Torres", "years", "7", type_="number")
     set_attribute(db, "Ana Torres", "since", "2019-02-01", type_="date")
-    with pytest.raises(ValueError, match="not one of the categories"):
+    with pytest.raises(InterviewError, match="not one of the categories"):
         set_attribute(db, "Ana Torres", "sector", "church")
-    with pytest.raises(ValueError, match="not a number"):
+    with pytest.raises(InterviewError, match="not a number"):
         set_attribute(db, "Ana Torres", "years", "many")
-    with pytest.raises(ValueError, match="not a date"):
+    with pytest.raises(InterviewError, match="not a date"):
         set_attribute(db, "Ana Torres", "since", "last spring")
     wide = case_attributes_frame(db)
     row = wide.iloc[0]
@@ -49,7 +50,7 @@ def test_attributes_typed_values(db):
         and row["since"] == "2019-02-01"
     )
     assert wide["years"].dtype == "float64" and row["years"] == 7.0
-    with pytest.raises(ValueError, match="not a number"):
+    with pytest.raises(InterviewError, match="not a number"):
         define_attribute(db, "sector", "number")  # existing values must fit a new type
 
 
@@ -85,7 +86,7 @@ def test_attributes_csv_bad_value_names_line_and_saves_nothing(db, tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("case,years\nNew Person,4\nAna Torres,lots\n", encoding="utf-8")
     with pytest.raises(
-        ValueError, match=r"bad.csv: line 3, column 'years': .*'lots' is not a number"
+        InterviewError, match=r"bad.csv: line 3, column 'years': .*'lots' is not a number"
     ):
         import_attributes_csv(db, bad)
     assert set(cases_frame(db)["name"]) == {"Ana Torres"}
@@ -128,8 +129,8 @@ def test_speaker_edit_diff_role_and_case(interviews_db):
 def test_cases_rename_and_merge(db):
     a, b = ensure_case(db, "D. Ortega"), ensure_case(db, "Daniel Ortega")
     set_attribute(db, a, "country", "Mexico")
-    with pytest.raises(ValueError, match="merge the two"):
+    with pytest.raises(InterviewError, match="merge the two"):
         rename_case(db, a, "daniel ortega")
-    merge_cases(db, b, a)
+    merge_case_records(db, b, a)
     assert cases_frame(db)["name"].tolist() == ["Daniel Ortega"]
     assert case_attributes_frame(db)["country"].tolist() == ["Mexico"]

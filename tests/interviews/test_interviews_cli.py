@@ -1,10 +1,8 @@
-"""CLI: interviews import/cases/speakers/turns/attributes/pseudonymize through cli.main."""
+"""CLI: interviews import/cases/speakers/turns/attributes and ingest --kind interview via cli.main."""
 
 from __future__ import annotations
 
 import json
-
-import pandas as pd
 
 import cli
 
@@ -80,50 +78,33 @@ def test_cli_interviews_roles_cases_and_attributes(capsys, project_path, data_di
     assert code == 2 and "bad.csv: line 2" in err
 
 
-def test_cli_interviews_pseudonymize_review_round_trip(capsys, project_path, data_dir, tmp_path):
-    run(
+def test_cli_ingest_kind_interview_imports_transcripts(capsys, project_path, data_dir):
+    """`ingest --kind interview` stores speakers and turns; other kinds stay corpus's."""
+    code, out, _ = run(
         capsys,
-        "interviews",
-        "import",
+        "ingest",
         str(data_dir / "zoom.vtt"),
+        str(data_dir / "empty.txt"),
+        "--kind",
+        "interview",
         "--project",
         str(project_path),
         "--quiet",
+        "--format",
+        "json",
     )
-    review = tmp_path / "review.csv"
+    rows = json.loads(out)
+    assert code == 3 and [r["status"] for r in rows] == ["ok", "failed"]
     code, out, _ = run(
-        capsys,
-        "interviews",
-        "pseudonymize",
-        "--no-ner",
-        "--review-out",
-        str(review),
-        "--project",
-        str(project_path),
-        "--quiet",
+        capsys, "interviews", "speakers", "--project", str(project_path), "--format", "json"
     )
-    assert code == 0
-    df = pd.read_csv(review)
-    assert set(df["original"]) >= {"Ana Torres", "Roberto Salinas"}
-    df.loc[df["original"] == "Ana Torres", "accept"] = False
-    df.to_csv(review, index=False)
-    shared = tmp_path / "shared.qda.sqlite"
+    assert {r["speaker"] for r in json.loads(out)} == {"Ana Torres", "Roberto Salinas"}
+    plain = data_dir / "cp1252.txt"
     code, out, _ = run(
-        capsys,
-        "interviews",
-        "pseudonymize",
-        "--apply",
-        str(review),
-        "--shareable",
-        str(shared),
-        "--project",
-        str(project_path),
-        "--quiet",
+        capsys, "ingest", str(plain), "--project", str(project_path), "--quiet", "--format", "json"
     )
-    assert code == 0 and "key written to" in out and shared.exists()
+    assert code == 0 and json.loads(out)[0]["status"] == "ok"
     code, out, _ = run(
-        capsys, "interviews", "turns", "2", "--project", str(project_path), "--format", "json"
+        capsys, "interviews", "speakers", "--project", str(project_path), "--format", "json"
     )
-    " ".join(r["text"] for r in json.loads(out))
-    speakers = {r["speaker"] for r in json.loads(out)}
-    assert "Roberto Salinas" not in speakers and "Ana Torres" in speakers
+    assert len(json.loads(out)) == 2  # a policy document has no speakers

@@ -281,24 +281,6 @@ def test_transcripts_docx_details_table_above_labelled_paragraphs():
     assert [t.speaker for t in tr.turns] == ["Interviewer", "Expert 4", "Interviewer", "Expert 4"]
 
 
-def test_transcripts_capitalised_label_names_found_in_text(db):
-    from interviews import store_transcript
-    from interviews.deid import find_names
-
-    tr = parse_text(
-        "MARTA GIL: Hello, I am Marta Gil.\n\nPABLO REYES: Hi Marta Gil, thanks.\n\n"
-        "MARTA GIL: Shall we start?\n\nPABLO REYES: Yes.\n",
-        "caps.txt",
-    )
-    store_transcript(db, tr)
-    review = find_names(db, use_ner=False)
-    assert sorted(set(review["original"])) == ["MARTA GIL", "Marta Gil", "PABLO REYES"]
-    assert (
-        review.groupby("original")["pseudonym"].first()["Marta Gil"]
-        == review.groupby("original")["pseudonym"].first()["MARTA GIL"]
-    )
-
-
 def test_transcripts_otter_docx_export():
     tr = parse_transcript(DATA / "otter.docx")
     assert tr.format == "docx-otter"

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from corpus.search import search
-from corpus.store import get_segments, get_text, list_documents
+from corpus import get_segments, get_text, list_documents, search
 from interviews import (
+    InterviewError,
     cases_frame,
     document_cases,
     import_transcripts,
@@ -98,7 +98,7 @@ def test_store_user_can_correct_role_and_case(interviews_db):
     set_speaker(interviews_db, laura, role="interviewee", case="Dr. L. Méndez")
     row = speakers_frame(interviews_db).set_index("speaker_id").loc[laura]
     assert row["role"] == "interviewee" and row["case_name"] == "Dr. L. Méndez"
-    with pytest.raises(ValueError, match="role must be one of"):
+    with pytest.raises(InterviewError, match="role must be one of"):
         set_speaker(interviews_db, laura, role="boss")
 
 
@@ -176,3 +176,32 @@ def test_store_import_with_process_executor_matches_serial(db, data_dir, tmp_pat
 def test_store_missing_file_is_a_failed_outcome(db, tmp_path):
     out = import_transcripts([str(tmp_path / "nope.txt")], db)
     assert out[0].status == "failed" and "nope.txt" in out[0].reason
+
+
+def test_store_import_refi_cases_for_exports(db, data_dir):
+    from interviews import (
+        case_attributes_frame,
+        document_cases,
+        import_refi_cases,
+        import_transcripts,
+    )
+
+    doc = import_transcripts([str(data_dir / "zoom.vtt")], db)[0].document_id
+    assert (
+        import_refi_cases(
+            db,
+            [
+                {
+                    "name": "Expert 9",
+                    "description": "from NVivo",
+                    "attributes": {"sector": "industry", "years": 4},
+                    "document_ids": [doc],
+                    "code_ids": [],
+                }
+            ],
+        )
+        == 1
+    )
+    attrs = case_attributes_frame(db).set_index("case_name")
+    assert attrs.loc["Expert 9", "sector"] == "industry" and attrs.loc["Expert 9", "years"] == 4.0
+    assert "Expert 9" in set(document_cases(db)["case_name"])

@@ -1,28 +1,26 @@
-"""De-identification: find person (and listed organisation) names, review them, write pseudonymized versions.
+"""Finding names to replace: NER, speakers, the user's lists; the review table of proposals.
 
-Practice followed (UK Data Service): one pseudonym per person across the project, replacements visibly
-marked (``[Expert 3]``), originals kept as the earlier version, a log of replacements, and the key
-(real name -> pseudonym) in a separate file next to the project, never in the project database or an export.
+Practice followed (UK Data Service): one pseudonym per person across the project, replacements
+visibly marked (``[Expert 3]``), originals kept as the earlier version, a log of replacements,
+and the key (real name -> pseudonym) in a separate file next to the project, never in the
+project database or an export.
 """
 
 from __future__ import annotations
 
-import functools
-import json
 import re
-import unicodedata
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 import sqlite_utils
 
-from corpus.store import get_segments, get_text
-from projectfile import project_path
+from corpus import get_segments, get_text
+from interviews import is_generic, speaker_labels, transcripts_frame
+from nlp import ner_pipeline
+from projectfile import Progress, project_path
 
-from .document import is_generic
+from .key import Pseudonyms, key_path_for, load_key
 
-Progress = Callable[[int, int, str], None]
 REVIEW_COLUMNS = [
     "document_id",
     "document_title",
@@ -37,88 +35,22 @@ REVIEW_COLUMNS = [
 ]
 
 
-def key_path_for(project: str | Path) -> Path:
-    """Return the key file of a project: ``<project>.deid-key.json`` next to it."""
-    return Path(str(project) + ".deid-key.json")
-
-
-def log_path_for(project: str | Path) -> Path:
-    """Return the replacement log of a project: ``<project>.deid-log.csv`` next to it."""
-    return Path(str(project) + ".deid-log.csv")
-
-
-def _fold(name: str) -> str:
-    name = unicodedata.normalize("NFKD", " ".join(name.split())).casefold()
-    return "".join(c for c in name if not unicodedata.combining(c))
-
-
-def load_key(path: str | Path) -> dict:
-    """Return the key {'people': {real: pseudonym}, 'organisations': {...}} (empty if the file is absent)."""
-    p = Path(path)
-    if not p.exists():
-        return {"people": {}, "organisations": {}}
-    data = json.loads(p.read_text(encoding="utf-8"))
-    data.setdefault("people", {})
-    data.setdefault("organisations", {})
-    return data
-
-
-class Pseudonyms:
-    """Consistent pseudonyms: the same (accent- and case-folded) name always gets the same pseudonym."""
-
-    def __init__(
-        self, key: dict, pattern: str = "Expert {n}", org_pattern: str = "Organisation {n}"
-    ):
-        self.key = key
-        self.patterns = {"PERSON": pattern, "ORG": org_pattern}
-        self._folded = {
-            kind: {_fold(k): v for k, v in key[section].items()}
-            for kind, section in (("PERSON", "people"), ("ORG", "organisations"))
-        }
-
-    def get(self, name: str, label: str = "PERSON") -> str:
-        """Return the pseudonym of ``name``, allotting the next number of the pattern to a new name."""
-        section = "people" if label == "PERSON" else "organisations"
-        folded = self._folded[label]
-        f = _fold(name)
-        if f in folded:
-            return folded[f]
-        # a lone surname or first name of exactly one known person is that person
-        owners = {v for k, v in folded.items() if f in k.split()} if " " not in f else set()
-        if len(owners) == 1:
-            return owners.pop()
-        used = set(folded.values())
-        n = 1
-        while self.patterns[label].format(n=n) in used:
-            n += 1
-        pseudonym = self.patterns[label].format(n=n)
-        folded[f] = pseudonym
-        self.key[section][" ".join(name.split())] = pseudonym
-        return pseudonym
-
-
-@functools.cache
-def _ner(language: str):
-    from nlp.pipelines import ner_pipeline  # noqa: PLC0415  (NER-only spaCy pipeline, loaded once)
-
-    return ner_pipeline(language)
-
-
 def ner_names(texts: list[tuple[str, str]]) -> set[str]:
-    """Return the person names spaCy finds in (text, language) pairs ('en'/'es'; others use English)."""
+    """Return the person names spaCy finds in (text, language) pairs (not 'en'/'es': English)."""
     names: set[str] = set()
     by_lang: dict[str, list[str]] = {}
     for text, lang in texts:
         by_lang.setdefault(lang if lang in ("en", "es") else "en", []).append(text)
     for lang, items in by_lang.items():
-        nlp = _ner(lang)
+        nlp = ner_pipeline(lang)
         for doc in nlp.pipe(items, batch_size=64):
             for ent in doc.ents:
                 if ent.label_ in ("PERSON", "PER"):
                     name = ent.text.strip(" \n'’\".,;:()[]")
                     words = name.split()
-                    # a lone capitalised word is too often a place or a sentence opener ('Además', 'Querétaro');
-                    # single names are found through the parts of full names instead
+                    # a lone capitalised word is too often a place or a sentence opener
+                    # ('Además', 'Querétaro'); single names are found through the parts of
+                    # full names instead
                     if (
                         2 <= len(words) <= 4
                         and all(w[:1].isupper() for w in words)
@@ -129,12 +61,16 @@ def ner_names(texts: list[tuple[str, str]]) -> set[str]:
     return names
 
 
-def _occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str, str]]:
-    """Return (start, end, original, label) of every whole-word occurrence of ``names``; longest wins on overlap."""
+def occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str, str]]:
+    """Return (start, end, original, label) of each whole-word occurrence of ``names``.
+
+    The longest name wins where two overlap.
+    """
     if not names:
         return []
     ordered = sorted(names, key=len, reverse=True)
-    # names as written, in capitals, and capitalised when written in capitals (label 'MARTA GIL', text 'Marta Gil'); not case-blind: 'robles' (oaks) is not 'Robles'
+    # names as written, in capitals, and capitalised when written in capitals (label 'MARTA GIL',
+    # text 'Marta Gil'); not case-blind: 'robles' (oaks) is not 'Robles'
     forms = sorted(
         {f for n in ordered for f in (n, n.upper(), n.title() if n.isupper() else n)},
         key=len,
@@ -151,11 +87,8 @@ def _occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str, 
 def _interview_documents(
     db: sqlite_utils.Database, document_ids: list[int] | None
 ) -> list[tuple[int, str]]:
-    from .queries import transcripts_frame
-
-    df = transcripts_frame(
-        db
-    )  # current versions, pseudonymized ones too: a second pass catches missed names
+    # current versions, pseudonymized ones too: a second pass catches missed names
+    df = transcripts_frame(db)
     if document_ids is not None:
         df = df[df["document_id"].isin([int(i) for i in document_ids])]
     return list(zip(df["document_id"].astype(int), df["title"]))
@@ -172,18 +105,18 @@ def find_names(
     key_file: str | Path | None = None,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
-    """Return the review table of proposed replacements (REVIEW_COLUMNS) in current, not yet pseudonymized transcripts.
+    """Return the review table (REVIEW_COLUMNS) of proposed replacements in current transcripts.
 
-    Names come from spaCy NER (by turn language), the speakers' names, and the user's ``names`` and
-    ``organisations``; every occurrence of each name in every chosen transcript is proposed, with its
-    pseudonym (existing key entries are reused) and about 40 characters of context on each side.
+    Names come from spaCy NER (by turn language), the speakers' names, and the user's ``names``
+    and ``organisations``; every occurrence of each name in every chosen transcript is proposed,
+    with its pseudonym (existing key entries are reused) and about 40 characters of context on
+    each side.
     """
     docs = _interview_documents(db, document_ids)
     key = load_key(key_file or key_path_for(project_path(db) or "project"))
     pseudo = Pseudonyms(key, pattern, org_pattern)
     found: dict[str, tuple[str, str]] = {}  # name -> (label, source)
-    speakers = db.execute("SELECT DISTINCT label FROM speakers").fetchall() if docs else []
-    for (label,) in speakers:
+    for label in speaker_labels(db) if docs else []:
         if not is_generic(label) and not label.startswith("["):
             found.setdefault(label, ("PERSON", "speaker"))
     for n in names:
@@ -214,7 +147,7 @@ def find_names(
         text = texts[doc_id]
         hits += [
             (doc_id, title, s, e, o, lab, canonical[o.casefold()])
-            for s, e, o, lab in _occurrences(text, labels)
+            for s, e, o, lab in occurrences(text, labels)
         ]
         if progress:
             progress(i + 1, len(docs), title)
@@ -256,7 +189,7 @@ def add_name(
     pattern: str = "Expert {n}",
     org_pattern: str = "Organisation {n}",
 ) -> pd.DataFrame:
-    """Return ``review`` with every occurrence of ``name`` in the reviewed transcripts added (not already listed)."""
+    """Return ``review`` plus the occurrences of ``name`` in the reviewed transcripts not listed."""
     key = load_key(key_file or key_path_for(project_path(db) or "project"))
     pseudo = Pseudonyms(key, pattern, org_pattern)
     for existing in review.itertuples():
@@ -268,7 +201,7 @@ def add_name(
     rows = []
     for doc_id in doc_ids:
         text = get_text(db, int(doc_id))
-        for s, e, original, _ in _occurrences(text, {name: label}):
+        for s, e, original, _ in occurrences(text, {name: label}):
             if (doc_id, s) not in taken:
                 rows.append(
                     {
@@ -285,20 +218,3 @@ def add_name(
                     }
                 )
     return pd.concat([review, pd.DataFrame(rows, columns=REVIEW_COLUMNS)], ignore_index=True)
-
-
-from .deid_apply import apply_review, offset_map, pseudonymize, shareable_copy  # noqa: E402
-
-__all__ = [
-    "find_names",
-    "add_name",
-    "apply_review",
-    "pseudonymize",
-    "offset_map",
-    "shareable_copy",
-    "load_key",
-    "key_path_for",
-    "log_path_for",
-    "REVIEW_COLUMNS",
-    "Pseudonyms",
-]

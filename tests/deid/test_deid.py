@@ -7,16 +7,19 @@ import zipfile
 
 import pytest
 
-from corpus.store import get_text, list_documents
-from interviews import cases_frame, import_transcripts, speakers_frame, turns_frame
-from interviews.deid import add_name, find_names, key_path_for, log_path_for
-from interviews.deid_apply import (
+from corpus import get_text, list_documents
+from deid import (
+    add_name,
     apply_review,
+    find_names,
+    key_path_for,
+    log_path_for,
     offset_map,
     pseudonymize,
-    replace_spans,
     shareable_copy,
 )
+from deid.offsets import replace_spans
+from interviews import cases_frame, import_transcripts, speakers_frame, turns_frame
 from projectfile import open_project
 
 REAL = [
@@ -213,7 +216,7 @@ def test_deid_shareable_project_and_export_hold_no_real_names(deid_db, tmp_path)
 
 
 def test_deid_ner_finds_names_in_both_languages():
-    from interviews.deid import ner_names
+    from deid.names import ner_names
 
     names = ner_names(
         [
@@ -250,35 +253,6 @@ def test_deid_second_pass_on_pseudonymized_version(deid_db):
     assert list_documents(db, include_old=True).set_index("id").loc[v3, "version"] == 3
 
 
-def test_deid_import_refi_cases_for_exports(db, data_dir):
-    from interviews import (
-        case_attributes_frame,
-        document_cases,
-        import_refi_cases,
-        import_transcripts,
-    )
-
-    doc = import_transcripts([str(data_dir / "zoom.vtt")], db)[0].document_id
-    assert (
-        import_refi_cases(
-            db,
-            [
-                {
-                    "name": "Expert 9",
-                    "description": "from NVivo",
-                    "attributes": {"sector": "industry", "years": 4},
-                    "document_ids": [doc],
-                    "code_ids": [],
-                }
-            ],
-        )
-        == 1
-    )
-    attrs = case_attributes_frame(db).set_index("case_name")
-    assert attrs.loc["Expert 9", "sector"] == "industry" and attrs.loc["Expert 9", "years"] == 4.0
-    assert "Expert 9" in set(document_cases(db)["case_name"])
-
-
 def test_deid_first_name_before_full_name_gets_the_same_pseudonym(db, tmp_path):
     f = tmp_path / "zoom.txt"
     f.write_text(
@@ -293,3 +267,21 @@ def test_deid_first_name_before_full_name_gets_the_same_pseudonym(db, tmp_path):
         p["Ramiro"] == p["Ramiro Castellanos"] == "Expert 2" and p["Marisol Quintero"] == "Expert 1"
     )
     assert "Además" not in set(review["original"]) and "Querétaro" not in set(review["original"])
+
+
+def test_transcripts_capitalised_label_names_found_in_text(db):
+    from interviews import store_transcript
+    from interviews.parse import parse_text
+
+    tr = parse_text(
+        "MARTA GIL: Hello, I am Marta Gil.\n\nPABLO REYES: Hi Marta Gil, thanks.\n\n"
+        "MARTA GIL: Shall we start?\n\nPABLO REYES: Yes.\n",
+        "caps.txt",
+    )
+    store_transcript(db, tr)
+    review = find_names(db, use_ner=False)
+    assert sorted(set(review["original"])) == ["MARTA GIL", "Marta Gil", "PABLO REYES"]
+    assert (
+        review.groupby("original")["pseudonym"].first()["Marta Gil"]
+        == review.groupby("original")["pseudonym"].first()["MARTA GIL"]
+    )

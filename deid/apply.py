@@ -1,0 +1,198 @@
+"""Applying a reviewed de-identification: pseudonymized new versions, codings moved, key and log.
+
+The key file is written first: a failed apply leaves a harmless unused entry, never a lost key.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+
+import pandas as pd
+import sqlite_utils
+
+from coding import merge_cases, move_codings
+from corpus import (
+    Document,
+    Segment,
+    get_document,
+    get_segments,
+    get_text,
+    sha256_bytes,
+    store_document,
+)
+from interviews import cases_frame, rename_case, store_transcript_version
+from projectfile import Progress, backup_project, now_iso, project_path, transaction
+
+from .key import append_log, key_path_for, load_key, log_path_for, write_key
+from .names import find_names, occurrences
+from .offsets import Span, replace_spans
+
+RESULT_COLUMNS = ["old_document_id", "new_document_id", "title", "replacements", "codings_moved"]
+
+
+def accepted_spans(rows: pd.DataFrame) -> list[Span]:
+    """Return (start, end, original, pseudonym, source) of accepted rows, sorted; overlaps dropped.
+
+    Where two accepted rows overlap, the one starting first (the longer at the same start) wins.
+    """
+    out: list[Span] = []
+    for r in rows.sort_values(["char_start", "char_end"], ascending=[True, False]).itertuples():
+        if not bool(r.accept) or not str(r.pseudonym).strip():
+            continue
+        if out and r.char_start < out[-1][1]:
+            continue
+        out.append(
+            (
+                int(r.char_start),
+                int(r.char_end),
+                str(r.original),
+                str(r.pseudonym).strip(),
+                str(r.source),
+            )
+        )
+    return out
+
+
+def replace_names(label: str, mapping: dict[str, str]) -> str:
+    """Return ``label`` with every name of ``mapping`` replaced by ``[pseudonym]``."""
+    folded = {k.casefold(): v for k, v in mapping.items()}
+    spans = [
+        (s, e, o, folded[o.casefold()], "")
+        for s, e, o, _ in occurrences(label, {k: "PERSON" for k in mapping})
+    ]
+    return replace_spans(label, spans)[0] if spans else label
+
+
+def apply_review(
+    db: sqlite_utils.Database,
+    review: pd.DataFrame,
+    key_file: str | Path | None = None,
+    log_file: str | Path | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Write a pseudonymized new version of every transcript with accepted rows, in one transaction.
+
+    Returns RESULT_COLUMNS. Codings move with their words (``coding.move_codings``); cases named
+    after a person are renamed to the pseudonym; the key file (real name -> pseudonym) and the
+    replacement log are written next to the project, never into it.
+    """
+    base = project_path(db) or Path("project")
+    key_file = Path(key_file or key_path_for(base))
+    log_file = Path(log_file or log_path_for(base))
+    accepted = review[review["accept"].astype(bool)] if len(review) else review
+    if len(accepted):
+        backup_project(db, reason="before-pseudonymization")
+    key = load_key(key_file)
+    for r in accepted.itertuples():
+        section = "people" if r.label == "PERSON" else "organisations"
+        key[section].setdefault(str(r.original), str(r.pseudonym))
+    mapping = {k: v for sec in ("people", "organisations") for k, v in key[sec].items()}
+    write_key(key_file, key)
+
+    results, log_rows = [], []
+    groups = list(accepted.groupby("document_id")) if len(accepted) else []
+    with transaction(db):
+        for i, (doc_id, rows) in enumerate(groups):
+            doc_id = int(doc_id)
+            spans = accepted_spans(rows)
+            new_id, moved = _new_version(db, doc_id, spans, mapping)
+            title = rows["document_title"].iloc[0]
+            results.append(
+                {
+                    "old_document_id": doc_id,
+                    "new_document_id": new_id,
+                    "title": title,
+                    "replacements": len(spans),
+                    "codings_moved": moved,
+                }
+            )
+            log_rows += [(now_iso(), doc_id, new_id, s, e, o, p, src) for s, e, o, p, src in spans]
+            if progress:
+                progress(i + 1, len(groups), str(title))
+        _rename_cases(db, mapping)
+    append_log(log_file, log_rows)
+    return pd.DataFrame(results, columns=RESULT_COLUMNS)
+
+
+def _new_version(
+    db: sqlite_utils.Database, doc_id: int, spans: list[Span], mapping: dict[str, str]
+) -> tuple[int, int]:
+    """Store the pseudonymized version of document ``doc_id``; return (new id, codings moved)."""
+    new_text, map_offset = replace_spans(get_text(db, doc_id), spans)
+    old = get_document(db, doc_id)
+    new_segments = []
+    for s in get_segments(db, doc_id).itertuples():
+        data = json.loads(s.data or "{}")
+        if data.get("speaker"):
+            data["speaker"] = replace_names(data["speaker"], mapping)
+        if "label_start" in data:
+            data["label_start"] = map_offset(data["label_start"])
+        new_segments.append(
+            Segment(map_offset(s.char_start), map_offset(s.char_end), s.kind, s.page, data)
+        )
+    doc = Document(
+        text=new_text,
+        title=old["title"],
+        source_name=old["source_name"],
+        kind=old["kind"],
+        file_type=old["file_type"],
+        segments=new_segments,
+        sha256=sha256_bytes(new_text.encode("utf-8")),
+        size=len(new_text.encode("utf-8")),
+        language=old["language"],
+        date=old["date"],
+        warnings=["pseudonymized version"],
+        metadata=dict(old["metadata"], pseudonymized_from=doc_id),
+    )
+    new_id = store_document(db, doc, segment_language=False)
+    rename = functools.partial(replace_names, mapping=mapping)
+    store_transcript_version(db, doc_id, new_id, map_offset, rename)
+    return new_id, int(move_codings(db, doc_id, new_id, map_offset) or 0)
+
+
+def _rename_cases(db: sqlite_utils.Database, mapping: dict[str, str]) -> None:
+    """Rename cases called by (or holding) a real name to the pseudonym.
+
+    A case whose new name another case already has is merged into that case (codings too).
+    """
+    folded = {k.casefold(): v for k, v in mapping.items()}
+    for case_id, name in cases_frame(db)[["case_id", "name"]].itertuples(index=False):
+        new = folded.get(name.casefold()) or (
+            replace_names(name, mapping).replace("[", "").replace("]", "")
+        )
+        if new == name:
+            continue
+        current = cases_frame(db)
+        other = current[
+            (current["name"].str.casefold() == new.casefold()) & (current["case_id"] != case_id)
+        ]
+        if len(other):
+            merge_cases(db, int(other["case_id"].iloc[0]), int(case_id))
+        else:
+            rename_case(db, int(case_id), new)
+
+
+def pseudonymize(
+    db: sqlite_utils.Database,
+    names: list[str] = (),
+    organisations: list[str] = (),
+    pattern: str = "Expert {n}",
+    org_pattern: str = "Organisation {n}",
+    use_ner: bool = True,
+    review: pd.DataFrame | None = None,
+    document_ids: list[int] | None = None,
+    key_file: str | Path | None = None,
+    log_file: str | Path | None = None,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Find names (unless a reviewed table is given), apply every accepted replacement.
+
+    Returns apply_review's table (RESULT_COLUMNS).
+    """
+    if review is None:
+        review = find_names(
+            db, document_ids, names, organisations, pattern, org_pattern, use_ner, key_file
+        )
+    return apply_review(db, review, key_file, log_file, progress)

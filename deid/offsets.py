@@ -1,0 +1,54 @@
+"""Replacing spans of text and mapping offsets of the old text to the new one (pure functions)."""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable
+
+from .errors import DeidError
+
+Span = tuple[int, int, str, str, str]  # start, end, original, pseudonym, source
+
+
+def offset_map(spans: list[tuple[int, int, int]]) -> Callable[[int], int]:
+    """Return old offset -> new offset for replacements (start, end, new length) sorted by start.
+
+    An offset at a replaced name's start maps to the replacement's start; one inside or at its
+    end maps to the replacement's end, so a coded span that covered a name covers its pseudonym.
+    """
+    starts, ends, new_starts, new_ends, shifts = [], [], [], [], []
+    shift = 0
+    for s, e, n in spans:
+        starts.append(s)
+        ends.append(e)
+        new_starts.append(s + shift)
+        new_ends.append(s + shift + n)
+        shift += n - (e - s)
+        shifts.append(shift)
+
+    def map_offset(o: int) -> int:
+        i = bisect.bisect_right(starts, o) - 1
+        if i < 0:
+            return o
+        if o == starts[i]:
+            return new_starts[i]
+        if o < ends[i]:
+            return new_ends[i]
+        return o + shifts[i]
+
+    return map_offset
+
+
+def replace_spans(text: str, spans: list[Span]) -> tuple[str, Callable[[int], int]]:
+    """Return (new text with each span replaced by ``[pseudonym]``, the offset map)."""
+    parts, pos, sizes = [], 0, []
+    for s, e, original, pseudonym, _ in spans:
+        if text[s:e].casefold() != original.casefold():
+            raise DeidError(
+                f"review row at {s}-{e} says {original!r} but the text there is {text[s:e]!r}"
+            )
+        parts += [text[pos:s], f"[{pseudonym}]"]
+        sizes.append((s, e, len(pseudonym) + 2))
+        pos = e
+    parts.append(text[pos:])
+    return "".join(parts), offset_map(sizes)
