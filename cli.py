@@ -1,21 +1,37 @@
 """Command line of the workbench: ``python cli.py COMMAND --project FILE ...``.
 
 Each package adds its commands in ``<package>/commands.py`` (a ``register(sub, common)``
-function); every command is a thin wrapper over the package's Python functions.
+function); every command is a thin wrapper over the package's Python functions. Errors meant
+for the person (``QdaError``) print ``error: <message>`` and exit 2; anything else is a bug and
+prints its traceback.
 """
 
 from __future__ import annotations
 
-import argparse
-import importlib
 import os
-import sys
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-COMMAND_PACKAGES = ("corpus", "interviews", "coding", "nlp", "exports")
+import argparse
+import sys
+
+from coding.commands import register as register_coding
+from corpus.commands import register as register_corpus
+from exports.commands import register as register_exports
+from interviews.commands import register as register_interviews
+from nlp.commands import register as register_nlp
+from projectfile import QdaError
+
+# layer order: a higher package may add commands to a lower package's group
+REGISTER = (
+    register_corpus,
+    register_interviews,
+    register_coding,
+    register_nlp,
+    register_exports,
+)
 DEFAULT_PROJECT = os.environ.get("QDA_PROJECT", "project.qda.sqlite")
 
 
@@ -30,29 +46,19 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--quiet", action="store_true", help="no progress bars")
     parser = argparse.ArgumentParser(prog="cli.py", description="Qualitative research workbench")
     sub = parser.add_subparsers(dest="command", required=True)
-    for pkg in COMMAND_PACKAGES:
-        try:
-            module = importlib.import_module(f"{pkg}.commands")
-        except ModuleNotFoundError as exc:
-            if exc.name in (f"{pkg}.commands", pkg):
-                continue
-            raise
-        module.register(sub, common)
+    for register in REGISTER:
+        register(sub, common)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
-    from corpus.model import ParseError
-    from projectfile import ProjectError
-
+    """Run the command line; return the exit code (a bug raises, so its traceback prints)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args) or 0)
-    except (ProjectError, ParseError, FileNotFoundError, KeyError, ValueError) as exc:
-        msg = exc.args[0] if isinstance(exc, KeyError) and exc.args else str(exc)
-        print(f"error: {msg}", file=sys.stderr)
+    except QdaError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)

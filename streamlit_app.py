@@ -1,23 +1,21 @@
-"""Entry point of the Streamlit workbench: access gate, coder, and navigation over the pages in ui/pages/."""
+"""Entry point of the Streamlit workbench: access gate, coder, navigation over ui/pages/.
+
+``streamlit run`` puts this file's folder on ``sys.path``, so the packages import as they are.
+A page's ``QdaError`` shows as its message; any other exception is a bug and shows its traceback.
+"""
 
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-import streamlit as st  # noqa: E402
+import streamlit as st
 
-from projectfile import ProjectError
-from ui.auth import require_access  # noqa: E402
-from ui.common import coder_sidebar  # noqa: E402
+from ui.auth import require_access
+from ui.common import coder_sidebar, show_error
 
 st.set_page_config(
     page_title="QDA Workbench", page_icon=":material/ink_highlighter:", layout="wide"
@@ -46,8 +44,5 @@ page = st.navigation(PAGES)
 coder_sidebar()
 try:
     page.run()
-except (
-    ProjectError
-) as exc:  # a damaged, foreign, newer or unreadable project file: say so instead of a traceback
-    st.error(str(exc))
-    st.info("Open or create another project file on the Project page, or restore a backup there.")
+except Exception as exc:  # QdaError: its message; anything else: a bug, with its traceback
+    show_error(exc)

@@ -1,9 +1,10 @@
 """Access gate: on localhost the app is open; exposed to a network it requires sign-in.
 
-Exposed means ``server.address`` is not a loopback address, or $QDA_EXPOSED=1.  Sign-in is either OIDC through
-``st.login`` (when ``[auth]`` in .streamlit/secrets.toml holds client_id and server_metadata_url) or a password whose
-hash is in ``[auth] password_hash`` (PBKDF2-SHA256, made by ``python -m ui.auth``) or ``[auth] password_sha256``.
-Without either, the gate refuses to show project data and says how to configure it.
+Exposed means ``server.address`` is not a loopback address, or $QDA_EXPOSED=1. Sign-in is either
+OIDC through ``st.login`` (when ``[auth]`` in .streamlit/secrets.toml holds client_id and
+server_metadata_url) or a password whose hash is in ``[auth] password_hash`` (PBKDF2-SHA256, made
+by ``python -m ui.auth``) or ``[auth] password_sha256``. Without either, the gate refuses to show
+project data and says how to configure it.
 """
 
 from __future__ import annotations
@@ -22,8 +23,9 @@ PBKDF2_ITERATIONS = 390_000
 HOW_TO = (
     "This workbench is reachable from the network, so it needs sign-in, and none is configured.\n\n"
     "Either set a password: run `python -m ui.auth` and put the line it prints under `[auth]` in "
-    "`.streamlit/secrets.toml`; or configure OIDC for `st.login` there (`redirect_uri`, `cookie_secret`, "
-    "`client_id`, `client_secret`, `server_metadata_url`).  Or run it on localhost only "
+    "`.streamlit/secrets.toml`; or configure OIDC for `st.login` there (`redirect_uri`, "
+    "`cookie_secret`, `client_id`, `client_secret`, `server_metadata_url`).  Or run it on "
+    "localhost only "
     '(`server.address = "127.0.0.1"` in `.streamlit/config.toml`).'
 )
 
@@ -34,11 +36,12 @@ def hash_password(
     """Return 'pbkdf2_sha256$iterations$salt$hash' (base64) for ``password``."""
     salt = salt or _secrets.token_bytes(16)
     digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt, iterations)
-    return f"pbkdf2_sha256${iterations}${base64.b64encode(salt).decode()}${base64.b64encode(digest).decode()}"
+    salt_b64 = base64.b64encode(salt).decode()
+    return f"pbkdf2_sha256${iterations}${salt_b64}${base64.b64encode(digest).decode()}"
 
 
 def check_password(password: str, auth: dict) -> bool:
-    """Return True when ``password`` matches the hash in the ``[auth]`` secrets (constant-time comparison)."""
+    """Return True when ``password`` matches the ``[auth]`` password hash (in constant time)."""
     stored = str(auth.get("password_hash") or "")
     if stored.startswith("pbkdf2_sha256$"):
         try:

@@ -6,15 +6,18 @@ its own (cheap: the integrity check runs once per file per process).
 
 from __future__ import annotations
 
+import logging
 import os
 import uuid
 from pathlib import Path
 
 import streamlit as st
 
-from projectfile import open_project
+from projectfile import ProjectError, QdaError, open_project
+from ui.widgets import md_safe
 
 DEFAULT_PROJECT = "project.qda.sqlite"
+_LOG = logging.getLogger(__name__)
 
 
 def project_file() -> Path:
@@ -25,7 +28,7 @@ def project_file() -> Path:
 
 
 def set_project_file(path: str | os.PathLike) -> None:
-    """Switch this session to the project file at ``path`` (forgets page state tied to the old one)."""
+    """Switch this session to the project file at ``path`` (forgets the old one's page state)."""
     st.session_state.project_path = str(path)
     for key in ("focus", "code_selection", "code_last_nonce"):
         st.session_state.pop(key, None)
@@ -51,8 +54,6 @@ def session_id() -> str:
 def coder_sidebar() -> None:
     """Show the project and the current coder in the sidebar, with a field to change the coder."""
     with st.sidebar:
-        from ui.widgets import md_safe
-
         st.caption(f"Project: {md_safe(project_file().name)}")
         name = st.text_input(
             "Coder",
@@ -67,7 +68,25 @@ def coder_sidebar() -> None:
             st.caption("Type your name above: every coding and memo records who made it.")
 
 
-def placeholder(title: str, issue: int) -> None:
-    """Show that a page's feature is still being built (kept only while its issue is open)."""
-    st.title(title)
-    st.info(f"This page is being built (issue #{issue}).")
+def show_error(exc: Exception) -> None:
+    """Show an exception that escaped a page: a QdaError as its message, anything else as a bug.
+
+    A QdaError is meant for the person (a damaged project file, a missing document, bad input):
+    its message is enough. Any other exception is a bug in the workbench: a short message, and the
+    traceback in an expander (also logged on the server) so it can be reported, not swallowed.
+    """
+    if isinstance(exc, QdaError):
+        st.error(str(exc))
+        if isinstance(exc, ProjectError):
+            st.info(
+                "Open or create another project file on the Project page, "
+                "or restore a backup there."
+            )
+        return
+    _LOG.error("page failed", exc_info=exc)
+    st.error(
+        f"Something went wrong in the workbench ({type(exc).__name__}). "
+        "This is a bug: please report it with the details below."
+    )
+    with st.expander("Details (traceback)"):
+        st.exception(exc)

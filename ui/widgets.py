@@ -1,27 +1,33 @@
-"""Shared widgets: document picker, code picker, coder filter, coloured code chips (all text escaped)."""
+"""Shared widgets: document picker, code picker, coder filter, coloured code chips (all text
+escaped), saving an auto-coding preview."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
+from coding import coder_names
+from corpus import list_documents
+from nlp import apply_code_preview
+from projectfile import QdaError
 from ui.components.span_reader import safe_color
 
 _ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~$:"}
 
 
 def md_safe(text: str) -> str:
-    """Return ``text`` with HTML and Markdown special characters as entities (safe inside st.markdown)."""
+    """Return ``text`` with HTML and Markdown special characters as entities (for st.markdown)."""
     return "".join(_ENTITIES.get(ch, ch) for ch in str(text))
 
 
 def chip_html(label: str, color: str | None, prefix: str = "") -> str:
-    """Return an escaped HTML chip: a coloured dot and the code label (safe for unsafe_allow_html)."""
+    """Return an escaped HTML chip: a coloured dot and the code label (for unsafe_allow_html)."""
     col = safe_color(color)
     pre = f"<b>{md_safe(prefix)}</b>&nbsp;" if prefix else ""
     return (
-        f'<span class="qda-chip" style="display:inline-block;margin:0 .3rem .3rem 0;padding:.05rem .5rem;'
-        f'border-radius:1rem;border:1px solid {col};background:{col}22;font-size:.85rem;white-space:nowrap">'
+        '<span class="qda-chip" style="display:inline-block;margin:0 .3rem .3rem 0;'
+        f"padding:.05rem .5rem;border-radius:1rem;border:1px solid {col};background:{col}22;"
+        'font-size:.85rem;white-space:nowrap">'
         f'{pre}<span style="color:{col}">●</span>&nbsp;{md_safe(label)}</span>'
     )
 
@@ -59,8 +65,6 @@ def document_picker(
     kind: str | None = None,
 ) -> int | None:
     """Show a document selectbox; return the chosen document id (None when the project has none)."""
-    from corpus.store import list_documents
-
     docs = list_documents(db, kind=kind)
     if default is not None and int(default) not in set(docs["id"].astype(int)):
         docs = list_documents(
@@ -97,13 +101,8 @@ def code_picker(
 
 
 def coder_filter(db, me: str, key: str = "coder_view") -> list[str] | None:
-    """Ask whose codings to show (mine, another coder's, all); return coder names or None for all."""
-    try:
-        from coding import coder_names
-
-        names = coder_names(db)
-    except Exception:  # coding package absent or older
-        names = []
+    """Ask whose codings to show (mine, another coder's, all); return coder names, None for all."""
+    names = coder_names(db)
     view = st.radio(
         "Show codings of", ["me", "another coder", "all coders"], horizontal=True, key=key
     )
@@ -119,12 +118,11 @@ def coder_filter(db, me: str, key: str = "coder_view") -> list[str] | None:
 
 
 def save_preview_codings(db, prefix: str, coder: str) -> None:
-    """Show an auto-coding preview kept in ``st.session_state[prefix + '_preview']`` and save it as one batch.
+    """Show the auto-coding preview kept in the session under ``prefix + '_preview'``; save it.
 
-    The outcome goes to ``<prefix>_msg`` or ``<prefix>_error`` in the session, for the page to show after the rerun.
+    The outcome goes to ``<prefix>_msg`` or ``<prefix>_error`` in the session, for the page to
+    show after the rerun.
     """
-    from nlp import apply_code_preview
-
     preview = st.session_state.get(f"{prefix}_preview")
     if not isinstance(preview, pd.DataFrame):
         return
@@ -139,7 +137,7 @@ def save_preview_codings(db, prefix: str, coder: str) -> None:
         try:
             batch = apply_code_preview(db, preview, coder=coder)
             st.session_state[f"{prefix}_msg"] = f"Saved batch {batch} ({len(preview)} codings)."
-        except Exception as exc:  # noqa: BLE001 - shown to the person in plain words
+        except QdaError as exc:
             st.session_state[f"{prefix}_error"] = str(exc)
         st.session_state.pop(f"{prefix}_preview", None)
         st.rerun()

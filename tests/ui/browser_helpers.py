@@ -1,4 +1,5 @@
-"""Run the app in a real Streamlit server and drive it with headless Chromium (used by tests and bench/ui.py)."""
+"""Run the app in a real Streamlit server and drive it with headless Chromium (used by tests and
+bench/ui.py)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(project: Path, log: Path, env: dict | None = None):
-    """Start ``streamlit run streamlit_app.py`` on a free port for ``project``; yield its base URL."""
+    """Start ``streamlit run streamlit_app.py`` on a free port for ``project``; yield its URL."""
     port = free_port()
     full_env = {
         **os.environ,
@@ -128,22 +129,33 @@ def select_text(page, needle: str, occurrence: int = 0) -> None:
           const [needle, occ] = args;
           const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
           let full = '', nodes = [];
-          while (walker.nextNode()) { nodes.push([walker.currentNode, full.length]); full += walker.currentNode.data; }
+          while (walker.nextNode()) {
+            nodes.push([walker.currentNode, full.length]);
+            full += walker.currentNode.data;
+          }
           let at = -1; for (let i = 0; i <= occ; i++) at = full.indexOf(needle, at + 1);
           if (at < 0) return null;
-          const locate = (pos) => { for (const [n, o] of nodes) if (pos >= o && pos <= o + n.data.length) return [n, pos - o]; };
+          const locate = (pos) => {
+            for (const [n, o] of nodes) {
+              if (pos >= o && pos <= o + n.data.length) return [n, pos - o];
+            }
+          };
           const r = document.createRange();
           const [sn, so] = locate(at); const [en, eo] = locate(at + needle.length);
           r.setStart(sn, so); r.setEnd(sn, so + 1); let a = r.getClientRects()[0];
-          if (a.top < 80 || a.bottom > innerHeight - 40) {  // scroll the app's scroll container to the text
+          // scroll the app's scroll container to the text
+          if (a.top < 80 || a.bottom > innerHeight - 40) {
             let el = root.getRootNode().host || root;
-            while (el && !(el.scrollHeight > el.clientHeight + 1 && getComputedStyle(el).overflowY !== 'visible'))
-              el = el.parentElement;
+            const scrolls = (e) =>
+              e.scrollHeight > e.clientHeight + 1 && getComputedStyle(e).overflowY !== 'visible';
+            while (el && !scrolls(el)) el = el.parentElement;
             (el || document.scrollingElement).scrollBy(0, a.top - innerHeight / 2);
             a = r.getClientRects()[0];
           }
           r.setStart(en, eo - 1); r.setEnd(en, eo); const b = r.getClientRects()[0];
-          return { x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2 };
+          return {
+            x1: a.left + 1, y1: a.top + a.height / 2, x2: b.right - 1, y2: b.top + b.height / 2
+          };
         }""",
         [needle, occurrence],
     )

@@ -1,4 +1,5 @@
-"""UI test fixtures (the data they build lives in ui_data.py, imported by name to avoid clashing conftest modules)."""
+"""UI test fixtures (the data they build lives in ui_data.py, imported by name so that the
+conftest modules of several test folders do not clash)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Access gate: open on localhost; exposed, it needs a password hash or OIDC, else it refuses project data."""
+"""Access gate: open on localhost; exposed, it needs a password hash or OIDC, else it refuses
+project data."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The reader component's Python side: selections, highlight intervals, paging (pure functions, no browser)."""
+"""The reader component's Python side: selections, highlight intervals, paging (pure functions,
+no browser)."""
 
 import pandas as pd
 

@@ -1,8 +1,14 @@
-"""UI test data: a project with data (multi-page report, accented/emoji text, hostile text and names, two coders)."""
+"""UI test data: a project with data (multi-page report, accented and emoji text, hostile text
+and names, two coders, a transcript)."""
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+
+import coding
+from corpus import Document, Page, Segment, store_document
+from interviews import parse_transcript, store_transcript
 
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
@@ -15,16 +21,16 @@ HOSTILE_TRANSCRIPT = (
     "Interviewer: Thank you.\n"
 )
 MD_TRAP = "A second paragraph: [clickme](javascript:alert(10)) and ![img](x) with **stars**."
-ACCENTED = "Señora Muñoz dijo: «la innovación 🚀 llegó tarde» — café, niño, über. Then the council met again."
+ACCENTED = (
+    "Señora Muñoz dijo: «la innovación 🚀 llegó tarde» — café, niño, über. "
+    "Then the council met again."
+)
 
 
 def make_document(
     db, title: str, paragraphs: list[str], pages: int = 1, kind: str = "policy"
 ) -> int:
     """Store a document of ``paragraphs`` (split evenly over ``pages``); return its id."""
-    from corpus.model import Document, Page, Segment
-    from corpus.store import store_document
-
     text, segs = "", []
     for p in paragraphs:
         start = len(text)
@@ -40,8 +46,6 @@ def make_document(
             page_list.append(Page(n + 1, chunk[0].start, chunk[-1].end))
             for s in chunk:
                 s.page = n + 1
-    import hashlib
-
     doc = Document(
         text=text,
         title=title,
@@ -57,10 +61,9 @@ def make_document(
 
 def fill_project(db) -> dict:
     """Put documents, codes and two coders' codings into ``db``; return their ids."""
-    import coding
-
     report = [
-        f"Section {i}. The US–Mexico innovation council reviewed consortium {i} of the fictional programme."
+        f"Section {i}. The US–Mexico innovation council reviewed consortium {i} "
+        "of the fictional programme."
         for i in range(1, 61)
     ]
     ids = {
@@ -82,10 +85,6 @@ def fill_project(db) -> dict:
     coding.code_span(db, ids["xss"], 0, 26, ids["trust"], "alice", memo="<script>alert(3)</script>")
     ids["mdlink"] = coding.add_code(db, "[link](javascript:alert(5)) *x*", color="#b07aa1")
     coding.code_span(db, ids["xss"], 30, 40, ids["mdlink"], "**bob** <b onclick=alert(8)>")
-    try:
-        from interviews import parse_transcript, store_transcript
-    except ImportError:  # the interviews package has not landed
-        return ids
     data = HOSTILE_TRANSCRIPT.encode("utf-8")
     ids["transcript"] = store_transcript(
         db, parse_transcript("hostile.txt", data=data, name="hostile.txt"), data

@@ -1,10 +1,11 @@
-"""The span-selection reader: shows one window of a document with coded highlights and returns mouse selections.
+"""The span-selection reader: a window of a document with coded highlights; returns selections.
 
-The browser side (JS below) fills its container with text nodes and <mark> elements built from data, never with
-innerHTML of document text, and reports a selection as code-point offsets (JS counts UTF-16 units, converted with
-``Array.from(prefix).length``).  The Python side is pure and tested alone: ``selection_from_value`` maps the
-component's value to a checked (document_id, start, end) and ``highlight_intervals`` turns overlapping codings into
-non-overlapping intervals with blended colours and one underline per code.
+The browser side (JS below) fills its container with text nodes and <mark> elements built from
+data, never with innerHTML of document text, and reports a selection as code-point offsets (JS
+counts UTF-16 units, converted with ``Array.from(prefix).length``). The Python side is pure and
+tested alone: ``selection_from_value`` maps the component's value to a checked (document_id,
+start, end) and ``highlight_intervals`` turns overlapping codings into non-overlapping intervals
+with blended colours and one underline per code.
 """
 
 from __future__ import annotations
@@ -14,13 +15,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from corpus.model import trim_span
+from corpus import trim_span
 
 HTML = '<div class="qda-reader" tabindex="0" data-testid="qda-reader"></div>'
 
 CSS = """
 .qda-reader {
-  white-space: pre-wrap; overflow-wrap: anywhere; font-family: Georgia, 'Source Serif Pro', 'DejaVu Serif', serif;
+  white-space: pre-wrap; overflow-wrap: anywhere;
+  font-family: Georgia, 'Source Serif Pro', 'DejaVu Serif', serif;
   font-size: 1.05rem; line-height: 1.85; max-width: 46rem; padding: 0.5rem 1rem 1rem 0.25rem;
   color: var(--st-text-color, inherit); outline: none; cursor: text;
 }
@@ -34,8 +36,9 @@ export default function (component) {
   const { data, setStateValue, setTriggerValue, parentElement } = component;
   const root = parentElement.querySelector('.qda-reader');
   if (!root || !data) return;
-  // Rebuild only when the content changed, so a rerun caused by the selection itself keeps the selection.
-  const sig = `${data.doc_id}|${data.base}|${(data.text || '').length}|${JSON.stringify(data.intervals || [])}`;
+  // Rebuild only when the content changed, so a rerun caused by the selection itself keeps it.
+  const sig = `${data.doc_id}|${data.base}|${(data.text || '').length}|` +
+    JSON.stringify(data.intervals || []);
   if (root.__qdaSig !== sig) { root.__qdaSig = sig; build(); }
 
   function build() {
@@ -58,7 +61,9 @@ export default function (component) {
   }
   if (pos < chars.length) frag.appendChild(document.createTextNode(chars.slice(pos).join('')));
   root.replaceChildren(frag);
-  if (root.dataset.doc !== String(data.doc_id) || root.dataset.base !== String(data.base)) root.__qdaLast = null;
+  if (root.dataset.doc !== String(data.doc_id) || root.dataset.base !== String(data.base)) {
+    root.__qdaLast = null;
+  }
   root.dataset.doc = String(data.doc_id);
   root.dataset.base = String(data.base);
   if (focusEl && root.dataset.scrolled !== data.focus_key) {
@@ -68,7 +73,8 @@ export default function (component) {
   }
 
   function current() {
-    const sel = (parentElement.getSelection ? parentElement.getSelection() : null) || document.getSelection();
+    const sel = (parentElement.getSelection ? parentElement.getSelection() : null)
+      || document.getSelection();
     if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
     const r = sel.getRangeAt(0);
     if (!root.contains(r.startContainer) || !root.contains(r.endContainer)) return null;
@@ -83,7 +89,11 @@ export default function (component) {
   function nonce() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 8); }
   root.onmouseup = () => {
     const s = current();
-    if (s) { root.__qdaLast = s; root.focus({ preventScroll: true }); setStateValue('selection', s); }
+    if (s) {
+      root.__qdaLast = s;
+      root.focus({ preventScroll: true });
+      setStateValue('selection', s);
+    }
   };
   root.onkeyup = (ev) => {
     if (ev.key && ev.key.startsWith('Shift')) {
@@ -123,10 +133,11 @@ def span_reader(
     key: str = "reader",
     on_change=None,
 ):
-    """Mount the reader for ``text`` (the window starting at offset ``base``); return the component result.
+    """Mount the reader for ``text`` (the window starting at offset ``base``); return its result.
 
-    ``on_change`` runs (before the rerun) when the user selects text or presses a quick key; the values are then
-    in ``st.session_state[key]["selection"]`` and ``["quickkey"]`` ({key, selection}).
+    ``on_change`` runs (before the rerun) when the user selects text or presses a quick key; the
+    values are then in ``st.session_state[key]["selection"]`` and ``["quickkey"]``
+    ({key, selection}).
     """
     comp = _component()
     data = {
@@ -153,9 +164,10 @@ class Selection:
 def selection_from_value(
     value: Any, document_id: int, text: str, trim: bool = True
 ) -> Selection | None:
-    """Map the component's selection value to a Selection in ``text`` (the whole document), or None when invalid.
+    """Return the component's selection value as a Selection in ``text`` (the whole document).
 
-    The value must name the document shown and lie inside its text; surrounding whitespace is trimmed off.
+    None when invalid: the value must name the document shown and lie inside its text.
+    Surrounding whitespace is trimmed off.
     """
     if not isinstance(value, dict):
         return None
@@ -200,10 +212,11 @@ def blend(colors: Iterable[str], alpha: float = 0.28) -> str:
 def highlight_intervals(
     codings: Iterable[dict], win_start: int, win_end: int, focus: tuple[int, int] | None = None
 ) -> list[dict]:
-    """Split overlapping codings into non-overlapping intervals of the window, relative to ``win_start``.
+    """Return overlapping codings split into non-overlapping intervals of the window.
 
-    Each coding is a dict with char_start, char_end, color, code_path and coding_id; ``focus`` is a span to mark.
-    Returns dicts: s, e (window offsets), bg (blended colour), lines (one colour per code), title, ids, focus.
+    Offsets are relative to ``win_start``. Each coding is a dict with char_start, char_end, color,
+    code_path and coding_id; ``focus`` is a span to mark. Returns dicts: s, e (window offsets),
+    bg (blended colour), lines (one colour per code), title, ids, focus.
     """
     items = []
     for c in codings:

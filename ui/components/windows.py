@@ -1,4 +1,5 @@
-"""Paging of long documents for the reader: windows by page, by N segments (paragraphs/turns) or by characters."""
+"""Paging of long documents for the reader: windows by page, by N segments (paragraphs or turns)
+or by characters."""
 
 from __future__ import annotations
 
@@ -24,8 +25,11 @@ def document_windows(
     max_chars: int = 20000,
     text: str | None = None,
 ) -> list[Window]:
-    """Return the windows covering ``[0, text_len)``: one per page when the document has several pages,
-    else ``per_window`` segments at a time, else chunks of about ``max_chars`` cut at line ends."""
+    """Return the windows covering ``[0, text_len)``.
+
+    One per page when the document has several pages, else ``per_window`` segments at a time, else
+    chunks of about ``max_chars`` cut at line ends.
+    """
     if text_len <= 0:
         return [Window(0, 0, "Whole document")]
     if pages is not None and len(pages) > 1:
@@ -67,7 +71,7 @@ def document_windows(
 
 
 def window_index(windows: list[Window], offset: int) -> int:
-    """Return the index of the window holding character ``offset`` (the last one when past the end)."""
+    """Return the index of the window holding character ``offset`` (the last one past the end)."""
     for i, w in enumerate(windows):
         if w.start <= offset < w.end:
             return i

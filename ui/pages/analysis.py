@@ -1,4 +1,5 @@
-"""Analysis page: retrieval, boolean/proximity queries, frequencies, co-occurrence, code x case/attribute, agreement."""
+"""Analysis page: retrieval, boolean and proximity queries, frequencies, co-occurrence,
+code x case and code x attribute matrices, agreement, memos."""
 
 from __future__ import annotations
 
@@ -6,13 +7,18 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from coding import CodingError, change_counter, coder_names, codes_frame
-from coding.agreement import agreement, disagreements
-from coding.cases import case_attributes
-from coding.cases import cases as cases_frame
-from coding.matrices import code_attribute_matrix, code_case_matrix, cooccurrence, frequencies
-from coding.memos import add_memo, memos_frame
-from coding.queries import (
+from coding import (
+    add_memo,
+    agreement,
+    change_counter,
+    code_attribute_matrix,
+    code_case_matrix,
+    coder_names,
+    codes_frame,
+    cooccurrence,
+    disagreements,
+    frequencies,
+    memos_frame,
     query_and,
     query_near,
     query_not,
@@ -21,7 +27,9 @@ from coding.queries import (
     retrieve,
     scope_documents,
 )
-from corpus.store import list_documents
+from corpus import list_documents
+from interviews import case_attributes_frame, cases_frame
+from projectfile import QdaError, open_project
 from ui.common import current_coder, get_db, project_file
 
 st.title("Analysis")
@@ -54,7 +62,7 @@ picked_cases = (
     if case_names
     else []
 )
-attrs = case_attributes(db)
+attrs = case_attributes_frame(db)
 attr_names = [c for c in attrs.columns if c not in ("case_id", "case_name")]
 attr_filter = None
 if attr_names:
@@ -68,9 +76,7 @@ doc_filter = scope_documents(db, picked_docs or None, picked_cases or None, attr
 
 @st.cache_data(max_entries=16, show_spinner="Computing agreement…")
 def cached_agreement(path: str, version: int, unit: str, pair: tuple, docs: tuple | None):
-    """Return (agreement, disagreements) for one state of the project (the version is part of the cache key)."""
-    from projectfile import open_project
-
+    """Return (agreement, disagreements) for one state of the project (``version`` is a key)."""
     conn = open_project(path)
     try:
         documents = list(docs) if docs is not None else None
@@ -186,7 +192,7 @@ with tabs[1]:
                 coders=coder_filter,
                 documents=doc_filter,
             )
-    except (CodingError, ValueError) as exc:
+    except QdaError as exc:
         st.error(str(exc))
     else:
         st.caption(f"{len(res)} results")
@@ -334,7 +340,7 @@ with tabs[6]:
     q = st.text_input("Search memos", key="memo_q")
     try:
         memos = memos_frame(db, query=q or None)
-    except ValueError as exc:
+    except QdaError as exc:
         st.error(str(exc))
     else:
         st.dataframe(memos, hide_index=True, width="stretch")

@@ -1,9 +1,25 @@
-"""Code page: read a document window, select text with the mouse, apply codes; list, edit and delete codings in view."""
+"""Code page: read a document window, select text with the mouse, apply codes; list, edit and
+delete the codings in view."""
 
 from __future__ import annotations
 
 import streamlit as st
 
+from coding import (
+    add_memo,
+    code_span,
+    codes_frame,
+    codings_frame,
+    delete_coding,
+    ensure_code_path,
+    memos_frame,
+    most_used_codes,
+    redo,
+    undo,
+    update_coding,
+)
+from corpus import get_pages, get_segments, get_text
+from projectfile import QdaError
 from ui.common import current_coder, get_db, session_id
 from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
 from ui.components.windows import Window, document_windows, window_index
@@ -12,15 +28,6 @@ from ui.widgets import chip_html, code_chips, code_picker, coder_filter, documen
 READER_KEY = "code_reader"
 
 st.title("Code")
-try:
-    import coding
-    from coding import CodingError
-except ImportError:  # the coding package has not landed
-    st.info("The coding package is not available in this installation.")
-    st.stop()
-
-from corpus.store import get_pages, get_segments, get_text  # noqa: E402
-
 db = get_db()
 coder, sess = current_coder(), session_id()
 
@@ -34,22 +41,10 @@ def _apply(doc_id: int, start: int, end: int, code_ids: list[int]) -> None:
     conn = get_db()
     try:
         for cid in code_ids:
-            coding.code_span(
-                conn, doc_id, start, end, int(cid), current_coder(), session=session_id()
-            )
+            code_span(conn, doc_id, start, end, int(cid), current_coder(), session=session_id())
         _flash("success", f"Coded {end - start} characters with {len(code_ids)} code(s).")
-    except CodingError as exc:
+    except QdaError as exc:
         _flash("error", str(exc))
-
-
-def quick_codes(codes) -> list[int]:
-    """Return the ids of up to nine most used codes (ties by tree order): quick keys 1..9."""
-    if codes.empty:
-        return []
-    ranked = codes.assign(_pos=range(len(codes))).sort_values(
-        ["codings", "_pos"], ascending=[False, True]
-    )
-    return [int(i) for i in ranked["id"].head(9)]
 
 
 def _on_reader_change() -> None:
@@ -117,8 +112,8 @@ if new_focus and int(focus["document_id"]) == doc_id:
     st.session_state["code_view"] = "all coders"  # the passage may be someone else's coding
 st.session_state["code_win"] = min(int(st.session_state.get("code_win", 0)), len(windows) - 1)
 
-codes = coding.codes_frame(db)
-quick_ids = quick_codes(codes)
+codes = codes_frame(db)
+quick_ids = [int(i) for i in most_used_codes(db)["id"]]
 st.session_state["code_quick_ids"] = quick_ids
 
 flash = st.session_state.pop("code_flash", None)
@@ -130,7 +125,7 @@ left, right = st.columns([3, 2], gap="large")
 with right:
     view_coders = coder_filter(db, coder, key="code_view")
 all_codings = (
-    coding.codings_frame(db, documents=[doc_id], coders=view_coders) if view_coders != [] else None
+    codings_frame(db, documents=[doc_id], coders=view_coders) if view_coders != [] else None
 )
 if all_codings is not None:
     all_codings = all_codings[all_codings["scope"] == "span"]
@@ -173,7 +168,8 @@ with left:
     )
     intervals = highlight_intervals(rows, win.start, win.end, focus=fspan)
     st.caption(
-        f"{win.label} · characters {win.start:,}–{win.end:,} of {len(text):,} · select text with the mouse"
+        f"{win.label} · characters {win.start:,}–{win.end:,} of {len(text):,} · "
+        "select text with the mouse"
     )
     span_reader(
         doc_id,
@@ -209,12 +205,12 @@ with right:
         new_name = st.text_input("New code (path 'Parent > Child')", key="code_new_name")
         if st.form_submit_button("Create" + (" and apply" if sel else "")) and new_name.strip():
             try:
-                cid = coding.ensure_code_path(db, new_name.strip(), coder=coder)
+                cid = ensure_code_path(db, new_name.strip(), coder=coder)
                 if sel:
                     _apply(doc_id, sel["start"], sel["end"], [cid])
                 else:
                     _flash("success", "Code created.")
-            except CodingError as exc:
+            except QdaError as exc:
                 _flash("error", str(exc))
             st.rerun()
     if quick_ids:
@@ -226,17 +222,15 @@ with right:
         )
     u1, u2 = st.columns(2)
     if u1.button("↶ Undo", key="code_undo"):
-        label = coding.undo(db, coder, session=sess)
+        label = undo(db, coder, session=sess)
         _flash("success" if label else "error", f"Undid: {label}" if label else "Nothing to undo.")
         st.rerun()
     if u2.button("↷ Redo", key="code_redo"):
-        label = coding.redo(db, coder, session=sess)
+        label = redo(db, coder, session=sess)
         _flash("success" if label else "error", f"Redid: {label}" if label else "Nothing to redo.")
         st.rerun()
 
     with st.expander("Memos on this document"):
-        from coding.memos import add_memo, memos_frame
-
         for m in memos_frame(db, target="document", target_id=doc_id).itertuples():
             st.caption(f"{m.created_at[:16]}")
             st.text(f"{m.author}: {m.text}")
@@ -246,7 +240,7 @@ with right:
                 try:
                     add_memo(db, memo_text, coder, target="document", target_id=doc_id)
                     _flash("success", "Memo added.")
-                except CodingError as exc:
+                except QdaError as exc:
                     _flash("error", str(exc))
                 st.rerun()
 
@@ -271,7 +265,7 @@ with right:
                 memo = st.text_area("Memo", value=r["memo"] or "", key=f"code_memo_{cid}")
                 if sel and st.button("Move to the current selection", key=f"code_span_{cid}"):
                     try:
-                        coding.update_coding(
+                        update_coding(
                             db,
                             cid,
                             coder,
@@ -280,17 +274,17 @@ with right:
                             char_end=sel["end"],
                         )
                         _flash("success", "Coding moved to the selection.")
-                    except CodingError as exc:
+                    except QdaError as exc:
                         _flash("error", str(exc))
                     st.rerun()
                 c1, c2, c3 = st.columns(3)
                 if c1.button("Save", key=f"code_save_{cid}"):
                     try:
-                        coding.update_coding(
+                        update_coding(
                             db, cid, coder, session=sess, code=int(new_code), memo=memo or None
                         )
                         _flash("success", "Coding saved.")
-                    except CodingError as exc:
+                    except QdaError as exc:
                         _flash("error", str(exc))
                     st.rerun()
                 if c2.button("Show", key=f"code_show_{cid}"):
@@ -302,9 +296,9 @@ with right:
                     st.rerun()
                 if c3.button("Delete", key=f"code_del_{cid}"):
                     try:
-                        coding.delete_coding(db, cid, coder, session=sess)
+                        delete_coding(db, cid, coder, session=sess)
                         _flash("success", "Coding deleted (undo restores it).")
-                    except CodingError as exc:
+                    except QdaError as exc:
                         _flash("error", str(exc))
                     st.rerun()
     if len(rows) > 60:

@@ -1,4 +1,5 @@
-"""Codebook page: the code tree with counts; add, edit every field, move, reorder, merge, trash/restore, CSV."""
+"""Codebook page: the code tree with counts; add, edit every field, move, reorder, merge,
+trash and restore, CSV."""
 
 from __future__ import annotations
 
@@ -8,18 +9,24 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from coding import CodingError, add_code, audit_frame, codes_frame, redo, undo
-from coding.codebook import (
+from coding import (
+    add_code,
+    audit_frame,
+    codebook_csv,
+    codes_frame,
     delete_code,
+    import_codebook_csv,
     merge_codes,
     move_code,
+    next_color,
+    redo,
     reorder_codes,
     restore_code,
     trash_frame,
+    undo,
     update_code,
 )
-from coding.codebook_csv import codebook_csv, import_codebook_csv
-from coding.codes import next_color
+from projectfile import QdaError
 from ui.common import current_coder, get_db
 
 st.title("Codebook")
@@ -31,7 +38,7 @@ def act(fn, *args, ok: str = "Saved.", **kwargs) -> None:
     """Run a codebook change; show its error in plain words instead of a traceback."""
     try:
         fn(*args, **kwargs)
-    except (CodingError, ValueError) as exc:
+    except QdaError as exc:
         st.session_state["codebook_error"] = str(exc)
     else:
         st.session_state["codebook_msg"] = ok

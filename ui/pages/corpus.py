@@ -1,4 +1,5 @@
-"""Corpus page: upload and ingest files, the documents with their metadata, edit/delete, the ingest log, a reader."""
+"""Corpus page: upload and ingest files, the documents with their metadata, edit and delete,
+the ingest log, a reader."""
 
 from __future__ import annotations
 
@@ -6,21 +7,19 @@ import tempfile
 
 import streamlit as st
 
-from corpus.parse import SUPPORTED
-from corpus.reader import (
-    ingest_uploads,
-    outcome_counts,
-    outcomes_frame,
-    page_for_offset,
-    passage_html,
-)
-from corpus.store import (
+from corpus import (
+    SUPPORTED,
     delete_document,
     get_document,
     get_pages,
     get_text,
     ingest_log,
+    ingest_uploads,
     list_documents,
+    outcome_counts,
+    outcomes_frame,
+    page_for_offset,
+    passage_html,
     set_document_fields,
 )
 from ui.common import get_db
@@ -43,7 +42,7 @@ SHOWN = [
 st.title("Corpus")
 db = get_db()
 
-# --- upload -------------------------------------------------------------------------------------------------
+# --- upload ---------------------------------------------------------------------------------------
 with st.expander("Add documents", expanded=list_documents(db).empty):
     with st.form("upload", clear_on_submit=True):
         uploads = st.file_uploader(
@@ -77,7 +76,8 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
             )
             counts = outcome_counts(outcomes)
             status.update(
-                label=f"Ingested {counts['ok']}, skipped {counts['skipped']}, failed {counts['failed']}",
+                label=f"Ingested {counts['ok']}, skipped {counts['skipped']}, "
+                f"failed {counts['failed']}",
                 state="error" if counts["failed"] else "complete",
             )
         st.session_state["corpus_last_outcomes"] = outcomes_frame(outcomes)
@@ -85,7 +85,7 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
         st.caption("Last upload")
         st.dataframe(st.session_state["corpus_last_outcomes"], hide_index=True, width="stretch")
 
-# --- documents ----------------------------------------------------------------------------------------------
+# --- documents ------------------------------------------------------------------------------------
 docs = list_documents(db)
 if docs.empty:
     st.info(
@@ -125,7 +125,7 @@ if "corpus_msg" in st.session_state:
 with st.expander("Ingest log"):
     st.dataframe(ingest_log(db), hide_index=True, width="stretch")
 
-# --- reader -------------------------------------------------------------------------------------------------
+# --- reader ---------------------------------------------------------------------------------------
 st.subheader("Read")
 focus = st.session_state.get("focus")
 if (
@@ -161,13 +161,15 @@ if focus and focus.get("document_id") == reader_doc:
 warnings = get_document(db, reader_doc)["warnings"]
 for w in warnings:
     st.warning(w)
-# <br> instead of newlines: a blank line would end the HTML block and let Markdown reinterpret the text
+# <br> instead of newlines: a blank line would end the HTML block and let Markdown reinterpret
+# the text
 body = (
     passage_html(text, start, end, highlight).replace("\n", "<br>")
     if end > start
     else "<i>(no text on this page)</i>"
 )
 st.markdown(
-    f'<div class="qda-page" style="white-space: pre-wrap; line-height: 1.5; max-height: 70vh; overflow-y: auto;">{body}</div>',
+    '<div class="qda-page" style="white-space: pre-wrap; line-height: 1.5; max-height: 70vh; '
+    f'overflow-y: auto;">{body}</div>',
     unsafe_allow_html=True,  # passage_html escapes all document text; only <mark> is ours
 )

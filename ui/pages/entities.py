@@ -1,5 +1,6 @@
-"""Entities page: extract, top entities by label, counts per document and case, KWIC, co-occurrence network,
-gazetteer editor with aliases, and "code all mentions" (preview, then one undoable batch)."""
+"""Entities page: extract, top entities by label, counts per document and case, KWIC,
+co-occurrence network, gazetteer editor with aliases, and "code all mentions" (preview, then one
+undoable batch)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,29 @@ from pathlib import Path
 
 import streamlit as st
 
-import nlp
-from nlp.entity_queries import graph_figure
+from nlp import (
+    GazetteerError,
+    aliases_frame,
+    cooccurrence_frame,
+    cooccurrence_graph,
+    counts_by_case,
+    counts_by_document,
+    entities_frame,
+    entity_labels,
+    export_gazetteer,
+    extract_entities,
+    gazetteer_frame,
+    graph_figure,
+    import_gazetteer,
+    kwic,
+    merge_entities,
+    ner_pipeline,
+    preview_code_mentions,
+    replace_gazetteer,
+    ruler_patterns,
+    top_entities,
+    unmerge_entity,
+)
 from ui.common import current_coder, get_db
 from ui.widgets import save_preview_codings
 
@@ -19,9 +41,7 @@ db = get_db()
 
 @st.cache_resource
 def warm_pipeline(language: str, patterns: tuple) -> str:
-    """Load a language's NER pipeline with this gazetteer once per server process; return its names."""
-    from nlp.pipelines import ner_pipeline
-
+    """Load a language's NER pipeline with this gazetteer once per process; return its pipes."""
     return ", ".join(ner_pipeline(language, patterns).pipe_names)
 
 
@@ -39,8 +59,8 @@ with st.expander("Extract entities", expanded=False):
         with st.status("Extracting entities…", expanded=True) as status:
             bar = st.progress(0.0)
             for lang in ("en", "es"):
-                warm_pipeline(lang, nlp.gazetteer.ruler_patterns(db, lang))
-            report = nlp.extract_entities(
+                warm_pipeline(lang, ruler_patterns(db, lang))
+            report = extract_entities(
                 db,
                 force=force,
                 progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=f"{m}: {d}/{t}"),
@@ -53,31 +73,32 @@ with st.expander("Extract entities", expanded=False):
                 state="complete",
             )
 
-mentions_all = nlp.entities_frame(db)
+mentions_all = entities_frame(db)
 tabs = st.tabs(["Top entities", "Mentions", "Network", "Gazetteer & aliases", "Code all mentions"])
 
 if mentions_all.empty:
     with tabs[0]:
         st.info(
-            "No entities yet. Add gazetteer entries if you like, then press **Extract entities** above."
+            "No entities yet. Add gazetteer entries if you like, then press **Extract entities** "
+            "above."
         )
     mentions = mentions_all
 else:
     with st.sidebar:
         st.subheader("Entity filters")
-        labels = st.multiselect("Labels", nlp.entity_labels(db))
+        labels = st.multiselect("Labels", entity_labels(db))
         titles = dict(zip(mentions_all["document_id"], mentions_all["document_title"]))
         docs = st.multiselect("Documents", sorted(titles), format_func=lambda d: titles[d])
         langs = st.multiselect("Languages", sorted(mentions_all["language"].unique()))
         name_q = st.text_input("Name contains")
-    mentions = nlp.entities_frame(
+    mentions = entities_frame(
         db, labels=labels or None, documents=docs or None, languages=langs or None
     )
     if name_q:
         mentions = mentions[mentions["canonical"].str.contains(name_q, case=False, regex=False)]
 
     with tabs[0]:
-        top = nlp.top_entities(mentions, limit=None)
+        top = top_entities(mentions, limit=None)
         st.caption(f"{len(mentions)} mentions of {len(top)} entities")
         cols = st.columns(2)
         with cols[0]:
@@ -99,9 +120,9 @@ else:
                     width="stretch",
                 )
         st.subheader("Per document")
-        st.dataframe(nlp.counts_by_document(mentions), hide_index=True, width="stretch")
+        st.dataframe(counts_by_document(mentions), hide_index=True, width="stretch")
         st.subheader("Per case")
-        by_case = nlp.counts_by_case(db, mentions)
+        by_case = counts_by_case(db, mentions)
         if by_case.empty:
             st.caption("No interview cases hold these entities.")
         else:
@@ -111,7 +132,7 @@ else:
         names = sorted(mentions["canonical"].unique())
         pick = st.selectbox("Entity", ["(all)"] + names)
         shown = mentions if pick == "(all)" else mentions[mentions["canonical"] == pick]
-        k = nlp.kwic(db, shown, width=60, limit=500)
+        k = kwic(db, shown, width=60, limit=500)
         st.dataframe(
             k[["document_title", "left", "mention", "right", "label"]],
             hide_index=True,
@@ -122,7 +143,8 @@ else:
                 "Open mention",
                 range(len(k)),
                 format_func=lambda i: (
-                    f"{k.iloc[i]['document_title']} @ {k.iloc[i]['char_start']}: {k.iloc[i]['mention']}"
+                    f"{k.iloc[i]['document_title']} @ {k.iloc[i]['char_start']}: "
+                    f"{k.iloc[i]['mention']}"
                 ),
             )
             c1, c2 = st.columns(2)
@@ -144,12 +166,12 @@ else:
         c1, c2 = st.columns(2)
         top_n = c1.slider("Most mentioned entities", 5, 100, 40)
         min_w = c2.slider("Minimum shared paragraphs/turns", 1, 10, 1)
-        edges = nlp.cooccurrence_frame(mentions, min_weight=min_w, top=top_n)
+        edges = cooccurrence_frame(mentions, min_weight=min_w, top=top_n)
         if edges.empty:
             st.caption("No two of these entities appear in the same paragraph or turn.")
         else:
             st.plotly_chart(
-                graph_figure(nlp.cooccurrence_graph(mentions, min_weight=min_w, top=top_n)),
+                graph_figure(cooccurrence_graph(mentions, min_weight=min_w, top=top_n)),
                 width="stretch",
             )
             st.dataframe(edges, hide_index=True, width="stretch")
@@ -159,7 +181,7 @@ with tabs[3]:
         "Phrases found before the statistical model (case-insensitive). Language `*` = all. "
         "Saving changes makes the next extraction re-run the affected languages."
     )
-    gaz = nlp.gazetteer_frame(db).drop(columns=["id"])
+    gaz = gazetteer_frame(db).drop(columns=["id"])
     edited = st.data_editor(
         gaz,
         num_rows="dynamic",
@@ -170,9 +192,9 @@ with tabs[3]:
     )
     if st.button("Save gazetteer"):
         try:
-            n = nlp.replace_gazetteer(db, edited)
+            n = replace_gazetteer(db, edited)
             st.session_state["entities_msg"] = f"Gazetteer saved ({n} entries)."
-        except nlp.GazetteerError as exc:
+        except GazetteerError as exc:
             st.session_state["entities_error"] = str(exc)
         st.rerun()
     up = st.file_uploader(
@@ -183,16 +205,14 @@ with tabs[3]:
             path = Path(tmp) / Path(up.name).name
             path.write_bytes(up.getvalue())
             try:
-                st.session_state["entities_msg"] = (
-                    f"Imported {nlp.import_gazetteer(db, path)} entries."
-                )
-            except nlp.GazetteerError as exc:
+                st.session_state["entities_msg"] = f"Imported {import_gazetteer(db, path)} entries."
+            except GazetteerError as exc:
                 st.session_state["entities_error"] = str(exc)
         st.rerun()
     with tempfile.TemporaryDirectory() as tmp:
         for suffix, mime in ((".csv", "text/csv"), (".jsonl", "application/jsonl")):
             p = Path(tmp) / f"gazetteer{suffix}"
-            nlp.export_gazetteer(db, p)
+            export_gazetteer(db, p)
             st.download_button(
                 f"Download {suffix[1:].upper()}", p.read_bytes(), file_name=p.name, mime=mime
             )
@@ -201,15 +221,15 @@ with tabs[3]:
     merge = st.multiselect("Names to merge", all_names)
     into = st.text_input("Canonical name", value=merge[0] if merge else "")
     if st.button("Merge", disabled=not merge or not into.strip()):
-        n = nlp.merge_entities(db, merge, into)
+        n = merge_entities(db, merge, into)
         st.session_state["entities_msg"] = f"Merged {n} names into {into}."
         st.rerun()
-    aliases = nlp.aliases_frame(db)
+    aliases = aliases_frame(db)
     if not aliases.empty:
         st.dataframe(aliases, hide_index=True, width="stretch")
         undo_alias = st.selectbox("Remove alias", aliases["alias"].tolist())
         if st.button("Remove alias"):
-            nlp.unmerge_entity(db, undo_alias)
+            unmerge_entity(db, undo_alias)
             st.rerun()
 
 with tabs[4]:
@@ -217,14 +237,14 @@ with tabs[4]:
         st.info("Extract entities first.")
     else:
         st.caption(
-            "Propose a coding for every mention of the chosen labels or names; review, then save as one "
-            "batch (undo it from the Codebook/Analysis pages or `cli.py undo`)."
+            "Propose a coding for every mention of the chosen labels or names; review, then save "
+            "as one batch (undo it from the Codebook/Analysis pages or `cli.py undo`)."
         )
-        lab = st.multiselect("Labels", nlp.entity_labels(db), key="code_labels")
+        lab = st.multiselect("Labels", entity_labels(db), key="code_labels")
         nm = st.multiselect("Names", sorted(mentions_all["canonical"].unique()), key="code_names")
         code = st.text_input("Code (path, e.g. Actors > CONACYT; created if new)", key="code_path")
         if st.button("Preview codings", disabled=not (lab or nm) or not code.strip()):
-            st.session_state["entities_preview"] = nlp.preview_code_mentions(
+            st.session_state["entities_preview"] = preview_code_mentions(
                 db, code.strip(), labels=lab or None, names=nm or None
             )
         save_preview_codings(db, "entities", current_coder())

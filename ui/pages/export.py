@@ -1,4 +1,5 @@
-"""Export page: evidence tables, matrices, codebook, HTML report, REFI-QDA project/codebook; REFI-QDA import."""
+"""Export page: evidence tables, matrices, codebook, HTML report, REFI-QDA project and codebook;
+REFI-QDA import."""
 
 from __future__ import annotations
 
@@ -6,11 +7,20 @@ import pandas as pd
 import streamlit as st
 
 from coding import codes_frame
-from corpus.store import list_documents
-from exports import ImportFileError, evidence_table, matrix_frame, people
-from exports import downloads as dl
-from exports.matrices import codebook_frame
-from projectfile import ProjectError
+from corpus import list_documents
+from exports import (
+    EVIDENCE_FORMATS,
+    codebook_file,
+    codebook_frame,
+    evidence_file,
+    evidence_table,
+    import_upload,
+    matrix_file,
+    matrix_frame,
+    qdpx_file,
+)
+from interviews import case_attributes_frame, cases_frame
+from projectfile import QdaError
 from ui.common import get_db, project_file
 
 st.title("Export")
@@ -29,12 +39,15 @@ what = st.radio("What", WHAT, horizontal=True, key="export_what")
 
 
 def offer(key: str, make, settings: object = None) -> None:
-    """A 'Prepare file' button that builds the file once, then a download button for it (while ``settings`` hold)."""
+    """Show a 'Prepare file' button that builds the file once, then a download button for it.
+
+    The prepared file is offered while ``settings`` stay as they were when it was built.
+    """
     if st.button("Prepare file", key=f"prepare_{key}"):
         try:
             st.session_state[f"file_{key}"] = make()
             st.session_state[f"settings_{key}"] = repr(settings)
-        except (ValueError, ImportFileError) as exc:
+        except QdaError as exc:
             st.error(str(exc))
     prepared = st.session_state.get(f"file_{key}")
     if prepared and st.session_state.get(f"settings_{key}") != repr(settings):
@@ -53,8 +66,8 @@ def offer(key: str, make, settings: object = None) -> None:
 
 def evidence_filters() -> dict:
     codes = codes_frame(db)
-    cases = people.cases(db)
-    attrs = people.case_attributes(db)
+    cases = cases_frame(db)
+    attrs = case_attributes_frame(db)
     docs = list_documents(db)
     cols = st.columns(3)
     chosen_codes = cols[0].multiselect(
@@ -123,20 +136,18 @@ if what in ("Evidence table", "Report (HTML)"):
             st.switch_page("ui/pages/code.py")
     if what == "Evidence table":
         cols = st.columns(3)
-        fmt = cols[0].selectbox("Format", dl.EVIDENCE_FORMATS, key="ev_fmt")
+        fmt = cols[0].selectbox("Format", EVIDENCE_FORMATS, key="ev_fmt")
         bom = cols[1].checkbox("CSV with BOM (for Excel)", key="ev_bom")
         per_code = cols[2].checkbox("XLSX: one sheet per code", key="ev_sheets")
         offer(
             "evidence",
-            lambda: dl.evidence_file(
+            lambda: evidence_file(
                 db, df, fmt, f"{name}-evidence", bom=bom, sheet_per_code=per_code
             ),
             (filters, fmt, bom, per_code, len(df)),
         )
     else:
-        offer(
-            "report", lambda: dl.evidence_file(db, df, "html", f"{name}-report"), (filters, len(df))
-        )
+        offer("report", lambda: evidence_file(db, df, "html", f"{name}-report"), (filters, len(df)))
 
 elif what == "Matrix":
     cols = st.columns(3)
@@ -146,7 +157,7 @@ elif what == "Matrix":
     value = cols[1].selectbox(
         "Values", ["codings", "coded_chars", "percent", "present"], key="mx_value"
     )
-    attrs = [c for c in people.case_attributes(db).columns if c not in ("case_id", "case_name")]
+    attrs = [c for c in case_attributes_frame(db).columns if c not in ("case_id", "case_name")]
     attribute = (
         cols[2].selectbox("Attribute", attrs, key="mx_attr") if kind == "code-attribute" else None
     )
@@ -157,7 +168,7 @@ elif what == "Matrix":
     )
     try:
         m = matrix_frame(db, kind=kind, value=value, attribute=attribute, transpose=transpose)
-    except ValueError as exc:
+    except QdaError as exc:
         st.warning(str(exc))
         m = pd.DataFrame()
     if m.empty or len(m.columns) <= 1:
@@ -167,7 +178,7 @@ elif what == "Matrix":
         fmt = st.selectbox("Format", ["xlsx", "csv"], key="mx_fmt")
         offer(
             "matrix",
-            lambda: dl.matrix_file(m, fmt, f"{name}-{kind}"),
+            lambda: matrix_file(m, fmt, f"{name}-{kind}"),
             (kind, value, attribute, transpose, fmt),
         )
 
@@ -178,25 +189,25 @@ elif what == "Codebook":
     else:
         st.dataframe(cb, hide_index=True)
         fmt = st.selectbox("Format", ["docx", "csv", "qdc"], key="cb_fmt")
-        offer("codebook", lambda: dl.codebook_file(db, fmt, f"{name}-codebook"), fmt)
+        offer("codebook", lambda: codebook_file(db, fmt, f"{name}-codebook"), fmt)
 
 elif what == "REFI-QDA project (.qdpx)":
     st.write(
-        "The whole project (documents, codes, codings, coders, cases, memos) in the REFI-QDA exchange format, "
-        "for NVivo, ATLAS.ti, MAXQDA or QualCoder."
+        "The whole project (documents, codes, codings, coders, cases, memos) in the REFI-QDA "
+        "exchange format, for NVivo, ATLAS.ti, MAXQDA or QualCoder."
     )
-    offer("qdpx", lambda: dl.qdpx_file(db, name))
+    offer("qdpx", lambda: qdpx_file(db, name))
 
 else:
     st.write(
-        "Import a REFI-QDA project (.qdpx) or codebook (.qdc) into this project. Nothing is changed if the "
-        "file cannot be read completely."
+        "Import a REFI-QDA project (.qdpx) or codebook (.qdc) into this project. Nothing is "
+        "changed if the file cannot be read completely."
     )
     upload = st.file_uploader("REFI-QDA file", type=["qdpx", "qdc"], key="import_file")
     if upload is not None and st.button("Import", key="import_btn"):
         try:
-            report = dl.import_upload(upload.getvalue(), upload.name, project_file())
-        except (ImportFileError, ProjectError, ValueError) as exc:
+            report = import_upload(upload.getvalue(), upload.name, project_file())
+        except QdaError as exc:
             st.error(f"{exc} — the project was not changed.")
         else:
             st.success("\n".join(f"{k}: {v}" for k, v in report.imported.items()))

@@ -1,12 +1,14 @@
-"""Interviews page: import with preview, transcript reader, speakers and cases, attributes, de-identification."""
+"""Interviews page: import with preview, transcript reader, speakers and cases, attributes,
+de-identification."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from corpus.model import ParseError
-from corpus.store import DuplicateDocument
+from coding import merge_cases
+from deid import add_name, apply_review, find_names, key_path_for
 from interviews import (
+    ROLES,
     apply_attribute_edits,
     apply_speaker_edits,
     attribute_edits,
@@ -16,19 +18,18 @@ from interviews import (
     cases_frame,
     define_attribute,
     import_attributes_csv,
-    merge_cases,
     parse_transcript,
+    preview_frame,
     rename_case,
     speaker_edits,
     speakers_frame,
+    speakers_summary,
     store_transcript,
     transcript_turns,
     transcripts_frame,
+    turns_html,
 )
-from interviews.cases import ROLES
-from interviews.deid import add_name, find_names, key_path_for
-from interviews.deid_apply import apply_review
-from interviews.preview import preview_frame, speakers_summary, turns_html
+from projectfile import QdaError
 from ui.common import get_db, project_file
 
 st.title("Interviews")
@@ -37,16 +38,18 @@ PAGE_TURNS = 40
 
 
 def report(key: str) -> None:
+    """Show the outcome that ``run`` kept for ``key``, once."""
     for k, show in ((f"{key}_error", st.error), (f"{key}_msg", st.success)):
         if k in st.session_state:
             show(st.session_state.pop(k))
 
 
 def run(key: str, fn, *args, ok: str = "Saved.", **kwargs):
+    """Run a change; keep its outcome (or its QdaError's message) for the next run to show."""
     try:
         result = fn(*args, **kwargs)
-    except (ValueError, KeyError, ParseError) as exc:
-        st.session_state[f"{key}_error"] = str(exc.args[0] if isinstance(exc, KeyError) else exc)
+    except QdaError as exc:
+        st.session_state[f"{key}_error"] = str(exc)
         return None
     st.session_state[f"{key}_msg"] = ok
     return result
@@ -59,7 +62,8 @@ tab_import, tab_read, tab_speakers, tab_attrs, tab_deid = st.tabs(
 with tab_import:
     report("import")
     st.caption(
-        "TXT with speaker labels, Otter.ai, Zoom/Teams/plain WebVTT, SRT, DOCX (labels or speaker | text tables)."
+        "TXT with speaker labels, Otter.ai, Zoom/Teams/plain WebVTT, SRT, "
+        "DOCX (labels or speaker | text tables)."
     )
     up = st.file_uploader(
         "Transcript file", type=["txt", "vtt", "srt", "docx", "md"], key="iv_upload"
@@ -73,7 +77,7 @@ with tab_import:
                 with open(server_path.strip(), "rb") as fh:
                     data, name = fh.read(), server_path.strip().rsplit("/", 1)[-1]
             st.session_state["iv_pending"] = (parse_transcript(name, data=data, name=name), data)
-        except (ParseError, OSError) as exc:
+        except (QdaError, OSError) as exc:  # OSError: the typed path
             st.session_state.pop("iv_pending", None)
             st.error(str(exc))
     pending = st.session_state.get("iv_pending")
@@ -81,7 +85,8 @@ with tab_import:
         tr, data = pending
         st.subheader(f"Preview: {tr.name}")
         st.caption(
-            f"Format: {tr.format} · {len(tr.turns)} turns · {len(tr.speakers)} speakers · encoding {tr.encoding}"
+            f"Format: {tr.format} · {len(tr.turns)} turns · {len(tr.speakers)} speakers · "
+            f"encoding {tr.encoding}"
         )
         for w in tr.warnings:
             st.warning(w)
@@ -98,7 +103,7 @@ with tab_import:
             roles = dict(zip(roles_df["speaker"], roles_df["role"])) if not roles_df.empty else None
             try:
                 doc_id = store_transcript(db, tr, data, roles=roles)
-            except DuplicateDocument as exc:
+            except QdaError as exc:
                 st.session_state["import_error"] = f"{tr.name}: {exc}"
             else:
                 st.session_state["import_msg"] = (
@@ -142,8 +147,8 @@ with tab_speakers:
         st.info("No speakers yet: they come with imported transcripts.")
     else:
         st.caption(
-            "Correct roles, or link a speaker to a case by typing the case's name (a new name makes a new case; "
-            "empty unlinks)."
+            "Correct roles, or link a speaker to a case by typing the case's name "
+            "(a new name makes a new case; empty unlinks)."
         )
         before = speakers[["speaker_id", "document_title", "speaker", "role", "case_name", "turns"]]
         after = st.data_editor(
@@ -239,9 +244,9 @@ with tab_attrs:
 with tab_deid:
     report("deid")
     st.caption(
-        "Names found by spaCy, the speakers' names and your list are replaced by marked pseudonyms ([Expert 3]) "
-        "in new versions of the transcripts; the originals stay; the key is written next to the project file "
-        f"({key_path_for(project_file()).name}), never into it."
+        "Names found by spaCy, the speakers' names and your list are replaced by marked "
+        "pseudonyms ([Expert 3]) in new versions of the transcripts; the originals stay; the key "
+        f"is written next to the project file ({key_path_for(project_file()).name}), never into it."
     )
     with st.form("iv_find"):
         names = st.text_area("Other people's names (one per line)", key="iv_deid_names")

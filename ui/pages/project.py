@@ -1,4 +1,5 @@
-"""Project page: open, create and switch project files; who is coding; dashboard; settings; backups."""
+"""Project page: open, create and switch project files; who is coding; dashboard; settings;
+backups."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from coding import audit_frame, codes_frame, codings_frame
+from corpus import ingest_log, project_stats
 from projectfile import (
     ProjectError,
     backup_project,
@@ -21,7 +24,7 @@ from ui.widgets import md_safe
 st.title("Project")
 path = project_file()
 
-# --- open / create / switch -------------------------------------------------------------------
+# --- open / create / switch -----------------------------------------------------------------------
 with st.expander("Open, create or switch project", expanded=not path.exists()):
     nearby = (
         sorted(p for p in path.resolve().parent.glob("*.qda.sqlite"))
@@ -63,31 +66,19 @@ with st.expander("Open, create or switch project", expanded=not path.exists()):
             set_project_file(target)
             st.rerun()
 
-try:
-    db = get_db()
-except ProjectError as exc:
-    st.error(str(exc))
-    st.stop()
+db = get_db()  # a file that is not a project raises ProjectError: streamlit_app shows it
 
 warning = warn_unsafe_location(path)
 if warning:
     st.warning(warning)
 st.caption(f"{md_safe(path)} · coder **{md_safe(current_coder())}** (change it in the sidebar)")
 
-# --- dashboard ---------------------------------------------------------------------------------
-from corpus.store import project_stats  # noqa: E402
-
+# --- dashboard ------------------------------------------------------------------------------------
 stats = project_stats(db)
-codes_n, codings, last = 0, pd.DataFrame(), None
-try:
-    from coding import audit_frame, codes_frame, codings_frame
-
-    codes_n = len(codes_frame(db))
-    codings = codings_frame(db)
-    audit = audit_frame(db, limit=1)
-    last = audit["at"].iloc[0] if len(audit) else None
-except ImportError:
-    pass
+codes_n = len(codes_frame(db))
+codings = codings_frame(db)
+audit = audit_frame(db, limit=1)
+last = audit["at"].iloc[0] if len(audit) else None
 m = st.columns(5)
 m[0].metric("Documents", f"{stats['documents']:,}")
 m[1].metric("Pages", f"{stats['pages']:,}")
@@ -115,23 +106,16 @@ with left:
 with right:
     st.subheader("Last activity")
     st.write(last or "Nothing recorded yet.")
-    try:
-        from corpus.store import ingest_log
+    log = ingest_log(db, limit=5)
+    if len(log):
+        st.caption("Latest imports")
+        st.dataframe(
+            log[["at", "path", "status"]].assign(path=log["path"].map(lambda p: Path(str(p)).name)),
+            hide_index=True,
+            width="stretch",
+        )
 
-        log = ingest_log(db, limit=5)
-        if len(log):
-            st.caption("Latest imports")
-            st.dataframe(
-                log[["at", "path", "status"]].assign(
-                    path=log["path"].map(lambda p: Path(str(p)).name)
-                ),
-                hide_index=True,
-                width="stretch",
-            )
-    except ImportError:
-        pass
-
-# --- settings ------------------------------------------------------------------------------------
+# --- settings -------------------------------------------------------------------------------------
 with st.expander("Settings"):
     st.number_input(
         "Paragraphs or turns per screen in the Code page",
@@ -154,10 +138,11 @@ with st.expander("Settings"):
     )
     st.caption("Theme (light or dark) is in the app menu ⋮ → Settings.")
 
-# --- backups -------------------------------------------------------------------------------------
+# --- backups --------------------------------------------------------------------------------------
 st.subheader("Backups")
 st.caption(
-    "A consistent copy made with SQLite's backup API; migrations, imports and restores make one first."
+    "A consistent copy made with SQLite's backup API; migrations, imports and restores make one "
+    "first."
 )
 if st.button("Back up now", key="proj_backup"):
     try:

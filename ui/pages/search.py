@@ -1,4 +1,5 @@
-"""Search page: full-text query with filters, ranked hits with highlighted snippets, open a hit in its document."""
+"""Search page: full-text query with filters, ranked hits with highlighted snippets, open a hit
+in its document."""
 
 from __future__ import annotations
 
@@ -6,8 +7,7 @@ import html
 
 import streamlit as st
 
-from corpus.search import SearchError, count_hits, search, snippet_to_html
-from corpus.store import list_documents
+from corpus import SearchError, count_hits, list_documents, search, snippet_to_html
 from ui.common import get_db
 
 PER_PAGE = 20
@@ -25,7 +25,8 @@ query = st.text_input(
     placeholder='e.g. consortium AND "supplier development", tecnolog*, NEAR(CONACYT funding, 10)',
 )
 st.caption(
-    'Words, "exact phrases", AND, OR, NOT, word*, NEAR(a b, 10). Accents do not matter: tecnologia finds tecnología.'
+    'Words, "exact phrases", AND, OR, NOT, word*, NEAR(a b, 10). '
+    "Accents do not matter: tecnologia finds tecnología."
 )
 with st.expander("Filters", expanded=False):
     c1, c2 = st.columns(2)
@@ -85,7 +86,8 @@ for _i, hit in enumerate(hits.itertuples()):
         left.markdown(
             f"<div><b>{html.escape(str(hit.title))}</b> · {html.escape(str(hit.kind))} · "
             f"{html.escape(str(hit.language))} · {html.escape(str(where))}<br>{snippet}</div>",
-            unsafe_allow_html=True,  # every piece of document text here is escaped; only <b>, <mark> are ours
+            # every piece of document text here is escaped; only <b>, <mark> are ours
+            unsafe_allow_html=True,
         )
         if right.button("Open", key=f"open_{hit.segment_id}"):
             st.session_state["focus"] = {

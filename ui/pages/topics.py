@@ -1,12 +1,27 @@
-"""Topics page: fit BERTopic over paragraphs/turns/sentences, topic sizes, topic x document heatmap, topics over
-time, per case and speaker, label editing, and "topic to code" (preview, then one undoable batch)."""
+"""Topics page: fit BERTopic over paragraphs, turns or sentences; topic sizes, topic x document
+heatmap, topics over time, per case and speaker, label editing, and "topic to code" (preview,
+then one undoable batch)."""
 
 from __future__ import annotations
 
 import plotly.express as px
 import streamlit as st
 
-import nlp
+from nlp import (
+    TopicError,
+    fit_topics,
+    latest_model,
+    models_frame,
+    preview_topic_codes,
+    sentence_model,
+    set_topic_label,
+    topic_segments,
+    topics_by_case,
+    topics_by_document,
+    topics_by_speaker,
+    topics_frame,
+    topics_over_time,
+)
 from ui.common import current_coder, get_db
 from ui.widgets import save_preview_codings
 
@@ -17,8 +32,6 @@ db = get_db()
 @st.cache_resource
 def embedding_model():
     """Return the packaged all-MiniLM-L6-v2 model, loaded once per server process."""
-    from nlp.embeddings import sentence_model
-
     return sentence_model()
 
 
@@ -26,7 +39,7 @@ for key, show in (("topics_error", st.error), ("topics_msg", st.success)):
     if key in st.session_state:
         show(st.session_state.pop(key))
 
-with st.expander("Fit a topic model", expanded=nlp.latest_model(db) is None):
+with st.expander("Fit a topic model", expanded=latest_model(db) is None):
     c1, c2, c3 = st.columns(3)
     unit = c1.selectbox("Unit", ["paragraph", "turn", "sentence"])
     backend = c2.selectbox(
@@ -45,7 +58,7 @@ with st.expander("Fit a topic model", expanded=nlp.latest_model(db) is None):
         with st.status("Fitting topics…", expanded=True) as status:
             bar = st.progress(0.0)
             try:
-                res = nlp.fit_topics(
+                res = fit_topics(
                     db,
                     unit=unit,
                     backend=backend,
@@ -55,7 +68,7 @@ with st.expander("Fit a topic model", expanded=nlp.latest_model(db) is None):
                     encoder=embedding_model() if backend == "minilm" else None,
                     progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=m),
                 )
-            except nlp.TopicError as exc:
+            except TopicError as exc:
                 status.update(label="Could not fit topics", state="error")
                 st.error(str(exc))
             else:
@@ -67,11 +80,11 @@ with st.expander("Fit a topic model", expanded=nlp.latest_model(db) is None):
                     state="complete",
                 )
 
-models = nlp.models_frame(db)
+models = models_frame(db)
 if models.empty:
     st.info(
-        "No topic model yet: choose a unit and press **Fit topics**. Topics need at least six paragraphs, "
-        "turns or sentences of three words or more."
+        "No topic model yet: choose a unit and press **Fit topics**. Topics need at least six "
+        "paragraphs, turns or sentences of three words or more."
     )
     st.stop()
 
@@ -82,7 +95,7 @@ model_id = st.selectbox(
         lambda r: f"{m}: {r['unit']} · {r['backend']} · {r['topics']} topics · {r['created_at']}"
     )(models.set_index("model_id").loc[m]),
 )
-topics = nlp.topics_frame(db, model_id)
+topics = topics_frame(db, model_id)
 tabs = st.tabs(["Topics", "Documents", "Over time", "Cases & speakers", "Topic to code"])
 
 with tabs[0]:
@@ -102,7 +115,7 @@ with tabs[0]:
         for t, lab in zip(edit["topic"], edit["custom_label"]):
             old = topics.set_index("topic").loc[t, "custom_label"]
             if (lab or None) != (old or None):
-                nlp.set_topic_label(db, model_id, int(t), lab if isinstance(lab, str) else None)
+                set_topic_label(db, model_id, int(t), lab if isinstance(lab, str) else None)
         st.session_state["topics_msg"] = "Labels saved."
         st.rerun()
     pick = st.selectbox(
@@ -110,7 +123,7 @@ with tabs[0]:
         topics["topic"].tolist(),
         format_func=lambda t: topics.set_index("topic").loc[t, "name"],
     )
-    seg = nlp.topic_segments(db, model_id, topics=[int(pick)])
+    seg = topic_segments(db, model_id, topics=[int(pick)])
     st.dataframe(
         seg[["document_title", "char_start", "probability", "text"]].head(200),
         hide_index=True,
@@ -133,7 +146,7 @@ with tabs[0]:
             st.switch_page("ui/pages/corpus.py")
 
 with tabs[1]:
-    by_doc = nlp.topics_by_document(db, model_id)
+    by_doc = topics_by_document(db, model_id)
     if by_doc.empty:
         st.caption("No segments.")
     else:
@@ -153,7 +166,7 @@ with tabs[1]:
 
 with tabs[2]:
     freq = st.radio("Period", ["year", "month"], horizontal=True)
-    over = nlp.topics_over_time(db, model_id, freq=freq)
+    over = topics_over_time(db, model_id, freq=freq)
     if over.empty:
         st.caption("None of these documents has a date.")
     else:
@@ -163,8 +176,8 @@ with tabs[2]:
         )
 
 with tabs[3]:
-    by_case = nlp.topics_by_case(db, model_id)
-    by_speaker = nlp.topics_by_speaker(db, model_id)
+    by_case = topics_by_case(db, model_id)
+    by_speaker = topics_by_speaker(db, model_id)
     if by_case.empty and by_speaker.empty:
         st.caption("No interview cases or speakers in these segments.")
     if not by_case.empty:
@@ -199,7 +212,7 @@ with tabs[4]:
             "Code (path; created if new)", value=default, key=f"code_for_{model_id}_{t}"
         )
         if st.button("Preview codings", disabled=not code.strip()):
-            st.session_state["topics_preview"] = nlp.preview_topic_codes(
+            st.session_state["topics_preview"] = preview_topic_codes(
                 db, int(t), code.strip(), model_id=model_id
             )
         save_preview_codings(db, "topics", current_coder())

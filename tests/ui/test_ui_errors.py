@@ -1,0 +1,81 @@
+"""One error family in the app: a QdaError from a page shows its message; anything else is a bug
+and shows a short message plus its traceback in an expander (never swallowed)."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from ui_data import APP
+
+from projectfile import NotFound, open_project
+
+
+def _page(path, monkeypatch, name: str, state: dict | None = None) -> AppTest:
+    monkeypatch.setenv("QDA_PROJECT", str(path))
+    monkeypatch.delenv("QDA_EXPOSED", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    for k, v in (state or {}).items():
+        at.session_state[k] = v
+    at.run()
+    at.switch_page(f"ui/pages/{name}.py").run()
+    return at
+
+
+def _fail_opening(monkeypatch, exc: Exception) -> None:
+    """Make every page's project connection raise ``exc`` (ui.common.get_db opens the project)."""
+
+    def fail(*args, **kwargs):
+        raise exc
+
+    monkeypatch.setattr("ui.common.open_project", fail)
+
+
+@pytest.mark.parametrize("page", ["code", "analysis", "search"])
+def test_ui_errors_a_qda_error_shows_its_message_without_traceback(project_path, monkeypatch, page):
+    _fail_opening(monkeypatch, NotFound("no document 99 in this project"))
+    at = _page(project_path, monkeypatch, page)
+    assert [e.value for e in at.error] == ["no document 99 in this project"]
+    assert not at.exception and not at.expander
+
+
+def test_ui_errors_a_project_error_also_says_what_to_do(tmp_path, monkeypatch):
+    bad = tmp_path / "notes.qda.sqlite"
+    bad.write_bytes(b"not a project file at all " * 200)
+    at = _page(bad, monkeypatch, "code")
+    assert len(at.error) == 1 and bad.name in at.error[0].value
+    assert "restore a backup" in at.info[0].value
+    assert not at.exception and not at.expander
+
+
+@pytest.mark.parametrize("bug", [KeyError("document_id"), ValueError("bad offset"), TypeError()])
+def test_ui_errors_a_bug_shows_a_message_and_its_traceback(project_path, monkeypatch, bug):
+    _fail_opening(monkeypatch, bug)
+    at = _page(project_path, monkeypatch, "code")
+    assert len(at.error) == 1
+    assert type(bug).__name__ in at.error[0].value and "bug" in at.error[0].value
+    (details,) = at.expander
+    assert details.label == "Details (traceback)"
+    (shown,) = details.exception
+    assert type(bug).__name__ in shown.message
+    assert any("fail" in line for line in shown.stack_trace)  # the frame that raised
+
+
+def test_ui_errors_a_page_action_reports_a_code_deleted_meanwhile(data_project, monkeypatch):
+    """The Code page shows a QdaError from applying a code that another coder just deleted."""
+    import coding
+
+    path, ids = data_project
+    sel = {"document_id": ids["report"], "start": 0, "end": 10}
+    at = _page(
+        path,
+        monkeypatch,
+        "code",
+        {"coder": "carla", "code_doc": ids["report"], "code_selection": sel},
+    )
+    at.multiselect(key="code_pick").select(ids["trust"]).run()
+    db = open_project(path)
+    coding.delete_code(db, ids["trust"], "bob")
+    db.conn.close()
+    at.button(key="code_apply").click().run()
+    assert not at.exception and len(at.error) == 1
+    assert str(ids["trust"]) in at.error[0].value or "Trust" in at.error[0].value
