@@ -57,7 +57,7 @@ def define_attribute(
 def set_attribute(
     db: sqlite_utils.Database, case: int | str, name: str, value, type_: str | None = None
 ) -> None:
-    """Set one attribute of a case (case id or name; the attribute is created as ``type_`` or text if new)."""
+    """Set one attribute of a case (by id or name); a new attribute is ``type_`` (or text)."""
     with transaction(db):
         case_id = case if isinstance(case, int) else ensure_case(db, case)
         row = db.execute(
@@ -84,7 +84,10 @@ def set_attribute(
 def attributes_csv(
     db: sqlite_utils.Database, path: str | Path | None = None, types_in_header: bool = False
 ) -> str:
-    """Return (and write to ``path`` if given) the case attributes as CSV: case_name, then one column per attribute."""
+    """Return (and write to ``path`` if given) the case attributes as CSV.
+
+    Columns: case_name, then one column per attribute.
+    """
     df = case_attributes_frame(db).drop(columns=["case_id"])
     if types_in_header:
         types = dict(zip(attributes_frame(db)["name"], attributes_frame(db)["type"]))
@@ -103,9 +106,12 @@ def attributes_csv(
 def import_attributes_csv(
     db: sqlite_utils.Database, source: str | Path, name: str | None = None
 ) -> int:
-    """Set case attributes from a CSV (first column the case name; ``col:type`` headers set types); return cells set.
+    """Set case attributes from a CSV; return how many cells were set.
 
-    All or nothing: a bad value raises InterviewError naming the file, line and column and nothing is saved.
+    The first column is the case name; ``col:type`` headers set types.
+
+    All or nothing: a bad value raises InterviewError naming the file, line and column, and
+    nothing is saved.
     """
     if isinstance(source, Path) or (
         isinstance(source, str) and "\n" not in source and Path(source).exists()
@@ -150,7 +156,7 @@ def import_attributes_csv(
             if not case:
                 raise InterviewError(f"{name}: line {line}: no case name in the first column")
             case_id = ensure_case(db, case)
-            for i, col_name, t in columns:
+            for i, col_name, _ in columns:
                 value = row[i] if i < len(row) else ""
                 try:
                     set_attribute(db, case_id, col_name, value)

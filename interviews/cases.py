@@ -1,4 +1,7 @@
-"""Editing speakers and cases: roles, links to cases, renames and merges; pure diff functions for table editors."""
+"""Editing speakers and cases: roles, links to cases, renames, merges of case records.
+
+Pure diff functions (``speaker_edits``, ``attribute_edits``) serve the table editors.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +26,10 @@ def set_speaker(
     case: str | None = None,
     unlink: bool = False,
 ) -> None:
-    """Change a speaker's role and/or link it to the case named ``case`` (created if new); ``unlink`` drops the link."""
+    """Change a speaker's role and/or link it to the case named ``case`` (created if new).
+
+    ``unlink`` drops the speaker's link to its case.
+    """
     if role is not None and role not in ROLES:
         raise InterviewError(f"role must be one of {', '.join(ROLES)}, not {role!r}")
     with transaction(db):
@@ -57,7 +63,7 @@ def rename_case(db: sqlite_utils.Database, case_id: int, name: str) -> None:
 
 
 def merge_case_records(db: sqlite_utils.Database, keep_id: int, merge_id: int) -> None:
-    """Move speakers and missing attribute values of case ``merge_id`` to ``keep_id``; delete ``merge_id``.
+    """Move speakers and missing attribute values of case ``merge_id`` to ``keep_id``; delete it.
 
     Records only: whole-case codings move with ``coding.merge_cases``, which calls this.
     """
@@ -102,7 +108,10 @@ def _blank(v) -> bool:
 
 
 def speaker_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[dict]:
-    """Return the changes between two speakers tables (speaker_id, role, case_name): [{speaker_id, role?, case?, unlink?}]."""
+    """Return the changes between two speakers tables (speaker_id, role, case_name).
+
+    Each change is {speaker_id, role?, case?, unlink?}.
+    """
     old = before.set_index("speaker_id")
     edits = []
     for row in after.itertuples(index=False):
@@ -138,7 +147,7 @@ def apply_speaker_edits(db: sqlite_utils.Database, edits: list[dict]) -> int:
 
 
 def attribute_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[int, str, object]]:
-    """Return (case_id, attribute, new value) for every changed cell between two case_attributes_frame tables."""
+    """Return (case_id, attribute, new value) of each changed cell of two case_attributes_frame."""
     old = before.set_index("case_id")
     cols = [c for c in after.columns if c not in ("case_id", "case_name")]
     out = []
@@ -160,7 +169,7 @@ def attribute_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[int
 
 
 def apply_attribute_edits(db: sqlite_utils.Database, edits: list[tuple[int, str, object]]) -> int:
-    """Apply attribute_edits output in one transaction (a bad value saves nothing); return cells changed."""
+    """Apply attribute_edits output in one transaction (a bad value saves nothing); return count."""
     with transaction(db):
         for case_id, name, value in edits:
             set_attribute(db, int(case_id), name, value)
@@ -168,7 +177,10 @@ def apply_attribute_edits(db: sqlite_utils.Database, edits: list[tuple[int, str,
 
 
 def import_refi_cases(db: sqlite_utils.Database, rows: list[dict], coder: str = "import") -> int:
-    """Create cases from a REFI-QDA import: rows of {name, description, attributes, document_ids, code_ids}; return count."""
+    """Create cases from a REFI-QDA import; return how many.
+
+    Rows are {name, description, attributes, document_ids, code_ids}.
+    """
     with transaction(db):
         for r in rows:
             case_id = ensure_case(db, r["name"], description=r.get("description") or "")
@@ -178,7 +190,8 @@ def import_refi_cases(db: sqlite_utils.Database, rows: list[dict], coder: str = 
             for doc_id in r.get("document_ids") or []:
                 label = r["name"]
                 db.execute(
-                    "INSERT OR IGNORE INTO speakers (document_id, label, role, case_id) VALUES (?, ?, 'interviewee', ?)",
+                    "INSERT OR IGNORE INTO speakers (document_id, label, role, case_id)"
+                    " VALUES (?, ?, 'interviewee', ?)",
                     [int(doc_id), label, case_id],
                 )
     return len(rows)

@@ -15,7 +15,7 @@ BRACKET_ZOOM = re.compile(r"^(?:-\s*)?\[(?P<name>[^\]]{1,60})\]\s*:?\s*(?P<text>
 
 
 def cue_blocks(lines: list[str], first: int = 0):
-    """Yield (index of the block's first line, block lines) for each run of non-blank lines from ``first``."""
+    """Yield (index of its first line, lines) of each run of non-blank lines from ``first``."""
     i, n = first, len(lines)
     while i < n:
         if not lines[i].strip():
@@ -35,7 +35,7 @@ def count_labels(tr, cues: list[Turn]) -> None:
 
 
 def parse_timing(line: str, name: str, line_no: int) -> tuple[float, float]:
-    """Return (start, end) seconds of a cue timing line; ParseError naming file and line when broken."""
+    """Return (start, end) seconds of a cue timing line; ParseError (file, line) when broken."""
     m = TIMING.match(line)
     a = parse_time(m.group("a")) if m else None
     b = parse_time(m.group("b")) if m else None
@@ -76,7 +76,7 @@ def clean(text: str) -> str:
 
 
 def cues_to_turns(cues: list[Turn]) -> tuple[list[Turn], bool]:
-    """Return (turns, has_speakers): cues of one speaker merged; speaker-less cues stay one turn each."""
+    """Return (turns, has_speakers): cues of one speaker merged; speaker-less cues stay apart."""
     named = sum(1 for c in cues if c.speaker)
     if named < max(1, len(cues) // 2):
         # a colon in a few cues is not a speaker convention: keep every cue's full text

@@ -1,4 +1,7 @@
-"""A ``Transcript`` as a corpus ``Document``: readable ``Speaker [00:01:02]: text`` blocks, one turn segment each."""
+"""A ``Transcript`` as a corpus ``Document``: readable ``Speaker [00:01:02]: text`` blocks.
+
+Each turn is one segment of kind 'turn'.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +13,8 @@ from corpus import Document, Segment, detect_language, language_bucket, sha256_b
 from .labels import INTERVIEWEE_WORDS, INTERVIEWER_WORDS, ROLE_WORDS, role_word
 from .model import Transcript, format_time
 
-LANGUAGE_SAMPLE = 400  # characters of a turn given to language detection: enough for EN/ES, keeps import linear and fast
+# characters of a turn given to language detection: enough for EN/ES, keeps import linear and fast
+LANGUAGE_SAMPLE = 400
 FILE_TYPES = {
     "vtt-teams": "vtt",
     "vtt-zoom": "vtt",
@@ -24,7 +28,7 @@ FILE_TYPES = {
 
 
 def turn_label(speaker: str | None, start: float | None) -> str:
-    """Return the label written before a turn's words ('' when neither speaker nor time is known)."""
+    """Return the label written before a turn's words ('' when neither speaker nor time known)."""
     ts = f"[{format_time(start)}]" if start is not None else ""
     if speaker:
         return f"{speaker} {ts}: " if ts else f"{speaker}: "
@@ -34,7 +38,7 @@ def turn_label(speaker: str | None, start: float | None) -> str:
 def transcript_to_document(
     tr: Transcript, data: bytes | None = None, title: str | None = None, language: bool = True
 ) -> Document:
-    """Return a Document of kind 'interview': canonical text with labels, one 'turn' segment per turn."""
+    """Return a Document of kind 'interview': canonical text with labels, a 'turn' segment each."""
     parts: list[str] = []
     segments: list[Segment] = []
     pos = 0
@@ -101,7 +105,7 @@ def is_generic(label: str) -> bool:
 
 
 def suggest_roles(tr: Transcript) -> dict[str, str]:
-    """Return {speaker: 'interviewer'|'interviewee'|'other'} from labels, questions and turn lengths."""
+    """Return {speaker: 'interviewer'|'interviewee'|'other'} from labels, questions, lengths."""
     roles: dict[str, str] = {}
     stats: dict[str, list[int]] = {}
     for t in tr.turns:

@@ -1,5 +1,8 @@
-"""Plain-text transcripts with speaker labels: ``Name: text``, ``NAME: text``, ``[00:01:02] Name: text``,
-``Name (00:01:02): text``, ``Interviewer:``/``Entrevistador:``/``P:``/``R:``; other lines continue the turn.
+"""Plain-text transcripts with speaker labels.
+
+Labels: ``Name: text``, ``NAME: text``, ``[00:01:02] Name: text``,
+``Name (00:01:02): text``, ``Interviewer:``/``Entrevistador:``/``P:``/``R:``; other lines
+continue the turn.
 
 A label must open a line; a one-off label-like phrase that continues an unfinished sentence is text,
 not a new turn (``... we met the director of\nCONACYT: he said`` stays one turn).
@@ -85,7 +88,7 @@ _NOT_LABEL = {"note", "nota", "http", "https", "e.g", "i.e", "ps", "re", "subjec
 
 
 def role_word(label: str) -> str:
-    """Return the first word of a label, lower-case, without digits ('Interviewer 2' -> 'interviewer')."""
+    """Return a label's first word, lower-case, no digits ('Interviewer 2' -> 'interviewer')."""
     word = re.split(r"[\s\d]+", label.strip().lower(), maxsplit=1)[0]
     return word.rstrip(".")
 
@@ -114,7 +117,10 @@ def _match(line: str):
 
 
 def label_role(line: str) -> str | None:
-    """Return the role named in parentheses after a label ('Ana Torres (Interviewer):' -> 'interviewer'), or None."""
+    """Return the role in parentheses after a label, or None.
+
+    'Ana Torres (Interviewer):' -> 'interviewer'.
+    """
     m = _match(line)
     if not m or not m.group("role"):
         return None
@@ -134,7 +140,7 @@ def label_candidates(lines: list[str]) -> Counter:
 
 
 def is_labelled(lines: list[str]) -> bool:
-    """Return True when the text looks like a labelled transcript (a label seen twice, or a role label)."""
+    """Return True when the text looks like a labelled transcript (a label twice or role labels)."""
     counts = label_candidates(lines)
     strong = sum(n for lab, n in counts.items() if n >= 2 or role_word(lab) in ROLE_WORDS)
     names = sum(n for lab, n in counts.items() if _looks_like_name(lab))
@@ -142,7 +148,7 @@ def is_labelled(lines: list[str]) -> bool:
 
 
 def parse_labels(text: str, name: str) -> Transcript:
-    """Return the turns of a labelled plain-text transcript (text already decoded and normalised)."""
+    """Return the turns of a labelled plain-text transcript (text decoded and normalised)."""
     lines = text.split("\n")
     counts = label_candidates(lines)
     known = {lab for lab, n in counts.items() if n >= 2 or role_word(lab) in ROLE_WORDS}
@@ -172,7 +178,8 @@ def parse_labels(text: str, name: str) -> Transcript:
             and m[0] not in known
             and not ((blank_before or prev_line.endswith(_SENTENCE_END)) and _looks_like_name(m[0]))
         ):
-            m = None  # a one-off "Word:" continuing an unfinished sentence, or a prose heading, is text
+            # a one-off "Word:" continuing an unfinished sentence, or a prose heading, is text
+            m = None
         if m:
             flush()
             label, ts, rest = m
@@ -197,7 +204,8 @@ def parse_labels(text: str, name: str) -> Transcript:
     flush()
     if turns and turns[0].speaker is None:
         tr.warnings.append(
-            f"{name}: line {turns[0].line}: text before the first speaker label kept as an unlabelled turn"
+            f"{name}: line {turns[0].line}: text before the first speaker label kept as an"
+            " unlabelled turn"
         )
     tr.turns = merge_turns(turns)
     return tr

@@ -50,7 +50,7 @@ _TIME = re.compile(r"^(?:(\d{1,3}):)?(\d{1,2}):(\d{2})(?:[.,](\d{1,3}))?$")
 
 
 def parse_time(value: str) -> float | None:
-    """Return seconds for ``h:mm:ss``, ``mm:ss``, ``hh:mm:ss.mmm`` or ``hh:mm:ss,mmm``; None if not a time."""
+    """Return seconds of ``h:mm:ss``, ``mm:ss``, ``hh:mm:ss.mmm`` or ``hh:mm:ss,mmm``; else None."""
     m = _TIME.match(value.strip())
     if not m:
         return None
@@ -93,5 +93,6 @@ def merge_turns(turns: list[Turn], joiner: str | None = None) -> list[Turn]:
 
 
 def _same_paragraph(text: str) -> bool:
-    # caption cues cut sentences anywhere: join with a space unless the previous cue ended a sentence
+    # caption cues cut sentences anywhere: join with a space unless the previous cue ended a
+    # sentence
     return bool(text) and text.rstrip()[-1:] not in '.?!…»"”'

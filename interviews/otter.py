@@ -6,7 +6,8 @@ import re
 
 from .model import Transcript, Turn, merge_turns, parse_time
 
-# a name of at most five words without sentence punctuation, then the time: 'We met at 9:15' is text, not a header
+# a name of at most five words without sentence punctuation, then the time: 'We met at 9:15' is
+# text, not a header
 HEADER = re.compile(
     r"^(?P<name>[^\s:\d.,;?!][^:.,;?!]{0,48}?)\s+(?P<ts>\d{1,2}:\d{2}(?::\d{2})?)\s*$"
 )

@@ -1,4 +1,4 @@
-"""``parse_transcript(path)``: read a transcript file of any supported shape into a ``Transcript``."""
+"""``parse_transcript(path)``: read a transcript file of any supported shape into a Transcript."""
 
 from __future__ import annotations
 
@@ -33,7 +33,8 @@ def parse_transcript(
         if size > MAX_BYTES:
             raise ParseError(
                 name,
-                f"file of {size // (1024 * 1024)} MB is larger than the {MAX_BYTES // (1024 * 1024)} MB limit",
+                f"file of {size // (1024 * 1024)} MB is larger than the"
+                f" {MAX_BYTES // (1024 * 1024)} MB limit",
                 code="too_large",
             )
         data = Path(path).read_bytes()
@@ -54,7 +55,7 @@ def parse_transcript(
 
 
 def parse_text(text: str, name: str, suffix: str = ".txt") -> Transcript:
-    """Return the transcript of already-decoded text, by its shape (VTT, SRT, Otter, labels, plain)."""
+    """Return the transcript of decoded text, by its shape (VTT, SRT, Otter, labels, plain)."""
     if not text.strip():
         raise ParseError(name, "the file is empty", code="empty")
     if is_vtt(text) or suffix == ".vtt":
@@ -74,7 +75,8 @@ def _parse_docx(data: bytes, name: str) -> Transcript:
     from_table = table_transcript(tables, name)
     text = "\n\n".join(line for line in lines if line.strip())
     if from_table is not None:
-        # a small details table (date | place, interviewee | name) above labelled paragraphs is not the transcript
+        # a small details table (date | place, interviewee | name) above labelled paragraphs is
+        # not the transcript
         table_words = sum(len(t.text.split()) for t in from_table.turns)
         if not (is_labelled(text.split("\n")) and len(text.split()) > table_words):
             return from_table

@@ -1,4 +1,4 @@
-"""Anything without recognisable speakers: imported as plain text, one unlabelled turn per paragraph."""
+"""Anything without recognisable speakers: plain text, one unlabelled turn per paragraph."""
 
 from __future__ import annotations
 

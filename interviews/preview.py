@@ -1,4 +1,4 @@
-"""Views of a parsed (not yet saved) transcript and of stored turns, for the import preview and the reader."""
+"""Views of a parsed (not yet saved) transcript and of stored turns: import preview and reader."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .model import Transcript, format_time
 
 
 def preview_frame(tr: Transcript) -> pd.DataFrame:
-    """Return turn_no, speaker, suggested role, start, end (hh:mm:ss), words, text of a parsed transcript."""
+    """Return turn_no, speaker, suggested role, start, end (hh:mm:ss), words, text of each turn."""
     roles = suggest_roles(tr)
     return pd.DataFrame(
         [
@@ -44,7 +44,10 @@ def speakers_summary(tr: Transcript) -> pd.DataFrame:
 
 
 def turns_html(turns: pd.DataFrame) -> str:
-    """Return escaped HTML of turns (speaker, timestamp, text): safe for st.markdown(unsafe_allow_html=True)."""
+    """Return escaped HTML of turns (speaker, timestamp, text).
+
+    Safe for ``st.markdown(unsafe_allow_html=True)``.
+    """
     blocks = []
     for r in turns.itertuples():
         who = html.escape(str(r.speaker)) if isinstance(r.speaker, str) and r.speaker else "—"

@@ -1,4 +1,4 @@
-"""Read-only queries of interviews: turns, speakers, cases, attributes and transcripts as DataFrames."""
+"""Read-only queries of interviews: turns, speakers, cases, attributes, transcripts (DataFrames)."""
 
 from __future__ import annotations
 
@@ -28,12 +28,16 @@ TURN_COLUMNS = [
 
 
 def turns_frame(db: sqlite_utils.Database, document_ids: list[int] | None = None) -> pd.DataFrame:
-    """Return one row per turn: document_id, turn_no, char_start, char_end, speaker_id, speaker, role,
+    """Return one row per turn (TURN_COLUMNS).
+
+    Columns: document_id, turn_no, char_start, char_end, speaker_id, speaker, role,
     case_id, case_name, t_start, t_end (seconds or None), language ('en'|'es'|'other'|None)."""
     sql = (
-        "SELECT t.document_id, t.turn_no, t.char_start, t.char_end, t.speaker_id, s.label AS speaker, s.role,"
+        "SELECT t.document_id, t.turn_no, t.char_start, t.char_end, t.speaker_id,"
+        " s.label AS speaker, s.role,"
         " s.case_id, c.name AS case_name, t.t_start, t.t_end, t.language"
-        " FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id LEFT JOIN cases c ON c.id = s.case_id"
+        " FROM turns t LEFT JOIN speakers s ON s.id = t.speaker_id"
+        " LEFT JOIN cases c ON c.id = s.case_id"
     )
     params: list = []
     if document_ids is not None:
@@ -59,12 +63,16 @@ def transcript_turns(db: sqlite_utils.Database, document_id: int) -> pd.DataFram
 def speakers_frame(
     db: sqlite_utils.Database, document_ids: list[int] | None = None
 ) -> pd.DataFrame:
-    """Return speaker_id, document_id, document_title, speaker, role, case_id, case_name, turns, words."""
+    """Return speaker_id, document_id, document_title, speaker, role, case_id, case_name, turns,
+    chars of current transcripts."""
     sql = (
-        "SELECT s.id AS speaker_id, s.document_id, d.title AS document_title, s.label AS speaker, s.role, s.case_id,"
+        "SELECT s.id AS speaker_id, s.document_id, d.title AS document_title, s.label AS speaker,"
+        " s.role, s.case_id,"
         " c.name AS case_name, (SELECT COUNT(*) FROM turns t WHERE t.speaker_id = s.id) AS turns,"
-        " (SELECT COALESCE(SUM(t.char_end - t.char_start), 0) FROM turns t WHERE t.speaker_id = s.id) AS chars"
-        " FROM speakers s JOIN documents d ON d.id = s.document_id LEFT JOIN cases c ON c.id = s.case_id"
+        " (SELECT COALESCE(SUM(t.char_end - t.char_start), 0) FROM turns t"
+        "   WHERE t.speaker_id = s.id) AS chars"
+        " FROM speakers s JOIN documents d ON d.id = s.document_id"
+        " LEFT JOIN cases c ON c.id = s.case_id"
         " WHERE d.is_current = 1"
     )
     params: list = []
@@ -81,11 +89,15 @@ def speaker_labels(db: sqlite_utils.Database) -> list[str]:
 
 
 def transcripts_frame(db: sqlite_utils.Database, include_old: bool = False) -> pd.DataFrame:
-    """Return document_id, title, format, turns, speakers, language, pseudonymized, source_document_id, is_current."""
+    """Return document_id, title, format, turns, speakers, language, pseudonymized,
+    source_document_id, is_current of each transcript (current versions unless ``include_old``)."""
     sql = (
-        "SELECT d.id AS document_id, d.title, tr.format, (SELECT COUNT(*) FROM turns t WHERE t.document_id = d.id) AS turns,"
-        " (SELECT COUNT(*) FROM speakers s WHERE s.document_id = d.id) AS speakers, d.language, tr.pseudonymized,"
-        " tr.source_document_id, d.is_current FROM transcripts tr JOIN documents d ON d.id = tr.document_id"
+        "SELECT d.id AS document_id, d.title, tr.format,"
+        " (SELECT COUNT(*) FROM turns t WHERE t.document_id = d.id) AS turns,"
+        " (SELECT COUNT(*) FROM speakers s WHERE s.document_id = d.id) AS speakers, d.language,"
+        " tr.pseudonymized,"
+        " tr.source_document_id, d.is_current"
+        " FROM transcripts tr JOIN documents d ON d.id = tr.document_id"
     )
     if not include_old:
         sql += " WHERE d.is_current = 1"
@@ -93,21 +105,26 @@ def transcripts_frame(db: sqlite_utils.Database, include_old: bool = False) -> p
 
 
 def cases_frame(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Return case_id, name, kind, description, documents (current interviews where the case speaks), speakers."""
+    """Return case_id, name, kind, description, documents (current interviews where the case
+    speaks), speakers."""
     return pd.read_sql_query(
         "SELECT c.id AS case_id, c.name, c.kind, c.description,"
-        " (SELECT COUNT(DISTINCT s.document_id) FROM speakers s JOIN documents d ON d.id = s.document_id"
+        " (SELECT COUNT(DISTINCT s.document_id) FROM speakers s"
+        "   JOIN documents d ON d.id = s.document_id"
         "   WHERE s.case_id = c.id AND d.is_current = 1) AS documents,"
-        " (SELECT GROUP_CONCAT(DISTINCT s.label) FROM speakers s WHERE s.case_id = c.id) AS speakers"
+        " (SELECT GROUP_CONCAT(DISTINCT s.label) FROM speakers s WHERE s.case_id = c.id)"
+        "   AS speakers"
         " FROM cases c ORDER BY c.name COLLATE NOCASE",
         db.conn,
     )
 
 
 def document_cases(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Return document_id, case_id, case_name: the interviewee case(s) of each interview document (all versions)."""
+    """Return document_id, case_id, case_name: the interviewee case(s) of each interview document
+    (all versions)."""
     return pd.read_sql_query(
-        "SELECT DISTINCT s.document_id, s.case_id, c.name AS case_name FROM speakers s JOIN cases c ON c.id = s.case_id"
+        "SELECT DISTINCT s.document_id, s.case_id, c.name AS case_name"
+        " FROM speakers s JOIN cases c ON c.id = s.case_id"
         " WHERE s.role = 'interviewee' ORDER BY s.document_id, s.case_id",
         db.conn,
     )
@@ -125,7 +142,9 @@ def attributes_frame(db: sqlite_utils.Database) -> pd.DataFrame:
 
 
 def case_attributes_frame(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Return one row per case: case_id, case_name, then one column per attribute (typed: numbers as floats,
+    """Return one row per case: case_id, case_name, then one column per attribute.
+
+    Values are typed: numbers as floats,
     dates as ISO strings, categories and text as strings, missing as None)."""
     attrs = attributes_frame(db)
     cases = pd.read_sql_query(

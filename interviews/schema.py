@@ -16,7 +16,8 @@ def create_interviews(db: sqlite_utils.Database) -> None:
         CREATE TABLE cases (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL,
-            kind TEXT NOT NULL DEFAULT 'person' CHECK (kind IN ('person', 'organisation', 'group', 'other')),
+            kind TEXT NOT NULL DEFAULT 'person'
+                CHECK (kind IN ('person', 'organisation', 'group', 'other')),
             description TEXT NOT NULL DEFAULT '',
             created_at TEXT NOT NULL
         )
@@ -41,7 +42,8 @@ def create_interviews(db: sqlite_utils.Database) -> None:
             id INTEGER PRIMARY KEY,
             document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
             label TEXT NOT NULL,
-            role TEXT NOT NULL DEFAULT 'other' CHECK (role IN ('interviewer', 'interviewee', 'other')),
+            role TEXT NOT NULL DEFAULT 'other'
+                CHECK (role IN ('interviewer', 'interviewee', 'other')),
             case_id INTEGER REFERENCES cases(id) ON DELETE SET NULL,
             UNIQUE (document_id, label)
         )
@@ -70,7 +72,8 @@ def create_interviews(db: sqlite_utils.Database) -> None:
         CREATE TABLE attributes (
             id INTEGER PRIMARY KEY,
             name TEXT NOT NULL,
-            type TEXT NOT NULL DEFAULT 'text' CHECK (type IN ('text', 'number', 'date', 'category')),
+            type TEXT NOT NULL DEFAULT 'text'
+                CHECK (type IN ('text', 'number', 'date', 'category')),
             categories TEXT NOT NULL DEFAULT '[]',
             position INTEGER NOT NULL DEFAULT 0
         )

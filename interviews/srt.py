@@ -1,4 +1,7 @@
-"""SubRip (SRT): numbered cues with ``00:00:01,000 --> 00:00:04,000`` timing; turns by cue, speakers when cues say ``Name:``."""
+"""SubRip (SRT): numbered cues with ``00:00:01,000 --> 00:00:04,000`` timing.
+
+Turns by cue; speakers when cues say ``Name:``.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ def is_srt(lines: list[str]) -> bool:
 
 
 def parse_srt(text: str, name: str) -> Transcript:
-    """Return the turns of an SRT file; missing cue numbers are warned about, broken timing is an error."""
+    """Return the turns of an SRT file; missing cue numbers warn, broken timing is an error."""
     lines = text.split("\n")
     tr = Transcript(name=name, format="srt")
     cues: list[Turn] = []
@@ -23,7 +26,8 @@ def parse_srt(text: str, name: str) -> Transcript:
         if first.isdigit():
             if int(first) != expected:
                 tr.warnings.append(
-                    f"{name}: line {block_start + 1}: cue number {first} where {expected} was expected"
+                    f"{name}: line {block_start + 1}: cue number {first} where {expected}"
+                    " was expected"
                 )
             expected = int(first) + 1
             t = 1

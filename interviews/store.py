@@ -1,4 +1,4 @@
-"""Storage of transcripts: the document (via corpus), its speakers, cases and turns, in one transaction."""
+"""Storage of transcripts: the document (via corpus), speakers, cases and turns, one transaction."""
 
 from __future__ import annotations
 
@@ -53,9 +53,12 @@ def store_transcript(
     source_document_id: int | None = None,
     pseudonymized: bool = False,
 ) -> int:
-    """Store a parsed transcript (document, speakers linked to cases, turns) in one transaction; return the document id.
+    """Store a parsed transcript in one transaction; return the document id.
 
-    ``roles`` overrides the suggested role per speaker; ``cases`` maps a speaker to a case name (None: no case).
+    The document, its speakers linked to cases, and its turns.
+
+    ``roles`` overrides the suggested role per speaker; ``cases`` maps a speaker to a case name
+    (None: no case).
     By default a named speaker joins the case of the same name across interviews; a role label
     ('Interviewee', 'R', 'Speaker 2') gets a case of its own per interview.
     """
@@ -65,7 +68,8 @@ def store_transcript(
     with transaction(db):
         doc_id = store_document(db, doc, segment_language=False)
         db.execute(
-            "INSERT INTO transcripts (document_id, format, encoding, source_document_id, pseudonymized, imported_at)"
+            "INSERT INTO transcripts (document_id, format, encoding, source_document_id,"
+            " pseudonymized, imported_at)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [doc_id, tr.format, tr.encoding, source_document_id, int(pseudonymized), now_iso()],
         )
@@ -81,7 +85,8 @@ def store_transcript(
                 [doc_id, label, suggested.get(label, "other"), case_id],
             ).lastrowid
         db.conn.executemany(
-            "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id, t_start, t_end, language)"
+            "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id, t_start,"
+            " t_end, language)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
@@ -145,7 +150,8 @@ def store_transcript_version(
 
 
 def _parse_file(path: str) -> tuple[str, Transcript | None, bytes | None, str]:
-    """Parse one file (runs in a worker when an executor is given); return (path, transcript, bytes, error)."""
+    """Parse one file (in a worker when an executor is given); return (path, transcript, bytes,
+    error)."""
     try:
         data = Path(path).read_bytes()
         return path, parse_transcript(path, data=data), data, ""
@@ -167,9 +173,12 @@ def import_transcripts(
     roles: dict[str, str] | None = None,
     executor: cf.Executor | None = None,
 ) -> list[Outcome]:
-    """Parse and store transcript files (folders searched for .txt/.vtt/.srt/.docx); return one Outcome per file.
+    """Parse and store transcript files; return one Outcome per file.
 
-    Parsing runs in ``executor`` when given (e.g. ``corpus.ingest.process_executor``), writing in this process.
+    Folders are searched for .txt/.vtt/.srt/.docx.
+
+    Parsing runs in ``executor`` when given (e.g. ``corpus.process_executor``), writing in this
+    process.
     Each file is stored whole or not at all; failures are returned (and logged), never half-saved.
     """
     files = discover_transcripts(paths)

@@ -12,7 +12,10 @@ TYPES = ("text", "number", "date", "category")
 
 
 def typed_value(raw, type_: str):
-    """Return a stored value as its Python type (float for number, ISO str for date, str otherwise, None if missing)."""
+    """Return a stored value as its Python type.
+
+    float for number, ISO str for date, str otherwise, None if missing.
+    """
     if raw is None or (isinstance(raw, float) and math.isnan(raw)) or raw == "":
         return None
     if type_ == "number":
@@ -23,7 +26,7 @@ def typed_value(raw, type_: str):
 def check_value(
     value, type_: str, categories: list[str] | None = None, where: str = ""
 ) -> str | None:
-    """Return the value as stored text, or raise InterviewError (naming ``where``) if it does not fit the type."""
+    """Return the value as stored text; InterviewError (naming ``where``) if it does not fit."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
     text = str(value).strip()

@@ -1,4 +1,4 @@
-"""WebVTT: Zoom (``Name: text`` cues), Microsoft Teams (``<v Name>text</v>``) and plain WebVTT (no speakers)."""
+"""WebVTT: Zoom (``Name: text`` cues), Teams (``<v Name>text</v>``) and plain (no speakers)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,8 @@ def parse_vtt(text: str, name: str) -> Transcript:
             # the message never quotes the line: it may hold transcript text
             raise ParseError(
                 name,
-                f"line {block_start + 1 + t}: expected a cue timing line (00:00:01.000 --> 00:00:04.000)",
+                f"line {block_start + 1 + t}: expected a cue timing line"
+                " (00:00:01.000 --> 00:00:04.000)",
             )
         start, end = parse_timing(block[t], name, block_start + 1 + t)
         raw = "\n".join(block[t + 1 :])

@@ -1,4 +1,4 @@
-"""DOCX transcripts: paragraphs with speaker labels (bold or not, Otter-style too) and speaker | text tables."""
+"""DOCX transcripts: paragraphs with speaker labels (bold or not, Otter-style too) and tables."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ _HEADER_WORDS = {
 
 
 def docx_blocks(data: bytes, name: str) -> tuple[list[str], list[list[list[str]]]]:
-    """Return (paragraph lines, tables as rows of cell texts) of a DOCX in document order (paragraphs only)."""
+    """Return (paragraph lines, tables as rows of cell texts) of a DOCX, paragraphs in order."""
     check_zip(data, name)
     try:
         import docx  # python-docx
@@ -76,7 +76,8 @@ def _paragraph_line(p) -> str:
 
 
 def table_transcript(tables: list[list[list[str]]], name: str) -> Transcript | None:
-    """Return turns from two-column (speaker | text) or three-column (time | speaker | text) tables, else None."""
+    """Return turns of two-column (speaker | text) or three-column (time | speaker | text) tables,
+    else None."""
     turns: list[Turn] = []
     for table in tables:
         width = max((len(r) for r in table), default=0)

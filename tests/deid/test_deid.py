@@ -1,4 +1,5 @@
-"""De-identification: names found (NER, speakers, user list), review, pseudonymized versions, codings moved, key apart."""
+"""De-identification: names found (NER, speakers, user list), review, pseudonymized versions,
+codings moved, key apart."""
 
 from __future__ import annotations
 
@@ -32,8 +33,8 @@ REAL = [
 
 INTERVIEW = """Laura Méndez: Thank you for meeting me. How did you first meet Patricia Robles?
 
-Daniel Ortega: I met Patricia Robles at the innovation council in Washington in 2016. Robles was then advising
-the ministry, and she introduced me to Ingrid Salazar from Grupo Acerero del Norte.
+Daniel Ortega: I met Patricia Robles at the innovation council in Washington in 2016. Robles was
+then advising the ministry, and she introduced me to Ingrid Salazar from Grupo Acerero del Norte.
 
 Laura Méndez: And what did Ingrid Salazar do for the consortium?
 
@@ -171,7 +172,8 @@ def test_deid_rerun_keeps_the_same_pseudonyms(deid_db, tmp_path):
     p = first.set_index("original")["pseudonym"].to_dict()
     c = tmp_path / "later.txt"
     c.write_text(
-        "Interviewer: Did you see Patricia Robles again?\n\nExpert: Yes, Patricia Robles came in 2019.\n",
+        "Interviewer: Did you see Patricia Robles again?\n\n"
+        "Expert: Yes, Patricia Robles came in 2019.\n",
         encoding="utf-8",
     )
     import_transcripts([str(c)], db)

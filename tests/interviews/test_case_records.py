@@ -1,4 +1,4 @@
-"""Merging or deleting case records: speakers and attribute values follow, missing cases are NotFound."""
+"""Merging or deleting case records: speakers and attribute values follow; missing: NotFound."""
 
 import pytest
 

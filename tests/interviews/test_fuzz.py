@@ -1,4 +1,5 @@
-"""Property tests: any text either parses into a consistent document or fails with a ParseError naming the file."""
+"""Property tests: any text parses into a consistent document or fails with a ParseError naming
+the file."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""End to end in headless Chromium: upload a transcript on the Interviews page, preview, save, read it back."""
+"""End to end in headless Chromium: upload a transcript on the Interviews page, preview, save,
+read it back."""
 
 from __future__ import annotations
 

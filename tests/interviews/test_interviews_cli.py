@@ -1,4 +1,4 @@
-"""CLI: interviews import/cases/speakers/turns/attributes and ingest --kind interview via cli.main."""
+"""CLI: interviews import/cases/speakers/turns/attributes, ingest --kind interview (cli.main)."""
 
 from __future__ import annotations
 

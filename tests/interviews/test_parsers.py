@@ -1,4 +1,4 @@
-"""Transcript parsers on a fixture of every supported shape, bad input, and the real public interviews."""
+"""Transcript parsers on fixtures of every supported shape, bad input, the public interviews."""
 
 from __future__ import annotations
 
@@ -29,8 +29,8 @@ def test_transcripts_teams_vtt_voices_merge_consecutive_cues():
     ]
     first = tr.turns[0]
     assert (
-        first.text
-        == "Good morning, and thanks for joining us today. Could you tell me how the consortium started?"
+        first.text == "Good morning, and thanks for joining us today."
+        " Could you tell me how the consortium started?"
     )
     assert (first.start, first.end) == (3.12, 9.9)
     assert tr.turns[1].text.endswith(
@@ -68,8 +68,8 @@ def test_transcripts_srt_speakers_and_plain():
     assert tr.format == "srt"
     assert [t.speaker for t in tr.turns] == ["Entrevistadora", "Ingeniero Ruiz"]
     assert (
-        tr.turns[0].text
-        == "Buenos días, gracias por su tiempo. ¿Cómo se formó el consorcio de manufactura avanzada?"
+        tr.turns[0].text == "Buenos días, gracias por su tiempo."
+        " ¿Cómo se formó el consorcio de manufactura avanzada?"
     )
     assert (tr.turns[1].start, tr.turns[1].end) == (9.1, 20.0)
     plain = parse_transcript(DATA / "no_speakers.srt")
@@ -126,15 +126,15 @@ def test_transcripts_continuation_lines_belong_to_previous_turn():
     )
     spanish = parse_transcript(DATA / "spanish_pr.txt")
     assert (
-        spanish.turns[3].text
-        == "La burocracia de los fondos federales. Los retrasos son largos.\nAdemás, falta personal técnico."
+        spanish.turns[3].text == "La burocracia de los fondos federales. Los retrasos son largos.\n"
+        "Además, falta personal técnico."
     )
     merged = parse_transcript(
         DATA / "entrevistador.txt"
     )  # two Entrevistado lines in a row: one turn
     assert (
-        merged.turns[1].text
-        == "Claro. El consejo binacional se creó para coordinar proyectos.\nDespués vinieron los fondos mixtos."
+        merged.turns[1].text == "Claro. El consejo binacional se creó para coordinar proyectos.\n"
+        "Después vinieron los fondos mixtos."
     )
     assert merged.label_counts["Entrevistado"] == 3
 
@@ -164,8 +164,8 @@ def test_transcripts_docx_table_and_bold_labels():
         "Lucía Fernández",
     ]
     assert (
-        table.turns[1].text
-        == "It pays for certification audits and shares a metrology lab.\nSmall firms could never afford that alone."
+        table.turns[1].text == "It pays for certification audits and shares a metrology lab.\n"
+        "Small firms could never afford that alone."
     )
     bold = parse_transcript(DATA / "bold_labels.docx")
     assert bold.format == "docx-labels"
@@ -258,7 +258,8 @@ def test_transcripts_utf16_with_bom_and_crlf(tmp_path):
 
 def test_transcripts_otter_text_ending_in_a_time_is_not_a_header():
     tr = parse_text(
-        "Ana Torres  0:03\nWe met at the plant and the shift started at 9:15\n\nLuis Vega  0:10\nRight.\n",
+        "Ana Torres  0:03\nWe met at the plant and the shift started at 9:15\n\n"
+        "Luis Vega  0:10\nRight.\n",
         "o.txt",
     )
     assert tr.format == "otter"
@@ -297,8 +298,10 @@ def test_transcripts_label_with_role_in_parentheses():
     from interviews.document import suggest_roles
 
     tr = parse_text(
-        "Ana Torres (Interviewer): Where do you work?\n\nLuis Vega (Entrevistado) [00:00:09]: En el consorcio.\n\n"
-        "Ana Torres (Interviewer): Since when?\n\nLuis Vega (Entrevistado): Desde 2015, más o menos.\n",
+        "Ana Torres (Interviewer): Where do you work?\n\n"
+        "Luis Vega (Entrevistado) [00:00:09]: En el consorcio.\n\n"
+        "Ana Torres (Interviewer): Since when?\n\n"
+        "Luis Vega (Entrevistado): Desde 2015, más o menos.\n",
         "roles.txt",
     )
     assert [(t.speaker, t.start) for t in tr.turns] == [

@@ -1,4 +1,5 @@
-"""Storing transcripts: canonical text with labels, turns, speakers linked to cases, roles, all-or-nothing imports."""
+"""Storing transcripts: canonical text with labels, turns, speakers linked to cases, roles,
+all-or-nothing imports."""
 
 from __future__ import annotations
 
@@ -51,7 +52,8 @@ def test_store_language_detected_per_turn_in_mixed_interview(db):
 
     tr = parse_text(
         "Interviewer: Could you describe how the binational council was funded in those years?\n\n"
-        "Expert: Claro, el consejo binacional recibió fondos federales y apoyo de las empresas del estado.\n",
+        "Expert: Claro, el consejo binacional recibió fondos federales y apoyo de las empresas"
+        " del estado.\n",
         "mixed.txt",
     )
     doc_id = store_transcript(db, tr)
