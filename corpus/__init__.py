@@ -1,10 +1,29 @@
-"""Documents, pages, segments and full-text search (see ARCHITECTURE.md)."""
+"""Documents, pages, segments and full-text search: what every package above reads text from.
 
-from .ingest import dask_executor, ingest, process_executor
+The front door lists what other packages, the UI and the CLI use; inside ``corpus`` modules
+import each other directly (``from .store import ...``).
+"""
+
+from .decode import bytes_to_text
+from .formats import check_zip
+from .ingest import dask_executor, process_executor
 from .language import detect_language, language_bucket
-from .model import Document, Outcome, Page, ParseError, Segment
-from .search import SearchError, search
+from .model import (
+    Document,
+    Outcome,
+    ParseError,
+    Segment,
+    normalize_text,
+    paragraphs_from_text,
+    sha256_bytes,
+    trim_span,
+)
+from .outcomes import outcome_counts, outcomes_frame, print_outcomes
+from .parse import SUPPORTED
+from .reader import ingest_uploads, page_for_offset, passage_html
+from .search import SearchError, count_hits, search, snippet_to_html, to_fts_query
 from .store import (
+    DuplicateDocument,
     delete_document,
     get_document,
     get_pages,
@@ -12,17 +31,23 @@ from .store import (
     get_text,
     ingest_log,
     list_documents,
+    log_outcomes,
     project_stats,
+    set_document_fields,
     store_document,
 )
 
 __all__ = [
+    "SUPPORTED",
     "Document",
+    "DuplicateDocument",
     "Outcome",
-    "Page",
     "ParseError",
     "SearchError",
     "Segment",
+    "bytes_to_text",
+    "check_zip",
+    "count_hits",
     "dask_executor",
     "delete_document",
     "detect_language",
@@ -30,12 +55,25 @@ __all__ = [
     "get_pages",
     "get_segments",
     "get_text",
-    "ingest",
     "ingest_log",
+    "ingest_uploads",
     "language_bucket",
     "list_documents",
+    "log_outcomes",
+    "normalize_text",
+    "outcome_counts",
+    "outcomes_frame",
+    "page_for_offset",
+    "paragraphs_from_text",
+    "passage_html",
+    "print_outcomes",
     "process_executor",
     "project_stats",
     "search",
+    "set_document_fields",
+    "sha256_bytes",
+    "snippet_to_html",
     "store_document",
+    "to_fts_query",
+    "trim_span",
 ]

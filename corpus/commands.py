@@ -7,10 +7,22 @@ from pathlib import Path
 
 import pandas as pd
 
-from projectfile import add_format_option, fail, print_frame, tqdm_progress
+from projectfile import (
+    add_format_option,
+    backup_project,
+    fail,
+    list_backups,
+    open_project,
+    print_frame,
+    restore_backup,
+    tqdm_progress,
+)
+
+from .model import KINDS
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the corpus commands to the CLI."""
     p = sub.add_parser(
         "ingest", parents=[common], help="ingest files and folders (PDF, DOCX, TXT, MD, HTML)"
     )
@@ -20,7 +32,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
     p.add_argument("--password", default=None, help="password for encrypted PDFs")
-    p.add_argument("--kind", choices=["policy", "interview", "other"], default="policy")
+    p.add_argument("--kind", choices=KINDS, default="policy")
     p.add_argument("--max-mb", type=float, default=200, help="refuse files larger than this (MB)")
     p.add_argument("--timeout", type=int, default=300, help="per-file parsing time limit (seconds)")
     add_format_option(p)
@@ -28,7 +40,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
     p = sub.add_parser("search", parents=[common], help="full-text search with ranked hits")
     p.add_argument("query")
-    p.add_argument("--kind", action="append", choices=["policy", "interview", "other"])
+    p.add_argument("--kind", action="append", choices=KINDS)
     p.add_argument("--language", action="append", choices=["en", "es", "other"])
     p.add_argument(
         "--from", dest="date_from", default=None, help="documents dated on or after (YYYY-MM-DD)"
@@ -41,7 +53,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("docs", parents=[common], help="list documents")
-    p.add_argument("--kind", choices=["policy", "interview", "other"])
+    p.add_argument("--kind", choices=KINDS)
     p.add_argument("--all-versions", action="store_true")
     add_format_option(p)
     p.set_defaults(func=cmd_docs)
@@ -64,9 +76,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_ingest(args) -> int:
-    from projectfile import open_project
+    """Ingest documents; print one row per file; exit 3 when a file failed.
 
+    ``--kind interview`` is handled by the interviews package, which wraps this command.
+    """
     from .ingest import dask_executor, ingest
+    from .outcomes import outcomes_frame, print_outcomes
 
     db = open_project(args.project)
     client = executor = None
@@ -74,52 +89,25 @@ def cmd_ingest(args) -> int:
         client, executor = dask_executor(args.scheduler)
     try:
         with tqdm_progress("ingest", disable=args.quiet) as progress:
-            if args.kind == "interview":
-                # Transcripts are conversations: the interviews package parses speakers, turns and times.
-                from interviews import import_transcripts
-
-                outcomes = import_transcripts(args.paths, db, progress=progress, executor=executor)
-            else:
-                outcomes = ingest(
-                    args.paths,
-                    db,
-                    executor=executor,
-                    workers=args.workers,
-                    password=args.password,
-                    kind=args.kind,
-                    progress=progress,
-                    max_bytes=int(args.max_mb * 1024 * 1024),
-                    timeout_s=args.timeout,
-                )
+            outcomes = ingest(
+                args.paths,
+                db,
+                executor=executor,
+                workers=args.workers,
+                password=args.password,
+                kind=args.kind,
+                progress=progress,
+                max_bytes=int(args.max_mb * 1024 * 1024),
+                timeout_s=args.timeout,
+            )
     finally:
         if client is not None:
             client.close()
-    df = pd.DataFrame(
-        [
-            {
-                "file": o.path,
-                "status": o.status,
-                "document_id": o.document_id,
-                "pages": o.pages,
-                "reason": o.reason,
-            }
-            for o in outcomes
-        ],
-        columns=["file", "status", "document_id", "pages", "reason"],
-    )
-    df["document_id"] = df["document_id"].astype("Int64")
-    print_frame(df, args.format, max_width=80)
-    counts = df["status"].value_counts().to_dict() if not df.empty else {}
-    if args.format == "table":
-        print(
-            f"ingested {counts.get('ok', 0)}, skipped {counts.get('skipped', 0)}, failed {counts.get('failed', 0)}"
-        )
-    return 0 if counts.get("failed", 0) == 0 else 3
+    return print_outcomes(outcomes_frame(outcomes, full_paths=True), args.format)
 
 
 def cmd_search(args) -> int:
-    from projectfile import open_project
-
+    """Search the corpus; print ranked hits with [marked] snippets."""
     from .search import SearchError, search, snippet_to_plain
 
     db = open_project(args.project, create=False)
@@ -148,8 +136,7 @@ def cmd_search(args) -> int:
 
 
 def cmd_docs(args) -> int:
-    from projectfile import open_project
-
+    """List the documents (current versions unless --all-versions)."""
     from .store import list_documents
 
     db = open_project(args.project, create=False)
@@ -164,8 +151,7 @@ def cmd_docs(args) -> int:
 
 
 def cmd_log(args) -> int:
-    from projectfile import open_project
-
+    """Print the latest rows of the ingest log."""
     from .store import ingest_log
 
     db = open_project(args.project, create=False)
@@ -174,24 +160,21 @@ def cmd_log(args) -> int:
 
 
 def cmd_backup(args) -> int:
-    from projectfile import backup_project, open_project
-
+    """Back up the project file; print the backup path."""
     path = backup_project(open_project(args.project, create=False), reason="manual")
     print(path)
     return 0
 
 
 def cmd_backups(args) -> int:
-    from projectfile import list_backups
-
+    """List the backups of the project file with their sizes."""
     rows = [{"backup": str(p), "size": p.stat().st_size} for p in list_backups(args.project)]
     print_frame(pd.DataFrame(rows, columns=["backup", "size"]), args.format, max_width=120)
     return 0
 
 
 def cmd_restore(args) -> int:
-    from projectfile import restore_backup
-
+    """Restore the project file from a backup file."""
     if not Path(args.backup).exists():
         return fail(f"{args.backup}: no such backup file")
     restore_backup(args.project, args.backup)

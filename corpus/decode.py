@@ -50,7 +50,7 @@ _WESTERN = set("áéíóúñüçàèìòùâêîôûäëïöÁÉÍÓÚÑÜÇÀÈ
 
 
 def _prefer_cp1252(data: bytes, guess: str) -> bool:
-    """Return True when cp1252 reads ``data`` cleanly and gives more Western European letters than ``guess``.
+    """Return True when cp1252 reads ``data`` cleanly with more Western letters than ``guess``.
 
     charset-normalizer often takes Spanish or French cp1252 text for cp1250 ('ańo' for 'año').
     """

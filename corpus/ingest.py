@@ -16,14 +16,13 @@ from pathlib import Path
 
 import sqlite_utils
 
-from projectfile import backup_project, open_project
+from projectfile import Progress, backup_project, open_project
 
-from .model import Outcome, sha256_file
+from .model import Document, Outcome, sha256_file
 from .parse import SUPPORTED, ParseOptions, discover, limit_worker_memory, parse_in_worker
 from .search import optimize_index
 from .store import DuplicateDocument, known_hashes, log_outcomes, store_document
 
-Progress = Callable[[int, int, str], None]
 WORKER_MEMORY_BYTES = 4 * 1024**3
 OPTIMIZE_AFTER = 50  # merge the full-text index after batches that stored this many documents
 
@@ -70,24 +69,44 @@ def ingest(
     written here, each in one transaction.  ``parser`` replaces the worker task ``timed_parse``
     (a picklable module-level function with the same signature; used by tests).
     """
-    parser = parser or timed_parse
     db = project if isinstance(project, sqlite_utils.Database) else open_project(project)
     files = discover(list(paths))
-    total = len(files)
     report = progress or (lambda done, total, msg: None)
-    outcomes: list[Outcome] = []
-    options = ParseOptions(password=password, max_bytes=max_bytes, timeout_s=timeout_s, kind=kind)
     hashes = known_hashes(db)
+    outcomes, todo = _check_files(files, hashes)
+    report(len(outcomes), len(files), "checked for duplicates")
+    if todo:
+        if backup and hashes:
+            backup_project(db, reason="before-ingest")
+        options = ParseOptions(
+            password=password, max_bytes=max_bytes, timeout_s=timeout_s, kind=kind
+        )
+        n = workers or default_workers()
+        pooled = executor is not None or (n > 1 and len(todo) > 1)
+        parsed = _parse_all(
+            todo, options, executor, min(n, len(todo)) if pooled else 0, parser or timed_parse
+        )
+        for path, doc, _code, reason, seconds in parsed:
+            outcomes.append(_store_parsed(db, path, doc, reason, seconds))
+            report(len(outcomes), len(files), Path(path).name)
+    return _finish(db, files, outcomes)
+
+
+def _check_files(files: list[str], hashes: set[str]) -> tuple[list[Outcome], list[str]]:
+    """Return (outcomes of files refused or skipped, files to parse).
+
+    Refused: unsupported types and unreadable files.  Skipped: content already in the project
+    (``hashes``) or seen earlier in this batch.
+    """
+    outcomes: list[Outcome] = []
     todo: list[str] = []
     seen: dict[str, str] = {}
     for f in files:
         name = Path(f).name
-        if Path(f).suffix.lower() not in SUPPORTED:
-            outcomes.append(
-                Outcome(
-                    f, "failed", f"{name}: unsupported file type '{Path(f).suffix or '(none)'}'"
-                )
-            )
+        suffix = Path(f).suffix
+        if suffix.lower() not in SUPPORTED:
+            reason = f"{name}: unsupported file type '{suffix or '(none)'}'"
+            outcomes.append(Outcome(f, "failed", reason))
             continue
         try:
             digest = sha256_file(f)
@@ -95,57 +114,36 @@ def ingest(
             outcomes.append(Outcome(f, "failed", f"{name}: cannot be read ({exc.strerror})"))
             continue
         if digest in hashes:
-            outcomes.append(
-                Outcome(f, "skipped", "duplicate: identical content already in the project")
-            )
+            reason = "duplicate: identical content already in the project"
+            outcomes.append(Outcome(f, "skipped", reason))
         elif digest in seen:
-            outcomes.append(
-                Outcome(
-                    f,
-                    "skipped",
-                    f"duplicate: same content as {Path(seen[digest]).name} in this batch",
-                )
-            )
+            reason = f"duplicate: same content as {Path(seen[digest]).name} in this batch"
+            outcomes.append(Outcome(f, "skipped", reason))
         else:
             seen[digest] = f
             todo.append(f)
-    done = len(outcomes)
-    report(done, total, "checked for duplicates")
-    if todo and backup and hashes:
-        backup_project(db, reason="before-ingest")
-    if todo:
-        n = workers or default_workers()
-        pooled = executor is not None or (n > 1 and len(todo) > 1)
-        for path, doc, _code, reason, seconds in _parse_all(
-            todo, options, executor, min(n, len(todo)) if pooled else 0, parser
-        ):
-            name = Path(path).name
-            if doc is None:
-                outcomes.append(Outcome(path, "failed", f"{name}: {reason}", seconds=seconds))
-            else:
-                try:
-                    doc_id = store_document(db, doc)
-                    note = "; ".join(doc.warnings)
-                    outcomes.append(
-                        Outcome(
-                            path,
-                            "ok",
-                            note,
-                            document_id=doc_id,
-                            pages=len(doc.pages),
-                            seconds=seconds,
-                        )
-                    )
-                except DuplicateDocument as dup:
-                    outcomes.append(Outcome(path, "skipped", f"duplicate: {dup}"))
-                except Exception as exc:  # nothing half-written: store_document is one transaction
-                    outcomes.append(
-                        Outcome(
-                            path, "failed", f"{name}: could not be saved ({exc})", seconds=seconds
-                        )
-                    )
-            done += 1
-            report(done, total, name)
+    return outcomes, todo
+
+
+def _store_parsed(
+    db: sqlite_utils.Database, path: str, doc: Document | None, reason: str, seconds: float
+) -> Outcome:
+    """Store one parsed file (or record why it failed); return its Outcome."""
+    name = Path(path).name
+    if doc is None:
+        return Outcome(path, "failed", f"{name}: {reason}", seconds=seconds)
+    try:
+        doc_id = store_document(db, doc)
+    except DuplicateDocument as dup:
+        return Outcome(path, "skipped", f"duplicate: {dup}")
+    except Exception as exc:  # nothing half-written: store_document is one transaction
+        return Outcome(path, "failed", f"{name}: could not be saved ({exc})", seconds=seconds)
+    note = "; ".join(doc.warnings)
+    return Outcome(path, "ok", note, document_id=doc_id, pages=len(doc.pages), seconds=seconds)
+
+
+def _finish(db: sqlite_utils.Database, files: list[str], outcomes: list[Outcome]) -> list[Outcome]:
+    """Merge the index after a large batch, put outcomes in file order, log them; return them."""
     if sum(o.status == "ok" for o in outcomes) >= OPTIMIZE_AFTER:
         optimize_index(db)
     order = {f: i for i, f in enumerate(files)}
@@ -186,9 +184,8 @@ def _parse_all(
         return
     own = executor is None
     pool = executor or process_executor(workers)
-    remaining = sorted(
-        paths, key=lambda p: -_size(p)
-    )  # largest first keeps both workers busy to the end
+    # largest first keeps both workers busy to the end
+    remaining = sorted(paths, key=lambda p: -_size(p))
     window = (
         max(2, 2 * workers)
         if own or isinstance(executor, cf.ProcessPoolExecutor)
@@ -197,9 +194,8 @@ def _parse_all(
     suspects: list[str] = []
     try:
         while remaining or suspects:
-            if (
-                suspects
-            ):  # one suspect alone in a fresh pool: if it breaks the pool, it is the culprit
+            if suspects:
+                # one suspect alone in a fresh pool: if it breaks the pool, it is the culprit
                 path = suspects.pop(0)
                 try:
                     yield pool.submit(parser, path, options).result()
@@ -224,9 +220,8 @@ def _parse_all(
                     except cf.process.BrokenProcessPool:
                         broken = True
                         pool_suspects.append(path)
-                    except (
-                        Exception
-                    ) as exc:  # e.g. a Dask worker lost: this file fails, the batch goes on
+                    except Exception as exc:
+                        # e.g. a Dask worker lost: this file fails, the batch goes on
                         yield (
                             path,
                             None,
@@ -259,6 +254,7 @@ def _renew(pool: cf.Executor, own: bool, workers: int) -> cf.Executor:
 
 
 def _size(path: str) -> int:
+    """Return the size of ``path`` in bytes, 0 when it cannot be read."""
     try:
         return os.path.getsize(path)
     except OSError:

@@ -10,16 +10,19 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 # Frequent function words: decide short or mixed passages where the statistical model wavers.
 _STOP = {
     "en": set(
-        "the of and to in is that for it with as was on be by this are from or have not an at which but we they".split()
+        "the of and to in is that for it with as was on be by this are from or have not an at"
+        " which but we they".split()
     ),
     "es": set(
-        "de la que el en y los del se las por un para con no una su al lo como más pero sus le ya o fue este ha".split()
+        "de la que el en y los del se las por un para con no una su al lo como más pero sus le ya"
+        " o fue este ha".split()
     ),
 }
 # Other languages' function words only veto the shortcut (French "le", "de", "la" look Spanish).
 _VETO = {
     "fr": set(
-        "le la les des du et est une un dans pour pas qui sur au avec ce son sont ses aux été".split()
+        "le la les des du et est une un dans pour pas qui sur au avec ce son sont ses aux"
+        " été".split()
     ),
     "pt": set("o os as da do das dos em um uma não com para por ao foi são seu sua também".split()),
 }

@@ -11,11 +11,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from projectfile import QdaError
+
 KINDS = ("policy", "interview", "other")
 
 
-class ParseError(Exception):
-    """Bad input: carries the file name and a plain-language reason."""
+class ParseError(QdaError):
+    """A file that cannot be read: carries the file name, a plain-language reason and a code."""
 
     def __init__(self, filename: str, reason: str, code: str = "failed"):
         super().__init__(f"{filename}: {reason}")
@@ -57,12 +59,11 @@ class Document:
     status: str = "ok"  # ok | no_text
     warnings: list[str] = field(default_factory=list)
     metadata: dict[str, Any] = field(default_factory=dict)
-    removed: list[str] = field(
-        default_factory=list
-    )  # repeated headers/footers kept out of the text
+    # repeated headers/footers kept out of the text
+    removed: list[str] = field(default_factory=list)
 
     def check(self) -> None:
-        """Raise ValueError if any range falls outside the text or is inverted."""
+        """Raise ValueError (a parser bug, not bad input) if a range falls outside the text."""
         n = len(self.text)
         for r in [*self.pages, *self.segments]:
             if not (0 <= r.start <= r.end <= n):
@@ -104,7 +105,10 @@ def sha256_file(path: str) -> str:
 
 
 def trim_span(text: str, start: int, end: int) -> tuple[int, int]:
-    """Return ``[start, end)`` narrowed past leading and trailing whitespace (empty spans come back with start == end)."""
+    """Return ``[start, end)`` narrowed past leading and trailing whitespace.
+
+    An all-whitespace span comes back empty (start == end).
+    """
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -11,8 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from corpus.language import detect_language, language_bucket
-
+from .language import detect_language, language_bucket
 from .model import Document, ParseError, sha256_bytes
 
 SUPPORTED = {
@@ -44,7 +43,8 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
     if ext not in SUPPORTED:
         raise ParseError(
             name,
-            f"unsupported file type '{ext or '(none)'}' (supported: {', '.join(sorted(SUPPORTED))})",
+            f"unsupported file type '{ext or '(none)'}'"
+            f" (supported: {', '.join(sorted(SUPPORTED))})",
             code="unsupported",
         )
     try:
@@ -146,7 +146,7 @@ def limit_worker_memory(max_bytes: int) -> None:
 
 
 def parse_in_worker(path: str, options: ParseOptions) -> tuple[str, Document | None, str, str]:
-    """Worker entry point: return (path, document or None, error code, error reason) — never raise."""
+    """Worker entry point: return (path, document or None, error code, reason); never raises."""
     try:
         return path, parse_path(path, options), "", ""
     except ParseError as exc:

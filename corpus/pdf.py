@@ -1,13 +1,12 @@
 """PDF to Document with pdfplumber: reading order, columns, de-hyphenation, headers/footers out.
 
 Per page: characters (pdfminer's layout objects, which pdfplumber interprets; pdfplumber's
-per-character dictionaries are skipped as they cost as much again) -> words -> lines (by ``top``)
--> blocks.  Lines that no word crosses at a column
-gutter are read column by column; lines spanning the gutter (titles) are read whole.
-Lines repeated at the top or bottom of most pages (running headers, footers) and bare
-page numbers are kept out of the canonical text and listed in ``Document.removed`` (and, with
-their page numbers, in ``metadata["removed_lines"]``), as are a few sideways characters in the
-margin (printer's stamps) when most of the page is upright.
+per-character dictionaries are skipped as they cost as much again) -> words -> lines (by
+``top``, column by column: ``corpus/pdf_layout.py``) -> paragraphs.  Lines repeated at the top
+or bottom of most pages (running headers, footers) and bare page numbers are kept out of the
+canonical text and listed in ``Document.removed`` (and, with their page numbers, in
+``metadata["removed_lines"]``), as are a few sideways characters in the margin (printer's
+stamps) when most of the page is upright.
 """
 
 from __future__ import annotations
@@ -15,27 +14,16 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 from .model import Document, Page, ParseError, Segment, normalize_text
-from .pdf_words import chars_to_words, layout_chars
+from .pdf_layout import EDGE_BAND, Line, lines_of_page
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page|p[aá]gina|p\.|pág\.)?\s*\d{1,4}\s*(?:(?:of|de|/)\s*\d{1,4})?\s*(?:[-–—])?\s*$",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
-
-
-@dataclass
-class _Line:
-    text: str
-    top: float
-    bottom: float
-    x0: float
-    x1: float
-    size: float
 
 
 def pdf_to_document(
@@ -73,14 +61,14 @@ def pdf_to_document(
             ) from exc
         raise ParseError(name, f"not a readable PDF ({_describe(cause)})", code="corrupt") from exc
     try:
-        page_lines: list[list[_Line]] = []
+        page_lines: list[list[Line]] = []
         margins: list[tuple[int, str]] = []
         heights: list[float] = []
         warnings: list[str] = []
         for i, page in enumerate(pages, start=1):
             try:
                 heights.append(float(page.height))
-                lines, margin = _page_lines(page)
+                lines, margin = lines_of_page(page)
                 page_lines.append(lines)
                 if margin:
                     margins.append((i, margin))
@@ -124,7 +112,11 @@ def pdf_to_document(
 
 
 def _close_quietly(pdf) -> None:
-    # close() on a broken file can re-read the damaged page tree and raise again: the first error is the one to report
+    """Close ``pdf``, ignoring errors.
+
+    close() on a broken file can re-read the damaged page tree and raise again: the first error
+    is the one to report.
+    """
     try:
         pdf.close()
     except Exception:
@@ -178,131 +170,18 @@ def _pdf_date(value) -> str | None:
     return f"{year}-{month}-{day}"
 
 
-MARGIN_ROTATED_SHARE = 0.5
-
-
-def _page_lines(page) -> tuple[list[_Line], str]:
-    """Return the page's lines in reading order, and the text of rotated margin stamps left out."""
-    chars = layout_chars(page)
-    rotated = [c for c in chars if not c[6]]
-    margin = ""
-    if rotated and len(rotated) < MARGIN_ROTATED_SHARE * len(chars):
-        # A few sideways characters are printer's stamps and figure labels in the margin, not body text.
-        margin = "".join(c[0] for c in rotated)
-        chars = [c for c in chars if c[6]]
-    words = chars_to_words(chars)
-    if not words:
-        return [], margin
-    width = float(page.width)
-    rows = _group_rows(words)
-    gutters = _find_gutters(words, width)
-    out: list[_Line] = []
-    if not gutters:
-        for row in rows:
-            out.extend(_row_to_lines(row))
-        return out, margin
-    edges = [float("-inf"), *gutters, float("inf")]
-    columns: list[list[list[dict]]] = [[] for _ in range(len(edges) - 1)]
-
-    def flush() -> None:
-        for col in columns:
-            for part in col:
-                out.extend(_row_to_lines(part))
-            col.clear()
-
-    height = float(page.height)
-    first, last = rows[0], rows[-1]
-    for row in rows:
-        top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)
-        edge_row = (row is first and top < height * EDGE_BAND) or (
-            row is last and bottom > height * (1 - EDGE_BAND)
-        )
-        # rows crossing a gutter (titles) and a running header/footer row at the page's edge are read whole
-        if edge_row or any(w["x0"] < g < w["x1"] for w in row for g in gutters):
-            flush()
-            out.extend(_row_to_lines(row))
-            continue
-        for i, (a, b) in enumerate(zip(edges, edges[1:])):
-            part = [w for w in row if a <= w["x0"] and w["x1"] <= b]
-            if part:
-                columns[i].append(part)
-    flush()
-    return out, margin
-
-
-def _group_rows(words: list[dict]) -> list[list[dict]]:
-    words = sorted(words, key=lambda w: (round(w["top"]), w["x0"]))
-    rows: list[list[dict]] = []
-    for w in words:
-        if rows and abs(rows[-1][0]["top"] - w["top"]) <= 3:
-            rows[-1].append(w)
-        else:
-            rows.append([w])
-    for row in rows:
-        row.sort(key=lambda w: w["x0"])
-    return rows
-
-
-def _find_gutters(words: list[dict], width: float) -> list[float]:
-    """Return the x positions of column gutters that (almost) no word crosses."""
-    if len(words) < 40:
-        return []
-    bins = [0] * (int(width) + 2)
-    for w in words:
-        for x in range(max(0, int(w["x0"])), min(len(bins), int(w["x1"]) + 1)):
-            bins[x] += 1
-    lo, hi = int(width * 0.2), int(width * 0.8)
-    limit = max(1, len(words) // 200)
-    runs, run_start = [], None
-    for x in range(lo, hi + 2):
-        if x <= hi and bins[x] <= limit:
-            run_start = x if run_start is None else run_start
-        elif run_start is not None:
-            if x - run_start >= 6:
-                runs.append((run_start + x - 1) / 2)
-            run_start = None
-    gutters: list[float] = []
-    for g in runs:
-        # Each column must carry real text (not a label column beside a blank half).
-        edges = [0.0, *gutters, g, width + 1]
-        sizes = [
-            sum(1 for w in words if a <= w["x0"] and w["x1"] <= b) for a, b in zip(edges, edges[1:])
-        ]
-        if min(sizes) >= 0.12 * len(words):
-            gutters.append(g)
-    return gutters
-
-
-def _row_to_lines(row: list[dict]) -> list[_Line]:
-    text = " ".join(w["text"] for w in row)
-    sizes = [float(w.get("size") or 0) for w in row]
-    return [
-        _Line(
-            text=text,
-            top=min(w["top"] for w in row),
-            bottom=max(w["bottom"] for w in row),
-            x0=min(w["x0"] for w in row),
-            x1=max(w["x1"] for w in row),
-            size=statistics.median(sizes) if sizes else 0.0,
-        )
-    ]
-
-
 def _norm_running(text: str) -> str:
     return " ".join(_DIGITS.sub(" ", text.lower()).split())
 
 
-EDGE_BAND = 0.12  # running headers/footers sit in the top or bottom 12% of the page
-
-
-def _in_band(line: _Line, height: float | None) -> bool:
+def _in_band(line: Line, height: float | None) -> bool:
     return height is None or line.top < height * EDGE_BAND or line.bottom > height * (1 - EDGE_BAND)
 
 
 def _remove_running_lines(
-    page_lines: list[list[_Line]], heights: list[float] | None = None
+    page_lines: list[list[Line]], heights: list[float] | None = None
 ) -> list[tuple[int, str]]:
-    """Drop running headers/footers and page numbers in place; return (page, text) of what was dropped.
+    """Drop running headers/footers and page numbers in place; return (page, text) of each.
 
     A running line is among the first or last three lines of a page, lies in the page's top or
     bottom band, has at least three letters, and recurs (digits ignored) on 40% of pages (min 3).
@@ -312,7 +191,11 @@ def _remove_running_lines(
     heights = heights if heights and len(heights) == n else [None] * n
     counts: Counter[str] = Counter()
     for lines, height in zip(page_lines, heights):
-        seen = {_norm_running(l.text) for l in lines[:edge] + lines[-edge:] if _in_band(l, height)}
+        seen = {
+            _norm_running(line.text)
+            for line in lines[:edge] + lines[-edge:]
+            if _in_band(line, height)
+        }
         counts.update(seen)
     threshold = max(3, int(n * 0.4 + 0.5)) if n >= 3 else n + 1
     running = {
@@ -332,7 +215,7 @@ def _remove_running_lines(
     return removed
 
 
-def _assemble(page_lines: list[list[_Line]], name: str) -> Document:
+def _assemble(page_lines: list[list[Line]], name: str) -> Document:
     parts: list[str] = []
     pages: list[Page] = []
     segments: list[Segment] = []
@@ -357,16 +240,16 @@ def _assemble(page_lines: list[list[_Line]], name: str) -> Document:
     return doc
 
 
-def _paragraphs(lines: list[_Line]) -> list[str]:
+def _paragraphs(lines: list[Line]) -> list[str]:
     """Group lines into paragraphs by vertical gaps; reflow wrapped prose, de-hyphenate."""
     if not lines:
         return []
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
-    heights = [l.bottom - l.top for l in lines if l.bottom > l.top]
+    heights = [line.bottom - line.top for line in lines if line.bottom > line.top]
     # the lower quartile, not the median: on short pages paragraph gaps can be half of all gaps
     typical_gap = sorted(gaps)[len(gaps) // 4] if gaps else 0.0
     height = statistics.median(heights) if heights else 10.0
-    paras: list[list[_Line]] = [[lines[0]]]
+    paras: list[list[Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:]):
         gap = line.top - prev.bottom
         new_para = (
@@ -386,7 +269,7 @@ def _paragraphs(lines: list[_Line]) -> list[str]:
             paras[-1].append(line)
     out = []
     for para in paras:
-        full = max(l.x1 - l.x0 for l in para)
+        full = max(line.x1 - line.x0 for line in para)
         text = para[0].text
         for prev, line in zip(para, para[1:]):
             wrapped = (prev.x1 - prev.x0) >= 0.6 * full

@@ -1,4 +1,4 @@
-"""Characters and words of a PDF page, read from pdfminer's layout objects (used by ``corpus.pdf``)."""
+"""Characters and words of a PDF page, read from pdfminer's layout objects."""
 
 from __future__ import annotations
 
@@ -39,7 +39,7 @@ def layout_chars(page) -> list[tuple]:
 
 
 def chars_to_words(chars: list[tuple]) -> list[dict]:
-    """Return words (text, x0, x1, top, bottom, size) from characters: lines by ``top``, split at gaps and spaces."""
+    """Return words (text, x0, x1, top, bottom, size): lines by ``top``, split at gaps, spaces."""
     words: list[dict] = []
     line: list[tuple] = []
     line_top = None

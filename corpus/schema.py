@@ -1,4 +1,4 @@
-"""Tables owned by ``corpus``: documents, their texts, pages, segments, the FTS index, the ingest log.
+"""Tables owned by ``corpus``: documents, texts, pages, segments, the FTS index, the ingest log.
 
 Offsets are code-point offsets into ``document_texts.text``: ``[char_start, char_end)``.
 """
@@ -73,7 +73,8 @@ def create_documents(db: sqlite_utils.Database) -> None:
         """
     )
     db.execute("CREATE INDEX segments_document ON segments(document_id, char_start)")
-    # External-content FTS5 index on segment text; diacritics folded so 'tecnologia' finds 'tecnología'.
+    # External-content FTS5 index on segment text;
+    # diacritics folded so 'tecnologia' finds 'tecnología'.
     db["segments"].enable_fts(
         ["text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
     )

@@ -1,4 +1,6 @@
-"""Full-text search over segments with SQLite FTS5: bm25 ranking, phrases, AND/OR/NOT, prefix*, NEAR.
+"""Full-text search over segments with SQLite FTS5.
+
+bm25 ranking, phrases, AND/OR/NOT, prefix*, NEAR.
 
 Diacritics are folded by the index (``remove_diacritics 2``).  Queries are cleaned before they
 reach FTS5 so that words with hyphens, dots or colons work as users expect; broken syntax
@@ -13,6 +15,8 @@ import sqlite3
 
 import pandas as pd
 import sqlite_utils
+
+from projectfile import QdaError, transaction
 
 HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never present in canonical text
 _TOKEN = re.compile(
@@ -37,7 +41,7 @@ SEARCH_COLUMNS = [
 ]
 
 
-class SearchError(ValueError):
+class SearchError(QdaError):
     """A query the search cannot run, with a message for the user."""
 
 
@@ -73,7 +77,8 @@ def to_fts_query(query: str) -> str:
                 raise SearchError(f"'{tok}' needs a word or phrase before it.")
             if expect_term and tok == "NOT" and not out:
                 raise SearchError(
-                    "A query cannot start with NOT: write what to find first, e.g. consortium NOT university."
+                    "A query cannot start with NOT: write what to find first,"
+                    " e.g. consortium NOT university."
                 )
             out.append(tok)
             expect_term = True
@@ -110,8 +115,6 @@ def to_fts_query(query: str) -> str:
 
 def optimize_index(db: sqlite_utils.Database) -> None:
     """Merge the full-text index into one b-tree (after large batches: faster queries)."""
-    from projectfile import transaction
-
     with transaction(db):
         db.execute("INSERT INTO segments_fts(segments_fts) VALUES('optimize')")
 
@@ -191,8 +194,12 @@ def count_hits(
 
 
 def _explain(message: str, query: str) -> str:
+    """Return a plain-language message for an FTS5 error on ``query``."""
     if "syntax error" in message or "unterminated" in message:
-        return f"The search could not understand '{query}'. Use words, \"exact phrases\", AND, OR, NOT, word*, NEAR(a b, 10)."
+        return (
+            f"The search could not understand '{query}'. Use words, \"exact phrases\","
+            " AND, OR, NOT, word*, NEAR(a b, 10)."
+        )
     if "no such column" in message:
         return (
             f"'{query}' looks like a field search (word:word); put it in quotes to search the text."

@@ -11,15 +11,17 @@ import re
 import pandas as pd
 import sqlite_utils
 
-from corpus.language import detect_language, language_bucket
-from projectfile import now_iso, transaction
+from projectfile import NotFound, QdaError, now_iso, transaction
 
+from .language import detect_language, language_bucket
 from .model import Document, Outcome
 
 _WORD = re.compile(r"\w+")
 
 
-class DuplicateDocument(Exception):
+class DuplicateDocument(QdaError):
+    """Identical content (same SHA-256) is already in the project: carries that document's id."""
+
     def __init__(self, document_id: int):
         super().__init__(f"identical content already in the project (document {document_id})")
         self.document_id = document_id
@@ -48,7 +50,8 @@ def store_document(db: sqlite_utils.Database, doc: Document, segment_language: b
         if dup is not None:
             raise DuplicateDocument(dup)
         prev = db.execute(
-            "SELECT id, version FROM documents WHERE source_name = ? AND kind = ? AND is_current = 1"
+            "SELECT id, version FROM documents"
+            " WHERE source_name = ? AND kind = ? AND is_current = 1"
             " ORDER BY version DESC LIMIT 1",
             [doc.source_name, doc.kind],
         ).fetchone()
@@ -56,9 +59,9 @@ def store_document(db: sqlite_utils.Database, doc: Document, segment_language: b
         if prev:
             db.execute("UPDATE documents SET is_current = 0 WHERE id = ?", [prev[0]])
         cur = db.execute(
-            """INSERT INTO documents (title, kind, file_type, source_name, source_path, sha256, size, page_count,
-                char_count, word_count, language, author, date, status, version, previous_id, is_current,
-                ingested_at, metadata, warnings)
+            """INSERT INTO documents (title, kind, file_type, source_name, source_path, sha256,
+                size, page_count, char_count, word_count, language, author, date, status, version,
+                previous_id, is_current, ingested_at, metadata, warnings)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)""",
             [
                 doc.title,
@@ -118,7 +121,8 @@ def store_document(db: sqlite_utils.Database, doc: Document, segment_language: b
                 )
             )
         db.conn.executemany(
-            "INSERT INTO segments (document_id, seq, kind, char_start, char_end, page, language, text, data)"
+            "INSERT INTO segments"
+            " (document_id, seq, kind, char_start, char_end, page, language, text, data)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
@@ -129,7 +133,8 @@ def log_outcomes(db: sqlite_utils.Database, run_id: str, outcomes: list[Outcome]
     """Record a batch's per-file outcomes in the ingest log."""
     with transaction(db):
         db.conn.executemany(
-            "INSERT INTO ingest_log (run_id, at, path, status, reason, document_id, pages, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO ingest_log (run_id, at, path, status, reason, document_id, pages, seconds)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (run_id, now_iso(), o.path, o.status, o.reason, o.document_id, o.pages, o.seconds)
                 for o in outcomes
@@ -138,9 +143,10 @@ def log_outcomes(db: sqlite_utils.Database, run_id: str, outcomes: list[Outcome]
 
 
 def ingest_log(db: sqlite_utils.Database, limit: int = 500) -> pd.DataFrame:
-    """Return the latest ingest log rows: run_id, at, path, status, reason, document_id, pages, seconds."""
+    """Return the latest ingest log rows, newest first (the ``ingest_log`` columns but ``id``)."""
     return pd.read_sql_query(
-        "SELECT run_id, at, path, status, reason, document_id, pages, seconds FROM ingest_log ORDER BY id DESC LIMIT ?",
+        "SELECT run_id, at, path, status, reason, document_id, pages, seconds FROM ingest_log"
+        " ORDER BY id DESC LIMIT ?",
         db.conn,
         params=[limit],
     )
@@ -187,10 +193,10 @@ def list_documents(
 
 
 def get_document(db: sqlite_utils.Database, document_id: int) -> dict:
-    """Return the document row as a dict (metadata and warnings decoded); KeyError if absent."""
+    """Return the document row as a dict (metadata and warnings decoded); NotFound if absent."""
     row = db.execute("SELECT * FROM documents WHERE id = ?", [document_id]).fetchone()
     if row is None:
-        raise KeyError(f"no document {document_id}")
+        raise NotFound(f"no document {document_id}")
     cols = [c[0] for c in db.execute("SELECT * FROM documents LIMIT 0").description]
     d = dict(zip(cols, row))
     d["metadata"] = json.loads(d["metadata"] or "{}")
@@ -199,12 +205,12 @@ def get_document(db: sqlite_utils.Database, document_id: int) -> dict:
 
 
 def get_text(db: sqlite_utils.Database, document_id: int) -> str:
-    """Return the canonical text of a document."""
+    """Return the canonical text of a document; NotFound if absent."""
     row = db.execute(
         "SELECT text FROM document_texts WHERE document_id = ?", [document_id]
     ).fetchone()
     if row is None:
-        raise KeyError(f"no document {document_id}")
+        raise NotFound(f"no document {document_id}")
     return row[0]
 
 
@@ -220,8 +226,11 @@ def get_pages(db: sqlite_utils.Database, document_id: int) -> pd.DataFrame:
 def get_segments(
     db: sqlite_utils.Database, document_id: int, kind: str | None = None
 ) -> pd.DataFrame:
-    """Return the segments of a document: id, seq, kind, char_start, char_end, page, language, text, data."""
-    sql = "SELECT id, seq, kind, char_start, char_end, page, language, text, data FROM segments WHERE document_id = ?"
+    """Return a document's segments in order: id, seq, kind, offsets, page, language, text, data."""
+    sql = (
+        "SELECT id, seq, kind, char_start, char_end, page, language, text, data"
+        " FROM segments WHERE document_id = ?"
+    )
     params: list = [document_id]
     if kind:
         sql += " AND kind = ?"
@@ -232,7 +241,8 @@ def get_segments(
 def page_of(db: sqlite_utils.Database, document_id: int, offset: int) -> int | None:
     """Return the page number holding character ``offset`` of a document, or None."""
     row = db.execute(
-        "SELECT number FROM pages WHERE document_id = ? AND char_start <= ? AND ? < MAX(char_end, char_start + 1)"
+        "SELECT number FROM pages"
+        " WHERE document_id = ? AND char_start <= ? AND ? < MAX(char_end, char_start + 1)"
         " ORDER BY number LIMIT 1",
         [document_id, offset, offset],
     ).fetchone()
@@ -243,8 +253,8 @@ def set_document_fields(db: sqlite_utils.Database, document_id: int, **fields) -
     """Update editable fields of a document (title, kind, author, date, language)."""
     allowed = {"title", "kind", "author", "date", "language"}
     bad = set(fields) - allowed
-    if bad:
-        raise ValueError(f"cannot edit {', '.join(sorted(bad))}")
+    if bad:  # a caller's mistake, like an unknown keyword argument
+        raise TypeError(f"cannot edit {', '.join(sorted(bad))}")
     if not fields:
         return
     with transaction(db):
@@ -259,7 +269,7 @@ def delete_document(db: sqlite_utils.Database, document_id: int) -> None:
             "SELECT previous_id, is_current FROM documents WHERE id = ?", [document_id]
         ).fetchone()
         if row is None:
-            raise KeyError(f"no document {document_id}")
+            raise NotFound(f"no document {document_id}")
         db.execute("DELETE FROM documents WHERE id = ?", [document_id])
         if row[1] and row[0]:
             db.execute("UPDATE documents SET is_current = 1 WHERE id = ?", [row[0]])
@@ -268,7 +278,8 @@ def delete_document(db: sqlite_utils.Database, document_id: int) -> None:
 def project_stats(db: sqlite_utils.Database) -> dict:
     """Return counts for the dashboard: documents, pages, words, segments, by kind."""
     r = db.execute(
-        "SELECT COUNT(*), COALESCE(SUM(page_count), 0), COALESCE(SUM(word_count), 0) FROM documents WHERE is_current = 1"
+        "SELECT COUNT(*), COALESCE(SUM(page_count), 0), COALESCE(SUM(word_count), 0)"
+        " FROM documents WHERE is_current = 1"
     ).fetchone()
     by_kind = dict(
         db.execute(

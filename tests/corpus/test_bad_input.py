@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 import pytest
 from corpus_fixtures import LOREM, make_encrypted_pdf, make_image_pdf, make_pdf
 
@@ -165,7 +167,7 @@ def test_bad_input_store_failure_leaves_nothing_half_written(db):
         sha256="c" * 64,
         segments=[Segment(0, 6, kind=None)],
     )
-    with pytest.raises(Exception):
+    with pytest.raises(sqlite3.IntegrityError):
         store_document(db, bad2)
     assert list(list_documents(db).title) == ["t"]
     assert db.execute("SELECT COUNT(*) FROM segments").fetchone()[0] == 1

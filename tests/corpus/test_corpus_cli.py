@@ -56,6 +56,32 @@ def test_cli_ingest_formats_and_exit_codes(tmp_path, capsys):
         capsys, "ingest", str(folder / "brief.txt"), "--project", project, "--quiet"
     )
     assert code == 0 and "skipped" in out and "ingested 0, skipped 1, failed 0" in out
+    code, out, _ = _run(
+        capsys,
+        "ingest",
+        str(folder / "brief.txt"),
+        "--project",
+        project,
+        "--quiet",
+        "--format",
+        "csv",
+    )
+    assert out.splitlines()[0] == "file,status,document_id,pages,reason"
+
+
+def test_cli_outcome_table_with_extra_columns(capsys):
+    """print_outcomes is the one outcome table (transcript import adds its own count columns)."""
+    from corpus import Outcome, outcomes_frame, print_outcomes
+
+    outcomes = [Outcome("/in/a.vtt", "ok", "", 4, pages=12), Outcome("/in/b.txt", "failed", "bad")]
+    frame = outcomes_frame(outcomes, full_paths=True, count="turns")
+    frame["speakers"] = [2, 0]
+    assert print_outcomes(frame, "csv", verb="imported") == 3
+    out = capsys.readouterr().out
+    assert out.splitlines()[0] == "file,status,document_id,turns,speakers,reason"
+    assert "/in/a.vtt,ok,4,12,2," in out
+    assert print_outcomes(frame.iloc[:1], "table", verb="imported") == 0
+    assert "imported 1, skipped 0, failed 0" in capsys.readouterr().out
 
 
 def test_cli_docs_search_log(tmp_path, capsys):

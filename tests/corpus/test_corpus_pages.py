@@ -10,13 +10,8 @@ from corpus_fixtures import LOREM, make_pdf
 from streamlit.testing.v1 import AppTest
 
 from corpus.ingest import ingest
-from corpus.reader import (
-    ingest_uploads,
-    outcomes_frame,
-    page_for_offset,
-    passage_html,
-    save_uploads,
-)
+from corpus.outcomes import outcomes_frame
+from corpus.reader import ingest_uploads, page_for_offset, passage_html, save_uploads
 from corpus.store import get_text, list_documents
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 import time
 
+import pytest
+
 from corpus.ingest import ingest
 from corpus.store import (
     delete_document,
@@ -13,6 +15,7 @@ from corpus.store import (
     list_documents,
     set_document_fields,
 )
+from projectfile import NotFound
 
 
 def _write(path, text):
@@ -84,3 +87,16 @@ def test_versioning_edit_title_and_kind(tmp_path, db):
     set_document_fields(db, o.document_id, title="New title", kind="other")
     d = get_document(db, o.document_id)
     assert (d["title"], d["kind"]) == ("New title", "other")
+
+
+def test_versioning_missing_document_is_not_found(db):
+    """A document id that does not exist is projectfile.NotFound, never a built-in KeyError."""
+    for read in (get_document, get_text, delete_document):
+        with pytest.raises(NotFound, match="no document 99"):
+            read(db, 99)
+
+
+def test_versioning_only_editable_fields_change(tmp_path, db):
+    [o] = ingest([str(_write(tmp_path / "y.txt", "Other text."))], db)
+    with pytest.raises(TypeError, match="cannot edit sha256"):
+        set_document_fields(db, o.document_id, sha256="0" * 64)
