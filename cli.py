@@ -19,6 +19,7 @@ import sys
 
 from coding.commands import register as register_coding
 from corpus.commands import register as register_corpus
+from deid.commands import register as register_deid
 from exports.commands import register as register_exports
 from interviews.commands import register as register_interviews
 from nlp.commands import register as register_nlp
@@ -30,6 +31,7 @@ REGISTER = (
     register_interviews,
     register_coding,
     register_nlp,
+    register_deid,
     register_exports,
 )
 DEFAULT_PROJECT = os.environ.get("QDA_PROJECT", "project.qda.sqlite")
