@@ -1,4 +1,4 @@
-"""Small realistic input files written by the tests themselves (PDF with fpdf2, DOCX with python-docx)."""
+"""Small realistic input files the tests write themselves (PDF: fpdf2, DOCX: python-docx)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 LOREM = (
-    "The consortium brings together manufacturers, universities and state agencies to share testing "
+    "The consortium brings together manufacturers, universities and state agencies to share"
+    " testing "
     "laboratories and train technicians for advanced manufacturing in the region."
 )
 
@@ -18,7 +19,7 @@ def make_pdf(
     numbers: bool = True,
     title: str | None = None,
 ) -> Path:
-    """Write a text PDF: per page a list of paragraphs (a str wrapped by fpdf2, or a list of exact lines)."""
+    """Write a text PDF: per page a list of paragraphs (a str fpdf2 wraps, or a list of lines)."""
     from fpdf import FPDF
 
     class Doc(FPDF):
@@ -138,7 +139,7 @@ def make_docx(
 
 
 def crashing_parse(path: str, options):
-    """Worker task for tests: kill the worker process on files named 'crash*', parse others normally."""
+    """Worker task for tests: kill the worker process on files named 'crash*', parse the rest."""
     import os
 
     from corpus.ingest import timed_parse

@@ -1,4 +1,4 @@
-"""Bad input: each kind fails (or is flagged) with a clear reason; a batch goes on; nothing half-written."""
+"""Bad input: each kind fails (or is flagged) with a reason; a batch goes on; nothing half-done."""
 
 from __future__ import annotations
 

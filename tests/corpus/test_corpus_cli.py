@@ -1,4 +1,4 @@
-"""CLI: ingest, search, docs, log with --format table|csv|json; errors on stderr with non-zero exit."""
+"""CLI: ingest, search, docs, log with --format table|csv|json; errors on stderr, non-zero exit."""
 
 from __future__ import annotations
 
@@ -185,7 +185,7 @@ def test_cli_ingest_password(tmp_path, capsys):
 
 
 def test_cli_ingest_kind_interview_parses_turns(tmp_path, capsys):
-    """`ingest --kind interview` hands transcripts to the interviews package (speakers and turns, VTT too)."""
+    """`ingest --kind interview` hands transcripts to the interviews package (speakers, turns)."""
     import cli
     from interviews import turns_frame
     from projectfile import open_project
@@ -193,7 +193,8 @@ def test_cli_ingest_kind_interview_parses_turns(tmp_path, capsys):
     vtt = tmp_path / "talk.vtt"
     vtt.write_text(
         "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\n<v Ana Ruiz>How did the council start?</v>\n\n"
-        "00:00:05.000 --> 00:00:09.000\n<v Luis Gómez>It began with the consortium in Querétaro.</v>\n",
+        "00:00:05.000 --> 00:00:09.000\n"
+        "<v Luis Gómez>It began with the consortium in Querétaro.</v>\n",
         encoding="utf-8",
     )
     project = tmp_path / "p.qda.sqlite"

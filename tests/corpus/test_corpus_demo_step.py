@@ -1,4 +1,7 @@
-"""The corpus demo step: fictional policy documents as PDF (running header removed), DOCX (table), MD and TXT."""
+"""The corpus demo step: fictional policy documents as PDF, DOCX (table), MD and TXT.
+
+The PDF's running header is removed.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""AppTests of the Corpus and Search pages (empty project and a project with data), and their pure helpers."""
+"""AppTests of the Corpus and Search pages (empty project, project with data) and their helpers."""
 
 from __future__ import annotations
 
@@ -32,7 +32,8 @@ def filled(db, tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     (folder / "acta.txt").write_text(
-        "Acta del consorcio.\n\nLa tecnología de Querétaro <script>alert(1)</script> apoya a los proveedores.",
+        "Acta del consorcio.\n\n"
+        "La tecnología de Querétaro <script>alert(1)</script> apoya a los proveedores.",
         encoding="utf-8",
     )
     make_pdf(

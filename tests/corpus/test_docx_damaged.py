@@ -1,4 +1,4 @@
-"""Regression (found by fuzzing, issue 8): a DOCX whose styles.xml is damaged fails as 'corrupt', not as a crash."""
+"""Regression (fuzzing, issue 8): a DOCX with a damaged styles.xml fails as 'corrupt', no crash."""
 
 import io
 import zipfile
@@ -36,7 +36,10 @@ def test_docx_damaged_styles_is_a_clear_corrupt_error():
 
 
 def test_docx_error_while_walking_content_is_corrupt(monkeypatch):
-    """python-docx raises AttributeError deep in damaged parts (fuzzing found 'get_by_id'): it becomes ParseError."""
+    """python-docx raises AttributeError deep in damaged parts (fuzzing found 'get_by_id').
+
+    It becomes ParseError.
+    """
     import corpus.formats as formats
 
     def broken(*args):

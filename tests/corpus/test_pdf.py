@@ -118,8 +118,10 @@ def test_pdf_paragraph_languages_detected_when_parsing(tmp_path):
 
     pages = [
         [
-            "La tecnología del consorcio de Querétaro apoya a los proveedores aeroespaciales de la región.",
-            "The council met in Monterrey to discuss advanced manufacturing and the training of technicians.",
+            "La tecnología del consorcio de Querétaro apoya a los proveedores aeroespaciales"
+            " de la región.",
+            "The council met in Monterrey to discuss advanced manufacturing and the training"
+            " of technicians.",
         ]
     ]
     doc = parse_path(str(make_pdf(tmp_path / "mixed.pdf", pages, numbers=False)))

@@ -22,8 +22,10 @@ DOCS = [
         "policy",
         "2014-05-01",
         [
-            "The innovation council met in Monterrey to discuss advanced manufacturing and aerospace suppliers.",
-            "Manufacturing manufacturing manufacturing: the word repeats so this paragraph ranks first.",
+            "The innovation council met in Monterrey to discuss advanced manufacturing and"
+            " aerospace suppliers.",
+            "Manufacturing manufacturing manufacturing: the word repeats so this paragraph"
+            " ranks first.",
             "Peña Nieto opened the meeting with a speech on trade under NAFTA.",
         ],
     ),

@@ -1,4 +1,7 @@
-"""Versioning and duplicates: identical content never twice, changed file = new version, re-ingest is a no-op."""
+"""Versioning and duplicates: identical content never twice, changed file = new version.
+
+Re-ingesting a folder is a no-op.
+"""
 
 from __future__ import annotations
 
@@ -30,7 +33,8 @@ def test_versioning_changed_file_becomes_new_version(tmp_path, db):
     [first] = ingest([str(path)], db)
     # a coding or other package's row pointing at the old version must survive
     db.execute(
-        "CREATE TABLE IF NOT EXISTS t_refs (document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE)"
+        "CREATE TABLE IF NOT EXISTS t_refs"
+        " (document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE)"
     )
     db.execute("INSERT INTO t_refs VALUES (?)", [first.document_id])
     _write(path, "Version two of the council brief.\n\nA second paragraph, revised.")
