@@ -1,40 +1,40 @@
 """NLP: spaCy entities with a project gazetteer and aliases, embeddings cache, BERTopic topics.
 
-Public functions take an open project Database (``projectfile.open_project``); queries return DataFrames.
-Heavy pieces (spaCy, BERTopic, sentence-transformers) are imported only when used.
+Public functions take an open project Database (``projectfile.open_project``); queries return
+DataFrames. Heavy pieces (spaCy, BERTopic, sentence-transformers) are imported only when used.
+This front door exports what the other packages, the UI, the demo and the benchmarks use.
 """
 
-from .entities import ExtractionReport, clear_entities, extract_entities, pipeline_version
+from .embeddings import sentence_model
+from .entities import extract_entities
 from .entity_queries import (
-    ENTITY_COLUMNS,
-    apply_code_preview,
     cooccurrence_frame,
     cooccurrence_graph,
     counts_by_case,
     counts_by_document,
     entities_frame,
     entity_labels,
+    graph_figure,
     kwic,
     preview_code_mentions,
     top_entities,
 )
+from .errors import GazetteerError, NlpError, TopicError
 from .gazetteer import (
-    GazetteerError,
     add_entries,
-    add_entry,
     add_starter_gazetteer,
     aliases_frame,
     export_gazetteer,
     gazetteer_frame,
     import_gazetteer,
     merge_entities,
-    remove_entries,
     replace_gazetteer,
+    ruler_patterns,
     unmerge_entity,
 )
+from .pipelines import ner_pipeline
+from .previews import apply_code_preview
 from .topic_queries import (
-    SEGMENT_COLUMNS,
-    TOPIC_COLUMNS,
     latest_model,
     models_frame,
     preview_topic_codes,
@@ -46,18 +46,16 @@ from .topic_queries import (
     topics_frame,
     topics_over_time,
 )
-from .topics import FitResult, TopicError, fit_topics, topic_units
+from .topics import fit_topics
 
 __all__ = [
-    "ENTITY_COLUMNS",
-    "ExtractionReport",
     "GazetteerError",
+    "NlpError",
+    "TopicError",
     "add_entries",
-    "add_entry",
     "add_starter_gazetteer",
     "aliases_frame",
     "apply_code_preview",
-    "clear_entities",
     "cooccurrence_frame",
     "cooccurrence_graph",
     "counts_by_case",
@@ -66,30 +64,27 @@ __all__ = [
     "entity_labels",
     "export_gazetteer",
     "extract_entities",
+    "fit_topics",
     "gazetteer_frame",
+    "graph_figure",
     "import_gazetteer",
     "kwic",
-    "merge_entities",
-    "pipeline_version",
-    "preview_code_mentions",
-    "remove_entries",
-    "replace_gazetteer",
-    "top_entities",
-    "unmerge_entity",
-    "SEGMENT_COLUMNS",
-    "TOPIC_COLUMNS",
-    "FitResult",
-    "TopicError",
-    "fit_topics",
     "latest_model",
+    "merge_entities",
     "models_frame",
+    "ner_pipeline",
+    "preview_code_mentions",
     "preview_topic_codes",
+    "replace_gazetteer",
+    "ruler_patterns",
+    "sentence_model",
     "set_topic_label",
+    "top_entities",
     "topic_segments",
-    "topic_units",
     "topics_by_case",
     "topics_by_document",
     "topics_by_speaker",
     "topics_frame",
     "topics_over_time",
+    "unmerge_entity",
 ]

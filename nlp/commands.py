@@ -1,11 +1,21 @@
-"""CLI commands of ``nlp``: entities, entity-list, entity-merge, gazetteer, topics, topics-show."""
+"""CLI commands of ``nlp``: entities, entity-list, entity-merge, gazetteer, topics, topics-show.
+
+Errors meant for users (``projectfile.QdaError``: a bad gazetteer file, too few segments, no topic
+model) reach cli.py, which prints them and exits 2.
+"""
 
 from __future__ import annotations
 
 import argparse
 import sys
 
-from projectfile import add_format_option, fail, print_frame, tqdm_progress
+from projectfile import add_format_option, fail, open_project, print_frame, tqdm_progress
+
+from .entities import extract_entities
+from .entity_queries import entities_frame, top_entities
+from .gazetteer import export_gazetteer, gazetteer_frame, import_gazetteer, merge_entities
+from .topic_queries import topic_segments, topics_frame
+from .topics import fit_topics
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -55,7 +65,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--backend",
         choices=["minilm", "tfidf"],
         default="minilm",
-        help="minilm: packaged all-MiniLM-L6-v2 embeddings (cached); tfidf: TF-IDF+SVD for Spanish/mixed text",
+        help="minilm: packaged all-MiniLM-L6-v2 embeddings (cached); "
+        "tfidf: TF-IDF+SVD for Spanish/mixed text",
     )
     p.add_argument("--min-topic-size", type=int, default=None)
     p.add_argument("--nr-topics", default=None, help="reduce to this many topics (or 'auto')")
@@ -78,9 +89,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_entities(args) -> int:
-    from projectfile import open_project
-
-    from .entities import extract_entities
 
     db = open_project(args.project, create=False)
     with tqdm_progress("entities", disable=args.quiet) as progress:
@@ -95,16 +103,14 @@ def cmd_entities(args) -> int:
     for msg in report.messages:
         print(f"note: {msg}", file=sys.stderr)
     print(
-        f"segments {report.segments}: processed {report.processed}, up to date {report.up_to_date}; "
+        f"segments {report.segments}: processed {report.processed}, "
+        f"up to date {report.up_to_date}; "
         f"{report.entities} mentions stored"
     )
     return 0
 
 
 def cmd_entity_list(args) -> int:
-    from projectfile import open_project
-
-    from .entity_queries import entities_frame, top_entities
 
     db = open_project(args.project, create=False)
     m = entities_frame(db, labels=args.label, names=args.name)
@@ -126,9 +132,6 @@ def cmd_entity_list(args) -> int:
 
 
 def cmd_entity_merge(args) -> int:
-    from projectfile import open_project
-
-    from .gazetteer import merge_entities
 
     n = merge_entities(open_project(args.project, create=False), args.names, args.into)
     print(f"merged {n} name{'s' if n != 1 else ''} into {args.into}")
@@ -136,9 +139,6 @@ def cmd_entity_merge(args) -> int:
 
 
 def cmd_gazetteer(args) -> int:
-    from projectfile import open_project
-
-    from .gazetteer import GazetteerError, export_gazetteer, gazetteer_frame, import_gazetteer
 
     db = open_project(args.project, create=False)
     if args.action == "list":
@@ -146,43 +146,34 @@ def cmd_gazetteer(args) -> int:
         return 0
     if not args.file:
         return fail(f"gazetteer {args.action} needs a FILE", 2)
-    try:
-        if args.action == "import":
-            print(f"imported {import_gazetteer(db, args.file)} entries from {args.file}")
-        else:
-            print(f"exported {export_gazetteer(db, args.file)} entries to {args.file}")
-    except GazetteerError as exc:
-        return fail(str(exc), 2)
+    if args.action == "import":
+        print(f"imported {import_gazetteer(db, args.file)} entries from {args.file}")
+    else:
+        print(f"exported {export_gazetteer(db, args.file)} entries to {args.file}")
     return 0
 
 
 def cmd_topics(args) -> int:
-    from projectfile import open_project
-
-    from .topic_queries import topics_frame
-    from .topics import TopicError, fit_topics
 
     db = open_project(args.project, create=False)
     nr = args.nr_topics if args.nr_topics in (None, "auto") else int(args.nr_topics)
-    try:
-        with tqdm_progress("topics", disable=args.quiet) as progress:
-            res = fit_topics(
-                db,
-                unit=args.unit,
-                backend=args.backend,
-                min_topic_size=args.min_topic_size,
-                nr_topics=nr,
-                reduce_outliers=args.reduce_outliers,
-                random_state=args.seed,
-                progress=progress,
-            )
-    except TopicError as exc:
-        return fail(str(exc), 2)
+    with tqdm_progress("topics", disable=args.quiet) as progress:
+        res = fit_topics(
+            db,
+            unit=args.unit,
+            backend=args.backend,
+            min_topic_size=args.min_topic_size,
+            nr_topics=nr,
+            reduce_outliers=args.reduce_outliers,
+            random_state=args.seed,
+            progress=progress,
+        )
     if res.message:
         print(f"note: {res.message}", file=sys.stderr)
     if args.format == "table":
         print(
-            f"model {res.model_id}: {res.topics} topics over {res.segments} segments ({res.outliers} outliers)"
+            f"model {res.model_id}: {res.topics} topics over {res.segments} segments"
+            f" ({res.outliers} outliers)"
         )
     print_frame(
         topics_frame(db, res.model_id).drop(columns=["label", "custom_label"]),
@@ -193,9 +184,6 @@ def cmd_topics(args) -> int:
 
 
 def cmd_topics_show(args) -> int:
-    from projectfile import open_project
-
-    from .topic_queries import topic_segments, topics_frame
 
     db = open_project(args.project, create=False)
     if args.segments is not None:

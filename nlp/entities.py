@@ -1,29 +1,28 @@
-"""Entity extraction: spaCy NER plus the project's gazetteer over every paragraph and turn, incrementally.
+"""Entity extraction: spaCy NER plus the gazetteer over every paragraph and turn, incrementally.
 
-Each segment runs through the pipeline of its language (``segments.language``); a segment is re-run only
-when its text hash or its language's pipeline version (model + gazetteer) changed.  Mentions are stored
-as code-point ranges into the document text (segment start + offset in the segment).
+Each segment runs through the pipeline of its language (``segments.language``); a segment is re-run
+only when its text hash or its language's pipeline version (model + gazetteer) changed. Mentions are
+stored as code-point ranges into the document text (segment start + offset in the segment).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from corpus.language import detect_language, language_bucket
-from projectfile import now_iso, transaction
+from corpus import detect_language, get_document, get_segments, language_bucket, list_documents
+from projectfile import Progress, now_iso, transaction
 
+from .embeddings import text_hash
 from .gazetteer import gazetteer_version, ruler_patterns
 from .pipelines import MODELS, model_version, ner_pipeline, split_long_text
 
 log = logging.getLogger(__name__)
-Progress = Callable[[int, int, str], None]
 EXTRACTOR_VERSION = "e2"
 # Numbers and measures say little about who and what a text is about; they are not stored.
 SKIP_LABELS = frozenset({"CARDINAL", "ORDINAL", "PERCENT", "QUANTITY", "TIME"})
@@ -36,7 +35,7 @@ WRITE_EVERY = 2_000
 
 @dataclass
 class ExtractionReport:
-    """What one extraction run did: segments seen, re-run and up to date, mentions stored, messages."""
+    """What one extraction run did: segments seen, re-run, up to date, mentions stored, messages."""
 
     segments: int = 0
     processed: int = 0
@@ -45,19 +44,12 @@ class ExtractionReport:
     messages: list[str] = field(default_factory=list)
 
 
-def text_hash(text: str) -> str:
-    """Return the hex SHA-256 of a text (UTF-8)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
 def pipeline_version(db: sqlite_utils.Database, language: str) -> str:
-    """Return the version string of the pipeline that runs for ``language`` (model, gazetteer, extractor)."""
+    """Return the pipeline version for ``language`` (model, gazetteer, extractor)."""
     return f"{model_version(language)}+gaz.{gazetteer_version(db, language)}+{EXTRACTOR_VERSION}"
 
 
 def _segments(db: sqlite_utils.Database, document_ids: Iterable[int] | None):
-    from corpus.store import get_document, get_segments, list_documents
-
     docs = list_documents(db)
     ids = [int(i) for i in docs["id"]] if document_ids is None else [int(i) for i in document_ids]
     for doc_id in ids:
@@ -70,7 +62,7 @@ def _segments(db: sqlite_utils.Database, document_ids: Iterable[int] | None):
 
 
 def _language_of(text: str, seg_lang, doc_lang) -> tuple[str, str]:
-    """Return (pipeline language, detected code) for a segment: 'en', 'es' or 'other' plus the code."""
+    """Return (pipeline language, detected code) of a segment: 'en', 'es' or 'other'."""
     if seg_lang in MODELS:
         return seg_lang, seg_lang
     if seg_lang == "other":
@@ -101,7 +93,7 @@ def extract_entities(
     max_chars: int = MAX_CHARS,
     force: bool = False,
 ) -> ExtractionReport:
-    """Run NER + gazetteer over changed segments and store their mentions; return an ExtractionReport.
+    """Run NER + gazetteer over changed segments, store their mentions; return an ExtractionReport.
 
     Languages without a model ('other') get the gazetteer only, with a message saying so.
     """
@@ -124,7 +116,8 @@ def extract_entities(
         todo[lang].append((doc_id, sid, start, text, h))
     for code, n in sorted(other_codes.items()):
         msg = (
-            f"no pipeline for language {code!r}; using the gazetteer only (no statistical entities) "
+            f"no pipeline for language {code!r}; "
+            "using the gazetteer only (no statistical entities) "
             f"for {n} segment{'s' if n != 1 else ''}"
         )
         report.messages.append(msg)
@@ -151,7 +144,7 @@ def extract_entities(
 def _run_pipeline(
     nlp, items: list[tuple], max_chars: int, batch_size: int, n_process: int
 ) -> dict[int, list]:
-    """Return {segment index: [(start, end, text, label, canonical, source)]} with offsets in the document."""
+    """Return {segment index: [(start, end, text, label, canonical, source)]}, document offsets."""
     limit = min(max_chars, nlp.max_length - 1)
     # identical chunks (repeated headers, boilerplate, table rows) run once
     where: dict[str, list[tuple[int, int]]] = defaultdict(list)
@@ -189,9 +182,10 @@ def _run_pipeline(
 
 
 def _clean_mention(ent) -> tuple[int, int] | None:
-    """Return the (start, end) of a statistical mention without edge punctuation, or None to drop it.
+    """Return (start, end) of a statistical mention without edge punctuation, or None to drop.
 
-    Dropped: numeric labels (SKIP_LABELS), spans with no letters, and single stop words ("Además", "¿Cómo").
+    Dropped: numeric labels (SKIP_LABELS), spans with no letters, and single stop words
+    ("Además", "¿Cómo").
     """
     if ent.label_ in SKIP_LABELS:
         return None
@@ -225,7 +219,7 @@ def _stop_words() -> frozenset[str]:
 
 
 def _canonical(text: str) -> str:
-    """Return the default canonical name of a statistical mention: spaces collapsed, a leading 'the' dropped."""
+    """Return the default canonical name of a mention: spaces collapsed, a leading 'the' dropped."""
     name = " ".join(text.split())
     if name[:4].lower() == "the " and len(name) > 4:
         name = name[4:]
@@ -248,13 +242,14 @@ def _write(
             "DELETE FROM entities WHERE segment_id = ?", [(r[0],) for r in run_rows]
         )
         db.conn.executemany(
-            "INSERT INTO entities (document_id, segment_id, char_start, char_end, text, label, canonical, source, language,"
-            " pipeline_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO entities (document_id, segment_id, char_start, char_end, text, label,"
+            " canonical, source, language, pipeline_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             rows,
         )
         db.conn.executemany(
-            "INSERT OR REPLACE INTO entity_runs (segment_id, document_id, text_hash, pipeline_version, language, status,"
-            " done_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT OR REPLACE INTO entity_runs (segment_id, document_id, text_hash,"
+            " pipeline_version, language, status, done_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
             run_rows,
         )
     return len(rows)

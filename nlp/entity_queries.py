@@ -1,4 +1,4 @@
-"""Queries over stored entities: mentions, top entities, counts per document and case, KWIC, co-occurrence.
+"""Queries over stored entities: mentions, top entities, counts per document/case, KWIC, networks.
 
 Aliases (``merge_entities``) apply here, at query time, so a merge changes every mention at once.
 """
@@ -7,6 +7,11 @@ from __future__ import annotations
 
 import pandas as pd
 import sqlite_utils
+
+from corpus import get_text
+from interviews import document_cases
+
+from .previews import check_code, preview_frame
 
 ENTITY_COLUMNS = [
     "entity_id",
@@ -32,7 +37,7 @@ def entities_frame(
     documents: list[int] | None = None,
     languages: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Return one row per mention with ENTITY_COLUMNS, in document order; ``names`` filter canonical names."""
+    """Return one row per mention (ENTITY_COLUMNS) in document order; names are canonical."""
     where, params = [], []
     for col, values in (
         ("e.label", labels),
@@ -46,8 +51,9 @@ def entities_frame(
         where.append(f"{_CANONICAL} IN ({', '.join('?' * len(names))})")
         params += list(names)
     sql = f"""
-        SELECT e.id AS entity_id, e.document_id, d.title AS document_title, e.segment_id, e.char_start, e.char_end,
-               e.text, e.label, {_CANONICAL} AS canonical, e.source, e.language, e.pipeline_version
+        SELECT e.id AS entity_id, e.document_id, d.title AS document_title, e.segment_id,
+               e.char_start, e.char_end, e.text, e.label, {_CANONICAL} AS canonical, e.source,
+               e.language, e.pipeline_version
         FROM entities e JOIN documents d ON d.id = e.document_id
         LEFT JOIN entity_aliases a1 ON a1.alias = e.canonical
         LEFT JOIN entity_aliases a2 ON a2.alias = e.text
@@ -67,7 +73,7 @@ def entity_labels(db: sqlite_utils.Database) -> list[str]:
 
 
 def top_entities(mentions: pd.DataFrame, limit: int | None = 20) -> pd.DataFrame:
-    """Return canonical, label, mentions, documents per entity, most mentioned first (from an entities_frame)."""
+    """Return canonical, label, mentions, documents per entity of an entities_frame, most first."""
     if mentions.empty:
         return pd.DataFrame(columns=["canonical", "label", "mentions", "documents"])
     g = mentions.groupby(["canonical", "label"]).agg(
@@ -94,32 +100,10 @@ def counts_by_document(mentions: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def _document_cases(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Return document_id, case_id, case_name (empty when the interviews package or its tables are absent)."""
-    empty = pd.DataFrame(
-        {
-            "document_id": pd.Series(dtype="int64"),
-            "case_id": pd.Series(dtype="int64"),
-            "case_name": pd.Series(dtype="object"),
-        }
-    )
-    try:
-        import interviews  # noqa: PLC0415 - optional package, imported lazily
-
-        df = interviews.document_cases(db)
-    except (ImportError, AttributeError):
-        return empty
-    except Exception as exc:  # noqa: BLE001 - an older project without interviews' tables
-        if "no such table" in str(exc):
-            return empty
-        raise
-    return df[["document_id", "case_id", "case_name"]] if not df.empty else empty
-
-
 def counts_by_case(db: sqlite_utils.Database, mentions: pd.DataFrame) -> pd.DataFrame:
-    """Return canonical, label, case_id, case_name, mentions: mentions in the interview documents of each case."""
+    """Return canonical, label, case_id, case_name, mentions (in the interviews of each case)."""
     cols = ["canonical", "label", "case_id", "case_name"]
-    cases = _document_cases(db)
+    cases = document_cases(db)
     if mentions.empty or cases.empty:
         return pd.DataFrame(columns=[*cols, "mentions"])
     merged = mentions.merge(cases, on="document_id")
@@ -138,9 +122,11 @@ def counts_by_case(db: sqlite_utils.Database, mentions: pd.DataFrame) -> pd.Data
 def kwic(
     db: sqlite_utils.Database, mentions: pd.DataFrame, width: int = 60, limit: int = 500
 ) -> pd.DataFrame:
-    """Return keyword-in-context rows: document_id, document_title, char_start, char_end, left, mention, right, canonical, label."""
-    from corpus.store import get_text
+    """Return keyword-in-context rows of mentions.
 
+    Columns: document_id, document_title, char_start, char_end, left, mention, right, canonical,
+    label.
+    """
     cols = [
         "document_id",
         "document_title",
@@ -194,7 +180,7 @@ def cooccurrence_frame(
 
 
 def cooccurrence_graph(mentions: pd.DataFrame, min_weight: int = 1, top: int | None = 60):
-    """Return a networkx Graph: nodes are canonical names (label, mentions), edges carry the co-occurrence weight."""
+    """Return a networkx Graph: canonical names (label, mentions) joined by co-occurrence weight."""
     import networkx as nx
 
     g = nx.Graph()
@@ -213,7 +199,7 @@ def cooccurrence_graph(mentions: pd.DataFrame, min_weight: int = 1, top: int | N
 
 
 def graph_figure(g):
-    """Return a plotly Figure drawing the graph (spring layout with a fixed seed; node size by mentions)."""
+    """Return a plotly Figure of the graph (spring layout, fixed seed; node size by mentions)."""
     import networkx as nx
     import plotly.graph_objects as go
 
@@ -249,54 +235,16 @@ def graph_figure(g):
     return fig
 
 
-PREVIEW_COLUMNS = [
-    "document_id",
-    "document_title",
-    "char_start",
-    "char_end",
-    "code",
-    "text",
-    "rule",
-]
-
-
 def preview_code_mentions(
     db: sqlite_utils.Database,
     code: str,
     labels: list[str] | None = None,
     names: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Return proposed codings (PREVIEW_COLUMNS) for every mention with the labels/names; nothing is saved."""
-    if not str(code).strip():
-        raise ValueError("name the code to apply")
+    """Return proposed codings (PREVIEW_COLUMNS) for the mentions with the labels/names."""
+    check_code(code)
     m = entities_frame(db, labels=labels, names=names).drop_duplicates(
         ["document_id", "char_start", "char_end"]
     )
     rule = "entities " + "; ".join(filter(None, [", ".join(labels or []), ", ".join(names or [])]))
-    df = pd.DataFrame(
-        {
-            "document_id": m["document_id"],
-            "document_title": m["document_title"],
-            "char_start": m["char_start"],
-            "char_end": m["char_end"],
-            "code": str(code),
-            "text": m["text"],
-            "rule": rule,
-        },
-        columns=PREVIEW_COLUMNS,
-    )
-    df.attrs["rule"] = rule
-    return df.reset_index(drop=True)
-
-
-def apply_code_preview(db: sqlite_utils.Database, preview: pd.DataFrame, coder: str) -> int:
-    """Save a reviewed preview as one undoable auto-coding batch (creating the code path if needed); return batch id."""
-    from coding import apply_batch, ensure_code_path  # noqa: PLC0415 - the coding package, imported lazily
-
-    if preview.empty:
-        raise ValueError("nothing to code: the preview is empty")
-    for path in sorted(set(preview["code"].astype(str))):
-        ensure_code_path(db, path, coder=coder)
-    rule = preview.attrs.get("rule") or str(preview["rule"].iloc[0])
-    rows = preview[["document_id", "char_start", "char_end", "code"]].to_dict("records")
-    return apply_batch(db, rows, rule=rule, coder=coder)
+    return preview_frame(m, code, rule)

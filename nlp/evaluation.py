@@ -1,4 +1,4 @@
-"""Entity quality against a hand-annotated set: precision, recall and F1 per label (exact span and label)."""
+"""Entity quality against a hand-annotated set: precision, recall, F1 per label (exact spans)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from .errors import NlpError
+
 
 def load_gold(path: str | Path) -> list[dict]:
-    """Return examples {text, spans: [(start, end, label)]} from JSONL lines {text, entities: [[phrase, label]]}."""
+    """Return examples {text, spans: [(start, end, label)]} of JSONL {text, entities}."""
     examples = []
     for n, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -20,7 +22,7 @@ def load_gold(path: str | Path) -> list[dict]:
         for phrase, label in obj["entities"]:
             start = text.find(phrase, pos.get(phrase, 0))
             if start < 0:
-                raise ValueError(f"{path}, line {n}: {phrase!r} is not in the text")
+                raise NlpError(f"{path}, line {n}: {phrase!r} is not in the text")
             pos[phrase] = start + len(phrase)
             spans.append((start, start + len(phrase), label))
         examples.append({"text": text, "spans": spans})
@@ -28,9 +30,10 @@ def load_gold(path: str | Path) -> list[dict]:
 
 
 def score_ner(nlp, examples: list[dict], cleaned: bool = False) -> pd.DataFrame:
-    """Return label, gold, predicted, correct, precision, recall, f1 per label plus an 'ALL' row (micro average).
+    """Return label, gold, predicted, correct, precision, recall, f1 per label and 'ALL' (micro).
 
-    ``cleaned`` scores the mentions as extract_entities stores them (edge punctuation trimmed, noise dropped).
+    ``cleaned`` scores the mentions as extract_entities stores them (edge punctuation trimmed,
+    noise dropped).
     """
     from .entities import _clean_mention
 

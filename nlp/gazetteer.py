@@ -1,7 +1,7 @@
-"""The domain gazetteer (patterns applied before spaCy's NER) and entity aliases, stored in the project.
+"""The domain gazetteer (patterns applied before spaCy's NER) and entity aliases, in the project.
 
-A gazetteer entry is a phrase (matched case-insensitively, token by token) with a label and a canonical
-name; aliases map any entity name to a canonical name, for every mention, at query time.
+A gazetteer entry is a phrase (matched case-insensitively, token by token) with a label and a
+canonical name; aliases map any entity name to a canonical name, for every mention, at query time.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import sqlite_utils
 
 from projectfile import now_iso, transaction
 
+from .errors import GazetteerError
+
 GAZETTEER_COLUMNS = ["id", "label", "pattern", "canonical", "language"]
 LABELS = (
     "ORG",
@@ -31,10 +33,6 @@ LABELS = (
     "MISC",
 )
 LANGUAGES = ("*", "en", "es")
-
-
-class GazetteerError(ValueError):
-    """Bad gazetteer input, with the file (and line) and a plain-language reason."""
 
 
 def _clean(entry: dict, where: str) -> dict:
@@ -54,14 +52,15 @@ def _clean(entry: dict, where: str) -> dict:
 
 
 def add_entries(db: sqlite_utils.Database, entries: list[dict], source: str = "entries") -> int:
-    """Add or update gazetteer entries (pattern, label, canonical, language) in one transaction; return how many."""
+    """Add or update entries (pattern, label, canonical, language) at once; return how many."""
     cleaned = [_clean(e, f"{source}, entry {i + 1}") for i, e in enumerate(entries)]
     stamp = now_iso()
     with transaction(db):
         for e in cleaned:
             db.execute(
-                "INSERT INTO gazetteer (label, pattern, canonical, language, created_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT (pattern, label, language) DO UPDATE SET canonical = excluded.canonical",
+                "INSERT INTO gazetteer (label, pattern, canonical, language, created_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (pattern, label, language)"
+                " DO UPDATE SET canonical = excluded.canonical",
                 [e["label"], e["pattern"], e["canonical"], e["language"], stamp],
             )
     return len(cleaned)
@@ -90,15 +89,16 @@ def remove_entries(db: sqlite_utils.Database, ids: list[int]) -> int:
 
 
 def gazetteer_frame(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Return the gazetteer: id, label, pattern, canonical, language (ordered by canonical, pattern)."""
+    """Return the gazetteer: id, label, pattern, canonical, language (by canonical, pattern)."""
     return pd.read_sql_query(
-        f"SELECT {', '.join(GAZETTEER_COLUMNS)} FROM gazetteer ORDER BY canonical COLLATE NOCASE, pattern",
+        f"SELECT {', '.join(GAZETTEER_COLUMNS)} FROM gazetteer"
+        " ORDER BY canonical COLLATE NOCASE, pattern",
         db.conn,
     )
 
 
 def replace_gazetteer(db: sqlite_utils.Database, frame: pd.DataFrame) -> int:
-    """Replace the whole gazetteer with the rows of ``frame`` (an edited gazetteer_frame); return the row count."""
+    """Replace the gazetteer with the rows of an edited gazetteer_frame; return their count."""
     rows = [r for r in frame.to_dict("records") if str(r.get("pattern") or "").strip()]
     cleaned = [_clean(r, f"row {i + 1}") for i, r in enumerate(rows)]
     with transaction(db):
@@ -108,11 +108,8 @@ def replace_gazetteer(db: sqlite_utils.Database, frame: pd.DataFrame) -> int:
 
 
 def gazetteer_version(db: sqlite_utils.Database, language: str) -> str:
-    """Return a short hash of the entries that apply to ``language`` (part of the pipeline version)."""
-    rows = db.execute(
-        "SELECT label, pattern, canonical FROM gazetteer WHERE language IN ('*', ?) ORDER BY label, pattern, canonical",
-        [language],
-    ).fetchall()
+    """Return a short hash of the entries for ``language`` (part of the pipeline version)."""
+    rows = ruler_patterns(db, language)
     return (
         hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode()).hexdigest()[:10]
         if rows
@@ -124,17 +121,18 @@ def ruler_patterns(db: sqlite_utils.Database, language: str) -> tuple[tuple[str,
     """Return (label, pattern, canonical) of the entries that apply to ``language``, sorted."""
     return tuple(
         db.execute(
-            "SELECT label, pattern, canonical FROM gazetteer WHERE language IN ('*', ?) ORDER BY label, pattern, canonical",
+            "SELECT label, pattern, canonical FROM gazetteer WHERE language IN ('*', ?)"
+            " ORDER BY label, pattern, canonical",
             [language],
         ).fetchall()
     )
 
 
-# ---- import / export -------------------------------------------------------------------------------------------
+# ---- import / export ---------------------------------------------------------------------------
 
 
 def import_gazetteer(db: sqlite_utils.Database, path: str | Path) -> int:
-    """Add the entries of a CSV (pattern,label,canonical[,language]) or JSONL file; return how many."""
+    """Add the entries of a CSV (pattern,label,canonical[,language]) or JSONL; return how many."""
     path = Path(path)
     if not path.is_file():
         raise GazetteerError(f"{path}: no such file")
@@ -167,7 +165,8 @@ def import_gazetteer(db: sqlite_utils.Database, path: str | Path) -> int:
         }
         if missing:
             raise GazetteerError(
-                f"{path}: the header needs the columns pattern,label (missing {', '.join(sorted(missing))})"
+                f"{path}: the header needs the columns pattern,label"
+                f" (missing {', '.join(sorted(missing))})"
             )
         for n, row in enumerate(reader, 2):
             entries.append((n, {(k or "").strip().lower(): v for k, v in row.items()}))
@@ -199,11 +198,11 @@ def export_gazetteer(db: sqlite_utils.Database, path: str | Path) -> int:
     return len(df)
 
 
-# ---- aliases ---------------------------------------------------------------------------------------------------
+# ---- aliases -----------------------------------------------------------------------------------
 
 
 def merge_entities(db: sqlite_utils.Database, names: list[str], canonical: str) -> int:
-    """Merge entity names under ``canonical`` for every mention (now and in later extractions); return the count."""
+    """Merge names under ``canonical`` for every mention, now and later; return how many."""
     canonical = " ".join(canonical.split())
     if not canonical:
         raise GazetteerError("the canonical name is empty")
@@ -245,5 +244,5 @@ STARTER = Path(__file__).resolve().parent / "data" / "starter_gazetteer.csv"
 
 
 def add_starter_gazetteer(db: sqlite_utils.Database) -> int:
-    """Add the bundled starter entries (CONACYT, MUSEIC, NAFTA/TLCAN, USMCA/T-MEC, programmes, laws); return how many."""
+    """Add the bundled starter entries (CONACYT, MUSEIC, NAFTA, USMCA, laws...); return how many."""
     return import_gazetteer(db, STARTER)

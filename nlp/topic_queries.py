@@ -1,4 +1,7 @@
-"""Queries over stored topic models: topics, segments, topics per document/case/speaker/period, topic to code."""
+"""Queries over stored topic models: topics, segments, topics per document/case/speaker/period.
+
+Also the "topic to code" preview (saved as one undoable batch by ``apply_code_preview``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +10,11 @@ import json
 import pandas as pd
 import sqlite_utils
 
-from projectfile import transaction
+from corpus import get_text, list_documents
+from interviews import document_cases, turns_frame
+from projectfile import NotFound, transaction
+
+from .previews import check_code, preview_frame
 
 TOPIC_COLUMNS = ["topic", "name", "label", "custom_label", "size", "words"]
 SEGMENT_COLUMNS = [
@@ -23,10 +30,14 @@ SEGMENT_COLUMNS = [
 
 
 def models_frame(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Return the stored topic models: model_id, created_at, unit, backend, n_segments, topics, message, params."""
+    """Return the stored topic models.
+
+    Columns: model_id, created_at, unit, backend, n_segments, topics, message, params.
+    """
     return pd.read_sql_query(
         "SELECT m.id AS model_id, m.created_at, m.unit, m.backend, m.n_segments,"
-        " (SELECT COUNT(*) FROM topics t WHERE t.model_id = m.id AND t.topic >= 0) AS topics, m.message, m.params"
+        " (SELECT COUNT(*) FROM topics t WHERE t.model_id = m.id AND t.topic >= 0) AS topics,"
+        " m.message, m.params"
         " FROM topic_models m ORDER BY m.id DESC",
         db.conn,
     )
@@ -44,17 +55,18 @@ def _model(db, model_id: int | None) -> int:
         model_id is None
         or not db.execute("SELECT 1 FROM topic_models WHERE id = ?", [model_id]).fetchone()
     ):
-        raise KeyError(
+        raise NotFound(
             "no topic model: fit topics first" if model_id is None else f"no topic model {model_id}"
         )
     return model_id
 
 
 def topics_frame(db: sqlite_utils.Database, model_id: int | None = None) -> pd.DataFrame:
-    """Return TOPIC_COLUMNS for a model (newest by default); name is the custom label or the automatic one."""
+    """Return TOPIC_COLUMNS of a model (newest by default); name: the custom or automatic label."""
     mid = _model(db, model_id)
     df = pd.read_sql_query(
-        "SELECT topic, label, custom_label, size, words FROM topics WHERE model_id = ? ORDER BY topic",
+        "SELECT topic, label, custom_label, size, words FROM topics WHERE model_id = ?"
+        " ORDER BY topic",
         db.conn,
         params=[mid],
     )
@@ -78,7 +90,7 @@ def set_topic_label(
             ).rowcount
             == 0
         ):
-            raise KeyError(f"no topic {topic} in model {model_id}")
+            raise NotFound(f"no topic {topic} in model {model_id}")
 
 
 def topic_segments(
@@ -87,12 +99,11 @@ def topic_segments(
     topics: list[int] | None = None,
     with_text: bool = True,
 ) -> pd.DataFrame:
-    """Return SEGMENT_COLUMNS: each modelled segment with its topic (optionally only some topics)."""
-    from corpus.store import get_text
-
+    """Return SEGMENT_COLUMNS: each modelled segment with its topic (or some topics only)."""
     mid = _model(db, model_id)
     sql = (
-        "SELECT a.document_id, d.title AS document_title, a.char_start, a.char_end, a.topic, a.probability"
+        "SELECT a.document_id, d.title AS document_title, a.char_start, a.char_end, a.topic,"
+        " a.probability"
         " FROM topic_assignments a JOIN documents d ON d.id = a.document_id WHERE a.model_id = ?"
     )
     params: list = [mid]
@@ -114,7 +125,7 @@ def topic_segments(
 
 
 def topics_by_document(db: sqlite_utils.Database, model_id: int | None = None) -> pd.DataFrame:
-    """Return document_id, document_title, topic, topic_name, segments, share (of the document's segments)."""
+    """Return document_id, document_title, topic, topic_name, segments, share (of the document)."""
     seg = topic_segments(db, model_id, with_text=False)
     cols = ["document_id", "document_title", "topic", "topic_name"]
     if seg.empty:
@@ -126,35 +137,20 @@ def topics_by_document(db: sqlite_utils.Database, model_id: int | None = None) -
 
 def topics_by_case(db: sqlite_utils.Database, model_id: int | None = None) -> pd.DataFrame:
     """Return case_id, case_name, topic, topic_name, segments (interview documents of each case)."""
-    from .entity_queries import _document_cases
-
     cols = ["case_id", "case_name", "topic", "topic_name"]
     seg = topic_segments(db, model_id, with_text=False)
-    cases = _document_cases(db)
+    cases = document_cases(db)
     if seg.empty or cases.empty:
         return pd.DataFrame(columns=[*cols, "segments"])
     merged = seg.merge(cases, on="document_id")
     return merged.groupby(cols).size().rename("segments").reset_index()
 
 
-def _turns(db) -> pd.DataFrame:
-    try:
-        import interviews  # noqa: PLC0415 - optional package
-
-        return interviews.turns_frame(db)
-    except (ImportError, AttributeError):
-        return pd.DataFrame(columns=["document_id", "char_start", "char_end", "speaker"])
-    except Exception as exc:  # noqa: BLE001 - an older project without interviews' tables
-        if "no such table" in str(exc):
-            return pd.DataFrame(columns=["document_id", "char_start", "char_end", "speaker"])
-        raise
-
-
 def topics_by_speaker(db: sqlite_utils.Database, model_id: int | None = None) -> pd.DataFrame:
-    """Return speaker, topic, topic_name, segments: each segment counted for the speaker whose turn holds its start."""
+    """Return speaker, topic, topic_name, segments (by the turn holding a segment's start)."""
     cols = ["speaker", "topic", "topic_name"]
     seg = topic_segments(db, model_id, with_text=False)
-    turns = _turns(db)
+    turns = turns_frame(db)
     if seg.empty or turns.empty:
         return pd.DataFrame(columns=[*cols, "segments"])
     rows = []
@@ -177,9 +173,7 @@ def topics_by_speaker(db: sqlite_utils.Database, model_id: int | None = None) ->
 def topics_over_time(
     db: sqlite_utils.Database, model_id: int | None = None, freq: str = "year"
 ) -> pd.DataFrame:
-    """Return period, topic, topic_name, segments for documents with a date (freq 'year' or 'month')."""
-    from corpus.store import list_documents
-
+    """Return period, topic, topic_name, segments of dated documents (freq 'year' or 'month')."""
     cols = ["period", "topic", "topic_name"]
     seg = topic_segments(db, model_id, with_text=False)
     docs = list_documents(db, include_old=True)[["id", "date"]].rename(
@@ -203,25 +197,8 @@ def topics_over_time(
 def preview_topic_codes(
     db: sqlite_utils.Database, topic: int, code: str, model_id: int | None = None
 ) -> pd.DataFrame:
-    """Return proposed codings (document_id, document_title, char_start, char_end, code, text, rule) for a topic's segments."""
-    from .entity_queries import PREVIEW_COLUMNS
-
-    if not str(code).strip():
-        raise ValueError("name the code to apply")
+    """Return proposed codings (PREVIEW_COLUMNS) for the segments of a topic."""
+    check_code(code)
     mid = _model(db, model_id)
     seg = topic_segments(db, mid, topics=[int(topic)])
-    rule = f"topic {topic} of topic model {mid}"
-    df = pd.DataFrame(
-        {
-            "document_id": seg["document_id"],
-            "document_title": seg["document_title"],
-            "char_start": seg["char_start"],
-            "char_end": seg["char_end"],
-            "code": str(code),
-            "text": seg["text"],
-            "rule": rule,
-        },
-        columns=PREVIEW_COLUMNS,
-    )
-    df.attrs["rule"] = rule
-    return df
+    return preview_frame(seg, code, f"topic {topic} of topic model {mid}")

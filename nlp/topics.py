@@ -1,9 +1,10 @@
 """Topic models with BERTopic over segments (paragraphs, turns or sentences), stored in the project.
 
-Two embedding backends: the packaged all-MiniLM-L6-v2 (cached vectors, see embeddings.py; reduced with UMAP)
-and a language-agnostic TF-IDF + TruncatedSVD pipeline for Spanish or mixed corpora (reduced with PCA).  UMAP has a fixed
-random_state, so the same corpus and settings give the same topics; small corpora get smaller
-UMAP/HDBSCAN parameters, and corpora too small to cluster get a TopicError with a plain message.
+Two embedding backends: the packaged all-MiniLM-L6-v2 (cached vectors, see embeddings.py; reduced
+with UMAP) and a language-agnostic TF-IDF + TruncatedSVD pipeline for Spanish or mixed corpora
+(reduced with PCA). UMAP has a fixed random_state, so the same corpus and settings give the same
+topics; small corpora get smaller UMAP/HDBSCAN parameters, and corpora too small to cluster get a
+TopicError with a plain message.
 """
 
 from __future__ import annotations
@@ -12,19 +13,18 @@ import functools
 import json
 import logging
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from corpus.model import trim_span
-from projectfile import now_iso, transaction
+from corpus import get_segments, list_documents, trim_span
+from projectfile import Progress, now_iso, transaction
 
 from .embeddings import DEFAULT_MODEL, embed_texts
+from .errors import TopicError
 
-Progress = Callable[[int, int, str], None]
 UNITS = ("paragraph", "turn", "sentence")
 BACKENDS = ("minilm", "tfidf")
 MIN_SEGMENTS = 6
@@ -33,13 +33,9 @@ _SENT = re.compile(r"[^.!?…\n]+(?:[.!?…]+[\"'»”’)\]]*|\n|$)")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
-class TopicError(ValueError):
-    """A topic fit that cannot run (too few segments, no words left), with a plain-language reason."""
-
-
 @dataclass
 class FitResult:
-    """A stored topic model: its id, number of topics (without outliers), outlier count and any message."""
+    """A stored topic model: id, topics (without outliers), outliers, segments and any message."""
 
     model_id: int
     topics: int
@@ -50,7 +46,7 @@ class FitResult:
 
 @functools.cache
 def stop_words() -> tuple[str, ...]:
-    """Return English and Spanish stop words (scikit-learn's English list and spaCy's Spanish list)."""
+    """Return English and Spanish stop words (scikit-learn's English list and spaCy's lists)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
     from spacy.lang.en.stop_words import STOP_WORDS as EN
     from spacy.lang.es.stop_words import STOP_WORDS as ES
@@ -72,9 +68,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def topic_units(
     db: sqlite_utils.Database, unit: str = "paragraph", documents: list[int] | None = None
 ) -> pd.DataFrame:
-    """Return the segments a topic model works on: document_id, char_start, char_end, text, language."""
-    from corpus.store import get_segments, list_documents
-
+    """Return the segments to model: document_id, char_start, char_end, text, language."""
     if unit not in UNITS:
         raise TopicError(f"unknown unit {unit!r}; choose one of {', '.join(UNITS)}")
     ids = (
@@ -103,7 +97,7 @@ def topic_units(
 
 
 def tfidf_embeddings(texts: list[str], random_state: int = 42, dims: int = 100) -> np.ndarray:
-    """Return language-agnostic vectors: TF-IDF (accents stripped) reduced by TruncatedSVD, L2-normalised."""
+    """Return language-agnostic vectors: TF-IDF (no accents), TruncatedSVD, L2-normalised."""
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.preprocessing import normalize
@@ -124,7 +118,7 @@ def tfidf_embeddings(texts: list[str], random_state: int = 42, dims: int = 100) 
 
 
 def small_corpus_params(n: int, min_topic_size: int | None = None) -> dict:
-    """Return UMAP/HDBSCAN parameters suited to ``n`` segments (BERTopic's defaults from ~150 segments up)."""
+    """Return UMAP/HDBSCAN parameters for ``n`` segments (BERTopic's defaults from ~150)."""
     return {
         "n_neighbors": max(2, min(15, n - 1)),
         "n_components": max(2, min(5, n - 3)),
@@ -149,7 +143,8 @@ def _bertopic(n: int, params: dict, random_state: int, nr_topics, reducer: str =
             n_jobs=1,
             init="spectral" if n > 3 * params["n_components"] + 10 else "random",
         )
-    else:  # TF-IDF+SVD vectors are already a linear reduction: PCA is enough, and needs no numba compilation
+    else:
+        # TF-IDF+SVD vectors are already a linear reduction: PCA is enough, and needs no numba
         from sklearn.decomposition import PCA
 
         umap = PCA(n_components=params["n_components"], random_state=random_state)
@@ -162,7 +157,8 @@ def _bertopic(n: int, params: dict, random_state: int, nr_topics, reducer: str =
     vectorizer = CountVectorizer(
         stop_words=list(stop_words()), min_df=1, token_pattern=r"(?u)\b[^\W\d_]{2,}\b"
     )
-    # language="multilingual": with "english" BERTopic strips every non-ASCII letter ("tecnología" -> "tecnologa")
+    # language="multilingual": with "english" BERTopic strips every non-ASCII letter
+    # ("tecnología" -> "tecnologa")
     return BERTopic(
         language="multilingual",
         embedding_model=None,
@@ -240,7 +236,10 @@ def fit_topics(
         finally:
             bt_log.setLevel(level)
     if set(assigned) == {-1}:
-        message = "no topics found: every segment is an outlier (try a smaller minimum topic size or more documents)"
+        message = (
+            "no topics found: every segment is an outlier"
+            " (try a smaller minimum topic size or more documents)"
+        )
     if progress:
         progress(2, 3, "saving")
     settings = {
@@ -267,7 +266,8 @@ def _store(db, unit, backend, settings, model, units, assigned, probs, message) 
     sizes = pd.Series(assigned).value_counts().to_dict()
     with transaction(db):
         model_id = db.execute(
-            "INSERT INTO topic_models (created_at, unit, backend, params, n_segments, message) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO topic_models (created_at, unit, backend, params, n_segments, message)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             [now_iso(), unit, backend, json.dumps(settings), len(units), message],
         ).lastrowid
         for topic in sorted(sizes):
@@ -288,7 +288,8 @@ def _store(db, unit, backend, settings, model, units, assigned, probs, message) 
                 ],
             )
         db.conn.executemany(
-            "INSERT INTO topic_assignments (model_id, document_id, char_start, char_end, topic, probability)"
+            "INSERT INTO topic_assignments"
+            " (model_id, document_id, char_start, char_end, topic, probability)"
             " VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (model_id, int(d), int(s), int(e), int(t), p)

@@ -1,4 +1,4 @@
-"""Fixtures of the nlp tests: small bilingual projects built through corpus.store (fictional texts)."""
+"""Fixtures of the nlp tests: small bilingual projects of fictional texts, built through corpus."""
 
 from __future__ import annotations
 

@@ -1,18 +1,21 @@
 """Small bilingual fictional documents for the nlp tests, built through corpus.store.
 
-Imported by name (`from nlp_docs import ...`), never through `conftest`: which folder's conftest a bare
-`import conftest` finds depends on what else pytest collected.
+Imported by name (`from nlp_docs import ...`), never through `conftest`: which folder's conftest a
+bare `import conftest` finds depends on what else pytest collected.
 """
 
 from __future__ import annotations
 
 EN_PARAS = [
-    "The MUSEIC consortium met in Monterrey with CONACYT officials to discuss advanced manufacturing.",
-    "Under NAFTA, the aerospace cluster in Querétaro grew quickly; General Electric opened a design centre.",
+    "The MUSEIC consortium met in Monterrey with CONACYT officials to discuss advanced "
+    "manufacturing.",
+    "Under NAFTA, the aerospace cluster in Querétaro grew quickly; General Electric opened a "
+    "design centre.",
     "María González from the Universidad Autónoma de Nuevo León said CONACYT funding arrived late.",
 ]
 ES_PARAS = [
-    "El consorcio MUSEIC firmó un convenio con el Consejo Nacional de Ciencia y Tecnología en la Ciudad de México.",
+    "El consorcio MUSEIC firmó un convenio con el Consejo Nacional de Ciencia y Tecnología en "
+    "la Ciudad de México.",
     "Con el TLCAN y después el T-MEC, las empresas de Jalisco invirtieron en manufactura avanzada.",
     "Juan Pérez, director del clúster automotriz de Coahuila, habló con la Secretaría de Economía.",
 ]

@@ -1,4 +1,7 @@
-"""Entity extraction: gazetteer before NER, offsets, incremental runs, aliases, other languages, long and empty text."""
+"""Entity extraction: gazetteer before NER, offsets, incremental runs, aliases, other languages.
+
+Also long and empty text, counts per case through real imported transcripts.
+"""
 
 from __future__ import annotations
 
@@ -55,7 +58,8 @@ def test_entities_gazetteer_runs_before_ner_and_sets_canonical(bilingual_db):
 
 def test_entities_rerun_is_incremental(bilingual_db):
     from corpus.store import delete_document
-    from nlp import add_entry, entities_frame, extract_entities
+    from nlp import entities_frame, extract_entities
+    from nlp.gazetteer import add_entry
 
     first = extract_entities(bilingual_db)
     assert first.processed == 6
@@ -118,10 +122,12 @@ def test_entities_aliases_merge_every_mention(bilingual_db):
 
 
 def test_entities_other_language_gets_gazetteer_only_with_message(db):
-    from nlp import add_entry, entities_frame, extract_entities
+    from nlp import entities_frame, extract_entities
+    from nlp.gazetteer import add_entry
 
     fr = (
-        "Le consortium MUSEIC a présenté son rapport annuel devant le ministère à Paris, avec les partenaires "
+        "Le consortium MUSEIC a présenté son rapport annuel devant le ministère à Paris, "
+        "avec les partenaires "
         "de l'université et des entreprises françaises du secteur aéronautique."
     )
     add_doc(db, fr, "rapport-fr")
@@ -197,9 +203,9 @@ def test_entity_queries_counts_kwic_and_cooccurrence(bilingual_db):
         counts_by_document,
         entities_frame,
         extract_entities,
+        graph_figure,
         kwic,
     )
-    from nlp.entity_queries import graph_figure
 
     add_entries(bilingual_db, GAZ)
     extract_entities(bilingual_db)
@@ -234,6 +240,25 @@ def test_code_all_mentions_preview_then_one_undoable_batch(bilingual_db):
     )
     undo_batch(bilingual_db, batch, "ana")
     assert codings_frame(bilingual_db).empty
+
+
+def test_code_all_mentions_errors_are_nlp_errors_for_the_user(bilingual_db):
+    from nlp import (
+        GazetteerError,
+        NlpError,
+        TopicError,
+        apply_code_preview,
+        preview_code_mentions,
+    )
+    from projectfile import QdaError
+
+    assert all(issubclass(e, QdaError) for e in (NlpError, GazetteerError, TopicError))
+    assert not issubclass(GazetteerError, ValueError) and not issubclass(TopicError, ValueError)
+    with pytest.raises(NlpError, match="name the code"):
+        preview_code_mentions(bilingual_db, "  ", names=["CONACYT"])
+    empty = preview_code_mentions(bilingual_db, "Actors", names=["nobody"])
+    with pytest.raises(NlpError, match="the preview is empty"):
+        apply_code_preview(bilingual_db, empty, coder="ana")
 
 
 def test_entities_noise_is_trimmed_or_dropped(db):
@@ -274,25 +299,23 @@ def test_entities_paragraph_longer_than_spacy_max_length(db):
     assert all(full[s:e] == t for s, e, t in zip(m["char_start"], m["char_end"], m["text"]))
 
 
-def test_entities_counts_by_case_through_interviews(bilingual_db, monkeypatch):
-    import sys
-    import types
-
-    import pandas as pd
-
+def test_entities_counts_by_case_of_imported_transcripts(bilingual_db, tmp_path):
+    from interviews import import_transcripts
     from nlp import counts_by_case, entities_frame, extract_entities
 
-    fake = types.ModuleType("interviews")
-    fake.document_cases = lambda db: pd.DataFrame(
-        {"document_id": [2], "case_id": [7], "case_name": ["Expert 7"]}
+    path = tmp_path / "entrevista-medina.txt"
+    path.write_text(
+        f"Entrevistador: ¿Con quién trabajó en Coahuila?\n\nRosa Medina: {ES_PARAS[2]}\n\n"
+        f"Entrevistador: ¿Y el consorcio?\n\nRosa Medina: {ES_PARAS[0]}\n",
+        encoding="utf-8",
     )
-    monkeypatch.setitem(sys.modules, "interviews", fake)
+    (outcome,) = import_transcripts([str(path)], bilingual_db)
+    assert outcome.status == "ok", outcome.reason
     extract_entities(bilingual_db)
     by_case = counts_by_case(bilingual_db, entities_frame(bilingual_db))
-    assert set(by_case["case_name"]) == {"Expert 7"}
-    assert "Juan Pérez" in set(by_case["canonical"]) and "María González" not in set(
-        by_case["canonical"]
-    )
+    assert set(by_case["case_name"]) == {"Rosa Medina"}
+    names = set(by_case["canonical"])
+    assert "Juan Pérez" in names and "María González" not in names  # only the interview counts
 
 
 def test_entities_repeated_paragraphs_run_once_but_every_copy_gets_its_mentions(db):

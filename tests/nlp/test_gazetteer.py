@@ -31,7 +31,8 @@ def test_gazetteer_jsonl_round_trip_accepts_spacy_ids(db, tmp_path):
 
     src = tmp_path / "patterns.jsonl"
     src.write_text(
-        '{"label": "ORG", "pattern": "Consejo Nacional de Ciencia y Tecnología", "id": "CONACYT"}\n\n'
+        '{"label": "ORG", "pattern": "Consejo Nacional de Ciencia y Tecnología",'
+        ' "id": "CONACYT"}\n\n'
         '{"label": "ORG", "pattern": "CONACYT"}\n',
         encoding="utf-8",
     )
@@ -100,7 +101,8 @@ def test_gazetteer_bad_row_rolls_back_whole_file(db, tmp_path):
 def test_replace_gazetteer_from_an_edited_frame(db):
     import pandas as pd
 
-    from nlp import add_entry, gazetteer_frame, replace_gazetteer
+    from nlp import gazetteer_frame, replace_gazetteer
+    from nlp.gazetteer import add_entry
 
     add_entry(db, "NAFTA", "AGREEMENT")
     edited = pd.concat(

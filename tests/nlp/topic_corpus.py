@@ -21,7 +21,7 @@ THEMES = {
 
 
 def paragraphs(n: int, seed: int = 3, spanish_every: int = 4) -> list[str]:
-    """Return ``n`` paragraphs cycling through the themes; every ``spanish_every``-th one in Spanish."""
+    """Return ``n`` paragraphs cycling through the themes; every ``spanish_every``-th in Spanish."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
