@@ -71,6 +71,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_pseudonymize(args) -> int:
+    """Write a review CSV, or apply a review (found now or read from --apply)."""
     db = open_project(args.project, create=False)
     if args.apply_csv:
         review = pd.read_csv(args.apply_csv, dtype={"original": str, "pseudonym": str})

@@ -25,7 +25,6 @@ from .errors import InterviewError
 from .parse import parse_transcript
 from .preview import preview_frame, speakers_summary, turns_html
 from .queries import (
-    TURN_COLUMNS,
     attributes_frame,
     case_attributes_frame,
     cases_frame,
@@ -40,7 +39,6 @@ from .store import ensure_case, import_transcripts, store_transcript, store_tran
 
 __all__ = [
     "ROLES",
-    "TURN_COLUMNS",
     "InterviewError",
     "apply_attribute_edits",
     "apply_speaker_edits",

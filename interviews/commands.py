@@ -83,6 +83,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_import(args) -> int:
+    """Import transcripts; print one outcome row per file (turns, speakers)."""
     roles = {}
     for item in args.role:
         if "=" not in item:
@@ -109,6 +110,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_cases(args) -> int:
+    """Print the cases with their attributes."""
     db = open_project(args.project, create=False)
     df = cases_frame(db).merge(
         case_attributes_frame(db).drop(columns=["case_name"]), on="case_id", how="left"
@@ -118,11 +120,13 @@ def cmd_cases(args) -> int:
 
 
 def cmd_speakers(args) -> int:
+    """Print the speakers with roles and cases."""
     print_frame(speakers_frame(open_project(args.project, create=False)), args.format)
     return 0
 
 
 def cmd_turns(args) -> int:
+    """Print the turns of one transcript."""
     df = transcript_turns(open_project(args.project, create=False), args.document_id)
     print_frame(
         df[["turn_no", "speaker", "role", "t_start", "language", "text"]]
@@ -135,6 +139,7 @@ def cmd_turns(args) -> int:
 
 
 def cmd_attributes_export(args) -> int:
+    """Write (or print) the case attributes as CSV."""
     text = attributes_csv(
         open_project(args.project, create=False), args.out, types_in_header=args.types
     )
@@ -144,6 +149,7 @@ def cmd_attributes_export(args) -> int:
 
 
 def cmd_attributes_import(args) -> int:
+    """Set case attributes from a CSV."""
     if not Path(args.csv).exists():
         return fail(f"{args.csv}: no such file", 2)
     n = import_attributes_csv(open_project(args.project, create=False), Path(args.csv))
