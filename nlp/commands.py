@@ -19,6 +19,7 @@ from .topics import fit_topics
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add the nlp commands to the CLI parser."""
     p = sub.add_parser(
         "entities", parents=[common], help="extract entities (spaCy NER + gazetteer), incrementally"
     )
@@ -89,6 +90,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def cmd_entities(args) -> int:
+    """Extract entities, incrementally; print what was processed."""
 
     db = open_project(args.project, create=False)
     with tqdm_progress("entities", disable=args.quiet) as progress:
@@ -111,6 +113,7 @@ def cmd_entities(args) -> int:
 
 
 def cmd_entity_list(args) -> int:
+    """Print top entities, or every mention with --mentions."""
 
     db = open_project(args.project, create=False)
     m = entities_frame(db, labels=args.label, names=args.name)
@@ -132,6 +135,7 @@ def cmd_entity_list(args) -> int:
 
 
 def cmd_entity_merge(args) -> int:
+    """Merge entity names under one canonical name."""
 
     n = merge_entities(open_project(args.project, create=False), args.names, args.into)
     print(f"merged {n} name{'s' if n != 1 else ''} into {args.into}")
@@ -139,6 +143,7 @@ def cmd_entity_merge(args) -> int:
 
 
 def cmd_gazetteer(args) -> int:
+    """List, import or export the project's gazetteer."""
 
     db = open_project(args.project, create=False)
     if args.action == "list":
@@ -154,6 +159,7 @@ def cmd_gazetteer(args) -> int:
 
 
 def cmd_topics(args) -> int:
+    """Fit a topic model and print its topics."""
 
     db = open_project(args.project, create=False)
     nr = args.nr_topics if args.nr_topics in (None, "auto") else int(args.nr_topics)
@@ -184,6 +190,7 @@ def cmd_topics(args) -> int:
 
 
 def cmd_topics_show(args) -> int:
+    """Print the topics of a stored model, or the segments of one topic."""
 
     db = open_project(args.project, create=False)
     if args.segments is not None:

@@ -167,7 +167,7 @@ def _run_pipeline(
                     (ent.start_char, ent.end_char, ent.text, ent.label_, ent.ent_id_, "gazetteer")
                 )
                 continue
-            kept = _clean_mention(ent)
+            kept = clean_mention(ent)
             if kept is not None:
                 s, e = kept
                 text = doc.text[s:e]
@@ -181,7 +181,7 @@ def _run_pipeline(
     return found
 
 
-def _clean_mention(ent) -> tuple[int, int] | None:
+def clean_mention(ent) -> tuple[int, int] | None:
     """Return (start, end) of a statistical mention without edge punctuation, or None to drop.
 
     Dropped: numeric labels (SKIP_LABELS), spans with no letters, and single stop words

@@ -35,14 +35,14 @@ def score_ner(nlp, examples: list[dict], cleaned: bool = False) -> pd.DataFrame:
     ``cleaned`` scores the mentions as extract_entities stores them (edge punctuation trimmed,
     noise dropped).
     """
-    from .entities import _clean_mention
+    from .entities import clean_mention
 
     gold, pred, correct = Counter(), Counter(), Counter()
     docs = nlp.pipe([e["text"] for e in examples])
     for ex, doc in zip(examples, docs):
         g = set(ex["spans"])
         if cleaned:
-            p = {(*se, e.label_) for e in doc.ents if (se := _clean_mention(e)) is not None}
+            p = {(*se, e.label_) for e in doc.ents if (se := clean_mention(e)) is not None}
         else:
             p = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
         for _, _, lab in g:

@@ -9,6 +9,7 @@ import sqlite_utils
 
 
 def create_entities(db: sqlite_utils.Database) -> None:
+    """Create the gazetteer, alias, entity and extraction-run tables."""
     db.execute(
         """
         CREATE TABLE gazetteer (
@@ -67,6 +68,7 @@ def create_entities(db: sqlite_utils.Database) -> None:
 
 
 def create_topics(db: sqlite_utils.Database) -> None:
+    """Create the embeddings cache and the topic model tables."""
     db.execute(
         """
         CREATE TABLE embeddings (
