@@ -91,7 +91,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 def cmd_entities(args) -> int:
     """Extract entities, incrementally; print what was processed."""
-
     db = open_project(args.project, create=False)
     with tqdm_progress("entities", disable=args.quiet) as progress:
         report = extract_entities(
@@ -114,7 +113,6 @@ def cmd_entities(args) -> int:
 
 def cmd_entity_list(args) -> int:
     """Print top entities, or every mention with --mentions."""
-
     db = open_project(args.project, create=False)
     m = entities_frame(db, labels=args.label, names=args.name)
     if args.mentions:
@@ -136,7 +134,6 @@ def cmd_entity_list(args) -> int:
 
 def cmd_entity_merge(args) -> int:
     """Merge entity names under one canonical name."""
-
     n = merge_entities(open_project(args.project, create=False), args.names, args.into)
     print(f"merged {n} name{'s' if n != 1 else ''} into {args.into}")
     return 0
@@ -144,7 +141,6 @@ def cmd_entity_merge(args) -> int:
 
 def cmd_gazetteer(args) -> int:
     """List, import or export the project's gazetteer."""
-
     db = open_project(args.project, create=False)
     if args.action == "list":
         print_frame(gazetteer_frame(db), args.format)
@@ -160,7 +156,6 @@ def cmd_gazetteer(args) -> int:
 
 def cmd_topics(args) -> int:
     """Fit a topic model and print its topics."""
-
     db = open_project(args.project, create=False)
     nr = args.nr_topics if args.nr_topics in (None, "auto") else int(args.nr_topics)
     with tqdm_progress("topics", disable=args.quiet) as progress:
@@ -191,7 +186,6 @@ def cmd_topics(args) -> int:
 
 def cmd_topics_show(args) -> int:
     """Print the topics of a stored model, or the segments of one topic."""
-
     db = open_project(args.project, create=False)
     if args.segments is not None:
         seg = topic_segments(db, args.model, topics=[args.segments])
