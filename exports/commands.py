@@ -1,4 +1,4 @@
-"""CLI commands of ``exports``: ``export evidence|matrix|codebook|qdpx|qdc`` and ``import qdpx|qdc``."""
+"""CLI commands: ``export evidence|matrix|codebook|qdpx|qdc`` and ``import qdpx|qdc``."""
 
 from __future__ import annotations
 
@@ -6,9 +6,19 @@ import argparse
 import sys
 from pathlib import Path
 
-from projectfile import fail
+from coding import codes_frame
+from projectfile import fail, open_project, tqdm_progress
 
-EVIDENCE_FORMATS = ("csv", "xlsx", "docx", "md", "tex", "html")
+from .downloads import EVIDENCE_FORMATS
+from .errors import ExportError, ImportFileError
+from .evidence import evidence_table
+from .matrices import codebook_csv, matrix_csv, matrix_frame, matrix_xlsx
+from .qdpx_export import export_qdc, export_qdpx
+from .qdpx_import import import_qdc, import_qdpx
+from .report import evidence_report
+from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx
+from .word import codebook_docx, evidence_docx
+
 TEXT_FORMATS = ("csv", "md", "tex", "html")
 
 
@@ -111,8 +121,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
 
 
 def _db(args):
-    from projectfile import open_project
-
     return open_project(args.project, create=False)
 
 
@@ -121,7 +129,7 @@ def _out(args, fmt: str):
         return Path(args.out)
     if fmt in TEXT_FORMATS:
         return sys.stdout.buffer
-    raise ValueError(f"--out FILE is needed for {fmt}")
+    raise ExportError(f"--out FILE is needed for {fmt}")
 
 
 def _done(out, what: str, rows: int | None = None) -> int:
@@ -136,16 +144,13 @@ def _parse_attributes(items: list[str]) -> dict[str, list[str]]:
     attrs: dict[str, list[str]] = {}
     for item in items:
         if "=" not in item:
-            raise ValueError(f"--attribute {item!r}: expected NAME=VALUE")
+            raise ExportError(f"--attribute {item!r}: expected NAME=VALUE")
         name, value = item.split("=", 1)
         attrs.setdefault(name.strip(), []).append(value.strip())
     return attrs
 
 
 def cmd_evidence(args) -> int:
-    import exports as ex
-    from coding import codes_frame
-
     db = _db(args)
     context = args.context
     if context is not None and context != "unit":
@@ -154,7 +159,7 @@ def cmd_evidence(args) -> int:
         context = int(context)
     codes = [int(c) if c.isdigit() else c for c in args.codes] if args.codes else None
     cases = [int(c) if c.isdigit() else c for c in args.cases] if args.cases else None
-    df = ex.evidence_table(
+    df = evidence_table(
         db,
         codes=codes,
         cases=cases,
@@ -166,32 +171,24 @@ def cmd_evidence(args) -> int:
         include_old_versions=args.all_versions,
     )
     out = _out(args, args.format)
-    codebook = codes_frame(db)
     if args.format == "csv":
-        ex.evidence_csv(df, out, bom=args.bom)
+        evidence_csv(df, out, bom=args.bom)
     elif args.format == "xlsx":
-        ex.evidence_xlsx(df, out, sheet_per_code=args.sheet_per_code, codebook=codebook)
+        evidence_xlsx(df, out, sheet_per_code=args.sheet_per_code, codebook=codes_frame(db))
     elif args.format == "docx":
-        ex.evidence_docx(df, out, codebook=codebook)
+        evidence_docx(df, out, codebook=codes_frame(db))
     elif args.format == "md":
-        ex.evidence_markdown(df, out)
+        evidence_markdown(df, out)
     elif args.format == "tex":
-        ex.evidence_latex(df, out, standalone=args.standalone)
+        evidence_latex(df, out, standalone=args.standalone)
     else:
-        ex.evidence_html(
-            df,
-            out,
-            db=db,
-            codebook=codebook,
-            title=f"Coded evidence — {Path(args.project).name.split('.')[0]}",
-        )
+        title = f"Coded evidence — {Path(args.project).name.split('.')[0]}"
+        evidence_report(db, df, out, title=title)
     return _done(out, f"evidence ({args.format})", len(df))
 
 
 def cmd_matrix(args) -> int:
-    import exports as ex
-
-    df = ex.matrix_frame(
+    df = matrix_frame(
         _db(args),
         kind=args.kind,
         value=args.value,
@@ -202,34 +199,28 @@ def cmd_matrix(args) -> int:
     )
     out = _out(args, args.format)
     if args.format == "csv":
-        ex.matrix_csv(df, out, bom=args.bom)
+        matrix_csv(df, out, bom=args.bom)
     else:
-        ex.matrix_xlsx(df, out, title=args.kind)
+        matrix_xlsx(df, out, title=args.kind)
     return _done(out, f"{args.kind} matrix", len(df))
 
 
 def cmd_codebook(args) -> int:
-    import exports as ex
-    from coding import codes_frame
-
     db = _db(args)
     if args.format == "csv":
         out = _out(args, "csv")
-        ex.codebook_csv(db, out, bom=args.bom)
+        codebook_csv(db, out, bom=args.bom)
     elif args.format == "docx":
         out = _out(args, "docx")
-        ex.codebook_docx(
+        codebook_docx(
             codes_frame(db), out, title=f"Codebook — {Path(args.project).name.split('.')[0]}"
         )
     else:
-        out = ex.export_qdc(db, _out(args, "qdc"))
+        out = export_qdc(db, _out(args, "qdc"))
     return _done(out, "codebook")
 
 
 def cmd_qdpx(args) -> int:
-    from exports import export_qdpx
-    from projectfile import tqdm_progress
-
     with tqdm_progress("export", disable=args.quiet) as progress:
         out = export_qdpx(
             _db(args), args.out, name=Path(args.project).name.split(".")[0], progress=progress
@@ -238,15 +229,10 @@ def cmd_qdpx(args) -> int:
 
 
 def cmd_qdc(args) -> int:
-    from exports import export_qdc
-
     return _done(export_qdc(_db(args), args.out), "REFI-QDA codebook")
 
 
 def cmd_import(args) -> int:
-    from exports import ImportFileError, import_qdc, import_qdpx
-    from projectfile import tqdm_progress
-
     try:
         if args.what == "qdpx":
             with tqdm_progress("import", disable=args.quiet) as progress:

@@ -1,4 +1,5 @@
-"""Files as bytes for download buttons: one function per kind of export, returning (bytes, file name, MIME type)."""
+"""Files as bytes for download buttons: one function per kind of export, returning
+(bytes, file name, MIME type)."""
 
 from __future__ import annotations
 
@@ -12,9 +13,11 @@ import sqlite_utils
 
 from coding import codes_frame
 
+from .errors import ExportError
 from .matrices import codebook_csv, matrix_csv, matrix_xlsx
 from .qdpx_export import codebook_qdc_bytes, export_qdpx
-from .report_html import evidence_html
+from .qdpx_import import ImportReport, import_qdc, import_qdpx
+from .report import evidence_report
 from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx
 from .word import codebook_docx, evidence_docx
 
@@ -41,7 +44,7 @@ def evidence_file(
 ) -> tuple[bytes, str, str]:
     """Return the evidence table written as ``fmt`` (csv, xlsx, docx, md, tex, html)."""
     if fmt not in EVIDENCE_FORMATS:
-        raise ValueError(f"format must be one of {', '.join(EVIDENCE_FORMATS)}")
+        raise ExportError(f"format must be one of {', '.join(EVIDENCE_FORMATS)}")
     buf = io.BytesIO()
     if fmt == "csv":
         evidence_csv(df, buf, bom=bom)
@@ -54,7 +57,7 @@ def evidence_file(
     elif fmt == "tex":
         evidence_latex(df, buf, standalone=True)
     else:
-        evidence_html(df, buf, db=db, codebook=codes_frame(db))
+        evidence_report(db, df, buf)
     return buf.getvalue(), f"{name}.{fmt}", MIME[fmt]
 
 
@@ -83,13 +86,12 @@ def qdpx_file(db: sqlite_utils.Database, name: str = "project") -> tuple[bytes, 
         return path.read_bytes(), f"{name}.qdpx", MIME["qdpx"]
 
 
-def import_upload(data: bytes, filename: str, project_path: str | os.PathLike):
-    """Import uploaded .qdpx/.qdc bytes into the project; return the ImportReport (ImportFileError on bad input)."""
-    from .qdpx_import import import_qdc, import_qdpx
-
+def import_upload(data: bytes, filename: str, project_path: str | os.PathLike) -> ImportReport:
+    """Import uploaded .qdpx/.qdc bytes into the project; return the ImportReport
+    (ExportError, ImportFileError on bad input)."""
     suffix = Path(filename).suffix.lower()
     if suffix not in (".qdpx", ".qdc"):
-        raise ValueError(f"{filename}: expected a .qdpx project or a .qdc codebook")
+        raise ExportError(f"{filename}: expected a .qdpx project or a .qdc codebook")
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / Path(filename).name
         path.write_bytes(data)

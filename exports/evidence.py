@@ -1,14 +1,14 @@
 """The evidence table: one row per coded segment, with everything a paper's quote needs.
 
-Columns (EVIDENCE_COLUMNS, then ``level_1`` .. ``level_N`` for the code path split by level, then one
-column per case attribute when the project has cases):
+Columns (EVIDENCE_COLUMNS, then ``level_1`` .. ``level_N`` for the code path split by level, then
+one column per case attribute when the project has cases):
 
 - ``coding_id``, ``code_id``, ``code_path`` ('Parent > Child'), ``document_id``, ``document_title``,
   ``document_kind`` ('policy' | 'interview' | 'other'), ``case_id``, ``case_name``, ``speaker``,
-  ``page`` (PDF page of the quote's start, or None), ``t_start`` (seconds into the recording, or None),
-  ``timestamp`` ('00:12:31' or ''), ``char_start``, ``char_end``, ``quote`` (the coded span, character
-  for character), ``context`` (only filled when ``context`` is asked for), ``memo``, ``coder``,
-  ``created_at``, ``citation`` ('(Expert 3, 00:12:31)', '(Policy brief, p. 12)').
+  ``page`` (PDF page of the quote's start, or None), ``t_start`` (seconds into the recording, or
+  None), ``timestamp`` ('00:12:31' or ''), ``char_start``, ``char_end``, ``quote`` (the coded span,
+  character for character), ``context`` (only filled when ``context`` is asked for), ``memo``,
+  ``coder``, ``created_at``, ``citation`` ('(Expert 3, 00:12:31)', '(Policy brief, p. 12)').
 """
 
 from __future__ import annotations
@@ -19,9 +19,10 @@ import pandas as pd
 import sqlite_utils
 
 from coding import code_paths, codings_frame
-from corpus.store import get_pages, get_segments, get_text, list_documents
+from corpus import get_pages, get_segments, get_text, list_documents
+from interviews import case_attributes_frame, document_cases, turns_frame
 
-from . import people
+from .errors import ExportError
 
 EVIDENCE_COLUMNS = [
     "coding_id",
@@ -66,7 +67,8 @@ def citation(source: str, page=None, timestamp: str = "") -> str:
 
 
 def _nullable_int(s: pd.Series) -> pd.Series:
-    """Return ``s`` as pandas' nullable Int64 (so CSV shows 12, not 12.0, and missing stays empty)."""
+    """Return ``s`` as pandas' nullable Int64 (so CSV shows 12, not 12.0, and missing stays
+    empty)."""
     return pd.Series(
         pd.array([None if v is None or pd.isna(v) else int(v) for v in s], dtype="Int64"),
         index=s.index,
@@ -74,7 +76,8 @@ def _nullable_int(s: pd.Series) -> pd.Series:
 
 
 def _attr_key(value) -> str:
-    """Return a comparable form of an attribute value: numbers by value (12 == '12' == 12.0), text case-folded."""
+    """Return a comparable form of an attribute value: numbers by value (12 == '12' == 12.0), text
+    case-folded."""
     try:
         return repr(float(value))
     except (TypeError, ValueError):
@@ -112,8 +115,9 @@ def _attach_pages(df: pd.DataFrame, db: sqlite_utils.Database) -> pd.Series:
 def _lookup(
     df: pd.DataFrame, ranges: pd.DataFrame, start: str, end: str, cols: list[str]
 ) -> pd.DataFrame:
-    """For each row of df, the columns ``cols`` of the range holding its char_start (same document); when no
-    range holds the start (e.g. a quote that begins on a speaker label), the first range inside the quote."""
+    """For each row of df, the columns ``cols`` of the range holding its char_start (same document);
+    when no range holds the start (e.g. a quote that begins on a speaker label), the first range
+    inside the quote."""
     left = pd.DataFrame(
         {
             "document_id": df["document_id"].astype("int64").to_numpy(),
@@ -188,35 +192,68 @@ def evidence_table(
     children: bool = True,
     include_old_versions: bool = False,
 ) -> pd.DataFrame:
-    """Return one row per coded span (EVIDENCE_COLUMNS + level_N + attribute columns), by code path then case.
+    """Return one row per coded span (EVIDENCE_COLUMNS + level_N + attribute columns), by code
+    path then case.
 
-    ``codes`` are ids or 'A > B' paths (with their sub-codes unless ``children=False``); ``cases`` ids or
-    names; ``attributes`` {attribute: value or list of values} filters on case attributes; ``context``
-    None, a number of characters either side, or 'unit' (the whole turn or paragraph around the quote).
-    Only current document versions are used unless ``include_old_versions`` (an older version may be the
-    original of a pseudonymised transcript).
+    ``codes`` are ids or 'A > B' paths (with their sub-codes unless ``children=False``); ``cases``
+    ids or names; ``attributes`` {attribute: value or list of values} filters on case attributes;
+    ``context`` None, a number of characters either side, or 'unit' (the whole turn or paragraph
+    around the quote). Only current document versions are used unless ``include_old_versions``
+    (an older version may be the original of a pseudonymised transcript).
     """
     if (
         context is not None
         and context != "unit"
         and (not str(context).isdigit() or int(context) < 0)
     ):
-        raise ValueError(f"context must be None, a number of characters or 'unit', not {context!r}")
+        raise ExportError(
+            f"context must be None, a number of characters or 'unit', not {context!r}"
+        )
+    paths = code_paths(db, include_deleted=True)
+    depth = max((p.count(" > ") + 1 for p in paths.values()), default=0)
+    df = _span_codings(db, codes, coders, documents, children, include_old_versions)
+    if df.empty:
+        return _empty(depth)
+    turns = turns_frame(db, document_ids=sorted(df["document_id"].unique().tolist()))
+    _attach_speakers_and_cases(df, db, turns)
+    df["page"] = _nullable_int(_attach_pages(df, db))
+    df["timestamp"] = df["t_start"].map(format_timestamp)
+    df["context"] = _contexts(df, db, context, turns) if context is not None else ""
+    source = df["case_name"].where(df["case_name"].notna(), df["speaker"])
+    source = source.where(source.notna(), df["document_title"])
+    df["citation"] = [citation(s, p, t) for s, p, t in zip(source, df["page"], df["timestamp"])]
+    if cases is not None:
+        df = _only_cases(df, cases)
+    df = _with_attributes(df, db, attributes)
+    levels = df["code_path"].str.split(" > ")
+    for i in range(depth):
+        df[f"level_{i + 1}"] = levels.map(lambda parts, i=i: parts[i] if i < len(parts) else "")
+    df = df.sort_values(
+        ["code_path", "case_name", "document_title", "char_start", "coding_id"],
+        na_position="last",
+        key=lambda s: s.str.lower() if s.dtype == object and s.name != "case_name" else s,
+    )
+    ordered = EVIDENCE_COLUMNS + [f"level_{i + 1}" for i in range(depth)]
+    return df[ordered + [c for c in df.columns if c not in ordered]].reset_index(drop=True)
+
+
+def _span_codings(
+    db: sqlite_utils.Database, codes, coders, documents, children: bool, include_old: bool
+) -> pd.DataFrame:
+    """Return the span codings asked for with their document's title and kind (empty if none)."""
     raw = codings_frame(
         db, codes=_as_list(codes), children=children, coders=_as_list(coders), documents=documents
     )
     raw = raw[(raw["scope"] == "span") & raw["document_id"].notna()].copy()
-    paths = code_paths(db, include_deleted=True)
-    depth = max((p.count(" > ") + 1 for p in paths.values()), default=0)
     if raw.empty:
-        return _empty(depth)
+        return raw
     raw["document_id"] = raw["document_id"].astype("int64")
     docs = list_documents(db, include_old=True).set_index("id")
-    if not include_old_versions:
+    if not include_old:
         raw = raw[raw["document_id"].map(docs["is_current"]) == 1]
         if raw.empty:
-            return _empty(depth)
-    df = pd.DataFrame(
+            return raw
+    return pd.DataFrame(
         {
             "coding_id": raw["coding_id"].astype("int64"),
             "code_id": raw["code_id"].astype("int64"),
@@ -233,19 +270,19 @@ def evidence_table(
         }
     ).reset_index(drop=True)
 
-    turns = people.turns(db, document_ids=sorted(df["document_id"].unique().tolist()))
+
+def _attach_speakers_and_cases(
+    df: pd.DataFrame, db: sqlite_utils.Database, turns: pd.DataFrame
+) -> None:
+    """Fill speaker, t_start, case_id and case_name: the quote's turn's speaker and case, else the
+    interviewee case of the document."""
+    found_cols = ["speaker", "case_id", "case_name", "t_start"]
     if not turns.empty:
-        found = _lookup(
-            df, turns, "char_start", "char_end", ["speaker", "case_id", "case_name", "t_start"]
-        )
+        found = _lookup(df, turns, "char_start", "char_end", found_cols)
     else:
-        found = pd.DataFrame(
-            {c: [None] * len(df) for c in ["speaker", "case_id", "case_name", "t_start"]},
-            index=df.index,
-        )
+        found = pd.DataFrame({c: [None] * len(df) for c in found_cols}, index=df.index)
     df["speaker"], df["t_start"] = found["speaker"], found["t_start"]
-    # the quote's speaker's case, else the interviewee case of the document
-    doc_cases = people.document_cases(db).drop_duplicates("document_id").set_index("document_id")
+    doc_cases = document_cases(db).drop_duplicates("document_id").set_index("document_id")
     df["case_id"] = found["case_id"].where(
         found["case_id"].notna(), df["document_id"].map(doc_cases["case_id"])
     )
@@ -255,20 +292,21 @@ def evidence_table(
     df["case_id"] = _nullable_int(df["case_id"])
     for col in ("case_name", "speaker"):
         df[col] = df[col].astype("object").where(df[col].notna(), None)
-    df["page"] = _attach_pages(df, db)
-    df["page"] = _nullable_int(df["page"])
-    df["timestamp"] = df["t_start"].map(format_timestamp)
-    df["context"] = _contexts(df, db, context, turns) if context is not None else ""
-    source = df["case_name"].where(df["case_name"].notna(), df["speaker"])
-    source = source.where(source.notna(), df["document_title"])
-    df["citation"] = [citation(s, p, t) for s, p, t in zip(source, df["page"], df["timestamp"])]
 
-    if cases is not None:
-        wanted = _as_list(cases)
-        ids = {int(c) for c in wanted if isinstance(c, int) or str(c).isdigit()}
-        names = {str(c) for c in wanted}
-        df = df[df["case_id"].isin(ids) | df["case_name"].isin(names)]
-    attrs = people.case_attributes(db)
+
+def _only_cases(df: pd.DataFrame, cases) -> pd.DataFrame:
+    """Return the rows of the cases named or numbered in ``cases``."""
+    wanted = _as_list(cases)
+    ids = {int(c) for c in wanted if isinstance(c, int) or str(c).isdigit()}
+    names = {str(c) for c in wanted}
+    return df[df["case_id"].isin(ids) | df["case_name"].isin(names)]
+
+
+def _with_attributes(
+    df: pd.DataFrame, db: sqlite_utils.Database, attributes: dict[str, object] | None
+) -> pd.DataFrame:
+    """Add one column per case attribute, then keep the rows matching ``attributes``."""
+    attrs = case_attributes_frame(db)
     attr_cols = [c for c in attrs.columns if c not in ("case_id", "case_name")]
     if attr_cols:
         attrs = attrs.drop_duplicates("case_id").set_index("case_id")
@@ -284,25 +322,18 @@ def evidence_table(
     for attr, value in (attributes or {}).items():
         col = attr if attr in df.columns else f"attribute {attr}"
         if col not in df.columns:
-            raise ValueError(f"no case attribute called {attr!r}")
-        values = {_attr_key(v) for v in _as_list(value)}
-        df = df[df[col].map(lambda v: v is not None and not pd.isna(v) and _attr_key(v) in values)]
-
-    levels = df["code_path"].str.split(" > ")
-    for i in range(depth):
-        df[f"level_{i + 1}"] = levels.map(lambda parts, i=i: parts[i] if i < len(parts) else "")
-    df = df.sort_values(
-        ["code_path", "case_name", "document_title", "char_start", "coding_id"],
-        na_position="last",
-        key=lambda s: s.str.lower() if s.dtype == object and s.name != "case_name" else s,
-    )
-    ordered = EVIDENCE_COLUMNS + [f"level_{i + 1}" for i in range(depth)]
-    return df[ordered + [c for c in df.columns if c not in ordered]].reset_index(drop=True)
+            raise ExportError(f"no case attribute called {attr!r}")
+        wanted = {_attr_key(v) for v in _as_list(value)}
+        df = df[
+            df[col].map(lambda v, w=wanted: v is not None and not pd.isna(v) and _attr_key(v) in w)
+        ]
+    return df
 
 
 def unique_quotes(df: pd.DataFrame) -> pd.DataFrame:
-    """Return the evidence with one row per code and span: rows of several coders on the same span merge,
-    their coders joined ('ana, ben') and distinct memos joined by blank lines.  Used by the document writers."""
+    """Return the evidence with one row per code and span: rows of several coders on the same span
+    merge, their coders joined ('ana, ben') and distinct memos joined by blank lines.  Used by the
+    document writers."""
     if df.empty:
         return df
     key = ["code_path", "document_id", "char_start", "char_end"]

@@ -1,4 +1,5 @@
-"""Matrices (code x case, code x attribute value, code co-occurrence) and the codebook, as CSV or XLSX.
+"""Matrices (code x case, code x attribute value, code co-occurrence) and the codebook, as CSV or
+XLSX.
 
 The numbers come from the coding package's own queries (``coding.matrices``), so the Analysis page,
 the CLI and these files agree.
@@ -9,8 +10,9 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from coding import codes_frame
+from coding import code_attribute_matrix, code_case_matrix, codes_frame, cooccurrence
 
+from .errors import ExportError
 from .tables import Out, frame_csv, frame_xlsx
 
 MATRIX_KINDS = ("code-case", "code-attribute", "cooccurrence")
@@ -43,18 +45,18 @@ def matrix_frame(
     mode: str = "overlap",
     transpose: bool = False,
 ) -> pd.DataFrame:
-    """Return a matrix as a flat frame: first column 'code', then one column per case / attribute value / code.
+    """Return a matrix as a flat frame: first column 'code', then one column per case / attribute
+    value / code.
 
-    ``kind`` is 'code-case', 'code-attribute' (needs ``attribute``) or 'cooccurrence' (``mode`` 'overlap',
-    'paragraph' or 'turn'); ``value`` 'codings', 'coded_chars', 'percent' or 'present' (0/1, code-case only).
-    ``transpose`` puts cases (or attribute values) in rows and codes in columns (first column 'case' / the attribute).
+    ``kind`` is 'code-case', 'code-attribute' (needs ``attribute``) or 'cooccurrence' (``mode``
+    'overlap', 'paragraph' or 'turn'); ``value`` 'codings', 'coded_chars', 'percent' or 'present'
+    (0/1, code-case only). ``transpose`` puts cases (or attribute values) in rows and codes in
+    columns (first column 'case' / the attribute).
     """
-    from coding import matrices
-
     if kind not in MATRIX_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(MATRIX_KINDS)}, not {kind!r}")
+        raise ExportError(f"kind must be one of {', '.join(MATRIX_KINDS)}, not {kind!r}")
     if value not in MATRIX_VALUES:
-        raise ValueError(f"value must be one of {', '.join(MATRIX_VALUES)}, not {value!r}")
+        raise ExportError(f"value must be one of {', '.join(MATRIX_VALUES)}, not {value!r}")
     filters = {
         "codes": codes,
         "children": children,
@@ -63,15 +65,15 @@ def matrix_frame(
         "cases": cases,
     }
     if kind == "code-case":
-        m = matrices.code_case_matrix(db, value=value, **filters)
+        m = code_case_matrix(db, value=value, **filters)
     elif kind == "code-attribute":
         if not attribute:
-            raise ValueError("a code x attribute matrix needs --attribute NAME")
+            raise ExportError("a code x attribute matrix needs --attribute NAME")
         if value == "present":
-            raise ValueError("'present' is only for the code x case matrix")
-        m = matrices.code_attribute_matrix(db, attribute, value=value, **filters)
+            raise ExportError("'present' is only for the code x case matrix")
+        m = code_attribute_matrix(db, attribute, value=value, **filters)
     else:
-        m = matrices.cooccurrence(
+        m = cooccurrence(
             db,
             codes=codes,
             children=children,
@@ -112,5 +114,6 @@ def codebook_frame(db: sqlite_utils.Database) -> pd.DataFrame:
 
 
 def codebook_csv(db: sqlite_utils.Database, out: Out, bom: bool = False) -> Out:
-    """Write the codebook (tree order, definitions, criteria, examples, counts) as CSV; return ``out``."""
+    """Write the codebook (tree order, definitions, criteria, examples, counts) as CSV; return
+    ``out``."""
     return frame_csv(codebook_frame(db), out, bom=bom)

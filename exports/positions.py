@@ -3,8 +3,8 @@
 The standard counts Unicode code points over the source text.  Real exports differ: NVivo counts
 UTF-16 code units over the text with Windows line ends; some tools count over the text exactly as
 stored, others after line-end changes; Taguette counts UTF-8 bytes.  We build each plausible reading
-(unit x line-end variant), map it onto the canonical text (NFC, ``\\n``) and keep the reading declared
-by the file's ``origin`` unless another lands clearly more selections on word boundaries.
+(unit x line-end variant), map it onto the canonical text (NFC, ``\\n``) and keep the reading
+declared by the file's ``origin`` unless another lands clearly more selections on word boundaries.
 """
 
 from __future__ import annotations
@@ -14,14 +14,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from corpus.model import normalize_text
+from corpus import normalize_text
 
 UNITS = ("codepoint", "utf16", "utf8")
 
 
 @dataclass
 class Reading:
-    """One way of reading positions: the unit counted and the line-end variant of the text counted over."""
+    """One way of reading positions: the unit counted and the line-end variant of the text counted
+    over."""
 
     unit: str
     line_ends: str  # 'as stored' | 'CRLF' | 'LF'
@@ -36,7 +37,8 @@ class Reading:
 
 
 def declared_reading(origin: str | None) -> Reading:
-    """Return the reading a tool's ``origin`` attribute implies (NVivo: UTF-16 over CRLF; others: code points)."""
+    """Return the reading a tool's ``origin`` attribute implies (NVivo: UTF-16 over CRLF; others:
+    code points)."""
     o = (origin or "").lower()
     if "nvivo" in o:
         return Reading("utf16", "CRLF")
@@ -58,7 +60,8 @@ def _codepoints(text: str) -> np.ndarray:
 
 
 def _unit_to_cp(text: str, unit: str) -> np.ndarray:
-    """Array mapping each unit offset to the code-point index starting there (-1 inside a character)."""
+    """Array mapping each unit offset to the code-point index starting there (-1 inside a
+    character)."""
     cps = _codepoints(text)
     n = len(cps)
     if unit == "codepoint":
@@ -74,7 +77,8 @@ def _unit_to_cp(text: str, unit: str) -> np.ndarray:
 
 
 def _cp_to_canonical(text: str) -> tuple[str, np.ndarray]:
-    """Return (canonical text, array mapping each code-point index of ``text`` to a canonical offset)."""
+    """Return (canonical text, array mapping each code-point index of ``text`` to a canonical
+    offset)."""
     cps = _codepoints(text)
     n = len(cps)
     removed = np.zeros(n, dtype=np.int64)
@@ -87,7 +91,8 @@ def _cp_to_canonical(text: str) -> tuple[str, np.ndarray]:
     keep = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     if unicodedata.is_normalized("NFC", keep):
         return keep, mapping
-    # NFC can merge characters: normalise chunk by chunk (a chunk starts at a non-combining character)
+    # NFC can merge characters: normalise chunk by chunk (a chunk starts at a non-combining
+    # character)
     chunk_map, pieces, pos, start = [], [], 0, 0
     for i in range(1, len(keep) + 1):
         if i == len(keep) or unicodedata.combining(keep[i]) == 0:
@@ -113,7 +118,8 @@ def _on_boundary(text: str, pos: int) -> bool:
 
 @dataclass
 class Converted:
-    """Selections mapped to canonical offsets: ``spans[i]`` is (start, end) or None when out of range."""
+    """Selections mapped to canonical offsets: ``spans[i]`` is (start, end) or None when out of
+    range."""
 
     text: str
     spans: list[tuple[int, int] | None]
@@ -150,7 +156,8 @@ def _apply(raw: str, reading: Reading, positions: list[tuple[int, int]]) -> tupl
 def convert_positions(
     raw: str, positions: list[tuple[int, int]], origin: str | None = None
 ) -> Converted:
-    """Map (start, end) positions over ``raw`` text to canonical offsets, choosing the reading as described above."""
+    """Map (start, end) positions over ``raw`` text to canonical offsets, choosing the reading as
+    described above."""
     declared = declared_reading(origin)
     canon, spans, clean = _apply(raw, declared, positions)
     best = Converted(canon, spans, declared, declared, clean)

@@ -1,148 +1,89 @@
-"""REFI-QDA export: the whole project as ``.qdpx`` (zip of ``project.qde`` + ``sources/``), the codebook as ``.qdc``.
+"""REFI-QDA export: the whole project as ``.qdpx`` (zip of ``project.qde`` + ``sources/``), the
+codebook as ``.qdc``.
 
 Text sources are written as UTF-8 ``sources/<guid>.txt`` holding the canonical text, so each
-``PlainTextSelection``'s start/end are our code-point offsets.  GUIDs are uuid5 from stable keys in the
-project's own namespace; XML is built with lxml; zip entries carry a fixed date.  Two exports of one project
-differ only in the Project element's ``creationDateTime``/``modifiedDateTime``.
+``PlainTextSelection``'s start/end are our code-point offsets.  GUIDs are uuid5 from stable keys in
+the project's own namespace; XML is built with lxml; zip entries carry a fixed date.  Two exports of
+one project differ only in the Project element's ``creationDateTime``/``modifiedDateTime``.
 """
 
 from __future__ import annotations
 
 import os
-import uuid
 import zipfile
-from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import sqlite_utils
 from lxml import etree
 
-from coding import codes_frame, codings_frame
-from corpus.store import get_text, list_documents
-from projectfile import now_iso
+from coding import codes_frame, codings_frame, memos_frame
+from corpus import get_text, list_documents
+from interviews import case_attributes_frame, cases_frame, document_cases
+from projectfile import Progress, now_iso
 
-from . import people
+from .errors import ExportError
+from .refi_model import DOC_KIND_VARIABLE
+from .refi_xml import (
+    NS,
+    NS_QDC,
+    ORIGIN,
+    Guids,
+    add_el,
+    codebook_element,
+    dt,
+    project_namespace,
+    text_el,
+    value_text,
+    variable_type,
+)
 
-NS = "urn:QDA-XML:project:1.0"
-NS_QDC = "urn:QDA-XML:codebook:1.0"
-ORIGIN = "QDA Workbench 0.1"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-DOC_KIND_VARIABLE = "Document kind"
 
 
-def project_namespace(db: sqlite_utils.Database) -> uuid.UUID:
-    """Return the project's GUID namespace (made once per project by the exports migration)."""
-    try:
-        row = db.execute("SELECT value FROM exports_meta WHERE key = 'refi_namespace'").fetchone()
-    except Exception:  # a read-only project from before the exports migration
-        row = None
-    return (
-        uuid.UUID(row[0])
-        if row
-        else uuid.uuid5(uuid.NAMESPACE_URL, "qda-workbench:unnamed-project")
+@dataclass
+class _ProjectFrames:
+    """What an export reads from the project: current documents and everything on them."""
+
+    docs: pd.DataFrame
+    doc_ids: set[int]
+    codes: pd.DataFrame
+    codings: pd.DataFrame
+    memos: pd.DataFrame
+    cases: pd.DataFrame
+    attrs: pd.DataFrame
+    doc_cases: pd.DataFrame
+
+
+# a memo note: guid, title, text, author, created
+Note = tuple[str, str, str, str | None, str | None]
+
+
+def _read_project(db: sqlite_utils.Database) -> _ProjectFrames:
+    docs = list_documents(db)
+    doc_ids = set(docs["id"].astype(int))
+    codings = codings_frame(db)
+    codings = codings[codings["document_id"].isna() | codings["document_id"].isin(doc_ids)]
+    return _ProjectFrames(
+        docs=docs,
+        doc_ids=doc_ids,
+        codes=codes_frame(db),
+        codings=codings,
+        memos=memos_frame(db).sort_values("memo_id").reset_index(drop=True),
+        cases=cases_frame(db),
+        attrs=case_attributes_frame(db),
+        doc_cases=document_cases(db),
     )
-
-
-class Guids:
-    """uuid5 GUIDs from stable keys ('code:12', 'document:3', ...) in one project's namespace."""
-
-    def __init__(self, namespace: uuid.UUID):
-        self.ns = namespace
-
-    def __call__(self, kind: str, key) -> str:
-        return str(uuid.uuid5(self.ns, f"{kind}:{key}"))
-
-
-def _el(parent, tag: str, ns: str = NS, **attrs) -> etree._Element:
-    clean = {
-        k: _xml_text(v)
-        for k, v in attrs.items()
-        if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""
-    }
-    return etree.SubElement(parent, f"{{{ns}}}{tag}", clean)
-
-
-def _text_el(parent, tag: str, text: str, ns: str = NS) -> None:
-    el = etree.SubElement(parent, f"{{{ns}}}{tag}")
-    el.text = _xml_text(text)
-
-
-def _xml_text(text) -> str:
-    from .word import xml_safe
-
-    return xml_safe(text)
-
-
-def _dt(value) -> str | None:
-    """Return an xsd:dateTime for a stored timestamp (ISO 8601), or None."""
-    if not isinstance(value, str) or "T" not in value:
-        return None
-    return value if value[-6] in "+-" or value.endswith("Z") else value + "Z"
-
-
-def _variable_type(values: list) -> tuple[str, str]:
-    """Return (REFI typeOfVariable, value element) for a list of attribute values."""
-    vals = [
-        v for v in values if v is not None and not (isinstance(v, float) and pd.isna(v)) and v != ""
-    ]
-    if vals and all(isinstance(v, bool) for v in vals):
-        return "Boolean", "BooleanValue"
-    if vals and all(
-        isinstance(v, int)
-        and not isinstance(v, bool)
-        or (isinstance(v, str) and v.lstrip("-").isdigit())
-        for v in vals
-    ):
-        return "Integer", "IntegerValue"
-    if vals and all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in vals):
-        return "Float", "FloatValue"
-    return "Text", "TextValue"
-
-
-def _value_text(value, element: str) -> str:
-    if element == "BooleanValue":
-        return "true" if value else "false"
-    if element == "IntegerValue":
-        return str(int(value))
-    if element == "FloatValue":
-        return repr(float(value))
-    return str(value)
-
-
-def _codebook(
-    parent, codes: pd.DataFrame, g: Guids, ns: str, note_refs: dict[int, list[str]] | None = None
-) -> None:
-    codes_el = _el(
-        _el(parent, "CodeBook", ns) if parent.tag != f"{{{ns}}}CodeBook" else parent, "Codes", ns
-    )
-    by_id: dict[int, etree._Element] = {}
-    for row in codes.itertuples(index=False):
-        holder = by_id.get(int(row.parent_id)) if pd.notna(row.parent_id) else codes_el
-        if holder is None:  # parent deleted while child active: keep it at the top level
-            holder = codes_el
-        el = _el(
-            holder,
-            "Code",
-            ns,
-            guid=g("code", row.id),
-            name=row.name,
-            isCodable="true",
-            color=row.color,
-        )
-        if row.definition:
-            _text_el(el, "Description", row.definition, ns)
-        for ref in (note_refs or {}).get(int(row.id), []):
-            _el(el, "NoteRef", ns, targetGUID=ref)
-        by_id[int(row.id)] = el
 
 
 def build_project_xml(
     db: sqlite_utils.Database,
     name: str | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[etree._Element, dict[str, str]]:
-    """Return (Project element, {zip path: text}) for the project's current documents, codes, codings, cases, memos."""
+    """Return (Project element, {zip path: text}) for the current documents, codes, codings,
+    cases and memos."""
     g = Guids(project_namespace(db))
     stamp = now_iso().replace("+00:00", "Z")
     root = etree.Element(
@@ -153,29 +94,43 @@ def build_project_xml(
         creationDateTime=stamp,
         modifiedDateTime=stamp,
     )
-    docs = list_documents(db)
-    doc_ids = set(docs["id"].astype(int))
-    codes = codes_frame(db)
-    codings = codings_frame(db)
-    codings = codings[codings["document_id"].isna() | codings["document_id"].isin(doc_ids)]
-    memos = _memos(db)
-    cases = people.cases(db)
-    attrs = people.case_attributes(db)
-    doc_cases = people.document_cases(db)
+    data = _read_project(db)
+    _add_users(root, g, data)
+    notes, refs = _memo_notes(data.memos, g)
+    if not data.codes.empty:
+        codebook_element(
+            root, data.codes, g, NS, {k[1]: v for k, v in refs.items() if k[0] == "code"}
+        )
+    var_types = _add_variables(root, g, data.attrs)
+    if not data.cases.empty:
+        _add_cases(root, g, data, var_types)
+    files: dict[str, str] = {}
+    if not data.docs.empty:
+        files = _add_sources(root, db, g, data, refs, notes, progress)
+    if notes:
+        _add_notes(root, g, notes)
+    for ref in refs.get(("project", 0), []):
+        add_el(root, "NoteRef", targetGUID=ref)
+    return root, files
 
+
+def _add_users(root: etree._Element, g: Guids, data: _ProjectFrames) -> None:
     users = sorted(
-        set(codings["coder"].dropna())
-        | set(codes["created_by"].dropna())
-        | set(memos["author"].dropna())
+        set(data.codings["coder"].dropna())
+        | set(data.codes["created_by"].dropna())
+        | set(data.memos["author"].dropna())
     )
     if users:
-        users_el = _el(root, "Users")
+        users_el = add_el(root, "Users")
         for u in users:
-            _el(users_el, "User", guid=g("user", u), name=u)
+            add_el(users_el, "User", guid=g("user", u), name=u)
 
-    notes: list[
-        tuple[str, str, str, str | None, str | None]
-    ] = []  # guid, name, text, author, created
+
+def _memo_notes(
+    memos: pd.DataFrame, g: Guids
+) -> tuple[list[Note], dict[tuple[str, int], list[str]]]:
+    """Return the memos as notes and {(target, target id): [note GUID, ...]}."""
+    notes: list[Note] = []
     refs: dict[tuple[str, int], list[str]] = {}
     for m in memos.itertuples(index=False):
         guid = g("memo", m.memo_id)
@@ -186,152 +141,171 @@ def build_project_xml(
             else (m.target, int(m.target_id) if pd.notna(m.target_id) else 0)
         )
         refs.setdefault(key, []).append(guid)
+    return notes, refs
 
-    if not codes.empty:
-        _codebook(root, codes, g, NS, {k[1]: v for k, v in refs.items() if k[0] == "code"})
 
+def _add_variables(
+    root: etree._Element, g: Guids, attrs: pd.DataFrame
+) -> dict[str, tuple[str, str]]:
+    """Add the case attributes and the document kind as Variables; return {attribute: type}."""
     attr_cols = [c for c in attrs.columns if c not in ("case_id", "case_name")]
-    var_types = {c: _variable_type(attrs[c].tolist()) for c in attr_cols}
-    variables = _el(root, "Variables")
+    var_types = {c: variable_type(attrs[c].tolist()) for c in attr_cols}
+    variables = add_el(root, "Variables")
     for col in attr_cols:
-        _el(
+        add_el(
             variables,
             "Variable",
             guid=g("variable", "case:" + col),
             name=col,
             typeOfVariable=var_types[col][0],
         )
-    _el(
+    add_el(
         variables,
         "Variable",
         guid=g("variable", "document:kind"),
         name=DOC_KIND_VARIABLE,
         typeOfVariable="Text",
     )
+    return var_types
 
-    if not cases.empty:
-        cases_el = _el(root, "Cases")
-        attr_rows = (
-            attrs.drop_duplicates("case_id").set_index("case_id") if not attrs.empty else None
-        )
-        case_codings = codings[codings["scope"] == "case"]
-        for case in cases.sort_values("case_id").itertuples(index=False):
-            cid = int(case.case_id)
-            el = _el(cases_el, "Case", guid=g("case", cid), name=case.name)
-            if getattr(case, "kind", None):
-                _text_el(el, "Description", str(case.kind))
-            for code_id in sorted(
-                set(case_codings.loc[case_codings["case_id"] == cid, "code_id"].astype(int))
-            ):
-                _el(el, "CodeRef", targetGUID=g("code", code_id))
-            if attr_rows is not None and cid in attr_rows.index:
-                for col in attr_cols:
-                    value = attr_rows.at[cid, col]
-                    if (
-                        value is None
-                        or (isinstance(value, float) and pd.isna(value))
-                        or value == ""
-                    ):
-                        continue
-                    vv = _el(el, "VariableValue")
-                    _el(vv, "VariableRef", targetGUID=g("variable", "case:" + col))
-                    _text_el(vv, var_types[col][1], _value_text(value, var_types[col][1]))
-            for doc_id in sorted(
-                set(doc_cases.loc[doc_cases["case_id"] == cid, "document_id"].astype(int)) & doc_ids
-            ):
-                _el(el, "SourceRef", targetGUID=g("document", doc_id))
 
+def _add_cases(
+    root: etree._Element, g: Guids, data: _ProjectFrames, var_types: dict[str, tuple[str, str]]
+) -> None:
+    cases_el = add_el(root, "Cases")
+    attrs, doc_cases = data.attrs, data.doc_cases
+    attr_rows = attrs.drop_duplicates("case_id").set_index("case_id") if not attrs.empty else None
+    case_codings = data.codings[data.codings["scope"] == "case"]
+    for case in data.cases.sort_values("case_id").itertuples(index=False):
+        cid = int(case.case_id)
+        el = add_el(cases_el, "Case", guid=g("case", cid), name=case.name)
+        if getattr(case, "kind", None):
+            text_el(el, "Description", str(case.kind))
+        for code_id in sorted(
+            set(case_codings.loc[case_codings["case_id"] == cid, "code_id"].astype(int))
+        ):
+            add_el(el, "CodeRef", targetGUID=g("code", code_id))
+        if attr_rows is not None and cid in attr_rows.index:
+            for col, (_, element) in var_types.items():
+                value = attr_rows.at[cid, col]
+                if value is None or (isinstance(value, float) and pd.isna(value)) or value == "":
+                    continue
+                vv = add_el(el, "VariableValue")
+                add_el(vv, "VariableRef", targetGUID=g("variable", "case:" + col))
+                text_el(vv, element, value_text(value, element))
+        case_docs = set(doc_cases.loc[doc_cases["case_id"] == cid, "document_id"].astype(int))
+        for doc_id in sorted(case_docs & data.doc_ids):
+            add_el(el, "SourceRef", targetGUID=g("document", doc_id))
+
+
+def _add_sources(
+    root: etree._Element,
+    db: sqlite_utils.Database,
+    g: Guids,
+    data: _ProjectFrames,
+    refs: dict[tuple[str, int], list[str]],
+    notes: list[Note],
+    progress: Progress | None,
+) -> dict[str, str]:
+    """Add one TextSource per current document; return {zip path: text}."""
     files: dict[str, str] = {}
-    if not docs.empty:
-        sources = _el(root, "Sources")
-        by_doc = {int(k): v for k, v in codings[codings["scope"] != "case"].groupby("document_id")}
-        for n, doc in enumerate(docs.sort_values("id").itertuples(index=False), start=1):
-            did = int(doc.id)
-            if progress:
-                progress(n, len(docs), doc.title)
-            guid = g("document", did)
-            files[f"sources/{guid}.txt"] = get_text(db, did)
-            el = _el(
-                sources,
-                "TextSource",
-                guid=guid,
-                name=doc.title,
-                plainTextPath=f"internal://{guid}.txt",
-                creationDateTime=_dt(doc.ingested_at),
-            )
-            _text_el(el, "Description", doc.source_name)
-            rows = by_doc.get(did, pd.DataFrame(columns=codings.columns))
-            for c in rows[rows["scope"] == "span"].itertuples(index=False):
-                user = g("user", c.coder)
-                sel = _el(
-                    el,
-                    "PlainTextSelection",
-                    guid=g("selection", c.coding_id),
-                    startPosition=int(c.char_start),
-                    endPosition=int(c.char_end),
-                    creatingUser=user,
-                    creationDateTime=_dt(c.created_at),
-                )
-                coding = _el(
-                    sel,
-                    "Coding",
-                    guid=g("coding", c.coding_id),
-                    creatingUser=user,
-                    creationDateTime=_dt(c.created_at),
-                )
-                _el(coding, "CodeRef", targetGUID=g("code", c.code_id))
-                coding_notes = list(refs.get(("coding", int(c.coding_id)), []))
-                if isinstance(c.memo, str) and c.memo.strip():
-                    guid_memo = g("coding-memo", c.coding_id)
-                    notes.append((guid_memo, "Coding memo", c.memo, c.coder, c.created_at))
-                    coding_notes.insert(0, guid_memo)
-                for ref in coding_notes:
-                    _el(coding, "NoteRef", targetGUID=ref)
-            for c in rows[rows["scope"] == "document"].itertuples(
-                index=False
-            ):  # codings of the whole document
-                coding = _el(
-                    el,
-                    "Coding",
-                    guid=g("coding", c.coding_id),
-                    creatingUser=g("user", c.coder),
-                    creationDateTime=_dt(c.created_at),
-                )
-                _el(coding, "CodeRef", targetGUID=g("code", c.code_id))
-                if isinstance(c.memo, str) and c.memo.strip():
-                    guid_memo = g("coding-memo", c.coding_id)
-                    notes.append((guid_memo, "Coding memo", c.memo, c.coder, c.created_at))
-                    _el(coding, "NoteRef", targetGUID=guid_memo)
-            for ref in refs.get(("document", did), []):
-                _el(el, "NoteRef", targetGUID=ref)
-            vv = _el(el, "VariableValue")
-            _el(vv, "VariableRef", targetGUID=g("variable", "document:kind"))
-            _text_el(vv, "TextValue", doc.kind)
-
-    if notes:
-        notes_el = _el(root, "Notes")
-        for guid, title, text, author, created in notes:
-            note = _el(
-                notes_el,
-                "Note",
-                guid=guid,
-                name=title,
-                creatingUser=g("user", author) if author else None,
-                creationDateTime=_dt(created),
-            )
-            _text_el(note, "PlainTextContent", text)
-    for ref in refs.get(("project", 0), []):
-        _el(root, "NoteRef", targetGUID=ref)
-    return root, files
+    codings = data.codings
+    sources = add_el(root, "Sources")
+    by_doc = {int(k): v for k, v in codings[codings["scope"] != "case"].groupby("document_id")}
+    docs = data.docs
+    for n, doc in enumerate(docs.sort_values("id").itertuples(index=False), start=1):
+        did = int(doc.id)
+        if progress:
+            progress(n, len(docs), doc.title)
+        guid = g("document", did)
+        files[f"sources/{guid}.txt"] = get_text(db, did)
+        el = add_el(
+            sources,
+            "TextSource",
+            guid=guid,
+            name=doc.title,
+            plainTextPath=f"internal://{guid}.txt",
+            creationDateTime=dt(doc.ingested_at),
+        )
+        text_el(el, "Description", doc.source_name)
+        rows = by_doc.get(did, pd.DataFrame(columns=codings.columns))
+        for c in rows[rows["scope"] == "span"].itertuples(index=False):
+            _add_span_coding(el, g, c, refs, notes)
+        for c in rows[rows["scope"] == "document"].itertuples(index=False):
+            _add_document_coding(el, g, c, notes)
+        for ref in refs.get(("document", did), []):
+            add_el(el, "NoteRef", targetGUID=ref)
+        vv = add_el(el, "VariableValue")
+        add_el(vv, "VariableRef", targetGUID=g("variable", "document:kind"))
+        text_el(vv, "TextValue", doc.kind)
+    return files
 
 
-def _memos(db: sqlite_utils.Database) -> pd.DataFrame:
-    cols = ["memo_id", "target", "target_id", "title", "text", "author", "created_at", "updated_at"]
-    try:
-        from coding.memos import memos_frame
-    except ImportError:
-        return pd.DataFrame(columns=cols)
-    return memos_frame(db).sort_values("memo_id").reset_index(drop=True)
+def _coding_memo(g: Guids, c, notes: list[Note]) -> str | None:
+    """Add a coding's memo as a note; return its GUID (None when the coding has no memo)."""
+    if not (isinstance(c.memo, str) and c.memo.strip()):
+        return None
+    guid = g("coding-memo", c.coding_id)
+    notes.append((guid, "Coding memo", c.memo, c.coder, c.created_at))
+    return guid
+
+
+def _add_span_coding(
+    source: etree._Element, g: Guids, c, refs: dict[tuple[str, int], list[str]], notes: list[Note]
+) -> None:
+    user = g("user", c.coder)
+    sel = add_el(
+        source,
+        "PlainTextSelection",
+        guid=g("selection", c.coding_id),
+        startPosition=int(c.char_start),
+        endPosition=int(c.char_end),
+        creatingUser=user,
+        creationDateTime=dt(c.created_at),
+    )
+    coding = add_el(
+        sel,
+        "Coding",
+        guid=g("coding", c.coding_id),
+        creatingUser=user,
+        creationDateTime=dt(c.created_at),
+    )
+    add_el(coding, "CodeRef", targetGUID=g("code", c.code_id))
+    coding_notes = list(refs.get(("coding", int(c.coding_id)), []))
+    memo = _coding_memo(g, c, notes)
+    if memo:
+        coding_notes.insert(0, memo)
+    for ref in coding_notes:
+        add_el(coding, "NoteRef", targetGUID=ref)
+
+
+def _add_document_coding(source: etree._Element, g: Guids, c, notes: list[Note]) -> None:
+    """Add a coding of the whole document."""
+    coding = add_el(
+        source,
+        "Coding",
+        guid=g("coding", c.coding_id),
+        creatingUser=g("user", c.coder),
+        creationDateTime=dt(c.created_at),
+    )
+    add_el(coding, "CodeRef", targetGUID=g("code", c.code_id))
+    memo = _coding_memo(g, c, notes)
+    if memo:
+        add_el(coding, "NoteRef", targetGUID=memo)
+
+
+def _add_notes(root: etree._Element, g: Guids, notes: list[Note]) -> None:
+    notes_el = add_el(root, "Notes")
+    for guid, title, text, author, created in notes:
+        note = add_el(
+            notes_el,
+            "Note",
+            guid=guid,
+            name=title,
+            creatingUser=g("user", author) if author else None,
+            creationDateTime=dt(created),
+        )
+        text_el(note, "PlainTextContent", text)
 
 
 def _zip_write(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
@@ -344,7 +318,7 @@ def _zip_write(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
 def project_qde_bytes(
     db: sqlite_utils.Database,
     name: str | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> tuple[bytes, dict[str, str]]:
     """Return the ``project.qde`` XML bytes and the source files {path: text}."""
     root, files = build_project_xml(db, name, progress)
@@ -355,9 +329,10 @@ def export_qdpx(
     db: sqlite_utils.Database,
     path: str | os.PathLike,
     name: str | None = None,
-    progress: Callable[[int, int, str], None] | None = None,
+    progress: Progress | None = None,
 ) -> Path:
-    """Write the project as a REFI-QDA ``.qdpx`` archive at ``path`` (written to a temporary file, then moved); return it."""
+    """Write the project as a REFI-QDA ``.qdpx`` archive at ``path`` (written to a temporary file,
+    then moved); return it."""
     path = Path(path)
     xml, files = project_qde_bytes(db, name or path.stem, progress)
     tmp = path.with_name(path.name + ".part")
@@ -374,9 +349,9 @@ def codebook_qdc_bytes(db: sqlite_utils.Database) -> bytes:
     """Return the codebook as REFI-QDA ``.qdc`` XML bytes."""
     codes = codes_frame(db)
     if codes.empty:
-        raise ValueError("the codebook is empty: a .qdc file needs at least one code")
+        raise ExportError("the codebook is empty: a .qdc file needs at least one code")
     root = etree.Element(f"{{{NS_QDC}}}CodeBook", nsmap={None: NS_QDC}, origin=ORIGIN)
-    _codebook(root, codes, Guids(project_namespace(db)), NS_QDC)
+    codebook_element(root, codes, Guids(project_namespace(db)), NS_QDC)
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 

@@ -1,8 +1,8 @@
 """Store a parsed REFI-QDA project (``qdpx_parse``) in a project file, in one transaction.
 
-Nothing is written until the whole file has parsed; then documents, codes, coders, codings, memos and
-cases go in one transaction, so a failure leaves the project exactly as it was (a project file this
-import created is removed again).
+Nothing is written until the whole file has parsed; then documents, codes, coders, codings, memos
+and cases go in one transaction, so a failure leaves the project exactly as it was (a project file
+this import created is removed again).
 """
 
 from __future__ import annotations
@@ -11,25 +11,36 @@ import hashlib
 import os
 import re
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
-from coding import add_code, apply_batch, code_case, code_document, ensure_coder
-from coding.codes import sibling_exists
-from corpus.language import detect_language, language_bucket
-from corpus.model import Document, paragraphs_from_text
-from corpus.store import DuplicateDocument, store_document
-from projectfile import backup_project, open_project, transaction
+from coding import (
+    add_code,
+    add_memo,
+    apply_batch,
+    code_case,
+    code_document,
+    ensure_coder,
+    sibling_exists,
+)
+from corpus import (
+    Document,
+    DuplicateDocument,
+    detect_language,
+    language_bucket,
+    paragraphs_from_text,
+    store_document,
+)
+from interviews import cases_frame, import_refi_cases
+from projectfile import Progress, QdaError, backup_project, open_project, transaction
 
-from . import people
-from .qdpx_parse import RefiProject, parse_qdc, parse_qdpx
-from .safezip import ImportFileError
+from .errors import ImportFileError
+from .qdpx_parse import parse_qdc, parse_qdpx
+from .refi_model import RefiProject
 
 IMPORT_CODER = "imported"
-Progress = Callable[[int, int, str], None]
 
 
 @dataclass
@@ -111,7 +122,8 @@ def _store_documents(
     for i, src in enumerate(project.sources):
         text = src.text
         data = text.encode("utf-8")
-        # the source name carries the file's name, so an import never makes a new version of an unrelated document
+        # the source name carries the file's name, so an import never makes a new version of an
+        # unrelated document
         doc = Document(
             text=text,
             title=src.name,
@@ -218,8 +230,6 @@ def _store_memos(
     report: ImportReport,
     used: set[str],
 ) -> None:
-    from coding.memos import add_memo
-
     count = 0
 
     def put(guid: str, target: str, target_id) -> None:
@@ -264,13 +274,6 @@ def _store_cases(
 ) -> None:
     if not project.cases:
         return
-    writer = people.interviews_writer("import_refi_cases")
-    if writer is None:
-        report.skipped.append(
-            f"{len(project.cases)} case(s) with their variables not imported: the interviews "
-            "package offers no way to create cases yet"
-        )
-        return
     rows = [
         {
             "name": c.name,
@@ -281,19 +284,20 @@ def _store_cases(
         }
         for c in project.cases
     ]
-    report.imported["cases"] = int(writer(db, rows, coder=coder) or len(rows))
+    report.imported["cases"] = import_refi_cases(db, rows, coder=coder)
     coded = [c for c in project.cases if c.codes]
     if coded:
         ids = {
             str(n).lower(): int(i)
-            for i, n in people.cases(db)[["case_id", "name"]].itertuples(index=False)
+            for i, n in cases_frame(db)[["case_id", "name"]].itertuples(index=False)
         }
         done = 0
         for case in coded:
             case_id = ids.get(case.name.lower())
             if case_id is None:
                 report.skipped.append(
-                    f"case '{case.name}': {len(case.codes)} whole-case coding(s) skipped (case not found after import)"
+                    f"case '{case.name}': {len(case.codes)} whole-case coding(s) skipped "
+                    "(case not found after import)"
                 )
                 continue
             for g in case.codes:
@@ -332,25 +336,26 @@ def _into_project(
     coder: str,
     progress: Progress | None,
 ) -> ImportReport:
+    """Store ``project`` in the project file; on any failure leave that file as it was."""
     project_path = Path(project_path)
     existed = project_path.exists()
     db = open_project(project_path)
     if existed:
         backup_project(db, reason="before-refi-import")
+    done = False
     try:
-        return store_refi(db, project, ImportReport(label), coder, progress)
-    except Exception as exc:
-        db.conn.close()
-        db = None
-        if not existed:
-            for suffix in ("", "-wal", "-shm"):
-                Path(str(project_path) + suffix).unlink(missing_ok=True)
-        if isinstance(exc, ImportFileError):
-            raise
+        report = store_refi(db, project, ImportReport(label), coder, progress)
+        done = True
+        return report
+    except ImportFileError:
+        raise
+    except QdaError as exc:
         raise ImportFileError(label, f"import failed and was undone ({exc})") from exc
     finally:
-        if db is not None:
-            db.conn.close()
+        db.conn.close()
+        if not done and not existed:
+            for suffix in ("", "-wal", "-shm"):
+                Path(str(project_path) + suffix).unlink(missing_ok=True)
 
 
 def import_qdpx(
@@ -359,7 +364,8 @@ def import_qdpx(
     coder: str = IMPORT_CODER,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import a ``.qdpx`` file into the project at ``project_path`` (created if absent); return the report."""
+    """Import a ``.qdpx`` file into the project at ``project_path`` (created if absent); return the
+    report."""
     project = parse_qdpx(path)
     return _into_project(project, Path(path).name, project_path, coder, progress)
 

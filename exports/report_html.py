@@ -1,7 +1,10 @@
-"""A standalone HTML report: the Analysis page's charts (plotly, script inlined, works offline) and the evidence.
+"""A standalone HTML report: the Analysis page's charts (plotly, script inlined, works offline)
+and the evidence.
 
-Every piece of project text (code names, case names, titles, quotes, memos) is HTML-escaped, in the page
-and in the chart labels, so a document holding ``<script>`` shows it as text.
+It renders what it is given: the evidence frame and the frames its charts show (co-occurrence,
+agreement), computed by the caller (``exports.report``). Every piece of project text (code names,
+case names, titles, quotes, memos) is HTML-escaped, in the page and in the chart labels, so a
+document holding ``<script>`` shows it as text.
 """
 
 from __future__ import annotations
@@ -10,17 +13,20 @@ import html
 from datetime import UTC, datetime
 
 import pandas as pd
-import sqlite_utils
 
 from .evidence import unique_quotes
 from .tables import Out, _open
 
 CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}
-h1{border-bottom:2px solid #ddd}h2{margin-top:2em;border-left:6px solid var(--c,#999);padding-left:.4em}
-blockquote{margin:.6em 0 .2em 1em;padding:.3em .8em;border-left:3px solid #ccc;font-style:italic;white-space:pre-wrap}
+body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;
+margin:2em auto;padding:0 1em;color:#222}
+h1{border-bottom:2px solid #ddd}
+h2{margin-top:2em;border-left:6px solid var(--c,#999);padding-left:.4em}
+blockquote{margin:.6em 0 .2em 1em;padding:.3em .8em;border-left:3px solid #ccc;font-style:italic;
+white-space:pre-wrap}
 .cite{color:#555;margin-left:1em;font-size:.9em}.memo{color:#666;font-size:.85em;margin-left:1em}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px}.def{color:#555}
+.note{color:#666;font-size:.9em}
 """
 
 
@@ -30,8 +36,23 @@ def _e(value) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _figures(db: sqlite_utils.Database | None, df: pd.DataFrame) -> list:
-    """Return plotly figures: codings per code, code x case heatmap, code co-occurrence heatmap."""
+AGREEMENT_TITLE = "Krippendorff's alpha per code (characters)"
+COOCCURRENCE_TITLE = "Code co-occurrence (overlapping codings)"
+
+
+def _heatmap(frame: pd.DataFrame, title: str):
+    import plotly.express as px
+
+    return px.imshow(
+        frame, text_auto=True, aspect="auto", color_continuous_scale="Blues", title=title
+    )
+
+
+def _figures(
+    df: pd.DataFrame, cooccurrence: pd.DataFrame | None, agreement: pd.DataFrame | None
+) -> list:
+    """Return plotly figures: codings per code, code x case heatmap (both from the evidence),
+    alpha per code and the co-occurrence heatmap (from the frames given)."""
     import plotly.express as px
 
     figs = []
@@ -43,86 +64,28 @@ def _figures(db: sqlite_utils.Database | None, df: pd.DataFrame) -> list:
     with_case = df[df["case_name"].notna()]
     if not with_case.empty:
         m = pd.crosstab(with_case["code_path"].map(_e), with_case["case_name"].map(_e))
-        figs.append(
-            px.imshow(
-                m,
-                text_auto=True,
-                aspect="auto",
-                color_continuous_scale="Blues",
-                title="Codes x cases",
-            )
+        figs.append(_heatmap(m, "Codes x cases"))
+    per_code = agreement[agreement["code_id"].notna()] if agreement is not None else None
+    if per_code is not None and not per_code.empty and per_code["alpha"].notna().any():
+        fig = px.bar(
+            per_code.assign(code=per_code["code_path"].map(_e)),
+            x="code",
+            y="alpha",
+            title=AGREEMENT_TITLE,
         )
-    if db is not None:
-        from coding import matrices
-        from coding.agreement import agreement
-
-        try:
-            co = matrices.cooccurrence(db, codes=sorted(df["code_id"].unique().tolist()))
-        except Exception:  # co-occurrence is a bonus: the report stands without it
-            co = pd.DataFrame()
-        if df["coder"].nunique() > 1:
-            try:
-                ag = agreement(
-                    db,
-                    codes=sorted(df["code_id"].unique().tolist()),
-                    documents=sorted(df["document_id"].unique().tolist()),
-                )
-            except Exception:  # agreement is a bonus too
-                ag = pd.DataFrame()
-            per_code = ag[ag["code_id"].notna()] if not ag.empty else ag
-            if not per_code.empty and per_code["alpha"].notna().any():
-                fig = px.bar(
-                    per_code.assign(code=per_code["code_path"].map(_e)),
-                    x="code",
-                    y="alpha",
-                    title="Krippendorff's alpha per code (characters)",
-                )
-                fig.update_layout(yaxis_range=[-1, 1])
-                figs.append(fig)
-        if not co.empty and co.values.sum() > 0:
-            co.index = [_e(i) for i in co.index]
-            co.columns = [_e(c) for c in co.columns]
-            figs.append(
-                px.imshow(
-                    co,
-                    text_auto=True,
-                    aspect="auto",
-                    color_continuous_scale="Blues",
-                    title="Code co-occurrence (overlapping codings)",
-                )
-            )
+        fig.update_layout(yaxis_range=[-1, 1])
+        figs.append(fig)
+    if cooccurrence is not None and not cooccurrence.empty and cooccurrence.values.sum() > 0:
+        co = cooccurrence.copy()
+        co.index = [_e(i) for i in co.index]
+        co.columns = [_e(c) for c in co.columns]
+        figs.append(_heatmap(co, COOCCURRENCE_TITLE))
     return figs
 
 
-def evidence_html(
-    df: pd.DataFrame,
-    out: Out,
-    db: sqlite_utils.Database | None = None,
-    title: str = "Coded evidence",
-    codebook: pd.DataFrame | None = None,
-    charts: bool = True,
-) -> Out:
-    """Write a standalone HTML report (charts + evidence grouped by code then case); return ``out``."""
-    df_all, df = df, unique_quotes(df)
-    import plotly.io as pio
-    from plotly.offline import get_plotlyjs
-
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_e(title)}</title><style>{CSS}</style>",
-    ]
-    figs = _figures(db, df_all) if charts else []
-    if figs:
-        parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
-    parts.append("</head><body>")
-    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    parts.append(
-        f"<h1>{_e(title)}</h1><p>{len(df_all)} codings on {len(df)} coded segments, {df['code_path'].nunique() if len(df) else 0} codes, "
-        f"{df['document_id'].nunique() if len(df) else 0} documents. Made {stamp}.</p>"
-    )
-    for i, fig in enumerate(figs):
-        parts.append(pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"chart{i}"))
+def _evidence_sections(df: pd.DataFrame, codebook: pd.DataFrame | None) -> list[str]:
+    """Return the HTML of the evidence: one section per code, quotes grouped by case."""
+    parts = []
     info = {}
     if codebook is not None and not codebook.empty:
         info = {r.path: (r.color, r.definition) for r in codebook.itertuples(index=False)}
@@ -142,6 +105,50 @@ def evidence_html(
                 )
                 if isinstance(memo, str) and memo:
                     parts.append(f'<div class="memo">Memo: {_e(memo)}</div>')
+    return parts
+
+
+def evidence_html(
+    df: pd.DataFrame,
+    out: Out,
+    title: str = "Coded evidence",
+    codebook: pd.DataFrame | None = None,
+    charts: bool = True,
+    cooccurrence: pd.DataFrame | None = None,
+    agreement: pd.DataFrame | None = None,
+    not_computed: dict[str, str] | None = None,
+) -> Out:
+    """Write a standalone HTML report (charts + evidence grouped by code then case); return ``out``.
+
+    ``cooccurrence`` (code x code) and ``agreement`` (coding's agreement frame) are shown as
+    given; ``not_computed`` {chart: reason} lists the charts the caller left out, and why.
+    """
+    import plotly.io as pio
+    from plotly.offline import get_plotlyjs
+
+    df_all, df = df, unique_quotes(df)
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_e(title)}</title><style>{CSS}</style>",
+    ]
+    figs = _figures(df_all, cooccurrence, agreement) if charts else []
+    if figs:
+        parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
+    parts.append("</head><body>")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    codes = df["code_path"].nunique() if len(df) else 0
+    documents = df["document_id"].nunique() if len(df) else 0
+    parts.append(
+        f"<h1>{_e(title)}</h1><p>{len(df_all)} codings on {len(df)} coded segments, "
+        f"{codes} codes, {documents} documents. Made {stamp}.</p>"
+    )
+    for i, fig in enumerate(figs):
+        parts.append(pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"chart{i}"))
+    if charts:
+        for chart, reason in (not_computed or {}).items():
+            parts.append(f'<p class="note">{_e(chart)}: not computed ({_e(reason)}).</p>')
+    parts += _evidence_sections(df, codebook)
     parts.append("</body></html>")
     with _open(out) as fh:
         fh.write("\n".join(parts).encode("utf-8"))

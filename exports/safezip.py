@@ -7,9 +7,11 @@ XML: defusedxml with DTDs forbidden, so external entities and entity-expansion b
 
 from __future__ import annotations
 
+import lzma
 import os
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -18,20 +20,26 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError as XmlParseError
 from defusedxml.ElementTree import fromstring
 
+from projectfile import NotFound
+
+from .errors import ImportFileError
+
 MAX_ENTRIES = 20_000
 MAX_TOTAL_BYTES = 2 * 1024**3
 MAX_ENTRY_BYTES = 512 * 1024**2
 MAX_RATIO = 200  # uncompressed / compressed, for entries over RATIO_FLOOR bytes
 RATIO_FLOOR = 1024 * 1024
-
-
-class ImportFileError(ValueError):
-    """A file that cannot be imported, with its name and a plain-language reason."""
-
-    def __init__(self, filename: str, reason: str):
-        super().__init__(f"{filename}: {reason}")
-        self.filename = filename
-        self.reason = reason
+# what zipfile and the decompressors raise for a damaged or unsupported stream
+DAMAGED_STREAM = (
+    zipfile.BadZipFile,
+    OSError,
+    EOFError,
+    RuntimeError,
+    ValueError,
+    NotImplementedError,
+    zlib.error,
+    lzma.LZMAError,
+)
 
 
 @dataclass
@@ -50,14 +58,15 @@ def _unsafe_name(name: str) -> bool:
 
 
 class SafeZip:
-    """A checked zip archive: ``names()``, ``read(name)`` with size caps; use as a context manager."""
+    """A checked zip archive: ``names()``, ``read(name)`` with size caps; use as a context
+    manager."""
 
     def __init__(self, path: str | os.PathLike, limits: Limits | None = None):
         self.path = Path(path)
         self.label = self.path.name
         self.limits = limits or Limits()
         if not self.path.is_file():
-            raise ImportFileError(self.label, "no such file")
+            raise NotFound(f"{self.label}: no such file")
         if not zipfile.is_zipfile(self.path):
             raise ImportFileError(
                 self.label, "not a zip archive (a .qdpx file is a zip with project.qde inside)"
@@ -75,7 +84,8 @@ class SafeZip:
         if len(infos) > lim.max_entries:
             raise ImportFileError(
                 self.label,
-                f"too many entries ({len(infos)} > {lim.max_entries}); refusing a possible zip bomb",
+                f"too many entries ({len(infos)} > {lim.max_entries}); "
+                "refusing a possible zip bomb",
             )
         total = 0
         for info in infos:
@@ -95,7 +105,8 @@ class SafeZip:
             ):
                 raise ImportFileError(
                     self.label,
-                    f"entry '{info.filename}' compresses {info.file_size // max(info.compress_size, 1)}:1; "
+                    f"entry '{info.filename}' compresses "
+                    f"{info.file_size // max(info.compress_size, 1)}:1; "
                     "refusing a possible zip bomb",
                 )
             total += info.file_size
@@ -118,7 +129,8 @@ class SafeZip:
         return None
 
     def read(self, name: str) -> bytes:
-        """Return the bytes of entry ``name``, refusing entries that inflate past their declared size or the cap."""
+        """Return the bytes of entry ``name``, refusing entries that inflate past their declared
+        size or the cap."""
         info = self.infos.get(name)
         if info is None:
             raise ImportFileError(self.label, f"no entry '{name}' in the archive")
@@ -136,11 +148,7 @@ class SafeZip:
                             self.label, f"entry '{name}' inflates past its declared size; refusing"
                         )
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, OSError, EOFError, RuntimeError) as exc:
-            raise ImportFileError(self.label, f"cannot read entry '{name}' ({exc})") from exc
-        except Exception as exc:  # zlib.error and friends from a damaged stream
-            if isinstance(exc, ImportFileError):
-                raise
+        except DAMAGED_STREAM as exc:
             raise ImportFileError(self.label, f"cannot read entry '{name}' ({exc})") from exc
         return b"".join(chunks)
 
@@ -155,7 +163,8 @@ class SafeZip:
 
 
 def parse_xml(data: bytes, label: str) -> Element:
-    """Return the root element of outside XML; DTDs, entities and external references are refused."""
+    """Return the root element of outside XML; DTDs, entities and external references are
+    refused."""
     try:
         return fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:

@@ -1,7 +1,7 @@
 """Tables owned by ``exports``: ``exports_meta`` holds the project's REFI-QDA GUID namespace.
 
-Export GUIDs are ``uuid5(namespace, '<kind>:<id>')`` so that two exports of one project agree, while two
-different projects never share GUIDs.
+Export GUIDs are ``uuid5(namespace, '<kind>:<id>')`` so that two exports of one project agree, while
+two different projects never share GUIDs.
 """
 
 from __future__ import annotations

@@ -1,8 +1,9 @@
 """Writers of tabular exports: CSV, XLSX, Markdown and LaTeX for evidence tables and other frames.
 
 Every writer takes a DataFrame and ``out`` (a path or a binary file object such as BytesIO) and
-returns ``out``.  Quotes are written character for character; the only exception is XLSX, whose cells
-hold at most 32,767 characters (longer cells end with ``XLSX_TRUNCATED`` and are counted in a note).
+returns ``out``.  Quotes are written character for character; the only exception is XLSX, whose
+cells hold at most 32,767 characters (longer cells end with ``XLSX_TRUNCATED`` and are counted in a
+note).
 """
 
 from __future__ import annotations
@@ -11,13 +12,13 @@ import io
 import os
 import re
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import BinaryIO
 
 import pandas as pd
 
 from .evidence import unique_quotes
 
-Out = Union[str, os.PathLike, BinaryIO]
+Out = str | os.PathLike | BinaryIO
 XLSX_CELL_LIMIT = 32_767
 XLSX_TRUNCATED = " […truncated: Excel cells hold at most 32,767 characters]"
 WRAPPED_COLUMNS = ("quote", "context", "memo", "definition", "inclusion", "exclusion", "example")
@@ -67,7 +68,8 @@ evidence_csv = frame_csv
 
 
 def sheet_name(name: str, used: set[str]) -> str:
-    """Return an Excel-legal, unique sheet name (31 characters, no []:*?/\\) and remember it in ``used``."""
+    """Return an Excel-legal, unique sheet name (31 characters, no []:*?/\\) and remember it in
+    ``used``."""
     base = re.sub(r"[\[\]:*?/\\]", "_", str(name)).strip("'") or "Sheet"
     base = base[:31]
     candidate, n = base, 2
@@ -92,7 +94,8 @@ def _widths(df: pd.DataFrame) -> list[int]:
 
 
 def _write_sheet(workbook, name: str, df: pd.DataFrame, formats: dict) -> int:
-    """Write one frame as a sheet with a frozen bold header, widths and wrapped long-text columns."""
+    """Write one frame as a sheet with a frozen bold header, widths and wrapped long-text
+    columns."""
     ws = workbook.add_worksheet(name)
     truncated = 0
     for c, (col, width) in enumerate(zip(df.columns, _widths(df))):
@@ -125,7 +128,8 @@ def _write_sheet(workbook, name: str, df: pd.DataFrame, formats: dict) -> int:
 def frame_xlsx(
     sheets: dict[str, pd.DataFrame] | pd.DataFrame, out: Out, codebook: pd.DataFrame | None = None
 ) -> Out:
-    """Write one sheet per frame (frozen header, widths, wrapped text columns) plus an optional codebook sheet."""
+    """Write one sheet per frame (frozen header, widths, wrapped text columns) plus an optional
+    codebook sheet."""
     import xlsxwriter
 
     if isinstance(sheets, pd.DataFrame):
@@ -164,7 +168,8 @@ def frame_xlsx(
 def evidence_xlsx(
     df: pd.DataFrame, out: Out, sheet_per_code: bool = False, codebook: pd.DataFrame | None = None
 ) -> Out:
-    """Write the evidence table as XLSX: one 'Evidence' sheet, or one sheet per code path; return ``out``."""
+    """Write the evidence table as XLSX: one 'Evidence' sheet, or one sheet per code path; return
+    ``out``."""
     if sheet_per_code and not df.empty:
         sheets = {path: part for path, part in df.groupby("code_path", sort=False)}
     else:
@@ -192,7 +197,8 @@ def _group_key(value) -> str:
 
 
 def evidence_markdown(df: pd.DataFrame, out: Out, title: str = "Evidence") -> Out:
-    """Write the evidence as Markdown: '## code', '### case', quotes as block quotes with citations."""
+    """Write the evidence as Markdown: '## code', '### case', quotes as block quotes with
+    citations."""
     df = unique_quotes(df)
     lines = [f"# {markdown_escape(title)}", ""]
     for path, by_code in df.groupby("code_path", sort=False):
@@ -223,8 +229,9 @@ _LATEX = {
     "^": r"\textasciicircum{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
+    # a cell starting with '[' would be read as the optional argument of the previous row's \\
     "[": "{[}",
-    "]": "{]}",  # a cell starting with '[' would be read as the optional argument of the previous row's \\
+    "]": "{]}",
 }
 _LATEX_RE = re.compile("|".join(re.escape(k) for k in _LATEX))
 
@@ -238,10 +245,11 @@ def latex_escape(text: str) -> str:
 def evidence_latex(
     df: pd.DataFrame, out: Out, standalone: bool = False, caption: str = "Coded evidence"
 ) -> Out:
-    """Write the evidence as a booktabs ``longtable`` (code, source, quote, citation); a full document when ``standalone``.
+    """Write the evidence as a booktabs ``longtable`` (code, source, quote, citation); a full
+    document when ``standalone``.
 
-    The fragment needs ``\\usepackage{booktabs,longtable}``; the standalone document uses fontspec (XeLaTeX or
-    LuaLaTeX) so accented text and emoji need no further set-up."""
+    The fragment needs ``\\usepackage{booktabs,longtable}``; the standalone document uses fontspec
+    (XeLaTeX or LuaLaTeX) so accented text and emoji need no further set-up."""
     df = unique_quotes(df)
     rows = []
     for path, case, quote, cite in df[["code_path", "case_name", "quote", "citation"]].itertuples(

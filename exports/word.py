@@ -1,7 +1,8 @@
 """Word (DOCX) writers: evidence grouped by code then case, and the codebook as a tree.
 
-Quotes are italic runs followed by their citation, e.g. *"…we signed with the council…"* (Expert 3, 00:12:31).
-Characters that XML 1.0 cannot hold (control characters other than tab and line breaks) become U+FFFD.
+Quotes are italic runs followed by their citation, e.g. *"…we signed with the council…"* (Expert 3,
+00:12:31). Characters that XML 1.0 cannot hold (control characters other than tab and line breaks)
+become U+FFFD.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ def xml_safe(text) -> str:
 
 
 class _Builder:
-    """Appends paragraphs by copying prepared ones: python-docx's own ``add_paragraph`` looks for the section
-    properties among all body children each time, which makes 100,000 paragraphs quadratic."""
+    """Appends paragraphs by copying prepared ones: python-docx's own ``add_paragraph`` looks for
+    the section properties among all body children each time, which makes 100,000 paragraphs
+    quadratic."""
 
     def __init__(self, doc):
         self.doc = doc
@@ -64,7 +66,8 @@ class _Builder:
         return self.templates[key]
 
     def add(self, key, *texts: str) -> None:
-        """Append a paragraph of kind ``key`` whose runs hold ``texts`` (line breaks and tabs kept)."""
+        """Append a paragraph of kind ``key`` whose runs hold ``texts`` (line breaks and tabs
+        kept)."""
         el = deepcopy(self._template(key))
         for r, text in zip(el.iter(qn("w:r")), texts):
             Run(r, None).text = text
@@ -96,7 +99,8 @@ def _case_key(value) -> str:
 def evidence_docx(
     df: pd.DataFrame, out: Out, codebook: pd.DataFrame | None = None, title: str = "Coded evidence"
 ) -> Out:
-    """Write the evidence as DOCX: a heading per code (with its definition as a note), per case, italic quotes."""
+    """Write the evidence as DOCX: a heading per code (with its definition as a note), per case,
+    italic quotes."""
     df = unique_quotes(df)
     doc = WordDocument()
     b = _Builder(doc)
@@ -121,7 +125,8 @@ def evidence_docx(
 
 
 def codebook_docx(codes: pd.DataFrame, out: Out, title: str = "Codebook") -> Out:
-    """Write the codebook (a codes_frame) as DOCX: the tree as nested headings with definitions, criteria, examples, counts."""
+    """Write the codebook (a codes_frame) as DOCX: the tree as nested headings with definitions,
+    criteria, examples, counts."""
     doc = WordDocument()
     b = _Builder(doc)
     b.heading(title, 0)
@@ -131,7 +136,8 @@ def codebook_docx(codes: pd.DataFrame, out: Out, title: str = "Codebook") -> Out
         depth = str(row.path).count(" > ")
         b.heading(row.name, min(depth + 1, 9))
         b.para(
-            f"{row.path}  ·  colour {row.color}  ·  {int(row.codings)} codings, {int(row.documents)} documents, "
+            f"{row.path}  ·  colour {row.color}  ·  {int(row.codings)} codings, "
+            f"{int(row.documents)} documents, "
             f"{int(getattr(row, 'cases', 0) or 0)} cases"
         )
         for label, field in (

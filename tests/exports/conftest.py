@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 from exports_sample import INTERVIEW, POLICY, VTT, make_doc, span
 
 import interviews
 from coding import add_code, code_case, code_span
+from corpus import get_text, store_document
 from corpus.model import Page
-from corpus.store import get_text, store_document
+from interviews.model import Transcript, Turn
 
 
-@pytest.fixture
-def coded(db):
-    """A project with a paged policy brief, an interview, a two-level codebook and codings by two coders."""
-    p2 = POLICY.index("Page two")
-    policy_id = store_document(
-        db,
-        make_doc(POLICY, "Policy brief", "policy", [Page(1, 0, p2), Page(2, p2, len(POLICY))]),
-        segment_language=False,
-    )
-    interview_id = store_document(
-        db, make_doc(INTERVIEW, "Interview Expert 3", "interview"), segment_language=False
-    )
+def _code_sample(db, policy_id: int, interview_id: int, interview: str) -> dict[str, int]:
+    """Add a two-level codebook and six codings by two coders; return {name: coding id}."""
     add_code(
         db,
         "Funding",
@@ -63,78 +53,77 @@ def coded(db):
         db, policy_id, *span(POLICY, "el consorcio 🙂 firmó"), "Spanish", "ben"
     )
     ids["signed"] = code_span(
-        db, interview_id, *span(INTERVIEW, "We signed with the council in 1994"), "Funding", "ana"
+        db, interview_id, *span(interview, "We signed with the council in 1994"), "Funding", "ana"
     )
     ids["scarce"] = code_span(
         db,
         interview_id,
-        *span(INTERVIEW, "Funding was scarce; =SUM(A1) was our joke about budgets.\nLine two"),
+        *span(interview, "Funding was scarce; =SUM(A1) was our joke about budgets.\nLine two"),
         "Funding > Public",
         "ben",
     )
-    return {"db": db, "policy": policy_id, "interview": interview_id, "codings": ids}
+    return ids
+
+
+def _store_policy(db) -> int:
+    p2 = POLICY.index("Page two")
+    return store_document(
+        db,
+        make_doc(POLICY, "Policy brief", "policy", [Page(1, 0, p2), Page(2, p2, len(POLICY))]),
+        segment_language=False,
+    )
 
 
 @pytest.fixture
-def with_cases(monkeypatch, coded):
-    """Pretend the interviews package knows one case with attributes and timed turns for the interview."""
-    from exports import people
+def coded(db):
+    """A project with a paged policy brief, an interview, a two-level codebook and codings by two
+    coders."""
+    policy_id = _store_policy(db)
+    interview_id = store_document(
+        db, make_doc(INTERVIEW, "Interview Expert 3", "interview"), segment_language=False
+    )
+    ids = _code_sample(db, policy_id, interview_id, INTERVIEW)
+    return {"db": db, "policy": policy_id, "interview": interview_id, "codings": ids}
 
-    text = INTERVIEW
-    lines, pos, turns = text.split("\n"), 0, []
-    for n, line in enumerate(lines):
-        start = text.index(line, pos)
-        pos = start + len(line)
-        is_expert = line.startswith("Expert") or line.startswith("Line two")
-        turns.append(
-            {
-                "document_id": coded["interview"],
-                "turn_no": n,
-                "char_start": start,
-                "char_end": pos,
-                "speaker_id": 2 if is_expert else 1,
-                "speaker": "Expert 3" if is_expert else "Interviewer",
-                "role": "interviewee" if is_expert else "interviewer",
-                "case_id": 7 if is_expert else None,
-                "case_name": "Expert 3" if is_expert else None,
-                "t_start": 751.4 + 10 * n,
-                "t_end": 760.0 + 10 * n,
-                "language": "en",
-            }
-        )
-    turns_df = pd.DataFrame(turns)
-    monkeypatch.setattr(
-        people,
-        "turns",
-        lambda db, document_ids=None: turns_df[
-            turns_df["document_id"].isin(document_ids) if document_ids is not None else slice(None)
-        ].reset_index(drop=True),
+
+def _interview_transcript() -> Transcript:
+    """The sample interview as a timed transcript: one turn per speaker change, 10 s apart."""
+    turns = []
+    for line in INTERVIEW.split("\n"):
+        speaker, sep, words = line.partition(": ")
+        if sep and speaker in ("Interviewer", "Expert 3"):
+            start = 751.4 + 10 * len(turns)
+            turns.append(Turn(speaker, words, start=start, end=start + 8.6))
+        else:  # a second line of the same turn
+            turns[-1].text += "\n" + line
+    return Transcript("interview-expert-3.txt", "labels", turns=turns)
+
+
+@pytest.fixture
+def with_cases(db):
+    """The same coded project, its interview a real timed transcript: the case 'Expert 3' (with
+    sector and country) speaks in it, the interviewer belongs to no case."""
+    policy_id = _store_policy(db)
+    interview_id = interviews.store_transcript(
+        db,
+        _interview_transcript(),
+        title="Interview Expert 3",
+        roles={"Interviewer": "interviewer", "Expert 3": "interviewee"},
+        cases={"Interviewer": None, "Expert 3": "Expert 3"},
     )
-    monkeypatch.setattr(
-        people,
-        "document_cases",
-        lambda db: pd.DataFrame(
-            {"document_id": [coded["interview"]], "case_id": [7], "case_name": ["Expert 3"]}
-        ),
-    )
-    monkeypatch.setattr(
-        people,
-        "case_attributes",
-        lambda db: pd.DataFrame(
-            {
-                "case_id": [7],
-                "case_name": ["Expert 3"],
-                "sector": ["industry"],
-                "country": ["Mexico"],
-            }
-        ),
-    )
-    monkeypatch.setattr(
-        people,
-        "cases",
-        lambda db: pd.DataFrame({"case_id": [7], "name": ["Expert 3"], "kind": ["person"]}),
-    )
-    return coded
+    text = get_text(db, interview_id)
+    ids = _code_sample(db, policy_id, interview_id, text)
+    case_id = int(interviews.document_cases(db)["case_id"].iloc[0])
+    interviews.set_attribute(db, case_id, "sector", "industry")
+    interviews.set_attribute(db, case_id, "country", "Mexico")
+    return {
+        "db": db,
+        "policy": policy_id,
+        "interview": interview_id,
+        "text": text,
+        "case": case_id,
+        "codings": ids,
+    }
 
 
 @pytest.fixture

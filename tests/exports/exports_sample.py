@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
-from corpus.model import Document, Page, Segment
+from corpus import Document, Segment
+from corpus.model import Page
 
 POLICY = (
     "Consejo Binacional de Innovación — Policy brief (fictional demo text).\n\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from exports_sample import INTERVIEW, POLICY
 
-from exports import EVIDENCE_COLUMNS, evidence_table, format_timestamp
+from exports import EVIDENCE_COLUMNS, ExportError, evidence_table, format_timestamp
 
 
 def test_evidence_quote_is_the_coded_span_exactly(coded):
@@ -34,7 +34,8 @@ def test_evidence_page_citation_and_levels(coded):
 def test_evidence_turns_give_speaker_case_timestamp_and_attributes(with_cases):
     df = evidence_table(with_cases["db"]).set_index("coding_id")
     row = df.loc[with_cases["codings"]["signed"]]
-    assert row["speaker"] == "Expert 3" and row["case_name"] == "Expert 3" and row["case_id"] == 7
+    assert row["speaker"] == "Expert 3" and row["case_name"] == "Expert 3"
+    assert row["case_id"] == with_cases["case"]
     assert row["timestamp"] == "00:12:41" and row["citation"] == "(Expert 3, 00:12:41)"
     assert row["sector"] == "industry" and row["country"] == "Mexico"
     assert df.loc[with_cases["codings"]["conacyt"], "case_name"] is None
@@ -50,10 +51,10 @@ def test_evidence_filters(with_cases):
     }
     by_case = evidence_table(db, cases=["Expert 3"])
     assert len(by_case) == 2 and set(by_case["case_name"]) == {"Expert 3"}
-    assert len(evidence_table(db, cases=[7])) == 2
+    assert len(evidence_table(db, cases=[with_cases["case"]])) == 2
     assert len(evidence_table(db, attributes={"sector": "industry"})) == 2
     assert evidence_table(db, attributes={"sector": ["academia"]}).empty
-    with pytest.raises(ValueError, match="no case attribute"):
+    with pytest.raises(ExportError, match="no case attribute"):
         evidence_table(db, attributes={"nope": "x"})
 
 
@@ -62,19 +63,16 @@ def test_evidence_context_characters_and_unit(with_cases):
     df = evidence_table(db, context=10).set_index("coding_id")
     cid = with_cases["codings"]["signed"]
     s, e = df.loc[cid, "char_start"], df.loc[cid, "char_end"]
-    assert df.loc[cid, "context"] == INTERVIEW[s - 10 : e + 10]
+    assert df.loc[cid, "context"] == with_cases["text"][s - 10 : e + 10]
     unit = evidence_table(db, context="unit").set_index("coding_id")
-    assert (
-        unit.loc[cid, "context"]
-        == "Expert 3: We signed with the council in 1994, right after NAFTA."
-    )
-    # a quote that crosses two turns gets both
+    assert unit.loc[cid, "context"] == "We signed with the council in 1994, right after NAFTA."
+    # a turn of two lines comes whole
     assert unit.loc[with_cases["codings"]["scarce"], "context"].endswith(
         "Line two of the same turn."
     )
     pol = unit.loc[with_cases["codings"]["conacyt"], "context"]
     assert pol.startswith("The US–Mexico council") and pol.endswith("CONACYT.")
-    with pytest.raises(ValueError, match="context"):
+    with pytest.raises(ExportError, match="context"):
         evidence_table(db, context="paragraphs")
 
 
@@ -93,7 +91,7 @@ def test_evidence_leaves_out_old_versions_unless_asked(coded):
     from exports_sample import make_doc
 
     from coding import move_codings
-    from corpus.store import store_document
+    from corpus import store_document
 
     db = coded["db"]
     newer = POLICY.replace("Consejo Binacional", "Consejo Binacional (rev. 2)")
@@ -116,8 +114,8 @@ def test_quote_starting_on_a_speaker_label_gets_the_turn_inside_it(with_cases):
     from coding import code_span
 
     db = with_cases["db"]
-    # the fixture's turns cover whole lines; make a quote that starts in the gap before a turn
-    start = INTERVIEW.index("Interviewer: And funding?") - 1  # the newline before the turn
-    code_span(db, with_cases["interview"], start, start + 20, "Funding", "ana")
+    # a turn's range starts after its label: make a quote that starts on the label
+    start = with_cases["text"].index("Interviewer [00:12:51]: And funding?")
+    code_span(db, with_cases["interview"], start, start + 30, "Funding", "ana")
     row = evidence_table(db, codes="Funding", children=False).set_index("char_start").loc[start]
     assert row["speaker"] == "Interviewer" and row["timestamp"] == "00:12:51"

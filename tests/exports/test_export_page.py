@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from exports import ExportError
 from exports import downloads as dl
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
@@ -103,7 +104,7 @@ def test_import_upload_helper(coded, tmp_path):
     data, _, _ = dl.qdpx_file(coded["db"], "p")
     report = dl.import_upload(data, "p.qdpx", tmp_path / "new.qda.sqlite")
     assert report.imported["codings"] == 6
-    with pytest.raises(ValueError, match="expected a .qdpx"):
+    with pytest.raises(ExportError, match="expected a .qdpx"):
         dl.import_upload(b"x", "p.zip", tmp_path / "other.qda.sqlite")
 
 

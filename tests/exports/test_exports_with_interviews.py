@@ -8,7 +8,7 @@ from lxml import etree
 
 import interviews
 from coding import add_code, code_span, codings_frame
-from corpus.store import get_text
+from corpus import get_text
 from exports import evidence_docx, evidence_table, export_qdpx, import_qdpx
 from projectfile import open_project
 
@@ -78,8 +78,8 @@ def test_real_shared_interview_evidence(db, shared_interviews):
 
 
 def test_exports_after_pseudonymisation_hold_no_real_name_and_no_key(db, tmp_path):
+    from deid import pseudonymize
     from exports import evidence_csv
-    from interviews.deid_apply import pseudonymize
 
     vtt = (
         "WEBVTT\n\n00:00:01.000 --> 00:00:09.000\n<v Entrevistador>¿Quién dirigía el consorcio?\n\n"

@@ -12,8 +12,10 @@ from exports_sample import POLICY, span
 
 from coding import add_code, code_span, codes_frame
 from exports import (
+    ExportError,
     codebook_csv,
     evidence_html,
+    evidence_report,
     evidence_table,
     matrix_csv,
     matrix_frame,
@@ -33,13 +35,7 @@ def test_cooccurrence_matrix_counts_overlapping_codings(coded, tmp_path):
     assert back.columns[0] == "code" and set(back["code"]) >= {"Skills", "Barriers"}
 
 
-def test_code_case_and_attribute_matrix_xlsx(with_cases, tmp_path, monkeypatch):
-    import coding.cases as coding_cases
-    from exports import people
-
-    monkeypatch.setattr(coding_cases, "document_cases", people.document_cases)
-    monkeypatch.setattr(coding_cases, "case_attributes", people.case_attributes)
-    monkeypatch.setattr(coding_cases, "case_names", lambda db: {7: "Expert 3"})
+def test_code_case_and_attribute_matrix_xlsx(with_cases, tmp_path):
     m = matrix_frame(with_cases["db"], kind="code-case", value="present")
     assert list(m.columns) == ["code", "Expert 3"]
     assert dict(zip(m["code"], m["Expert 3"])) == {"Funding": 1, "Funding > Public": 1}
@@ -53,9 +49,9 @@ def test_code_case_and_attribute_matrix_xlsx(with_cases, tmp_path, monkeypatch):
     matrix_xlsx(m, buf, title="Codes x cases")
     ws = openpyxl.load_workbook(io.BytesIO(buf.getvalue()))["Codes x cases"]
     assert [c.value for c in ws[1]] == ["code", "Expert 3"] and ws.freeze_panes == "A2"
-    with pytest.raises(ValueError, match="needs --attribute"):
+    with pytest.raises(ExportError, match="needs --attribute"):
         matrix_frame(with_cases["db"], kind="code-attribute")
-    with pytest.raises(ValueError, match="kind must be"):
+    with pytest.raises(ExportError, match="kind must be"):
         matrix_frame(with_cases["db"], kind="nope")
 
 
@@ -78,7 +74,7 @@ def test_codebook_csv_has_tree_criteria_and_counts(coded, tmp_path):
 def test_html_report_is_standalone_and_escapes_everything(coded, tmp_path):
     from exports_sample import make_doc
 
-    from corpus.store import store_document
+    from corpus import store_document
 
     db = coded["db"]
     evil_text = "Nota: <script>alert('doc')</script> & más."
@@ -99,9 +95,7 @@ def test_html_report_is_standalone_and_escapes_everything(coded, tmp_path):
         db, coded["policy"], *span(POLICY, "technicians"), "Skills", "ana"
     )  # overlaps 'Barriers'
     df = evidence_table(db)
-    page = evidence_html(df, tmp_path / "r.html", db=db, codebook=codes_frame(db)).read_text(
-        encoding="utf-8"
-    )
+    page = evidence_report(db, df, tmp_path / "r.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>")
     for raw in ("<script>alert", "<img src=x", "<b onmouseover", "<i>Evil"):
         assert raw not in page
@@ -124,5 +118,26 @@ def test_html_report_is_standalone_and_escapes_everything(coded, tmp_path):
 
 
 def test_html_report_of_empty_table(db, tmp_path):
-    page = evidence_html(evidence_table(db), tmp_path / "e.html", db=db).read_text(encoding="utf-8")
+    page = evidence_report(db, evidence_table(db), tmp_path / "e.html").read_text(encoding="utf-8")
     assert "0 coded segments" in page
+
+
+def test_html_report_renders_the_frames_it_is_given(coded, tmp_path):
+    df = evidence_table(coded["db"])
+    co = pd.DataFrame([[0, 2], [2, 0]], index=["A <x>", "B"], columns=["A <x>", "B"])
+    page = evidence_html(
+        df,
+        tmp_path / "given.html",
+        cooccurrence=co,
+        not_computed={"Agreement": "needs <two> coders"},
+    ).read_text(encoding="utf-8")
+    # codings per code and the co-occurrence given; no agreement chart, and a note saying why
+    assert len(re.findall(r'class="plotly-graph-div"', page)) == 2
+    assert "Krippendorff" not in page and "A &lt;x&gt;" in page
+    assert "Agreement: not computed (needs &lt;two&gt; coders)." in page
+
+
+def test_html_report_of_one_coder_says_agreement_was_not_computed(coded, tmp_path):
+    df = evidence_table(coded["db"], coders="ana")
+    page = evidence_report(coded["db"], df, tmp_path / "ana.html").read_text(encoding="utf-8")
+    assert "not computed (the evidence has codings by one coder only)" in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from corpus.model import normalize_text
+from corpus import normalize_text
 from exports.positions import convert_positions
 
 WORDS = [

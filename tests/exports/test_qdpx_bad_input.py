@@ -8,8 +8,10 @@ import pytest
 from test_qdpx_import import C1, NS, S1, make_qdpx
 
 import exports.qdpx_import as qdpx_import
+from coding import CodingError
 from exports import ImportFileError, export_qdpx, import_qdc, import_qdpx
 from exports.safezip import Limits, SafeZip
+from projectfile import NotFound
 
 GOOD_TEXT = "El consejo binacional financió tres consorcios."
 
@@ -159,10 +161,10 @@ def test_failure_while_writing_rolls_everything_back(tmp_path, existing, monkeyp
     db, before, project_file = existing
     path = make_qdpx(tmp_path / "ok.qdpx", project_xml(sel(1, 3, 10)))
 
-    def boom(*args, **kwargs):
-        raise RuntimeError("disk on fire")
+    def refused(*args, **kwargs):
+        raise CodingError("no such code")
 
-    monkeypatch.setattr(qdpx_import, "apply_batch", boom)
+    monkeypatch.setattr(qdpx_import, "apply_batch", refused)
     with pytest.raises(ImportFileError, match="import failed and was undone"):
         import_qdpx(path, project_file)
     assert dump(db) == before
@@ -170,6 +172,31 @@ def test_failure_while_writing_rolls_everything_back(tmp_path, existing, monkeyp
     with pytest.raises(ImportFileError):
         import_qdpx(path, fresh)
     assert not fresh.exists()
+
+
+def test_a_bug_while_writing_keeps_its_traceback_and_rolls_back(tmp_path, existing, monkeypatch):
+    db, before, project_file = existing
+    path = make_qdpx(tmp_path / "ok.qdpx", project_xml(sel(1, 3, 10)))
+
+    def bug(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(qdpx_import, "apply_batch", bug)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        import_qdpx(path, project_file)
+    assert dump(db) == before
+    fresh = tmp_path / "fresh.qda.sqlite"
+    with pytest.raises(RuntimeError):
+        import_qdpx(path, fresh)
+    assert not fresh.exists()
+
+
+def test_missing_file_is_not_found(tmp_path):
+    with pytest.raises(NotFound, match="nope.qdpx: no such file"):
+        import_qdpx(tmp_path / "nope.qdpx", tmp_path / "p.qda.sqlite")
+    with pytest.raises(NotFound, match="nope.qdc: no such file"):
+        import_qdc(tmp_path / "nope.qdc", tmp_path / "p.qda.sqlite")
+    assert not (tmp_path / "p.qda.sqlite").exists()
 
 
 def test_import_into_existing_project_reuses_same_documents_and_codes(coded, tmp_path):
@@ -212,7 +239,7 @@ def test_absurdly_deep_codebook_is_refused(tmp_path):
 
 
 def test_import_never_supersedes_an_unrelated_document_with_the_same_name(coded, tmp_path):
-    from corpus.store import list_documents
+    from corpus import list_documents
 
     db = coded["db"]
     project_file = db.conn.execute("PRAGMA database_list").fetchone()[2]

@@ -8,10 +8,9 @@ import zipfile
 import pytest
 from lxml import etree
 
-from coding import code_document, codes_frame, codings_frame
-from coding.memos import add_memo, memos_frame
-from corpus.store import get_text, list_documents
-from exports import export_qdc, export_qdpx, import_qdc, import_qdpx
+from coding import add_memo, code_document, codes_frame, codings_frame, memos_frame
+from corpus import get_text, list_documents
+from exports import ExportError, export_qdc, export_qdpx, import_qdc, import_qdpx
 from projectfile import open_project
 
 STAMP = re.compile(rb'(creationDateTime|modifiedDateTime)="[^"]*"')
@@ -159,7 +158,7 @@ def test_qdc_round_trip_into_new_project(coded, tmp_path):
 
 
 def test_empty_codebook_qdc_is_refused(db, tmp_path):
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(ExportError, match="empty"):
         export_qdc(db, tmp_path / "c.qdc")
 
 
@@ -173,7 +172,7 @@ def test_control_characters_do_not_break_the_xml(db, tmp_path):
     from exports_sample import make_doc
 
     from coding import add_code, code_span
-    from corpus.store import store_document
+    from corpus import store_document
 
     text = "Form\x0cfeed page break and a bell\x07 inside the text."
     doc_id = store_document(

@@ -5,9 +5,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
-from coding import codes_frame, codings_frame
-from coding.memos import memos_frame
-from corpus.store import get_text, list_documents
+from coding import codes_frame, codings_frame, memos_frame
+from corpus import get_text, list_documents
 from exports import import_qdpx, parse_qdpx
 from exports.positions import convert_positions
 from projectfile import open_project

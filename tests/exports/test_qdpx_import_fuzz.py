@@ -51,9 +51,8 @@ def _seed(tmp_path_factory):
     folder = tmp_path_factory.mktemp("seed")
     from exports_sample import INTERVIEW, POLICY, make_doc
 
-    from coding import add_code, code_document, code_span
-    from coding.memos import add_memo
-    from corpus.store import store_document
+    from coding import add_code, add_memo, code_document, code_span
+    from corpus import store_document
 
     db = open_project(folder / "seed.qda.sqlite")
     a = store_document(db, make_doc(POLICY, "Policy", "policy"), segment_language=False)
@@ -109,7 +108,7 @@ def test_mangled_projects_import_or_fail_cleanly(tmp_path_factory):
             assert isinstance(report.skipped, list)
             db = open_project(project)
             from coding import codings_frame
-            from corpus.store import get_text
+            from corpus import get_text
 
             for row in codings_frame(db).itertuples():
                 if row.scope == "span":

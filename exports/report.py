@@ -1,0 +1,48 @@
+"""The HTML report as the UI and the CLI make it: its charts' frames come from coding's queries.
+
+``report_html`` only renders; this module computes what it shows, and says so in the report when
+a chart could not be computed (agreement needs codings by two or more coders).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import sqlite_utils
+
+from coding import agreement, codes_frame, cooccurrence
+from projectfile import QdaError
+
+from .report_html import AGREEMENT_TITLE, evidence_html
+from .tables import Out
+
+
+def evidence_report(
+    db: sqlite_utils.Database,
+    df: pd.DataFrame,
+    out: Out,
+    title: str = "Coded evidence",
+) -> Out:
+    """Write the HTML report of the evidence ``df`` with the co-occurrence and agreement of its
+    codes; return ``out``."""
+    codebook = codes_frame(db)
+    if df.empty:
+        return evidence_html(df, out, title=title, codebook=codebook)
+    codes = sorted(df["code_id"].unique().tolist())
+    documents = sorted(df["document_id"].unique().tolist())
+    agreed, missing = None, {}
+    if df["coder"].nunique() < 2:
+        missing[AGREEMENT_TITLE] = "the evidence has codings by one coder only"
+    else:
+        try:
+            agreed = agreement(db, codes=codes, documents=documents)
+        except QdaError as exc:
+            missing[AGREEMENT_TITLE] = str(exc)
+    return evidence_html(
+        df,
+        out,
+        title=title,
+        codebook=codebook,
+        cooccurrence=cooccurrence(db, codes=codes),
+        agreement=agreed,
+        not_computed=missing,
+    )
