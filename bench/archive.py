@@ -262,7 +262,7 @@ def analyse(project: Path) -> list[str]:
     """Search, entity extraction and topic fitting on the ingested project, when those exist."""
     import sqlite3
 
-    from corpus.search import search
+    from corpus import search
     from projectfile import open_project
 
     conn = sqlite3.connect(project)

@@ -137,8 +137,7 @@ def main(argv: list[str] | None = None) -> int:
         f"ratio: {t_naive / t_ours:.2f}x   same entities: {same} ({sum(map(len, ours))} mentions)"
     )
 
-    from corpus.model import Document, paragraphs_from_text, sha256_bytes
-    from corpus.store import store_document
+    from corpus import Document, paragraphs_from_text, sha256_bytes, store_document
     from nlp import add_entries, extract_entities
     from projectfile import open_project
 

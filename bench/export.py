@@ -62,8 +62,7 @@ def build_project(path: Path, codings: int, seed: int = 7):
     """Make a project with 200 documents, a two-level codebook of 30 codes and ``codings`` codings
     by two coders."""
     from coding import add_code, apply_batch
-    from corpus.model import Document, paragraphs_from_text
-    from corpus.store import store_document
+    from corpus import Document, paragraphs_from_text, store_document
     from projectfile import open_project
 
     rng = random.Random(seed)

@@ -96,7 +96,7 @@ def check_text(project: Path, reference: dict[str, str]) -> float:
     """Return the lowest per-document share of the baseline's characters that we keep or
     deliberately left out."""
 
-    from corpus.store import get_document, get_text, list_documents
+    from corpus import get_document, get_text, list_documents
     from projectfile import open_project
 
     db = open_project(project)

@@ -107,8 +107,7 @@ def paragraph(rng: random.Random, spanish: bool) -> str:
 
 def build(path: Path, n_paragraphs: int, per_doc: int = 200, seed: int = 7) -> None:
     """Write a project with ``n_paragraphs`` paragraphs in documents of ``per_doc`` paragraphs."""
-    from corpus.model import Document, paragraphs_from_text, sha256_bytes
-    from corpus.store import store_document
+    from corpus import Document, paragraphs_from_text, sha256_bytes, store_document
     from projectfile import open_project
 
     rng = random.Random(seed)
@@ -188,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--baseline-queries", type=int, default=20)
     args = ap.parse_args(argv)
-    from corpus.search import search
+    from corpus import search
     from projectfile import open_project
 
     with tempfile.TemporaryDirectory(prefix="bench-search-") as tmp:

@@ -71,8 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--segments", type=int, default=1000)
     args = ap.parse_args(argv)
 
-    from corpus.model import Document, paragraphs_from_text, sha256_bytes
-    from corpus.store import store_document
+    from corpus import Document, paragraphs_from_text, sha256_bytes, store_document
     from nlp import fit_topics
     from nlp.embeddings import cache_size, sentence_model
     from projectfile import open_project

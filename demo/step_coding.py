@@ -108,7 +108,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 def find_rows(db, max_per_code_doc: int = 6) -> list[dict]:
     """Return coding rows (document_id, char_start, char_end, code) for sentences holding a code's
     phrases."""
-    from corpus.store import get_text, list_documents
+    from corpus import get_text, list_documents
 
     rows = []
     for doc_id in sorted(list_documents(db)["id"].tolist()):

@@ -141,8 +141,8 @@ def write_docx(blocks, path: Path) -> Path:
 
 def build(db: sqlite_utils.Database, root: Path) -> None:
     """Write the demo policy files and ingest them into ``db``."""
+    from corpus import set_document_fields
     from corpus.ingest import ingest
-    from corpus.store import set_document_fields
 
     texts = root / "texts" / "policy"
     out = root / "build" / "files" / "policy"
