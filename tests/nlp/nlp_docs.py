@@ -1,4 +1,4 @@
-"""Small bilingual fictional documents for the nlp tests, built through corpus.store.
+"""Small bilingual fictional documents for the nlp tests, built through the corpus front door.
 
 Imported by name (`from nlp_docs import ...`), never through `conftest`: which folder's conftest a
 bare `import conftest` finds depends on what else pytest collected.
@@ -30,7 +30,7 @@ def make_document(
     language: str | None = None,
 ):
     """Return a corpus Document whose segments are the blank-line paragraphs of ``text``."""
-    from corpus.model import Document, paragraphs_from_text, sha256_bytes
+    from corpus import Document, paragraphs_from_text, sha256_bytes
 
     return Document(
         text=text,
@@ -47,6 +47,6 @@ def make_document(
 
 def add_doc(db, text: str, title: str, **kw) -> int:
     """Store a document made from ``text``; return its id."""
-    from corpus.store import store_document
+    from corpus import store_document
 
     return store_document(db, make_document(text, title, **kw))

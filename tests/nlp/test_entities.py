@@ -19,7 +19,7 @@ GAZ = [
 
 
 def _texts(db):
-    from corpus.store import get_text
+    from corpus import get_text
 
     return {d: get_text(db, d) for d in (1, 2)}
 
@@ -57,7 +57,7 @@ def test_entities_gazetteer_runs_before_ner_and_sets_canonical(bilingual_db):
 
 
 def test_entities_rerun_is_incremental(bilingual_db):
-    from corpus.store import delete_document
+    from corpus import delete_document
     from nlp import entities_frame, extract_entities
     from nlp.gazetteer import add_entry
 
@@ -166,7 +166,7 @@ def test_entities_long_paragraph_is_split_with_offsets_kept(db):
     )
     extract_entities(db, max_chars=500)
     m = entities_frame(db)
-    from corpus.store import get_text
+    from corpus import get_text
 
     full = get_text(db, doc_id)
     assert all(full[s:e] == t for s, e, t in zip(m["char_start"], m["char_end"], m["text"]))
@@ -278,7 +278,7 @@ def test_entities_noise_is_trimmed_or_dropped(db):
 
 
 def test_entities_paragraph_longer_than_spacy_max_length(db):
-    from corpus.store import get_text
+    from corpus import get_text
     from nlp import entities_frame, extract_entities
     from nlp.pipelines import ner_pipeline
 

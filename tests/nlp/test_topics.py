@@ -171,8 +171,7 @@ def test_topics_too_few_segments_is_a_clear_error(db):
 
 
 def test_topics_tfidf_backend_is_reproducible_on_sentences_and_turns(db):
-    from corpus.model import Document, Segment, sha256_bytes
-    from corpus.store import store_document
+    from corpus import Document, Segment, sha256_bytes, store_document
     from nlp import fit_topics, topic_segments
     from nlp.topics import topic_units
 
