@@ -1,4 +1,5 @@
-"""Fixtures for exports tests: a small coded project (policy PDF-like text with pages, a transcript-like text)."""
+"""Fixtures for exports tests: a small coded project (policy PDF-like text with pages, a
+transcript-like text)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,8 @@ from corpus.model import Page
 POLICY = (
     "Consejo Binacional de Innovación — Policy brief (fictional demo text).\n\n"
     "The US–Mexico council funded 12 consortia & 3 labs; 50% of the money came from CONACYT.\n\n"
-    "Page two: training_programmes for technicians {were} the main barrier ~ said the $ report #3.\n\n"
+    "Page two: training_programmes for technicians {were} the main barrier ~ said the $ "
+    "report #3.\n\n"
     "Año nuevo, tecnología nueva: el consorcio 🙂 firmó el acuerdo."
 )
 INTERVIEW = (

@@ -1,4 +1,5 @@
-"""Round trip on the demo project: export as .qdpx, import into a new project, same documents, codes and codings."""
+"""Round trip on the demo project: export as .qdpx, import into a new project, same documents, codes
+and codings."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""AppTests of the Export page: empty project, evidence preview/download/open passage, matrix, codebook, qdpx."""
+"""AppTests of the Export page: empty project, evidence preview/download/open passage, matrix,
+codebook, qdpx."""
 
 from __future__ import annotations
 

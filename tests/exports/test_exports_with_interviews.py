@@ -1,4 +1,5 @@
-"""Exports on real interview data stored by the interviews package: speakers, cases, attributes, timestamps."""
+"""Exports on real interview data stored by the interviews package: speakers, cases, attributes,
+timestamps."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Position conversion: other tools' units and line ends map back onto the same words of our canonical text."""
+"""Position conversion: other tools' units and line ends map back onto the same words of our
+canonical text."""
 
 from __future__ import annotations
 

@@ -22,14 +22,17 @@ def project_xml(
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="{NS}" name="t" origin="QualCoder 3.5">
   <CodeBook><Codes>{codes}</Codes></CodeBook>
-  <Sources><TextSource guid="{S1}" name="Doc"><PlainTextContent>{GOOD_TEXT}</PlainTextContent>{selections}</TextSource></Sources>
+  <Sources><TextSource guid="{S1}"
+      name="Doc"><PlainTextContent>{GOOD_TEXT}</PlainTextContent>{selections}</TextSource></Sources>
 </Project>"""
 
 
 def sel(i: int, start: int, end: int, code: str = C1) -> str:
     return (
-        f'<PlainTextSelection guid="AAAAAAAA-0000-4000-8000-00000000000{i}" startPosition="{start}" endPosition="{end}">'
-        f'<Coding guid="BBBBBBBB-0000-4000-8000-00000000000{i}"><CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>'
+        f'<PlainTextSelection guid="AAAAAAAA-0000-4000-8000-00000000000{i}" '
+        f'startPosition="{start}" endPosition="{end}">'
+        f'<Coding guid="BBBBBBBB-0000-4000-8000-00000000000{i}"><CodeRef targetGUID="{code}"/>'
+        "</Coding></PlainTextSelection>"
     )
 
 

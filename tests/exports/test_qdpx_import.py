@@ -41,7 +41,8 @@ NVIVO_TEXT = (
 
 
 def nvivo_archive(tmp_path: Path) -> tuple[Path, str]:
-    """An NVivo 12-style export: UTF-8 BOM + CRLF source file, UTF-16 code-unit positions over CRLF text."""
+    """An NVivo 12-style export: UTF-8 BOM + CRLF source file, UTF-16 code-unit positions over CRLF
+    text."""
     canon = NVIVO_TEXT.replace("\r\n", "\n")
     sels = []
     for i, phrase in enumerate(
@@ -51,9 +52,11 @@ def nvivo_archive(tmp_path: Path) -> tuple[Path, str]:
         code = C1 if i == 0 else (C2 if i == 1 else C3)
         sels.append(
             f'<PlainTextSelection guid="AAAAAAAA-0000-4000-8000-00000000010{i}" name="{phrase}" '
-            f'startPosition="{utf16_pos(NVIVO_TEXT, s)}" endPosition="{utf16_pos(NVIVO_TEXT, s + len(phrase))}" '
+            f'startPosition="{utf16_pos(NVIVO_TEXT, s)}" '
+            f'endPosition="{utf16_pos(NVIVO_TEXT, s + len(phrase))}" '
             f'creatingUser="{U1 if i != 1 else U2}" creationDateTime="2021-03-04T10:00:00Z">'
-            f'<Coding guid="BBBBBBBB-0000-4000-8000-00000000010{i}" creatingUser="{U1 if i != 1 else U2}">'
+            f'<Coding guid="BBBBBBBB-0000-4000-8000-00000000010{i}" '
+            f'creatingUser="{U1 if i != 1 else U2}">'
             f'<CodeRef targetGUID="{code}"/></Coding></PlainTextSelection>'
         )
     xml = f"""<?xml version="1.0" encoding="utf-8"?>
@@ -101,15 +104,19 @@ def test_atlas_ti_inner_xml_named_after_project_with_inline_text_and_braced_guid
     xml = f"""<?xml version="1.0" encoding="utf-8"?>
 <Project xmlns="{NS}" name="Clúster Bajío" origin="ATLAS.ti 23.1">
   <Users><User guid="{{{U1}}}" name="Ana"/></Users>
-  <CodeBook><Codes><Code guid="{{{C1}}}" name="Clúster" isCodable="true" color="#112233"/></Codes></CodeBook>
+  <CodeBook><Codes><Code guid="{{{C1}}}" name="Clúster" isCodable="true"
+      color="#112233"/></Codes></CodeBook>
   <Sources><TextSource guid="{{{S1}}}" name="Documento A">
     <PlainTextContent>{text}</PlainTextContent>
-    <PlainTextSelection guid="{{AAAAAAAA-0000-4000-8000-000000000001}}" startPosition="{s}" endPosition="{s + 18}" creatingUser="{{{U1}}}">
-      <Coding guid="{{BBBBBBBB-0000-4000-8000-000000000001}}" creatingUser="{{{U1}}}"><CodeRef targetGUID="{{{C1}}}"/>
+    <PlainTextSelection guid="{{AAAAAAAA-0000-4000-8000-000000000001}}" startPosition="{s}"
+        endPosition="{s + 18}" creatingUser="{{{U1}}}">
+      <Coding guid="{{BBBBBBBB-0000-4000-8000-000000000001}}" creatingUser="{{{U1}}}"><CodeRef
+          targetGUID="{{{C1}}}"/>
         <NoteRef targetGUID="{{CCCCCCCC-0000-4000-8000-000000000001}}"/></Coding>
     </PlainTextSelection>
   </TextSource></Sources>
-  <Notes><Note guid="{{CCCCCCCC-0000-4000-8000-000000000001}}" name="comentario" creatingUser="{{{U1}}}">
+  <Notes><Note guid="{{CCCCCCCC-0000-4000-8000-000000000001}}" name="comentario"
+      creatingUser="{{{U1}}}">
     <PlainTextContent>Buen ejemplo</PlainTextContent></Note></Notes>
 </Project>"""
     path = make_qdpx(tmp_path / "atlas.qdpx", xml, name="Clúster Bajío.qde")
@@ -132,21 +139,26 @@ def test_maxqda_pdf_picture_audio_and_sets_are_reported_not_dropped(tmp_path):
   <CodeBook><Codes><Code guid="{C1}" name="Organizaciones" isCodable="true"/></Codes></CodeBook>
   <Sources>
     <PDFSource guid="{S1}" name="Informe CIATEQ" path="relative://informe.pdf">
-      <PDFSelection guid="AAAAAAAA-0000-4000-8000-000000000009" page="1" firstX="10" firstY="10" secondX="90" secondY="40">
-        <Coding guid="BBBBBBBB-0000-4000-8000-000000000009"><CodeRef targetGUID="{C1}"/></Coding></PDFSelection>
+      <PDFSelection guid="AAAAAAAA-0000-4000-8000-000000000009" page="1" firstX="10" firstY="10"
+          secondX="90" secondY="40">
+        <Coding guid="BBBBBBBB-0000-4000-8000-000000000009"><CodeRef
+            targetGUID="{C1}"/></Coding></PDFSelection>
       <Representation guid="{S2}" plainTextPath="internal://rep.txt">
-        <PlainTextSelection guid="AAAAAAAA-0000-4000-8000-000000000001" startPosition="{s}" endPosition="{s + 6}">
+        <PlainTextSelection guid="AAAAAAAA-0000-4000-8000-000000000001" startPosition="{s}"
+            endPosition="{s + 6}">
           <Coding guid="BBBBBBBB-0000-4000-8000-000000000001"><CodeRef targetGUID="{C1}"/></Coding>
         </PlainTextSelection>
       </Representation>
     </PDFSource>
     <PictureSource guid="DDDDDDDD-0000-4000-8000-000000000001" name="Planta.jpg" path="internal://planta.jpg">
-      <PictureSelection guid="DDDDDDDD-0000-4000-8000-000000000002" firstX="1" firstY="1" secondX="5" secondY="5"/>
+      <PictureSelection guid="DDDDDDDD-0000-4000-8000-000000000002" firstX="1" firstY="1"
+          secondX="5" secondY="5"/>
     </PictureSource>
     <AudioSource guid="DDDDDDDD-0000-4000-8000-000000000003" name="Entrevista.mp3" path="internal://e.mp3">
       <Transcript guid="DDDDDDDD-0000-4000-8000-000000000005" plainTextPath="internal://e.txt">
         <SyncPoint guid="DDDDDDDD-0000-4000-8000-000000000006" timeStamp="0" position="0"/>
-        <TranscriptSelection guid="DDDDDDDD-0000-4000-8000-000000000007" fromSyncPoint="DDDDDDDD-0000-4000-8000-000000000006"/>
+        <TranscriptSelection guid="DDDDDDDD-0000-4000-8000-000000000007"
+            fromSyncPoint="DDDDDDDD-0000-4000-8000-000000000006"/>
       </Transcript>
       <AudioSelection guid="DDDDDDDD-0000-4000-8000-000000000004" begin="0" end="1000"/>
     </AudioSource>
@@ -188,19 +200,24 @@ def test_qualcoder_notes_whole_source_coding_and_cases(tmp_path):
   <Users><User guid="{U1}" name="colin"/></Users>
   <CodeBook><Codes><Code guid="{C1}" name="Innovation council" isCodable="true">
     <NoteRef targetGUID="CCCCCCCC-0000-4000-8000-000000000002"/></Code></Codes></CodeBook>
-  <Variables><Variable guid="{C2}" name="sector" typeOfVariable="Text"/><Variable guid="{C3}" name="years" typeOfVariable="Integer"/></Variables>
+  <Variables><Variable guid="{C2}" name="sector" typeOfVariable="Text"/><Variable guid="{C3}"
+      name="years" typeOfVariable="Integer"/></Variables>
   <Cases><Case guid="DDDDDDDD-0000-4000-8000-000000000001" name="Expert 7">
     <VariableValue><VariableRef targetGUID="{C2}"/><TextValue>academia</TextValue></VariableValue>
     <VariableValue><VariableRef targetGUID="{C3}"/><IntegerValue>12</IntegerValue></VariableValue>
     <SourceRef targetGUID="{S1}"/></Case></Cases>
   <Sources><TextSource guid="{S1}" name="Expert 7" plainTextPath="internal://e7.txt">
-    <Coding guid="BBBBBBBB-0000-4000-8000-000000000001" creatingUser="{U1}"><CodeRef targetGUID="{C1}"/></Coding>
+    <Coding guid="BBBBBBBB-0000-4000-8000-000000000001" creatingUser="{U1}"><CodeRef
+        targetGUID="{C1}"/></Coding>
     <NoteRef targetGUID="CCCCCCCC-0000-4000-8000-000000000001"/>
   </TextSource></Sources>
   <Notes>
-    <Note guid="CCCCCCCC-0000-4000-8000-000000000001" name="about e7" creatingUser="{U1}"><PlainTextContent>Long interview</PlainTextContent></Note>
-    <Note guid="CCCCCCCC-0000-4000-8000-000000000002" name="def"><PlainTextContent>Councils only</PlainTextContent></Note>
-    <Note guid="CCCCCCCC-0000-4000-8000-000000000003" name="loose"><PlainTextContent>Unattached</PlainTextContent></Note>
+    <Note guid="CCCCCCCC-0000-4000-8000-000000000001" name="about e7"
+        creatingUser="{U1}"><PlainTextContent>Long interview</PlainTextContent></Note>
+    <Note guid="CCCCCCCC-0000-4000-8000-000000000002"
+        name="def"><PlainTextContent>Councils only</PlainTextContent></Note>
+    <Note guid="CCCCCCCC-0000-4000-8000-000000000003"
+        name="loose"><PlainTextContent>Unattached</PlainTextContent></Note>
   </Notes>
 </Project>"""
     path = make_qdpx(tmp_path / "qc.qdpx", xml, {"sources/e7.txt": text.encode("utf-8")})
@@ -229,7 +246,10 @@ def test_qualcoder_notes_whole_source_coding_and_cases(tmp_path):
 
 
 def test_origin_is_overruled_when_another_reading_fits_word_boundaries():
-    raw = "Línea uno 🙂 con acentos.\r\nSegunda línea 🙂 con más texto.\r\nTercera línea: técnicos y barreras.\r\n"
+    raw = (
+        "Línea uno 🙂 con acentos.\r\nSegunda línea 🙂 con más texto.\r\n"
+        "Tercera línea: técnicos y barreras.\r\n"
+    )
     phrases = ["acentos", "Segunda", "más texto", "técnicos", "barreras"]
     positions = []
     for p in phrases:

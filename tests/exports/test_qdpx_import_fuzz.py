@@ -1,5 +1,6 @@
-"""Import of mangled but well-formed REFI-QDA projects: either it imports (reporting what it skipped) or it fails
-with ImportFileError and leaves no project behind -- never another exception, never a half-written project."""
+"""Import of mangled but well-formed REFI-QDA projects: either it imports (reporting what it
+skipped) or it fails with ImportFileError and leaves no project behind -- never another exception,
+never a half-written project."""
 
 from __future__ import annotations
 
