@@ -201,49 +201,51 @@ def _parse_all(
                     yield pool.submit(parser, path, options).result()
                 except cf.process.BrokenProcessPool:
                     yield path, None, "crashed", CRASHED, 0.0
-                    pool = _renew(pool, own, workers)
-                    own = True
+                    pool, own = _renew(pool, own, workers), True
                 continue
-            broken, pool_suspects = False, []
-            inflight: dict[cf.Future, str] = {}
-            while remaining or inflight:
-                while remaining and len(inflight) < window and not broken:
-                    path = remaining.pop(0)
-                    inflight[pool.submit(parser, path, options)] = path
-                if not inflight:
-                    break
-                finished, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
-                for fut in finished:
-                    path = inflight.pop(fut)
-                    try:
-                        yield fut.result()
-                    except cf.process.BrokenProcessPool:
-                        broken = True
-                        pool_suspects.append(path)
-                    except Exception as exc:
-                        # e.g. a Dask worker lost: this file fails, the batch goes on
-                        yield (
-                            path,
-                            None,
-                            "failed",
-                            f"worker error ({type(exc).__name__}: {str(exc)[:160]})",
-                            0.0,
-                        )
-                if broken:
-                    for fut, path in list(inflight.items()):
-                        ok = fut.done() and not fut.cancelled() and fut.exception() is None
-                        if ok:
-                            yield fut.result()
-                        else:
-                            pool_suspects.append(path)
-                    inflight.clear()
-            if broken:
-                suspects = pool_suspects
-                pool = _renew(pool, own, workers)
-                own = True
+            suspects = yield from _parse_window(pool, remaining, window, parser, options)
+            if suspects:
+                pool, own = _renew(pool, own, workers), True
     finally:
         if own:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _parse_window(
+    pool: cf.Executor, remaining: list[str], window: int, parser: Callable, options: ParseOptions
+):
+    """Yield results of files taken from ``remaining``, at most ``window`` in flight at once.
+
+    Return the suspects when a worker died (the files in flight whose result was lost; the
+    pool is then broken and no more files are taken), else an empty list.
+    """
+    suspects: list[str] = []
+    inflight: dict[cf.Future, str] = {}
+    while remaining or inflight:
+        while remaining and len(inflight) < window and not suspects:
+            path = remaining.pop(0)
+            inflight[pool.submit(parser, path, options)] = path
+        if not inflight:
+            break
+        finished, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+        for fut in finished:
+            path = inflight.pop(fut)
+            try:
+                yield fut.result()
+            except cf.process.BrokenProcessPool:
+                suspects.append(path)
+            except Exception as exc:
+                # e.g. a Dask worker lost: this file fails, the batch goes on
+                reason = f"worker error ({type(exc).__name__}: {str(exc)[:160]})"
+                yield path, None, "failed", reason, 0.0
+        if suspects:
+            for fut, path in list(inflight.items()):
+                if fut.done() and not fut.cancelled() and fut.exception() is None:
+                    yield fut.result()
+                else:
+                    suspects.append(path)
+            inflight.clear()
+    return suspects
 
 
 def _renew(pool: cf.Executor, own: bool, workers: int) -> cf.Executor:
