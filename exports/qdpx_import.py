@@ -7,7 +7,6 @@ this import created is removed again).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections import defaultdict
@@ -31,6 +30,7 @@ from corpus import (
     detect_language,
     language_bucket,
     paragraphs_from_text,
+    sha256_bytes,
     store_document,
 )
 from interviews import cases_frame, import_refi_cases
@@ -131,7 +131,7 @@ def _store_documents(
             kind=src.kind,
             file_type=src.file_type,
             segments=paragraphs_from_text(text),
-            sha256=hashlib.sha256(data).hexdigest(),
+            sha256=sha256_bytes(data),
             size=len(data),
             language=language_bucket(detect_language(text[:5000])) if text.strip() else None,
             metadata={
