@@ -28,6 +28,8 @@ class ParseError(QdaError):
 
 @dataclass
 class Page:
+    """A page: ``[start, end)`` of the document text."""
+
     number: int  # 1-based
     start: int
     end: int
@@ -35,6 +37,8 @@ class Page:
 
 @dataclass
 class Segment:
+    """A paragraph, turn, heading or table row: ``[start, end)`` of the document text."""
+
     start: int
     end: int
     kind: str = "paragraph"  # paragraph | turn | heading | table
@@ -44,6 +48,8 @@ class Segment:
 
 @dataclass
 class Document:
+    """A parsed file: its canonical text, pages, segments and metadata, ready to store."""
+
     text: str
     title: str
     source_name: str

@@ -28,6 +28,8 @@ SUPPORTED = {
 
 @dataclass
 class ParseOptions:
+    """Limits and settings for parsing one file (sent to worker processes)."""
+
     password: str | None = None
     max_bytes: int = 200 * 1024 * 1024
     timeout_s: int = 300  # per file, enforced in worker processes

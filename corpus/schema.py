@@ -9,6 +9,7 @@ import sqlite_utils
 
 
 def create_documents(db: sqlite_utils.Database) -> None:
+    """Create the corpus tables, the full-text index and the ingest log."""
     db.execute(
         """
         CREATE TABLE documents (
