@@ -1,20 +1,34 @@
-"""Coding: codebook, codings, memos, coders, undo/redo and audit log, auto-coding, agreement, coding queries.
+"""Coding: codebook, codings, memos, coders, undo/redo and the audit log, auto-coding, agreement,
+coding queries and matrices, and case merges/deletes that carry whole-case codings along.
 
-Public functions take an open project Database (``projectfile.open_project``); queries return DataFrames.
+Public functions take an open project Database (``projectfile.open_project``); queries return
+DataFrames. Case data comes from the ``interviews`` front door.
 """
 
+from .agreement import agreement, disagreements
+from .case_merges import delete_case, merge_cases
+from .codebook import (
+    delete_code,
+    merge_codes,
+    move_code,
+    reorder_codes,
+    restore_code,
+    trash_frame,
+    update_code,
+)
+from .codebook_csv import codebook_csv, import_codebook_csv
 from .codes import (
-    CODE_COLUMNS,
     add_code,
     code_path,
     code_paths,
     codes_frame,
     ensure_code_path,
     most_used_codes,
+    next_color,
     resolve_code,
+    sibling_exists,
 )
 from .codings import (
-    CODING_COLUMNS,
     apply_batch,
     batches_frame,
     code_case,
@@ -22,8 +36,6 @@ from .codings import (
     code_span,
     codings_frame,
     delete_coding,
-    forget_case,
-    move_case_codings,
     move_codings,
     undo_batch,
     update_coding,
@@ -34,39 +46,72 @@ from .history import (
     change_counter,
     coder_names,
     ensure_coder,
-    history_frame,
     redo,
     undo,
 )
+from .matrices import code_attribute_matrix, code_case_matrix, cooccurrence, frequencies
+from .memos import add_memo, memos_frame
+from .queries import (
+    query_and,
+    query_near,
+    query_not,
+    query_or,
+    query_same_unit,
+    retrieve,
+    scope_documents,
+)
 
 __all__ = [
-    "CODE_COLUMNS",
-    "CODING_COLUMNS",
     "CodingError",
     "add_code",
+    "add_memo",
+    "agreement",
     "apply_batch",
     "audit_frame",
     "batches_frame",
     "change_counter",
+    "code_attribute_matrix",
     "code_case",
+    "code_case_matrix",
     "code_document",
     "code_path",
     "code_paths",
     "code_span",
+    "codebook_csv",
     "coder_names",
     "codes_frame",
     "codings_frame",
+    "cooccurrence",
+    "delete_case",
+    "delete_code",
     "delete_coding",
+    "disagreements",
     "ensure_code_path",
     "ensure_coder",
-    "forget_case",
-    "history_frame",
+    "frequencies",
+    "import_codebook_csv",
+    "memos_frame",
+    "merge_cases",
+    "merge_codes",
     "most_used_codes",
-    "move_case_codings",
+    "move_code",
     "move_codings",
+    "next_color",
+    "query_and",
+    "query_near",
+    "query_not",
+    "query_or",
+    "query_same_unit",
     "redo",
+    "reorder_codes",
     "resolve_code",
+    "restore_code",
+    "retrieve",
+    "scope_documents",
+    "sibling_exists",
+    "trash_frame",
     "undo",
     "undo_batch",
+    "update_code",
     "update_coding",
 ]

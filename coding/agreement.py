@@ -14,15 +14,17 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from corpus.model import trim_span
+from corpus import get_document, get_segments, get_text, trim_span
 
 from .codes import code_paths
-from .codings import code_ids
+from .codings import _doc_length, code_ids
+from .history import CodingError
 
 UNITS = ("char", "sentence", "paragraph", "turn")
 AGREEMENT_COLUMNS = [
@@ -134,8 +136,6 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def document_units(db: sqlite_utils.Database, document_id: int, unit: str) -> list[tuple[int, int]]:
     """Return the [start, end) units of a document for ``unit`` sentence, paragraph or turn."""
-    from corpus.store import get_segments, get_text
-
     if unit == "sentence":
         return split_sentences(get_text(db, document_id))
     segs = get_segments(db, document_id)
@@ -146,7 +146,7 @@ def document_units(db: sqlite_utils.Database, document_id: int, unit: str) -> li
         if segs.empty:  # an interview: its paragraphs are its turns
             segs = get_segments(db, document_id)
     else:
-        raise ValueError(f"unknown unit '{unit}': use one of {', '.join(UNITS)}")
+        raise CodingError(f"unknown unit '{unit}': use one of {', '.join(UNITS)}")
     return [(int(s), int(e)) for s, e in zip(segs["char_start"], segs["char_end"]) if e > s]
 
 
@@ -175,8 +175,105 @@ def _load(db, coders, codes, children, documents):
     return df, ids
 
 
-def _decisions(db, unit, coders, codes, children, documents, progress=None):
-    """Return (coders, [(document_id, code_id, starts, ends, weights, matrix[units x coders] of 1/0/nan)]).
+@dataclass
+class Decisions:
+    """The coders' decisions on one code in one document: one row per unit (or run of characters).
+
+    ``matrix`` is units x coders: 1 coded, 0 not coded, nan for a coder who coded nothing in the
+    document; ``weights`` counts characters (unit 'char') or units.
+    """
+
+    document_id: int
+    code_id: int
+    starts: np.ndarray
+    ends: np.ndarray
+    weights: np.ndarray
+    matrix: np.ndarray
+
+
+@dataclass
+class _Codings:
+    """The codings of one code in one document as arrays: starts, ends, coder column numbers."""
+
+    starts: np.ndarray
+    ends: np.ndarray
+    coders: np.ndarray
+
+
+def _nobody_coded(doc_len: int, unit: str, n_units: int, n_coders: int) -> tuple:
+    """Return (starts, ends, weights, matrix) of a code nobody coded: one all-zero row."""
+    weight = float(doc_len if unit == "char" else n_units)
+    return np.array([0]), np.array([doc_len]), np.array([weight]), np.zeros((1, n_coders))
+
+
+def _char_runs(doc_len: int, c: _Codings, n_coders: int) -> tuple:
+    """Return (starts, ends, weights, matrix) over runs of characters with the same coverage."""
+    bounds = np.unique(np.concatenate([[0, doc_len], c.starts, c.ends]))
+    starts, ends = bounds[:-1], bounds[1:]
+    weights = (ends - starts).astype(float)
+    # coverage per coder with a difference array over the run boundaries
+    mat = np.zeros((len(starts) + 1, n_coders))
+    np.add.at(mat, (np.searchsorted(bounds, c.starts), c.coders), 1)
+    np.add.at(mat, (np.searchsorted(bounds, c.ends), c.coders), -1)
+    mat = (np.cumsum(mat, axis=0)[:-1] > 0).astype(float)
+    return starts, ends, weights, mat
+
+
+def _unit_cover(u_start: np.ndarray, u_end: np.ndarray, c: _Codings, n_coders: int) -> tuple:
+    """Return (starts, ends, weights, matrix) over units: 1 where a coder's coding touches the unit."""
+    mat = np.zeros((len(u_start), n_coders))
+    for coder, s, e in zip(c.coders, c.starts, c.ends):
+        mat[(u_start < e) & (u_end > s), coder] = 1
+    return u_start, u_end, np.ones(len(u_start)), mat
+
+
+def _document_decisions(
+    db, doc_id: int, unit: str, codings: dict[int, _Codings], all_codes, n_coders: int
+) -> list[Decisions]:
+    """Return the Decisions of every code in one document (none when it has no units)."""
+    doc_len = _doc_length(db, doc_id)
+    absent = np.ones(n_coders, bool)
+    for c in codings.values():
+        absent[c.coders] = False
+    u_start = u_end = np.array([], dtype=np.int64)
+    if unit != "char":
+        us = document_units(db, doc_id, unit)
+        if not us:
+            return []
+        u_start, u_end = np.array([a for a, _ in us]), np.array([b for _, b in us])
+    out = []
+    for code_id in all_codes:
+        c = codings.get(int(code_id))
+        if c is None:
+            parts = _nobody_coded(doc_len, unit, len(u_start), n_coders)
+        elif unit == "char":
+            parts = _char_runs(doc_len, c, n_coders)
+        else:
+            parts = _unit_cover(u_start, u_end, c, n_coders)
+        starts, ends, weights, mat = parts
+        mat[:, absent] = np.nan
+        out.append(Decisions(doc_id, int(code_id), starts, ends, weights, mat))
+    return out
+
+
+def _by_document(df: pd.DataFrame, coder_list: list[str]) -> dict[int, dict[int, _Codings]]:
+    """Return {document_id: {code_id: _Codings}} from the loaded codings (sorted by document, code)."""
+    col = {c: j for j, c in enumerate(coder_list)}
+    out: dict[int, dict[int, _Codings]] = {}
+    keys = ["document_id", "code_id"]
+    for (doc_id, code_id), g in df.groupby(keys, sort=False):
+        out.setdefault(int(doc_id), {})[int(code_id)] = _Codings(
+            g["char_start"].to_numpy(np.int64),
+            g["char_end"].to_numpy(np.int64),
+            g["coder"].map(col).to_numpy(np.int64),
+        )
+    return out
+
+
+def _decisions(
+    db, unit, coders, codes, children, documents, progress=None
+) -> tuple[list[str], list[Decisions]]:
+    """Return (coders, Decisions of each code in each coded document).
 
     A code nobody coded in a document contributes one all-zero row weighted by the document's units.
     """
@@ -185,60 +282,14 @@ def _decisions(db, unit, coders, codes, children, documents, progress=None):
     if df.empty or len(coder_list) < 2:
         return coder_list, []
     all_codes = ids if ids is not None else sorted(df["code_id"].unique())
-    col = {c: j for j, c in enumerate(coder_list)}
-    docs = df["document_id"].to_numpy(np.int64)
-    code_arr = df["code_id"].to_numpy(np.int64)
-    coder_arr = df["coder"].map(col).to_numpy(np.int64)
-    s_arr, e_arr = df["char_start"].to_numpy(np.int64), df["char_end"].to_numpy(np.int64)
-    doc_bounds = np.flatnonzero(np.r_[True, docs[1:] != docs[:-1], True])
-    from .codings import _doc_length
-
-    out = []
-    n_docs = len(doc_bounds) - 1
-    for i, (lo, hi) in enumerate(zip(doc_bounds[:-1], doc_bounds[1:])):
+    per_document = _by_document(df, coder_list)
+    out: list[Decisions] = []
+    for i, (doc_id, codings) in enumerate(per_document.items()):
         if progress is not None and i:
-            progress(i, n_docs, "agreement")
-        doc_id = int(docs[lo])
-        doc_len = _doc_length(db, doc_id)
-        absent = np.ones(len(coder_list), bool)
-        absent[np.unique(coder_arr[lo:hi])] = False
-        if unit != "char":
-            us = document_units(db, doc_id, unit)
-            if not us:
-                continue
-            u_start = np.array([a for a, _ in us])
-            u_end = np.array([b for _, b in us])
-        dcodes = code_arr[lo:hi]
-        code_bounds = np.flatnonzero(np.r_[True, dcodes[1:] != dcodes[:-1], True]) + lo
-        groups = {int(code_arr[a]): (a, b) for a, b in zip(code_bounds[:-1], code_bounds[1:])}
-        for code_id in all_codes:
-            span = groups.get(int(code_id))
-            if span is None:
-                starts, ends = np.array([0]), np.array([doc_len])
-                weights = np.array([float(doc_len if unit == "char" else len(u_start))])
-                mat = np.zeros((1, len(coder_list)))
-            else:
-                a, b = span
-                cs, ce, cc = s_arr[a:b], e_arr[a:b], coder_arr[a:b]
-                if unit == "char":
-                    bounds = np.unique(np.concatenate([[0, doc_len], cs, ce]))
-                    starts, ends = bounds[:-1], bounds[1:]
-                    weights = (ends - starts).astype(float)
-                    # coverage per coder with a difference array over the run boundaries
-                    mat = np.zeros((len(starts) + 1, len(coder_list)))
-                    np.add.at(mat, (np.searchsorted(bounds, cs), cc), 1)
-                    np.add.at(mat, (np.searchsorted(bounds, ce), cc), -1)
-                    mat = (np.cumsum(mat, axis=0)[:-1] > 0).astype(float)
-                else:
-                    starts, ends = u_start, u_end
-                    weights = np.ones(len(starts))
-                    mat = np.zeros((len(starts), len(coder_list)))
-                    for coder, s, e in zip(cc, cs, ce):
-                        mat[(starts < e) & (ends > s), coder] = 1
-            mat[:, absent] = np.nan
-            out.append((doc_id, int(code_id), starts, ends, weights, mat))
+            progress(i, len(per_document), "agreement")
+        out += _document_decisions(db, doc_id, unit, codings, all_codes, len(coder_list))
     if progress is not None:
-        progress(n_docs, n_docs, "agreement")
+        progress(len(per_document), len(per_document), "agreement")
     return coder_list, out
 
 
@@ -295,13 +346,13 @@ def agreement(
     ``units`` is characters (unit='char') or units judged; ``kappa`` only with exactly two coders.
     """
     if unit not in UNITS:
-        raise ValueError(f"unknown unit '{unit}': use one of {', '.join(UNITS)}")
+        raise CodingError(f"unknown unit '{unit}': use one of {', '.join(UNITS)}")
     coder_list, decisions = _decisions(db, unit, coders, codes, children, documents, progress)
     paths = code_paths(db, include_deleted=True)
     colors = dict(db.execute("SELECT id, color FROM codes").fetchall())
     by_code: dict[int, list] = defaultdict(list)
-    for _doc_id, code_id, _starts, _ends, weights, mat in decisions:
-        by_code[code_id].append((mat, weights))
+    for d in decisions:
+        by_code[d.code_id].append((d.matrix, d.weights))
     rows = []
     for code_id in sorted(by_code, key=lambda c: paths.get(c, "")):
         units, pct, kappa, alpha = _stats(
@@ -336,14 +387,13 @@ def disagreements(
     max_text: int = 300,
 ) -> pd.DataFrame:
     """Return one row per stretch where coders disagree (DISAGREEMENT_COLUMNS): who coded it, who did not, the text."""
-    from corpus.store import get_document, get_text
-
     coder_list, decisions = _decisions(db, unit, coders, codes, children, documents)
     paths = code_paths(db, include_deleted=True)
     rows, texts, titles = [], {}, {}
-    for doc_id, code_id, starts, ends, _weights, mat in decisions:
+    for d in decisions:
+        doc_id, code_id = d.document_id, d.code_id
         prev = None
-        for s, e, row in zip(starts, ends, mat):
+        for s, e, row in zip(d.starts, d.ends, d.matrix):
             known = ~np.isnan(row)
             if known.sum() < 2 or len(set(row[known])) < 2:
                 prev = None

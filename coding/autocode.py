@@ -14,6 +14,9 @@ import unicodedata
 import pandas as pd
 import sqlite_utils
 
+from corpus import get_document, get_segments, get_text, list_documents, search
+from interviews import turns_frame
+
 from .agreement import split_sentences
 from .codes import resolve_code
 from .codings import apply_batch
@@ -40,8 +43,6 @@ def _fold(s: str) -> str:
 
 def _frame(db, rows: list[tuple[int, int, int]], code, rule: str) -> pd.DataFrame:
     """Return the preview frame for (document_id, start, end) rows, deduplicated and with text."""
-    from corpus.store import get_document, get_text
-
     resolve_code(db, code)
     rows = sorted(set(rows))
     texts, titles, out = {}, {}, []
@@ -74,8 +75,6 @@ def preview_search(
     documents: list[int] | None = None,
 ) -> pd.DataFrame:
     """Return codings for the hits of a full-text search: the hit's sentence, paragraph or speaker turn."""
-    from corpus.search import search
-
     if scope not in SEARCH_SCOPES:
         raise CodingError(f"scope must be one of {', '.join(SEARCH_SCOPES)}")
     hits = search(db, query, document_ids=documents, limit=limit)
@@ -84,8 +83,6 @@ def preview_search(
     rows = []
     terms = _terms(query)
     if scope == "sentence":
-        from corpus.store import get_text
-
         texts: dict[int, str] = {}
         for doc, s, e in zip(hits["document_id"], hits["char_start"], hits["char_end"]):
             doc = int(doc)
@@ -111,8 +108,6 @@ def preview_regex(
     documents: list[int] | None = None,
 ) -> pd.DataFrame:
     """Return codings for every match of a regular expression (the match, its sentence or its paragraph)."""
-    from corpus.store import get_segments, get_text, list_documents
-
     if scope not in REGEX_SCOPES:
         raise CodingError(f"scope must be one of {', '.join(REGEX_SCOPES)}")
     try:
@@ -147,11 +142,9 @@ def preview_speaker(
     documents: list[int] | None = None,
 ) -> pd.DataFrame:
     """Return codings for every turn of the given speakers (names) or cases (ids)."""
-    from .cases import turns
-
     if not speakers and not cases:
         raise CodingError("name at least one speaker or case")
-    tf = turns(db, documents)
+    tf = turns_frame(db, documents)
     mask = pd.Series(False, index=tf.index)
     if speakers:
         mask |= tf["speaker"].isin(speakers)

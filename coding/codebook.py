@@ -5,10 +5,18 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from projectfile import backup_project, now_iso
+from projectfile import NotFound, backup_project, now_iso, transaction
 
-from .codes import _check_name, check_color, code_path, descendants, resolve_code, sibling_exists
-from .history import CodingError, recorded
+from .codes import (
+    _check_name,
+    check_color,
+    code_path,
+    code_paths,
+    descendants,
+    resolve_code,
+    sibling_exists,
+)
+from .history import CodingError, audit, recorded
 
 EDITABLE = ("name", "color", "definition", "inclusion", "exclusion", "example")
 
@@ -164,7 +172,9 @@ def restore_code(
     row = db.execute(
         "SELECT deleted_at, parent_id, name FROM codes WHERE id = ?", [code_id]
     ).fetchone()
-    if row is None or row[0] is None:
+    if row is None:
+        raise NotFound(f"no code {code_id}")
+    if row[0] is None:
         raise CodingError(f"code {code_id} is not in the trash")
     stamp, parent, name = row
     if (
@@ -187,8 +197,6 @@ def restore_code(
 
 def trash_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return the trashed codes: id, path, color, deleted_at, codings."""
-    from .codes import code_paths
-
     df = pd.read_sql_query(
         "SELECT k.id, '' AS path, k.color, k.deleted_at, (SELECT COUNT(*) FROM codings c WHERE c.code_id = k.id"
         " AND c.deleted_at IS NULL) AS codings FROM codes k WHERE k.deleted_at IS NOT NULL ORDER BY k.deleted_at DESC",
@@ -200,10 +208,6 @@ def trash_frame(db: sqlite_utils.Database) -> pd.DataFrame:
 
 def empty_trash(db: sqlite_utils.Database, coder: str = "default") -> int:
     """Delete trashed codes for good (their codings go with them; the audit log keeps the record)."""
-    from projectfile import transaction
-
-    from .history import audit
-
     with transaction(db):
         ids = [r[0] for r in db.execute("SELECT id FROM codes WHERE deleted_at IS NOT NULL")]
         for cid in ids:

@@ -8,8 +8,9 @@ import re
 import pandas as pd
 import sqlite_utils
 
-from projectfile import now_iso
+from projectfile import NotFound, now_iso
 
+from .case_data import document_case_map
 from .history import CodingError, recorded
 
 PATH_SEP = " > "
@@ -97,11 +98,11 @@ def resolve_code(db: sqlite_utils.Database, code: int | str) -> int:
             "SELECT id FROM codes WHERE id = ? AND deleted_at IS NULL", [int(code)]
         ).fetchone()
         if row is None:
-            raise CodingError(f"no code {code}")
+            raise NotFound(f"no code {code}")
         return row[0]
     found = find_path(db, code)
     if found is None:
-        raise CodingError(f"no code '{code}'")
+        raise NotFound(f"no code '{code}'")
     return found
 
 
@@ -126,7 +127,7 @@ def code_path(db: sqlite_utils.Database, code_id: int) -> str:
         seen.add(current)
         row = db.execute("SELECT name, parent_id FROM codes WHERE id = ?", [current]).fetchone()
         if row is None:
-            raise CodingError(f"no code {code_id}")
+            raise NotFound(f"no code {code_id}")
         names.append(row[0])
         current = row[1]
     return PATH_SEP.join(reversed(names))
@@ -261,12 +262,10 @@ def codes_frame(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.
 
 
 def _case_counts(db: sqlite_utils.Database) -> dict[int, int]:
-    from . import cases as _cases
-
     pairs = db.execute(
         "SELECT DISTINCT code_id, document_id, case_id FROM codings WHERE deleted_at IS NULL"
     ).fetchall()
-    doc_cases = _cases.document_case_map(db)
+    doc_cases = document_case_map(db)
     per_code: dict[int, set] = {}
     for code_id, doc_id, case_id in pairs:
         s = per_code.setdefault(code_id, set())
@@ -277,29 +276,12 @@ def _case_counts(db: sqlite_utils.Database) -> dict[int, int]:
 
 
 def most_used_codes(
-    db: sqlite_utils.Database, coder: str | None = None, limit: int = 9
+    db: sqlite_utils.Database, limit: int = 9, codes: pd.DataFrame | None = None
 ) -> pd.DataFrame:
-    """Return the codes used most (by ``coder`` if given), for quick keys: id, path, color, uses."""
-    sql = (
-        "SELECT c.code_id AS id, COUNT(*) AS uses, MAX(c.id) AS last FROM codings c JOIN codes k ON k.id = c.code_id"
-        " WHERE c.deleted_at IS NULL AND k.deleted_at IS NULL"
+    """Return the quick-key codes: up to ``limit`` active codes, most codings first, ties in tree
+    order (id, path, color, codings). ``codes`` is this project's ``codes_frame`` when at hand."""
+    codes = codes_frame(db) if codes is None else codes
+    ranked = codes.assign(_pos=range(len(codes))).sort_values(
+        ["codings", "_pos"], ascending=[False, True]
     )
-    params: list = []
-    if coder:
-        sql += " AND c.coder_id = (SELECT id FROM coders WHERE name = ?)"
-        params.append(coder)
-    df = pd.read_sql_query(
-        sql + " GROUP BY c.code_id ORDER BY uses DESC, last DESC LIMIT ?",
-        db.conn,
-        params=[*params, int(limit)],
-    )
-    paths = code_paths(db)
-    colors = dict(db.execute("SELECT id, color FROM codes").fetchall())
-    return pd.DataFrame(
-        {
-            "id": df["id"],
-            "path": df["id"].map(paths),
-            "color": df["id"].map(colors),
-            "uses": df["uses"],
-        }
-    )
+    return ranked[["id", "path", "color", "codings"]].head(limit).reset_index(drop=True)

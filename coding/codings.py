@@ -7,8 +7,9 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 import sqlite_utils
 
-from projectfile import backup_project, now_iso, transaction
+from projectfile import NotFound, backup_project, now_iso, transaction
 
+from .case_data import case_names
 from .codes import code_paths, descendants, resolve_code
 from .history import CodingError, audit, ensure_coder, push_action, recorded
 
@@ -35,7 +36,7 @@ CODING_COLUMNS = [
 def _doc_length(db: sqlite_utils.Database, document_id: int) -> int:
     row = db.execute("SELECT char_count FROM documents WHERE id = ?", [int(document_id)]).fetchone()
     if row is None:
-        raise CodingError(f"no document {document_id}")
+        raise NotFound(f"no document {document_id}")
     return row[0]
 
 
@@ -146,11 +147,9 @@ def code_case(
     session: str | None = None,
 ) -> int:
     """Code a whole case (an interviews case id); return the coding id."""
-    from .cases import case_names
-
     names = case_names(db)
     if int(case_id) not in names:
-        raise CodingError(f"no case {case_id}")
+        raise NotFound(f"no case {case_id}")
     return _add(db, coder, "code case", session, None, int(case_id), "case", 0, 0, code, memo, None)
 
 
@@ -168,7 +167,7 @@ def update_coding(
         [coding_id],
     ).fetchone()
     if row is None:
-        raise CodingError(f"no coding {coding_id}")
+        raise NotFound(f"no coding {coding_id}")
     values = {k: v for k, v in fields.items() if k != "code"}
     if "code" in fields:
         values["code_id"] = resolve_code(db, fields["code"])
@@ -188,7 +187,7 @@ def delete_coding(
     with recorded(db, coder, "delete coding", session) as rec:
         row = db.execute("SELECT deleted_at FROM codings WHERE id = ?", [coding_id]).fetchone()
         if row is None or row[0] is not None:
-            raise CodingError(f"no coding {coding_id}")
+            raise NotFound(f"no coding {coding_id}")
         rec.update("codings", coding_id, deleted_at=now_iso())
 
 
@@ -335,7 +334,7 @@ def undo_batch(db: sqlite_utils.Database, batch_id: int, coder: str) -> int:
     with transaction(db):
         row = db.execute("SELECT undone_at FROM coding_batches WHERE id = ?", [batch_id]).fetchone()
         if row is None:
-            raise CodingError(f"no batch {batch_id}")
+            raise NotFound(f"no batch {batch_id}")
         if row[0] is not None:
             return 0
         n = db.execute(
@@ -406,42 +405,3 @@ def move_codings(
             )
             copied += 1
     return copied
-
-
-def move_case_codings(
-    db: sqlite_utils.Database, old_case_id: int, new_case_id: int, coder: str = "system"
-) -> int:
-    """Point whole-case codings and case memos of one case at another (for merging cases); return codings moved."""
-    with transaction(db):
-        n = db.execute(
-            "UPDATE codings SET case_id = ? WHERE case_id = ? AND deleted_at IS NULL",
-            [int(new_case_id), int(old_case_id)],
-        ).rowcount
-        db.execute(
-            "UPDATE memos SET case_id = ? WHERE case_id = ?", [int(new_case_id), int(old_case_id)]
-        )
-        audit(
-            db,
-            coder,
-            "update",
-            "cases",
-            int(old_case_id),
-            {"merged_into": int(new_case_id), "codings": n},
-        )
-    return n
-
-
-def forget_case(db: sqlite_utils.Database, case_id: int, coder: str = "system") -> int:
-    """Delete the whole-case codings and memos of a deleted case; return codings removed."""
-    stamp = now_iso()
-    with transaction(db):
-        n = db.execute(
-            "UPDATE codings SET deleted_at = ? WHERE case_id = ? AND deleted_at IS NULL",
-            [stamp, int(case_id)],
-        ).rowcount
-        db.execute(
-            "UPDATE memos SET deleted_at = ? WHERE case_id = ? AND deleted_at IS NULL",
-            [stamp, int(case_id)],
-        )
-        audit(db, coder, "delete", "cases", int(case_id), {"codings": n})
-    return n

@@ -15,12 +15,12 @@ from collections.abc import Iterator
 import pandas as pd
 import sqlite_utils
 
-from projectfile import now_iso, transaction
+from projectfile import NotFound, QdaError, now_iso, transaction
 
 RECORDED_TABLES = ("codes", "codings", "memos")
 
 
-class CodingError(ValueError):
+class CodingError(QdaError):
     """A coding operation that cannot be done, with a plain-language reason."""
 
 
@@ -102,7 +102,7 @@ class Recorder:
         row_id = int(row_id)
         before = _row(self.db, table, row_id)
         if before is None:
-            raise CodingError(f"no {table[:-1]} {row_id}")
+            raise NotFound(f"no {table[:-1]} {row_id}")
         if all(before.get(k) == v for k, v in values.items()):
             return before
         sets = ", ".join(f"{k} = ?" for k in values)

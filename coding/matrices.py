@@ -9,10 +9,14 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from . import cases as _cases
+from corpus import get_text, list_documents
+from interviews import document_cases
+
+from .case_data import case_attributes, case_names
 from .codes import code_paths
-from .history import change_counter
-from .queries import _in, _where, scope_documents
+from .codings import code_ids
+from .history import change_counter, CodingError
+from .queries import _coder_ids, _in, _where, scope_documents
 
 FREQUENCY_BY = ("code", "document", "case", "attribute")
 
@@ -110,9 +114,6 @@ def _case_codings(db, codes=None, children=False, coders=None) -> pd.DataFrame:
         "c.code_id IN (SELECT id FROM codes WHERE deleted_at IS NULL)",
     ]
     params: list = []
-    from .codings import code_ids
-    from .queries import _coder_ids
-
     for col, values in (
         ("c.code_id", code_ids(db, codes, children)),
         ("c.coder_id", _coder_ids(db, coders)),
@@ -144,9 +145,7 @@ def code_case_frame(
     """
     docs = scope_documents(db, documents, cases, attribute)
     per = _per_code_document(db, codes, children, coders, docs)
-    from corpus.store import list_documents
-
-    dc = _cases.document_cases(db)
+    dc = document_cases(db)
     dc = dc[
         dc["document_id"].isin(list_documents(db)["id"])
     ]  # current versions: the case's text now
@@ -171,7 +170,7 @@ def code_case_frame(
         .clip(upper=100)
         .round(2)
     )
-    out["case_name"] = out["case_id"].map(_cases.case_names(db))
+    out["case_name"] = out["case_id"].map(case_names(db))
     paths = code_paths(db)
     colors = dict(db.execute("SELECT id, color FROM codes").fetchall())
     out["code_path"] = out["code_id"].map(paths)
@@ -209,9 +208,7 @@ def code_attribute_matrix(
 ) -> pd.DataFrame:
     """Return a code path x attribute value matrix: codings or coded_chars summed, percent of those cases' text."""
     long = code_case_frame(db, **filters)
-    attrs = _cases.case_attributes(db)
-    if attribute not in attrs.columns:
-        raise ValueError(f"no case attribute '{attribute}'")
+    attrs = case_attributes(db, attribute)
     if long.empty:
         return pd.DataFrame()
     long = long.merge(attrs[["case_id", attribute]], on="case_id", how="left")
@@ -288,11 +285,9 @@ def cooccurrence(
                     AND x.code_id < y.code_id GROUP BY 1, 2"""
         pairs = pd.read_sql_query(sql, db.conn, params=pa)
     else:
-        raise ValueError("mode must be 'overlap', 'paragraph' or 'turn'")
+        raise CodingError("mode must be 'overlap', 'paragraph' or 'turn'")
     paths = code_paths(db)
     if codes is not None:
-        from .codings import code_ids
-
         ids = code_ids(db, codes, children)
     else:
         ids = list(paths)
@@ -324,7 +319,7 @@ def frequencies(
 ) -> pd.DataFrame:
     """Return codings, coded characters and coded words per code, or per code and document/case/attribute value."""
     if by not in FREQUENCY_BY:
-        raise ValueError(f"by must be one of {', '.join(FREQUENCY_BY)}")
+        raise CodingError(f"by must be one of {', '.join(FREQUENCY_BY)}")
     docs = scope_documents(db, documents, cases, None)
     where, params = _where("c", db, codes, children, coders, docs)
     per = pd.read_sql_query(
@@ -332,8 +327,6 @@ def frequencies(
         db.conn,
         params=params,
     )
-    from corpus.store import get_text
-
     words = []
     for doc_id, g in per.groupby("document_id"):
         text = get_text(db, int(doc_id))
@@ -351,15 +344,13 @@ def frequencies(
     if by == "document":
         keys.append("document_id")
     elif by in ("case", "attribute"):
-        dc = _cases.document_cases(db)
+        dc = document_cases(db)
         per = per.merge(dc[["document_id", "case_id", "case_name"]], on="document_id")
         keys.append("case_name")
         if by == "attribute":
             if not attribute:
-                raise ValueError("frequencies by attribute needs the attribute's name")
-            attrs = _cases.case_attributes(db)
-            if attribute not in attrs.columns:
-                raise ValueError(f"no case attribute '{attribute}'")
+                raise CodingError("frequencies by attribute needs the attribute's name")
+            attrs = case_attributes(db, attribute)
             per = per.merge(attrs[["case_id", attribute]], on="case_id", how="left")
             keys[-1] = attribute
     out = per.groupby(keys, as_index=False)[["codings", "coded_chars", "coded_words"]].sum()

@@ -5,8 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from projectfile import now_iso
+from corpus import to_fts_query
+from projectfile import NotFound, now_iso
 
+from .case_data import case_names
 from .codes import resolve_code
 from .history import CodingError, recorded
 
@@ -53,17 +55,15 @@ def add_memo(
             target == "document"
             and not db.execute("SELECT 1 FROM documents WHERE id = ?", [int(target_id)]).fetchone()
         ):
-            raise CodingError(f"no document {target_id}")
+            raise NotFound(f"no document {target_id}")
         if target == "case":
-            from .cases import case_names
-
             if int(target_id) not in case_names(db):
-                raise CodingError(f"no case {target_id}")
+                raise NotFound(f"no case {target_id}")
         if (
             target == "coding"
             and not db.execute("SELECT 1 FROM codings WHERE id = ?", [int(target_id)]).fetchone()
         ):
-            raise CodingError(f"no coding {target_id}")
+            raise NotFound(f"no coding {target_id}")
     stamp = now_iso()
     with recorded(db, author, f"add {target} memo") as rec:
         return rec.insert(
@@ -119,8 +119,6 @@ def memos_frame(
         params.append(author)
     join = ""
     if query and query.strip():
-        from corpus.search import to_fts_query
-
         join = "JOIN memos_fts f ON f.rowid = m.id"
         where.append("memos_fts MATCH ?")
         params.append(to_fts_query(query))

@@ -10,9 +10,13 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from . import cases as _cases
+from corpus import get_pages, get_text
+from interviews import document_cases, turns_frame
+
+from .case_data import case_attributes
 from .codes import code_paths
 from .codings import code_ids
+from .history import CodingError
 
 RETRIEVAL_COLUMNS = [
     "coding_id",
@@ -55,17 +59,15 @@ def scope_documents(
     allowed: set[int] | None = None if documents is None else {int(d) for d in documents}
     case_ids: set[int] | None = None if cases is None else {int(c) for c in cases}
     if attribute:
-        attrs = _cases.case_attributes(db)
+        attrs = case_attributes(db, *attribute)
         mask = pd.Series(True, index=attrs.index)
         for name, value in attribute.items():
-            if name not in attrs.columns:
-                raise ValueError(f"no case attribute '{name}'")
             values = value if isinstance(value, (list, tuple, set)) else [value]
             mask &= attrs[name].astype(str).isin([str(v) for v in values])
         picked = set(attrs.loc[mask, "case_id"].astype(int))
         case_ids = picked if case_ids is None else case_ids & picked
     if case_ids is not None:
-        dc = _cases.document_cases(db)
+        dc = document_cases(db)
         docs = set(dc.loc[dc["case_id"].isin(case_ids), "document_id"].astype(int))
         allowed = docs if allowed is None else allowed & docs
     return None if allowed is None else sorted(allowed)
@@ -117,7 +119,7 @@ def retrieve(
 ) -> pd.DataFrame:
     """Return every segment coded with ``code`` (and its children) with RETRIEVAL_COLUMNS.
 
-    Page comes from ``corpus.store.page_of``; speaker, case and times from the interviews turn that
+    Page comes from the document's corpus pages; speaker, case and times from the interviews turn that
     holds the coding's start (the document's interviewee case otherwise).
     """
     docs = scope_documents(db, documents, cases, attribute)
@@ -140,8 +142,6 @@ def retrieve(
 
 def _texts(db, df: pd.DataFrame) -> list[str]:
     """Return each row's coded text, reading every document's text once."""
-    from corpus.store import get_text
-
     out = [""] * len(df)
     starts, ends = df["char_start"].to_numpy(), df["char_end"].to_numpy()
     whole = (df["scope"] == "document").to_numpy() if "scope" in df else np.zeros(len(df), bool)
@@ -154,8 +154,6 @@ def _texts(db, df: pd.DataFrame) -> list[str]:
 
 def _pages(db, df: pd.DataFrame) -> list:
     """Return the page number holding each row's char_start (None without pages), one get_pages per document."""
-    from corpus.store import get_pages
-
     out: list = [None] * len(df)
     paged = df[df["page_count"] > 0]
     for doc_id, idx in paged.groupby("document_id").indices.items():
@@ -177,7 +175,7 @@ def _add_turn_context(db, df: pd.DataFrame) -> pd.DataFrame:
         df[col] = None
     if df.empty:
         return df
-    tf = _cases.turns(db, sorted(df["document_id"].astype(int).unique()))
+    tf = turns_frame(db, sorted(df["document_id"].astype(int).unique()))
     if not tf.empty:
         tf = tf.sort_values("char_start")
         left = df.reset_index().sort_values("char_start")
@@ -204,7 +202,7 @@ def _add_turn_context(db, df: pd.DataFrame) -> pd.DataFrame:
         inside = merged["char_start"] < merged["turn_end"]
         for col in ("speaker", "case_id", "case_name", "t_start", "t_end"):
             df[col] = merged[col].where(inside, None)
-    dc = _cases.document_cases(db).drop_duplicates("document_id").set_index("document_id")
+    dc = document_cases(db).drop_duplicates("document_id").set_index("document_id")
     missing = df["case_id"].isna()
     df.loc[missing, "case_id"] = df.loc[missing, "document_id"].map(dc["case_id"])
     df.loc[missing, "case_name"] = df.loc[missing, "document_id"].map(dc["case_name"])
@@ -344,7 +342,7 @@ def query_same_unit(
 ) -> pd.DataFrame:
     """Return the units (paragraphs or turns) holding both a coding of A and a coding of B (range = the unit)."""
     if unit not in ("paragraph", "turn"):
-        raise ValueError("unit must be 'paragraph' or 'turn'")
+        raise CodingError("unit must be 'paragraph' or 'turn'")
     kinds = "s.kind = 'turn'" if unit == "turn" else "s.kind != 'turn'"
     docs = scope_documents(db, documents, cases, attribute)
     wa, pa = _where("a", db, a, children, coders, docs)

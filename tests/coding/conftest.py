@@ -1,40 +1,11 @@
-"""Fixtures for coding tests: a project with a few stored documents."""
+"""Fixtures for coding tests: stored documents, or real transcripts imported by interviews."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
+from coding_data import INTERVIEW_DATA, TEXTS, import_interviews, make_document
 
-from corpus.model import Document, Segment
 from corpus.store import store_document
-
-TEXTS = {
-    "policy": (
-        "The binational council met in Monterrey.\n\n"
-        "Public funding came from CONACYT. Private funding came from firms.\n\n"
-        "Training programmes for technicians were the main barrier."
-    ),
-    "other": "Technology transfer between universities and firms was slow. Funding was scarce. 🙂 Año nuevo.",
-}
-
-
-def make_document(text: str, title: str, kind: str = "policy") -> Document:
-    """Return a Document with paragraph segments split on blank lines."""
-    segs, pos = [], 0
-    for part in text.split("\n\n"):
-        start = text.index(part, pos)
-        segs.append(Segment(start, start + len(part), "paragraph"))
-        pos = start + len(part)
-    return Document(
-        text=text,
-        title=title,
-        source_name=f"{title}.txt",
-        kind=kind,
-        segments=segs,
-        sha256=hashlib.sha256(text.encode()).hexdigest(),
-        size=len(text.encode()),
-    )
 
 
 @pytest.fixture
@@ -44,3 +15,10 @@ def docs(db):
         title: store_document(db, make_document(text, title), segment_language=False)
         for title, text in TEXTS.items()
     }
+
+
+@pytest.fixture
+def zoom(db):
+    """Import tests/interviews/data/zoom.vtt (Ana Torres interviews Roberto Salinas); return its id."""
+    roles = {"Ana Torres": "interviewer", "Roberto Salinas": "interviewee"}
+    return import_interviews(db, INTERVIEW_DATA / "zoom.vtt", roles=roles)[0]

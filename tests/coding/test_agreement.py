@@ -109,7 +109,7 @@ def test_sentence_and_paragraph_units(db):
         "Four five.",
         "Six.",
     ]
-    from tests.coding.conftest import make_document
+    from coding_data import make_document
 
     doc = store_document(db, make_document(text, "units"), segment_language=False)
     C.add_code(db, "K")
@@ -119,7 +119,7 @@ def test_sentence_and_paragraph_units(db):
     assert s["units"] == 5 and s["percent_agreement"] == pytest.approx(3 / 5)
     p = agreement(db, unit="paragraph").iloc[0]
     assert p["units"] == 2 and p["percent_agreement"] == 1.0
-    with pytest.raises(ValueError, match="unknown unit"):
+    with pytest.raises(C.CodingError, match="unknown unit"):
         agreement(db, unit="word")
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import coding as C
-import coding.cases
+import interviews
 from coding.autocode import (
     apply_preview,
     preview_entities,
@@ -46,22 +46,23 @@ def test_regex_preview_scopes_and_bad_pattern(db, docs):
         preview_regex(db, "(", "Firms")
 
 
-def test_speaker_entities_and_topics_previews(db, docs, monkeypatch):
+def test_speaker_preview_codes_the_turns_of_speakers_or_cases(db, zoom):
+    C.add_code(db, "Voice")
+    turns = interviews.turns_frame(db, [zoom])
+    roberto = turns[turns["speaker"] == "Roberto Salinas"]
+    spans = list(zip(roberto["char_start"], roberto["char_end"]))
+    sp = preview_speaker(db, "Voice", speakers=["Roberto Salinas"])
+    assert len(spans) >= 2 and list(zip(sp["char_start"], sp["char_end"])) == spans
+    assert sp["text"].str.contains("budget line").any()
+    cases = sorted(turns["case_id"].dropna().astype(int).unique())
+    assert len(cases) == 2 and len(preview_speaker(db, "Voice", cases=cases)) == len(turns)
+    with pytest.raises(C.CodingError, match="speaker or case"):
+        preview_speaker(db, "Voice")
+
+
+def test_entities_and_topics_previews(db, docs):
     C.add_code(db, "Voice")
     d = docs["policy"]
-    turns = pd.DataFrame(
-        {
-            "document_id": [d, d],
-            "char_start": [0, 43],
-            "char_end": [40, 60],
-            "speaker": ["Rosa", "Luis"],
-            "case_id": [1, 2],
-        }
-    )
-    monkeypatch.setattr(coding.cases, "turns", lambda _db, _docs=None: turns)
-    sp = preview_speaker(db, "Voice", speakers=["Rosa"])
-    assert list(zip(sp["char_start"], sp["char_end"])) == [(0, 40)]
-    assert len(preview_speaker(db, "Voice", cases=[1, 2])) == 2
     text = get_text(db, d)
     s = text.index("Monterrey")
     ents = pd.DataFrame(

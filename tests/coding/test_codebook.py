@@ -18,6 +18,7 @@ from coding.codebook import (
 )
 from coding.codebook_csv import export_codebook_csv, import_codebook_csv
 from coding.memos import add_memo, delete_memo, memos_frame, update_memo
+from projectfile import NotFound
 
 
 def test_edit_every_field_rename_and_recolour(db):
@@ -136,7 +137,7 @@ def test_memos_on_targets_and_search(db, docs):
     assert memos_frame(db, query="very")["memo_id"].tolist() == [m]
     delete_memo(db, m, "ana")
     assert len(memos_frame(db)) == 3
-    with pytest.raises(C.CodingError, match="no document"):
+    with pytest.raises(NotFound, match="no document"):
         add_memo(db, "x", "ana", "document", 999)
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from coding_data import make_document
+
 import coding as C
 from coding.agreement import agreement
 from coding.memos import memos_frame
 from corpus.store import store_document
 from demo import step_coding
-from tests.coding.conftest import make_document
 
 TEXT = (
     "The binational innovation council met in Saltillo. Public funding came from CONACYT. "

@@ -1,16 +1,19 @@
-"""Coding with real interviews data: retrieval with speaker/case/time, case codings, code x case/attribute, autocode."""
+"""Coding with real interviews data: retrieval with speaker/case/time, case codings,
+code x case/attribute, speaker autocode, case merges and deletes."""
 
 from __future__ import annotations
 
 import pytest
+from coding_data import import_interviews
 
-interviews = pytest.importorskip("interviews")
-
-import coding as C  # noqa: E402
-from coding.autocode import preview_speaker  # noqa: E402
-from coding.matrices import code_attribute_matrix, code_case_matrix  # noqa: E402
-from coding.queries import retrieve  # noqa: E402
-from corpus.store import get_text  # noqa: E402
+import coding as C
+import interviews
+from coding.autocode import preview_speaker
+from coding.matrices import code_attribute_matrix, code_case_matrix
+from coding.memos import memos_frame
+from coding.queries import retrieve
+from corpus.store import get_text
+from projectfile import NotFound, list_backups
 
 VTT = """WEBVTT
 
@@ -29,16 +32,11 @@ VTT = """WEBVTT
 
 
 @pytest.fixture
-def interview(db):
-    from interviews.parse import parse_text
-
-    tr = parse_text(VTT, "rosa.vtt", ".vtt")
-    doc = interviews.store_transcript(
-        db,
-        tr,
-        title="Interview Rosa",
-        roles={"Rosa Díaz": "interviewee", "Interviewer": "interviewer"},
-    )
+def interview(db, tmp_path):
+    path = tmp_path / "Interview Rosa.vtt"
+    path.write_text(VTT, encoding="utf-8")
+    roles = {"Rosa Díaz": "interviewee", "Interviewer": "interviewer"}
+    (doc,) = import_interviews(db, path, roles=roles)
     interviews.set_attribute(db, "Rosa Díaz", "sector", "industry")
     return doc
 
@@ -58,7 +56,7 @@ def test_case_coding_matrices_and_speaker_autocode(db, interview):
     C.add_code(db, "Expert")
     case_id = int(interviews.document_cases(db)["case_id"].iloc[0])
     C.code_case(db, case_id, "Expert", "ana")
-    with pytest.raises(C.CodingError, match="no case"):
+    with pytest.raises(NotFound, match="no case"):
         C.code_case(db, 9999, "Expert", "ana")
     prev = preview_speaker(db, "Training", speakers=["Rosa Díaz"])
     assert len(prev) == 2 and prev["text"].str.contains("CONACYT").any()
@@ -70,11 +68,45 @@ def test_case_coding_matrices_and_speaker_autocode(db, interview):
     assert codes.loc["Expert", "cases"] == 1 and codes.loc["Training", "cases"] == 1
 
 
-def test_case_merge_and_delete_helpers(db, interview):
+def _case_coded_with_memo(db, name: str) -> int:
+    """Return the id of a new case ``name`` coded 'Expert' as a whole, with a memo."""
+    case = interviews.ensure_case(db, name)
+    C.code_case(db, case, "Expert", "ana")
+    C.add_memo(db, f"{name} chaired the council", "ana", "case", case)
+    return case
+
+
+def test_merging_cases_moves_whole_case_codings_and_memos(db, interview, project_path):
     C.add_code(db, "Expert")
     rosa = int(interviews.document_cases(db)["case_id"].iloc[0])
-    other = interviews.ensure_case(db, "Luis")
-    C.code_case(db, rosa, "Expert", "ana")
-    assert C.move_case_codings(db, rosa, other) == 1
-    assert C.codings_frame(db)["case_id"].tolist() == [other]
-    assert C.forget_case(db, other) == 1 and C.codings_frame(db).empty
+    luis = _case_coded_with_memo(db, "Luis")
+    assert C.merge_cases(db, rosa, luis) == 1
+    assert C.codings_frame(db)["case_id"].tolist() == [rosa]
+    assert memos_frame(db, target="case", target_id=rosa)["text"].tolist() == [
+        "Luis chaired the council"
+    ]
+    assert luis not in set(interviews.cases_frame(db)["case_id"])
+    assert any("before-case-merge" in p.name for p in list_backups(project_path))
+
+
+def test_deleting_a_case_trashes_its_codings_and_memos(db, interview):
+    C.add_code(db, "Expert")
+    luis = _case_coded_with_memo(db, "Luis")
+    assert C.delete_case(db, luis) == 1
+    assert C.codings_frame(db).empty and memos_frame(db, target="case").empty
+    assert luis not in set(interviews.cases_frame(db)["case_id"])
+    assert interviews.document_cases(db)["case_name"].tolist() == ["Rosa Díaz"]
+
+
+def test_case_merges_and_deletes_are_all_or_nothing(db, interview):
+    C.add_code(db, "Expert")
+    luis = _case_coded_with_memo(db, "Luis")
+    before = (C.codings_frame(db), memos_frame(db), C.audit_frame(db))
+    with pytest.raises(NotFound, match="no case"):
+        C.merge_cases(db, 9999, luis)  # the codings moved first; the missing case undoes it all
+    with pytest.raises(NotFound, match="no case"):
+        C.delete_case(db, 9999)
+    after = (C.codings_frame(db), memos_frame(db), C.audit_frame(db))
+    for old, new in zip(before, after):
+        assert old.equals(new)
+    assert luis in set(interviews.cases_frame(db)["case_id"])

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from coding_data import TEXTS
 
 import coding as C
 from corpus.store import delete_document, get_text
-from tests.coding.conftest import TEXTS
+from projectfile import NotFound
 
 
 def test_codes_paths_and_sibling_uniqueness(db):
@@ -44,7 +45,7 @@ def test_code_span_returns_text_and_rejects_bad_spans(db, docs):
     for bad in [(-1, 3), (5, 5), (0, len(text) + 1)]:
         with pytest.raises(C.CodingError, match="not inside"):
             C.code_span(db, doc, *bad, "Funding", "ana")
-    with pytest.raises(C.CodingError, match="no code"):
+    with pytest.raises(NotFound, match="no code"):
         C.code_span(db, doc, 0, 3, "Nope", "ana")
 
 
@@ -114,8 +115,9 @@ def test_apply_batch_bad_row_writes_nothing(db, docs):
 
 
 def test_move_codings_maps_offsets(db, docs):
+    from coding_data import make_document
+
     from corpus.store import store_document
-    from tests.coding.conftest import make_document
 
     C.add_code(db, "A")
     old = docs["other"]
@@ -151,12 +153,21 @@ def test_ids_from_dataframes_numpy_ints_are_accepted(db, docs):
 
 
 def test_most_used_codes_for_quick_keys(db, docs):
-    for name in ("A", "B", "C"):
+    assert C.most_used_codes(db).empty
+    for name in ("A", "B", "C", "D"):
         C.add_code(db, name)
-    for i, code in enumerate(["B", "B", "A", "C", "B", "A"]):
+    C.add_code(db, "A1", parent="A")
+    for i, code in enumerate(["B", "B", "A", "C", "B", "A", "D", "A > A1"]):
         C.code_span(db, docs["policy"], i, i + 2, code, "ana" if i < 5 else "ben")
-    assert C.most_used_codes(db)["path"].tolist() == ["B", "A", "C"]
-    assert C.most_used_codes(db, coder="ben")["path"].tolist() == ["A"]
+    # most codings first; C, D and A1 tie at one coding each and keep tree order (A1 sits under A)
+    assert C.most_used_codes(db)["path"].tolist() == ["B", "A", "A > A1", "C", "D"]
+    assert C.most_used_codes(db, limit=2)["path"].tolist() == ["B", "A"]
+    for i in range(10):
+        C.add_code(db, f"Unused {i}")
+    codes = C.codes_frame(db)
+    quick = C.most_used_codes(db, codes=codes)
+    assert len(quick) == 9 and quick["path"].tolist()[5:] == [f"Unused {i}" for i in range(4)]
+    assert list(quick.columns) == ["id", "path", "color", "codings"]
 
 
 def test_undo_add_code_refuses_when_someone_coded_with_it(db, docs):

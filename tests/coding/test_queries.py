@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 
 import numpy as np
-import pandas as pd
 import pytest
+from coding_data import import_interviews
 
 import coding as C
-import coding.cases
+import interviews
 from coding.matrices import (
     code_attribute_matrix,
     code_case_frame,
@@ -19,13 +19,15 @@ from coding.matrices import (
 )
 from coding.queries import query_and, query_near, query_not, query_or, query_same_unit, retrieve
 from corpus.model import Document, Page, Segment
-from corpus.store import store_document
+from corpus.store import get_text, store_document
+from projectfile import NotFound
 
 TEXT = "alpha beta gamma delta.\n\nepsilon zeta eta theta.\n\niota kappa lambda mu."
 
 
 @pytest.fixture
-def proj(db, monkeypatch):
+def proj(db):
+    """Two plain documents with pages and paragraphs (no cases), coded by ana and ben."""
     paras = []
     pos = 0
     for part in TEXT.split("\n\n"):
@@ -50,20 +52,6 @@ def proj(db, monkeypatch):
                 segment_language=False,
             )
         )
-    cases = pd.DataFrame({"document_id": docs, "case_id": [10, 11], "case_name": ["Rosa", "Luis"]})
-    monkeypatch.setattr(coding.cases, "document_cases", lambda _db: cases)
-    monkeypatch.setattr(
-        coding.cases,
-        "cases",
-        lambda _db: pd.DataFrame({"case_id": [10, 11], "name": ["Rosa", "Luis"]}),
-    )
-    monkeypatch.setattr(
-        coding.cases,
-        "case_attributes",
-        lambda _db: pd.DataFrame(
-            {"case_id": [10, 11], "case_name": ["Rosa", "Luis"], "sector": ["industry", "academia"]}
-        ),
-    )
     for path in ("Funding", "Funding > Public", "Talent", "Barriers"):
         C.ensure_code_path(db, path)
     d0, d1 = docs
@@ -76,19 +64,68 @@ def proj(db, monkeypatch):
     return db, docs
 
 
-def test_retrieve_with_children_page_and_case(proj):
+QUESTIONS = ("How did it start?", "And then?", "And last?")
+
+
+def interview_text(name: str, body: str) -> str:
+    """Return a labelled transcript: an interviewer question before each paragraph of ``body``."""
+    turns = []
+    for question, paragraph in zip(QUESTIONS, body.split("\n\n")):
+        turns += [f"Interviewer: {question}", f"{name}: {paragraph}"]
+    return "\n\n".join(turns) + "\n"
+
+
+def at(text: str, words: str) -> tuple[int, int]:
+    """Return the span of the first ``words`` in ``text`` that stands as whole words."""
+    start = text.index(f" {words}") + 1
+    return start, start + len(words)
+
+
+@pytest.fixture
+def people(db, tmp_path):
+    """Two imported interviews (Rosa: industry, Luis: academia), coded as ``proj`` codes its documents."""
+    paths = [tmp_path / "i0_rosa.txt", tmp_path / "i1_luis.txt"]
+    paths[0].write_text(interview_text("Rosa", TEXT), encoding="utf-8")
+    paths[1].write_text(interview_text("Luis", TEXT.upper()), encoding="utf-8")
+    roles = {"Rosa": "interviewee", "Luis": "interviewee", "Interviewer": "interviewer"}
+    d0, d1 = import_interviews(db, *paths, roles=roles)
+    interviews.set_attribute(db, "Rosa", "sector", "industry")
+    interviews.set_attribute(db, "Luis", "sector", "academia")
+    for path in ("Funding", "Funding > Public", "Talent", "Barriers"):
+        C.ensure_code_path(db, path)
+    t0, t1 = get_text(db, d0), get_text(db, d1)
+    C.code_span(db, d0, *at(t0, "alpha beta"), "Funding > Public", "ana")
+    C.code_span(db, d0, *at(t0, "beta gamma"), "Talent", "ana")
+    C.code_span(db, d0, *at(t0, "epsilon"), "Barriers", "ana")
+    C.code_span(db, d0, *at(t0, "eta"), "Talent", "ben")
+    C.code_span(db, d1, *at(t1, "ALPHA"), "Funding", "ben")
+    C.code_span(db, d1, *at(t1, "IOTA"), "Talent", "ben")
+    cases = interviews.document_cases(db).set_index("case_name")["case_id"]
+    return db, (d0, d1), {name: int(cases[name]) for name in ("Rosa", "Luis")}
+
+
+def test_retrieve_with_children_and_page(proj):
     db, (d0, d1) = proj
     df = retrieve(db, "Funding", children=True)
     assert list(df["text"]) == ["alpha beta", "ALPHA"]
     assert list(df["code_path"]) == ["Funding > Public", "Funding"]
-    assert list(df["case_name"]) == ["Rosa", "Luis"] and list(df["page"]) == [1, 1]
+    assert list(df["page"]) == [1, 1] and df["case_name"].isna().all()
     assert len(retrieve(db, "Funding")) == 1
     assert list(retrieve(db, "Talent", coders=["ben"])["document_id"]) == [d0, d1]
-    assert list(retrieve(db, "Talent", cases=[11])["document_id"]) == [d1]
+
+
+def test_retrieve_with_speaker_case_and_attribute(people):
+    db, (d0, d1), case = people
+    df = retrieve(db, "Funding", children=True)
+    assert list(df["text"]) == ["alpha beta", "ALPHA"]
+    assert list(df["case_name"]) == ["Rosa", "Luis"] and list(df["speaker"]) == ["Rosa", "Luis"]
+    assert list(retrieve(db, "Talent", cases=[case["Luis"]])["document_id"]) == [d1]
     assert list(retrieve(db, "Talent", attribute={"sector": "industry"})["text"]) == [
         "beta gamma",
         "eta",
     ]
+    with pytest.raises(NotFound, match="no case attribute"):
+        retrieve(db, "Talent", attribute={"nope": "x"})
 
 
 def test_boolean_and_or_not_near_same_unit(proj):
@@ -152,25 +189,28 @@ def test_cooccurrence_matches_brute_force_on_random_codings(db):
     assert (cooccurrence(db).to_numpy() == expected).all()
 
 
-def test_code_case_and_attribute_matrices(proj):
-    db, (d0, d1) = proj
+def test_code_case_and_attribute_matrices(people):
+    db, (d0, d1), _case = people
+    rosa_chars = len(get_text(db, d0))
     long = code_case_frame(db)
     talent = long[(long["code_path"] == "Talent") & (long["case_name"] == "Rosa")].iloc[0]
     assert talent["codings"] == 2 and talent["coded_chars"] == 13
-    assert talent["percent"] == round(100 * 13 / len(TEXT), 2)
+    assert talent["percent"] == round(100 * 13 / rosa_chars, 2)
     m = code_case_matrix(db)
     assert m.loc["Talent", "Luis"] == 1 and m.loc["Funding", "Luis"] == 1
     pct = code_case_matrix(db, value="percent")
-    assert pct.loc["Talent", "Rosa"] == pytest.approx(100 * 13 / len(TEXT), abs=0.01)
+    assert pct.loc["Talent", "Rosa"] == pytest.approx(100 * 13 / rosa_chars, abs=0.01)
     att = code_attribute_matrix(db, "sector")
     assert att.loc["Talent", "industry"] == 2 and att.loc["Talent", "academia"] == 1
-    with pytest.raises(ValueError, match="no case attribute"):
+    with pytest.raises(NotFound, match="no case attribute"):
         code_attribute_matrix(db, "nope")
 
 
-def test_union_coverage_does_not_double_count_overlaps(proj):
-    db, (d0, _) = proj
-    C.code_span(db, d0, 8, 20, "Talent", "ben")  # overlaps "beta gamma" (6-16): union 6-20 = 14
+def test_union_coverage_does_not_double_count_overlaps(people):
+    db, (d0, _), _case = people
+    beta, _ = at(get_text(db, d0), "beta gamma")
+    # overlaps "beta gamma" (10 characters) by 8: the union is 14 characters
+    C.code_span(db, d0, beta + 2, beta + 14, "Talent", "ben")
     row = code_case_frame(db, documents=[d0]).set_index("code_path").loc["Talent"]
     assert row["coded_chars"] == 14 + 3
 
@@ -180,6 +220,12 @@ def test_frequencies(proj):
     f = frequencies(db)
     talent = f.set_index("code_path").loc["Talent"]
     assert (talent["codings"], talent["coded_words"]) == (3, 4)
+    assert len(frequencies(db, by="document")) == 5
+    assert frequencies(db, by="case").empty
+
+
+def test_frequencies_by_case_and_attribute(people):
+    db, _docs, _case = people
     by_case = frequencies(db, by="case")
     assert set(by_case["case_name"]) == {"Rosa", "Luis"}
     by_att = frequencies(db, by="attribute", attribute="sector")
@@ -187,17 +233,18 @@ def test_frequencies(proj):
         "academia": 1,
         "industry": 2,
     }
-    assert len(frequencies(db, by="document")) == 5
+    with pytest.raises(C.CodingError, match="needs the attribute"):
+        frequencies(db, by="attribute")
 
 
-def test_trashed_codes_drop_out_of_queries_and_matrices(proj):
+def test_trashed_codes_drop_out_of_queries_and_matrices(people):
     from coding.codebook import delete_code, restore_code
 
-    db, _ = proj
+    db, _docs, _case = people
     barriers = C.resolve_code(db, "Barriers")
     delete_code(db, "Barriers")
     assert "Barriers" not in set(frequencies(db)["code_path"])
-    assert "Barriers" not in cooccurrence(db, mode="paragraph").index
+    assert "Barriers" not in cooccurrence(db, mode="turn").index
     assert "Barriers" not in set(code_case_frame(db)["code_path"])
     restore_code(db, barriers)
     assert "Barriers" in set(frequencies(db)["code_path"])
