@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from ui_data import APP
 
-from projectfile import NotFound, open_project
+from projectfile import NotFound
 
 
 def _page(path, monkeypatch, name: str, state: dict | None = None) -> AppTest:
@@ -25,7 +25,7 @@ def _fail_opening(monkeypatch, exc: Exception) -> None:
     """Make every page's project connection raise ``exc`` (ui.common.get_db opens the project)."""
 
     def fail(*args, **kwargs):
-        raise exc
+        raise type(exc)(*exc.args)
 
     monkeypatch.setattr("ui.common.open_project", fail)
 
@@ -56,26 +56,17 @@ def test_ui_errors_a_bug_shows_a_message_and_its_traceback(project_path, monkeyp
     (details,) = at.expander
     assert details.label == "Details (traceback)"
     (shown,) = details.exception
-    assert type(bug).__name__ in shown.message
+    assert shown.proto.type == type(bug).__name__ and shown.message == str(bug)
     assert any("fail" in line for line in shown.stack_trace)  # the frame that raised
 
 
-def test_ui_errors_a_page_action_reports_a_code_deleted_meanwhile(data_project, monkeypatch):
-    """The Code page shows a QdaError from applying a code that another coder just deleted."""
-    import coding
-
-    path, ids = data_project
-    sel = {"document_id": ids["report"], "start": 0, "end": 10}
-    at = _page(
-        path,
-        monkeypatch,
-        "code",
-        {"coder": "carla", "code_doc": ids["report"], "code_selection": sel},
-    )
-    at.multiselect(key="code_pick").select(ids["trust"]).run()
-    db = open_project(path)
-    coding.delete_code(db, ids["trust"], "bob")
-    db.conn.close()
-    at.button(key="code_apply").click().run()
-    assert not at.exception and len(at.error) == 1
-    assert str(ids["trust"]) in at.error[0].value or "Trust" in at.error[0].value
+def test_ui_errors_a_page_action_shows_its_qda_error(data_project, monkeypatch):
+    """A CodingError (a QdaError) from a Codebook action shows its message, the page goes on."""
+    path, _ = data_project
+    at = _page(path, monkeypatch, "codebook", {"coder": "carla"})
+    next(t for t in at.text_input if t.label == "Name").set_value("Policy")
+    next(b for b in at.button if b.label == "Add code").click().run()
+    (error,) = at.error
+    assert "'Policy' already exists" in error.value
+    assert not at.exception and "Details (traceback)" not in [e.label for e in at.expander]
+    assert at.subheader[0].value == "Edit a code"  # the rest of the page still renders

@@ -7,7 +7,8 @@ import hashlib
 from pathlib import Path
 
 import coding
-from corpus import Document, Page, Segment, store_document
+from corpus import Document, Segment, store_document
+from corpus.model import Page  # only tests build pages by hand: not in the front door
 from interviews import parse_transcript, store_transcript
 
 ROOT = Path(__file__).resolve().parents[2]

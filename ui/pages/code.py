@@ -59,7 +59,12 @@ def _on_reader_change() -> None:
     )
     if doc_id is None or value is None:
         return
-    sel = selection_from_value(value, int(doc_id), get_text(get_db(), int(doc_id)))
+    try:
+        text_now = get_text(get_db(), int(doc_id))
+    except QdaError as exc:  # e.g. the document was deleted in another session meanwhile
+        _flash("error", str(exc))
+        return
+    sel = selection_from_value(value, int(doc_id), text_now)
     if sel is None or sel.nonce and sel.nonce == st.session_state.get("code_last_nonce"):
         return
     st.session_state["code_last_nonce"] = sel.nonce
@@ -113,8 +118,8 @@ if new_focus and int(focus["document_id"]) == doc_id:
 st.session_state["code_win"] = min(int(st.session_state.get("code_win", 0)), len(windows) - 1)
 
 codes = codes_frame(db)
-quick_ids = [int(i) for i in most_used_codes(db)["id"]]
-st.session_state["code_quick_ids"] = quick_ids
+quick_codes = most_used_codes(db, codes=codes)  # quick keys 1..9
+st.session_state["code_quick_ids"] = [int(i) for i in quick_codes["id"]]
 
 flash = st.session_state.pop("code_flash", None)
 with st.container():  # always present, so the reader below keeps its place and is not remounted
@@ -213,13 +218,9 @@ with right:
             except QdaError as exc:
                 _flash("error", str(exc))
             st.rerun()
-    if quick_ids:
+    if not quick_codes.empty:
         st.caption("Quick keys (select text, then press the number):")
-        by_id = codes.set_index("id")
-        code_chips(
-            [(by_id.at[i, "path"], by_id.at[i, "color"]) for i in quick_ids],
-            prefixes=[str(n + 1) for n in range(len(quick_ids))],
-        )
+        code_chips(quick_codes, prefixes=[str(n + 1) for n in range(len(quick_codes))])
     u1, u2 = st.columns(2)
     if u1.button("↶ Undo", key="code_undo"):
         label = undo(db, coder, session=sess)
