@@ -6,6 +6,7 @@ DataFrames. Case data comes from the ``interviews`` front door.
 """
 
 from .agreement import agreement, disagreements
+from .batches import apply_batch, batches_frame, undo_batch
 from .case_merges import delete_case, merge_cases
 from .codebook import (
     delete_code,
@@ -29,15 +30,12 @@ from .codes import (
     sibling_exists,
 )
 from .codings import (
-    apply_batch,
-    batches_frame,
     code_case,
     code_document,
     code_span,
     codings_frame,
     delete_coding,
     move_codings,
-    undo_batch,
     update_coding,
 )
 from .history import (

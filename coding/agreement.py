@@ -2,18 +2,16 @@
 
 Each code is judged as a binary decision (coded / not coded) per unit.  Units are characters
 (weighted runs of characters with the same pattern, so a 1000-character document costs a handful of
-runs, not 1000 rows), sentences (a regex splitter), paragraphs or speaker turns (``corpus`` segments).
-A coder who coded nothing at all in a document counts as *missing* for that document (alpha handles
-it; kappa and percent agreement use the units both coders judged).  ``overall`` pools every
-(code, unit) decision.  Cohen's kappa is the textbook one: chance agreement summed over categories,
-over all units (so NVivo's example, 1000 chars, 50 both / 100 A only / 50 B only, gives 0.318).
+runs, not 1000 rows), sentences (a regex splitter), paragraphs or speaker turns (``corpus``
+segments). A coder who coded nothing at all in a document counts as *missing* for that document
+(alpha handles it; kappa and percent agreement use the units both coders judged).  ``overall`` pools
+every (code, unit) decision; the statistics themselves are in ``agreement_stats``.
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +20,7 @@ import sqlite_utils
 
 from corpus import get_document, get_segments, get_text, trim_span
 
+from .agreement_stats import pooled_stats
 from .codes import code_paths
 from .codings import _doc_length, code_ids
 from .history import CodingError
@@ -52,75 +51,12 @@ DISAGREEMENT_COLUMNS = [
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n\s*")
 
 
-# ---- the statistics -------------------------------------------------------------------------------------------
-
-
-def percent_agreement(a: Sequence, b: Sequence, weights: Sequence[float] | None = None) -> float:
-    """Return the share of units (weighted) on which two coders gave the same value; missing (None) units skipped."""
-    w = np.ones(len(a)) if weights is None else np.asarray(weights, float)
-    keep = [i for i in range(len(a)) if a[i] is not None and b[i] is not None]
-    total = w[keep].sum()
-    if total == 0:
-        return float("nan")
-    return float(sum(w[i] for i in keep if a[i] == b[i]) / total)
-
-
-def cohen_kappa(a: Sequence, b: Sequence, weights: Sequence[float] | None = None) -> float:
-    """Return Cohen's kappa of two coders' values (chance agreement as a sum over categories)."""
-    w = np.ones(len(a)) if weights is None else np.asarray(weights, float)
-    keep = [i for i in range(len(a)) if a[i] is not None and b[i] is not None]
-    n = w[keep].sum()
-    if n == 0:
-        return float("nan")
-    cats = sorted({a[i] for i in keep} | {b[i] for i in keep}, key=str)
-    po = sum(w[i] for i in keep if a[i] == b[i]) / n
-    pa = {c: sum(w[i] for i in keep if a[i] == c) / n for c in cats}
-    pb = {c: sum(w[i] for i in keep if b[i] == c) / n for c in cats}
-    pe = sum(pa[c] * pb[c] for c in cats)
-    if pe == 1:
-        return 1.0 if po == 1 else float("nan")
-    return float((po - pe) / (1 - pe))
-
-
-def krippendorff_alpha(units: Iterable[Sequence], weights: Sequence[float] | None = None) -> float:
-    """Return nominal Krippendorff's alpha; ``units`` holds one value per coder per unit (None = missing)."""
-    units = list(units)
-    w = np.ones(len(units)) if weights is None else np.asarray(weights, float)
-    coincid: dict[tuple, float] = defaultdict(float)
-    for u, values in enumerate(units):
-        vals = [v for v in values if v is not None]
-        m = len(vals)
-        if m < 2:
-            continue
-        counts: dict = defaultdict(int)
-        for v in vals:
-            counts[v] += 1
-        for c, nc in counts.items():
-            for k, nk in counts.items():
-                pairs = nc * (nk - 1) if c == k else nc * nk
-                coincid[(c, k)] += w[u] * pairs / (m - 1)
-    return _alpha_from_coincidences(coincid)
-
-
-def _alpha_from_coincidences(coincid: dict[tuple, float]) -> float:
-    n_c: dict = defaultdict(float)
-    for (c, _k), v in coincid.items():
-        n_c[c] += v
-    n = sum(n_c.values())
-    if n <= 1:
-        return float("nan")
-    observed = sum(v for (c, k), v in coincid.items() if c != k)
-    expected = sum(n_c[c] * n_c[k] for c in n_c for k in n_c if c != k)
-    if expected == 0:
-        return 1.0 if observed == 0 else float("nan")
-    return float(1 - (n - 1) * observed / expected)
-
-
-# ---- units -----------------------------------------------------------------------------------------------------
+# ---- units ---------------------------------------------------------------------------------------
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return [start, end) spans of the sentences of ``text`` (a simple regex splitter; whitespace trimmed)."""
+    """Return [start, end) spans of the sentences of ``text`` (a simple regex splitter; whitespace
+    trimmed)."""
     spans, pos = [], 0
     for m in _SENTENCE_END.finditer(text):
         spans.append((pos, m.end()))
@@ -150,7 +86,7 @@ def document_units(db: sqlite_utils.Database, document_id: int, unit: str) -> li
     return [(int(s), int(e)) for s, e in zip(segs["char_start"], segs["char_end"]) if e > s]
 
 
-# ---- from the project ------------------------------------------------------------------------------------------
+# ---- from the project ----------------------------------------------------------------------------
 
 
 def _load(db, coders, codes, children, documents):
@@ -220,7 +156,8 @@ def _char_runs(doc_len: int, c: _Codings, n_coders: int) -> tuple:
 
 
 def _unit_cover(u_start: np.ndarray, u_end: np.ndarray, c: _Codings, n_coders: int) -> tuple:
-    """Return (starts, ends, weights, matrix) over units: 1 where a coder's coding touches the unit."""
+    """Return (starts, ends, weights, matrix) over units: 1 where a coder's coding touches the
+    unit."""
     mat = np.zeros((len(u_start), n_coders))
     for coder, s, e in zip(c.coders, c.starts, c.ends):
         mat[(u_start < e) & (u_end > s), coder] = 1
@@ -257,7 +194,8 @@ def _document_decisions(
 
 
 def _by_document(df: pd.DataFrame, coder_list: list[str]) -> dict[int, dict[int, _Codings]]:
-    """Return {document_id: {code_id: _Codings}} from the loaded codings (sorted by document, code)."""
+    """Return {document_id: {code_id: _Codings}} from the loaded codings (sorted by document,
+    code)."""
     col = {c: j for j, c in enumerate(coder_list)}
     out: dict[int, dict[int, _Codings]] = {}
     keys = ["document_id", "code_id"]
@@ -293,45 +231,6 @@ def _decisions(
     return coder_list, out
 
 
-def _binary_stats(mat: np.ndarray, w: np.ndarray) -> tuple[float, float, float, float]:
-    """Return (units, percent agreement, kappa, alpha) for 0/1/nan decisions weighted by ``w``."""
-    units = float(w.sum())
-    known = ~np.isnan(mat)
-    m = known.sum(axis=1)
-    n1 = np.nansum(mat, axis=1)
-    n0 = m - n1
-    ok = m >= 2
-    o01 = float((w[ok] * n0[ok] * n1[ok] / (m[ok] - 1)).sum())
-    o00 = float((w[ok] * n0[ok] * (n0[ok] - 1) / (m[ok] - 1)).sum())
-    o11 = float((w[ok] * n1[ok] * (n1[ok] - 1) / (m[ok] - 1)).sum())
-    alpha = _alpha_from_coincidences({(0, 0): o00, (1, 1): o11, (0, 1): o01, (1, 0): o01})
-    pcts, kappa = [], float("nan")
-    k = mat.shape[1]
-    for i in range(k):
-        for j in range(i + 1, k):
-            both = known[:, i] & known[:, j]
-            total = w[both].sum()
-            if total == 0:
-                continue
-            a, b, ww = mat[both, i], mat[both, j], w[both]
-            po = ww[a == b].sum() / total
-            pcts.append(po)
-            if k == 2:
-                pa, pb = (ww * a).sum() / total, (ww * b).sum() / total
-                pe = pa * pb + (1 - pa) * (1 - pb)
-                kappa = (
-                    float((po - pe) / (1 - pe)) if pe < 1 else (1.0 if po == 1 else float("nan"))
-                )
-    pct = float(np.mean(pcts)) if pcts else float("nan")
-    return units, pct, kappa, alpha
-
-
-def _stats(mats: list[np.ndarray], weights: list[np.ndarray]) -> tuple[float, float, float, float]:
-    if not mats:
-        return 0.0, float("nan"), float("nan"), float("nan")
-    return _binary_stats(np.vstack(mats), np.concatenate(weights).astype(float))
-
-
 def agreement(
     db: sqlite_utils.Database,
     unit: str = "char",
@@ -355,7 +254,7 @@ def agreement(
         by_code[d.code_id].append((d.matrix, d.weights))
     rows = []
     for code_id in sorted(by_code, key=lambda c: paths.get(c, "")):
-        units, pct, kappa, alpha = _stats(
+        units, pct, kappa, alpha = pooled_stats(
             [m for m, _ in by_code[code_id]], [w for _, w in by_code[code_id]]
         )
         rows.append(
@@ -371,7 +270,7 @@ def agreement(
             ]
         )
     allm = [x for v in by_code.values() for x in v]
-    units, pct, kappa, alpha = _stats([m for m, _ in allm], [w for _, w in allm])
+    units, pct, kappa, alpha = pooled_stats([m for m, _ in allm], [w for _, w in allm])
     rows.append([None, "(overall)", None, units, ", ".join(coder_list), pct, kappa, alpha])
     df = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
     return df.astype({"code_id": "Int64", "units": "int64"})
@@ -386,7 +285,8 @@ def disagreements(
     documents: list[int] | None = None,
     max_text: int = 300,
 ) -> pd.DataFrame:
-    """Return one row per stretch where coders disagree (DISAGREEMENT_COLUMNS): who coded it, who did not, the text."""
+    """Return one row per stretch where coders disagree (DISAGREEMENT_COLUMNS): who coded it, who
+    did not, the text."""
     coder_list, decisions = _decisions(db, unit, coders, codes, children, documents)
     paths = code_paths(db, include_deleted=True)
     rows, texts, titles = [], {}, {}

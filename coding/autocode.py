@@ -1,9 +1,9 @@
 """Auto-coding: build a preview of codings from a rule, then save it as one undoable batch.
 
-Every ``preview_*`` returns a DataFrame with PREVIEW_COLUMNS (the rule in column ``rule``); nothing is
-written until ``apply_preview`` (which calls ``apply_batch``).  Rules: a full-text search (scope hit
-sentence, paragraph or turn), a regular expression, speakers or cases (their turns), entity labels or
-names and topics (rows from the nlp package's frames).
+Every ``preview_*`` returns a DataFrame with PREVIEW_COLUMNS (the rule in column ``rule``); nothing
+is written until ``apply_preview`` (which calls ``apply_batch``).  Rules: a full-text search (scope
+hit sentence, paragraph or turn), a regular expression, speakers or cases (their turns), entity
+labels or names and topics (rows from the nlp package's frames).
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from corpus import get_document, get_segments, get_text, list_documents, search
 from interviews import turns_frame
 
 from .agreement import split_sentences
+from .batches import apply_batch
 from .codes import resolve_code
-from .codings import apply_batch
 from .history import CodingError
 
 PREVIEW_COLUMNS = [
@@ -74,7 +74,8 @@ def preview_search(
     limit: int = 10_000,
     documents: list[int] | None = None,
 ) -> pd.DataFrame:
-    """Return codings for the hits of a full-text search: the hit's sentence, paragraph or speaker turn."""
+    """Return codings for the hits of a full-text search: the hit's sentence, paragraph or speaker
+    turn."""
     if scope not in SEARCH_SCOPES:
         raise CodingError(f"scope must be one of {', '.join(SEARCH_SCOPES)}")
     hits = search(db, query, document_ids=documents, limit=limit)
@@ -107,7 +108,8 @@ def preview_regex(
     ignore_case: bool = True,
     documents: list[int] | None = None,
 ) -> pd.DataFrame:
-    """Return codings for every match of a regular expression (the match, its sentence or its paragraph)."""
+    """Return codings for every match of a regular expression (the match, its sentence or its
+    paragraph)."""
     if scope not in REGEX_SCOPES:
         raise CodingError(f"scope must be one of {', '.join(REGEX_SCOPES)}")
     try:
@@ -171,7 +173,8 @@ def preview_rows(
     column: str | None = None,
     values: list | None = None,
 ) -> pd.DataFrame:
-    """Return codings for rows of any frame with document_id, char_start, char_end (e.g. entities or topic segments).
+    """Return codings for rows of any frame with document_id, char_start, char_end (e.g. entities or
+    topic segments).
 
     With ``column`` and ``values`` only rows whose column holds one of the values are kept.
     """
@@ -200,7 +203,8 @@ def preview_entities(
     labels: list[str] | None = None,
     names: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Return codings for entity mentions (nlp's entities_frame) with given labels and/or canonical names."""
+    """Return codings for entity mentions (nlp's entities_frame) with given labels and/or canonical
+    names."""
     mask = pd.Series(True, index=entities.index)
     if labels:
         mask &= entities["label"].isin(labels)
@@ -214,7 +218,8 @@ def preview_entities(
 def preview_topics(
     db: sqlite_utils.Database, segments: pd.DataFrame, code, topics: list, column: str = "topic"
 ) -> pd.DataFrame:
-    """Return codings for the segments assigned to the given topics (rows from nlp's topic assignment)."""
+    """Return codings for the segments assigned to the given topics (rows from nlp's topic
+    assignment)."""
     return preview_rows(
         db,
         segments,

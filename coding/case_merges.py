@@ -14,7 +14,8 @@ from .history import audit
 def merge_cases(
     db: sqlite_utils.Database, keep_id: int, merge_id: int, coder: str = "system"
 ) -> int:
-    """Merge case ``merge_id`` into ``keep_id`` (speakers, attributes, whole-case codings, case memos).
+    """Merge case ``merge_id`` into ``keep_id`` (speakers, attributes, whole-case codings, case
+    memos).
 
     Backs the project up first; returns the number of whole-case codings moved.
     """

@@ -1,4 +1,5 @@
-"""Codebook editing: update fields, rename, recolour, move, reorder, merge, delete to trash and restore."""
+"""Codebook editing: update fields, rename, recolour, move, reorder, merge, delete to trash and
+restore."""
 
 from __future__ import annotations
 
@@ -88,7 +89,8 @@ def move_code(
 def reorder_codes(
     db: sqlite_utils.Database, ordered: list[int | str], coder: str = "default"
 ) -> None:
-    """Set the order of sibling codes to the order given (ids or paths, all with the same parent)."""
+    """Set the order of sibling codes to the order given (ids or paths, all with the same
+    parent)."""
     ids = [resolve_code(db, c) for c in ordered]
     parents = {
         db.execute("SELECT parent_id FROM codes WHERE id = ?", [i]).fetchone()[0] for i in ids
@@ -107,7 +109,8 @@ def merge_codes(
     coder: str = "default",
     session: str | None = None,
 ) -> int:
-    """Merge ``source`` into ``target``: its codings and child codes move, duplicates collapse; return codings moved.
+    """Merge ``source`` into ``target``: its codings and child codes move, duplicates collapse;
+    return codings moved.
 
     The source code then goes to the trash.  Undoable as one action.
     """
@@ -128,7 +131,8 @@ def merge_codes(
         ).fetchall()
         for cid, doc, case, scope, s, e, coder_id in rows:
             dup = db.execute(
-                "SELECT id FROM codings WHERE code_id = ? AND coder_id = ? AND scope = ? AND document_id IS ?"
+                "SELECT id FROM codings WHERE code_id = ? AND coder_id = ? AND scope = ? AND"
+                " document_id IS ?"
                 " AND case_id IS ? AND char_start = ? AND char_end = ? AND deleted_at IS NULL",
                 [dst, coder_id, scope, doc, case, s, e],
             ).fetchone()
@@ -154,7 +158,8 @@ def merge_codes(
 def delete_code(
     db: sqlite_utils.Database, code: int | str, coder: str = "default", session: str | None = None
 ) -> int:
-    """Put a code and its descendants in the trash (their codings are hidden with them); return codes trashed."""
+    """Put a code and its descendants in the trash (their codings are hidden with them); return
+    codes trashed."""
     code_id = resolve_code(db, code)
     ids = descendants(db, code_id)
     stamp = now_iso()
@@ -185,7 +190,8 @@ def restore_code(
     if sibling_exists(db, parent, name):
         raise CodingError(f"a code '{name}' exists there now: rename it before restoring")
     ids = db.execute(
-        "WITH RECURSIVE t(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN t ON c.parent_id = t.id"
+        "WITH RECURSIVE t(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN t ON"
+        " c.parent_id = t.id"
         " WHERE c.deleted_at = ?) SELECT id FROM t",
         [code_id, stamp],
     ).fetchall()
@@ -198,8 +204,10 @@ def restore_code(
 def trash_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     """Return the trashed codes: id, path, color, deleted_at, codings."""
     df = pd.read_sql_query(
-        "SELECT k.id, '' AS path, k.color, k.deleted_at, (SELECT COUNT(*) FROM codings c WHERE c.code_id = k.id"
-        " AND c.deleted_at IS NULL) AS codings FROM codes k WHERE k.deleted_at IS NOT NULL ORDER BY k.deleted_at DESC",
+        "SELECT k.id, '' AS path, k.color, k.deleted_at, (SELECT COUNT(*) FROM codings c WHERE"
+        " c.code_id = k.id"
+        " AND c.deleted_at IS NULL) AS codings FROM codes k WHERE k.deleted_at IS NOT NULL ORDER"
+        " BY k.deleted_at DESC",
         db.conn,
     )
     df["path"] = df["id"].map(code_paths(db, include_deleted=True))
@@ -207,7 +215,8 @@ def trash_frame(db: sqlite_utils.Database) -> pd.DataFrame:
 
 
 def empty_trash(db: sqlite_utils.Database, coder: str = "default") -> int:
-    """Delete trashed codes for good (their codings go with them; the audit log keeps the record)."""
+    """Delete trashed codes for good (their codings go with them; the audit log keeps the
+    record)."""
     with transaction(db):
         ids = [r[0] for r in db.execute("SELECT id FROM codes WHERE deleted_at IS NOT NULL")]
         for cid in ids:

@@ -1,4 +1,5 @@
-"""Codebook as CSV: columns path, name, definition, color (plus inclusion, exclusion, example when present)."""
+"""Codebook as CSV: columns path, name, definition, color (plus inclusion, exclusion, example when
+present)."""
 
 from __future__ import annotations
 
@@ -34,7 +35,8 @@ def export_codebook_csv(db: sqlite_utils.Database, path: str | os.PathLike) -> i
 
 
 def parse_codebook_csv(text: str, filename: str = "codebook.csv") -> list[dict]:
-    """Return rows {path, definition, color, ...} from CSV text; raise CodingError naming the file and line."""
+    """Return rows {path, definition, color, ...} from CSV text; raise CodingError naming the file
+    and line."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     fields = [f.strip().lower() for f in (reader.fieldnames or [])]
     if "path" not in fields and "name" not in fields:
@@ -60,7 +62,8 @@ def parse_codebook_csv(text: str, filename: str = "codebook.csv") -> list[dict]:
 def import_codebook_csv(
     db: sqlite_utils.Database, path: str | os.PathLike, coder: str = "default"
 ) -> int:
-    """Create or update codes from a codebook CSV in one transaction; return the number of rows applied."""
+    """Create or update codes from a codebook CSV in one transaction; return the number of rows
+    applied."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")

@@ -80,9 +80,11 @@ def _check_name(name: str) -> str:
 def sibling_exists(
     db: sqlite_utils.Database, parent_id: int | None, name: str, exclude: int | None = None
 ) -> int | None:
-    """Return the id of an active sibling called ``name`` (case-insensitive) under ``parent_id``, or None."""
+    """Return the id of an active sibling called ``name`` (case-insensitive) under ``parent_id``, or
+    None."""
     row = db.execute(
-        "SELECT id FROM codes WHERE COALESCE(parent_id, 0) = ? AND lower(name) = lower(?) AND deleted_at IS NULL"
+        "SELECT id FROM codes WHERE COALESCE(parent_id, 0) = ? AND lower(name) = lower(?) AND"
+        " deleted_at IS NULL"
         " AND id != ?",
         [parent_id or 0, name, exclude or -1],
     ).fetchone()
@@ -90,7 +92,8 @@ def sibling_exists(
 
 
 def resolve_code(db: sqlite_utils.Database, code: int | str) -> int:
-    """Return the id of an active code given its id or its 'A > B' path; raise CodingError if absent."""
+    """Return the id of an active code given its id or its 'A > B' path; raise CodingError if
+    absent."""
     if isinstance(code, numbers.Integral) or (
         isinstance(code, str) and code.strip().isdigit() and not find_path(db, code)
     ):
@@ -138,7 +141,8 @@ def code_paths(db: sqlite_utils.Database, include_deleted: bool = False) -> dict
     rows = db.execute(
         "WITH RECURSIVE t(id, path) AS ("
         " SELECT id, name FROM codes WHERE parent_id IS NULL"
-        " UNION ALL SELECT c.id, t.path || ' > ' || c.name FROM codes c JOIN t ON c.parent_id = t.id)"
+        " UNION ALL SELECT c.id, t.path || ' > ' || c.name FROM codes c JOIN t ON c.parent_id ="
+        " t.id)"
         " SELECT t.id, t.path FROM t JOIN codes c ON c.id = t.id"
         + ("" if include_deleted else " WHERE c.deleted_at IS NULL")
     ).fetchall()
@@ -148,7 +152,8 @@ def code_paths(db: sqlite_utils.Database, include_deleted: bool = False) -> dict
 def descendants(db: sqlite_utils.Database, code_id: int, include_self: bool = True) -> list[int]:
     """Return the ids of the code's active descendants (and the code itself)."""
     rows = db.execute(
-        "WITH RECURSIVE t(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN t ON c.parent_id = t.id"
+        "WITH RECURSIVE t(id) AS (SELECT ? UNION ALL SELECT c.id FROM codes c JOIN t ON"
+        " c.parent_id = t.id"
         " WHERE c.deleted_at IS NULL) SELECT id FROM t",
         [code_id],
     ).fetchall()
@@ -178,7 +183,8 @@ def add_code(
     coder: str = "default",
     session: str | None = None,
 ) -> int:
-    """Create a code (under ``parent``, an id or path); return its id.  Names are unique among siblings."""
+    """Create a code (under ``parent``, an id or path); return its id.  Names are unique among
+    siblings."""
     name = _check_name(name)
     parent_id = resolve_code(db, parent) if parent not in (None, "") else None
     color = check_color(color) if color else next_color(db)
@@ -228,7 +234,8 @@ def ensure_code_path(
 
 
 def codes_frame(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.DataFrame:
-    """Return the codebook in tree order with columns CODE_COLUMNS (+ deleted_at when include_deleted).
+    """Return the codebook in tree order with columns CODE_COLUMNS (+ deleted_at when
+    include_deleted).
 
     ``codings`` counts active codings, ``documents`` distinct documents, ``cases`` distinct cases
     (whole-case codings plus the interviewee cases of coded documents, when interviews is present).
@@ -238,14 +245,16 @@ def codes_frame(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.
         WITH RECURSIVE t(id, path, depth, sortkey) AS (
             SELECT id, name, 0, printf('%08d', position) FROM codes WHERE parent_id IS NULL
             UNION ALL
-            SELECT c.id, t.path || ' > ' || c.name, t.depth + 1, t.sortkey || '/' || printf('%08d', c.position)
+            SELECT c.id, t.path || ' > ' || c.name, t.depth + 1, t.sortkey || '/' || printf('%08d',
+              c.position)
             FROM codes c JOIN t ON c.parent_id = t.id
         ),
         counts AS (
             SELECT code_id, COUNT(*) AS codings, COUNT(DISTINCT document_id) AS documents
             FROM codings WHERE deleted_at IS NULL GROUP BY code_id
         )
-        SELECT c.id, c.parent_id, t.path, c.name, c.color, c.definition, c.inclusion, c.exclusion, c.example,
+        SELECT c.id, c.parent_id, t.path, c.name, c.color, c.definition, c.inclusion, c.exclusion,
+          c.example,
                COALESCE(n.codings, 0) AS codings, COALESCE(n.documents, 0) AS documents, 0 AS cases,
                c.position, t.depth, c.created_by, c.created_at, c.deleted_at
         FROM t JOIN codes c ON c.id = t.id LEFT JOIN counts n ON n.code_id = c.id

@@ -1,4 +1,5 @@
-"""Codings: code a span, a whole document or a whole case; list, edit, delete; batches; move to a new version."""
+"""Codings: code a span, a whole document or a whole case; list, edit, delete; batches; move to a
+new version."""
 
 from __future__ import annotations
 
@@ -7,11 +8,11 @@ from collections.abc import Callable, Iterable
 import pandas as pd
 import sqlite_utils
 
-from projectfile import NotFound, backup_project, now_iso, transaction
+from projectfile import NotFound, now_iso, transaction
 
 from .case_data import case_names
 from .codes import code_paths, descendants, resolve_code
-from .history import CodingError, audit, ensure_coder, push_action, recorded
+from .history import CodingError, audit, ensure_coder, recorded
 
 CODING_COLUMNS = [
     "coding_id",
@@ -50,7 +51,8 @@ def _check_span(db: sqlite_utils.Database, document_id: int, start: int, end: in
 
 def _active_duplicate(db, document_id, case_id, scope, start, end, code_id, coder_id) -> int | None:
     row = db.execute(
-        "SELECT id FROM codings WHERE code_id = ? AND coder_id = ? AND scope = ? AND document_id IS ?"
+        "SELECT id FROM codings WHERE code_id = ? AND coder_id = ? AND scope = ? AND document_id"
+        " IS ?"
         " AND case_id IS ? AND char_start = ? AND char_end = ? AND deleted_at IS NULL",
         [code_id, coder_id, scope, document_id, case_id, start, end],
     ).fetchone()
@@ -94,7 +96,8 @@ def code_span(
     weight: float | None = None,
     session: str | None = None,
 ) -> int:
-    """Code ``[start, end)`` of a document with ``code`` (id or path); return the coding id (existing if identical)."""
+    """Code ``[start, end)`` of a document with ``code`` (id or path); return the coding id
+    (existing if identical)."""
     _check_span(db, document_id, start, end)
     return _add(
         db,
@@ -163,7 +166,8 @@ def update_coding(
         raise CodingError(f"cannot change {', '.join(sorted(bad))} of a coding")
     coding_id = int(coding_id)
     row = db.execute(
-        "SELECT document_id, char_start, char_end, scope FROM codings WHERE id = ? AND deleted_at IS NULL",
+        "SELECT document_id, char_start, char_end, scope FROM codings WHERE id = ? AND deleted_at"
+        " IS NULL",
         [coding_id],
     ).fetchone()
     if row is None:
@@ -225,9 +229,12 @@ def codings_frame(
         params.append(int(batch_id))
     df = pd.read_sql_query(
         f"""
-        SELECT c.id AS coding_id, c.document_id, d.title AS document_title, c.char_start, c.char_end,
-               CASE WHEN c.scope = 'span' THEN substr(t.text, c.char_start + 1, c.char_end - c.char_start) ELSE '' END AS text,
-               c.code_id, '' AS code_path, k.color, r.name AS coder, c.created_at, c.memo, c.weight, c.scope, c.case_id,
+        SELECT c.id AS coding_id, c.document_id, d.title AS document_title, c.char_start,
+          c.char_end,
+               CASE WHEN c.scope = 'span' THEN substr(t.text, c.char_start + 1, c.char_end -
+                 c.char_start) ELSE '' END AS text,
+               c.code_id, '' AS code_path, k.color, r.name AS coder, c.created_at, c.memo,
+                 c.weight, c.scope, c.case_id,
                c.batch_id
         FROM codings c
         JOIN codes k ON k.id = c.code_id
@@ -246,7 +253,8 @@ def codings_frame(
 
 
 def code_ids(db: sqlite_utils.Database, codes, children: bool = False) -> list[int] | None:
-    """Return the ids for ``codes`` (ids or paths, one or many), with descendants when ``children``."""
+    """Return the ids for ``codes`` (ids or paths, one or many), with descendants when
+    ``children``."""
     if codes is None:
         return None
     items = [codes] if isinstance(codes, (int, str)) else list(codes)
@@ -259,107 +267,6 @@ def code_ids(db: sqlite_utils.Database, codes, children: bool = False) -> list[i
     return out
 
 
-def apply_batch(
-    db: sqlite_utils.Database, rows: list[dict], rule: str, coder: str, session: str | None = None
-) -> int:
-    """Save auto-coding rows (document_id, char_start, char_end, code) as one undoable batch; return its id.
-
-    Rows identical to an active coding of the same coder are skipped; a bad row aborts the whole batch.
-    The project is backed up first (a bulk change).
-    """
-    if (
-        rows and not db.conn.in_transaction
-    ):  # inside a caller's transaction the caller backed up (e.g. an import)
-        backup_project(db, reason="before-autocoding")
-    coder_id = ensure_coder(db, coder)
-    code_cache: dict = {}
-    lengths: dict[int, int] = {}
-    prepared = []
-    for i, r in enumerate(rows):
-        key = r["code"]
-        if key not in code_cache:
-            code_cache[key] = resolve_code(db, key)
-        doc = int(r["document_id"])
-        if doc not in lengths:
-            lengths[doc] = _doc_length(db, doc)
-        s, e = int(r["char_start"]), int(r["char_end"])
-        if not 0 <= s < e <= lengths[doc]:
-            raise CodingError(f"row {i}: span [{s}, {e}) is not inside document {doc}")
-        prepared.append((doc, s, e, code_cache[key], r.get("memo"), r.get("weight")))
-    stamp = now_iso()
-    with transaction(db):
-        batch_id = db.execute(
-            "INSERT INTO coding_batches (rule, coder_id, created_at) VALUES (?, ?, ?)",
-            [rule, coder_id, stamp],
-        ).lastrowid
-        existing = set()
-        for code_id in set(code_cache.values()):
-            existing.update(
-                db.execute(
-                    "SELECT document_id, char_start, char_end, code_id FROM codings WHERE code_id = ? AND coder_id = ?"
-                    " AND scope = 'span' AND deleted_at IS NULL",
-                    [code_id, coder_id],
-                ).fetchall()
-            )
-        fresh = []
-        for doc, s, e, code_id, memo, weight in prepared:
-            if (doc, s, e, code_id) in existing:
-                continue
-            existing.add((doc, s, e, code_id))
-            fresh.append((doc, s, e, code_id, coder_id, stamp, memo, weight, batch_id))
-        db.conn.executemany(
-            "INSERT INTO codings (document_id, char_start, char_end, code_id, coder_id, created_at, memo, weight, batch_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            fresh,
-        )
-        db.execute("UPDATE coding_batches SET count = ? WHERE id = ?", [len(fresh), batch_id])
-        audit(
-            db, coder, "create", "coding_batches", batch_id, {"rule": rule, "codings": len(fresh)}
-        )
-        db.execute(
-            "INSERT INTO audit_log (at, coder, action, entity, entity_id, detail)"
-            " SELECT ?, ?, 'create', 'codings', id, '{\"batch_id\": ' || batch_id || '}' FROM codings WHERE batch_id = ?",
-            [stamp, coder, batch_id],
-        )
-        push_action(
-            db, coder, f"auto-code: {rule}", {"changes": [], "batches": [batch_id]}, session
-        )
-    return batch_id
-
-
-def undo_batch(db: sqlite_utils.Database, batch_id: int, coder: str) -> int:
-    """Delete every coding of an auto-coding batch as one change; return how many were removed."""
-    stamp = now_iso()
-    batch_id = int(batch_id)
-    with transaction(db):
-        row = db.execute("SELECT undone_at FROM coding_batches WHERE id = ?", [batch_id]).fetchone()
-        if row is None:
-            raise NotFound(f"no batch {batch_id}")
-        if row[0] is not None:
-            return 0
-        n = db.execute(
-            "UPDATE codings SET deleted_at = ? WHERE batch_id = ? AND deleted_at IS NULL",
-            [stamp, batch_id],
-        ).rowcount
-        db.execute("UPDATE coding_batches SET undone_at = ? WHERE id = ?", [stamp, batch_id])
-        audit(db, coder, "undo", "coding_batches", batch_id, {"codings": n})
-        # a later undo of the same batch from the action stack must not run again
-        db.execute(
-            "UPDATE coding_actions SET state = 'discarded' WHERE state = 'done' AND payload = ?",
-            [f'{{"changes": [], "batches": [{int(batch_id)}]}}'],
-        )
-    return n
-
-
-def batches_frame(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Return auto-coding batches: batch_id, rule, coder, created_at, count, undone_at (newest first)."""
-    return pd.read_sql_query(
-        "SELECT b.id AS batch_id, b.rule, r.name AS coder, b.created_at, b.count, b.undone_at"
-        " FROM coding_batches b JOIN coders r ON r.id = b.coder_id ORDER BY b.id DESC",
-        db.conn,
-    )
-
-
 def move_codings(
     db: sqlite_utils.Database,
     old_document_id: int,
@@ -367,14 +274,17 @@ def move_codings(
     map_offset: Callable[[int], int],
     coder: str = "system",
 ) -> int:
-    """Copy the active codings of a document to its new version with mapped offsets; return how many were copied.
+    """Copy the active codings of a document to its new version with mapped offsets; return how many
+    were copied.
 
-    Spans that collapse to nothing under the map are skipped; whole-document codings cover the new text.
+    Spans that collapse to nothing under the map are skipped; whole-document codings cover the new
+    text.
     """
     old_document_id, new_document_id = int(old_document_id), int(new_document_id)
     new_len = _doc_length(db, new_document_id)
     rows = db.execute(
-        "SELECT id, scope, char_start, char_end, code_id, coder_id, created_at, memo, weight FROM codings"
+        "SELECT id, scope, char_start, char_end, code_id, coder_id, created_at, memo, weight FROM"
+        " codings"
         " WHERE document_id = ? AND deleted_at IS NULL ORDER BY id",
         [old_document_id],
     ).fetchall()
@@ -391,7 +301,8 @@ def move_codings(
             if _active_duplicate(db, new_document_id, None, scope, ns, ne, code_id, coder_id):
                 continue
             new_id = db.execute(
-                "INSERT INTO codings (document_id, scope, char_start, char_end, code_id, coder_id, created_at, memo, weight)"
+                "INSERT INTO codings (document_id, scope, char_start, char_end, code_id, coder_id,"
+                " created_at, memo, weight)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [new_document_id, scope, ns, ne, code_id, coder_id, created, memo, weight],
             ).lastrowid

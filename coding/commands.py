@@ -1,4 +1,5 @@
-"""CLI commands of ``coding``: codes (list/add/import/export), code, codings, agreement, memos, undo/redo."""
+"""CLI commands of ``coding``: codes (list/add/import/export), code, codings, agreement, memos,
+undo/redo."""
 
 from __future__ import annotations
 

@@ -55,7 +55,8 @@ def audit(
 ) -> None:
     """Append one row to the audit log (call inside a transaction)."""
     db.execute(
-        "INSERT INTO audit_log (at, coder, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+        "INSERT INTO audit_log (at, coder, action, entity, entity_id, detail) VALUES (?, ?, ?, ?,"
+        " ?, ?)",
         [
             now_iso(),
             coder,
@@ -157,13 +158,15 @@ def _put_row(
     current = _row(db, table, row_id)
     if current != expected:
         raise CodingError(
-            f"cannot undo/redo: {table[:-1]} {row_id} was changed since (by another action or coder)"
+            f"cannot undo/redo: {table[:-1]} {row_id} was changed since (by another action or"
+            " coder)"
         )
     if target is None:
         if (
             table == "codes"
             and db.execute(
-                "SELECT 1 FROM codings WHERE code_id = ? UNION ALL SELECT 1 FROM codes WHERE parent_id = ? LIMIT 1",
+                "SELECT 1 FROM codings WHERE code_id = ? UNION ALL SELECT 1 FROM codes WHERE"
+                " parent_id = ? LIMIT 1",
                 [row_id, row_id],
             ).fetchone()
         ):
@@ -218,7 +221,8 @@ def undo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
     session = session or coder
     with transaction(db):
         row = db.execute(
-            "SELECT id, label, payload FROM coding_actions WHERE session = ? AND state = 'done' ORDER BY id DESC LIMIT 1",
+            "SELECT id, label, payload FROM coding_actions WHERE session = ? AND state = 'done'"
+            " ORDER BY id DESC LIMIT 1",
             [session],
         ).fetchone()
         if row is None:
@@ -233,7 +237,8 @@ def redo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
     session = session or coder
     with transaction(db):
         row = db.execute(
-            "SELECT id, label, payload FROM coding_actions WHERE session = ? AND state = 'undone' ORDER BY id LIMIT 1",
+            "SELECT id, label, payload FROM coding_actions WHERE session = ? AND state = 'undone'"
+            " ORDER BY id LIMIT 1",
             [session],
         ).fetchone()
         if row is None:
@@ -246,7 +251,8 @@ def redo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
 def history_frame(db: sqlite_utils.Database, session: str) -> pd.DataFrame:
     """Return the session's action stack: id, at, coder, label, state (newest first)."""
     return pd.read_sql_query(
-        "SELECT id, at, coder, label, state FROM coding_actions WHERE session = ? AND state != 'discarded' ORDER BY id DESC",
+        "SELECT id, at, coder, label, state FROM coding_actions WHERE session = ? AND state !="
+        " 'discarded' ORDER BY id DESC",
         db.conn,
         params=[session],
     )
@@ -267,7 +273,8 @@ def audit_frame(
 def coder_names(db: sqlite_utils.Database, with_codings: bool = False) -> list[str]:
     """Return the coders' names (only those with active codings when ``with_codings``), sorted."""
     sql = (
-        "SELECT DISTINCT r.name FROM coders r JOIN codings c ON c.coder_id = r.id AND c.deleted_at IS NULL"
+        "SELECT DISTINCT r.name FROM coders r JOIN codings c ON c.coder_id = r.id AND c.deleted_at"
+        " IS NULL"
         if with_codings
         else "SELECT name FROM coders"
     )
@@ -275,5 +282,6 @@ def coder_names(db: sqlite_utils.Database, with_codings: bool = False) -> list[s
 
 
 def change_counter(db: sqlite_utils.Database) -> int:
-    """Return a number that grows with every write to codes or codings (from any process): a cache key."""
+    """Return a number that grows with every write to codes or codings (from any process): a cache
+    key."""
     return db.execute("SELECT version FROM coding_version WHERE id = 1").fetchone()[0]

@@ -15,7 +15,7 @@ from interviews import document_cases
 from .case_data import case_attributes, case_names
 from .codes import code_paths
 from .codings import code_ids
-from .history import change_counter, CodingError
+from .history import CodingError, change_counter
 from .queries import _coder_ids, _in, _where, scope_documents
 
 FREQUENCY_BY = ("code", "document", "case", "attribute")
@@ -29,14 +29,16 @@ USE_CACHE = True
 def _intervals(
     db, index: str, order: str, codes=None, children=False, coders=None, documents=None
 ) -> np.ndarray:
-    """Return int64 rows (code_id, document_id, char_start, char_end) streamed in index order from a covering index.
+    """Return int64 rows (code_id, document_id, char_start, char_end) streamed in index order from a
+    covering index.
 
-    Arrays are cached per project file and change counter (bumped by triggers on every write to codings or
-    codes, from any process), so page reruns skip the fetch and a write is never missed.
+    Arrays are cached per project file and change counter (bumped by triggers on every write to
+    codings or codes, from any process), so page reruns skip the fetch and a write is never missed.
     """
     where, params = _where("c", db, codes, children, coders, documents)
     sql = (
-        f"SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c INDEXED BY {index}"
+        "SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c INDEXED BY"
+        f" {index}"
         f" WHERE {' AND '.join(where)} ORDER BY {order}"
     )
     key = None
@@ -60,7 +62,8 @@ def _intervals(
 
 
 def _per_code_document(db, codes=None, children=False, coders=None, documents=None) -> pd.DataFrame:
-    """Return code_id, document_id, codings, coded_chars (union of the code's spans in the document).
+    """Return code_id, document_id, codings, coded_chars (union of the code's spans in the
+    document).
 
     Rows come sorted from the (code, document, start) index; the union is one running-maximum sweep.
     """
@@ -123,7 +126,8 @@ def _case_codings(db, codes=None, children=False, coders=None) -> pd.DataFrame:
             where.append(sql)
             params += p
     return pd.read_sql_query(
-        f"SELECT c.code_id, c.case_id, COUNT(*) AS codings FROM codings c INDEXED BY codings_case WHERE {' AND '.join(where)} GROUP BY 1, 2",
+        "SELECT c.code_id, c.case_id, COUNT(*) AS codings FROM codings c INDEXED BY codings_case"
+        f" WHERE {' AND '.join(where)} GROUP BY 1, 2",
         db.conn,
         params=params,
     )
@@ -138,10 +142,12 @@ def code_case_frame(
     cases=None,
     attribute: dict | None = None,
 ) -> pd.DataFrame:
-    """Return long rows code_id, code_path, color, case_id, case_name, codings, coded_chars, case_chars, percent.
+    """Return long rows code_id, code_path, color, case_id, case_name, codings, coded_chars,
+    case_chars, percent.
 
-    Codings count on the current version of each interview; ``percent`` is coded characters (union) over the
-    characters of the case's current interviews (whole-case codings count as the whole text).
+    Codings count on the current version of each interview; ``percent`` is coded characters (union)
+    over the characters of the case's current interviews (whole-case codings count as the whole
+    text).
     """
     docs = scope_documents(db, documents, cases, attribute)
     per = _per_code_document(db, codes, children, coders, docs)
@@ -191,7 +197,8 @@ def code_case_frame(
 
 
 def code_case_matrix(db: sqlite_utils.Database, value: str = "codings", **filters) -> pd.DataFrame:
-    """Return a code path x case name matrix of ``value`` ('codings', 'coded_chars', 'percent', or 'present' 0/1)."""
+    """Return a code path x case name matrix of ``value`` ('codings', 'coded_chars', 'percent', or
+    'present' 0/1)."""
     long = code_case_frame(db, **filters)
     if long.empty:
         return pd.DataFrame()
@@ -206,7 +213,8 @@ def code_case_matrix(db: sqlite_utils.Database, value: str = "codings", **filter
 def code_attribute_matrix(
     db: sqlite_utils.Database, attribute: str, value: str = "codings", **filters
 ) -> pd.DataFrame:
-    """Return a code path x attribute value matrix: codings or coded_chars summed, percent of those cases' text."""
+    """Return a code path x attribute value matrix: codings or coded_chars summed, percent of those
+    cases' text."""
     long = code_case_frame(db, **filters)
     attrs = case_attributes(db, attribute)
     if long.empty:
@@ -226,9 +234,9 @@ def code_attribute_matrix(
 def _overlap_pairs(db, codes, children, coders, documents) -> pd.DataFrame:
     """Return x, y, n: overlapping coding pairs per (code, other code), each pair once.
 
-    Rows stream sorted by (document, start) from the covering index; every overlapping pair has one coding
-    starting inside the other, so for each coding the partners are the next rows up to the first that starts
-    at or after its end (a binary search), expanded with numpy.
+    Rows stream sorted by (document, start) from the covering index; every overlapping pair has one
+    coding starting inside the other, so for each coding the partners are the next rows up to the
+    first that starts at or after its end (a binary search), expanded with numpy.
     """
     a = _intervals(
         db, "codings_doc_cover", "c.document_id, c.char_start", codes, children, coders, documents
@@ -270,7 +278,8 @@ def cooccurrence(
     cases=None,
     attribute: dict | None = None,
 ) -> pd.DataFrame:
-    """Return a symmetric code path x code path matrix: overlapping coding pairs, or units ('paragraph'/'turn') shared."""
+    """Return a symmetric code path x code path matrix: overlapping coding pairs, or units
+    ('paragraph'/'turn') shared."""
     docs = scope_documents(db, documents, cases, attribute)
     wa, pa = _where("a", db, codes, children, coders, docs)
     if mode == "overlap":
@@ -278,10 +287,12 @@ def cooccurrence(
     elif mode in ("paragraph", "turn"):
         kinds = "s.kind = 'turn'" if mode == "turn" else "s.kind != 'turn'"
         sql = f"""WITH cu AS (
-                    SELECT DISTINCT s.id AS unit, a.code_id FROM codings a JOIN segments s ON s.document_id = a.document_id
+                    SELECT DISTINCT s.id AS unit, a.code_id FROM codings a JOIN segments s ON
+                      s.document_id = a.document_id
                       AND s.char_start < a.char_end AND s.char_end > a.char_start
                     WHERE {kinds} AND {" AND ".join(wa)})
-                  SELECT x.code_id AS x, y.code_id AS y, COUNT(*) AS n FROM cu x JOIN cu y ON x.unit = y.unit
+                  SELECT x.code_id AS x, y.code_id AS y, COUNT(*) AS n FROM cu x JOIN cu y ON
+                    x.unit = y.unit
                     AND x.code_id < y.code_id GROUP BY 1, 2"""
         pairs = pd.read_sql_query(sql, db.conn, params=pa)
     else:
@@ -317,13 +328,15 @@ def frequencies(
     documents=None,
     cases=None,
 ) -> pd.DataFrame:
-    """Return codings, coded characters and coded words per code, or per code and document/case/attribute value."""
+    """Return codings, coded characters and coded words per code, or per code and
+    document/case/attribute value."""
     if by not in FREQUENCY_BY:
         raise CodingError(f"by must be one of {', '.join(FREQUENCY_BY)}")
     docs = scope_documents(db, documents, cases, None)
     where, params = _where("c", db, codes, children, coders, docs)
     per = pd.read_sql_query(
-        f"SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c WHERE {' AND '.join(where)}",
+        "SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c WHERE"
+        f" {' AND '.join(where)}",
         db.conn,
         params=params,
     )

@@ -105,7 +105,8 @@ def memos_frame(
     query: str | None = None,
     author: str | None = None,
 ) -> pd.DataFrame:
-    """Return memos (MEMO_COLUMNS), newest first; ``query`` is a full-text search over title and text."""
+    """Return memos (MEMO_COLUMNS), newest first; ``query`` is a full-text search over title and
+    text."""
     where, params = ["m.deleted_at IS NULL"], []
     if target:
         where.append("m.target = ?")
@@ -126,7 +127,8 @@ def memos_frame(
         f"""SELECT m.id AS memo_id, m.target,
                    COALESCE(m.document_id, m.code_id, m.case_id, m.coding_id) AS target_id,
                    m.title, m.text, m.author, m.created_at, m.updated_at
-            FROM memos m {join} WHERE {" AND ".join(where)} ORDER BY m.updated_at DESC, m.id DESC""",
+            FROM memos m {join} WHERE {" AND ".join(where)} ORDER BY m.updated_at DESC, m.id
+              DESC""",
         db.conn,
         params=params,
     )

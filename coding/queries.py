@@ -1,4 +1,5 @@
-"""Coding queries: retrieval with context, boolean and proximity queries, filters by document/case/attribute/coder.
+"""Coding queries: retrieval with context, boolean and proximity queries, filters by
+document/case/attribute/coder.
 
 All return DataFrames.  Interval logic runs in SQL on the covering indexes of ``codings``; corpus
 tables (documents, document_texts, segments) are only read, joined by document id.
@@ -119,17 +120,19 @@ def retrieve(
 ) -> pd.DataFrame:
     """Return every segment coded with ``code`` (and its children) with RETRIEVAL_COLUMNS.
 
-    Page comes from the document's corpus pages; speaker, case and times from the interviews turn that
-    holds the coding's start (the document's interviewee case otherwise).
+    Page comes from the document's corpus pages; speaker, case and times from the interviews turn
+    that holds the coding's start (the document's interviewee case otherwise).
     """
     docs = scope_documents(db, documents, cases, attribute)
     where, params = _where("c", db, code, children, coders, docs)
     df = pd.read_sql_query(
-        f"""SELECT c.id AS coding_id, c.document_id, d.title AS document_title, d.page_count, c.char_start, c.char_end, c.code_id,
-                   k.color, r.name AS coder, '' AS text, c.memo, c.weight, c.scope
-            FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
-            JOIN documents d ON d.id = c.document_id
-            WHERE {" AND ".join(where)} ORDER BY d.title, c.document_id, c.char_start, c.id""",
+        f"""
+        SELECT c.id AS coding_id, c.document_id, d.title AS document_title, d.page_count,
+               c.char_start, c.char_end, c.code_id, k.color, r.name AS coder, '' AS text, c.memo,
+               c.weight, c.scope
+        FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
+        JOIN documents d ON d.id = c.document_id
+        WHERE {" AND ".join(where)} ORDER BY d.title, c.document_id, c.char_start, c.id""",
         db.conn,
         params=params,
     )
@@ -153,7 +156,8 @@ def _texts(db, df: pd.DataFrame) -> list[str]:
 
 
 def _pages(db, df: pd.DataFrame) -> list:
-    """Return the page number holding each row's char_start (None without pages), one get_pages per document."""
+    """Return the page number holding each row's char_start (None without pages), one get_pages per
+    document."""
     out: list = [None] * len(df)
     paged = df[df["page_count"] > 0]
     for doc_id, idx in paged.groupby("document_id").indices.items():
@@ -209,29 +213,49 @@ def _add_turn_context(db, df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _boolean_sql(db, a, b, children, coders, documents, condition: str, negate: bool = False):
+INTERSECTION = (
+    "MAX(a.char_start, b.char_start) AS char_start, MIN(a.char_end, b.char_end) AS char_end"
+)
+UNION = "MIN(a.char_start, b.char_start) AS char_start, MAX(a.char_end, b.char_end) AS char_end"
+
+
+def _boolean_sql(
+    db, a, b, children, coders, documents, condition: str, negate=False, span=INTERSECTION
+):
+    """Return SQL (and params) pairing codings of A with codings of B under ``condition``.
+
+    ``span`` is the range a pair stands for; ``negate`` keeps codings of A that pair with none.
+    """
     wa, pa = _where("a", db, a, children, coders, documents)
     wb, pb = _where("b", db, b, children, coders, documents)
     if negate:
-        sql = f"""SELECT a.document_id, a.char_start, a.char_end, a.id AS a_coding_id, NULL AS b_coding_id
-                  FROM codings a WHERE {" AND ".join(wa)}
-                  AND NOT EXISTS (SELECT 1 FROM codings b WHERE b.document_id = a.document_id AND {condition}
-                                  AND {" AND ".join(wb)})"""
+        sql = f"""
+            SELECT a.document_id, a.char_start, a.char_end, a.id AS a_coding_id,
+                   NULL AS b_coding_id
+            FROM codings a WHERE {" AND ".join(wa)}
+            AND NOT EXISTS (
+                SELECT 1 FROM codings b
+                WHERE b.document_id = a.document_id AND {condition} AND {" AND ".join(wb)})"""
         return sql, pa + pb
-    sql = f"""SELECT a.document_id, MAX(a.char_start, b.char_start) AS char_start, MIN(a.char_end, b.char_end) AS char_end,
-                     a.id AS a_coding_id, b.id AS b_coding_id
-              FROM codings a JOIN codings b ON b.document_id = a.document_id AND {condition}
-              WHERE {" AND ".join(wa)} AND {" AND ".join(wb)} AND a.id != b.id"""
+    sql = f"""
+        SELECT a.document_id, {span}, a.id AS a_coding_id, b.id AS b_coding_id
+        FROM codings a JOIN codings b ON b.document_id = a.document_id AND {condition}
+        WHERE {" AND ".join(wa)} AND {" AND ".join(wb)} AND a.id != b.id"""
     return sql, pa + pb
 
 
 def _finish(db, sql: str, params: list) -> pd.DataFrame:
     df = pd.read_sql_query(
-        f"""SELECT q.document_id, d.title AS document_title, q.char_start, q.char_end, q.a_coding_id, q.b_coding_id,
-                   CASE WHEN q.char_end > q.char_start THEN substr(t.text, q.char_start + 1, q.char_end - q.char_start)
-                        ELSE '' END AS text
-            FROM ({sql}) q JOIN documents d ON d.id = q.document_id JOIN document_texts t ON t.document_id = q.document_id
-            ORDER BY q.document_id, q.char_start, q.a_coding_id, q.b_coding_id""",
+        f"""
+        SELECT q.document_id, d.title AS document_title, q.char_start, q.char_end,
+               q.a_coding_id, q.b_coding_id,
+               CASE WHEN q.char_end > q.char_start
+                    THEN substr(t.text, q.char_start + 1, q.char_end - q.char_start)
+                    ELSE '' END AS text
+        FROM ({sql}) q
+        JOIN documents d ON d.id = q.document_id
+        JOIN document_texts t ON t.document_id = q.document_id
+        ORDER BY q.document_id, q.char_start, q.a_coding_id, q.b_coding_id""",
         db.conn,
         params=params,
     )
@@ -248,7 +272,8 @@ def query_and(
     cases=None,
     attribute: dict | None = None,
 ) -> pd.DataFrame:
-    """Return the overlaps of codings of A with codings of B (BOOLEAN_COLUMNS; char range = the intersection)."""
+    """Return the overlaps of codings of A with codings of B (BOOLEAN_COLUMNS; char range = the
+    intersection)."""
     docs = scope_documents(db, documents, cases, attribute)
     sql, params = _boolean_sql(
         db, a, b, children, coders, docs, "b.char_start < a.char_end AND b.char_end > a.char_start"
@@ -295,7 +320,10 @@ def query_or(
     docs = scope_documents(db, documents, cases, attribute)
     ids = (code_ids(db, a, children) or []) + (code_ids(db, b, children) or [])
     where, params = _where("a", db, sorted(set(ids)), False, coders, docs)
-    sql = f"SELECT a.document_id, a.char_start, a.char_end, a.id AS a_coding_id, NULL AS b_coding_id FROM codings a WHERE {' AND '.join(where)}"
+    sql = (
+        "SELECT a.document_id, a.char_start, a.char_end, a.id AS a_coding_id, NULL AS b_coding_id"
+        f" FROM codings a WHERE {' AND '.join(where)}"
+    )
     return _finish(db, sql, params)
 
 
@@ -310,7 +338,8 @@ def query_near(
     cases=None,
     attribute: dict | None = None,
 ) -> pd.DataFrame:
-    """Return pairs of A and B codings within ``distance`` characters of each other (range = their union)."""
+    """Return pairs of A and B codings within ``distance`` characters of each other (range = their
+    union)."""
     docs = scope_documents(db, documents, cases, attribute)
     d = int(distance)
     sql, params = _boolean_sql(
@@ -321,10 +350,7 @@ def query_near(
         coders,
         docs,
         f"b.char_start <= a.char_end + {d} AND b.char_end >= a.char_start - {d}",
-    )
-    sql = sql.replace(
-        "MAX(a.char_start, b.char_start) AS char_start, MIN(a.char_end, b.char_end)",
-        "MIN(a.char_start, b.char_start) AS char_start, MAX(a.char_end, b.char_end)",
+        span=UNION,
     )
     return _finish(db, sql, params)
 
@@ -340,19 +366,24 @@ def query_same_unit(
     cases=None,
     attribute: dict | None = None,
 ) -> pd.DataFrame:
-    """Return the units (paragraphs or turns) holding both a coding of A and a coding of B (range = the unit)."""
+    """Return the units (paragraphs or turns) holding both a coding of A and a coding of B (range =
+    the unit)."""
     if unit not in ("paragraph", "turn"):
         raise CodingError("unit must be 'paragraph' or 'turn'")
     kinds = "s.kind = 'turn'" if unit == "turn" else "s.kind != 'turn'"
     docs = scope_documents(db, documents, cases, attribute)
     wa, pa = _where("a", db, a, children, coders, docs)
     wb, pb = _where("b", db, b, children, coders, docs)
-    sql = f"""SELECT s.document_id, s.char_start, s.char_end, MIN(a.id) AS a_coding_id, MIN(b.id) AS b_coding_id
-              FROM segments s
-              JOIN codings a ON a.document_id = s.document_id AND a.char_start < s.char_end AND a.char_end > s.char_start
-              JOIN codings b ON b.document_id = s.document_id AND b.char_start < s.char_end AND b.char_end > s.char_start
-              WHERE {kinds} AND {" AND ".join(wa)} AND {" AND ".join(wb)} AND a.id != b.id
-              GROUP BY s.id"""
+    sql = f"""
+        SELECT s.document_id, s.char_start, s.char_end, MIN(a.id) AS a_coding_id,
+               MIN(b.id) AS b_coding_id
+        FROM segments s
+        JOIN codings a ON a.document_id = s.document_id
+             AND a.char_start < s.char_end AND a.char_end > s.char_start
+        JOIN codings b ON b.document_id = s.document_id
+             AND b.char_start < s.char_end AND b.char_end > s.char_start
+        WHERE {kinds} AND {" AND ".join(wa)} AND {" AND ".join(wb)} AND a.id != b.id
+        GROUP BY s.id"""
     return _finish(db, sql, pa + pb)
 
 

@@ -1,4 +1,5 @@
-"""Tables owned by ``coding``: codes, coders, codings, batches, memos, the action stack, the audit log.
+"""Tables owned by ``coding``: codes, coders, codings, batches, memos, the action stack, the audit
+log.
 
 Codings are ``[char_start, char_end)`` code-point ranges of a document's canonical text.
 ``scope`` says whether a coding is a span, a whole document or a whole case (``case_id`` refers to
@@ -73,7 +74,8 @@ def create_coding_tables(db: sqlite_utils.Database) -> None:
             batch_id INTEGER REFERENCES coding_batches(id) ON DELETE SET NULL,
             deleted_at TEXT,
             CHECK (char_start >= 0 AND char_end >= char_start),
-            CHECK ((scope = 'case' AND case_id IS NOT NULL) OR (scope != 'case' AND document_id IS NOT NULL))
+            CHECK ((scope = 'case' AND case_id IS NOT NULL) OR (scope != 'case' AND document_id IS
+              NOT NULL))
         )
         """
     )
@@ -88,7 +90,8 @@ def create_coding_tables(db: sqlite_utils.Database) -> None:
         """
         CREATE TABLE memos (
             id INTEGER PRIMARY KEY,
-            target TEXT NOT NULL CHECK (target IN ('project', 'document', 'code', 'case', 'coding')),
+            target TEXT NOT NULL CHECK (target IN ('project', 'document', 'code', 'case',
+              'coding')),
             document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
             code_id INTEGER REFERENCES codes(id) ON DELETE CASCADE,
             coding_id INTEGER REFERENCES codings(id) ON DELETE CASCADE,
@@ -138,19 +141,23 @@ def create_coding_tables(db: sqlite_utils.Database) -> None:
 def add_covering_indexes(db: sqlite_utils.Database) -> None:
     # interval joins (co-occurrence, boolean queries) read only these columns: no table lookups
     db.execute(
-        "CREATE INDEX codings_doc_cover ON codings(document_id, char_start, char_end, code_id, coder_id, id)"
+        "CREATE INDEX codings_doc_cover ON codings(document_id, char_start, char_end, code_id,"
+        " coder_id, id)"
         " WHERE deleted_at IS NULL"
     )
     db.execute(
-        "CREATE INDEX codings_code_cover ON codings(code_id, document_id, char_start, char_end, coder_id, id)"
+        "CREATE INDEX codings_code_cover ON codings(code_id, document_id, char_start, char_end,"
+        " coder_id, id)"
         " WHERE deleted_at IS NULL"
     )
 
 
 def add_change_counter(db: sqlite_utils.Database) -> None:
-    # a counter bumped by every write to codings or codes, so readers can cache derived arrays safely
+    # a counter bumped by every write to codings or codes, so readers can cache derived arrays
+    # safely
     db.execute(
-        "CREATE TABLE coding_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT NULL)"
+        "CREATE TABLE coding_version (id INTEGER PRIMARY KEY CHECK (id = 1), version INTEGER NOT"
+        " NULL)"
     )
     db.execute("INSERT INTO coding_version (id, version) VALUES (1, 0)")
     for table in ("codings", "codes"):

@@ -19,6 +19,7 @@ def docs(db):
 
 @pytest.fixture
 def zoom(db):
-    """Import tests/interviews/data/zoom.vtt (Ana Torres interviews Roberto Salinas); return its id."""
+    """Import tests/interviews/data/zoom.vtt (Ana Torres interviews Roberto Salinas); return its
+    id."""
     roles = {"Ana Torres": "interviewer", "Roberto Salinas": "interviewee"}
     return import_interviews(db, INTERVIEW_DATA / "zoom.vtt", roles=roles)[0]

@@ -1,4 +1,5 @@
-"""Agreement: published reference values, the krippendorff package as oracle, and units from a project."""
+"""Agreement: published reference values, the krippendorff package as oracle, and units from a
+project."""
 
 from __future__ import annotations
 
@@ -11,18 +12,13 @@ import numpy as np
 import pytest
 
 import coding as C
-from coding.agreement import (
-    agreement,
-    cohen_kappa,
-    disagreements,
-    krippendorff_alpha,
-    percent_agreement,
-    split_sentences,
-)
+from coding.agreement import agreement, disagreements, split_sentences
+from coding.agreement_stats import cohen_kappa, krippendorff_alpha, percent_agreement
 from corpus.model import Document
 from corpus.store import store_document
 
-# Krippendorff, "Computing Krippendorff's Alpha-Reliability" (2011), 4 coders x 12 units, nominal, with missing values
+# Krippendorff, "Computing Krippendorff's Alpha-Reliability" (2011), 4 coders x 12 units, nominal,
+# with missing values
 K_DATA = [
     [1, 2, 3, 3, 2, 1, 4, 1, 2, None, None, None],
     [1, 2, 3, 3, 2, 2, 4, 1, 2, 5, None, 3],

@@ -1,4 +1,5 @@
-"""Property test: char-level agreement from run-length units equals the statistics on explicit per-character data."""
+"""Property test: char-level agreement from run-length units equals the statistics on explicit
+per-character data."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import coding as C
-from coding.agreement import agreement, cohen_kappa
+from coding.agreement import agreement
+from coding.agreement_stats import cohen_kappa
 from corpus.model import Document
 from corpus.store import store_document
 from projectfile import open_project

@@ -15,7 +15,8 @@ from demo import step_coding
 TEXT = (
     "The binational innovation council met in Saltillo. Public funding came from CONACYT. "
     "Training of technicians was the first priority. La falta de técnicos es un obstáculo. "
-    "NAFTA changed industrial policy. Private firms gave in-kind support. Technology transfer was slow."
+    "NAFTA changed industrial policy. Private firms gave in-kind support. Technology transfer was"
+    " slow."
 )
 
 

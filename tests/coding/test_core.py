@@ -1,4 +1,5 @@
-"""Core API: codes, coders, span codings, delete, undo/redo, batches, moving codings to a new version."""
+"""Core API: codes, coders, span codings, delete, undo/redo, batches, moving codings to a new
+version."""
 
 from __future__ import annotations
 

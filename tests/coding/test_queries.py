@@ -1,4 +1,5 @@
-"""Coding queries and matrices on a small project with known overlaps; cases via a stand-in for interviews."""
+"""Coding queries and matrices on a small project with known overlaps; cases via a stand-in for
+interviews."""
 
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ def at(text: str, words: str) -> tuple[int, int]:
 
 @pytest.fixture
 def people(db, tmp_path):
-    """Two imported interviews (Rosa: industry, Luis: academia), coded as ``proj`` codes its documents."""
+    """Two imported interviews (Rosa: industry, Luis: academia), coded as ``proj`` codes its
+    documents."""
     paths = [tmp_path / "i0_rosa.txt", tmp_path / "i1_luis.txt"]
     paths[0].write_text(interview_text("Rosa", TEXT), encoding="utf-8")
     paths[1].write_text(interview_text("Luis", TEXT.upper()), encoding="utf-8")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
-exports = pytest.importorskip("exports")
-
-import coding as C  # noqa: E402
-from coding.agreement import agreement  # noqa: E402
+import coding as C
+import exports
+from coding.agreement import agreement
 from projectfile import open_project
 
 

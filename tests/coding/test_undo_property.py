@@ -1,4 +1,5 @@
-"""Property test: any sequence of coding actions, undos and redos matches a simple model of the undo stack."""
+"""Property test: any sequence of coding actions, undos and redos matches a simple model of the undo
+stack."""
 
 from __future__ import annotations
 
