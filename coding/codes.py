@@ -238,7 +238,7 @@ def codes_frame(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.
     include_deleted).
 
     ``codings`` counts active codings, ``documents`` distinct documents, ``cases`` distinct cases
-    (whole-case codings plus the interviewee cases of coded documents, when interviews is present).
+    (whole-case codings plus the interviewee cases of coded documents).
     """
     rows = pd.read_sql_query(
         """

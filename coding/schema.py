@@ -3,8 +3,8 @@ log.
 
 Codings are ``[char_start, char_end)`` code-point ranges of a document's canonical text.
 ``scope`` says whether a coding is a span, a whole document or a whole case (``case_id`` refers to
-the interviews package's cases by id only, without a foreign key, because that package's table may
-be created after ours).  Deletions are soft (``deleted_at``) so they can be undone and restored.
+an interviews case by id, without a foreign key: ``merge_cases`` and ``delete_case`` keep the
+two in step).  Deletions are soft (``deleted_at``) so they can be undone and restored.
 """
 
 from __future__ import annotations
