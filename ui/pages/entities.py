@@ -7,6 +7,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import plotly.express as px
 import streamlit as st
 
 from nlp import (
@@ -106,8 +107,6 @@ else:
         with cols[1]:
             per_label = top.groupby("label").head(8)
             if not per_label.empty:
-                import plotly.express as px
-
                 st.plotly_chart(
                     px.bar(
                         per_label,
