@@ -13,7 +13,7 @@ from coding.matrices import code_attribute_matrix, code_case_matrix
 from coding.memos import memos_frame
 from coding.queries import retrieve
 from corpus.store import get_text
-from projectfile import NotFound, list_backups
+from projectfile import NotFound, list_backups, transaction
 
 VTT = """WEBVTT
 
@@ -76,6 +76,8 @@ def _case_coded_with_memo(db, name: str) -> int:
     return case
 
 
+# a backup attempted inside the merge's own transaction would wait forever: fail instead
+@pytest.mark.timeout(120, method="thread")
 def test_merging_cases_moves_whole_case_codings_and_memos(db, interview, project_path):
     C.add_code(db, "Expert")
     rosa = int(interviews.document_cases(db)["case_id"].iloc[0])
@@ -87,6 +89,19 @@ def test_merging_cases_moves_whole_case_codings_and_memos(db, interview, project
     ]
     assert luis not in set(interviews.cases_frame(db)["case_id"])
     assert any("before-case-merge" in p.name for p in list_backups(project_path))
+
+
+@pytest.mark.timeout(120, method="thread")
+def test_merging_inside_a_callers_transaction_leaves_the_backup_to_the_caller(
+    db, interview, project_path
+):
+    C.add_code(db, "Expert")
+    rosa = int(interviews.document_cases(db)["case_id"].iloc[0])
+    luis = _case_coded_with_memo(db, "Luis")
+    with transaction(db):
+        assert C.merge_cases(db, rosa, luis) == 1
+    assert C.codings_frame(db)["case_id"].tolist() == [rosa]
+    assert not any("before-case-merge" in p.name for p in list_backups(project_path))
 
 
 def test_deleting_a_case_trashes_its_codings_and_memos(db, interview):
