@@ -22,7 +22,7 @@ from corpus import get_document, get_segments, get_text, trim_span
 
 from .agreement_stats import pooled_stats
 from .codes import code_paths
-from .codings import _doc_length, code_ids
+from .codings import code_ids, document_length
 from .history import CodingError
 
 UNITS = ("char", "sentence", "paragraph", "turn")
@@ -168,7 +168,7 @@ def _document_decisions(
     db, doc_id: int, unit: str, codings: dict[int, _Codings], all_codes, n_coders: int
 ) -> list[Decisions]:
     """Return the Decisions of every code in one document (none when it has no units)."""
-    doc_len = _doc_length(db, doc_id)
+    doc_len = document_length(db, doc_id)
     absent = np.ones(n_coders, bool)
     for c in codings.values():
         absent[c.coders] = False

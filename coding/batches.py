@@ -8,7 +8,7 @@ import sqlite_utils
 from projectfile import NotFound, backup_project, now_iso, transaction
 
 from .codes import resolve_code
-from .codings import _doc_length
+from .codings import document_length
 from .history import CodingError, audit, ensure_coder, push_action
 
 
@@ -35,7 +35,7 @@ def apply_batch(
             code_cache[key] = resolve_code(db, key)
         doc = int(r["document_id"])
         if doc not in lengths:
-            lengths[doc] = _doc_length(db, doc)
+            lengths[doc] = document_length(db, doc)
         s, e = int(r["char_start"]), int(r["char_end"])
         if not 0 <= s < e <= lengths[doc]:
             raise CodingError(f"row {i}: span [{s}, {e}) is not inside document {doc}")

@@ -34,7 +34,8 @@ CODING_COLUMNS = [
 ]
 
 
-def _doc_length(db: sqlite_utils.Database, document_id: int) -> int:
+def document_length(db: sqlite_utils.Database, document_id: int) -> int:
+    """Return the length of a document's text in characters; raise NotFound if it is absent."""
     row = db.execute("SELECT char_count FROM documents WHERE id = ?", [int(document_id)]).fetchone()
     if row is None:
         raise NotFound(f"no document {document_id}")
@@ -42,7 +43,7 @@ def _doc_length(db: sqlite_utils.Database, document_id: int) -> int:
 
 
 def _check_span(db: sqlite_utils.Database, document_id: int, start: int, end: int) -> None:
-    n = _doc_length(db, document_id)
+    n = document_length(db, document_id)
     if not (0 <= int(start) < int(end) <= n):
         raise CodingError(
             f"span [{start}, {end}) is not inside document {document_id} (0..{n}) or is empty"
@@ -124,7 +125,7 @@ def code_document(
     session: str | None = None,
 ) -> int:
     """Code a whole document; return the coding id."""
-    n = _doc_length(db, document_id)
+    n = document_length(db, document_id)
     return _add(
         db,
         coder,
@@ -281,7 +282,7 @@ def move_codings(
     text.
     """
     old_document_id, new_document_id = int(old_document_id), int(new_document_id)
-    new_len = _doc_length(db, new_document_id)
+    new_len = document_length(db, new_document_id)
     rows = db.execute(
         "SELECT id, scope, char_start, char_end, code_id, coder_id, created_at, memo, weight FROM"
         " codings"
