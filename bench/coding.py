@@ -179,8 +179,8 @@ def main() -> None:
 
     import coding
     import coding.matrices as matrices
+    from coding import query_and, retrieve
     from coding.matrices import code_case_frame, cooccurrence
-    from coding.queries import query_and, retrieve
     from interviews import document_cases
     from projectfile import open_project
 

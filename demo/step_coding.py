@@ -148,8 +148,7 @@ def second_coder(rows: list[dict]) -> list[dict]:
 def build(db, root: Path) -> None:
     """Create the demo codebook, two coders' codings and memos in the demo project."""
     import coding
-    from coding.codebook import update_code
-    from coding.memos import add_memo
+    from coding import add_memo, update_code
 
     for path, color, definition in CODEBOOK:
         cid = coding.ensure_code_path(db, path, coder="ana", color=color)

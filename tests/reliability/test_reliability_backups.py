@@ -169,10 +169,10 @@ def test_reliability_bulk_operations_back_up_first(tmp_path):
     rows = [{"document_id": 1, "char_start": 0, "char_end": 10, "code": "Consortia"}]
     if not _backups_made_by(path, lambda: coding.apply_batch(db, rows, rule="probe", coder="ana")):
         missing.append("coding.apply_batch")
-    from coding.codebook import merge_codes
-
-    if not _backups_made_by(path, lambda: merge_codes(db, "Training", "Consortia", coder="ana")):
-        missing.append("coding.codebook.merge_codes")
+    if not _backups_made_by(
+        path, lambda: coding.merge_codes(db, "Training", "Consortia", coder="ana")
+    ):
+        missing.append("coding.merge_codes")
     db.conn.close()
     qdpx = tmp_path / "p.qdpx"
     db = open_project(path)
@@ -195,9 +195,9 @@ def test_reliability_bulk_operations_back_up_first(tmp_path):
     cases = interviews.cases_frame(db)
     if len(cases) >= 2:
         ids = [int(i) for i in cases["case_id"][:2]]
-        if not _backups_made_by(other, lambda: interviews.merge_cases(db, ids[0], ids[1])):
-            missing.append("interviews.merge_cases")
-    from interviews.deid_apply import pseudonymize
+        if not _backups_made_by(other, lambda: coding.merge_cases(db, ids[0], ids[1])):
+            missing.append("coding.merge_cases")
+    from deid import pseudonymize
 
     applied = []
     made = _backups_made_by(
@@ -214,7 +214,7 @@ def test_reliability_bulk_operations_back_up_first(tmp_path):
     )
     assert len(applied[0]) >= 1, "pseudonymization changed nothing: the probe proves nothing"
     if not made:
-        missing.append("interviews pseudonymize")
+        missing.append("deid.pseudonymize")
     db.conn.close()
     if missing:
         pytest.xfail(
