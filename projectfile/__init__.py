@@ -1,4 +1,5 @@
-"""The ground floor every package stands on: the project file, transactions, backups, errors, progress.
+"""The ground floor every package stands on: the project file, transactions, backups, errors,
+progress.
 
 ``open_project`` opens (creating, checking and migrating) a project file; ``transaction`` is the
 one write path; ``QdaError`` is the base of every error meant for a user, ``NotFound`` the one

@@ -111,7 +111,8 @@ def restore_backup(path: str | os.PathLike, backup: str | os.PathLike) -> Path:
 
 
 def copy_project(src: str | os.PathLike, dest: str | os.PathLike) -> None:
-    """Copy a project file consistently with SQLite's backup API (what is still in its WAL file comes along)."""
+    """Copy a project file consistently with SQLite's backup API (what is still in its WAL file
+    comes along)."""
     source, target = sqlite3.connect(str(src)), sqlite3.connect(str(dest))
     try:
         source.backup(target)

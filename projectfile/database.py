@@ -19,7 +19,8 @@ from .migrations import _check_readonly_schema, migrate
 
 
 def _writable(path: Path) -> bool:
-    """Return False when ``path`` cannot be written by this process (by its permission bits when root)."""
+    """Return False when ``path`` cannot be written by this process (by its permission bits when
+    root)."""
     try:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             return bool(
@@ -53,8 +54,9 @@ def open_project(
     elif path.stat().st_size == 0 and list_backups(path):
         # A project that had backups and is now 0 bytes was emptied by a crash or a sync tool.
         raise ProjectError(
-            f"{path}: the project file is empty (0 bytes) but has backups; restore the latest backup "
-            "(`cli.py backups`, `cli.py restore`) instead of starting over",
+            f"{path}: the project file is empty (0 bytes) but has backups; "
+            "restore the latest backup (`cli.py backups`, `cli.py restore`) "
+            "instead of starting over",
             code="damaged",
         )
     folder_writable = _writable(path.parent)
@@ -78,7 +80,8 @@ def _open_connection(path: Path, readonly: bool, immutable: bool = False) -> sql
     try:
         if readonly:
             try:
-                # In a folder we may not write, read the file as an unchanging snapshot (no -wal/-shm files).
+                # In a folder we may not write, read the file as an unchanging snapshot (no
+                # -wal/-shm files).
                 db = connect(path, readonly=True, immutable=immutable)
                 db.conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
             except sqlite3.OperationalError:
@@ -133,7 +136,10 @@ def warn_unsafe_location(path: str | os.PathLike) -> str | None:
         "box sync",
     )
     if any(s in p for s in synced):
-        return f"{path}: the project sits in a cloud-synced folder; SQLite files can be corrupted there. Keep it on a local disk."
+        return (
+            f"{path}: the project sits in a cloud-synced folder; SQLite files can be corrupted "
+            "there. Keep it on a local disk."
+        )
     try:
         with open("/proc/mounts") as fh:
             mounts = [line.split() for line in fh]
@@ -141,7 +147,10 @@ def warn_unsafe_location(path: str | os.PathLike) -> str | None:
             (m for m in mounts if p.startswith(m[1].lower())), key=lambda m: len(m[1]), default=None
         )
         if best and best[2] in {"nfs", "nfs4", "cifs", "smbfs", "smb3", "fuse.sshfs", "9p"}:
-            return f"{path}: the project sits on a network file system ({best[2]}); WAL mode is unsafe there. Keep it on a local disk."
+            return (
+                f"{path}: the project sits on a network file system ({best[2]}); WAL mode is "
+                "unsafe there. Keep it on a local disk."
+            )
     except OSError:
         pass
     return None

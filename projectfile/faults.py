@@ -36,7 +36,10 @@ MESSAGES = {
     "busy": "the project file stayed busy (another session is writing); nothing was changed",
     "full": "the disk is full; nothing from this change was saved. Free some space and try again",
     "readonly": "the project file is read-only; nothing was changed",
-    "io": "the project file could not be written (disk full, file-size limit or disk error); nothing from this change was saved",
+    "io": (
+        "the project file could not be written (disk full, file-size limit or disk error); "
+        "nothing from this change was saved"
+    ),
     "damaged": "the project file is damaged; restore a backup",
 }
 

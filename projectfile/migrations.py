@@ -1,9 +1,9 @@
 """Each package's schema migrations, applied in layer order and recorded in ``_migrations``.
 
-Every package lists its steps in ``<package>/schema.py`` as ``MIGRATIONS = [(name, function), ...]``.
-``SCHEMA_PACKAGES`` names them in the layer order (``pyproject.toml``'s contract, checked by
-``tests/test_layers.py``); a schema module holds DDL only and imports nothing above this package,
-so loading it by name is configuration, not a dependency on the package's behaviour."""
+Every package lists its steps in ``<package>/schema.py`` as ``MIGRATIONS = [(name, function),
+...]``. ``SCHEMA_PACKAGES`` names them in the layer order (``pyproject.toml``'s contract, checked by
+``tests/test_layers.py``); a schema module holds DDL only and imports nothing above this package, so
+loading it by name is configuration, not a dependency on the package's behaviour."""
 
 from __future__ import annotations
 
@@ -46,8 +46,9 @@ def _refuse_newer(applied: set[tuple[str, str]], known_keys: set[tuple[str, str]
     if unknown:
         names = ", ".join(f"{p}.{n}" for p, n in unknown[:3])
         raise ProjectError(
-            f"{path or 'project'}: written by a newer version of the workbench (unknown schema steps: "
-            f"{names}). Upgrade the workbench to open it; the file was not changed.",
+            f"{path or 'project'}: written by a newer version of the workbench "
+            f"(unknown schema steps: {names}). Upgrade the workbench to open it; "
+            "the file was not changed.",
             code="newer",
         )
 

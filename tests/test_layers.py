@@ -152,7 +152,8 @@ def test_layers_no_import_cycles(graph):
 
 
 def test_layers_schema_order_follows_the_layers():
-    """Migrations run in the layer order, and a schema module depends on nothing above the ground floor."""
+    """Migrations run in the layer order, and a schema module depends on nothing above the ground
+    floor."""
     from projectfile import SCHEMA_PACKAGES
 
     layers = _declared_layers()
@@ -176,7 +177,8 @@ def _front_door(package: str) -> set[str]:
 
 
 def test_layers_other_packages_enter_through_the_front_door():
-    """Across packages, code imports `from pkg import name` with name in pkg.__all__, never a _private name.
+    """Across packages, code imports `from pkg import name` with name in pkg.__all__, never a
+    _private name.
 
     The one exception: cli.py wires each package's `commands` module into the parser.
     """
@@ -253,7 +255,7 @@ def test_layers_every_package_is_always_present():
 
 
 def test_layers_tests_use_real_packages_not_fakes():
-    """Tests build projects from real imported files instead of faking our modules in sys.modules."""
+    """Tests build projects from real imported files, never fake our modules in sys.modules."""
     fakes = []
     for path in sorted((ROOT / "tests").rglob("*.py")):
         text = path.read_text()
