@@ -21,9 +21,7 @@ def apply_batch(
     Rows identical to an active coding of the same coder are skipped; a bad row aborts the whole
     batch. The project is backed up first (a bulk change).
     """
-    if (
-        rows and not db.conn.in_transaction
-    ):  # inside a caller's transaction the caller backed up (e.g. an import)
+    if rows:
         backup_project(db, reason="before-autocoding")
     coder_id = ensure_coder(db, coder)
     code_cache: dict = {}

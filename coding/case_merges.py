@@ -1,8 +1,8 @@
 """Merging and deleting cases: the interviews case records and coding's whole-case codings and case
 memos change together, in one transaction, after a backup.
 
-Inside a caller's transaction (e.g. pseudonymization) the caller has backed up: SQLite cannot copy
-a database from a connection in the middle of a write, so no second backup is tried there.
+Inside a caller's transaction (e.g. pseudonymization) the caller has backed up
+(``backup_project`` then writes nothing).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ def merge_cases(
     Backs the project up first; returns the number of whole-case codings moved.
     """
     keep_id, merge_id = int(keep_id), int(merge_id)
-    _backup(db, "before-case-merge")
+    backup_project(db, reason="before-case-merge")
     with transaction(db):
         n = db.execute(
             "UPDATE codings SET case_id = ? WHERE case_id = ? AND deleted_at IS NULL",
@@ -44,7 +44,7 @@ def delete_case(db: sqlite_utils.Database, case_id: int, coder: str = "system") 
     """
     case_id = int(case_id)
     stamp = now_iso()
-    _backup(db, "before-case-delete")
+    backup_project(db, reason="before-case-delete")
     with transaction(db):
         n = db.execute(
             "UPDATE codings SET deleted_at = ? WHERE case_id = ? AND deleted_at IS NULL",
@@ -57,9 +57,3 @@ def delete_case(db: sqlite_utils.Database, case_id: int, coder: str = "system") 
         audit(db, coder, "delete", "cases", case_id, {"codings": n})
         delete_case_record(db, case_id)
     return n
-
-
-def _backup(db: sqlite_utils.Database, reason: str) -> None:
-    """Back the project up, unless a caller's transaction is open (the caller backed up)."""
-    if not db.conn.in_transaction:
-        backup_project(db, reason=reason)

@@ -117,8 +117,7 @@ def merge_codes(
     src, dst = resolve_code(db, source), resolve_code(db, target)
     if src == dst:
         raise CodingError("cannot merge a code into itself")
-    if not db.conn.in_transaction:
-        backup_project(db, reason="before-code-merge")
+    backup_project(db, reason="before-code-merge")
     if dst in descendants(db, src):
         raise CodingError("cannot merge a code into one of its own descendants")
     stamp = now_iso()

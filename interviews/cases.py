@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import sqlite_utils
 
-from projectfile import NotFound, backup_project, transaction
+from projectfile import NotFound, transaction
 
 from .attributes import set_attribute
 from .errors import InterviewError
@@ -71,7 +71,6 @@ def merge_case_records(db: sqlite_utils.Database, keep_id: int, merge_id: int) -
     _check_case(db, merge_id)
     if int(keep_id) == int(merge_id):
         raise InterviewError("a case cannot be merged into itself")
-    backup_project(db, reason="before-case-merge")
     with transaction(db):
         db.execute(
             "UPDATE speakers SET case_id = ? WHERE case_id = ?", [int(keep_id), int(merge_id)]

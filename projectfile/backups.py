@@ -25,10 +25,13 @@ def backup_project(db: sqlite_utils.Database, reason: str = "manual") -> Path | 
     """Write a consistent copy of the project with SQLite's backup API; return its path.
 
     The copy is written under a temporary name and renamed when complete, so a crash or a
-    full disk never leaves a half-written backup among the backups.
+    full disk never leaves a half-written backup among the backups.  A bulk change backs up
+    before its transaction; called inside a caller's transaction (a merge inside a
+    pseudonymization, an auto-coding batch inside an import) it returns None, because the
+    outermost change has backed up and SQLite cannot copy from a connection mid-write.
     """
     path = project_path(db)
-    if path is None:
+    if path is None or db.conn.in_transaction:
         return None
     folder = backups_dir(path)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
