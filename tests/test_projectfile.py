@@ -21,7 +21,7 @@ def test_projectfile_errors_form_one_family():
 
 
 def test_projectfile_backup_inside_a_transaction_is_left_to_the_outer_change(tmp_path):
-    """A nested bulk change writes no second backup and never hangs (SQLite cannot copy mid-write)."""
+    """A nested bulk change writes no second backup and never hangs (no copy mid-write)."""
     path = tmp_path / "p.qda.sqlite"
     db = open_project(path)
     assert backup_project(db, reason="outer") is not None
