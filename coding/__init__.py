@@ -6,6 +6,14 @@ DataFrames. Case data comes from the ``interviews`` front door.
 """
 
 from .agreement import agreement, disagreements
+from .autocode import (
+    PREVIEW_COLUMNS,
+    apply_preview,
+    preview_regex,
+    preview_rows,
+    preview_search,
+    preview_speaker,
+)
 from .batches import apply_batch, batches_frame, undo_batch
 from .case_merges import delete_case, merge_cases
 from .codebook import (
@@ -60,6 +68,12 @@ from .queries import (
 )
 
 __all__ = [
+    "PREVIEW_COLUMNS",
+    "apply_preview",
+    "preview_regex",
+    "preview_rows",
+    "preview_search",
+    "preview_speaker",
     "CodingError",
     "add_code",
     "add_memo",

@@ -2,12 +2,14 @@
 
 Every ``preview_*`` returns a DataFrame with PREVIEW_COLUMNS (the rule in column ``rule``); nothing
 is written until ``apply_preview`` (which calls ``apply_batch``).  Rules: a full-text search (scope
-hit sentence, paragraph or turn), a regular expression, speakers or cases (their turns), entity
-labels or names and topics (rows from the nlp package's frames).
+hit sentence, paragraph or turn), a regular expression, speakers or cases (their turns), or any
+rows with a document range (``preview_rows``: the nlp package's entity mentions and topic segments).
+A preview may name a code path that does not exist yet: ``apply_preview`` creates it.
 """
 
 from __future__ import annotations
 
+import numbers
 import re
 import unicodedata
 
@@ -19,7 +21,7 @@ from interviews import turns_frame
 
 from .agreement import split_sentences
 from .batches import apply_batch
-from .codes import resolve_code
+from .codes import ensure_code_path, find_path, resolve_code
 from .history import CodingError
 
 PREVIEW_COLUMNS = [
@@ -43,7 +45,7 @@ def _fold(s: str) -> str:
 
 def _frame(db, rows: list[tuple[int, int, int]], code, rule: str) -> pd.DataFrame:
     """Return the preview frame for (document_id, start, end) rows, deduplicated and with text."""
-    resolve_code(db, code)
+    _check_code(db, code)
     rows = sorted(set(rows))
     texts, titles, out = {}, {}, []
     for doc, s, e in rows:
@@ -55,6 +57,14 @@ def _frame(db, rows: list[tuple[int, int, int]], code, rule: str) -> pd.DataFram
     df = pd.DataFrame(out, columns=PREVIEW_COLUMNS)
     df.attrs["rule"] = rule
     return df
+
+
+def _check_code(db: sqlite_utils.Database, code) -> None:
+    """A code id must exist; a code path may be new (``apply_preview`` creates it)."""
+    if isinstance(code, numbers.Integral):
+        resolve_code(db, code)
+    elif not str(code).strip():
+        raise CodingError("name the code to apply")
 
 
 def _terms(query: str) -> list[str]:
@@ -196,46 +206,15 @@ def preview_rows(
     )
 
 
-def preview_entities(
-    db: sqlite_utils.Database,
-    entities: pd.DataFrame,
-    code,
-    labels: list[str] | None = None,
-    names: list[str] | None = None,
-) -> pd.DataFrame:
-    """Return codings for entity mentions (nlp's entities_frame) with given labels and/or canonical
-    names."""
-    mask = pd.Series(True, index=entities.index)
-    if labels:
-        mask &= entities["label"].isin(labels)
-    if names:
-        col = "canonical" if "canonical" in entities.columns else "text"
-        mask &= entities[col].isin(names) | entities["text"].isin(names)
-    rule = "entities " + "; ".join(filter(None, [", ".join(labels or []), ", ".join(names or [])]))
-    return preview_rows(db, entities[mask], code, rule)
-
-
-def preview_topics(
-    db: sqlite_utils.Database, segments: pd.DataFrame, code, topics: list, column: str = "topic"
-) -> pd.DataFrame:
-    """Return codings for the segments assigned to the given topics (rows from nlp's topic
-    assignment)."""
-    return preview_rows(
-        db,
-        segments,
-        code,
-        f"topics {', '.join(map(str, topics))}",
-        column=column,
-        values=list(topics),
-    )
-
-
 def apply_preview(
     db: sqlite_utils.Database, preview: pd.DataFrame, coder: str, session: str | None = None
 ) -> int:
-    """Save a (possibly edited) preview as one batch; return the batch id."""
+    """Save a (possibly edited) preview as one batch (new code paths created); return its id."""
     if preview.empty:
         raise CodingError("nothing to code: the preview is empty")
+    for code in sorted({c for c in preview["code"] if isinstance(c, str)}):
+        if find_path(db, code) is None and not code.strip().isdigit():
+            ensure_code_path(db, code, coder=coder)
     rule = preview.attrs.get("rule") or str(preview["rule"].iloc[0])
     rows = preview[["document_id", "char_start", "char_end", "code"]].to_dict("records")
     return apply_batch(db, rows, rule=rule, coder=coder, session=session)

@@ -33,7 +33,6 @@ from .gazetteer import (
     unmerge_entity,
 )
 from .pipelines import ner_pipeline
-from .previews import apply_code_preview
 from .topic_queries import (
     latest_model,
     models_frame,
@@ -55,7 +54,6 @@ __all__ = [
     "add_entries",
     "add_starter_gazetteer",
     "aliases_frame",
-    "apply_code_preview",
     "cooccurrence_frame",
     "cooccurrence_graph",
     "counts_by_case",

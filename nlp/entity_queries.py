@@ -8,10 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
+from coding import preview_rows
 from corpus import get_text
 from interviews import document_cases
-
-from .previews import check_code, preview_frame
 
 ENTITY_COLUMNS = [
     "entity_id",
@@ -241,10 +240,9 @@ def preview_code_mentions(
     labels: list[str] | None = None,
     names: list[str] | None = None,
 ) -> pd.DataFrame:
-    """Return proposed codings (PREVIEW_COLUMNS) for the mentions with the labels/names."""
-    check_code(code)
+    """Return proposed codings (coding's PREVIEW_COLUMNS) for the mentions with the labels/names."""
     m = entities_frame(db, labels=labels, names=names).drop_duplicates(
         ["document_id", "char_start", "char_end"]
     )
     rule = "entities " + "; ".join(filter(None, [", ".join(labels or []), ", ".join(names or [])]))
-    return preview_frame(m, code, rule)
+    return preview_rows(db, m, code, rule)

@@ -1,6 +1,6 @@
 """Queries over stored topic models: topics, segments, topics per document/case/speaker/period.
 
-Also the "topic to code" preview (saved as one undoable batch by ``apply_code_preview``).
+Also the "topic to code" preview (saved as one undoable batch by ``coding.apply_preview``).
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ import json
 import pandas as pd
 import sqlite_utils
 
+from coding import preview_rows
 from corpus import get_text, list_documents
 from interviews import document_cases, turns_frame
 from projectfile import NotFound, transaction
-
-from .previews import check_code, preview_frame
 
 TOPIC_COLUMNS = ["topic", "name", "label", "custom_label", "size", "words"]
 SEGMENT_COLUMNS = [
@@ -197,8 +196,7 @@ def topics_over_time(
 def preview_topic_codes(
     db: sqlite_utils.Database, topic: int, code: str, model_id: int | None = None
 ) -> pd.DataFrame:
-    """Return proposed codings (PREVIEW_COLUMNS) for the segments of a topic."""
-    check_code(code)
+    """Return proposed codings (coding's PREVIEW_COLUMNS) for the segments of a topic."""
     mid = _model(db, model_id)
     seg = topic_segments(db, mid, topics=[int(topic)])
-    return preview_frame(seg, code, f"topic {topic} of topic model {mid}")
+    return preview_rows(db, seg, code, f"topic {topic} of topic model {mid}")

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from coding import coder_names
+from coding import apply_preview, coder_names
 from corpus import list_documents
-from nlp import apply_code_preview
 from projectfile import QdaError
 from ui.components.span_reader import safe_color
 
@@ -135,7 +134,7 @@ def save_preview_codings(db, prefix: str, coder: str) -> None:
         f"Save {len(preview)} codings", type="primary", disabled=preview.empty, key=f"{prefix}_save"
     ):
         try:
-            batch = apply_code_preview(db, preview, coder=coder)
+            batch = apply_preview(db, preview, coder=coder)
             st.session_state[f"{prefix}_msg"] = f"Saved batch {batch} ({len(preview)} codings)."
         except QdaError as exc:
             st.session_state[f"{prefix}_error"] = str(exc)

@@ -9,13 +9,13 @@ import coding as C
 import interviews
 from coding.autocode import (
     apply_preview,
-    preview_entities,
     preview_regex,
+    preview_rows,
     preview_search,
     preview_speaker,
-    preview_topics,
 )
 from corpus.store import get_text
+from projectfile import NotFound
 
 
 def test_search_preview_by_paragraph_and_sentence_then_undo(db, docs):
@@ -60,27 +60,24 @@ def test_speaker_preview_codes_the_turns_of_speakers_or_cases(db, zoom):
         preview_speaker(db, "Voice")
 
 
-def test_entities_and_topics_previews(db, docs):
-    C.add_code(db, "Voice")
+def test_rows_preview_of_any_ranges_then_a_new_code_path_on_apply(db, docs):
+    """Entity mentions and topic segments (nlp's frames) become previews through preview_rows."""
     d = docs["policy"]
     text = get_text(db, d)
     s = text.index("Monterrey")
-    ents = pd.DataFrame(
-        {
-            "document_id": [d, d],
-            "char_start": [s, 0],
-            "char_end": [s + 9, 3],
-            "text": ["Monterrey", "The"],
-            "label": ["GPE", "MISC"],
-            "canonical": ["Monterrey", "The"],
-        }
+    rows = pd.DataFrame(
+        {"document_id": [d, d, d], "char_start": [s, 0, s], "char_end": [s + 9, 3, s + 9]}
     )
-    e = preview_entities(db, ents, "Voice", labels=["GPE"])
-    assert list(e["text"]) == ["Monterrey"] and "GPE" in e["rule"].iloc[0]
-    topics = pd.DataFrame({"document_id": [d], "char_start": [0], "char_end": [10], "topic": [3]})
-    assert (
-        len(preview_topics(db, topics, "Voice", [3])) == 1
-        and preview_topics(db, topics, "Voice", [4]).empty
-    )
+    rows["topic"] = [3, 4, 3]
+    p = preview_rows(db, rows, "Places > Cities", "topic 3", column="topic", values=[3])
+    assert list(p["text"]) == ["Monterrey"] and p.attrs["rule"] == "topic 3"  # duplicates dropped
+    assert preview_rows(db, rows, "Places", "topic 9", column="topic", values=[9]).empty
+    with pytest.raises(C.CodingError, match="name the code"):
+        preview_rows(db, rows, " ", "topic 3")
+    with pytest.raises(NotFound):
+        preview_rows(db, rows, 999, "topic 3")  # a code id must exist
+    batch = apply_preview(db, p, "bot")
+    c = C.codings_frame(db, batch_id=batch)
+    assert list(c["code_path"]) == ["Places > Cities"]
     with pytest.raises(C.CodingError, match="empty"):
-        apply_preview(db, preview_topics(db, topics, "Voice", [4]), "bot")
+        apply_preview(db, p.iloc[0:0], "bot")

@@ -226,14 +226,14 @@ def test_entity_queries_counts_kwic_and_cooccurrence(bilingual_db):
 
 
 def test_code_all_mentions_preview_then_one_undoable_batch(bilingual_db):
-    from coding import codings_frame, undo_batch
-    from nlp import add_entries, apply_code_preview, extract_entities, preview_code_mentions
+    from coding import apply_preview, codings_frame, undo_batch
+    from nlp import add_entries, extract_entities, preview_code_mentions
 
     add_entries(bilingual_db, GAZ)
     extract_entities(bilingual_db)
     preview = preview_code_mentions(bilingual_db, "Actors > CONACYT", names=["CONACYT"])
     assert len(preview) == 3 and codings_frame(bilingual_db).empty  # preview saves nothing
-    batch = apply_code_preview(bilingual_db, preview, coder="ana")
+    batch = apply_preview(bilingual_db, preview, coder="ana")  # creates the new code path
     c = codings_frame(bilingual_db)
     assert (
         len(c) == 3 and set(c["code_path"]) == {"Actors > CONACYT"} and set(c["coder"]) == {"ana"}
@@ -242,23 +242,18 @@ def test_code_all_mentions_preview_then_one_undoable_batch(bilingual_db):
     assert codings_frame(bilingual_db).empty
 
 
-def test_code_all_mentions_errors_are_nlp_errors_for_the_user(bilingual_db):
-    from nlp import (
-        GazetteerError,
-        NlpError,
-        TopicError,
-        apply_code_preview,
-        preview_code_mentions,
-    )
+def test_code_all_mentions_errors_are_errors_for_the_user(bilingual_db):
+    from coding import CodingError, apply_preview
+    from nlp import GazetteerError, NlpError, TopicError, preview_code_mentions
     from projectfile import QdaError
 
     assert all(issubclass(e, QdaError) for e in (NlpError, GazetteerError, TopicError))
     assert not issubclass(GazetteerError, ValueError) and not issubclass(TopicError, ValueError)
-    with pytest.raises(NlpError, match="name the code"):
+    with pytest.raises(CodingError, match="name the code"):
         preview_code_mentions(bilingual_db, "  ", names=["CONACYT"])
     empty = preview_code_mentions(bilingual_db, "Actors", names=["nobody"])
-    with pytest.raises(NlpError, match="the preview is empty"):
-        apply_code_preview(bilingual_db, empty, coder="ana")
+    with pytest.raises(CodingError, match="the preview is empty"):
+        apply_preview(bilingual_db, empty, coder="ana")
 
 
 def test_entities_noise_is_trimmed_or_dropped(db):

@@ -133,14 +133,14 @@ def test_topics_queries_by_document_time_and_labels(topic_project, tdb):
 
 
 def test_topic_to_code_previews_then_saves_one_batch(topic_project, tdb):
-    from coding import codings_frame, undo_batch
-    from nlp import apply_code_preview, preview_topic_codes, topics_frame
+    from coding import apply_preview, codings_frame, undo_batch
+    from nlp import preview_topic_codes, topics_frame
 
     mid = topic_project[1].model_id
     row = topics_frame(tdb, mid).query("topic >= 0").iloc[0]
     preview = preview_topic_codes(tdb, int(row["topic"]), "Themes > Topic A", model_id=mid)
     assert len(preview) == row["size"] and (preview["text"].str.len() > 20).all()
-    batch = apply_code_preview(tdb, preview, coder="topics-test")
+    batch = apply_preview(tdb, preview, coder="topics-test")
     c = codings_frame(tdb, coders=["topics-test"])
     assert len(c) == row["size"] and set(c["code_path"]) == {"Themes > Topic A"}
     undo_batch(tdb, batch, "topics-test")
