@@ -176,6 +176,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--baseline-repeat", type=int, default=3)
     args = ap.parse_args()
+    if args.codes < 40:
+        ap.error("--codes must be at least 40 (the queries use 'Theme 3 > Sub 2')")
 
     import coding
     import coding.matrices as matrices
