@@ -6,7 +6,7 @@ import each other directly (``from .store import ...``).
 
 from .decode import bytes_to_text
 from .formats import check_zip
-from .ingest import dask_executor, process_executor
+from .ingest import process_executor, scheduler_executor
 from .language import detect_language, language_bucket
 from .model import (
     Document,
@@ -48,7 +48,6 @@ __all__ = [
     "bytes_to_text",
     "check_zip",
     "count_hits",
-    "dask_executor",
     "delete_document",
     "detect_language",
     "get_document",
@@ -71,6 +70,7 @@ __all__ = [
     "project_stats",
     "search",
     "set_document_fields",
+    "scheduler_executor",
     "sha256_bytes",
     "snippet_to_html",
     "store_document",

@@ -80,29 +80,25 @@ def cmd_ingest(args) -> int:
 
     ``--kind interview`` is handled by the interviews package, which wraps this command.
     """
-    from .ingest import dask_executor, ingest
+    from .ingest import ingest, scheduler_executor
     from .outcomes import outcomes_frame, print_outcomes
 
     db = open_project(args.project)
-    client = executor = None
-    if args.scheduler:
-        client, executor = dask_executor(args.scheduler)
-    try:
-        with tqdm_progress("ingest", disable=args.quiet) as progress:
-            outcomes = ingest(
-                args.paths,
-                db,
-                executor=executor,
-                workers=args.workers,
-                password=args.password,
-                kind=args.kind,
-                progress=progress,
-                max_bytes=int(args.max_mb * 1024 * 1024),
-                timeout_s=args.timeout,
-            )
-    finally:
-        if client is not None:
-            client.close()
+    with (
+        scheduler_executor(args.scheduler) as executor,
+        tqdm_progress("ingest", disable=args.quiet) as progress,
+    ):
+        outcomes = ingest(
+            args.paths,
+            db,
+            executor=executor,
+            workers=args.workers,
+            password=args.password,
+            kind=args.kind,
+            progress=progress,
+            max_bytes=int(args.max_mb * 1024 * 1024),
+            timeout_s=args.timeout,
+        )
     return print_outcomes(outcomes_frame(outcomes, full_paths=True), args.format)
 
 

@@ -7,11 +7,12 @@ returned and recorded in the ingest log.  Only the main process writes the proje
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import multiprocessing
 import os
 import time
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import sqlite_utils
@@ -48,6 +49,19 @@ def dask_executor(address: str):
 
     client = Client(address)
     return client, client.get_executor()
+
+
+@contextlib.contextmanager
+def scheduler_executor(address: str | None) -> Iterator[cf.Executor | None]:
+    """Yield a Dask executor for the scheduler at ``address`` (its client closed after), or None."""
+    if not address:
+        yield None
+        return
+    client, executor = dask_executor(address)
+    try:
+        yield executor
+    finally:
+        client.close()
 
 
 def ingest(

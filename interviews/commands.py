@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from corpus import dask_executor, outcomes_frame, print_outcomes, process_executor
+from corpus import outcomes_frame, print_outcomes, process_executor, scheduler_executor
 from projectfile import (
     add_format_option,
     command_group,
@@ -173,13 +173,9 @@ def _compose_ingest(sub: argparse._SubParsersAction) -> None:
 def _ingest_transcripts(args) -> int:
     """Import transcripts for ``ingest --kind interview``; print corpus's outcome table."""
     db = open_project(args.project)
-    client = executor = None
-    if args.scheduler:
-        client, executor = dask_executor(args.scheduler)
-    try:
-        with tqdm_progress("ingest", disable=args.quiet) as progress:
-            outcomes = import_transcripts(args.paths, db, progress=progress, executor=executor)
-    finally:
-        if client is not None:
-            client.close()
+    with (
+        scheduler_executor(args.scheduler) as executor,
+        tqdm_progress("ingest", disable=args.quiet) as progress,
+    ):
+        outcomes = import_transcripts(args.paths, db, progress=progress, executor=executor)
     return print_outcomes(outcomes_frame(outcomes, full_paths=True), args.format)
