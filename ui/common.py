@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import os
+import traceback
 import uuid
 from pathlib import Path
 
@@ -83,7 +84,10 @@ def show_error(exc: Exception) -> None:
                 "or restore a backup there."
             )
         return
-    _LOG.error("page failed", exc_info=exc)
+    # The server log gets the exception's type and frames, not its message: a message can quote
+    # transcript text, and transcript text is never logged.
+    frames = "".join(traceback.format_tb(exc.__traceback__))
+    _LOG.error("page failed: %s\n%s", type(exc).__name__, frames)
     st.error(
         f"Something went wrong in the workbench ({type(exc).__name__}). "
         "This is a bug: please report it with the details below."

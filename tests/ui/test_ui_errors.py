@@ -70,3 +70,17 @@ def test_ui_errors_a_page_action_shows_its_qda_error(data_project, monkeypatch):
     assert "'Policy' already exists" in error.value
     assert not at.exception and "Details (traceback)" not in [e.label for e in at.expander]
     assert at.subheader[0].value == "Edit a code"  # the rest of the page still renders
+
+
+def test_ui_errors_the_server_log_keeps_a_bug_s_frames_not_its_message(
+    project_path, monkeypatch, caplog
+):
+    """A bug's message can quote transcript text: the log gets its type and frames only."""
+    secret = "Rosa Medina said the council met in secret"
+    _fail_opening(monkeypatch, ValueError(secret))
+    with caplog.at_level("ERROR", logger="ui.common"):
+        at = _page(project_path, monkeypatch, "code")
+    assert at.expander  # the person still sees the whole traceback, message included
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "page failed: ValueError" in logged and "in fail" in logged
+    assert secret not in logged and all(r.exc_info is None for r in caplog.records)
