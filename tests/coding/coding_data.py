@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from corpus.model import Document, Segment
+from corpus.model import Document, paragraphs_from_text
 from interviews import import_transcripts
 
 INTERVIEW_DATA = Path(__file__).resolve().parents[1] / "interviews" / "data"
@@ -27,12 +27,8 @@ TEXTS = {
 
 
 def make_document(text: str, title: str, kind: str = "policy") -> Document:
-    """Return a Document with paragraph segments split on blank lines."""
-    segs, pos = [], 0
-    for part in text.split("\n\n"):
-        start = text.index(part, pos)
-        segs.append(Segment(start, start + len(part), "paragraph"))
-        pos = start + len(part)
+    """Return a Document with paragraph segments split on blank lines (corpus's own rule)."""
+    segs = paragraphs_from_text(text)
     return Document(
         text=text,
         title=title,
