@@ -3,14 +3,13 @@ transcripts, vacuumed so no deleted text stays in free pages."""
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import sqlite_utils
 
 from corpus import delete_document
 from interviews import transcripts_frame
-from projectfile import open_project
+from projectfile import compact_project, copy_project, open_project
 
 from .errors import DeidError
 
@@ -25,11 +24,7 @@ def shareable_copy(db: sqlite_utils.Database, dest: str | Path) -> Path:
     dest = Path(dest)
     if dest.exists():
         raise DeidError(f"{dest}: already exists")
-    target = sqlite3.connect(str(dest))
-    try:
-        db.conn.backup(target)
-    finally:
-        target.close()
+    copy_project(db, dest)
     copy = open_project(dest)
     try:
         tr = transcripts_frame(copy, include_old=True)
@@ -37,8 +32,7 @@ def shareable_copy(db: sqlite_utils.Database, dest: str | Path) -> Path:
         old = tr[(tr["is_current"] == 0) | tr["document_id"].isin(sources)]
         for doc_id in sorted(set(old["document_id"].astype(int))):
             delete_document(copy, doc_id)
-        copy.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        copy.conn.execute("VACUUM")
+        compact_project(copy)
     finally:
         copy.conn.close()
     return dest

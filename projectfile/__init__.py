@@ -7,7 +7,14 @@ one write path; ``QdaError`` is the base of every error meant for a user, ``NotF
 formats command-line output.
 """
 
-from .backups import backup_project, backups_dir, copy_project, list_backups, restore_backup
+from .backups import (
+    backup_project,
+    backups_dir,
+    compact_project,
+    copy_project,
+    list_backups,
+    restore_backup,
+)
 from .clock import now_iso
 from .connection import connect, is_readonly, project_path
 from .database import open_project, warn_unsafe_location
@@ -27,6 +34,7 @@ __all__ = [
     "backup_project",
     "backups_dir",
     "command_group",
+    "compact_project",
     "connect",
     "copy_project",
     "fail",

@@ -113,12 +113,21 @@ def restore_backup(path: str | os.PathLike, backup: str | os.PathLike) -> Path:
     return path
 
 
-def copy_project(src: str | os.PathLike, dest: str | os.PathLike) -> None:
-    """Copy a project file consistently with SQLite's backup API (what is still in its WAL file
-    comes along)."""
-    source, target = sqlite3.connect(str(src)), sqlite3.connect(str(dest))
+def copy_project(src: str | os.PathLike | sqlite_utils.Database, dest: str | os.PathLike) -> None:
+    """Copy a project (a file or an open project) consistently with SQLite's backup API (what is
+    still in its WAL file comes along)."""
+    is_open = isinstance(src, sqlite_utils.Database)
+    source = src.conn if is_open else sqlite3.connect(str(src))
+    target = sqlite3.connect(str(dest))
     try:
         source.backup(target)
     finally:
         target.close()
-        source.close()
+        if not is_open:
+            source.close()
+
+
+def compact_project(db: sqlite_utils.Database) -> None:
+    """Fold the WAL into the file and VACUUM it, so no deleted text stays in free pages."""
+    db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.conn.execute("VACUUM")
