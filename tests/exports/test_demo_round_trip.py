@@ -3,7 +3,6 @@ and codings."""
 
 from __future__ import annotations
 
-import pytest
 from lxml import etree
 from test_qdpx_export import _project_xml, _snapshot
 
@@ -17,10 +16,7 @@ def test_demo_project_round_trips_through_qdpx(tmp_path, refi_schemas):
 
     demo = build(tmp_path / "demo.qda.sqlite")
     db = open_project(demo)
-    if codings_frame(db).empty:
-        pytest.skip(
-            "the demo project has no codings yet (its corpus/interviews steps are not in place)"
-        )
+    assert not codings_frame(db).empty, "the demo project must have codings to round-trip"
     path = export_qdpx(db, tmp_path / "demo.qdpx")
     schema = etree.XMLSchema(etree.parse(str(refi_schemas / "Project.xsd")))
     assert schema.validate(etree.fromstring(_project_xml(path))), schema.error_log
