@@ -13,11 +13,10 @@ DATA = Path(__file__).parent / "data"
 sys.path.insert(
     0, str(ROOT / "tests" / "ui")
 )  # the app server and browser helpers the UI tests use
-from browser_helpers import CHROMIUM, chromium_page, streamlit_server, wait_idle  # noqa: E402
+from browser_helpers import chromium_page, require_chromium, streamlit_server, wait_idle  # noqa: E402
 
 pytestmark = [pytest.mark.timeout(300)]
-if not Path(CHROMIUM).exists():
-    pytest.skip("chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+require_chromium()
 
 
 def test_browser_interviews_upload_preview_save_read(tmp_path, project_path):

@@ -14,6 +14,19 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
+
+
+def require_chromium() -> None:
+    """Skip a browser module on a machine without Chromium; on CI (which installs it) fail."""
+    import pytest
+
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{CHROMIUM} is missing on CI: .ci/run installs it (apt-get chromium)")
+    pytest.skip(f"chromium is not installed at {CHROMIUM}", allow_module_level=True)
+
+
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -12,15 +12,21 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser_helpers import chromium_page, open_page, select_text, streamlit_server, wait_idle
+from browser_helpers import (
+    chromium_page,
+    open_page,
+    require_chromium,
+    select_text,
+    streamlit_server,
+    wait_idle,
+)
 from ui_data import ACCENTED, PAGES, ROOT, XSS, fill_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
 ARTIFACTS = ROOT / "test-artifacts" / "ui"
 DOCS = ROOT / "docs" / "screenshots"
 
-if not Path("/usr/bin/chromium").exists():
-    pytest.skip("chromium is not installed at /usr/bin/chromium", allow_module_level=True)
+require_chromium()
 
 
 @pytest.fixture(scope="module")
