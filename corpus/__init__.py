@@ -8,6 +8,7 @@ from .decode import bytes_to_text
 from .formats import check_zip
 from .ingest import process_executor, scheduler_executor
 from .language import detect_language, language_bucket
+from .meta import get_project_meta, set_project_meta
 from .model import (
     Document,
     Outcome,
@@ -52,6 +53,7 @@ __all__ = [
     "detect_language",
     "get_document",
     "get_pages",
+    "get_project_meta",
     "get_segments",
     "get_text",
     "ingest_log",
@@ -70,6 +72,7 @@ __all__ = [
     "project_stats",
     "search",
     "set_document_fields",
+    "set_project_meta",
     "scheduler_executor",
     "sha256_bytes",
     "snippet_to_html",
