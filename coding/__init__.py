@@ -16,6 +16,8 @@ from .autocode import (
 )
 from .batches import apply_batch, batches_frame, undo_batch
 from .case_merges import delete_case, merge_cases
+from .case_rule import CASE_COLUMNS, exploded_cases, span_cases
+from .code_names import MAX_NAME_LENGTH, check_code_name, clean_code_name, split_code_path
 from .codebook import (
     delete_code,
     merge_codes,
@@ -55,7 +57,14 @@ from .history import (
     redo,
     undo,
 )
-from .matrices import code_attribute_matrix, code_case_matrix, cooccurrence, frequencies
+from .matrices import (
+    COUNTS,
+    code_attribute_matrix,
+    code_case_matrix,
+    cooccurrence,
+    count_mode,
+    frequencies,
+)
 from .memos import add_memo, memos_frame
 from .queries import (
     query_and,
@@ -64,10 +73,26 @@ from .queries import (
     query_or,
     query_same_unit,
     retrieve,
+    scope_cases,
     scope_documents,
 )
+from .quick_keys import free_quick_keys, pin_quick_key, quick_key_code, quick_keys, set_quick_keys
 
 __all__ = [
+    "CASE_COLUMNS",
+    "COUNTS",
+    "count_mode",
+    "exploded_cases",
+    "span_cases",
+    "MAX_NAME_LENGTH",
+    "check_code_name",
+    "clean_code_name",
+    "split_code_path",
+    "free_quick_keys",
+    "pin_quick_key",
+    "quick_key_code",
+    "quick_keys",
+    "set_quick_keys",
     "PREVIEW_COLUMNS",
     "apply_preview",
     "preview_regex",
@@ -119,6 +144,7 @@ __all__ = [
     "resolve_code",
     "restore_code",
     "retrieve",
+    "scope_cases",
     "scope_documents",
     "sibling_exists",
     "trash_frame",

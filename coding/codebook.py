@@ -8,6 +8,7 @@ import sqlite_utils
 
 from projectfile import NotFound, backup_project, now_iso, transaction
 
+from .code_names import duplicate_message
 from .codes import (
     _check_name,
     check_color,
@@ -43,7 +44,8 @@ def update_code(
         if "name" in values:
             parent = db.execute("SELECT parent_id FROM codes WHERE id = ?", [code_id]).fetchone()[0]
             if sibling_exists(db, parent, values["name"], exclude=code_id):
-                raise CodingError(f"a sibling called '{values['name']}' already exists")
+                where = code_path(db, parent) if parent else "the top level"
+                raise CodingError(duplicate_message(values["name"], where))
         rec.update("codes", code_id, **values)
 
 

@@ -12,6 +12,7 @@ import sqlite_utils
 
 from projectfile import transaction
 
+from .code_names import join_code_path, split_code_path
 from .codebook import update_code
 from .codes import check_color, codes_frame, ensure_code_path
 from .history import CodingError
@@ -49,11 +50,12 @@ def parse_codebook_csv(text: str, filename: str = "codebook.csv") -> list[dict]:
         path = r.get("path") or r.get("name")
         if not path:
             raise CodingError(f"{filename}, line {lineno}: no path or name")
-        if r.get("color"):
-            try:
+        try:
+            path = join_code_path(split_code_path(path))
+            if r.get("color"):
                 r["color"] = check_color(r["color"])
-            except CodingError as exc:
-                raise CodingError(f"{filename}, line {lineno}: {exc}") from None
+        except CodingError as exc:
+            raise CodingError(f"{filename}, line {lineno}: {exc}") from None
         r["path"] = path
         rows.append(r)
     return rows

@@ -11,6 +11,7 @@ import sqlite_utils
 from projectfile import NotFound, now_iso
 
 from .case_data import document_case_map
+from .code_names import check_code_name, duplicate_message, name_key, split_code_path
 from .history import CodingError, recorded
 
 PATH_SEP = " > "
@@ -67,28 +68,23 @@ def check_color(color: str) -> str:
 
 
 def _check_name(name: str) -> str:
-    name = " ".join((name or "").split())
-    if not name:
-        raise CodingError("a code needs a name")
-    if ">" in name:
-        raise CodingError(
-            f"'{name}': a code name cannot contain '>' (it separates levels of a path)"
-        )
-    return name
+    """Return the checked name (kept for callers of the old name: use check_code_name)."""
+    return check_code_name(name)
 
 
 def sibling_exists(
     db: sqlite_utils.Database, parent_id: int | None, name: str, exclude: int | None = None
 ) -> int | None:
-    """Return the id of an active sibling called ``name`` (case-insensitive) under ``parent_id``, or
-    None."""
-    row = db.execute(
-        "SELECT id FROM codes WHERE COALESCE(parent_id, 0) = ? AND lower(name) = lower(?) AND"
-        " deleted_at IS NULL"
-        " AND id != ?",
-        [parent_id or 0, name, exclude or -1],
-    ).fetchone()
-    return row[0] if row else None
+    """Return the id of an active sibling called ``name`` under ``parent_id``, or None.
+
+    Names compare as code_names.name_key does (NFC, Unicode case folding)."""
+    key = name_key(name)
+    rows = db.execute(
+        "SELECT id, name FROM codes WHERE COALESCE(parent_id, 0) = ? AND deleted_at IS NULL"
+        " AND id != ? ORDER BY id",
+        [parent_id or 0, exclude or -1],
+    ).fetchall()
+    return next((i for i, n in rows if name_key(n) == key), None)
 
 
 def resolve_code(db: sqlite_utils.Database, code: int | str) -> int:
@@ -185,13 +181,13 @@ def add_code(
 ) -> int:
     """Create a code (under ``parent``, an id or path); return its id.  Names are unique among
     siblings."""
-    name = _check_name(name)
+    name = check_code_name(name)
     parent_id = resolve_code(db, parent) if parent not in (None, "") else None
     color = check_color(color) if color else next_color(db)
     with recorded(db, coder, f"add code {name}", session) as rec:
         if sibling_exists(db, parent_id, name):
             where = code_path(db, parent_id) if parent_id else "the top level"
-            raise CodingError(f"a code '{name}' already exists under {where}")
+            raise CodingError(duplicate_message(name, where))
         position = db.execute(
             "SELECT COALESCE(MAX(position), -1) + 1 FROM codes WHERE COALESCE(parent_id, 0) = ?",
             [parent_id or 0],
@@ -216,11 +212,12 @@ def add_code(
 def ensure_code_path(
     db: sqlite_utils.Database, path: str, coder: str = "default", color: str | None = None
 ) -> int:
-    """Return the id of the code at 'A > B', creating missing levels."""
+    """Return the id of the code at 'A > B', creating missing levels.
+
+    The path is checked first (code_names.split_code_path): an empty level or a refused name is
+    an error, never silently dropped."""
     parent = None
-    parts = [p.strip() for p in path.split(">") if p.strip()]
-    if not parts:
-        raise CodingError("an empty code path")
+    parts = split_code_path(path)
     for i, part in enumerate(parts):
         found = sibling_exists(db, parent, part)
         parent = (

@@ -168,8 +168,26 @@ def add_change_counter(db: sqlite_utils.Database) -> None:
             )
 
 
+def add_quick_keys(db: sqlite_utils.Database) -> None:
+    # quick keys 1-9 pinned by each coder to codes (coding.quick_keys); a pin of a trashed code is
+    # kept (it comes back with the code) but a key holds one code and a code one key per coder
+    db.execute(
+        """
+        CREATE TABLE code_quick_keys (
+            coder_id INTEGER NOT NULL REFERENCES coders(id) ON DELETE CASCADE,
+            key INTEGER NOT NULL CHECK (key BETWEEN 1 AND 9),
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            pinned_at TEXT NOT NULL,
+            PRIMARY KEY (coder_id, key)
+        )
+        """
+    )
+    db.execute("CREATE UNIQUE INDEX code_quick_keys_code ON code_quick_keys(coder_id, code_id)")
+
+
 MIGRATIONS = [
     ("0001_coding", create_coding_tables),
     ("0002_covering_indexes", add_covering_indexes),
     ("0003_change_counter", add_change_counter),
+    ("0004_quick_keys", add_quick_keys),
 ]
