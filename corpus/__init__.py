@@ -37,6 +37,7 @@ from .store import (
     set_document_fields,
     store_document,
 )
+from .text_mapping import TextMapping, map_ranges, replacement_mapping, text_mapping
 
 __all__ = [
     "SUPPORTED",
@@ -46,6 +47,7 @@ __all__ = [
     "ParseError",
     "SearchError",
     "Segment",
+    "TextMapping",
     "bytes_to_text",
     "check_zip",
     "count_hits",
@@ -61,6 +63,7 @@ __all__ = [
     "language_bucket",
     "list_documents",
     "log_outcomes",
+    "map_ranges",
     "normalize_text",
     "outcome_counts",
     "outcomes_frame",
@@ -70,6 +73,7 @@ __all__ = [
     "print_outcomes",
     "process_executor",
     "project_stats",
+    "replacement_mapping",
     "search",
     "set_document_fields",
     "set_project_meta",
@@ -77,6 +81,7 @@ __all__ = [
     "sha256_bytes",
     "snippet_to_html",
     "store_document",
+    "text_mapping",
     "to_fts_query",
     "trim_span",
 ]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import bisect
+import sys
 from collections.abc import Callable
+
+from corpus import replacement_mapping
 
 from .errors import DeidError
 
@@ -15,28 +17,9 @@ def offset_map(spans: list[tuple[int, int, int]]) -> Callable[[int], int]:
 
     An offset at a replaced name's start maps to the replacement's start; one inside or at its
     end maps to the replacement's end, so a coded span that covered a name covers its pseudonym.
+    The mechanism is ``corpus.replacement_mapping`` (the one mapping module).
     """
-    starts, ends, new_starts, new_ends, shifts = [], [], [], [], []
-    shift = 0
-    for s, e, n in spans:
-        starts.append(s)
-        ends.append(e)
-        new_starts.append(s + shift)
-        new_ends.append(s + shift + n)
-        shift += n - (e - s)
-        shifts.append(shift)
-
-    def map_offset(o: int) -> int:
-        i = bisect.bisect_right(starts, o) - 1
-        if i < 0:
-            return o
-        if o == starts[i]:
-            return new_starts[i]
-        if o < ends[i]:
-            return new_ends[i]
-        return o + shifts[i]
-
-    return map_offset
+    return replacement_mapping(sys.maxsize, spans)
 
 
 def replace_spans(text: str, spans: list[Span]) -> tuple[str, Callable[[int], int]]:
@@ -51,4 +34,4 @@ def replace_spans(text: str, spans: list[Span]) -> tuple[str, Callable[[int], in
         sizes.append((s, e, len(pseudonym) + 2))
         pos = e
     parts.append(text[pos:])
-    return "".join(parts), offset_map(sizes)
+    return "".join(parts), replacement_mapping(len(text), sizes)
