@@ -16,7 +16,7 @@ from .backups import (
     restore_backup,
 )
 from .clock import now_iso
-from .connection import connect, is_readonly, project_path
+from .connection import connect, is_readonly, project_path, set_write_guard, write_guard
 from .database import open_project, warn_unsafe_location
 from .errors import NotFound, ProjectError, QdaError
 from .migrations import SCHEMA_PACKAGES, known_migrations, migrate
@@ -47,7 +47,9 @@ __all__ = [
     "print_frame",
     "project_path",
     "restore_backup",
+    "set_write_guard",
     "transaction",
     "tqdm_progress",
     "warn_unsafe_location",
+    "write_guard",
 ]

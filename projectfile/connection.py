@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import quote
 
@@ -13,6 +14,7 @@ import sqlite_utils
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 64 * 1024
 _READONLY_ATTR = "_qda_readonly"
+_GUARD_ATTR = "_qda_write_guard"
 # files whose integrity was checked in this process (a restore clears the entry)
 _checked_paths: set[str] = set()
 _check_lock = threading.Lock()
@@ -50,6 +52,22 @@ def connect(
 def is_readonly(db: sqlite_utils.Database) -> bool:
     """Return True when ``db`` was opened read-only (writes raise ProjectError code 'readonly')."""
     return bool(getattr(db, _READONLY_ATTR, False))
+
+
+def set_write_guard(
+    db: sqlite_utils.Database, guard: Callable[[sqlite_utils.Database], None] | None
+) -> None:
+    """Call ``guard(db)`` before every write transaction on ``db`` (None removes it).
+
+    The guard refuses a write by raising (a QdaError whose message says why): the app uses it to ask
+    before the first write into the demo project. Nothing has been written when it runs.
+    """
+    setattr(db, _GUARD_ATTR, guard)
+
+
+def write_guard(db: sqlite_utils.Database) -> Callable[[sqlite_utils.Database], None] | None:
+    """Return the write guard set on ``db`` (None when there is none)."""
+    return getattr(db, _GUARD_ATTR, None)
 
 
 def project_path(db: sqlite_utils.Database) -> Path | None:

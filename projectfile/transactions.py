@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
-from .connection import is_readonly, project_path
+from .connection import is_readonly, project_path, write_guard
 from .errors import ProjectError
 from .faults import BEGIN_ATTEMPTS, MESSAGES, error_code, project_error, retry_busy
 
@@ -24,6 +24,9 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     conn = db.conn
     if is_readonly(db):
         raise ProjectError(f"{project_path(db)}: {MESSAGES['readonly']}", code="readonly")
+    guard = write_guard(db)
+    if guard is not None and not conn.in_transaction:
+        guard(db)  # may refuse the write (raises); nothing is written yet
     if conn.in_transaction:
         name = f"sp_{id(object())}"
         conn.execute(f"SAVEPOINT {name}")
