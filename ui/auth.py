@@ -3,8 +3,9 @@
 Exposed means ``server.address`` is not a loopback address, or $QDA_EXPOSED=1. Sign-in is either
 OIDC through ``st.login`` (when ``[auth]`` in .streamlit/secrets.toml holds client_id and
 server_metadata_url) or a password whose hash is in ``[auth] password_hash`` (PBKDF2-SHA256, made
-by ``python -m ui.auth``) or ``[auth] password_sha256``. Without either, the gate refuses to show
-project data and says how to configure it.
+by ``python -m ui.auth``) or ``[auth] password_sha256``, or one hash per person under
+``[auth.users]`` (``name = "pbkdf2_sha256$..."``: the signed-in name is then the coder). Without
+any, the gate refuses to show project data and says how to configure it.
 """
 
 from __future__ import annotations
@@ -87,27 +88,64 @@ def _oidc_configured(auth: dict) -> bool:
     return keys <= set(auth) or any(isinstance(v, dict) and keys <= set(v) for v in auth.values())
 
 
+def _users(auth: dict) -> dict[str, dict]:
+    """Per-user password hashes from ``[auth.users]`` (name = "pbkdf2_sha256$...")."""
+    users = auth.get("users")
+    if not isinstance(users, dict):
+        return {}
+    return {
+        str(name).strip(): {"password_hash": str(h)}
+        for name, h in users.items()
+        if str(name).strip() and isinstance(h, str)
+    }
+
+
+def signed_in_user() -> str | None:
+    """Return who is signed in (OIDC e-mail or name, or the per-user password name), else None.
+
+    None on localhost (no sign-in) and with one shared password (no identity): the coder is then
+    typed in the sidebar. With an identity, the app records it as the coder on every change.
+    """
+    if not is_exposed():
+        return None
+    if st.session_state.get("qda_signed_in"):
+        return st.session_state.get("qda_user") or None
+    user = getattr(st, "user", None)
+    if user is not None and getattr(user, "is_logged_in", False):
+        ident = user.get("email") or user.get("name") or user.get("sub")
+        return str(ident) if ident else None
+    return None
+
+
 def require_access() -> None:
     """Stop the script unless this session may see project data."""
     if not is_exposed():
         return
     auth = _auth_secrets()
-    if auth.get("password_hash") or auth.get("password_sha256"):
+    users = _users(auth)
+    if users or auth.get("password_hash") or auth.get("password_sha256"):
         if st.session_state.get("qda_signed_in"):
             with st.sidebar:
                 if st.button("Sign out", key="qda_sign_out"):
                     st.session_state.qda_signed_in = False
+                    st.session_state.pop("qda_user", None)
                     st.rerun()
             return
         st.title("Sign in")
         with st.form("qda_sign_in"):
+            name = st.text_input("Name", key="qda_sign_in_name") if users else ""
             password = st.text_input("Password", type="password")
             ok = st.form_submit_button("Sign in")
         if ok:
-            if check_password(password or "", auth):
+            name = (name or "").strip()
+            if users and name in users and check_password(password or "", users[name]):
+                st.session_state.qda_signed_in = True
+                st.session_state.qda_user = name
+                st.rerun()
+            if not users and check_password(password or "", auth):
                 st.session_state.qda_signed_in = True
                 st.rerun()
-            st.error("Wrong password.")
+            st.error("Wrong name or password." if users else "Wrong password.")
         st.stop()
     if _oidc_configured(auth):
         user = getattr(st, "user", None)
