@@ -25,6 +25,7 @@ from .reader import ingest_uploads, page_for_offset, passage_html
 from .search import SearchError, count_hits, search, snippet_to_html, to_fts_query
 from .store import (
     DuplicateDocument,
+    current_version,
     delete_document,
     get_document,
     get_pages,
@@ -36,6 +37,8 @@ from .store import (
     project_stats,
     set_document_fields,
     store_document,
+    store_version,
+    version_chain,
 )
 from .text_mapping import TextMapping, map_ranges, replacement_mapping, text_mapping
 
@@ -51,6 +54,7 @@ __all__ = [
     "bytes_to_text",
     "check_zip",
     "count_hits",
+    "current_version",
     "delete_document",
     "detect_language",
     "get_document",
@@ -81,7 +85,9 @@ __all__ = [
     "sha256_bytes",
     "snippet_to_html",
     "store_document",
+    "store_version",
     "text_mapping",
     "to_fts_query",
     "trim_span",
+    "version_chain",
 ]

@@ -14,7 +14,16 @@ import sqlite_utils
 from projectfile import NotFound, QdaError, now_iso, transaction
 
 from .language import detect_language, language_bucket
-from .model import Document, Outcome
+from .model import (
+    Document,
+    Outcome,
+    Page,
+    Segment,
+    normalize_text,
+    paragraphs_from_text,
+    sha256_bytes,
+)
+from .text_mapping import TextMapping, map_ranges, text_mapping
 
 _WORD = re.compile(r"\w+")
 
@@ -55,6 +64,9 @@ def store_document(db: sqlite_utils.Database, doc: Document, segment_language: b
             " ORDER BY version DESC LIMIT 1",
             [doc.source_name, doc.kind],
         ).fetchone()
+        if prev and get_text(db, prev[0]) == doc.text:
+            # the same text in other bytes (CRLF line ends, a BOM, another encoding): not a change
+            raise DuplicateDocument(prev[0])
         version, previous_id = (prev[1] + 1, prev[0]) if prev else (1, None)
         if prev:
             db.execute("UPDATE documents SET is_current = 0 WHERE id = ?", [prev[0]])
@@ -288,3 +300,117 @@ def project_stats(db: sqlite_utils.Database) -> dict:
     )
     segs = db.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
     return {"documents": r[0], "pages": r[1], "words": r[2], "segments": segs, "by_kind": by_kind}
+
+
+def store_version(
+    db: sqlite_utils.Database,
+    document_id: int,
+    text: str,
+    mapping: TextMapping | None = None,
+    note: str = "edited",
+) -> int:
+    """Store ``text`` as the next version of current document ``document_id``; return its id.
+
+    Pages and segments move through ``mapping`` (``text_mapping(old, new)`` when not given); a
+    paragraph split by a new blank line becomes two, new text outside every segment becomes new
+    paragraphs, a segment whose text was deleted goes. The earlier version stays, with all that
+    points at it. Raises DuplicateDocument when the text is unchanged.
+    """
+    old = get_document(db, document_id)
+    if not old["is_current"]:
+        raise QdaError(
+            f"document {document_id} ({old['title']}) is an earlier version; edit the current one"
+        )
+    text = normalize_text(text)
+    old_text = get_text(db, document_id)
+    if text == old_text:
+        raise DuplicateDocument(document_id)
+    mapping = mapping or text_mapping(old_text, text)
+    old_pages = get_pages(db, document_id)
+    pages = [
+        Page(int(n), r[0], r[1])
+        for n, r in zip(
+            old_pages["number"],
+            map_ranges(mapping, zip(old_pages["char_start"], old_pages["char_end"])),
+        )
+        if r is not None
+    ]
+    segments = _mapped_segments(db, document_id, text, mapping, pages)
+    doc = Document(
+        text=text,
+        title=old["title"],
+        source_name=old["source_name"],
+        kind=old["kind"],
+        file_type=old["file_type"],
+        pages=pages,
+        segments=segments,
+        # an edited text is told apart from a file of the same bytes and from its earlier versions
+        sha256=sha256_bytes(f"{note} v{old['version'] + 1} of {document_id}\n{text}".encode()),
+        size=len(text.encode("utf-8")),
+        language=old["language"],
+        author=old["author"],
+        date=old["date"],
+        status=old["status"],
+        warnings=[f"{note} version of document {document_id}"],
+        metadata=dict(old["metadata"], edited_from=int(document_id)),
+    )
+    return store_document(db, doc)
+
+
+def _mapped_segments(
+    db: sqlite_utils.Database, document_id: int, text: str, mapping: TextMapping, pages: list[Page]
+) -> list[Segment]:
+    def page_at(offset: int) -> int | None:
+        return next((p.number for p in pages if p.start <= offset < max(p.end, p.start + 1)), None)
+
+    old = get_segments(db, document_id)
+    out: list[Segment] = []
+    spans = map_ranges(mapping, zip(old["char_start"], old["char_end"]))
+    for row, span in zip(old.itertuples(), spans):
+        if span is None or not text[span[0] : span[1]].strip():
+            continue
+        data = json.loads(row.data or "{}")
+        page = None if pd.isna(row.page) else int(row.page)
+        if row.kind == "paragraph" and "\n\n" in text[span[0] : span[1]]:
+            out += paragraphs_from_text(text, page, span[0], span[1])
+        else:
+            data.setdefault("language", row.language)
+            out.append(Segment(span[0], span[1], row.kind, page, data))
+    out.sort(key=lambda s: (s.start, s.end))
+    gaps, pos = [], 0
+    for s in out:
+        if s.start > pos:
+            gaps.append((pos, s.start))
+        pos = max(pos, s.end)
+    gaps.append((pos, len(text)))
+    for a, b in gaps:
+        if text[a:b].strip():
+            out += [
+                Segment(g.start, g.end, "paragraph", page_at(g.start))
+                for g in paragraphs_from_text(text, None, a, b)
+            ]
+    out.sort(key=lambda s: (s.start, s.end))
+    return out
+
+
+def version_chain(db: sqlite_utils.Database, document_id: int) -> list[int]:
+    """Return the ids of a document's versions from the first to ``document_id``."""
+    chain, cur = [], int(document_id)
+    while cur is not None:
+        chain.append(cur)
+        row = db.execute("SELECT previous_id FROM documents WHERE id = ?", [cur]).fetchone()
+        cur = row[0] if row else None
+    return chain[::-1]
+
+
+def current_version(db: sqlite_utils.Database, document_id: int) -> int:
+    """Return the id of the current version of the document ``document_id`` belongs to."""
+    row = db.execute(
+        "SELECT d2.id FROM documents d1 JOIN documents d2"
+        " ON d2.source_name = d1.source_name AND d2.kind = d1.kind AND d2.is_current = 1"
+        " WHERE d1.id = ? ORDER BY d2.version DESC LIMIT 1",
+        [int(document_id)],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"no document {document_id}")
+    return row[0]
