@@ -185,9 +185,45 @@ def add_quick_keys(db: sqlite_utils.Database) -> None:
     db.execute("CREATE UNIQUE INDEX code_quick_keys_code ON code_quick_keys(coder_id, code_id)")
 
 
+def add_coding_reviews(db: sqlite_utils.Database) -> None:
+    # a coding whose words were deleted by an edit stays on the old version and waits here for
+    # the researcher to re-anchor or discard it (never dropped silently)
+    db.execute(
+        """
+        CREATE TABLE coding_reviews (
+            id INTEGER PRIMARY KEY,
+            coding_id INTEGER NOT NULL REFERENCES codings(id) ON DELETE CASCADE,
+            old_document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            new_document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            reason TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'open'
+              CHECK (status IN ('open', 'reanchored', 'discarded')),
+            new_coding_id INTEGER REFERENCES codings(id) ON DELETE SET NULL,
+            resolved_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX coding_reviews_open ON coding_reviews(status, new_document_id)")
+    # a merge remembers where each incoming row came from, so merging twice adds nothing
+    db.execute(
+        """
+        CREATE TABLE merge_origins (
+            source TEXT NOT NULL,
+            entity TEXT NOT NULL,
+            source_id INTEGER NOT NULL,
+            local_id INTEGER NOT NULL,
+            merged_at TEXT NOT NULL,
+            PRIMARY KEY (source, entity, source_id)
+        )
+        """
+    )
+
+
 MIGRATIONS = [
     ("0001_coding", create_coding_tables),
     ("0002_covering_indexes", add_covering_indexes),
     ("0003_change_counter", add_change_counter),
     ("0004_quick_keys", add_quick_keys),
+    ("0005_coding_reviews", add_coding_reviews),
 ]
