@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 
 from .decode import bytes_to_text
+from .docx_xml import core_properties, document_blocks, style_names
 from .model import Document, ParseError, Segment, normalize_text, paragraphs_from_text
 
 # Zip-based inputs are checked before they are opened (zip bombs, absurd entry counts).
@@ -65,56 +66,38 @@ def _blocks_to_document(blocks: list[tuple[str, str]], name: str, file_type: str
 
 
 def docx_to_document(data: bytes, name: str) -> Document:
-    """Return the Document of a DOCX: paragraphs and tables in body order, core properties."""
-    import docx
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
+    """Return the Document of a DOCX: paragraphs and tables in body order, core properties.
 
-    check_zip(data, name)
+    The XML is streamed (``docx_xml``): memory follows the text kept, not the markup.
+    """
+    zf = check_zip(data, name)
     try:
-        d = docx.Document(io.BytesIO(data))
-    except Exception as exc:
-        raise ParseError(
-            name, f"not a readable DOCX ({str(exc)[:160] or type(exc).__name__})", code="corrupt"
-        ) from exc
+        styles = style_names(zf, name)
+    except ParseError:
+        raise
+    except Exception:  # a damaged styles.xml loses only the heading kinds
+        styles = {}
     try:
-        blocks = _docx_blocks(d, Paragraph, Table)
-    except (
-        Exception
-    ) as exc:  # damaged styles.xml, numbering or table XML surface only while reading
+        blocks = _docx_blocks(zf, name, styles)
+    except ParseError:
+        raise
+    except Exception as exc:  # damaged XML surfaces only while reading
         raise ParseError(
             name, f"not a readable DOCX: damaged content ({type(exc).__name__})", code="corrupt"
         ) from exc
     doc = _blocks_to_document(blocks, name, "docx")
     try:
-        cp = d.core_properties
-        doc.title = (cp.title or "").strip() or doc.title
-        doc.author = (cp.author or "").strip() or None
-        when = cp.created or cp.modified
-        doc.date = when.date().isoformat() if when else None
+        props = core_properties(zf)
+        doc.title = (props.get("title") or "").strip() or doc.title
+        doc.author = (props.get("author") or "").strip() or None
+        doc.date = props.get("date")
     except Exception:  # damaged core properties: keep the text, lose only the metadata
         doc.warnings.append("document properties (title, author, date) could not be read")
     return doc
 
 
-def _docx_blocks(d, Paragraph, Table) -> list[tuple[str, str]]:
-    blocks: list[tuple[str, str]] = []
-    for item in d.iter_inner_content():
-        if isinstance(item, Paragraph):
-            style = (item.style.name or "").lower() if item.style is not None else ""
-            blocks.append(
-                ("heading" if style.startswith(("heading", "title")) else "paragraph", item.text)
-            )
-        elif isinstance(item, Table):
-            for row in item.rows:
-                cells = []
-                for cell in row.cells:
-                    t = cell.text.strip()
-                    if t and (not cells or cells[-1] != t):  # merged cells repeat their text
-                        cells.append(t)
-                if cells:
-                    blocks.append(("table", " | ".join(cells)))
-    return blocks
+def _docx_blocks(zf: zipfile.ZipFile, name: str, styles: dict[str, str]) -> list[tuple[str, str]]:
+    return document_blocks(zf, name, styles)
 
 
 def text_to_document(data: bytes, name: str) -> Document:

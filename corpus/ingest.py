@@ -19,12 +19,21 @@ import sqlite_utils
 
 from projectfile import Progress, backup_project, open_project
 
+from .limited import CRASHED, run_limited
 from .model import Document, Outcome, sha256_file
-from .parse import SUPPORTED, ParseOptions, discover, limit_worker_memory, parse_in_worker
+from .parse import (
+    SUPPORTED,
+    ParseOptions,
+    discover,
+    in_limited_worker,
+    init_worker,
+    parse_in_worker,
+)
 from .search import optimize_index
 from .store import DuplicateDocument, known_hashes, log_outcomes, store_document
 
-WORKER_MEMORY_BYTES = 4 * 1024**3
+WORKER_MEMORY_BYTES = ParseOptions.memory_bytes
+WATCHDOG_GRACE_S = 15  # a file still parsing this long after its time limit: its worker is killed
 OPTIMIZE_AFTER = 50  # merge the full-text index after batches that stored this many documents
 
 
@@ -38,7 +47,7 @@ def process_executor(workers: int, memory_bytes: int = WORKER_MEMORY_BYTES) -> c
     return cf.ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("forkserver"),
-        initializer=limit_worker_memory,
+        initializer=init_worker,
         initargs=(memory_bytes,),
     )
 
@@ -76,32 +85,43 @@ def ingest(
     timeout_s: int = ParseOptions.timeout_s,
     backup: bool = True,
     parser: Callable | None = None,
+    memory_bytes: int = WORKER_MEMORY_BYTES,
 ) -> list[Outcome]:
     """Ingest files and folders into the project; return one Outcome per file found.
 
-    Files are parsed in worker processes (``executor``, or a pool of ``workers`` processes) and
-    written here, each in one transaction.  ``parser`` replaces the worker task ``timed_parse``
-    (a picklable module-level function with the same signature; used by tests).
+    Every file is parsed in a worker process with a memory cap (``memory_bytes`` of address
+    space) and a time limit, whatever the number of files or the calling thread (the app runs
+    this in a Streamlit thread, where SIGALRM cannot fire): ``executor``, or a pool of
+    ``workers`` processes (at least one).  Documents are written here, each in one
+    transaction, and logged as they are stored, so a killed batch leaves a log of what it kept.
+    ``parser`` replaces the worker task ``timed_parse`` (a picklable module-level function with
+    the same signature; used by tests).
     """
     db = project if isinstance(project, sqlite_utils.Database) else open_project(project)
     files = discover(list(paths))
     report = progress or (lambda done, total, msg: None)
     hashes = known_hashes(db)
+    run_id = uuid.uuid4().hex[:12]
     outcomes, todo = _check_files(files, hashes)
+    if outcomes:
+        log_outcomes(db, run_id, outcomes)
     report(len(outcomes), len(files), "checked for duplicates")
     if todo:
         if backup and hashes:
             backup_project(db, reason="before-ingest")
         options = ParseOptions(
-            password=password, max_bytes=max_bytes, timeout_s=timeout_s, kind=kind
+            password=password,
+            max_bytes=max_bytes,
+            timeout_s=timeout_s,
+            kind=kind,
+            memory_bytes=memory_bytes,
         )
-        n = workers or default_workers()
-        pooled = executor is not None or (n > 1 and len(todo) > 1)
-        parsed = _parse_all(
-            todo, options, executor, min(n, len(todo)) if pooled else 0, parser or timed_parse
-        )
+        n = max(1, min(workers or default_workers(), len(todo)))
+        parsed = _parse_all(todo, options, executor, n, parser or timed_parse)
         for path, doc, _code, reason, seconds in parsed:
-            outcomes.append(_store_parsed(db, path, doc, reason, seconds))
+            outcome = _store_parsed(db, path, doc, reason, seconds)
+            log_outcomes(db, run_id, [outcome])
+            outcomes.append(outcome)
             report(len(outcomes), len(files), Path(path).name)
     return _finish(db, files, outcomes)
 
@@ -157,25 +177,28 @@ def _store_parsed(
 
 
 def _finish(db: sqlite_utils.Database, files: list[str], outcomes: list[Outcome]) -> list[Outcome]:
-    """Merge the index after a large batch, put outcomes in file order, log them; return them."""
+    """Merge the index after a large batch, put outcomes in file order; return them.
+
+    Each outcome was logged as it happened (a killed batch still logs what it stored).
+    """
     if sum(o.status == "ok" for o in outcomes) >= OPTIMIZE_AFTER:
         optimize_index(db)
     order = {f: i for i, f in enumerate(files)}
     outcomes.sort(key=lambda o: order.get(o.path, 0))
-    log_outcomes(db, uuid.uuid4().hex[:12], outcomes)
     return outcomes
 
 
 def timed_parse(path: str, options: ParseOptions):
-    """Worker task: return (path, document or None, error code, reason, seconds); never raises."""
+    """Worker task: return (path, document or None, error code, reason, seconds); never raises.
+
+    Outside a limited worker's main thread (a Dask worker's thread, any other executor) the
+    file is parsed in a fresh limited child process instead (``corpus.limited``).
+    """
+    if not in_limited_worker():
+        return run_limited(path, options, options.memory_bytes)
     start = time.perf_counter()
     path, doc, code, reason = parse_in_worker(path, options)
     return path, doc, code, reason, time.perf_counter() - start
-
-
-CRASHED = (
-    "the parser process died while reading this file (out of memory or a crash in the PDF library)"
-)
 
 
 def _parse_all(
@@ -187,61 +210,91 @@ def _parse_all(
 ):
     """Yield (path, document, error code, reason, seconds) as files finish parsing.
 
-    With no executor and ``workers`` 0 files are parsed here, one by one.  Otherwise at most a
-    small window of files is in flight, so that when a worker dies (BrokenProcessPool) only
-    those files are suspects: the pool is recreated, each suspect is retried alone (the one that
-    kills its pool again is marked failed) and the rest go on in parallel.
+    At most a small window of files is in flight, so that when a worker dies
+    (BrokenProcessPool) only those files are suspects: the pool is recreated, each suspect is
+    retried alone (the one that kills its pool again is marked failed) and the rest go on in
+    parallel.  A file still parsing ``WATCHDOG_GRACE_S`` after its time limit (stuck where the
+    worker's alarm cannot interrupt it) has its worker killed and is marked as timed out.
     """
-    if executor is None and workers == 0:
-        for p in paths:
-            yield parser(p, options)
-        return
     own = executor is None
-    pool = executor or process_executor(workers)
+    pool = executor or process_executor(workers, options.memory_bytes)
     # largest first keeps both workers busy to the end
     remaining = sorted(paths, key=lambda p: -_size(p))
+    # our own pool: no more in flight than workers, so a running future is really parsing
     window = (
-        max(2, 2 * workers)
-        if own or isinstance(executor, cf.ProcessPoolExecutor)
-        else len(remaining)
+        workers
+        if own
+        else (
+            max(2, 2 * workers) if isinstance(executor, cf.ProcessPoolExecutor) else len(remaining)
+        )
     )
     suspects: list[str] = []
+    finished = False
     try:
         while remaining or suspects:
             if suspects:
                 # one suspect alone in a fresh pool: if it breaks the pool, it is the culprit
                 path = suspects.pop(0)
-                try:
-                    yield pool.submit(parser, path, options).result()
-                except cf.process.BrokenProcessPool:
+                lost, broken = yield from _parse_window(pool, [path], 1, parser, options, own)
+                if lost:
                     yield path, None, "crashed", CRASHED, 0.0
-                    pool, own = _renew(pool, own, workers), True
+                if broken:
+                    pool, own = _renew(pool, own, workers, options), True
                 continue
-            suspects = yield from _parse_window(pool, remaining, window, parser, options)
-            if suspects:
-                pool, own = _renew(pool, own, workers), True
+            suspects, broken = yield from _parse_window(
+                pool, remaining, window, parser, options, own
+            )
+            if broken:
+                pool, own = _renew(pool, own, workers, options), True
+        finished = True
     finally:
         if own:
-            pool.shutdown(wait=True, cancel_futures=True)
+            if not finished:  # stopped early (killed, interrupted): no parser left running
+                _kill_workers(pool)
+            pool.shutdown(wait=finished, cancel_futures=True)
 
 
 def _parse_window(
-    pool: cf.Executor, remaining: list[str], window: int, parser: Callable, options: ParseOptions
+    pool: cf.Executor,
+    remaining: list[str],
+    window: int,
+    parser: Callable,
+    options: ParseOptions,
+    watch: bool,
 ):
     """Yield results of files taken from ``remaining``, at most ``window`` in flight at once.
 
-    Return the suspects when a worker died (the files in flight whose result was lost; the
-    pool is then broken and no more files are taken), else an empty list.
+    Return (suspects, broken): suspects are the files in flight whose result was lost when a
+    worker died; broken says the pool must be replaced (no more files are taken from it).
+    With ``watch`` (our own process pool) a file overrunning its time limit by
+    ``WATCHDOG_GRACE_S`` is yielded as timed out and its pool killed (the other files in
+    flight become suspects).
     """
     suspects: list[str] = []
     inflight: dict[cf.Future, str] = {}
+    started: dict[cf.Future, float] = {}
+    limit = options.timeout_s + WATCHDOG_GRACE_S if options.timeout_s > 0 else None
     while remaining or inflight:
         while remaining and len(inflight) < window and not suspects:
             path = remaining.pop(0)
             inflight[pool.submit(parser, path, options)] = path
         if not inflight:
             break
-        finished, _ = cf.wait(inflight, return_when=cf.FIRST_COMPLETED)
+        finished, _ = cf.wait(inflight, timeout=1.0, return_when=cf.FIRST_COMPLETED)
+        now = time.monotonic()
+        for fut in inflight:
+            if fut not in started and (fut.running() or fut.done()):
+                started[fut] = now
+        if not finished and watch and limit is not None:
+            overdue = [f for f in inflight if now - started.get(f, now) > limit]
+            if overdue:
+                for fut in overdue:
+                    path = inflight.pop(fut)
+                    reason = f"parsing took longer than {options.timeout_s} s and was stopped"
+                    yield path, None, "timeout", reason, now - started[fut]
+                _kill_workers(pool)
+                suspects.extend(inflight.values())
+                return suspects, True
         for fut in finished:
             path = inflight.pop(fut)
             try:
@@ -259,14 +312,30 @@ def _parse_window(
                 else:
                     suspects.append(path)
             inflight.clear()
-    return suspects
+    return suspects, bool(suspects)
 
 
-def _renew(pool: cf.Executor, own: bool, workers: int) -> cf.Executor:
+def _kill_workers(pool: cf.Executor) -> None:
+    """Kill the worker processes of our process pool (and their children, e.g. Tesseract)."""
+    import psutil
+
+    procs = getattr(pool, "_processes", None) or {}  # ProcessPoolExecutor keeps them by pid
+    for pid in list(procs):
+        try:
+            proc = psutil.Process(pid)
+            for child in proc.children(recursive=True):
+                child.kill()
+            proc.kill()
+        except psutil.Error:
+            pass
+
+
+def _renew(pool: cf.Executor, own: bool, workers: int, options: ParseOptions) -> cf.Executor:
     """Return a fresh process pool in place of a broken one (shutting ours down)."""
     if own:
         pool.shutdown(wait=False, cancel_futures=True)
-    return process_executor(max(1, workers))
+        _kill_workers(pool)
+    return process_executor(max(1, workers), options.memory_bytes)
 
 
 def _size(path: str) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,12 @@ class ParseOptions:
     max_bytes: int = 200 * 1024 * 1024
     timeout_s: int = 300  # per file, enforced in worker processes
     kind: str = "policy"
+    memory_bytes: int = 2 * 1024**3  # address space of the process that parses
+
+
+# One document's text is capped, whatever the format (DOCX: while streaming; text and HTML:
+# by file size before decoding): memory then follows what is kept, not what a file claims.
+MAX_TEXT_FILE_BYTES = 50 * 1024 * 1024
 
 
 def parse_path(path: str, options: ParseOptions | None = None) -> Document:
@@ -61,9 +68,16 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
             f"file is {size / 1e6:.1f} MB, over the limit of {options.max_bytes / 1e6:.0f} MB",
             code="too_large",
         )
+    kind = SUPPORTED[ext]
+    if kind in ("txt", "md", "html") and size > MAX_TEXT_FILE_BYTES:
+        raise ParseError(
+            name,
+            f"text file is {size / 1e6:.1f} MB, over the limit of"
+            f" {MAX_TEXT_FILE_BYTES / 1e6:.0f} MB for one document: split it into smaller files",
+            code="too_large",
+        )
     with _time_limit(options.timeout_s, name):
         data = p.read_bytes()
-        kind = SUPPORTED[ext]
         if kind == "pdf":
             from .pdf import pdf_to_document
 
@@ -135,8 +149,41 @@ class _time_limit:
         return False
 
 
+_LIMITED = {"memory": 0}  # set in a worker process once its memory cap is in place
+
+
+def in_limited_worker() -> bool:
+    """Return True in a worker process whose memory is capped, on its main thread (SIGALRM)."""
+    return bool(_LIMITED["memory"]) and threading.current_thread() is threading.main_thread()
+
+
+def init_worker(max_bytes: int) -> None:
+    """Process-pool initializer: cap memory, and exit when the process that started us dies.
+
+    A killed ingest must not leave parsers running: Linux's parent-death signal does it at
+    once; elsewhere a thread checks the parent every 2 s.
+    """
+    limit_worker_memory(max_bytes)
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(2)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def limit_worker_memory(max_bytes: int) -> None:
     """Cap the address space of a worker process (process-pool initializer)."""
+    _LIMITED["memory"] = max_bytes
     try:
         import resource
 
