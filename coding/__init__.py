@@ -77,8 +77,24 @@ from .queries import (
     scope_documents,
 )
 from .quick_keys import free_quick_keys, pin_quick_key, quick_key_code, quick_keys, set_quick_keys
+from .reanchor import (
+    REVIEW_COLUMNS,
+    EditResult,
+    discard_review,
+    edit_document,
+    follow_new_versions,
+    reanchor,
+    review_frame,
+)
 
 __all__ = [
+    "REVIEW_COLUMNS",
+    "EditResult",
+    "discard_review",
+    "edit_document",
+    "follow_new_versions",
+    "reanchor",
+    "review_frame",
     "CASE_COLUMNS",
     "COUNTS",
     "count_mode",

@@ -15,9 +15,11 @@ from collections.abc import Iterator
 import pandas as pd
 import sqlite_utils
 
+from corpus import delete_document
+from interviews import cases_frame, rename_case
 from projectfile import NotFound, QdaError, now_iso, transaction
 
-RECORDED_TABLES = ("codes", "codings", "memos")
+RECORDED_TABLES = ("codes", "codings", "memos", "coding_reviews")
 
 
 class CodingError(QdaError):
@@ -82,6 +84,9 @@ class Recorder:
         self.coder = coder
         self.changes: list[tuple[str, int, dict | None, dict | None]] = []
         self.batch_ids: list[int] = []
+        # more for undo: "version": [old, new] (an edit: undo removes the new version),
+        # "case_renames": [[case_id, old name, new name], ...]
+        self.extra: dict = {}
 
     def insert(self, table: str, values: dict) -> int:
         """Insert a row; return its id."""
@@ -132,7 +137,11 @@ def recorded(
         yield rec
         if undoable and (rec.changes or rec.batch_ids):
             push_action(
-                db, coder, label, {"changes": rec.changes, "batches": rec.batch_ids}, session
+                db,
+                coder,
+                label,
+                {**rec.extra, "changes": rec.changes, "batches": rec.batch_ids},
+                session,
             )
 
 
@@ -227,9 +236,25 @@ def undo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
         ).fetchone()
         if row is None:
             return None
-        _replay(db, json.loads(row[2]), coder, backwards=True)
-        db.execute("UPDATE coding_actions SET state = 'undone' WHERE id = ?", [row[0]])
+        payload = json.loads(row[2])
+        _replay(db, payload, coder, backwards=True)
+        state = "undone"
+        if payload.get("version"):  # an edit: the new version goes, the previous is current
+            _undo_version(db, payload, coder)
+            state = "discarded"  # redo is editing again
+        db.execute("UPDATE coding_actions SET state = ? WHERE id = ?", [state, row[0]])
         return row[1]
+
+
+def _undo_version(db: sqlite_utils.Database, payload: dict, coder: str) -> None:
+    old_id, new_id = payload["version"]
+    renames = payload.get("case_renames", [])
+    names = dict(zip(cases_frame(db)["case_id"], cases_frame(db)["name"])) if renames else {}
+    for case_id, old_name, new_name in reversed(renames):
+        if names.get(case_id) == new_name:
+            rename_case(db, case_id, old_name)
+    delete_document(db, new_id)
+    audit(db, coder, "undo", "documents", new_id, {"current_again": old_id})
 
 
 def redo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> str | None:
