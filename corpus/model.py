@@ -33,6 +33,8 @@ class Page:
     number: int  # 1-based
     start: int
     end: int
+    source: str = "text"  # text | ocr (read by OCR) | ocr_needed (scanned, not read yet)
+    confidence: float | None = None  # OCR: mean word confidence of the page, 0-100
 
 
 @dataclass

@@ -13,23 +13,36 @@ from __future__ import annotations
 
 import re
 import statistics
+import time
 from collections import Counter
 from pathlib import Path
 
 from .model import Document, Page, ParseError, Segment, normalize_text
+from .ocr import DEFAULT_LANGUAGES, PAGE_TIMEOUT_S, OcrUnavailable, is_garbage, ocr_pdf_pages
 from .pdf_layout import EDGE_BAND, Line, lines_of_page
 
 _PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-–—]\s*)?(?:page|p[aá]gina|p\.|pág\.)?\s*\d{1,4}\s*(?:(?:of|de|/)\s*\d{1,4})?\s*(?:[-–—])?\s*$",
+    r"^\s*(?:[-–—]\s*)?(?:page|p[aá]gina|p\.|pág\.)?\s*\d{1,5}\s*(?:(?:of|de|/)\s*\d{1,4})?\s*(?:[-–—])?\s*$",
     re.IGNORECASE,
 )
 _DIGITS = re.compile(r"\d+")
 
 
 def pdf_to_document(
-    path: str | Path, password: str | None = None, name: str | None = None
+    path: str | Path,
+    password: str | None = None,
+    name: str | None = None,
+    ocr_languages: str | None = DEFAULT_LANGUAGES,
+    ocr_page_timeout_s: float = PAGE_TIMEOUT_S,
+    ocr_budget_s: float | None = None,
 ) -> Document:
-    """Return the Document of the PDF at ``path``; raise ParseError for unreadable PDFs."""
+    """Return the Document of the PDF at ``path``; raise ParseError for unreadable PDFs.
+
+    Pages without a usable text layer are read by OCR in ``ocr_languages`` (None: not read),
+    each within ``ocr_page_timeout_s`` and all within ``ocr_budget_s`` seconds; pages left
+    unread are marked ``ocr_needed`` with a warning saying why.
+    """
+    started = time.monotonic()
     import pdfplumber
     from pdfminer.pdfdocument import PDFPasswordIncorrect
 
@@ -90,9 +103,13 @@ def pdf_to_document(
         _close_quietly(pdf)
     if not page_lines:
         raise ParseError(name, "the PDF has no pages", code="empty")
+    budget = None if ocr_budget_s is None else started + ocr_budget_s
+    marks = _read_scanned_pages(
+        path, page_lines, password, ocr_languages, ocr_page_timeout_s, budget, warnings
+    )
     removed = margins + _remove_running_lines(page_lines, heights)
     removed.sort(key=lambda r: r[0])
-    doc = _assemble(page_lines, name)
+    doc = _assemble(page_lines, name, marks)
     doc.removed = [text for _, text in removed]
     doc.warnings.extend(warnings)
     doc.file_type = "pdf"
@@ -102,13 +119,70 @@ def pdf_to_document(
     doc.metadata = {k: _meta_str(v) for k, v in meta.items() if _meta_str(v)}
     if removed:
         doc.metadata["removed_lines"] = [[page, text] for page, text in removed]
-    empty_pages = [p.number for p in doc.pages if p.end == p.start]
+    ocr_pages = [p.number for p in doc.pages if p.source == "ocr"]
+    if ocr_pages:
+        doc.metadata["ocr"] = {
+            "engine": "tesseract",
+            "languages": ocr_languages,
+            "pages": {str(p.number): p.confidence for p in doc.pages if p.source == "ocr"},
+        }
     if not doc.text.strip():
         doc.status = "no_text"
-        doc.warnings.append("no text layer; OCR needed")
-    elif empty_pages and len(empty_pages) < len(doc.pages):
-        doc.warnings.append(f"pages without a text layer (OCR needed): {_ranges(empty_pages)}")
     return doc
+
+
+def _read_scanned_pages(
+    path: Path,
+    page_lines: list[list[Line]],
+    password: str | None,
+    languages: str | None,
+    page_timeout_s: float,
+    deadline: float | None,
+    warnings: list[str],
+) -> dict[int, tuple[str, float | None]]:
+    """OCR the pages without a usable text layer, replacing their lines in ``page_lines``.
+
+    Return {page number: (source, confidence)} for those pages: ``ocr`` when read, else
+    ``ocr_needed`` (a warning in ``warnings`` says why).  Blank pages (no image) are skipped.
+    """
+    scanned = [
+        i
+        for i, lines in enumerate(page_lines, start=1)
+        if not lines or is_garbage(" ".join(line.text for line in lines))
+    ]
+    if not scanned:
+        return {}
+    marks: dict[int, tuple[str, float | None]] = {n: ("ocr_needed", None) for n in scanned}
+    if not languages:
+        warnings.append(f"pages without a usable text layer, OCR turned off: {_ranges(scanned)}")
+        return marks
+    failed: list[str] = []
+    try:
+        results = ocr_pdf_pages(path, scanned, password, languages, page_timeout_s)
+        for number, page, problem in results:
+            if page is None:
+                failed.append(f"page {number}: {problem}")
+            elif page.blank:
+                marks[number] = ("text", None)
+            elif page.words or not page_lines[number - 1]:
+                page_lines[number - 1] = page.lines
+                marks[number] = ("ocr", page.confidence if page.words else None)
+            if deadline is not None and time.monotonic() > deadline:
+                results.close()
+                left = [n for n, (source, _) in marks.items() if source == "ocr_needed"]
+                left = [n for n in left if n > number]
+                if left:
+                    failed.append(
+                        f"pages {_ranges(left)}: OCR stopped at the file's time limit"
+                        " (ingest again with a longer --timeout)"
+                    )
+                break
+    except OcrUnavailable as exc:
+        warnings.append(f"pages without a text layer ({_ranges(scanned)}): {exc}")
+        return marks
+    if failed:
+        warnings.append("OCR incomplete: " + "; ".join(failed))
+    return marks
 
 
 def _close_quietly(pdf) -> None:
@@ -215,33 +289,48 @@ def _remove_running_lines(
     return removed
 
 
-def _assemble(page_lines: list[list[Line]], name: str) -> Document:
+def _assemble(
+    page_lines: list[list[Line]], name: str, marks: dict[int, tuple[str, float | None]]
+) -> Document:
     parts: list[str] = []
     pages: list[Page] = []
     segments: list[Segment] = []
     pos = 0
+    compounds = hyphenated_compounds(line.text for lines in page_lines for line in lines)
     for number, lines in enumerate(page_lines, start=1):
         if parts:
             parts.append("\n\n")
             pos += 2
         page_start = pos
-        for para in _paragraphs(lines):
+        source, confidence = marks.get(number, ("text", None))
+        for para, para_lines in _paragraphs(lines, compounds):
             text = normalize_text(para)
             if pos > page_start:
                 parts.append("\n\n")
                 pos += 2
             parts.append(text)
-            segments.append(Segment(start=pos, end=pos + len(text), kind="paragraph", page=number))
+            seg = Segment(start=pos, end=pos + len(text), kind="paragraph", page=number)
+            if source == "ocr":
+                confs = [line.confidence for line in para_lines if line.confidence is not None]
+                seg.data["ocr"] = True
+                seg.data["ocr_confidence"] = round(sum(confs) / len(confs), 1) if confs else None
+            segments.append(seg)
             pos += len(text)
-        pages.append(Page(number=number, start=page_start, end=pos))
+        pages.append(Page(number, page_start, pos, source=source, confidence=confidence))
     text = "".join(parts)
     doc = Document(text=text, title=name, source_name=name, pages=pages, segments=segments)
     doc.check()
     return doc
 
 
-def _paragraphs(lines: list[Line]) -> list[str]:
-    """Group lines into paragraphs by vertical gaps; reflow wrapped prose, de-hyphenate."""
+def _paragraphs(
+    lines: list[Line], compounds: frozenset[str] = frozenset()
+) -> list[tuple[str, list[Line]]]:
+    """Group lines into paragraphs; return (text, lines) of each, wrapped prose reflowed.
+
+    Paragraphs break at vertical gaps, font size changes and first-line indents (or, for OCR
+    lines, where tesseract's blocks change); line ends are joined by ``join_lines``.
+    """
     if not lines:
         return []
     gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
@@ -252,17 +341,20 @@ def _paragraphs(lines: list[Line]) -> list[str]:
     paras: list[list[Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:]):
         gap = line.top - prev.bottom
-        new_para = (
-            gap > max(typical_gap * 1.6, height * 0.6)
-            or (
-                len(gaps) < 3 and gap > height * 1.2
-            )  # too few lines to learn the spacing: a blank line's worth
-            or line.top < prev.top - height  # went back up: next column or block
-            or abs(line.size - prev.size) > 1.5
-            or (
-                line.x0 > prev.x0 + 4 and line.x0 - prev.x0 < 40 and (prev.x1 - prev.x0) > 100
-            )  # first-line indent
-        )
+        if line.block is not None:
+            new_para = line.block != prev.block
+        else:
+            new_para = (
+                gap > max(typical_gap * 1.6, height * 0.6)
+                or (
+                    len(gaps) < 3 and gap > height * 1.2
+                )  # too few lines to learn the spacing: a blank line's worth
+                or line.top < prev.top - height  # went back up: next column or block
+                or abs(line.size - prev.size) > 1.5
+                or (
+                    line.x0 > prev.x0 + 4 and line.x0 - prev.x0 < 40 and (prev.x1 - prev.x0) > 100
+                )  # first-line indent
+            )
         if new_para:
             paras.append([line])
         else:
@@ -272,20 +364,74 @@ def _paragraphs(lines: list[Line]) -> list[str]:
         full = max(line.x1 - line.x0 for line in para)
         text = para[0].text
         for prev, line in zip(para, para[1:]):
-            wrapped = (prev.x1 - prev.x0) >= 0.6 * full
-            if (
-                text.endswith("-")
-                and len(text) > 1
-                and text[-2].isalpha()
-                and line.text[:1].islower()
-            ):
-                text = text[:-1] + line.text  # de-hyphenate a word broken at line end
-            elif text.endswith(("-", "‐")) and len(text) > 1 and text[-2].isalpha():
-                text = text + line.text  # a real hyphenated compound split at line end
-            else:
-                text += (" " if wrapped else "\n") + line.text
-        out.append(text)
+            text = join_lines(text, line.text, (prev.x1 - prev.x0) >= 0.6 * full, compounds)
+        out.append((text, para))
     return out
+
+
+_URL_START = re.compile(r"(?:https?://|ftp://|www\.)\S*$|[\w.+-]+@[\w.-]*$", re.IGNORECASE)
+_URL_PART = re.compile(r"^[\w%./?=&#~+:@-]+")
+_URL_END = "/.-_=?&#%:~@+"
+_HYPHENS = ("-", "\u2010")
+_DASHES = ("\u2013", "\u2014")
+_TAIL_WORD = re.compile(r"(\w+)[-\u2010]$")
+_HEAD_WORD = re.compile(r"^(\w+)")
+_COMPOUND = re.compile(r"\b(\w+)[-\u2010](\w+)\b")
+
+
+def hyphenated_compounds(texts) -> frozenset[str]:
+    """Return the hyphenated compounds (``well-known``, case-folded) written within lines."""
+    found: set[str] = set()
+    for text in texts:
+        if "-" in text or "\u2010" in text:
+            found.update(f"{a}-{b}".casefold() for a, b in _COMPOUND.findall(text))
+    return frozenset(found)
+
+
+def join_lines(text: str, nxt: str, wrapped: bool, compounds: frozenset[str] = frozenset()) -> str:
+    """Return ``text`` with the next line ``nxt`` of its paragraph appended as a person reads it.
+
+    A URL or e-mail address broken at the line end is joined without a space; a line-end
+    hyphen is kept when the compound occurs elsewhere with its hyphen (``well-known``) or the
+    next line starts with a capital or digit, and dropped otherwise (``manufac-`` ``turing``);
+    a dash between words at the line end joins them without a space; wrapped prose joins with a
+    space, a short (not wrapped) line keeps its line break.
+    """
+    if not nxt:
+        return text
+    tail = text.rsplit(None, 1)[-1] if text.strip() else ""
+    head = _URL_PART.match(nxt)
+    if tail and head and _is_url_break(tail, nxt):
+        return text + nxt
+    if text.endswith(_HYPHENS) and len(text) > 1 and text[-2].isalpha():
+        first, second = _TAIL_WORD.search(text), _HEAD_WORD.match(nxt)
+        if nxt[:1].islower() and first and second:
+            if f"{first.group(1)}-{second.group(1)}".casefold() in compounds:
+                return text + nxt  # a compound the document writes with its hyphen
+            return text[:-1] + nxt  # a word broken at the line end
+        if nxt[:1].islower():
+            return text[:-1] + nxt
+        return text + nxt  # a real hyphenated compound split at line end (pre-War, 2019-NM)
+    if text.endswith(_DASHES) and len(text) > 1 and text[-2].isalnum() and nxt[:1].isalnum():
+        return text + nxt  # 737\u2013 / 9: a range or compound with a dash broken at line end
+    return text + (" " if wrapped else "\n") + nxt
+
+
+def _is_url_break(tail: str, nxt: str) -> bool:
+    """Return True when ``tail`` (last token of a line) and ``nxt`` are one broken URL/e-mail."""
+    first = nxt.split(None, 1)[0]
+    if _URL_START.search(tail) and not tail.endswith((".", ",", ";", ")")):
+        # https://www.faa.gov/ | regulations  -- but not "www.x.org." | "The ..."
+        return (
+            bool(_URL_PART.match(first))
+            and (tail.endswith(tuple(_URL_END)) or not first[:1].isupper())
+            and not (tail.endswith("//") and first[:1].isupper())
+        )
+    if tail.endswith(tuple("-._@")) and "@" in first and not first[:1].isupper():
+        return True  # 9-FAA-SACO-AD- | Inquiries@faa.gov
+    if "@" in tail and tail.endswith(tuple("-.")) and _URL_PART.match(first):
+        return True  # Techsupport@pilatus- | aircraft.com
+    return False
 
 
 def _ranges(numbers: list[int]) -> str:

@@ -27,6 +27,8 @@ class Line:
     x0: float
     x1: float
     size: float
+    block: int | None = None  # OCR: tesseract's block and paragraph (paragraphs follow it)
+    confidence: float | None = None  # OCR: mean word confidence, 0-100
 
 
 def lines_of_page(page) -> tuple[list[Line], str]:
