@@ -1,11 +1,17 @@
 """The span-selection reader: a window of a document with coded highlights; returns selections.
 
-The browser side (JS below) fills its container with text nodes and <mark> elements built from
-data, never with innerHTML of document text, and reports a selection as code-point offsets (JS
-counts UTF-16 units, converted with ``Array.from(prefix).length``). The Python side is pure and
-tested alone: ``selection_from_value`` maps the component's value to a checked (document_id,
-start, end) and ``highlight_intervals`` turns overlapping codings into non-overlapping intervals
-with blended colours and one underline per code.
+The browser side (span_reader.js, span_reader.css) fills its container with text nodes and <mark>
+elements built from data, never with innerHTML of document text or code names, and reports a
+selection as code-point offsets (JS counts UTF-16 units, converted with
+``Array.from(prefix).length``). Beside the text it draws the code names of the codings in view
+(coloured stripes and clickable labels, as NVivo's coding stripes), opens a small toolbar at each
+selection (pinned quick codes, find-or-create a code), codes the selection on keys 1-9, and can
+open scrolled to an offset with a passage highlighted (``scroll_to``/``highlight``).
+
+The Python side is pure and tested alone: ``selection_from_value`` maps the component's value to a
+checked (document_id, start, end), ``highlight_intervals`` turns overlapping codings into
+non-overlapping intervals with blended colours and one underline per code, ``with_highlight``
+marks a passage in them and ``margin_items`` lists the margin's codings.
 """
 
 from __future__ import annotations
@@ -13,104 +19,26 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from corpus import trim_span
 
-HTML = '<div class="qda-reader" tabindex="0" data-testid="qda-reader"></div>'
+_HERE = Path(__file__).resolve().parent
 
-CSS = """
-.qda-reader {
-  white-space: pre-wrap; overflow-wrap: anywhere;
-  font-family: Georgia, 'Source Serif Pro', 'DejaVu Serif', serif;
-  font-size: 1.05rem; line-height: 1.85; max-width: 46rem; padding: 0.5rem 1rem 1rem 0.25rem;
-  color: var(--st-text-color, inherit); outline: none; cursor: text;
-}
-.qda-reader mark { color: inherit; border-radius: 2px; padding: 0 0 var(--pad, 2px) 0; }
-.qda-reader mark.qda-focus { text-decoration: underline 2px #d62728; text-underline-offset: 5px; }
-.qda-reader ::selection { background: rgba(255, 200, 0, 0.55); }
-"""
+HTML = (
+    '<div class="qda-wrap" data-testid="qda-reader-wrap">'
+    '<div class="qda-reader" tabindex="0" data-testid="qda-reader"></div>'
+    '<div class="qda-margin" data-testid="qda-margin" aria-label="Codes in the margin"></div>'
+    '<div class="qda-anchor"></div>'
+    '<div class="qda-toolbar" data-testid="qda-toolbar" role="toolbar" hidden></div>'
+    '<div class="qda-toast" data-testid="qda-toast" role="status" hidden></div>'
+    "</div>"
+)
 
-JS = """
-export default function (component) {
-  const { data, setStateValue, setTriggerValue, parentElement } = component;
-  const root = parentElement.querySelector('.qda-reader');
-  if (!root || !data) return;
-  // Rebuild only when the content changed, so a rerun caused by the selection itself keeps it.
-  const sig = `${data.doc_id}|${data.base}|${(data.text || '').length}|` +
-    JSON.stringify(data.intervals || []);
-  if (root.__qdaSig !== sig) { root.__qdaSig = sig; build(); }
+CSS = (_HERE / "span_reader.css").read_text(encoding="utf-8")
 
-  function build() {
-  const chars = Array.from(data.text || '');
-  const frag = document.createDocumentFragment();
-  let pos = 0, focusEl = null;
-  for (const iv of (data.intervals || [])) {
-    if (iv.s > pos) frag.appendChild(document.createTextNode(chars.slice(pos, iv.s).join('')));
-    const m = document.createElement('mark');
-    m.textContent = chars.slice(iv.s, iv.e).join('');
-    m.style.background = iv.bg || 'transparent';
-    const lines = iv.lines || [];
-    m.style.boxShadow = lines.map((c, i) => `inset 0 -${3 * (i + 1)}px 0 ${c}`).join(', ');
-    m.style.setProperty('--pad', `${Math.max(2, 3 * lines.length)}px`);
-    m.title = iv.title || '';
-    m.dataset.codings = (iv.ids || []).join(' ');
-    if (iv.focus) { m.classList.add('qda-focus'); if (!focusEl) focusEl = m; }
-    frag.appendChild(m);
-    pos = iv.e;
-  }
-  if (pos < chars.length) frag.appendChild(document.createTextNode(chars.slice(pos).join('')));
-  root.replaceChildren(frag);
-  if (root.dataset.doc !== String(data.doc_id) || root.dataset.base !== String(data.base)) {
-    root.__qdaLast = null;
-  }
-  root.dataset.doc = String(data.doc_id);
-  root.dataset.base = String(data.base);
-  if (focusEl && root.dataset.scrolled !== data.focus_key) {
-    root.dataset.scrolled = data.focus_key || '';
-    focusEl.scrollIntoView({ block: 'center' });
-  }
-  }
-
-  function current() {
-    const sel = (parentElement.getSelection ? parentElement.getSelection() : null)
-      || document.getSelection();
-    if (!sel || sel.rangeCount === 0 || sel.isCollapsed) return null;
-    const r = sel.getRangeAt(0);
-    if (!root.contains(r.startContainer) || !root.contains(r.endContainer)) return null;
-    const pre = document.createRange();
-    pre.selectNodeContents(root);
-    pre.setEnd(r.startContainer, r.startOffset);
-    const start = Array.from(pre.toString()).length;
-    const end = start + Array.from(r.toString()).length;
-    if (end <= start) return null;
-    return { doc: data.doc_id, start: data.base + start, end: data.base + end, nonce: nonce() };
-  }
-  function nonce() { return Date.now().toString(36) + Math.random().toString(36).slice(2, 8); }
-  root.onmouseup = () => {
-    const s = current();
-    if (s) {
-      root.__qdaLast = s;
-      root.focus({ preventScroll: true });
-      setStateValue('selection', s);
-    }
-  };
-  root.onkeyup = (ev) => {
-    if (ev.key && ev.key.startsWith('Shift')) {
-      const s = current(); if (s) { root.__qdaLast = s; setStateValue('selection', s); }
-    }
-  };
-  root.onkeydown = (ev) => {
-    if (/^[1-9]$/.test(ev.key) && !ev.ctrlKey && !ev.metaKey && !ev.altKey) {
-      const s = current() || root.__qdaLast;
-      if (s) {
-        ev.preventDefault();
-        setTriggerValue('quickkey', { key: Number(ev.key), selection: { ...s, nonce: nonce() } });
-      }
-    }
-  };
-}
-"""
+JS = (_HERE / "span_reader.js").read_text(encoding="utf-8")
 
 
 @functools.cache
@@ -132,23 +60,136 @@ def span_reader(
     focus_key: str = "",
     key: str = "reader",
     on_change=None,
+    *,
+    codings: list[dict] | None = None,
+    codes: list[dict] | None = None,
+    quick: list[dict] | None = None,
+    selected_coding: int | None = None,
+    scroll_to: int | None = None,
+    highlight: tuple[int, int] | None = None,
+    select_highlight: bool = False,
+    notice: dict | None = None,
 ):
     """Mount the reader for ``text`` (the window starting at offset ``base``); return its result.
 
-    ``on_change`` runs (before the rerun) when the user selects text or presses a quick key; the
-    values are then in ``st.session_state[key]["selection"]`` and ``["quickkey"]``
-    ({key, selection}).
+    - ``codings``: coding rows of the window (coding_id, code_path, color, coder, char_start,
+      char_end, as ``coding.codings_frame`` gives them): their code names go in the margin beside
+      the text with a coloured stripe; clicking a name selects that coding, its × removes it.
+    - ``codes`` (id, path, color) and ``quick`` (key, id, path, color): when given, a toolbar
+      opens at each selection to code it (pinned quick codes, a search box, "create and apply").
+    - ``scroll_to``: a document offset to scroll to (once per distinct value), ``highlight``: a
+      document span drawn with a red underline; ``select_highlight`` also selects it.
+    - ``notice``: {id, text, kind ('success'/'error'), undo (bool)} shown once at the bottom.
+
+    ``on_change`` runs (before the rerun) when the user selects text or acts; the values are then
+    in ``st.session_state[key]["selection"]`` ({doc, start, end, nonce}) and ``["action"]``:
+    {kind: 'apply' (code, selection) | 'key' (key, selection) | 'create' (name, selection) |
+    'remove' (id) | 'select' (id, selection) | 'undo', nonce}.
     """
     comp = _component()
+    win_end = int(base) + len(text)
+    if highlight is not None:
+        intervals = with_highlight(intervals, int(base), win_end, highlight)
     data = {
         "doc_id": int(doc_id),
         "base": int(base),
         "text": text,
         "intervals": intervals,
         "focus_key": focus_key,
+        "margin": codings is not None,
+        "codings": margin_items(codings or [], int(base), win_end),
+        "toolbar": codes is not None,
+        "codes": [
+            {"id": int(c["id"]), "path": str(c["path"]), "color": safe_color(c.get("color"))}
+            for c in (codes or [])
+        ],
+        "quick": [
+            {
+                "key": int(q["key"]),
+                "id": int(q["id"]),
+                "path": str(q["path"]),
+                "color": safe_color(q.get("color")),
+            }
+            for q in (quick or [])
+        ],
+        "selected": int(selected_coding) if selected_coding is not None else None,
+        "scroll_to": int(scroll_to) if scroll_to is not None else None,
+        "scroll_key": focus_key,
+        "highlight": [int(highlight[0]), int(highlight[1])] if highlight else None,
+        "select_highlight": bool(select_highlight and highlight),
+        "notice": notice,
     }
     cb = on_change or _noop
-    return comp(key=key, data=data, on_selection_change=cb, on_quickkey_change=cb)
+    return comp(
+        key=key,
+        data=data,
+        on_selection_change=cb,
+        on_quickkey_change=cb,
+        on_action_change=cb,
+    )
+
+
+def margin_items(codings: Iterable[dict], win_start: int, win_end: int) -> list[dict]:
+    """Return the margin entries of the codings overlapping ``[win_start, win_end)``.
+
+    Each: id (coding), label (code path), color (safe '#rrggbb'), coder, s, e (window offsets)."""
+    out = []
+    for c in codings:
+        s, e = max(int(c["char_start"]), win_start), min(int(c["char_end"]), win_end)
+        if s < e:
+            out.append(
+                {
+                    "id": int(c["coding_id"]),
+                    "label": str(c.get("code_path") or ""),
+                    "color": safe_color(c.get("color")),
+                    "coder": str(c.get("coder") or ""),
+                    "s": s - win_start,
+                    "e": e - win_start,
+                }
+            )
+    return out
+
+
+def with_highlight(
+    intervals: list[dict], win_start: int, win_end: int, span: tuple[int, int]
+) -> list[dict]:
+    """Return ``intervals`` (window offsets) with the document span ``span`` marked as focus.
+
+    Intervals are split at the span's ends; gaps inside it get a focus-only interval."""
+    fs, fe = max(int(span[0]), win_start) - win_start, min(int(span[1]), win_end) - win_start
+    if fs >= fe:
+        return intervals
+    out: list[dict] = []
+    pos = fs
+    for iv in sorted(intervals, key=lambda v: v["s"]):
+        pieces = [
+            (iv["s"], min(iv["e"], fs), False),
+            (max(iv["s"], fs), min(iv["e"], fe), True),
+            (max(iv["s"], fe), iv["e"], False),
+        ]
+        for a, b, inside in pieces:
+            if a >= b:
+                continue
+            if inside and a > pos:
+                out.append(_focus_only(pos, a))
+            out.append({**iv, "s": a, "e": b, "focus": bool(iv.get("focus")) or inside})
+            if inside:
+                pos = max(pos, b)
+    if pos < fe:
+        out.append(_focus_only(pos, fe))
+    return sorted(out, key=lambda v: v["s"])
+
+
+def _focus_only(s: int, e: int) -> dict:
+    return {
+        "s": s,
+        "e": e,
+        "bg": "rgba(214, 39, 40, 0.10)",
+        "lines": [],
+        "title": "",
+        "ids": [],
+        "focus": True,
+    }
 
 
 @dataclass(frozen=True)

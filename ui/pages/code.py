@@ -1,7 +1,10 @@
-"""Code page: read a document window, select text with the mouse, apply codes; list, edit and
-delete the codings in view."""
+"""Code page: read a document window, select text with the mouse, code it from the toolbar at the
+selection, keys 1-9 or the panel beside the reader (which stays in view while the reader scrolls);
+code names in the margin; list, edit and delete the codings in view."""
 
 from __future__ import annotations
+
+import uuid
 
 import streamlit as st
 
@@ -12,9 +15,13 @@ from coding import (
     codings_frame,
     delete_coding,
     ensure_code_path,
+    free_quick_keys,
     memos_frame,
-    most_used_codes,
+    pin_quick_key,
+    quick_key_code,
+    quick_keys,
     redo,
+    set_quick_keys,
     undo,
     update_coding,
 )
@@ -26,14 +33,29 @@ from ui.components.windows import Window, document_windows, window_index
 from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker
 
 READER_KEY = "code_reader"
+# the panel beside the reader stays in view while the page scrolls (its own scroll bar if long)
+SIDE_CSS = """<style>
+div[data-testid="stColumn"]:has(> div .st-key-code_side) {
+  position: sticky; top: 3.75rem; align-self: flex-start;
+  max-height: calc(100vh - 4.5rem); overflow-y: auto; overscroll-behavior: contain;
+}
+</style>"""
 
 st.title("Code")
 db = get_db()
 coder, sess = current_coder(), session_id()
+st.markdown(SIDE_CSS, unsafe_allow_html=True)
 
 
-def _flash(kind: str, message: str) -> None:
+def _flash(kind: str, message: str, undo_offer: bool = False) -> None:
+    """Show ``message`` after the rerun: at the top and as a notice at the bottom of the screen."""
     st.session_state["code_flash"] = (kind, message)
+    st.session_state["code_notice"] = {
+        "id": uuid.uuid4().hex,
+        "text": message,
+        "kind": kind,
+        "undo": undo_offer,
+    }
 
 
 def _apply(doc_id: int, start: int, end: int, code_ids: list[int]) -> None:
@@ -42,22 +64,73 @@ def _apply(doc_id: int, start: int, end: int, code_ids: list[int]) -> None:
     try:
         for cid in code_ids:
             code_span(conn, doc_id, start, end, int(cid), current_coder(), session=session_id())
-        _flash("success", f"Coded {end - start} characters with {len(code_ids)} code(s).")
+        names = codes_frame(conn).set_index("id")["path"]
+        what = ", ".join(str(names.get(int(c), c)) for c in code_ids)
+        _flash("success", f"Coded {end - start} characters with {what}.", undo_offer=True)
     except QdaError as exc:
         _flash("error", str(exc))
 
 
+def _action(action: dict, doc_id: int) -> None:
+    """Carry out an action of the reader (toolbar, quick key, margin label, notice)."""
+    conn, me = get_db(), current_coder()
+    kind = action.get("kind")
+    try:
+        if kind == "undo":
+            label = undo(conn, me, session=session_id())
+            _flash(
+                "success" if label else "error", f"Undid: {label}" if label else "Nothing to undo."
+            )
+            return
+        if kind == "remove":
+            delete_coding(conn, int(action["id"]), me, session=session_id())
+            if st.session_state.get("code_selected_coding") == int(action["id"]):
+                st.session_state.pop("code_selected_coding", None)
+            _flash("success", "Coding removed.", undo_offer=True)
+            return
+        sel = selection_from_value(action.get("selection"), doc_id, get_text(conn, doc_id))
+        if sel is None:
+            _flash("error", "The selection is not in this document any more: select again.")
+            return
+        st.session_state["code_selection"] = {
+            "document_id": sel.document_id,
+            "start": sel.start,
+            "end": sel.end,
+        }
+        if kind == "select":
+            st.session_state["code_selected_coding"] = int(action["id"])
+        elif kind == "apply":
+            _apply(sel.document_id, sel.start, sel.end, [int(action["code"])])
+        elif kind == "key":
+            k = int(action.get("key") or 0)
+            cid = quick_key_code(conn, me, k)
+            if cid is None:
+                _flash("error", f"No code is pinned to key {k}: pin one under 'Quick keys'.")
+            else:
+                _apply(sel.document_id, sel.start, sel.end, [cid])
+        elif kind == "create":
+            cid = ensure_code_path(conn, str(action.get("name") or ""), coder=me)
+            _apply(sel.document_id, sel.start, sel.end, [cid])
+    except (QdaError, KeyError, TypeError, ValueError) as exc:
+        _flash("error", str(exc) if isinstance(exc, QdaError) else "That action was not valid.")
+
+
 def _on_reader_change() -> None:
-    """Callback: store a new mouse selection and, when codes are armed, apply them at once."""
+    """Callback: carry out a reader action, or store a new mouse selection (and, when codes are
+    armed, apply them at once)."""
     state = st.session_state.get(READER_KEY) or {}
+    get = state.get if hasattr(state, "get") else (lambda _k: None)
     doc_id = st.session_state.get("code_doc")
-    quick = state.get("quickkey") if hasattr(state, "get") else None
-    value = (
-        quick.get("selection")
-        if isinstance(quick, dict)
-        else (state.get("selection") if hasattr(state, "get") else None)
-    )
-    if doc_id is None or value is None:
+    if doc_id is None:
+        return
+    action = get("action")
+    if isinstance(action, dict) and action.get("nonce"):
+        if action["nonce"] != st.session_state.get("code_last_action"):
+            st.session_state["code_last_action"] = action["nonce"]
+            _action(action, int(doc_id))
+            return
+    value = get("selection")
+    if value is None:
         return
     try:
         text_now = get_text(get_db(), int(doc_id))
@@ -73,12 +146,8 @@ def _on_reader_change() -> None:
         "start": sel.start,
         "end": sel.end,
     }
-    if isinstance(quick, dict):
-        keys = st.session_state.get("code_quick_ids") or []
-        k = int(quick.get("key") or 0)
-        if 1 <= k <= len(keys):
-            _apply(sel.document_id, sel.start, sel.end, [keys[k - 1]])
-    elif st.session_state.get("code_armed") and st.session_state.get("code_pick"):
+    st.session_state.pop("code_selected_coding", None)
+    if st.session_state.get("code_armed") and st.session_state.get("code_pick"):
         _apply(sel.document_id, sel.start, sel.end, list(st.session_state["code_pick"]))
 
 
@@ -115,20 +184,31 @@ if new_focus and int(focus["document_id"]) == doc_id:
     st.session_state["code_win"] = window_index(windows, int(focus["start"]))
     st.session_state["code_focus_applied"] = focus_key
     st.session_state["code_view"] = "all coders"  # the passage may be someone else's coding
+    st.session_state["code_view_doc"] = doc_id
+if st.session_state.get("code_view_doc") != doc_id:  # a document opened: whose codings to show
+    st.session_state["code_view_doc"] = doc_id
+    in_doc = codings_frame(db, documents=[doc_id])
+    if not in_doc.empty and not (in_doc["coder"] == coder).any():
+        st.session_state["code_view"] = "all coders"  # mine would show nothing
+        st.session_state["code_view_why"] = doc_id
+    else:
+        st.session_state.pop("code_view_why", None)
 st.session_state["code_win"] = min(int(st.session_state.get("code_win", 0)), len(windows) - 1)
 
 codes = codes_frame(db)
-quick_codes = most_used_codes(db, codes=codes)  # quick keys 1..9
-st.session_state["code_quick_ids"] = [int(i) for i in quick_codes["id"]]
+pins = quick_keys(db, coder)  # quick keys 1..9, pinned by this coder
 
 flash = st.session_state.pop("code_flash", None)
 with st.container():  # always present, so the reader below keeps its place and is not remounted
     if flash:
         (st.success if flash[0] == "success" else st.error)(flash[1])
 
-left, right = st.columns([3, 2], gap="large")
-with right:
+left, right = st.columns([7, 3], gap="medium")
+side = right.container(key="code_side")
+with side:
     view_coders = coder_filter(db, coder, key="code_view")
+    if st.session_state.get("code_view_why") == doc_id and view_coders is None:
+        st.caption(f"Showing all coders: {coder} has no codings in this document yet.")
 all_codings = (
     codings_frame(db, documents=[doc_id], coders=view_coders) if view_coders != [] else None
 )
@@ -171,10 +251,12 @@ with left:
         if focus and int(focus["document_id"]) == doc_id
         else None
     )
-    intervals = highlight_intervals(rows, win.start, win.end, focus=fspan)
+    if fspan and not (win.start <= fspan[0] < max(win.end, win.start + 1)):
+        fspan = None  # the passage is in another part of the document
+    intervals = highlight_intervals(rows, win.start, win.end)
     st.caption(
         f"{win.label} · characters {win.start:,}–{win.end:,} of {len(text):,} · "
-        "select text with the mouse"
+        "select text with the mouse, then pick a code at the selection or press 1-9"
     )
     span_reader(
         doc_id,
@@ -184,9 +266,17 @@ with left:
         focus_key=focus_key,
         key=READER_KEY,
         on_change=_on_reader_change,
+        codings=rows,
+        codes=codes[["id", "path", "color"]].to_dict("records"),
+        quick=pins.to_dict("records"),
+        selected_coding=st.session_state.get("code_selected_coding"),
+        scroll_to=fspan[0] if fspan else None,
+        highlight=fspan,
+        select_highlight=bool(fspan),
+        notice=st.session_state.pop("code_notice", None),
     )
 
-with right:
+with side:
     sel = st.session_state.get("code_selection")
     if sel and sel.get("document_id") == doc_id:
         st.markdown(f"**Selection** · characters {sel['start']:,}–{sel['end']:,}")
@@ -194,6 +284,17 @@ with right:
     else:
         sel = None
         st.caption("No selection: drag over the text on the left.")
+    picked_id = st.session_state.get("code_selected_coding")
+    picked_row = next((r for r in rows if int(r["coding_id"]) == picked_id), None)
+    if picked_row is not None:
+        st.markdown(
+            "Selected coding: "
+            + chip_html(f"{picked_row['code_path']} · {picked_row['coder']}", picked_row["color"]),
+            unsafe_allow_html=True,
+        )
+        if st.button("Remove this coding", key="code_remove_selected"):
+            _action({"kind": "remove", "id": picked_id}, doc_id)
+            st.rerun()
     picked = code_picker(codes, key="code_pick", label="Codes to apply")
     b1, b2 = st.columns(2)
     if b1.button(
@@ -206,11 +307,23 @@ with right:
         key="code_armed",
         help="Code every new selection with the picked codes at once.",
     )
+    free = free_quick_keys(db, coder)
     with st.form("code_new", clear_on_submit=True, border=False):
-        new_name = st.text_input("New code (path 'Parent > Child')", key="code_new_name")
-        if st.form_submit_button("Create" + (" and apply" if sel else "")) and new_name.strip():
+        n1, n2 = st.columns([3, 1])
+        new_name = n1.text_input("New code (path 'Parent > Child')", key="code_new_name")
+        new_key = n2.selectbox(
+            "Quick key",
+            [None, *free],
+            index=1 if free else 0,
+            format_func=lambda k: "none" if k is None else str(k),
+            key="code_new_key",
+            help="A free key 1-9 for the new code (pinned for you; it never moves by itself).",
+        )
+        if st.form_submit_button("Create" + (" and apply" if sel else "")):
             try:
-                cid = ensure_code_path(db, new_name.strip(), coder=coder)
+                cid = ensure_code_path(db, new_name, coder=coder)
+                if new_key is not None and quick_key_code(db, coder, int(new_key)) is None:
+                    pin_quick_key(db, coder, int(new_key), cid)
                 if sel:
                     _apply(doc_id, sel["start"], sel["end"], [cid])
                 else:
@@ -218,9 +331,34 @@ with right:
             except QdaError as exc:
                 _flash("error", str(exc))
             st.rerun()
-    if not quick_codes.empty:
+    if not pins.empty:
         st.caption("Quick keys (select text, then press the number):")
-        code_chips(quick_codes, prefixes=[str(n + 1) for n in range(len(quick_codes))])
+        code_chips(pins, prefixes=[str(int(k)) for k in pins["key"]])
+    with st.expander("Quick keys 1-9" + ("" if not pins.empty else ": none pinned yet")):
+        st.caption(
+            "Pin codes to keys; they stay where you put them. Stored in the project for you."
+        )
+        paths_by_id = {int(r.id): r.path for r in codes.itertuples()}
+        current = {int(r.key): int(r.id) for r in pins.itertuples()}
+        with st.form("code_pins", border=False):
+            chosen = {}
+            for k in range(1, 10):
+                options = [None, *paths_by_id]
+                now = current.get(k)
+                chosen[k] = st.selectbox(
+                    f"Key {k}",
+                    options,
+                    index=options.index(now) if now in paths_by_id else 0,
+                    format_func=lambda i: "—" if i is None else paths_by_id[i],
+                    key=f"code_pin_{k}_{sorted(current.items())}",
+                )
+            if st.form_submit_button("Save quick keys"):
+                try:
+                    set_quick_keys(db, coder, chosen)
+                    _flash("success", "Quick keys saved.")
+                except QdaError as exc:
+                    _flash("error", str(exc))
+                st.rerun()
     u1, u2 = st.columns(2)
     if u1.button("↶ Undo", key="code_undo"):
         label = undo(db, coder, session=sess)
