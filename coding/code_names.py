@@ -21,7 +21,9 @@ A code's *name* is one level of the codebook tree; its *path* joins the names fr
 
 A *path* typed by a user (:func:`split_code_path`) is split at each ``>``; every level must pass
 the rules above, so an empty level (a path starting or ending with ``>``, or ``A >> B``) is an
-error that explains that ``>`` separates levels. Every refusal is a ``CodingError`` whose message
+error, with the same message as a name containing ``>``: whichever field the name was typed in
+(a path on the Code page and in the CLI, a name on the Codebook page), the user reads one
+message. Every refusal is a ``CodingError`` whose message
 names the text refused and says what to do.
 """
 
@@ -60,6 +62,13 @@ def _nonchar(ch: str) -> bool:
     return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
 
 
+def _separator_message(text: str) -> str:
+    return (
+        f"{_shown(text)}: a code name cannot contain '>' ('>' separates the levels of a code"
+        " path such as 'Parent > Child'); remove it or write it as '›'"
+    )
+
+
 def check_code_name(name: str | None) -> str:
     """Return ``name`` cleaned (NFC, spaces collapsed and trimmed); raise CodingError if refused.
 
@@ -69,10 +78,7 @@ def check_code_name(name: str | None) -> str:
     if not clean:
         raise CodingError("a code needs a name: type one (for a sub-code: 'Parent > Child')")
     if ">" in clean:
-        raise CodingError(
-            f"{_shown(clean)}: a code name cannot contain '>' ('>' separates the levels of a"
-            " code path such as 'Parent > Child'); remove it or write it as '›'"
-        )
+        raise CodingError(_separator_message(clean))
     bad = _bad_character(clean)
     if bad:
         raise CodingError(
@@ -97,11 +103,7 @@ def split_code_path(path: str | None) -> list[str]:
         raise CodingError("a code needs a name: type one (for a sub-code: 'Parent > Child')")
     parts = raw.split(">")
     if len(parts) > 1 and any(not " ".join(p.split()) for p in parts):
-        raise CodingError(
-            f"{_shown(' '.join(raw.split()))}: a level of this code path is empty. '>' separates"
-            " the levels of a code path such as 'Parent > Child', so a code name cannot contain"
-            " '>'; remove it or write it as '›'"
-        )
+        raise CodingError(_separator_message(" ".join(raw.split())))
     if len(parts) > MAX_DEPTH:
         raise CodingError(
             f"{_shown(' '.join(raw.split()))}: a code path has at most {MAX_DEPTH} levels"
