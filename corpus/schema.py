@@ -97,4 +97,13 @@ def create_documents(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE project_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
 
 
-MIGRATIONS = [("0001_documents", create_documents)]
+def add_page_ocr(db: sqlite_utils.Database) -> None:
+    """Mark pages read by OCR (with the engine's mean word confidence) or still needing it."""
+    db.execute(
+        "ALTER TABLE pages ADD COLUMN source TEXT NOT NULL DEFAULT 'text'"
+        " CHECK (source IN ('text', 'ocr', 'ocr_needed'))"
+    )
+    db.execute("ALTER TABLE pages ADD COLUMN ocr_confidence REAL")
+
+
+MIGRATIONS = [("0001_documents", create_documents), ("0002_page_ocr", add_page_ocr)]

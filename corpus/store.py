@@ -110,8 +110,9 @@ def store_document(db: sqlite_utils.Database, doc: Document, segment_language: b
             "INSERT INTO document_texts (document_id, text) VALUES (?, ?)", [doc_id, doc.text]
         )
         db.conn.executemany(
-            "INSERT INTO pages (document_id, number, char_start, char_end) VALUES (?, ?, ?, ?)",
-            [(doc_id, p.number, p.start, p.end) for p in doc.pages],
+            "INSERT INTO pages (document_id, number, char_start, char_end, source, ocr_confidence)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(doc_id, p.number, p.start, p.end, p.source, p.confidence) for p in doc.pages],
         )
         rows = []
         for seq, s in enumerate(doc.segments):
@@ -227,9 +228,11 @@ def get_text(db: sqlite_utils.Database, document_id: int) -> str:
 
 
 def get_pages(db: sqlite_utils.Database, document_id: int) -> pd.DataFrame:
-    """Return the pages of a document: number, char_start, char_end."""
+    """Return the pages of a document: number, char_start, char_end, source (text, ocr,
+    ocr_needed), ocr_confidence (mean OCR word confidence 0-100, else None)."""
     return pd.read_sql_query(
-        "SELECT number, char_start, char_end FROM pages WHERE document_id = ? ORDER BY number",
+        "SELECT number, char_start, char_end, source, ocr_confidence FROM pages"
+        " WHERE document_id = ? ORDER BY number",
         db.conn,
         params=[document_id],
     )

@@ -1,0 +1,113 @@
+"""OCR of scanned pages: degraded scans we render ourselves, read back, stored, searchable.
+
+Character error rate (edit distance / reference characters, whitespace collapsed) measured when
+this test was written, tesseract 5.3.0 eng+spa, 200 dpi scans with 0.8 degree skew, blur and
+0.25% speckle: Spanish page 0.000, English page 0.000 (0.034 on the Spanish page before the 3x3
+median filter).  Asserted under 0.02, room for other fonts and tesseract builds.
+"""
+
+from __future__ import annotations
+
+import pytest
+from scan_fixtures import (
+    ENGLISH,
+    SPANISH,
+    TESSERACT_MISSING,
+    cer,
+    make_mixed_pdf,
+    make_scanned_pdf,
+)
+
+from corpus import ingest_uploads, search
+from corpus.ocr import is_garbage, tesseract_languages, tsv_to_page
+from corpus.pdf import pdf_to_document
+from corpus.store import get_pages, get_segments, list_documents
+
+CER_LIMIT = 0.02
+
+
+@pytest.fixture
+def tesseract():
+    from scan_fixtures import require_tesseract
+
+    require_tesseract()
+
+
+def test_ocr_reads_a_degraded_spanish_scan(tmp_path, tesseract):
+    doc = pdf_to_document(make_scanned_pdf(tmp_path / "acta.pdf", [SPANISH]))
+    page = doc.pages[0]
+    assert page.source == "ocr" and page.confidence > 80
+    assert cer("\n".join(SPANISH), doc.text) < CER_LIMIT, doc.text
+    assert "Núñez" in doc.text and "¿Cómo garantizar" in doc.text
+    assert all(s.data["ocr"] and s.data["ocr_confidence"] > 50 for s in doc.segments)
+    assert doc.metadata["ocr"]["languages"] == "eng+spa"
+    assert not doc.warnings
+
+
+def test_ocr_mixed_pdf_reads_only_the_scanned_page_and_is_searchable(tmp_path, db, tesseract):
+    path = make_mixed_pdf(tmp_path / "mixed.pdf", [ENGLISH[:3]], [ENGLISH[3:]])
+    outcomes = ingest_uploads(db, [(path.name, path.read_bytes())], tmp_path / "up", workers=1)
+    assert outcomes[0].status == "ok", outcomes[0].reason
+    doc_id = int(list_documents(db).id.iloc[0])
+    pages = get_pages(db, doc_id)
+    assert pages.source.tolist() == ["text", "ocr"]
+    assert pages.ocr_confidence.iloc[0] is None or pages.ocr_confidence.isna().iloc[0]
+    assert pages.ocr_confidence.iloc[1] > 80
+    segs = get_segments(db, doc_id)
+    ocr_segs = segs[segs.page == 2]
+    assert ocr_segs.data.str.contains('"ocr": true').all()
+    assert not segs[segs.page == 1].data.str.contains("ocr").any()
+    page2 = "\n".join(ocr_segs.text)
+    assert cer("\n".join(ENGLISH[3:]), page2) < CER_LIMIT, page2
+    hits = search(db, "consultation plan")
+    assert len(hits) == 1 and int(hits.page.iloc[0]) == 2
+
+
+def test_ocr_missing_tesseract_leaves_pages_flagged_with_a_clear_warning(tmp_path, monkeypatch):
+    from scan_fixtures import scan_image
+
+    path = tmp_path / "scan.pdf"
+    scan_image(["Texto escaneado"], dpi=72).save(path, "PDF", resolution=72)
+    monkeypatch.setenv("PATH", str(tmp_path / "nowhere"))
+    tesseract_languages.cache_clear()
+    try:
+        doc = pdf_to_document(path)
+    finally:
+        tesseract_languages.cache_clear()
+    assert doc.pages[0].source == "ocr_needed"
+    assert doc.status == "no_text"
+    assert any(TESSERACT_MISSING in w for w in doc.warnings), doc.warnings
+
+
+def test_ocr_turned_off_flags_scanned_pages(tmp_path):
+    from scan_fixtures import scan_image
+
+    path = tmp_path / "scan.pdf"
+    scan_image(["Texto escaneado"], dpi=72).save(path, "PDF", resolution=72)
+    doc = pdf_to_document(path, ocr_languages=None)
+    assert doc.pages[0].source == "ocr_needed"
+    assert any("OCR turned off" in w for w in doc.warnings)
+
+
+def test_ocr_garbage_text_layers_are_recognised():
+    assert is_garbage("(cid:12)(cid:7)(cid:44) (cid:3)(cid:9)(cid:12)(cid:81)(cid:5) word")
+    assert is_garbage("\ue001\ue002\ue003 " * 6 + "\ufffd" * 8)
+    assert not is_garbage("An ordinary page of text with a stray \ufffd replacement character.")
+    assert not is_garbage("")
+
+
+def test_ocr_tsv_lines_follow_blocks_and_carry_confidence():
+    header = "\t".join(
+        "level page_num block_num par_num line_num word_num left top width height conf text".split()
+    )
+    rows = [
+        "5\t1\t1\t1\t1\t1\t100\t100\t80\t30\t96.0\tActa",
+        "5\t1\t1\t1\t1\t2\t190\t100\t60\t30\t90.0\tfinal",
+        "4\t1\t1\t1\t2\t0\t100\t140\t200\t30\t-1\t",
+        "5\t1\t2\t1\t1\t1\t100\t300\t90\t30\t80.0\tSegunda",
+    ]
+    page = tsv_to_page("\n".join([header, *rows]), scale=72 / 300)
+    assert [line.text for line in page.lines] == ["Acta final", "Segunda"]
+    assert page.lines[0].block != page.lines[1].block
+    assert page.lines[0].confidence == 93.0 and page.words == 3
+    assert page.lines[0].x0 == pytest.approx(24.0)
