@@ -102,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
 
     paras = make_paragraphs(args.paragraphs)
     words = sum(len(re.findall(r"\w+", p)) for p in paras)
-    full, fast = full_pipeline("en"), ner_pipeline("en")
+    full, fast = full_pipeline("en"), ner_pipeline("en", places=False)
     full("warm up"), fast("warm up")
     print(
         f"{len(paras)} paragraphs, {words} words; full pipeline {full.pipe_names}; ours "

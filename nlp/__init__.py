@@ -20,6 +20,7 @@ from .entity_queries import (
     top_entities,
 )
 from .errors import GazetteerError, NlpError, TopicError
+from .evaluation import gazetteer_effect
 from .gazetteer import (
     add_entries,
     add_starter_gazetteer,
@@ -33,6 +34,12 @@ from .gazetteer import (
     unmerge_entity,
 )
 from .pipelines import ner_pipeline
+from .places import (
+    boundaries,
+    place_counts,
+    place_mentions,
+    places_frame,
+)
 from .topic_queries import (
     latest_model,
     models_frame,
@@ -54,6 +61,7 @@ __all__ = [
     "add_entries",
     "add_starter_gazetteer",
     "aliases_frame",
+    "boundaries",
     "cooccurrence_frame",
     "cooccurrence_graph",
     "counts_by_case",
@@ -63,6 +71,7 @@ __all__ = [
     "export_gazetteer",
     "extract_entities",
     "fit_topics",
+    "gazetteer_effect",
     "gazetteer_frame",
     "graph_figure",
     "import_gazetteer",
@@ -71,6 +80,9 @@ __all__ = [
     "merge_entities",
     "models_frame",
     "ner_pipeline",
+    "place_counts",
+    "place_mentions",
+    "places_frame",
     "preview_code_mentions",
     "preview_topic_codes",
     "replace_gazetteer",

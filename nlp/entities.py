@@ -21,6 +21,7 @@ from projectfile import Progress, now_iso, transaction
 from .embeddings import text_hash
 from .gazetteer import gazetteer_version, ruler_patterns
 from .pipelines import MODELS, model_version, ner_pipeline, split_long_text
+from .places import places_version
 
 log = logging.getLogger(__name__)
 EXTRACTOR_VERSION = "e2"
@@ -46,7 +47,10 @@ class ExtractionReport:
 
 def pipeline_version(db: sqlite_utils.Database, language: str) -> str:
     """Return the pipeline version for ``language`` (model, gazetteer, extractor)."""
-    return f"{model_version(language)}+gaz.{gazetteer_version(db, language)}+{EXTRACTOR_VERSION}"
+    return (
+        f"{model_version(language)}+gaz.{gazetteer_version(db, language)}"
+        f"+places.{places_version()}+{EXTRACTOR_VERSION}"
+    )
 
 
 def _segments(db: sqlite_utils.Database, document_ids: Iterable[int] | None):

