@@ -1,4 +1,4 @@
-"""Benchmark: correcting a long coded transcript (``corpus.text_mapping`` + ``coding.edit_document``).
+"""Benchmark: correcting a long coded transcript (``text_mapping`` + ``coding.edit_document``).
 
 A 10,000-word labelled transcript gets 200 edits (typo fixes, inserted and deleted words, a new
 paragraph, a deleted sentence). Measured in the same run:

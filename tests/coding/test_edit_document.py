@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from coding import (
@@ -17,9 +19,20 @@ from coding import (
     review_frame,
     undo,
 )
-from corpus import get_document, get_segments, get_text, list_documents, search
+from corpus import (
+    Document,
+    get_document,
+    get_segments,
+    get_text,
+    list_documents,
+    paragraphs_from_text,
+    search,
+    sha256_bytes,
+    store_document,
+)
 from corpus.ingest import ingest
 from interviews import cases_frame, import_transcripts, speakers_frame
+from projectfile import NotFound
 
 POLICY = (
     "The council met in March.\n\n"
@@ -45,12 +58,24 @@ def _quotes(db, doc_id):
     return sorted(codings_frame(db, documents=[doc_id])["text"])
 
 
+def _ingest(db, path):
+    with ThreadPoolExecutor(1) as pool:  # parsing in a thread: no process start-up in a test
+        (out,) = ingest([str(path)], db, executor=pool, backup=False)
+    return out
+
+
 @pytest.fixture
-def policy(tmp_path, db):
-    path = tmp_path / "brief.txt"
-    path.write_text(POLICY, encoding="utf-8")
-    (out,) = ingest([str(path)], db)
-    return out.document_id
+def policy(db):
+    """The policy text stored as ingest would store brief.txt (paragraph segments)."""
+    doc = Document(
+        text=POLICY,
+        title="brief",
+        source_name="brief.txt",
+        segments=paragraphs_from_text(POLICY),
+        sha256=sha256_bytes(POLICY.encode()),
+        size=len(POLICY.encode()),
+    )
+    return store_document(db, doc)
 
 
 @pytest.fixture
@@ -145,7 +170,7 @@ def test_edit_undo_restores_previous_version_and_codings(db, policy):
     current = list_documents(db)
     assert list(current["id"]) == [policy]
     assert _quotes(db, policy) == ["Teh funding for the consortium came late."]
-    with pytest.raises(Exception):
+    with pytest.raises(NotFound):
         get_document(db, result.new_document_id)
     # editing again after an undo works (the same text is not a "duplicate")
     again = edit_document(db, policy, POLICY.replace("Teh", "The"), "ana")
@@ -160,7 +185,7 @@ def test_edit_crlf_and_bom_copy_changes_nothing(db, policy, tmp_path):
     # the same file re-exported with CRLF and a BOM, re-ingested: no new version, no change
     path = tmp_path / "brief.txt"
     path.write_bytes(b"\xef\xbb\xbf" + POLICY.replace("\n", "\r\n").encode("utf-8"))
-    (out,) = ingest([str(path)], db)
+    out = _ingest(db, path)
     assert out.status == "skipped"
     assert len(list_documents(db, include_old=True)) == 1
     after = codings_frame(db)
@@ -175,7 +200,7 @@ def test_reingest_corrected_file_follows_codings(db, policy, tmp_path):
         POLICY.replace("Teh", "The").replace(" Suppliers waited for certification.", ""),
         encoding="utf-8",
     )
-    (out,) = ingest([str(path)], db)
+    out = _ingest(db, path)
     assert out.status == "ok"
     [result] = follow_new_versions(db)
     assert (result.codings_moved, result.needs_review) == (1, 1)
