@@ -21,6 +21,7 @@ import sqlite_utils
 from corpus import get_document, get_segments, get_text, trim_span
 
 from .agreement_stats import pooled_stats
+from .case_rule import span_cases
 from .codes import code_paths
 from .codings import code_ids, document_length
 from .history import CodingError
@@ -39,6 +40,7 @@ AGREEMENT_COLUMNS = [
 DISAGREEMENT_COLUMNS = [
     "document_id",
     "document_title",
+    "case_name",
     "code_id",
     "code_path",
     "char_start",
@@ -286,7 +288,7 @@ def disagreements(
     max_text: int = 300,
 ) -> pd.DataFrame:
     """Return one row per stretch where coders disagree (DISAGREEMENT_COLUMNS): who coded it, who
-    did not, the text."""
+    did not, the case the stretch belongs to (the case rule, ``span_cases``), the text."""
     coder_list, decisions = _decisions(db, unit, coders, codes, children, documents)
     paths = code_paths(db, include_deleted=True)
     rows, texts, titles = [], {}, {}
@@ -337,4 +339,6 @@ def disagreements(
                 snippet if len(snippet) <= max_text else snippet[: max_text - 1] + "…",
             ]
         )
-    return pd.DataFrame(out, columns=DISAGREEMENT_COLUMNS)
+    df = pd.DataFrame(out, columns=[c for c in DISAGREEMENT_COLUMNS if c != "case_name"])
+    df.insert(2, "case_name", span_cases(db, df)["case_name"] if len(df) else None)
+    return df[DISAGREEMENT_COLUMNS]

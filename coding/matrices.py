@@ -10,13 +10,14 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import get_text, list_documents
-from interviews import document_cases
+from interviews import document_cases, turns_frame
 
 from .case_data import case_attributes, case_names
+from .case_rule import exploded_cases
 from .codes import code_paths
 from .codings import code_ids
 from .history import CodingError, change_counter
-from .queries import _coder_ids, _in, _where, scope_documents
+from .queries import _coder_ids, _in, _where, scope_cases, scope_documents
 
 FREQUENCY_BY = ("code", "document", "case", "attribute")
 
@@ -61,48 +62,6 @@ def _intervals(
     return arr
 
 
-def _per_code_document(db, codes=None, children=False, coders=None, documents=None) -> pd.DataFrame:
-    """Return code_id, document_id, codings, coded_chars (union of the code's spans in the
-    document).
-
-    Rows come sorted from the (code, document, start) index; the union is one running-maximum sweep.
-    """
-    a = _intervals(
-        db,
-        "codings_code_cover",
-        "c.code_id, c.document_id, c.char_start",
-        codes,
-        children,
-        coders,
-        documents,
-    )
-    if len(a) == 0:
-        return pd.DataFrame(
-            {
-                k: pd.Series(dtype="int64")
-                for k in ("code_id", "document_id", "codings", "coded_chars")
-            }
-        )
-    code, doc, start, end = a.T
-    new_group = np.r_[True, (code[1:] != code[:-1]) | (doc[1:] != doc[:-1])]
-    group = np.cumsum(new_group) - 1
-    big = int(end.max()) + 1
-    # running max of end within the group: offset groups so an earlier group's ends never count
-    shifted = group * big + end
-    prev = np.r_[0, np.maximum.accumulate(shifted)[:-1]] - group * big
-    prev[new_group] = 0
-    covered = np.maximum(0, end - np.maximum(start, prev))
-    firsts = np.flatnonzero(new_group)
-    return pd.DataFrame(
-        {
-            "code_id": code[firsts],
-            "document_id": doc[firsts],
-            "codings": np.bincount(group),
-            "coded_chars": np.bincount(group, weights=covered).astype(np.int64),
-        }
-    )
-
-
 def _doc_lengths(db, doc_ids) -> dict[int, int]:
     sql, params = _in("id", [int(d) for d in doc_ids])
     return dict(db.execute(f"SELECT id, char_count FROM documents WHERE {sql}", params).fetchall())
@@ -133,6 +92,79 @@ def _case_codings(db, codes=None, children=False, coders=None) -> pd.DataFrame:
     )
 
 
+COUNTS = ("auto", "segments", "codings")
+
+
+def count_mode(db: sqlite_utils.Database, count: str = "auto") -> str:
+    """Return 'segments' or 'codings' for ``count``: 'auto' counts a segment once when the project
+    is a team project (codings by more than one coder), every coding otherwise."""
+    if count not in COUNTS:
+        raise CodingError(f"count must be one of {', '.join(COUNTS)}, not {count!r}")
+    if count != "auto":
+        return count
+    n = db.execute(
+        "SELECT COUNT(DISTINCT coder_id) FROM codings WHERE deleted_at IS NULL"
+    ).fetchone()[0]
+    return "segments" if n > 1 else "codings"
+
+
+def _coded_spans(db, codes=None, children=False, coders=None, documents=None) -> pd.DataFrame:
+    """Return code_id, document_id, char_start, char_end, scope of active span and whole-document
+    codings."""
+    where, params = _where("c", db, codes, children, coders, documents)
+    return pd.read_sql_query(
+        "SELECT c.code_id, c.document_id, c.char_start, c.char_end, c.scope FROM codings c"
+        f" WHERE {' AND '.join(where)}",
+        db.conn,
+        params=params,
+    )
+
+
+def _union_per_group(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Return ``keys`` + codings (rows) and coded_chars (union of [char_start, char_end) per
+    group)."""
+    if df.empty:
+        return pd.DataFrame(
+            {k: pd.Series(dtype="int64") for k in [*keys, "codings", "coded_chars"]}
+        )
+    df = df.sort_values([*keys, "char_start"])
+    gid = df.groupby(keys, sort=False).ngroup().to_numpy()
+    start = df["char_start"].to_numpy(dtype=np.int64)
+    end = df["char_end"].to_numpy(dtype=np.int64)
+    new_group = np.r_[True, gid[1:] != gid[:-1]]
+    group = np.cumsum(new_group) - 1
+    big = int(end.max()) + 1
+    shifted = group * big + end
+    prev = np.r_[0, np.maximum.accumulate(shifted)[:-1]] - group * big
+    prev[new_group] = 0
+    covered = np.maximum(0, end - np.maximum(start, prev))
+    firsts = np.flatnonzero(new_group)
+    out = df.iloc[firsts][keys].reset_index(drop=True)
+    out["codings"] = np.bincount(group)
+    out["coded_chars"] = np.bincount(group, weights=covered).astype(np.int64)
+    return out
+
+
+def _case_chars(db, doc_ids) -> pd.Series:
+    """Return {case_id: characters of the case's turns} over the documents ``doc_ids``, plus the
+    whole text of documents a case belongs to without turns of its own."""
+    turns = turns_frame(db, [int(d) for d in doc_ids])
+    chars = pd.Series(dtype="float64")
+    if not turns.empty:
+        t = turns[turns["case_id"].notna()]
+        chars = (
+            (t["char_end"] - t["char_start"]).groupby(t["case_id"].astype("int64")).sum()
+        ).astype("float64")
+    dc = document_cases(db)
+    dc = dc[dc["document_id"].isin([int(d) for d in doc_ids])]
+    missing = dc[~dc["case_id"].isin(chars.index)]
+    if not missing.empty:
+        lengths = _doc_lengths(db, missing["document_id"].unique())
+        extra = missing.assign(chars=missing["document_id"].map(lengths).fillna(0))
+        chars = pd.concat([chars, extra.groupby("case_id")["chars"].sum().astype("float64")])
+    return chars
+
+
 def code_case_frame(
     db: sqlite_utils.Database,
     codes=None,
@@ -141,35 +173,44 @@ def code_case_frame(
     documents=None,
     cases=None,
     attribute: dict | None = None,
+    count: str = "auto",
 ) -> pd.DataFrame:
     """Return long rows code_id, code_path, color, case_id, case_name, codings, coded_chars,
     case_chars, percent.
 
-    Codings count on the current version of each interview; ``percent`` is coded characters (union)
-    over the characters of the case's current interviews (whole-case codings count as the whole
-    text).
+    Each coding counts for the case the case rule gives it (``coding.span_cases``: the speaker's
+    case for a span in a turn, the document's cases otherwise), on the current version of each
+    document. ``codings`` counts every coding, or each coded segment once when ``count`` is
+    'segments' ('auto': segments in a team project). ``percent`` is coded characters (union) over
+    the characters of the case's turns (whole-case codings count as all of them).
     """
+    mode = count_mode(db, count)
     docs = scope_documents(db, documents, cases, attribute)
-    per = _per_code_document(db, codes, children, coders, docs)
-    dc = document_cases(db)
-    dc = dc[
-        dc["document_id"].isin(list_documents(db)["id"])
-    ]  # current versions: the case's text now
-    merged = per.merge(dc[["document_id", "case_id"]], on="document_id")
-    lengths = _doc_lengths(db, dc["document_id"].unique()) if not dc.empty else {}
-    dc = dc.assign(chars=dc["document_id"].map(lengths).fillna(0))
-    case_chars = dc.groupby("case_id")["chars"].sum()
-    out = merged.groupby(["code_id", "case_id"], as_index=False)[["codings", "coded_chars"]].sum()
+    current = set(list_documents(db)["id"].astype(int))
+    docs = sorted(current if docs is None else current & set(docs))
+    spans = _coded_spans(db, codes, children, coders, docs)
+    spans = exploded_cases(db, spans.reset_index(drop=True))
+    if mode == "segments":
+        spans = spans.drop_duplicates(
+            ["code_id", "case_id", "document_id", "char_start", "char_end"]
+        )
+    per = _union_per_group(spans, ["code_id", "case_id", "document_id"])
+    out = per.groupby(["code_id", "case_id"], as_index=False)[["codings", "coded_chars"]].sum()
+    case_chars = _case_chars(db, docs)
     whole = _case_codings(db, codes, children, coders)
-    if cases is not None:
-        whole = whole[whole["case_id"].isin([int(c) for c in cases])]
     if not whole.empty:
+        if mode == "segments":
+            whole = whole.assign(codings=1)
         whole = whole.assign(coded_chars=whole["case_id"].map(case_chars).fillna(0))
         out = (
             pd.concat([out, whole])
             .groupby(["code_id", "case_id"], as_index=False)[["codings", "coded_chars"]]
             .sum()
         )
+    allowed = scope_cases(db, cases, attribute)
+    if allowed is not None:
+        out = out[out["case_id"].isin(allowed)]
+    out = out.astype({"code_id": "int64", "case_id": "int64", "codings": "int64"})
     out["case_chars"] = out["case_id"].map(case_chars).fillna(0)
     out["percent"] = (
         (100 * out["coded_chars"] / out["case_chars"].where(out["case_chars"] > 0))
@@ -193,7 +234,7 @@ def code_case_frame(
             "case_chars",
             "percent",
         ]
-    ]
+    ].reset_index(drop=True)
 
 
 def code_case_matrix(db: sqlite_utils.Database, value: str = "codings", **filters) -> pd.DataFrame:
@@ -231,7 +272,7 @@ def code_attribute_matrix(
     )
 
 
-def _overlap_pairs(db, codes, children, coders, documents) -> pd.DataFrame:
+def _overlap_pairs(db, codes, children, coders, documents, once: bool = False) -> pd.DataFrame:
     """Return x, y, n: overlapping coding pairs per (code, other code), each pair once.
 
     Rows stream sorted by (document, start) from the covering index; every overlapping pair has one
@@ -243,6 +284,9 @@ def _overlap_pairs(db, codes, children, coders, documents) -> pd.DataFrame:
     )
     if len(a) == 0:
         return pd.DataFrame({"x": [], "y": [], "n": []})
+    if once:  # one row per coded segment: several coders' codings of one span count once
+        a = np.unique(a, axis=0)
+        a = a[np.lexsort((a[:, 2], a[:, 1]))]
     code, doc, start, end = a.T
     big = int(end.max()) + 1
     key = doc * big + start
@@ -277,13 +321,15 @@ def cooccurrence(
     documents=None,
     cases=None,
     attribute: dict | None = None,
+    count: str = "auto",
 ) -> pd.DataFrame:
-    """Return a symmetric code path x code path matrix: overlapping coding pairs, or units
-    ('paragraph'/'turn') shared."""
+    """Return a symmetric code path x code path matrix: overlapping coding pairs (each coded
+    segment once when ``count`` resolves to 'segments'), or units ('paragraph'/'turn') shared."""
     docs = scope_documents(db, documents, cases, attribute)
     wa, pa = _where("a", db, codes, children, coders, docs)
     if mode == "overlap":
-        pairs = _overlap_pairs(db, codes, children, coders, docs)
+        once = count_mode(db, count) == "segments"
+        pairs = _overlap_pairs(db, codes, children, coders, docs, once)
     elif mode in ("paragraph", "turn"):
         kinds = "s.kind = 'turn'" if mode == "turn" else "s.kind != 'turn'"
         sql = f"""WITH cu AS (
@@ -327,19 +373,20 @@ def frequencies(
     coders=None,
     documents=None,
     cases=None,
+    count: str = "auto",
 ) -> pd.DataFrame:
     """Return codings, coded characters and coded words per code, or per code and
-    document/case/attribute value."""
+    document/case/attribute value.
+
+    Cases come from the case rule (``coding.span_cases``). ``count`` 'segments' counts a segment
+    coded by several coders once, 'codings' counts every coding, 'auto' picks segments in a team
+    project.
+    """
     if by not in FREQUENCY_BY:
         raise CodingError(f"by must be one of {', '.join(FREQUENCY_BY)}")
+    mode = count_mode(db, count)
     docs = scope_documents(db, documents, cases, None)
-    where, params = _where("c", db, codes, children, coders, docs)
-    per = pd.read_sql_query(
-        "SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c WHERE"
-        f" {' AND '.join(where)}",
-        db.conn,
-        params=params,
-    )
+    per = _coded_spans(db, codes, children, coders, docs)
     words = []
     for doc_id, g in per.groupby("document_id"):
         text = get_text(db, int(doc_id))
@@ -354,18 +401,24 @@ def frequencies(
     per["codings"] = 1
     paths = code_paths(db)
     keys = ["code_id"]
+    span_key = ["code_id", "document_id", "char_start", "char_end"]
     if by == "document":
         keys.append("document_id")
     elif by in ("case", "attribute"):
-        dc = document_cases(db)
-        per = per.merge(dc[["document_id", "case_id", "case_name"]], on="document_id")
+        per = exploded_cases(db, per.reset_index(drop=True))
+        allowed = scope_cases(db, cases, None)
+        if allowed is not None:
+            per = per[per["case_id"].isin(allowed)]
         keys.append("case_name")
+        span_key.append("case_id")
         if by == "attribute":
             if not attribute:
                 raise CodingError("frequencies by attribute needs the attribute's name")
             attrs = case_attributes(db, attribute)
             per = per.merge(attrs[["case_id", attribute]], on="case_id", how="left")
             keys[-1] = attribute
+    if mode == "segments":
+        per = per.drop_duplicates(span_key)
     out = per.groupby(keys, as_index=False)[["codings", "coded_chars", "coded_words"]].sum()
     out.insert(1, "code_path", out["code_id"].map(paths))
     return out.sort_values(["code_path", *keys[1:]]).reset_index(drop=True)

@@ -12,9 +12,9 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import get_pages, get_text
-from interviews import document_cases, turns_frame
 
 from .case_data import case_attributes
+from .case_rule import case_documents, span_cases
 from .codes import code_paths
 from .codings import code_ids
 from .history import CodingError
@@ -50,14 +50,10 @@ BOOLEAN_COLUMNS = [
 ]
 
 
-def scope_documents(
-    db: sqlite_utils.Database, documents=None, cases=None, attribute: dict | None = None
-) -> list[int] | None:
-    """Return the document ids allowed by the filters (None: no filter).
-
-    ``cases`` are case ids; ``attribute`` is {name: value or [values]} over case attributes.
-    """
-    allowed: set[int] | None = None if documents is None else {int(d) for d in documents}
+def scope_cases(
+    db: sqlite_utils.Database, cases=None, attribute: dict | None = None
+) -> set[int] | None:
+    """Return the case ids allowed by ``cases`` and the ``attribute`` filter (None: no filter)."""
     case_ids: set[int] | None = None if cases is None else {int(c) for c in cases}
     if attribute:
         attrs = case_attributes(db, *attribute)
@@ -67,9 +63,22 @@ def scope_documents(
             mask &= attrs[name].astype(str).isin([str(v) for v in values])
         picked = set(attrs.loc[mask, "case_id"].astype(int))
         case_ids = picked if case_ids is None else case_ids & picked
+    return case_ids
+
+
+def scope_documents(
+    db: sqlite_utils.Database, documents=None, cases=None, attribute: dict | None = None
+) -> list[int] | None:
+    """Return the document ids allowed by the filters (None: no filter).
+
+    ``cases`` are case ids; ``attribute`` is {name: value or [values]} over case attributes. A
+    case's documents are those where it speaks or is a document case; which codings in them are
+    the case's is the case rule's answer (``span_cases``).
+    """
+    allowed: set[int] | None = None if documents is None else {int(d) for d in documents}
+    case_ids = scope_cases(db, cases, attribute)
     if case_ids is not None:
-        dc = document_cases(db)
-        docs = set(dc.loc[dc["case_id"].isin(case_ids), "document_id"].astype(int))
+        docs = case_documents(db, case_ids)
         allowed = docs if allowed is None else allowed & docs
     return None if allowed is None else sorted(allowed)
 
@@ -120,8 +129,8 @@ def retrieve(
 ) -> pd.DataFrame:
     """Return every segment coded with ``code`` (and its children) with RETRIEVAL_COLUMNS.
 
-    Page comes from the document's corpus pages; speaker, case and times from the interviews turn
-    that holds the coding's start (the document's interviewee case otherwise).
+    Page comes from the document's corpus pages; speaker, case and times from the case rule
+    (``span_cases``); ``cases``/``attribute`` keep the codings of those cases.
     """
     docs = scope_documents(db, documents, cases, attribute)
     where, params = _where("c", db, code, children, coders, docs)
@@ -140,6 +149,9 @@ def retrieve(
     df["text"] = _texts(db, df)
     df["page"] = _pages(db, df)
     df = _add_turn_context(db, df)
+    allowed = scope_cases(db, cases, attribute)
+    if allowed is not None:
+        df = df[df["case_id"].isin(allowed)].reset_index(drop=True)
     return df[RETRIEVAL_COLUMNS]
 
 
@@ -175,41 +187,14 @@ def _pages(db, df: pd.DataFrame) -> list:
 
 
 def _add_turn_context(db, df: pd.DataFrame) -> pd.DataFrame:
+    """Fill speaker, case and times of each row from the case rule (``span_cases``)."""
     for col in ("case_id", "case_name", "speaker", "t_start", "t_end"):
         df[col] = None
     if df.empty:
         return df
-    tf = turns_frame(db, sorted(df["document_id"].astype(int).unique()))
-    if not tf.empty:
-        tf = tf.sort_values("char_start")
-        left = df.reset_index().sort_values("char_start")
-        merged = pd.merge_asof(
-            left,
-            tf[
-                [
-                    "document_id",
-                    "char_start",
-                    "char_end",
-                    "speaker",
-                    "case_id",
-                    "case_name",
-                    "t_start",
-                    "t_end",
-                ]
-            ].rename(columns={"char_end": "turn_end"}),
-            on="char_start",
-            by="document_id",
-            direction="backward",
-            suffixes=("_x", ""),
-        )
-        merged = merged.set_index("index").sort_index()
-        inside = merged["char_start"] < merged["turn_end"]
-        for col in ("speaker", "case_id", "case_name", "t_start", "t_end"):
-            df[col] = merged[col].where(inside, None)
-    dc = document_cases(db).drop_duplicates("document_id").set_index("document_id")
-    missing = df["case_id"].isna()
-    df.loc[missing, "case_id"] = df.loc[missing, "document_id"].map(dc["case_id"])
-    df.loc[missing, "case_name"] = df.loc[missing, "document_id"].map(dc["case_name"])
+    found = span_cases(db, df)
+    for col in ("case_id", "case_name", "speaker", "t_start", "t_end"):
+        df[col] = found[col]
     return df
 
 

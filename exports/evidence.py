@@ -6,22 +6,29 @@ one column per case attribute when the project has cases):
 - ``coding_id``, ``code_id``, ``code_path`` ('Parent > Child'), ``document_id``, ``document_title``,
   ``document_kind`` ('policy' | 'interview' | 'other'), ``case_id``, ``case_name``, ``speaker``,
   ``page`` (PDF page of the quote's start, or None), ``t_start`` (seconds into the recording, or
-  None), ``timestamp`` ('00:12:31' or ''), ``char_start``, ``char_end``, ``quote`` (the coded span,
-  character for character), ``context`` (only filled when ``context`` is asked for), ``memo``,
-  ``coder``, ``created_at``, ``citation`` ('(Expert 3, 00:12:31)', '(Policy brief, p. 12)').
+  None), ``timestamp`` ('00:12:31' or ''), ``turn_no`` (the quote's turn in its transcript, or
+  None), ``line`` (line of the document's text where the quote starts), ``char_start``,
+  ``char_end``, ``quote`` (the coded span, character for character), ``context`` (only filled when
+  ``context`` is asked for), ``memo``, ``coder``, ``created_at``, ``citation`` (the project's
+  citation template filled in: 'Expert 3, interview 2, turn 14, 00:03:44', 'Policy brief, p. 12').
+
+Case, speaker, turn and time come from coding's one case rule (``coding.span_cases``), the same
+rule the matrices, frequencies and retrieval use.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from coding import code_paths, codings_frame
+from coding import code_paths, codings_frame, span_cases
 from corpus import get_pages, get_segments, get_text, list_documents
-from interviews import case_attributes_frame, document_cases, turns_frame
+from interviews import case_attributes_frame, cases_frame, turns_frame
 
+from .citations import citation_fields, citation_template, citations
 from .errors import ExportError
 
 EVIDENCE_COLUMNS = [
@@ -37,6 +44,8 @@ EVIDENCE_COLUMNS = [
     "page",
     "t_start",
     "timestamp",
+    "turn_no",
+    "line",
     "char_start",
     "char_end",
     "quote",
@@ -54,16 +63,6 @@ def format_timestamp(seconds: float | None) -> str:
         return ""
     total = int(float(seconds))
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
-
-
-def citation(source: str, page=None, timestamp: str = "") -> str:
-    """Return a citation like '(Expert 3, 00:12:31)', '(Policy brief, p. 12)' or '(Title)'."""
-    parts = [str(source)]
-    if timestamp:
-        parts.append(timestamp)
-    elif page is not None and not pd.isna(page):
-        parts.append(f"p. {int(page)}")
-    return "(" + ", ".join(parts) + ")"
 
 
 def _nullable_int(s: pd.Series) -> pd.Series:
@@ -191,6 +190,7 @@ def evidence_table(
     context: int | str | None = None,
     children: bool = True,
     include_old_versions: bool = False,
+    template: str | None = None,
 ) -> pd.DataFrame:
     """Return one row per coded span (EVIDENCE_COLUMNS + level_N + attribute columns), by code
     path then case.
@@ -199,7 +199,8 @@ def evidence_table(
     ids or names; ``attributes`` {attribute: value or list of values} filters on case attributes;
     ``context`` None, a number of characters either side, or 'unit' (the whole turn or paragraph
     around the quote). Only current document versions are used unless ``include_old_versions``
-    (an older version may be the original of a pseudonymised transcript).
+    (an older version may be the original of a pseudonymised transcript). ``template`` is a
+    citation template (``exports.citations``; the project's own when None).
     """
     if (
         context is not None
@@ -215,15 +216,15 @@ def evidence_table(
     if df.empty:
         return _empty(depth)
     turns = turns_frame(db, document_ids=sorted(df["document_id"].unique().tolist()))
-    _attach_speakers_and_cases(df, db, turns)
+    found = _attach_speakers_and_cases(df, db)
     df["page"] = _nullable_int(_attach_pages(df, db))
     df["timestamp"] = df["t_start"].map(format_timestamp)
+    df["line"] = _nullable_int(_lines(df, db))
     df["context"] = _contexts(df, db, context, turns) if context is not None else ""
-    source = df["case_name"].where(df["case_name"].notna(), df["speaker"])
-    source = source.where(source.notna(), df["document_title"])
-    df["citation"] = [citation(s, p, t) for s, p, t in zip(source, df["page"], df["timestamp"])]
+    fields = citation_fields(df, list_documents(db, include_old=True), df["line"])
+    df["citation"] = citations(template or citation_template(db), fields)
     if cases is not None:
-        df = _only_cases(df, cases)
+        df = _only_cases(df, db, cases, found["case_ids"])
     df = _with_attributes(df, db, attributes)
     levels = df["code_path"].str.split(" > ")
     for i in range(depth):
@@ -271,35 +272,43 @@ def _span_codings(
     ).reset_index(drop=True)
 
 
-def _attach_speakers_and_cases(
-    df: pd.DataFrame, db: sqlite_utils.Database, turns: pd.DataFrame
-) -> None:
-    """Fill speaker, t_start, case_id and case_name: the quote's turn's speaker and case, else the
-    interviewee case of the document."""
-    found_cols = ["speaker", "case_id", "case_name", "t_start"]
-    if not turns.empty:
-        found = _lookup(df, turns, "char_start", "char_end", found_cols)
-    else:
-        found = pd.DataFrame({c: [None] * len(df) for c in found_cols}, index=df.index)
+def _attach_speakers_and_cases(df: pd.DataFrame, db: sqlite_utils.Database) -> pd.DataFrame:
+    """Fill speaker, turn_no, t_start, case_id and case_name from the case rule; return its
+    frame (with ``case_ids``, every case of each row)."""
+    found = span_cases(db, df)
     df["speaker"], df["t_start"] = found["speaker"], found["t_start"]
-    doc_cases = document_cases(db).drop_duplicates("document_id").set_index("document_id")
-    df["case_id"] = found["case_id"].where(
-        found["case_id"].notna(), df["document_id"].map(doc_cases["case_id"])
-    )
-    df["case_name"] = found["case_name"].where(
-        found["case_name"].notna(), df["document_id"].map(doc_cases["case_name"])
-    )
-    df["case_id"] = _nullable_int(df["case_id"])
+    df["turn_no"] = _nullable_int(found["turn_no"])
+    df["case_id"] = _nullable_int(found["case_id"])
+    df["case_name"] = found["case_name"]
     for col in ("case_name", "speaker"):
         df[col] = df[col].astype("object").where(df[col].notna(), None)
+    return found
 
 
-def _only_cases(df: pd.DataFrame, cases) -> pd.DataFrame:
-    """Return the rows of the cases named or numbered in ``cases``."""
+def _lines(df: pd.DataFrame, db: sqlite_utils.Database) -> pd.Series:
+    """Return the 1-based line of each quote's start in its document's text."""
+    out = pd.Series([None] * len(df), index=df.index, dtype="object")
+    for doc_id, idx in df.groupby("document_id").groups.items():
+        text = get_text(db, int(doc_id))
+        breaks = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) == 10
+        newlines = np.flatnonzero(breaks)
+        starts = df.loc[idx, "char_start"].to_numpy(dtype=np.int64)
+        out.loc[idx] = np.searchsorted(newlines, starts, side="left") + 1
+    return out
+
+
+def _only_cases(df: pd.DataFrame, db, cases, case_ids: pd.Series) -> pd.DataFrame:
+    """Return the rows belonging to a case named or numbered in ``cases`` (any of a row's
+    cases)."""
     wanted = _as_list(cases)
+    named = {str(c).casefold() for c in wanted}
+    all_cases = cases_frame(db)
     ids = {int(c) for c in wanted if isinstance(c, int) or str(c).isdigit()}
-    names = {str(c) for c in wanted}
-    return df[df["case_id"].isin(ids) | df["case_name"].isin(names)]
+    ids |= {
+        int(i) for i, n in zip(all_cases["case_id"], all_cases["name"]) if n.casefold() in named
+    }
+    keep = case_ids.reindex(df.index).map(lambda t: bool(set(t or ()) & ids))
+    return df[keep.astype(bool)]
 
 
 def _with_attributes(

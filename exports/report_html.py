@@ -1,5 +1,5 @@
-"""A standalone HTML report: the Analysis page's charts (plotly, script inlined, works offline)
-and the evidence.
+"""A standalone HTML report: the Analysis page's charts (static SVG, no script: a few kilobytes,
+works offline, prints) and the evidence, readable from phone width to a wide screen.
 
 It renders what it is given: the evidence frame and the frames its charts show (co-occurrence,
 agreement), computed by the caller (``exports.report``). Every piece of project text (code names,
@@ -15,19 +15,29 @@ from datetime import UTC, datetime
 import pandas as pd
 
 from .evidence import unique_quotes
+from .svg_charts import bar_chart, heatmap
 from .tables import Out, _open
 
 CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;max-width:1100px;
-margin:2em auto;padding:0 1em;color:#222}
-h1{border-bottom:2px solid #ddd}
-h2{margin-top:2em;border-left:6px solid var(--c,#999);padding-left:.4em}
+margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
+h1{border-bottom:2px solid #ddd;font-size:1.7em}
+h2{margin-top:2em;border-left:6px solid var(--c,#999);padding-left:.4em;overflow-wrap:anywhere}
+h3{overflow-wrap:anywhere}
 blockquote{margin:.6em 0 .2em 1em;padding:.3em .8em;border-left:3px solid #ccc;font-style:italic;
-white-space:pre-wrap}
+white-space:pre-wrap;overflow-wrap:anywhere}
 .cite{color:#555;margin-left:1em;font-size:.9em}.memo{color:#666;font-size:.85em;margin-left:1em}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px}.def{color:#555}
 .note{color:#666;font-size:.9em}
+figure.chart{margin:1.5em 0}figure.chart figcaption{font-weight:600;margin-bottom:.4em}
+figure.chart>div{overflow-x:auto;max-width:100%}figure.chart svg{display:block}
+@media (max-width:700px){body{margin:1em auto}blockquote{margin-left:.2em}}
 """
+
+
+def plural(n: int, word: str, many: str | None = None) -> str:
+    """Return '1 quote', '2 quotes' ('1 case', '3 cases'; ``many`` for irregular plurals)."""
+    return f"{n} {word if n == 1 else (many or word + 's')}"
 
 
 def _e(value) -> str:
@@ -38,48 +48,30 @@ def _e(value) -> str:
 
 AGREEMENT_TITLE = "Krippendorff's alpha per code (characters)"
 COOCCURRENCE_TITLE = "Code co-occurrence (overlapping codings)"
-
-
-def _heatmap(frame: pd.DataFrame, title: str):
-    import plotly.express as px
-
-    return px.imshow(
-        frame, text_auto=True, aspect="auto", color_continuous_scale="Blues", title=title
-    )
+CASES_TITLE = "Codes x cases (codings)"
 
 
 def _figures(
     df: pd.DataFrame, cooccurrence: pd.DataFrame | None, agreement: pd.DataFrame | None
-) -> list:
-    """Return plotly figures: codings per code, code x case heatmap (both from the evidence),
-    alpha per code and the co-occurrence heatmap (from the frames given)."""
-    import plotly.express as px
-
-    figs = []
+) -> list[str]:
+    """Return SVG figures: codings per code, code x case heatmap (both from the evidence), alpha
+    per code and the co-occurrence heatmap (from the frames given)."""
+    figs: list[str] = []
     if df.empty:
         return figs
-    counts = df.groupby("code_path").size().reset_index(name="codings")
-    counts["code"] = counts["code_path"].map(_e)
-    figs.append(px.bar(counts, x="code", y="codings", title="Codings per code"))
+    counts = df.groupby("code_path", sort=False).size()
+    figs.append(bar_chart(counts, "Codings per code"))
     with_case = df[df["case_name"].notna()]
     if not with_case.empty:
-        m = pd.crosstab(with_case["code_path"].map(_e), with_case["case_name"].map(_e))
-        figs.append(_heatmap(m, "Codes x cases"))
+        figs.append(
+            heatmap(pd.crosstab(with_case["code_path"], with_case["case_name"]), CASES_TITLE)
+        )
     per_code = agreement[agreement["code_id"].notna()] if agreement is not None else None
     if per_code is not None and not per_code.empty and per_code["alpha"].notna().any():
-        fig = px.bar(
-            per_code.assign(code=per_code["code_path"].map(_e)),
-            x="code",
-            y="alpha",
-            title=AGREEMENT_TITLE,
-        )
-        fig.update_layout(yaxis_range=[-1, 1])
-        figs.append(fig)
+        alpha = per_code.set_index("code_path")["alpha"].astype(float)
+        figs.append(bar_chart(alpha, AGREEMENT_TITLE, value_range=(-1.0, 1.0)))
     if cooccurrence is not None and not cooccurrence.empty and cooccurrence.values.sum() > 0:
-        co = cooccurrence.copy()
-        co.index = [_e(i) for i in co.index]
-        co.columns = [_e(c) for c in co.columns]
-        figs.append(_heatmap(co, COOCCURRENCE_TITLE))
+        figs.append(heatmap(cooccurrence, COOCCURRENCE_TITLE))
     return figs
 
 
@@ -91,7 +83,11 @@ def _evidence_sections(df: pd.DataFrame, codebook: pd.DataFrame | None) -> list[
         info = {r.path: (r.color, r.definition) for r in codebook.itertuples(index=False)}
     for path, by_code in df.groupby("code_path", sort=False):
         color, definition = info.get(path, ("#999999", ""))
-        parts.append(f'<h2 style="--c:{_e(color)}">{_e(path)} <small>({len(by_code)})</small></h2>')
+        parts.append(
+            f'<h2 style="--c:{_e(color)}">{_e(path)} <small>'
+            f"{_e(plural(len(by_code), 'quote'))} from "
+            f"{_e(plural(by_code['document_id'].nunique(), 'document'))}</small></h2>"
+        )
         if definition:
             parts.append(f'<p class="def">{_e(definition)}</p>')
         for case, rows in by_code.groupby(
@@ -123,9 +119,6 @@ def evidence_html(
     ``cooccurrence`` (code x code) and ``agreement`` (coding's agreement frame) are shown as
     given; ``not_computed`` {chart: reason} lists the charts the caller left out, and why.
     """
-    import plotly.io as pio
-    from plotly.offline import get_plotlyjs
-
     df_all, df = df, unique_quotes(df)
     parts = [
         "<!DOCTYPE html>",
@@ -133,18 +126,17 @@ def evidence_html(
         f"<title>{_e(title)}</title><style>{CSS}</style>",
     ]
     figs = _figures(df_all, cooccurrence, agreement) if charts else []
-    if figs:
-        parts.append(f'<script type="text/javascript">{get_plotlyjs()}</script>')
+    parts.append('<meta name="viewport" content="width=device-width, initial-scale=1">')
     parts.append("</head><body>")
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     codes = df["code_path"].nunique() if len(df) else 0
     documents = df["document_id"].nunique() if len(df) else 0
+    summary = ", ".join([plural(codes, "code"), plural(documents, "document")])
     parts.append(
-        f"<h1>{_e(title)}</h1><p>{len(df_all)} codings on {len(df)} coded segments, "
-        f"{codes} codes, {documents} documents. Made {stamp}.</p>"
+        f"<h1>{_e(title)}</h1><p>{plural(len(df_all), 'coding')} on "
+        f"{plural(len(df), 'coded segment')}, {summary}. Made {stamp}.</p>"
     )
-    for i, fig in enumerate(figs):
-        parts.append(pio.to_html(fig, full_html=False, include_plotlyjs=False, div_id=f"chart{i}"))
+    parts += figs
     if charts:
         for chart, reason in (not_computed or {}).items():
             parts.append(f'<p class="note">{_e(chart)}: not computed ({_e(reason)}).</p>')

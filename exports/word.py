@@ -1,7 +1,8 @@
 """Word (DOCX) writers: evidence grouped by code then case, and the codebook as a tree.
 
-Quotes are italic runs followed by their citation, e.g. *"…we signed with the council…"* (Expert 3,
-00:12:31). Characters that XML 1.0 cannot hold (control characters other than tab and line breaks)
+Quotes are italic runs followed by a dash and their citation (the project's citation template),
+e.g. *…we signed with the council…* — Expert 3, interview 2, turn 14, 00:12:31.
+Characters that XML 1.0 cannot hold (control characters other than tab and line breaks)
 become U+FFFD.
 """
 
@@ -17,6 +18,7 @@ from docx.shared import Pt, RGBColor
 from docx.text.run import Run
 
 from .evidence import unique_quotes
+from .report_html import plural
 from .tables import Out, _open
 
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -84,7 +86,7 @@ class _Builder:
 
     def quote(self, quote: str, cite: str) -> None:
         """The quote as an italic run, then the citation."""
-        self.add(("quote",), xml_safe(quote), " " + xml_safe(cite))
+        self.add(("quote",), xml_safe(quote), " — " + xml_safe(cite) if cite else "")
 
     def para(self, text: str) -> None:
         self.add(("para",), xml_safe(text))
@@ -112,7 +114,10 @@ def evidence_docx(
         b.heading(path, 1)
         if definitions.get(path):
             b.note("Definition", definitions[path])
-        b.para(f"{len(by_code)} quotes from {by_code['document_id'].nunique()} documents")
+        b.para(
+            f"{plural(len(by_code), 'quote')} from "
+            f"{plural(by_code['document_id'].nunique(), 'document')}"
+        )
         for case, rows in by_code.groupby(by_code["case_name"].map(_case_key), sort=False):
             b.heading(case, 2)
             for quote, cite, memo in rows[["quote", "citation", "memo"]].itertuples(index=False):

@@ -193,7 +193,10 @@ def test_cooccurrence_matches_brute_force_on_random_codings(db):
 
 def test_code_case_and_attribute_matrices(people):
     db, (d0, d1), _case = people
-    rosa_chars = len(get_text(db, d0))
+    turns = interviews.turns_frame(db, [d0])
+    rosa = turns[turns["speaker"] == "Rosa"]
+    # percent is over the case's own words: the characters of Rosa's turns
+    rosa_chars = int((rosa["char_end"] - rosa["char_start"]).sum())
     long = code_case_frame(db)
     talent = long[(long["code_path"] == "Talent") & (long["case_name"] == "Rosa")].iloc[0]
     assert talent["codings"] == 2 and talent["coded_chars"] == 13

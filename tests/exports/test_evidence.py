@@ -21,7 +21,7 @@ def test_evidence_quote_is_the_coded_span_exactly(coded):
 def test_evidence_page_citation_and_levels(coded):
     df = evidence_table(coded["db"]).set_index("coding_id")
     row = df.loc[coded["codings"]["training"]]
-    assert row["page"] == 2 and row["citation"] == "(Policy brief, p. 2)"
+    assert row["page"] == 2 and row["citation"] == "Policy brief, p. 2"
     assert df.loc[coded["codings"]["conacyt"], "page"] == 1
     pub = df.loc[coded["codings"]["conacyt"]]
     assert (pub["level_1"], pub["level_2"]) == ("Funding", "Public")
@@ -36,7 +36,8 @@ def test_evidence_turns_give_speaker_case_timestamp_and_attributes(with_cases):
     row = df.loc[with_cases["codings"]["signed"]]
     assert row["speaker"] == "Expert 3" and row["case_name"] == "Expert 3"
     assert row["case_id"] == with_cases["case"]
-    assert row["timestamp"] == "00:12:41" and row["citation"] == "(Expert 3, 00:12:41)"
+    assert row["timestamp"] == "00:12:41"
+    assert row["citation"] == f"Expert 3, {row['document_title']}, turn {row['turn_no']}, 00:12:41"
     assert row["sector"] == "industry" and row["country"] == "Mexico"
     assert df.loc[with_cases["codings"]["conacyt"], "case_name"] is None
 

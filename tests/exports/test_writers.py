@@ -93,9 +93,9 @@ def test_docx_grouped_by_code_then_case_with_italic_quotes(with_cases, tmp_path)
         if italic:
             quoted[italic] = p.text
     for quote, cite in zip(df["quote"], df["citation"]):
-        assert quoted[quote] == f"{quote} {cite}"
-    assert quoted["We signed with the council in 1994"].endswith("(Expert 3, 00:12:41)")
-    assert any("(Policy brief, p. 2)" in t for t in texts)
+        assert quoted[quote] == f"{quote} — {cite}"
+    assert quoted["We signed with the council in 1994"].endswith(", turn 2, 00:12:41")
+    assert any(t.endswith(" — Policy brief, p. 2") for t in texts)
 
 
 def test_markdown_reads_back_to_the_same_quotes(coded, tmp_path):
