@@ -14,8 +14,12 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import streamlit as st
 
+from projectfile import ProjectError
+from ui import session_demo
 from ui.auth import require_access
-from ui.common import coder_sidebar, show_error
+from ui.common import coder_sidebar, current_coder, project_file, set_project_file, show_error
+from ui.session import start_session, sync_url
+from ui.widgets import md_safe
 
 st.set_page_config(
     page_title="QDA Workbench", page_icon=":material/ink_highlighter:", layout="wide"
@@ -41,8 +45,26 @@ PAGES = {
     ],
 }
 page = st.navigation(PAGES)
+start_session(page.url_path)  # a reload or a link: the project, coder and place it names
 coder_sidebar()
+sync_url(project_file(), current_coder(), page.url_path)
+if st.session_state.get("qda_refused"):
+    st.warning(
+        f"The link asked for the project '{md_safe(st.session_state.pop('qda_refused'))}', which "
+        "is not a project file in the projects folder: this one is open instead. Open other "
+        "projects on the Project page."
+    )
+if st.session_state.get("qda_demo_copied"):
+    st.success(
+        f"Working in {md_safe(st.session_state.pop('qda_demo_copied'))}, a copy of the demo: "
+        "do what you were doing again here."
+    )
+asked = session_demo.ask(project_file(), set_project_file)  # a write into the demo was refused
 try:
     page.run()
 except Exception as exc:  # QdaError: its message; anything else: a bug, with its traceback
-    show_error(exc)
+    if not (isinstance(exc, ProjectError) and exc.code == "demo"):
+        show_error(exc)
+sync_url(project_file(), current_coder(), page.url_path)
+if not asked:
+    session_demo.ask(project_file(), set_project_file)

@@ -23,6 +23,7 @@ STEPS = ("corpus", "interviews", "coding", "nlp")
 
 def build(out: Path) -> Path:
     """Build a fresh demo project at ``out`` (replacing an old one); return its path."""
+    from corpus import set_project_meta
     from projectfile import open_project
 
     out = Path(out)
@@ -36,6 +37,7 @@ def build(out: Path) -> Path:
         start = time.perf_counter()
         module.build(db, ROOT)
         print(f"demo: {step} step done in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    set_project_meta(db, "demo", "1")  # the app asks before the first write into the demo
     db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db.conn.close()
     for suffix in ("-wal", "-shm"):

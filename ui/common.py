@@ -1,4 +1,5 @@
-"""Shared UI plumbing: which project is open, a connection per script run, the current coder.
+"""Shared UI plumbing: which project is open, a connection per script run, the current coder
+(kept across reloads by ui.session).
 
 Streamlit sessions are threads, so no connection is kept in st.cache_resource: each run opens
 its own (cheap: the integrity check runs once per file per process).
@@ -15,34 +16,50 @@ from pathlib import Path
 import streamlit as st
 
 from projectfile import ProjectError, QdaError, open_project
+from ui import session_demo
+from ui.auth import signed_in_user
+from ui.session import clean_coder, default_project, remember
 from ui.widgets import md_safe
 
-DEFAULT_PROJECT = "project.qda.sqlite"
 _LOG = logging.getLogger(__name__)
 
 
 def project_file() -> Path:
-    """Return the path of the project this session works on ($QDA_PROJECT by default)."""
+    """Return the path of the project this session works on (restored by ui.session, else
+    $QDA_PROJECT)."""
     if "project_path" not in st.session_state:
-        st.session_state.project_path = os.environ.get("QDA_PROJECT", DEFAULT_PROJECT)
+        st.session_state.project_path = str(default_project())
     return Path(st.session_state.project_path)
 
 
 def set_project_file(path: str | os.PathLike) -> None:
     """Switch this session to the project file at ``path`` (forgets the old one's page state)."""
     st.session_state.project_path = str(path)
-    for key in ("focus", "code_selection", "code_last_nonce"):
+    for key in ("focus", "code_selection", "code_last_nonce", "qda_demo_prompt"):
         st.session_state.pop(key, None)
+    remember(project=path)
 
 
 def get_db():
-    """Return an open Database for this script run (one per run, closed by garbage collection)."""
-    return open_project(project_file())
+    """Return an open Database for this script run (one per run, closed by garbage collection).
+
+    On the demo project, writes ask first (ui.session_demo) until the person has chosen.
+    """
+    path = project_file()
+    db = open_project(path)
+    session_demo.guard(db, path)
+    return db
 
 
 def current_coder() -> str:
-    """Return the name of the coder working in this session."""
-    return st.session_state.get("coder") or os.environ.get("QDA_CODER", "") or "default"
+    """Return the name of the coder working in this session (the signed-in identity when there is
+    one)."""
+    return (
+        signed_in_user()
+        or st.session_state.get("coder")
+        or os.environ.get("QDA_CODER", "")
+        or "default"
+    )
 
 
 def session_id() -> str:
@@ -52,19 +69,48 @@ def session_id() -> str:
     return st.session_state.qda_session
 
 
+def _set_coder() -> None:
+    name = clean_coder(st.session_state.get("coder_input"))
+    if name and name != st.session_state.get("coder"):
+        st.session_state.coder = name
+        remember(coder=name)
+
+
+def _is_demo() -> bool:
+    try:
+        return session_demo.is_demo(open_project(project_file()))
+    except QdaError:  # the page shows what is wrong with the file
+        return False
+
+
 def coder_sidebar() -> None:
-    """Show the project and the current coder in the sidebar, with a field to change the coder."""
+    """Show the open project prominently (name, folder, demo) and the coder in the sidebar."""
+    path = project_file()
     with st.sidebar:
-        st.caption(f"Project: {md_safe(project_file().name)}")
-        name = st.text_input(
+        with st.container(border=True, key="qda_project_box"):
+            name = path.name.removesuffix(".sqlite").removesuffix(".qda")
+            st.markdown(f"**:material/folder_open: {md_safe(name)}**")
+            st.caption(f"{md_safe(path.parent)}")
+            if _is_demo():
+                st.caption(":orange-badge[Demo project: a fictional sample]")
+        identity = signed_in_user()
+        if identity:
+            st.text_input(
+                "Coder",
+                value=identity,
+                disabled=True,
+                key="coder_identity",
+                help="You are signed in: every coding, memo and change records this name.",
+            )
+            return
+        if st.session_state.get("coder_input") != current_coder():
+            st.session_state.coder_input = current_coder()
+        st.text_input(
             "Coder",
-            value=current_coder(),
             key="coder_input",
+            on_change=_set_coder,
             help="Every coding and memo you make records this name.",
         )
-        name = (name or "").strip()
-        if name and name != st.session_state.get("coder"):
-            st.session_state.coder = name
         if current_coder() == "default":
             st.caption("Type your name above: every coding and memo records who made it.")
 
@@ -78,7 +124,7 @@ def show_error(exc: Exception) -> None:
     """
     if isinstance(exc, QdaError):
         st.error(str(exc))
-        if isinstance(exc, ProjectError):
+        if isinstance(exc, ProjectError) and exc.code not in ("demo", "name"):
             st.info(
                 "Open or create another project file on the Project page, "
                 "or restore a backup there."

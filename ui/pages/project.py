@@ -18,7 +18,10 @@ from projectfile import (
     restore_backup,
     warn_unsafe_location,
 )
+from ui.auth import is_exposed
 from ui.common import current_coder, get_db, project_file, set_project_file
+from ui.session import projects_dir
+from ui.session_demo import copy_name
 from ui.widgets import md_safe
 
 st.title("Project")
@@ -42,22 +45,33 @@ with st.expander("Open, create or switch project", expanded=not path.exists()):
         if st.button("Switch", key="proj_switch") and pick != path.resolve():
             set_project_file(pick)
             st.rerun()
+    exposed = is_exposed()
     other = st.text_input(
-        "Project file path",
-        value=str(path),
+        "Project name" if exposed else "Project file path",
+        value=path.name if exposed else str(path),
         key="proj_path",
-        help="An existing *.qda.sqlite file, or a new one to create.",
+        help="A project in the projects folder (the app is shared: other folders are not offered)."
+        if exposed
+        else "An existing *.qda.sqlite file, or a new one to create.",
     )
     c1, c2 = st.columns(2)
-    if c1.button("Open", key="proj_open"):
-        target = Path(other).expanduser()
+
+    def _target() -> Path | None:
+        if not exposed:
+            return Path(other).expanduser()
+        try:  # shared on a network: only names inside the projects folder
+            return projects_dir() / copy_name(Path(other).name)
+        except ProjectError as exc:
+            st.error(str(exc))
+            return None
+
+    if c1.button("Open", key="proj_open") and (target := _target()) is not None:
         if not target.is_file():
             st.error(f"{target}: no such project file (use Create to start a new one).")
         else:
             set_project_file(target)
             st.rerun()
-    if c2.button("Create", key="proj_create"):
-        target = Path(other).expanduser()
+    if c2.button("Create", key="proj_create") and (target := _target()) is not None:
         if target.suffix != ".sqlite":
             target = target.with_name(target.name + ".qda.sqlite")
         if target.exists():
