@@ -30,6 +30,7 @@ PAGES = {
     "Project": [
         st.Page("ui/pages/project.py", title="Project", icon=":material/folder_open:", default=True)
     ],
+        st.Page("ui/pages/map.py", title="Map", icon=":material/map:"),
     "Policy archive": [
         st.Page("ui/pages/corpus.py", title="Corpus", icon=":material/library_books:"),
         st.Page("ui/pages/search.py", title="Search", icon=":material/search:"),
