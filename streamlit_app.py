@@ -30,11 +30,11 @@ PAGES = {
     "Project": [
         st.Page("ui/pages/project.py", title="Project", icon=":material/folder_open:", default=True)
     ],
-        st.Page("ui/pages/map.py", title="Map", icon=":material/map:"),
     "Policy archive": [
         st.Page("ui/pages/corpus.py", title="Corpus", icon=":material/library_books:"),
         st.Page("ui/pages/search.py", title="Search", icon=":material/search:"),
         st.Page("ui/pages/entities.py", title="Entities", icon=":material/sell:"),
+        st.Page("ui/pages/map.py", title="Map", icon=":material/map:"),
         st.Page("ui/pages/topics.py", title="Topics", icon=":material/explore:"),
     ],
     "Coding": [
