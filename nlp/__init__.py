@@ -37,6 +37,7 @@ from .pipelines import ner_pipeline
 from .places import (
     boundaries,
     place_counts,
+    place_groups,
     place_mentions,
     places_frame,
 )
@@ -81,6 +82,7 @@ __all__ = [
     "models_frame",
     "ner_pipeline",
     "place_counts",
+    "place_groups",
     "place_mentions",
     "places_frame",
     "preview_code_mentions",

@@ -100,28 +100,40 @@ def place_mentions(mentions: pd.DataFrame, institutions: bool = False) -> pd.Dat
     return df[MENTION_COLUMNS].reset_index(drop=True)
 
 
-def place_counts(
-    db: sqlite_utils.Database, places: pd.DataFrame, by: str = "document"
-) -> pd.DataFrame:
-    """Return place mention counts per document, case or code (long form).
+def place_groups(db: sqlite_utils.Database, places: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Return one row per (place mention, document | case | code): MENTION_COLUMNS plus
+    group_id and group.
 
-    Columns: canonical, kind, lat, lon, group_id, group, mentions, documents. A mention counts
-    for a case under the project's case rule (the speaker's case) and for a code when a coding of
-    that code covers it.
+    A mention belongs to a case under the project's case rule (the speaker's case) and to a code
+    when a coding of that code covers it.
     """
-    cols = ["canonical", "kind", "lat", "lon", "group_id", "group", "mentions", "documents"]
+    cols = [*MENTION_COLUMNS, "group_id", "group"]
     if places.empty:
         return pd.DataFrame(columns=cols)
     if by == "document":
         df = places.assign(group_id=places["document_id"], group=places["document_title"])
     elif by == "case":
-        df = exploded_cases(db, places[["entity_id", "document_id", "char_start", "char_end"]])
-        df = df.merge(places, on=["entity_id", "document_id", "char_start", "char_end"])
-        df = df.rename(columns={"case_id": "group_id", "case_name": "group"})
+        keys = ["entity_id", "document_id", "char_start", "char_end"]
+        df = exploded_cases(db, places[keys])
+        df = df.merge(places, on=keys).rename(columns={"case_id": "group_id", "case_name": "group"})
     elif by == "code":
         df = _in_codings(db, places)
     else:
         raise ValueError("by must be document, case or code")
+    if df.empty:
+        return pd.DataFrame(columns=cols)
+    return df[cols].reset_index(drop=True)
+
+
+def place_counts(
+    db: sqlite_utils.Database, places: pd.DataFrame, by: str = "document"
+) -> pd.DataFrame:
+    """Return place mention counts per document, case or code (long form, most first).
+
+    Columns: canonical, kind, lat, lon, group_id, group, mentions, documents.
+    """
+    cols = ["canonical", "kind", "lat", "lon", "group_id", "group", "mentions", "documents"]
+    df = place_groups(db, places, by)
     if df.empty:
         return pd.DataFrame(columns=cols)
     out = (
