@@ -9,6 +9,7 @@ from .agreement import agreement, disagreements
 from .autocode import (
     PREVIEW_COLUMNS,
     apply_preview,
+    preview_hits,
     preview_regex,
     preview_rows,
     preview_search,
@@ -60,6 +61,7 @@ from .history import (
 from .matrices import (
     COUNTS,
     code_attribute_matrix,
+    code_case_frame,
     code_case_matrix,
     cooccurrence,
     count_mode,
@@ -111,6 +113,7 @@ __all__ = [
     "set_quick_keys",
     "PREVIEW_COLUMNS",
     "apply_preview",
+    "preview_hits",
     "preview_regex",
     "preview_rows",
     "preview_search",
@@ -125,6 +128,7 @@ __all__ = [
     "change_counter",
     "code_attribute_matrix",
     "code_case",
+    "code_case_frame",
     "code_case_matrix",
     "code_document",
     "code_path",

@@ -110,6 +110,48 @@ def preview_search(
     return _frame(db, rows, code, f"search '{query}' ({scope})")
 
 
+def preview_hits(
+    db: sqlite_utils.Database,
+    hits: pd.DataFrame,
+    code,
+    scope: str = "paragraph",
+    query: str | None = None,
+) -> pd.DataFrame:
+    """Return codings for search hits (a frame with document_id, char_start, char_end,
+    segment_kind: corpus.search's columns, from any search mode), one unit per hit.
+
+    ``paragraph``: the hit's passage (paragraph or turn); ``turn``: only hits that are speaker
+    turns; ``sentence``: the sentences of the passage holding a word of ``query``, or the whole
+    passage when none does (a meaning-search hit need not contain the words).
+    """
+    if scope not in SEARCH_SCOPES:
+        raise CodingError(f"scope must be one of {', '.join(SEARCH_SCOPES)}")
+    missing = {"document_id", "char_start", "char_end"} - set(hits.columns)
+    if missing:
+        raise CodingError(f"hits need the columns {', '.join(sorted(missing))}")
+    if scope == "turn":
+        kinds = hits["segment_kind"] if "segment_kind" in hits.columns else pd.Series(dtype=str)
+        hits = hits[kinds == "turn"]
+    spans = [
+        (int(d), int(s), int(e))
+        for d, s, e in zip(hits["document_id"], hits["char_start"], hits["char_end"])
+    ]
+    if scope != "sentence":
+        return _frame(db, spans, code, f"search hits '{query or ''}' ({scope})")
+    terms = _terms(query or "")
+    texts: dict[int, str] = {}
+    rows = []
+    for doc, s, e in spans:
+        passage = texts.setdefault(doc, get_text(db, doc))[s:e]
+        found = [
+            (s + ss, s + se)
+            for ss, se in split_sentences(passage)
+            if any(re.search(r"\b" + re.escape(t), _fold(passage[ss:se])) for t in terms)
+        ]
+        rows += [(doc, a, b) for a, b in found] or [(doc, s, e)]
+    return _frame(db, rows, code, f"search hits '{query or ''}' ({scope})")
+
+
 def preview_regex(
     db: sqlite_utils.Database,
     pattern: str,
