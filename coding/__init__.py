@@ -68,6 +68,7 @@ from .matrices import (
     frequencies,
 )
 from .memos import add_memo, memos_frame
+from .project_merge import MergeReport, merge_project, preview_merge
 from .queries import (
     query_and,
     query_near,
@@ -90,6 +91,9 @@ from .reanchor import (
 )
 
 __all__ = [
+    "MergeReport",
+    "merge_project",
+    "preview_merge",
     "REVIEW_COLUMNS",
     "EditResult",
     "discard_review",

@@ -12,6 +12,7 @@ from .meta import get_project_meta, set_project_meta
 from .model import (
     Document,
     Outcome,
+    Page,
     ParseError,
     Segment,
     normalize_text,
@@ -47,6 +48,7 @@ __all__ = [
     "Document",
     "DuplicateDocument",
     "Outcome",
+    "Page",
     "ParseError",
     "SearchError",
     "Segment",

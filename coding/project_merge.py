@@ -1,0 +1,381 @@
+"""Merging a project coded apart into this one: coders, codes, codings and memos, idempotently.
+
+Documents are matched by content: the same text (any version here; codings then follow to the
+current version), or the same source name and kind with a diffable change (codings move through
+``corpus.text_mapping`` as for an edit). A document this project lacks is added. Codes are
+matched by path; a code with the same path but another definition or colour is *conflicting*: this
+project's definition stays and the incoming codings go to it. Coders keep their names, so
+``coding.agreement`` compares them right after. Everything is one transaction after a backup, and
+one undoable action; merging the same file twice adds nothing. The report says what was matched,
+added and left out, and why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import sqlite_utils
+
+from corpus import (
+    Document,
+    DuplicateDocument,
+    Page,
+    Segment,
+    get_document,
+    get_pages,
+    get_segments,
+    get_text,
+    list_documents,
+    store_document,
+    text_mapping,
+)
+from interviews import cases_frame, ensure_case, parse_transcript, store_transcript
+from projectfile import QdaError, backup_project, open_project
+
+from .codebook import update_code
+from .codes import codes_frame, ensure_code_path
+from .codings import codings_frame
+from .history import ensure_coder, recorded
+from .memos import memos_frame
+
+REPORT_COLUMNS = ["item", "name", "outcome", "reason"]
+PREVIEW_COLUMNS = ["path", "status", "color", "other_color", "definition", "other_definition"]
+
+
+@dataclass
+class MergeReport:
+    """One row per item: ``item`` (coder, code, document, coding, memo), ``name``, ``outcome``
+    (matched, added, conflicting, already here, left out) and ``reason``."""
+
+    rows: list[dict] = field(default_factory=list)
+
+    def add(self, item: str, name: str, outcome: str, reason: str = "") -> None:
+        self.rows.append({"item": item, "name": name, "outcome": outcome, "reason": reason})
+
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self.rows, columns=REPORT_COLUMNS)
+
+    def counts(self) -> pd.DataFrame:
+        """Items by outcome (rows: item; columns: outcome)."""
+        df = self.frame()
+        if df.empty:
+            return pd.DataFrame()
+        return df.pivot_table(index="item", columns="outcome", aggfunc="size", fill_value=0)
+
+    @property
+    def changed(self) -> int:
+        """How many items were added (0 when merging again)."""
+        return sum(r["outcome"] == "added" for r in self.rows)
+
+    def summary(self) -> str:
+        by = self.frame().groupby(["item", "outcome"]).size()
+        return "; ".join(f"{item} {outcome}: {n}" for (item, outcome), n in by.items())
+
+
+class _Other:
+    """A read copy of the other project (migrated in a private temporary folder)."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise QdaError(f"{self.path}: no such project file; give the path of a .qda.sqlite")
+        self._tmp = tempfile.TemporaryDirectory(prefix="qda-merge-")
+        copy = Path(self._tmp.name) / "other.qda.sqlite"
+        shutil.copyfile(self.path, copy)
+        self.db = open_project(copy)
+
+    def close(self) -> None:
+        self.db.conn.close()
+        self._tmp.cleanup()
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def code_preview(db: sqlite_utils.Database, other: sqlite_utils.Database) -> pd.DataFrame:
+    """Return PREVIEW_COLUMNS for each code of ``other``: new, matched or conflicting."""
+    ours = codes_frame(db).set_index("path")
+    rows = []
+    for r in codes_frame(other).itertuples():
+        if r.path not in ours.index:
+            status, color, definition = "new", "", ""
+        else:
+            mine = ours.loc[r.path]
+            color, definition = str(mine["color"]), str(mine["definition"])
+            same = (
+                color.lower() == str(r.color).lower()
+                and definition.strip() == str(r.definition).strip()
+            )
+            status = "matched" if same else "conflicting"
+        rows.append(
+            {
+                "path": r.path,
+                "status": status,
+                "color": color,
+                "other_color": r.color,
+                "definition": definition,
+                "other_definition": r.definition,
+            }
+        )
+    return pd.DataFrame(rows, columns=PREVIEW_COLUMNS)
+
+
+def preview_merge(db: sqlite_utils.Database, other_path: str | Path) -> pd.DataFrame:
+    """Return the code preview (new / matched / conflicting) of merging ``other_path``."""
+    other = _Other(other_path)
+    try:
+        return code_preview(db, other.db)
+    finally:
+        other.close()
+
+
+def merge_project(
+    db: sqlite_utils.Database,
+    other_path: str | Path,
+    coder: str = "system",
+    session: str | None = None,
+) -> MergeReport:
+    """Merge the project file ``other_path`` into ``db``; return the report.
+
+    A backup first, then one transaction (one undoable action for the codings, codes and memos).
+    """
+    other = _Other(other_path)
+    report = MergeReport()
+    try:
+        backup_project(db, reason="before-merge")
+        with recorded(db, coder, f"merge {Path(other_path).name}", session) as rec:
+            _merge(db, other.db, rec, report)
+    finally:
+        other.close()
+    return report
+
+
+def _merge(db, other, rec, report: MergeReport) -> None:
+    for name in sorted(set(codings_frame(other)["coder"]) | set(memos_frame(other)["author"])):
+        known = db.execute("SELECT 1 FROM coders WHERE name = ?", [name]).fetchone()
+        ensure_coder(db, name)
+        report.add("coder", name, "matched" if known else "added")
+    code_map = _merge_codes(db, other, rec, report)
+    doc_map = _merge_documents(db, other, report)
+    case_map = _case_map(db, other)
+    coding_map = _merge_codings(db, other, rec, report, code_map, doc_map, case_map)
+    _merge_memos(db, other, rec, report, code_map, doc_map, case_map, coding_map)
+
+
+def _merge_codes(db, other, rec, report) -> dict[int, int]:
+    preview = code_preview(db, other).set_index("path")
+    out = {}
+    for r in codes_frame(other).itertuples():
+        status = preview.loc[r.path, "status"]
+        local = ensure_code_path(db, r.path, coder=rec.coder, color=r.color)
+        if status == "new":
+            fields = {k: getattr(r, k) for k in ("definition", "inclusion", "exclusion", "example")}
+            fields = {k: v for k, v in fields.items() if v}
+            if fields:
+                update_code(db, local, coder=rec.coder, **fields)
+            report.add("code", r.path, "added")
+        elif status == "conflicting":
+            report.add(
+                "code",
+                r.path,
+                "conflicting",
+                "same path, another definition or colour: this project's is kept",
+            )
+        else:
+            report.add("code", r.path, "matched")
+        out[int(r.id)] = int(local)
+    return out
+
+
+@dataclass
+class _DocMatch:
+    local_id: int
+    other_text: str
+    local_text: str
+
+    def span(self, s: int, e: int) -> tuple[int, int] | None:
+        if self.other_text == self.local_text:
+            return s, e
+        if not hasattr(self, "_mapping"):
+            self._mapping = text_mapping(self.other_text, self.local_text)
+        return self._mapping.span(s, e, self.other_text, self.local_text)
+
+
+def _merge_documents(db, other, report: MergeReport) -> dict[int, _DocMatch]:
+    ours = list_documents(db, include_old=True)
+    by_text: dict[str, int] = {}
+    for r in ours.itertuples():
+        by_text.setdefault(_text_key(get_text(db, int(r.id))), int(r.id))
+    current = ours[ours["is_current"] == 1]
+    by_source = {(r.source_name, r.kind): int(r.id) for r in current.itertuples()}
+    current_of = {}
+    for r in ours.itertuples():
+        current_of[int(r.id)] = by_source.get((r.source_name, r.kind), int(r.id))
+    out: dict[int, _DocMatch] = {}
+    for r in list_documents(other).itertuples():
+        text = get_text(other, int(r.id))
+        local = by_text.get(_text_key(text))
+        if local is not None:
+            target = current_of.get(local, local)
+            why = "same text" if target == local else "same text as an earlier version here"
+            out[int(r.id)] = _DocMatch(target, text, get_text(db, target))
+            report.add("document", r.title, "matched", why)
+        elif (r.source_name, r.kind) in by_source:
+            target = by_source[(r.source_name, r.kind)]
+            out[int(r.id)] = _DocMatch(target, text, get_text(db, target))
+            report.add("document", r.title, "matched", "same source, text differs: codings mapped")
+        else:
+            new_id = _add_document(db, other, int(r.id), text)
+            out[int(r.id)] = _DocMatch(new_id, text, get_text(db, new_id))
+            report.add("document", r.title, "added")
+    return out
+
+
+def _add_document(db, other, doc_id: int, text: str) -> int:
+    doc = get_document(other, doc_id)
+    if doc["kind"] == "interview":
+        tr = parse_transcript(Path(doc["source_name"]).stem + ".txt", data=text.encode("utf-8"))
+        tr.name = doc["source_name"]
+        return store_transcript(db, tr, text.encode("utf-8"), title=doc["title"])
+    segs = get_segments(other, doc_id)
+    pages = get_pages(other, doc_id)
+    new = Document(
+        text=text,
+        title=doc["title"],
+        source_name=doc["source_name"],
+        kind=doc["kind"],
+        file_type=doc["file_type"],
+        pages=[Page(int(p.number), int(p.char_start), int(p.char_end)) for p in pages.itertuples()],
+        segments=[
+            Segment(
+                int(s.char_start),
+                int(s.char_end),
+                s.kind,
+                None if pd.isna(s.page) else int(s.page),
+                {"language": s.language},
+            )
+            for s in segs.itertuples()
+        ],
+        sha256=doc["sha256"],
+        size=int(doc["size"]),
+        language=doc["language"],
+        author=doc["author"],
+        date=doc["date"],
+        status=doc["status"],
+        warnings=list(doc["warnings"]),
+        metadata=dict(doc["metadata"], merged_from=str(doc["source_name"])),
+    )
+    try:
+        return store_document(db, new)
+    except DuplicateDocument as exc:
+        return exc.document_id
+
+
+def _case_map(db, other) -> dict[int, int]:
+    return {
+        int(r.case_id): ensure_case(db, r.name, r.kind or "person")
+        for r in cases_frame(other).itertuples()
+    }
+
+
+def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[int, int]:
+    out: dict[int, int] = {}
+    frame = codings_frame(other)
+    coders = {r[1]: r[0] for r in db.execute("SELECT id, name FROM coders").fetchall()}
+    for r in frame.itertuples():
+        label = f"{r.code_path} by {r.coder}"
+        if r.scope == "case":
+            doc_id, case_id, span = None, case_map.get(int(r.case_id)), (0, 0)
+        else:
+            match = doc_map.get(int(r.document_id))
+            if match is None:
+                report.add("coding", label, "left out", "its document was not merged")
+                continue
+            doc_id, case_id = match.local_id, None
+            span = (
+                (0, len(match.local_text))
+                if r.scope == "document"
+                else match.span(int(r.char_start), int(r.char_end))
+            )
+            if span is None:
+                report.add(
+                    "coding",
+                    f"{label}: {str(r.text)[:60]}",
+                    "left out",
+                    "its words are not in this project's version of the document",
+                )
+                continue
+        values = {
+            "document_id": doc_id,
+            "case_id": case_id,
+            "scope": r.scope,
+            "char_start": span[0],
+            "char_end": span[1],
+            "code_id": code_map[int(r.code_id)],
+            "coder_id": coders[r.coder],
+        }
+        where = " AND ".join(f"{k} IS ?" for k in values)
+        dup = db.execute(
+            f"SELECT id FROM codings WHERE {where} AND deleted_at IS NULL", list(values.values())
+        ).fetchone()
+        if dup:
+            out[int(r.coding_id)] = dup[0]
+            report.add("coding", label, "already here")
+            continue
+        memo = None if pd.isna(r.memo) else r.memo
+        weight = None if pd.isna(r.weight) else float(r.weight)
+        out[int(r.coding_id)] = rec.insert(
+            "codings", {**values, "created_at": r.created_at, "memo": memo, "weight": weight}
+        )
+        report.add("coding", label, "added")
+    return out
+
+
+def _merge_memos(db, other, rec, report, code_map, doc_map, case_map, coding_map) -> None:
+    for m in memos_frame(other).itertuples():
+        target, tid = m.target, None if pd.isna(m.target_id) else int(m.target_id)
+        local = {
+            "project": lambda _: None,
+            "document": lambda i: doc_map[i].local_id if i in doc_map else None,
+            "code": code_map.get,
+            "case": case_map.get,
+            "coding": coding_map.get,
+        }[target](tid)
+        name = f"{target} memo {m.title or str(m.text)[:40]!r} by {m.author}"
+        if target != "project" and local is None:
+            report.add("memo", name, "left out", f"its {target} was not merged")
+            continue
+        values = {
+            "target": target,
+            "document_id": local if target == "document" else None,
+            "code_id": local if target == "code" else None,
+            "coding_id": local if target == "coding" else None,
+            "case_id": local if target == "case" else None,
+        }
+        where = " AND ".join(f"{k} IS ?" for k in values)
+        dup = db.execute(
+            f"SELECT id FROM memos WHERE {where} AND title = ? AND text = ? AND author = ?"
+            " AND deleted_at IS NULL",
+            [*values.values(), m.title, m.text, m.author],
+        ).fetchone()
+        if dup:
+            report.add("memo", name, "already here")
+            continue
+        rec.insert(
+            "memos",
+            {
+                **values,
+                "title": m.title,
+                "text": m.text,
+                "author": m.author,
+                "created_at": m.created_at,
+                "updated_at": m.updated_at,
+            },
+        )
+        report.add("memo", name, "added")
