@@ -110,7 +110,7 @@ def span_cases(db: sqlite_utils.Database, spans: pd.DataFrame) -> pd.DataFrame:
         else:
             ids.append(by_doc.get(int(doc_id), ()))
     for c, values in cols.items():
-        out[c] = values
+        out[c] = pd.Series(values, index=spans.index, dtype=object)
     out["case_ids"] = pd.Series(ids, index=spans.index, dtype=object)
     out["case_id"] = pd.array([t[0] if t else None for t in ids], dtype="Int64")
     out["case_name"] = [", ".join(names.get(c, str(c)) for c in t) if t else None for t in ids]

@@ -5,6 +5,15 @@ Public functions take an open project Database; tables are pandas DataFrames; wr
 a binary file object. The ``*_file`` helpers return (bytes, file name, MIME type) for downloads.
 """
 
+from .citations import (
+    DEFAULT_TEMPLATE,
+    FIELDS,
+    PRESETS,
+    check_template,
+    citation_template,
+    render_citation,
+    set_citation_template,
+)
 from .downloads import (
     EVIDENCE_FORMATS,
     codebook_file,
@@ -25,6 +34,13 @@ from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xl
 from .word import codebook_docx, evidence_docx
 
 __all__ = [
+    "DEFAULT_TEMPLATE",
+    "FIELDS",
+    "PRESETS",
+    "check_template",
+    "citation_template",
+    "render_citation",
+    "set_citation_template",
     "EVIDENCE_COLUMNS",
     "EVIDENCE_FORMATS",
     "ExportError",

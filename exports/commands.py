@@ -9,6 +9,7 @@ from pathlib import Path
 from coding import codes_frame
 from projectfile import fail, open_project, tqdm_progress
 
+from .citations import FIELDS, PRESETS, citation_template, set_citation_template
 from .downloads import EVIDENCE_FORMATS
 from .errors import ExportError, ImportFileError
 from .evidence import evidence_table
@@ -62,7 +63,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument(
         "--standalone", action="store_true", help="LaTeX: a whole document, not a fragment"
     )
+    q.add_argument(
+        "--citation",
+        metavar="TEMPLATE",
+        help="citation template or preset name for this export (default: the project's; see"
+        " 'export citation')",
+    )
     q.set_defaults(func=cmd_evidence)
+
+    q = esub.add_parser(
+        "citation", parents=[common], help="show or set the project's citation template"
+    )
+    q.add_argument("--set", metavar="TEMPLATE", help="a template or a preset name to store")
+    q.set_defaults(func=cmd_citation)
 
     q = esub.add_parser(
         "matrix", parents=[common], help="code x case, code x attribute value or code co-occurrence"
@@ -81,6 +94,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help="co-occurrence unit",
     )
     q.add_argument("--codes", action="append")
+    q.add_argument(
+        "--count",
+        choices=("auto", "segments", "codings"),
+        default="auto",
+        help="segments: a segment coded by several coders counts once; codings: every coding;"
+        " auto: segments when more than one coder coded (default)",
+    )
     q.add_argument(
         "--transpose",
         action="store_true",
@@ -169,6 +189,7 @@ def cmd_evidence(args) -> int:
         context=context,
         children=not args.exact_codes,
         include_old_versions=args.all_versions,
+        template=PRESETS.get(args.citation, args.citation) if args.citation else None,
     )
     out = _out(args, args.format)
     if args.format == "csv":
@@ -187,6 +208,19 @@ def cmd_evidence(args) -> int:
     return _done(out, f"evidence ({args.format})", len(df))
 
 
+def cmd_citation(args) -> int:
+    db = _db(args)
+    if args.set:
+        print(set_citation_template(db, args.set))
+        return 0
+    print(citation_template(db))
+    print("\npresets:", file=sys.stderr)
+    for preset, template in PRESETS.items():
+        print(f"  {preset}: {template}", file=sys.stderr)
+    print("fields: " + ", ".join(f"{{{f}}}" for f in FIELDS), file=sys.stderr)
+    return 0
+
+
 def cmd_matrix(args) -> int:
     df = matrix_frame(
         _db(args),
@@ -196,6 +230,7 @@ def cmd_matrix(args) -> int:
         mode=args.mode,
         codes=args.codes,
         transpose=args.transpose,
+        count=args.count,
     )
     out = _out(args, args.format)
     if args.format == "csv":

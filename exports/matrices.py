@@ -44,6 +44,7 @@ def matrix_frame(
     cases=None,
     mode: str = "overlap",
     transpose: bool = False,
+    count: str = "auto",
 ) -> pd.DataFrame:
     """Return a matrix as a flat frame: first column 'code', then one column per case / attribute
     value / code.
@@ -51,7 +52,9 @@ def matrix_frame(
     ``kind`` is 'code-case', 'code-attribute' (needs ``attribute``) or 'cooccurrence' (``mode``
     'overlap', 'paragraph' or 'turn'); ``value`` 'codings', 'coded_chars', 'percent' or 'present'
     (0/1, code-case only). ``transpose`` puts cases (or attribute values) in rows and codes in
-    columns (first column 'case' / the attribute).
+    columns (first column 'case' / the attribute). ``count`` 'segments' counts a segment coded by
+    several coders once, 'codings' every coding, 'auto' segments in a team project. Cases come
+    from coding's case rule, the same as the evidence table's.
     """
     if kind not in MATRIX_KINDS:
         raise ExportError(f"kind must be one of {', '.join(MATRIX_KINDS)}, not {kind!r}")
@@ -63,6 +66,7 @@ def matrix_frame(
         "coders": coders,
         "documents": documents,
         "cases": cases,
+        "count": count,
     }
     if kind == "code-case":
         m = code_case_matrix(db, value=value, **filters)
@@ -81,6 +85,7 @@ def matrix_frame(
             coders=coders,
             documents=documents,
             cases=cases,
+            count=count,
         )
     if m is None or m.empty:
         return pd.DataFrame({"code": pd.Series(dtype="object")})
