@@ -7,6 +7,8 @@ import argparse
 
 from projectfile import add_format_option, fail, print_frame
 
+from .edit_commands import register_edit
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     p = sub.add_parser(
@@ -77,6 +79,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         p = sub.add_parser(name, parents=[common], help=helptext)
         p.add_argument("--coder", default="default")
         p.set_defaults(func=cmd_undo if name == "undo" else cmd_redo)
+    register_edit(sub, common)
 
 
 def _db(args):

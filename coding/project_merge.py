@@ -13,7 +13,6 @@ added and left out, and why.
 from __future__ import annotations
 
 import hashlib
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,7 @@ from corpus import (
     text_mapping,
 )
 from interviews import cases_frame, ensure_case, parse_transcript, store_transcript
-from projectfile import QdaError, backup_project, open_project
+from projectfile import QdaError, backup_project, copy_project, open_project
 
 from .codebook import update_code
 from .codes import codes_frame, ensure_code_path
@@ -86,7 +85,7 @@ class _Other:
             raise QdaError(f"{self.path}: no such project file; give the path of a .qda.sqlite")
         self._tmp = tempfile.TemporaryDirectory(prefix="qda-merge-")
         copy = Path(self._tmp.name) / "other.qda.sqlite"
-        shutil.copyfile(self.path, copy)
+        copy_project(self.path, copy)  # the backup API: what is still in its -wal file comes too
         self.db = open_project(copy)
 
     def close(self) -> None:
