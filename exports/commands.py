@@ -16,6 +16,7 @@ from .evidence import evidence_table
 from .matrices import codebook_csv, matrix_csv, matrix_frame, matrix_xlsx
 from .qdpx_export import export_qdc, export_qdpx
 from .qdpx_import import import_qdc, import_qdpx
+from .qdpx_merge import add_into_option
 from .report import evidence_report
 from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx
 from .word import codebook_docx, evidence_docx
@@ -138,6 +139,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         q.add_argument("file")
         q.add_argument("--coder", default="imported", help="coder for codings without a known user")
         q.set_defaults(func=cmd_import)
+    add_into_option(isub.choices["qdpx"])
 
 
 def _db(args):
