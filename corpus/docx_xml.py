@@ -84,7 +84,7 @@ def document_blocks(
     style = ""
     skip = 0  # inside a text box: python-docx leaves those out too (and Word stores them twice)
     with zf.open(info) as fh:
-        for ev, el in _iterparse(fh, ("start", "end")):
+        for ev, el in _iterparse(fh, ("start", "end"), tag=_TAGS):
             tag = el.tag
             if tag == f"{W}txbxContent":
                 skip += 1 if ev == "start" else -1
@@ -103,6 +103,8 @@ def document_blocks(
                 para.append("\t")
             elif tag in (f"{W}br", f"{W}cr"):
                 para.append("\n")
+            elif tag == f"{W}r":
+                _free(el)  # a paragraph may hold millions of (empty) runs
             elif tag == f"{W}pStyle":
                 style = styles.get(el.get(f"{W}val") or "", "")
             elif tag == f"{W}p":
@@ -134,6 +136,12 @@ def document_blocks(
             elif tag == f"{W}body":
                 el.clear()
     return blocks
+
+
+_TAGS = [
+    f"{W}{t}"
+    for t in ("body", "p", "r", "t", "tab", "br", "cr", "pStyle", "tbl", "tr", "tc", "txbxContent")
+]
 
 
 def _free(el) -> None:

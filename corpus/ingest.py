@@ -48,7 +48,7 @@ def process_executor(workers: int, memory_bytes: int = WORKER_MEMORY_BYTES) -> c
         max_workers=workers,
         mp_context=multiprocessing.get_context("forkserver"),
         initializer=init_worker,
-        initargs=(memory_bytes,),
+        initargs=(memory_bytes, os.getpid()),
     )
 
 

@@ -21,7 +21,9 @@ from .parse import ParseOptions, limit_worker_memory, parse_in_worker
 GRACE_S = 15  # beyond the parse time limit before the child is killed from outside
 
 CRASHED = (
-    "the parser process died while reading this file (out of memory or a crash in the PDF library)"
+    "the parser process died while reading this file: it needed more memory than the limit for"
+    " one file (a content stream or image that inflates far beyond the file) or the PDF library"
+    " crashed"
 )
 
 

@@ -35,7 +35,7 @@ class ParseOptions:
     max_bytes: int = 200 * 1024 * 1024
     timeout_s: int = 300  # per file, enforced in worker processes
     kind: str = "policy"
-    memory_bytes: int = 2 * 1024**3  # address space of the process that parses
+    memory_bytes: int = 1536 * 1024**2  # address space of the process that parses (1.5 GiB)
 
 
 # One document's text is capped, whatever the format (DOCX: while streaming; text and HTML:
@@ -157,28 +157,43 @@ def in_limited_worker() -> bool:
     return bool(_LIMITED["memory"]) and threading.current_thread() is threading.main_thread()
 
 
-def init_worker(max_bytes: int) -> None:
-    """Process-pool initializer: cap memory, and exit when the process that started us dies.
+def init_worker(max_bytes: int, owner_pid: int = 0) -> None:
+    """Process-pool initializer: cap memory, and exit when the process that owns the pool dies.
 
-    A killed ingest must not leave parsers running: Linux's parent-death signal does it at
-    once; elsewhere a thread checks the parent every 2 s.
+    A killed ingest must not leave parsers running.  The pool's workers are children of the
+    forkserver, not of the ingest, so a thread checks every second that ``owner_pid`` (the
+    ingesting process) is still alive; Linux's parent-death signal covers the forkserver.
     """
     limit_worker_memory(max_bytes)
-    parent = os.getppid()
     try:
         import ctypes
 
         ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+    parent = os.getppid()
 
     def watch() -> None:
         while True:
-            time.sleep(2)
-            if os.getppid() != parent:
+            time.sleep(1)
+            if os.getppid() != parent or (owner_pid and not _pid_alive(owner_pid)):
                 os._exit(1)
 
     threading.Thread(target=watch, daemon=True).start()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a killed process not yet reaped by its parent is a zombie: dead to us
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            return fh.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except OSError:
+        return True
 
 
 def limit_worker_memory(max_bytes: int) -> None:
