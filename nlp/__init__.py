@@ -5,7 +5,9 @@ DataFrames. Heavy pieces (spaCy, BERTopic, sentence-transformers) are imported o
 This front door exports what the other packages, the UI, the demo and the benchmarks use.
 """
 
-from .embeddings import sentence_model
+from .embeddings import embed_texts, sentence_model
+from .encoders import DEFAULT_MODEL as EMBEDDING_MODEL
+from .encoders import ENCODERS, encoder_spec
 from .entities import extract_entities
 from .entity_queries import (
     cooccurrence_frame,
@@ -33,6 +35,8 @@ from .gazetteer import (
     ruler_patterns,
     unmerge_entity,
 )
+from .hybrid_search import MODES as SEARCH_MODES
+from .hybrid_search import count_passages, more_like_this, search_passages
 from .pipelines import ner_pipeline
 from .places import (
     boundaries,
@@ -54,10 +58,15 @@ from .topic_queries import (
     topics_over_time,
 )
 from .topics import fit_topics
+from .vectors import IndexResult, index_passages, index_status, passage_vectors
 
 __all__ = [
+    "EMBEDDING_MODEL",
+    "ENCODERS",
     "GazetteerError",
+    "IndexResult",
     "NlpError",
+    "SEARCH_MODES",
     "TopicError",
     "add_entries",
     "add_starter_gazetteer",
@@ -65,8 +74,11 @@ __all__ = [
     "boundaries",
     "cooccurrence_frame",
     "cooccurrence_graph",
+    "count_passages",
     "counts_by_case",
     "counts_by_document",
+    "embed_texts",
+    "encoder_spec",
     "entities_frame",
     "entity_labels",
     "export_gazetteer",
@@ -76,11 +88,15 @@ __all__ = [
     "gazetteer_frame",
     "graph_figure",
     "import_gazetteer",
+    "index_passages",
+    "index_status",
     "kwic",
     "latest_model",
     "merge_entities",
     "models_frame",
+    "more_like_this",
     "ner_pipeline",
+    "passage_vectors",
     "place_counts",
     "place_groups",
     "place_mentions",
@@ -89,6 +105,7 @@ __all__ = [
     "preview_topic_codes",
     "replace_gazetteer",
     "ruler_patterns",
+    "search_passages",
     "sentence_model",
     "set_topic_label",
     "top_entities",

@@ -64,10 +64,10 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--unit", choices=["paragraph", "turn", "sentence"], default="paragraph")
     p.add_argument(
         "--backend",
-        choices=["minilm", "tfidf"],
-        default="minilm",
-        help="minilm: packaged all-MiniLM-L6-v2 embeddings (cached); "
-        "tfidf: TF-IDF+SVD for Spanish/mixed text",
+        choices=["multilingual", "minilm", "tfidf"],
+        default="multilingual",
+        help="multilingual: Universal Sentence Encoder multilingual v3 (English and Spanish in "
+        "shared topics; cached); minilm: all-MiniLM-L6-v2 (English); tfidf: TF-IDF+SVD",
     )
     p.add_argument("--min-topic-size", type=int, default=None)
     p.add_argument("--nr-topics", default=None, help="reduce to this many topics (or 'auto')")

@@ -121,4 +121,51 @@ def create_topics(db: sqlite_utils.Database) -> None:
     db.execute("CREATE INDEX topic_assignments_model ON topic_assignments(model_id, topic)")
 
 
-MIGRATIONS = [("0001_entities", create_entities), ("0002_topics", create_topics)]
+def create_meaning_search(db: sqlite_utils.Database) -> None:
+    """Record the model version with every cached vector; index passages for meaning search.
+
+    ``passage_vectors`` says which cached vector (text hash, model) each segment has; ``seq``
+    grows with every write so a search process knows when its in-memory matrix is stale.
+    """
+    db.execute("ALTER TABLE embeddings ADD COLUMN version TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """
+        CREATE TABLE passage_vectors (
+            segment_id INTEGER NOT NULL REFERENCES segments(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            text_hash TEXT NOT NULL,
+            language TEXT,
+            seq INTEGER NOT NULL,
+            PRIMARY KEY (segment_id, model)
+        )
+        """
+    )
+    db.execute("CREATE INDEX passage_vectors_document ON passage_vectors(model, document_id)")
+
+
+def create_suggestion_decisions(db: sqlite_utils.Database) -> None:
+    """Create the table of accepted and rejected code suggestions (rejections are negatives)."""
+    db.execute(
+        """
+        CREATE TABLE suggestion_decisions (
+            id INTEGER PRIMARY KEY,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('accepted', 'rejected')),
+            coder TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            UNIQUE (code_id, document_id, char_start, char_end)
+        )
+        """
+    )
+
+
+MIGRATIONS = [
+    ("0001_entities", create_entities),
+    ("0002_topics", create_topics),
+    ("0003_meaning_search", create_meaning_search),
+    ("0004_suggestion_decisions", create_suggestion_decisions),
+]

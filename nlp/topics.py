@@ -1,10 +1,11 @@
 """Topic models with BERTopic over segments (paragraphs, turns or sentences), stored in the project.
 
-Two embedding backends: the packaged all-MiniLM-L6-v2 (cached vectors, see embeddings.py; reduced
-with UMAP) and a language-agnostic TF-IDF + TruncatedSVD pipeline for Spanish or mixed corpora
-(reduced with PCA). UMAP has a fixed random_state, so the same corpus and settings give the same
-topics; small corpora get smaller UMAP/HDBSCAN parameters, and corpora too small to cluster get a
-TopicError with a plain message.
+Three embedding backends: "multilingual" (the default: Universal Sentence Encoder multilingual v3,
+so an English paragraph and its Spanish translation land in one topic), "minilm" (the packaged
+all-MiniLM-L6-v2, English only) — both cached vectors (see embeddings.py), reduced with UMAP — and
+a TF-IDF + TruncatedSVD pipeline (reduced with PCA). UMAP has a fixed random_state, so the same
+corpus and settings give the same topics; small corpora get smaller UMAP/HDBSCAN parameters, and
+corpora too small to cluster get a TopicError with a plain message.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ import sqlite_utils
 from corpus import get_segments, list_documents, trim_span
 from projectfile import Progress, now_iso, transaction
 
-from .embeddings import DEFAULT_MODEL, embed_texts
+from .embeddings import embed_texts
+from .encoders import MINILM, USE_MULTILINGUAL
 from .errors import TopicError
 
 UNITS = ("paragraph", "turn", "sentence")
-BACKENDS = ("minilm", "tfidf")
+BACKENDS = ("multilingual", "minilm", "tfidf")
+BACKEND_MODELS = {"multilingual": USE_MULTILINGUAL, "minilm": MINILM}
 MIN_SEGMENTS = 6
 MIN_WORDS = 3
 _SENT = re.compile(r"[^.!?…\n]+(?:[.!?…]+[\"'»”’)\]]*|\n|$)")
@@ -174,7 +177,7 @@ def _bertopic(n: int, params: dict, random_state: int, nr_topics, reducer: str =
 def fit_topics(
     db: sqlite_utils.Database,
     unit: str = "paragraph",
-    backend: str = "minilm",
+    backend: str = "multilingual",
     min_topic_size: int | None = None,
     nr_topics: int | str | None = None,
     reduce_outliers: bool = False,
@@ -185,7 +188,8 @@ def fit_topics(
 ) -> FitResult:
     """Fit a BERTopic model over the project's segments and store it; return a FitResult.
 
-    ``encoder`` replaces the packaged sentence model (e.g. one held in st.cache_resource).
+    ``backend`` multilingual (default), minilm or tfidf. ``encoder`` replaces the packaged
+    sentence model (an object with ``encode(texts)``, e.g. one held in st.cache_resource).
     Raises TopicError when there are too few segments or no words to describe topics.
     """
     if backend not in BACKENDS:
@@ -200,11 +204,11 @@ def fit_topics(
     texts = units["text"].tolist()
     if progress:
         progress(0, 3, "embedding")
-    if backend == "minilm":
+    if backend in BACKEND_MODELS:
         emb = embed_texts(
             db,
             texts,
-            DEFAULT_MODEL,
+            BACKEND_MODELS[backend],
             encoder=encoder,
             progress=(lambda d, t, m: progress(0, 3, f"{m} {d}/{t}")) if progress else None,
         )
@@ -213,7 +217,7 @@ def fit_topics(
     if progress:
         progress(1, 3, "clustering")
     params = small_corpus_params(n, min_topic_size)
-    reducer = "umap" if backend == "minilm" else "pca"
+    reducer = "umap" if backend in BACKEND_MODELS else "pca"
     model, vectorizer = _bertopic(n, params, random_state, nr_topics, reducer)
     try:
         assigned, probs = model.fit_transform(texts, embeddings=emb)
@@ -248,7 +252,7 @@ def fit_topics(
         "random_state": random_state,
         "nr_topics": nr_topics,
         "reduce_outliers": reduce_outliers,
-        "embedding_model": DEFAULT_MODEL if backend == "minilm" else "tfidf-svd",
+        "embedding_model": BACKEND_MODELS.get(backend, "tfidf-svd"),
     }
     model_id = _store(db, unit, backend, settings, model, units, assigned, probs, message)
     if progress:

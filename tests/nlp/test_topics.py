@@ -12,15 +12,13 @@ from topic_corpus import paragraphs
 
 @pytest.fixture(scope="module")
 def topic_project(tmp_path_factory):
-    """A project with two dated documents of 27 paragraphs each, fitted once with MiniLM."""
+    """A project with two dated documents of 27 paragraphs each, fitted once (multilingual)."""
     from nlp import fit_topics
     from projectfile import open_project
 
     path = tmp_path_factory.mktemp("topics") / "t.qda.sqlite"
     db = open_project(path)
-    paras = paragraphs(
-        54, spanish_every=0
-    )  # MiniLM is English: Spanish paragraphs would form topics of their own
+    paras = paragraphs(54, spanish_every=0)
     add_doc(db, "\n\n".join(paras[:27]), "report-2019", date="2019-06-01")
     add_doc(db, "\n\n".join(paras[27:]), "informe-2021", date="2021-02-01")
     calls = []
@@ -61,7 +59,8 @@ def test_topics_same_corpus_and_settings_give_same_topics(topic_project, tdb, mo
     def no_model(*a, **k):
         raise AssertionError("a refit must not load the embedding model")
 
-    monkeypatch.setattr(nlp.embeddings, "sentence_model", no_model)
+    monkeypatch.setattr(nlp.embeddings, "load_encoder", no_model)
+    monkeypatch.setattr(nlp.embeddings, "encode_batch", no_model)
     first = topic_project[1].model_id
     again = fit_topics(tdb)
     assert (
@@ -87,23 +86,23 @@ def test_topics_damaged_cached_vectors_are_recomputed(topic_project, tdb):
     good = embed_texts(tdb, texts)
     for text, how in zip(texts, ("truncate", "garbage", "nan")):
         damage_cached_vector(tdb, text, how=how)
-    found, damaged = cached_vectors(tdb, [text_hash(t) for t in texts], "all-MiniLM-L6-v2")
+    found, damaged = cached_vectors(tdb, [text_hash(t) for t in texts], "use-multilingual-v3")
     assert damaged == 3 and len(found) == 2
 
     class Counting:
         seen: list = []
 
-        def encode(self, batch, **kw):
+        def encode(self, batch):
             self.seen.extend(batch)
-            from nlp.embeddings import sentence_model
+            from nlp.encoders import encode_batch
 
-            return sentence_model().encode(batch, **kw)
+            return encode_batch("use-multilingual-v3", batch)
 
     enc = Counting()
     again = embed_texts(tdb, texts, encoder=enc)
     assert sorted(enc.seen) == sorted(texts[:3])
-    assert np.allclose(again, good, atol=1e-5)
-    assert cached_vectors(tdb, [text_hash(t) for t in texts], "all-MiniLM-L6-v2")[1] == 0
+    assert np.allclose(again, good, atol=1e-3)  # float16 storage
+    assert cached_vectors(tdb, [text_hash(t) for t in texts], "use-multilingual-v3")[1] == 0
 
 
 def test_topics_queries_by_document_time_and_labels(topic_project, tdb):

@@ -1,0 +1,297 @@
+"""The passage vector index: one cached vector per segment (paragraph, turn, heading...) per model.
+
+``index_passages`` brings the index up to date incrementally: a segment whose text hash is already
+indexed costs nothing, a new or changed one is embedded (in worker processes for large batches,
+committed chunk by chunk, so a killed run resumes where it stopped), a vanished one is removed.
+``load_index`` reads the index into one float32 matrix, kept in memory per project and model
+until the index changes; ``nearest`` is the exact cosine search over it, by numpy in chunks.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import sqlite_utils
+
+from corpus import get_segments, list_documents
+from projectfile import Progress, project_path, transaction
+
+from .embeddings import compute_missing, decode_vector, text_hash
+from .encoders import DEFAULT_MODEL, encoder_spec
+
+log = logging.getLogger(__name__)
+MIN_WORDS = 3  # shorter segments (a page number, a one-word heading) are not indexed
+SEARCH_CHUNK = 32768  # rows per matrix product in ``nearest``
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+@dataclass
+class IndexResult:
+    """What ``index_passages`` did: passages indexed in all, newly embedded, reused, removed."""
+
+    passages: int
+    embedded: int
+    reused: int
+    removed: int
+
+
+@dataclass
+class PassageIndex:
+    """The vectors of a project's indexed passages, row i belonging to segment_ids[i]."""
+
+    model: str
+    segment_ids: np.ndarray
+    document_ids: np.ndarray
+    languages: np.ndarray
+    matrix: np.ndarray  # float32 (n, dim), L2-normalised rows
+
+    def __len__(self) -> int:
+        return len(self.segment_ids)
+
+
+def indexable(text: str) -> bool:
+    """Return True when a segment has enough words to be indexed for meaning search."""
+    return len(_WORD.findall(text)) >= MIN_WORDS
+
+
+def _state(db: sqlite_utils.Database, model: str) -> tuple[int, int]:
+    return tuple(
+        db.execute(
+            "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM passage_vectors WHERE model = ?", [model]
+        ).fetchone()
+    )
+
+
+def _indexed(db: sqlite_utils.Database, model: str) -> dict[int, str]:
+    return dict(
+        db.execute(
+            "SELECT segment_id, text_hash FROM passage_vectors WHERE model = ?", [model]
+        ).fetchall()
+    )
+
+
+def _cached_hashes(db: sqlite_utils.Database, hashes: list[str], model: str) -> set[str]:
+    version = encoder_spec(model).version
+    out: set[str] = set()
+    for lo in range(0, len(hashes), 500):
+        part = hashes[lo : lo + 500]
+        out.update(
+            h
+            for (h,) in db.execute(
+                "SELECT text_hash FROM embeddings WHERE model = ? AND version = ?"
+                f" AND text_hash IN ({', '.join('?' * len(part))})",
+                [model, version, *part],
+            ).fetchall()
+        )
+    return out
+
+
+def index_status(db: sqlite_utils.Database, model: str = DEFAULT_MODEL) -> dict:
+    """Return {"documents", "indexed_documents", "passages"} for the current documents."""
+    current = {int(i) for i in list_documents(db)["id"]}
+    indexed = {
+        int(d)
+        for (d,) in db.execute(
+            "SELECT DISTINCT document_id FROM passage_vectors WHERE model = ?", [model]
+        ).fetchall()
+    }
+    return {
+        "documents": len(current),
+        "indexed_documents": len(current & indexed),
+        "passages": _state(db, model)[0],
+    }
+
+
+def index_passages(
+    db: sqlite_utils.Database,
+    model: str = DEFAULT_MODEL,
+    documents: list[int] | None = None,
+    progress: Progress | None = None,
+    workers: int | None = None,
+    executor: cf.Executor | None = None,
+    encoder=None,
+) -> IndexResult:
+    """Index the segments of the current documents (or ``documents``) for meaning search.
+
+    Only new or changed segments (by text hash) are embedded; see ``embeddings.compute_missing``
+    for ``workers``, ``executor`` and ``encoder``. Progress reports embedded passages.
+    """
+    encoder_spec(model)
+    ids = (
+        [int(i) for i in list_documents(db)["id"]]
+        if documents is None
+        else [int(i) for i in documents]
+    )
+    indexed = _indexed(db, model)
+    wanted: dict[int, tuple[int, str, str | None]] = {}  # segment -> (document, hash, language)
+    texts: dict[str, str] = {}
+    seen_docs: set[int] = set()
+    for doc_id in ids:
+        segs = get_segments(db, doc_id)
+        seen_docs.add(doc_id)
+        for seg_id, text, lang in zip(segs["id"], segs["text"], segs["language"]):
+            if not indexable(text):
+                continue
+            h = text_hash(text)
+            wanted[int(seg_id)] = (doc_id, h, lang if isinstance(lang, str) else None)
+            texts.setdefault(h, text)
+    doc_of = dict(
+        db.execute(
+            "SELECT segment_id, document_id FROM passage_vectors WHERE model = ?", [model]
+        ).fetchall()
+    )
+    stale = [
+        s
+        for s, h in indexed.items()
+        if doc_of.get(s) in seen_docs and (s not in wanted or wanted[s][1] != h)
+    ]
+    todo = {s: v for s, v in wanted.items() if indexed.get(s) != v[1]}
+    need = sorted({v[1] for v in todo.values()})
+    cached = _cached_hashes(db, need, model)
+    missing = {h: texts[h] for h in need if h not in cached}
+    seq = _state(db, model)[1] + 1
+    by_hash: dict[str, list[int]] = {}
+    for s, (_, h, _) in todo.items():
+        by_hash.setdefault(h, []).append(s)
+
+    def write(segment_ids: list[int]) -> None:
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO passage_vectors"
+            " (segment_id, model, document_id, text_hash, language, seq) VALUES (?, ?, ?, ?, ?, ?)",
+            [(s, model, todo[s][0], todo[s][1], todo[s][2], seq) for s in segment_ids],
+        )
+
+    with transaction(db):
+        for lo in range(0, len(stale), 500):
+            part = stale[lo : lo + 500]
+            db.execute(
+                f"DELETE FROM passage_vectors WHERE model = ? AND segment_id IN"
+                f" ({', '.join('?' * len(part))})",
+                [model, *part],
+            )
+        from_cache = [s for h in need if h in cached for s in by_hash[h]]
+        write(from_cache)
+
+    def on_chunk(part: list[str], _vecs) -> None:
+        with transaction(db):
+            write([s for h in part for s in by_hash[h]])
+
+    compute_missing(db, missing, model, progress, workers, executor, encoder, on_chunk)
+    return IndexResult(
+        passages=_state(db, model)[0],
+        embedded=len(missing),
+        reused=len(from_cache),
+        removed=len(stale),
+    )
+
+
+_CACHE: dict[tuple[str, str], tuple[tuple, PassageIndex]] = {}
+_LOCK = threading.Lock()
+
+
+def load_index(db: sqlite_utils.Database, model: str = DEFAULT_MODEL) -> PassageIndex:
+    """Return the project's passage vectors for ``model`` (cached in memory until they change)."""
+    spec = encoder_spec(model)
+    key = (str(project_path(db)), model)
+    state = (*_state(db, model), spec.version)
+    with _LOCK:
+        hit = _CACHE.get(key)
+        if hit and hit[0] == state:
+            return hit[1]
+    rows = db.execute(
+        "SELECT p.segment_id, p.document_id, p.language, e.dim, e.vector"
+        " FROM passage_vectors p JOIN embeddings e"
+        " ON e.text_hash = p.text_hash AND e.model = p.model AND e.version = ?"
+        " WHERE p.model = ? ORDER BY p.segment_id",
+        [spec.version, model],
+    )
+    seg, doc, lang = [], [], []
+    matrix = np.empty((state[0], spec.dim), dtype="float32")
+    n = damaged = 0
+    for s, d, la, dim, blob in rows:
+        vec = decode_vector(blob, int(dim) if isinstance(dim, int) else -1, spec.dim)
+        if vec is None:
+            damaged += 1
+            continue
+        matrix[n] = vec
+        seg.append(s)
+        doc.append(d)
+        lang.append(la or "")
+        n += 1
+    if damaged:
+        log.warning("%d damaged passage vectors skipped; re-index to repair them", damaged)
+    norms = np.linalg.norm(matrix[:n], axis=1, keepdims=True)
+    matrix = matrix[:n] / np.where(norms > 0, norms, 1.0)
+    index = PassageIndex(
+        model,
+        np.asarray(seg, dtype="int64"),
+        np.asarray(doc, dtype="int64"),
+        np.asarray(lang, dtype=object),
+        np.ascontiguousarray(matrix, dtype="float32"),
+    )
+    with _LOCK:
+        _CACHE[key] = (state, index)
+    return index
+
+
+def nearest(
+    index: PassageIndex, query: np.ndarray, k: int, mask: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return (row numbers, cosines) of the ``k`` rows nearest ``query``, best first (exact).
+
+    ``mask`` (bool per row) keeps only some rows. The product runs in chunks of SEARCH_CHUNK rows
+    so the scratch memory stays small whatever the index size.
+    """
+    q = np.asarray(query, dtype="float32").reshape(-1)
+    best_rows: list[np.ndarray] = []
+    best_scores: list[np.ndarray] = []
+    for lo in range(0, len(index), SEARCH_CHUNK):
+        scores = index.matrix[lo : lo + SEARCH_CHUNK] @ q
+        if mask is not None:
+            scores = np.where(mask[lo : lo + SEARCH_CHUNK], scores, -np.inf)
+        take = min(k, len(scores))
+        if take <= 0:
+            continue
+        part = (
+            np.argpartition(-scores, take - 1)[:take]
+            if take < len(scores)
+            else np.arange(len(scores))
+        )
+        part = part[np.isfinite(scores[part])]
+        best_rows.append(part + lo)
+        best_scores.append(scores[part])
+    if not best_rows:
+        return np.zeros(0, dtype="int64"), np.zeros(0, dtype="float32")
+    rows = np.concatenate(best_rows)
+    scores = np.concatenate(best_scores)
+    order = np.lexsort((index.segment_ids[rows], -scores))[:k]
+    return rows[order], scores[order]
+
+
+def passage_vectors(
+    db: sqlite_utils.Database,
+    model: str = DEFAULT_MODEL,
+    progress: Progress | None = None,
+    workers: int | None = None,
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """Index new passages, then return (frame of segment_id, document_id, language; matrix).
+
+    Row i of the float32 matrix is the L2-normalised vector of the frame's row i. For code
+    suggestions and anything else that needs every passage's vector.
+    """
+    index_passages(db, model, progress=progress, workers=workers)
+    index = load_index(db, model)
+    frame = pd.DataFrame(
+        {
+            "segment_id": index.segment_ids,
+            "document_id": index.document_ids,
+            "language": index.languages,
+        }
+    )
+    return frame, index.matrix
