@@ -41,6 +41,7 @@ PAGES = {
         st.Page("ui/pages/interviews.py", title="Interviews", icon=":material/mic:"),
         st.Page("ui/pages/code.py", title="Code", icon=":material/ink_highlighter:"),
         st.Page("ui/pages/codebook.py", title="Codebook", icon=":material/menu_book:"),
+        st.Page("ui/pages/edit.py", title="Edit & merge", icon=":material/edit_note:"),
         st.Page("ui/pages/analysis.py", title="Analysis", icon=":material/bar_chart:"),
         st.Page("ui/pages/export.py", title="Export", icon=":material/ios_share:"),
     ],

@@ -27,6 +27,7 @@ from .evidence import EVIDENCE_COLUMNS, evidence_table, format_timestamp
 from .matrices import codebook_csv, codebook_frame, matrix_csv, matrix_frame, matrix_xlsx
 from .qdpx_export import export_qdc, export_qdpx
 from .qdpx_import import import_qdc, import_qdpx
+from .qdpx_merge import merge_qdpx
 from .qdpx_parse import parse_qdpx
 from .report import evidence_report
 from .report_html import evidence_html
@@ -63,6 +64,7 @@ __all__ = [
     "format_timestamp",
     "import_qdc",
     "import_qdpx",
+    "merge_qdpx",
     "import_upload",
     "matrix_csv",
     "matrix_file",

@@ -1,0 +1,209 @@
+"""Edit & merge page: correct a coded document (coded spans shown while editing, codings follow the
+words to the new version), review codings whose words were deleted, merge a project coded apart
+and see the coders' agreement right after.
+
+A thin shell: ``coding.edit_document``, ``review_frame``/``reanchor``/``discard_review``,
+``coding.merge_project``/``preview_merge``, ``exports.merge_qdpx`` and ``coding.agreement`` do the
+work. Document text is shown escaped (``html.escape``) or as plain text widgets.
+"""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from pathlib import Path
+
+import streamlit as st
+
+from coding import (
+    agreement,
+    coder_names,
+    codings_frame,
+    discard_review,
+    edit_document,
+    merge_project,
+    preview_merge,
+    reanchor,
+    review_frame,
+    undo,
+)
+from corpus import get_text, list_documents, normalize_text, text_mapping
+from exports import merge_qdpx
+from ui.common import current_coder, get_db, session_id
+from ui.components.span_reader import safe_color
+
+st.title("Edit & merge")
+db = get_db()
+coder, sess = current_coder(), session_id()
+
+notice = st.session_state.pop("edit_notice", None)
+if notice:
+    (st.warning if "need a new place" in notice else st.success)(notice)
+
+reviews = review_frame(db)
+tab_edit, tab_review, tab_merge = st.tabs(
+    ["Correct a document", f"Review ({len(reviews)})", "Merge a project"]
+)
+
+
+def _marked_html(text: str, spans: list[tuple[int, int, str, str]]) -> str:
+    """Return ``text`` escaped, with each (start, end, colour, label) span in a <mark>."""
+    bounds = sorted({0, len(text), *(s for s, *_ in spans), *(e for _, e, *_ in spans)})
+    out = []
+    for a, b in zip(bounds, bounds[1:]):
+        on = [sp for sp in spans if sp[0] <= a and b <= sp[1]]
+        piece = html.escape(text[a:b])
+        if on:
+            color = safe_color(on[-1][2])
+            labels = html.escape("; ".join(sp[3] for sp in on), quote=True)
+            piece = (
+                f'<mark data-testid="edit-coded" title="{labels}" '
+                f'style="background:{color}40;border-bottom:2px solid {color}">{piece}</mark>'
+            )
+        out.append(piece)
+    return (
+        '<div data-testid="edit-preview" style="white-space:pre-wrap;max-height:460px;'
+        'overflow:auto;border:1px solid #ddd;border-radius:6px;padding:8px;line-height:1.6">'
+        + "".join(out)
+        + "</div>"
+    )
+
+
+with tab_edit:
+    docs = list_documents(db)
+    if docs.empty:
+        st.info("No documents yet: ingest some on the Corpus or Interviews page.")
+    else:
+        titles = {
+            int(i): f"{t} (v{v})" for i, t, v in zip(docs["id"], docs["title"], docs["version"])
+        }
+        pending = st.session_state.pop("edit_doc_next", None)
+        if pending in titles:
+            st.session_state["edit_doc"] = pending
+        elif st.session_state.get("edit_doc") not in titles:
+            code_doc = st.session_state.get("code_doc")
+            st.session_state["edit_doc"] = code_doc if code_doc in titles else next(iter(titles))
+        doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="edit_doc")
+        old_text = get_text(db, doc_id)
+        codings = codings_frame(db, documents=[doc_id])
+        codings = codings[codings["scope"] == "span"]
+        st.caption(
+            f"{len(codings)} coded spans. Correct the text on the left; the right shows where the"
+            " coded spans will be in the corrected text. Saving makes a new version (the old one"
+            " stays, undo brings it back); a coding whose words you delete waits in the review."
+        )
+        left, right = st.columns(2)
+        with left:
+            edited = st.text_area(
+                "Text", old_text, height=460, key=f"edit_text_{doc_id}", label_visibility="visible"
+            )
+        new_text = normalize_text(edited or "").lstrip("\ufeff")
+        changed = new_text != old_text
+        mapping = text_mapping(old_text, new_text) if changed else None
+        spans, lost = [], []
+        for r in codings.itertuples():
+            label = f"{r.code_path} ({r.coder})"
+            span = (
+                mapping.span(int(r.char_start), int(r.char_end), old_text, new_text)
+                if mapping
+                else (int(r.char_start), int(r.char_end))
+            )
+            if span is None:
+                lost.append(f"{r.code_path} ({r.coder}): {r.text}")
+            else:
+                spans.append((span[0], span[1], r.color, label))
+        with right:
+            st.markdown("**Coded spans in the corrected text**")
+            st.html(_marked_html(new_text, spans))
+        if changed:
+            n = len(mapping.changes())
+            st.info(f"{n} change{'s' if n != 1 else ''}; {len(spans)} coded spans follow.")
+        if lost:
+            st.warning(f"{len(lost)} codings would need a new place (their words are deleted):")
+            for item in lost[:20]:
+                st.text(item)
+        b1, b2 = st.columns([1, 1])
+        if b1.button(
+            "Save as a new version", type="primary", disabled=not changed, key="edit_save"
+        ):
+            result = edit_document(db, doc_id, new_text, coder, session=sess)
+            st.session_state["edit_notice"] = result.summary()
+            if result.new_document_id:
+                st.session_state["edit_doc_next"] = result.new_document_id
+            st.rerun()
+        if b2.button("Undo my last action", key="edit_undo"):
+            label = undo(db, coder, session=sess)
+            st.session_state["edit_notice"] = f"undone: {label}" if label else "nothing to undo"
+            st.session_state.pop("edit_doc", None)
+            st.rerun()
+
+with tab_review:
+    st.subheader(f"{len(reviews)} codings need a new place")
+    if reviews.empty:
+        st.caption("Codings whose words an edit deleted wait here to be re-anchored or discarded.")
+    for r in reviews.head(100).itertuples():
+        with st.container(border=True, key=f"review_{r.review_id}"):
+            st.markdown(f"**{html.escape(str(r.code_path))}** by {html.escape(str(r.coder))}")
+            st.text(f"{r.document_title}: “{r.text}”")
+            st.caption(r.reason)
+            words = st.text_input(
+                "Words of the new version to code instead",
+                value=r.text if r.suggested_start >= 0 else "",
+                key=f"review_words_{r.review_id}",
+            )
+            c1, c2 = st.columns(2)
+            if c1.button("Re-anchor", key=f"review_re_{r.review_id}"):
+                new = get_text(db, int(r.new_document_id))
+                at = new.find(words) if words.strip() else -1
+                if at < 0:
+                    st.error("Those words are not in the new version: copy them from its text.")
+                else:
+                    reanchor(db, int(r.review_id), at, at + len(words), coder, session=sess)
+                    st.session_state["edit_notice"] = "coding re-anchored"
+                    st.rerun()
+            if c2.button("Discard", key=f"review_discard_{r.review_id}"):
+                discard_review(db, int(r.review_id), coder, session=sess)
+                st.session_state["edit_notice"] = "coding left on the old version"
+                st.rerun()
+
+with tab_merge:
+    st.caption(
+        "Bring in another copy of this project coded apart (a .qda.sqlite file) or a REFI-QDA"
+        " project from another tool (.qdpx): coders, codes, codings and memos. Documents are"
+        " matched by their text; codes by path. Merging the same file twice adds nothing; a backup"
+        " is made first."
+    )
+    upload = st.file_uploader("Project to merge", type=["sqlite", "qdpx"], key="merge_upload")
+    if upload is not None:
+        with tempfile.TemporaryDirectory(prefix="qda-merge-upload-") as tmp:
+            path = Path(tmp) / Path(upload.name).name
+            path.write_bytes(upload.getvalue())
+            is_qdpx = path.suffix.lower() == ".qdpx"
+            if not is_qdpx:
+                preview = preview_merge(db, path)
+                counts = preview["status"].value_counts().to_dict()
+                st.markdown(
+                    "Codes: "
+                    + ", ".join(
+                        f"{counts.get(k, 0)} {k}" for k in ("new", "matched", "conflicting")
+                    )
+                )
+                st.dataframe(preview, hide_index=True, width="stretch")
+            if st.button("Merge", type="primary", key="merge_go"):
+                with st.status("Merging…", expanded=False) as status:
+                    if is_qdpx:
+                        _imported, report = merge_qdpx(path, db, coder=coder)
+                    else:
+                        report = merge_project(db, path, coder=coder, session=sess)
+                    status.update(label="Merged", state="complete")
+                st.session_state["merge_report"] = report.frame()
+                st.session_state["merge_summary"] = report.summary() or "nothing to merge"
+    if "merge_report" in st.session_state:
+        st.success(st.session_state["merge_summary"])
+        st.dataframe(st.session_state["merge_report"], hide_index=True, width="stretch")
+    coders = coder_names(db, with_codings=True)
+    if len(coders) >= 2:
+        st.subheader("Agreement between coders")
+        picked = st.multiselect("Coders", coders, default=coders[-2:], key="merge_coders")
+        if len(picked) >= 2:
+            st.dataframe(agreement(db, coders=picked), hide_index=True, width="stretch")
