@@ -7,8 +7,10 @@ import html
 
 import streamlit as st
 
-from corpus import SearchError, count_hits, list_documents, search, snippet_to_html
+from corpus import SearchError, list_documents, snippet_to_html
+from nlp import count_passages, search_passages
 from ui.common import get_db
+from ui.meaning import hit_label, more_like_panel, search_mode, similar_button
 
 PER_PAGE = 20
 
@@ -47,6 +49,8 @@ with st.expander("Filters", expanded=False):
         "Only these documents", list(titles), format_func=lambda i: titles[i], key="search_docs"
     )
 
+mode = search_mode(db)
+more_like_panel(db)
 if not query.strip():
     st.stop()
 
@@ -57,12 +61,12 @@ filters = dict(
     date_to=date_to.strip() or None,
     document_ids=chosen or None,
 )
-signature = (query, repr(filters))
+signature = (query, mode, repr(filters))
 if st.session_state.get("search_signature") != signature:
     st.session_state.search_signature = signature
     st.session_state.search_page = 0
 try:
-    total = count_hits(db, query, **filters)
+    total = count_passages(db, query, mode, **filters)
 except SearchError as exc:
     st.warning(str(exc))
     st.stop()
@@ -73,7 +77,7 @@ if total == 0:
 
 pages = (total + PER_PAGE - 1) // PER_PAGE
 page = min(st.session_state.get("search_page", 0), pages - 1)
-hits = search(db, query, limit=PER_PAGE, offset=page * PER_PAGE, **filters)
+hits = search_passages(db, query, mode, limit=PER_PAGE, offset=page * PER_PAGE, **filters)
 st.markdown(f"**{total}** matching passages · page {page + 1} of {pages}")
 
 for _i, hit in enumerate(hits.itertuples()):
@@ -85,7 +89,7 @@ for _i, hit in enumerate(hits.itertuples()):
         snippet = snippet_to_html(" ".join(hit.snippet.split()))
         left.markdown(
             f"<div><b>{html.escape(str(hit.title))}</b> · {html.escape(str(hit.kind))} · "
-            f"{html.escape(str(hit.language))} · {html.escape(str(where))}<br>{snippet}</div>",
+            f"{hit_label(hit)} · {html.escape(str(where))}<br>{snippet}</div>",
             # every piece of document text here is escaped; only <b>, <mark> are ours
             unsafe_allow_html=True,
         )
@@ -96,6 +100,8 @@ for _i, hit in enumerate(hits.itertuples()):
                 "end": int(hit.char_end),
             }
             st.switch_page("ui/pages/corpus.py")
+        with right:
+            similar_button(hit)
 
 prev_col, next_col = st.columns(2)
 if prev_col.button("← Previous", disabled=page == 0, key="search_prev"):

@@ -13,7 +13,6 @@ from nlp import (
     latest_model,
     models_frame,
     preview_topic_codes,
-    sentence_model,
     set_topic_label,
     topic_segments,
     topics_by_case,
@@ -29,12 +28,6 @@ st.title("Topics")
 db = get_db()
 
 
-@st.cache_resource
-def embedding_model():
-    """Return the packaged all-MiniLM-L6-v2 model, loaded once per server process."""
-    return sentence_model()
-
-
 for key, show in (("topics_error", st.error), ("topics_msg", st.success)):
     if key in st.session_state:
         show(st.session_state.pop(key))
@@ -44,9 +37,10 @@ with st.expander("Fit a topic model", expanded=latest_model(db) is None):
     unit = c1.selectbox("Unit", ["paragraph", "turn", "sentence"])
     backend = c2.selectbox(
         "Embeddings",
-        ["minilm", "tfidf"],
+        ["multilingual", "minilm", "tfidf"],
         format_func={
-            "minilm": "all-MiniLM-L6-v2 (English; cached)",
+            "multilingual": "Multilingual sentence encoder (English + Spanish together; cached)",
+            "minilm": "all-MiniLM-L6-v2 (English only; cached)",
             "tfidf": "TF-IDF + SVD (any language, mixed corpora)",
         }.get,
     )
@@ -65,7 +59,6 @@ with st.expander("Fit a topic model", expanded=latest_model(db) is None):
                     min_topic_size=int(min_size) or None,
                     nr_topics=int(nr) or None,
                     reduce_outliers=reduce,
-                    encoder=embedding_model() if backend == "minilm" else None,
                     progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=m),
                 )
             except TopicError as exc:
