@@ -1,5 +1,6 @@
-"""Search page: full-text query with filters, ranked hits with highlighted snippets, open a hit
-in its document."""
+"""Search page: full-text query with filters, ranked hits with highlighted snippets; open a hit
+in the Code page (scrolled to it, highlighted, selected), code one hit or all hits at sentence,
+paragraph or turn level (a preview, then one undoable batch)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from corpus import SearchError, list_documents, snippet_to_html
 from nlp import count_passages, search_passages
 from ui.common import get_db
 from ui.meaning import hit_label, more_like_panel, search_mode, similar_button
+from ui.session_search import code_bar, code_hit_button, open_hit
 
 PER_PAGE = 20
 
@@ -78,13 +80,14 @@ if total == 0:
 pages = (total + PER_PAGE - 1) // PER_PAGE
 page = min(st.session_state.get("search_page", 0), pages - 1)
 hits = search_passages(db, query, mode, limit=PER_PAGE, offset=page * PER_PAGE, **filters)
+code_bar(db, query, total, lambda cap: search_passages(db, query, mode, limit=cap, **filters))
 st.markdown(f"**{total}** matching passages · page {page + 1} of {pages}")
 
 for _i, hit in enumerate(hits.itertuples()):
     where = (
         f"p. {int(hit.page)}" if hit.page == hit.page and hit.page is not None else hit.segment_kind
     )
-    with st.container(border=True):
+    with st.container(border=True, key=f"hit_{hit.segment_id}"):
         left, right = st.columns([6, 1])
         snippet = snippet_to_html(" ".join(hit.snippet.split()))
         left.markdown(
@@ -93,14 +96,9 @@ for _i, hit in enumerate(hits.itertuples()):
             # every piece of document text here is escaped; only <b>, <mark> are ours
             unsafe_allow_html=True,
         )
-        if right.button("Open", key=f"open_{hit.segment_id}"):
-            st.session_state["focus"] = {
-                "document_id": int(hit.document_id),
-                "start": int(hit.char_start),
-                "end": int(hit.char_end),
-            }
-            st.switch_page("ui/pages/corpus.py")
         with right:
+            open_hit(hit)
+            code_hit_button(db, hit, query)
             similar_button(hit)
 
 prev_col, next_col = st.columns(2)

@@ -1,0 +1,227 @@
+"""From a search hit to a coding in one step (the Search page's code bar and hit buttons).
+
+"Open" lands on the Code page at the hit: that document, the window holding it, scrolled to it,
+the unit of the chosen level highlighted and selected (so a quick key or the toolbar codes it).
+"Code this hit" codes the hit's sentence(s), paragraph or turn with the code picked in the bar;
+"Code all hits" previews every hit's unit and saves them as one undoable batch. Units come from
+``coding.preview_hits``, so every search mode (keyword, meaning) codes the same way.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from coding import (
+    apply_preview,
+    code_span,
+    codes_frame,
+    ensure_code_path,
+    preview_hits,
+    resolve_code,
+    undo,
+)
+from projectfile import QdaError
+from ui.common import current_coder, get_db, session_id
+
+LEVELS = ["sentence", "paragraph", "turn"]
+MAX_BATCH = 5000
+HIT_COLUMNS = ["document_id", "char_start", "char_end", "segment_kind"]
+
+
+def _flash(kind: str, message: str) -> None:
+    st.session_state["search_flash"] = (kind, message)
+
+
+def _code_value():
+    """Return the code picked in the bar: an id, a new path (str), or None."""
+    value = st.session_state.get("search_code")
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value
+
+
+def _level() -> str:
+    level = st.session_state.get("search_level")
+    return level if level in LEVELS else "paragraph"
+
+
+def _hit_frame(hit) -> pd.DataFrame:
+    return pd.DataFrame([{c: getattr(hit, c, None) for c in HIT_COLUMNS}])
+
+
+def _code_id(db, value) -> int:
+    """Return the id of the picked code, creating a typed new path (checked like everywhere)."""
+    if isinstance(value, str):
+        return ensure_code_path(db, value.strip(), coder=current_coder())
+    return int(resolve_code(db, int(value)))
+
+
+def _units(db, hits: pd.DataFrame, query: str, code="unit") -> pd.DataFrame:
+    return preview_hits(db, hits, code, _level(), query=query)
+
+
+def _on_code_hit(hit_row: dict, query: str) -> None:
+    """Callback of "Code this hit": code the hit's unit(s) at the chosen level."""
+    db = get_db()
+    value = _code_value()
+    if value is None:
+        _flash("error", "Pick or type a code in the bar above first.")
+        return
+    try:
+        rows = _units(db, pd.DataFrame([hit_row]), query)
+        if rows.empty:
+            _flash("error", "This passage is not a speaker turn: code it at another level.")
+            return
+        cid = _code_id(db, value)
+        for r in rows.itertuples():
+            code_span(
+                db,
+                int(r.document_id),
+                int(r.char_start),
+                int(r.char_end),
+                cid,
+                current_coder(),
+                session=session_id(),
+            )
+    except QdaError as exc:
+        _flash("error", str(exc))
+        return
+    path = codes_frame(db).set_index("id").loc[cid, "path"]
+    st.session_state.setdefault("search_coded", {})[hit_row["key"]] = f"{path} ({_level()})"
+    quote = " ".join(str(rows["text"].iloc[0]).split())
+    quote = quote[:90] + ("…" if len(quote) > 90 else "")
+    _flash("success", f"Coded “{quote}” with {path} ({_level()}). ↶ Undo takes it back.")
+
+
+def _on_preview_all(fetch_all, total: int, query: str) -> None:
+    db = get_db()
+    value = _code_value()
+    if value is None:
+        _flash("error", "Pick or type a code in the bar above first.")
+        return
+    try:
+        hits = fetch_all(min(total, MAX_BATCH))
+        code = value if isinstance(value, str) else int(value)
+        preview = _units(db, hits, query, code=code)
+    except QdaError as exc:
+        _flash("error", str(exc))
+        return
+    if preview.empty:
+        _flash("error", "No hit is a speaker turn: choose the sentence or paragraph level.")
+        return
+    st.session_state["search_preview"] = preview
+
+
+def _on_save_all() -> None:
+    preview = st.session_state.pop("search_preview", None)
+    if not isinstance(preview, pd.DataFrame):
+        return
+    try:
+        batch = apply_preview(get_db(), preview, coder=current_coder(), session=session_id())
+    except QdaError as exc:
+        _flash("error", str(exc))
+        return
+    _flash(
+        "success",
+        f"Saved {len(preview)} codings as one batch (#{batch}). ↶ Undo takes the whole batch back.",
+    )
+
+
+def _on_undo() -> None:
+    try:
+        label = undo(get_db(), current_coder(), session=session_id())
+    except QdaError as exc:
+        _flash("error", str(exc))
+        return
+    _flash("success" if label else "error", f"Undid: {label}" if label else "Nothing to undo.")
+
+
+def code_bar(db, query: str, total: int, fetch_all) -> None:
+    """Show the code bar: the code to apply, the level, "Code all hits" (preview, then save) and
+    Undo. ``fetch_all(limit)`` returns the hits of the current search (any mode)."""
+    codes = codes_frame(db)
+    paths = {int(r.id): r.path for r in codes.itertuples()}
+    with st.container(border=True, key="search_code_bar"):
+        c1, c2, c3, c4 = st.columns([4, 3, 2, 1], vertical_alignment="bottom")
+        c1.selectbox(
+            "Code hits with",
+            list(paths),
+            index=None,
+            format_func=lambda i: paths.get(i, str(i)),
+            placeholder="Pick a code, or type a new 'Parent > Child'",
+            accept_new_options=True,
+            key="search_code",
+        )
+        c2.segmented_control(
+            "Level", LEVELS, default="paragraph", key="search_level", help="What a hit codes"
+        )
+        n = min(total, MAX_BATCH)
+        c3.button(
+            f"Code all {n} hits…",
+            key="search_code_all",
+            disabled=_code_value() is None,
+            on_click=_on_preview_all,
+            args=(fetch_all, total, query),
+            help="Preview the codings first; they are saved as one batch that one Undo removes.",
+        )
+        c4.button("↶ Undo", key="search_undo", on_click=_on_undo, help="Undo your last change")
+        flash = st.session_state.pop("search_flash", None)
+        if flash:
+            (st.success if flash[0] == "success" else st.error)(flash[1])
+        preview = st.session_state.get("search_preview")
+        if isinstance(preview, pd.DataFrame):
+            st.markdown(f"**Preview: {len(preview)} codings** ({_level()} level)")
+            st.dataframe(
+                preview[["document_title", "code", "text"]].assign(
+                    code=preview["code"].map(lambda c: paths.get(c, str(c)))
+                ),
+                hide_index=True,
+                width="stretch",
+                height=min(38 + 35 * len(preview), 320),
+            )
+            s1, s2 = st.columns([1, 3])
+            s1.button(
+                f"Save {len(preview)} codings",
+                type="primary",
+                key="search_save_all",
+                on_click=_on_save_all,
+            )
+            s2.button(
+                "Cancel",
+                key="search_cancel_all",
+                on_click=lambda: st.session_state.pop("search_preview", None),
+            )
+
+
+def open_hit(hit) -> None:
+    """Show "Open": the Code page at this hit, its unit highlighted and selected."""
+    if st.button("Open", key=f"open_{hit.segment_id}", help="Read and code it in the Code page"):
+        start, end = int(hit.char_start), int(hit.char_end)
+        try:
+            units = _units(get_db(), _hit_frame(hit), st.session_state.get("search_query", ""))
+            if not units.empty:
+                start, end = int(units["char_start"].min()), int(units["char_end"].max())
+        except QdaError:
+            pass  # the whole passage then
+        place = {"document_id": int(hit.document_id), "start": start, "end": end}
+        st.session_state["focus"] = dict(place)
+        st.session_state["code_selection"] = dict(place)
+        st.switch_page("ui/pages/code.py")
+
+
+def code_hit_button(db, hit, query: str) -> None:
+    """Show "Code this hit" (with the bar's code and level) and what this hit was coded with."""
+    key = int(hit.segment_id)
+    row = {c: getattr(hit, c, None) for c in HIT_COLUMNS} | {"key": key}
+    st.button(
+        "Code this hit",
+        key=f"code_hit_{key}",
+        disabled=_code_value() is None,
+        on_click=_on_code_hit,
+        args=(row, query),
+        help="Codes this hit at the level chosen above with the code picked there.",
+    )
+    done = st.session_state.get("search_coded", {}).get(key)
+    if done:
+        st.caption(f"✓ {done}")
