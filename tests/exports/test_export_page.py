@@ -60,7 +60,7 @@ def test_export_page_evidence_preview_filter_and_download(coded, project_path, m
     assert len(table) == 6 and "50% of the money came from CONACYT" in table["quote"].tolist()
     at.multiselect(key="ev_codes").set_value(["Barriers"])
     at.run()
-    assert set(at.dataframe[0].value["code_path"]) == {"Barriers"}
+    assert set(at.dataframe[0].value["code"]) == {"Barriers"}
     at.selectbox(key="ev_fmt").set_value("xlsx")
     at.run()
     at.button(key="prepare_evidence").click()
@@ -121,7 +121,7 @@ def test_export_page_filters_by_case_attribute(interview_project, project_path, 
     at.run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert len(table) == 2 and set(table["case_name"]) == {"Experto 3"}
+    assert len(table) == 2 and set(table["case"]) == {"Experto 3"}
     assert any(c.startswith("Experto 3, ") and c.endswith(", 00:12:41") for c in table["citation"])
     at = choose(at, "Matrix")
     assert not at.exception

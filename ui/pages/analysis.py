@@ -16,6 +16,7 @@ from coding import (
     coder_names,
     codes_frame,
     cooccurrence,
+    count_mode,
     disagreements,
     frequencies,
     memos_frame,
@@ -28,9 +29,11 @@ from coding import (
     scope_documents,
 )
 from corpus import list_documents
+from exports import format_timestamp
 from interviews import case_attributes_frame, cases_frame
 from projectfile import QdaError, open_project
 from ui.common import current_coder, get_db, project_file
+from ui.tables import show, show_wrapped
 
 st.title("Analysis")
 db = get_db()
@@ -72,6 +75,19 @@ if attr_names:
         f_values = st.sidebar.multiselect(f"{f_attr} is", values)
         attr_filter = {f_attr: f_values} if f_values else None
 doc_filter = scope_documents(db, picked_docs or None, picked_cases or None, attr_filter)
+COUNT_LABELS = {
+    "segments": "a segment once (however many coders coded it)",
+    "codings": "every coding",
+}
+count = st.sidebar.radio(
+    "Count",
+    list(COUNT_LABELS),
+    index=list(COUNT_LABELS).index(count_mode(db)),
+    format_func=COUNT_LABELS.get,
+    key="an_count",
+    help="When several coders coded the same span with the same code: count it once (the "
+    "default when more than one coder has coded) or count every coder's coding.",
+)
 
 
 @st.cache_data(max_entries=16, show_spinner="Computing agreement…")
@@ -135,8 +151,18 @@ tabs = st.tabs(
 with tabs[0]:
     code = st.selectbox("Code", paths, key="ret_code")
     children = st.checkbox("Include child codes", value=True, key="ret_children")
-    df = retrieve(db, code, children=children, coders=coder_filter, documents=doc_filter)
-    st.caption(f"{len(df)} coded segments")
+    df = retrieve(
+        db,
+        code,
+        children=children,
+        coders=coder_filter,
+        documents=doc_filter,
+        cases=picked_cases or None,
+        attribute=attr_filter,
+    )
+    df["t_start"] = df["t_start"].map(format_timestamp)
+    df["t_end"] = df["t_end"].map(format_timestamp)
+    st.caption(f"{len(df)} coded segment{'' if len(df) == 1 else 's'}")
     cols = [
         "document_title",
         "code_path",
@@ -153,11 +179,7 @@ with tabs[0]:
         "weight",
         "coding_id",
     ]
-    st.dataframe(
-        df[[c for c in cols if c in ("text", "document_title") or df[c].notna().any()]],
-        hide_index=True,
-        width="stretch",
-    )
+    show(df[[c for c in cols if c in ("text", "document_title") or df[c].notna().any()]])
     open_passage(df, "ret_open")
 
 with tabs[1]:
@@ -196,7 +218,7 @@ with tabs[1]:
         st.error(str(exc))
     else:
         st.caption(f"{len(res)} results")
-        st.dataframe(res, hide_index=True, width="stretch")
+        show(res)
         open_passage(res, "bool_open")
 
 with tabs[2]:
@@ -208,9 +230,15 @@ with tabs[2]:
         st.caption("No case attributes in this project yet.")
     else:
         freq = frequencies(
-            db, by=by, attribute=attribute, coders=coder_filter, documents=doc_filter
+            db,
+            by=by,
+            attribute=attribute,
+            coders=coder_filter,
+            documents=doc_filter,
+            cases=picked_cases or None,
+            count=count,
         )
-        st.dataframe(freq, hide_index=True, width="stretch")
+        show(freq)
         if not freq.empty:
             x = (
                 "code_path"
@@ -243,7 +271,9 @@ with tabs[3]:
     chosen = st.multiselect("Codes", paths, default=used[:30], key="co_codes")
     if chosen:
         heatmap(
-            cooccurrence(db, codes=chosen, mode=mode, coders=coder_filter, documents=doc_filter),
+            cooccurrence(
+                db, codes=chosen, mode=mode, coders=coder_filter, documents=doc_filter, count=count
+            ),
             "Co-occurrence",
         )
 
@@ -261,7 +291,8 @@ with tabs[4]:
         }[v],
     )
     heatmap(
-        code_case_matrix(db, value=value, coders=coder_filter, documents=doc_filter), "Code × case"
+        code_case_matrix(db, value=value, coders=coder_filter, documents=doc_filter, count=count),
+        "Code × case",
     )
     if attr_names:
         attribute = st.selectbox("Code × attribute", attr_names, key="ca_attr")
@@ -272,6 +303,7 @@ with tabs[4]:
                 value="percent" if value == "percent" else "codings",
                 coders=coder_filter,
                 documents=doc_filter,
+                count=count,
             ),
             f"Code × {attribute}",
         )
@@ -317,22 +349,17 @@ with tabs[5]:
         if dis.empty:
             st.caption("No disagreements.")
         else:
-            show = dis.assign(**{"coded by": dis["coded_by"], "not coded by": dis["not_coded_by"]})
-            st.dataframe(
-                show[
-                    [
-                        "document_title",
-                        "code_path",
-                        "char_start",
-                        "char_end",
-                        "coded by",
-                        "not coded by",
-                        "instead",
-                        "text",
-                    ]
-                ],
-                hide_index=True,
-                width="stretch",
+            table = dis.rename(
+                columns={
+                    "document_title": "document",
+                    "case_name": "case",
+                    "code_path": "code",
+                    "coded_by": "coded by",
+                    "not_coded_by": "not coded by",
+                }
+            )
+            show_wrapped(
+                table[["document", "case", "code", "coded by", "not coded by", "instead", "text"]]
             )
             open_passage(dis, "dis_open")
 
@@ -343,7 +370,7 @@ with tabs[6]:
     except QdaError as exc:
         st.error(str(exc))
     else:
-        st.dataframe(memos, hide_index=True, width="stretch")
+        show(memos)
     with st.form("project_memo", clear_on_submit=True):
         text = st.text_area("New project memo")
         if st.form_submit_button("Save memo") and text.strip():

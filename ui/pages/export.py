@@ -10,6 +10,10 @@ from coding import codes_frame
 from corpus import list_documents
 from exports import (
     EVIDENCE_FORMATS,
+    FIELDS,
+    PRESETS,
+    check_template,
+    citation_template,
     codebook_file,
     codebook_frame,
     evidence_file,
@@ -18,10 +22,12 @@ from exports import (
     matrix_file,
     matrix_frame,
     qdpx_file,
+    set_citation_template,
 )
 from interviews import case_attributes_frame, cases_frame
 from projectfile import QdaError
 from ui.common import get_db, project_file
+from ui.tables import show
 
 st.title("Export")
 db = get_db()
@@ -106,19 +112,56 @@ def evidence_filters() -> dict:
     }
 
 
+def citation_style() -> str:
+    """Show the citation style (a preset or the project's own template); return the template."""
+    saved = citation_template(db)
+    names = list(PRESETS) + ["Custom"]
+    current = next((n for n, t in PRESETS.items() if t == saved), "Custom")
+    cols = st.columns([2, 3])
+    style = cols[0].selectbox(
+        "Citation style", names, index=names.index(current), key="ev_cite_style"
+    )
+    template = cols[1].text_input(
+        "Template",
+        value=PRESETS.get(style, saved),
+        key=f"ev_cite_template_{style}",
+        disabled=style != "Custom",
+        help="Fields: "
+        + ", ".join(f"{{{f}}} ({d})" for f, d in FIELDS.items())
+        + ". A part in [square brackets] is left out when its field is empty.",
+    )
+    try:
+        template = check_template(template)
+    except QdaError as exc:
+        st.error(str(exc))
+        return saved
+    if template != saved:
+        if st.button("Use this style for the project", key="ev_cite_save"):
+            set_citation_template(db, template)
+            st.rerun()
+        st.caption("Preview with this style; the project keeps its saved style until you save.")
+    return template
+
+
 if what in ("Evidence table", "Report (HTML)"):
     filters = evidence_filters()
-    df = evidence_table(db, **filters)
+    template = citation_style()
+    df = evidence_table(db, template=template, **filters)
     if df.empty:
         st.info(
             "No coded segments match. Code some passages on the Code page, or loosen the filters."
         )
     else:
-        st.caption(f"{len(df)} coded segments; the first 50:")
+        n = len(df)
+        st.caption(
+            f"{n} coded segment{'' if n == 1 else 's'}" + ("; the first 50:" if n > 50 else ":")
+        )
         preview = df.head(50)
-        st.dataframe(
-            preview[["code_path", "case_name", "quote", "citation", "coder", "memo"]],
-            hide_index=True,
+        st.text("Example citation: " + str(preview["citation"].iloc[0]))
+        show(
+            preview[["code_path", "case_name", "quote", "citation", "coder", "memo"]].rename(
+                columns={"code_path": "code", "case_name": "case"}
+            )
         )
         labels = {
             f"{r.coding_id}: {r.code_path} — {str(r.quote)[:60]}": r
@@ -144,10 +187,14 @@ if what in ("Evidence table", "Report (HTML)"):
             lambda: evidence_file(
                 db, df, fmt, f"{name}-evidence", bom=bom, sheet_per_code=per_code
             ),
-            (filters, fmt, bom, per_code, len(df)),
+            (filters, fmt, bom, per_code, len(df), template),
         )
     else:
-        offer("report", lambda: evidence_file(db, df, "html", f"{name}-report"), (filters, len(df)))
+        offer(
+            "report",
+            lambda: evidence_file(db, df, "html", f"{name}-report"),
+            (filters, len(df), template),
+        )
 
 elif what == "Matrix":
     cols = st.columns(3)
@@ -174,7 +221,7 @@ elif what == "Matrix":
     if m.empty or len(m.columns) <= 1:
         st.info("Nothing to show yet for this matrix.")
     else:
-        st.dataframe(m, hide_index=True)
+        show(m)
         fmt = st.selectbox("Format", ["xlsx", "csv"], key="mx_fmt")
         offer(
             "matrix",
@@ -187,7 +234,7 @@ elif what == "Codebook":
     if cb.empty:
         st.info("The codebook is empty.")
     else:
-        st.dataframe(cb, hide_index=True)
+        show(cb)
         fmt = st.selectbox("Format", ["docx", "csv", "qdc"], key="cb_fmt")
         offer("codebook", lambda: codebook_file(db, fmt, f"{name}-codebook"), fmt)
 
