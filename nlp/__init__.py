@@ -46,6 +46,7 @@ from .places import (
     places_frame,
 )
 from .suggest import (
+    MIN_CODINGS,
     accept_suggestion,
     decisions_frame,
     load_passages,
@@ -71,6 +72,7 @@ from .topics import fit_topics
 from .vectors import IndexResult, index_passages, index_status, passage_vectors
 
 __all__ = [
+    "MIN_CODINGS",
     "EMBEDDING_MODEL",
     "ENCODERS",
     "GazetteerError",

@@ -249,11 +249,19 @@ def reject_suggestion(
 
 
 def accept_suggestion(
-    db: sqlite_utils.Database, code, document_id: int, char_start: int, char_end: int, coder: str
+    db: sqlite_utils.Database,
+    code,
+    document_id: int,
+    char_start: int,
+    char_end: int,
+    coder: str,
+    session: str | None = None,
 ) -> int:
     """Code a suggested passage with ``code`` for ``coder`` (one undoable coding); return its id."""
     code_id = resolve_code(db, code)
-    coding_id = code_span(db, int(document_id), int(char_start), int(char_end), code_id, coder)
+    coding_id = code_span(
+        db, int(document_id), int(char_start), int(char_end), code_id, coder, session=session
+    )
     _record(db, code_id, [(document_id, char_start, char_end)], "accepted", coder)
     return coding_id
 

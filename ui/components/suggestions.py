@@ -1,0 +1,164 @@
+"""Suggested passages on the Code page: for a code with at least 5 coded passages, the uncoded
+passages the researcher would most likely code with it (nlp.suggest). Each is accepted or rejected
+with a click, or several are previewed and saved as one undoable batch; rejections are stored and
+teach the next refit. Nothing is coded without a click."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from coding import apply_preview
+from nlp import (
+    MIN_CODINGS,
+    accept_suggestion,
+    load_passages,
+    preview_suggestions,
+    record_batch,
+    reject_suggestion,
+    suggest_passages,
+    suggestable_codes,
+)
+from projectfile import QdaError
+from ui.widgets import md_safe
+
+STATE = "sugg_rows"  # {code_id: DataFrame of the suggestions still open}
+BATCH = "sugg_batch"  # {code_id: preview frame}
+PAGE = 10
+
+
+def _compute(db, code_id: int, limit: int) -> pd.DataFrame:
+    with st.status("Learning from your codings…", expanded=False) as status:
+        bar = st.progress(0.0)
+        passages = load_passages(
+            db,
+            progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=f"{m}: {d}/{t}"),
+        )
+        found = suggest_passages(db, code_id, limit=limit, passages=passages)
+        status.update(label=f"{len(found)} passages suggested", state="complete")
+    return found
+
+
+def _drop(code_id: int, segment_id: int) -> None:
+    rows = st.session_state[STATE][code_id]
+    st.session_state[STATE][code_id] = rows[rows["segment_id"] != segment_id]
+
+
+def suggestions_panel(db, coder: str, session: str | None = None) -> None:
+    """Draw the suggestions panel (an expander) for the open project and coder."""
+    st.session_state.setdefault(STATE, {})
+    st.session_state.setdefault(BATCH, {})
+    with st.expander("Suggested passages · learned from the codings", expanded=False):
+        codes = suggestable_codes(db)
+        if codes.empty:
+            st.caption(
+                f"Suggestions appear for a code once it has {MIN_CODINGS} or more coded passages."
+            )
+            return
+        labels = {
+            int(c): f"{p} ({n} coded)"
+            for c, p, n in zip(codes["code_id"], codes["code_path"], codes["codings"])
+        }
+        c1, c2 = st.columns([3, 1])
+        code_id = c1.selectbox(
+            "Code", list(labels), format_func=lambda c: labels[c], key="sugg_code"
+        )
+        c2.write("")
+        if c2.button("Suggest passages", type="primary", key="sugg_go"):
+            try:
+                st.session_state[STATE][code_id] = _compute(db, code_id, 3 * PAGE)
+                st.session_state[BATCH].pop(code_id, None)
+            except QdaError as exc:
+                st.error(str(exc))
+        rows = st.session_state[STATE].get(code_id)
+        if rows is None:
+            st.caption(
+                "Ranks the paragraphs and turns nobody has coded with this code by how alike "
+                "they are to its coded passages (English and Spanish alike). Rejected passages "
+                "are remembered and count against similar ones."
+            )
+            return
+        if rows.empty:
+            st.info("No more suggestions for this code. Press **Suggest passages** to refit.")
+            return
+        shown = rows.head(PAGE)
+        st.caption(
+            f"{len(rows)} suggestions open; nothing is coded until you accept. "
+            "Tick passages for a batch below."
+        )
+        picked = []
+        for r in shown.itertuples(index=False):
+            seg = int(r.segment_id)
+            with st.container(border=True, key=f"sugg_card_{seg}"):
+                h1, h2 = st.columns([5, 1])
+                h1.markdown(
+                    f"**{md_safe(r.document_title)}** · characters {int(r.char_start):,}–"
+                    f"{int(r.char_end):,}"
+                )
+                h2.markdown(f"`{r.score:.0%}`", help="The model's probability for this code.")
+                st.text(r.text[:700] + ("…" if len(r.text) > 700 else ""))
+                b1, b2, b3, b4 = st.columns([1, 1, 1, 2])
+                if b1.button("Accept", key=f"sugg_acc_{seg}", type="primary"):
+                    try:
+                        accept_suggestion(
+                            db, code_id, r.document_id, r.char_start, r.char_end, coder, session
+                        )
+                        _drop(code_id, seg)
+                        st.session_state["sugg_msg"] = f"Coded with {labels[code_id]}."
+                    except QdaError as exc:
+                        st.session_state["sugg_msg"] = str(exc)
+                    st.rerun()
+                if b2.button("Reject", key=f"sugg_rej_{seg}"):
+                    reject_suggestion(db, code_id, r.document_id, r.char_start, r.char_end, coder)
+                    _drop(code_id, seg)
+                    st.session_state["sugg_msg"] = "Rejected: it will count against similar ones."
+                    st.rerun()
+                if b3.button("Open", key=f"sugg_open_{seg}"):
+                    focus = {
+                        "document_id": int(r.document_id),
+                        "start": int(r.char_start),
+                        "end": int(r.char_end),
+                    }
+                    st.session_state["focus"] = focus
+                    st.session_state["code_selection"] = dict(focus)
+                    st.rerun()
+                if b4.checkbox("in batch", key=f"sugg_pick_{code_id}_{seg}"):
+                    picked.append(seg)
+        if "sugg_msg" in st.session_state:
+            st.success(st.session_state.pop("sugg_msg"))
+        _batch(db, code_id, rows, picked, coder, session)
+
+
+def _batch(db, code_id: int, rows: pd.DataFrame, picked: list[int], coder, session) -> None:
+    chosen = rows[rows["segment_id"].isin(picked)]
+    p1, p2 = st.columns(2)
+    if p1.button(f"Preview batch ({len(chosen)})", disabled=chosen.empty, key="sugg_preview"):
+        st.session_state[BATCH][code_id] = (chosen, preview_suggestions(db, chosen, code_id))
+    if p2.button(f"Reject ticked ({len(chosen)})", disabled=chosen.empty, key="sugg_rej_batch"):
+        record_batch(db, code_id, chosen, "rejected", coder)
+        st.session_state[STATE][code_id] = rows[~rows["segment_id"].isin(picked)]
+        st.session_state[BATCH].pop(code_id, None)
+        st.rerun()
+    pending = st.session_state[BATCH].get(code_id)
+    if pending is None:
+        return
+    batch_rows, preview = pending
+    st.caption(
+        f"Preview: {len(preview)} codings with {batch_rows['code_path'].iloc[0]} (one batch)"
+    )
+    st.dataframe(
+        preview[["document_title", "char_start", "char_end", "text"]],
+        hide_index=True,
+        width="stretch",
+    )
+    if st.button(f"Code these {len(preview)} passages", type="primary", key="sugg_apply"):
+        try:
+            apply_preview(db, preview, coder=coder, session=session)
+            record_batch(db, code_id, batch_rows, "accepted", coder)
+            done = set(batch_rows["segment_id"])
+            st.session_state[STATE][code_id] = rows[~rows["segment_id"].isin(done)]
+            st.session_state["sugg_msg"] = f"Coded {len(preview)} passages as one batch."
+        except QdaError as exc:
+            st.session_state["sugg_msg"] = str(exc)
+        st.session_state[BATCH].pop(code_id, None)
+        st.rerun()
