@@ -29,6 +29,7 @@ from corpus import get_pages, get_segments, get_text
 from projectfile import QdaError
 from ui.common import current_coder, get_db, session_id
 from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
+from ui.components.suggestions import suggestions_panel
 from ui.components.windows import Window, document_windows, window_index
 from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker
 
@@ -203,6 +204,7 @@ with st.container():  # always present, so the reader below keeps its place and 
     if flash:
         (st.success if flash[0] == "success" else st.error)(flash[1])
 
+suggestions_panel(db, coder, sess)  # suggested passages: accept/reject (nlp.suggest)
 left, right = st.columns([7, 3], gap="medium")
 side = right.container(key="code_side")
 with side:
