@@ -23,7 +23,7 @@ from .cases import (
 from .document import is_generic
 from .errors import InterviewError
 from .parse import parse_transcript
-from .preview import preview_frame, speakers_summary, turns_html
+from .preview import import_summary, preview_frame, speakers_summary, turns_html
 from .queries import (
     attributes_frame,
     case_attributes_frame,
@@ -35,7 +35,13 @@ from .queries import (
     transcripts_frame,
     turns_frame,
 )
-from .store import ensure_case, import_transcripts, store_transcript, store_transcript_version
+from .store import (
+    ensure_case,
+    import_transcripts,
+    save_transcript,
+    store_transcript,
+    store_transcript_version,
+)
 
 __all__ = [
     "ROLES",
@@ -53,12 +59,14 @@ __all__ = [
     "ensure_case",
     "import_attributes_csv",
     "import_refi_cases",
+    "import_summary",
     "import_transcripts",
     "is_generic",
     "merge_case_records",
     "parse_transcript",
     "preview_frame",
     "rename_case",
+    "save_transcript",
     "set_attribute",
     "set_speaker",
     "speaker_edits",

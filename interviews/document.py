@@ -95,7 +95,8 @@ def transcript_to_document(
 
 
 _GENERIC = re.compile(
-    r"^(speaker|hablante|participant|participante|persona|voice|unknown|desconocido)\s*\d*$", re.I
+    r"^(speaker|hablante|participant|participante|persona|voice|unknown|desconocido|id|spk)\s*\d*$",
+    re.I,
 )
 
 

@@ -1,8 +1,10 @@
 """Plain-text transcripts with speaker labels.
 
 Labels: ``Name: text``, ``NAME: text``, ``[00:01:02] Name: text``,
-``Name (00:01:02): text``, ``Interviewer:``/``Entrevistador:``/``P:``/``R:``; other lines
-continue the turn.
+``Name (00:01:02): text``, ``Interviewer:``/``Entrevistador:``/``P:``/``R:``, role words in lower
+case (``interviewer: text``, ``interviewee 2: text``, shown capitalised) and bracketed speaker ids
+(``[id1] text``, ``[Interviewer] text``, as QualCoder's example transcript writes them); other
+lines continue the turn.
 
 A label must open a line; a one-off label-like phrase that continues an unfinished sentence is text,
 not a new turn (``... we met the director of\nCONACYT: he said`` stays one turn).
@@ -21,6 +23,17 @@ LABEL_LINE = re.compile(
     r"(?P<label>[A-ZÁÉÍÓÚÑÜ][\w.'’\-]*(?:[ \t][\w.'’\-]+){0,3}?)"
     r"(?:\s*\((?P<role>[^()\d:]{2,25})\))?"
     rf"\s*(?:[\[(](?P<post>{_TS})[\])])?\s*:(?P<rest>\s.*|)$"
+)
+# a role word written in lower case ('interviewer: ...'); single letters ('a:', 'p:') are too
+# ambiguous in lower case
+LOWER_ROLE_LINE = re.compile(
+    r"^\s*(?P<label>[a-záéíóúñü]{3,}(?:[ \t]?\d{1,3})?)\s*:(?P<rest>\s.*|)$"
+)
+# a bracketed speaker id opening a line: '[id1] hello', '[Speaker 2] ...', '[Interviewer]: ...';
+# '[00:01:02]' (a time) and '[laughs]' (no digit, not a role) are not speakers
+BRACKET_LINE = re.compile(
+    r"^\s*\[(?P<label>[A-Za-zÁÉÍÓÚÑÜáéíóúñü][\w.\-]{0,15}(?:[ \t]?\d{1,4})?)\]\s*:?"
+    r"(?P<rest>\s.*|)$"
 )
 # labels that name a role: always labels, even when seen once
 ROLE_WORDS = {
@@ -97,13 +110,33 @@ def match_label(line: str) -> tuple[str, float | None, str] | None:
     """Return (label, seconds or None, rest of line) when ``line`` opens with a speaker label."""
     m = _match(line)
     if not m:
-        return None
+        return _match_lower(line) or _match_bracket(line)
     ts = m.group("pre") or m.group("post")
     return (
         " ".join(m.group("label").split()),
         (parse_time(ts) if ts else None),
         m.group("rest").strip(),
     )
+
+
+def _match_lower(line: str) -> tuple[str, None, str] | None:
+    """Return a lower-case role label ('interviewer 2: ...') as ('Interviewer 2', None, rest)."""
+    m = LOWER_ROLE_LINE.match(line)
+    if not m or role_word(m.group("label")) not in ROLE_WORDS:
+        return None
+    label = " ".join(m.group("label").split())
+    return label[:1].upper() + label[1:], None, m.group("rest").strip()
+
+
+def _match_bracket(line: str) -> tuple[str, None, str] | None:
+    """Return a bracketed speaker id ('[id1] hello') as ('id1', None, 'hello')."""
+    m = BRACKET_LINE.match(line)
+    if not m:
+        return None
+    label = " ".join(m.group("label").split())
+    if not (any(ch.isdigit() for ch in label) or role_word(label) in ROLE_WORDS):
+        return None  # '[laughs]', '[inaudible]': stage directions, not speakers
+    return label, None, m.group("rest").strip()
 
 
 def _match(line: str):
@@ -173,6 +206,8 @@ def parse_labels(text: str, name: str) -> Transcript:
                 paragraphs.append("")
             continue
         m = match_label(raw)
+        if m and m[0] not in known and (_match(raw) is None and BRACKET_LINE.match(raw)):
+            m = None  # a one-off '[Figure 2] shows ...' is text; speaker ids come back
         if (
             m
             and m[0] not in known
@@ -208,6 +243,7 @@ def parse_labels(text: str, name: str) -> Transcript:
             " unlabelled turn"
         )
     tr.turns = merge_turns(turns)
+    tr.merged_labels = len(turns) - len(tr.turns)
     return tr
 
 

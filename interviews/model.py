@@ -35,6 +35,7 @@ class Transcript:
         default_factory=dict
     )  # roles the file states ('Ana (Interviewer):')
     encoding: str = "utf-8"
+    merged_labels: int = 0  # labels of the speaker of the turn before, merged into that turn
 
     @property
     def speakers(self) -> list[str]:

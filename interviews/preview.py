@@ -30,6 +30,27 @@ def preview_frame(tr: Transcript) -> pd.DataFrame:
     )
 
 
+def import_summary(tr: Transcript) -> str:
+    """Return the preview's one-line summary: format, turns, speakers, encoding, and how many
+    consecutive labels of one speaker were merged into the turn before."""
+
+    def n(count: int, word: str) -> str:
+        return f"{count} {word}{'' if count == 1 else 's'}"
+
+    parts = [
+        f"Format: {tr.format}",
+        n(len(tr.turns), "turn"),
+        n(len(tr.speakers), "speaker"),
+        f"encoding {tr.encoding}",
+    ]
+    if tr.merged_labels:
+        parts.append(
+            f"{n(tr.merged_labels, 'label')} of the same speaker as the turn before merged into"
+            " that turn"
+        )
+    return " · ".join(parts)
+
+
 def speakers_summary(tr: Transcript) -> pd.DataFrame:
     """Return speaker, suggested role, turns, words of a parsed transcript."""
     df = preview_frame(tr)

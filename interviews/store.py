@@ -105,6 +105,47 @@ def store_transcript(
     return doc_id
 
 
+def save_transcript(
+    db: sqlite_utils.Database,
+    tr: Transcript,
+    data: bytes | None = None,
+    path: str | None = None,
+    roles: dict[str, str] | None = None,
+) -> int:
+    """Store a parsed transcript as the Interviews page does and record it in the ingest log (like
+    ``import_transcripts``); return the document id.
+
+    A duplicate or a failure is logged too, then raised (DuplicateDocument, InterviewError)."""
+    t0 = time.perf_counter()
+    source = path or tr.name
+    try:
+        doc_id = store_transcript(db, tr, data, roles=roles)
+    except DuplicateDocument as exc:
+        log_outcomes(
+            db,
+            uuid.uuid4().hex[:12],
+            [
+                Outcome(
+                    source, "skipped", f"duplicate of document {exc.document_id}", exc.document_id
+                )
+            ],
+        )
+        raise
+    except InterviewError as exc:
+        log_outcomes(db, uuid.uuid4().hex[:12], [Outcome(source, "failed", f"{tr.name}: {exc}")])
+        raise
+    outcome = Outcome(
+        source,
+        "ok",
+        "; ".join(tr.warnings),
+        doc_id,
+        pages=len(tr.turns),
+        seconds=time.perf_counter() - t0,
+    )
+    log_outcomes(db, uuid.uuid4().hex[:12], [outcome])
+    return doc_id
+
+
 def store_transcript_version(
     db: sqlite_utils.Database,
     old_id: int,

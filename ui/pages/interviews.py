@@ -18,19 +18,21 @@ from interviews import (
     cases_frame,
     define_attribute,
     import_attributes_csv,
+    import_summary,
     parse_transcript,
     preview_frame,
     rename_case,
+    save_transcript,
     speaker_edits,
     speakers_frame,
     speakers_summary,
-    store_transcript,
     transcript_turns,
     transcripts_frame,
     turns_html,
 )
 from projectfile import QdaError
 from ui.common import get_db, project_file
+from ui.tables import show as show_table
 
 st.title("Interviews")
 db = get_db()
@@ -76,18 +78,19 @@ with tab_import:
             else:
                 with open(server_path.strip(), "rb") as fh:
                     data, name = fh.read(), server_path.strip().rsplit("/", 1)[-1]
-            st.session_state["iv_pending"] = (parse_transcript(name, data=data, name=name), data)
+            st.session_state["iv_pending"] = (
+                parse_transcript(name, data=data, name=name),
+                data,
+                name if up is not None else server_path.strip(),
+            )
         except (QdaError, OSError) as exc:  # OSError: the typed path
             st.session_state.pop("iv_pending", None)
             st.error(str(exc))
     pending = st.session_state.get("iv_pending")
     if pending:
-        tr, data = pending
+        tr, data, source = pending
         st.subheader(f"Preview: {tr.name}")
-        st.caption(
-            f"Format: {tr.format} · {len(tr.turns)} turns · {len(tr.speakers)} speakers · "
-            f"encoding {tr.encoding}"
-        )
+        st.caption(import_summary(tr))
         for w in tr.warnings:
             st.warning(w)
         summary = speakers_summary(tr)
@@ -98,11 +101,11 @@ with tab_import:
             hide_index=True,
             column_config={"role": st.column_config.SelectboxColumn("role", options=list(ROLES))},
         )
-        st.dataframe(preview_frame(tr), hide_index=True, height=300)
+        show_table(preview_frame(tr), height=300)
         if st.button("Save to project", key="iv_save", type="primary"):
             roles = dict(zip(roles_df["speaker"], roles_df["role"])) if not roles_df.empty else None
             try:
-                doc_id = store_transcript(db, tr, data, roles=roles)
+                doc_id = save_transcript(db, tr, data, path=source, roles=roles)
             except QdaError as exc:
                 st.session_state["import_error"] = f"{tr.name}: {exc}"
             else:
@@ -167,7 +170,7 @@ with tab_speakers:
     if cases.empty:
         st.info("No cases yet.")
     else:
-        st.dataframe(cases, hide_index=True)
+        show_table(cases)
         names = dict(zip(cases["case_id"].astype(int), cases["name"]))
         c1, c2 = st.columns(2)
         with c1.form("iv_rename"):
