@@ -19,7 +19,8 @@ from pathlib import Path
 
 from .model import Document, Page, ParseError, Segment, normalize_text
 from .ocr import DEFAULT_LANGUAGES, PAGE_TIMEOUT_S, OcrUnavailable, is_garbage, ocr_pdf_pages
-from .pdf_layout import EDGE_BAND, Line, lines_of_page
+from .pdf_layout import EDGE_BAND, Line, lines_of_chars, lines_of_page
+from .pdf_words import pdfium_chars
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page|p[aá]gina|p\.|pág\.)?\s*\d{1,5}\s*(?:(?:of|de|/)\s*\d{1,4})?\s*(?:[-–—])?\s*$",
@@ -43,13 +44,101 @@ def pdf_to_document(
     unread are marked ``ocr_needed`` with a warning saying why.
     """
     started = time.monotonic()
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect
-
     path = Path(path)
     name = name or path.name
     if path.stat().st_size == 0:
         raise ParseError(name, "empty file (0 bytes)", code="empty")
+    read = _read_with_pdfium(path, password, name)
+    if read is None:  # pdfium cannot open it: pdfminer is more forgiving with damaged files
+        read = _read_with_pdfplumber(path, password, name)
+    page_lines, margins, heights, warnings, meta = read
+    if not page_lines:
+        raise ParseError(name, "the PDF has no pages", code="empty")
+    budget = None if ocr_budget_s is None else started + ocr_budget_s
+    marks = _read_scanned_pages(
+        path, page_lines, password, ocr_languages, ocr_page_timeout_s, budget, warnings
+    )
+    removed = margins + _remove_running_lines(page_lines, heights)
+    removed.sort(key=lambda r: r[0])
+    doc = _assemble(page_lines, name, marks)
+    doc.removed = [text for _, text in removed]
+    doc.warnings.extend(warnings)
+    doc.file_type = "pdf"
+    doc.title = _clean_title(_meta_str(meta.get("Title"))) or path.stem.replace("_", " ")
+    doc.author = _meta_str(meta.get("Author"))
+    doc.date = _pdf_date(meta.get("CreationDate")) or _pdf_date(meta.get("ModDate"))
+    doc.metadata = {k: _meta_str(v) for k, v in meta.items() if _meta_str(v)}
+    if removed:
+        doc.metadata["removed_lines"] = [[page, text] for page, text in removed]
+    ocr_pages = [p.number for p in doc.pages if p.source == "ocr"]
+    if ocr_pages:
+        doc.metadata["ocr"] = {
+            "engine": "tesseract",
+            "languages": ocr_languages,
+            "pages": {str(p.number): p.confidence for p in doc.pages if p.source == "ocr"},
+        }
+    if not doc.text.strip():
+        doc.status = "no_text"
+    return doc
+
+
+Read = tuple[list[list[Line]], list[tuple[int, str]], list[float], list[str], dict]
+
+
+def _read_with_pdfium(path: Path, password: str | None, name: str) -> Read | None:
+    """Return lines, margin stamps, page heights, warnings and metadata read with pdfium.
+
+    None when pdfium cannot parse the file (a wrong or missing password is reported here).
+    """
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(str(path), password=password or None)
+    except pypdfium2.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            if password:
+                raise ParseError(
+                    name, "password-protected: the password given is wrong", code="password"
+                ) from exc
+            raise ParseError(
+                name,
+                "password-protected: give the password (--password) to ingest it",
+                code="password",
+            ) from exc
+        return None
+    try:
+        page_lines: list[list[Line]] = []
+        margins: list[tuple[int, str]] = []
+        heights: list[float] = []
+        warnings: list[str] = []
+        for i in range(len(pdf)):
+            try:
+                page = pdf[i]
+            except pypdfium2.PdfiumError:
+                return None  # a page pdfium cannot load: let pdfminer try the whole file
+            try:
+                left, bottom, right, top = page.get_bbox()
+                heights.append(top - bottom)
+                lines, margin = lines_of_chars(pdfium_chars(page), right - left, top - bottom)
+                page_lines.append(lines)
+                if margin:
+                    margins.append((i + 1, margin))
+            except Exception as exc:
+                warnings.append(f"page {i + 1}: text could not be read ({_describe(exc)})")
+                page_lines.append([])
+            finally:
+                page.close()
+        meta = pdf.get_metadata_dict(skip_empty=True)
+    finally:
+        pdf.close()
+    return page_lines, margins, heights, warnings, meta
+
+
+def _read_with_pdfplumber(path: Path, password: str | None, name: str) -> Read:
+    """Return lines, margin stamps, page heights, warnings and metadata read with pdfminer."""
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFPasswordIncorrect
+
     pdf = None
     try:
         pdf = pdfplumber.open(path, password=password or "")
@@ -101,34 +190,7 @@ def pdf_to_document(
         raise ParseError(name, f"not a readable PDF ({_describe(exc)})", code="corrupt") from exc
     finally:
         _close_quietly(pdf)
-    if not page_lines:
-        raise ParseError(name, "the PDF has no pages", code="empty")
-    budget = None if ocr_budget_s is None else started + ocr_budget_s
-    marks = _read_scanned_pages(
-        path, page_lines, password, ocr_languages, ocr_page_timeout_s, budget, warnings
-    )
-    removed = margins + _remove_running_lines(page_lines, heights)
-    removed.sort(key=lambda r: r[0])
-    doc = _assemble(page_lines, name, marks)
-    doc.removed = [text for _, text in removed]
-    doc.warnings.extend(warnings)
-    doc.file_type = "pdf"
-    doc.title = _clean_title(_meta_str(meta.get("Title"))) or path.stem.replace("_", " ")
-    doc.author = _meta_str(meta.get("Author"))
-    doc.date = _pdf_date(meta.get("CreationDate")) or _pdf_date(meta.get("ModDate"))
-    doc.metadata = {k: _meta_str(v) for k, v in meta.items() if _meta_str(v)}
-    if removed:
-        doc.metadata["removed_lines"] = [[page, text] for page, text in removed]
-    ocr_pages = [p.number for p in doc.pages if p.source == "ocr"]
-    if ocr_pages:
-        doc.metadata["ocr"] = {
-            "engine": "tesseract",
-            "languages": ocr_languages,
-            "pages": {str(p.number): p.confidence for p in doc.pages if p.source == "ocr"},
-        }
-    if not doc.text.strip():
-        doc.status = "no_text"
-    return doc
+    return page_lines, margins, heights, warnings, meta
 
 
 def _read_scanned_pages(
@@ -347,7 +409,7 @@ def _paragraphs(
             new_para = (
                 gap > max(typical_gap * 1.6, height * 0.6)
                 or (
-                    len(gaps) < 3 and gap > height * 1.2
+                    len(gaps) < 3 and gap > height
                 )  # too few lines to learn the spacing: a blank line's worth
                 or line.top < prev.top - height  # went back up: next column or block
                 or abs(line.size - prev.size) > 1.5

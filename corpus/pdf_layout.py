@@ -32,8 +32,13 @@ class Line:
 
 
 def lines_of_page(page) -> tuple[list[Line], str]:
-    """Return the page's lines in reading order, and the text of rotated margin stamps left out."""
-    chars = layout_chars(page)
+    """Return a pdfplumber page's lines in reading order, and the rotated margin stamps' text."""
+    return lines_of_chars(layout_chars(page), float(page.width), float(page.height))
+
+
+def lines_of_chars(chars: list[tuple], width: float, height: float) -> tuple[list[Line], str]:
+    """Return the lines of a page's characters in reading order, and the text of rotated margin
+    stamps left out (characters as ``pdf_words`` gives them)."""
     rotated = [c for c in chars if not c[6]]
     margin = ""
     if rotated and len(rotated) < MARGIN_ROTATED_SHARE * len(chars):
@@ -43,7 +48,6 @@ def lines_of_page(page) -> tuple[list[Line], str]:
     words = chars_to_words(chars)
     if not words:
         return [], margin
-    width = float(page.width)
     rows = _group_rows(words)
     gutters = _find_gutters(words, width)
     out: list[Line] = []
@@ -60,7 +64,6 @@ def lines_of_page(page) -> tuple[list[Line], str]:
                 out.extend(_row_to_lines(part))
             col.clear()
 
-    height = float(page.height)
     first, last = rows[0], rows[-1]
     for row in rows:
         top, bottom = min(w["top"] for w in row), max(w["bottom"] for w in row)

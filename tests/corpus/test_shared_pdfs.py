@@ -109,9 +109,12 @@ def test_shared_pdfs_page_counts_and_headers(shared_pdfs):
     for name, pages in PAGES.items():
         assert len(pdf_to_document(shared_pdfs / name).pages) == pages, name
     fr = pdf_to_document(shared_pdfs / "federal-register-2020-17221.pdf")
-    assert "Federal Register/Vol. 85" not in fr.text  # running header out of the canonical text
+    # running header (spaced around the slashes, as printed) out of the canonical text
+    assert "Federal Register / Vol. 85" not in fr.text
     assert "VerDate" not in fr.text  # printer's footer out too
-    assert sum("Federal Register/Vol. 85" in r for r in fr.removed) >= 14
+    assert sum("Federal Register / Vol. 85" in r for r in fr.removed) >= 14
+    assert fr.text.startswith("Proposed Rules")  # the first page's page number too
+    assert "47698" in fr.removed
 
 
 def test_shared_pdfs_bad_ones_fail_cleanly(shared_pdfs):
