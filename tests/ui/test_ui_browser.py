@@ -104,8 +104,14 @@ def test_browser_mouse_selection_applies_code_and_shows_highlight(app, browser_p
 
 
 def test_browser_quick_key_codes_the_selection(app, browser_page):
+    import coding
+    from projectfile import open_project
+
     url, path, ids = app
     page = browser_page
+    db = open_project(path)
+    coding.pin_quick_key(db, "tester", 1, "Policy")  # keys are pinned by the coder
+    db.conn.close()
     open_page(page, url, "code")
     choose(page, "Document", "Consortium report")
     before = len(codings(path, coders="tester"))

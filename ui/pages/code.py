@@ -389,7 +389,7 @@ with side:
     paths = {int(r.id): r.path for r in codes.itertuples()}
     for r in rows[:60]:
         cid = int(r["coding_id"])
-        with st.container(border=True):
+        with st.container(border=True, key=f"code_card_{cid}"):
             st.markdown(
                 chip_html(f"{r['code_path']} · {r['coder']}", r["color"]), unsafe_allow_html=True
             )

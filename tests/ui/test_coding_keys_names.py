@@ -1,0 +1,175 @@
+"""Quick keys pinned per coder (1-9, they never move by usage, a new code takes a free key) and one
+code-name rule with one message on the Code page, in the toolbar and on the Codebook page, in
+headless Chromium with mouse and keyboard.
+
+Screenshots go to test-artifacts/ui/coding-keys-*.png.
+"""
+
+from __future__ import annotations
+
+import pytest
+from browser_helpers import (
+    chromium_page,
+    open_page,
+    require_chromium,
+    select_text,
+    streamlit_server,
+    wait_idle,
+)
+from coding_data import fill_long_interview
+from playwright.sync_api import expect
+from ui_data import ROOT
+
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
+ARTIFACTS = ROOT / "test-artifacts" / "ui"
+LABELS = "[data-testid='qda-margin-label']"
+XSS = "<img src=x onerror=alert(1)>"
+
+require_chromium()
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """A running app on a project holding the long interview; yields (url, path, ids)."""
+    from projectfile import open_project
+
+    path = tmp_path_factory.mktemp("coding-keys") / "keys.qda.sqlite"
+    db = open_project(path)
+    ids = fill_long_interview(db)
+    db.conn.close()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with streamlit_server(path, ARTIFACTS / "server-coding-keys.log") as url:
+        yield url, path, ids
+
+
+@pytest.fixture
+def page():
+    with chromium_page() as p:
+        p.dialogs = []
+        p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
+        yield p
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"coding-keys-{name}.png"))
+
+
+def with_db(path, fn):
+    from projectfile import open_project
+
+    db = open_project(path)
+    try:
+        return fn(db)
+    finally:
+        db.conn.close()
+
+
+def tester_codings(path) -> list[tuple[str, str]]:
+    import coding
+
+    df = with_db(path, lambda db: coding.codings_frame(db, coders="tester"))
+    df = df.sort_values("char_start")
+    return list(zip(df["text"], df["code_path"]))
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` with the mouse."""
+    page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
+    page.get_by_role("option").filter(has_text=option).first.click()
+
+
+def code_with_key(page, needle: str, key: str, count: int) -> None:
+    """Select ``needle`` with the mouse, press ``key``; wait until the margin shows ``count``."""
+    select_text(page, needle)
+    page.keyboard.press(key)
+    expect(page.locator(LABELS)).to_have_count(count)
+    wait_idle(page)
+
+
+def test_quick_keys_are_pinned_by_the_coder_and_never_move(app, page):
+    import coding
+
+    url, path, ids = app
+    open_page(page, url, "code")
+    page.locator("[data-testid='qda-reader']").filter(has_text="marker-2 ").wait_for()
+    expect(page.locator(LABELS)).to_have_count(0)  # ana's codings are further down
+    page.get_by_text("Quick keys 1-9: none pinned yet").click()
+    choose(page, "Key 1", "Delay")
+    choose(page, "Key 2", "Trust")
+    page.get_by_role("button", name="Save quick keys").click()
+    wait_idle(page)
+    expect(page.get_by_text("Quick keys saved.").first).to_be_visible()
+    code_with_key(page, "marker-2 is where", "2", 1)
+    code_with_key(page, "marker-4 is where", "2", 2)
+    code_with_key(page, "marker-6 is where", "2", 3)  # Trust is now by far the most used code
+    code_with_key(page, "marker-8 is where", "1", 4)  # ... and key 1 still codes Delay
+    assert tester_codings(path) == [
+        ("marker-2 is where", "Trust"),
+        ("marker-4 is where", "Trust"),
+        ("marker-6 is where", "Trust"),
+        ("marker-8 is where", "Delay"),
+    ]
+    # a new code takes the first free key, offered in the form
+    select_text(page, "marker-10 is where")
+    wait_idle(page)
+    page.locator("input[aria-label^='New code']").fill("Hope")
+    expect(
+        page.locator("[data-testid='stSelectbox']").filter(has_text="Quick key")
+    ).to_contain_text("3")
+    page.get_by_role("button", name="Create and apply").click()
+    expect(page.locator(LABELS)).to_have_count(5)
+    wait_idle(page)
+    code_with_key(page, "marker-12 is where", "3", 6)
+    assert tester_codings(path)[-2:] == [
+        ("marker-10 is where", "Hope"),
+        ("marker-12 is where", "Hope"),
+    ]
+    # the pins are the coder's, stored in the project: a reload shows them in the same order
+    page.reload()
+    page.locator("[data-testid='qda-reader']").filter(has_text="marker-2 ").wait_for()
+    wait_idle(page)
+    select_text(page, "marker-14 is where")
+    bar = page.locator("[data-testid='qda-toolbar']")
+    expect(bar).to_be_visible()
+    expect(bar.locator("[data-testid='qda-bar-quick']")).to_have_text(["1Delay", "2Trust", "3Hope"])
+    shot(page, "01-toolbar-pinned")
+    pins = with_db(path, lambda db: coding.quick_keys(db, "tester"))
+    assert pins[["key", "path"]].values.tolist() == [[1, "Delay"], [2, "Trust"], [3, "Hope"]]
+    assert with_db(path, lambda db: coding.quick_keys(db, "ana")).empty  # per coder
+    # a key with no code says so instead of doing nothing
+    page.keyboard.press("7")
+    expect(page.locator("[data-testid='qda-toast']")).to_contain_text("No code is pinned to key 7")
+    assert not page.dialogs
+
+
+def test_one_message_for_a_bad_code_name_on_the_code_and_codebook_pages(app, page):
+    import coding
+
+    url, path, ids = app
+    open_page(page, url, "code")
+    page.locator("input[aria-label^='New code']").fill(XSS)
+    page.get_by_role("button", name="Create").click()
+    wait_idle(page)
+    alert = page.locator("[data-testid='stAlert']").filter(has_text="cannot contain '>'")
+    expect(alert).to_be_visible()
+    on_code_page = alert.inner_text().strip()
+    shot(page, "02-code-page-refused")
+    # the toolbar's "create and apply" gives the same message
+    select_text(page, "marker-2 is where")
+    page.locator("[data-testid='qda-bar-input']").fill(XSS)
+    page.locator("[data-testid='qda-bar-create']").click()
+    expect(page.locator("[data-testid='qda-toast']")).to_have_text(on_code_page)
+    open_page(page, url, "codebook")
+    add = page.locator("[data-testid='stExpander']").filter(has_text="Add a code")
+    if not add.get_by_label("Name").is_visible():
+        add.get_by_text("Add a code").click()
+    add.get_by_label("Name").fill(XSS)
+    page.get_by_role("button", name="Add code").click()
+    wait_idle(page)
+    alert = page.locator("[data-testid='stAlert']").filter(has_text="cannot contain '>'")
+    expect(alert).to_be_visible()
+    assert alert.inner_text().strip() == on_code_page
+    shot(page, "03-codebook-refused")
+    paths = with_db(path, lambda db: coding.codes_frame(db)["path"].tolist())
+    assert not [p for p in paths if p.startswith("<img")]  # nothing cut and created
+    assert not page.dialogs
