@@ -41,8 +41,24 @@ if notice:
     (st.warning if "need a new place" in notice else st.success)(notice)
 
 reviews = review_frame(db)
-tab_edit, tab_review, tab_merge = st.tabs(
-    ["Correct a document", f"Review ({len(reviews)})", "Merge a project"]
+SECTIONS = {
+    "edit": "Correct a document",
+    "review": f"Review ({len(reviews)})",
+    "merge": "Merge a project",
+}
+pending_section = st.session_state.pop("edit_section_next", None)
+if pending_section in SECTIONS:
+    st.session_state["edit_section"] = pending_section
+section = (
+    st.segmented_control(
+        "Section",
+        list(SECTIONS),
+        format_func=SECTIONS.get,
+        default="edit",
+        key="edit_section",
+        label_visibility="collapsed",
+    )
+    or "edit"
 )
 
 
@@ -69,7 +85,7 @@ def _marked_html(text: str, spans: list[tuple[int, int, str, str]]) -> str:
     )
 
 
-with tab_edit:
+if section == "edit":
     docs = list_documents(db)
     if docs.empty:
         st.info("No documents yet: ingest some on the Corpus or Interviews page.")
@@ -137,7 +153,7 @@ with tab_edit:
             st.session_state.pop("edit_doc", None)
             st.rerun()
 
-with tab_review:
+if section == "review":
     st.subheader(f"{len(reviews)} codings need a new place")
     if reviews.empty:
         st.caption("Codings whose words an edit deleted wait here to be re-anchored or discarded.")
@@ -166,7 +182,7 @@ with tab_review:
                 st.session_state["edit_notice"] = "coding left on the old version"
                 st.rerun()
 
-with tab_merge:
+if section == "merge":
     st.caption(
         "Bring in another copy of this project coded apart (a .qda.sqlite file) or a REFI-QDA"
         " project from another tool (.qdpx): coders, codes, codings and memos. Documents are"
@@ -206,4 +222,14 @@ with tab_merge:
         st.subheader("Agreement between coders")
         picked = st.multiselect("Coders", coders, default=coders[-2:], key="merge_coders")
         if len(picked) >= 2:
-            st.dataframe(agreement(db, coders=picked), hide_index=True, width="stretch")
+            table = agreement(db, coders=picked)
+            overall = table.iloc[-1]
+            kappa = overall["kappa"] if len(picked) == 2 else overall["alpha"]
+            measure = "Cohen's kappa" if len(picked) == 2 else "Krippendorff's alpha"
+            share = float(overall["percent_agreement"])
+            shown = "n/a" if kappa != kappa else f"{float(kappa):.2f}"  # NaN: nothing to compare
+            st.markdown(
+                f"Overall {measure}, {html.escape(' vs '.join(picked))}: **{shown}**"
+                + ("" if share != share else f" (agreement on {share:.0%} of the text)")
+            )
+            st.dataframe(table, hide_index=True, width="stretch")
