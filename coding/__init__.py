@@ -18,7 +18,13 @@ from .autocode import (
 from .batches import apply_batch, batches_frame, undo_batch
 from .case_merges import delete_case, merge_cases
 from .case_rule import CASE_COLUMNS, exploded_cases, span_cases
-from .code_names import MAX_NAME_LENGTH, check_code_name, clean_code_name, split_code_path
+from .code_names import (
+    MAX_NAME_LENGTH,
+    check_code_name,
+    clean_code_name,
+    name_key,
+    split_code_path,
+)
 from .codebook import (
     delete_code,
     merge_codes,
@@ -109,6 +115,7 @@ __all__ = [
     "MAX_NAME_LENGTH",
     "check_code_name",
     "clean_code_name",
+    "name_key",
     "split_code_path",
     "free_quick_keys",
     "pin_quick_key",

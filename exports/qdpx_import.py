@@ -21,8 +21,9 @@ from coding import (
     apply_batch,
     code_case,
     code_document,
+    codes_frame,
     ensure_coder,
-    sibling_exists,
+    name_key,
 )
 from corpus import (
     Document,
@@ -76,8 +77,19 @@ def _color(value: str | None) -> str | None:
 
 
 def _store_codes(db, project: RefiProject, coder: str, report: ImportReport) -> dict[str, int]:
+    """Add the file's codes (merging with same-named existing ones); return {GUID: code id}.
+
+    The codebook is read once into a dictionary of (parent, name key) so that each code costs
+    the same whatever the number of codes (linear in codes, not quadratic).
+    """
     ids: dict[str, int] = {}
     made = merged = 0
+    taken: dict[tuple[int, str], int] = {}
+    frame = codes_frame(db)
+    for cid, parent_id, name in frame[["id", "parent_id", "name"]].itertuples(index=False):
+        parent_key = 0 if parent_id is None or parent_id != parent_id else int(parent_id)
+        taken.setdefault((parent_key, name_key(name)), int(cid))
+    mapped: set[int] = set()  # codes a GUID of this file already points at
     for code in project.codes:
         parent = ids.get(code.parent) if code.parent else None
         clean = " ".join(code.name.replace(">", "\u203a").split()) or "(unnamed code)"
@@ -86,20 +98,21 @@ def _store_codes(db, project: RefiProject, coder: str, report: ImportReport) -> 
                 f"code '{code.name}' is called '{clean}' here ('>' separates levels of a code path)"
             )
             code.name = clean
-        existing = sibling_exists(db, parent, code.name)
-        if existing is not None and existing not in ids.values():
+        existing = taken.get((parent or 0, name_key(code.name)))
+        if existing is not None and existing not in mapped:
             ids[code.guid] = existing
+            mapped.add(existing)
             merged += 1
             continue
         name, n = code.name, 2
-        while sibling_exists(db, parent, name) is not None:
+        while (parent or 0, name_key(name)) in taken:
             name = f"{code.name} ({n})"
             n += 1
         if name != code.name:
             report.notices.append(
                 f"code '{code.name}' appears twice under one parent; the second is called '{name}'"
             )
-        ids[code.guid] = add_code(
+        new_id = add_code(
             db,
             name,
             parent=parent,
@@ -107,6 +120,9 @@ def _store_codes(db, project: RefiProject, coder: str, report: ImportReport) -> 
             definition=code.description,
             coder=coder,
         )
+        ids[code.guid] = new_id
+        taken[(parent or 0, name_key(name))] = new_id
+        mapped.add(new_id)
         made += 1
     report.imported["codes"] = made
     if merged:

@@ -27,6 +27,10 @@ from .errors import ImportFileError
 MAX_ENTRIES = 20_000
 MAX_TOTAL_BYTES = 2 * 1024**3
 MAX_ENTRY_BYTES = 512 * 1024**2
+# What an import keeps is capped, whatever the archive claims: memory follows these figures.
+MAX_XML_BYTES = 64 * 1024**2  # the project XML (.qde), parsed whole
+MAX_TEXT_ENTRY_BYTES = 16 * 1024**2  # one source's text (about 8,000 pages)
+MAX_READ_BYTES = 128 * 1024**2  # all entries read by one import together
 MAX_RATIO = 200  # uncompressed / compressed, for entries over RATIO_FLOOR bytes
 RATIO_FLOOR = 1024 * 1024
 # what zipfile and the decompressors raise for a damaged or unsupported stream
@@ -48,6 +52,9 @@ class Limits:
     max_total_bytes: int = MAX_TOTAL_BYTES
     max_entry_bytes: int = MAX_ENTRY_BYTES
     max_ratio: float = MAX_RATIO
+    max_xml_bytes: int = MAX_XML_BYTES
+    max_text_entry_bytes: int = MAX_TEXT_ENTRY_BYTES
+    max_read_bytes: int = MAX_READ_BYTES
 
 
 def _unsafe_name(name: str) -> bool:
@@ -78,6 +85,7 @@ class SafeZip:
             raise ImportFileError(self.label, f"damaged zip archive ({exc})") from exc
         self._check(infos)
         self.infos = {i.filename: i for i in infos if not i.is_dir()}
+        self.read_bytes = 0  # across all reads: capped by limits.max_read_bytes
 
     def _check(self, infos: list[zipfile.ZipInfo]) -> None:
         lim = self.limits
@@ -134,6 +142,7 @@ class SafeZip:
         info = self.infos.get(name)
         if info is None:
             raise ImportFileError(self.label, f"no entry '{name}' in the archive")
+        self._check_kept(name, info.file_size)
         cap = min(info.file_size, self.limits.max_entry_bytes)
         chunks, size = [], 0
         try:
@@ -150,7 +159,28 @@ class SafeZip:
                     chunks.append(chunk)
         except DAMAGED_STREAM as exc:
             raise ImportFileError(self.label, f"cannot read entry '{name}' ({exc})") from exc
+        self.read_bytes += size
         return b"".join(chunks)
+
+    def _check_kept(self, name: str, size: int) -> None:
+        """Refuse an entry over its cap (XML or text) or one that would pass the import's cap."""
+        lim = self.limits
+        is_xml = name.lower().endswith((".qde", ".qdc", ".xml"))
+        cap = lim.max_xml_bytes if is_xml else lim.max_text_entry_bytes
+        if size > cap:
+            what = "the project XML" if is_xml else "the text of one source"
+            raise ImportFileError(
+                self.label,
+                f"'{name}' holds {size / 2**20:.0f} MB, over the limit of {cap / 2**20:.0f} MB for"
+                f" {what}: split large documents into smaller ones in the other program and"
+                " export again",
+            )
+        if self.read_bytes + size > lim.max_read_bytes:
+            raise ImportFileError(
+                self.label,
+                f"the sources hold more than {lim.max_read_bytes / 2**20:.0f} MB of text, over the"
+                " limit for one import: export the project in parts and import each",
+            )
 
     def close(self) -> None:
         self.zf.close()

@@ -145,9 +145,12 @@ def qdpx_text_bomb(path: Path, text_mb: float, sources: int = 1) -> Path:
         zf.writestr("project.qde", xml)
         for g in entries:
             with zf.open(f"sources/{g}.txt", "w") as fh:
-                data = (line * (per // len(line) + 1))[:per].encode()
-                for i in range(0, len(data), 1 << 20):
-                    fh.write(data[i : i + (1 << 20)])
+                written, n = 0, 0
+                while written < per:  # numbered paragraphs: ~100:1, under the ratio check
+                    block = "".join(f"{n + k}. {line}" for k in range(1000)).encode()
+                    fh.write(block)
+                    written += len(block)
+                    n += 1000
     return path
 
 
