@@ -87,6 +87,7 @@ class Recorder:
         # more for undo: "version": [old, new] (an edit: undo removes the new version),
         # "case_renames": [[case_id, old name, new name], ...]
         self.extra: dict = {}
+        self.source = ""  # a merge: the file the rows come from
 
     def insert(self, table: str, values: dict) -> int:
         """Insert a row; return its id."""

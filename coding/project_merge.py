@@ -6,8 +6,9 @@ current version), or the same source name and kind with a diffable change (codin
 matched by path; a code with the same path but another definition or colour is *conflicting*: this
 project's definition stays and the incoming codings go to it. Coders keep their names, so
 ``coding.agreement`` compares them right after. Everything is one transaction after a backup, and
-one undoable action; merging the same file twice adds nothing. The report says what was matched,
-added and left out, and why.
+one undoable action; merging the same file twice adds nothing, and ``merge_origins`` remembers what
+came from which file, so a merged coding deleted here does not come back. The report says what was
+matched, added and left out, and why.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from corpus import (
     text_mapping,
 )
 from interviews import cases_frame, ensure_case, parse_transcript, store_transcript
-from projectfile import QdaError, backup_project, copy_project, open_project
+from projectfile import QdaError, backup_project, copy_project, now_iso, open_project
 
 from .codebook import update_code
 from .codes import codes_frame, ensure_code_path
@@ -139,16 +140,21 @@ def merge_project(
     other_path: str | Path,
     coder: str = "system",
     session: str | None = None,
+    source: str | None = None,
 ) -> MergeReport:
     """Merge the project file ``other_path`` into ``db``; return the report.
 
     A backup first, then one transaction (one undoable action for the codings, codes and memos).
+    ``source`` (default: the file's name) names where the rows came from: a coding or memo merged
+    from it before and deleted here since is not brought back by merging it again.
     """
     other = _Other(other_path)
     report = MergeReport()
+    source = source or Path(other_path).name
     try:
         backup_project(db, reason="before-merge")
-        with recorded(db, coder, f"merge {Path(other_path).name}", session) as rec:
+        with recorded(db, coder, f"merge {source}", session) as rec:
+            rec.source = source
             _merge(db, other.db, rec, report)
     finally:
         other.close()
@@ -276,6 +282,26 @@ def _add_document(db, other, doc_id: int, text: str) -> int:
         return exc.document_id
 
 
+def _merged_before(db, rec, entity: str, source_id: int) -> int | None:
+    """The local id of a row merged from this source before, if that row still exists (soft
+    deleted included: a deletion here is respected; an undone merge left nothing)."""
+    row = db.execute(
+        "SELECT local_id FROM merge_origins WHERE source = ? AND entity = ? AND source_id = ?",
+        [rec.source, entity, int(source_id)],
+    ).fetchone()
+    if row and db.execute(f"SELECT 1 FROM {entity} WHERE id = ?", [row[0]]).fetchone():
+        return row[0]
+    return None
+
+
+def _remember(db, rec, entity: str, source_id: int, local_id: int) -> None:
+    db.execute(
+        "INSERT OR REPLACE INTO merge_origins (source, entity, source_id, local_id, merged_at)"
+        " VALUES (?, ?, ?, ?, ?)",
+        [rec.source, entity, int(source_id), int(local_id), now_iso()],
+    )
+
+
 def _case_map(db, other) -> dict[int, int]:
     return {
         int(r.case_id): ensure_case(db, r.name, r.kind or "person")
@@ -289,6 +315,11 @@ def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[
     coders = {r[1]: r[0] for r in db.execute("SELECT id, name FROM coders").fetchall()}
     for r in frame.itertuples():
         label = f"{r.code_path} by {r.coder}"
+        before = _merged_before(db, rec, "codings", int(r.coding_id))
+        if before is not None:
+            out[int(r.coding_id)] = before
+            report.add("coding", label, "already here", "merged from this file before")
+            continue
         if r.scope == "case":
             doc_id, case_id, span = None, case_map.get(int(r.case_id)), (0, 0)
         else:
@@ -325,6 +356,7 @@ def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[
         ).fetchone()
         if dup:
             out[int(r.coding_id)] = dup[0]
+            _remember(db, rec, "codings", int(r.coding_id), dup[0])
             report.add("coding", label, "already here")
             continue
         memo = None if pd.isna(r.memo) else r.memo
@@ -332,6 +364,7 @@ def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[
         out[int(r.coding_id)] = rec.insert(
             "codings", {**values, "created_at": r.created_at, "memo": memo, "weight": weight}
         )
+        _remember(db, rec, "codings", int(r.coding_id), out[int(r.coding_id)])
         report.add("coding", label, "added")
     return out
 
@@ -347,6 +380,9 @@ def _merge_memos(db, other, rec, report, code_map, doc_map, case_map, coding_map
             "coding": coding_map.get,
         }[target](tid)
         name = f"{target} memo {m.title or str(m.text)[:40]!r} by {m.author}"
+        if _merged_before(db, rec, "memos", int(m.memo_id)) is not None:
+            report.add("memo", name, "already here", "merged from this file before")
+            continue
         if target != "project" and local is None:
             report.add("memo", name, "left out", f"its {target} was not merged")
             continue
@@ -364,9 +400,10 @@ def _merge_memos(db, other, rec, report, code_map, doc_map, case_map, coding_map
             [*values.values(), m.title, m.text, m.author],
         ).fetchone()
         if dup:
+            _remember(db, rec, "memos", int(m.memo_id), dup[0])
             report.add("memo", name, "already here")
             continue
-        rec.insert(
+        local_memo = rec.insert(
             "memos",
             {
                 **values,
@@ -377,4 +414,5 @@ def _merge_memos(db, other, rec, report, code_map, doc_map, case_map, coding_map
                 "updated_at": m.updated_at,
             },
         )
+        _remember(db, rec, "memos", int(m.memo_id), local_memo)
         report.add("memo", name, "added")

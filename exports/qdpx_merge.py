@@ -30,7 +30,7 @@ def merge_qdpx(
     with tempfile.TemporaryDirectory(prefix="qda-qdpx-") as tmp:
         staged = Path(tmp) / "incoming.qda.sqlite"
         imported = import_qdpx(path, staged, coder=coder, progress=progress)
-        merged = merge_project(db, staged, coder=coder)
+        merged = merge_project(db, staged, coder=coder, source=Path(path).name)
     return imported, merged
 
 

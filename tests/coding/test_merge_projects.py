@@ -13,10 +13,12 @@ from coding import (
     code_span,
     codes_frame,
     codings_frame,
+    delete_coding,
     edit_document,
     ensure_code_path,
     merge_project,
     preview_merge,
+    undo,
     update_code,
 )
 from corpus import Document, get_text, list_documents, paragraphs_from_text, sha256_bytes
@@ -181,3 +183,23 @@ def test_merge_refuses_a_missing_file(copies, tmp_path):
     db, _ = copies
     with pytest.raises(QdaError, match="no such project file"):
         merge_project(db, tmp_path / "absent.qda.sqlite")
+
+
+def test_merge_again_does_not_bring_back_a_deleted_coding(copies):
+    db, other = copies
+    merge_project(db, other, coder="ana")
+    ben = codings_frame(db, coders=["ben"])
+    delete_coding(db, int(ben["coding_id"].iloc[0]), "ana")
+    again = merge_project(db, other, coder="ana")
+    assert again.changed == 0
+    assert len(codings_frame(db, coders=["ben"])) == len(ben) - 1
+
+
+def test_merge_undo_then_merge_again_brings_the_codings_back(copies):
+    db, other = copies
+    merge_project(db, other, coder="carl", session="s2")
+    assert len(codings_frame(db, coders=["ben"])) == 2
+    assert undo(db, "carl", session="s2").startswith("merge")
+    assert codings_frame(db, coders=["ben"]).empty
+    again = merge_project(db, other, coder="carl", session="s2")
+    assert again.changed >= 2 and len(codings_frame(db, coders=["ben"])) == 2

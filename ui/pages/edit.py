@@ -210,7 +210,9 @@ if section == "merge":
                     if is_qdpx:
                         _imported, report = merge_qdpx(path, db, coder=coder)
                     else:
-                        report = merge_project(db, path, coder=coder, session=sess)
+                        report = merge_project(
+                            db, path, coder=coder, session=sess, source=upload.name
+                        )
                     status.update(label="Merged", state="complete")
                 st.session_state["merge_report"] = report.frame()
                 st.session_state["merge_summary"] = report.summary() or "nothing to merge"
