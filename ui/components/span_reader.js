@@ -304,8 +304,11 @@ export default function (component) {
     let selected = false;
     const go = () => {
       if (moved || root.__qdaScrolled !== key) return;
-      const r = rangeOf(off, off);
-      const rect = r.getBoundingClientRect(), wr = wrap.getBoundingClientRect();
+      // a collapsed range right after a line break has no box: measure the next character
+      const next = Math.min(off + 1, Array.from(data.text || '').length);
+      const boxes = Array.from(rangeOf(off, next).getClientRects()).filter((b) => b.height > 0);
+      const rect = boxes.length ? boxes[boxes.length - 1] : rangeOf(off, off).getBoundingClientRect();
+      const wr = wrap.getBoundingClientRect();
       anchor.style.top = `${rect.top - wr.top}px`;
       anchor.scrollIntoView({ block: 'center' });
       const h = data.highlight;
