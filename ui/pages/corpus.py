@@ -23,6 +23,7 @@ from corpus import (
     set_document_fields,
 )
 from ui.common import get_db
+from ui.tables import show as show_table
 
 KINDS = ["policy", "interview", "other"]
 SHOWN = [
@@ -83,7 +84,7 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
         st.session_state["corpus_last_outcomes"] = outcomes_frame(outcomes)
     if "corpus_last_outcomes" in st.session_state:
         st.caption("Last upload")
-        st.dataframe(st.session_state["corpus_last_outcomes"], hide_index=True, width="stretch")
+        show_table(st.session_state["corpus_last_outcomes"])
 
 # --- documents ------------------------------------------------------------------------------------
 docs = list_documents(db)
@@ -94,7 +95,7 @@ if docs.empty:
     st.stop()
 
 st.subheader(f"Documents ({len(docs)})")
-st.dataframe(docs[SHOWN].rename(columns={"page_count": "pages"}), hide_index=True, width="stretch")
+show_table(docs[SHOWN].rename(columns={"page_count": "pages"}))
 titles = dict(zip(docs.id.astype(int), docs.title))
 
 with st.expander("Edit or delete a document"):
@@ -123,7 +124,7 @@ if "corpus_msg" in st.session_state:
     st.success(st.session_state.pop("corpus_msg"))
 
 with st.expander("Ingest log"):
-    st.dataframe(ingest_log(db), hide_index=True, width="stretch")
+    show_table(ingest_log(db))
 
 # --- reader ---------------------------------------------------------------------------------------
 st.subheader("Read")

@@ -22,6 +22,7 @@ from ui.auth import is_exposed
 from ui.common import current_coder, get_db, project_file, set_project_file
 from ui.session import projects_dir
 from ui.session_demo import copy_name
+from ui.tables import show as show_table
 from ui.widgets import md_safe
 
 st.title("Project")
@@ -116,17 +117,15 @@ with left:
             )
             .reset_index()
         )
-        st.dataframe(per, hide_index=True, width="stretch")
+        show_table(per)
 with right:
     st.subheader("Last activity")
     st.write(last or "Nothing recorded yet.")
     log = ingest_log(db, limit=5)
     if len(log):
         st.caption("Latest imports")
-        st.dataframe(
-            log[["at", "path", "status"]].assign(path=log["path"].map(lambda p: Path(str(p)).name)),
-            hide_index=True,
-            width="stretch",
+        show_table(
+            log[["at", "path", "status"]].assign(path=log["path"].map(lambda p: Path(str(p)).name))
         )
 
 # --- settings -------------------------------------------------------------------------------------
