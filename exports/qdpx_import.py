@@ -352,10 +352,19 @@ def _into_project(
     coder: str,
     progress: Progress | None,
 ) -> ImportReport:
-    """Store ``project`` in the project file; on any failure leave that file as it was."""
+    """Store ``project`` in the project file; on any failure leave that file as it was.
+
+    A new project is built in a hidden file beside the target and renamed into place only when
+    the import has finished, so an import stopped at any point (an error, Ctrl-C, the app's
+    Stop, even SIGKILL) never leaves an empty or half-made project under the target name.
+    """
     project_path = Path(project_path)
     existed = project_path.exists()
-    db = open_project(project_path)
+    target = project_path
+    if not existed:
+        _remove_stale_partials(project_path)
+        target = project_path.with_name(f".{project_path.name}.importing-{os.getpid()}")
+    db = open_project(target)
     if existed:
         backup_project(db, reason="before-refi-import")
     done = False
@@ -368,10 +377,23 @@ def _into_project(
     except QdaError as exc:
         raise ImportFileError(label, f"import failed and was undone ({exc})") from exc
     finally:
+        if done and not existed:
+            db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         db.conn.close()
-        if not done and not existed:
+        if not existed:
+            if done:
+                os.replace(target, project_path)
             for suffix in ("", "-wal", "-shm"):
-                Path(str(project_path) + suffix).unlink(missing_ok=True)
+                Path(str(target) + suffix).unlink(missing_ok=True)
+
+
+def _remove_stale_partials(project_path: Path) -> None:
+    """Remove hidden partial projects left beside ``project_path`` by killed imports."""
+    for stale in project_path.parent.glob(f".{project_path.name}.importing-*"):
+        m = re.search(r"\.importing-(\d+)", stale.name)
+        pid = m.group(1) if m else ""
+        if pid and pid != str(os.getpid()) and not Path(f"/proc/{pid}").exists():
+            stale.unlink(missing_ok=True)
 
 
 def import_qdpx(

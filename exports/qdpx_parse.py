@@ -9,6 +9,7 @@ dropped silently.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -100,8 +101,44 @@ def parse_project_xml(root: Element, reader: SourceReader) -> RefiProject:
         el = kid(root, tag)
         if el is not None and len(el):
             project.skipped.append(f"{len(el)} {tag.lower()} not imported")
+    check_guids(project, reader.label)
     _check_refs(project)
     return project
+
+
+_GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def check_guids(project: RefiProject, label: str) -> None:
+    """Refuse codes or sources that share a GUID (codings could not be told apart); report
+    GUIDs that are missing or not in the GUID format the standard requires.
+    """
+    for kind, items in (("codes", project.codes), ("sources", project.sources)):
+        seen: dict[str, str] = {}
+        for item in items:
+            if not item.guid:
+                raise ImportFileError(
+                    label, f"{kind[:-1]} '{item.name}' has no GUID: its codings cannot be found"
+                )
+            if item.guid in seen:
+                raise ImportFileError(
+                    label,
+                    f"{kind} '{seen[item.guid]}' and '{item.name}' share the GUID {item.guid}, so"
+                    " their codings cannot be told apart: the file is damaged; export it again"
+                    " from the other program",
+                )
+            seen[item.guid] = item.name
+    bad = [
+        f"'{item.name}' ({item.guid})"
+        for item in [*project.codes, *project.sources]
+        if not _GUID.fullmatch(item.guid)
+    ]
+    if bad:
+        shown = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        project.notices.append(
+            f"{len(bad)} GUID(s) are not in the standard GUID format: {shown};"
+            " imported as given (references still match)"
+        )
 
 
 def _parse_users(root: Element, project: RefiProject) -> None:
@@ -226,6 +263,7 @@ def parse_qdc(path: str | os.PathLike, max_bytes: int = 64 * 1024**2) -> RefiPro
     codes_el = kid(root, "Codes")
     if codes_el is not None:
         _parse_codes(codes_el, project.codes, path.name)
+    check_guids(project, path.name)
     if kid(root, "Sets") is not None and len(kid(root, "Sets")):
         project.skipped.append(f"{len(kid(root, 'Sets'))} sets not imported")
     return project
