@@ -134,6 +134,8 @@ def _on_undo() -> None:
     except QdaError as exc:
         _flash("error", str(exc))
         return
+    if label and st.session_state.get("search_coded"):  # the last "✓ coded" mark goes too
+        st.session_state["search_coded"].popitem()
     _flash("success" if label else "error", f"Undid: {label}" if label else "Nothing to undo.")
 
 
