@@ -21,6 +21,7 @@ from .entity_queries import (
     preview_code_mentions,
     top_entities,
 )
+from .entity_versions import carry_entities
 from .errors import GazetteerError, NlpError, TopicError
 from .evaluation import gazetteer_effect
 from .gazetteer import (
@@ -96,6 +97,7 @@ __all__ = [
     "entities_frame",
     "entity_labels",
     "export_gazetteer",
+    "carry_entities",
     "extract_entities",
     "fit_topics",
     "gazetteer_effect",

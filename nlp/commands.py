@@ -13,6 +13,7 @@ from projectfile import add_format_option, fail, open_project, print_frame, tqdm
 
 from .entities import extract_entities
 from .entity_queries import entities_frame, top_entities
+from .entity_versions import carry_entities
 from .gazetteer import export_gazetteer, gazetteer_frame, import_gazetteer, merge_entities
 from .topic_queries import topic_segments, topics_frame
 from .topics import fit_topics
@@ -87,6 +88,26 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     add_format_option(p)
     p.set_defaults(func=cmd_topics_show)
+    _carry_entities_after(sub)
+
+
+def _carry_entities_after(sub: argparse._SubParsersAction) -> None:
+    """After ``edit``, ``ingest`` and ``interviews import``, entity mentions follow new versions."""
+    groups = sub.__dict__.get("_qda_groups", {})
+    parsers = [sub.choices.get("edit"), sub.choices.get("ingest")]
+    if "interviews" in groups:
+        parsers.append(groups["interviews"].choices.get("import"))
+    for parser in filter(None, parsers):
+        command = parser.get_default("func")
+
+        def run(args, command=command) -> int:
+            code = command(args)
+            carried = carry_entities(open_project(args.project))
+            if carried:
+                print(f"entity mentions carried to {len(carried)} new versions")
+            return code
+
+        parser.set_defaults(func=run)
 
 
 def cmd_entities(args) -> int:

@@ -29,6 +29,7 @@ from coding import (
 )
 from corpus import get_text, list_documents, normalize_text, text_mapping
 from exports import merge_qdpx
+from nlp import carry_entities
 from ui.common import current_coder, get_db, session_id
 from ui.components.span_reader import safe_color
 
@@ -143,6 +144,8 @@ if section == "edit":
             "Save as a new version", type="primary", disabled=not changed, key="edit_save"
         ):
             result = edit_document(db, doc_id, new_text, coder, session=sess)
+            if result.new_document_id:
+                carry_entities(db, [result.new_document_id])  # entity mentions follow too
             st.session_state["edit_notice"] = result.summary()
             if result.new_document_id:
                 st.session_state["edit_doc_next"] = result.new_document_id
