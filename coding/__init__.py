@@ -55,6 +55,7 @@ from .codings import (
     move_codings,
     update_coding,
 )
+from .free_text import drop_history, rewrite_free_text
 from .history import (
     CodingError,
     audit_frame,
@@ -73,7 +74,7 @@ from .matrices import (
     count_mode,
     frequencies,
 )
-from .memos import add_memo, memos_frame
+from .memos import add_memo, delete_memo, memos_frame, update_memo
 from .project_merge import MergeReport, merge_project, preview_merge
 from .queries import (
     query_and,
@@ -116,6 +117,10 @@ __all__ = [
     "check_code_name",
     "clean_code_name",
     "name_key",
+    "drop_history",
+    "delete_memo",
+    "update_memo",
+    "rewrite_free_text",
     "split_code_path",
     "free_quick_keys",
     "pin_quick_key",

@@ -23,7 +23,14 @@ from .model import (
 from .outcomes import outcome_counts, outcomes_frame, print_outcomes
 from .parse import SUPPORTED
 from .reader import ingest_uploads, page_for_offset, passage_html
-from .search import SearchError, count_hits, search, snippet_to_html, to_fts_query
+from .search import (
+    SearchError,
+    count_hits,
+    rebuild_index,
+    search,
+    snippet_to_html,
+    to_fts_query,
+)
 from .store import (
     DuplicateDocument,
     current_version,
@@ -79,6 +86,7 @@ __all__ = [
     "print_outcomes",
     "process_executor",
     "project_stats",
+    "rebuild_index",
     "replacement_mapping",
     "search",
     "set_document_fields",

@@ -119,6 +119,12 @@ def optimize_index(db: sqlite_utils.Database) -> None:
         db.execute("INSERT INTO segments_fts(segments_fts) VALUES('optimize')")
 
 
+def rebuild_index(db: sqlite_utils.Database) -> None:
+    """Rebuild the full-text index from the segments (no token of deleted text survives)."""
+    with transaction(db):
+        db.execute("INSERT INTO segments_fts(segments_fts) VALUES('rebuild')")
+
+
 def _filters(
     query: str, kinds, languages, date_from, date_to, document_ids, include_old
 ) -> tuple[list[str], list]:

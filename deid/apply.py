@@ -12,13 +12,15 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from coding import merge_cases, move_codings
+from coding import merge_cases, move_codings, rewrite_free_text
 from corpus import (
     Document,
     Segment,
     get_document,
     get_segments,
     get_text,
+    list_documents,
+    set_document_fields,
     sha256_bytes,
     store_document,
 )
@@ -112,8 +114,41 @@ def apply_review(
             if progress:
                 progress(i + 1, len(groups), str(title))
         _rename_cases(db, mapping)
+        if mapping:
+            deidentify_free_text(db, mapping, people=key["people"])
     append_log(log_file, log_rows)
     return pd.DataFrame(results, columns=RESULT_COLUMNS)
+
+
+def deidentify_free_text(
+    db: sqlite_utils.Database, mapping: dict[str, str], people: dict[str, str] | None = None
+) -> int:
+    """Replace every real name of ``mapping`` in the free text the project holds besides the
+    transcripts: code names and definitions, memos (deleted ones too), coding memos, batch rules,
+    and the titles of current documents.  Return the number of fields changed.
+
+    Researchers' notes often use a surname alone ('Salazar said...'): the surname of each
+    person in ``people`` (the last word of a name of two words or more, capitalised, four
+    letters or more) is replaced by that person's pseudonym too.
+    """
+    mapping = dict(mapping)
+    for name, pseudonym in (people or {}).items():
+        words = name.split()
+        last = words[-1] if len(words) > 1 else ""
+        if (
+            len(last) >= 4
+            and last[0].isupper()
+            and last.casefold() not in {k.casefold() for k in mapping}
+        ):
+            mapping[last] = pseudonym
+    rename = functools.partial(replace_names, mapping=mapping)
+    changed = rewrite_free_text(db, rename)
+    for doc_id, title in list_documents(db)[["id", "title"]].itertuples(index=False):
+        new = rename(str(title or ""))
+        if new != (title or ""):
+            set_document_fields(db, int(doc_id), title=new)
+            changed += 1
+    return changed
 
 
 def _new_version(
@@ -144,12 +179,24 @@ def _new_version(
         language=old["language"],
         date=old["date"],
         warnings=["pseudonymized version"],
-        metadata=dict(old["metadata"], pseudonymized_from=doc_id),
+        metadata=dict(_renamed(old["metadata"], mapping), pseudonymized_from=doc_id),
     )
+    doc.title = replace_names(doc.title or "", mapping) or doc.title
     new_id = store_document(db, doc, segment_language=False)
     rename = functools.partial(replace_names, mapping=mapping)
     store_transcript_version(db, doc_id, new_id, map_offset, rename)
     return new_id, int(move_codings(db, doc_id, new_id, map_offset) or 0)
+
+
+def _renamed(value, mapping: dict[str, str]):
+    """Return ``value`` (JSON-like metadata) with real names replaced in every string."""
+    if isinstance(value, str):
+        return replace_names(value, mapping)
+    if isinstance(value, dict):
+        return {k: _renamed(v, mapping) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_renamed(v, mapping) for v in value]
+    return value
 
 
 def _rename_cases(db: sqlite_utils.Database, mapping: dict[str, str]) -> None:

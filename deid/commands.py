@@ -108,5 +108,5 @@ def cmd_pseudonymize(args) -> int:
     if args.format == "table":
         print(f"key written to {key_path_for(args.project)} (keep it apart from shared data)")
     if args.shareable:
-        print(f"shareable copy: {shareable_copy(db, args.shareable)}")
+        print("\n".join(shareable_copy(db, args.shareable).lines()))
     return 0

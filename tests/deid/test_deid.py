@@ -184,7 +184,7 @@ def test_deid_rerun_keeps_the_same_pseudonyms(deid_db, tmp_path):
 def test_deid_shareable_project_and_export_hold_no_real_names(deid_db, tmp_path):
     db = deid_db
     pseudonymize(db, names=["Ingrid Salazar"], organisations=["Grupo Acerero del Norte"])
-    out = shareable_copy(db, tmp_path / "shared.qda.sqlite")
+    out = shareable_copy(db, tmp_path / "shared.qda.sqlite").path
     copy = open_project(out)
     texts = " ".join(r[0] for r in copy.execute("SELECT text FROM document_texts"))
     segs = " ".join(r[0] for r in copy.execute("SELECT text FROM segments"))
