@@ -78,7 +78,11 @@ points = (
     .encode(
         longitude="lon:Q",
         latitude="lat:Q",
-        size=alt.Size("mentions:Q", scale=alt.Scale(range=[40, 1600]), title="mentions"),
+        size=alt.Size(
+            "mentions:Q",
+            scale=alt.Scale(domainMin=0, range=[60, 1600]),
+            legend=alt.Legend(title="mentions", format="d", tickMinStep=1),
+        ),
         tooltip=[
             alt.Tooltip("canonical:N", title="place"),
             alt.Tooltip("kind:N"),
@@ -121,13 +125,15 @@ with right:
         pd.DataFrame(
             {
                 "document": rows["document_title"],
-                "before": rows["left"],
-                "mention": rows["mention"],
-                "after": rows["right"],
+                "passage": [
+                    f"…{a} «{m}» {b}…"
+                    for a, m, b in zip(rows["left"], rows["mention"], rows["right"])
+                ],
             }
         ),
         hide_index=True,
         width="stretch",
+        column_config={"passage": st.column_config.TextColumn(width="large")},
     )
     if not rows.empty:
         i = st.selectbox(
