@@ -412,9 +412,13 @@ def _paragraphs(
                     len(gaps) < 3 and gap > height
                 )  # too few lines to learn the spacing: a blank line's worth
                 or line.top < prev.top - height  # went back up: next column or block
+                or _FOOTNOTE_START.match(line.text) is not None  # "[7] Ethiopian Aircraft ..."
                 or abs(line.size - prev.size) > 1.5
                 or (
-                    line.x0 > prev.x0 + 4 and line.x0 - prev.x0 < 40 and (prev.x1 - prev.x0) > 100
+                    line.x0 > prev.x0 + 4
+                    and line.x0 - prev.x0 < 40
+                    and (prev.x1 - prev.x0) > 100
+                    and not _hanging(prev, lines)
                 )  # first-line indent
             )
         if new_para:
@@ -431,6 +435,19 @@ def _paragraphs(
     return out
 
 
+def _hanging(prev: Line, lines: list[Line]) -> bool:
+    """Return True when the line after ``prev`` continues it under a hanging indent.
+
+    ``prev`` runs (nearly) as wide as the widest line starting where it starts and stops
+    without closing punctuation, so the indented line below is its continuation.
+    """
+    if prev.text.rstrip()[-1:] in '.:;!?”")':
+        return False
+    widest = max(ln.x1 - ln.x0 for ln in lines if abs(ln.x0 - prev.x0) < 4)
+    return prev.x1 - prev.x0 >= 0.85 * widest
+
+
+_FOOTNOTE_START = re.compile(r"^\[[0-9*†‡§]{1,3}\] ")
 _URL_START = re.compile(r"(?:https?://|ftp://|www\.)\S*$|[\w.+-]+@[\w.-]*$", re.IGNORECASE)
 _URL_PART = re.compile(r"^[\w%./?=&#~+:@-]+")
 _URL_END = "/.-_=?&#%:~@+"

@@ -49,6 +49,10 @@ def lines_of_chars(chars: list[tuple], width: float, height: float) -> tuple[lis
     if not words:
         return [], margin
     rows = _group_rows(words)
+    rows, numbered = _strip_line_numbers(rows)
+    if numbered:
+        words = [w for row in rows for w in row]
+        margin = f"{margin} {numbered}".strip()
     gutters = _find_gutters(words, width)
     out: list[Line] = []
     if not gutters:
@@ -95,6 +99,40 @@ def _group_rows(words: list[dict]) -> list[list[dict]]:
     for row in rows:
         row.sort(key=lambda w: w["x0"])
     return rows
+
+
+def _strip_line_numbers(rows: list[list[dict]]) -> tuple[list[list[dict]], str]:
+    """Take a transcript's line-number column (1, 2, 3 ... down the left edge) off its rows.
+
+    Return the rows left and the numbers taken off, space-separated ("" when the page has no
+    such column):
+    at least 8 rows start with a number of up to 3 digits, right-aligned (or left-aligned)
+    within 4 points, set apart from the text, mostly counting up by one.
+    """
+    starts = [
+        (i, row[0])
+        for i, row in enumerate(rows)
+        if row[0]["text"].isdigit() and len(row[0]["text"]) <= 3
+    ]
+    if len(starts) < 8:
+        return rows, ""
+    right = statistics.median(w["x1"] for _, w in starts)
+    left = statistics.median(w["x0"] for _, w in starts)
+    column = [
+        (i, w)
+        for i, w in starts
+        if (abs(w["x1"] - right) <= 4 or abs(w["x0"] - left) <= 4)
+        and (len(rows[i]) == 1 or rows[i][1]["x0"] - w["x1"] > 6)
+    ]
+    numbers = [int(w["text"]) for _, w in column]
+    steps = sum(b == a + 1 for a, b in zip(numbers, numbers[1:]))
+    if len(column) < 8 or steps < 0.8 * (len(column) - 1):
+        return rows, ""
+    if any(w["x0"] < right - 4 for row in rows for w in row if w not in [c for _, c in column]):
+        return rows, ""  # text left of the numbers: a numbered list, not a margin column
+    drop = {i for i, _ in column}
+    kept = [row[1:] if i in drop else row for i, row in enumerate(rows)]
+    return [row for row in kept if row], " ".join(map(str, numbers))
 
 
 def _find_gutters(words: list[dict], width: float) -> list[float]:

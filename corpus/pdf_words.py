@@ -126,25 +126,39 @@ def _even_runs(chars: list[tuple]) -> list[tuple]:
 
 
 def chars_to_words(chars: list[tuple]) -> list[dict]:
-    """Return words (text, x0, x1, top, bottom, size): lines by ``top``, split at gaps, spaces."""
+    """Return words (text, x0, x1, top, bottom, size): lines by ``top``, split at gaps, spaces.
+
+    A footnote marker (digits or * † ‡ § set smaller and raised after a word) becomes a word of
+    its own in brackets, "Reports [1] from", never glued to the word ("Reports1") nor passing
+    for a number ("Reports 1").  A change of size alone (small capitals, a drop capital) does
+    not split a word.
+    """
     words: list[dict] = []
     line: list[tuple] = []
     line_top = None
 
     def flush_line() -> None:
         current: list[tuple] = []
-        for c in sorted(line, key=lambda c: c[1]):
+        ordered = sorted(line, key=lambda c: c[1])
+        near = _nearest_letters(ordered)
+        sup = False  # ``current`` is a footnote marker
+        for c, ref in zip(ordered, near):
             if c[0].isspace():
-                _emit(words, current)
-                current = []
+                _emit(words, current, sup)
+                current, sup = [], False
                 continue
-            if current and (
-                c[1] - current[-1][2] > X_TOLERANCE or abs(c[5] - current[-1][5]) > 0.5
-            ):
-                _emit(words, current)
+            marker = (
+                ref is not None
+                and c[0] in _MARKS
+                and c[5] < 0.8 * ref[5]
+                and c[4] < ref[4] - 0.2 * ref[5]
+            )
+            if current and (c[1] - current[-1][2] > X_TOLERANCE or marker != sup):
+                _emit(words, current, sup)
                 current = []
+            sup = marker
             current.append(c)
-        _emit(words, current)
+        _emit(words, current, sup)
 
     for c in sorted(chars, key=lambda c: c[3]):
         if line_top is not None and c[3] - line_top > Y_TOLERANCE:
@@ -158,11 +172,38 @@ def chars_to_words(chars: list[tuple]) -> list[dict]:
     return words
 
 
-def _emit(words: list[dict], chars: list[tuple]) -> None:
+_MARKS = frozenset("0123456789*†‡§")
+
+
+def _nearest_letters(chars: list[tuple]) -> list[tuple | None]:
+    """Return, for each character of a line (left to right), the nearest letter within two
+    of its sizes (the text a footnote marker is measured against), or None."""
+    left: list[tuple | None] = []
+    last = None
+    for c in chars:
+        left.append(last)
+        if c[0].isalpha():
+            last = c
+    out: list[tuple | None] = [None] * len(chars)
+    nxt = None
+    for i in range(len(chars) - 1, -1, -1):
+        c = chars[i]
+        best, gap = None, 2 * c[5]
+        for cand, dist in ((left[i], c[1] - (left[i] or c)[2]), (nxt, (nxt or c)[1] - c[2])):
+            if cand is not None and dist < gap:
+                best, gap = cand, dist
+        out[i] = best
+        if c[0].isalpha():
+            nxt = c
+    return out
+
+
+def _emit(words: list[dict], chars: list[tuple], marker: bool = False) -> None:
     if chars:
+        text = "".join(c[0] for c in chars)
         words.append(
             {
-                "text": "".join(c[0] for c in chars),
+                "text": f"[{text}]" if marker else text,
                 "x0": chars[0][1],
                 "x1": max(c[2] for c in chars),
                 "top": min(c[3] for c in chars),

@@ -105,11 +105,16 @@ def test_pdf_words_from_characters_split_at_gaps_spaces_and_lines():
         ch(" ", 20, 100),
         ch("ﬁ".replace("ﬁ", "fi"), 25, 100),
         ch("x", 40, 100),
-        ch("L", 10, 120),
-        ch("B", 15, 120, size=14),
+        ch("T", 10, 118, size=14),  # a larger capital on the same line: one word
+        ch("o", 15, 120),
+        ch("R", 10, 140),
+        ch("s", 15, 140),
+        ("1", 20, 23, 139, 145, 6.0, True),  # a raised, smaller footnote marker
+        ("2", 23, 26, 139, 145, 6.0, True),
+        ch("f", 30, 140),
     ]
     words = chars_to_words(chars)
-    assert [w["text"] for w in words] == ["No", "fi", "x", "L", "B"]
+    assert [w["text"] for w in words] == ["No", "fi", "x", "To", "Rs", "[12]", "f"]
     assert words[0]["x0"] == 10 and words[0]["top"] == 100
 
 
