@@ -48,20 +48,23 @@ def _e(value) -> str:
 
 AGREEMENT_TITLE = "Krippendorff's alpha per code (characters)"
 COOCCURRENCE_TITLE = "Code co-occurrence (overlapping codings)"
-CASES_TITLE = "Codes x cases (codings)"
+CASES_TITLE = "Codes x cases (coded segments)"
+SEGMENTS_TITLE = "Coded segments per code"
 
 
 def _figures(
     df: pd.DataFrame, cooccurrence: pd.DataFrame | None, agreement: pd.DataFrame | None
 ) -> list[str]:
-    """Return SVG figures: codings per code, code x case heatmap (both from the evidence), alpha
-    per code and the co-occurrence heatmap (from the frames given)."""
+    """Return SVG figures: coded segments per code, code x case heatmap (both from the
+    evidence), alpha per code and the co-occurrence heatmap (from the frames given)."""
     figs: list[str] = []
     if df.empty:
         return figs
-    counts = df.groupby("code_path", sort=False).size()
-    figs.append(bar_chart(counts, "Codings per code"))
-    with_case = df[df["case_name"].notna()]
+    # segments, not codings: a span coded by several coders counts once, as in the matrices
+    segments = unique_quotes(df)
+    counts = segments.groupby("code_path", sort=False).size()
+    figs.append(bar_chart(counts, SEGMENTS_TITLE))
+    with_case = segments[segments["case_name"].notna()]
     if not with_case.empty:
         figs.append(
             heatmap(pd.crosstab(with_case["code_path"], with_case["case_name"]), CASES_TITLE)

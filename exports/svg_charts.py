@@ -12,7 +12,7 @@ import html
 import pandas as pd
 
 FONT = 12
-LABEL_CHARS = 42
+LABEL_CHARS = 56
 CHAR_W = 6.6  # average width of a 12 px system-ui character, for layout
 
 

@@ -125,14 +125,15 @@ def readable(df: pd.DataFrame, keep_colors: bool = False) -> pd.DataFrame:
         if lname in ("warnings", "reason", "warning"):
             out[name] = col.map(_warnings_text)
             continue
-        if col.dtype == object and _is_date_column(name, col):
+        textual = col.dtype == object or pd.api.types.is_string_dtype(col)
+        if textual and _is_date_column(name, col):
             out[name] = col.map(readable_date)
             continue
         if pd.api.types.is_datetime64_any_dtype(col):
             out[name] = col.map(readable_date)
             continue
-        if col.dtype == object:
-            out[name] = col.map(lambda v: "" if _blank(v) else v)
+        if textual:
+            out[name] = col.map(lambda v: "" if _blank(v) else v).astype(object)
         elif pd.api.types.is_float_dtype(col) and col.isna().any():
             out[name] = col.map(lambda v: "" if _blank(v) else (int(v) if v == int(v) else v))
     return out

@@ -58,7 +58,7 @@ def _views(db, capsys) -> dict[str, set[str]]:
     buf = io.BytesIO()
     evidence_report(db, ev, buf)
     page = buf.getvalue().decode("utf-8")
-    heat = page.split("Codes x cases (codings)</figcaption>")[1].split("</figure>")[0]
+    heat = page.split("Codes x cases (coded segments)</figcaption>")[1].split("</figure>")[0]
     out["html report"] = {
         t.split(" × ")[1].rsplit(":", 1)[0].replace("&#x27;", "'")
         for t in re.findall(r"<title>([^<]* × [^<]*)</title>", heat)
