@@ -312,6 +312,15 @@ def _case_map(db, other) -> dict[int, int]:
 def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[int, int]:
     out: dict[int, int] = {}
     frame = codings_frame(other)
+    earlier = frame["document_id"].notna() & ~frame["document_id"].isin(list(doc_map))
+    for title, n in frame[earlier].groupby("document_title").size().items():
+        report.add(
+            "coding",
+            f"{n} codings on an earlier version of {title}",
+            "left out",
+            "the other project carried them to its current version, or lists them in its review",
+        )
+    frame = frame[~earlier]
     coders = {r[1]: r[0] for r in db.execute("SELECT id, name FROM coders").fetchall()}
     for r in frame.itertuples():
         label = f"{r.code_path} by {r.coder}"
