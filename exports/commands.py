@@ -13,12 +13,12 @@ from .citations import FIELDS, PRESETS, citation_template, set_citation_template
 from .downloads import EVIDENCE_FORMATS
 from .errors import ExportError, ImportFileError
 from .evidence import evidence_table
-from .matrices import codebook_csv, matrix_csv, matrix_frame, matrix_xlsx
+from .matrices import codebook_frame, matrix_frame, matrix_xlsx
 from .qdpx_export import export_qdc, export_qdpx
 from .qdpx_import import import_qdc, import_qdpx
 from .qdpx_merge import add_into_option
 from .report import evidence_report
-from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx
+from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx, frame_csv
 from .word import codebook_docx, evidence_docx
 
 TEXT_FORMATS = ("csv", "md", "tex", "html")
@@ -59,6 +59,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--out", help="output file (csv/md/tex/html may go to standard output)")
     q.add_argument(
         "--bom", action="store_true", help="CSV: start with a byte-order mark (for Excel)"
+    )
+    q.add_argument(
+        "--raw",
+        action="store_true",
+        help="CSV: write cells exactly as they are (by default a cell starting with = + - @ is"
+        " prefixed with ' so spreadsheets do not run it as a formula)",
     )
     q.add_argument("--sheet-per-code", action="store_true", help="XLSX: one sheet per code")
     q.add_argument(
@@ -110,6 +116,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--format", choices=("csv", "xlsx"), default="csv")
     q.add_argument("--out")
     q.add_argument("--bom", action="store_true")
+    q.add_argument(
+        "--raw",
+        action="store_true",
+        help="CSV: write cells exactly as they are (by default a cell starting with = + - @ is"
+        " prefixed with ' so spreadsheets do not run it as a formula)",
+    )
     q.set_defaults(func=cmd_matrix)
 
     q = esub.add_parser(
@@ -118,6 +130,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--format", choices=("csv", "docx", "qdc"), default="csv")
     q.add_argument("--out")
     q.add_argument("--bom", action="store_true")
+    q.add_argument(
+        "--raw",
+        action="store_true",
+        help="CSV: write cells exactly as they are (by default a cell starting with = + - @ is"
+        " prefixed with ' so spreadsheets do not run it as a formula)",
+    )
     q.set_defaults(func=cmd_codebook)
 
     q = esub.add_parser(
@@ -195,7 +213,7 @@ def cmd_evidence(args) -> int:
     )
     out = _out(args, args.format)
     if args.format == "csv":
-        evidence_csv(df, out, bom=args.bom)
+        evidence_csv(df, out, bom=args.bom, raw=args.raw)
     elif args.format == "xlsx":
         evidence_xlsx(df, out, sheet_per_code=args.sheet_per_code, codebook=codes_frame(db))
     elif args.format == "docx":
@@ -236,7 +254,7 @@ def cmd_matrix(args) -> int:
     )
     out = _out(args, args.format)
     if args.format == "csv":
-        matrix_csv(df, out, bom=args.bom)
+        frame_csv(df, out, bom=args.bom, raw=args.raw)
     else:
         matrix_xlsx(df, out, title=args.kind)
     return _done(out, f"{args.kind} matrix", len(df))
@@ -246,7 +264,7 @@ def cmd_codebook(args) -> int:
     db = _db(args)
     if args.format == "csv":
         out = _out(args, "csv")
-        codebook_csv(db, out, bom=args.bom)
+        frame_csv(codebook_frame(db), out, bom=args.bom, raw=args.raw)
     elif args.format == "docx":
         out = _out(args, "docx")
         codebook_docx(

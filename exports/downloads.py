@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -15,6 +14,7 @@ from coding import codes_frame
 
 from .errors import ExportError
 from .matrices import codebook_csv, matrix_csv, matrix_xlsx
+from .private_tmp import private_tempdir
 from .qdpx_export import codebook_qdc_bytes, export_qdpx
 from .qdpx_import import ImportReport, import_qdc, import_qdpx
 from .report import evidence_report
@@ -81,7 +81,7 @@ def codebook_file(
 
 def qdpx_file(db: sqlite_utils.Database, name: str = "project") -> tuple[bytes, str, str]:
     """Return the whole project as a REFI-QDA .qdpx archive."""
-    with tempfile.TemporaryDirectory() as tmp:
+    with private_tempdir() as tmp:
         path = export_qdpx(db, Path(tmp) / f"{name}.qdpx", name=name)
         return path.read_bytes(), f"{name}.qdpx", MIME["qdpx"]
 
@@ -92,7 +92,7 @@ def import_upload(data: bytes, filename: str, project_path: str | os.PathLike) -
     suffix = Path(filename).suffix.lower()
     if suffix not in (".qdpx", ".qdc"):
         raise ExportError(f"{filename}: expected a .qdpx project or a .qdc codebook")
-    with tempfile.TemporaryDirectory() as tmp:
+    with private_tempdir() as tmp:
         path = Path(tmp) / Path(filename).name
         path.write_bytes(data)
         return (import_qdpx if suffix == ".qdpx" else import_qdc)(path, project_path)

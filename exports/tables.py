@@ -1,9 +1,10 @@
 """Writers of tabular exports: CSV, XLSX, Markdown and LaTeX for evidence tables and other frames.
 
 Every writer takes a DataFrame and ``out`` (a path or a binary file object such as BytesIO) and
-returns ``out``.  Quotes are written character for character; the only exception is XLSX, whose
+returns ``out``.  Quotes are written character for character; the exceptions are XLSX, whose
 cells hold at most 32,767 characters (longer cells end with ``XLSX_TRUNCATED`` and are counted in a
-note).
+note), and CSV, where a cell a spreadsheet would run as a formula starts with ``'`` unless the
+caller asks for ``raw`` text.  XLSX cells are always written as strings, never formulas.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import BinaryIO
 import pandas as pd
 
 from .evidence import unique_quotes
+from .private_tmp import private_tempdir
 
 Out = str | os.PathLike | BinaryIO
 XLSX_CELL_LIMIT = 32_767
@@ -56,8 +58,37 @@ def _cell(value):
     return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
 
 
-def frame_csv(df: pd.DataFrame, out: Out, bom: bool = False) -> Out:
-    """Write ``df`` as UTF-8 CSV (with a byte-order mark for Excel when ``bom``); return ``out``."""
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Return ``df`` with every text cell that a spreadsheet would run as a formula (starting
+    with = + - @, tab or carriage return) prefixed with ``'`` (OWASP's advice for CSV).
+
+    Numbers stay numbers (a negative number is not text); header cells are checked too.
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(_defuse)
+    out.columns = [_defuse(c) for c in out.columns]
+    return out
+
+
+def _defuse(value):
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def frame_csv(df: pd.DataFrame, out: Out, bom: bool = False, raw: bool = False) -> Out:
+    """Write ``df`` as UTF-8 CSV (with a byte-order mark for Excel when ``bom``); return ``out``.
+
+    Cells that Excel or LibreOffice would run as formulas get a leading ``'``
+    (``neutralise_formulas``) unless ``raw`` (the text exactly as coded, for scripts).
+    """
+    if not raw:
+        df = neutralise_formulas(df)
     data = df.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig" if bom else "utf-8")
     with _open(out) as fh:
         fh.write(data)
@@ -135,15 +166,24 @@ def frame_xlsx(
     if isinstance(sheets, pd.DataFrame):
         sheets = {"Sheet1": sheets}
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(
-        buffer,
-        {
-            "constant_memory": True,
-            "strings_to_numbers": False,
-            "strings_to_formulas": False,
-            "strings_to_urls": False,
-        },
-    )
+    with private_tempdir() as tmp:  # xlsxwriter's worksheet files hold every quote
+        workbook = xlsxwriter.Workbook(
+            buffer,
+            {
+                "constant_memory": True,
+                "tmpdir": str(tmp),
+                "strings_to_numbers": False,
+                "strings_to_formulas": False,
+                "strings_to_urls": False,
+            },
+        )
+        _fill_workbook(workbook, sheets, codebook)
+    with _open(out) as fh:
+        fh.write(buffer.getvalue())
+    return out
+
+
+def _fill_workbook(workbook, sheets: dict[str, pd.DataFrame], codebook) -> None:
     formats = {
         "wrap": workbook.add_format({"text_wrap": True, "valign": "top"}),
         "header": workbook.add_format({"bold": True, "bottom": 1, "bg_color": "#EEEEEE"}),
@@ -160,9 +200,6 @@ def frame_xlsx(
             0, 0, f"{truncated} cells were longer than Excel allows and were truncated."
         )
     workbook.close()
-    with _open(out) as fh:
-        fh.write(buffer.getvalue())
-    return out
 
 
 def evidence_xlsx(
