@@ -41,3 +41,6 @@ def build(db, root: Path) -> None:
         print(
             f"demo nlp: {unit} topics: {res.topics} over {res.segments} segments", file=sys.stderr
         )
+    # passages indexed for meaning search, so the Search page's hybrid mode works from the start
+    indexed = nlp.index_passages(db)
+    print(f"demo nlp: {indexed.passages} passages indexed for meaning search", file=sys.stderr)
