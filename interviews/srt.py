@@ -15,12 +15,23 @@ def is_srt(lines: list[str]) -> bool:
     return any(TIMING.match(line) and "," in line for line in head)
 
 
+def _check_time_order(tr: Transcript, name: str, line: int, start, previous) -> None:
+    """Warn (with both line numbers) when a cue starts before the cue before it."""
+    if previous is not None and start is not None and previous[0] is not None:
+        if start < previous[0]:
+            tr.warnings.append(
+                f"{name}: line {line}: time goes backwards (this cue starts before the cue"
+                f" at line {previous[1]}); check the file's timing"
+            )
+
+
 def parse_srt(text: str, name: str) -> Transcript:
     """Return the turns of an SRT file; missing cue numbers warn, broken timing is an error."""
     lines = text.split("\n")
     tr = Transcript(name=name, format="srt")
     cues: list[Turn] = []
     expected = 1
+    previous: tuple[float, int] | None = None  # (start, line) of the cue before
     for block_start, block in cue_blocks(lines):
         first = block[0].strip()
         if first.isdigit():
@@ -46,6 +57,8 @@ def parse_srt(text: str, name: str) -> Transcript:
                 name, f"line {block_start + 1 + t}: cue {expected - 1} has no timing line"
             )
         start, end = parse_timing(block[t], name, block_start + 1 + t)
+        _check_time_order(tr, name, block_start + 1 + t, start, previous)
+        previous = (start, block_start + 1 + t)
         speaker, spoken = cue_speaker("\n".join(block[t + 1 :]), allow_colon=True)
         if spoken:
             cues.append(

@@ -146,3 +146,20 @@ def test_killed_import_into_new_project_leaves_no_project_file(tmp_path):
     import_qdpx(qdpx_many_codes(tmp_path / "small.qdpx", 3), project)
     assert project.exists()
     assert not list(tmp_path.glob(".killed.qda.sqlite.importing*"))
+
+
+def test_srt_times_going_backwards_warn_with_line_numbers():
+    from interviews.srt import parse_srt
+
+    text = (
+        "1\n00:00:10,000 --> 00:00:12,000\nAna: Primera respuesta ficticia.\n\n"
+        "2\n00:00:05,000 --> 00:00:06,000\nLuis: Esta va antes en el tiempo.\n\n"
+        "3\n00:00:20,000 --> 00:00:22,000\nAna: Y esta sigue bien.\n"
+    )
+    tr = parse_srt(text, "backwards.srt")
+    warned = [w for w in tr.warnings if "backwards" in w]
+    assert warned == [
+        "backwards.srt: line 6: time goes backwards (this cue starts before the cue at line 2);"
+        " check the file's timing"
+    ]
+    assert len(tr.turns) == 3
