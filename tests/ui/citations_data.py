@@ -15,7 +15,9 @@ Interviewee: Sure. Data drift was our main quality issue last year, it hit the f
 
 Interviewer 1: How did you notice the drift in production?
 
-Interviewee: Our dashboards showed the accuracy falling week after week, so we retrained.
+Interviewee: Our dashboards showed the accuracy falling week after week, so we retrained \
+the models every Monday, compared them with the shadow model, and wrote a report for the \
+product owners that nobody read until the quarterly review came round again.
 """
 
 LOWER_TRANSCRIPT = """interviewer: thanks for joining us. how did the project start?
@@ -53,7 +55,7 @@ def fill_citations_project(db, folder: Path) -> dict:
             coder,
         )
     a = text.index("Our dashboards")
-    C.code_span(db, doc, a, a + len("Our dashboards showed"), "Detection", "ben")
+    C.code_span(db, doc, a, text.index("round again.") + len("round again."), "Detection", "ben")
 
     note = "A plain note without pages.\n\nIt has two paragraphs."
     store_document(

@@ -22,6 +22,7 @@ from ui.auth import is_exposed
 from ui.common import current_coder, get_db, project_file, set_project_file
 from ui.session import projects_dir
 from ui.session_demo import copy_name
+from ui.tables import readable_date
 from ui.tables import show as show_table
 from ui.widgets import md_safe
 
@@ -120,7 +121,7 @@ with left:
         show_table(per)
 with right:
     st.subheader("Last activity")
-    st.write(last or "Nothing recorded yet.")
+    st.write(readable_date(last) or "Nothing recorded yet.")
     log = ingest_log(db, limit=5)
     if len(log):
         st.caption("Latest imports")
