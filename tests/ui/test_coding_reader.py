@@ -25,6 +25,7 @@ ARTIFACTS = ROOT / "test-artifacts" / "ui"
 LABELS = "[data-testid='qda-margin-label']"
 
 require_chromium()
+expect.set_options(timeout=20_000)  # the machine may be loaded: wait on state, generously
 
 
 @pytest.fixture(scope="module")
