@@ -90,7 +90,13 @@ def test_edit_typo_in_coded_span_then_review_then_merge(projects):
         streamlit_server(ours, ARTIFACTS / "edit-server.log", {"QDA_CODER": "ana"}) as url,
         chromium_page(height=1300) as page,
     ):
-        open_page(page, url, "edit")
+        # from the reader on the Code page: "Correct this text" opens the editor on its document
+        open_page(page, url, "code")
+        page.get_by_role("button", name="Correct this text").click()
+        page.get_by_role("heading", name="Edit & merge").wait_for(timeout=60_000)
+        wait_idle(page)
+        _shot(page, "edit-from-reader")
+        assert "Teh funding" in page.get_by_label("Text", exact=True).input_value()
         preview = page.get_by_test_id("edit-preview")
         expect_marks = preview.locator("[data-testid='edit-coded']")
         page.wait_for_function(

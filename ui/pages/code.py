@@ -162,6 +162,9 @@ doc_id = document_picker(
 if doc_id is None:
     st.info("No documents yet: add some on the Corpus or Interviews page.")
     st.stop()
+if st.button("Correct this text", icon=":material/edit_note:", key="code_edit_text"):
+    st.session_state["edit_doc_next"] = doc_id  # the Edit & merge page opens on this document
+    st.switch_page("ui/pages/edit.py")
 
 text = get_text(db, doc_id)
 if not text.strip():
