@@ -24,6 +24,7 @@ from corpus import (
 )
 from ui.common import get_db
 from ui.tables import show as show_table
+from ui.versions import follow_versions
 
 KINDS = ["policy", "interview", "other"]
 SHOWN = [
@@ -75,6 +76,7 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
                 password=password,
                 progress=progress,
             )
+            followed = follow_versions(db)  # a corrected file: codings follow to its new version
             counts = outcome_counts(outcomes)
             status.update(
                 label=f"Ingested {counts['ok']}, skipped {counts['skipped']}, "
@@ -82,6 +84,8 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
                 state="error" if counts["failed"] else "complete",
             )
         st.session_state["corpus_last_outcomes"] = outcomes_frame(outcomes)
+        if followed:
+            st.info(followed)
     if "corpus_last_outcomes" in st.session_state:
         st.caption("Last upload")
         show_table(st.session_state["corpus_last_outcomes"])

@@ -33,6 +33,7 @@ from interviews import (
 from projectfile import QdaError
 from ui.common import get_db, project_file
 from ui.tables import show as show_table
+from ui.versions import follow_versions
 
 st.title("Interviews")
 db = get_db()
@@ -110,7 +111,8 @@ with tab_import:
                 st.session_state["import_error"] = f"{tr.name}: {exc}"
             else:
                 st.session_state["import_msg"] = (
-                    f"Saved {tr.name} as document {doc_id} ({len(tr.turns)} turns)."
+                    f"Saved {tr.name} as document {doc_id} ({len(tr.turns)} turns). "
+                    + follow_versions(db)  # a corrected transcript: codings follow
                 )
                 st.session_state.pop("iv_pending", None)
             st.rerun()
