@@ -35,6 +35,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--kind", choices=KINDS, default="policy")
     p.add_argument("--max-mb", type=float, default=200, help="refuse files larger than this (MB)")
     p.add_argument("--timeout", type=int, default=300, help="per-file parsing time limit (seconds)")
+    p.add_argument(
+        "--ocr-languages",
+        default="eng+spa",
+        help="tesseract languages for scanned PDF pages, e.g. eng, spa, eng+spa (default);"
+        " 'none' turns OCR off",
+    )
     add_format_option(p)
     p.set_defaults(func=cmd_ingest)
 
@@ -98,6 +104,7 @@ def cmd_ingest(args) -> int:
             progress=progress,
             max_bytes=int(args.max_mb * 1024 * 1024),
             timeout_s=args.timeout,
+            ocr_languages=None if args.ocr_languages.lower() == "none" else args.ocr_languages,
         )
     return print_outcomes(outcomes_frame(outcomes, full_paths=True), args.format)
 

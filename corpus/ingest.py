@@ -21,6 +21,7 @@ from projectfile import Progress, backup_project, open_project
 
 from .limited import CRASHED, run_limited
 from .model import Document, Outcome, sha256_file
+from .ocr_redo import as_ocr_version, pending_ocr
 from .parse import (
     SUPPORTED,
     ParseOptions,
@@ -86,6 +87,7 @@ def ingest(
     backup: bool = True,
     parser: Callable | None = None,
     memory_bytes: int = WORKER_MEMORY_BYTES,
+    ocr_languages: str | None = ParseOptions.ocr_languages,
 ) -> list[Outcome]:
     """Ingest files and folders into the project; return one Outcome per file found.
 
@@ -100,7 +102,8 @@ def ingest(
     db = project if isinstance(project, sqlite_utils.Database) else open_project(project)
     files = discover(list(paths))
     report = progress or (lambda done, total, msg: None)
-    hashes = known_hashes(db)
+    redo = pending_ocr(db, ocr_languages)  # files whose scanned pages OCR can read now
+    hashes = known_hashes(db) - redo
     run_id = uuid.uuid4().hex[:12]
     outcomes, todo = _check_files(files, hashes)
     if outcomes:
@@ -115,10 +118,13 @@ def ingest(
             timeout_s=timeout_s,
             kind=kind,
             memory_bytes=memory_bytes,
+            ocr_languages=ocr_languages,
         )
         n = max(1, min(workers or default_workers(), len(todo)))
         parsed = _parse_all(todo, options, executor, n, parser or timed_parse)
         for path, doc, _code, reason, seconds in parsed:
+            if doc is not None and doc.sha256 in redo:
+                as_ocr_version(doc, ocr_languages or "")
             outcome = _store_parsed(db, path, doc, reason, seconds)
             log_outcomes(db, run_id, [outcome])
             outcomes.append(outcome)

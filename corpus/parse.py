@@ -36,6 +36,7 @@ class ParseOptions:
     timeout_s: int = 300  # per file, enforced in worker processes
     kind: str = "policy"
     memory_bytes: int = 1536 * 1024**2  # address space of the process that parses (1.5 GiB)
+    ocr_languages: str | None = "eng+spa"  # tesseract languages for scanned PDF pages; None: off
 
 
 # One document's text is capped, whatever the format (DOCX: while streaming; text and HTML:
@@ -81,7 +82,13 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
         if kind == "pdf":
             from .pdf import pdf_to_document
 
-            doc = pdf_to_document(p, password=options.password, name=name)
+            doc = pdf_to_document(
+                p,
+                password=options.password,
+                name=name,
+                ocr_languages=options.ocr_languages,
+                ocr_budget_s=max(1, options.timeout_s - 10) if options.timeout_s > 0 else None,
+            )
         elif kind == "docx":
             from .formats import docx_to_document
 

@@ -239,7 +239,7 @@ def _read_scanned_pages(
                         " (ingest again with a longer --timeout)"
                     )
                 break
-    except OcrUnavailable as exc:
+    except (OcrUnavailable, ValueError) as exc:  # ValueError: languages not like "eng+spa"
         warnings.append(f"pages without a text layer ({_ranges(scanned)}): {exc}")
         return marks
     if failed:

@@ -42,6 +42,18 @@ def find_by_sha(db: sqlite_utils.Database, sha256: str) -> int | None:
     return row[0] if row else None
 
 
+def ocr_pending_hashes(db: sqlite_utils.Database) -> set[str]:
+    """Return the file hashes of current documents with pages still waiting for OCR."""
+    return {
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT COALESCE(json_extract(d.metadata, '$.file_sha256'), d.sha256)"
+            " FROM documents d JOIN pages p ON p.document_id = d.id"
+            " WHERE d.is_current = 1 AND p.source = 'ocr_needed'"
+        )
+    }
+
+
 def known_hashes(db: sqlite_utils.Database) -> set[str]:
     """Return the content hashes of every document in the project."""
     return {r[0] for r in db.execute("SELECT sha256 FROM documents")}

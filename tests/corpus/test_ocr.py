@@ -111,3 +111,38 @@ def test_ocr_tsv_lines_follow_blocks_and_carry_confidence():
     assert page.lines[0].block != page.lines[1].block
     assert page.lines[0].confidence == 93.0 and page.words == 3
     assert page.lines[0].x0 == pytest.approx(24.0)
+
+
+def test_ocr_reingest_reads_only_the_flagged_pages_as_a_new_version(tmp_path, db, tesseract):
+    from coding import add_code, code_span, codings_frame, follow_new_versions
+    from corpus import get_text
+    from corpus.ingest import ingest
+
+    path = make_mixed_pdf(tmp_path / "minutes.pdf", [ENGLISH[:3]], [ENGLISH[3:]])
+    first = ingest([str(path)], db, workers=1, ocr_languages=None)[0]
+    assert first.status == "ok" and "OCR turned off" in first.reason
+    old_id = first.document_id
+    assert get_pages(db, old_id).source.tolist() == ["text", "ocr_needed"]
+    old_text = get_text(db, old_id)
+    quote = "ridership grew by twelve percent"
+    start = old_text.index(quote)
+    add_code(db, "Ridership")
+    code_span(db, old_id, start, start + len(quote), "Ridership", "ana")
+
+    again = ingest([str(path)], db, workers=1)[0]  # OCR available now: not a duplicate
+    assert again.status == "ok", again.reason
+    assert "read by OCR on re-ingest: 2" in again.reason
+    new_id = again.document_id
+    docs = list_documents(db, include_old=True).set_index("id")
+    assert docs.loc[new_id, "version"] == 2 and not docs.loc[old_id, "is_current"]
+    assert get_pages(db, new_id).source.tolist() == ["text", "ocr"]
+    new_text = get_text(db, new_id)
+    first_page = get_pages(db, new_id).iloc[0]
+    assert new_text[: first_page.char_end] == old_text[: first_page.char_end]  # page 1 as before
+    assert "consultation plan" in new_text
+    follow_new_versions(db)
+    moved = codings_frame(db, documents=[new_id])
+    assert len(moved) == 1
+    assert new_text[moved.char_start.iloc[0] : moved.char_end.iloc[0]] == quote
+    third = ingest([str(path)], db, workers=1)[0]  # nothing left to read: a duplicate again
+    assert third.status == "skipped"
