@@ -86,6 +86,17 @@ def ents(doc) -> list[tuple[int, int, str]]:
     return [(e.start_char, e.end_char, e.label_) for e in doc.ents]
 
 
+def quality() -> int:
+    """Print entity quality before/after the bundled places on the hand-annotated sets."""
+    from nlp.evaluation import GOLD_DIR, gazetteer_effect, load_gold
+
+    for lang in ("en", "es"):
+        n = len(load_gold(GOLD_DIR / f"{lang}.jsonl"))
+        print(f"\n{lang}: {n} sentences (bench/ner_gold/{lang}.jsonl), model alone vs + places")
+        print(gazetteer_effect(lang).to_string(index=False))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -96,7 +107,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--rounds", type=int, default=5, help="baseline and ours alternate over this many slices"
     )
+    ap.add_argument(
+        "--quality",
+        action="store_true",
+        help="print P/R/F1 per label on bench/ner_gold/{en,es}.jsonl without and with the bundled"
+        " places gazetteer, then stop",
+    )
     args = ap.parse_args(argv)
+    if args.quality:
+        return quality()
 
     from nlp.pipelines import full_pipeline, ner_pipeline
 
