@@ -45,24 +45,42 @@ class SearchError(QdaError):
     """A query the search cannot run, with a message for the user."""
 
 
+# What one query may hold: beyond these a query costs seconds to minutes at archive scale.
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 30  # words and phrases
+MAX_DEPTH = 5  # nested parentheses
+MIN_PREFIX = 2  # letters before a * (a* alone would expand to most of the vocabulary)
+
+
+def _check_size(query: str) -> None:
+    if len(query) > MAX_QUERY_CHARS:
+        raise SearchError(
+            f"The query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS}."
+            " Search for the few words that matter most, or a short exact phrase."
+        )
+
+
 def to_fts_query(query: str) -> str:
     """Return an FTS5 MATCH expression for a user query; raise SearchError if it is malformed."""
     query = query.strip()
     if not query:
         raise SearchError("Type something to search for.")
+    _check_size(query)
     if query.count('"') % 2:
         raise SearchError('A quotation mark is not closed: phrases need a " at both ends.')
     depth = 0
+    terms = 0
     out: list[str] = []
     expect_term = True
     for tok in _TOKEN.findall(query):
-        if tok == "NEAR(":
+        if tok in ("NEAR(", "("):
             depth += 1
-            out.append("NEAR(")
-            expect_term = True
-        elif tok == "(":
-            depth += 1
-            out.append("(")
+            if depth > MAX_DEPTH:
+                raise SearchError(
+                    f"The query nests parentheses more than {MAX_DEPTH} deep; write it with"
+                    " fewer brackets (e.g. a OR b OR c instead of (a OR (b OR c)))."
+                )
+            out.append(tok)
             expect_term = True
         elif tok == ")":
             depth -= 1
@@ -84,11 +102,16 @@ def to_fts_query(query: str) -> str:
             expect_term = True
         elif tok.startswith('"'):
             inner = tok[1:-1].strip()
-            if not inner:
+            if not re.search(r"\w", inner):
                 continue
             out.append('"' + inner.replace('"', '""') + '"')
+            terms += 1
             expect_term = False
         else:
+            if tok.endswith("*") and len(re.sub(r"\W", "", tok)) < MIN_PREFIX:
+                raise SearchError(
+                    f"'{tok}': a word ending in * needs at least {MIN_PREFIX} letters before the *."
+                )
             if _PLAIN_WORD.match(tok):
                 out.append(tok)
             else:
@@ -97,9 +120,20 @@ def to_fts_query(query: str) -> str:
                 if not re.search(r"\w", core):
                     continue
                 out.append('"' + core + '"' + ("*" if star else ""))
+            terms += 1
             expect_term = False
+        if terms > MAX_TERMS:
+            raise SearchError(
+                f"The query has more than {MAX_TERMS} words or phrases; search for the few that"
+                " matter most (or an exact phrase in quotes)."
+            )
     if depth != 0:
         raise SearchError("A parenthesis is not closed.")
+    if terms == 0:
+        raise SearchError(
+            "The query has no words to search for: only letters and digits are indexed, not"
+            " emoji or punctuation. Type a word or a phrase."
+        )
     if not out or expect_term and out[-1] in _OPERATORS:
         raise SearchError(
             "The query ends with an operator (AND, OR, NOT): add what should follow it."
@@ -174,7 +208,7 @@ def search(
     try:
         return pd.read_sql_query(sql, db.conn, params=[*params, limit, offset])
     except (sqlite3.OperationalError, pd.errors.DatabaseError) as exc:
-        raise SearchError(_explain(str(exc), query)) from exc
+        raise SearchError(_explain(exc, query)) from exc
 
 
 def count_hits(
@@ -195,12 +229,17 @@ def count_hits(
     )
     try:
         return db.execute(sql, params).fetchone()[0]
-    except sqlite3.OperationalError as exc:
-        raise SearchError(_explain(str(exc), query)) from exc
+    except (sqlite3.OperationalError, pd.errors.DatabaseError) as exc:
+        raise SearchError(_explain(exc, query)) from exc
 
 
-def _explain(message: str, query: str) -> str:
-    """Return a plain-language message for an FTS5 error on ``query``."""
+def _explain(exc: Exception, query: str) -> str:
+    """Return a plain-language message for an FTS5 error on ``query`` (never the SQL)."""
+    cause = exc.__cause__ or exc.__context__ or exc
+    message = str(cause if isinstance(cause, sqlite3.Error) else exc)
+    # pandas puts the whole statement in its message: keep only SQLite's reason after it
+    message = message.rsplit("': ", 1)[-1] if "Execution failed on sql" in message else message
+    query = query if len(query) <= 80 else query[:77] + "..."
     if "syntax error" in message or "unterminated" in message:
         return (
             f"The search could not understand '{query}'. Use words, \"exact phrases\","
@@ -210,7 +249,12 @@ def _explain(message: str, query: str) -> str:
         return (
             f"'{query}' looks like a field search (word:word); put it in quotes to search the text."
         )
-    return f"The search failed: {message}"
+    if "too many" in message or "depth" in message or "complex" in message:
+        return f"The query '{query}' is too complex to run: use fewer parentheses and operators."
+    return (
+        f"The search could not run '{query}'. Use words, \"exact phrases\", AND, OR, NOT,"
+        " word*, NEAR(a b, 10)."
+    )
 
 
 def snippet_to_html(snippet: str) -> str:
