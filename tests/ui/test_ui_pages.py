@@ -127,8 +127,9 @@ def test_code_page_applies_codes_to_selection(data_project, monkeypatch):
     got = coding.codings_frame(db, coders="carla")
     assert sorted(got["code_path"]) == ["Policy", "Policy > Councils"]
     assert set(got["text"]) == {"«la innovación 🚀"}
-    # the codings in view list shows them; undo removes the last one
-    assert at.subheader[0].value == "Codings in view (2)"
+    # the codings in view list shows them (carla had none in this document, so the page opened
+    # on all coders: alice's coding and carla's two); undo removes the last one
+    assert at.subheader[0].value == "Codings in view (3)"
     at.button(key="code_undo").click().run()
     assert len(coding.codings_frame(db, coders="carla")) == 1
     at.button(key="code_redo").click().run()
