@@ -14,9 +14,12 @@ import base64
 import hashlib
 import hmac
 import ipaddress
+import logging
 import os
 import secrets as _secrets
 import sys
+import threading
+import time
 from collections.abc import Mapping
 
 import streamlit as st
@@ -30,6 +33,87 @@ HOW_TO = (
     "localhost only "
     '(`server.address = "127.0.0.1"` in `.streamlit/config.toml`).'
 )
+
+
+LOG = logging.getLogger("qda.auth")
+LOCK_AFTER = 10  # failed sign-ins from one client within WINDOW_S lock it out for LOCK_S
+WINDOW_S = 15 * 60
+LOCK_S = 15 * 60
+MAX_DELAY_S = 8.0
+
+
+class SignInThrottle:
+    """Failed password sign-ins per client: each failure slows the next answer down (0.25 s,
+    doubling to 8 s) and ``LOCK_AFTER`` failures within ``WINDOW_S`` lock the client out for
+    ``LOCK_S``; every failure and lockout is logged (client and count, never the password).
+
+    One instance serves the whole server process (all sessions), so opening new browser
+    sessions does not reset the count.
+    """
+
+    def __init__(
+        self,
+        lock_after: int = LOCK_AFTER,
+        window_s: float = WINDOW_S,
+        lock_s: float = LOCK_S,
+        clock=time.monotonic,
+    ):
+        self.lock_after, self.window_s, self.lock_s, self.clock = (
+            lock_after,
+            window_s,
+            lock_s,
+            clock,
+        )
+        self._failures: dict[str, list[float]] = {}
+        self._locked_until: dict[str, float] = {}
+        self._lock = threading.Lock()
+
+    def locked_for(self, client: str) -> float:
+        """Return the seconds ``client`` stays locked out (0 when it may try)."""
+        with self._lock:
+            left = self._locked_until.get(client, 0) - self.clock()
+            if left <= 0:
+                self._locked_until.pop(client, None)
+                return 0.0
+            return left
+
+    def failed(self, client: str) -> float:
+        """Record a failure; return the delay to impose before answering."""
+        with self._lock:
+            now = self.clock()
+            recent = [t for t in self._failures.get(client, []) if now - t < self.window_s]
+            recent.append(now)
+            self._failures[client] = recent
+            n = len(recent)
+            if n >= self.lock_after:
+                self._locked_until[client] = now + self.lock_s
+                self._failures[client] = []
+                LOG.warning(
+                    "sign-in: %d failed attempts from %s; locked out for %d minutes",
+                    n,
+                    client,
+                    self.lock_s // 60,
+                )
+            else:
+                LOG.warning("sign-in: failed attempt %d from %s", n, client)
+            return min(MAX_DELAY_S, 0.25 * 2 ** (n - 1))
+
+    def succeeded(self, client: str) -> None:
+        with self._lock:
+            self._failures.pop(client, None)
+        LOG.info("sign-in: success from %s", client)
+
+
+THROTTLE = SignInThrottle()
+
+
+def _client() -> str:
+    """Return the address of the browser talking to this session ('unknown' when hidden)."""
+    try:
+        ip = st.context.ip_address
+    except Exception:  # bare mode
+        ip = None
+    return ip if isinstance(ip, str) and ip else "unknown client"
 
 
 def hash_password(
@@ -138,15 +222,7 @@ def require_access() -> None:
             password = st.text_input("Password", type="password")
             ok = st.form_submit_button("Sign in")
         if ok:
-            name = (name or "").strip()
-            if users and name in users and check_password(password or "", users[name]):
-                st.session_state.qda_signed_in = True
-                st.session_state.qda_user = name
-                st.rerun()
-            if not users and check_password(password or "", auth):
-                st.session_state.qda_signed_in = True
-                st.rerun()
-            st.error("Wrong name or password." if users else "Wrong password.")
+            _password_sign_in((name or "").strip(), password or "", users, auth)
         st.stop()
     if _oidc_configured(auth):
         user = getattr(st, "user", None)
@@ -160,6 +236,35 @@ def require_access() -> None:
     st.title("Sign-in required")
     st.error(HOW_TO)
     st.stop()
+
+
+def _password_sign_in(name: str, password: str, users: dict, auth: dict) -> None:
+    """Check a submitted password (throttled per client); sign in or show why not."""
+    client = _client()
+    locked = THROTTLE.locked_for(client)
+    if locked:
+        st.error(
+            "Too many failed sign-ins from this computer. Try again in"
+            f" {max(1, round(locked / 60))} minute(s), or ask whoever runs the workbench."
+        )
+        return
+    if users and name in users and check_password(password, users[name]):
+        THROTTLE.succeeded(client)
+        st.session_state.qda_signed_in = True
+        st.session_state.qda_user = name
+        st.rerun()
+    if not users and check_password(password, auth):
+        THROTTLE.succeeded(client)
+        st.session_state.qda_signed_in = True
+        st.rerun()
+    time.sleep(THROTTLE.failed(client))
+    if THROTTLE.locked_for(client):
+        st.error(
+            "Too many failed sign-ins from this computer: sign-in is locked for"
+            f" {LOCK_S // 60} minutes."
+        )
+        return
+    st.error("Wrong name or password." if users else "Wrong password.")
 
 
 if __name__ == "__main__":
