@@ -175,6 +175,16 @@ def test_one_message_for_a_bad_code_name_on_the_code_and_codebook_pages(app, pag
     expect(alert).to_be_visible()
     assert alert.inner_text().strip() == on_code_page
     shot(page, "03-codebook-refused")
+    # the Codebook page also gives a new code a free key
+    if not add.get_by_label("Name").is_visible():
+        add.get_by_text("Add a code").click()
+    add.get_by_label("Name").fill("Fear")
+    choose(page, "Quick key", "4")
+    page.get_by_role("button", name="Add code").click()
+    wait_idle(page)
+    expect(page.locator("[data-testid='stAlert']").filter(has_text="Added 'Fear'")).to_be_visible()
+    fear = with_db(path, lambda db: coding.quick_key_code(db, "tester", 4))
+    assert fear == with_db(path, lambda db: coding.resolve_code(db, "Fear"))
     paths = with_db(path, lambda db: coding.codes_frame(db)["path"].tolist())
     assert not [p for p in paths if p.startswith("<img")]  # nothing cut and created
     assert not page.dialogs

@@ -31,7 +31,7 @@ from ui.common import current_coder, get_db, session_id
 from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
 from ui.components.suggestions import suggestions_panel
 from ui.components.windows import Window, document_windows, window_index
-from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker
+from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker, md_safe
 
 READER_KEY = "code_reader"
 # the panel beside the reader stays in view while the page scrolls (its own scroll bar if long)
@@ -205,7 +205,7 @@ pins = quick_keys(db, coder)  # quick keys 1..9, pinned by this coder
 flash = st.session_state.pop("code_flash", None)
 with st.container():  # always present, so the reader below keeps its place and is not remounted
     if flash:
-        (st.success if flash[0] == "success" else st.error)(flash[1])
+        (st.success if flash[0] == "success" else st.error)(md_safe(flash[1]))
 
 suggestions_panel(db, coder, sess)  # suggested passages: accept/reject (nlp.suggest)
 left, right = st.columns([7, 3], gap="medium")

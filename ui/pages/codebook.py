@@ -15,10 +15,12 @@ from coding import (
     codebook_csv,
     codes_frame,
     delete_code,
+    free_quick_keys,
     import_codebook_csv,
     merge_codes,
     move_code,
     next_color,
+    pin_quick_key,
     redo,
     reorder_codes,
     restore_code,
@@ -28,6 +30,7 @@ from coding import (
 )
 from projectfile import QdaError
 from ui.common import current_coder, get_db
+from ui.widgets import md_safe
 
 st.title("Codebook")
 db = get_db()
@@ -47,7 +50,7 @@ def act(fn, *args, ok: str = "Saved.", **kwargs) -> None:
 
 for key, show in (("codebook_error", st.error), ("codebook_msg", st.success)):
     if key in st.session_state:
-        show(st.session_state.pop(key))
+        show(md_safe(st.session_state.pop(key)))  # messages quote code names: text only
 
 codes = codes_frame(db)
 paths = codes["path"].tolist()
@@ -58,22 +61,37 @@ if top[0].button("↶ Undo", help="undo your last codebook or coding action"):
 if top[1].button("↷ Redo"):
     act(redo, db, coder, ok="Redone.")
 
+
+def add_and_pin(name: str, parent: str | None, color: str, definition: str, key: int | None):
+    """Add a code; pin it to the coder's quick ``key`` when one was chosen."""
+    cid = add_code(db, name, parent=parent, color=color, definition=definition, coder=coder)
+    if key is not None:
+        pin_quick_key(db, coder, key, cid)
+
+
 with st.expander("Add a code", expanded=codes.empty):
     with st.form("add_code", clear_on_submit=True):
-        name = st.text_input("Name")
+        c1, c2 = st.columns([4, 1])
+        name = c1.text_input("Name")
+        free = free_quick_keys(db, coder)
+        key = c2.selectbox(
+            "Quick key",
+            [None, *free],
+            format_func=lambda k: "none" if k is None else str(k),
+            help="Pin the new code to a free key 1-9 (yours; it never moves by itself).",
+        )
         parent = st.selectbox("Parent", ["(top level)"] + paths)
         color = st.color_picker("Colour", next_color(db))
         definition = st.text_area("Definition")
         if st.form_submit_button("Add code"):
             act(
-                add_code,
-                db,
+                add_and_pin,
                 name,
-                parent=None if parent == "(top level)" else parent,
-                color=color,
-                definition=definition,
-                coder=coder,
-                ok=f"Added '{name}'.",
+                None if parent == "(top level)" else parent,
+                color,
+                definition,
+                key,
+                ok=f"Added '{' '.join(name.split())}'.",
             )
 
 if codes.empty:
