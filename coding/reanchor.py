@@ -123,12 +123,13 @@ def edit_document(
         return result
     try:
         with recorded(db, coder, f"edit {doc['title']}", session) as rec:
+            typed = text_mapping(old_text, new_text)  # one diff, reused when stored as typed
             if doc["kind"] == "interview":
-                new_id = _store_transcript_edit(db, rec, doc, old_text, new_text, result)
+                new_id = _store_transcript_edit(db, rec, doc, old_text, new_text, typed, result)
             else:
-                new_id = store_version(db, document_id, new_text)
+                new_id = store_version(db, document_id, new_text, typed)
             stored = get_text(db, new_id)
-            mapping = text_mapping(old_text, stored)
+            mapping = typed if stored == new_text else text_mapping(old_text, stored)
             result.new_document_id = new_id
             result.changes = len(mapping.changes())
             result.turns = len(get_segments(db, new_id, kind="turn"))
@@ -242,6 +243,7 @@ def _store_transcript_edit(
     doc: dict,
     old_text: str,
     new_text: str,
+    mapping: TextMapping,
     result: EditResult,
 ) -> int:
     """Re-parse an edited transcript and store it as the next version; return its id.
@@ -260,7 +262,7 @@ def _store_transcript_edit(
         sp: (None if pd.isna(c) else str(c))
         for sp, c in zip(old_speakers["speaker"], old_speakers["case_name"])
     }
-    renames = _renamed_speakers(db, old_id, old_text, new_text, tr)
+    renames = _renamed_speakers(db, old_id, mapping, new_text, tr)
     for old_label, new_label in renames.items():
         roles[new_label] = roles.get(old_label, "other")
         case_name = cases.get(old_label)
@@ -287,14 +289,13 @@ def _store_transcript_edit(
 
 
 def _renamed_speakers(
-    db: sqlite_utils.Database, old_id: int, old_text: str, new_text: str, tr
+    db: sqlite_utils.Database, old_id: int, mapping: TextMapping, new_text: str, tr
 ) -> dict[str, str]:
     """Return {old label: new label} for labels replaced everywhere by one new label."""
     line_starts = [m.start() for m in _LINE_START.finditer(new_text)]
     starts = [line_starts[t.line - 1] if 0 < t.line <= len(line_starts) else -1 for t in tr.turns]
     if any(s < 0 for s in starts) or starts != sorted(starts):
         return {}
-    mapping = text_mapping(old_text, new_text)
     votes: dict[str, Counter] = {}
     for row in get_segments(db, old_id, kind="turn").itertuples():
         data = json.loads(row.data or "{}")

@@ -14,10 +14,10 @@ The rules, in code points:
 - ``span`` returns None for a range none of whose word characters survive: its words were
   deleted (the caller keeps it on the old version for review, never drops it silently).
 
-The character diff is Google's diff-match-patch (``diff-match-patch`` on PyPI) in line mode, then
-character mode inside changed lines, with semantic cleanup, chosen over ``difflib`` by
-measurement on long transcripts (``bench/edit.py``): difflib's character matcher is quadratic
-without its "junk" heuristic and wrong with it (letters are "popular" in a long text).
+The character diff is Google's diff-match-patch (``diff-match-patch`` on PyPI) over words first,
+then character by character inside each replaced run of words, with semantic cleanup; chosen over
+``difflib`` by measurement on long transcripts (``bench/edit.py``): difflib's character matcher is
+quadratic without its "junk" heuristic and wrong with it (letters are "popular" in a long text).
 """
 
 from __future__ import annotations
@@ -189,11 +189,43 @@ def _blocks_from_diffs(diffs: Iterable[tuple[int, str]]) -> list[tuple[int, int,
     return blocks
 
 
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+
+
+class _WordsThenChars(diff_match_patch):
+    """diff-match-patch whose "line mode" works on words: the texts are diffed as sequences of
+    words, spaces and punctuation, then each replaced run character by character. A transcript's
+    lines are whole turns (hundreds of words), so line mode on real lines finds little equal text
+    when many turns have a small fix, and the character diff of what is left is slow."""
+
+    def diff_linesToChars(self, text1: str, text2: str):
+        tokens: list[str] = [""]  # index 0 unused, as in the library
+        index: dict[str, int] = {}
+
+        def encode(text: str, limit: int) -> str:
+            out = []
+            for m in _TOKEN.finditer(text):
+                tok = m.group()
+                i = index.get(tok)
+                if i is None:
+                    if len(tokens) >= limit:  # out of code points: the rest as one token
+                        tok = text[m.start() :]
+                        tokens.append(tok)
+                        out.append(chr(len(tokens) - 1))
+                        break
+                    tokens.append(tok)
+                    i = index[tok] = len(tokens) - 1
+                out.append(chr(i))
+            return "".join(out)
+
+        return encode(text1, 666666), encode(text2, 1114111), tokens
+
+
 def text_mapping(old: str, new: str, timeout: float = DIFF_TIMEOUT) -> TextMapping:
     """Return the mapping of ``old`` offsets to ``new`` offsets by a character diff."""
     if old == new:
         return TextMapping(len(old), len(new), ((0, 0, len(old)),) if old else ())
-    dmp = diff_match_patch()
+    dmp = _WordsThenChars()
     dmp.Diff_Timeout = timeout
     diffs = dmp.diff_main(old, new, checklines=True)
     dmp.diff_cleanupSemantic(diffs)
