@@ -152,6 +152,10 @@ with st.expander("Settings"):
     )
     st.caption("Theme (light or dark) is in the app menu ⋮ → Settings.")
 
+if st.button("Merge another project…", icon=":material/merge:", key="proj_merge"):
+    st.session_state["edit_section_next"] = "merge"  # coders, codes, codings, memos of a copy
+    st.switch_page("ui/pages/edit.py")
+
 # --- backups --------------------------------------------------------------------------------------
 st.subheader("Backups")
 st.caption(
