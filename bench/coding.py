@@ -156,14 +156,37 @@ def naive_cooccurrence(db) -> pd.DataFrame:
 
 
 def naive_code_case(db, cases: pd.DataFrame) -> pd.DataFrame:
-    df = load_all(db).merge(cases, on="document_id")
+    """The case rule done naively: each coding's case is the case of the turn holding its start
+    (bisect per coding), else the document's cases; coded characters as a set per code and case."""
+    import bisect
+
+    from interviews import turns_frame
+
+    turns = turns_frame(db)
+    per_doc = {
+        int(d): (g["char_start"].tolist(), g["char_end"].tolist(), g["case_id"].tolist())
+        for d, g in turns.sort_values("char_start").groupby("document_id")
+    }
+    doc_cases = cases.groupby("document_id")["case_id"].apply(list).to_dict()
     rows = []
+    for r in load_all(db).itertuples(index=False):
+        starts, ends, ids = per_doc.get(int(r.document_id), ([], [], []))
+        k = bisect.bisect_right(starts, r.char_start) - 1
+        if k >= 0 and r.char_start < ends[k]:
+            owners = [ids[k]]
+        elif k + 1 < len(starts) and starts[k + 1] < r.char_end:
+            owners = [ids[k + 1]]
+        else:
+            owners = doc_cases.get(int(r.document_id), [])
+        rows += [(r.code_id, c, r.char_start, r.char_end) for c in owners if pd.notna(c)]
+    df = pd.DataFrame(rows, columns=["code_id", "case_id", "char_start", "char_end"])
+    out = []
     for (code, case), g in df.groupby(["code_id", "case_id"]):
         covered = set()
         for s, e in zip(g["char_start"], g["char_end"]):
             covered.update(range(s, e))
-        rows.append((code, case, len(g), len(covered)))
-    return pd.DataFrame(rows, columns=["code_id", "case_id", "codings", "coded_chars"])
+        out.append((code, case, len(g), len(covered)))
+    return pd.DataFrame(out, columns=["code_id", "case_id", "codings", "coded_chars"])
 
 
 def main() -> None:

@@ -60,6 +60,58 @@ def _turn_lookup(spans: pd.DataFrame, turns: pd.DataFrame) -> pd.DataFrame:
     return pd.Series(out, index=spans.index)
 
 
+def _resolve(db: sqlite_utils.Database, spans: pd.DataFrame, turns: pd.DataFrame | None = None):
+    """Return (turns, turn row per span or -1, pairs): ``pairs`` is a frame of (pos, case_id), the
+    position of a span in ``spans`` and one case it belongs to, by the case rule. ``turns`` (a
+    turns_frame holding every document of ``spans``) saves reading them again."""
+    n = len(spans)
+    scope = (
+        spans["scope"].astype(object).to_numpy()
+        if "scope" in spans
+        else np.full(n, "span", dtype=object)
+    )
+    doc = pd.to_numeric(spans["document_id"], errors="coerce").to_numpy(dtype="float64")
+    has_doc = ~np.isnan(doc) & (scope != "case")
+    is_span = has_doc & (scope == "span")
+    doc_ids = sorted({int(d) for d in doc[has_doc]})
+    if turns is None:
+        turns = turns_frame(db, doc_ids) if doc_ids else pd.DataFrame(columns=["document_id"])
+    row = np.full(n, -1, dtype=np.int64)
+    if is_span.any() and not turns.empty:
+        located = pd.DataFrame(
+            {
+                "document_id": doc[is_span].astype(np.int64),
+                "char_start": spans["char_start"].to_numpy()[is_span].astype(np.int64),
+                "char_end": spans["char_end"].to_numpy()[is_span].astype(np.int64),
+            }
+        )
+        row[is_span] = _turn_lookup(located, turns).to_numpy()
+    pos = np.arange(n)
+    parts = []
+    in_turn = row >= 0
+    if in_turn.any():
+        tcase = pd.to_numeric(turns["case_id"], errors="coerce").to_numpy(dtype="float64")
+        c = tcase[row[in_turn]]
+        ok = ~np.isnan(c)
+        parts.append(pd.DataFrame({"pos": pos[in_turn][ok], "case_id": c[ok].astype(np.int64)}))
+    fallback = has_doc & ~in_turn
+    if fallback.any():
+        dc = document_cases(db)[["document_id", "case_id"]].astype("int64")
+        left = pd.DataFrame({"pos": pos[fallback], "document_id": doc[fallback].astype(np.int64)})
+        parts.append(left.merge(dc, on="document_id")[["pos", "case_id"]])
+    whole = scope == "case"
+    if whole.any() and "case_id" in spans:
+        c = pd.to_numeric(spans["case_id"], errors="coerce").to_numpy(dtype="float64")[whole]
+        ok = ~np.isnan(c)
+        parts.append(pd.DataFrame({"pos": pos[whole][ok], "case_id": c[ok].astype(np.int64)}))
+    pairs = (
+        pd.concat(parts, ignore_index=True).sort_values(["pos", "case_id"], kind="stable")
+        if parts
+        else pd.DataFrame({"pos": pd.Series(dtype="int64"), "case_id": pd.Series(dtype="int64")})
+    )
+    return turns, row, pairs
+
+
 def span_cases(db: sqlite_utils.Database, spans: pd.DataFrame) -> pd.DataFrame:
     """Return CASE_COLUMNS for each row of ``spans`` (same index) under the case rule above.
 
@@ -73,57 +125,45 @@ def span_cases(db: sqlite_utils.Database, spans: pd.DataFrame) -> pd.DataFrame:
     if spans.empty:
         out["case_ids"] = pd.Series(dtype=object)
         return out
-    scope = spans["scope"] if "scope" in spans else pd.Series("span", index=spans.index)
-    has_doc = spans["document_id"].notna() & (scope != "case")
-    located = spans[has_doc & (scope == "span")]
-    doc_ids = sorted(spans.loc[has_doc, "document_id"].astype("int64").unique().tolist())
-    turns = turns_frame(db, doc_ids) if doc_ids else pd.DataFrame()
-    found = _turn_lookup(
-        located.astype({"document_id": "int64", "char_start": "int64", "char_end": "int64"}),
-        turns,
-    )
-    by_doc: dict[int, tuple[int, ...]] = {}
-    for doc_id, case_id in document_cases(db)[["document_id", "case_id"]].itertuples(index=False):
-        by_doc.setdefault(int(doc_id), ())
-        by_doc[int(doc_id)] += (int(case_id),)
+    turns, row, pairs = _resolve(db, spans)
+    in_turn = row >= 0
+    for col, src in (
+        ("turn_no", "turn_no"),
+        ("speaker", "speaker"),
+        ("t_start", "t_start"),
+        ("t_end", "t_end"),
+    ):
+        values = np.full(len(spans), None, dtype=object)
+        if in_turn.any():
+            taken = turns[src].to_numpy(dtype=object)[row[in_turn]]
+            values[in_turn] = [None if v is None or pd.isna(v) else v for v in taken]
+        out[col] = pd.Series(values, index=spans.index, dtype=object)
+    out["turn_no"] = out["turn_no"].map(lambda v: None if v is None else int(v)).astype(object)
     names = case_names(db)
-    ids: list[tuple[int, ...]] = []
-    cols = {c: [None] * len(spans) for c in ("turn_no", "speaker", "t_start", "t_end")}
-    turn_rows = turns.to_dict("records") if not turns.empty else []
-    for i, (idx, doc_id, sc) in enumerate(zip(spans.index, spans["document_id"], scope)):
-        if sc == "case":
-            cid = spans.at[idx, "case_id"] if "case_id" in spans else None
-            ids.append(() if cid is None or pd.isna(cid) else (int(cid),))
-            continue
-        if doc_id is None or pd.isna(doc_id):
-            ids.append(())
-            continue
-        row = int(found.get(idx, -1)) if sc == "span" else -1
-        if row >= 0:
-            t = turn_rows[row]
-            cols["turn_no"][i] = int(t["turn_no"])
-            cols["speaker"][i] = t["speaker"]
-            cols["t_start"][i] = t["t_start"]
-            cols["t_end"][i] = t["t_end"]
-            cid = t["case_id"]
-            ids.append(() if cid is None or pd.isna(cid) else (int(cid),))
-        else:
-            ids.append(by_doc.get(int(doc_id), ()))
-    for c, values in cols.items():
-        out[c] = pd.Series(values, index=spans.index, dtype=object)
+    ids: list[tuple[int, ...]] = [()] * len(spans)
+    for p, c in zip(pairs["pos"].to_numpy().tolist(), pairs["case_id"].to_numpy().tolist()):
+        ids[p] = (*ids[p], c)
     out["case_ids"] = pd.Series(ids, index=spans.index, dtype=object)
     out["case_id"] = pd.array([t[0] if t else None for t in ids], dtype="Int64")
-    out["case_name"] = [", ".join(names.get(c, str(c)) for c in t) if t else None for t in ids]
+    out["case_name"] = pd.Series(
+        [", ".join(names.get(c, str(c)) for c in t) if t else None for t in ids],
+        index=spans.index,
+        dtype=object,
+    )
     return out
 
 
-def exploded_cases(db: sqlite_utils.Database, spans: pd.DataFrame) -> pd.DataFrame:
+def exploded_cases(
+    db: sqlite_utils.Database, spans: pd.DataFrame, turns: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Return ``spans`` with one row per (span, case) under the case rule: columns of ``spans``
-    plus case_id (int) and case_name; spans of no case are left out."""
-    found = span_cases(db, spans)
-    df = spans.assign(case_id=found["case_ids"]).explode("case_id")
-    df = df[df["case_id"].notna()].copy()
-    df["case_id"] = df["case_id"].astype("int64")
+    plus case_id (int) and case_name; spans of no case are left out. ``turns`` as in
+    ``_resolve``."""
+    if spans.empty:
+        return spans.assign(case_id=pd.Series(dtype="int64"), case_name=pd.Series(dtype=object))
+    _turns, _row, pairs = _resolve(db, spans, turns)
+    df = spans.iloc[pairs["pos"].to_numpy()].copy()
+    df["case_id"] = pairs["case_id"].to_numpy()
     df["case_name"] = df["case_id"].map(case_names(db))
     return df
 

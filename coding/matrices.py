@@ -110,14 +110,37 @@ def count_mode(db: sqlite_utils.Database, count: str = "auto") -> str:
 
 def _coded_spans(db, codes=None, children=False, coders=None, documents=None) -> pd.DataFrame:
     """Return code_id, document_id, char_start, char_end, scope of active span and whole-document
-    codings."""
-    where, params = _where("c", db, codes, children, coders, documents)
-    return pd.read_sql_query(
-        "SELECT c.code_id, c.document_id, c.char_start, c.char_end, c.scope FROM codings c"
-        f" WHERE {' AND '.join(where)}",
-        db.conn,
-        params=params,
+    codings (from the cached covering-index arrays; whole-document codings, few, looked up)."""
+    a = _intervals(
+        db,
+        "codings_code_cover",
+        "c.code_id, c.document_id, c.char_start",
+        codes,
+        children,
+        coders,
+        documents,
     )
+    df = pd.DataFrame(a, columns=["code_id", "document_id", "char_start", "char_end"])
+    df["scope"] = "span"
+    where, params = _where("c", db, codes, children, coders, documents)
+    whole = db.execute(
+        "SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c"
+        f" WHERE c.scope = 'document' AND {' AND '.join(where)}",
+        params,
+    ).fetchall()
+    if whole:
+        keys = set(whole)
+        mark = [
+            (c, d, s, e) in keys
+            for c, d, s, e in zip(
+                df["code_id"].tolist(),
+                df["document_id"].tolist(),
+                df["char_start"].tolist(),
+                df["char_end"].tolist(),
+            )
+        ]
+        df.loc[mark, "scope"] = "document"
+    return df
 
 
 def _union_per_group(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -145,10 +168,9 @@ def _union_per_group(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return out
 
 
-def _case_chars(db, doc_ids) -> pd.Series:
-    """Return {case_id: characters of the case's turns} over the documents ``doc_ids``, plus the
-    whole text of documents a case belongs to without turns of its own."""
-    turns = turns_frame(db, [int(d) for d in doc_ids])
+def _case_chars(db, doc_ids, turns: pd.DataFrame) -> pd.Series:
+    """Return {case_id: characters of the case's turns} over the documents ``doc_ids`` (their
+    ``turns``), plus the whole text of documents a case belongs to without turns of its own."""
     chars = pd.Series(dtype="float64")
     if not turns.empty:
         t = turns[turns["case_id"].notna()]
@@ -188,15 +210,16 @@ def code_case_frame(
     docs = scope_documents(db, documents, cases, attribute)
     current = set(list_documents(db)["id"].astype(int))
     docs = sorted(current if docs is None else current & set(docs))
+    turns = turns_frame(db, docs)
     spans = _coded_spans(db, codes, children, coders, docs)
-    spans = exploded_cases(db, spans.reset_index(drop=True))
+    spans = exploded_cases(db, spans, turns)
     if mode == "segments":
         spans = spans.drop_duplicates(
             ["code_id", "case_id", "document_id", "char_start", "char_end"]
         )
     per = _union_per_group(spans, ["code_id", "case_id", "document_id"])
     out = per.groupby(["code_id", "case_id"], as_index=False)[["codings", "coded_chars"]].sum()
-    case_chars = _case_chars(db, docs)
+    case_chars = _case_chars(db, docs, turns)
     whole = _case_codings(db, codes, children, coders)
     if not whole.empty:
         if mode == "segments":
