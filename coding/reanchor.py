@@ -121,9 +121,9 @@ def edit_document(
         if not new_text.strip():
             raise CodingError(f"the new text of {doc['title']!r} is empty; nothing written")
         return result
+    typed = text_mapping(old_text, new_text)  # one diff (outside the write lock), reused
     try:
         with recorded(db, coder, f"edit {doc['title']}", session) as rec:
-            typed = text_mapping(old_text, new_text)  # one diff, reused when stored as typed
             if doc["kind"] == "interview":
                 new_id = _store_transcript_edit(db, rec, doc, old_text, new_text, typed, result)
             else:

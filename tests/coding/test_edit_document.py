@@ -21,7 +21,9 @@ from coding import (
 )
 from corpus import (
     Document,
+    Page,
     get_document,
+    get_pages,
     get_segments,
     get_text,
     list_documents,
@@ -249,3 +251,32 @@ def test_edit_transcript_fixed_speaker_name_renames_speaker_and_case(db, intervi
     assert cid in set(codings_frame(db, documents=[interview])["coding_id"])
     undo(db, "ana")
     assert "Maria Lopez" in set(cases_frame(db)["name"])
+
+
+def test_edit_moves_pages_of_a_paged_document(db):
+    text = "Page one text about funding.\n\nPage two text about training and metrology."
+    cut = text.index("Page two")
+    doc = store_document(
+        db,
+        Document(
+            text=text,
+            title="paged",
+            source_name="paged.pdf",
+            file_type="pdf",
+            pages=[Page(1, 0, cut), Page(2, cut, len(text))],
+            segments=paragraphs_from_text(text),
+            sha256=sha256_bytes(text.encode()),
+            size=len(text.encode()),
+        ),
+    )
+    _code(db, doc, "training and metrology")
+    new = text.replace("about funding", "about late public funding")
+    result = edit_document(db, doc, new, "ana")
+    pages = get_pages(db, result.new_document_id)
+    stored = get_text(db, result.new_document_id)
+    assert list(pages["number"]) == [1, 2]
+    second = pages.iloc[1]
+    assert stored[int(second["char_start"]) : int(second["char_end"])].startswith("Page two")
+    segs = get_segments(db, result.new_document_id)
+    assert list(segs["text"])[0] == "Page one text about late public funding."
+    assert _quotes(db, result.new_document_id) == ["training and metrology"]
