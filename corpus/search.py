@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
+import time
 
 import pandas as pd
 import sqlite_utils
@@ -47,9 +48,35 @@ class SearchError(QdaError):
 
 # What one query may hold: beyond these a query costs seconds to minutes at archive scale.
 MAX_QUERY_CHARS = 500
-MAX_TERMS = 30  # words and phrases
+MAX_TERMS = 12  # words and phrases
 MAX_DEPTH = 5  # nested parentheses
-MIN_PREFIX = 2  # letters before a * (a* alone would expand to most of the vocabulary)
+MIN_PREFIX = 3  # letters before a * (a* alone would expand to much of the vocabulary)
+
+
+TIME_BUDGET_S = 1.0  # a search still ranking after this long is stopped with a message
+_TOO_BROAD = (
+    "This search matches so much of the archive that ranking it took over {budget:g} s, so it"
+    " was stopped: add a less common word, a phrase in quotes, or a filter (kind, language,"
+    " dates)."
+)
+
+
+class _budget:
+    """Stop the statement running on ``db`` after ``seconds`` (SQLite's progress handler)."""
+
+    def __init__(self, db: sqlite_utils.Database, seconds: float = 0.0):
+        self.conn, self.seconds = db.conn, seconds or TIME_BUDGET_S
+
+    def __enter__(self):
+        deadline = time.monotonic() + self.seconds
+        self.conn.set_progress_handler(lambda: time.monotonic() > deadline, 20_000)
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        self.conn.set_progress_handler(None, 0)
+        if exc_type is not None and "interrupted" in str(exc):
+            raise SearchError(_TOO_BROAD.format(budget=self.seconds)) from exc
+        return False
 
 
 def _check_size(query: str) -> None:
@@ -206,7 +233,8 @@ def search(
         ORDER BY score
         LIMIT ? OFFSET ?"""
     try:
-        return pd.read_sql_query(sql, db.conn, params=[*params, limit, offset])
+        with _budget(db):
+            return pd.read_sql_query(sql, db.conn, params=[*params, limit, offset])
     except (sqlite3.OperationalError, pd.errors.DatabaseError) as exc:
         raise SearchError(_explain(exc, query)) from exc
 
@@ -228,7 +256,8 @@ def count_hits(
         f" JOIN documents d ON d.id = s.document_id WHERE {' AND '.join(where)}"
     )
     try:
-        return db.execute(sql, params).fetchone()[0]
+        with _budget(db):
+            return db.execute(sql, params).fetchone()[0]
     except (sqlite3.OperationalError, pd.errors.DatabaseError) as exc:
         raise SearchError(_explain(exc, query)) from exc
 

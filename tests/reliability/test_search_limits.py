@@ -62,7 +62,7 @@ def test_long_queries_and_too_many_terms_are_capped_with_a_clear_message(db):
         search(db, "x" * 10_000)
     with pytest.raises(SearchError, match=f"more than {MAX_TERMS} words"):
         search(db, " ".join(["palabra"] * (MAX_TERMS + 1)))
-    with pytest.raises(SearchError, match="at least 2 letters before"):
+    with pytest.raises(SearchError, match="at least 3 letters before"):
         search(db, "a*")
 
 
@@ -83,7 +83,7 @@ def _worst_accepted(db) -> float:
         " OR ".join(WORDS[: MAX_TERMS // 2] * 2)[: MAX_QUERY_CHARS - 5],
         " ".join(WORDS[:MAX_TERMS]),
         "the",
-        "co* OR de OR la OR el",
+        "con* OR de OR la OR el",
         "(" * MAX_DEPTH + "the OR de" + ")" * MAX_DEPTH,
     ]
     worst = 0.0
@@ -103,3 +103,16 @@ def test_accepted_worst_case_queries_answer_fast(db):
 def test_accepted_worst_case_queries_under_a_second_at_100k_paragraphs(db):
     _fill(db, 100_000)
     assert _worst_accepted(db) < 1.0
+
+
+def test_a_search_over_its_time_budget_is_stopped_with_a_message(db, monkeypatch):
+    import sys
+
+    cs = sys.modules["corpus.search"]
+    _fill(db, 2_000)
+    monkeypatch.setattr(cs, "TIME_BUDGET_S", 0.0001)
+    with pytest.raises(SearchError) as err:
+        search(db, "the OR de OR la OR el")
+    assert "was stopped" in str(err.value) and "less common word" in str(err.value)
+    monkeypatch.setattr(cs, "TIME_BUDGET_S", 5.0)
+    assert len(search(db, "consorcio", limit=5)) == 5  # the handler is removed after
