@@ -29,6 +29,7 @@ names the text refused and says what to do.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from .history import CodingError
@@ -117,6 +118,7 @@ def join_code_path(names: list[str]) -> str:
     return PATH_SEP.join(names)
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """Return the key under which two sibling names count as the same (NFC + case folding)."""
     return unicodedata.normalize("NFC", " ".join(str(name).split())).casefold()

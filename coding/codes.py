@@ -77,13 +77,22 @@ def sibling_exists(
 ) -> int | None:
     """Return the id of an active sibling called ``name`` under ``parent_id``, or None.
 
-    Names compare as code_names.name_key does (NFC, Unicode case folding)."""
+    Names compare as code_names.name_key does (NFC, Unicode case folding). The ASCII-case
+    lookup uses the index ``codes_sibling_name``; only a name with non-ASCII letters also reads
+    the siblings whose names have non-ASCII letters (filtered in SQL), so adding many codes under
+    one parent stays fast."""
     key = name_key(name)
+    where = "COALESCE(parent_id, 0) = ? AND deleted_at IS NULL AND id != ?"
+    args = [parent_id or 0, exclude or -1]
     rows = db.execute(
-        "SELECT id, name FROM codes WHERE COALESCE(parent_id, 0) = ? AND deleted_at IS NULL"
-        " AND id != ? ORDER BY id",
-        [parent_id or 0, exclude or -1],
+        f"SELECT id, name FROM codes WHERE {where} AND lower(name) = lower(?) ORDER BY id",
+        [*args, " ".join(str(name).split())],
     ).fetchall()
+    if not str(name).isascii():
+        rows += db.execute(
+            f"SELECT id, name FROM codes WHERE {where} AND name GLOB '*[^ -~]*' ORDER BY id",
+            args,
+        ).fetchall()
     return next((i for i, n in rows if name_key(n) == key), None)
 
 
