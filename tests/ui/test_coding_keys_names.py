@@ -16,7 +16,7 @@ from browser_helpers import (
     streamlit_server,
     wait_idle,
 )
-from coding_data import fill_long_interview
+from long_interview_data import fill_long_interview
 from playwright.sync_api import expect
 from ui_data import ROOT
 
