@@ -20,6 +20,7 @@ from .model import (
     sha256_bytes,
     trim_span,
 )
+from .ocr_images import page_image
 from .outcomes import outcome_counts, outcomes_frame, print_outcomes
 from .parse import SUPPORTED
 from .reader import ingest_uploads, page_for_offset, passage_html
@@ -81,6 +82,7 @@ __all__ = [
     "outcome_counts",
     "outcomes_frame",
     "page_for_offset",
+    "page_image",
     "paragraphs_from_text",
     "passage_html",
     "print_outcomes",

@@ -23,6 +23,7 @@ from corpus import (
     set_document_fields,
 )
 from ui.common import get_db
+from ui.components.page_image import page_view
 from ui.tables import show as show_table
 from ui.versions import follow_versions
 
@@ -173,7 +174,8 @@ body = (
     if end > start
     else "<i>(no text on this page)</i>"
 )
-st.markdown(
+text_area = page_view(db, reader_doc, pages, number)  # OCR badge, page image beside the text
+text_area.markdown(
     '<div class="qda-page" style="white-space: pre-wrap; line-height: 1.5; max-height: 70vh; '
     f'overflow-y: auto;">{body}</div>',
     unsafe_allow_html=True,  # passage_html escapes all document text; only <mark> is ours
