@@ -35,7 +35,7 @@ class ParseOptions:
     max_bytes: int = 200 * 1024 * 1024
     timeout_s: int = 300  # per file, enforced in worker processes
     kind: str = "policy"
-    memory_bytes: int = 1536 * 1024**2  # address space of the process that parses (1.5 GiB)
+    memory_bytes: int = 1280 * 1024**2  # address space of the parsing process (1.25 GiB)
     ocr_languages: str | None = "eng+spa"  # tesseract languages for scanned PDF pages; None: off
 
 
@@ -73,8 +73,8 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
     if kind in ("txt", "md", "html") and size > MAX_TEXT_FILE_BYTES:
         raise ParseError(
             name,
-            f"text file is {size / 1e6:.1f} MB, over the limit of"
-            f" {MAX_TEXT_FILE_BYTES / 1e6:.0f} MB for one document: split it into smaller files",
+            f"text file is {size / 2**20:.1f} MB, over the limit of"
+            f" {MAX_TEXT_FILE_BYTES / 2**20:.0f} MB for one document: split it into smaller files",
             code="too_large",
         )
     with _time_limit(options.timeout_s, name):

@@ -191,3 +191,17 @@ def test_full_size_pdf_bomb_from_the_probe_under_the_default_cap(tmp_path, db):
         (out,) = ingest([str(bomb)], db, workers=1, backup=False)
     assert out.status == "failed"
     assert peak.peak_children < ParseOptions.memory_bytes
+
+
+def test_app_upload_path_parses_in_a_limited_worker(tmp_path, db):
+    """The Corpus page calls corpus.ingest_uploads from Streamlit's script thread."""
+    from corpus import ingest_uploads
+
+    bomb = pdf_bomb(tmp_path / "upload.pdf", stream_mb=2)
+    files = [("upload.pdf", bomb.read_bytes()), ("nota.txt", b"Una nota ficticia.")]
+    with PeakRSS() as peak:
+        outcomes = _in_thread(lambda: ingest_uploads(db, files, tmp_path / "uploads", workers=1))
+    status = {o.path.rsplit("/", 1)[-1]: o.status for o in outcomes}
+    assert status["nota.txt"] == "ok"
+    assert peak.peak_self < 600 * MB  # the app's process never parsed the PDF
+    assert peak.peak_children < ParseOptions.memory_bytes
