@@ -131,3 +131,46 @@ def test_pdf_paragraph_languages_detected_when_parsing(tmp_path):
     ]
     doc = parse_path(str(make_pdf(tmp_path / "mixed.pdf", pages, numbers=False)))
     assert [s.data["language"] for s in doc.segments] == ["es", "en"]
+
+
+def test_pdf_line_joins_keep_compounds_urls_emails_and_dash_ranges():
+    from corpus.pdf import hyphenated_compounds, join_lines
+
+    compounds = hyphenated_compounds(["a well-known supplier", "the state-owned firm"])
+    assert compounds == {"well-known", "state-owned"}
+    # a compound written with its hyphen elsewhere keeps it at a line end; other words join
+    assert join_lines("a well-", "known programme", True, compounds) == "a well-known programme"
+    assert join_lines("the manufac-", "turing base", True, compounds) == "the manufacturing base"
+    assert join_lines("pre-", "War rules", True, compounds) == "pre-War rules"
+    # URLs and e-mail addresses broken at a line end join without a space
+    assert (
+        join_lines("see https://www.faa.gov/", "documents here.", True)
+        == "see https://www.faa.gov/documents here."
+    )
+    assert join_lines("at https://", "www.regulations.gov by", True) == (
+        "at https://www.regulations.gov by"
+    )
+    assert join_lines("email: 9-FAA-SACO-AD-", "Inquiry@faa.gov.", True) == (
+        "email: 9-FAA-SACO-AD-Inquiry@faa.gov."
+    )
+    assert join_lines("write to Techsupport@pilatus-", "aircraft.com; internet", True) == (
+        "write to Techsupport@pilatus-aircraft.com; internet"
+    )
+    # a URL that ends a sentence is not glued to the next one
+    assert join_lines("visit www.example.org.", "The council", True) == (
+        "visit www.example.org. The council"
+    )
+    # a dash range broken at the line end: 737– / 9
+    assert join_lines("Model 737–", "9 airplanes", True) == "Model 737–9 airplanes"
+    assert join_lines("short line", "Next", False) == "short line\nNext"
+
+
+def test_pdf_well_known_split_at_a_line_end_keeps_its_hyphen(tmp_path):
+    lines = [
+        "This is a well-known problem for small suppliers in the",
+        "region, and the council has long known it: a well-",
+        "known remedy is shared testing and training for all.",
+    ]
+    doc = pdf_to_document(make_pdf(tmp_path / "wk.pdf", [[lines]], numbers=False))
+    flat = " ".join(doc.text.split())
+    assert "a well-known remedy" in flat and "wellknown" not in flat
