@@ -47,7 +47,9 @@ def test_entities_page_extracts_shows_and_codes_mentions(project_path, monkeypat
     assert not at.exception
     assert not nlp.entities_frame(db).empty
     top = at.dataframe[0].value
-    assert top.iloc[0]["canonical"] == "CONACYT" and top.iloc[0]["mentions"] == 3
+    # 2 English "CONACYT", the Spanish "CONACYT" and (bundled places gazetteer) the Spanish
+    # "Consejo Nacional de Ciencia y Tecnología" under its canonical name
+    assert top.iloc[0]["canonical"] == "CONACYT" and top.iloc[0]["mentions"] == 4
     # code all mentions: names, code path, preview, save
     at.multiselect(key="code_names").select("CONACYT")
     at.text_input(key="code_path").input("Actors > CONACYT")
@@ -55,10 +57,10 @@ def test_entities_page_extracts_shows_and_codes_mentions(project_path, monkeypat
     button(at, "Preview codings").click()
     at.run()
     assert not at.exception
-    button(at, "Save 3 codings").click()
+    button(at, "Save 4 codings").click()
     at.run()
     assert not at.exception
-    assert len(coding.codings_frame(db)) == 3
+    assert len(coding.codings_frame(db)) == 4
     assert not any("<script>" in m.value for m in at.markdown)
 
 
