@@ -52,8 +52,10 @@ for key, show in (("entities_error", st.error), ("entities_msg", st.success)):
 
 with st.expander("Extract entities", expanded=False):
     st.caption(
-        "spaCy NER (English or Spanish model per paragraph/turn) plus the project's gazetteer. "
-        "Only changed paragraphs, or all of them after a gazetteer change, are processed."
+        "spaCy NER (English or Spanish model per paragraph/turn), the project's gazetteer, and "
+        "the bundled places and institutions (Mexican states and cities, US border states, "
+        "research centres, universities, NAFTA/USMCA; see the Map page). Only changed "
+        "paragraphs, or all of them after a gazetteer change, are processed."
     )
     force = st.checkbox("Re-run every paragraph", value=False)
     if st.button("Extract entities", type="primary"):
