@@ -38,6 +38,7 @@ from interviews import (
     rename_case,
     speakers_frame,
     store_transcript,
+    transcripts_frame,
 )
 from projectfile import NotFound, now_iso
 
@@ -278,9 +279,24 @@ def _store_transcript_edit(
     cases = {k: v for k, v in cases.items() if k in tr.speakers}
     roles = {k: v for k, v in roles.items() if k in tr.speakers}
     data = new_text.encode("utf-8")
+    rows = transcripts_frame(db)
+    row = rows[rows["document_id"] == old_id]
+    # an edit of a pseudonymized transcript is still one (and names the same real-name original)
+    pseudo = bool(len(row)) and bool(row["pseudonymized"].iloc[0])
+    source = row["source_document_id"].iloc[0] if pseudo else None
+    source = None if source is None or pd.isna(source) else int(source)
     for _ in range(8):
         try:
-            return store_transcript(db, tr, data, title=doc["title"], roles=roles, cases=cases)
+            return store_transcript(
+                db,
+                tr,
+                data,
+                title=doc["title"],
+                roles=roles,
+                cases=cases,
+                source_document_id=source,
+                pseudonymized=pseudo,
+            )
         except DuplicateDocument as exc:
             if exc.document_id == old_id:
                 raise

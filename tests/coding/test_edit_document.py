@@ -280,3 +280,19 @@ def test_edit_moves_pages_of_a_paged_document(db):
     segs = get_segments(db, result.new_document_id)
     assert list(segs["text"])[0] == "Page one text about late public funding."
     assert _quotes(db, result.new_document_id) == ["training and metrology"]
+
+
+def test_edit_pseudonymized_transcript_stays_pseudonymized(db, interview, tmp_path):
+    from deid import pseudonymize  # deid sits above coding; only this test needs it
+    from interviews import transcripts_frame
+
+    pseudonymize(db, names=["Maria Lopez"], use_ner=False, key_file=tmp_path / "key.json")
+    current = transcripts_frame(db)
+    pseudo_id = int(current["document_id"].iloc[0])
+    assert int(current["pseudonymized"].iloc[0]) == 1
+    text = get_text(db, pseudo_id)
+    result = edit_document(db, pseudo_id, text.replace("teh", "the"), "ana")
+    row = transcripts_frame(db).iloc[0]
+    assert int(row["document_id"]) == result.new_document_id
+    assert int(row["pseudonymized"]) == 1 and int(row["source_document_id"]) == interview
+    assert "Maria Lopez" not in get_text(db, result.new_document_id)
