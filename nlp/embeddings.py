@@ -27,8 +27,9 @@ from .encoders import DEFAULT_MODEL, ENCODERS, MINILM, encode_batch, encoder_spe
 log = logging.getLogger(__name__)
 KNOWN_DIMS = {name: spec.dim for name, spec in ENCODERS.items()}
 CHUNK = 128  # texts per worker task and per commit
-# below this many texts to embed, worker start-up (model load ~1 s) costs more than it saves
-WORKER_THRESHOLD = 512
+# below this many texts to embed, worker start-up (imports and model load in each worker, 2-3 s
+# on an idle machine, far more on a loaded one) costs more than it saves
+WORKER_THRESHOLD = 1000
 
 
 def text_hash(text: str) -> str:

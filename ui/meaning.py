@@ -76,6 +76,7 @@ def similar_button(hit) -> None:
             "end": int(hit.char_end),
             "title": str(hit.title),
         }
+        st.rerun()  # the panel is drawn above the hits
 
 
 def more_like_panel(db) -> None:
