@@ -53,6 +53,47 @@ def process_executor(workers: int, memory_bytes: int = WORKER_MEMORY_BYTES) -> c
     )
 
 
+def limited_map(
+    fn: Callable,
+    items: list,
+    executor: cf.Executor | None = None,
+    on_error: Callable | None = None,
+    memory_bytes: int = WORKER_MEMORY_BYTES,
+) -> Iterator:
+    """Yield ``fn(item)`` for each item, in order, computed in worker processes, never here.
+
+    With no ``executor`` a one-process pool with the per-process memory cap is made (and shut
+    down at the end), so a caller parsing outside files (the interview import, from the CLI or
+    the app's thread) never parses in its own process.  A task that raises or kills its worker
+    yields ``on_error(item, message)`` (re-raised when ``on_error`` is None); a dead pool of our
+    own is replaced and the next items go on.
+    """
+    own = executor is None
+    pool = executor or process_executor(1, memory_bytes)
+    try:
+        futures = [(item, pool.submit(fn, item)) for item in items] if not own else None
+        for i, item in enumerate(items):
+            try:
+                yield (futures[i][1] if futures else pool.submit(fn, item)).result()
+            except Exception as exc:
+                if on_error is None:
+                    raise
+                if isinstance(exc, cf.process.BrokenProcessPool):
+                    message = CRASHED
+                    if own:
+                        _kill_workers(pool)
+                        pool.shutdown(wait=False, cancel_futures=True)
+                        pool = process_executor(1, memory_bytes)
+                elif isinstance(exc, MemoryError):
+                    message = "reading it needed more memory than the limit for one file allows"
+                else:
+                    message = f"could not be read ({type(exc).__name__}: {str(exc)[:160]})"
+                yield on_error(item, message)
+    finally:
+        if own:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
 def dask_executor(address: str):
     """Return (client, executor) for a Dask distributed scheduler at ``address``."""
     from distributed import Client

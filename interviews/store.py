@@ -14,6 +14,7 @@ from corpus import (
     DuplicateDocument,
     Outcome,
     ParseError,
+    limited_map,
     log_outcomes,
     project_stats,
     store_document,
@@ -207,6 +208,10 @@ def _parse_file(path: str) -> tuple[str, Transcript | None, bytes | None, str]:
         )
 
 
+def _parse_failed(path: str, message: str) -> tuple[str, None, None, str]:
+    return path, None, None, f"{Path(path).name}: {message}"
+
+
 def import_transcripts(
     paths: list[str],
     db: sqlite_utils.Database,
@@ -227,7 +232,7 @@ def import_transcripts(
     run_id = uuid.uuid4().hex[:12]
     if files and project_stats(db)["documents"]:
         backup_project(db, reason="before-transcript-import")
-    parsed = executor.map(_parse_file, files) if executor is not None else map(_parse_file, files)
+    parsed = limited_map(_parse_file, files, executor, on_error=_parse_failed)
     t0 = time.perf_counter()
     for i, (path, tr, data, error) in enumerate(parsed):
         if tr is None:

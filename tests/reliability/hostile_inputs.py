@@ -188,3 +188,13 @@ class PeakRSS:
         self._stop.set()
         self._thread.join()
         return False
+
+
+def pid_or_hog(mb: int):
+    """Worker task for tests: return the worker's pid, or try to hold ``mb`` MB (a memory hog)."""
+    import os
+
+    if mb:
+        hog = bytearray(mb * 1024 * 1024)
+        return len(hog)
+    return os.getpid()

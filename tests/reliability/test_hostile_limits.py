@@ -17,6 +17,7 @@ from pathlib import Path
 import psutil
 import pytest
 from hostile_inputs import PeakRSS, docx_markup_bomb, one_line_text, pdf_bomb
+from hostile_inputs import pid_or_hog as _pid_or_hog
 
 from corpus import ingest_log, list_documents
 from corpus.ingest import ingest, timed_parse
@@ -205,3 +206,33 @@ def test_app_upload_path_parses_in_a_limited_worker(tmp_path, db):
     assert status["nota.txt"] == "ok"
     assert peak.peak_self < 600 * MB  # the app's process never parsed the PDF
     assert peak.peak_children < ParseOptions.memory_bytes
+
+
+def test_limited_map_runs_each_item_in_a_capped_worker_and_reports_failures():
+    """What the interview import uses: no parse in the calling process, a hog fails alone."""
+    from corpus import limited_map
+
+    out = list(
+        limited_map(
+            _pid_or_hog,
+            [0, 2000, 0],
+            on_error=lambda item, msg: ("failed", item, msg),
+            memory_bytes=900 * MB,
+        )
+    )
+    assert out[0] != os.getpid() and isinstance(out[0], int)
+    assert out[1][0] == "failed" and "memory" in out[1][2]
+    assert isinstance(out[2], int)
+
+
+def test_transcript_import_from_a_thread_parses_in_a_worker(tmp_path, db):
+    from interviews import import_transcripts
+
+    vtt = tmp_path / "entrevista.vtt"
+    vtt.write_text(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:03.000\n<v Ana>Hola, esto es ficticio.\n\n"
+        "00:00:04.000 --> 00:00:06.000\n<v Luis>Y esto también.\n",
+        encoding="utf-8",
+    )
+    (out,) = _in_thread(lambda: import_transcripts([str(vtt)], db))
+    assert out.status == "ok", out.reason
