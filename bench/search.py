@@ -217,6 +217,7 @@ def main(argv: list[str] | None = None) -> int:
             t = time.perf_counter()
             search(db, q, limit=20)
             worst.append((q, (time.perf_counter() - t) * 1000))
+        hostile = _hostile(db)
         base = []
         for q, _f in qs[: args.baseline_queries]:
             t = time.perf_counter()
@@ -235,7 +236,33 @@ def main(argv: list[str] | None = None) -> int:
         "most frequent words (not in the 200): "
         + ", ".join(f"{q!r} {ms:.0f} ms" for q, ms in worst)
     )
+    print("hostile queries (issue 15): " + "; ".join(hostile))
     return 0
+
+
+def _hostile(db) -> list[str]:
+    """Time the heaviest queries the caps accept, and show what the refused ones answer."""
+    from corpus import SearchError, search
+    from corpus.search import MAX_DEPTH, MAX_TERMS
+
+    common = (GLUE_EN + GLUE_ES)[:MAX_TERMS]
+    cases = {
+        f"{MAX_TERMS} common words AND": " ".join(common),
+        f"{MAX_TERMS} common words OR": " OR ".join(common),
+        f"{MAX_DEPTH}-deep parentheses": "(" * MAX_DEPTH + "the OR de" + ")" * MAX_DEPTH,
+        "320 words": "palabra " * 320,
+        "emoji only": "\U0001f600\U0001f389",
+    }
+    out = []
+    for label, q in cases.items():
+        t = time.perf_counter()
+        try:
+            search(db, q, limit=20)
+            result = "ok"
+        except SearchError as exc:
+            result = f"refused ({str(exc)[:40]}...)"
+        out.append(f"{label} {(time.perf_counter() - t) * 1000:.0f} ms {result}")
+    return out
 
 
 if __name__ == "__main__":
