@@ -25,6 +25,7 @@ import sqlite_utils
 from corpus import (
     DuplicateDocument,
     TextMapping,
+    current_version,
     get_document,
     get_segments,
     get_text,
@@ -114,6 +115,7 @@ def edit_document(
     if not doc["is_current"]:
         raise CodingError(
             f"document {document_id} ({doc['title']}) is an earlier version; edit the current one"
+            f" (document {current_version(db, document_id)})"
         )
     old_text = get_text(db, document_id)
     new_text = normalize_text(new_text).lstrip("\ufeff")

@@ -7,6 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from coding import (
+    CodingError,
     add_memo,
     code_span,
     codings_frame,
@@ -109,6 +110,8 @@ def test_edit_typo_inside_before_and_after_coded_spans(db, policy):
     assert doc["version"] == 2 and doc["is_current"] == 1 and doc["previous_id"] == policy
     # the old version keeps its codings and its text
     assert "Teh funding for the consortium came late." in _quotes(db, policy)
+    with pytest.raises(CodingError, match=f"earlier version.*document {result.new_document_id}"):
+        edit_document(db, policy, POLICY, "ana")
 
 
 def test_edit_word_changed_inside_a_span_grows_it(db, policy):

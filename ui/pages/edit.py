@@ -32,6 +32,7 @@ from exports import merge_qdpx
 from nlp import carry_entities
 from ui.common import current_coder, get_db, session_id
 from ui.components.span_reader import safe_color
+from ui.widgets import md_safe
 
 st.title("Edit & merge")
 db = get_db()
@@ -39,7 +40,7 @@ coder, sess = current_coder(), session_id()
 
 notice = st.session_state.pop("edit_notice", None)
 if notice:
-    (st.warning if "need a new place" in notice else st.success)(notice)
+    (st.warning if "need a new place" in notice else st.success)(md_safe(notice))
 
 reviews = review_frame(db)
 SECTIONS = {
@@ -162,7 +163,7 @@ if section == "review":
         st.caption("Codings whose words an edit deleted wait here to be re-anchored or discarded.")
     for r in reviews.head(100).itertuples():
         with st.container(border=True, key=f"review_{r.review_id}"):
-            st.markdown(f"**{html.escape(str(r.code_path))}** by {html.escape(str(r.coder))}")
+            st.markdown(f"**{md_safe(r.code_path)}** by {md_safe(r.coder)}")
             st.text(f"{r.document_title}: “{r.text}”")
             st.caption(r.reason)
             words = st.text_input(
@@ -225,7 +226,14 @@ if section == "merge":
     coders = coder_names(db, with_codings=True)
     if len(coders) >= 2:
         st.subheader("Agreement between coders")
-        picked = st.multiselect("Coders", coders, default=coders[-2:], key="merge_coders")
+        merged = st.session_state.get("merge_report")
+        merged = (
+            [c for c in merged.loc[merged["item"] == "coder", "name"] if c in coders]
+            if merged is not None
+            else []
+        )
+        default = merged if len(merged) >= 2 else coders[-2:]
+        picked = st.multiselect("Coders", coders, default=default, key="merge_coders")
         if len(picked) >= 2:
             table = agreement(db, coders=picked)
             overall = table.iloc[-1]
@@ -234,7 +242,7 @@ if section == "merge":
             share = float(overall["percent_agreement"])
             shown = "n/a" if kappa != kappa else f"{float(kappa):.2f}"  # NaN: nothing to compare
             st.markdown(
-                f"Overall {measure}, {html.escape(' vs '.join(picked))}: **{shown}**"
+                f"Overall {measure}, {md_safe(' vs '.join(picked))}: **{shown}**"
                 + ("" if share != share else f" (agreement on {share:.0%} of the text)")
             )
             st.dataframe(table, hide_index=True, width="stretch")
