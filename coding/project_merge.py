@@ -14,6 +14,7 @@ matched, added and left out, and why.
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -86,8 +87,17 @@ class _Other:
             raise QdaError(f"{self.path}: no such project file; give the path of a .qda.sqlite")
         self._tmp = tempfile.TemporaryDirectory(prefix="qda-merge-")
         copy = Path(self._tmp.name) / "other.qda.sqlite"
-        copy_project(self.path, copy)  # the backup API: what is still in its -wal file comes too
-        self.db = open_project(copy)
+        try:
+            copy_project(self.path, copy)  # the backup API: what is in its -wal file comes too
+            self.db = open_project(copy)
+        except sqlite3.DatabaseError as exc:
+            self._tmp.cleanup()
+            raise QdaError(
+                f"{self.path.name}: not a project file ({exc}); choose a .qda.sqlite project"
+            ) from exc
+        except BaseException:
+            self._tmp.cleanup()
+            raise
 
     def close(self) -> None:
         self.db.conn.close()

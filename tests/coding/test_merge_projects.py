@@ -179,10 +179,16 @@ def test_merge_code_preview_new_matched_conflicting_and_added_document(copies, t
     assert list(codings_frame(db, codes="Places")["text"]) == ["metrology audits"]
 
 
-def test_merge_refuses_a_missing_file(copies, tmp_path):
+def test_merge_refuses_a_missing_or_broken_file_and_changes_nothing(copies, tmp_path):
     db, _ = copies
+    before = _state(db)
     with pytest.raises(QdaError, match="no such project file"):
         merge_project(db, tmp_path / "absent.qda.sqlite")
+    junk = tmp_path / "junk.qda.sqlite"
+    junk.write_bytes(bytes(range(256)) * 40)
+    with pytest.raises(QdaError, match="not a project file"):
+        merge_project(db, junk)
+    assert _state(db) == before
 
 
 def test_merge_again_does_not_bring_back_a_deleted_coding(copies):
