@@ -1,4 +1,5 @@
-"""CLI commands of ``nlp``: entities, entity-list, entity-merge, gazetteer, topics, topics-show.
+"""CLI commands of ``nlp``: entities, entity-list, entity-merge, gazetteer, topics, topics-show,
+index-passages, find, similar.
 
 Errors meant for users (``projectfile.QdaError``: a bad gazetteer file, too few segments, no topic
 model) reach cli.py, which prints them and exits 2.
@@ -9,14 +10,20 @@ from __future__ import annotations
 import argparse
 import sys
 
+from corpus import scheduler_executor
 from projectfile import add_format_option, fail, open_project, print_frame, tqdm_progress
 
+from .encoders import DEFAULT_MODEL as EMBEDDING_MODEL
+from .encoders import ENCODERS
 from .entities import extract_entities
 from .entity_queries import entities_frame, top_entities
 from .entity_versions import carry_entities
 from .gazetteer import export_gazetteer, gazetteer_frame, import_gazetteer, merge_entities
+from .hybrid_search import MODES as SEARCH_MODES
+from .hybrid_search import more_like_coding, more_like_this, search_passages, snippet_text
 from .topic_queries import topic_segments, topics_frame
 from .topics import fit_topics
+from .vectors import index_passages
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -88,7 +95,89 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     add_format_option(p)
     p.set_defaults(func=cmd_topics_show)
+    _register_meaning(sub, common)
     _carry_entities_after(sub)
+
+
+def _register_meaning(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``index-passages``, ``find`` and ``similar`` (meaning search)."""
+    p = sub.add_parser(
+        "index-passages",
+        parents=[common],
+        help="embed new or changed passages for meaning search (resumable, in worker processes)",
+    )
+    p.add_argument("--model", default=EMBEDDING_MODEL, choices=list(ENCODERS))
+    p.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
+    p.set_defaults(func=cmd_index_passages)
+
+    p = sub.add_parser(
+        "find", parents=[common], help="search by keyword, meaning or both (hybrid, default)"
+    )
+    p.add_argument("query")
+    p.add_argument("--mode", choices=list(SEARCH_MODES), default="hybrid")
+    p.add_argument("--language", action="append", help="only passages in these languages")
+    p.add_argument("--limit", type=int, default=20)
+    add_format_option(p)
+    p.set_defaults(func=cmd_find)
+
+    p = sub.add_parser(
+        "similar",
+        parents=[common],
+        help="passages nearest in meaning to a passage or coding, minus those coded with a code",
+    )
+    p.add_argument("--coding", type=int, help="a coding id (its span and its code)")
+    p.add_argument("--document", type=int)
+    p.add_argument("--start", type=int)
+    p.add_argument("--end", type=int)
+    p.add_argument("--code", help="leave out passages already coded with this code")
+    p.add_argument("--limit", type=int, default=20)
+    add_format_option(p)
+    p.set_defaults(func=cmd_similar)
+
+
+def cmd_index_passages(args) -> int:
+    """Index passages for meaning search and say how many were embedded."""
+    db = open_project(args.project, create=False)
+    with (
+        scheduler_executor(args.scheduler) as executor,
+        tqdm_progress("embedding", disable=args.quiet) as progress,
+    ):
+        res = index_passages(
+            db, args.model, progress=progress, workers=args.workers, executor=executor
+        )
+    print(
+        f"{res.passages} passages indexed ({res.embedded} embedded, {res.reused} from the cache,"
+        f" {res.removed} removed)"
+    )
+    return 0
+
+
+def cmd_find(args) -> int:
+    """Print the hits of a keyword, meaning or hybrid search."""
+    db = open_project(args.project, create=False)
+    hits = search_passages(db, args.query, args.mode, languages=args.language, limit=args.limit)
+    hits["snippet"] = hits["snippet"].map(lambda s: snippet_text(s))
+    cols = ["title", "language", "segment_kind", "char_start", "score", "matched", "snippet"]
+    print_frame(hits[cols], args.format, max_width=70)
+    return 0
+
+
+def cmd_similar(args) -> int:
+    """Print the passages nearest a coding or a span."""
+    db = open_project(args.project, create=False)
+    if args.coding is not None:
+        hits = more_like_coding(db, args.coding, limit=args.limit)
+    elif None in (args.document, args.start, args.end):
+        return fail("give --coding ID, or --document, --start and --end")
+    else:
+        hits = more_like_this(
+            db, args.document, args.start, args.end, code=args.code, limit=args.limit
+        )
+    hits["snippet"] = hits["snippet"].map(lambda s: snippet_text(s))
+    cols = ["title", "language", "segment_kind", "char_start", "score", "snippet"]
+    print_frame(hits[cols], args.format, max_width=70)
+    return 0
 
 
 def _carry_entities_after(sub: argparse._SubParsersAction) -> None:

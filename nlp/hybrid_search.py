@@ -31,6 +31,7 @@ from .encoders import DEFAULT_MODEL, encode_batch, encoder_spec
 from .vectors import PassageIndex, load_index, nearest
 
 MODES = ("hybrid", "meaning", "keyword")
+HIT_START, HIT_END = "\x02", "\x03"  # corpus's snippet markers around keyword matches
 POOL = 100  # hits taken from each ranking before fusion; meaning and hybrid show at most this
 RRF_K = 60
 MIN_COSINE = 0.15  # below this a passage is unrelated to the query (translations: 0.75-0.9)
@@ -331,3 +332,28 @@ def more_like_this(
             break
         k *= 4
     return _frame(db, out)
+
+
+def more_like_coding(
+    db: sqlite_utils.Database, coding_id: int, limit: int = 20, model: str = DEFAULT_MODEL
+) -> pd.DataFrame:
+    """Return the passages nearest a coding's span, minus those already coded with its code."""
+    frame = codings_frame(db)
+    row = frame[frame["coding_id"] == int(coding_id)]
+    if row.empty or row.iloc[0]["document_id"] != row.iloc[0]["document_id"]:
+        raise NotFound(f"no coding {coding_id} on a document span")
+    c = row.iloc[0]
+    return more_like_this(
+        db,
+        int(c["document_id"]),
+        int(c["char_start"]),
+        int(c["char_end"]),
+        code=int(c["code_id"]),
+        limit=limit,
+        model=model,
+    )
+
+
+def snippet_text(snippet: str) -> str:
+    """Return a hit's snippet as plain text (keyword-hit markers removed, whitespace collapsed)."""
+    return " ".join(str(snippet).replace(HIT_START, "").replace(HIT_END, "").split())

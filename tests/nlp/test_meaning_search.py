@@ -227,3 +227,41 @@ def test_meaning_topics_put_translations_together(db):
     assert together("minilm")[1] <= 12  # MiniLM stays selectable, with its own cached vectors
     dims = dict(db.execute("SELECT model, MAX(dim) FROM embeddings GROUP BY model").fetchall())
     assert dims == {"use-multilingual-v3": 512, "all-MiniLM-L6-v2": 384}
+
+
+def test_meaning_cli_index_find_and_similar(mproject, mdb):
+    import json
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from coding import add_code, code_span, codings_frame
+    from corpus import get_segments, list_documents
+
+    root = Path(__file__).resolve().parents[2]
+
+    def cli(*args):
+        return subprocess.run(
+            [sys.executable, str(root / "cli.py"), *args, "--project", str(mproject[0])],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            timeout=300,
+        )
+
+    out = cli("index-passages", "--quiet")
+    assert out.returncode == 0, out.stderr
+    assert "8 passages indexed (0 embedded" in out.stdout
+    out = cli("find", "dual education for technicians", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    hits = json.loads(out.stdout)
+    assert hits[0]["language"] == "es" and "técnicos" in hits[0]["snippet"]
+    doc = int(list_documents(mdb).set_index("title")["id"]["english-report"])
+    seg = get_segments(mdb, doc).iloc[0]
+    add_code(mdb, "Places")
+    code_span(mdb, doc, int(seg["char_start"]), int(seg["char_end"]), "Places", coder="ana")
+    coding_id = int(codings_frame(mdb, codes=["Places"])["coding_id"].iloc[0])
+    out = cli("similar", "--coding", str(coding_id), "--limit", "3", "--format", "json")
+    assert out.returncode == 0, out.stderr
+    assert len(json.loads(out.stdout)) == 3
+    assert cli("similar").returncode != 0
