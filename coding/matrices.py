@@ -108,9 +108,19 @@ def count_mode(db: sqlite_utils.Database, count: str = "auto") -> str:
     return "segments" if n > 1 else "codings"
 
 
+COLUMNS4 = ["code_id", "document_id", "char_start", "char_end"]
+
+
 def _coded_spans(db, codes=None, children=False, coders=None, documents=None) -> pd.DataFrame:
     """Return code_id, document_id, char_start, char_end, scope of active span and whole-document
     codings (from the cached covering-index arrays; whole-document codings, few, looked up)."""
+    if documents is not None and not len(documents):
+        return pd.DataFrame(
+            {
+                **{c: pd.Series(dtype="int64") for c in COLUMNS4},
+                "scope": pd.Series(dtype=object),
+            }
+        )
     a = _intervals(
         db,
         "codings_code_cover",
@@ -120,7 +130,7 @@ def _coded_spans(db, codes=None, children=False, coders=None, documents=None) ->
         coders,
         documents,
     )
-    df = pd.DataFrame(a, columns=["code_id", "document_id", "char_start", "char_end"])
+    df = pd.DataFrame(a, columns=COLUMNS4)
     df["scope"] = "span"
     where, params = _where("c", db, codes, children, coders, documents)
     whole = db.execute(
@@ -209,10 +219,14 @@ def code_case_frame(
     mode = count_mode(db, count)
     docs = scope_documents(db, documents, cases, attribute)
     current = set(list_documents(db)["id"].astype(int))
-    docs = sorted(current if docs is None else current & set(docs))
+    wanted = current if docs is None else current & set(docs)
+    docs = sorted(wanted)
     turns = turns_frame(db, docs)
-    spans = _coded_spans(db, codes, children, coders, docs)
-    spans = exploded_cases(db, spans, turns)
+    # read without the current-version filter (the covering index then serves every query; an
+    # empty IN () would leave SQLite no plan for INDEXED BY), then keep the current versions
+    spans = _coded_spans(db, codes, children, coders, documents=None if docs else [])
+    spans = spans[spans["document_id"].isin(wanted)] if len(spans) else spans
+    spans = exploded_cases(db, spans.reset_index(drop=True), turns)
     if mode == "segments":
         spans = spans.drop_duplicates(
             ["code_id", "case_id", "document_id", "char_start", "char_end"]

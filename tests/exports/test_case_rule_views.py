@@ -160,3 +160,11 @@ def test_real_interview_3_interviewer_turn_is_the_interviewers_case(db, shared_i
     assert text[s : s + 5].strip()
     views = _views(db, capsys)
     assert views == {view: {"Interviewer 1 (interview-3)"} for view in views}, views
+
+
+def test_views_of_an_empty_project_or_an_empty_case_filter_are_empty(db):
+    C.add_code(db, "Detection")
+    assert C.code_case_frame(db).empty and C.frequencies(db, by="case").empty
+    assert C.code_case_matrix(db).empty and C.cooccurrence(db).to_numpy().sum() == 0
+    assert C.frequencies(db, cases=[12345]).empty
+    assert C.code_case_frame(db, cases=[12345]).empty

@@ -162,7 +162,7 @@ with tabs[0]:
     )
     df["t_start"] = df["t_start"].map(format_timestamp)
     df["t_end"] = df["t_end"].map(format_timestamp)
-    st.caption(f"{len(df)} coded segment{'' if len(df) == 1 else 's'}")
+    st.caption(f"{len(df)} coding{'' if len(df) == 1 else 's'}")
     cols = [
         "document_title",
         "code_path",

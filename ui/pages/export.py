@@ -153,8 +153,11 @@ if what in ("Evidence table", "Report (HTML)"):
         )
     else:
         n = len(df)
+        segments = len(df.drop_duplicates(["code_id", "document_id", "char_start", "char_end"]))
         st.caption(
-            f"{n} coded segment{'' if n == 1 else 's'}" + ("; the first 50:" if n > 50 else ":")
+            f"{n} coding{'' if n == 1 else 's'} on {segments} coded segment"
+            + ("" if segments == 1 else "s")
+            + ("; the first 50:" if n > 50 else ":")
         )
         preview = df.head(50)
         st.text("Example citation: " + str(preview["citation"].iloc[0]))
