@@ -67,6 +67,8 @@ per_place = (
     .sort_values("mentions", ascending=False)
 )
 
+top = int(per_place["mentions"].max())
+legend_values = sorted({1, max(1, top // 2), top})
 outlines = (
     alt.Chart(alt.Data(values=outline_features()))
     .mark_geoshape(fill="#eef1f4", stroke="#8a94a3", strokeWidth=0.6)
@@ -81,7 +83,7 @@ points = (
         size=alt.Size(
             "mentions:Q",
             scale=alt.Scale(domainMin=0, range=[60, 1600]),
-            legend=alt.Legend(title="mentions", format="d", tickMinStep=1),
+            legend=alt.Legend(title="mentions", format="d", values=legend_values),
         ),
         tooltip=[
             alt.Tooltip("canonical:N", title="place"),
@@ -104,14 +106,17 @@ st.caption(
     " name-suggestion-index (BSD-3-Clause); coordinates: GeoNames (CC BY 4.0)."
 )
 
-left, right = st.columns([1, 1])
+left, right = st.columns([2, 3])
 with left:
     st.subheader(f"Places per {by}")
-    table = shown.pivot_table(
-        index="canonical", columns="group", values="mentions", aggfunc="sum", fill_value=0
+    st.dataframe(
+        shown.rename(columns={"canonical": "place", "group": by})[
+            ["place", "mentions", by]
+        ].sort_values(["mentions", "place"], ascending=[False, True]),
+        hide_index=True,
+        width="stretch",
+        height=min(420, 38 + 35 * len(shown)),
     )
-    table.insert(0, "total", table.sum(axis=1))
-    st.dataframe(table.sort_values("total", ascending=False), width="stretch")
 with right:
     st.subheader("Passages")
     place = st.selectbox("Place", list(per_place["canonical"]), key="map_place")
@@ -120,15 +125,16 @@ with right:
         grouped = grouped[grouped["group_id"].isin(chosen)]
     mentions = grouped.drop_duplicates("entity_id").sort_values(["document_id", "char_start"])
     rows = kwic(db, mentions.assign(label="GPE"), width=70, limit=200)
-    st.caption(f"{len(mentions)} mentions of {place}")
+    n = len(mentions)
+    st.caption(f"{n} mention{'s' if n != 1 else ''} of {place}")
     st.dataframe(
         pd.DataFrame(
             {
-                "document": rows["document_title"],
                 "passage": [
-                    f"…{a} «{m}» {b}…"
+                    f"…{a[-40:]} «{m}» {b}…"
                     for a, m, b in zip(rows["left"], rows["mention"], rows["right"])
                 ],
+                "document": rows["document_title"],
             }
         ),
         hide_index=True,
@@ -142,7 +148,7 @@ with right:
             format_func=lambda k: (
                 f"{rows.iloc[k]['document_title']} @ {rows.iloc[k]['char_start']}"
             ),
-            key="map_open",
+            key=f"map_open_{by}_{place}",
         )
         b1, b2 = st.columns(2)
         target = None
