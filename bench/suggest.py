@@ -86,9 +86,8 @@ def open_copy(args, folder: Path):
     if args.qdpx:
         from exports import import_qdpx
 
-        db = open_project(path)
-        import_qdpx(db, args.qdpx)
-        return db, f"{args.qdpx} (imported)"
+        import_qdpx(args.qdpx, path)
+        return open_project(path), f"{args.qdpx} (imported)"
     src = Path(args.project) if args.project else DEMO
     if not src.exists():
         raise SystemExit(f"{src} does not exist: run `make demo` or pass --project/--qdpx")
