@@ -64,7 +64,9 @@ def _follow_after(parser: argparse.ArgumentParser) -> None:
 
     def run_then_follow(args) -> int:
         code = command(args)
-        db = open_project(args.project)
+        if not Path(args.project).exists():
+            return code
+        db = open_project(args.project, create=False)
         for result in follow_new_versions(db):
             print(result.summary())
         return code

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from corpus import scheduler_executor
 from projectfile import add_format_option, fail, open_project, print_frame, tqdm_progress
@@ -191,7 +192,9 @@ def _carry_entities_after(sub: argparse._SubParsersAction) -> None:
 
         def run(args, command=command) -> int:
             code = command(args)
-            carried = carry_entities(open_project(args.project))
+            if not Path(args.project).exists():
+                return code
+            carried = carry_entities(open_project(args.project, create=False))
             if carried:
                 print(f"entity mentions carried to {len(carried)} new versions")
             return code
