@@ -6,7 +6,7 @@ import each other directly (``from .store import ...``).
 
 from .decode import bytes_to_text
 from .formats import check_zip
-from .ingest import limited_map, process_executor, scheduler_executor
+from .ingest import forget_ingest_log, limited_map, process_executor, scheduler_executor
 from .language import detect_language, language_bucket
 from .meta import get_project_meta, set_project_meta
 from .model import (
@@ -75,6 +75,7 @@ __all__ = [
     "ingest_log",
     "ingest_uploads",
     "language_bucket",
+    "forget_ingest_log",
     "limited_map",
     "list_documents",
     "log_outcomes",

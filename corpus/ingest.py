@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from projectfile import Progress, backup_project, open_project
+from projectfile import Progress, backup_project, open_project, transaction
 
 from .limited import CRASHED, run_limited
 from .model import Document, Outcome, sha256_file
@@ -171,6 +171,17 @@ def ingest(
             outcomes.append(outcome)
             report(len(outcomes), len(files), Path(path).name)
     return _finish(db, files, outcomes)
+
+
+def forget_ingest_log(db: sqlite_utils.Database) -> int:
+    """Empty the ingest log (it names local files and folders); return the rows removed.
+
+    For copies that leave the researcher's machine; the documents keep their own metadata.
+    """
+    with transaction(db):
+        n = db.execute("SELECT COUNT(*) FROM ingest_log").fetchone()[0]
+        db.execute("DELETE FROM ingest_log")
+    return n
 
 
 def _check_files(files: list[str], hashes: set[str]) -> tuple[list[Outcome], list[str]]:

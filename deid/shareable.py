@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from coding import drop_history
-from corpus import delete_document, rebuild_index
+from corpus import delete_document, forget_ingest_log, rebuild_index
 from interviews import transcripts_frame
 from projectfile import compact_project, copy_project, open_project, project_path
 
@@ -39,7 +39,8 @@ class ShareableReport:
             "  left out: the undo history"
             f" ({self.dropped.get('coding_actions', 0)} actions) and the audit log"
             f" ({self.dropped.get('audit_log', 0)} entries), which hold text as it was before"
-            " pseudonymization",
+            " pseudonymization, and the ingest log"
+            f" ({self.dropped.get('ingest_log', 0)} rows), which names files on this computer",
         ]
 
 
@@ -51,9 +52,9 @@ def shareable_copy(
     The copy is made with SQLite's backup API; the originals of pseudonymized transcripts are
     deleted (with their segments, turns and FTS entries); every real name of the key file is
     replaced in the free text coding and corpus keep (memos including deleted ones, code
-    definitions, coding memos, batch rules, document titles); the undo history and audit log
-    are emptied; the full-text indexes are rebuilt and the file vacuumed, so no deleted text
-    stays in free pages or index segments.
+    definitions, coding memos, batch rules, document titles); the undo history, audit log and
+    ingest log are emptied; the full-text indexes are rebuilt and the file vacuumed, so no
+    deleted text stays in free pages or index segments.
     """
     dest = Path(dest)
     if dest.exists():
@@ -76,6 +77,7 @@ def shareable_copy(
                 copy, mapping, people=key.get("people", {})
             )
         report.dropped = drop_history(copy)
+        report.dropped["ingest_log"] = forget_ingest_log(copy)
         rebuild_index(copy)
         compact_project(copy)
     finally:

@@ -101,6 +101,7 @@ def test_shareable_copy_holds_no_real_name_in_any_table_file_or_export(coded, tm
     text = "\n".join(report.lines())
     assert "undo history" in text and "audit log" in text
     assert report.dropped["coding_actions"] > 0 and report.dropped["audit_log"] > 0
+    assert report.dropped["ingest_log"] > 0 and "ingest log" in text
     path = report.path
     cells = _all_cells(path)
     for name in REAL:
