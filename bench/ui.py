@@ -1,12 +1,19 @@
 """UI speed in a real browser (headless Chromium): Code page first render and selection-to-highlight
-round trip.
+round trip; reload to working state and search hit to coded span, against the app before this work.
 
 Ours: the Code page paged by PDF page, on a document of --pages pages (default 100).  Baseline: the
 same page showing the whole document on one screen (``?view=whole`` or the Project setting; what a
 reader without paging does). Baseline for the round trip: the same selection and quick key on the
 whole-document view. Targets: first render < 1.5 s, selection -> visible highlight < 500 ms.
 
-    python bench/ui.py [--pages 100] [--chars-per-page 3000] [--repeat 5]
+Session part (``--part session``, see bench/ui_session.py): the same person's working day run on
+today's app and, from a git worktree of ``--before`` (default e730cb9, the app before issue 11),
+the app as it was, in the same run: user actions (clicks + keys) and seconds to (a) get back to the
+working state after a reload (project, coder, page, scroll position) and (b) find a passage by
+search and code it.
+
+    python bench/ui.py [--part render|session|all] [--pages 100] [--chars-per-page 3000]
+                       [--repeat 5] [--before e730cb9]
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser_helpers import chromium_page, select_text, streamlit_server, wait_idle
 from ui_data import make_document
@@ -90,7 +98,15 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=100)
     ap.add_argument("--chars-per-page", type=int, default=3000)
     ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--part", choices=["render", "session", "all"], default="all")
+    ap.add_argument("--before", default="e730cb9", help="git revision of the app to compare with")
     args = ap.parse_args()
+    if args.part in ("session", "all"):
+        from ui_session import run_session_bench
+
+        run_session_bench(args.before, repeat=max(1, min(args.repeat, 3)))
+    if args.part == "session":
+        return
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.qda.sqlite"
         build_project(path, args.pages, args.chars_per_page)
