@@ -144,11 +144,11 @@ def test_suggestions_accept_reject_and_batch(app):
         wait_idle(page)
         page.locator(".st-key-sugg_preview button").click()
         wait_idle(page)
-        expect(page.get_by_text("Preview: 1 codings with Training")).to_be_visible()
+        expect(page.get_by_text("Preview: 1 coding with Training")).to_be_visible()
         assert len(_codings(path, "Training")) == before + 1  # the preview codes nothing
         page.screenshot(path=str(ARTIFACTS / "suggest-batch.png"), full_page=True)
         page.locator(".st-key-sugg_apply button").click()
         wait_idle(page)
-        expect(page.get_by_text("Coded 1 passages as one batch.")).to_be_visible()
+        expect(page.get_by_text("Coded 1 passage as one batch.")).to_be_visible()
         assert len(_codings(path, "Training")) == before + 2
         assert sorted(_decisions(path)["decision"]) == ["accepted", "accepted", "rejected"]

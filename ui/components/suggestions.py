@@ -24,7 +24,11 @@ from ui.widgets import md_safe
 
 STATE = "sugg_rows"  # {code_id: DataFrame of the suggestions still open}
 BATCH = "sugg_batch"  # {code_id: preview frame}
-PAGE = 10
+PAGE = 6  # passages shown at once (the reader stays within reach below)
+
+
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}{'' if k == 1 else 's'}"
 
 
 def _compute(db, code_id: int, limit: int) -> pd.DataFrame:
@@ -83,7 +87,7 @@ def suggestions_panel(db, coder: str, session: str | None = None) -> None:
             return
         shown = rows.head(PAGE)
         st.caption(
-            f"{len(rows)} suggestions open; nothing is coded until you accept. "
+            f"{_n(len(rows), 'suggestion')} open; nothing is coded until you accept. "
             "Tick passages for a batch below."
         )
         picked = []
@@ -144,20 +148,20 @@ def _batch(db, code_id: int, rows: pd.DataFrame, picked: list[int], coder, sessi
         return
     batch_rows, preview = pending
     st.caption(
-        f"Preview: {len(preview)} codings with {batch_rows['code_path'].iloc[0]} (one batch)"
+        f"Preview: {_n(len(preview), 'coding')} with {batch_rows['code_path'].iloc[0]} (one batch)"
     )
     st.dataframe(
         preview[["document_title", "char_start", "char_end", "text"]],
         hide_index=True,
         width="stretch",
     )
-    if st.button(f"Code these {len(preview)} passages", type="primary", key="sugg_apply"):
+    if st.button(f"Code {_n(len(preview), 'passage')}", type="primary", key="sugg_apply"):
         try:
             apply_preview(db, preview, coder=coder, session=session)
             record_batch(db, code_id, batch_rows, "accepted", coder)
             done = set(batch_rows["segment_id"])
             st.session_state[STATE][code_id] = rows[~rows["segment_id"].isin(done)]
-            st.session_state["sugg_msg"] = f"Coded {len(preview)} passages as one batch."
+            st.session_state["sugg_msg"] = f"Coded {_n(len(preview), 'passage')} as one batch."
         except QdaError as exc:
             st.session_state["sugg_msg"] = str(exc)
         st.session_state[BATCH].pop(code_id, None)
