@@ -61,7 +61,9 @@ REVIEW_COLUMNS = [
     "reason",
     "suggested_start",
     "suggested_end",
+    "context",
 ]
+CONTEXT = 160  # characters of the new version shown each side of where the deleted words were
 _LINE_START = re.compile(r"^", re.M)
 
 
@@ -373,7 +375,8 @@ def review_frame(db: sqlite_utils.Database, document_id: int | None = None) -> p
     """Return the open reviews (REVIEW_COLUMNS): codings whose words an edit deleted.
 
     ``text`` is the coded text on the old version; ``suggested_start``/``_end`` is where that text
-    is found again in the new version (-1 when it is not).
+    is found again in the new version (-1 when it is not); ``context`` is the new version's text
+    around the place the words were.
     """
     sql = (
         "SELECT r.id AS review_id, r.coding_id, r.old_document_id, r.new_document_id,"
@@ -394,13 +397,21 @@ def review_frame(db: sqlite_utils.Database, document_id: int | None = None) -> p
     paths = code_paths(db, include_deleted=True)
     df["code_path"] = df["code_id"].map(paths)
     texts: dict[int, str] = {}
-    sugg_s, sugg_e = [], []
+    mappings: dict[tuple[int, int], TextMapping] = {}
+    sugg_s, sugg_e, contexts = [], [], []
     for r in df.itertuples():
         new = texts.setdefault(r.new_document_id, get_text(db, r.new_document_id))
         at = new.find(r.text) if r.text else -1
         sugg_s.append(at)
         sugg_e.append(at + len(r.text) if at >= 0 else -1)
-    df["suggested_start"], df["suggested_end"] = sugg_s, sugg_e
+        pair = (int(r.old_document_id), int(r.new_document_id))
+        if pair not in mappings:
+            old = texts.setdefault(pair[0], get_text(db, pair[0]))
+            mappings[pair] = text_mapping(old, new)
+        where = mappings[pair].start(int(r.char_start))
+        a, b = max(0, where - CONTEXT), min(len(new), where + CONTEXT)
+        contexts.append(("…" if a else "") + new[a:b] + ("…" if b < len(new) else ""))
+    df["suggested_start"], df["suggested_end"], df["context"] = sugg_s, sugg_e, contexts
     return df[REVIEW_COLUMNS]
 
 

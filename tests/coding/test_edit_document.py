@@ -150,6 +150,7 @@ def test_edit_deleted_sentence_goes_to_review_then_reanchor_or_discard(db, polic
     review = review_frame(db)
     assert list(review["text"]) == ["Suppliers waited for certification."]
     assert review["coder"].iloc[0] == "ana" and review["suggested_start"].iloc[0] == -1
+    assert "came late. A final paragraph" in review["context"].iloc[0].replace("\n\n", " ")
     # never dropped: the coding is still there on the old version
     assert "Suppliers waited for certification." in _quotes(db, policy)
     new_id = result.new_document_id

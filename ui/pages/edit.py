@@ -165,7 +165,8 @@ if section == "review":
         with st.container(border=True, key=f"review_{r.review_id}"):
             st.markdown(f"**{md_safe(r.code_path)}** by {md_safe(r.coder)}")
             st.text(f"{r.document_title}: “{r.text}”")
-            st.caption(r.reason)
+            st.caption(f"{r.reason}. The new version there:")
+            st.text(r.context)
             words = st.text_input(
                 "Words of the new version to code instead",
                 value=r.text if r.suggested_start >= 0 else "",
