@@ -3,6 +3,7 @@ queries are capped, and every accepted query answers fast."""
 
 from __future__ import annotations
 
+import importlib
 import random
 import time
 
@@ -67,9 +68,7 @@ def test_long_queries_and_too_many_terms_are_capped_with_a_clear_message(db):
 
 
 def test_engine_errors_never_show_sql(db, monkeypatch):
-    import sys
-
-    cs = sys.modules["corpus.search"]  # the module (corpus.search is also the function)
+    cs = importlib.import_module("corpus.search")  # the module (corpus.search is also the function)
     _fill(db, 200)
     monkeypatch.setattr(cs, "to_fts_query", lambda q: "NEAR(consorcio")  # broken on purpose
     with pytest.raises(SearchError) as err:
@@ -106,9 +105,8 @@ def test_accepted_worst_case_queries_under_a_second_at_100k_paragraphs(db):
 
 
 def test_a_search_over_its_time_budget_is_stopped_with_a_message(db, monkeypatch):
-    import sys
 
-    cs = sys.modules["corpus.search"]
+    cs = importlib.import_module("corpus.search")
     _fill(db, 2_000)
     monkeypatch.setattr(cs, "TIME_BUDGET_S", 0.0001)
     with pytest.raises(SearchError) as err:
