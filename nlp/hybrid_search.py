@@ -17,18 +17,19 @@ from __future__ import annotations
 
 import functools
 import re
+import weakref
 
 import numpy as np
 import pandas as pd
 import sqlite_utils
 
 from coding import codings_frame
-from corpus import SearchError, get_segments, get_text, list_documents, search
+from corpus import SearchError, get_text, list_documents, search
 from projectfile import NotFound
 
 from .embeddings import embed_texts
 from .encoders import DEFAULT_MODEL, encode_batch, encoder_spec
-from .vectors import PassageIndex, load_index, nearest
+from .vectors import PassageIndex, load_index, nearest, write_stamp
 
 MODES = ("hybrid", "meaning", "keyword")
 HIT_START, HIT_END = "\x02", "\x03"  # corpus's snippet markers around keyword matches
@@ -61,8 +62,23 @@ def query_vector(query: str, model: str = DEFAULT_MODEL) -> np.ndarray:
     return encode_batch(model, [query])[0]
 
 
+_DOCS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> (stamp, frames)
+
+
+def _all_documents(db, include_old: bool = True) -> pd.DataFrame:
+    """Return list_documents(db, include_old), re-read only after a write to the project."""
+    stamp = write_stamp(db)
+    hit = _DOCS.get(db)
+    if hit is None or hit[0] != stamp:
+        hit = (stamp, {})
+        _DOCS[db] = hit
+    if include_old not in hit[1]:
+        hit[1][include_old] = list_documents(db, include_old=include_old)
+    return hit[1][include_old]
+
+
 def _documents(db, kinds, date_from, date_to, document_ids) -> pd.DataFrame:
-    docs = list_documents(db)
+    docs = _all_documents(db, include_old=False)
     if kinds:
         docs = docs[docs["kind"].isin(kinds)]
     if date_from:
@@ -74,7 +90,7 @@ def _documents(db, kinds, date_from, date_to, document_ids) -> pd.DataFrame:
     return docs
 
 
-def _meaning(db, query, model, docs, languages, k=POOL) -> list[tuple[int, int, float]]:
+def _meaning(db, query, model, docs, languages, k=POOL) -> list[dict]:
     index: PassageIndex = load_index(db, model)
     if not len(index) or docs.empty:
         return []
@@ -83,9 +99,15 @@ def _meaning(db, query, model, docs, languages, k=POOL) -> list[tuple[int, int, 
         mask &= np.isin(index.languages, list(languages))
     rows, scores = nearest(index, query_vector(query, model), k, mask)
     return [
-        (int(index.segment_ids[r]), int(index.document_ids[r]), float(s))
-        for r, s in zip(rows, scores)
-        if s >= MIN_COSINE
+        dict(
+            segment_id=int(index.segment_ids[r]),
+            document_id=int(index.document_ids[r]),
+            score=float(c),
+            matched="meaning",
+            row=int(r),
+        )
+        for r, c in zip(rows, scores)
+        if c >= MIN_COSINE
     ]
 
 
@@ -103,83 +125,66 @@ def _keyword(db, query, filters, relax: bool) -> pd.DataFrame:
     return hits
 
 
+def _keyword_hits(hits: pd.DataFrame, score) -> list[dict]:
+    """Return keyword hits as full rows (corpus.search's columns) with ``score`` and ``matched``."""
+    rows = hits.to_dict("records")
+    for rank, row in enumerate(rows):
+        row["score"] = score(rank, row["score"])
+        row["matched"] = "keyword"
+    return rows
+
+
 def _rank(db, query, mode, model, filters) -> list[dict]:
-    """Return the ranked pool: dicts of segment_id, document_id, score, matched, snippet."""
+    """Return the ranked pool: dicts with segment_id, document_id, score, matched and either the
+    keyword hit's full row or ``row``, the passage's row number in the vector index."""
     if mode not in MODES:
         raise SearchError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
     if not query.strip():
         raise SearchError("Type something to search for.")
     encoder_spec(model)
     if mode == "keyword":
-        hits = search(db, query, limit=POOL, **filters)
-        return [
-            dict(
-                segment_id=int(s),
-                document_id=int(d),
-                score=-float(b),
-                matched="keyword",
-                snippet=sn,
-            )
-            for s, d, b, sn in zip(
-                hits["segment_id"], hits["document_id"], hits["score"], hits["snippet"]
-            )
-        ]
+        return _keyword_hits(search(db, query, limit=POOL, **filters), lambda r, b: -float(b))
     docs = _documents(
         db, filters["kinds"], filters["date_from"], filters["date_to"], filters["document_ids"]
     )
     meaning = _meaning(db, query, model, docs, filters["languages"])
     if mode == "meaning":
-        return [
-            dict(segment_id=s, document_id=d, score=c, matched="meaning", snippet=None)
-            for s, d, c in meaning
-        ]
+        return meaning
     try:
         kw = _keyword(db, query, filters, relax=True)
     except SearchError:
-        kw = pd.DataFrame(columns=["segment_id", "document_id", "snippet"])
-    fused: dict[int, dict] = {}
-    for rank, (s, d, sn) in enumerate(zip(kw["segment_id"], kw["document_id"], kw["snippet"])):
-        fused[int(s)] = dict(
-            segment_id=int(s),
-            document_id=int(d),
-            score=1.0 / (RRF_K + rank + 1),
-            matched="keyword",
-            snippet=sn,
-        )
-    for rank, (s, d, _c) in enumerate(meaning):
+        kw = pd.DataFrame(columns=["segment_id", "document_id", "snippet", "score"])
+    fused = {
+        int(h["segment_id"]): h for h in _keyword_hits(kw, lambda rank, b: 1.0 / (RRF_K + rank + 1))
+    }
+    for rank, h in enumerate(meaning):
         add = 1.0 / (RRF_K + rank + 1)
-        if s in fused:
-            fused[s]["score"] += add
-            fused[s]["matched"] = "both"
+        if h["segment_id"] in fused:
+            fused[h["segment_id"]]["score"] += add
+            fused[h["segment_id"]]["matched"] = "both"
         else:
-            fused[s] = dict(segment_id=s, document_id=d, score=add, matched="meaning", snippet=None)
-    return sorted(fused.values(), key=lambda h: (-h["score"], h["segment_id"]))[:POOL]
+            fused[h["segment_id"]] = {**h, "score": add}
+    return sorted(fused.values(), key=lambda h: (-h["score"], int(h["segment_id"])))[:POOL]
 
 
-_MEMO: dict = {}
+_MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> (key, value)
+
+
+def _memo(db, key, compute):
+    """Return ``compute()``, reused while ``key`` and the project's write stamp stay the same."""
+    key = (write_stamp(db), key)
+    hit = _MEMO.get(db)
+    if hit is None or hit[0] != key:
+        hit = (key, compute())
+        _MEMO[db] = hit
+    return hit[1]
 
 
 def _ranked(db, query, mode, model, filters) -> list[dict]:
-    key = (
-        id(db.conn),
-        db.conn.total_changes,
-        query,
-        mode,
-        model,
-        repr(sorted(filters.items())),
-        _index_key(db, model) if mode != "keyword" else None,
-    )
-    if _MEMO.get("key") != key:
-        _MEMO.clear()
-        _MEMO["key"], _MEMO["value"] = key, _rank(db, query, mode, model, filters)
-    return _MEMO["value"]
-
-
-def _index_key(db, model) -> tuple:
-    return tuple(
-        db.execute(
-            "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM passage_vectors WHERE model = ?", [model]
-        ).fetchone()
+    return _memo(
+        db,
+        ("ranked", query, mode, model, repr(sorted(filters.items()))),
+        lambda: _rank(db, query, mode, model, filters),
     )
 
 
@@ -191,31 +196,38 @@ def _snippet(text: str) -> str:
     return text[: cut if cut > SNIPPET_CHARS // 2 else SNIPPET_CHARS] + " …"
 
 
-def _frame(db, hits: list[dict]) -> pd.DataFrame:
+def _frame(db, hits: list[dict], model: str) -> pd.DataFrame:
+    """Return COLUMNS for ``hits``: keyword rows as they are, meaning rows from the vector index
+    (span, kind, page, language), their document's fields and a snippet of the passage."""
     if not hits:
         return pd.DataFrame(columns=COLUMNS)
-    docs = list_documents(db, include_old=True).set_index("id")
+    need = {int(h["document_id"]) for h in hits if "row" in h}
+    docs = _all_documents(db).set_index("id") if need else None
+    index = load_index(db, model) if need else None
+    texts: dict[int, str] = {}
     rows = []
-    segs_of: dict[int, pd.DataFrame] = {}
     for h in hits:
-        d = h["document_id"]
-        if d not in segs_of:
-            segs_of[d] = get_segments(db, d).set_index("id")
-        seg = segs_of[d].loc[h["segment_id"]]
+        if "row" not in h:
+            rows.append(h)
+            continue
+        r, d = h["row"], int(h["document_id"])
+        if d not in texts:
+            texts[d] = get_text(db, d)
+        start, end = int(index.starts[r]), int(index.ends[r])
         doc = docs.loc[d]
         rows.append(
             dict(
-                segment_id=h["segment_id"],
+                segment_id=int(h["segment_id"]),
                 document_id=d,
                 title=doc["title"],
                 kind=doc["kind"],
-                language=seg["language"],
+                language=index.languages[r] or None,
                 date=doc["date"],
-                page=seg["page"],
-                char_start=int(seg["char_start"]),
-                char_end=int(seg["char_end"]),
-                segment_kind=seg["kind"],
-                snippet=h["snippet"] if h["snippet"] is not None else _snippet(seg["text"]),
+                page=index.pages[r],
+                char_start=start,
+                char_end=end,
+                segment_kind=index.kinds[r],
+                snippet=_snippet(texts[d][start:end]),
                 score=h["score"],
                 matched=h["matched"],
             )
@@ -249,7 +261,7 @@ def search_passages(
         document_ids=document_ids,
     )
     hits = _ranked(db, query, mode, model, filters)
-    return _frame(db, hits[offset : offset + limit])
+    return _frame(db, hits[offset : offset + limit], model)
 
 
 def count_passages(
@@ -304,34 +316,34 @@ def more_like_this(
         raise NotFound(f"document {document_id} has no text at {char_start}-{char_end}")
     vec = embed_texts(db, [text], model)[0]
     index = load_index(db, model)
-    current = list_documents(db)["id"].astype("int64").to_numpy()
+    current = _all_documents(db, include_old=False)["id"].astype("int64").to_numpy()
     mask = np.isin(index.document_ids, current)
     coded = _coded_spans(db, code)
     coded.setdefault(int(document_id), []).append((int(char_start), int(char_end)))
     out: list[dict] = []
     k = limit * 3
-    segs_of: dict[int, pd.DataFrame] = {}
     while True:
         rows, scores = nearest(index, vec, k, mask)
         out = []
         for r, c in zip(rows, scores):
-            s, d = int(index.segment_ids[r]), int(index.document_ids[r])
-            if d in coded:
-                if d not in segs_of:
-                    segs_of[d] = get_segments(db, d).set_index("id")
-                seg = segs_of[d].loc[s]
-                a, b = int(seg["char_start"]), int(seg["char_end"])
-                if any(cs < b and a < ce for cs, ce in coded[d]):
-                    continue
+            d, a, b = int(index.document_ids[r]), int(index.starts[r]), int(index.ends[r])
+            if any(cs < b and a < ce for cs, ce in coded.get(d, ())):
+                continue
             out.append(
-                dict(segment_id=s, document_id=d, score=float(c), matched="meaning", snippet=None)
+                dict(
+                    segment_id=int(index.segment_ids[r]),
+                    document_id=d,
+                    score=float(c),
+                    matched="meaning",
+                    row=int(r),
+                )
             )
             if len(out) == limit:
                 break
         if len(out) == limit or k >= int(mask.sum()):
             break
         k *= 4
-    return _frame(db, out)
+    return _frame(db, out, model)
 
 
 def more_like_coding(

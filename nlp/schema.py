@@ -163,9 +163,22 @@ def create_suggestion_decisions(db: sqlite_utils.Database) -> None:
     )
 
 
+def add_passage_spans(db: sqlite_utils.Database) -> None:
+    """Keep each indexed passage's span, kind and page, so a search shows hits without reading
+    every hit document's segments (rows indexed before have NULL here and are rewritten)."""
+    for col, kind in (
+        ("char_start", "INTEGER"),
+        ("char_end", "INTEGER"),
+        ("kind", "TEXT"),
+        ("page", "INTEGER"),
+    ):
+        db.execute(f"ALTER TABLE passage_vectors ADD COLUMN {col} {kind}")
+
+
 MIGRATIONS = [
     ("0001_entities", create_entities),
     ("0002_topics", create_topics),
     ("0003_meaning_search", create_meaning_search),
     ("0004_suggestion_decisions", create_suggestion_decisions),
+    ("0005_passage_spans", add_passage_spans),
 ]

@@ -13,6 +13,7 @@ import concurrent.futures as cf
 import logging
 import re
 import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,10 +47,14 @@ class PassageIndex:
     """The vectors of a project's indexed passages, row i belonging to segment_ids[i]."""
 
     model: str
-    segment_ids: np.ndarray
+    segment_ids: np.ndarray  # sorted
     document_ids: np.ndarray
     languages: np.ndarray
     matrix: np.ndarray  # float32 (n, dim), L2-normalised rows
+    starts: np.ndarray
+    ends: np.ndarray
+    kinds: np.ndarray
+    pages: np.ndarray  # float (NaN: no page)
 
     def __len__(self) -> int:
         return len(self.segment_ids)
@@ -60,18 +65,36 @@ def indexable(text: str) -> bool:
     return len(_WORD.findall(text)) >= MIN_WORDS
 
 
-def _state(db: sqlite_utils.Database, model: str) -> tuple[int, int]:
-    return tuple(
-        db.execute(
-            "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM passage_vectors WHERE model = ?", [model]
-        ).fetchone()
-    )
+def write_stamp(db: sqlite_utils.Database) -> tuple[int, int]:
+    """Return a stamp of this connection that changes whenever it or another one writes."""
+    return db.conn.total_changes, db.execute("PRAGMA data_version").fetchone()[0]
+
+
+_STATES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> {stamp: state}
+
+
+def index_state(db: sqlite_utils.Database, model: str) -> tuple[int, int]:
+    """Return (indexed passages, last write seq) of ``model``, re-read only after a write."""
+    key = (*write_stamp(db), model)
+    known = _STATES.setdefault(db, {})
+    if key not in known:
+        known.clear()
+        known[key] = tuple(
+            db.execute(
+                "SELECT COUNT(*), COALESCE(MAX(seq), 0) FROM passage_vectors WHERE model = ?",
+                [model],
+            ).fetchone()
+        )
+    return known[key]
 
 
 def _indexed(db: sqlite_utils.Database, model: str) -> dict[int, str]:
+    """Return {segment: text hash} of the indexed passages (rows without a span count as stale)."""
     return dict(
         db.execute(
-            "SELECT segment_id, text_hash FROM passage_vectors WHERE model = ?", [model]
+            "SELECT segment_id, CASE WHEN char_start IS NULL THEN '' ELSE text_hash END"
+            " FROM passage_vectors WHERE model = ?",
+            [model],
         ).fetchall()
     )
 
@@ -98,13 +121,15 @@ def index_status(db: sqlite_utils.Database, model: str = DEFAULT_MODEL) -> dict:
     indexed = {
         int(d)
         for (d,) in db.execute(
-            "SELECT DISTINCT document_id FROM passage_vectors WHERE model = ?", [model]
+            "SELECT DISTINCT document_id FROM passage_vectors"
+            " WHERE model = ? AND char_start IS NOT NULL",
+            [model],
         ).fetchall()
     }
     return {
         "documents": len(current),
         "indexed_documents": len(current & indexed),
-        "passages": _state(db, model)[0],
+        "passages": index_state(db, model)[0],
     }
 
 
@@ -129,17 +154,34 @@ def index_passages(
         else [int(i) for i in documents]
     )
     indexed = _indexed(db, model)
-    wanted: dict[int, tuple[int, str, str | None]] = {}  # segment -> (document, hash, language)
+    # segment -> (document, hash, language, start, end, kind, page)
+    wanted: dict[int, tuple] = {}
     texts: dict[str, str] = {}
     seen_docs: set[int] = set()
     for doc_id in ids:
         segs = get_segments(db, doc_id)
         seen_docs.add(doc_id)
-        for seg_id, text, lang in zip(segs["id"], segs["text"], segs["language"]):
+        for seg_id, text, lang, start, end, kind, page in zip(
+            segs["id"],
+            segs["text"],
+            segs["language"],
+            segs["char_start"],
+            segs["char_end"],
+            segs["kind"],
+            segs["page"],
+        ):
             if not indexable(text):
                 continue
             h = text_hash(text)
-            wanted[int(seg_id)] = (doc_id, h, lang if isinstance(lang, str) else None)
+            wanted[int(seg_id)] = (
+                doc_id,
+                h,
+                lang if isinstance(lang, str) else None,
+                int(start),
+                int(end),
+                str(kind),
+                int(page) if page == page and page is not None else None,
+            )
             texts.setdefault(h, text)
     doc_of = dict(
         db.execute(
@@ -155,16 +197,17 @@ def index_passages(
     need = sorted({v[1] for v in todo.values()})
     cached = _cached_hashes(db, need, model)
     missing = {h: texts[h] for h in need if h not in cached}
-    seq = _state(db, model)[1] + 1
+    seq = index_state(db, model)[1] + 1
     by_hash: dict[str, list[int]] = {}
-    for s, (_, h, _) in todo.items():
-        by_hash.setdefault(h, []).append(s)
+    for s, v in todo.items():
+        by_hash.setdefault(v[1], []).append(s)
 
     def write(segment_ids: list[int]) -> None:
         db.conn.executemany(
-            "INSERT OR REPLACE INTO passage_vectors"
-            " (segment_id, model, document_id, text_hash, language, seq) VALUES (?, ?, ?, ?, ?, ?)",
-            [(s, model, todo[s][0], todo[s][1], todo[s][2], seq) for s in segment_ids],
+            "INSERT OR REPLACE INTO passage_vectors (segment_id, model, document_id, text_hash,"
+            " language, seq, char_start, char_end, kind, page)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(s, model, *todo[s][:3], seq, *todo[s][3:]) for s in segment_ids],
         )
 
     with transaction(db):
@@ -184,7 +227,7 @@ def index_passages(
 
     compute_missing(db, missing, model, progress, workers, executor, encoder, on_chunk)
     return IndexResult(
-        passages=_state(db, model)[0],
+        passages=index_state(db, model)[0],
         embedded=len(missing),
         reused=len(from_cache),
         removed=len(stale),
@@ -199,23 +242,26 @@ def load_index(db: sqlite_utils.Database, model: str = DEFAULT_MODEL) -> Passage
     """Return the project's passage vectors for ``model`` (cached in memory until they change)."""
     spec = encoder_spec(model)
     key = (str(project_path(db)), model)
-    state = (*_state(db, model), spec.version)
+    state = (*index_state(db, model), spec.version)
     with _LOCK:
         hit = _CACHE.get(key)
         if hit and hit[0] == state:
             return hit[1]
     rows = db.execute(
-        "SELECT p.segment_id, p.document_id, p.language, e.dim, e.vector"
+        "SELECT p.segment_id, p.document_id, p.language, e.dim, e.vector,"
+        " p.char_start, p.char_end, p.kind, p.page"
         " FROM passage_vectors p JOIN embeddings e"
         " ON e.text_hash = p.text_hash AND e.model = p.model AND e.version = ?"
         " WHERE p.model = ? ORDER BY p.segment_id",
         [spec.version, model],
     )
-    seg, doc, lang = [], [], []
+    seg, doc, lang, meta = [], [], [], []
     matrix = np.empty((state[0], spec.dim), dtype="float32")
     n = damaged = 0
-    for s, d, la, dim, blob in rows:
+    for s, d, la, dim, blob, start, end, kind, page in rows:
         vec = decode_vector(blob, int(dim) if isinstance(dim, int) else -1, spec.dim)
+        if start is None:  # indexed before spans were kept: index_passages rewrites it
+            continue
         if vec is None:
             damaged += 1
             continue
@@ -223,6 +269,7 @@ def load_index(db: sqlite_utils.Database, model: str = DEFAULT_MODEL) -> Passage
         seg.append(s)
         doc.append(d)
         lang.append(la or "")
+        meta.append((start, end, kind, np.nan if page is None else page))
         n += 1
     if damaged:
         log.warning("%d damaged passage vectors skipped; re-index to repair them", damaged)
@@ -234,6 +281,10 @@ def load_index(db: sqlite_utils.Database, model: str = DEFAULT_MODEL) -> Passage
         np.asarray(doc, dtype="int64"),
         np.asarray(lang, dtype=object),
         np.ascontiguousarray(matrix, dtype="float32"),
+        np.asarray([m[0] for m in meta], dtype="int64"),
+        np.asarray([m[1] for m in meta], dtype="int64"),
+        np.asarray([m[2] for m in meta], dtype=object),
+        np.asarray([m[3] for m in meta], dtype="float64"),
     )
     with _LOCK:
         _CACHE[key] = (state, index)

@@ -265,3 +265,16 @@ def test_meaning_cli_index_find_and_similar(mproject, mdb):
     assert out.returncode == 0, out.stderr
     assert len(json.loads(out.stdout)) == 3
     assert cli("similar").returncode != 0
+
+
+def test_meaning_rows_indexed_before_spans_are_rewritten_without_embedding(db):
+    from nlp import index_passages, index_status, search_passages
+
+    add_doc(db, "\n\n".join(ES_PARAS), "informe-es", language="es")
+    assert index_passages(db).embedded == 3
+    db.execute("UPDATE passage_vectors SET char_start = NULL")  # as left by migration 0005
+    assert index_status(db)["indexed_documents"] == 0
+    assert search_passages(db, "el consorcio firmó un convenio", "meaning").empty
+    res = index_passages(db)
+    assert (res.embedded, res.reused, res.passages) == (0, 3, 3)
+    assert not search_passages(db, "el consorcio firmó un convenio", "meaning").empty
