@@ -249,6 +249,16 @@ def undo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
 
 def _undo_version(db: sqlite_utils.Database, payload: dict, coder: str) -> None:
     old_id, new_id = payload["version"]
+    later = db.execute(
+        "SELECT (SELECT COUNT(*) FROM codings WHERE document_id = ?)"
+        " + (SELECT COUNT(*) FROM memos WHERE document_id = ?)",
+        [new_id, new_id],
+    ).fetchone()[0]
+    if later:  # work done on the new version since the edit would go with it
+        raise CodingError(
+            f"cannot undo the edit: {later} codings or memos were made on the new version"
+            f" (document {new_id}) since; delete them first, or edit the text back"
+        )
     renames = payload.get("case_renames", [])
     names = dict(zip(cases_frame(db)["case_id"], cases_frame(db)["name"])) if renames else {}
     for case_id, old_name, new_name in reversed(renames):

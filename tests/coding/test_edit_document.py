@@ -300,3 +300,13 @@ def test_edit_pseudonymized_transcript_stays_pseudonymized(db, interview, tmp_pa
     assert int(row["document_id"]) == result.new_document_id
     assert int(row["pseudonymized"]) == 1 and int(row["source_document_id"]) == interview
     assert "Maria Lopez" not in get_text(db, result.new_document_id)
+
+
+def test_undo_of_an_edit_refuses_when_the_new_version_was_coded_since(db, policy):
+    _code(db, policy, "Teh funding for the consortium came late.")
+    result = edit_document(db, policy, POLICY.replace("Teh", "The"), "ana")
+    _code(db, result.new_document_id, "Suppliers waited", coder="ben")
+    with pytest.raises(CodingError, match="cannot undo the edit: 1 codings"):
+        undo(db, "ana")
+    assert get_document(db, result.new_document_id)["is_current"] == 1
+    assert len(codings_frame(db, documents=[result.new_document_id])) == 2
