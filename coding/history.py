@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pandas as pd
 import sqlite_utils
 
-from corpus import delete_document
+from corpus import current_version, delete_document
 from interviews import cases_frame, rename_case
 from projectfile import NotFound, QdaError, now_iso, transaction
 
@@ -249,6 +249,12 @@ def undo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
 
 def _undo_version(db: sqlite_utils.Database, payload: dict, coder: str) -> None:
     old_id, new_id = payload["version"]
+    newer = current_version(db, new_id)
+    if newer != new_id:
+        raise CodingError(
+            f"cannot undo this edit: document {new_id} was edited again since (document"
+            f" {newer}); undo that edit first"
+        )
     later = db.execute(
         "SELECT (SELECT COUNT(*) FROM codings WHERE document_id = ?)"
         " + (SELECT COUNT(*) FROM memos WHERE document_id = ?)",

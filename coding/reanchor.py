@@ -29,6 +29,7 @@ from corpus import (
     get_document,
     get_segments,
     get_text,
+    list_documents,
     normalize_text,
     store_version,
     text_mapping,
@@ -348,19 +349,31 @@ def follow_new_versions(
 ) -> list[EditResult]:
     """Carry codings from the previous version to each new version (a corrected file re-ingested
     under the same name) that has none yet; return one EditResult per document carried."""
-    sql = (
-        "SELECT d.id, d.previous_id FROM documents d WHERE d.is_current = 1"
-        " AND d.previous_id IS NOT NULL"
-        " AND EXISTS (SELECT 1 FROM codings c WHERE c.document_id = d.previous_id"
-        "   AND c.deleted_at IS NULL)"
-        " AND NOT EXISTS (SELECT 1 FROM codings c WHERE c.document_id = d.id)"
-        " AND NOT EXISTS (SELECT 1 FROM coding_reviews r WHERE r.new_document_id = d.id)"
-    )
-    rows = db.execute(sql).fetchall()
-    wanted = None if document_ids is None else {int(i) for i in document_ids}
+    current = list_documents(db)
+    ids = [int(i) for i in current["id"]]
+    if document_ids is not None:
+        wanted = {int(i) for i in document_ids}
+        ids = [i for i in ids if i in wanted]
+    has_codings = {
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT document_id FROM codings WHERE document_id IS NOT NULL"
+        ).fetchall()
+    }
+    active = {
+        r[0]
+        for r in db.execute(
+            "SELECT DISTINCT document_id FROM codings"
+            " WHERE document_id IS NOT NULL AND deleted_at IS NULL"
+        ).fetchall()
+    }
+    reviewed = {r[0] for r in db.execute("SELECT new_document_id FROM coding_reviews").fetchall()}
     out = []
-    for new_id, old_id in rows:
-        if wanted is not None and new_id not in wanted:
+    for new_id in ids:
+        if new_id in has_codings or new_id in reviewed:
+            continue
+        old_id = get_document(db, new_id)["previous_id"]
+        if old_id is None or old_id not in active:
             continue
         old_text, new_text = get_text(db, old_id), get_text(db, new_id)
         mapping = text_mapping(old_text, new_text)

@@ -310,3 +310,14 @@ def test_undo_of_an_edit_refuses_when_the_new_version_was_coded_since(db, policy
         undo(db, "ana")
     assert get_document(db, result.new_document_id)["is_current"] == 1
     assert len(codings_frame(db, documents=[result.new_document_id])) == 2
+
+
+def test_undo_of_an_older_edit_waits_for_the_newer_one(db, policy):
+    _code(db, policy, "Teh funding for the consortium came late.")
+    first = edit_document(db, policy, POLICY.replace("Teh", "The"), "ana", session="a")
+    edit_document(db, first.new_document_id, POLICY.replace("Teh", "The") + " End.", "ben")
+    with pytest.raises(CodingError, match="edited again since"):
+        undo(db, "ana", session="a")
+    assert undo(db, "ben").startswith("edit")
+    assert undo(db, "ana", session="a").startswith("edit")
+    assert list(list_documents(db)["id"]) == [policy]
