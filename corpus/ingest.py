@@ -59,6 +59,7 @@ def limited_map(
     executor: cf.Executor | None = None,
     on_error: Callable | None = None,
     memory_bytes: int = WORKER_MEMORY_BYTES,
+    timeout_s: float = ParseOptions.timeout_s,
 ) -> Iterator:
     """Yield ``fn(item)`` for each item, in order, computed in worker processes, never here.
 
@@ -66,7 +67,8 @@ def limited_map(
     down at the end), so a caller parsing outside files (the interview import, from the CLI or
     the app's thread) never parses in its own process.  A task that raises or kills its worker
     yields ``on_error(item, message)`` (re-raised when ``on_error`` is None); a dead pool of our
-    own is replaced and the next items go on.
+    own is replaced and the next items go on.  In our own pool an item still running after
+    ``timeout_s`` has its worker killed and fails with a message.
     """
     own = executor is None
     pool = executor or process_executor(1, memory_bytes)
@@ -74,11 +76,19 @@ def limited_map(
         futures = [(item, pool.submit(fn, item)) for item in items] if not own else None
         for i, item in enumerate(items):
             try:
-                yield (futures[i][1] if futures else pool.submit(fn, item)).result()
+                if futures:
+                    yield futures[i][1].result()
+                else:
+                    yield pool.submit(fn, item).result(timeout=timeout_s or None)
             except Exception as exc:
                 if on_error is None:
                     raise
-                if isinstance(exc, cf.process.BrokenProcessPool):
+                if isinstance(exc, cf.TimeoutError):
+                    message = f"reading it took longer than {timeout_s:g} s and was stopped"
+                    _kill_workers(pool)
+                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool = process_executor(1, memory_bytes)
+                elif isinstance(exc, cf.process.BrokenProcessPool):
                     message = CRASHED
                     if own:
                         _kill_workers(pool)

@@ -198,3 +198,11 @@ def pid_or_hog(mb: int):
         hog = bytearray(mb * 1024 * 1024)
         return len(hog)
     return os.getpid()
+
+
+def sleep_then_pid(seconds: float):
+    """Worker task for tests: sleep (a stuck parser), then return the worker's pid."""
+    import os
+
+    time.sleep(seconds)
+    return os.getpid()

@@ -18,6 +18,7 @@ import psutil
 import pytest
 from hostile_inputs import PeakRSS, docx_markup_bomb, one_line_text, pdf_bomb
 from hostile_inputs import pid_or_hog as _pid_or_hog
+from hostile_inputs import sleep_then_pid as _sleep_then_pid
 
 from corpus import ingest_log, list_documents
 from corpus.ingest import ingest, timed_parse
@@ -236,3 +237,18 @@ def test_transcript_import_from_a_thread_parses_in_a_worker(tmp_path, db):
     )
     (out,) = _in_thread(lambda: import_transcripts([str(vtt)], db))
     assert out.status == "ok", out.reason
+
+
+def test_limited_map_stops_an_item_over_its_time_limit_and_goes_on():
+    from corpus import limited_map
+
+    out = list(
+        limited_map(
+            _sleep_then_pid,
+            [60, 0],
+            on_error=lambda item, msg: ("failed", item, msg),
+            timeout_s=8,
+        )
+    )
+    assert out[0][0] == "failed" and "longer than 8 s" in out[0][2]
+    assert isinstance(out[1], int)
