@@ -145,7 +145,7 @@ def code_bar(db, query: str, total: int, fetch_all) -> None:
     codes = codes_frame(db)
     paths = {int(r.id): r.path for r in codes.itertuples()}
     with st.container(border=True, key="search_code_bar"):
-        c1, c2, c3, c4 = st.columns([4, 3, 2, 1], vertical_alignment="bottom")
+        c1, c2, c3, c4 = st.columns([3, 3, 2, 1.2], vertical_alignment="bottom")
         c1.selectbox(
             "Code hits with",
             list(paths),
