@@ -289,16 +289,18 @@ def run_session_bench(before: str, repeat: int = 1) -> None:
         worktree(before) as old_root,
     ):
         tmp = Path(tmp)
-        for name, root in (("ours", ROOT), ("before", old_root)):  # each app writes its own
-            (tmp / name).mkdir()
-            subprocess.run(
-                [sys.executable, "-c", BUILD, str(root), str(tmp / name)], cwd=root, check=True
-            )
-        with (
-            app_at(ROOT, tmp / "ours", tmp / "ours.log") as ours_url,
-            app_at(old_root, tmp / "before", tmp / "before.log") as before_url,
-        ):
-            for _ in range(repeat):  # interleaved, so load on the machine hits both alike
+        for i in range(repeat):  # a fresh pair of projects and servers per round, side by side
+            for name, root in (("ours", ROOT), ("before", old_root)):  # each app writes its own
+                (tmp / f"{name}{i}").mkdir()
+                subprocess.run(
+                    [sys.executable, "-c", BUILD, str(root), str(tmp / f"{name}{i}")],
+                    cwd=root,
+                    check=True,
+                )
+            with (
+                app_at(ROOT, tmp / f"ours{i}", tmp / f"ours{i}.log") as ours_url,
+                app_at(old_root, tmp / f"before{i}", tmp / f"before{i}.log") as before_url,
+            ):
                 for label, fn, url in (
                     ("find+code ours", ours_find_and_code, ours_url),
                     ("find+code before", before_find_and_code, before_url),
