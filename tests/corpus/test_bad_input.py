@@ -75,17 +75,19 @@ def test_bad_input_encrypted_pdf_ingest_with_password(tmp_path, db):
 
 
 def test_bad_input_scanned_pdf_flagged_and_listed(tmp_path, db):
+    # OCR turned off (or tesseract missing: tests/corpus/test_ocr.py): the scan is flagged
     path = make_image_pdf(tmp_path / "scan.pdf", pages=2)
-    doc = parse_path(str(path))
+    doc = parse_path(str(path), ParseOptions(ocr_languages=None))
     assert doc.status == "no_text"
-    assert "no text layer; OCR needed" in doc.warnings
-    assert len(doc.pages) == 2
-    [out] = ingest([str(path)], db)
-    assert out.status == "ok" and "no text layer; OCR needed" in out.reason
+    flagged = "pages without a usable text layer, OCR turned off: 1-2"
+    assert flagged in doc.warnings
+    assert len(doc.pages) == 2 and {p.source for p in doc.pages} == {"ocr_needed"}
+    [out] = ingest([str(path)], db, ocr_languages=None)
+    assert out.status == "ok" and flagged in out.reason
     docs = list_documents(db)
     row = docs.iloc[0]
     assert row.status == "no_text" and row.page_count == 2
-    assert "OCR needed" in row.warnings
+    assert "OCR turned off" in row.warnings
 
 
 def test_bad_input_unsupported_extension(tmp_path, db):
