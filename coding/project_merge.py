@@ -35,7 +35,16 @@ from corpus import (
     store_document,
     text_mapping,
 )
-from interviews import cases_frame, ensure_case, parse_transcript, store_transcript
+from interviews import (
+    attributes_frame,
+    case_attributes_frame,
+    cases_frame,
+    define_attribute,
+    ensure_case,
+    parse_transcript,
+    set_attribute,
+    store_transcript,
+)
 from projectfile import QdaError, backup_project, copy_project, now_iso, open_project
 
 from .codebook import update_code
@@ -50,7 +59,8 @@ PREVIEW_COLUMNS = ["path", "status", "color", "other_color", "definition", "othe
 
 @dataclass
 class MergeReport:
-    """One row per item: ``item`` (coder, code, document, coding, memo), ``name``, ``outcome``
+    """One row per item: ``item`` (coder, code, document, case attribute, coding, memo), ``name``,
+    ``outcome``
     (matched, added, conflicting, already here, left out) and ``reason``."""
 
     rows: list[dict] = field(default_factory=list)
@@ -179,6 +189,7 @@ def _merge(db, other, rec, report: MergeReport) -> None:
     code_map = _merge_codes(db, other, rec, report)
     doc_map = _merge_documents(db, other, report)
     case_map = _case_map(db, other)
+    _merge_attributes(db, other, report, case_map)
     coding_map = _merge_codings(db, other, rec, report, code_map, doc_map, case_map)
     _merge_memos(db, other, rec, report, code_map, doc_map, case_map, coding_map)
 
@@ -317,6 +328,50 @@ def _case_map(db, other) -> dict[int, int]:
         int(r.case_id): ensure_case(db, r.name, r.kind or "person")
         for r in cases_frame(other).itertuples()
     }
+
+
+def _merge_attributes(db, other, report: MergeReport, case_map: dict[int, int]) -> None:
+    """Case attributes: new attributes and values this project lacks come in; a different value
+    (or type) is reported as conflicting and this project's is kept."""
+    ours = attributes_frame(db)
+    types = {str(n).casefold(): t for n, t in zip(ours["name"], ours["type"])}
+    usable = set()
+    for a in attributes_frame(other).itertuples():
+        mine = types.get(str(a.name).casefold())
+        if mine is None:
+            define_attribute(db, a.name, a.type, list(a.categories) or None)
+            report.add("case attribute", a.name, "added")
+            usable.add(a.name)
+        elif mine != a.type:
+            report.add(
+                "case attribute", a.name, "conflicting", f"{a.type} there, {mine} here: ours kept"
+            )
+        else:
+            usable.add(a.name)
+    here = case_attributes_frame(db).set_index("case_id")
+    theirs = case_attributes_frame(other)
+    for r in theirs.to_dict("records"):
+        local = case_map.get(int(r["case_id"]))
+        for name in usable:
+            value = r.get(name)
+            if value is None or (isinstance(value, float) and pd.isna(value)) or local is None:
+                continue
+            current = here.at[local, name] if local in here.index and name in here else None
+            label = f"{r['case_name']}: {name}"
+            if current is None or (isinstance(current, float) and pd.isna(current)):
+                try:
+                    set_attribute(db, local, name, value)
+                except QdaError as exc:
+                    report.add("case attribute", label, "left out", str(exc))
+                    continue
+                report.add("case attribute", label, "added")
+            elif str(current) != str(value):
+                report.add(
+                    "case attribute",
+                    label,
+                    "conflicting",
+                    f"{value!r} there, {current!r} here: ours kept",
+                )
 
 
 def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[int, int]:

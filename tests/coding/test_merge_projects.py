@@ -23,7 +23,7 @@ from coding import (
 )
 from corpus import Document, get_text, list_documents, paragraphs_from_text, sha256_bytes
 from corpus import store_document as store
-from interviews import parse_transcript, store_transcript
+from interviews import case_attributes_frame, parse_transcript, set_attribute, store_transcript
 from projectfile import QdaError, open_project
 
 TRANSCRIPT = (
@@ -209,3 +209,24 @@ def test_merge_undo_then_merge_again_brings_the_codings_back(copies):
     assert codings_frame(db, coders=["ben"]).empty
     again = merge_project(db, other, coder="carl", session="s2")
     assert again.changed >= 2 and len(codings_frame(db, coders=["ben"])) == 2
+
+
+def test_merge_brings_case_attributes_and_reports_conflicts(copies):
+    db, other_path = copies
+    set_attribute(db, "Maria Lopez", "Sector", "industry")
+    other = open_project(other_path)
+    set_attribute(other, "Maria Lopez", "Sector", "university")
+    set_attribute(other, "Maria Lopez", "Years", 12, type_="number")
+    other.conn.close()
+    report = merge_project(db, other_path, coder="ana").frame()
+    attrs = report[report["item"] == "case attribute"].set_index("name")["outcome"].to_dict()
+    assert attrs == {
+        "Years": "added",
+        "Maria Lopez: Years": "added",
+        "Maria Lopez: Sector": "conflicting",
+    }
+    values = case_attributes_frame(db).set_index("case_name")
+    assert values.loc["Maria Lopez", "Sector"] == "industry"
+    assert float(values.loc["Maria Lopez", "Years"]) == 12
+    again = merge_project(db, other_path, coder="ana")
+    assert again.changed == 0
