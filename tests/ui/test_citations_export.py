@@ -42,6 +42,14 @@ def choose(page, label: str, option: str) -> None:
     wait_idle(page)
 
 
+def open_loaded(page, url: str, name: str) -> None:
+    """Open a page and wait for its run to finish, allowing for a loaded machine (the Analysis
+    page computes every tab's tables in one run)."""
+    page.goto(f"{url}/{name}")
+    page.wait_for_selector("[data-testid='stMain'] h1", timeout=120_000)
+    wait_idle(page, timeout=120_000)
+
+
 def example_citation(page) -> str:
     node = page.locator("[data-testid='stText']").filter(has_text="Example citation: ").first
     node.wait_for(timeout=20_000)
@@ -149,9 +157,9 @@ def test_analysis_counts_a_segment_once_or_every_coding(app):
     url, _path, _ids = app
     drift = "Data quality > Drift with a rather long code name to wrap"
     with chromium_page() as page:
-        open_page(page, url, "analysis")
+        open_loaded(page, url, "analysis")
         page.get_by_role("tab", name="Frequencies").click()
-        wait_idle(page)
+        wait_idle(page, timeout=120_000)
 
         def drift_codings() -> str:
             grid = page.locator("[data-testid='stDataFrame']").filter(has_text=drift[:20]).first
@@ -162,7 +170,7 @@ def test_analysis_counts_a_segment_once_or_every_coding(app):
 
         assert drift_codings() == "1"  # two coders, one segment: counted once by default
         page.locator("[data-testid='stSidebar'] label").filter(has_text="every coding").click()
-        wait_idle(page)
+        wait_idle(page, timeout=120_000)
         page.wait_for_function(
             """(name) => [...document.querySelectorAll("[data-testid='stDataFrame']")]
                  .some(g => { const c = [...g.querySelectorAll("[role='gridcell']")]

@@ -162,7 +162,7 @@ if what in ("Evidence table", "Report (HTML)"):
         preview = df.head(50)
         st.text("Example citation: " + str(preview["citation"].iloc[0]))
         show(
-            preview[["code_path", "case_name", "quote", "citation", "coder", "memo"]].rename(
+            preview[["code_path", "case_name", "citation", "quote", "coder", "memo"]].rename(
                 columns={"code_path": "code", "case_name": "case"}
             )
         )
