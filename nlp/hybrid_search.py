@@ -94,9 +94,9 @@ def _meaning(db, query, model, docs, languages, k=POOL) -> list[dict]:
     index: PassageIndex = load_index(db, model)
     if not len(index) or docs.empty:
         return []
-    mask = np.isin(index.document_ids, docs["id"].astype("int64").to_numpy())
-    if languages:
-        mask &= np.isin(index.languages, list(languages))
+    ids = docs["id"].astype("int64").to_numpy()
+    langs = tuple(languages or ())
+    mask = _memo_mask(db, (id(index), len(index), hash(ids.tobytes()), langs), index, ids, langs)
     rows, scores = nearest(index, query_vector(query, model), k, mask)
     return [
         dict(
@@ -109,6 +109,22 @@ def _meaning(db, query, model, docs, languages, k=POOL) -> list[dict]:
         for r, c in zip(rows, scores)
         if c >= MIN_COSINE
     ]
+
+
+_MASKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> (key, mask)
+
+
+def _memo_mask(db, key, index: PassageIndex, ids: np.ndarray, langs: tuple) -> np.ndarray | None:
+    """Return the rows allowed by the document and language filters (None: all of them)."""
+    key = (write_stamp(db), key)
+    hit = _MASKS.get(db)
+    if hit is None or hit[0] != key:
+        mask = np.isin(index.document_ids, ids)
+        if langs:
+            mask &= np.isin(index.languages, list(langs))
+        hit = (key, None if mask.all() else mask)
+        _MASKS[db] = hit
+    return hit[1]
 
 
 def _or_query(query: str) -> str | None:

@@ -10,6 +10,7 @@ until the index changes; ``nearest`` is the exact cosine search over it, by nump
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import logging
 import re
 import threading
@@ -291,6 +292,19 @@ def load_index(db: sqlite_utils.Database, model: str = DEFAULT_MODEL) -> Passage
     return index
 
 
+@functools.cache
+def _blas_controller():
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
+def _one_blas_thread():
+    """Limit BLAS to one thread: the product is memory-bound, and on a shared machine a second
+    spinning BLAS thread made its p95 two to three times worse (bench/search_meaning.py)."""
+    return _blas_controller().limit(limits=1, user_api="blas")
+
+
 def nearest(
     index: PassageIndex, query: np.ndarray, k: int, mask: np.ndarray | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -302,8 +316,10 @@ def nearest(
     q = np.asarray(query, dtype="float32").reshape(-1)
     best_rows: list[np.ndarray] = []
     best_scores: list[np.ndarray] = []
-    for lo in range(0, len(index), SEARCH_CHUNK):
-        scores = index.matrix[lo : lo + SEARCH_CHUNK] @ q
+    starts = range(0, len(index), SEARCH_CHUNK)
+    with _one_blas_thread():
+        parts = [index.matrix[lo : lo + SEARCH_CHUNK] @ q for lo in starts]
+    for lo, scores in zip(starts, parts):
         if mask is not None:
             scores = np.where(mask[lo : lo + SEARCH_CHUNK], scores, -np.inf)
         take = min(k, len(scores))
