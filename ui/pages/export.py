@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from coding import codes_frame
+from coding import codes_frame, count_mode
 from corpus import list_documents
 from exports import (
     EVIDENCE_FORMATS,
@@ -216,8 +216,21 @@ elif what == "Matrix":
         if kind != "cooccurrence"
         else False
     )
+    counts = {"segments": "a segment once", "codings": "every coding"}
+    count = st.radio(
+        "Count",
+        list(counts),
+        index=list(counts).index(count_mode(db)),
+        format_func=counts.get,
+        horizontal=True,
+        key="mx_count",
+        help="When several coders coded the same span with the same code: count it once (the "
+        "default when more than one coder has coded) or every coder's coding.",
+    )
     try:
-        m = matrix_frame(db, kind=kind, value=value, attribute=attribute, transpose=transpose)
+        m = matrix_frame(
+            db, kind=kind, value=value, attribute=attribute, transpose=transpose, count=count
+        )
     except QdaError as exc:
         st.warning(str(exc))
         m = pd.DataFrame()
@@ -229,7 +242,7 @@ elif what == "Matrix":
         offer(
             "matrix",
             lambda: matrix_file(m, fmt, f"{name}-{kind}"),
-            (kind, value, attribute, transpose, fmt),
+            (kind, value, attribute, transpose, fmt, count),
         )
 
 elif what == "Codebook":
