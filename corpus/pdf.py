@@ -26,7 +26,6 @@ _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page|p[aá]gina|p\.|pág\.)?\s*\d{1,5}\s*(?:(?:of|de|/)\s*\d{1,4})?\s*(?:[-–—])?\s*$",
     re.IGNORECASE,
 )
-_DIGITS = re.compile(r"\d+")
 
 
 def pdf_to_document(
@@ -56,7 +55,7 @@ def pdf_to_document(
         raise ParseError(name, "the PDF has no pages", code="empty")
     budget = None if ocr_budget_s is None else started + ocr_budget_s
     marks = _read_scanned_pages(
-        path, page_lines, password, ocr_languages, ocr_page_timeout_s, budget, warnings
+        path, page_lines, heights, password, ocr_languages, ocr_page_timeout_s, budget, warnings
     )
     removed = margins + _remove_running_lines(page_lines, heights)
     removed.sort(key=lambda r: r[0])
@@ -196,6 +195,7 @@ def _read_with_pdfplumber(path: Path, password: str | None, name: str) -> Read:
 def _read_scanned_pages(
     path: Path,
     page_lines: list[list[Line]],
+    heights: list[float],
     password: str | None,
     languages: str | None,
     page_timeout_s: float,
@@ -205,12 +205,16 @@ def _read_scanned_pages(
     """OCR the pages without a usable text layer, replacing their lines in ``page_lines``.
 
     Return {page number: (source, confidence)} for those pages: ``ocr`` when read, else
-    ``ocr_needed`` (a warning in ``warnings`` says why).  Blank pages (no image) are skipped.
+    ``ocr_needed`` (a warning in ``warnings`` says why).  A page whose only text is a running
+    header, footer or page number (a scan under a stamped footer) counts as without text; pages
+    with no image at all are blank and skipped.
     """
+    bodies = [list(lines) for lines in page_lines]
+    _remove_running_lines(bodies, heights)
     scanned = [
         i
-        for i, lines in enumerate(page_lines, start=1)
-        if not lines or is_garbage(" ".join(line.text for line in lines))
+        for i, (lines, body) in enumerate(zip(page_lines, bodies), start=1)
+        if not body or is_garbage(" ".join(line.text for line in lines))
     ]
     if not scanned:
         return {}
@@ -225,10 +229,12 @@ def _read_scanned_pages(
             if page is None:
                 failed.append(f"page {number}: {problem}")
             elif page.blank:
-                marks[number] = ("text", None)
-            elif page.words or not page_lines[number - 1]:
+                del marks[number]  # nothing scanned: a blank page, or only its running lines
+            elif page.words:
                 page_lines[number - 1] = page.lines
-                marks[number] = ("ocr", page.confidence if page.words else None)
+                marks[number] = ("ocr", page.confidence)
+            else:  # read, and no words found: nothing to wait for
+                marks[number] = ("ocr", None)
             if deadline is not None and time.monotonic() > deadline:
                 results.close()
                 left = [n for n, (source, _) in marks.items() if source == "ocr_needed"]
@@ -307,7 +313,9 @@ def _pdf_date(value) -> str | None:
 
 
 def _norm_running(text: str) -> str:
-    return " ".join(_DIGITS.sub(" ", text.lower()).split())
+    """Return the letters of a line, case-folded: what a running header keeps from page to page
+    (numbers change; OCR reads the spacing around punctuation its own way)."""
+    return "".join(ch for ch in text.casefold() if ch.isalpha())
 
 
 def _in_band(line: Line, height: float | None) -> bool:

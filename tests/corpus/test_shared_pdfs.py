@@ -76,6 +76,8 @@ def _agreement(
     removed = doc.metadata.get("removed_lines", [])
     out = []
     for page, ref_text in zip(doc.pages, reference):
+        if page.source == "ocr":  # a figure page read by OCR: more text than the text layer has
+            continue
         ours, ref = bag(doc.text[page.start : page.end]), bag(ref_text)
         for number, line in removed:
             if number == page.number:
@@ -112,7 +114,8 @@ def test_shared_pdfs_page_counts_and_headers(shared_pdfs):
     # running header (spaced around the slashes, as printed) out of the canonical text
     assert "Federal Register / Vol. 85" not in fr.text
     assert "VerDate" not in fr.text  # printer's footer out too
-    assert sum("Federal Register / Vol. 85" in r for r in fr.removed) >= 14
+    # 14 pages carry it (page 8's is read by OCR, which prints it without the spaces)
+    assert sum("FederalRegister/Vol.85" in r.replace(" ", "") for r in fr.removed) >= 14
     assert fr.text.startswith("Proposed Rules")  # the first page's page number too
     assert "47698" in fr.removed
 
