@@ -220,7 +220,8 @@ def sync_url(project: Path, coder: str, page_path: str = "") -> None:
     """Write the project, coder and (on the Code page) the selection into the URL."""
     wanted = {"project": url_value(project), "coder": coder}
     sel = st.session_state.get("code_selection")
-    if page_path == "code" and isinstance(sel, dict):
+    shown = st.session_state.get("code_doc")  # the Code page's document picker
+    if page_path == "code" and isinstance(sel, dict) and shown in (None, sel.get("document_id")):
         try:
             wanted["at"] = f"{int(sel['document_id'])}:{int(sel['start'])}-{int(sel['end'])}"
         except (KeyError, TypeError, ValueError):
