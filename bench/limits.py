@@ -48,6 +48,15 @@ def ingest_probe(path: Path, project: Path) -> dict:
 
 IMPORT = """
 import json, resource, sys, time
+
+
+def _hwm_mb():  # this process image only (ru_maxrss keeps the forking parent's peak)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 sys.path.insert(0, {root!r})
 from exports import import_qdpx, ImportFileError
 t = time.perf_counter()
@@ -56,7 +65,7 @@ try:
 except ImportFileError as exc:
     status, reason = "refused", str(exc)[:90]
 print(json.dumps({{"status": status, "reason": reason, "seconds": time.perf_counter() - t,
-                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
+                  "peak_mb": _hwm_mb()}}))
 """
 
 

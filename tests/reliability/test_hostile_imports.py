@@ -23,6 +23,15 @@ MB = 1024 * 1024
 
 PROBE = """
 import json, resource, sys, time
+
+
+def _hwm_mb():  # this process image only (ru_maxrss keeps the forking parent's peak)
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 sys.path.insert(0, {root!r})
 from exports import import_qdpx, ImportFileError
 start = time.perf_counter()
@@ -32,7 +41,7 @@ try:
 except ImportFileError as exc:
     result = {{"ok": False, "message": str(exc)}}
 result["seconds"] = time.perf_counter() - start
-result["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+result["peak_mb"] = _hwm_mb()
 print(json.dumps(result))
 """
 
