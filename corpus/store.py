@@ -343,10 +343,13 @@ def store_version(
     mapping = mapping or text_mapping(old_text, text)
     old_pages = get_pages(db, document_id)
     pages = [
-        Page(int(n), r[0], r[1])
-        for n, r in zip(
+        # a page read by OCR stays marked so in the new version, with its confidence
+        Page(int(n), r[0], r[1], src, None if pd.isna(conf) else float(conf))
+        for n, r, src, conf in zip(
             old_pages["number"],
             map_ranges(mapping, zip(old_pages["char_start"], old_pages["char_end"])),
+            old_pages["source"],
+            old_pages["ocr_confidence"],
         )
         if r is not None
     ]

@@ -146,3 +146,28 @@ def test_ocr_reingest_reads_only_the_flagged_pages_as_a_new_version(tmp_path, db
     assert new_text[moved.char_start.iloc[0] : moved.char_end.iloc[0]] == quote
     third = ingest([str(path)], db, workers=1)[0]  # nothing left to read: a duplicate again
     assert third.status == "skipped"
+
+
+def test_ocr_marks_stay_on_an_edited_version(db):
+    from corpus.model import Document, Page, Segment
+    from corpus.store import store_document, store_version
+
+    text = "Texto de una página escrita.\n\nTexto leído por OCR en la segunda página."
+    second = text.index("Texto leído")
+    doc = Document(
+        text=text,
+        title="Acta",
+        source_name="acta.pdf",
+        file_type="pdf",
+        sha256="a" * 64,
+        pages=[Page(1, 0, second - 2), Page(2, second, len(text), "ocr", 91.5)],
+        segments=[
+            Segment(0, second - 2, page=1),
+            Segment(second, len(text), page=2, data={"ocr": True, "ocr_confidence": 91.5}),
+        ],
+    )
+    old_id = store_document(db, doc)
+    new_id = store_version(db, old_id, text.replace("leído", "reconocido"))
+    pages = get_pages(db, new_id)
+    assert pages.source.tolist() == ["text", "ocr"]
+    assert pages.ocr_confidence.iloc[1] == 91.5
