@@ -412,7 +412,10 @@ def _paragraphs(
     for prev, line in zip(lines, lines[1:]):
         gap = line.top - prev.bottom
         if line.block is not None:
-            new_para = line.block != prev.block
+            # tesseract's blocks, except a block that goes on mid-sentence (lower-case start)
+            new_para = line.block != prev.block and not (
+                line.text[:1].islower() and prev.text.rstrip()[-1:] not in ".:;!?"
+            )
         else:
             new_para = (
                 gap > max(typical_gap * 1.6, height * 0.6)

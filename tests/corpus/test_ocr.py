@@ -171,3 +171,23 @@ def test_ocr_marks_stay_on_an_edited_version(db):
     pages = get_pages(db, new_id)
     assert pages.source.tolist() == ["text", "ocr"]
     assert pages.ocr_confidence.iloc[1] == 91.5
+
+
+def test_ocr_paragraphs_follow_blocks_but_not_mid_sentence():
+    from corpus.pdf import _paragraphs
+    from corpus.pdf_layout import Line
+
+    def line(text, top, block):
+        return Line(text, top, top + 10, 0, 8 * len(text), 10, block=block, confidence=90)
+
+    paras = _paragraphs(
+        [
+            line("The chair asked staff to prepare a detailed", 10, 1),
+            line("budget before the next meeting.", 24, 2),  # tesseract split a sentence
+            line("The motion was carried.", 60, 3),
+        ]
+    )
+    assert [text for text, _ in paras] == [
+        "The chair asked staff to prepare a detailed budget before the next meeting.",
+        "The motion was carried.",
+    ]
