@@ -33,7 +33,10 @@ from .vectors import PassageIndex, load_index, nearest, write_stamp
 
 MODES = ("hybrid", "meaning", "keyword")
 HIT_START, HIT_END = "\x02", "\x03"  # corpus's snippet markers around keyword matches
-POOL = 100  # hits taken from each ranking before fusion; meaning and hybrid show at most this
+POOL = 100  # meaning hits taken before fusion; meaning and hybrid show at most this many
+# keyword hits taken before fusion: each costs an FTS5 snippet, and a keyword hit ranked below 50
+# adds at most 1/111 to a passage's fused score
+KEYWORD_POOL = 50
 RRF_K = 60
 MIN_COSINE = 0.15  # below this a passage is unrelated to the query (translations: 0.75-0.9)
 SNIPPET_CHARS = 220
@@ -135,9 +138,9 @@ def _or_query(query: str) -> str | None:
 
 
 def _keyword(db, query, filters, relax: bool) -> pd.DataFrame:
-    hits = search(db, query, limit=POOL, **filters)
+    hits = search(db, query, limit=KEYWORD_POOL, **filters)
     if hits.empty and relax and (alt := _or_query(query)):
-        hits = search(db, alt, limit=POOL, **filters)
+        hits = search(db, alt, limit=KEYWORD_POOL, **filters)
     return hits
 
 
