@@ -178,7 +178,12 @@ def ocr_pdf_pages(
     import pypdfium2.raw as pdfium_c
 
     check_languages(languages)
-    pdf = pypdfium2.PdfDocument(str(path), password=password or None)
+    try:
+        pdf = pypdfium2.PdfDocument(str(path), password=password or None)
+    except pypdfium2.PdfiumError as exc:  # pdfminer read the text, pdfium cannot render the file
+        for number in numbers:
+            yield number, None, f"the page cannot be rendered for OCR ({exc})"
+        return
     try:
         for number in numbers:
             try:
