@@ -79,7 +79,7 @@ def _set_coder() -> None:
 def _is_demo() -> bool:
     try:
         return session_demo.is_demo(open_project(project_file()))
-    except QdaError:  # the page shows what is wrong with the file
+    except Exception:  # the page opens the file next and shows what is wrong with it (or the bug)
         return False
 
 

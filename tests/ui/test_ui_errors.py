@@ -3,6 +3,8 @@ and shows a short message plus its traceback in an expander (never swallowed).""
 
 from __future__ import annotations
 
+import html
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from ui_data import APP
@@ -67,7 +69,8 @@ def test_ui_errors_a_page_action_shows_its_qda_error(data_project, monkeypatch):
     next(t for t in at.text_input if t.label == "Name").set_value("Policy")
     next(b for b in at.button if b.label == "Add code").click().run()
     (error,) = at.error
-    assert "'Policy' already exists" in error.value
+    shown = html.unescape(error.value)  # the page escapes markdown in names as HTML entities
+    assert "'Policy': a code with this name already exists" in shown
     assert not at.exception and "Details (traceback)" not in [e.label for e in at.expander]
     assert at.subheader[0].value == "Edit a code"  # the rest of the page still renders
 
