@@ -8,7 +8,7 @@ import html
 
 import streamlit as st
 
-from corpus import SearchError, list_documents, snippet_to_html
+from corpus import SearchError, list_documents, snippet_to_html, to_fts_query
 from nlp import count_passages, search_passages
 from ui.common import get_db
 from ui.meaning import hit_label, more_like_panel, search_mode, similar_button
@@ -72,6 +72,11 @@ try:
 except SearchError as exc:
     st.warning(str(exc))
     st.stop()
+if mode == "hybrid":
+    try:  # hybrid goes on by meaning when the words cannot be a keyword query: say so
+        to_fts_query(query)
+    except SearchError as exc:
+        st.warning(f"{exc} The words were searched by meaning only.")
 
 if total == 0:
     st.info("No passages match.")
