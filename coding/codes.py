@@ -204,10 +204,10 @@ def add_code(
         if sibling_exists(db, parent_id, name):
             where = code_path(db, parent_id) if parent_id else "the top level"
             raise CodingError(duplicate_message(name, where))
-        position = db.execute(
-            "SELECT COALESCE(MAX(position), -1) + 1 FROM codes WHERE COALESCE(parent_id, 0) = ?",
-            [parent_id or 0],
+        last = db.execute(  # `parent_id IS ?` reads the (parent_id, position) index: O(log n)
+            "SELECT MAX(position) FROM codes WHERE parent_id IS ?", [parent_id]
         ).fetchone()[0]
+        position = 0 if last is None else last + 1
         return rec.insert(
             "codes",
             {
