@@ -8,6 +8,7 @@ are copied to docs/screenshots/ (the README's quick start).
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from browser_helpers import (
     streamlit_server,
     wait_idle,
 )
+from playwright.sync_api import expect
 from ui_data import ACCENTED, PAGES, ROOT, XSS, fill_project
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -65,6 +67,21 @@ def choose(page, label: str, option: str) -> None:
     page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
     page.get_by_role("option").filter(has_text=option).first.click()
     wait_idle(page)
+
+
+def selectbox(page, label: str):
+    """The selectbox whose label is exactly ``label`` (other widgets may contain the word)."""
+    return page.locator("[data-testid='stSelectbox']").filter(
+        has=page.locator("[data-testid='stWidgetLabel']").get_by_text(label, exact=True)
+    )
+
+
+def show_all_coders(page) -> None:
+    """Pick 'all coders' in the Code page's 'Show codings of' radio group; wait until it holds."""
+    group = page.locator("[data-testid='stRadio']").filter(has_text="Show codings of")
+    group.get_by_text("all coders", exact=True).click()
+    wait_idle(page)
+    expect(group.get_by_role("radio", name="all coders", exact=True)).to_be_checked()
 
 
 def codings(path, **kw):
@@ -132,8 +149,7 @@ def test_browser_hostile_text_is_shown_as_text_on_every_page(app, browser_page):
     page = browser_page
     open_page(page, url, "code")
     choose(page, "Document", "Hostile document")
-    page.get_by_text("all coders").click()
-    wait_idle(page)
+    show_all_coders(page)  # (the page may already show all coders, with a caption saying why)
     reader = page.locator("[data-testid='qda-reader']").first
     assert XSS in reader.inner_text()
     assert reader.locator("script, img").count() == 0
@@ -202,6 +218,20 @@ def _source_names(path) -> str:
         db.conn.close()
 
 
+def _document_id(path, source: str) -> int:
+    from corpus import list_documents
+    from projectfile import open_project
+
+    db = open_project(path)
+    try:
+        docs = list_documents(db)
+        hits = docs[docs["source_name"].astype(str).str.contains(source, regex=False)]
+        assert len(hits) == 1, hits
+        return int(hits["id"].iloc[0])
+    finally:
+        db.conn.close()
+
+
 def test_browser_upload_transcript_then_code_it(app, browser_page, shared_interviews):
     url, path, ids = app
     page = browser_page
@@ -218,20 +248,41 @@ def test_browser_upload_transcript_then_code_it(app, browser_page, shared_interv
     shot(page, "06-upload-transcript")
     assert "interview-2" in _source_names(path)
     page.get_by_role("tab", name="Read").click()
+    transcript_box = selectbox(page, "Transcript")
+    transcript_box.click()
+    page.get_by_role("option").filter(has_text="interview-2").first.click()
+    wait_idle(page)
     page.get_by_role("button", name="Code this transcript").first.click()
     wait_idle(page)
+    doc_id = _document_id(path, "interview-2")
+    expect(page).to_have_url(re.compile(rf"/code\?.*at={doc_id}%3A"), timeout=15_000)
     reader = page.locator("[data-testid='qda-reader']").first
     reader.wait_for(timeout=15_000)
+    # the Code page lands on the transcript's first turn (scrolled, highlighted, selected); let it
+    # land before selecting, as a person would
+    page.locator("[data-testid='qda-reader'][data-scrolled-to]").wait_for(timeout=15_000)
+    wait_idle(page)
     words = [w for w in reader.inner_text().split() if len(w) > 6 and w.isalpha()][:1]
     assert words, "the transcript's text is not in the reader"
+    # a drag that starts inside the landed selection would move that text: click to clear it first
+    reader.click(position={"x": 2, "y": 2})
+    page.wait_for_function("() => document.getSelection().isCollapsed")
     select_text(page, words[0])
-    page.keyboard.press("2")
+    # the toolbar at the selection: type a code's name, Enter applies it
+    bar_input = page.locator("[data-testid='qda-toolbar'] [data-testid='qda-bar-input']")
+    expect(bar_input).to_be_visible(timeout=10_000)
+    bar_input.fill("Policy > Councils")
+    bar_input.press("Enter")
+    expect(page.locator("[data-testid='qda-toast']")).to_contain_text(
+        "with Policy > Councils", timeout=15_000
+    )
     page.locator("[data-testid='qda-reader'] mark:not([data-codings=''])").filter(
         has_text=words[0]
     ).first.wait_for(timeout=10_000)
     wait_idle(page)
     shot(page, "06b-transcript-coded")
-    assert words[0] in set(codings(path, coders="tester")["text"])
+    got = codings(path, coders="tester", codes="Policy > Councils", documents=[doc_id])
+    assert words[0] in set(got["text"])
 
 
 def test_browser_search_and_open_hit(app, browser_page):
@@ -242,23 +293,21 @@ def test_browser_search_and_open_hit(app, browser_page):
     box.first.fill("consortium 45")
     box.first.press("Enter")
     wait_idle(page)
-    opener = page.get_by_role("button", name="Open", exact=True)
+    hit = page.locator("[class*='st-key-hit_']").filter(has_text="consortium 45")
+    opener = hit.get_by_role("button", name="Open", exact=True)
     opener.first.wait_for(timeout=10_000)
     shot(page, "07-search")
     opener.first.click()
-    wait_idle(page)
-    page.get_by_text("consortium 45").first.wait_for(
-        timeout=15_000
-    )  # the page it opened shows the passage
-    shot(page, "08-search-hit-opened")
-    if not page.url.rstrip("/").endswith(
-        "/code"
-    ):  # the focus stays in the session: the Code page honours it too
-        page.locator("[data-testid='stSidebarNav'] a").filter(has_text="Code").first.click()
-        wait_idle(page)
+    # "Open" lands on the Code page, scrolled to the hit, highlighted and selected
     focus = page.locator("[data-testid='qda-reader'] mark.qda-focus")
-    focus.first.wait_for(timeout=15_000)
+    expect(focus.first).to_be_visible(timeout=60_000)
+    expect(focus.first).to_be_in_viewport(timeout=20_000)
+    assert "/code" in page.url
     assert "consortium 45" in " ".join(focus.all_inner_texts())
+    expect(page.locator("[data-testid='qda-toolbar']")).to_be_visible()
+    wait_idle(page)
+    assert "consortium 45" in page.evaluate("() => String(document.getSelection())")
+    shot(page, "08-search-hit-opened")
     shot(page, "08b-search-hit-in-code")
     # a document's Markdown stays text in search results too
     open_page(page, url, "search")
@@ -282,13 +331,16 @@ def test_browser_export_evidence_table(app, browser_page):
     open_page(page, url, "export")
     prepare = page.get_by_role("button", name="Prepare file")
     prepare.first.wait_for(timeout=15_000)
-    fmt = page.locator("[data-testid='stSelectbox']").filter(has_text="Format")
-    if fmt.count() and "csv" not in fmt.first.inner_text():
-        choose(page, "Format", "csv")
+    fmt = selectbox(page, "Format")
+    expect(fmt).to_have_count(1)
+    fmt.click()
+    page.get_by_role("option", name="csv", exact=True).click()
+    wait_idle(page)
     prepare.first.click()
     wait_idle(page)
     with page.expect_download() as info:
         page.locator("[data-testid='stDownloadButton'] button").first.click()
+    assert info.value.suggested_filename.endswith(".csv"), info.value.suggested_filename
     data = Path(info.value.path()).read_bytes().decode("utf-8-sig", errors="replace")
     shot(page, "09-export")
     assert "Policy > Councils" in data and "bob" in data
@@ -333,8 +385,7 @@ def test_browser_screenshots_of_main_pages_light_and_dark(app):
             ):
                 open_page(page, url, name)
                 if name == "code":
-                    page.get_by_text("all coders").click()
-                    wait_idle(page)
+                    show_all_coders(page)
                     page.wait_for_timeout(300)
                 out = shot(page, f"page-{name}{suffix}")
                 if os.environ.get("QDA_UPDATE_SCREENSHOTS") and (
