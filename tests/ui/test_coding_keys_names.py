@@ -17,6 +17,7 @@ from browser_helpers import (
     wait_idle,
 )
 from long_interview_data import fill_long_interview
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from ui_data import ROOT
 
@@ -76,9 +77,15 @@ def coded_by_tester(path) -> list[tuple[str, str]]:
 def choose(page, label: str, option: str) -> None:
     """Pick ``option`` in the selectbox labelled ``label`` with the mouse."""
     box = page.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    page.keyboard.type(option)
-    page.get_by_role("option").filter(has_text=option).first.click()
+    wanted = page.get_by_role("option").filter(has_text=option).first
+    for _attempt in range(3):  # a click while the page re-renders can miss the opening list
+        box.click()
+        try:
+            wanted.wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    wanted.click()
     expect(page.get_by_role("combobox", name=label, exact=True)).to_have_value(option)
 
 
