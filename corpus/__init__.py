@@ -25,6 +25,7 @@ from .outcomes import outcome_counts, outcomes_frame, print_outcomes
 from .parse import SUPPORTED
 from .reader import ingest_uploads, page_for_offset, passage_html
 from .search import (
+    SEARCH_COLUMNS,
     SearchError,
     count_hits,
     rebuild_index,
@@ -52,6 +53,7 @@ from .store import (
 from .text_mapping import TextMapping, map_ranges, replacement_mapping, text_mapping
 
 __all__ = [
+    "SEARCH_COLUMNS",
     "SUPPORTED",
     "Document",
     "DuplicateDocument",

@@ -24,7 +24,7 @@ import pandas as pd
 import sqlite_utils
 
 from coding import codings_frame
-from corpus import SearchError, get_text, list_documents, search
+from corpus import SEARCH_COLUMNS, SearchError, get_text, list_documents, search
 from projectfile import NotFound
 
 from .embeddings import embed_texts
@@ -40,21 +40,7 @@ KEYWORD_POOL = 50
 RRF_K = 60
 MIN_COSINE = 0.15  # below this a passage is unrelated to the query (translations: 0.75-0.9)
 SNIPPET_CHARS = 220
-COLUMNS = [
-    "segment_id",
-    "document_id",
-    "title",
-    "kind",
-    "language",
-    "date",
-    "page",
-    "char_start",
-    "char_end",
-    "segment_kind",
-    "snippet",
-    "score",
-    "matched",
-]
+COLUMNS = [*SEARCH_COLUMNS, "matched"]  # keyword search's columns, plus how each hit was found
 _PLAIN = re.compile(r"^[\w\s'’,.;:!?¿¡-]+$", re.UNICODE)
 _CONTENT = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
 
