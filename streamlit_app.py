@@ -7,6 +7,7 @@ A page's ``QdaError`` shows as its message; any other exception is a bug and sho
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -21,9 +22,9 @@ from ui.common import coder_sidebar, current_coder, project_file, set_project_fi
 from ui.session import start_session, sync_url
 from ui.widgets import md_safe
 
-st.set_page_config(
-    page_title="QDA Workbench", page_icon=":material/ink_highlighter:", layout="wide"
-)
+# the tab icon is a file of ours: a ":material/...:" icon would be fetched from fonts.gstatic.com
+ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
+st.set_page_config(page_title="QDA Workbench", page_icon=str(ICON), layout="wide")
 require_access()
 
 PAGES = {
