@@ -38,6 +38,41 @@ CHROMIUM_ARGS = [
 ]
 
 
+# Installed in every page before the app's scripts: counts what goes over the app's socket.
+WATCH_SOCKET = """
+(() => {
+  if (window.__qdaWs) return;
+  const w = (window.__qdaWs = { lastSend: 0, lastRecv: 0, sent: 0, recv: 0 });
+  const send = WebSocket.prototype.send;
+  WebSocket.prototype.send = function (data) {
+    w.lastSend = performance.now();
+    w.sent += 1;
+    return send.call(this, data);
+  };
+  const Native = window.WebSocket;
+  window.WebSocket = new Proxy(Native, {
+    construct(target, args) {
+      const ws = new target(...args);
+      ws.addEventListener('message', () => { w.lastRecv = performance.now(); w.recv += 1; });
+      return ws;
+    },
+  });
+})();
+"""
+
+# Idle: the script is not running, every message sent was answered (a request unanswered for 10 s,
+# such as a git-info query, no longer counts) and the socket has been quiet for a while.
+_IDLE_JS = """(quiet) => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const w = window.__qdaWs;
+  if (!w) return true;
+  const now = performance.now();
+  if (w.lastSend > w.lastRecv && now - w.lastSend < 10000) return false;
+  return now - Math.max(w.lastSend, w.lastRecv) >= quiet;
+}"""
+
+
 def free_port() -> int:
     """Return a free TCP port on localhost."""
     with socket.socket() as s:
@@ -110,20 +145,23 @@ def chromium_page(width: int = 1400, height: int = 1000, dark: bool = False):
                 viewport={"width": width, "height": height},
                 color_scheme="dark" if dark else "light",
             )
+            ctx.add_init_script(WATCH_SOCKET)
             yield ctx.new_page()
         finally:
             browser.close()
 
 
-def wait_idle(page, timeout: float = 30_000) -> None:
-    """Wait until the Streamlit script has finished running."""
-    page.wait_for_selector(
-        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
-    )
-    page.wait_for_timeout(150)
-    page.wait_for_selector(
-        "[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout
-    )
+def wait_idle(page, timeout: float = 30_000, quiet_ms: int = 250) -> None:
+    """Wait until the app has answered everything the browser sent it and its script is idle.
+
+    Streamlit's own ``data-test-script-state`` stays 'notRunning' between a click and the moment
+    the server starts the rerun it asked for, so on a busy machine a wait on that attribute alone
+    returns before the click's rerun has even begun. The page's socket is watched too
+    (``WATCH_SOCKET``): idle means every message sent has had an answer, nothing has moved on the
+    socket for ``quiet_ms`` (a component reporting its state after a render sends one more), and
+    the script is not running.
+    """
+    page.wait_for_function(_IDLE_JS, arg=quiet_ms, timeout=timeout, polling=50)
 
 
 def open_page(page, url: str, name: str) -> None:
