@@ -33,6 +33,7 @@ from .search import (
     snippet_to_html,
     to_fts_query,
 )
+from .search_index import rebuild_search_index, sync_search_index
 from .store import (
     DuplicateDocument,
     current_version,
@@ -93,6 +94,7 @@ __all__ = [
     "process_executor",
     "project_stats",
     "rebuild_index",
+    "rebuild_search_index",
     "replacement_mapping",
     "search",
     "set_document_fields",
@@ -102,6 +104,7 @@ __all__ = [
     "snippet_to_html",
     "store_document",
     "store_version",
+    "sync_search_index",
     "text_mapping",
     "to_fts_query",
     "trim_span",

@@ -31,6 +31,7 @@ from .parse import (
     parse_in_worker,
 )
 from .search import optimize_index
+from .search_index import sync_search_index
 from .store import DuplicateDocument, known_hashes, log_outcomes, store_document
 
 WORKER_MEMORY_BYTES = ParseOptions.memory_bytes
@@ -180,7 +181,7 @@ def ingest(
             log_outcomes(db, run_id, [outcome])
             outcomes.append(outcome)
             report(len(outcomes), len(files), Path(path).name)
-    return _finish(db, files, outcomes)
+    return _finish(db, files, outcomes, progress)
 
 
 def forget_ingest_log(db: sqlite_utils.Database) -> int:
@@ -244,13 +245,21 @@ def _store_parsed(
     return Outcome(path, "ok", note, document_id=doc_id, pages=len(doc.pages), seconds=seconds)
 
 
-def _finish(db: sqlite_utils.Database, files: list[str], outcomes: list[Outcome]) -> list[Outcome]:
-    """Merge the index after a large batch, put outcomes in file order; return them.
+def _finish(
+    db: sqlite_utils.Database,
+    files: list[str],
+    outcomes: list[Outcome],
+    progress: Progress | None = None,
+) -> list[Outcome]:
+    """Merge the index after a large batch, bring the search index beside the project in step
+    (``search_index``: built once the project is large), put outcomes in file order; return them.
 
     Each outcome was logged as it happened (a killed batch still logs what it stored).
     """
     if sum(o.status == "ok" for o in outcomes) >= OPTIMIZE_AFTER:
         optimize_index(db)
+    if any(o.status == "ok" for o in outcomes):
+        sync_search_index(db, progress)
     order = {f: i for i, f in enumerate(files)}
     outcomes.sort(key=lambda o: order.get(o.path, 0))
     return outcomes

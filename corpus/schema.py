@@ -106,4 +106,38 @@ def add_page_ocr(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE pages ADD COLUMN ocr_confidence REAL")
 
 
-MIGRATIONS = [("0001_documents", create_documents), ("0002_page_ocr", add_page_ocr)]
+def add_search_changes(db: sqlite_utils.Database) -> None:
+    """Queue of segment ids the derived search index must update, written by triggers in the
+    same transaction as the change, once the project has an index (``search_index_epoch``)."""
+    db.execute(
+        "CREATE TABLE search_changes ("
+        " id INTEGER PRIMARY KEY AUTOINCREMENT, segment_id INTEGER NOT NULL)"
+    )
+    active = "WHEN EXISTS (SELECT 1 FROM project_meta WHERE key = 'search_index_epoch')"
+    db.execute(
+        f"CREATE TRIGGER search_changes_ai AFTER INSERT ON segments {active} BEGIN"
+        " INSERT INTO search_changes (segment_id) VALUES (new.id); END"
+    )
+    db.execute(
+        f"CREATE TRIGGER search_changes_ad AFTER DELETE ON segments {active} BEGIN"
+        " INSERT INTO search_changes (segment_id) VALUES (old.id); END"
+    )
+    db.execute(
+        "CREATE TRIGGER search_changes_au AFTER UPDATE OF id, document_id, text, language"
+        f" ON segments {active} BEGIN"
+        " INSERT INTO search_changes (segment_id) VALUES (old.id);"
+        " INSERT INTO search_changes (segment_id) SELECT new.id WHERE new.id != old.id; END"
+    )
+    db.execute(
+        "CREATE TRIGGER search_changes_doc AFTER UPDATE OF is_current, kind ON documents"
+        f" {active} AND (old.is_current IS NOT new.is_current OR old.kind IS NOT new.kind)"
+        " BEGIN INSERT INTO search_changes (segment_id)"
+        " SELECT id FROM segments WHERE document_id = new.id; END"
+    )
+
+
+MIGRATIONS = [
+    ("0001_documents", create_documents),
+    ("0002_page_ocr", add_page_ocr),
+    ("0003_search_changes", add_search_changes),
+]

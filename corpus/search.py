@@ -12,12 +12,16 @@ from __future__ import annotations
 import html
 import re
 import sqlite3
+import threading
 import time
 
 import pandas as pd
 import sqlite_utils
 
 from projectfile import QdaError, transaction
+
+from .search_index import index_search, refresh_search_index
+from .search_query import parse_fts_query
 
 HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never present in canonical text
 _TOKEN = re.compile(
@@ -181,9 +185,11 @@ def optimize_index(db: sqlite_utils.Database) -> None:
 
 
 def rebuild_index(db: sqlite_utils.Database) -> None:
-    """Rebuild the full-text index from the segments (no token of deleted text survives)."""
+    """Rebuild the full-text indexes from the segments (no token of deleted text survives):
+    FTS5's, and the search index beside the project file when it has one (``search_index``)."""
     with transaction(db):
         db.execute("INSERT INTO segments_fts(segments_fts) VALUES('rebuild')")
+    refresh_search_index(db)
 
 
 def _filters(
@@ -219,7 +225,15 @@ def search(
     offset: int = 0,
     include_old: bool = False,
 ) -> pd.DataFrame:
-    """Return ranked hits (columns SEARCH_COLUMNS; lower score is better, as FTS5 bm25 gives)."""
+    """Return ranked hits (columns SEARCH_COLUMNS; lower score is better, as FTS5 bm25 gives).
+
+    Large projects rank with the search index beside the project file (same matches, BM25 from
+    tantivy, negated); FTS5 ranks when there is none, it is busy or stale, or for NEAR.
+    """
+    filters = (kinds, languages, date_from, date_to, document_ids)
+    hits = _index_answer(db, query, filters, include_old, limit=limit, offset=offset)
+    if hits is not None:
+        return _hit_rows(db, query, hits)
     where, params = _filters(query, kinds, languages, date_from, date_to, document_ids, include_old)
     sql = f"""
         SELECT s.id AS segment_id, s.document_id, d.title, d.kind, s.language, d.date, s.page,
@@ -250,6 +264,10 @@ def count_hits(
     include_old: bool = False,
 ) -> int:
     """Return how many segments match ``query`` with the same filters as ``search``."""
+    filters = (kinds, languages, date_from, date_to, document_ids)
+    n = _index_answer(db, query, filters, include_old, count=True)
+    if n is not None:
+        return n
     where, params = _filters(query, kinds, languages, date_from, date_to, document_ids, include_old)
     sql = (
         "SELECT COUNT(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid"
@@ -260,6 +278,72 @@ def count_hits(
             return db.execute(sql, params).fetchone()[0]
     except (sqlite3.OperationalError, pd.errors.DatabaseError) as exc:
         raise SearchError(_explain(exc, query)) from exc
+
+
+_HIT_SQL = """
+    SELECT s.id AS segment_id, s.document_id, d.title, d.kind, s.language, d.date, s.page,
+           s.char_start, s.char_end, s.kind AS segment_kind, s.text
+    FROM segments s JOIN documents d ON d.id = s.document_id
+    WHERE s.id IN ({marks})"""
+_snippet_tables = threading.local()
+
+
+def _snippet_db() -> sqlite3.Connection:
+    """Return this thread's in-memory FTS5 table, tokenised as ``segments_fts`` is."""
+    conn = getattr(_snippet_tables, "conn", None)
+    if conn is None:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        conn.execute(
+            "CREATE VIRTUAL TABLE hits USING fts5(text, tokenize='unicode61 remove_diacritics 2')"
+        )
+        _snippet_tables.conn = conn
+    return conn
+
+
+def _index_answer(db: sqlite_utils.Database, query: str, filters: tuple, include_old: bool, **kw):
+    """Return the search index's answer (``search_index.index_search``), or None when FTS5 must
+    answer (no index in step with the project, a NEAR query)."""
+    tree = parse_fts_query(to_fts_query(query))
+    if tree is None:
+        return None
+    names = ("kinds", "languages", "date_from", "date_to", "document_ids")
+    return index_search(db, tree, dict(zip(names, filters)), include_old=include_old, **kw)
+
+
+def _hit_rows(db: sqlite_utils.Database, query: str, hits: list[tuple[int, float]]) -> pd.DataFrame:
+    """Return SEARCH_COLUMNS rows for the index's ``hits`` in their order.
+
+    Snippets are FTS5's own ``snippet()`` over the same expression, run on a small in-memory
+    FTS5 table holding only these segments (a snippet depends on the row and the query alone):
+    on the project's table each lookup would expand a prefix* over the whole vocabulary again.
+    """
+    ids = [sid for sid, _score in hits]
+    rows = {}
+    for i in range(0, len(ids), 500):
+        part = ids[i : i + 500]
+        for row in db.execute(_HIT_SQL.format(marks=", ".join("?" * len(part))), part):
+            rows[row[0]] = row
+    snippets = {}
+    if rows:
+        conn = _snippet_db()
+        conn.execute("DELETE FROM hits")
+        conn.executemany(
+            "INSERT INTO hits (rowid, text) VALUES (?, ?)", [(r[0], r[-1]) for r in rows.values()]
+        )
+        snippets = dict(
+            conn.execute(
+                f"SELECT rowid, snippet(hits, 0, '{HIT_START}', '{HIT_END}', '…', 24) FROM hits"
+                " WHERE hits MATCH ?",
+                [to_fts_query(query)],
+            ).fetchall()
+        )
+        conn.execute("DELETE FROM hits")  # no text stays in memory after the search
+    out = [
+        (*rows[sid][:-1], snippets.get(sid, ""), -score)
+        for sid, score in hits
+        if sid in rows  # a segment deleted since the index answered is left out
+    ]
+    return pd.DataFrame(out, columns=SEARCH_COLUMNS)
 
 
 def _explain(exc: Exception, query: str) -> str:

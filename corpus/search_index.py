@@ -1,0 +1,500 @@
+"""A derived, rebuildable search index beside the project file (tantivy), for large projects.
+
+FTS5 scores every match before it can rank, so a common word costs seconds at a million
+paragraphs; tantivy's block-max WAND finds the top k without scoring every match. The index
+lives in ``<project>.search-index/`` and holds no text that the project does not: per segment
+its id, document id, folded tokens (``search_tokens``: exactly FTS5's), kind, language and
+whether its document is current. Nothing is stored that could be read back but ids.
+
+It is derived data. Deleting the folder, restoring a backup, or copying the project without it
+only means it is rebuilt (FTS5 answers meanwhile). It is kept in step by the change queue
+(``search_sync``): before a search, queued changes are applied (delete by segment id, then add;
+idempotent), the index is committed, the state file is written, then the queue rows are deleted
+with the new state in one transaction; a kill anywhere in between re-applies. One process at a
+time maintains it (a lock file); a search that finds it busy or stale answers with FTS5.
+
+Used only above ``THRESHOLD`` segments: small projects keep FTS5 alone.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import logging
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import sqlite_utils
+import tantivy
+
+from projectfile import Progress, connect, is_readonly, project_path
+
+from .search_query import Op, Phrase, to_tantivy
+from .search_sync import (
+    all_segment_rows,
+    document_filter_ids,
+    finish_apply,
+    has_pending,
+    index_meta,
+    max_segment_id,
+    pending_changes,
+    segment_count,
+    segment_rows,
+    start_epoch,
+    stop_index,
+)
+from .search_tokens import fold_text
+
+log = logging.getLogger(__name__)
+
+THRESHOLD = 100_000  # segments; below it FTS5 alone answers (tests lower it)
+BACKGROUND_REBUILD = True  # a search that finds the index missing or stale rebuilds it in a thread
+FORMAT = 1  # of the folder: schema and tokenisation; another value means rebuild
+SUFFIX = ".search-index"
+STATE_FILE = "qda-state.json"
+BUILD_HEAP = 256_000_000
+APPLY_HEAP = 32_000_000
+MAINTENANCE_BUSY_MS = 2_000  # a maintenance write waits this long for another writer, then gives up
+_TOKENIZER = "qda_unicode61"  # input is already folded (search_tokens): split on spaces only
+
+
+def index_dir(project: Path) -> Path:
+    """Return the index folder of the project file ``project``."""
+    return project.with_name(project.name + SUFFIX)
+
+
+def _lock_path(project: Path) -> Path:
+    return project.with_name(project.name + SUFFIX + ".lock")
+
+
+@contextlib.contextmanager
+def _maintenance_lock(project: Path, blocking: bool) -> Iterator[bool]:
+    """Hold the project's index maintenance lock (flock; any process, any thread); yield whether
+    it was taken (never waits when ``blocking`` is False)."""
+    fd = os.open(_lock_path(project), os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+_SCHEMA = None
+
+
+def _schema() -> tantivy.Schema:
+    global _SCHEMA
+    if _SCHEMA is None:
+        b = tantivy.SchemaBuilder()
+        b.add_unsigned_field("sid", indexed=True, fast=True)
+        b.add_unsigned_field("doc", indexed=True)
+        b.add_text_field("text", tokenizer_name=_TOKENIZER, index_option="position")
+        b.add_text_field("kind", tokenizer_name="raw", index_option="basic")
+        b.add_text_field("lang", tokenizer_name="raw", index_option="basic")
+        b.add_boolean_field("cur", indexed=True)
+        _SCHEMA = b.build()
+    return _SCHEMA
+
+
+def _open(folder: Path) -> tantivy.Index:
+    index = tantivy.Index(_schema(), path=str(folder), reuse=True)
+    index.register_tokenizer(
+        _TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+    )
+    index.config_reader(reload_policy="manual")
+    return index
+
+
+def _document(row: tuple) -> tantivy.Document:
+    sid, doc_id, text, language, kind, current = row
+    fields = {
+        "sid": sid,
+        "doc": doc_id,
+        "text": fold_text(text),
+        "kind": kind,
+        "cur": bool(current),
+    }
+    if language:
+        fields["lang"] = language
+    return tantivy.Document.from_dict(fields, _schema())
+
+
+def _read_state(folder: Path) -> dict | None:
+    try:
+        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return state if isinstance(state, dict) and state.get("format") == FORMAT else None
+
+
+def _write_state(folder: Path, epoch: str, state: str, prev: str) -> None:
+    """Write the state file atomically (temporary file, fsync, rename)."""
+    tmp = folder / (STATE_FILE + ".partial")
+    data = {"format": FORMAT, "epoch": epoch, "state": state, "prev": prev}
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(data, fh)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, folder / STATE_FILE)
+
+
+def _usable(folder: Path, epoch: str | None, state: str | None) -> dict | None:
+    """Return the folder's state when it is the index of this project as it is now (its last
+    state, or the one before when a kill stopped an apply half-way), else None."""
+    if epoch is None:
+        return None
+    fs = _read_state(folder)
+    if fs is None or fs.get("epoch") != epoch or state not in (fs.get("state"), fs.get("prev")):
+        return None
+    return fs
+
+
+def _maintenance_db(project: Path) -> sqlite_utils.Database:
+    db = connect(project)
+    db.conn.execute(f"PRAGMA busy_timeout = {MAINTENANCE_BUSY_MS}")
+    return db
+
+
+@dataclass
+class _Handle:
+    index: tantivy.Index
+    epoch: str
+    state: str = ""
+    counted: bool = False
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_handles: dict[str, _Handle] = {}
+_handles_lock = threading.Lock()
+_building: set[str] = set()
+_small: dict[str, int] = {}  # project -> largest segment id when it was last found below THRESHOLD
+
+
+def _handle(project: Path, epoch: str) -> _Handle:
+    key = str(project)
+    with _handles_lock:
+        h = _handles.get(key)
+        if h is None or h.epoch != epoch:
+            h = _handles[key] = _Handle(_open(index_dir(project)), epoch)
+        return h
+
+
+def _forget(project: Path) -> None:
+    with _handles_lock:
+        _handles.pop(str(project), None)
+
+
+# ---- maintenance -------------------------------------------------------------------------------
+
+
+def rebuild_search_index(db: sqlite_utils.Database, progress: Progress | None = None) -> int:
+    """Build the project's search index afresh (waiting for the maintenance lock); return the
+    number of segments indexed."""
+    project = project_path(db)
+    if project is None or is_readonly(db):
+        return 0
+    with _maintenance_lock(project, blocking=True):
+        return _rebuild_locked(project, progress)
+
+
+def _rebuild_locked(project: Path, progress: Progress | None) -> int:
+    folder = index_dir(project)
+    maint = _maintenance_db(project)
+    try:
+        epoch = uuid.uuid4().hex
+        state = f"{epoch}:0"
+        start_epoch(maint, epoch, state)  # from here every change is queued
+        for old in folder.parent.glob(folder.name + ".tmp-*"):
+            shutil.rmtree(old, ignore_errors=True)  # a build a kill stopped
+        total = segment_count(maint)
+        tmp = folder.with_name(f"{folder.name}.tmp-{epoch[:12]}")
+        tmp.mkdir()
+        index = _open(tmp)
+        writer = index.writer(heap_size=BUILD_HEAP, num_threads=min(2, os.cpu_count() or 1))
+        done = 0
+        for rows in all_segment_rows(maint):
+            for row in rows:
+                writer.add_document(_document(row))
+            done += len(rows)
+            if progress:
+                progress(done, total, "search index")
+        writer.commit()
+        writer.wait_merging_threads()
+        del writer, index
+        _write_state(tmp, epoch, state, state)
+        _swap(folder, tmp)
+        _forget(project)
+        _apply_locked(project, maint)  # what changed while it was built
+        return done
+    finally:
+        maint.conn.close()
+
+
+def _swap(folder: Path, tmp: Path) -> None:
+    """Put the built folder ``tmp`` in place of ``folder``; remove the old one."""
+    old = None
+    if folder.exists():
+        old = folder.with_name(f"{folder.name}.tmp-old-{uuid.uuid4().hex[:12]}")
+        os.replace(folder, old)
+    os.replace(tmp, folder)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def drop_search_index(db: sqlite_utils.Database) -> None:
+    """Remove the project's search index and stop queueing changes for it."""
+    project = project_path(db)
+    if project is None or is_readonly(db):
+        return
+    with _maintenance_lock(project, blocking=True):
+        maint = _maintenance_db(project)
+        try:
+            stop_index(maint)
+        finally:
+            maint.conn.close()
+        _forget(project)
+        shutil.rmtree(index_dir(project), ignore_errors=True)
+
+
+def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
+    """Apply the queued changes to the index (the maintenance lock is held); return True when
+    the index is then in step with the project."""
+    folder = index_dir(project)
+    epoch, state = index_meta(maint)
+    fs = _usable(folder, epoch, state)
+    if fs is None:
+        return False
+    if state == fs["state"] and not has_pending(maint):
+        return True
+    try:
+        writer = _open(folder).writer(heap_size=APPLY_HEAP, num_threads=1)
+    except ValueError:  # tantivy's own writer lock: another writer on this folder
+        return False
+    try:
+        expected = state
+        while True:
+            last, ids = pending_changes(maint)
+            if not ids:
+                if expected != fs["state"]:  # state file ahead, queue empty: record it again
+                    last = 0
+                else:
+                    return True
+            rows = segment_rows(maint, ids)
+            for sid in ids:
+                writer.delete_documents_by_term("sid", sid)
+            for row in rows:
+                writer.add_document(_document(row))
+            writer.commit()
+            new = f"{epoch}:{last}:{uuid.uuid4().hex[:8]}"
+            _write_state(folder, epoch, new, expected)
+            if not finish_apply(maint, last, expected, new):
+                return False
+            expected = fs["state"] = new
+    except Exception:  # noqa: BLE001 - a failed apply leaves the queue; FTS5 answers meanwhile
+        log.warning("search index: applying queued changes failed", exc_info=True)
+        return False
+    finally:
+        del writer
+
+
+def sync_search_index(db: sqlite_utils.Database, progress: Progress | None = None) -> str:
+    """Bring the search index in step after writes (ingest): build it once the project reaches
+    ``THRESHOLD`` segments, rebuild it when stale, else apply the queue; return what it did
+    ('none', 'applied', 'built', 'dropped', 'busy')."""
+    project = project_path(db)
+    if project is None or is_readonly(db) or db.conn.in_transaction:
+        return "none"
+    epoch, state = index_meta(db)
+    if epoch is None:
+        if max_segment_id(db) < THRESHOLD or segment_count(db) < THRESHOLD:
+            return "none"
+        rebuild_search_index(db, progress)
+        return "built"
+    if segment_count(db) < THRESHOLD:
+        drop_search_index(db)
+        return "dropped"
+    if _usable(index_dir(project), epoch, state) is None:
+        rebuild_search_index(db, progress)
+        return "built"
+    with _maintenance_lock(project, blocking=True):
+        maint = _maintenance_db(project)
+        try:
+            return "applied" if _apply_locked(project, maint) else "busy"
+        finally:
+            maint.conn.close()
+
+
+def refresh_search_index(db: sqlite_utils.Database) -> None:
+    """Rebuild the search index if the project has one (or should), else remove any folder:
+    after de-identification no token of deleted text may stay in it."""
+    project = project_path(db)
+    if project is None or is_readonly(db):
+        return
+    epoch, _state = index_meta(db)
+    if epoch is None and not index_dir(project).exists():
+        if segment_count(db) >= THRESHOLD:
+            rebuild_search_index(db)
+        return
+    if segment_count(db) >= THRESHOLD:
+        rebuild_search_index(db)
+    else:
+        drop_search_index(db)
+
+
+def _rebuild_in_background(project: Path) -> None:
+    """Start one thread per project that rebuilds its index (or drops it when too small)."""
+    key = str(project)
+    with _handles_lock:
+        if not BACKGROUND_REBUILD or key in _building:
+            return
+        _building.add(key)
+
+    def run() -> None:
+        try:
+            with _maintenance_lock(project, blocking=False) as taken:
+                if not taken:
+                    return
+                maint = _maintenance_db(project)
+                try:
+                    if segment_count(maint) >= THRESHOLD:
+                        _rebuild_locked(project, None)
+                    else:
+                        _small[key] = max_segment_id(maint)
+                        if index_meta(maint)[0] is not None:
+                            stop_index(maint)
+                            shutil.rmtree(index_dir(project), ignore_errors=True)
+                finally:
+                    maint.conn.close()
+        except Exception:  # noqa: BLE001 - FTS5 keeps answering; the next search tries again
+            log.warning("search index: background rebuild failed", exc_info=True)
+        finally:
+            with _handles_lock:
+                _building.discard(key)
+
+    threading.Thread(target=run, name="qda-search-index", daemon=True).start()
+
+
+def wait_for_background() -> None:
+    """Wait until no background rebuild runs (tests, clean shutdown)."""
+    for t in threading.enumerate():
+        if t.name == "qda-search-index":
+            t.join()
+
+
+# ---- searching ---------------------------------------------------------------------------------
+
+
+def _fresh_searcher(db: sqlite_utils.Database) -> tantivy.Searcher | None:
+    """Return a searcher over an index in step with the project, or None (FTS5 answers)."""
+    project = project_path(db)
+    if project is None:
+        return None
+    epoch, state = index_meta(db)
+    if epoch is None:
+        top = max_segment_id(db)
+        if top >= THRESHOLD and top > _small.get(str(project), 0) * 1.1:
+            _rebuild_in_background(project)
+        return None
+    folder = index_dir(project)
+    fs = _usable(folder, epoch, state)
+    if fs is None:
+        _rebuild_in_background(project)
+        return None
+    if state != fs["state"] or has_pending(db):
+        if is_readonly(db) or db.conn.in_transaction:
+            return None
+        with _maintenance_lock(project, blocking=False) as taken:
+            if not taken:
+                return None
+            maint = _maintenance_db(project)
+            try:
+                if not _apply_locked(project, maint):
+                    return None
+            finally:
+                maint.conn.close()
+        epoch, state = index_meta(db)
+        fs = _usable(folder, epoch, state)
+        if fs is None or state != fs["state"] or has_pending(db):
+            return None
+    try:
+        h = _handle(project, epoch)
+        with h.lock:
+            if h.state != fs["state"]:
+                h.index.reload()
+                h.state = fs["state"]
+            searcher = h.index.searcher()
+            if not h.counted:
+                if searcher.num_docs != segment_count(db):
+                    _forget(project)
+                    _rebuild_in_background(project)
+                    return None
+                h.counted = True
+            return searcher
+    except ValueError:  # a folder removed or replaced under us
+        _forget(project)
+        return None
+
+
+def _filtered(db, tree: Phrase | Op, filters: dict, include_old: bool) -> tantivy.Query | None:
+    """Return the index query with ``search``'s filters (kinds, languages, date_from, date_to,
+    document_ids), or None when no document can pass them."""
+    schema = _schema()
+    clauses = [(tantivy.Occur.Must, to_tantivy(tree, schema))]
+    musts = []
+    for name, values in (("kind", filters.get("kinds")), ("lang", filters.get("languages"))):
+        if values:
+            musts.append(tantivy.Query.term_set_query(schema, name, [str(v) for v in values]))
+    date_from, date_to, document_ids = (
+        filters.get(k) for k in ("date_from", "date_to", "document_ids")
+    )
+    if date_from or date_to or document_ids:
+        ids = document_filter_ids(db, date_from, date_to, document_ids, include_old)
+        if not ids:
+            return None
+        musts.append(tantivy.Query.term_set_query(schema, "doc", ids))
+    elif not include_old:
+        musts.append(tantivy.Query.term_query(schema, "cur", True))
+    clauses += [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in musts]
+    return tantivy.Query.boolean_query(clauses)
+
+
+def index_search(
+    db: sqlite_utils.Database,
+    tree: Phrase | Op,
+    filters: dict,
+    limit: int = 50,
+    offset: int = 0,
+    include_old: bool = False,
+    count: bool = False,
+) -> list[tuple[int, float]] | int | None:
+    """Return [(segment id, score)] best first (with ``count``: how many segments match) from
+    the index, or None when FTS5 must answer."""
+    searcher = _fresh_searcher(db)
+    if searcher is None:
+        return None
+    query = _filtered(db, tree, filters, include_old)
+    if query is None:
+        return 0 if count else []
+    try:
+        if count:
+            return int(searcher.search(query, limit=1, count=True).count)
+        result = searcher.search(query, limit=max(int(limit), 0), count=False, offset=int(offset))
+    except ValueError:  # e.g. a prefix with more expansions than tantivy allows
+        return None
+    if not result.hits:
+        return []
+    sids = searcher.fast_field_values("sid", [addr for _score, addr in result.hits])
+    return [(int(s), float(score)) for s, (score, _a) in zip(sids, result.hits)]
