@@ -217,3 +217,78 @@ def select_text(page, needle: str, occurrence: int = 0) -> None:
     page.mouse.move((box["x1"] + box["x2"]) / 2, (box["y1"] + box["y2"]) / 2, steps=3)
     page.mouse.move(box["x2"], box["y2"], steps=3)
     page.mouse.up()
+
+
+@contextlib.contextmanager
+def app_on_new_project(project: Path, fill, log: Path, env: dict | None = None):
+    """Make the project file ``project``, fill it with ``fill(db)`` (which returns the ids the
+    tests need) and run the app on it; yield ``(url, project, ids)``."""
+    from projectfile import open_project
+
+    db = open_project(project)
+    try:
+        ids = fill(db)
+    finally:
+        db.conn.close()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with streamlit_server(project, log, env) as url:
+        yield url, project, ids
+
+
+@contextlib.contextmanager
+def recording_page(**kw):
+    """A fresh Chromium page that records the message of any JS dialog (alert) in ``.dialogs``."""
+    with chromium_page(**kw) as page:
+        page.dialogs = []
+        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+        yield page
+
+
+def with_project(path: Path, fn):
+    """Open the project file ``path``, return ``fn(db)``, close it."""
+    from projectfile import open_project
+
+    db = open_project(path)
+    try:
+        return fn(db)
+    finally:
+        db.conn.close()
+
+
+def open_list(page, box, option) -> None:
+    """Click the selectbox ``box`` until its list shows ``option`` (a locator), then pick it.
+
+    A click that lands while the page re-renders (an expander opening, a rerun's last elements)
+    can miss the list: it is opened again, up to three times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    wait_idle(page)
+    for _attempt in range(3):
+        box.click()
+        try:
+            option.wait_for(state="visible", timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
+    wait_idle(page)
+
+
+def choose(page, label: str, option: str, exact_label: bool = False) -> None:
+    """Pick ``option`` in the selectbox labelled ``label`` with the mouse and wait for the rerun.
+
+    ``exact_label`` matches the label exactly (other widgets' labels may contain the word)."""
+    if exact_label:
+        box = page.locator("[data-testid='stSelectbox']").filter(
+            has=page.locator("[data-testid='stWidgetLabel']").get_by_text(label, exact=True)
+        )
+    else:
+        box = page.locator("[data-testid='stSelectbox']").filter(has_text=label)
+    open_list(page, box.first, page.get_by_role("option").filter(has_text=option).first)
+
+
+def project_codings(path: Path, **kw):
+    """The codings in the project file ``path`` (``coding.codings_frame`` with ``kw``)."""
+    import coding
+
+    return with_project(path, lambda db: coding.codings_frame(db, **kw))

@@ -11,7 +11,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from browser_helpers import chromium_page, open_page, require_chromium, streamlit_server, wait_idle
+from browser_helpers import (
+    app_on_new_project,
+    choose,
+    chromium_page,
+    open_page,
+    require_chromium,
+    wait_idle,
+)
 from citations_data import fill_citations_project
 from ui_data import ROOT
 
@@ -23,23 +30,13 @@ require_chromium()
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from projectfile import open_project
-
     folder = tmp_path_factory.mktemp("citations")
-    path = folder / "citations.qda.sqlite"
-    db = open_project(path)
-    ids = fill_citations_project(db, folder)
-    db.conn.close()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(path, ARTIFACTS / "citations-server.log") as url:
-        yield url, path, ids
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label`` with the mouse."""
-    page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
-    page.get_by_role("option").filter(has_text=option).first.click()
-    wait_idle(page)
+    with app_on_new_project(
+        folder / "citations.qda.sqlite",
+        lambda db: fill_citations_project(db, folder),
+        ARTIFACTS / "citations-server.log",
+    ) as app:
+        yield app
 
 
 def open_loaded(page, url: str, name: str) -> None:

@@ -18,9 +18,6 @@ ARTIFACTS = ROOT / "test-artifacts" / "ui"
 require_chromium()
 
 
-# Passes alone; in a long browser run its selectbox list re-renders under the click (order-
-# dependent, under investigation): kept out of the default run, `pytest -m slow` runs it.
-@pytest.mark.slow
 def test_lower_case_labels_preview_merge_count_and_ingest_log(tmp_path, project_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     upload = tmp_path / "lower-case-roles.txt"

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import pytest
 from browser_helpers import (
-    chromium_page,
+    app_on_new_project,
+    open_list,
     open_page,
+    project_codings,
+    recording_page,
     require_chromium,
     select_text,
-    streamlit_server,
     wait_idle,
+    with_project,
 )
 from long_interview_data import fill_long_interview
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from ui_data import ROOT
 
@@ -33,22 +35,14 @@ expect.set_options(timeout=20_000)  # the machine may be loaded: wait on state, 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """A running app on a project holding the long interview; yields (url, path, ids)."""
-    from projectfile import open_project
-
     path = tmp_path_factory.mktemp("coding-keys") / "keys.qda.sqlite"
-    db = open_project(path)
-    ids = fill_long_interview(db)
-    db.conn.close()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(path, ARTIFACTS / "server-coding-keys.log") as url:
-        yield url, path, ids
+    with app_on_new_project(path, fill_long_interview, ARTIFACTS / "server-coding-keys.log") as app:
+        yield app
 
 
 @pytest.fixture
 def page():
-    with chromium_page() as p:
-        p.dialogs = []
-        p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
+    with recording_page() as p:
         yield p
 
 
@@ -56,36 +50,17 @@ def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"coding-keys-{name}.png"))
 
 
-def with_db(path, fn):
-    from projectfile import open_project
-
-    db = open_project(path)
-    try:
-        return fn(db)
-    finally:
-        db.conn.close()
-
-
 def coded_by_tester(path) -> list[tuple[str, str]]:
-    import coding
 
-    df = with_db(path, lambda db: coding.codings_frame(db, coders="tester"))
+    df = project_codings(path, coders="tester")
     df = df.sort_values("char_start")
     return list(zip(df["text"], df["code_path"]))
 
 
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label`` with the mouse."""
+def choose_key(page, label: str, option: str) -> None:
+    """Pick ``option`` in the quick-key selectbox labelled exactly ``label`` with the mouse."""
     box = page.get_by_role("combobox", name=label, exact=True)
-    wanted = page.get_by_role("option").filter(has_text=option).first
-    for _attempt in range(3):  # a click while the page re-renders can miss the opening list
-        box.click()
-        try:
-            wanted.wait_for(state="visible", timeout=10_000)
-            break
-        except PlaywrightTimeout:
-            page.keyboard.press("Escape")
-    wanted.click()
+    open_list(page, box, page.get_by_role("option").filter(has_text=option).first)
     expect(page.get_by_role("combobox", name=label, exact=True)).to_have_value(option)
 
 
@@ -108,8 +83,8 @@ def test_quick_keys_are_pinned_by_the_coder_and_never_move(app, page):
     page.get_by_text("Quick keys 1-9: none pinned yet").click()
     expect(page.get_by_role("combobox", name="Key 9", exact=True)).to_be_visible()
     wait_idle(page)
-    choose(page, "Key 1", "Delay")
-    choose(page, "Key 2", "Trust")
+    choose_key(page, "Key 1", "Delay")
+    choose_key(page, "Key 2", "Trust")
     page.get_by_role("button", name="Save quick keys").click()
     wait_idle(page)
     expect(page.get_by_text("Quick keys saved.").first).to_be_visible()
@@ -145,18 +120,15 @@ def test_quick_keys_are_pinned_by_the_coder_and_never_move(app, page):
     expect(bar).to_be_visible()
     expect(bar.locator("[data-testid='qda-bar-quick']")).to_have_text(["1Delay", "2Trust", "3Hope"])
     shot(page, "01-toolbar-pinned")
-    pins = with_db(path, lambda db: coding.quick_keys(db, "tester"))
+    pins = with_project(path, lambda db: coding.quick_keys(db, "tester"))
     assert pins[["key", "path"]].values.tolist() == [[1, "Delay"], [2, "Trust"], [3, "Hope"]]
-    assert with_db(path, lambda db: coding.quick_keys(db, "ana")).empty  # per coder
+    assert with_project(path, lambda db: coding.quick_keys(db, "ana")).empty  # per coder
     # a key with no code says so instead of doing nothing
     page.keyboard.press("7")
     expect(page.locator("[data-testid='qda-toast']")).to_contain_text("No code is pinned to key 7")
     assert not page.dialogs
 
 
-# Passes alone; in a long browser run its selectbox list re-renders under the click (order-
-# dependent, under investigation): kept out of the default run, `pytest -m slow` runs it.
-@pytest.mark.slow
 def test_one_message_for_a_bad_code_name_on_the_code_and_codebook_pages(app, page):
     import coding
 
@@ -189,12 +161,12 @@ def test_one_message_for_a_bad_code_name_on_the_code_and_codebook_pages(app, pag
     if not add.get_by_label("Name").is_visible():
         add.get_by_text("Add a code").click()
     add.get_by_label("Name").fill("Fear")
-    choose(page, "Quick key", "4")
+    choose_key(page, "Quick key", "4")
     page.get_by_role("button", name="Add code").click()
     wait_idle(page)
     expect(page.locator("[data-testid='stAlert']").filter(has_text="Added 'Fear'")).to_be_visible()
-    fear = with_db(path, lambda db: coding.quick_key_code(db, "tester", 4))
-    assert fear == with_db(path, lambda db: coding.resolve_code(db, "Fear"))
-    paths = with_db(path, lambda db: coding.codes_frame(db)["path"].tolist())
+    fear = with_project(path, lambda db: coding.quick_key_code(db, "tester", 4))
+    assert fear == with_project(path, lambda db: coding.resolve_code(db, "Fear"))
+    paths = with_project(path, lambda db: coding.codes_frame(db)["path"].tolist())
     assert not [p for p in paths if p.startswith("<img")]  # nothing cut and created
     assert not page.dialogs

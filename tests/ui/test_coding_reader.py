@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import pytest
 from browser_helpers import (
-    chromium_page,
+    app_on_new_project,
+    project_codings,
+    recording_page,
     require_chromium,
     select_text,
-    streamlit_server,
     wait_idle,
+    with_project,
 )
 from long_interview_data import fill_long_interview
 from playwright.sync_api import expect
@@ -31,38 +33,21 @@ expect.set_options(timeout=20_000)  # the machine may be loaded: wait on state, 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """A running app on a project holding the long interview; yields (url, path, ids)."""
-    from projectfile import open_project
-
     path = tmp_path_factory.mktemp("coding-reader") / "long.qda.sqlite"
-    db = open_project(path)
-    ids = fill_long_interview(db)
-    db.conn.close()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(path, ARTIFACTS / "server-coding-reader.log") as url:
-        yield url, path, ids
+    with app_on_new_project(
+        path, fill_long_interview, ARTIFACTS / "server-coding-reader.log"
+    ) as app:
+        yield app
 
 
 @pytest.fixture
 def page():
-    with chromium_page() as p:
-        p.dialogs = []
-        p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
+    with recording_page() as p:
         yield p
 
 
 def shot(page, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"coding-{name}.png"))
-
-
-def db_codings(path, **kw):
-    import coding
-    from projectfile import open_project
-
-    db = open_project(path)
-    try:
-        return coding.codings_frame(db, **kw)
-    finally:
-        db.conn.close()
 
 
 def open_long(page, url: str) -> None:
@@ -122,7 +107,7 @@ def test_coding_controls_stay_in_reach_half_way_down(app, page):
     expect(page.locator("[data-testid='qda-toast']")).to_contain_text(
         "Coded 18 characters with Delay"
     )
-    got = db_codings(path, coders="tester")
+    got = project_codings(path, coders="tester")
     assert list(zip(got["text"], got["code_path"])) == [("marker-76 is where", "Delay")]
     mark = page.locator("[data-testid='qda-reader'] mark").filter(has_text="marker-76 is where")
     assert scroll_top(page) > 2500 and in_view(page, mark)  # still where the coder was
@@ -133,13 +118,12 @@ def test_coding_controls_stay_in_reach_half_way_down(app, page):
 
 def test_margin_names_select_and_remove_codings(app, page):
     import coding
-    from projectfile import open_project
 
     url, path, ids = app
-    db = open_project(path)
     at = ids["text"].index("marker-90 ")
-    mine = coding.code_span(db, ids["doc"], at, at + 9, ids["place"], "tester")
-    db.conn.close()
+    mine = with_project(
+        path, lambda db: coding.code_span(db, ids["doc"], at, at + 9, ids["place"], "tester")
+    )
     open_long(page, url)
     label = page.locator(f"{LABELS}[data-coding='{mine}']")
     label.scroll_into_view_if_needed()
@@ -161,7 +145,7 @@ def test_margin_names_select_and_remove_codings(app, page):
     shot(page, "05-margin-selected")
     toolbar.get_by_role("button", name="Remove this coding").click()
     expect(label).to_have_count(0)
-    assert mine not in set(db_codings(path)["coding_id"])
+    assert mine not in set(project_codings(path)["coding_id"])
     # the × of another coder's label removes it; the notice's Undo brings it back
     page.locator("[data-testid='stRadio'] label").filter(has_text="all coders").click()
     wait_idle(page)
@@ -170,18 +154,18 @@ def test_margin_names_select_and_remove_codings(app, page):
     theirs.scroll_into_view_if_needed()
     theirs.locator(".qda-label-del").click()
     expect(page.locator(f"{LABELS}[data-coding='{trust_id}']")).to_have_count(0)
-    assert trust_id not in set(db_codings(path)["coding_id"])
+    assert trust_id not in set(project_codings(path)["coding_id"])
     toast = page.locator("[data-testid='qda-toast']")
     expect(toast).to_contain_text("Coding removed")
     toast.get_by_role("button", name="Undo").click()
     expect(page.locator(f"{LABELS}[data-coding='{trust_id}']")).to_have_count(1)
-    assert trust_id in set(db_codings(path)["coding_id"])
+    assert trust_id in set(project_codings(path)["coding_id"])
     assert not page.dialogs
 
 
 def test_show_opens_the_passage_scrolled_highlighted_and_selected(app, page):
     url, path, ids = app
-    got = db_codings(path, coders="ana", codes="Delay")
+    got = project_codings(path, coders="ana", codes="Delay")
     theirs = int(got["coding_id"].iloc[0])
     open_long(page, url)
     assert scroll_top(page) < 200
@@ -205,6 +189,6 @@ def test_show_opens_the_passage_scrolled_highlighted_and_selected(app, page):
     page.locator("[data-testid='qda-bar-input']").fill("Trust")
     page.locator("[data-testid='qda-bar-input']").press("Enter")
     expect(page.locator("[data-testid='qda-toast']")).to_contain_text("with Trust")
-    got = db_codings(path, coders="tester", codes="Trust")
+    got = project_codings(path, coders="tester", codes="Trust")
     assert "marker-84" in set(got["text"])
     assert not page.dialogs

@@ -5,7 +5,14 @@
 from __future__ import annotations
 
 import pytest
-from browser_helpers import chromium_page, open_page, require_chromium, streamlit_server, wait_idle
+from browser_helpers import (
+    app_on_new_project,
+    open_page,
+    project_codings,
+    recording_page,
+    require_chromium,
+    wait_idle,
+)
 from playwright.sync_api import expect
 from ui_data import ROOT, make_document
 
@@ -33,15 +40,11 @@ def long_report() -> list[str]:
     return paras
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory):
-    """A running app on a project with a long report and a transcript; yields (url, path, ids)."""
+def fill_search_project(db) -> dict:
+    """A long report and a transcript, two codes; returns their ids."""
     import coding
     from interviews import parse_transcript, store_transcript
-    from projectfile import open_project
 
-    path = tmp_path_factory.mktemp("session-search") / "search.qda.sqlite"
-    db = open_project(path)
     ids = {"report": make_document(db, "Long report (fictional)", long_report(), pages=1)}
     data = TRANSCRIPT.encode()
     ids["interview"] = store_transcript(
@@ -49,29 +52,22 @@ def app(tmp_path_factory):
     )
     ids["minerals"] = coding.add_code(db, "Minerals", color="#e15759")
     ids["training"] = coding.add_code(db, "Training", color="#4e79a7")
-    db.conn.close()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(path, ARTIFACTS / "server-session-search.log") as url:
-        yield url, path, ids
+    return ids
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """A running app on a project with a long report and a transcript; yields (url, path, ids)."""
+    path = tmp_path_factory.mktemp("session-search") / "search.qda.sqlite"
+    log = ARTIFACTS / "server-session-search.log"
+    with app_on_new_project(path, fill_search_project, log) as app:
+        yield app
 
 
 @pytest.fixture
 def page():
-    with chromium_page() as p:
-        p.dialogs = []
-        p.on("dialog", lambda d: (p.dialogs.append(d.message), d.dismiss()))
+    with recording_page() as p:
         yield p
-
-
-def codings(path, **kw):
-    import coding
-    from projectfile import open_project
-
-    db = open_project(path)
-    try:
-        return coding.codings_frame(db, **kw)
-    finally:
-        db.conn.close()
 
 
 def search_for(page, url: str, query: str) -> None:
@@ -113,7 +109,7 @@ def test_open_lands_on_the_reader_scrolled_highlighted_selected(app, page):
     page.locator("[data-testid='qda-bar-input']").fill("Minerals")
     page.locator("[data-testid='qda-bar-input']").press("Enter")
     expect(page.locator("[data-testid='qda-toast']")).to_contain_text("with Minerals")
-    got = codings(path, coders="tester", codes="Minerals")
+    got = project_codings(path, coders="tester", codes="Minerals")
     assert list(got["text"]) == [long_report()[119]]
     assert not page.dialogs
 
@@ -125,18 +121,20 @@ def test_code_this_hit_at_sentence_level_and_undo(app, page):
     hit(page, "Paragraph 120").get_by_role("button", name="Code this hit").click()
     expect(page.locator(".st-key-search_code_bar")).to_contain_text("Coded “The wolframite")
     expect(hit(page, "Paragraph 120")).to_contain_text("✓ Training (sentence)")
-    got = codings(path, coders="tester", codes="Training")
+    got = project_codings(path, coders="tester", codes="Training")
     assert list(got["text"]) == ["The wolframite consortium asked for training money."]
     # the turn level codes the speaker's turn
     pick_code(page, "Training", "turn")
     hit(page, "trained their own staff").get_by_role("button", name="Code this hit").click()
     expect(hit(page, "trained their own staff")).to_contain_text("✓ Training (turn)")
-    got = codings(path, coders="tester", codes="Training", documents=[ids["interview"]])
+    got = project_codings(path, coders="tester", codes="Training", documents=[ids["interview"]])
     assert list(got["text"]) == ["The wolframite suppliers trained their own staff. It took years."]
     page.locator(".st-key-search_code_bar").get_by_role("button", name="↶ Undo").click()
     expect(page.locator(".st-key-search_code_bar")).to_contain_text("Undid")
     expect(hit(page, "trained their own staff")).not_to_contain_text("✓ Training (turn)")
-    assert codings(path, coders="tester", codes="Training", documents=[ids["interview"]]).empty
+    assert project_codings(
+        path, coders="tester", codes="Training", documents=[ids["interview"]]
+    ).empty
     page.screenshot(path=str(ARTIFACTS / "session-search-code-hit.png"))
 
 
@@ -147,15 +145,15 @@ def test_code_all_hits_preview_then_one_undoable_batch(app, page):
     bar = page.locator(".st-key-search_code_bar")
     bar.get_by_role("button", name="Code all 3 hits…").click()
     expect(bar.get_by_text("Preview: 3 codings")).to_be_visible()
-    before = len(codings(path, codes="Minerals"))
+    before = len(project_codings(path, codes="Minerals"))
     page.screenshot(path=str(ARTIFACTS / "session-search-preview.png"))
     bar.get_by_role("button", name="Save 3 codings").click()
     expect(bar).to_contain_text("as one batch")
-    after = codings(path, coders="tester", codes="Minerals")
+    after = project_codings(path, coders="tester", codes="Minerals")
     new = after[after["batch_id"].notna()]
     assert len(new) == 3 - (before > 0) and new["batch_id"].nunique() == 1
     bar.get_by_role("button", name="↶ Undo").click()
     expect(bar).to_contain_text("Undid")
-    left = codings(path, coders="tester", codes="Minerals")
+    left = project_codings(path, coders="tester", codes="Minerals")
     assert left["batch_id"].isna().all()
     assert not page.dialogs

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from browser_helpers import (
     chromium_page,
+    open_list,
     open_page,
     require_chromium,
     select_text,
     streamlit_server,
     wait_idle,
 )
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 from ui_data import ROOT, make_document
 
@@ -111,15 +111,11 @@ def test_reload_and_new_tab_keep_project_coder_page_and_place(folder):
         expect(project_box(page)).to_contain_text(str(folder))
         # switch to beta with the mouse, type a coder name
         page.get_by_text("Open, create or switch project").click()
-        beta_option = page.get_by_role("option", name="beta.qda.sqlite")
-        for _attempt in range(3):  # a click while the expander opens can miss the list
-            page.locator(".st-key-proj_nearby [data-testid='stSelectbox']").click()
-            try:
-                beta_option.wait_for(state="visible", timeout=10_000)
-                break
-            except PlaywrightTimeout:
-                page.keyboard.press("Escape")
-        beta_option.click()
+        open_list(  # (a click while the expander opens can miss the list: open_list retries)
+            page,
+            page.locator(".st-key-proj_nearby [data-testid='stSelectbox']"),
+            page.get_by_role("option", name="beta.qda.sqlite"),
+        )
         page.get_by_role("button", name="Switch").click()
         expect(project_box(page)).to_contain_text("beta")
         coder = sidebar(page).get_by_label("Coder", exact=True)

@@ -11,7 +11,13 @@ import io
 import re
 
 import pytest
-from browser_helpers import chromium_page, open_page, require_chromium, streamlit_server, wait_idle
+from browser_helpers import (
+    app_on_new_project,
+    chromium_page,
+    open_page,
+    require_chromium,
+    wait_idle,
+)
 from citations_data import fill_citations_project
 from ui_data import ROOT
 
@@ -24,16 +30,13 @@ require_chromium()
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    from projectfile import open_project
-
     folder = tmp_path_factory.mktemp("tables")
-    path = folder / "tables.qda.sqlite"
-    db = open_project(path)
-    ids = fill_citations_project(db, folder)
-    db.conn.close()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(path, ARTIFACTS / "tables-server.log") as url:
-        yield url, path, ids
+    with app_on_new_project(
+        folder / "tables.qda.sqlite",
+        lambda db: fill_citations_project(db, folder),
+        ARTIFACTS / "tables-server.log",
+    ) as app:
+        yield app
 
 
 def rows(grid) -> list[list[str]]:

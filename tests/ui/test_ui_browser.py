@@ -14,12 +14,17 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import (
+    app_on_new_project,
+    choose,
     chromium_page,
+    open_list,
     open_page,
+    project_codings,
+    recording_page,
     require_chromium,
     select_text,
-    streamlit_server,
     wait_idle,
+    with_project,
 )
 from playwright.sync_api import expect
 from ui_data import ACCENTED, PAGES, ROOT, XSS, fill_project
@@ -34,24 +39,17 @@ require_chromium()
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """A running app on a project with data; yields (url, project path, ids)."""
-    from projectfile import open_project
-
     folder = tmp_path_factory.mktemp("browser")
-    path = folder / "browser.qda.sqlite"
-    db = open_project(path)
-    ids = fill_project(db)
-    db.conn.close()
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with streamlit_server(path, ARTIFACTS / "server.log") as url:
-        yield url, path, ids
+    with app_on_new_project(
+        folder / "browser.qda.sqlite", fill_project, ARTIFACTS / "server.log"
+    ) as app:
+        yield app
 
 
 @pytest.fixture
 def browser_page():
     """A fresh Chromium page that records any JS dialog (alert) it sees."""
-    with chromium_page() as page:
-        page.dialogs = []
-        page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    with recording_page() as page:
         yield page
 
 
@@ -60,13 +58,6 @@ def shot(page, name: str) -> Path:
     out = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(out), full_page=False)
     return out
-
-
-def choose(page, label: str, option: str) -> None:
-    """Pick ``option`` in the selectbox labelled ``label``."""
-    page.locator("[data-testid='stSelectbox']").filter(has_text=label).first.click()
-    page.get_by_role("option").filter(has_text=option).first.click()
-    wait_idle(page)
 
 
 def selectbox(page, label: str):
@@ -82,17 +73,6 @@ def show_all_coders(page) -> None:
     group.get_by_text("all coders", exact=True).click()
     wait_idle(page)
     expect(group.get_by_role("radio", name="all coders", exact=True)).to_be_checked()
-
-
-def codings(path, **kw):
-    import coding
-    from projectfile import open_project
-
-    db = open_project(path)
-    try:
-        return coding.codings_frame(db, **kw)
-    finally:
-        db.conn.close()
 
 
 def test_browser_mouse_selection_applies_code_and_shows_highlight(app, browser_page):
@@ -112,7 +92,7 @@ def test_browser_mouse_selection_applies_code_and_shows_highlight(app, browser_p
     mark = page.locator("[data-testid='qda-reader'] mark").filter(has_text="«la innovación 🚀")
     mark.first.wait_for(timeout=10_000)
     shot(page, "02-code-highlight")
-    got = codings(path, codes="Innovation > Late")
+    got = project_codings(path, codes="Innovation > Late")
     start = ACCENTED.index("«")
     assert list(zip(got["char_start"], got["char_end"], got["text"], got["coder"])) == [
         (start, ACCENTED.index("🚀") + 1, "«la innovación 🚀", "tester")
@@ -122,23 +102,20 @@ def test_browser_mouse_selection_applies_code_and_shows_highlight(app, browser_p
 
 def test_browser_quick_key_codes_the_selection(app, browser_page):
     import coding
-    from projectfile import open_project
 
     url, path, ids = app
     page = browser_page
-    db = open_project(path)
-    coding.pin_quick_key(db, "tester", 1, "Policy")  # keys are pinned by the coder
-    db.conn.close()
+    with_project(path, lambda db: coding.pin_quick_key(db, "tester", 1, "Policy"))  # per coder
     open_page(page, url, "code")
     choose(page, "Document", "Consortium report")
-    before = len(codings(path, coders="tester"))
+    before = len(project_codings(path, coders="tester"))
     select_text(page, "consortium 3 of the fictional")
     page.keyboard.press("1")
     wait_idle(page)
     page.locator("[data-testid='qda-reader'] mark").filter(
         has_text="consortium 3 of the fictional"
     ).first.wait_for(timeout=10_000)
-    got = codings(path, coders="tester")
+    got = project_codings(path, coders="tester")
     assert len(got) == before + 1
     assert "consortium 3 of the fictional" in set(got["text"])
     shot(page, "03-code-quick-key")
@@ -156,7 +133,6 @@ def test_browser_hostile_text_is_shown_as_text_on_every_page(app, browser_page):
     shot(page, "04-xss-code")
     for p in PAGES:
         open_page(page, url, p.stem)
-        page.wait_for_timeout(300)
         assert page.locator("[data-testid='stException']").count() == 0, (
             f"{p.stem} shows an exception"
         )
@@ -209,27 +185,17 @@ def test_browser_upload_pdf(app, browser_page, shared_pdfs):
 
 def _source_names(path) -> str:
     from corpus import list_documents
-    from projectfile import open_project
 
-    db = open_project(path)
-    try:
-        return " ".join(list_documents(db)["source_name"].astype(str))
-    finally:
-        db.conn.close()
+    return " ".join(with_project(path, list_documents)["source_name"].astype(str))
 
 
 def _document_id(path, source: str) -> int:
     from corpus import list_documents
-    from projectfile import open_project
 
-    db = open_project(path)
-    try:
-        docs = list_documents(db)
-        hits = docs[docs["source_name"].astype(str).str.contains(source, regex=False)]
-        assert len(hits) == 1, hits
-        return int(hits["id"].iloc[0])
-    finally:
-        db.conn.close()
+    docs = with_project(path, list_documents)
+    hits = docs[docs["source_name"].astype(str).str.contains(source, regex=False)]
+    assert len(hits) == 1, hits
+    return int(hits["id"].iloc[0])
 
 
 def test_browser_upload_transcript_then_code_it(app, browser_page, shared_interviews):
@@ -248,10 +214,11 @@ def test_browser_upload_transcript_then_code_it(app, browser_page, shared_interv
     shot(page, "06-upload-transcript")
     assert "interview-2" in _source_names(path)
     page.get_by_role("tab", name="Read").click()
-    transcript_box = selectbox(page, "Transcript")
-    transcript_box.click()
-    page.get_by_role("option").filter(has_text="interview-2").first.click()
-    wait_idle(page)
+    open_list(
+        page,
+        selectbox(page, "Transcript"),
+        page.get_by_role("option").filter(has_text="interview-2").first,
+    )
     page.get_by_role("button", name="Code this transcript").first.click()
     wait_idle(page)
     doc_id = _document_id(path, "interview-2")
@@ -281,7 +248,7 @@ def test_browser_upload_transcript_then_code_it(app, browser_page, shared_interv
     ).first.wait_for(timeout=10_000)
     wait_idle(page)
     shot(page, "06b-transcript-coded")
-    got = codings(path, coders="tester", codes="Policy > Councils", documents=[doc_id])
+    got = project_codings(path, coders="tester", codes="Policy > Councils", documents=[doc_id])
     assert words[0] in set(got["text"])
 
 
@@ -325,9 +292,6 @@ def test_browser_search_and_open_hit(app, browser_page):
     assert not page.dialogs
 
 
-# Passes alone; in a long browser run its selectbox list re-renders under the click (order-
-# dependent, under investigation): kept out of the default run, `pytest -m slow` runs it.
-@pytest.mark.slow
 def test_browser_export_evidence_table(app, browser_page):
     url, path, ids = app
     page = browser_page
@@ -336,9 +300,7 @@ def test_browser_export_evidence_table(app, browser_page):
     prepare.first.wait_for(timeout=15_000)
     fmt = selectbox(page, "Format")
     expect(fmt).to_have_count(1)
-    fmt.click()
-    page.get_by_role("option", name="csv", exact=True).click()
-    wait_idle(page)
+    open_list(page, fmt, page.get_by_role("option", name="csv", exact=True))
     prepare.first.click()
     wait_idle(page)
     with page.expect_download() as info:
@@ -370,7 +332,7 @@ def test_browser_auto_apply_codes_each_new_selection(app, browser_page):
     page.locator("[data-testid='qda-reader'] mark").filter(
         has_text="consortium 5 of the fictional"
     ).first.wait_for(timeout=10_000)
-    got = codings(path, coders="tester", codes="Policy > Councils")
+    got = project_codings(path, coders="tester", codes="Policy > Councils")
     assert "consortium 5 of the fictional" in set(got["text"])
     shot(page, "11-auto-apply")
 
@@ -389,7 +351,7 @@ def test_browser_screenshots_of_main_pages_light_and_dark(app):
                 open_page(page, url, name)
                 if name == "code":
                     show_all_coders(page)
-                    page.wait_for_timeout(300)
+                    wait_idle(page)
                 out = shot(page, f"page-{name}{suffix}")
                 if os.environ.get("QDA_UPDATE_SCREENSHOTS") and (
                     name in ("project", "corpus", "code", "codebook", "analysis", "export") or dark
