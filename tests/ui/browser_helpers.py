@@ -186,13 +186,16 @@ def select_text(page, needle: str, occurrence: int = 0) -> None:
           }
           let at = -1; for (let i = 0; i <= occ; i++) at = full.indexOf(needle, at + 1);
           if (at < 0) return null;
-          const locate = (pos) => {
+          // a start at a <mark>'s edge is in the node after it, an end in the node before it
+          const locate = (pos, isEnd) => {
             for (const [n, o] of nodes) {
-              if (pos >= o && pos <= o + n.data.length) return [n, pos - o];
+              const inside = isEnd ? pos > o && pos <= o + n.data.length
+                                   : pos >= o && pos < o + n.data.length;
+              if (inside) return [n, pos - o];
             }
           };
           const r = document.createRange();
-          const [sn, so] = locate(at); const [en, eo] = locate(at + needle.length);
+          const [sn, so] = locate(at, false); const [en, eo] = locate(at + needle.length, true);
           r.setStart(sn, so); r.setEnd(sn, so + 1); let a = r.getClientRects()[0];
           // scroll the app's scroll container to the text
           if (a.top < 80 || a.bottom > innerHeight - 40) {
