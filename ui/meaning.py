@@ -1,13 +1,17 @@
-"""Search by meaning on the Search page: the mode selector, the passage index prompt, hit labels
-and the "More like this" panel. The page calls these; the work is nlp's."""
+"""Search by meaning: the mode selector, the passage index prompt, hit labels and the "More like
+this" panel (the Search page's, and the Code page's for a coding, with "Open" and "Code with").
+The pages call these; the work is nlp's."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 
 import streamlit as st
 
 from nlp import SEARCH_MODES, index_passages, index_status, more_like_this
+from projectfile import QdaError
+from ui.widgets import md_safe
 
 MODE_LABELS = {
     "hybrid": "Hybrid (words + meaning)",
@@ -15,6 +19,8 @@ MODE_LABELS = {
     "keyword": "Exact words",
 }
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
+SEARCH_UNTIL = "until then they are found by their exact words only."
+SIMILAR_UNTIL = "until then their passages are not among the similar ones."
 
 
 def search_mode(db) -> str:
@@ -33,7 +39,7 @@ def search_mode(db) -> str:
     return mode
 
 
-def _offer_index(db) -> None:
+def _offer_index(db, key: str = "meaning_index", until: str = SEARCH_UNTIL) -> None:
     status = index_status(db)
     missing = status["documents"] - status["indexed_documents"]
     if missing <= 0:
@@ -41,9 +47,9 @@ def _offer_index(db) -> None:
     c1, c2 = st.columns([4, 1])
     c1.info(
         f"{missing} of {status['documents']} documents are not indexed for meaning search yet; "
-        "until then they are found by their exact words only."
+        f"{until}"
     )
-    if c2.button("Index now", key="meaning_index"):
+    if c2.button("Index now", key=key):
         bar = st.progress(0.0, text="indexing passages")
         res = index_passages(
             db, progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=f"{m} {d}/{t}")
@@ -79,25 +85,63 @@ def similar_button(hit) -> None:
         st.rerun()  # the panel is drawn above the hits
 
 
-def more_like_panel(db) -> None:
-    """Show the passages nearest the chosen one (any language), if one was chosen."""
-    src = st.session_state.get("more_like")
+def more_like_panel(
+    db,
+    key: str = "more_like",
+    code: int | None = None,
+    code_name: str = "",
+    on_code: Callable[[int, int, int], None] | None = None,
+    offer_index: bool = False,
+) -> None:
+    """Show the passages nearest the one in ``st.session_state[key]`` (any language), if any.
+
+    With ``code``, passages already coded with it are left out and each passage gets "Open" (puts
+    the Code page's reader on it) and "Code with <code_name>", which calls ``on_code(document_id,
+    start, end)``; ``offer_index`` offers to index the passages not indexed yet."""
+    src = st.session_state.get(key)
     if not src:
         return
-    with st.container(border=True, key="more_like_panel"):
-        c1, c2 = st.columns([6, 1])
-        c1.markdown(f"**More like this** — a passage of *{html.escape(src['title'])}*")
-        if c2.button("Close", key="more_like_close"):
-            st.session_state.pop("more_like", None)
+    with st.container(border=True, key=f"{key}_panel"):
+        head = st.container(horizontal=True, vertical_alignment="center")  # wraps when narrow
+        about = f" · not yet coded *{md_safe(code_name)}*" if code is not None else ""
+        head.markdown(
+            f"**More like this** — a passage of *{md_safe(src['title'])}*{about}", width="stretch"
+        )
+        if head.button("Close", key=f"{key}_close"):
+            st.session_state.pop(key, None)
             st.rerun()
-        near = more_like_this(db, src["document_id"], src["start"], src["end"], limit=10)
+        if offer_index:
+            _offer_index(db, key=f"{key}_index", until=SIMILAR_UNTIL)
+        try:
+            near = more_like_this(
+                db, src["document_id"], src["start"], src["end"], code=code, limit=10
+            )
+        except QdaError as exc:
+            st.info(str(exc))
+            return
         if near.empty:
             st.caption("No other indexed passage yet.")
         for hit in near.itertuples():
-            st.markdown(
+            box = st.container(key=f"{key}_hit_{hit.segment_id}")
+            box.markdown(
                 f"<div><b>{html.escape(str(hit.title))}</b> · {hit_label(hit)} · "
                 f"cosine {hit.score:.2f}<br>{html.escape(' '.join(str(hit.snippet).split()))}"
                 "</div>",
                 # document text is escaped; only <b>, <span>, <br> are ours
                 unsafe_allow_html=True,
             )
+            if on_code is not None:
+                with box:
+                    _passage_buttons(hit, key, code_name, on_code)
+
+
+def _passage_buttons(hit, key: str, code_name: str, on_code) -> None:
+    """Draw "Open" and "Code with <code_name>" under a passage of the panel."""
+    span = (int(hit.document_id), int(hit.char_start), int(hit.char_end))
+    row = st.container(horizontal=True)  # side by side, wrapped when narrow
+    if row.button("Open", key=f"{key}_open_{hit.segment_id}", help="Show it in the reader"):
+        st.session_state["focus"] = dict(zip(("document_id", "start", "end"), span))
+        st.rerun()
+    if row.button(f"Code with {md_safe(code_name)}", key=f"{key}_code_{hit.segment_id}"):
+        on_code(*span)
+        st.rerun()

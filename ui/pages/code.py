@@ -28,12 +28,15 @@ from coding import (
 from corpus import get_pages, get_segments, get_text
 from projectfile import QdaError
 from ui.common import current_coder, get_db, session_id
+from ui.components.page_image import ocr_badges
 from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
 from ui.components.suggestions import suggestions_panel
 from ui.components.windows import Window, document_windows, window_index
+from ui.meaning import more_like_panel
 from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker, md_safe
 
 READER_KEY = "code_reader"
+MORE_LIKE = "code_more_like"  # the coding whose nearest passages the panel lists
 # the panel beside the reader stays in view while the page scrolls (its own scroll bar if long)
 SIDE_CSS = """<style>
 div[data-testid="stColumn"]:has(> div .st-key-code_side) {
@@ -170,9 +173,10 @@ text = get_text(db, doc_id)
 if not text.strip():
     st.info("This document has no text to code (for a scanned PDF, run OCR and add it again).")
     st.stop()
+pages = get_pages(db, doc_id)
 windows = document_windows(
     len(text),
-    get_pages(db, doc_id),
+    pages,
     get_segments(db, doc_id)[["kind", "char_start"]],
     per_window=int(st.session_state.get("reader_per_window", 30)),
     text=text,
@@ -259,6 +263,8 @@ with left:
     if fspan and not (win.start <= fspan[0] < max(win.end, win.start + 1)):
         fspan = None  # the passage is in another part of the document
     intervals = highlight_intervals(rows, win.start, win.end)
+    with st.container(key="code_ocr"):  # always there, so the reader below is not remounted
+        ocr_badges(pages, win.start, win.end)
     st.caption(
         f"{win.label} · characters {win.start:,}–{win.end:,} of {len(text):,} · "
         "select text with the mouse, then pick a code at the selection or press 1-9"
@@ -388,8 +394,17 @@ with side:
                     _flash("error", str(exc))
                 st.rerun()
 
-    st.subheader(f"Codings in view ({len(rows)})")
     paths = {int(r.id): r.path for r in codes.itertuples()}
+    like = st.session_state.get(MORE_LIKE) or {}
+    more_like_panel(
+        db,
+        key=MORE_LIKE,
+        code=like.get("code"),
+        code_name=paths.get(like.get("code"), ""),
+        on_code=lambda d, a, b: _apply(d, a, b, [like["code"]]),
+        offer_index=True,
+    )
+    st.subheader(f"Codings in view ({len(rows)})")
     for r in rows[:60]:
         cid = int(r["coding_id"])
         with st.container(border=True, key=f"code_card_{cid}"):
@@ -420,6 +435,20 @@ with side:
                         _flash("success", "Coding moved to the selection.")
                     except QdaError as exc:
                         _flash("error", str(exc))
+                    st.rerun()
+                if st.button(
+                    "More like this",
+                    key=f"code_more_{cid}",
+                    icon=":material/travel_explore:",
+                    help="Passages nearest in meaning (any language) not yet coded with this code",
+                ):
+                    st.session_state[MORE_LIKE] = {
+                        "document_id": doc_id,
+                        "start": int(r["char_start"]),
+                        "end": int(r["char_end"]),
+                        "title": str(r["document_title"]),
+                        "code": int(r["code_id"]),
+                    }
                     st.rerun()
                 c1, c2, c3 = st.columns(3)
                 if c1.button("Save", key=f"code_save_{cid}"):
