@@ -8,9 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from coding import preview_rows
+from coding import exploded_cases, preview_rows
 from corpus import get_text
-from interviews import document_cases
 
 ENTITY_COLUMNS = [
     "entity_id",
@@ -100,12 +99,11 @@ def counts_by_document(mentions: pd.DataFrame) -> pd.DataFrame:
 
 
 def counts_by_case(db: sqlite_utils.Database, mentions: pd.DataFrame) -> pd.DataFrame:
-    """Return canonical, label, case_id, case_name, mentions (in the interviews of each case)."""
+    """Return canonical, label, case_id, case_name, mentions: each mention counted for the
+    case(s) it belongs to under the case rule (``coding.span_cases``: in an interview, the case of
+    the speaker whose turn holds it)."""
     cols = ["canonical", "label", "case_id", "case_name"]
-    cases = document_cases(db)
-    if mentions.empty or cases.empty:
-        return pd.DataFrame(columns=[*cols, "mentions"])
-    merged = mentions.merge(cases, on="document_id")
+    merged = exploded_cases(db, mentions)
     if merged.empty:
         return pd.DataFrame(columns=[*cols, "mentions"])
     return (

@@ -10,9 +10,9 @@ import json
 import pandas as pd
 import sqlite_utils
 
-from coding import preview_rows
+from coding import exploded_cases, preview_rows
 from corpus import get_text, list_documents
-from interviews import document_cases, turns_frame
+from interviews import turns_frame
 from projectfile import NotFound, transaction
 
 TOPIC_COLUMNS = ["topic", "name", "label", "custom_label", "size", "words"]
@@ -135,13 +135,13 @@ def topics_by_document(db: sqlite_utils.Database, model_id: int | None = None) -
 
 
 def topics_by_case(db: sqlite_utils.Database, model_id: int | None = None) -> pd.DataFrame:
-    """Return case_id, case_name, topic, topic_name, segments (interview documents of each case)."""
+    """Return case_id, case_name, topic, topic_name, segments: each segment counted for the
+    case(s) it belongs to under the case rule (``coding.span_cases``)."""
     cols = ["case_id", "case_name", "topic", "topic_name"]
     seg = topic_segments(db, model_id, with_text=False)
-    cases = document_cases(db)
-    if seg.empty or cases.empty:
+    merged = exploded_cases(db, seg)
+    if merged.empty:
         return pd.DataFrame(columns=[*cols, "segments"])
-    merged = seg.merge(cases, on="document_id")
     return merged.groupby(cols).size().rename("segments").reset_index()
 
 

@@ -308,9 +308,11 @@ def test_entities_counts_by_case_of_imported_transcripts(bilingual_db, tmp_path)
     assert outcome.status == "ok", outcome.reason
     extract_entities(bilingual_db)
     by_case = counts_by_case(bilingual_db, entities_frame(bilingual_db))
-    assert set(by_case["case_name"]) == {"Rosa Medina"}
-    names = set(by_case["canonical"])
-    assert "Juan Pérez" in names and "María González" not in names  # only the interview counts
+    # the case rule: a mention in the interviewer's question is the interviewer's case's
+    assert set(by_case["case_name"]) == {"Rosa Medina", "Entrevistador (entrevista-medina)"}
+    rosa = set(by_case.loc[by_case["case_name"] == "Rosa Medina", "canonical"])
+    assert "Juan Pérez" in rosa and "María González" not in rosa  # only the interview counts
+    assert "María González" not in set(by_case["canonical"])
 
 
 def test_entities_repeated_paragraphs_run_once_but_every_copy_gets_its_mentions(db):
