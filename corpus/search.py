@@ -20,8 +20,8 @@ import sqlite_utils
 
 from projectfile import QdaError, transaction
 
-from .search_index import index_search, refresh_search_index
-from .search_query import parse_fts_query
+from .search_index import index_search, phrase_share, refresh_search_index
+from .search_query import Near, parse_fts_query
 
 HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never present in canonical text
 _TOKEN = re.compile(
@@ -230,10 +230,12 @@ def search(
     Large projects rank with the search index beside the project file (same matches, BM25 from
     tantivy, negated); FTS5 ranks when there is none, it is busy or stale, or for NEAR.
     """
-    filters = (kinds, languages, date_from, date_to, document_ids)
-    hits = _index_answer(db, query, filters, include_old, limit=limit, offset=offset)
-    if hits is not None:
-        return _hit_rows(db, query, hits)
+    tree = parse_fts_query(to_fts_query(query))
+    if tree is not None:
+        filters = (kinds, languages, date_from, date_to, document_ids)
+        found = _index_rows(db, query, tree, _named(filters), include_old, limit, offset)
+        if found is not None:
+            return found
     where, params = _filters(query, kinds, languages, date_from, date_to, document_ids, include_old)
     sql = f"""
         SELECT s.id AS segment_id, s.document_id, d.title, d.kind, s.language, d.date, s.page,
@@ -264,10 +266,12 @@ def count_hits(
     include_old: bool = False,
 ) -> int:
     """Return how many segments match ``query`` with the same filters as ``search``."""
-    filters = (kinds, languages, date_from, date_to, document_ids)
-    n = _index_answer(db, query, filters, include_old, count=True)
-    if n is not None:
-        return n
+    tree = parse_fts_query(to_fts_query(query))
+    if tree is not None and not isinstance(tree, Near):
+        filters = _named((kinds, languages, date_from, date_to, document_ids))
+        n = index_search(db, tree, filters, include_old=include_old, count=True)
+        if n is not None:
+            return n
     where, params = _filters(query, kinds, languages, date_from, date_to, document_ids, include_old)
     sql = (
         "SELECT COUNT(*) FROM segments_fts JOIN segments s ON s.id = segments_fts.rowid"
@@ -300,14 +304,43 @@ def _snippet_db() -> sqlite3.Connection:
     return conn
 
 
-def _index_answer(db: sqlite_utils.Database, query: str, filters: tuple, include_old: bool, **kw):
-    """Return the search index's answer (``search_index.index_search``), or None when FTS5 must
-    answer (no index in step with the project, a NEAR query)."""
-    tree = parse_fts_query(to_fts_query(query))
-    if tree is None:
+NEAR_PAGE = 200  # candidates checked at a time for a NEAR query
+NEAR_SCAN = 2_000  # candidates checked before FTS5 answers a NEAR query instead
+# FTS5 answers NEAR quickly when one phrase is rare (it steps through the rare one's list); the
+# index when every phrase is common (its first candidates then hold enough hits)
+NEAR_COMMON = 0.02
+
+
+def _named(filters: tuple) -> dict:
+    return dict(zip(("kinds", "languages", "date_from", "date_to", "document_ids"), filters))
+
+
+def _index_rows(db, query: str, tree, filters: dict, include_old: bool, limit: int, offset: int):
+    """Return the hits ranked by the search index (``search_index``), or None when FTS5 must
+    answer (no index in step with the project; a NEAR query whose first candidates hold too few
+    hits)."""
+    if not isinstance(tree, Near):
+        hits = index_search(db, tree, filters, limit, offset, include_old)
+        return None if hits is None else _hit_rows(db, query, hits)
+    # NEAR: the segments holding every phrase, best first, kept when FTS5 finds them near
+    words = [p.words[0] for p in tree.phrases if not (p.prefix and len(p.words) == 1)]
+    share = phrase_share(db, words) if words else None
+    if share is None or share < NEAR_COMMON:
         return None
-    names = ("kinds", "languages", "date_from", "date_to", "document_ids")
-    return index_search(db, tree, dict(zip(names, filters)), include_old=include_old, **kw)
+    frames, found, start = [], 0, 0
+    while found < limit + offset:
+        if start >= NEAR_SCAN:
+            return None
+        page = index_search(db, tree.candidates, filters, NEAR_PAGE, start, include_old)
+        if page is None:
+            return None
+        frames.append(_hit_rows(db, query, page))
+        found += len(frames[-1])
+        start += NEAR_PAGE
+        if len(page) < NEAR_PAGE:
+            break
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=SEARCH_COLUMNS)
+    return rows.iloc[offset : offset + limit].reset_index(drop=True)
 
 
 def _hit_rows(db: sqlite_utils.Database, query: str, hits: list[tuple[int, float]]) -> pd.DataFrame:
@@ -338,10 +371,8 @@ def _hit_rows(db: sqlite_utils.Database, query: str, hits: list[tuple[int, float
             ).fetchall()
         )
         conn.execute("DELETE FROM hits")  # no text stays in memory after the search
-    out = [
-        (*rows[sid][:-1], snippets.get(sid, ""), -score)
-        for sid, score in hits
-        if sid in rows  # a segment deleted since the index answered is left out
+    out = [  # left out: segments deleted since the index answered, NEAR candidates not near
+        (*rows[sid][:-1], snippets[sid], -score) for sid, score in hits if sid in snippets
     ]
     return pd.DataFrame(out, columns=SEARCH_COLUMNS)
 

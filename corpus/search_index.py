@@ -42,6 +42,7 @@ from .search_sync import (
     finish_apply,
     has_pending,
     index_meta,
+    last_pending_id,
     max_segment_id,
     pending_changes,
     segment_count,
@@ -140,10 +141,11 @@ def _read_state(folder: Path) -> dict | None:
     return state if isinstance(state, dict) and state.get("format") == FORMAT else None
 
 
-def _write_state(folder: Path, epoch: str, state: str, prev: str) -> None:
-    """Write the state file atomically (temporary file, fsync, rename)."""
+def _write_state(folder: Path, epoch: str, state: str, prev: str, last: int = 0) -> None:
+    """Write the state file atomically (temporary file, fsync, rename): ``state`` after applying
+    the queue up to id ``last``, ``prev`` the project's state before."""
     tmp = folder / (STATE_FILE + ".partial")
-    data = {"format": FORMAT, "epoch": epoch, "state": state, "prev": prev}
+    data = {"format": FORMAT, "epoch": epoch, "state": state, "prev": prev, "last": last}
     with open(tmp, "w", encoding="utf-8") as fh:
         json.dump(data, fh)
         fh.flush()
@@ -151,15 +153,25 @@ def _write_state(folder: Path, epoch: str, state: str, prev: str) -> None:
     os.replace(tmp, folder / STATE_FILE)
 
 
-def _usable(folder: Path, epoch: str | None, state: str | None) -> dict | None:
-    """Return the folder's state when it is the index of this project as it is now (its last
-    state, or the one before when a kill stopped an apply half-way), else None."""
+def _usable(folder: Path, db: sqlite_utils.Database) -> dict | None:
+    """Return the folder's state when it is the index of this project as it is now, else None.
+
+    The project records the state of the last apply. It may record the one before when a kill
+    came between the index's commit and the project's: then the queue still holds the rows that
+    apply took (up to ``last``) and they are applied again. A restored backup records an older
+    state without those rows, or one older still: the folder is not used.
+    """
+    epoch, state = index_meta(db)
     if epoch is None:
         return None
     fs = _read_state(folder)
-    if fs is None or fs.get("epoch") != epoch or state not in (fs.get("state"), fs.get("prev")):
+    if fs is None or fs.get("epoch") != epoch:
         return None
-    return fs
+    if state == fs.get("state"):
+        return fs
+    if state == fs.get("prev") and last_pending_id(db) >= fs.get("last", 0) > 0:
+        return fs
+    return None
 
 
 def _maintenance_db(project: Path) -> sqlite_utils.Database:
@@ -274,7 +286,7 @@ def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
     the index is then in step with the project."""
     folder = index_dir(project)
     epoch, state = index_meta(maint)
-    fs = _usable(folder, epoch, state)
+    fs = _usable(folder, maint)
     if fs is None:
         return False
     if state == fs["state"] and not has_pending(maint):
@@ -288,18 +300,15 @@ def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
         while True:
             last, ids = pending_changes(maint)
             if not ids:
-                if expected != fs["state"]:  # state file ahead, queue empty: record it again
-                    last = 0
-                else:
-                    return True
+                return expected == fs["state"]
             rows = segment_rows(maint, ids)
-            for sid in ids:
-                writer.delete_documents_by_term("sid", sid)
+            # by query: delete_documents_by_term would take a Python int for another type
+            writer.delete_documents_by_query(tantivy.Query.term_set_query(_schema(), "sid", ids))
             for row in rows:
                 writer.add_document(_document(row))
             writer.commit()
             new = f"{epoch}:{last}:{uuid.uuid4().hex[:8]}"
-            _write_state(folder, epoch, new, expected)
+            _write_state(folder, epoch, new, expected, last)
             if not finish_apply(maint, last, expected, new):
                 return False
             expected = fs["state"] = new
@@ -326,7 +335,7 @@ def sync_search_index(db: sqlite_utils.Database, progress: Progress | None = Non
     if segment_count(db) < THRESHOLD:
         drop_search_index(db)
         return "dropped"
-    if _usable(index_dir(project), epoch, state) is None:
+    if _usable(index_dir(project), db) is None:
         rebuild_search_index(db, progress)
         return "built"
     with _maintenance_lock(project, blocking=True):
@@ -402,18 +411,17 @@ def _fresh_searcher(db: sqlite_utils.Database) -> tantivy.Searcher | None:
     project = project_path(db)
     if project is None:
         return None
-    epoch, state = index_meta(db)
-    if epoch is None:
+    if index_meta(db)[0] is None:
         top = max_segment_id(db)
         if top >= THRESHOLD and top > _small.get(str(project), 0) * 1.1:
             _rebuild_in_background(project)
         return None
     folder = index_dir(project)
-    fs = _usable(folder, epoch, state)
+    fs = _usable(folder, db)
     if fs is None:
         _rebuild_in_background(project)
         return None
-    if state != fs["state"] or has_pending(db):
+    if index_meta(db)[1] != fs["state"] or has_pending(db):
         if is_readonly(db) or db.conn.in_transaction:
             return None
         with _maintenance_lock(project, blocking=False) as taken:
@@ -425,12 +433,11 @@ def _fresh_searcher(db: sqlite_utils.Database) -> tantivy.Searcher | None:
                     return None
             finally:
                 maint.conn.close()
-        epoch, state = index_meta(db)
-        fs = _usable(folder, epoch, state)
-        if fs is None or state != fs["state"] or has_pending(db):
+        fs = _usable(folder, db)
+        if fs is None or index_meta(db)[1] != fs["state"] or has_pending(db):
             return None
     try:
-        h = _handle(project, epoch)
+        h = _handle(project, fs["epoch"])
         with h.lock:
             if h.state != fs["state"]:
                 h.index.reload()
@@ -498,3 +505,12 @@ def index_search(
         return []
     sids = searcher.fast_field_values("sid", [addr for _score, addr in result.hits])
     return [(int(s), float(score)) for s, (score, _a) in zip(sids, result.hits)]
+
+
+def phrase_share(db: sqlite_utils.Database, words: list[str]) -> float | None:
+    """Return the share of indexed segments holding the rarest of ``words`` (None: no index
+    in step with the project)."""
+    searcher = _fresh_searcher(db)
+    if searcher is None or not searcher.num_docs:
+        return None
+    return min(searcher.doc_freq("text", w) for w in words) / searcher.num_docs

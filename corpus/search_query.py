@@ -3,8 +3,10 @@
 Grammar (FTS5's own, ``fts5parse.y``): OR binds loosest, then AND, then NOT; words and phrases
 written side by side are an implicit AND that binds tighter than all three, and parentheses
 group. A phrase is the tokens of a bareword or a quoted string (``search_tokens``), ``*`` after
-it makes its last token a prefix. What the index would not answer exactly as FTS5 does (NEAR,
-a phrase of no tokens, anything unexpected) gives None, and the caller uses FTS5.
+it makes its last token a prefix. A query that is one NEAR group becomes ``Near`` (the index
+finds candidates, FTS5 checks the distance). What the index would not answer exactly as FTS5
+does (NEAR inside other operators, a phrase of no tokens, anything unexpected) gives None, and
+the caller uses FTS5.
 ``to_tantivy`` writes a tree as a tantivy query: a phrase of one token is a term, a prefix a
 regular expression over the term dictionary (every completion, not tantivy's first 50).
 """
@@ -18,7 +20,7 @@ import tantivy
 
 from .search_tokens import tokens
 
-_LEX = re.compile(r'"(?:[^"]|"")*"\*?|NEAR\(|[()]|,\d+|[^\s()"]+')
+_LEX = re.compile(r'"(?:[^"]|"")*"\*?|NEAR\(|[()]|,\d+|[^\s()",]+')
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,19 @@ class Op:
     parts: tuple
 
 
+@dataclass(frozen=True)
+class Near:
+    """A whole query ``NEAR(phrases, distance)``: the index finds the segments holding every
+    phrase (``candidates``); FTS5 then checks the distance on those alone."""
+
+    phrases: tuple[Phrase, ...]
+    distance: int = 10
+
+    @property
+    def candidates(self) -> Op:
+        return Op("and", self.phrases)
+
+
 class _Unsupported(Exception):
     pass
 
@@ -44,14 +59,27 @@ class _Unsupported(Exception):
 def parse_fts_query(expression: str) -> Phrase | Op | None:
     """Return the tree of an FTS5 expression from ``to_fts_query``, or None when the index cannot
     answer it exactly as FTS5 would."""
+    toks = _LEX.findall(expression)
     try:
-        parser = _Parser(_LEX.findall(expression))
+        if toks and toks[0] == "NEAR(" and toks[-1] == ")":
+            return _near(toks)
+        parser = _Parser(toks)
         tree = parser.parse_or()
         if parser.pos != len(parser.toks):
             raise _Unsupported
         return tree
     except _Unsupported:
         return None
+
+
+def _near(toks: list[str]) -> Near:
+    """Return the Near of a query that is one NEAR group, else raise _Unsupported."""
+    inner, distance = toks[1:-1], 10
+    if inner and inner[-1].startswith(","):
+        distance = int(inner.pop()[1:])
+    if len(inner) < 2 or any(t in ("NEAR(", "(", ")", "AND", "OR", "NOT") for t in inner):
+        raise _Unsupported
+    return Near(tuple(_Parser.parse_phrase(t) for t in inner), distance)
 
 
 class _Parser:

@@ -42,6 +42,11 @@ def has_pending(db: sqlite_utils.Database) -> bool:
     return db.execute("SELECT EXISTS (SELECT 1 FROM search_changes)").fetchone()[0] == 1
 
 
+def last_pending_id(db: sqlite_utils.Database) -> int:
+    """Return the id of the newest queued change (0 when the queue is empty)."""
+    return db.execute("SELECT COALESCE(MAX(id), 0) FROM search_changes").fetchone()[0]
+
+
 def start_epoch(db: sqlite_utils.Database, epoch: str, state: str) -> None:
     """Start queueing changes for a new index: new epoch and state, empty queue (one
     transaction)."""
