@@ -75,14 +75,30 @@ def hit_label(hit) -> str:
 
 def similar_button(hit) -> None:
     """A button under a hit that opens the "More like this" panel for its passage."""
-    if st.button("Similar", key=f"similar_{hit.segment_id}", help="Passages nearest in meaning"):
-        st.session_state["more_like"] = {
-            "document_id": int(hit.document_id),
-            "start": int(hit.char_start),
-            "end": int(hit.char_end),
-            "title": str(hit.title),
+    more_like_button(
+        "Similar",
+        f"similar_{hit.segment_id}",
+        "more_like",
+        (hit.document_id, hit.char_start, hit.char_end, hit.title),
+        help="Passages nearest in meaning",
+    )
+
+
+def more_like_button(
+    label: str, button_key: str, key: str, passage: tuple, code: int | None = None, **kw
+) -> None:
+    """A button that opens the panel ``key`` on ``passage`` (document id, start, end, title)
+    and, with ``code``, leaves out the passages already coded with it."""
+    if st.button(label, key=button_key, **kw):
+        document_id, start, end, title = passage
+        st.session_state[key] = {
+            "document_id": int(document_id),
+            "start": int(start),
+            "end": int(end),
+            "title": str(title),
+            "code": None if code is None else int(code),
         }
-        st.rerun()  # the panel is drawn above the hits
+        st.rerun()  # the panel may be drawn above the button
 
 
 def more_like_panel(

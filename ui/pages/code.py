@@ -32,7 +32,7 @@ from ui.components.page_image import ocr_badges
 from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
 from ui.components.suggestions import suggestions_panel
 from ui.components.windows import Window, document_windows, window_index
-from ui.meaning import more_like_panel
+from ui.meaning import more_like_button, more_like_panel
 from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker, md_safe
 
 READER_KEY = "code_reader"
@@ -436,20 +436,15 @@ with side:
                     except QdaError as exc:
                         _flash("error", str(exc))
                     st.rerun()
-                if st.button(
+                more_like_button(
                     "More like this",
-                    key=f"code_more_{cid}",
+                    f"code_more_{cid}",
+                    MORE_LIKE,
+                    (doc_id, r["char_start"], r["char_end"], r["document_title"]),
+                    code=int(r["code_id"]),
                     icon=":material/travel_explore:",
                     help="Passages nearest in meaning (any language) not yet coded with this code",
-                ):
-                    st.session_state[MORE_LIKE] = {
-                        "document_id": doc_id,
-                        "start": int(r["char_start"]),
-                        "end": int(r["char_end"]),
-                        "title": str(r["document_title"]),
-                        "code": int(r["code_id"]),
-                    }
-                    st.rerun()
+                )
                 c1, c2, c3 = st.columns(3)
                 if c1.button("Save", key=f"code_save_{cid}"):
                     try:
