@@ -19,6 +19,8 @@ from corpus import current_version, delete_document
 from interviews import cases_frame, rename_case
 from projectfile import NotFound, QdaError, now_iso, transaction
 
+from .merge_undo import merge_removals, merged_rows_to_keep
+
 RECORDED_TABLES = ("codes", "codings", "memos", "coding_reviews")
 
 
@@ -123,6 +125,24 @@ class Recorder:
         return before
 
 
+# connection id -> the Recorder that takes in the row changes of actions nested in it (a merge:
+# the codes it creates through add_code belong to the merge's one action, not to actions of
+# their own)
+_ABSORBING: dict[int, Recorder] = {}
+
+
+@contextlib.contextmanager
+def absorbing(rec: Recorder) -> Iterator[Recorder]:
+    """Within the block, actions recorded on ``rec``'s connection join ``rec`` instead of being
+    pushed as actions of their own."""
+    key = id(rec.db.conn)
+    _ABSORBING[key] = rec
+    try:
+        yield rec
+    finally:
+        _ABSORBING.pop(key, None)
+
+
 @contextlib.contextmanager
 def recorded(
     db: sqlite_utils.Database,
@@ -133,10 +153,14 @@ def recorded(
 ) -> Iterator[Recorder]:
     """Run the block in one transaction with a Recorder; push one undoable action at the end."""
     ensure_coder(db, coder)
+    outer = _ABSORBING.get(id(db.conn))
     with transaction(db):
         rec = Recorder(db, coder)
         yield rec
-        if undoable and (rec.changes or rec.batch_ids):
+        if outer is not None:
+            outer.changes += rec.changes
+            outer.batch_ids += rec.batch_ids
+        elif undoable and (rec.changes or rec.batch_ids or "merge" in rec.extra):
             push_action(
                 db,
                 coder,
@@ -198,9 +222,18 @@ def _put_row(
         )
 
 
-def _replay(db: sqlite_utils.Database, payload: dict, coder: str, backwards: bool) -> None:
+def _replay(
+    db: sqlite_utils.Database,
+    payload: dict,
+    coder: str,
+    backwards: bool,
+    keep: frozenset = frozenset(),
+) -> None:
+    """Replay an action's changes; rows (table, id) in ``keep`` are left as they are."""
     changes = payload.get("changes", [])
     for table, row_id, before, after in reversed(changes) if backwards else changes:
+        if (table, row_id) in keep:
+            continue
         if backwards:
             _put_row(db, table, row_id, after, before)
         else:
@@ -238,13 +271,25 @@ def undo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
         if row is None:
             return None
         payload = json.loads(row[2])
+        label = row[1]
+        if "merge" in payload:  # what the merge made goes, unless work made since uses it
+            keep, notes = merged_rows_to_keep(db, payload)
+            _replay(db, payload, coder, backwards=True, keep=keep)
+            removed, more = merge_removals(db, payload["merge"], keep)
+            for entity, entity_id in removed:
+                audit(db, coder, "undo", entity, entity_id, {"merge": payload["merge"]["source"]})
+            notes += more
+            if notes:
+                label += "; kept what work since the merge uses or changed: " + "; ".join(notes)
+            db.execute("UPDATE coding_actions SET state = 'discarded' WHERE id = ?", [row[0]])
+            return label  # redo is merging again
         _replay(db, payload, coder, backwards=True)
         state = "undone"
         if payload.get("version"):  # an edit: the new version goes, the previous is current
             _undo_version(db, payload, coder)
             state = "discarded"  # redo is editing again
         db.execute("UPDATE coding_actions SET state = ? WHERE id = ?", [state, row[0]])
-        return row[1]
+        return label
 
 
 def _undo_version(db: sqlite_utils.Database, payload: dict, coder: str) -> None:

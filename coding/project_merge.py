@@ -6,9 +6,10 @@ current version), or the same source name and kind with a diffable change (codin
 matched by path; a code with the same path but another definition or colour is *conflicting*: this
 project's definition stays and the incoming codings go to it. Coders keep their names, so
 ``coding.agreement`` compares them right after. Everything is one transaction after a backup, and
-one undoable action; merging the same file twice adds nothing, and ``merge_origins`` remembers what
-came from which file, so a merged coding deleted here does not come back. The report says what was
-matched, added and left out, and why.
+one undoable action, whose undo removes everything the merge added unless work made since uses it
+(``coding/merge_undo.py``); merging the same file twice adds nothing, and ``merge_origins``
+remembers what came from which file, so a merged coding deleted here does not come back. The
+report says what was matched, added and left out, and why.
 """
 
 from __future__ import annotations
@@ -50,8 +51,9 @@ from projectfile import QdaError, backup_project, copy_project, now_iso, open_pr
 from .codebook import update_code
 from .codes import codes_frame, ensure_code_path
 from .codings import codings_frame
-from .history import ensure_coder, recorded
+from .history import absorbing, ensure_coder, recorded
 from .memos import memos_frame
+from .merge_undo import merge_created, merge_snapshot
 
 REPORT_COLUMNS = ["item", "name", "outcome", "reason"]
 PREVIEW_COLUMNS = ["path", "status", "color", "other_color", "definition", "other_definition"]
@@ -164,18 +166,28 @@ def merge_project(
 ) -> MergeReport:
     """Merge the project file ``other_path`` into ``db``; return the report.
 
-    A backup first, then one transaction (one undoable action for the codings, codes and memos).
-    ``source`` (default: the file's name) names where the rows came from: a coding or memo merged
-    from it before and deleted here since is not brought back by merging it again.
+    A backup first, then one transaction and one undoable action: undo removes what the merge
+    added (codes, codings, memos, coders, documents, cases, attributes) except what work made
+    since uses (``merge_undo``). ``source`` (default: the file's name) names where the rows came
+    from: a coding or memo merged from it before and deleted here since is not brought back by
+    merging it again.
     """
     other = _Other(other_path)
     report = MergeReport()
     source = source or Path(other_path).name
     try:
         backup_project(db, reason="before-merge")
-        with recorded(db, coder, f"merge {source}", session) as rec:
+        new_coder = not db.execute("SELECT 1 FROM coders WHERE name = ?", [coder]).fetchone()
+        with recorded(db, coder, f"merge {source}", session) as rec, absorbing(rec):
             rec.source = source
+            before = merge_snapshot(db)
+            if new_coder:  # the merge brought its merging coder too
+                before["coders"].discard(coder)
+            rec.extra["merge_origins"] = []
             _merge(db, other.db, rec, report)
+            made = merge_created(db, before, source, rec.extra.pop("merge_origins"))
+            if rec.changes or any(v for k, v in made.items() if k != "source"):
+                rec.extra["merge"] = made
     finally:
         other.close()
     return report
@@ -316,6 +328,16 @@ def _merged_before(db, rec, entity: str, source_id: int) -> int | None:
 
 
 def _remember(db, rec, entity: str, source_id: int, local_id: int) -> None:
+    prior = db.execute(
+        "SELECT local_id, merged_at FROM merge_origins WHERE source = ? AND entity = ?"
+        " AND source_id = ?",
+        [rec.source, entity, int(source_id)],
+    ).fetchone()
+    if prior and prior[0] == int(local_id):
+        return
+    rec.extra["merge_origins"].append(
+        [entity, int(source_id), int(local_id), list(prior) if prior else None]
+    )
     db.execute(
         "INSERT OR REPLACE INTO merge_origins (source, entity, source_id, local_id, merged_at)"
         " VALUES (?, ?, ?, ?, ?)",

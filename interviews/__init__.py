@@ -7,7 +7,13 @@ case records only: ``coding.merge_cases`` / ``coding.delete_case`` compose them 
 De-identification lives in the ``deid`` package.
 """
 
-from .attributes import attributes_csv, define_attribute, import_attributes_csv, set_attribute
+from .attributes import (
+    attributes_csv,
+    define_attribute,
+    delete_attribute,
+    import_attributes_csv,
+    set_attribute,
+)
 from .cases import (
     ROLES,
     apply_attribute_edits,
@@ -54,6 +60,7 @@ __all__ = [
     "case_attributes_frame",
     "cases_frame",
     "define_attribute",
+    "delete_attribute",
     "delete_case_record",
     "document_cases",
     "ensure_case",

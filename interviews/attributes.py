@@ -81,6 +81,12 @@ def set_attribute(
             )
 
 
+def delete_attribute(db: sqlite_utils.Database, name: str) -> None:
+    """Delete an attribute and its values (an unknown name deletes nothing)."""
+    with transaction(db):
+        db.execute("DELETE FROM attributes WHERE name = ? COLLATE NOCASE", [" ".join(name.split())])
+
+
 def attributes_csv(
     db: sqlite_utils.Database, path: str | Path | None = None, types_in_header: bool = False
 ) -> str:
