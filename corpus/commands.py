@@ -19,6 +19,7 @@ from projectfile import (
 )
 
 from .model import KINDS
+from .search_commands import register as register_search_index
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -79,6 +80,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p = sub.add_parser("restore", parents=[common], help="restore the project file from a backup")
     p.add_argument("backup", help="path of a backup file (see `backups`)")
     p.set_defaults(func=cmd_restore)
+    register_search_index(sub, common)
 
 
 def cmd_ingest(args) -> int:
