@@ -68,8 +68,9 @@ def merged_rows_to_keep(db: sqlite_utils.Database, payload: dict) -> tuple[froze
         return {i for t, i in created if t == table and (t, i) not in keep}
 
     memos = going("memos")
-    codings = set()
-    for cid in sorted(going("codings")):
+    codings: set[int] = set()
+    candidates = going("codings")
+    for cid in sorted(candidates):
         later_memos = _ids(db, "SELECT id FROM memos WHERE coding_id = ?", [cid]) - memos
         reviewed = db.execute(
             "SELECT 1 FROM coding_reviews WHERE coding_id = ? OR new_coding_id = ?", [cid, cid]
@@ -78,7 +79,7 @@ def merged_rows_to_keep(db: sqlite_utils.Database, payload: dict) -> tuple[froze
             keep.add(("codings", cid))
         else:
             codings.add(cid)
-    kept_codings = len(going("codings")) - len(codings)
+    kept_codings = len(candidates) - len(codings)
     if kept_codings:
         notes.append(f"{_plural(kept_codings, 'coding')} (used by memos or reviews)")
     codes: set[int] = set()

@@ -16,6 +16,7 @@ from coding import (
     code_span,
     codes_frame,
     codings_frame,
+    delete_coding,
     ensure_code_path,
     merge_project,
     undo,
@@ -199,3 +200,30 @@ def test_undo_of_a_merge_is_one_transaction(projects, monkeypatch):
     assert db.execute("SELECT id, state FROM coding_actions").fetchall() == actions
     monkeypatch.undo()
     assert undo(db, "carl", session="s2") == f"merge {theirs.name}"
+
+
+def test_merged_codings_with_a_memo_or_a_change_since_stay_and_so_do_their_codes(projects):
+    db, theirs = projects
+    merge_project(db, theirs, coder="carl", session="s2")
+    ben = codings_frame(db, coders=["ben"]).set_index("text")["coding_id"]
+    add_memo(db, "check the city", "ana", target="coding", target_id=int(ben["Saltillo"]))
+    delete_coding(db, int(ben["metrology audits"]), "ana")
+    label = undo(db, "carl", session="s2")
+    for note in (
+        "1 coding changed since the merge",
+        "1 coding (used by memos or reviews)",
+        "code 'Labs' (used by 1 coding)",
+        "code 'Places' (used by 1 coding, child codes)",
+        "document 'note' (used by 1 coding)",
+        "document 'pedro' (used by 1 coding)",
+        "coder 'ben'",
+    ):
+        assert note in label, label
+    left = codings_frame(db, coders=["ben"], include_deleted=True)
+    assert sorted(left["text"]) == ["Saltillo", "metrology audits"]  # "three firms" went
+    assert {"Places", "Places > Labs"} <= set(codes_frame(db)["path"])
+    again = merge_project(db, theirs, coder="carl", session="s2")
+    assert len(codings_frame(db, coders=["ben"])) == 2  # the deleted one is not brought back
+    assert again.frame().query("item == 'coding' and outcome == 'added'")["name"].tolist() == [
+        "Funding > Delays by ben"
+    ]
