@@ -1,40 +1,48 @@
 """A derived, rebuildable search index beside the project file (tantivy), for large projects.
 
 FTS5 scores every match before it can rank, so a common word costs seconds at a million
-paragraphs; tantivy's block-max WAND finds the top k without scoring every match. The index
-lives in ``<project>.search-index/`` and holds no text that the project does not: per segment
-its id, document id, folded tokens (``search_tokens``: exactly FTS5's), kind, language and
-whether its document is current. Nothing is stored that could be read back but ids.
+paragraphs; tantivy's block-max WAND finds the top k without scoring every match. The folder
+(``search_folder``) holds per segment its id, document id, folded tokens (``search_tokens``:
+exactly FTS5's), kind, language and whether its document is current; nothing that could be
+read back but ids.
 
 It is derived data. Deleting the folder, restoring a backup, or copying the project without it
-only means it is rebuilt (FTS5 answers meanwhile). It is kept in step by the change queue
-(``search_sync``): before a search, queued changes are applied (delete by segment id, then add;
-idempotent), the index is committed, the state file is written, then the queue rows are deleted
-with the new state in one transaction; a kill anywhere in between re-applies. One process at a
-time maintains it (a lock file); a search that finds it busy or stale answers with FTS5.
+only means it is rebuilt (FTS5 answers meanwhile, a thread rebuilds). It is kept in step by the
+change queue (``search_sync``): before a search and after an ingest, queued changes are applied
+(delete by segment id, then add: idempotent), the index is committed, the state file is written,
+then the queue rows are deleted with the new state in one transaction; a kill anywhere in
+between applies them again. One process at a time maintains it (the maintenance lock); a search
+that finds it busy or stale answers with FTS5, never waits.
 
-Used only above ``THRESHOLD`` segments: small projects keep FTS5 alone.
+Built once a project has ``THRESHOLD`` segments (``sync_search_index`` after an ingest, or
+``cli.py index rebuild``): small projects keep FTS5 alone and queue nothing.
 """
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
-import json
 import logging
 import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 import tantivy
 
-from projectfile import Progress, connect, is_readonly, project_path
+from projectfile import Progress, is_readonly, project_path
 
+from .search_folder import (
+    index_dir,
+    index_document,
+    index_schema,
+    maintenance_db,
+    maintenance_lock,
+    open_index,
+    usable_state,
+    write_state,
+)
 from .search_query import Op, Phrase, to_tantivy
 from .search_sync import (
     all_segment_rows,
@@ -42,7 +50,6 @@ from .search_sync import (
     finish_apply,
     has_pending,
     index_meta,
-    last_pending_id,
     max_segment_id,
     pending_changes,
     segment_count,
@@ -50,134 +57,13 @@ from .search_sync import (
     start_epoch,
     stop_index,
 )
-from .search_tokens import fold_text
 
 log = logging.getLogger(__name__)
 
 THRESHOLD = 100_000  # segments; below it FTS5 alone answers (tests lower it)
 BACKGROUND_REBUILD = True  # a search that finds the index missing or stale rebuilds it in a thread
-FORMAT = 1  # of the folder: schema and tokenisation; another value means rebuild
-SUFFIX = ".search-index"
-STATE_FILE = "qda-state.json"
 BUILD_HEAP = 256_000_000
 APPLY_HEAP = 32_000_000
-MAINTENANCE_BUSY_MS = 2_000  # a maintenance write waits this long for another writer, then gives up
-_TOKENIZER = "qda_unicode61"  # input is already folded (search_tokens): split on spaces only
-
-
-def index_dir(project: Path) -> Path:
-    """Return the index folder of the project file ``project``."""
-    return project.with_name(project.name + SUFFIX)
-
-
-def _lock_path(project: Path) -> Path:
-    return project.with_name(project.name + SUFFIX + ".lock")
-
-
-@contextlib.contextmanager
-def _maintenance_lock(project: Path, blocking: bool) -> Iterator[bool]:
-    """Hold the project's index maintenance lock (flock; any process, any thread); yield whether
-    it was taken (never waits when ``blocking`` is False)."""
-    fd = os.open(_lock_path(project), os.O_RDWR | os.O_CREAT, 0o600)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
-        except BlockingIOError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-_SCHEMA = None
-
-
-def _schema() -> tantivy.Schema:
-    global _SCHEMA
-    if _SCHEMA is None:
-        b = tantivy.SchemaBuilder()
-        b.add_unsigned_field("sid", indexed=True, fast=True)
-        b.add_unsigned_field("doc", indexed=True)
-        b.add_text_field("text", tokenizer_name=_TOKENIZER, index_option="position")
-        b.add_text_field("kind", tokenizer_name="raw", index_option="basic")
-        b.add_text_field("lang", tokenizer_name="raw", index_option="basic")
-        b.add_boolean_field("cur", indexed=True)
-        _SCHEMA = b.build()
-    return _SCHEMA
-
-
-def _open(folder: Path) -> tantivy.Index:
-    index = tantivy.Index(_schema(), path=str(folder), reuse=True)
-    index.register_tokenizer(
-        _TOKENIZER, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
-    )
-    index.config_reader(reload_policy="manual")
-    return index
-
-
-def _document(row: tuple) -> tantivy.Document:
-    sid, doc_id, text, language, kind, current = row
-    fields = {
-        "sid": sid,
-        "doc": doc_id,
-        "text": fold_text(text),
-        "kind": kind,
-        "cur": bool(current),
-    }
-    if language:
-        fields["lang"] = language
-    return tantivy.Document.from_dict(fields, _schema())
-
-
-def _read_state(folder: Path) -> dict | None:
-    try:
-        state = json.loads((folder / STATE_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-    return state if isinstance(state, dict) and state.get("format") == FORMAT else None
-
-
-def _write_state(folder: Path, epoch: str, state: str, prev: str, last: int = 0) -> None:
-    """Write the state file atomically (temporary file, fsync, rename): ``state`` after applying
-    the queue up to id ``last``, ``prev`` the project's state before."""
-    tmp = folder / (STATE_FILE + ".partial")
-    data = {"format": FORMAT, "epoch": epoch, "state": state, "prev": prev, "last": last}
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(data, fh)
-        fh.flush()
-        os.fsync(fh.fileno())
-    os.replace(tmp, folder / STATE_FILE)
-
-
-def _usable(folder: Path, db: sqlite_utils.Database) -> dict | None:
-    """Return the folder's state when it is the index of this project as it is now, else None.
-
-    The project records the state of the last apply. It may record the one before when a kill
-    came between the index's commit and the project's: then the queue still holds the rows that
-    apply took (up to ``last``) and they are applied again. A restored backup records an older
-    state without those rows, or one older still: the folder is not used.
-    """
-    epoch, state = index_meta(db)
-    if epoch is None:
-        return None
-    fs = _read_state(folder)
-    if fs is None or fs.get("epoch") != epoch:
-        return None
-    if state == fs.get("state"):
-        return fs
-    if state == fs.get("prev") and last_pending_id(db) >= fs.get("last", 0) > 0:
-        return fs
-    return None
-
-
-def _maintenance_db(project: Path) -> sqlite_utils.Database:
-    db = connect(project)
-    db.conn.execute(f"PRAGMA busy_timeout = {MAINTENANCE_BUSY_MS}")
-    return db
 
 
 @dataclass
@@ -200,7 +86,7 @@ def _handle(project: Path, epoch: str) -> _Handle:
     with _handles_lock:
         h = _handles.get(key)
         if h is None or h.epoch != epoch:
-            h = _handles[key] = _Handle(_open(index_dir(project)), epoch)
+            h = _handles[key] = _Handle(open_index(index_dir(project)), epoch)
         return h
 
 
@@ -218,13 +104,13 @@ def rebuild_search_index(db: sqlite_utils.Database, progress: Progress | None = 
     project = project_path(db)
     if project is None or is_readonly(db):
         return 0
-    with _maintenance_lock(project, blocking=True):
+    with maintenance_lock(project, blocking=True):
         return _rebuild_locked(project, progress)
 
 
 def _rebuild_locked(project: Path, progress: Progress | None) -> int:
     folder = index_dir(project)
-    maint = _maintenance_db(project)
+    maint = maintenance_db(project)
     try:
         epoch = uuid.uuid4().hex
         state = f"{epoch}:0"
@@ -234,19 +120,19 @@ def _rebuild_locked(project: Path, progress: Progress | None) -> int:
         total = segment_count(maint)
         tmp = folder.with_name(f"{folder.name}.tmp-{epoch[:12]}")
         tmp.mkdir()
-        index = _open(tmp)
+        index = open_index(tmp)
         writer = index.writer(heap_size=BUILD_HEAP, num_threads=min(2, os.cpu_count() or 1))
         done = 0
         for rows in all_segment_rows(maint):
             for row in rows:
-                writer.add_document(_document(row))
+                writer.add_document(index_document(row))
             done += len(rows)
             if progress:
                 progress(done, total, "search index")
         writer.commit()
         writer.wait_merging_threads()
         del writer, index
-        _write_state(tmp, epoch, state, state)
+        write_state(tmp, epoch, state, state)
         _swap(folder, tmp)
         _forget(project)
         _apply_locked(project, maint)  # what changed while it was built
@@ -271,8 +157,8 @@ def drop_search_index(db: sqlite_utils.Database) -> None:
     project = project_path(db)
     if project is None or is_readonly(db):
         return
-    with _maintenance_lock(project, blocking=True):
-        maint = _maintenance_db(project)
+    with maintenance_lock(project, blocking=True):
+        maint = maintenance_db(project)
         try:
             stop_index(maint)
         finally:
@@ -286,13 +172,13 @@ def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
     the index is then in step with the project."""
     folder = index_dir(project)
     epoch, state = index_meta(maint)
-    fs = _usable(folder, maint)
+    fs = usable_state(folder, maint)
     if fs is None:
         return False
     if state == fs["state"] and not has_pending(maint):
         return True
     try:
-        writer = _open(folder).writer(heap_size=APPLY_HEAP, num_threads=1)
+        writer = open_index(folder).writer(heap_size=APPLY_HEAP, num_threads=1)
     except ValueError:  # tantivy's own writer lock: another writer on this folder
         return False
     try:
@@ -303,12 +189,14 @@ def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
                 return expected == fs["state"]
             rows = segment_rows(maint, ids)
             # by query: delete_documents_by_term would take a Python int for another type
-            writer.delete_documents_by_query(tantivy.Query.term_set_query(_schema(), "sid", ids))
+            writer.delete_documents_by_query(
+                tantivy.Query.term_set_query(index_schema(), "sid", ids)
+            )
             for row in rows:
-                writer.add_document(_document(row))
+                writer.add_document(index_document(row))
             writer.commit()
             new = f"{epoch}:{last}:{uuid.uuid4().hex[:8]}"
-            _write_state(folder, epoch, new, expected, last)
+            write_state(folder, epoch, new, expected, last)
             if not finish_apply(maint, last, expected, new):
                 return False
             expected = fs["state"] = new
@@ -335,11 +223,11 @@ def sync_search_index(db: sqlite_utils.Database, progress: Progress | None = Non
     if segment_count(db) < THRESHOLD:
         drop_search_index(db)
         return "dropped"
-    if _usable(index_dir(project), db) is None:
+    if usable_state(index_dir(project), db) is None:
         rebuild_search_index(db, progress)
         return "built"
-    with _maintenance_lock(project, blocking=True):
-        maint = _maintenance_db(project)
+    with maintenance_lock(project, blocking=True):
+        maint = maintenance_db(project)
         try:
             return "applied" if _apply_locked(project, maint) else "busy"
         finally:
@@ -373,10 +261,10 @@ def _rebuild_in_background(project: Path) -> None:
 
     def run() -> None:
         try:
-            with _maintenance_lock(project, blocking=False) as taken:
+            with maintenance_lock(project, blocking=False) as taken:
                 if not taken:
                     return
-                maint = _maintenance_db(project)
+                maint = maintenance_db(project)
                 try:
                     if segment_count(maint) >= THRESHOLD:
                         _rebuild_locked(project, None)
@@ -417,23 +305,23 @@ def _fresh_searcher(db: sqlite_utils.Database) -> tantivy.Searcher | None:
             _rebuild_in_background(project)
         return None
     folder = index_dir(project)
-    fs = _usable(folder, db)
+    fs = usable_state(folder, db)
     if fs is None:
         _rebuild_in_background(project)
         return None
     if index_meta(db)[1] != fs["state"] or has_pending(db):
         if is_readonly(db) or db.conn.in_transaction:
             return None
-        with _maintenance_lock(project, blocking=False) as taken:
+        with maintenance_lock(project, blocking=False) as taken:
             if not taken:
                 return None
-            maint = _maintenance_db(project)
+            maint = maintenance_db(project)
             try:
                 if not _apply_locked(project, maint):
                     return None
             finally:
                 maint.conn.close()
-        fs = _usable(folder, db)
+        fs = usable_state(folder, db)
         if fs is None or index_meta(db)[1] != fs["state"] or has_pending(db):
             return None
     try:
@@ -458,7 +346,7 @@ def _fresh_searcher(db: sqlite_utils.Database) -> tantivy.Searcher | None:
 def _filtered(db, tree: Phrase | Op, filters: dict, include_old: bool) -> tantivy.Query | None:
     """Return the index query with ``search``'s filters (kinds, languages, date_from, date_to,
     document_ids), or None when no document can pass them."""
-    schema = _schema()
+    schema = index_schema()
     clauses = [(tantivy.Occur.Must, to_tantivy(tree, schema))]
     musts = []
     for name, values in (("kind", filters.get("kinds")), ("lang", filters.get("languages"))):

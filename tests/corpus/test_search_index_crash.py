@@ -74,7 +74,7 @@ def _all_in_step(project: Path) -> None:
             same_hits(db, q, include_old=True, languages=["es"])
         assert sync_search_index(db) in ("applied", "built")
         assert db.execute("SELECT COUNT(*) FROM search_changes").fetchone()[0] == 0
-        index = search_index._open(search_index.index_dir(project))
+        index = search_index.open_index(search_index.index_dir(project))
         assert (
             index.searcher().num_docs == db.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
         )
@@ -114,7 +114,7 @@ def test_sigkill_between_the_index_and_the_project(project_path, small_threshold
     """A kill after the index committed (before its state file), or after the state file (before
     the project dropped the queue rows): the next search applies the queue again."""
     _project_with_index(project_path)
-    target = "_write_state" if window == "after_index_commit" else "finish_apply"
+    target = "write_state" if window == "after_index_commit" else "finish_apply"
     proc = _child(
         f"""
 store_generated(db, n_docs=3, seed=77)
@@ -131,7 +131,7 @@ print("not killed", flush=True)
     db = open_project(project_path)
     epoch = index_meta(db)[0]
     assert db.execute("SELECT COUNT(*) FROM search_changes").fetchone()[0] > 0
-    assert search_index._usable(search_index.index_dir(project_path), db) is not None
+    assert search_index.usable_state(search_index.index_dir(project_path), db) is not None
     db.conn.close()
     _all_in_step(project_path)
     db = open_project(project_path)
@@ -168,9 +168,9 @@ def test_another_process_holding_the_lock(project_path, small_threshold, lock):
     the index catches up once it lets go."""
     _project_with_index(project_path)
     hold = (
-        "w = si._open(si.index_dir(db_path)).writer(heap_size=15_000_000, num_threads=1)"
+        "w = si.open_index(si.index_dir(db_path)).writer(heap_size=15_000_000, num_threads=1)"
         if lock == "tantivy writer"
-        else "ctx = si._maintenance_lock(db_path, True); ctx.__enter__()"
+        else "ctx = si.maintenance_lock(db_path, True); ctx.__enter__()"
     )
     proc = _child(
         f"""

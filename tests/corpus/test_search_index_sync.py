@@ -36,7 +36,7 @@ def _pending(db) -> int:
 
 
 def _indexed(project) -> int:
-    index = search_index._open(search_index.index_dir(project))
+    index = search_index.open_index(search_index.index_dir(project))
     return index.searcher().num_docs
 
 
@@ -205,7 +205,7 @@ def test_shareable_copy_index_holds_no_real_name(db, tmp_path, small_threshold):
 
 def _assert_no_name(project, names: list[str]) -> None:
     folder = search_index.index_dir(project)
-    index = search_index._open(folder)
+    index = search_index.open_index(folder)
     searcher = index.searcher()
     for name in names:
         assert searcher.doc_freq("text", name) == 0
