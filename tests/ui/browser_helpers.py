@@ -42,7 +42,21 @@ CHROMIUM_ARGS = [
 WATCH_SOCKET = """
 (() => {
   if (window.__qdaWs) return;
-  const w = (window.__qdaWs = { lastSend: 0, lastRecv: 0, sent: 0, recv: 0 });
+  const w = (window.__qdaWs = { lastSend: 0, lastRecv: 0, sent: 0, recv: 0, http: 0, lastHttp: 0 });
+  // HTTP requests too: a file upload is a PUT, and its rerun is only asked for once it is done
+  const began = () => { w.http += 1; w.lastHttp = performance.now(); };
+  const ended = () => { w.http -= 1; w.lastHttp = performance.now(); };
+  const nativeFetch = window.fetch;
+  window.fetch = function (...args) {
+    began();
+    return nativeFetch.apply(this, args).finally(ended);
+  };
+  const xhrSend = XMLHttpRequest.prototype.send;
+  XMLHttpRequest.prototype.send = function (...args) {
+    began();
+    this.addEventListener('loadend', ended, { once: true });
+    return xhrSend.apply(this, args);
+  };
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
     w.lastSend = performance.now();
@@ -61,7 +75,8 @@ WATCH_SOCKET = """
 """
 
 # Idle: the script is not running, every message sent was answered (a request unanswered for 10 s,
-# such as a git-info query, no longer counts) and the socket has been quiet for a while.
+# such as a git-info query, no longer counts), no HTTP request is under way (an upload) and
+# nothing has moved for a while.
 _IDLE_JS = """(quiet) => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
@@ -69,7 +84,8 @@ _IDLE_JS = """(quiet) => {
   if (!w) return true;
   const now = performance.now();
   if (w.lastSend > w.lastRecv && now - w.lastSend < 10000) return false;
-  return now - Math.max(w.lastSend, w.lastRecv) >= quiet;
+  if (w.http > 0 && now - w.lastHttp < 60000) return false;
+  return now - Math.max(w.lastSend, w.lastRecv, w.lastHttp) >= quiet;
 }"""
 
 
@@ -295,3 +311,12 @@ def project_codings(path: Path, **kw):
     import coding
 
     return with_project(path, lambda db: coding.codings_frame(db, **kw))
+
+
+def wait_uploaded(page) -> None:
+    """Wait until the uploader lists the file, its upload has finished and the app is idle."""
+    page.locator("[data-testid='stFileChip']").first.wait_for(timeout=30_000)
+    page.locator("[data-testid='stFileChipIconSpinner']").first.wait_for(
+        state="detached", timeout=60_000
+    )
+    wait_idle(page)

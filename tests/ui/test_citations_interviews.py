@@ -8,7 +8,14 @@ Screenshots go to test-artifacts/ui/interviews-*.png.
 from __future__ import annotations
 
 import pytest
-from browser_helpers import chromium_page, open_page, require_chromium, streamlit_server, wait_idle
+from browser_helpers import (
+    chromium_page,
+    open_page,
+    require_chromium,
+    streamlit_server,
+    wait_idle,
+    wait_uploaded,
+)
 from citations_data import LOWER_TRANSCRIPT
 from ui_data import ROOT
 
@@ -28,7 +35,7 @@ def test_lower_case_labels_preview_merge_count_and_ingest_log(tmp_path, project_
             page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
                 str(upload)
             )
-            wait_idle(page)
+            wait_uploaded(page)
             page.get_by_role("button", name="Preview").click()
             wait_idle(page)
             caption = page.get_by_text("Format: labels")

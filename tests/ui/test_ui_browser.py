@@ -24,6 +24,7 @@ from browser_helpers import (
     require_chromium,
     select_text,
     wait_idle,
+    wait_uploaded,
     with_project,
 )
 from playwright.sync_api import expect
@@ -151,15 +152,6 @@ def present(locator, timeout: float = 10_000, state: str = "visible") -> bool:
         return True
     except PlaywrightTimeout:
         return False
-
-
-def wait_uploaded(page) -> None:
-    """Wait until the uploader lists the file and its upload request has finished."""
-    page.locator("[data-testid='stFileChip']").first.wait_for(timeout=30_000)
-    page.locator("[data-testid='stFileChipIconSpinner']").first.wait_for(
-        state="detached", timeout=60_000
-    )
-    wait_idle(page)
 
 
 def test_browser_upload_pdf(app, browser_page, shared_pdfs):
