@@ -48,6 +48,8 @@ def test_ocr_notes_name_the_pages_of_the_window_and_their_mean_confidence():
     # the empty page waiting for OCR counts in the window it borders
     assert [s for s, _ in ocr_notes(SCAN, 202, 300)] == ["ocr", "ocr_needed"]
     assert ocr_notes(SCAN, 202, 300)[1][1].startswith("Page 4: scanned, no text layer")
+    where = ocr_notes(SCAN, 102, 200, image="the page image (Corpus page)")[0][1]
+    assert where.endswith("Check quotes against the page image (Corpus page).")
 
 
 def test_ocr_notes_without_confidence_and_without_page_facts():

@@ -27,9 +27,12 @@ def pages_in_words(numbers) -> str:
     return ("Page " if len(nums) == 1 else "Pages ") + ", ".join(parts)
 
 
-def ocr_notes(pages: pd.DataFrame, start: int, end: int) -> list[tuple[str, str]]:
+def ocr_notes(
+    pages: pd.DataFrame, start: int, end: int, image: str = "the page image"
+) -> list[tuple[str, str]]:
     """Return ``(source, sentence)`` for the pages of ``[start, end)`` read by OCR ('ocr') and
-    those scanned but not read yet ('ocr_needed'); empty when every page has a text layer."""
+    those scanned but not read yet ('ocr_needed'); empty when every page has a text layer.
+    ``image`` says where the page image is."""
     if pages.empty or "source" not in pages:
         return []
     cs, ce = pages["char_start"], pages["char_end"]
@@ -45,7 +48,7 @@ def ocr_notes(pages: pd.DataFrame, start: int, end: int) -> list[tuple[str, str]
             (
                 "ocr",
                 f"{pages_in_words(read['number'])} read by OCR, {how}. "
-                "Check quotes against the page image.",
+                f"Check quotes against {image}.",
             )
         )
     waiting = inside[inside["source"] == "ocr_needed"]
@@ -60,9 +63,9 @@ def ocr_notes(pages: pd.DataFrame, start: int, end: int) -> list[tuple[str, str]
     return notes
 
 
-def ocr_badges(pages: pd.DataFrame, start: int, end: int) -> None:
+def ocr_badges(pages: pd.DataFrame, start: int, end: int, **kw) -> None:
     """Show a badge and a caption for the pages of ``[start, end)`` read by or waiting for OCR."""
-    for source, sentence in ocr_notes(pages, start, end):
+    for source, sentence in ocr_notes(pages, start, end, **kw):
         if source == "ocr":
             st.badge("OCR", icon=":material/document_scanner:", color="blue")
         else:

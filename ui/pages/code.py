@@ -264,7 +264,7 @@ with left:
         fspan = None  # the passage is in another part of the document
     intervals = highlight_intervals(rows, win.start, win.end)
     with st.container(key="code_ocr"):  # always there, so the reader below is not remounted
-        ocr_badges(pages, win.start, win.end)
+        ocr_badges(pages, win.start, win.end, image="the page image (Corpus page)")
     st.caption(
         f"{win.label} · characters {win.start:,}–{win.end:,} of {len(text):,} · "
         "select text with the mouse, then pick a code at the selection or press 1-9"
