@@ -6,7 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from ui_data import fill_project
+
+# the browser tests' assertions wait on the app's state: generously, as the machine is shared
+expect.set_options(timeout=20_000)
 
 
 @pytest.fixture

@@ -29,7 +29,6 @@ LABELS = "[data-testid='qda-margin-label']"
 XSS = "<img src=x onerror=alert(1)>"
 
 require_chromium()
-expect.set_options(timeout=20_000)  # the machine may be loaded: wait on state, generously
 
 
 @pytest.fixture(scope="module")

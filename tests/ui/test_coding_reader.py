@@ -27,7 +27,6 @@ ARTIFACTS = ROOT / "test-artifacts" / "ui"
 LABELS = "[data-testid='qda-margin-label']"
 
 require_chromium()
-expect.set_options(timeout=20_000)  # the machine may be loaded: wait on state, generously
 
 
 @pytest.fixture(scope="module")
@@ -175,6 +174,7 @@ def test_show_opens_the_passage_scrolled_highlighted_and_selected(app, page):
     expect(card).to_contain_text("marker-84")
     card.get_by_text("Edit, recode, memo, delete").click()
     card.get_by_role("button", name="Show").click()
+    wait_idle(page)
     focus = page.locator("[data-testid='qda-reader'] mark.qda-focus").filter(has_text="marker-84")
     expect(focus.first).to_be_visible()
     expect(focus.first).to_be_in_viewport(ratio=1, timeout=20_000)
