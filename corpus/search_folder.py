@@ -25,7 +25,7 @@ from projectfile import connect
 from .search_sync import index_meta, last_pending_id
 from .search_tokens import fold_text
 
-FORMAT = 1  # of the folder: schema and tokenisation; another value means rebuild
+FORMAT = 2  # of the folder: schema and tokenisation; another value means rebuild
 SUFFIX = ".search-index"
 STATE_FILE = "qda-state.json"
 MAINTENANCE_BUSY_MS = 2_000  # a maintenance write waits this long for another writer, then gives up
@@ -67,9 +67,12 @@ def index_schema() -> tantivy.Schema:
     b.add_unsigned_field("sid", indexed=True, fast=True)
     b.add_unsigned_field("doc", indexed=True)
     b.add_text_field("text", tokenizer_name=_TOKENIZER, index_option="position")
+    # each two adjacent tokens as one term (a_b: _ is never inside a token): a two-word phrase is
+    # then one term, ranked top-k like a word instead of checking positions in every match
+    b.add_text_field("pairs", tokenizer_name=_TOKENIZER, index_option="freq")
     b.add_text_field("kind", tokenizer_name="raw", index_option="basic")
     b.add_text_field("lang", tokenizer_name="raw", index_option="basic")
-    b.add_boolean_field("cur", indexed=True)
+    b.add_boolean_field("cur", indexed=True, fast=True)
     return b.build()
 
 
@@ -84,10 +87,13 @@ def open_index(folder: Path) -> tantivy.Index:
 
 def index_document(row: tuple) -> tantivy.Document:
     sid, doc_id, text, language, kind, current = row
+    folded = fold_text(text)
+    toks = [t for t in folded.split(" ") if t]
     fields = {
         "sid": sid,
         "doc": doc_id,
-        "text": fold_text(text),
+        "text": folded,
+        "pairs": " ".join(f"{a}_{b}" for a, b in zip(toks, toks[1:])),
         "kind": kind,
         "cur": bool(current),
     }

@@ -43,7 +43,7 @@ from .search_folder import (
     usable_state,
     write_state,
 )
-from .search_query import Op, Phrase, to_tantivy
+from .search_query import PREFIX_TERMS, Op, Phrase, to_tantivy
 from .search_sync import (
     all_segment_rows,
     document_filter_ids,
@@ -52,6 +52,7 @@ from .search_sync import (
     index_meta,
     max_segment_id,
     pending_changes,
+    pending_span,
     segment_count,
     segment_rows,
     start_epoch,
@@ -62,6 +63,7 @@ log = logging.getLogger(__name__)
 
 THRESHOLD = 100_000  # segments; below it FTS5 alone answers (tests lower it)
 BACKGROUND_REBUILD = True  # a search that finds the index missing or stale rebuilds it in a thread
+APPLY_IN_SEARCH = 5_000  # queued changes a search applies itself; more are applied in a thread
 BUILD_HEAP = 256_000_000
 APPLY_HEAP = 32_000_000
 
@@ -200,8 +202,8 @@ def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
             if not finish_apply(maint, last, expected, new):
                 return False
             expected = fs["state"] = new
-    except Exception:  # noqa: BLE001 - a failed apply leaves the queue; FTS5 answers meanwhile
-        log.warning("search index: applying queued changes failed", exc_info=True)
+    except Exception as exc:  # noqa: BLE001 - a failed apply leaves the queue; FTS5 answers
+        log.warning("search index: applying queued changes failed (%s)", type(exc).__name__)
         return False
     finally:
         del writer
@@ -251,8 +253,11 @@ def refresh_search_index(db: sqlite_utils.Database) -> None:
         drop_search_index(db)
 
 
-def _rebuild_in_background(project: Path) -> None:
-    """Start one thread per project that rebuilds its index (or drops it when too small)."""
+def _rebuild_in_background(db: sqlite_utils.Database, project: Path, apply: bool = False) -> None:
+    """Start one thread per project that rebuilds its index (or drops it when too small), or
+    with ``apply`` applies a long change queue."""
+    if is_readonly(db):
+        return
     key = str(project)
     with _handles_lock:
         if not BACKGROUND_REBUILD or key in _building:
@@ -266,7 +271,9 @@ def _rebuild_in_background(project: Path) -> None:
                     return
                 maint = maintenance_db(project)
                 try:
-                    if segment_count(maint) >= THRESHOLD:
+                    if apply:
+                        _apply_locked(project, maint)
+                    elif segment_count(maint) >= THRESHOLD:
                         _rebuild_locked(project, None)
                     else:
                         _small[key] = max_segment_id(maint)
@@ -275,8 +282,8 @@ def _rebuild_in_background(project: Path) -> None:
                             shutil.rmtree(index_dir(project), ignore_errors=True)
                 finally:
                     maint.conn.close()
-        except Exception:  # noqa: BLE001 - FTS5 keeps answering; the next search tries again
-            log.warning("search index: background rebuild failed", exc_info=True)
+        except Exception as exc:  # noqa: BLE001 - FTS5 keeps answering; the next search tries again
+            log.warning("search index: background rebuild failed (%s)", type(exc).__name__)
         finally:
             with _handles_lock:
                 _building.discard(key)
@@ -302,15 +309,18 @@ def _fresh_searcher(db: sqlite_utils.Database) -> tantivy.Searcher | None:
     if index_meta(db)[0] is None:
         top = max_segment_id(db)
         if top >= THRESHOLD and top > _small.get(str(project), 0) * 1.1:
-            _rebuild_in_background(project)
+            _rebuild_in_background(db, project)
         return None
     folder = index_dir(project)
     fs = usable_state(folder, db)
     if fs is None:
-        _rebuild_in_background(project)
+        _rebuild_in_background(db, project)
         return None
     if index_meta(db)[1] != fs["state"] or has_pending(db):
         if is_readonly(db) or db.conn.in_transaction:
+            return None
+        if pending_span(db) > APPLY_IN_SEARCH:
+            _rebuild_in_background(db, project, apply=True)
             return None
         with maintenance_lock(project, blocking=False) as taken:
             if not taken:
@@ -334,7 +344,7 @@ def _fresh_searcher(db: sqlite_utils.Database) -> tantivy.Searcher | None:
             if not h.counted:
                 if searcher.num_docs != segment_count(db):
                     _forget(project)
-                    _rebuild_in_background(project)
+                    _rebuild_in_background(db, project)
                     return None
                 h.counted = True
             return searcher
@@ -343,11 +353,18 @@ def _fresh_searcher(db: sqlite_utils.Database) -> tantivy.Searcher | None:
         return None
 
 
-def _filtered(db, tree: Phrase | Op, filters: dict, include_old: bool) -> tantivy.Query | None:
+def _filtered(
+    db, searcher, tree: Phrase | Op, filters: dict, include_old: bool, current: bool
+) -> tantivy.Query | None:
     """Return the index query with ``search``'s filters (kinds, languages, date_from, date_to,
-    document_ids), or None when no document can pass them."""
+    document_ids; current versions only when ``current``), or None when no document passes."""
     schema = index_schema()
-    clauses = [(tantivy.Occur.Must, to_tantivy(tree, schema))]
+
+    def expand(prefix: str) -> list[str] | None:
+        terms = searcher.terms_with_prefix("text", prefix, limit=PREFIX_TERMS + 1)
+        return None if len(terms) > PREFIX_TERMS else [t for t, _n in terms]
+
+    text = to_tantivy(tree, schema, expand)
     musts = []
     for name, values in (("kind", filters.get("kinds")), ("lang", filters.get("languages"))):
         if values:
@@ -360,10 +377,14 @@ def _filtered(db, tree: Phrase | Op, filters: dict, include_old: bool) -> tantiv
         if not ids:
             return None
         musts.append(tantivy.Query.term_set_query(schema, "doc", ids))
-    elif not include_old:
+    elif current:
         musts.append(tantivy.Query.term_query(schema, "cur", True))
-    clauses += [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in musts]
-    return tantivy.Query.boolean_query(clauses)
+    if not musts:
+        return text
+    return tantivy.Query.boolean_query(
+        [(tantivy.Occur.Must, text)]
+        + [(tantivy.Occur.Must, tantivy.Query.const_score_query(f, 0.0)) for f in musts]
+    )
 
 
 def index_search(
@@ -376,23 +397,45 @@ def index_search(
     count: bool = False,
 ) -> list[tuple[int, float]] | int | None:
     """Return [(segment id, score)] best first (with ``count``: how many segments match) from
-    the index, or None when FTS5 must answer."""
+    the index, or None when FTS5 must answer.
+
+    Without other filters, current versions are kept after ranking, from a page twice as long:
+    a query alone is ranked top-k (block-max WAND); a filter would make it score every match.
+    Should earlier versions fill too much of that page, the filtered query runs.
+    """
     searcher = _fresh_searcher(db)
     if searcher is None:
         return None
-    query = _filtered(db, tree, filters, include_old)
-    if query is None:
-        return 0 if count else []
+    limit, offset = max(int(limit), 0), max(int(offset), 0)
     try:
+        if not count and not include_old and not any(filters.values()):
+            want = limit + offset
+            query = _filtered(db, searcher, tree, filters, include_old, current=False)
+            hits = _hits(searcher, query, 2 * want + 20)
+            kept = [(sid, score) for sid, score, current in hits if current]
+            if len(kept) >= want or len(hits) < 2 * want + 20:
+                return kept[offset:want]
+        query = _filtered(db, searcher, tree, filters, include_old, current=not include_old)
+        if query is None:
+            return 0 if count else []
         if count:
             return int(searcher.search(query, limit=1, count=True).count)
-        result = searcher.search(query, limit=max(int(limit), 0), count=False, offset=int(offset))
-    except ValueError:  # e.g. a prefix with more expansions than tantivy allows
+        return [(sid, score) for sid, score, _c in _hits(searcher, query, limit, offset)]
+    except ValueError:  # e.g. a prefix* phrase with more completions than tantivy allows
         return None
+
+
+def _hits(searcher, query, limit: int, offset: int = 0) -> list[tuple[int, float, bool]]:
+    """Return [(segment id, score, current)] of the top ``limit`` after ``offset``."""
+    result = searcher.search(query, limit=limit, count=False, offset=offset)
     if not result.hits:
         return []
-    sids = searcher.fast_field_values("sid", [addr for _score, addr in result.hits])
-    return [(int(s), float(score)) for s, (score, _a) in zip(sids, result.hits)]
+    addrs = [addr for _score, addr in result.hits]
+    sids = searcher.fast_field_values("sid", addrs)
+    current = searcher.fast_field_values("cur", addrs)
+    return [
+        (int(s), float(score), bool(c)) for s, c, (score, _a) in zip(sids, current, result.hits)
+    ]
 
 
 def phrase_share(db: sqlite_utils.Database, words: list[str]) -> float | None:

@@ -7,8 +7,9 @@ it makes its last token a prefix. A query that is one NEAR group becomes ``Near`
 finds candidates, FTS5 checks the distance). What the index would not answer exactly as FTS5
 does (NEAR inside other operators, a phrase of no tokens, anything unexpected) gives None, and
 the caller uses FTS5.
-``to_tantivy`` writes a tree as a tantivy query: a phrase of one token is a term, a prefix a
-regular expression over the term dictionary (every completion, not tantivy's first 50).
+``to_tantivy`` writes a tree as a tantivy query: a phrase of one token is a term, of two a term
+of adjacent pairs, a prefix its completions (up to ``PREFIX_TERMS``, else a regular expression
+over the whole term dictionary; never tantivy's phrase-prefix, which keeps its first 50).
 """
 
 from __future__ import annotations
@@ -149,32 +150,59 @@ class _Parser:
         return Phrase(words, prefix)
 
 
-def _phrase_query(p: Phrase, schema: tantivy.Schema) -> tantivy.Query:
+PREFIX_TERMS = 64  # completions of a prefix ranked as words; beyond, one regular expression
+
+
+def pair_term(a: str, b: str) -> str:
+    """Return the ``pairs`` term of two adjacent tokens (see ``search_folder``)."""
+    return f"{a}_{b}"
+
+
+def _phrase_query(p: Phrase, schema: tantivy.Schema, expand) -> tantivy.Query:
+    q = tantivy.Query
     if len(p.words) == 1 and not p.prefix:
-        return tantivy.Query.term_query(schema, "text", p.words[0])
+        return q.term_query(schema, "text", p.words[0])
     if len(p.words) == 1:
-        return tantivy.Query.regex_query(schema, "text", _regex_escape(p.words[0]) + ".*")
+        words = expand(p.words[0]) if expand else None
+        if words is None:  # too many completions: every one, unranked
+            return q.regex_query(schema, "text", _regex_escape(p.words[0]) + ".*")
+        if not words:
+            return q.empty_query()
+        return q.boolean_query(
+            [(tantivy.Occur.Should, q.term_query(schema, "text", w)) for w in words]
+        )
+    pairs = [q.term_query(schema, "pairs", pair_term(a, b)) for a, b in zip(p.words, p.words[1:])]
+    if len(p.words) == 2 and not p.prefix:
+        return pairs[0]
     if not p.prefix:
-        return tantivy.Query.phrase_query(schema, "text", list(p.words))
-    words = [_regex_escape(w) for w in p.words]
-    words[-1] += ".*"
-    return tantivy.Query.regex_phrase_query(schema, "text", words)
+        phrase = q.phrase_query(schema, "text", list(p.words))
+    else:
+        words = [_regex_escape(w) for w in p.words]
+        words[-1] += ".*"
+        phrase = q.regex_phrase_query(schema, "text", words)
+        pairs = pairs[:-1]  # the last pair ends in a prefix
+    # the adjacent pairs narrow the segments whose positions the phrase checks
+    return q.boolean_query(
+        [(tantivy.Occur.Must, phrase)]
+        + [(tantivy.Occur.Must, q.const_score_query(t, 0.0)) for t in pairs]
+    )
 
 
 def _regex_escape(word: str) -> str:
     return "".join(c if c.isalnum() else "\\" + c for c in word)
 
 
-def to_tantivy(node: Phrase | Op, schema: tantivy.Schema) -> tantivy.Query:
-    """Return the tantivy query of a tree (field ``text`` of ``schema``)."""
+def to_tantivy(node: Phrase | Op, schema: tantivy.Schema, expand=None) -> tantivy.Query:
+    """Return the tantivy query of a tree (fields ``text`` and ``pairs`` of ``schema``);
+    ``expand(prefix)`` gives a prefix's completions (None: too many)."""
     if isinstance(node, Phrase):
-        return _phrase_query(node, schema)
+        return _phrase_query(node, schema, expand)
     if node.kind == "not":
         return tantivy.Query.boolean_query(
             [
-                (tantivy.Occur.Must, to_tantivy(node.parts[0], schema)),
-                (tantivy.Occur.MustNot, to_tantivy(node.parts[1], schema)),
+                (tantivy.Occur.Must, to_tantivy(node.parts[0], schema, expand)),
+                (tantivy.Occur.MustNot, to_tantivy(node.parts[1], schema, expand)),
             ]
         )
     occur = tantivy.Occur.Must if node.kind == "and" else tantivy.Occur.Should
-    return tantivy.Query.boolean_query([(occur, to_tantivy(p, schema)) for p in node.parts])
+    return tantivy.Query.boolean_query([(occur, to_tantivy(p, schema, expand)) for p in node.parts])

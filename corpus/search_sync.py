@@ -47,6 +47,14 @@ def last_pending_id(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT COALESCE(MAX(id), 0) FROM search_changes").fetchone()[0]
 
 
+def pending_span(db: sqlite_utils.Database) -> int:
+    """Return an upper bound of the number of queued changes (from the first and last ids)."""
+    row = db.execute(  # two subqueries: each is one b-tree step (MIN and MAX together scan)
+        "SELECT (SELECT MIN(id) FROM search_changes), (SELECT MAX(id) FROM search_changes)"
+    ).fetchone()
+    return 0 if row[0] is None else row[1] - row[0] + 1
+
+
 def start_epoch(db: sqlite_utils.Database, epoch: str, state: str) -> None:
     """Start queueing changes for a new index: new epoch and state, empty queue (one
     transaction)."""

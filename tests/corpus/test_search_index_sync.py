@@ -223,3 +223,18 @@ def test_rebuild_with_progress(db, small_threshold):
     seen = []
     n = rebuild_search_index(db, lambda done, total, msg: seen.append((done, total)))
     assert n == seen[-1][0] == seen[-1][1] > 0
+
+
+def test_a_long_queue_is_applied_in_a_thread(db, small_threshold, monkeypatch):
+    """A search never applies a long queue itself: FTS5 answers, a thread applies it."""
+    store_generated(db)
+    sync_search_index(db)
+    monkeypatch.setattr(search_index, "BACKGROUND_REBUILD", True)
+    monkeypatch.setattr(search_index, "APPLY_IN_SEARCH", 5)
+    store_generated(db, n_docs=4, seed=31)
+    use = IndexUse(monkeypatch)
+    assert same_hits(db, "the OR de") > 0
+    search_index.wait_for_background()
+    assert _pending(db) == 0
+    assert same_hits(db, "the OR de") > 0
+    assert use.used >= 1
