@@ -147,3 +147,15 @@ def maintenance_db(project: Path) -> sqlite_utils.Database:
     db = connect(project)
     db.conn.execute(f"PRAGMA busy_timeout = {MAINTENANCE_BUSY_MS}")
     return db
+
+
+def engine_failed(exc: BaseException) -> bool:
+    """Return True for what tantivy raises on a damaged or vanished folder: its errors
+    (ValueError, OSError) and its Rust panics (pyo3's PanicException, a BaseException)."""
+    return isinstance(exc, (ValueError, OSError)) or type(exc).__name__ == "PanicException"
+
+
+def forget_state(folder: Path) -> None:
+    """Remove the state file: the folder is then never used, and is rebuilt."""
+    with contextlib.suppress(OSError):
+        (folder / STATE_FILE).unlink()

@@ -34,6 +34,8 @@ import tantivy
 from projectfile import Progress, is_readonly, project_path
 
 from .search_folder import (
+    engine_failed,
+    forget_state,
     index_dir,
     index_document,
     index_schema,
@@ -181,7 +183,11 @@ def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
         return True
     try:
         writer = open_index(folder).writer(heap_size=APPLY_HEAP, num_threads=1)
-    except ValueError:  # tantivy's own writer lock: another writer on this folder
+    except BaseException as exc:
+        if not engine_failed(exc):
+            raise
+        if "LockBusy" not in str(exc):  # not tantivy's writer lock held elsewhere: damaged
+            forget_state(folder)
         return False
     try:
         expected = state
@@ -202,7 +208,11 @@ def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
             if not finish_apply(maint, last, expected, new):
                 return False
             expected = fs["state"] = new
-    except Exception as exc:  # noqa: BLE001 - a failed apply leaves the queue; FTS5 answers
+    except BaseException as exc:  # a failed apply leaves the queue; FTS5 answers meanwhile
+        if not (isinstance(exc, Exception) or engine_failed(exc)):
+            raise
+        if engine_failed(exc):
+            forget_state(folder)  # rebuilt by the next search
         log.warning("search index: applying queued changes failed (%s)", type(exc).__name__)
         return False
     finally:
@@ -282,7 +292,9 @@ def _rebuild_in_background(db: sqlite_utils.Database, project: Path, apply: bool
                             shutil.rmtree(index_dir(project), ignore_errors=True)
                 finally:
                     maint.conn.close()
-        except Exception as exc:  # noqa: BLE001 - FTS5 keeps answering; the next search tries again
+        except BaseException as exc:  # FTS5 keeps answering; the next search tries again
+            if not (isinstance(exc, Exception) or engine_failed(exc)):
+                raise
             log.warning("search index: background rebuild failed (%s)", type(exc).__name__)
         finally:
             with _handles_lock:
@@ -348,8 +360,12 @@ def _fresh_searcher(db: sqlite_utils.Database) -> tantivy.Searcher | None:
                     return None
                 h.counted = True
             return searcher
-    except ValueError:  # a folder removed or replaced under us
+    except BaseException as exc:  # a folder removed, replaced or damaged: FTS5, and rebuild
+        if not engine_failed(exc):
+            raise
         _forget(project)
+        forget_state(folder)
+        _rebuild_in_background(db, project)
         return None
 
 
@@ -421,7 +437,13 @@ def index_search(
         if count:
             return int(searcher.search(query, limit=1, count=True).count)
         return [(sid, score) for sid, score, _c in _hits(searcher, query, limit, offset)]
-    except ValueError:  # e.g. a prefix* phrase with more completions than tantivy allows
+    except BaseException as exc:  # e.g. a prefix* phrase with more completions than allowed
+        if not engine_failed(exc):
+            raise
+        if not isinstance(exc, Exception):  # a panic: damaged files; rebuilt by the next search
+            project = project_path(db)
+            _forget(project)
+            forget_state(index_dir(project))
         return None
 
 
@@ -444,4 +466,9 @@ def phrase_share(db: sqlite_utils.Database, words: list[str]) -> float | None:
     searcher = _fresh_searcher(db)
     if searcher is None or not searcher.num_docs:
         return None
-    return min(searcher.doc_freq("text", w) for w in words) / searcher.num_docs
+    try:
+        return min(searcher.doc_freq("text", w) for w in words) / searcher.num_docs
+    except BaseException as exc:
+        if not engine_failed(exc):
+            raise
+        return None

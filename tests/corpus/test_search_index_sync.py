@@ -238,3 +238,20 @@ def test_a_long_queue_is_applied_in_a_thread(db, small_threshold, monkeypatch):
     assert _pending(db) == 0
     assert same_hits(db, "the OR de") > 0
     assert use.used >= 1
+
+
+def test_a_damaged_folder_is_not_used_and_is_rebuilt(
+    db, project_path, small_threshold, monkeypatch
+):
+    store_generated(db)
+    sync_search_index(db)
+    for f in search_index.index_dir(project_path).iterdir():
+        if f.suffix in (".idx", ".term", ".fast"):
+            f.write_bytes(b"\0" * 7)
+    monkeypatch.setattr(search_index, "_handles", {})
+    monkeypatch.setattr(search_index, "BACKGROUND_REBUILD", True)
+    assert same_hits(db, "the OR de") > 0
+    search_index.wait_for_background()
+    use = IndexUse(monkeypatch)
+    assert same_hits(db, "tecnologia") > 0
+    assert use.used == 1
