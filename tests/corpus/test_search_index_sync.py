@@ -255,3 +255,18 @@ def test_a_damaged_folder_is_not_used_and_is_rebuilt(
     use = IndexUse(monkeypatch)
     assert same_hits(db, "tecnologia") > 0
     assert use.used == 1
+
+
+def test_many_small_applies_keep_few_index_segments(db, project_path, small_threshold):
+    """Each search that applies an edit adds a small index segment; tantivy's merges keep
+    their number bounded (search time grows with it)."""
+    from corpus import store_version
+
+    ids = store_generated(db, n_docs=3)
+    sync_search_index(db)
+    current = ids[1]
+    for i in range(30):  # each search applies one edit: one small index segment each
+        current = store_version(db, current, f"Versión {i}: chapultepec número {i}.")
+        assert same_hits(db, "chapultepec") >= 1
+    searcher = search_index.open_index(search_index.index_dir(project_path)).searcher()
+    assert searcher.num_segments <= 16
