@@ -65,6 +65,7 @@ log = logging.getLogger(__name__)
 
 THRESHOLD = 100_000  # segments; below it FTS5 alone answers (tests lower it)
 BACKGROUND_REBUILD = True  # a search that finds the index missing or stale rebuilds it in a thread
+MERGE_AFTER = 12  # index segments before a search's apply waits for tantivy's merges
 APPLY_IN_SEARCH = 5_000  # queued changes a search applies itself; more are applied in a thread
 BUILD_HEAP = 256_000_000
 APPLY_HEAP = 32_000_000
@@ -171,9 +172,11 @@ def drop_search_index(db: sqlite_utils.Database) -> None:
         shutil.rmtree(index_dir(project), ignore_errors=True)
 
 
-def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
+def _apply_locked(project: Path, maint: sqlite_utils.Database, merge: bool = True) -> bool:
     """Apply the queued changes to the index (the maintenance lock is held); return True when
-    the index is then in step with the project."""
+    the index is then in step with the project. Each apply adds a small index segment, and
+    dropping the writer can cancel tantivy's merges: with ``merge`` (or once there are
+    ``MERGE_AFTER`` segments) it waits for them."""
     folder = index_dir(project)
     epoch, state = index_meta(maint)
     fs = usable_state(folder, maint)
@@ -182,7 +185,9 @@ def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
     if state == fs["state"] and not has_pending(maint):
         return True
     try:
-        writer = open_index(folder).writer(heap_size=APPLY_HEAP, num_threads=1)
+        index = open_index(folder)
+        merge = merge or index.searcher().num_segments >= MERGE_AFTER
+        writer = index.writer(heap_size=APPLY_HEAP, num_threads=1)
     except BaseException as exc:
         if not engine_failed(exc):
             raise
@@ -194,6 +199,8 @@ def _apply_locked(project: Path, maint: sqlite_utils.Database) -> bool:
         while True:
             last, ids = pending_changes(maint)
             if not ids:
+                if merge:
+                    writer.wait_merging_threads()
                 return expected == fs["state"]
             rows = segment_rows(maint, ids)
             # by query: delete_documents_by_term would take a Python int for another type
@@ -339,7 +346,7 @@ def _fresh_searcher(db: sqlite_utils.Database) -> tantivy.Searcher | None:
                 return None
             maint = maintenance_db(project)
             try:
-                if not _apply_locked(project, maint):
+                if not _apply_locked(project, maint, merge=False):
                     return None
             finally:
                 maint.conn.close()
