@@ -149,6 +149,17 @@ def streamlit_server(project: Path, log: Path, env: dict | None = None):
             proc.kill()
 
 
+CONSOLE_LOG = ROOT / "test-artifacts" / "ui" / "browser-console.log"
+
+
+def _console(text: str) -> None:
+    """Keep the browser's errors and warnings (test data only, fictional) for a failing test."""
+    CONSOLE_LOG.parent.mkdir(parents=True, exist_ok=True)
+    test = os.environ.get("PYTEST_CURRENT_TEST", "").split(" ")[0]
+    with CONSOLE_LOG.open("a", encoding="utf-8") as fh:
+        fh.write(f"{time.strftime('%H:%M:%S')} {test} {text[:2000]}\n")
+
+
 @contextlib.contextmanager
 def chromium_page(width: int = 1400, height: int = 1000, dark: bool = False):
     """Yield a Playwright page in headless Chromium."""
@@ -162,7 +173,10 @@ def chromium_page(width: int = 1400, height: int = 1000, dark: bool = False):
                 color_scheme="dark" if dark else "light",
             )
             ctx.add_init_script(WATCH_SOCKET)
-            yield ctx.new_page()
+            page = ctx.new_page()
+            page.on("console", lambda m: m.type in ("error", "warning") and _console(m.text))
+            page.on("pageerror", lambda e: _console(f"page error: {e}"))
+            yield page
         finally:
             browser.close()
 
@@ -315,8 +329,33 @@ def project_codings(path: Path, **kw):
 
 def wait_uploaded(page) -> None:
     """Wait until the uploader lists the file, its upload has finished and the app is idle."""
-    page.locator("[data-testid='stFileChip']").first.wait_for(timeout=30_000)
+    chip = page.locator("[data-testid='stFileChip']").first
+    chip.wait_for(state="attached", timeout=30_000)
     page.locator("[data-testid='stFileChipIconSpinner']").first.wait_for(
         state="detached", timeout=60_000
     )
     wait_idle(page)
+    if chip.get_attribute("aria-invalid") == "true":  # the upload failed: say why
+        why = chip.evaluate(
+            "c => (document.getElementById(c.getAttribute('aria-describedby') || '') || c)"
+            ".textContent"
+        )
+        _console(f"upload failed: {why}")
+        raise AssertionError(f"the upload failed in the browser: {why}")
+    chip.wait_for(state="visible", timeout=30_000)
+
+
+def upload(page, file_input, path) -> None:
+    """Put the file ``path`` into ``file_input`` (a file uploader's input) and wait until it is
+    uploaded; an upload the browser reports as failed is tried once more (with its reason kept in
+    the console log), as a person would."""
+    for attempt in range(2):
+        file_input.set_input_files(str(path))
+        try:
+            wait_uploaded(page)
+            return
+        except AssertionError:
+            if attempt:
+                raise
+            page.locator("[data-testid='stFileChip'] button").first.click()
+            wait_idle(page)

@@ -13,8 +13,8 @@ from browser_helpers import (
     open_page,
     require_chromium,
     streamlit_server,
+    upload,
     wait_idle,
-    wait_uploaded,
 )
 from citations_data import LOWER_TRANSCRIPT
 from ui_data import ROOT
@@ -27,15 +27,12 @@ require_chromium()
 
 def test_lower_case_labels_preview_merge_count_and_ingest_log(tmp_path, project_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    upload = tmp_path / "lower-case-roles.txt"
-    upload.write_text(LOWER_TRANSCRIPT, encoding="utf-8")
+    file = tmp_path / "lower-case-roles.txt"
+    file.write_text(LOWER_TRANSCRIPT, encoding="utf-8")
     with streamlit_server(project_path, ARTIFACTS / "interviews-server.log") as url:
         with chromium_page() as page:
             open_page(page, url, "interviews")
-            page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
-                str(upload)
-            )
-            wait_uploaded(page)
+            upload(page, page.locator("[data-testid='stFileUploaderDropzoneInput']").first, file)
             page.get_by_role("button", name="Preview").click()
             wait_idle(page)
             caption = page.get_by_text("Format: labels")

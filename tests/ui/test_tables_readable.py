@@ -88,7 +88,12 @@ def test_project_page_dates_are_dates(app):
     with chromium_page() as page:
         open_page(page, url, "project")
         grids = page.locator("[data-testid='stDataFrame']")
-        grids.first.wait_for(timeout=20_000)
+        page.wait_for_function(  # both tables drawn (a grid's module may still be loading)
+            """() => [...document.querySelectorAll("[data-testid='stDataFrame']")].filter(
+                 g => [...g.querySelectorAll('th')].some(
+                   th => ['at', 'last'].includes(th.textContent.trim()))).length >= 2""",
+            timeout=30_000,
+        )
         found = 0
         for i in range(grids.count()):
             table = rows(grids.nth(i))

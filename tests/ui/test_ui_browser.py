@@ -23,8 +23,8 @@ from browser_helpers import (
     recording_page,
     require_chromium,
     select_text,
+    upload,
     wait_idle,
-    wait_uploaded,
     with_project,
 )
 from playwright.sync_api import expect
@@ -166,8 +166,7 @@ def test_browser_upload_pdf(app, browser_page, shared_pdfs):
     up.first.wait_for(timeout=10_000, state="attached")
     page.get_by_role("button", name="Ingest").first.wait_for(timeout=10_000)
     pdf = shared_pdfs / "la-precinct-bulletin-2014-p1.pdf"
-    up.first.set_input_files(str(pdf))
-    wait_uploaded(page)
+    upload(page, up.first, pdf)
     page.get_by_role("button", name="Ingest").first.click()
     page.get_by_text("Ingested 1").first.wait_for(timeout=120_000)
     wait_idle(page, timeout=120_000)
@@ -197,8 +196,7 @@ def test_browser_upload_transcript_then_code_it(app, browser_page, shared_interv
     up = page.locator("[data-testid='stFileUploaderDropzoneInput']").first
     up.wait_for(timeout=10_000, state="attached")
     transcript = shared_interviews / "interview-2.txt"
-    up.set_input_files(str(transcript))
-    wait_uploaded(page)
+    upload(page, up, transcript)
     page.get_by_role("button", name="Preview").click()
     wait_idle(page)
     page.get_by_role("button", name="Save to project").click()
