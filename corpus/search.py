@@ -20,8 +20,9 @@ import sqlite_utils
 
 from projectfile import QdaError, transaction
 
-from .search_index import index_search, phrase_share, refresh_search_index
+from .search_index import refresh_search_index
 from .search_query import Near, parse_fts_query
+from .search_ranked import index_search, phrase_share
 
 HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never present in canonical text
 _TOKEN = re.compile(
