@@ -4,6 +4,7 @@ coders, a plain-text note (no pages) and a PDF-like brief with pages, a date and
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from pathlib import Path
 
@@ -91,3 +92,16 @@ def fill_citations_project(db, folder: Path) -> dict:
     t = brief.index("training was the barrier")
     C.code_span(db, brief_id, t, t + len("training was the barrier"), "Detection", "ana")
     return {"interview": doc, "brief": brief_id}
+
+
+@contextlib.contextmanager
+def citations_app(tmp_path_factory, name: str):
+    """Run the app on a new citations project called ``name``; yield ``(url, path, ids)``."""
+    from browser_helpers import app_on_new_project
+    from ui_data import ROOT
+
+    folder = tmp_path_factory.mktemp(name)
+    log = ROOT / "test-artifacts" / "ui" / f"{name}-server.log"
+    fill = lambda db: fill_citations_project(db, folder)  # noqa: E731
+    with app_on_new_project(folder / f"{name}.qda.sqlite", fill, log) as app:
+        yield app

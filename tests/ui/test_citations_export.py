@@ -12,14 +12,13 @@ from pathlib import Path
 
 import pytest
 from browser_helpers import (
-    app_on_new_project,
     choose,
     chromium_page,
     open_page,
     require_chromium,
     wait_idle,
 )
-from citations_data import fill_citations_project
+from citations_data import citations_app
 from ui_data import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -30,12 +29,7 @@ require_chromium()
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("citations")
-    with app_on_new_project(
-        folder / "citations.qda.sqlite",
-        lambda db: fill_citations_project(db, folder),
-        ARTIFACTS / "citations-server.log",
-    ) as app:
+    with citations_app(tmp_path_factory, "citations") as app:
         yield app
 
 

@@ -12,13 +12,12 @@ import re
 
 import pytest
 from browser_helpers import (
-    app_on_new_project,
     chromium_page,
     open_page,
     require_chromium,
     wait_idle,
 )
-from citations_data import fill_citations_project
+from citations_data import citations_app
 from ui_data import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -30,12 +29,7 @@ require_chromium()
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("tables")
-    with app_on_new_project(
-        folder / "tables.qda.sqlite",
-        lambda db: fill_citations_project(db, folder),
-        ARTIFACTS / "tables-server.log",
-    ) as app:
+    with citations_app(tmp_path_factory, "tables") as app:
         yield app
 
 
