@@ -20,9 +20,10 @@ from .model import (
     sha256_bytes,
     trim_span,
 )
+from .ocr import tesseract_languages
 from .ocr_images import page_image
 from .outcomes import outcome_counts, outcomes_frame, print_outcomes
-from .parse import SUPPORTED
+from .parse import SUPPORTED, ParseOptions
 from .reader import ingest_uploads, page_for_offset, passage_html
 from .search import (
     SEARCH_COLUMNS,
@@ -56,6 +57,7 @@ from .text_mapping import TextMapping, map_ranges, replacement_mapping, text_map
 __all__ = [
     "SEARCH_COLUMNS",
     "SUPPORTED",
+    "OCR_LANGUAGES",
     "Document",
     "DuplicateDocument",
     "Outcome",
@@ -88,6 +90,7 @@ __all__ = [
     "outcomes_frame",
     "page_for_offset",
     "page_image",
+    "tesseract_languages",
     "paragraphs_from_text",
     "passage_html",
     "print_outcomes",
@@ -110,3 +113,5 @@ __all__ = [
     "trim_span",
     "version_chain",
 ]
+
+OCR_LANGUAGES = ParseOptions.ocr_languages  # tesseract's languages by default ('eng+spa')

@@ -12,6 +12,7 @@ from projectfile import Progress
 
 from .ingest import ingest
 from .model import Outcome
+from .parse import ParseOptions
 
 
 def save_uploads(files: list[tuple[str, bytes]], folder: str | Path) -> list[Path]:
@@ -68,8 +69,12 @@ def ingest_uploads(
     password: str | None = None,
     progress: Progress | None = None,
     workers: int | None = None,
+    ocr_languages: str | None = ParseOptions.ocr_languages,
 ) -> list[Outcome]:
-    """Save uploaded (name, bytes) pairs into ``folder`` and ingest them; one Outcome per file."""
+    """Save uploaded (name, bytes) pairs into ``folder`` and ingest them; one Outcome per file.
+
+    ``ocr_languages`` are tesseract's languages for scanned pages ('eng+spa'); None turns OCR off
+    (scanned pages stay flagged)."""
     paths = save_uploads(files, folder)
     return ingest(
         [str(p) for p in paths],
@@ -78,4 +83,5 @@ def ingest_uploads(
         password=password or None,
         progress=progress,
         workers=workers,
+        ocr_languages=ocr_languages,
     )

@@ -191,3 +191,21 @@ def test_ocr_paragraphs_follow_blocks_but_not_mid_sentence():
         "The chair asked staff to prepare a detailed budget before the next meeting.",
         "The motion was carried.",
     ]
+
+
+def test_ocr_upload_reads_in_the_languages_chosen_or_not_at_all(tmp_path, db, tesseract):
+    from corpus import get_document
+
+    path = make_scanned_pdf(tmp_path / "acta.pdf", [SPANISH])
+    data = [(path.name, path.read_bytes())]
+    read = ingest_uploads(db, data, tmp_path / "a", workers=1, ocr_languages="spa")[0]
+    assert read.status == "ok", read.reason
+    assert get_pages(db, read.document_id).source.tolist() == ["ocr"]
+    assert get_document(db, read.document_id)["metadata"]["ocr"]["languages"] == "spa"
+    other = tmp_path / "acta-copia.pdf"
+    other.write_bytes(path.read_bytes() + b"\n% another copy\n")  # a different file, same scan
+    off = ingest_uploads(
+        db, [(other.name, other.read_bytes())], tmp_path / "b", workers=1, ocr_languages=None
+    )[0]
+    assert off.document_id != read.document_id
+    assert get_pages(db, off.document_id).source.tolist() == ["ocr_needed"]

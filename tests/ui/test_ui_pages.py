@@ -255,3 +255,21 @@ def test_code_page_opens_a_focus_on_a_superseded_version(project_path, monkeypat
     assert not at.exception
     assert at.selectbox(key="code_doc").value == old
     assert "superseded" in at.selectbox(key="code_doc").format_func(old)
+
+
+def test_corpus_upload_offers_the_ocr_languages_tesseract_has(data_project, monkeypatch):
+    from corpus import tesseract_languages
+
+    path, _ids = data_project
+    at = _page(path, monkeypatch, "corpus")
+    assert not at.exception
+    have = tesseract_languages() - {"osd"}
+    picker = [m for m in at.multiselect if m.label == "Languages of scanned pages (OCR)"]
+    if not have:  # no tesseract on this machine: the form says how to get OCR instead
+        assert not picker
+        assert any("install tesseract-ocr" in c.value for c in at.caption)
+        return
+    assert picker and len(picker[0].options) == len(have)
+    if "spa" in have:
+        assert "Spanish (spa)" in picker[0].options
+    assert picker[0].value == [c for c in ("eng", "spa") if c in have]

@@ -8,6 +8,7 @@ import tempfile
 import streamlit as st
 
 from corpus import (
+    OCR_LANGUAGES,
     SUPPORTED,
     delete_document,
     get_document,
@@ -21,6 +22,7 @@ from corpus import (
     page_for_offset,
     passage_html,
     set_document_fields,
+    tesseract_languages,
 )
 from ui.common import get_db
 from ui.components.page_image import page_view
@@ -42,6 +44,30 @@ SHOWN = [
     "source_name",
 ]
 
+LANGUAGE_NAMES = {"eng": "English", "spa": "Spanish", "fra": "French", "por": "Portuguese"}
+
+
+def ocr_language_picker() -> str | None:
+    """The languages OCR reads scanned pages in (those tesseract has here); None turns OCR off."""
+    have = sorted(tesseract_languages() - {"osd"})
+    if not have:
+        st.caption(
+            "Scanned pages cannot be read here: install tesseract-ocr (with tesseract-ocr-spa for "
+            "Spanish) to read them; until then they are listed as needing OCR."
+        )
+        return OCR_LANGUAGES
+    chosen = st.multiselect(
+        "Languages of scanned pages (OCR)",
+        have,
+        default=[lang for lang in OCR_LANGUAGES.split("+") if lang in have],
+        format_func=lambda code: f"{LANGUAGE_NAMES.get(code, code)} ({code})",
+        key="upload_ocr_languages",
+        help="Pages without a text layer are read by OCR in these languages. Leave empty to skip "
+        "OCR: such pages are then flagged, and a later re-ingest reads only them.",
+    )
+    return "+".join(chosen) or None
+
+
 st.title("Corpus")
 db = get_db()
 
@@ -58,6 +84,7 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
         password = c2.text_input(
             "Password for encrypted PDFs (optional)", type="password", key="upload_password"
         )
+        ocr_languages = ocr_language_picker()
         submitted = st.form_submit_button("Ingest")
     if submitted and uploads:
         bar = st.progress(0.0, text="Reading files…")
@@ -76,6 +103,7 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
                 kind=kind,
                 password=password,
                 progress=progress,
+                ocr_languages=ocr_languages,
             )
             followed = follow_versions(db)  # a corrected file: codings follow to its new version
             counts = outcome_counts(outcomes)
