@@ -74,12 +74,14 @@ WATCH_SOCKET = """
 })();
 """
 
-# Idle: the script is not running, every message sent was answered (a request unanswered for 10 s,
-# such as a git-info query, no longer counts), no HTTP request is under way (an upload) and
-# nothing has moved for a while.
+# Idle: the script is not running, no element is waiting for its code, every message sent was
+# answered (a request unanswered for 10 s, such as a git-info query, no longer counts), no HTTP
+# request is under way (an upload) and nothing has moved for a while.
 _IDLE_JS = """(quiet) => {
   const app = document.querySelector("[data-testid='stApp']");
   if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  // an element whose code is still loading shows a placeholder (React Suspense) until it arrives
+  if (document.querySelector("[data-testid='stSkeleton']")) return false;
   const w = window.__qdaWs;
   if (!w) return true;
   const now = performance.now();
@@ -359,3 +361,27 @@ def upload(page, file_input, path) -> None:
                 raise
             page.locator("[data-testid='stFileChip'] button").first.click()
             wait_idle(page)
+
+
+def click_for_rerun(page, locator, tries: int = 3) -> None:
+    """Click a button that asks the app to rerun, and wait for that rerun.
+
+    A click that lands while the page still moves (an expander opening above the button) can
+    reach nothing: seen as no message sent to the app. Then the button is clicked again, as a
+    person would, up to ``tries`` times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(tries):
+        sent = page.evaluate("() => (window.__qdaWs ? window.__qdaWs.sent : -1)")
+        locator.click()
+        try:
+            page.wait_for_function(
+                "n => !window.__qdaWs || window.__qdaWs.sent > n", arg=sent, timeout=5_000
+            )
+            break
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise AssertionError(
+                    f"clicking {locator} {tries} times never reached the app"
+                ) from None
+    wait_idle(page)

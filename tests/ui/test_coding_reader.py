@@ -11,6 +11,7 @@ from __future__ import annotations
 import pytest
 from browser_helpers import (
     app_on_new_project,
+    click_for_rerun,
     project_codings,
     recording_page,
     require_chromium,
@@ -173,8 +174,7 @@ def test_show_opens_the_passage_scrolled_highlighted_and_selected(app, page):
     card = page.locator(f".st-key-code_card_{theirs}")
     expect(card).to_contain_text("marker-84")
     card.get_by_text("Edit, recode, memo, delete").click()
-    card.get_by_role("button", name="Show").click()
-    wait_idle(page)
+    click_for_rerun(page, card.get_by_role("button", name="Show"))  # in the expander just opened
     focus = page.locator("[data-testid='qda-reader'] mark.qda-focus").filter(has_text="marker-84")
     expect(focus.first).to_be_visible()
     expect(focus.first).to_be_in_viewport(ratio=1, timeout=20_000)
