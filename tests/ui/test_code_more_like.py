@@ -12,6 +12,7 @@ import pytest
 from browser_helpers import (
     app_on_new_project,
     choose,
+    click_for_rerun,
     open_page,
     project_codings,
     recording_page,
@@ -133,7 +134,7 @@ def more_like_flow(page, url: str, path, ids: dict) -> None:
     card = page.locator(f".st-key-code_card_{coding_id}")
     expect(card).to_contain_text("three days a week")
     card.get_by_text("Edit, recode, memo, delete").click()
-    card.get_by_role("button", name="More like this").click()
+    click_for_rerun(page, card.get_by_role("button", name="More like this"))  # expander just opened
     wait_idle(page, timeout=120_000)
     panel = page.locator(".st-key-code_more_like_panel")
     expect(panel).to_be_visible(timeout=60_000)
