@@ -83,15 +83,13 @@ def test_browser_mouse_selection_applies_code_and_shows_highlight(app, browser_p
     choose(page, "Document", "Entrevista ficticia")
     select_text(page, "«la innovación 🚀")
     wait_idle(page)
-    assert page.get_by_text(
-        "«la innovación 🚀", exact=True
-    ).first.is_visible()  # the selection preview
+    expect(page.get_by_text("«la innovación 🚀", exact=True).first).to_be_visible()  # preview
     shot(page, "01-code-selection")
     page.locator("input[aria-label^='New code']").fill("Innovation > Late")
     page.get_by_role("button", name="Create and apply").click()
     wait_idle(page)
     mark = page.locator("[data-testid='qda-reader'] mark").filter(has_text="«la innovación 🚀")
-    mark.first.wait_for(timeout=10_000)
+    expect(mark.first).to_be_visible()
     shot(page, "02-code-highlight")
     got = project_codings(path, codes="Innovation > Late")
     start = ACCENTED.index("«")
