@@ -305,6 +305,10 @@ def open_list(page, box, option) -> None:
             break
         except PlaywrightTimeout:
             page.keyboard.press("Escape")
+    else:  # say what the list held instead
+        shown = page.get_by_role("option").all_text_contents()
+        page.screenshot(path=str(ROOT / "test-artifacts" / "ui" / "open-list-failed.png"))
+        raise AssertionError(f"the list never showed {option}; it showed {shown}")
     option.click()
     wait_idle(page)
 
