@@ -299,8 +299,6 @@ def open_list(page, box, option) -> None:
 
     wait_idle(page)
     for _attempt in range(3):
-        # in the middle of the screen, so that the open list needs no scrolling (a scroll closes it)
-        box.evaluate("e => e.scrollIntoView({block: 'center'})")
         box.click()
         try:
             option.wait_for(state="visible", timeout=10_000)
