@@ -19,6 +19,7 @@ from projectfile import ProjectError, QdaError, open_project
 from ui import session_demo
 from ui.auth import signed_in_user
 from ui.session import clean_coder, default_project, remember
+from ui.state import CODER, CODER_INPUT, PROJECT_PATH, SESSION_ID, switch_project
 from ui.widgets import md_safe
 
 _LOG = logging.getLogger(__name__)
@@ -27,17 +28,15 @@ _LOG = logging.getLogger(__name__)
 def project_file() -> Path:
     """Return the path of the project this session works on (restored by ui.session, else
     $QDA_PROJECT)."""
-    if "project_path" not in st.session_state:
-        st.session_state.project_path = str(default_project())
-    return Path(st.session_state.project_path)
+    if not PROJECT_PATH.is_set():
+        PROJECT_PATH.set(str(default_project()))
+    return Path(PROJECT_PATH.get())
 
 
 def set_project_file(path: str | os.PathLike) -> None:
-    """Switch this session to the project file at ``path`` (forgets the old one's page state)."""
-    st.session_state.project_path = str(path)
-    for key in ("focus", "code_selection", "code_last_nonce", "qda_demo_prompt"):
-        st.session_state.pop(key, None)
-    remember(project=path)
+    """Switch this session to the project file at ``path`` (forgets all of the old project's
+    state: ui.state.switch_project)."""
+    switch_project(path)
 
 
 def get_db():
@@ -54,25 +53,20 @@ def get_db():
 def current_coder() -> str:
     """Return the name of the coder working in this session (the signed-in identity when there is
     one)."""
-    return (
-        signed_in_user()
-        or st.session_state.get("coder")
-        or os.environ.get("QDA_CODER", "")
-        or "default"
-    )
+    return signed_in_user() or CODER.get() or os.environ.get("QDA_CODER", "") or "default"
 
 
 def session_id() -> str:
     """Return a stable id of this browser session (undo/redo stacks are per session)."""
-    if "qda_session" not in st.session_state:
-        st.session_state.qda_session = uuid.uuid4().hex
-    return st.session_state.qda_session
+    if not SESSION_ID.is_set():
+        SESSION_ID.set(uuid.uuid4().hex)
+    return SESSION_ID.get()
 
 
 def _set_coder() -> None:
-    name = clean_coder(st.session_state.get("coder_input"))
-    if name and name != st.session_state.get("coder"):
-        st.session_state.coder = name
+    name = clean_coder(st.session_state.get(CODER_INPUT))
+    if name and name != CODER.get():
+        CODER.set(name)
         remember(coder=name)
 
 
@@ -103,11 +97,11 @@ def coder_sidebar() -> None:
                 help="You are signed in: every coding, memo and change records this name.",
             )
             return
-        if st.session_state.get("coder_input") != current_coder():
-            st.session_state.coder_input = current_coder()
+        if st.session_state.get(CODER_INPUT) != current_coder():
+            st.session_state[CODER_INPUT] = current_coder()
         st.text_input(
             "Coder",
-            key="coder_input",
+            key=CODER_INPUT,
             on_change=_set_coder,
             help="Every coding and memo you make records this name.",
         )
