@@ -20,6 +20,7 @@ import sqlite_utils
 from projectfile import Progress, backup_project, open_project, transaction
 
 from .limited import CRASHED, run_limited
+from .memory_limit import guarded_call
 from .model import Document, Outcome, sha256_file
 from .ocr_redo import as_ocr_version, pending_ocr
 from .parse import (
@@ -80,7 +81,8 @@ def limited_map(
                 if futures:
                     yield futures[i][1].result()
                 else:
-                    yield pool.submit(fn, item).result(timeout=timeout_s or None)
+                    task = pool.submit(guarded_call, fn, item)
+                    yield task.result(timeout=timeout_s or None)
             except Exception as exc:
                 if on_error is None:
                     raise
@@ -143,8 +145,8 @@ def ingest(
 ) -> list[Outcome]:
     """Ingest files and folders into the project; return one Outcome per file found.
 
-    Every file is parsed in a worker process with a memory cap (``memory_bytes`` of address
-    space) and a time limit, whatever the number of files or the calling thread (the app runs
+    Every file is parsed in a worker process with a memory limit (``memory_bytes`` of resident
+    memory) and a time limit, whatever the number of files or the calling thread (the app runs
     this in a Streamlit thread, where SIGALRM cannot fire): ``executor``, or a pool of
     ``workers`` processes (at least one).  Documents are written here, each in one
     transaction, and logged as they are stored, so a killed batch leaves a log of what it kept.

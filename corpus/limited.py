@@ -1,8 +1,8 @@
 """Run one parse in a fresh, limited child process: for callers that are not limited workers.
 
 A Dask worker runs tasks in threads (SIGALRM never fires there) and with no memory cap, so the
-task ``timed_parse`` hands the file to ``python -m corpus.limited`` instead: the child caps its
-own address space, parses with the time limit on its main thread, and is killed (with its
+task ``timed_parse`` hands the file to ``python -m corpus.limited`` instead: the child limits its
+own resident memory, parses with the time limit on its main thread, and is killed (with its
 whole process group, e.g. a Tesseract run) when it overruns.  The result comes back pickled.
 """
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .language import detect_language, language_bucket
+from .memory_limit import OverMemory, memory_guard, start_memory_watchdog
 from .model import Document, ParseError, sha256_bytes
 
 SUPPORTED = {
@@ -35,7 +36,7 @@ class ParseOptions:
     max_bytes: int = 200 * 1024 * 1024
     timeout_s: int = 300  # per file, enforced in worker processes
     kind: str = "policy"
-    memory_bytes: int = 1280 * 1024**2  # address space of the parsing process (1.25 GiB)
+    memory_bytes: int = 1280 * 1024**2  # resident memory of the parsing process (1.25 GiB)
     ocr_languages: str | None = "eng+spa"  # tesseract languages for scanned PDF pages; None: off
 
 
@@ -165,7 +166,7 @@ def in_limited_worker() -> bool:
 
 
 def init_worker(max_bytes: int, owner_pid: int = 0) -> None:
-    """Process-pool initializer: cap memory, and exit when the process that owns the pool dies.
+    """Process-pool initializer: limit memory, and exit when the process that owns the pool dies.
 
     A killed ingest must not leave parsers running.  The pool's workers are children of the
     forkserver, not of the ingest, so a thread checks every second that ``owner_pid`` (the
@@ -204,25 +205,19 @@ def _pid_alive(pid: int) -> bool:
 
 
 def limit_worker_memory(max_bytes: int) -> None:
-    """Cap the address space of a worker process (process-pool initializer)."""
+    """Limit the resident memory of a worker process (``corpus.memory_limit``'s watchdog)."""
     _LIMITED["memory"] = max_bytes
-    try:
-        import resource
-
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        if hard == resource.RLIM_INFINITY or max_bytes < hard:
-            resource.setrlimit(resource.RLIMIT_AS, (max_bytes, hard))
-    except (ImportError, ValueError, OSError):
-        pass
+    start_memory_watchdog(max_bytes)
 
 
 def parse_in_worker(path: str, options: ParseOptions) -> tuple[str, Document | None, str, str]:
     """Worker entry point: return (path, document or None, error code, reason); never raises."""
     try:
-        return path, parse_path(path, options), "", ""
+        with memory_guard():
+            return path, parse_path(path, options), "", ""
     except ParseError as exc:
         return path, None, exc.code, exc.reason
-    except MemoryError:
+    except (MemoryError, OverMemory):
         return path, None, "too_large", "parsing needed more memory than the per-file limit allows"
     except RecursionError:
         return path, None, "corrupt", "file structure is too deeply nested to read"

@@ -155,8 +155,14 @@ def qdpx_text_bomb(path: Path, text_mb: float, sources: int = 1) -> Path:
 
 
 class PeakRSS:
-    """Context manager: the peak RSS (bytes) of this process's largest child, and how much this
-    process grew (``peak_self``, above its RSS at entry), polled every 20 ms."""
+    """Context manager: the peak RSS (bytes) of the largest process started inside it (a child or
+    a forkserver's worker), and how much this process grew (``peak_self``, above its RSS at
+    entry), polled every 20 ms.
+
+    Only processes that did not exist at entry count: in a full run this process also holds
+    earlier tests' children (a Streamlit server, a module's worker pool, a forkserver), whose
+    memory is not the call's.  Whole-history figures (``ru_maxrss`` of RUSAGE_CHILDREN) would
+    count every earlier test's children too."""
 
     def __init__(self, include_self: bool = False):
         self.include_self = include_self
@@ -170,6 +176,8 @@ class PeakRSS:
             total = 0
             try:
                 for child in me.children(recursive=True):
+                    if child.pid in self._before:
+                        continue
                     try:
                         total = max(total, child.memory_info().rss)
                     except psutil.Error:
@@ -184,6 +192,7 @@ class PeakRSS:
         # In a full test run this process already holds models and other tests' data: what a
         # limit must bound is what the call adds, so peak_self counts from the RSS at entry.
         self._base_self = psutil.Process().memory_info().rss
+        self._before = {c.pid for c in psutil.Process().children(recursive=True)}
         self._thread = threading.Thread(target=self._poll, daemon=True)
         self._thread.start()
         return self
@@ -199,8 +208,8 @@ def pid_or_hog(mb: int):
     """Worker task for tests: return the worker's pid, or try to hold ``mb`` MB (a memory hog)."""
     import os
 
-    if mb:
-        hog = bytearray(mb * 1024 * 1024)
+    if mb:  # touched, so resident (an untouched bytearray is only reserved, not resident)
+        hog = [b"\x01" * (1024 * 1024) for _ in range(mb)]
         return len(hog)
     return os.getpid()
 

@@ -1,5 +1,5 @@
 """Run the app in a real Streamlit server and drive it with headless Chromium (used by tests and
-bench/ui.py)."""
+bench/bench_ui.py)."""
 
 from __future__ import annotations
 
