@@ -39,8 +39,10 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest -q -p no:cacheprovider $(PYTEST_ARGS); rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests"; exit 1; fi; exit $$rc
 
+# Full sizes, for people (minutes to hours); `make test` runs each once at --smoke size.
 bench: $(STAMP)
-	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
+	failed=; for b in bench/bench_*.py; do $(BIN)/python $$b || failed="$$failed $$b"; done; \
+	  if [ -n "$$failed" ]; then echo "benches that failed:$$failed"; exit 1; fi
 
 clean-venv:
 	rm -rf $(VENV)

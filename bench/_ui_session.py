@@ -1,4 +1,4 @@
-"""bench/ui.py's session part: a person's working day in headless Chromium on today's app and on
+"""bench/bench_ui.py's session part: a working day in headless Chromium on today's app and on
 the app before issue 11 (a git worktree of ``--before``, run with the same .venv), in one run.
 
 Measured, for each app: user actions (mouse clicks and drags, keys; typing a word counts one key

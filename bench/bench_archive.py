@@ -4,9 +4,9 @@ Prints, measured in one run: pages per second for each executor, the speed-up ov
 (baseline), peak memory per worker, the project file size, search / entity / topic timings when
 those packages exist, and the time of a no-op rerun as a fraction of the first run (target < 5 %).
 
-    python bench/archive.py                 # 80 PDFs: a few minutes
-    python bench/archive.py --full          # 2,000 PDFs (the size issue 8 names)
-    python bench/archive.py --pdfs 500 --scheduler tcp://host:8786   # a real Dask cluster
+    python bench/bench_archive.py                 # 80 PDFs: a few minutes
+    python bench/bench_archive.py --full          # 2,000 PDFs (the size issue 8 names)
+    python bench/bench_archive.py --pdfs 500 --scheduler tcp://host:8786   # a real Dask cluster
 
 The archive is generated (fictional documents written with fpdf2, plus the real public PDFs of
 ../shared/corpus/pdf when present) into --archive and reused by later runs.
@@ -316,7 +316,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--skip-analysis", action="store_true", help="no search/entities/topics timings"
     )
+    parser.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = parser.parse_args(argv)
+    if args.smoke:
+        args.pdfs, args.full, args.executors = 3, False, "1,2"
+        args.skip_analysis = True
     n = 2000 if args.full else args.pdfs
     archive = args.archive or Path(tempfile.gettempdir()) / f"qda-bench-archive-{n}"
     work = args.work or Path(tempfile.mkdtemp(prefix="qda-bench-"))

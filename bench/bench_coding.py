@@ -1,8 +1,8 @@
 """Benchmark of coding queries: ours (SQL interval joins on indexes) against a naive pandas
 baseline.
 
-    python bench/coding.py                   # 100 documents, 500 codes, 100,000 codings
-    python bench/coding.py --codings 20000   # smaller, quicker
+    python bench/bench_coding.py                   # 100 documents, 500 codes, 100,000 codings
+    python bench/bench_coding.py --codings 20000   # smaller, quicker
 
 Prints p50/p95 of retrieval with children, a boolean AND query, the co-occurrence matrix and the
 code x case matrix, the naive baseline (load all codings into pandas, compare every pair) for each,
@@ -198,7 +198,16 @@ def main() -> None:
     ap.add_argument("--codings", type=int, default=100_000)
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--baseline-repeat", type=int, default=3)
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args()
+    if args.smoke:
+        args.documents, args.codes, args.codings = 8, 40, 1_000
+        args.repeat, args.baseline_repeat = 2, 1
     if args.codes < 40:
         ap.error("--codes must be at least 40 (the queries use 'Theme 3 > Sub 2')")
 

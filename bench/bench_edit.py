@@ -10,7 +10,7 @@ paragraph, a deleted sentence). Measured in the same run:
 - the whole edit in a project (new version, turns re-parsed, 1,000 codings moved, review list),
   which the issue wants under 2 s.
 
-    python bench/edit.py [--words 10000] [--edits 200] [--codings 1000]
+    python bench/bench_edit.py [--words 10000] [--edits 200] [--codings 1000]
 """
 
 from __future__ import annotations
@@ -146,7 +146,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--words", type=int, default=10_000)
     ap.add_argument("--edits", type=int, default=200)
     ap.add_argument("--codings", type=int, default=1_000)
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args(argv)
+    if args.smoke:
+        args.words, args.edits, args.codings = 1_000, 20, 100
 
     old = make_transcript(args.words)
     new, edits = edit_text(old, args.edits)

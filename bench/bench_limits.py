@@ -1,6 +1,6 @@
 """Benchmark: memory and time of hostile and large inputs, per input MB (issue 15).
 
-    python bench/limits.py [--quick]
+    python bench/bench_limits.py [--quick]
 
 Inputs come from the generators in tests/reliability/hostile_inputs.py.  Each file is ingested
 with ``--workers 1`` semantics (one limited worker process) and the peak RSS of the parsing
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -95,6 +96,12 @@ def slope(a: dict, b: dict) -> float:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="small sizes only (a minute)")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args(argv)
     from hostile_inputs import (
         docx_markup_bomb,
@@ -104,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
         qdpx_text_bomb,
     )
 
-    text_sizes = (5, 20) if args.quick else (10, 40)
+    quick = args.quick or args.smoke
+    text_sizes = (1, 3) if args.smoke else (5, 20) if args.quick else (10, 40)
     results = []
     with tempfile.TemporaryDirectory(prefix="bench-limits-") as tmp:
         t = Path(tmp)
@@ -116,32 +124,36 @@ def main(argv: list[str] | None = None) -> int:
         for mb in text_sizes:
             f = one_line_text(t / f"line{mb}.txt", mb)
             txt.append(row(f"one-line TXT ({mb} MB)", mb, ingest_probe(f, proj(f"t{mb}"))))
-        f = one_line_text(t / "line100.txt", 100)
-        results += txt + [row("one-line TXT (100 MB)", 100, ingest_probe(f, proj("t100")))]
-        print(f"  -> one-line TXT: {slope(*txt):.1f} MB of RSS per input MB (linear)")
-        stream = 20 if args.quick else 200
+        results += txt
+        if not args.smoke:
+            f = one_line_text(t / "line100.txt", 100)
+            results += [row("one-line TXT (100 MB)", 100, ingest_probe(f, proj("t100")))]
+        print(f"  -> one-line TXT: ratio {slope(*txt):.1f} MB of RSS per input MB (linear)")
+        stream = 2 if args.smoke else 20 if quick else 200
         f = pdf_bomb(t / "bomb.pdf", stream)
         size = f.stat().st_size / MB
         results.append(
             row(f"PDF, stream inflating to {stream} MB", size, ingest_probe(f, proj("p")))
         )
         docx = []
-        for mb in (10, 40) if not args.quick else (5, 10):
+        for mb in (1, 2) if args.smoke else (5, 10) if quick else (10, 40):
             f = docx_markup_bomb(t / f"markup{mb}.docx", mb)
             size = f.stat().st_size / MB
             docx.append(row(f"DOCX with {mb} MB of XML", size, ingest_probe(f, proj(f"d{mb}"))))
         results += docx
         qd = []
-        for mb in (4, 12) if not args.quick else (2, 4):
+        for mb in (1, 2) if args.smoke else (2, 4) if quick else (4, 12):
             f = qdpx_text_bomb(t / f"text{mb}.qdpx", mb)
             size = f.stat().st_size / MB
             qd.append(row(f"QDPX, one source of {mb} MB", mb, import_probe(f, proj(f"q{mb}"))))
-        print(f"  -> QDPX import: {slope(*qd):.1f} MB of RSS per MB of source text")
-        f = qdpx_text_bomb(t / "text480.qdpx", 20, sources=1)
-        results += qd + [
-            row("QDPX, one source of 20 MB (over cap)", 20, import_probe(f, proj("qb")))
-        ]
-        for n in (1000, 2000) if args.quick else (1000, 2000, 4000):
+        print(f"  -> QDPX import: ratio {slope(*qd):.1f} MB of RSS per MB of source text")
+        results += qd
+        if not args.smoke:
+            f = qdpx_text_bomb(t / "text480.qdpx", 20, sources=1)
+            results.append(
+                row("QDPX, one source of 20 MB (over cap)", 20, import_probe(f, proj("qb")))
+            )
+        for n in (200,) if args.smoke else (1000, 2000) if quick else (1000, 2000, 4000):
             f = qdpx_many_codes(t / f"codes{n}.qdpx", n)
             results.append(
                 row(f"QDPX with {n} codes", f.stat().st_size / MB, import_probe(f, proj(f"c{n}")))

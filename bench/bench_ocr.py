@@ -1,7 +1,7 @@
 """Benchmark: OCR of scanned pages through ingest, pages per second with 1 and 2 workers, and the
 character error rate against the text the pages were made from.
 
-    python bench/ocr.py [--pages 6]
+    python bench/bench_ocr.py [--pages 6]
 
 The pages are the reproducible scans of the OCR tests (``tests/corpus/scan_fixtures.py``):
 text we wrote in Spanish and English, drawn at 200 dpi, skewed 0.8 degrees, blurred and
@@ -138,7 +138,15 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--pages", type=int, default=6, help="scanned pages (default 6)")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args(argv)
+    if args.smoke:
+        args.pages = 1
     from corpus.ocr import tesseract_languages
 
     if not {"eng", "spa"} <= tesseract_languages():
@@ -164,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
         for label, seconds, cpu_s, note in rows:
             print(
                 f"{label:48} {n / seconds:5.2f} pages/s  {cpu_s / n:5.2f} CPU s/page"
-                f"  (CPU vs baseline {cli[1] / cpu_s:4.2f}x)  {note}"
+                f"  (CPU ratio vs baseline {cli[1] / cpu_s:4.2f}x)  {note}"
             )
         print(f"load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     finally:

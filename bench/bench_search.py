@@ -1,7 +1,7 @@
 """Benchmark: search latency over >=100,000 generated paragraphs: the search index beside the
 project file (tantivy) against FTS5 alone and a naive LIKE scan, in one run.
 
-    python bench/search.py [--paragraphs 100000] [--queries 200] [--baseline-queries 20]
+    python bench/bench_search.py [--paragraphs 100000] [--queries 200] [--baseline-queries 20]
 
 Content words for queries are drawn by the same law (function words excluded).  After the bulk
 load the FTS index is merged once (``optimize_index``, as ``ingest`` does after large batches).
@@ -237,7 +237,15 @@ def main(argv: list[str] | None = None) -> int:
         default=None,
         help="build the generated project here and keep it; reuse it when it exists",
     )
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args(argv)
+    if args.smoke:
+        args.paragraphs, args.queries, args.baseline_queries = 1_000, 10, 3
     import corpus.search_index as search_index
     from corpus import search
     from corpus.search import optimize_index

@@ -1,6 +1,6 @@
 """Benchmark: meaning and hybrid search — retrieval quality on a judged set, latency at 100,000.
 
-    python bench/search_meaning.py [--passages 100000] [--queries 60] [--skip-quality]
+    python bench/bench_search_meaning.py [--passages 100000] [--queries 60] [--skip-quality]
 
 1. Quality. The demo project (fictional, English + Spanish) plus the real English interviews of
    ``../shared/corpus/interviews`` (imported as transcripts), indexed; the 42 judged queries of
@@ -215,7 +215,7 @@ def latency(folder: Path, n_passages: int, n_queries: int, workers: int) -> dict
         print(f"{mode:<8} {len(ts):>7} {p50:>8.1f} {p95:>8.1f}")
     for mode in ("meaning", "hybrid"):
         print(
-            f"{mode} p95 / keyword p95 = {out[mode][1] / out['keyword'][1]:.1f}x;"
+            f"ratio {mode} p95 / keyword p95 = {out[mode][1] / out['keyword'][1]:.1f}x;"
             f" target p95 < 100 ms: {'met' if out[mode][1] < 100 else 'NOT met'}"
         )
     db.conn.close()
@@ -229,7 +229,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--skip-quality", action="store_true")
     ap.add_argument("--skip-latency", action="store_true")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args()
+    if args.smoke:
+        args.passages, args.queries, args.skip_quality = 200, 3, True
     folder = Path(tempfile.mkdtemp(prefix="bench-meaning-"))
     try:
         if not args.skip_quality:

@@ -1,8 +1,8 @@
 """Benchmark of code suggestions (nlp.suggest) against a keyword baseline, on a coded project.
 
-    python bench/suggest.py                          # the demo project (built by `make demo`)
-    python bench/suggest.py --project my.qda.sqlite  # any project file (a copy is used)
-    python bench/suggest.py --qdpx coded.qdpx        # a REFI-QDA project, imported into a temp file
+    python bench/bench_suggest.py  # the demo project (built by `make demo`)
+    python bench/bench_suggest.py --project my.qda.sqlite  # any project file (a copy)
+    python bench/bench_suggest.py --qdpx coded.qdpx  # a REFI-QDA project, imported
 
 For every code with at least 5 coded spans: the code's coded passages (paragraphs or turns covered
 by a coding) are split at random, 80 % kept as the researcher's codings and 20 % held out as if not
@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
+import random
 import re
 import shutil
 import sys
@@ -79,6 +81,44 @@ def top_hits(scores: np.ndarray, candidate: np.ndarray, relevant: np.ndarray, k:
     return int(relevant[order[:k]].sum())
 
 
+def smoke_project(path: Path) -> None:
+    """Write a small generated project (two codes on fictional paragraphs) for ``--smoke``."""
+    from coding import add_code, code_span
+    from corpus import Document, paragraphs_from_text, sha256_bytes, store_document
+    from projectfile import open_project
+
+    rng = random.Random(0)
+    themes = {
+        "Funding": "The council paid for the training budget with a state grant of {n} pesos.",
+        "Training": "Technicians learned machining in a dual education course for {n} weeks.",
+    }
+    other = "The meeting on day {n} discussed the weather, parking and the lunch menu."
+    db = open_project(path)
+    for code in themes:
+        add_code(db, code)
+    for d in range(3):
+        paras = [(None, other.format(n=i)) for i in range(20)]
+        paras += [(c, t.format(n=i)) for c, t in themes.items() for i in range(8)]
+        rng.shuffle(paras)
+        text = "\n\n".join(t for _c, t in paras)
+        doc = Document(
+            text=text,
+            title=f"smoke {d}",
+            source_name=f"smoke{d}.txt",
+            language="en",
+            sha256=sha256_bytes(text.encode()),
+            segments=paragraphs_from_text(text),
+        )
+        doc_id = store_document(db, doc, segment_language=False)
+        pos = 0
+        for code, t in paras:
+            start = text.index(t, pos)
+            pos = start + len(t)
+            if code:
+                code_span(db, doc_id, start, pos, code, coder="bench")
+    db.conn.close()
+
+
 def open_copy(args, folder: Path):
     from projectfile import open_project
 
@@ -89,6 +129,9 @@ def open_copy(args, folder: Path):
         import_qdpx(args.qdpx, path)
         return open_project(path), f"{args.qdpx} (imported)"
     src = Path(args.project) if args.project else DEMO
+    if not src.exists() and args.smoke:
+        smoke_project(path)
+        return open_project(path), "generated smoke project"
     if not src.exists():
         raise SystemExit(f"{src} does not exist: run `make demo` or pass --project/--qdpx")
     shutil.copy(src, path)
@@ -104,7 +147,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--splits", type=int, default=10)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--min-codings", type=int, default=5)
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args(argv)
+    if args.smoke:
+        args.splits = 2
 
     from coding import codes_frame
     from nlp.suggest import _span_codings, covered, load_passages, rank, suggestable_codes

@@ -2,8 +2,8 @@
 the vectors) against a refit with other parameters (reads the cached vectors; never re-embeds),
 on fictional segments.
 
-    python bench/topics.py                      # 1,000 segments
-    python bench/topics.py --segments 10000     # the size
+    python bench/bench_topics.py                      # 1,000 segments
+    python bench/bench_topics.py --segments 10000     # the size
 
 UMAP/numba compilation is warmed up on a tiny fit first, so neither timing includes it.
 Prints both times, the ratio, and the number of topics of each fit.
@@ -12,6 +12,7 @@ Prints both times, the ratio, and the number of topics of each fit.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import sys
 import tempfile
@@ -69,7 +70,15 @@ def main(argv: list[str] | None = None) -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     ap.add_argument("--segments", type=int, default=1000)
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args(argv)
+    if args.smoke:
+        args.segments = 80
 
     from corpus import Document, paragraphs_from_text, sha256_bytes, store_document
     from nlp import fit_topics

@@ -5,8 +5,8 @@ Prints turns per second of the baseline and ours (parse only, and parse + store 
 ratio, peak memory, and the per-word cost of importing one transcript at 1x and 10x size
 (linearity).
 
-    python bench/transcripts.py            # 20 transcripts x 10,000 words (a minute or two)
-    python bench/transcripts.py --full     # 200 transcripts x 10,000 words, as the issue asks
+    python bench/bench_transcripts.py            # 20 transcripts x 10,000 words (a minute or two)
+    python bench/bench_transcripts.py --full     # 200 transcripts x 10,000 words, as the issue asks
 """
 
 from __future__ import annotations
@@ -103,7 +103,15 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=20)
     ap.add_argument("--words", type=int, default=10_000)
     ap.add_argument("--full", action="store_true", help="200 files x 10,000 words")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args()
+    if args.smoke:
+        args.files, args.words, args.full = 2, 1_000, False
     if args.full:
         args.files, args.words = 200, 10_000
     with tempfile.TemporaryDirectory() as d:

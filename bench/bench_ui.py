@@ -6,19 +6,20 @@ same page showing the whole document on one screen (``?view=whole`` or the Proje
 reader without paging does). Baseline for the round trip: the same selection and quick key on the
 whole-document view. Targets: first render < 1.5 s, selection -> visible highlight < 500 ms.
 
-Session part (``--part session``, see bench/ui_session.py): the same person's working day run on
+Session part (``--part session``, see bench/_ui_session.py): the same person's working day run on
 today's app and, from a git worktree of ``--before`` (default e730cb9, the app before issue 11),
 the app as it was, in the same run: user actions (clicks + keys) and seconds to (a) get back to the
 working state after a reload (project, coder, page, scroll position) and (b) find a passage by
 search and code it.
 
-    python bench/ui.py [--part render|session|all] [--pages 100] [--chars-per-page 3000]
+    python bench/bench_ui.py [--part render|session|all] [--pages 100] [--chars-per-page 3000]
                        [--repeat 5] [--before e730cb9]
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
@@ -100,9 +101,17 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--part", choices=["render", "session", "all"], default="all")
     ap.add_argument("--before", default="e730cb9", help="git revision of the app to compare with")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        default=os.environ.get("BENCH_SMOKE") == "1",
+        help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
+    )
     args = ap.parse_args()
+    if args.smoke:
+        args.part, args.pages, args.chars_per_page, args.repeat = "render", 4, 800, 1
     if args.part in ("session", "all"):
-        from ui_session import run_session_bench
+        from _ui_session import run_session_bench
 
         run_session_bench(args.before, repeat=max(1, min(args.repeat, 3)))
     if args.part == "session":

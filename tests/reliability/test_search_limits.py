@@ -89,8 +89,7 @@ def _heaviest_accepted() -> list[str]:
 def test_the_heaviest_accepted_queries_are_answered(db, monkeypatch):
     """Every query the caps accept is answered with hits, not refused. How fast is measured by
     bench/bench_search.py (a timed unit test would fail on a loaded machine, not on slow code);
-    the budget
-    is widened here so that load cannot stop a search."""
+    the budget is widened here so that load cannot stop a search."""
     monkeypatch.setattr(importlib.import_module("corpus.search"), "TIME_BUDGET_S", 60.0)
     _fill(db, 4_000)
     for q in _heaviest_accepted():

@@ -1,0 +1,45 @@
+"""Every bench in bench/ runs once at its smoke size (seconds), so none rots between `make bench`
+runs: it exits 0 and prints a ratio (baseline and ours measured in the same run)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHES = sorted((ROOT / "bench").glob("bench_*.py"))
+PACKAGES = {p.parent.name for p in ROOT.glob("*/__init__.py")}
+
+
+def test_bench_modules_shadow_no_package():
+    """bench/ is first on sys.path when a bench runs: no module there may be named as a package."""
+    names = {p.stem for p in (ROOT / "bench").glob("*.py")}
+    assert BENCHES and not names & PACKAGES, names & PACKAGES
+
+
+@pytest.mark.parametrize("bench", BENCHES, ids=lambda p: p.stem)
+def test_bench_runs_at_smoke_size(bench, tmp_path):
+    needs = {"bench_ocr": "tesseract", "bench_ui": "chromium"}.get(bench.stem)
+    if needs and not shutil.which(needs) and not Path(f"/usr/bin/{needs}").exists():
+        if os.environ.get("CI"):  # .ci/run installs both
+            pytest.fail(f"{needs} is missing on CI")
+        pytest.skip(f"{needs} is not installed")
+    env = {**os.environ, "BENCH_SMOKE": "1", "TMPDIR": str(tmp_path)}
+    env.setdefault("HF_HUB_OFFLINE", "1")
+    env.setdefault("TOKENIZERS_PARALLELISM", "false")
+    out = subprocess.run(
+        [sys.executable, str(bench), "--smoke"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=600,
+    )
+    tail = (out.stdout + out.stderr)[-3000:]
+    assert out.returncode == 0, tail
+    assert "ratio" in out.stdout, tail
