@@ -1,7 +1,9 @@
 """Command line of the workbench: ``python cli.py COMMAND --project FILE ...``.
 
 Each package adds its commands in ``<package>/commands.py`` (a ``register(sub, common)``
-function); every command is a thin wrapper over the package's Python functions. Errors meant
+function); every command is a thin wrapper over the package's Python functions, and a command
+whose work spans packages (ingest, transcript import, edit, merge, pseudonymize) wraps one use
+case of ``workflows``. Errors meant
 for the person (``QdaError``) print ``error: <message>`` and exit 2; anything else is a bug and
 prints its traceback.
 """
@@ -19,20 +21,21 @@ import sys
 
 from coding.commands import register as register_coding
 from corpus.commands import register as register_corpus
-from deid.commands import register as register_deid
 from exports.commands import register as register_exports
 from interviews.commands import register as register_interviews
 from nlp.commands import register as register_nlp
 from projectfile import QdaError
+from workflows.commands import register as register_workflows
 
-# layer order: a higher package may add commands to a lower package's group
+# layer order; a command group shared by two packages (``interviews``, ``import``) is joined
+# through projectfile.command_group, never by changing another package's parser or handler
 REGISTER = (
     register_corpus,
     register_interviews,
     register_coding,
     register_nlp,
-    register_deid,
     register_exports,
+    register_workflows,
 )
 DEFAULT_PROJECT = os.environ.get("QDA_PROJECT", "project.qda.sqlite")
 

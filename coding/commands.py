@@ -7,7 +7,7 @@ import argparse
 
 from projectfile import add_format_option, fail, print_frame
 
-from .edit_commands import register_edit
+from .edit_commands import register_review
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -79,7 +79,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         p = sub.add_parser(name, parents=[common], help=helptext)
         p.add_argument("--coder", default="default")
         p.set_defaults(func=cmd_undo if name == "undo" else cmd_redo)
-    register_edit(sub, common)
+    register_review(sub, common)
 
 
 def _db(args):

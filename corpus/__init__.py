@@ -6,10 +6,17 @@ import each other directly (``from .store import ...``).
 
 from .decode import bytes_to_text
 from .formats import check_zip
-from .ingest import forget_ingest_log, limited_map, process_executor, scheduler_executor
+from .ingest import (
+    forget_ingest_log,
+    ingest,
+    limited_map,
+    process_executor,
+    scheduler_executor,
+)
 from .language import detect_language, language_bucket
 from .meta import get_project_meta, set_project_meta
 from .model import (
+    KINDS,
     Document,
     Outcome,
     Page,
@@ -24,7 +31,7 @@ from .ocr import tesseract_languages
 from .ocr_images import page_image
 from .outcomes import outcome_counts, outcomes_frame, print_outcomes
 from .parse import SUPPORTED, ParseOptions
-from .reader import ingest_uploads, page_for_offset, passage_html
+from .reader import ingest_uploads, page_for_offset, passage_html, save_uploads
 from .search import (
     SEARCH_COLUMNS,
     SearchError,
@@ -55,6 +62,7 @@ from .store import (
 from .text_mapping import TextMapping, map_ranges, replacement_mapping, text_mapping
 
 __all__ = [
+    "KINDS",
     "SEARCH_COLUMNS",
     "SUPPORTED",
     "OCR_LANGUAGES",
@@ -77,6 +85,7 @@ __all__ = [
     "get_project_meta",
     "get_segments",
     "get_text",
+    "ingest",
     "ingest_log",
     "ingest_uploads",
     "language_bucket",
@@ -103,6 +112,7 @@ __all__ = [
     "set_document_fields",
     "set_project_meta",
     "scheduler_executor",
+    "save_uploads",
     "sha256_bytes",
     "snippet_to_html",
     "store_document",

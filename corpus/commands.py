@@ -1,4 +1,5 @@
-"""CLI commands of ``corpus``: ingest, search, docs, log, backup, restore."""
+"""CLI commands of ``corpus``: search, docs, log, backup, restore (``ingest`` is a use case: see
+``workflows/commands.py``)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,6 @@ from projectfile import (
     open_project,
     print_frame,
     restore_backup,
-    tqdm_progress,
 )
 
 from .model import KINDS
@@ -24,27 +24,6 @@ from .search_commands import register as register_search_index
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     """Add the corpus commands to the CLI."""
-    p = sub.add_parser(
-        "ingest", parents=[common], help="ingest files and folders (PDF, DOCX, TXT, MD, HTML)"
-    )
-    p.add_argument("paths", nargs="+", help="files or folders (searched recursively)")
-    p.add_argument(
-        "--workers", type=int, default=None, help="parsing processes (default: number of cores)"
-    )
-    p.add_argument("--scheduler", default=None, help="Dask scheduler address, e.g. tcp://host:8786")
-    p.add_argument("--password", default=None, help="password for encrypted PDFs")
-    p.add_argument("--kind", choices=KINDS, default="policy")
-    p.add_argument("--max-mb", type=float, default=200, help="refuse files larger than this (MB)")
-    p.add_argument("--timeout", type=int, default=300, help="per-file parsing time limit (seconds)")
-    p.add_argument(
-        "--ocr-languages",
-        default="eng+spa",
-        help="tesseract languages for scanned PDF pages, e.g. eng, spa, eng+spa (default);"
-        " 'none' turns OCR off",
-    )
-    add_format_option(p)
-    p.set_defaults(func=cmd_ingest)
-
     p = sub.add_parser("search", parents=[common], help="full-text search with ranked hits")
     p.add_argument("query")
     p.add_argument("--kind", action="append", choices=KINDS)
@@ -81,34 +60,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("backup", help="path of a backup file (see `backups`)")
     p.set_defaults(func=cmd_restore)
     register_search_index(sub, common)
-
-
-def cmd_ingest(args) -> int:
-    """Ingest documents; print one row per file; exit 3 when a file failed.
-
-    ``--kind interview`` is handled by the interviews package, which wraps this command.
-    """
-    from .ingest import ingest, scheduler_executor
-    from .outcomes import outcomes_frame, print_outcomes
-
-    db = open_project(args.project)
-    with (
-        scheduler_executor(args.scheduler) as executor,
-        tqdm_progress("ingest", disable=args.quiet) as progress,
-    ):
-        outcomes = ingest(
-            args.paths,
-            db,
-            executor=executor,
-            workers=args.workers,
-            password=args.password,
-            kind=args.kind,
-            progress=progress,
-            max_bytes=int(args.max_mb * 1024 * 1024),
-            timeout_s=args.timeout,
-            ocr_languages=None if args.ocr_languages.lower() == "none" else args.ocr_languages,
-        )
-    return print_outcomes(outcomes_frame(outcomes, full_paths=True), args.format)
 
 
 def cmd_search(args) -> int:

@@ -1,4 +1,5 @@
-"""CLI commands: ``export evidence|matrix|codebook|qdpx|qdc`` and ``import qdpx|qdc``."""
+"""CLI commands: ``export evidence|matrix|codebook|qdpx|qdc`` and ``import qdc`` (``import qdpx``,
+which can merge, is a use case: ``workflows/commands.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import sys
 from pathlib import Path
 
 from coding import codes_frame
-from projectfile import fail, open_project, tqdm_progress
+from projectfile import command_group, fail, open_project, tqdm_progress
 
 from .citations import FIELDS, PRESETS, citation_template, set_citation_template
 from .downloads import EVIDENCE_FORMATS
@@ -15,8 +16,7 @@ from .errors import ExportError, ImportFileError
 from .evidence import evidence_table
 from .matrices import codebook_frame, matrix_frame, matrix_xlsx
 from .qdpx_export import export_qdc, export_qdpx
-from .qdpx_import import import_qdc, import_qdpx
-from .qdpx_merge import add_into_option
+from .qdpx_import import import_qdc
 from .report import evidence_report
 from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx, frame_csv
 from .word import codebook_docx, evidence_docx
@@ -147,17 +147,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--out", required=True)
     q.set_defaults(func=cmd_qdc)
 
-    p = sub.add_parser("import", help="import a REFI-QDA project (.qdpx) or codebook (.qdc)")
-    isub = p.add_subparsers(dest="what", required=True)
-    for what, helptext in (
-        ("qdpx", "import a .qdpx project from NVivo, ATLAS.ti, MAXQDA, QualCoder, ..."),
-        ("qdc", "import a .qdc codebook"),
-    ):
-        q = isub.add_parser(what, parents=[common], help=helptext)
-        q.add_argument("file")
-        q.add_argument("--coder", default="imported", help="coder for codings without a known user")
-        q.set_defaults(func=cmd_import)
-    add_into_option(isub.choices["qdpx"])
+    q = command_group(
+        sub, "import", "import a REFI-QDA project (.qdpx) or codebook (.qdc)", dest="what"
+    ).add_parser("qdc", parents=[common], help="import a .qdc codebook")
+    q.add_argument("file")
+    q.add_argument("--coder", default="imported", help="coder for codings without a known user")
+    q.set_defaults(func=cmd_import)
 
 
 def _db(args):
@@ -288,12 +283,9 @@ def cmd_qdc(args) -> int:
 
 
 def cmd_import(args) -> int:
+    """Import a .qdc codebook (``import qdpx`` is a use case: ``workflows/commands.py``)."""
     try:
-        if args.what == "qdpx":
-            with tqdm_progress("import", disable=args.quiet) as progress:
-                report = import_qdpx(args.file, args.project, coder=args.coder, progress=progress)
-        else:
-            report = import_qdc(args.file, args.project, coder=args.coder)
+        report = import_qdc(args.file, args.project, coder=args.coder)
     except ImportFileError as exc:
         return fail(f"{exc} (the project was not changed)", 2)
     print("\n".join(report.lines()))

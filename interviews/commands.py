@@ -1,7 +1,6 @@
-"""CLI commands of ``interviews``: import transcripts, list cases/speakers/turns, attributes CSV.
+"""CLI commands of ``interviews``: list cases/speakers/turns, attributes CSV.
 
-``ingest --kind interview`` (a corpus command) is composed here: transcripts go to
-``import_transcripts``, other kinds to corpus's own handler.
+``interviews import`` and ``ingest --kind interview`` are use cases (``workflows/commands.py``).
 """
 
 from __future__ import annotations
@@ -9,48 +8,23 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-import pandas as pd
-
-from corpus import outcomes_frame, print_outcomes, process_executor, scheduler_executor
 from projectfile import (
     add_format_option,
     command_group,
     fail,
     open_project,
     print_frame,
-    tqdm_progress,
 )
 
 from .attributes import attributes_csv, import_attributes_csv
 from .queries import case_attributes_frame, cases_frame, speakers_frame, transcript_turns
-from .store import import_transcripts
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
-    """Add the ``interviews`` group and let ``ingest --kind interview`` import transcripts."""
+    """Add the ``interviews`` group's listing and attribute commands."""
     isub = command_group(
         sub, "interviews", "interview transcripts: import, cases, attributes, de-identification"
     )
-
-    c = isub.add_parser(
-        "import", parents=[common], help="import transcripts (TXT, VTT, SRT, DOCX, Otter)"
-    )
-    c.add_argument("paths", nargs="+", help="files or folders")
-    c.add_argument(
-        "--workers",
-        type=int,
-        default=0,
-        help="parse in this many processes (default: in this process)",
-    )
-    c.add_argument(
-        "--role",
-        action="append",
-        default=[],
-        metavar="SPEAKER=ROLE",
-        help="set a speaker's role (interviewer/interviewee/other) instead of the suggestion",
-    )
-    add_format_option(c)
-    c.set_defaults(func=cmd_import)
 
     c = isub.add_parser("cases", parents=[common], help="list cases")
     add_format_option(c)
@@ -78,35 +52,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     c.add_argument("csv")
     c.set_defaults(func=cmd_attributes_import)
-
-    _compose_ingest(sub)
-
-
-def cmd_import(args) -> int:
-    """Import transcripts; print one outcome row per file (turns, speakers)."""
-    roles = {}
-    for item in args.role:
-        if "=" not in item:
-            return fail(f"--role {item!r}: use SPEAKER=ROLE", 2)
-        k, v = item.rsplit("=", 1)
-        roles[k.strip()] = v.strip()
-    db = open_project(args.project)
-    executor = None
-    if args.workers and args.workers > 1:
-        executor = process_executor(args.workers)
-    try:
-        with tqdm_progress("import", disable=args.quiet) as progress:
-            outcomes = import_transcripts(
-                args.paths, db, progress=progress, roles=roles or None, executor=executor
-            )
-    finally:
-        if executor is not None:
-            executor.shutdown()
-    df = outcomes_frame(outcomes, full_paths=True, count="turns")
-    sp = speakers_frame(db, [int(i) for i in df["document_id"].dropna()])
-    counts = sp.groupby("document_id").size()
-    df["speakers"] = [int(counts.get(i, 0)) if pd.notna(i) else 0 for i in df["document_id"]]
-    return print_outcomes(df, args.format, verb="imported")
 
 
 def cmd_cases(args) -> int:
@@ -155,27 +100,3 @@ def cmd_attributes_import(args) -> int:
     n = import_attributes_csv(open_project(args.project, create=False), Path(args.csv))
     print(f"set {n} attribute values from {args.csv}")
     return 0
-
-
-def _compose_ingest(sub: argparse._SubParsersAction) -> None:
-    """Route corpus's ``ingest --kind interview`` to ``import_transcripts``; other kinds stay."""
-    ingest = sub.choices["ingest"]
-    documents = ingest.get_default("func")
-
-    def cmd_ingest(args) -> int:
-        if args.kind != "interview":
-            return documents(args)
-        return _ingest_transcripts(args)
-
-    ingest.set_defaults(func=cmd_ingest)
-
-
-def _ingest_transcripts(args) -> int:
-    """Import transcripts for ``ingest --kind interview``; print corpus's outcome table."""
-    db = open_project(args.project)
-    with (
-        scheduler_executor(args.scheduler) as executor,
-        tqdm_progress("ingest", disable=args.quiet) as progress,
-    ):
-        outcomes = import_transcripts(args.paths, db, progress=progress, executor=executor)
-    return print_outcomes(outcomes_frame(outcomes, full_paths=True), args.format)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from corpus import scheduler_executor
 from projectfile import add_format_option, fail, open_project, print_frame, tqdm_progress
@@ -18,7 +17,6 @@ from .encoders import DEFAULT_MODEL as EMBEDDING_MODEL
 from .encoders import ENCODERS
 from .entities import extract_entities
 from .entity_queries import entities_frame, top_entities
-from .entity_versions import carry_entities
 from .gazetteer import export_gazetteer, gazetteer_frame, import_gazetteer, merge_entities
 from .hybrid_search import MODES as SEARCH_MODES
 from .hybrid_search import more_like_coding, more_like_this, search_passages, snippet_text
@@ -97,7 +95,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_format_option(p)
     p.set_defaults(func=cmd_topics_show)
     _register_meaning(sub, common)
-    _carry_entities_after(sub)
 
 
 def _register_meaning(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -179,27 +176,6 @@ def cmd_similar(args) -> int:
     cols = ["title", "language", "segment_kind", "char_start", "score", "snippet"]
     print_frame(hits[cols], args.format, max_width=70)
     return 0
-
-
-def _carry_entities_after(sub: argparse._SubParsersAction) -> None:
-    """After ``edit``, ``ingest`` and ``interviews import``, entity mentions follow new versions."""
-    groups = sub.__dict__.get("_qda_groups", {})
-    parsers = [sub.choices.get("edit"), sub.choices.get("ingest")]
-    if "interviews" in groups:
-        parsers.append(groups["interviews"].choices.get("import"))
-    for parser in filter(None, parsers):
-        command = parser.get_default("func")
-
-        def run(args, command=command) -> int:
-            code = command(args)
-            if not Path(args.project).exists():
-                return code
-            carried = carry_entities(open_project(args.project, create=False))
-            if carried:
-                print(f"entity mentions carried to {len(carried)} new versions")
-            return code
-
-        parser.set_defaults(func=run)
 
 
 def cmd_entities(args) -> int:

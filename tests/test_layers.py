@@ -1,9 +1,9 @@
 """The package order we declare is the order the code follows (issue 12).
 
-Layers, top to bottom: cli.py / streamlit_app.py -> ui -> exports -> deid -> nlp -> coding ->
-interviews -> corpus -> projectfile. These tests read the real import graph (grimp sees imports
-inside functions too) and the source files, so a lazy upward import, a cycle, a try-import
-"bridge" or a reach into another package's private names fails here.
+Layers, top to bottom: cli.py / streamlit_app.py -> ui -> workflows (use cases) -> exports -> deid
+-> nlp -> coding -> interviews -> corpus -> projectfile. These tests read the real import graph
+(grimp sees imports inside functions too) and the source files, so a lazy upward import, a cycle,
+a try-import "bridge" or a reach into another package's private names fails here.
 """
 
 from __future__ import annotations
@@ -19,7 +19,17 @@ import grimp
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ["projectfile", "corpus", "interviews", "coding", "nlp", "deid", "exports", "ui"]
+PACKAGES = [
+    "projectfile",
+    "corpus",
+    "interviews",
+    "coding",
+    "nlp",
+    "deid",
+    "exports",
+    "workflows",
+    "ui",
+]
 TOP_MODULES = ["cli.py", "streamlit_app.py"]
 
 
@@ -57,6 +67,7 @@ def test_layers_declared_order_is_the_documented_one():
         "nlp",
         "deid",
         "exports",
+        "workflows",
         "ui",
     ]
 
@@ -274,3 +285,21 @@ def test_layers_architecture_names_only_real_modules():
     assert named, "ARCHITECTURE.md names no module"
     missing = sorted(p for p in named if not (ROOT / p).exists())
     assert missing == []
+
+
+_MUTATION = re.compile(
+    r"\.choices\[|\.choices\.get\(|get_default\(\s*[\"']func[\"']\s*\)|_qda_groups"
+)
+
+
+def test_layers_no_command_changes_another_packages_parser():
+    """No commands module reaches into the parser: no ``sub.choices[...]`` lookup of another
+    package's command and no ``get_default("func")`` wrapping of its handler. Work that spans
+    packages is one use case in ``workflows``, which both the CLI and the UI call; a group shared
+    by two packages is joined through ``projectfile.command_group``."""
+    problems = []
+    for path in sorted(ROOT.glob("*/*commands.py")):
+        for no, line in enumerate(path.read_text().splitlines(), 1):
+            if _MUTATION.search(line):
+                problems.append(f"{path.relative_to(ROOT)}:{no}: {line.strip()}")
+    assert problems == []

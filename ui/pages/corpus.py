@@ -15,7 +15,6 @@ from corpus import (
     get_pages,
     get_text,
     ingest_log,
-    ingest_uploads,
     list_documents,
     outcome_counts,
     outcomes_frame,
@@ -27,7 +26,7 @@ from corpus import (
 from ui.common import get_db
 from ui.components.page_image import page_view
 from ui.tables import show as show_table
-from ui.versions import follow_versions
+from workflows import ingest_upload_files
 
 KINDS = ["policy", "interview", "other"]
 SHOWN = [
@@ -96,7 +95,7 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
             st.status(f"Ingesting {len(uploads)} files…", expanded=False) as status,
             tempfile.TemporaryDirectory(prefix="qda-upload-") as folder,
         ):
-            outcomes = ingest_uploads(
+            done = ingest_upload_files(  # transcripts for kind interview; versions followed
                 db,
                 [(u.name, u.getvalue()) for u in uploads],
                 folder,
@@ -105,7 +104,7 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
                 progress=progress,
                 ocr_languages=ocr_languages,
             )
-            followed = follow_versions(db)  # a corrected file: codings follow to its new version
+            outcomes, followed = done.outcomes, done.versions.summary()
             counts = outcome_counts(outcomes)
             status.update(
                 label=f"Ingested {counts['ok']}, skipped {counts['skipped']}, "

@@ -2,9 +2,9 @@
 words to the new version), review codings whose words were deleted, merge a project coded apart
 and see the coders' agreement right after.
 
-A thin shell: ``coding.edit_document``, ``review_frame``/``reanchor``/``discard_review``,
-``coding.merge_project``/``preview_merge``, ``exports.merge_qdpx`` and ``coding.agreement`` do the
-work. Document text is shown escaped (``html.escape``) or as plain text widgets.
+A thin shell: the use cases ``workflows.correct_document`` and ``workflows.merge_project``
+(with ``preview_merge``), ``review_frame``/``reanchor``/``discard_review`` and ``coding.agreement``
+do the work. Document text is shown escaped (``html.escape``) or as plain text widgets.
 """
 
 from __future__ import annotations
@@ -20,19 +20,15 @@ from coding import (
     coder_names,
     codings_frame,
     discard_review,
-    edit_document,
-    merge_project,
-    preview_merge,
     reanchor,
     review_frame,
     undo,
 )
 from corpus import get_text, list_documents, normalize_text, text_mapping
-from exports import merge_qdpx
-from nlp import carry_entities
 from ui.common import current_coder, get_db, session_id
 from ui.components.span_reader import safe_color
 from ui.widgets import md_safe
+from workflows import correct_document, is_qdpx, merge_project, preview_merge
 
 st.title("Edit & merge")
 db = get_db()
@@ -144,9 +140,8 @@ if section == "edit":
         if b1.button(
             "Save as a new version", type="primary", disabled=not changed, key="edit_save"
         ):
-            result = edit_document(db, doc_id, new_text, coder, session=sess)
-            if result.new_document_id:
-                carry_entities(db, [result.new_document_id])  # entity mentions follow too
+            # codings move, entity mentions and the indexes follow the new version
+            result = correct_document(db, doc_id, new_text, coder, session=sess).edit
             st.session_state["edit_notice"] = result.summary()
             if result.new_document_id:
                 st.session_state["edit_doc_next"] = result.new_document_id
@@ -199,8 +194,7 @@ if section == "merge":
         with tempfile.TemporaryDirectory(prefix="qda-merge-upload-") as tmp:
             path = Path(tmp) / Path(upload.name).name
             path.write_bytes(upload.getvalue())
-            is_qdpx = path.suffix.lower() == ".qdpx"
-            if not is_qdpx:
+            if not is_qdpx(path):
                 preview = preview_merge(db, path)
                 counts = preview["status"].value_counts().to_dict()
                 st.markdown(
@@ -212,12 +206,9 @@ if section == "merge":
                 st.dataframe(preview, hide_index=True, width="stretch")
             if st.button("Merge", type="primary", key="merge_go"):
                 with st.status("Merging…", expanded=False) as status:
-                    if is_qdpx:
-                        _imported, report = merge_qdpx(path, db, coder=coder)
-                    else:
-                        report = merge_project(
-                            db, path, coder=coder, session=sess, source=upload.name
-                        )
+                    report = merge_project(
+                        db, path, coder=coder, session=sess, source=upload.name
+                    ).merged
                     status.update(label="Merged", state="complete")
                 st.session_state["merge_report"] = report.frame()
                 st.session_state["merge_summary"] = report.summary() or "nothing to merge"

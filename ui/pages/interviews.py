@@ -6,7 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coding import merge_cases
-from deid import add_name, apply_review, find_names, key_path_for
+from deid import add_name, find_names, key_path_for
 from interviews import (
     ROLES,
     apply_attribute_edits,
@@ -22,7 +22,6 @@ from interviews import (
     parse_transcript,
     preview_frame,
     rename_case,
-    save_transcript,
     speaker_edits,
     speakers_frame,
     speakers_summary,
@@ -33,7 +32,7 @@ from interviews import (
 from projectfile import QdaError
 from ui.common import get_db, project_file
 from ui.tables import show as show_table
-from ui.versions import follow_versions
+from workflows import deidentify, save_transcript
 
 st.title("Interviews")
 db = get_db()
@@ -106,13 +105,13 @@ with tab_import:
         if st.button("Save to project", key="iv_save", type="primary"):
             roles = dict(zip(roles_df["speaker"], roles_df["role"])) if not roles_df.empty else None
             try:
-                doc_id = save_transcript(db, tr, data, path=source, roles=roles)
+                doc_id, followed = save_transcript(db, tr, data, path=source, roles=roles)
             except QdaError as exc:
                 st.session_state["import_error"] = f"{tr.name}: {exc}"
             else:
                 st.session_state["import_msg"] = (
                     f"Saved {tr.name} as document {doc_id} ({len(tr.turns)} turns). "
-                    + follow_versions(db)  # a corrected transcript: codings follow
+                    + followed.summary()  # a corrected transcript: codings follow
                 )
                 st.session_state.pop("iv_pending", None)
             st.rerun()
@@ -287,9 +286,9 @@ with tab_deid:
                 st.session_state["iv_review"] = add_name(db, edited, extra.strip())
                 st.rerun()
             if st.button("Apply pseudonyms", key="iv_deid_apply", type="primary"):
-                result = run("deid", apply_review, db, edited, ok="Pseudonymized versions written.")
-                if result is not None:
-                    st.session_state["iv_deid_result"] = result
+                done = run("deid", deidentify, db, edited, ok="Pseudonymized versions written.")
+                if done is not None:
+                    st.session_state["iv_deid_result"] = done.result
                     st.session_state.pop("iv_review", None)
                 st.rerun()
     if "iv_deid_result" in st.session_state:

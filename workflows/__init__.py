@@ -1,0 +1,33 @@
+"""Use cases: work that spans packages, one function each, called alike by ``cli.py`` and ``ui/``.
+
+Ingest files, import transcripts, correct a document, merge a project, de-identify: each stores
+what it stores through the packages below, then lets everything that follows new versions follow
+(codings, entity mentions, the search and meaning indexes: ``follow_versions``). Nothing here
+holds SQL; the packages own their tables.
+"""
+
+from .deidentify import Deidentified, deidentify, read_review_csv
+from .edit import Correction, correct_document
+from .ingest import IngestReport, ingest_files, ingest_upload_files
+from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
+from .transcripts import import_transcripts, save_transcript
+from .versions import VersionsReport, follow_versions
+
+__all__ = [
+    "Correction",
+    "Deidentified",
+    "IngestReport",
+    "MergeOutcome",
+    "VersionsReport",
+    "correct_document",
+    "deidentify",
+    "follow_versions",
+    "import_transcripts",
+    "ingest_files",
+    "ingest_upload_files",
+    "is_qdpx",
+    "merge_project",
+    "preview_merge",
+    "read_review_csv",
+    "save_transcript",
+]
