@@ -20,7 +20,7 @@ from ui import session_demo
 from ui.auth import require_access
 from ui.common import coder_sidebar, current_coder, project_file, set_project_file, show_error
 from ui.session import start_session, sync_url
-from ui.widgets import md_safe
+from ui.state import show_flash
 
 # the tab icon is a file of ours: a ":material/...:" icon would be fetched from fonts.gstatic.com
 ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
@@ -51,17 +51,7 @@ page = st.navigation(PAGES)
 start_session(page.url_path)  # a reload or a link: the project, coder and place it names
 coder_sidebar()
 sync_url(project_file(), current_coder(), page.url_path)
-if st.session_state.get("qda_refused"):
-    st.warning(
-        f"The link asked for the project '{md_safe(st.session_state.pop('qda_refused'))}', which "
-        "is not a project file in the projects folder: this one is open instead. Open other "
-        "projects on the Project page."
-    )
-if st.session_state.get("qda_demo_copied"):
-    st.success(
-        f"Working in {md_safe(st.session_state.pop('qda_demo_copied'))}, a copy of the demo: "
-        "do what you were doing again here."
-    )
+show_flash()  # messages kept for this run (ui.state.flash), once, escaped
 asked = session_demo.ask(project_file(), set_project_file)  # a write into the demo was refused
 try:
     page.run()

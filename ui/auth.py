@@ -24,6 +24,8 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from ui.state import SIGNED_IN, USER
+
 PBKDF2_ITERATIONS = 390_000
 HOW_TO = (
     "This workbench is reachable from the network, so it needs sign-in, and none is configured.\n\n"
@@ -193,8 +195,8 @@ def signed_in_user() -> str | None:
     """
     if not is_exposed():
         return None
-    if st.session_state.get("qda_signed_in"):
-        return st.session_state.get("qda_user") or None
+    if SIGNED_IN.get():
+        return USER.get() or None
     user = getattr(st, "user", None)
     if user is not None and getattr(user, "is_logged_in", False):
         ident = user.get("email") or user.get("name") or user.get("sub")
@@ -209,11 +211,11 @@ def require_access() -> None:
     auth = _auth_secrets()
     users = _users(auth)
     if users or auth.get("password_hash") or auth.get("password_sha256"):
-        if st.session_state.get("qda_signed_in"):
+        if SIGNED_IN.get():
             with st.sidebar:
                 if st.button("Sign out", key="qda_sign_out"):
-                    st.session_state.qda_signed_in = False
-                    st.session_state.pop("qda_user", None)
+                    SIGNED_IN.set(False)
+                    USER.pop()
                     st.rerun()
             return
         st.title("Sign in")
@@ -250,12 +252,12 @@ def _password_sign_in(name: str, password: str, users: dict, auth: dict) -> None
         return
     if users and name in users and check_password(password, users[name]):
         THROTTLE.succeeded(client)
-        st.session_state.qda_signed_in = True
-        st.session_state.qda_user = name
+        SIGNED_IN.set(True)
+        USER.set(name)
         st.rerun()
     if not users and check_password(password, auth):
         THROTTLE.succeeded(client)
-        st.session_state.qda_signed_in = True
+        SIGNED_IN.set(True)
         st.rerun()
     time.sleep(THROTTLE.failed(client))
     if THROTTLE.locked_for(client):

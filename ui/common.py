@@ -37,6 +37,7 @@ def set_project_file(path: str | os.PathLike) -> None:
     """Switch this session to the project file at ``path`` (forgets all of the old project's
     state: ui.state.switch_project)."""
     switch_project(path)
+    remember(project=path)
 
 
 def get_db():

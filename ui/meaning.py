@@ -11,6 +11,7 @@ import streamlit as st
 
 from nlp import SEARCH_MODES, index_passages, index_status, more_like_this
 from projectfile import QdaError
+from ui.state import FOCUS, MORE_LIKE, flash
 from ui.widgets import md_safe
 
 MODE_LABELS = {
@@ -54,12 +55,8 @@ def _offer_index(db, key: str = "meaning_index", until: str = SEARCH_UNTIL) -> N
         res = index_passages(
             db, progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=f"{m} {d}/{t}")
         )
-        st.session_state["meaning_indexed"] = (
-            f"Indexed {res.passages} passages ({res.embedded} newly embedded)."
-        )
+        flash("success", f"Indexed {res.passages} passages ({res.embedded} newly embedded).")
         st.rerun()
-    if "meaning_indexed" in st.session_state:
-        st.success(st.session_state.pop("meaning_indexed"))
 
 
 def hit_label(hit) -> str:
@@ -103,7 +100,7 @@ def more_like_button(
 
 def more_like_panel(
     db,
-    key: str = "more_like",
+    key: str = MORE_LIKE.name,
     code: int | None = None,
     code_name: str = "",
     on_code: Callable[[int, int, int], None] | None = None,
@@ -156,7 +153,7 @@ def _passage_buttons(hit, key: str, code_name: str, on_code) -> None:
     span = (int(hit.document_id), int(hit.char_start), int(hit.char_end))
     row = st.container(horizontal=True)  # side by side, wrapped when narrow
     if row.button("Open", key=f"{key}_open_{hit.segment_id}", help="Show it in the reader"):
-        st.session_state["focus"] = dict(zip(("document_id", "start", "end"), span))
+        FOCUS.set(dict(zip(("document_id", "start", "end"), span)))
         st.rerun()
     if row.button(f"Code with {md_safe(code_name)}", key=f"{key}_code_{hit.segment_id}"):
         on_code(*span)

@@ -26,6 +26,7 @@ from pathlib import Path
 import streamlit as st
 
 from ui.auth import signed_in_user
+from ui.state import CODE_DOC, CODE_SELECTION, CODER, FOCUS, PROJECT_PATH, STARTED, flash
 
 DEFAULT_PROJECT = "project.qda.sqlite"
 SETTINGS_NAME = ".qda-workbench.json"
@@ -194,33 +195,38 @@ def parse_at(value: object) -> dict | None:
 # --- the session ---------------------------------------------------------------------------------
 def start_session(page_path: str = "") -> None:
     """On a session's first run, restore project, coder and place from the URL or the settings."""
-    if st.session_state.get("qda_started"):
+    if STARTED.get():
         return
-    st.session_state.qda_started = True
+    STARTED.set(True)
     params = st.query_params
     me = load_settings()["users"].get(user_key(), {})
     asked = params.get("project")
     project = allowed_project(asked) if asked else None
     if asked and project is None:
-        st.session_state.qda_refused = str(asked)[:300]
+        flash(
+            "warning",
+            f"The link asked for the project '{str(asked)[:300]}', which is not a project file "
+            "in the projects folder: this one is open instead. Open other projects on the "
+            "Project page.",
+        )
     if project is None and not asked:
         project = allowed_project(me.get("project"))
     if project is not None:
-        st.session_state.project_path = str(project)
+        PROJECT_PATH.set(str(project))
     coder = clean_coder(params.get("coder")) or clean_coder(me.get("coder"))
     if coder and not signed_in_user():
-        st.session_state.coder = coder
+        CODER.set(coder)
     place = parse_at(params.get("at"))
     if place and project is not None and page_path == "code":
-        st.session_state.focus = dict(place)
-        st.session_state.code_selection = dict(place)
+        FOCUS.set(dict(place))
+        CODE_SELECTION.set(dict(place))
 
 
 def sync_url(project: Path, coder: str, page_path: str = "") -> None:
     """Write the project, coder and (on the Code page) the selection into the URL."""
     wanted = {"project": url_value(project), "coder": coder}
-    sel = st.session_state.get("code_selection")
-    shown = st.session_state.get("code_doc")  # the Code page's document picker
+    sel = CODE_SELECTION.get()
+    shown = st.session_state.get(CODE_DOC)  # the Code page's document picker
     if page_path == "code" and isinstance(sel, dict) and shown in (None, sel.get("document_id")):
         try:
             wanted["at"] = f"{int(sel['document_id'])}:{int(sel['start'])}-{int(sel['end'])}"

@@ -17,9 +17,10 @@ import streamlit as st
 from corpus import get_project_meta, set_project_meta
 from projectfile import ProjectError, copy_project, open_project, set_write_guard
 from ui.session import demo_choice_made, projects_dir, remember_demo_choice
+from ui.state import DEMO_OK, DEMO_PROMPT, flash
 
 DEMO_KEY = "demo"
-PROMPT = "qda_demo_prompt"
+PROMPT = DEMO_PROMPT.name
 REFUSED = (
     "This is the demo project, a fictional sample: nothing was written. Choose “Copy to a new "
     "project” to work in a copy of it, or “Write into the demo”, then do it again."
@@ -34,7 +35,7 @@ def is_demo(db) -> bool:
 
 def writes_allowed(path: Path) -> bool:
     """Return True when this person already chose to write into the demo at ``path``."""
-    ok = st.session_state.setdefault("qda_demo_ok", set())
+    ok = DEMO_OK.setdefault(set())
     if str(path.resolve()) in ok:
         return True
     if demo_choice_made(path):
@@ -50,7 +51,7 @@ def guard(db, path: Path) -> None:
 
 
 def _refuse(db) -> None:
-    st.session_state[PROMPT] = True
+    DEMO_PROMPT.set(True)
     raise ProjectError(REFUSED, code="demo")
 
 
@@ -88,11 +89,11 @@ def ask(path: Path, switch) -> bool:
     ``switch(path)`` opens another project in this session (ui.common.set_project_file).
     Returns True when the dialog was opened.
     """
-    if not st.session_state.get(PROMPT):
+    if not DEMO_PROMPT.get():
         return False
 
     def dismissed() -> None:
-        st.session_state.pop(PROMPT, None)
+        DEMO_PROMPT.pop()
 
     @st.dialog("This is the demo project", on_dismiss=dismissed)
     def dialog() -> None:
@@ -109,14 +110,17 @@ def ask(path: Path, switch) -> bool:
             except ProjectError as exc:
                 st.error(str(exc))
                 return
-            st.session_state.pop(PROMPT, None)
+            DEMO_PROMPT.pop()
             switch(dest)
-            st.session_state["qda_demo_copied"] = dest.name
+            flash(
+                "success",
+                f"Working in {dest.name}, a copy of the demo: do what you were doing again here.",
+            )
             st.rerun()
         if c2.button("Write into the demo", key="qda_demo_keep"):
-            st.session_state.setdefault("qda_demo_ok", set()).add(str(path.resolve()))
+            DEMO_OK.setdefault(set()).add(str(path.resolve()))
             remember_demo_choice(path)
-            st.session_state.pop(PROMPT, None)
+            DEMO_PROMPT.pop()
             st.rerun()
 
     dialog()

@@ -23,26 +23,39 @@ from coding import (
 )
 from projectfile import QdaError
 from ui.common import current_coder, get_db, session_id
+from ui.state import (
+    CODE_SELECTION,
+    FOCUS,
+    SEARCH_CODE,
+    SEARCH_CODED,
+    SEARCH_LEVEL,
+    SEARCH_PREVIEW,
+    SEARCH_QUERY,
+    FlashKind,
+    flash,
+    show_flash,
+)
 
 LEVELS = ["sentence", "paragraph", "turn"]
 MAX_BATCH = 5000
 HIT_COLUMNS = ["document_id", "char_start", "char_end", "segment_kind"]
+BAR = "search_bar"  # where the code bar's messages show
 
 
-def _flash(kind: str, message: str) -> None:
-    st.session_state["search_flash"] = (kind, message)
+def _flash(kind: FlashKind, message: str) -> None:
+    flash(kind, message, place=BAR)
 
 
 def _code_value():
     """Return the code picked in the bar: an id, a new path (str), or None."""
-    value = st.session_state.get("search_code")
+    value = st.session_state.get(SEARCH_CODE)
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return value
 
 
 def _level() -> str:
-    level = st.session_state.get("search_level")
+    level = st.session_state.get(SEARCH_LEVEL)
     return level if level in LEVELS else "paragraph"
 
 
@@ -88,7 +101,7 @@ def _on_code_hit(hit_row: dict, query: str) -> None:
         _flash("error", str(exc))
         return
     path = codes_frame(db).set_index("id").loc[cid, "path"]
-    st.session_state.setdefault("search_coded", {})[hit_row["key"]] = f"{path} ({_level()})"
+    SEARCH_CODED.setdefault({})[hit_row["key"]] = f"{path} ({_level()})"
     quote = " ".join(str(rows["text"].iloc[0]).split())
     quote = quote[:90] + ("…" if len(quote) > 90 else "")
     _flash("success", f"Coded “{quote}” with {path} ({_level()}). ↶ Undo takes it back.")
@@ -110,11 +123,11 @@ def _on_preview_all(fetch_all, total: int, query: str) -> None:
     if preview.empty:
         _flash("error", "No hit is a speaker turn: choose the sentence or paragraph level.")
         return
-    st.session_state["search_preview"] = preview
+    SEARCH_PREVIEW.set(preview)
 
 
 def _on_save_all() -> None:
-    preview = st.session_state.pop("search_preview", None)
+    preview = SEARCH_PREVIEW.pop()
     if not isinstance(preview, pd.DataFrame):
         return
     try:
@@ -134,8 +147,9 @@ def _on_undo() -> None:
     except QdaError as exc:
         _flash("error", str(exc))
         return
-    if label and st.session_state.get("search_coded"):  # the last "✓ coded" mark goes too
-        st.session_state["search_coded"].popitem()
+    coded = SEARCH_CODED.get()
+    if label and coded:  # the last "✓ coded" mark goes too
+        coded.popitem()
     _flash("success" if label else "error", f"Undid: {label}" if label else "Nothing to undo.")
 
 
@@ -153,10 +167,10 @@ def code_bar(db, query: str, total: int, fetch_all) -> None:
             format_func=lambda i: paths.get(i, str(i)),
             placeholder="Pick a code, or type a new 'Parent > Child'",
             accept_new_options=True,
-            key="search_code",
+            key=SEARCH_CODE,
         )
         c2.segmented_control(
-            "Level", LEVELS, default="paragraph", key="search_level", help="What a hit codes"
+            "Level", LEVELS, default="paragraph", key=SEARCH_LEVEL, help="What a hit codes"
         )
         n = min(total, MAX_BATCH)
         c3.button(
@@ -168,10 +182,8 @@ def code_bar(db, query: str, total: int, fetch_all) -> None:
             help="Preview the codings first; they are saved as one batch that one Undo removes.",
         )
         c4.button("↶ Undo", key="search_undo", on_click=_on_undo, help="Undo your last change")
-        flash = st.session_state.pop("search_flash", None)
-        if flash:
-            (st.success if flash[0] == "success" else st.error)(flash[1])
-        preview = st.session_state.get("search_preview")
+        show_flash(BAR)
+        preview = SEARCH_PREVIEW.get()
         if isinstance(preview, pd.DataFrame):
             st.markdown(f"**Preview: {len(preview)} codings** ({_level()} level)")
             st.dataframe(
@@ -192,7 +204,7 @@ def code_bar(db, query: str, total: int, fetch_all) -> None:
             s2.button(
                 "Cancel",
                 key="search_cancel_all",
-                on_click=lambda: st.session_state.pop("search_preview", None),
+                on_click=SEARCH_PREVIEW.pop,
             )
 
 
@@ -201,14 +213,14 @@ def open_hit(hit) -> None:
     if st.button("Open", key=f"open_{hit.segment_id}", help="Read and code it in the Code page"):
         start, end = int(hit.char_start), int(hit.char_end)
         try:
-            units = _units(get_db(), _hit_frame(hit), st.session_state.get("search_query", ""))
+            units = _units(get_db(), _hit_frame(hit), st.session_state.get(SEARCH_QUERY, ""))
             if not units.empty:
                 start, end = int(units["char_start"].min()), int(units["char_end"].max())
         except QdaError:
             pass  # the whole passage then
         place = {"document_id": int(hit.document_id), "start": start, "end": end}
-        st.session_state["focus"] = dict(place)
-        st.session_state["code_selection"] = dict(place)
+        FOCUS.set(dict(place))
+        CODE_SELECTION.set(dict(place))
         st.switch_page("ui/pages/code.py")
 
 
@@ -224,6 +236,6 @@ def code_hit_button(db, hit, query: str) -> None:
         args=(row, query),
         help="Codes this hit at the level chosen above with the code picked there.",
     )
-    done = st.session_state.get("search_coded", {}).get(key)
+    done = (SEARCH_CODED.get() or {}).get(key)
     if done:
         st.caption(f"✓ {done}")

@@ -26,7 +26,7 @@ from typing import Any, Generic, Literal, TypeVar
 import pandas as pd
 import streamlit as st
 
-from ui.widgets import md_safe
+from ui.escape import md_safe
 
 T = TypeVar("T")
 Scope = Literal["app", "project"]
@@ -75,11 +75,9 @@ CODER: Key[str] = _app("coder")
 CODER_INPUT = _app("coder_input").name  # widget: the sidebar's coder field
 SESSION_ID: Key[str] = _app("qda_session")  # undo/redo stacks are per session
 STARTED: Key[bool] = _app("qda_started")  # ui.session restored the URL's place once
-REFUSED: Key[str] = _app("qda_refused")  # a link's project= that was refused
 SIGNED_IN: Key[bool] = _app("qda_signed_in")
 USER: Key[str] = _app("qda_user")
 DEMO_OK: Key[set[str]] = _app("qda_demo_ok")  # demo projects this person chose to write into
-DEMO_COPIED: Key[str] = _app("qda_demo_copied")
 READER_PER_WINDOW: Key[int] = _app("reader_per_window")  # Code page: units per screen
 READER_WHOLE: Key[bool] = _app("reader_whole")  # Code page: whole documents, no paging
 READER_PER_WINDOW_INPUT = _app("reader_per_window_input").name  # widgets of the two above
@@ -94,10 +92,11 @@ CODE_SELECTION: Key[dict] = Key("code_selection")  # the Code page's selection
 SEARCH_PREVIEW: Key[pd.DataFrame] = Key("search_preview")  # "Code all hits" before saving
 SEARCH_CODED: Key[dict[int, str]] = Key("search_coded")  # hit -> "code (level)" coded
 SEARCH_PAGE: Key[int] = Key("search_page")
-SEARCH_SIGNATURE: Key[str] = Key("search_signature")  # the search the page number is for
+SEARCH_SIGNATURE: Key[tuple] = Key("search_signature")  # the search the page number is for
 SEARCH_CODE = "search_code"  # widget: the code bar's code
 SEARCH_LEVEL = "search_level"  # widget: sentence / paragraph / turn
 SEARCH_QUERY = "search_query"  # widget: the query
+MORE_LIKE: Key[dict] = Key("more_like")  # the passage whose nearest passages are listed
 # Interviews page
 IV_PENDING: Key[tuple] = Key("iv_pending")  # (Transcript, bytes, source) previewed, not saved
 IV_REVIEW: Key[pd.DataFrame] = Key("iv_review")  # de-identification names under review
@@ -122,11 +121,15 @@ CODE_WIN_DOC: Key[int] = Key("code_win_doc")
 CODE_VIEW_DOC: Key[int] = Key("code_view_doc")
 CODE_VIEW_WHY: Key[int] = Key("code_view_why")
 CODE_VIEW = "code_view"  # widget: whose codings
+CODE_MORE_LIKE: Key[dict] = Key("code_more_like")  # the coding whose nearest passages are listed
 # Corpus page
 CORPUS_LAST_OUTCOMES: Key[pd.DataFrame] = Key("corpus_last_outcomes")
-READER_DOC: Key[int] = Key("reader_doc")
-READER_PAGE: Key[int] = Key("reader_page")
+READER_DOC = "reader_doc"  # widget: the reader's document
+READER_PAGE = "reader_page"  # widget: the reader's page
 READER_FOCUS_APPLIED: Key[dict] = Key("reader_focus_applied")
+# suggested passages beside the Code page's reader (ui.components.suggestions)
+SUGG_ROWS: Key[dict[int, pd.DataFrame]] = Key("sugg_rows")  # code id -> suggestions still open
+SUGG_BATCH: Key[dict[int, tuple]] = Key("sugg_batch")  # code id -> (rows, preview)
 # auto-coding previews (ui.widgets.save_preview_codings keeps them as <prefix>_preview)
 ENTITIES_PREVIEW: Key[pd.DataFrame] = Key("entities_preview")
 TOPICS_PREVIEW: Key[pd.DataFrame] = Key("topics_preview")
@@ -164,13 +167,10 @@ def clear_project_state() -> list[str]:
 
 
 def switch_project(path: str | os.PathLike) -> None:
-    """Open the project file at ``path`` in this session: forget the old project's state,
-    remember the choice (ui.session)."""
-    from ui.session import remember  # ui.session reads the keys declared here
-
+    """Open the project file at ``path`` in this session, forgetting the old project's state
+    (ui.common.set_project_file also remembers the choice for the next visit)."""
     clear_project_state()
     PROJECT_PATH.set(str(path))
-    remember(project=path)
 
 
 # --- flash messages -----------------------------------------------------------------------------

@@ -10,13 +10,8 @@ from coding import apply_preview, coder_names
 from corpus import list_documents
 from projectfile import QdaError
 from ui.components.span_reader import safe_color
-
-_ENTITIES = {c: f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~$:"}
-
-
-def md_safe(text: str) -> str:
-    """Return ``text`` with HTML and Markdown special characters as entities (for st.markdown)."""
-    return "".join(_ENTITIES.get(ch, ch) for ch in str(text))
+from ui.escape import md_safe
+from ui.state import flash, preview_key
 
 
 def chip_html(label: str, color: str | None, prefix: str = "") -> str:
@@ -119,10 +114,9 @@ def coder_filter(db, me: str, key: str = "coder_view") -> list[str] | None:
 def save_preview_codings(db, prefix: str, coder: str) -> None:
     """Show the auto-coding preview kept in the session under ``prefix + '_preview'``; save it.
 
-    The outcome goes to ``<prefix>_msg`` or ``<prefix>_error`` in the session, for the page to
-    show after the rerun.
+    The outcome is flashed (ui.state.flash) for the next run.
     """
-    preview = st.session_state.get(f"{prefix}_preview")
+    preview = preview_key(prefix).get()
     if not isinstance(preview, pd.DataFrame):
         return
     st.dataframe(
@@ -135,8 +129,8 @@ def save_preview_codings(db, prefix: str, coder: str) -> None:
     ):
         try:
             batch = apply_preview(db, preview, coder=coder)
-            st.session_state[f"{prefix}_msg"] = f"Saved batch {batch} ({len(preview)} codings)."
+            flash("success", f"Saved batch {batch} ({len(preview)} codings).")
         except QdaError as exc:
-            st.session_state[f"{prefix}_error"] = str(exc)
-        st.session_state.pop(f"{prefix}_preview", None)
+            flash("error", str(exc))
+        preview_key(prefix).pop()
         st.rerun()

@@ -20,10 +20,11 @@ from nlp import (
     suggestable_codes,
 )
 from projectfile import QdaError
+from ui.state import CODE_SELECTION, FOCUS, SUGG_BATCH, SUGG_ROWS, flash
 from ui.widgets import md_safe
 
-STATE = "sugg_rows"  # {code_id: DataFrame of the suggestions still open}
-BATCH = "sugg_batch"  # {code_id: preview frame}
+STATE = SUGG_ROWS.name  # {code_id: DataFrame of the suggestions still open}
+BATCH = SUGG_BATCH.name  # {code_id: (rows, preview frame)}
 PAGE = 6  # passages shown at once (the reader stays within reach below)
 
 
@@ -108,14 +109,14 @@ def suggestions_panel(db, coder: str, session: str | None = None) -> None:
                             db, code_id, r.document_id, r.char_start, r.char_end, coder, session
                         )
                         _drop(code_id, seg)
-                        st.session_state["sugg_msg"] = f"Coded with {labels[code_id]}."
+                        flash("success", f"Coded with {labels[code_id]}.")
                     except QdaError as exc:
-                        st.session_state["sugg_msg"] = str(exc)
+                        flash("error", str(exc))
                     st.rerun()
                 if b2.button("Reject", key=f"sugg_rej_{seg}"):
                     reject_suggestion(db, code_id, r.document_id, r.char_start, r.char_end, coder)
                     _drop(code_id, seg)
-                    st.session_state["sugg_msg"] = "Rejected: it will count against similar ones."
+                    flash("success", "Rejected: it will count against similar ones.")
                     st.rerun()
                 if b3.button("Open", key=f"sugg_open_{seg}"):
                     focus = {
@@ -123,13 +124,11 @@ def suggestions_panel(db, coder: str, session: str | None = None) -> None:
                         "start": int(r.char_start),
                         "end": int(r.char_end),
                     }
-                    st.session_state["focus"] = focus
-                    st.session_state["code_selection"] = dict(focus)
+                    FOCUS.set(focus)
+                    CODE_SELECTION.set(dict(focus))
                     st.rerun()
                 if b4.checkbox("in batch", key=f"sugg_pick_{code_id}_{seg}"):
                     picked.append(seg)
-        if "sugg_msg" in st.session_state:
-            st.success(st.session_state.pop("sugg_msg"))
         _batch(db, code_id, rows, picked, coder, session)
 
 
@@ -161,8 +160,8 @@ def _batch(db, code_id: int, rows: pd.DataFrame, picked: list[int], coder, sessi
             record_batch(db, code_id, batch_rows, "accepted", coder)
             done = set(batch_rows["segment_id"])
             st.session_state[STATE][code_id] = rows[~rows["segment_id"].isin(done)]
-            st.session_state["sugg_msg"] = f"Coded {_n(len(preview), 'passage')} as one batch."
+            flash("success", f"Coded {_n(len(preview), 'passage')} as one batch.")
         except QdaError as exc:
-            st.session_state["sugg_msg"] = str(exc)
+            flash("error", str(exc))
         st.session_state[BATCH].pop(code_id, None)
         st.rerun()

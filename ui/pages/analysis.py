@@ -33,6 +33,7 @@ from exports import format_timestamp
 from interviews import case_attributes_frame, cases_frame
 from projectfile import QdaError, open_project
 from ui.common import current_coder, get_db, project_file
+from ui.state import FOCUS
 from ui.tables import show, show_wrapped
 
 st.title("Analysis")
@@ -118,11 +119,13 @@ def open_passage(df, key: str) -> None:
     )
     if st.button("Open on the Code page", key=key + "_go"):
         r = df.iloc[i]
-        st.session_state["focus"] = {
-            "document_id": int(r["document_id"]),
-            "start": int(r["char_start"]),
-            "end": int(r["char_end"]),
-        }
+        FOCUS.set(
+            {
+                "document_id": int(r["document_id"]),
+                "start": int(r["char_start"]),
+                "end": int(r["char_end"]),
+            }
+        )
         st.switch_page("ui/pages/code.py")
 
 

@@ -33,10 +33,32 @@ from ui.components.span_reader import highlight_intervals, selection_from_value,
 from ui.components.suggestions import suggestions_panel
 from ui.components.windows import Window, document_windows, window_index
 from ui.meaning import more_like_button, more_like_panel
-from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker, md_safe
+from ui.state import (
+    CODE_DOC,
+    CODE_FOCUS_APPLIED,
+    CODE_LAST_ACTION,
+    CODE_LAST_NONCE,
+    CODE_MORE_LIKE,
+    CODE_NOTICE,
+    CODE_SELECTED_CODING,
+    CODE_SELECTION,
+    CODE_VIEW,
+    CODE_VIEW_DOC,
+    CODE_VIEW_WHY,
+    CODE_WIN_DOC,
+    EDIT_DOC_NEXT,
+    FOCUS,
+    READER_PER_WINDOW,
+    READER_WHOLE,
+    FlashKind,
+    flash,
+    show_flash,
+)
+from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker
 
+FLASH_PLACE = "code"  # the page's messages show under its title
 READER_KEY = "code_reader"
-MORE_LIKE = "code_more_like"  # the coding whose nearest passages the panel lists
+MORE_LIKE = CODE_MORE_LIKE.name  # the coding whose nearest passages the panel lists
 # the panel beside the reader stays in view while the page scrolls (its own scroll bar if long)
 SIDE_CSS = """<style>
 div[data-testid="stColumn"]:has(> div .st-key-code_side) {
@@ -51,10 +73,10 @@ coder, sess = current_coder(), session_id()
 st.markdown(SIDE_CSS, unsafe_allow_html=True)
 
 
-def _flash(kind: str, message: str, undo_offer: bool = False) -> None:
+def _flash(kind: FlashKind, message: str, undo_offer: bool = False) -> None:
     """Show ``message`` after the rerun: at the top and as a notice at the bottom of the screen."""
-    st.session_state["code_flash"] = (kind, message)
-    st.session_state["code_notice"] = {
+    flash(kind, message, place=FLASH_PLACE)
+    st.session_state[CODE_NOTICE.name] = {
         "id": uuid.uuid4().hex,
         "text": message,
         "kind": kind,
@@ -88,21 +110,21 @@ def _action(action: dict, doc_id: int) -> None:
             return
         if kind == "remove":
             delete_coding(conn, int(action["id"]), me, session=session_id())
-            if st.session_state.get("code_selected_coding") == int(action["id"]):
-                st.session_state.pop("code_selected_coding", None)
+            if CODE_SELECTED_CODING.get() == int(action["id"]):
+                CODE_SELECTED_CODING.pop()
             _flash("success", "Coding removed.", undo_offer=True)
             return
         sel = selection_from_value(action.get("selection"), doc_id, get_text(conn, doc_id))
         if sel is None:
             _flash("error", "The selection is not in this document any more: select again.")
             return
-        st.session_state["code_selection"] = {
+        st.session_state[CODE_SELECTION.name] = {
             "document_id": sel.document_id,
             "start": sel.start,
             "end": sel.end,
         }
         if kind == "select":
-            st.session_state["code_selected_coding"] = int(action["id"])
+            CODE_SELECTED_CODING.set(int(action["id"]))
         elif kind == "apply":
             _apply(sel.document_id, sel.start, sel.end, [int(action["code"])])
         elif kind == "key":
@@ -124,13 +146,13 @@ def _on_reader_change() -> None:
     armed, apply them at once)."""
     state = st.session_state.get(READER_KEY) or {}
     get = state.get if hasattr(state, "get") else (lambda _k: None)
-    doc_id = st.session_state.get("code_doc")
+    doc_id = st.session_state.get(CODE_DOC)
     if doc_id is None:
         return
     action = get("action")
     if isinstance(action, dict) and action.get("nonce"):
-        if action["nonce"] != st.session_state.get("code_last_action"):
-            st.session_state["code_last_action"] = action["nonce"]
+        if action["nonce"] != CODE_LAST_ACTION.get():
+            CODE_LAST_ACTION.set(action["nonce"])
             _action(action, int(doc_id))
             return
     value = get("selection")
@@ -142,31 +164,29 @@ def _on_reader_change() -> None:
         _flash("error", str(exc))
         return
     sel = selection_from_value(value, int(doc_id), text_now)
-    if sel is None or sel.nonce and sel.nonce == st.session_state.get("code_last_nonce"):
+    if sel is None or sel.nonce and sel.nonce == CODE_LAST_NONCE.get():
         return
-    st.session_state["code_last_nonce"] = sel.nonce
-    st.session_state["code_selection"] = {
+    CODE_LAST_NONCE.set(sel.nonce)
+    st.session_state[CODE_SELECTION.name] = {
         "document_id": sel.document_id,
         "start": sel.start,
         "end": sel.end,
     }
-    st.session_state.pop("code_selected_coding", None)
+    CODE_SELECTED_CODING.pop()
     if st.session_state.get("code_armed") and st.session_state.get("code_pick"):
         _apply(sel.document_id, sel.start, sel.end, list(st.session_state["code_pick"]))
 
 
-focus = st.session_state.get("focus") if isinstance(st.session_state.get("focus"), dict) else None
+focus = FOCUS.get() if isinstance(FOCUS.get(), dict) else None
 focus_key = f"{focus['document_id']}:{focus['start']}:{focus['end']}" if focus else ""
-new_focus = bool(focus) and st.session_state.get("code_focus_applied") != focus_key
+new_focus = bool(focus) and CODE_FOCUS_APPLIED.get() != focus_key
 
-doc_id = document_picker(
-    db, key="code_doc", default=int(focus["document_id"]) if new_focus else None
-)
+doc_id = document_picker(db, key=CODE_DOC, default=int(focus["document_id"]) if new_focus else None)
 if doc_id is None:
     st.info("No documents yet: add some on the Corpus or Interviews page.")
     st.stop()
 if st.button("Correct this text", icon=":material/edit_note:", key="code_edit_text"):
-    st.session_state["edit_doc_next"] = doc_id  # the Edit & merge page opens on this document
+    EDIT_DOC_NEXT.set(doc_id)  # the Edit & merge page opens on this document
     st.switch_page("ui/pages/edit.py")
 
 text = get_text(db, doc_id)
@@ -178,45 +198,42 @@ windows = document_windows(
     len(text),
     pages,
     get_segments(db, doc_id)[["kind", "char_start"]],
-    per_window=int(st.session_state.get("reader_per_window", 30)),
+    per_window=int(READER_PER_WINDOW.get(30)),
     text=text,
 )
-if st.query_params.get("view") == "whole" or st.session_state.get(
-    "reader_whole"
+if (
+    st.query_params.get("view") == "whole" or READER_WHOLE.get()
 ):  # no paging (setting or ?view=whole)
     windows = [Window(0, len(text), "Whole document")]
-if st.session_state.get("code_win_doc") != doc_id:
-    st.session_state["code_win_doc"] = doc_id
+if CODE_WIN_DOC.get() != doc_id:
+    CODE_WIN_DOC.set(doc_id)
     st.session_state["code_win"] = 0
 if new_focus and int(focus["document_id"]) == doc_id:
     st.session_state["code_win"] = window_index(windows, int(focus["start"]))
-    st.session_state["code_focus_applied"] = focus_key
-    st.session_state["code_view"] = "all coders"  # the passage may be someone else's coding
-    st.session_state["code_view_doc"] = doc_id
-if st.session_state.get("code_view_doc") != doc_id:  # a document opened: whose codings to show
-    st.session_state["code_view_doc"] = doc_id
+    CODE_FOCUS_APPLIED.set(focus_key)
+    st.session_state[CODE_VIEW] = "all coders"  # the passage may be someone else's coding
+    CODE_VIEW_DOC.set(doc_id)
+if CODE_VIEW_DOC.get() != doc_id:  # a document opened: whose codings to show
+    CODE_VIEW_DOC.set(doc_id)
     in_doc = codings_frame(db, documents=[doc_id])
     if not in_doc.empty and not (in_doc["coder"] == coder).any():
-        st.session_state["code_view"] = "all coders"  # mine would show nothing
-        st.session_state["code_view_why"] = doc_id
+        st.session_state[CODE_VIEW] = "all coders"  # mine would show nothing
+        CODE_VIEW_WHY.set(doc_id)
     else:
-        st.session_state.pop("code_view_why", None)
+        CODE_VIEW_WHY.pop()
 st.session_state["code_win"] = min(int(st.session_state.get("code_win", 0)), len(windows) - 1)
 
 codes = codes_frame(db)
 pins = quick_keys(db, coder)  # quick keys 1..9, pinned by this coder
 
-flash = st.session_state.pop("code_flash", None)
-with st.container():  # always present, so the reader below keeps its place and is not remounted
-    if flash:
-        (st.success if flash[0] == "success" else st.error)(md_safe(flash[1]))
+show_flash(FLASH_PLACE)  # in a container always present: the reader below keeps its place
 
 suggestions_panel(db, coder, sess)  # suggested passages: accept/reject (nlp.suggest)
 left, right = st.columns([7, 3], gap="medium")
 side = right.container(key="code_side")
 with side:
-    view_coders = coder_filter(db, coder, key="code_view")
-    if st.session_state.get("code_view_why") == doc_id and view_coders is None:
+    view_coders = coder_filter(db, coder, key=CODE_VIEW)
+    if CODE_VIEW_WHY.get() == doc_id and view_coders is None:
         st.caption(f"Showing all coders: {coder} has no codings in this document yet.")
 all_codings = (
     codings_frame(db, documents=[doc_id], coders=view_coders) if view_coders != [] else None
@@ -280,22 +297,22 @@ with left:
         codings=rows,
         codes=codes[["id", "path", "color"]].to_dict("records"),
         quick=pins.to_dict("records"),
-        selected_coding=st.session_state.get("code_selected_coding"),
+        selected_coding=CODE_SELECTED_CODING.get(),
         scroll_to=fspan[0] if fspan else None,
         highlight=fspan,
         select_highlight=bool(fspan),
-        notice=st.session_state.pop("code_notice", None),
+        notice=CODE_NOTICE.pop(),
     )
 
 with side:
-    sel = st.session_state.get("code_selection")
+    sel = CODE_SELECTION.get()
     if sel and sel.get("document_id") == doc_id:
         st.markdown(f"**Selection** · characters {sel['start']:,}–{sel['end']:,}")
         st.text(text[sel["start"] : sel["end"]][:400])
     else:
         sel = None
         st.caption("No selection: drag over the text on the left.")
-    picked_id = st.session_state.get("code_selected_coding")
+    picked_id = CODE_SELECTED_CODING.get()
     picked_row = next((r for r in rows if int(r["coding_id"]) == picked_id), None)
     if picked_row is not None:
         st.markdown(
@@ -456,7 +473,7 @@ with side:
                         _flash("error", str(exc))
                     st.rerun()
                 if c2.button("Show", key=f"code_show_{cid}"):
-                    st.session_state["focus"] = {
+                    st.session_state[FOCUS.name] = {
                         "document_id": doc_id,
                         "start": int(r["char_start"]),
                         "end": int(r["char_end"]),

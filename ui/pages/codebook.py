@@ -30,7 +30,7 @@ from coding import (
 )
 from projectfile import QdaError
 from ui.common import current_coder, get_db
-from ui.widgets import md_safe
+from ui.state import flash
 
 st.title("Codebook")
 db = get_db()
@@ -42,15 +42,11 @@ def act(fn, *args, ok: str = "Saved.", **kwargs) -> None:
     try:
         fn(*args, **kwargs)
     except QdaError as exc:
-        st.session_state["codebook_error"] = str(exc)
+        flash("error", str(exc))  # messages quote code names: shown escaped
     else:
-        st.session_state["codebook_msg"] = ok
+        flash("success", ok)
     st.rerun()
 
-
-for key, show in (("codebook_error", st.error), ("codebook_msg", st.success)):
-    if key in st.session_state:
-        show(md_safe(st.session_state.pop(key)))  # messages quote code names: text only
 
 codes = codes_frame(db)
 paths = codes["path"].tolist()

@@ -25,6 +25,14 @@ from corpus import (
 )
 from ui.common import get_db
 from ui.components.page_image import page_view
+from ui.state import (
+    CORPUS_LAST_OUTCOMES,
+    FOCUS,
+    READER_DOC,
+    READER_FOCUS_APPLIED,
+    READER_PAGE,
+    flash,
+)
 from ui.tables import show as show_table
 from workflows import ingest_upload_files
 
@@ -111,12 +119,12 @@ with st.expander("Add documents", expanded=list_documents(db).empty):
                 f"failed {counts['failed']}",
                 state="error" if counts["failed"] else "complete",
             )
-        st.session_state["corpus_last_outcomes"] = outcomes_frame(outcomes)
+        CORPUS_LAST_OUTCOMES.set(outcomes_frame(outcomes))
         if followed:
             st.info(followed)
-    if "corpus_last_outcomes" in st.session_state:
+    if CORPUS_LAST_OUTCOMES.is_set():
         st.caption("Last upload")
-        show_table(st.session_state["corpus_last_outcomes"])
+        show_table(CORPUS_LAST_OUTCOMES.get())
 
 # --- documents ------------------------------------------------------------------------------------
 docs = list_documents(db)
@@ -143,36 +151,28 @@ with st.expander("Edit or delete a document"):
                 st.error("A title cannot be empty.")
             else:
                 set_document_fields(db, doc_id, title=title.strip(), kind=new_kind)
-                st.session_state["corpus_msg"] = "Saved."
+                flash("success", "Saved.")
                 st.rerun()
     sure = st.checkbox(
         "Yes, delete this document and everything coded on it", key=f"confirm_delete_{doc_id}"
     )
     if st.button("Delete document", disabled=not sure, type="primary", key="delete_doc"):
         delete_document(db, doc_id)
-        st.session_state["corpus_msg"] = f"Deleted “{current['title']}”."
+        flash("success", f"Deleted “{current['title']}”.")
         st.rerun()
-if "corpus_msg" in st.session_state:
-    st.success(st.session_state.pop("corpus_msg"))
 
 with st.expander("Ingest log"):
     show_table(ingest_log(db))
 
 # --- reader ---------------------------------------------------------------------------------------
 st.subheader("Read")
-focus = st.session_state.get("focus")
-if (
-    focus
-    and focus.get("document_id") in titles
-    and st.session_state.get("reader_focus_applied") != focus
-):
+focus = FOCUS.get()
+if focus and focus.get("document_id") in titles and READER_FOCUS_APPLIED.get() != focus:
     pages_of_focus = get_pages(db, int(focus["document_id"]))
-    st.session_state["reader_doc"] = int(focus["document_id"])
-    st.session_state["reader_page"] = page_for_offset(pages_of_focus, int(focus["start"]))
-    st.session_state["reader_focus_applied"] = dict(focus)
-reader_doc = st.selectbox(
-    "Document", list(titles), format_func=lambda i: titles[i], key="reader_doc"
-)
+    st.session_state[READER_DOC] = int(focus["document_id"])
+    st.session_state[READER_PAGE] = page_for_offset(pages_of_focus, int(focus["start"]))
+    READER_FOCUS_APPLIED.set(dict(focus))
+reader_doc = st.selectbox("Document", list(titles), format_func=lambda i: titles[i], key=READER_DOC)
 text = get_text(db, reader_doc)
 pages = get_pages(db, reader_doc)
 if pages.empty:  # DOCX, TXT, HTML: one page holding the whole text
@@ -180,10 +180,10 @@ if pages.empty:  # DOCX, TXT, HTML: one page holding the whole text
     number = 1
 else:
     count = len(pages)
-    if st.session_state.get("reader_page", 1) > count:
-        st.session_state["reader_page"] = 1
+    if st.session_state.get(READER_PAGE, 1) > count:
+        st.session_state[READER_PAGE] = 1
     number = st.number_input(
-        f"Page (of {count})", min_value=1, max_value=count, step=1, key="reader_page"
+        f"Page (of {count})", min_value=1, max_value=count, step=1, key=READER_PAGE
     )
     row = pages[pages.number == number].iloc[0]
     start, end = int(row.char_start), int(row.char_end)

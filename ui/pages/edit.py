@@ -27,6 +27,16 @@ from coding import (
 from corpus import get_text, list_documents, normalize_text, text_mapping
 from ui.common import current_coder, get_db, session_id
 from ui.components.span_reader import safe_color
+from ui.state import (
+    CODE_DOC,
+    EDIT_DOC,
+    EDIT_DOC_NEXT,
+    EDIT_NOTICE,
+    EDIT_SECTION,
+    EDIT_SECTION_NEXT,
+    MERGE_REPORT,
+    MERGE_SUMMARY,
+)
 from ui.widgets import md_safe
 from workflows import correct_document, is_qdpx, merge_project, preview_merge
 
@@ -34,7 +44,7 @@ st.title("Edit & merge")
 db = get_db()
 coder, sess = current_coder(), session_id()
 
-notice = st.session_state.pop("edit_notice", None)
+notice = EDIT_NOTICE.pop()
 if notice:
     (st.warning if "need a new place" in notice else st.success)(md_safe(notice))
 
@@ -44,16 +54,16 @@ SECTIONS = {
     "review": f"Review ({len(reviews)})",
     "merge": "Merge a project",
 }
-pending_section = st.session_state.pop("edit_section_next", None)
+pending_section = EDIT_SECTION_NEXT.pop()
 if pending_section in SECTIONS:
-    st.session_state["edit_section"] = pending_section
+    st.session_state[EDIT_SECTION] = pending_section
 section = (
     st.segmented_control(
         "Section",
         list(SECTIONS),
         format_func=SECTIONS.get,
         default="edit",
-        key="edit_section",
+        key=EDIT_SECTION,
         label_visibility="collapsed",
     )
     or "edit"
@@ -91,13 +101,13 @@ if section == "edit":
         titles = {
             int(i): f"{t} (v{v})" for i, t, v in zip(docs["id"], docs["title"], docs["version"])
         }
-        pending = st.session_state.pop("edit_doc_next", None)
+        pending = EDIT_DOC_NEXT.pop()
         if pending in titles:
-            st.session_state["edit_doc"] = pending
-        elif st.session_state.get("edit_doc") not in titles:
-            code_doc = st.session_state.get("code_doc")
-            st.session_state["edit_doc"] = code_doc if code_doc in titles else next(iter(titles))
-        doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key="edit_doc")
+            st.session_state[EDIT_DOC] = pending
+        elif st.session_state.get(EDIT_DOC) not in titles:
+            code_doc = st.session_state.get(CODE_DOC)
+            st.session_state[EDIT_DOC] = code_doc if code_doc in titles else next(iter(titles))
+        doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key=EDIT_DOC)
         old_text = get_text(db, doc_id)
         codings = codings_frame(db, documents=[doc_id])
         codings = codings[codings["scope"] == "span"]
@@ -142,14 +152,14 @@ if section == "edit":
         ):
             # codings move, entity mentions and the indexes follow the new version
             result = correct_document(db, doc_id, new_text, coder, session=sess).edit
-            st.session_state["edit_notice"] = result.summary()
+            EDIT_NOTICE.set(result.summary())
             if result.new_document_id:
-                st.session_state["edit_doc_next"] = result.new_document_id
+                EDIT_DOC_NEXT.set(result.new_document_id)
             st.rerun()
         if b2.button("Undo my last action", key="edit_undo"):
             label = undo(db, coder, session=sess)
-            st.session_state["edit_notice"] = f"undone: {label}" if label else "nothing to undo"
-            st.session_state.pop("edit_doc", None)
+            EDIT_NOTICE.set(f"undone: {label}" if label else "nothing to undo")
+            st.session_state.pop(EDIT_DOC, None)
             st.rerun()
 
 if section == "review":
@@ -175,11 +185,11 @@ if section == "review":
                     st.error("Those words are not in the new version: copy them from its text.")
                 else:
                     reanchor(db, int(r.review_id), at, at + len(words), coder, session=sess)
-                    st.session_state["edit_notice"] = "coding re-anchored"
+                    EDIT_NOTICE.set("coding re-anchored")
                     st.rerun()
             if c2.button("Discard", key=f"review_discard_{r.review_id}"):
                 discard_review(db, int(r.review_id), coder, session=sess)
-                st.session_state["edit_notice"] = "coding left on the old version"
+                EDIT_NOTICE.set("coding left on the old version")
                 st.rerun()
 
 if section == "merge":
@@ -210,15 +220,15 @@ if section == "merge":
                         db, path, coder=coder, session=sess, source=upload.name
                     ).merged
                     status.update(label="Merged", state="complete")
-                st.session_state["merge_report"] = report.frame()
-                st.session_state["merge_summary"] = report.summary() or "nothing to merge"
-    if "merge_report" in st.session_state:
-        st.success(st.session_state["merge_summary"])
-        st.dataframe(st.session_state["merge_report"], hide_index=True, width="stretch")
+                MERGE_REPORT.set(report.frame())
+                MERGE_SUMMARY.set(report.summary() or "nothing to merge")
+    if MERGE_REPORT.is_set():
+        st.success(MERGE_SUMMARY.get())
+        st.dataframe(MERGE_REPORT.get(), hide_index=True, width="stretch")
     coders = coder_names(db, with_codings=True)
     if len(coders) >= 2:
         st.subheader("Agreement between coders")
-        merged = st.session_state.get("merge_report")
+        merged = MERGE_REPORT.get()
         merged = (
             [c for c in merged.loc[merged["item"] == "coder", "name"] if c in coders]
             if merged is not None

@@ -34,6 +34,7 @@ from nlp import (
     unmerge_entity,
 )
 from ui.common import current_coder, get_db
+from ui.state import ENTITIES_PREVIEW, FOCUS, flash
 from ui.widgets import save_preview_codings
 
 st.title("Entities")
@@ -45,10 +46,6 @@ def warm_pipeline(language: str, patterns: tuple) -> str:
     """Load a language's NER pipeline with this gazetteer once per process; return its pipes."""
     return ", ".join(ner_pipeline(language, patterns).pipe_names)
 
-
-for key, show in (("entities_error", st.error), ("entities_msg", st.success)):
-    if key in st.session_state:
-        show(st.session_state.pop(key))
 
 with st.expander("Extract entities", expanded=False):
     st.caption(
@@ -156,11 +153,13 @@ else:
                 target = "ui/pages/code.py"
             if target:
                 r = k.iloc[int(row)]
-                st.session_state["focus"] = {
-                    "document_id": int(r["document_id"]),
-                    "start": int(r["char_start"]),
-                    "end": int(r["char_end"]),
-                }
+                FOCUS.set(
+                    {
+                        "document_id": int(r["document_id"]),
+                        "start": int(r["char_start"]),
+                        "end": int(r["char_end"]),
+                    }
+                )
                 st.switch_page(target)
 
     with tabs[2]:
@@ -194,9 +193,9 @@ with tabs[3]:
     if st.button("Save gazetteer"):
         try:
             n = replace_gazetteer(db, edited)
-            st.session_state["entities_msg"] = f"Gazetteer saved ({n} entries)."
+            flash("success", f"Gazetteer saved ({n} entries).")
         except GazetteerError as exc:
-            st.session_state["entities_error"] = str(exc)
+            flash("error", str(exc))
         st.rerun()
     up = st.file_uploader(
         "Import entries (CSV: pattern,label,canonical,language — or JSONL)", type=["csv", "jsonl"]
@@ -206,9 +205,9 @@ with tabs[3]:
             path = Path(tmp) / Path(up.name).name
             path.write_bytes(up.getvalue())
             try:
-                st.session_state["entities_msg"] = f"Imported {import_gazetteer(db, path)} entries."
+                flash("success", f"Imported {import_gazetteer(db, path)} entries.")
             except GazetteerError as exc:
-                st.session_state["entities_error"] = str(exc)
+                flash("error", str(exc))
         st.rerun()
     with tempfile.TemporaryDirectory() as tmp:
         for suffix, mime in ((".csv", "text/csv"), (".jsonl", "application/jsonl")):
@@ -223,7 +222,7 @@ with tabs[3]:
     into = st.text_input("Canonical name", value=merge[0] if merge else "")
     if st.button("Merge", disabled=not merge or not into.strip()):
         n = merge_entities(db, merge, into)
-        st.session_state["entities_msg"] = f"Merged {n} names into {into}."
+        flash("success", f"Merged {n} names into {into}.")
         st.rerun()
     aliases = aliases_frame(db)
     if not aliases.empty:
@@ -245,7 +244,7 @@ with tabs[4]:
         nm = st.multiselect("Names", sorted(mentions_all["canonical"].unique()), key="code_names")
         code = st.text_input("Code (path, e.g. Actors > CONACYT; created if new)", key="code_path")
         if st.button("Preview codings", disabled=not (lab or nm) or not code.strip()):
-            st.session_state["entities_preview"] = preview_code_mentions(
-                db, code.strip(), labels=lab or None, names=nm or None
+            ENTITIES_PREVIEW.set(
+                preview_code_mentions(db, code.strip(), labels=lab or None, names=nm or None)
             )
         save_preview_codings(db, "entities", current_coder())

@@ -27,6 +27,7 @@ from exports import (
 from interviews import case_attributes_frame, cases_frame
 from projectfile import QdaError
 from ui.common import get_db, project_file
+from ui.state import FOCUS, export_file, export_settings
 from ui.tables import show
 
 st.title("Export")
@@ -51,13 +52,13 @@ def offer(key: str, make, settings: object = None) -> None:
     """
     if st.button("Prepare file", key=f"prepare_{key}"):
         try:
-            st.session_state[f"file_{key}"] = make()
-            st.session_state[f"settings_{key}"] = repr(settings)
+            export_file(key).set(make())
+            export_settings(key).set(repr(settings))
         except QdaError as exc:
             st.error(str(exc))
-    prepared = st.session_state.get(f"file_{key}")
-    if prepared and st.session_state.get(f"settings_{key}") != repr(settings):
-        st.session_state.pop(f"file_{key}", None)  # filters or format changed since: prepare again
+    prepared = export_file(key).get()
+    if prepared and export_settings(key).get() != repr(settings):
+        export_file(key).pop()  # filters or format changed since: prepare again
         prepared = None
     if prepared:
         data, file_name, mime = prepared
@@ -174,11 +175,13 @@ if what in ("Evidence table", "Report (HTML)"):
         picked = cols[0].selectbox("Open a passage", list(labels), key="ev_open")
         if cols[1].button("Open in Code page", key="ev_open_btn"):
             row = labels[picked]
-            st.session_state["focus"] = {
-                "document_id": int(row.document_id),
-                "start": int(row.char_start),
-                "end": int(row.char_end),
-            }
+            FOCUS.set(
+                {
+                    "document_id": int(row.document_id),
+                    "start": int(row.char_start),
+                    "end": int(row.char_end),
+                }
+            )
             st.switch_page("ui/pages/code.py")
     if what == "Evidence table":
         cols = st.columns(3)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from nlp import boundaries, entities_frame, kwic, place_counts, place_groups, place_mentions
 from ui.common import get_db
+from ui.state import FOCUS
 
 st.title("Map")
 db = get_db()
@@ -158,9 +159,11 @@ with right:
             target = "ui/pages/code.py"
         if target:
             r = rows.iloc[int(i)]
-            st.session_state["focus"] = {
-                "document_id": int(r["document_id"]),
-                "start": int(r["char_start"]),
-                "end": int(r["char_end"]),
-            }
+            FOCUS.set(
+                {
+                    "document_id": int(r["document_id"]),
+                    "start": int(r["char_start"]),
+                    "end": int(r["char_end"]),
+                }
+            )
             st.switch_page(target)

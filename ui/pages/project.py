@@ -22,6 +22,14 @@ from ui.auth import is_exposed
 from ui.common import current_coder, get_db, project_file, set_project_file
 from ui.session import projects_dir
 from ui.session_demo import copy_name
+from ui.state import (
+    EDIT_SECTION_NEXT,
+    READER_PER_WINDOW,
+    READER_PER_WINDOW_INPUT,
+    READER_WHOLE,
+    READER_WHOLE_INPUT,
+    flash,
+)
 from ui.tables import readable_date
 from ui.tables import show as show_table
 from ui.widgets import md_safe
@@ -135,25 +143,21 @@ with st.expander("Settings"):
         "Paragraphs or turns per screen in the Code page",
         5,
         400,
-        value=int(st.session_state.get("reader_per_window", 30)),
+        value=int(READER_PER_WINDOW.get(30)),
         step=5,
-        key="reader_per_window_input",
-        on_change=lambda: st.session_state.update(
-            reader_per_window=st.session_state["reader_per_window_input"]
-        ),
+        key=READER_PER_WINDOW_INPUT,
+        on_change=lambda: READER_PER_WINDOW.set(st.session_state[READER_PER_WINDOW_INPUT]),
     )
     st.checkbox(
         "Show whole documents on one screen in the Code page (no paging; slow for long documents)",
-        value=bool(st.session_state.get("reader_whole")),
-        key="reader_whole_input",
-        on_change=lambda: st.session_state.update(
-            reader_whole=st.session_state["reader_whole_input"]
-        ),
+        value=bool(READER_WHOLE.get()),
+        key=READER_WHOLE_INPUT,
+        on_change=lambda: READER_WHOLE.set(st.session_state[READER_WHOLE_INPUT]),
     )
     st.caption("Theme (light or dark) is in the app menu ⋮ → Settings.")
 
 if st.button("Merge another project…", icon=":material/merge:", key="proj_merge"):
-    st.session_state["edit_section_next"] = "merge"  # coders, codes, codings, memos of a copy
+    EDIT_SECTION_NEXT.set("merge")  # coders, codes, codings, memos of a copy
     st.switch_page("ui/pages/edit.py")
 
 # --- backups --------------------------------------------------------------------------------------
@@ -194,9 +198,7 @@ else:
         try:
             db.conn.close()
             restore_backup(path, choice)
-            st.session_state["proj_restored"] = choice.name
+            flash("success", f"Restored {choice.name}.")
             st.rerun()
         except ProjectError as exc:
             st.error(str(exc))
-if st.session_state.get("proj_restored"):
-    st.success(f"Restored {st.session_state.pop('proj_restored')}.")

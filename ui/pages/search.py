@@ -13,6 +13,7 @@ from nlp import count_passages, search_passages
 from ui.common import get_db
 from ui.meaning import hit_label, more_like_panel, search_mode, similar_button
 from ui.session_search import code_bar, code_hit_button, open_hit
+from ui.state import SEARCH_PAGE, SEARCH_QUERY, SEARCH_SIGNATURE
 
 PER_PAGE = 20
 
@@ -25,7 +26,7 @@ if docs.empty:
 
 query = st.text_input(
     "Search the documents",
-    key="search_query",
+    key=SEARCH_QUERY,
     placeholder='e.g. consortium AND "supplier development", tecnolog*, NEAR(CONACYT funding, 10)',
 )
 st.caption(
@@ -64,9 +65,9 @@ filters = dict(
     document_ids=chosen or None,
 )
 signature = (query, mode, repr(filters))
-if st.session_state.get("search_signature") != signature:
-    st.session_state.search_signature = signature
-    st.session_state.search_page = 0
+if SEARCH_SIGNATURE.get() != signature:
+    SEARCH_SIGNATURE.set(signature)
+    SEARCH_PAGE.set(0)
 try:
     total = count_passages(db, query, mode, **filters)
 except SearchError as exc:
@@ -83,7 +84,7 @@ if total == 0:
     st.stop()
 
 pages = (total + PER_PAGE - 1) // PER_PAGE
-page = min(st.session_state.get("search_page", 0), pages - 1)
+page = min(SEARCH_PAGE.get(0), pages - 1)
 hits = search_passages(db, query, mode, limit=PER_PAGE, offset=page * PER_PAGE, **filters)
 code_bar(db, query, total, lambda cap: search_passages(db, query, mode, limit=cap, **filters))
 st.markdown(f"**{total}** matching passages · page {page + 1} of {pages}")
@@ -108,8 +109,8 @@ for _i, hit in enumerate(hits.itertuples()):
 
 prev_col, next_col = st.columns(2)
 if prev_col.button("← Previous", disabled=page == 0, key="search_prev"):
-    st.session_state.search_page = page - 1
+    SEARCH_PAGE.set(page - 1)
     st.rerun()
 if next_col.button("Next →", disabled=page >= pages - 1, key="search_next"):
-    st.session_state.search_page = page + 1
+    SEARCH_PAGE.set(page + 1)
     st.rerun()

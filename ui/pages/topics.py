@@ -22,15 +22,12 @@ from nlp import (
     topics_over_time,
 )
 from ui.common import current_coder, get_db
+from ui.state import FOCUS, TOPICS_PREVIEW, flash
 from ui.widgets import save_preview_codings
 
 st.title("Topics")
 db = get_db()
 
-
-for key, show in (("topics_error", st.error), ("topics_msg", st.success)):
-    if key in st.session_state:
-        show(st.session_state.pop(key))
 
 with st.expander("Fit a topic model", expanded=latest_model(db) is None):
     c1, c2, c3 = st.columns(3)
@@ -109,7 +106,7 @@ with tabs[0]:
             old = topics.set_index("topic").loc[t, "custom_label"]
             if (lab or None) != (old or None):
                 set_topic_label(db, model_id, int(t), lab if isinstance(lab, str) else None)
-        st.session_state["topics_msg"] = "Labels saved."
+        flash("success", "Labels saved.")
         st.rerun()
     pick = st.selectbox(
         "Segments of topic",
@@ -131,11 +128,13 @@ with tabs[0]:
         )
         if st.button("Open in reader"):
             r = seg.iloc[int(row)]
-            st.session_state["focus"] = {
-                "document_id": int(r["document_id"]),
-                "start": int(r["char_start"]),
-                "end": int(r["char_end"]),
-            }
+            FOCUS.set(
+                {
+                    "document_id": int(r["document_id"]),
+                    "start": int(r["char_start"]),
+                    "end": int(r["char_end"]),
+                }
+            )
             st.switch_page("ui/pages/corpus.py")
 
 with tabs[1]:
@@ -205,7 +204,5 @@ with tabs[4]:
             "Code (path; created if new)", value=default, key=f"code_for_{model_id}_{t}"
         )
         if st.button("Preview codings", disabled=not code.strip()):
-            st.session_state["topics_preview"] = preview_topic_codes(
-                db, int(t), code.strip(), model_id=model_id
-            )
+            TOPICS_PREVIEW.set(preview_topic_codes(db, int(t), code.strip(), model_id=model_id))
         save_preview_codings(db, "topics", current_coder())
