@@ -205,26 +205,37 @@ def test_meaning_more_like_this_leaves_out_coded_passages(mdb):
     assert int(target["id"]) not in set(near["segment_id"]) and len(near) == 6
 
 
+TOPIC_SEEDS = (0, 1, 2, 3, 42)  # fixed: UMAP's random_state and numpy's global seed
+
+
 def test_meaning_topics_put_translations_together(db):
     """Multilingual topics keep every English paragraph with its Spanish translation; the English
-    MiniLM model splits the corpus by language instead."""
+    MiniLM model splits the corpus by language instead.
+
+    One UMAP seed is one draw: on this corpus seed 42 gave 18 of 24 pairs and seeds 0-3 gave 24
+    (and the last bits of the vectors differ with BLAS threads, which moves a draw).  So the bar
+    is the median over fixed seeds (22 of 24, as before), with a floor for an unlucky seed."""
     from nlp import fit_topics, topic_segments
 
     pairs = translation_pairs()
     add_doc(db, "\n\n".join(p[1] for p in pairs), "english", language="en")
     add_doc(db, "\n\n".join(p[2] for p in pairs), "espanol", language="es")
 
-    def together(backend):
-        res = fit_topics(db, backend=backend)
+    def together(backend, seed):
+        np.random.seed(seed)
+        res = fit_topics(db, backend=backend, random_state=seed)
         seg = topic_segments(db, res.model_id).sort_values(["document_id", "char_start"])
         en = seg[seg["document_title"] == "english"]["topic"].tolist()
         es = seg[seg["document_title"] == "espanol"]["topic"].tolist()
         assert len(en) == len(es) == 24
         return res, sum(a == b and a != -1 for a, b in zip(en, es))
 
-    res, multilingual = together("multilingual")
-    assert res.topics >= 2 and multilingual >= 22
-    assert together("minilm")[1] <= 12  # MiniLM stays selectable, with its own cached vectors
+    fits = [together("multilingual", seed) for seed in TOPIC_SEEDS]
+    kept = sorted(n for _res, n in fits)
+    assert all(res.topics >= 2 for res, _n in fits)
+    assert kept[len(kept) // 2] >= 22 and kept[0] >= 16, kept
+    # MiniLM stays selectable, with its own cached vectors, and splits by language
+    assert max(together("minilm", seed)[1] for seed in TOPIC_SEEDS[:3]) <= 12
     dims = dict(db.execute("SELECT model, MAX(dim) FROM embeddings GROUP BY model").fetchall())
     assert dims == {"use-multilingual-v3": 512, "all-MiniLM-L6-v2": 384}
 
