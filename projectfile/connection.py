@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 import sqlite_utils
 
+from .checkpoint import ProjectConnection
+
 BUSY_TIMEOUT_MS = 30_000
 CACHE_KIB = 64 * 1024
 _READONLY_ATTR = "_qda_readonly"
@@ -34,11 +36,17 @@ def connect(
             timeout=BUSY_TIMEOUT_MS / 1000,
             isolation_level=None,
             check_same_thread=False,
+            factory=ProjectConnection,
         )
     else:
         conn = sqlite3.connect(
-            str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False
+            str(path),
+            timeout=BUSY_TIMEOUT_MS / 1000,
+            isolation_level=None,
+            check_same_thread=False,
+            factory=ProjectConnection,
         )
+    conn.qda_readonly = readonly  # no checkpoint on close: it may not write
     conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute(

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
+from .checkpoint import after_commit
 from .connection import is_readonly, project_path, write_guard
 from .errors import ProjectError
 from .faults import BEGIN_ATTEMPTS, MESSAGES, error_code, project_error, retry_busy
@@ -56,6 +57,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     except sqlite3.DatabaseError as exc:
         _rollback(conn)
         raise project_error(exc) from exc
+    after_commit(conn, project_path(db))  # the project file holds this change within seconds
 
 
 def _rollback(conn: sqlite3.Connection) -> None:
