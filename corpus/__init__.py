@@ -42,6 +42,7 @@ from .search import (
     to_fts_query,
 )
 from .search_index import rebuild_search_index, sync_search_index
+from .sources import forget_source_paths, sources_dir
 from .store import (
     DuplicateDocument,
     current_version,
@@ -90,6 +91,8 @@ __all__ = [
     "ingest_uploads",
     "language_bucket",
     "forget_ingest_log",
+    "forget_source_paths",
+    "sources_dir",
     "limited_map",
     "list_documents",
     "log_outcomes",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import functools
 import os
-from pathlib import Path
 
 import sqlite_utils
 
 from projectfile import NotFound
 
 from .model import sha256_file
+from .sources import source_file
 from .store import get_document
 
 PAGE_IMAGE_DPI = 110
@@ -35,12 +35,14 @@ def page_image(
     doc = get_document(db, document_id)
     if doc["file_type"] != "pdf":
         raise NotFound(f"{doc['source_name']} is not a PDF: it has no page images")
-    path = doc.get("source_path") or doc["metadata"].get("source_path")
-    if not path or not Path(path).is_file():
+    stored = doc.get("source_path") or doc["metadata"].get("source_path")
+    found = source_file(db, stored)
+    if found is None or not found.is_file():
         raise NotFound(
-            f"the source file of {doc['source_name']} is not at {path or '(unknown)'} any more:"
-            " ingest it from the command line to keep page images at hand"
+            f"the source file of {doc['source_name']} is not at {found or '(unknown)'} any more:"
+            " upload it again (or ingest it from the command line) to see its page images"
         )
+    path = str(found)
     st = os.stat(path)
     wanted = doc["metadata"].get("file_sha256") or doc["sha256"]
     if _file_hash(path, st.st_mtime_ns, st.st_size) != wanted:

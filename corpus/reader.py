@@ -13,6 +13,7 @@ from projectfile import Progress
 from .ingest import ingest
 from .model import Outcome
 from .parse import ParseOptions
+from .sources import keep_uploaded_sources
 
 
 def save_uploads(files: list[tuple[str, bytes]], folder: str | Path) -> list[Path]:
@@ -74,9 +75,10 @@ def ingest_uploads(
     """Save uploaded (name, bytes) pairs into ``folder`` and ingest them; one Outcome per file.
 
     ``ocr_languages`` are tesseract's languages for scanned pages ('eng+spa'); None turns OCR off
-    (scanned pages stay flagged)."""
+    (scanned pages stay flagged). Uploaded PDFs are kept beside the project (``corpus.sources``)
+    so their page images outlive ``folder``."""
     paths = save_uploads(files, folder)
-    return ingest(
+    outcomes = ingest(
         [str(p) for p in paths],
         db,
         kind=kind,
@@ -85,3 +87,5 @@ def ingest_uploads(
         workers=workers,
         ocr_languages=ocr_languages,
     )
+    keep_uploaded_sources(db, paths, folder)
+    return outcomes

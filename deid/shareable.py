@@ -10,7 +10,7 @@ from pathlib import Path
 import sqlite_utils
 
 from coding import drop_history
-from corpus import delete_document, forget_ingest_log, rebuild_index
+from corpus import delete_document, forget_ingest_log, forget_source_paths, rebuild_index
 from interviews import transcripts_frame
 from projectfile import compact_project, copy_project, open_project, project_path
 
@@ -41,6 +41,8 @@ class ShareableReport:
             f" ({self.dropped.get('audit_log', 0)} entries), which hold text as it was before"
             " pseudonymization, and the ingest log"
             f" ({self.dropped.get('ingest_log', 0)} rows), which names files on this computer",
+            "  left out: where the source files are"
+            f" ({self.dropped.get('source_paths', 0)} documents; the copy carries no originals)",
         ]
 
 
@@ -78,6 +80,7 @@ def shareable_copy(
             )
         report.dropped = drop_history(copy)
         report.dropped["ingest_log"] = forget_ingest_log(copy)
+        report.dropped["source_paths"] = forget_source_paths(copy)  # never the kept originals
         rebuild_index(copy)
         compact_project(copy)
     finally:
