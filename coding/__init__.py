@@ -6,6 +6,7 @@ DataFrames. Case data comes from the ``interviews`` front door.
 """
 
 from .agreement import agreement, disagreements
+from .agreement_text import agreement_summary, agreement_table, format_statistic
 from .autocode import (
     PREVIEW_COLUMNS,
     apply_preview,
@@ -18,6 +19,7 @@ from .autocode import (
 from .batches import apply_batch, batches_frame, undo_batch
 from .case_merges import delete_case, merge_cases
 from .case_rule import CASE_COLUMNS, exploded_cases, span_cases
+from .code_counts import code_counts, codes_frame, most_used_codes
 from .code_names import (
     MAX_NAME_LENGTH,
     check_code_name,
@@ -39,9 +41,7 @@ from .codes import (
     add_code,
     code_path,
     code_paths,
-    codes_frame,
     ensure_code_path,
-    most_used_codes,
     next_color,
     resolve_code,
     sibling_exists,
@@ -66,12 +66,10 @@ from .history import (
     undo,
 )
 from .matrices import (
-    COUNTS,
     code_attribute_matrix,
     code_case_frame,
     code_case_matrix,
     cooccurrence,
-    count_mode,
     frequencies,
 )
 from .memos import add_memo, delete_memo, memos_frame, update_memo
@@ -83,8 +81,6 @@ from .queries import (
     query_or,
     query_same_unit,
     retrieve,
-    scope_cases,
-    scope_documents,
 )
 from .quick_keys import free_quick_keys, pin_quick_key, quick_key_code, quick_keys, set_quick_keys
 from .reanchor import (
@@ -96,8 +92,11 @@ from .reanchor import (
     reanchor,
     review_frame,
 )
+from .scope import COUNTS, Scope, count_mode, scope_cases, scope_documents
 
 __all__ = [
+    "code_counts",
+    "Scope",
     "MergeReport",
     "merge_project",
     "preview_merge",
@@ -138,6 +137,9 @@ __all__ = [
     "add_code",
     "add_memo",
     "agreement",
+    "agreement_summary",
+    "agreement_table",
+    "format_statistic",
     "apply_batch",
     "audit_frame",
     "batches_frame",

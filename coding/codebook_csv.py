@@ -12,9 +12,10 @@ import sqlite_utils
 
 from projectfile import transaction
 
+from .code_counts import codes_frame
 from .code_names import join_code_path, split_code_path
 from .codebook import update_code
-from .codes import check_color, codes_frame, ensure_code_path
+from .codes import check_color, ensure_code_path
 from .history import CodingError
 
 CSV_COLUMNS = ["path", "name", "definition", "color", "inclusion", "exclusion", "example"]

@@ -10,7 +10,6 @@ import sqlite_utils
 
 from projectfile import NotFound, now_iso
 
-from .case_data import document_case_map
 from .code_names import check_code_name, duplicate_message, name_key, split_code_path
 from .history import CodingError, recorded
 
@@ -246,13 +245,9 @@ def ensure_code_path(
     return parent
 
 
-def codes_frame(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.DataFrame:
+def code_tree(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.DataFrame:
     """Return the codebook in tree order with columns CODE_COLUMNS (+ deleted_at when
-    include_deleted).
-
-    ``codings`` counts active codings, ``documents`` distinct documents, ``cases`` distinct cases
-    (whole-case codings plus the interviewee cases of coded documents).
-    """
+    include_deleted); the count columns are 0 here (``codes_frame`` fills them in)."""
     rows = pd.read_sql_query(
         """
         WITH RECURSIVE t(id, path, depth, sortkey) AS (
@@ -261,49 +256,30 @@ def codes_frame(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.
             SELECT c.id, t.path || ' > ' || c.name, t.depth + 1, t.sortkey || '/' || printf('%08d',
               c.position)
             FROM codes c JOIN t ON c.parent_id = t.id
-        ),
-        counts AS (
-            SELECT code_id, COUNT(*) AS codings, COUNT(DISTINCT document_id) AS documents
-            FROM codings WHERE deleted_at IS NULL GROUP BY code_id
         )
         SELECT c.id, c.parent_id, t.path, c.name, c.color, c.definition, c.inclusion, c.exclusion,
-          c.example,
-               COALESCE(n.codings, 0) AS codings, COALESCE(n.documents, 0) AS documents, 0 AS cases,
+               c.example, 0 AS codings, 0 AS documents, 0 AS cases,
                c.position, t.depth, c.created_by, c.created_at, c.deleted_at
-        FROM t JOIN codes c ON c.id = t.id LEFT JOIN counts n ON n.code_id = c.id
+        FROM t JOIN codes c ON c.id = t.id
         ORDER BY t.sortkey, c.id
         """,
         db.conn,
     )
     if not include_deleted:
         rows = rows[rows["deleted_at"].isna()].drop(columns=["deleted_at"])
-    rows = rows.reset_index(drop=True)
-    if not rows.empty:
-        rows["cases"] = rows["id"].map(_case_counts(db)).fillna(0).astype(int)
-    return rows
+    return rows.reset_index(drop=True)
 
 
-def _case_counts(db: sqlite_utils.Database) -> dict[int, int]:
-    pairs = db.execute(
-        "SELECT DISTINCT code_id, document_id, case_id FROM codings WHERE deleted_at IS NULL"
-    ).fetchall()
-    doc_cases = document_case_map(db)
-    per_code: dict[int, set] = {}
-    for code_id, doc_id, case_id in pairs:
-        s = per_code.setdefault(code_id, set())
-        if case_id is not None:
-            s.add(case_id)
-        s.update(doc_cases.get(doc_id, ()))
-    return {k: len(v) for k, v in per_code.items()}
-
-
-def most_used_codes(
-    db: sqlite_utils.Database, limit: int = 9, codes: pd.DataFrame | None = None
-) -> pd.DataFrame:
-    """Return the quick-key codes: up to ``limit`` active codes, most codings first, ties in tree
-    order (id, path, color, codings). ``codes`` is this project's ``codes_frame`` when at hand."""
-    codes = codes_frame(db) if codes is None else codes
-    ranked = codes.assign(_pos=range(len(codes))).sort_values(
-        ["codings", "_pos"], ascending=[False, True]
-    )
-    return ranked[["id", "path", "color", "codings"]].head(limit).reset_index(drop=True)
+def code_ids(db: sqlite_utils.Database, codes, children: bool = False) -> list[int] | None:
+    """Return the ids for ``codes`` (ids or paths, one or many), with descendants when
+    ``children``."""
+    if codes is None:
+        return None
+    items = [codes] if isinstance(codes, (int, str)) else list(codes)
+    out: list[int] = []
+    for c in items:
+        cid = resolve_code(db, c)
+        for i in descendants(db, cid) if children else [cid]:
+            if i not in out:
+                out.append(i)
+    return out

@@ -3,16 +3,19 @@ new version."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 
 import pandas as pd
 import sqlite_utils
 
+from corpus import document_titles, get_text, text_length
 from projectfile import NotFound, now_iso, transaction
 
 from .case_data import case_names
-from .codes import code_paths, descendants, resolve_code
+from .codes import code_paths, resolve_code
 from .history import CodingError, audit, ensure_coder, recorded
+from .scope import Scope, scope_where
+from .spans import Notify, check_span, place, span_problem
 
 CODING_COLUMNS = [
     "coding_id",
@@ -36,18 +39,10 @@ CODING_COLUMNS = [
 
 def document_length(db: sqlite_utils.Database, document_id: int) -> int:
     """Return the length of a document's text in characters; raise NotFound if it is absent."""
-    row = db.execute("SELECT char_count FROM documents WHERE id = ?", [int(document_id)]).fetchone()
-    if row is None:
-        raise NotFound(f"no document {document_id}")
-    return row[0]
+    return text_length(db, document_id)
 
 
-def _check_span(db: sqlite_utils.Database, document_id: int, start: int, end: int) -> None:
-    n = document_length(db, document_id)
-    if not (0 <= int(start) < int(end) <= n):
-        raise CodingError(
-            f"span [{start}, {end}) is not inside document {document_id} (0..{n}) or is empty"
-        )
+_check_span = check_span  # the one bounds check (coding/spans.py), kept under its old name
 
 
 def _active_duplicate(db, document_id, case_id, scope, start, end, code_id, coder_id) -> int | None:
@@ -61,29 +56,35 @@ def _active_duplicate(db, document_id, case_id, scope, start, end, code_id, code
 
 
 def _add(
-    db, coder, label, session, document_id, case_id, scope, start, end, code, memo, weight
+    db, coder, label, session, document_id, case_id, scope, start, end, code, memo, weight, notify
 ) -> int:
     code_id = resolve_code(db, code)
     coder_id = ensure_coder(db, coder)
+    placed = None
     with recorded(db, coder, label, session) as rec:
-        dup = _active_duplicate(db, document_id, case_id, scope, start, end, code_id, coder_id)
-        if dup is not None:
-            return dup
-        return rec.insert(
-            "codings",
-            {
-                "document_id": document_id,
-                "case_id": case_id,
-                "scope": scope,
-                "char_start": start,
-                "char_end": end,
-                "code_id": code_id,
-                "coder_id": coder_id,
-                "created_at": now_iso(),
-                "memo": memo,
-                "weight": weight,
-            },
-        )
+        if scope != "case":  # checked in the write transaction: no edit can slip in between
+            placed = place(db, document_id, start, end, scope)
+            document_id, start, end = placed.document_id, placed.start, placed.end
+        new_id = _active_duplicate(db, document_id, case_id, scope, start, end, code_id, coder_id)
+        if new_id is None:
+            new_id = rec.insert(
+                "codings",
+                {
+                    "document_id": document_id,
+                    "case_id": case_id,
+                    "scope": scope,
+                    "char_start": start,
+                    "char_end": end,
+                    "code_id": code_id,
+                    "coder_id": coder_id,
+                    "created_at": now_iso(),
+                    "memo": memo,
+                    "weight": weight,
+                },
+            )
+    if placed is not None and placed.carried and notify is not None:
+        notify(placed.message())
+    return new_id
 
 
 def code_span(
@@ -96,10 +97,13 @@ def code_span(
     memo: str | None = None,
     weight: float | None = None,
     session: str | None = None,
+    notify: Notify | None = None,
 ) -> int:
     """Code ``[start, end)`` of a document with ``code`` (id or path); return the coding id
-    (existing if identical)."""
-    _check_span(db, document_id, start, end)
+    (existing if identical).
+
+    Aimed at a superseded version, the coding goes to the current version through the edits'
+    mappings (``notify`` is told so) or is refused when its words are gone (CodingError)."""
     return _add(
         db,
         coder,
@@ -113,6 +117,7 @@ def code_span(
         code,
         memo,
         weight,
+        notify,
     )
 
 
@@ -123,9 +128,10 @@ def code_document(
     coder: str,
     memo: str | None = None,
     session: str | None = None,
+    notify: Notify | None = None,
 ) -> int:
-    """Code a whole document; return the coding id."""
-    n = document_length(db, document_id)
+    """Code a whole document (its current version; ``notify`` is told when it was superseded);
+    return the coding id."""
     return _add(
         db,
         coder,
@@ -135,10 +141,11 @@ def code_document(
         None,
         "document",
         0,
-        n,
+        0,
         code,
         memo,
         None,
+        notify,
     )
 
 
@@ -154,7 +161,9 @@ def code_case(
     names = case_names(db)
     if int(case_id) not in names:
         raise NotFound(f"no case {case_id}")
-    return _add(db, coder, "code case", session, None, int(case_id), "case", 0, 0, code, memo, None)
+    return _add(
+        db, coder, "code case", session, None, int(case_id), "case", 0, 0, code, memo, None, None
+    )
 
 
 def update_coding(
@@ -176,11 +185,12 @@ def update_coding(
     values = {k: v for k, v in fields.items() if k != "code"}
     if "code" in fields:
         values["code_id"] = resolve_code(db, fields["code"])
-    if "char_start" in values or "char_end" in values:
-        if row[3] != "span":
-            raise CodingError("only span codings have a span to change")
-        _check_span(db, row[0], values.get("char_start", row[1]), values.get("char_end", row[2]))
+    if ("char_start" in values or "char_end" in values) and row[3] != "span":
+        raise CodingError("only span codings have a span to change")
     with recorded(db, coder, "edit coding", session) as rec:
+        if "char_start" in values or "char_end" in values:
+            s, e = values.get("char_start", row[1]), values.get("char_end", row[2])
+            _check_span(db, row[0], s, e, where=f"coding {coding_id}")
         rec.update("codings", coding_id, **values)
 
 
@@ -198,73 +208,59 @@ def delete_coding(
 
 def codings_frame(
     db: sqlite_utils.Database,
-    codes: Iterable[int | str] | int | str | None = None,
-    children: bool = False,
-    coders: Iterable[str] | str | None = None,
-    documents: Iterable[int] | None = None,
+    scope: Scope | None = None,
+    /,
     batch_id: int | None = None,
     include_deleted: bool = False,
+    **filters,
 ) -> pd.DataFrame:
-    """Return one row per coding with CODING_COLUMNS, ordered by document and position.
+    """Return one row per coding in the scope with CODING_COLUMNS, ordered by document and
+    position.
 
-    ``codes`` are ids or paths; ``children`` includes their descendants.  Whole-case codings have
-    no document (document_id NaN, empty text).
+    The scope's filters may come as keywords (``codes``, ``children``, ``coders``, ``documents``,
+    ``cases``, ``versions``): codings on earlier versions of a document are listed only with
+    ``versions='all'``. Whole-case codings (of the scope's cases) have no document (document_id
+    NaN, empty text). ``include_deleted`` also lists codings in the trash (history views).
     """
-    where, params = ["k.deleted_at IS NULL"], []
-    if not include_deleted:
-        where.append("c.deleted_at IS NULL")
-    ids = code_ids(db, codes, children)
-    if ids is not None:
-        where.append(f"c.code_id IN ({', '.join('?' * len(ids))})")
-        params += ids
-    if coders is not None:
-        names = [coders] if isinstance(coders, str) else list(coders)
-        where.append(f"r.name IN ({', '.join('?' * len(names))})")
-        params += names
-    if documents is not None:
-        docs = [int(d) for d in documents]
-        where.append(f"c.document_id IN ({', '.join('?' * len(docs))})")
-        params += docs
+    scope = Scope.of(scope, **filters)
+    where, params = scope_where(db, scope, "c", whole_case=True)
+    if include_deleted:
+        where = [w for w in where if w != "c.deleted_at IS NULL"]
+    where.append("k.deleted_at IS NULL")
     if batch_id is not None:
         where.append("c.batch_id = ?")
         params.append(int(batch_id))
     df = pd.read_sql_query(
         f"""
-        SELECT c.id AS coding_id, c.document_id, d.title AS document_title, c.char_start,
-          c.char_end,
-               CASE WHEN c.scope = 'span' THEN substr(t.text, c.char_start + 1, c.char_end -
-                 c.char_start) ELSE '' END AS text,
+        SELECT c.id AS coding_id, c.document_id, c.char_start, c.char_end, '' AS text,
                c.code_id, '' AS code_path, k.color, r.name AS coder, c.created_at, c.memo,
-                 c.weight, c.scope, c.case_id,
-               c.batch_id
+               c.weight, c.scope, c.case_id, c.batch_id
         FROM codings c
         JOIN codes k ON k.id = c.code_id
         JOIN coders r ON r.id = c.coder_id
-        LEFT JOIN documents d ON d.id = c.document_id
-        LEFT JOIN document_texts t ON t.document_id = c.document_id
         WHERE {" AND ".join(where)}
         ORDER BY c.document_id, c.char_start, c.char_end, c.id
         """,
         db.conn,
         params=params,
     )
+    doc_ids = df["document_id"].dropna().astype("int64").unique()
+    df["document_title"] = df["document_id"].map(document_titles(db, doc_ids))
+    df["text"] = _span_texts(db, df)
     paths = code_paths(db, include_deleted=True)
     df["code_path"] = df["code_id"].map(paths)
     return df[CODING_COLUMNS]
 
 
-def code_ids(db: sqlite_utils.Database, codes, children: bool = False) -> list[int] | None:
-    """Return the ids for ``codes`` (ids or paths, one or many), with descendants when
-    ``children``."""
-    if codes is None:
-        return None
-    items = [codes] if isinstance(codes, (int, str)) else list(codes)
-    out: list[int] = []
-    for c in items:
-        cid = resolve_code(db, c)
-        for i in descendants(db, cid) if children else [cid]:
-            if i not in out:
-                out.append(i)
+def _span_texts(db, df: pd.DataFrame) -> list[str]:
+    """Return the coded text of each span coding ('' for whole-document and whole-case ones),
+    reading each document's text once."""
+    out = [""] * len(df)
+    spans = df[(df["scope"] == "span") & df["document_id"].notna()]
+    for doc_id, idx in spans.groupby("document_id").indices.items():
+        text = get_text(db, int(doc_id))
+        for pos in spans.index.to_numpy()[idx]:
+            out[pos] = text[int(df.at[pos, "char_start"]) : int(df.at[pos, "char_end"])]
     return out
 
 
@@ -297,7 +293,7 @@ def move_codings(
             else:
                 ns, ne = int(map_offset(s)), int(map_offset(e))
                 ns, ne = max(0, ns), min(new_len, ne)
-                if ne <= ns:
+                if span_problem(ns, ne, new_len):  # collapsed to nothing under the map
                     continue
             if _active_duplicate(db, new_document_id, None, scope, ns, ne, code_id, coder_id):
                 continue

@@ -9,15 +9,22 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from corpus import get_text, list_documents
+from corpus import document_lengths, get_segments, get_text
 from interviews import document_cases, turns_frame
 
 from .case_data import case_attributes, case_names
 from .case_rule import exploded_cases
-from .codes import code_paths
-from .codings import code_ids
+from .codes import code_ids, code_paths
 from .history import CodingError, change_counter
-from .queries import _coder_ids, _in, _where, scope_cases, scope_documents
+from .scope import (
+    Scope,
+    coder_ids,
+    count_mode,
+    in_list,
+    scope_cases,
+    scope_documents,
+    scope_where,
+)
 
 FREQUENCY_BY = ("code", "document", "case", "attribute")
 
@@ -27,16 +34,14 @@ _CACHE_SIZE = 8
 USE_CACHE = True
 
 
-def _intervals(
-    db, index: str, order: str, codes=None, children=False, coders=None, documents=None
-) -> np.ndarray:
+def _intervals(db, index: str, order: str, scope: Scope, documents=None) -> np.ndarray:
     """Return int64 rows (code_id, document_id, char_start, char_end) streamed in index order from a
     covering index.
 
     Arrays are cached per project file and change counter (bumped by triggers on every write to
     codings or codes, from any process), so page reruns skip the fetch and a write is never missed.
     """
-    where, params = _where("c", db, codes, children, coders, documents)
+    where, params = scope_where(db, scope, "c", documents=documents)
     sql = (
         "SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c INDEXED BY"
         f" {index}"
@@ -63,11 +68,10 @@ def _intervals(
 
 
 def _doc_lengths(db, doc_ids) -> dict[int, int]:
-    sql, params = _in("id", [int(d) for d in doc_ids])
-    return dict(db.execute(f"SELECT id, char_count FROM documents WHERE {sql}", params).fetchall())
+    return document_lengths(db, doc_ids)
 
 
-def _case_codings(db, codes=None, children=False, coders=None) -> pd.DataFrame:
+def _case_codings(db, scope: Scope) -> pd.DataFrame:
     """Return code_id, case_id, codings for whole-case codings."""
     where = [
         "c.case_id IS NOT NULL",
@@ -77,11 +81,11 @@ def _case_codings(db, codes=None, children=False, coders=None) -> pd.DataFrame:
     ]
     params: list = []
     for col, values in (
-        ("c.code_id", code_ids(db, codes, children)),
-        ("c.coder_id", _coder_ids(db, coders)),
+        ("c.code_id", code_ids(db, scope.codes, scope.children)),
+        ("c.coder_id", coder_ids(db, scope.coders)),
     ):
         if values is not None:
-            sql, p = _in(col, values)
+            sql, p = in_list(col, values)
             where.append(sql)
             params += p
     return pd.read_sql_query(
@@ -92,26 +96,10 @@ def _case_codings(db, codes=None, children=False, coders=None) -> pd.DataFrame:
     )
 
 
-COUNTS = ("auto", "segments", "codings")
-
-
-def count_mode(db: sqlite_utils.Database, count: str = "auto") -> str:
-    """Return 'segments' or 'codings' for ``count``: 'auto' counts a segment once when the project
-    is a team project (codings by more than one coder), every coding otherwise."""
-    if count not in COUNTS:
-        raise CodingError(f"count must be one of {', '.join(COUNTS)}, not {count!r}")
-    if count != "auto":
-        return count
-    n = db.execute(
-        "SELECT COUNT(DISTINCT coder_id) FROM codings WHERE deleted_at IS NULL"
-    ).fetchone()[0]
-    return "segments" if n > 1 else "codings"
-
-
 COLUMNS4 = ["code_id", "document_id", "char_start", "char_end"]
 
 
-def _coded_spans(db, codes=None, children=False, coders=None, documents=None) -> pd.DataFrame:
+def _coded_spans(db, scope: Scope, documents=None) -> pd.DataFrame:
     """Return code_id, document_id, char_start, char_end, scope of active span and whole-document
     codings (from the cached covering-index arrays; whole-document codings, few, looked up)."""
     if documents is not None and not len(documents):
@@ -122,17 +110,11 @@ def _coded_spans(db, codes=None, children=False, coders=None, documents=None) ->
             }
         )
     a = _intervals(
-        db,
-        "codings_code_cover",
-        "c.code_id, c.document_id, c.char_start",
-        codes,
-        children,
-        coders,
-        documents,
+        db, "codings_code_cover", "c.code_id, c.document_id, c.char_start", scope, documents
     )
     df = pd.DataFrame(a, columns=COLUMNS4)
     df["scope"] = "span"
-    where, params = _where("c", db, codes, children, coders, documents)
+    where, params = scope_where(db, scope, "c", documents=documents)
     whole = db.execute(
         "SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c"
         f" WHERE c.scope = 'document' AND {' AND '.join(where)}",
@@ -198,34 +180,23 @@ def _case_chars(db, doc_ids, turns: pd.DataFrame) -> pd.Series:
 
 
 def code_case_frame(
-    db: sqlite_utils.Database,
-    codes=None,
-    children: bool = False,
-    coders=None,
-    documents=None,
-    cases=None,
-    attribute: dict | None = None,
-    count: str = "auto",
+    db: sqlite_utils.Database, scope: Scope | None = None, /, **filters
 ) -> pd.DataFrame:
     """Return long rows code_id, code_path, color, case_id, case_name, codings, coded_chars,
-    case_chars, percent.
+    case_chars, percent, over the scope.
 
     Each coding counts for the case the case rule gives it (``coding.span_cases``: the speaker's
-    case for a span in a turn, the document's cases otherwise), on the current version of each
-    document. ``codings`` counts every coding, or each coded segment once when ``count`` is
-    'segments' ('auto': segments in a team project). ``percent`` is coded characters (union) over
-    the characters of the case's turns (whole-case codings count as all of them).
+    case for a span in a turn, the document's cases otherwise). ``codings`` counts every coding,
+    or each coded segment once when the scope's count is 'segments' ('auto': segments in a team
+    project). ``percent`` is coded characters (union) over the characters of the case's turns
+    (whole-case codings count as all of them).
     """
-    mode = count_mode(db, count)
-    docs = scope_documents(db, documents, cases, attribute)
-    current = set(list_documents(db)["id"].astype(int))
-    wanted = current if docs is None else current & set(docs)
-    docs = sorted(wanted)
-    turns = turns_frame(db, docs)
-    # read without the current-version filter (the covering index then serves every query; an
-    # empty IN () would leave SQLite no plan for INDEXED BY), then keep the current versions
-    spans = _coded_spans(db, codes, children, coders, documents=None if docs else [])
-    spans = spans[spans["document_id"].isin(wanted)] if len(spans) else spans
+    scope = Scope.of(scope, **filters)
+    mode = count_mode(db, scope)
+    docs = scope_documents(db, scope)
+    spans = _coded_spans(db, scope, docs)
+    doc_ids = sorted(set(spans["document_id"].astype(int)) | set(docs or ()))
+    turns = turns_frame(db, doc_ids)
     spans = exploded_cases(db, spans.reset_index(drop=True), turns)
     if mode == "segments":
         spans = spans.drop_duplicates(
@@ -233,8 +204,8 @@ def code_case_frame(
         )
     per = _union_per_group(spans, ["code_id", "case_id", "document_id"])
     out = per.groupby(["code_id", "case_id"], as_index=False)[["codings", "coded_chars"]].sum()
-    case_chars = _case_chars(db, docs, turns)
-    whole = _case_codings(db, codes, children, coders)
+    case_chars = _case_chars(db, doc_ids, turns)
+    whole = _case_codings(db, scope)
     if not whole.empty:
         if mode == "segments":
             whole = whole.assign(codings=1)
@@ -244,7 +215,7 @@ def code_case_frame(
             .groupby(["code_id", "case_id"], as_index=False)[["codings", "coded_chars"]]
             .sum()
         )
-    allowed = scope_cases(db, cases, attribute)
+    allowed = scope_cases(db, scope)
     if allowed is not None:
         out = out[out["case_id"].isin(allowed)]
     out = out.astype({"code_id": "int64", "case_id": "int64", "codings": "int64"})
@@ -274,10 +245,12 @@ def code_case_frame(
     ].reset_index(drop=True)
 
 
-def code_case_matrix(db: sqlite_utils.Database, value: str = "codings", **filters) -> pd.DataFrame:
+def code_case_matrix(
+    db: sqlite_utils.Database, value: str = "codings", scope: Scope | None = None, **filters
+) -> pd.DataFrame:
     """Return a code path x case name matrix of ``value`` ('codings', 'coded_chars', 'percent', or
     'present' 0/1)."""
-    long = code_case_frame(db, **filters)
+    long = code_case_frame(db, scope, **filters)
     if long.empty:
         return pd.DataFrame()
     if value == "present":
@@ -289,11 +262,15 @@ def code_case_matrix(db: sqlite_utils.Database, value: str = "codings", **filter
 
 
 def code_attribute_matrix(
-    db: sqlite_utils.Database, attribute: str, value: str = "codings", **filters
+    db: sqlite_utils.Database,
+    attribute: str,
+    value: str = "codings",
+    scope: Scope | None = None,
+    **filters,
 ) -> pd.DataFrame:
     """Return a code path x attribute value matrix: codings or coded_chars summed, percent of those
     cases' text."""
-    long = code_case_frame(db, **filters)
+    long = code_case_frame(db, scope, **filters)
     attrs = case_attributes(db, attribute)
     if long.empty:
         return pd.DataFrame()
@@ -309,16 +286,14 @@ def code_attribute_matrix(
     )
 
 
-def _overlap_pairs(db, codes, children, coders, documents, once: bool = False) -> pd.DataFrame:
+def _overlap_pairs(db, scope: Scope, documents, once: bool = False) -> pd.DataFrame:
     """Return x, y, n: overlapping coding pairs per (code, other code), each pair once.
 
     Rows stream sorted by (document, start) from the covering index; every overlapping pair has one
     coding starting inside the other, so for each coding the partners are the next rows up to the
     first that starts at or after its end (a binary search), expanded with numpy.
     """
-    a = _intervals(
-        db, "codings_doc_cover", "c.document_id, c.char_start", codes, children, coders, documents
-    )
+    a = _intervals(db, "codings_doc_cover", "c.document_id, c.char_start", scope, documents)
     if len(a) == 0:
         return pd.DataFrame({"x": [], "y": [], "n": []})
     if once:  # one row per coded segment: several coders' codings of one span count once
@@ -351,38 +326,26 @@ def _overlap_pairs(db, codes, children, coders, documents, once: bool = False) -
 
 def cooccurrence(
     db: sqlite_utils.Database,
-    codes=None,
-    children: bool = False,
+    scope: Scope | None = None,
+    /,
     mode: str = "overlap",
-    coders=None,
-    documents=None,
-    cases=None,
-    attribute: dict | None = None,
-    count: str = "auto",
+    **filters,
 ) -> pd.DataFrame:
-    """Return a symmetric code path x code path matrix: overlapping coding pairs (each coded
-    segment once when ``count`` resolves to 'segments'), or units ('paragraph'/'turn') shared."""
-    docs = scope_documents(db, documents, cases, attribute)
-    wa, pa = _where("a", db, codes, children, coders, docs)
+    """Return a symmetric code path x code path matrix over the scope: overlapping coding pairs
+    (each coded segment once when the count resolves to 'segments'), or units
+    ('paragraph'/'turn') shared."""
+    scope = Scope.of(scope, **filters)
+    docs = scope_documents(db, scope)
     if mode == "overlap":
-        once = count_mode(db, count) == "segments"
-        pairs = _overlap_pairs(db, codes, children, coders, docs, once)
+        once = count_mode(db, scope) == "segments"
+        pairs = _overlap_pairs(db, scope, docs, once)
     elif mode in ("paragraph", "turn"):
-        kinds = "s.kind = 'turn'" if mode == "turn" else "s.kind != 'turn'"
-        sql = f"""WITH cu AS (
-                    SELECT DISTINCT s.id AS unit, a.code_id FROM codings a JOIN segments s ON
-                      s.document_id = a.document_id
-                      AND s.char_start < a.char_end AND s.char_end > a.char_start
-                    WHERE {kinds} AND {" AND ".join(wa)})
-                  SELECT x.code_id AS x, y.code_id AS y, COUNT(*) AS n FROM cu x JOIN cu y ON
-                    x.unit = y.unit
-                    AND x.code_id < y.code_id GROUP BY 1, 2"""
-        pairs = pd.read_sql_query(sql, db.conn, params=pa)
+        pairs = _unit_pairs(db, scope, docs, mode)
     else:
         raise CodingError("mode must be 'overlap', 'paragraph' or 'turn'")
     paths = code_paths(db)
-    if codes is not None:
-        ids = code_ids(db, codes, children)
+    if scope.codes is not None:
+        ids = code_ids(db, scope.codes, scope.children)
     else:
         ids = list(paths)
     mat = np.zeros((len(ids), len(ids)), dtype=np.int64)
@@ -405,25 +368,22 @@ def frequencies(
     db: sqlite_utils.Database,
     by: str = "code",
     attribute: str | None = None,
-    codes=None,
-    children: bool = False,
-    coders=None,
-    documents=None,
-    cases=None,
-    count: str = "auto",
+    scope: Scope | None = None,
+    **filters,
 ) -> pd.DataFrame:
     """Return codings, coded characters and coded words per code, or per code and
-    document/case/attribute value.
+    document/case/attribute value (``attribute`` names the attribute), over the scope's span and
+    whole-document codings.
 
-    Cases come from the case rule (``coding.span_cases``). ``count`` 'segments' counts a segment
-    coded by several coders once, 'codings' counts every coding, 'auto' picks segments in a team
-    project.
+    Cases come from the case rule (``coding.span_cases``). The scope's count 'segments' counts a
+    segment coded by several coders once, 'codings' counts every coding, 'auto' picks segments in
+    a team project.
     """
     if by not in FREQUENCY_BY:
         raise CodingError(f"by must be one of {', '.join(FREQUENCY_BY)}")
-    mode = count_mode(db, count)
-    docs = scope_documents(db, documents, cases, None)
-    per = _coded_spans(db, codes, children, coders, docs)
+    scope = Scope.of(scope, **filters)
+    mode = count_mode(db, scope)
+    per = _coded_spans(db, scope, scope_documents(db, scope))
     words = []
     for doc_id, g in per.groupby("document_id"):
         text = get_text(db, int(doc_id))
@@ -443,7 +403,7 @@ def frequencies(
         keys.append("document_id")
     elif by in ("case", "attribute"):
         per = exploded_cases(db, per.reset_index(drop=True))
-        allowed = scope_cases(db, cases, None)
+        allowed = scope_cases(db, scope)
         if allowed is not None:
             per = per[per["case_id"].isin(allowed)]
         keys.append("case_name")
@@ -459,3 +419,28 @@ def frequencies(
     out = per.groupby(keys, as_index=False)[["codings", "coded_chars", "coded_words"]].sum()
     out.insert(1, "code_path", out["code_id"].map(paths))
     return out.sort_values(["code_path", *keys[1:]]).reset_index(drop=True)
+
+
+def _unit_pairs(db, scope: Scope, docs, mode: str) -> pd.DataFrame:
+    """Return x, y, n: units ('paragraph' or 'turn' segments) holding codings of both codes."""
+    spans = _coded_spans(db, scope, docs)
+    units: dict[int, set] = {}
+    for doc_id, g in spans.groupby("document_id"):
+        segs = get_segments(db, int(doc_id))
+        segs = segs[(segs["kind"] == "turn") if mode == "turn" else (segs["kind"] != "turn")]
+        if segs.empty:
+            continue
+        s_start = segs["char_start"].to_numpy()
+        s_end = segs["char_end"].to_numpy()
+        seg_ids = segs["id"].to_numpy()
+        for code, a, b in zip(g["code_id"], g["char_start"], g["char_end"]):
+            hit = seg_ids[(s_start < b) & (s_end > a)]
+            for unit in hit:
+                units.setdefault(int(unit), set()).add(int(code))
+    counts: dict[tuple[int, int], int] = {}
+    for codes in units.values():
+        for x, y in itertools.combinations(sorted(codes), 2):
+            counts[(x, y)] = counts.get((x, y), 0) + 1
+    return pd.DataFrame(
+        [(x, y, n) for (x, y), n in counts.items()], columns=["x", "y", "n"], dtype="int64"
+    )

@@ -49,7 +49,8 @@ from interviews import (
 from projectfile import QdaError, backup_project, copy_project, now_iso, open_project
 
 from .codebook import update_code
-from .codes import codes_frame, ensure_code_path
+from .codes import code_tree as codes_frame
+from .codes import ensure_code_path
 from .codings import codings_frame
 from .history import absorbing, ensure_coder, recorded
 from .memos import memos_frame
@@ -194,7 +195,9 @@ def merge_project(
 
 
 def _merge(db, other, rec, report: MergeReport) -> None:
-    for name in sorted(set(codings_frame(other)["coder"]) | set(memos_frame(other)["author"])):
+    for name in sorted(
+        set(codings_frame(other, versions="all")["coder"]) | set(memos_frame(other)["author"])
+    ):
         known = db.execute("SELECT 1 FROM coders WHERE name = ?", [name]).fetchone()
         ensure_coder(db, name)
         report.add("coder", name, "matched" if known else "added")
@@ -398,7 +401,7 @@ def _merge_attributes(db, other, report: MergeReport, case_map: dict[int, int]) 
 
 def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[int, int]:
     out: dict[int, int] = {}
-    frame = codings_frame(other)
+    frame = codings_frame(other, versions="all")
     earlier = frame["document_id"].notna() & ~frame["document_id"].isin(list(doc_map))
     for title, n in frame[earlier].groupby("document_title").size().items():
         report.add(

@@ -1,8 +1,12 @@
-"""Coding queries: retrieval with context, boolean and proximity queries, filters by
-document/case/attribute/coder.
+"""Coding queries: retrieval with context, boolean and proximity queries, over one ``Scope``.
 
-All return DataFrames.  Interval logic runs in SQL on the covering indexes of ``codings``; corpus
-tables (documents, document_texts, segments) are only read, joined by document id.
+All return DataFrames. Which codings count is the scope's answer (``scope_where``); interval logic
+runs in SQL on the covering indexes of ``codings``; titles, texts, pages and segments come through
+the corpus front door.
+
+Each query takes ``scope`` (a ``Scope``) and, for scripts and tests, the scope's filters as
+keywords (``codes``/``code``, ``children``, ``coders``, ``documents``, ``cases``, ``attribute``,
+``versions``), which are folded into the scope once, at the entry.
 """
 
 from __future__ import annotations
@@ -11,13 +15,12 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from corpus import get_pages, get_text
+from corpus import get_pages, get_segments, get_text, list_documents
 
-from .case_data import case_attributes
-from .case_rule import case_documents, span_cases
-from .codes import code_paths
-from .codings import code_ids
+from .case_rule import span_cases
+from .codes import code_ids, code_paths
 from .history import CodingError
+from .scope import Scope, scope_cases, scope_documents, scope_where
 
 RETRIEVAL_COLUMNS = [
     "coding_id",
@@ -50,109 +53,56 @@ BOOLEAN_COLUMNS = [
 ]
 
 
-def scope_cases(
-    db: sqlite_utils.Database, cases=None, attribute: dict | None = None
-) -> set[int] | None:
-    """Return the case ids allowed by ``cases`` and the ``attribute`` filter (None: no filter)."""
-    case_ids: set[int] | None = None if cases is None else {int(c) for c in cases}
-    if attribute:
-        attrs = case_attributes(db, *attribute)
-        mask = pd.Series(True, index=attrs.index)
-        for name, value in attribute.items():
-            values = value if isinstance(value, (list, tuple, set)) else [value]
-            mask &= attrs[name].astype(str).isin([str(v) for v in values])
-        picked = set(attrs.loc[mask, "case_id"].astype(int))
-        case_ids = picked if case_ids is None else case_ids & picked
-    return case_ids
-
-
-def scope_documents(
-    db: sqlite_utils.Database, documents=None, cases=None, attribute: dict | None = None
-) -> list[int] | None:
-    """Return the document ids allowed by the filters (None: no filter).
-
-    ``cases`` are case ids; ``attribute`` is {name: value or [values]} over case attributes. A
-    case's documents are those where it speaks or is a document case; which codings in them are
-    the case's is the case rule's answer (``span_cases``).
-    """
-    allowed: set[int] | None = None if documents is None else {int(d) for d in documents}
-    case_ids = scope_cases(db, cases, attribute)
-    if case_ids is not None:
-        docs = case_documents(db, case_ids)
-        allowed = docs if allowed is None else allowed & docs
-    return None if allowed is None else sorted(allowed)
-
-
-def _in(col: str, values) -> tuple[str, list]:
-    values = list(values)
-    if not values:
-        return "0", []
-    return f"{col} IN ({', '.join('?' * len(values))})", values
-
-
-def _coder_ids(db, coders) -> list[int] | None:
-    if coders is None:
-        return None
-    names = [coders] if isinstance(coders, str) else list(coders)
-    sql, params = _in("name", names)
-    return [r[0] for r in db.execute(f"SELECT id FROM coders WHERE {sql}", params)]
-
-
-def _where(
-    alias: str, db, codes=None, children=False, coders=None, documents=None
-) -> tuple[list[str], list]:
-    """Return SQL conditions (and params) selecting active span/document codings of ``alias``."""
-    where = [f"{alias}.deleted_at IS NULL", f"{alias}.document_id IS NOT NULL"]
-    params: list = []
-    for col, values in (
-        (f"{alias}.code_id", code_ids(db, codes, children)),
-        (f"{alias}.coder_id", _coder_ids(db, coders)),
-        (f"{alias}.document_id", documents),
-    ):
-        if values is not None:
-            sql, p = _in(col, values)
-            where.append(sql)
-            params += p
-    if db.execute("SELECT 1 FROM codes WHERE deleted_at IS NOT NULL LIMIT 1").fetchone():
-        where.append(f"{alias}.code_id IN (SELECT id FROM codes WHERE deleted_at IS NULL)")
-    return where, params
-
-
-def retrieve(
-    db: sqlite_utils.Database,
-    code,
-    children: bool = False,
-    coders=None,
-    documents=None,
-    cases=None,
-    attribute: dict | None = None,
-) -> pd.DataFrame:
-    """Return every segment coded with ``code`` (and its children) with RETRIEVAL_COLUMNS.
+def retrieve(db: sqlite_utils.Database, scope: Scope | None = None, /, **filters) -> pd.DataFrame:
+    """Return every segment coded in the scope (its codes, with children when asked) with
+    RETRIEVAL_COLUMNS.
 
     Page comes from the document's corpus pages; speaker, case and times from the case rule
-    (``span_cases``); ``cases``/``attribute`` keep the codings of those cases.
+    (``span_cases``); the scope's cases/attributes keep the codings of those cases.
     """
-    docs = scope_documents(db, documents, cases, attribute)
-    where, params = _where("c", db, code, children, coders, docs)
+    scope = _scope(scope, filters)
+    where, params = scope_where(db, scope, "c")
     df = pd.read_sql_query(
         f"""
-        SELECT c.id AS coding_id, c.document_id, d.title AS document_title, d.page_count,
-               c.char_start, c.char_end, c.code_id, k.color, r.name AS coder, '' AS text, c.memo,
-               c.weight, c.scope
+        SELECT c.id AS coding_id, c.document_id, c.char_start, c.char_end, c.code_id, k.color,
+               r.name AS coder, '' AS text, c.memo, c.weight, c.scope
         FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
-        JOIN documents d ON d.id = c.document_id
-        WHERE {" AND ".join(where)} ORDER BY d.title, c.document_id, c.char_start, c.id""",
+        WHERE {" AND ".join(where)}""",
         db.conn,
         params=params,
     )
+    docs = get_document_info(db, df["document_id"].unique())
+    df["document_title"] = df["document_id"].map(docs["title"])
+    df["page_count"] = df["document_id"].map(docs["page_count"])
+    df = df.sort_values(
+        ["document_title", "document_id", "char_start", "coding_id"], kind="stable"
+    ).reset_index(drop=True)
     df["code_path"] = df["code_id"].map(code_paths(db))
     df["text"] = _texts(db, df)
     df["page"] = _pages(db, df)
     df = _add_turn_context(db, df)
-    allowed = scope_cases(db, cases, attribute)
+    allowed = scope_cases(db, scope)
     if allowed is not None:
-        df = df[df["case_id"].isin(allowed)].reset_index(drop=True)
+        keep = [bool(allowed & set(ids or ())) for ids in df["case_ids"]]
+        df = df[keep].reset_index(drop=True)
     return df[RETRIEVAL_COLUMNS]
+
+
+def _scope(scope, filters: dict) -> Scope:
+    """Return the one scope of a query: ``scope`` (a Scope, or codes as a shorthand) with the
+    keyword ``filters`` folded in."""
+    if scope is not None and not isinstance(scope, Scope):
+        filters = {**filters, "codes": scope}
+        scope = None
+    return Scope.of(scope, **filters)
+
+
+def get_document_info(db, document_ids) -> pd.DataFrame:
+    """Return title and page_count per document id (index) for ``document_ids``."""
+    ids = {int(d) for d in document_ids}
+    docs = list_documents(db, include_old=True)
+    docs = docs[docs["id"].isin(ids)].set_index("id")
+    return docs[["title", "page_count"]]
 
 
 def _texts(db, df: pd.DataFrame) -> list[str]:
@@ -188,12 +138,13 @@ def _pages(db, df: pd.DataFrame) -> list:
 
 def _add_turn_context(db, df: pd.DataFrame) -> pd.DataFrame:
     """Fill speaker, case and times of each row from the case rule (``span_cases``)."""
-    for col in ("case_id", "case_name", "speaker", "t_start", "t_end"):
+    cols = ("case_id", "case_name", "case_ids", "speaker", "t_start", "t_end")
+    for col in cols:
         df[col] = None
     if df.empty:
         return df
     found = span_cases(db, df)
-    for col in ("case_id", "case_name", "speaker", "t_start", "t_end"):
+    for col in cols:
         df[col] = found[col]
     return df
 
@@ -204,15 +155,15 @@ INTERSECTION = (
 UNION = "MIN(a.char_start, b.char_start) AS char_start, MAX(a.char_end, b.char_end) AS char_end"
 
 
-def _boolean_sql(
-    db, a, b, children, coders, documents, condition: str, negate=False, span=INTERSECTION
-):
-    """Return SQL (and params) pairing codings of A with codings of B under ``condition``.
+def _boolean_sql(db, scope: Scope, a, b, condition: str, negate=False, span=INTERSECTION):
+    """Return SQL (and params) pairing codings of A with codings of B under ``condition``, both
+    in ``scope``.
 
     ``span`` is the range a pair stands for; ``negate`` keeps codings of A that pair with none.
     """
-    wa, pa = _where("a", db, a, children, coders, documents)
-    wb, pb = _where("b", db, b, children, coders, documents)
+    docs = scope_documents(db, scope)
+    wa, pa = scope_where(db, scope, "a", codes=a, documents=docs)
+    wb, pb = scope_where(db, scope, "b", codes=b, documents=docs)
     if negate:
         sql = f"""
             SELECT a.document_id, a.char_start, a.char_end, a.id AS a_coding_id,
@@ -229,115 +180,82 @@ def _boolean_sql(
     return sql, pa + pb
 
 
-def _finish(db, sql: str, params: list) -> pd.DataFrame:
-    df = pd.read_sql_query(
-        f"""
-        SELECT q.document_id, d.title AS document_title, q.char_start, q.char_end,
-               q.a_coding_id, q.b_coding_id,
-               CASE WHEN q.char_end > q.char_start
-                    THEN substr(t.text, q.char_start + 1, q.char_end - q.char_start)
-                    ELSE '' END AS text
-        FROM ({sql}) q
-        JOIN documents d ON d.id = q.document_id
-        JOIN document_texts t ON t.document_id = q.document_id
-        ORDER BY q.document_id, q.char_start, q.a_coding_id, q.b_coding_id""",
-        db.conn,
-        params=params,
+def _finish(db, scope: Scope, sql: str, params: list) -> pd.DataFrame:
+    """Return BOOLEAN_COLUMNS for the pairs ``sql`` selects (see ``_finish_frame``)."""
+    return _finish_frame(
+        db, scope, pd.read_sql_query(f"SELECT * FROM ({sql})", db.conn, params=params)
     )
+
+
+def _finish_frame(db, scope: Scope, df: pd.DataFrame) -> pd.DataFrame:
+    """Return BOOLEAN_COLUMNS for pairs (document_id, char_start, char_end, a_coding_id,
+    b_coding_id) with title and text, kept to the scope's cases (a pair counts for the cases the
+    case rule gives its range)."""
+    df = df.sort_values(
+        ["document_id", "char_start", "a_coding_id", "b_coding_id"], kind="stable"
+    ).reset_index(drop=True)
+    df["document_title"] = df["document_id"].map(get_document_info(db, df["document_id"])["title"])
+    texts = [""] * len(df)
+    for doc_id, idx in df.groupby("document_id").indices.items():
+        text = get_text(db, int(doc_id))
+        for row in idx:
+            s, e = int(df.at[row, "char_start"]), int(df.at[row, "char_end"])
+            texts[row] = text[s:e] if e > s else ""
+    df["text"] = texts
+    allowed = scope_cases(db, scope)
+    if allowed is not None and len(df):
+        cases = span_cases(db, df[["document_id", "char_start", "char_end"]])
+        keep = [bool(allowed & set(ids or ())) for ids in cases["case_ids"]]
+        df = df[keep].reset_index(drop=True)
     return df[BOOLEAN_COLUMNS]
 
 
+OVERLAP = "b.char_start < a.char_end AND b.char_end > a.char_start"
+
+
 def query_and(
-    db: sqlite_utils.Database,
-    a,
-    b,
-    children: bool = False,
-    coders=None,
-    documents=None,
-    cases=None,
-    attribute: dict | None = None,
+    db: sqlite_utils.Database, a, b, scope: Scope | None = None, **filters
 ) -> pd.DataFrame:
     """Return the overlaps of codings of A with codings of B (BOOLEAN_COLUMNS; char range = the
     intersection)."""
-    docs = scope_documents(db, documents, cases, attribute)
-    sql, params = _boolean_sql(
-        db, a, b, children, coders, docs, "b.char_start < a.char_end AND b.char_end > a.char_start"
-    )
-    return _finish(db, sql, params)
+    scope = Scope.of(scope, **filters)
+    sql, params = _boolean_sql(db, scope, a, b, OVERLAP)
+    return _finish(db, scope, sql, params)
 
 
 def query_not(
-    db: sqlite_utils.Database,
-    a,
-    b,
-    children: bool = False,
-    coders=None,
-    documents=None,
-    cases=None,
-    attribute: dict | None = None,
+    db: sqlite_utils.Database, a, b, scope: Scope | None = None, **filters
 ) -> pd.DataFrame:
     """Return codings of A that overlap no coding of B."""
-    docs = scope_documents(db, documents, cases, attribute)
-    sql, params = _boolean_sql(
-        db,
-        a,
-        b,
-        children,
-        coders,
-        docs,
-        "b.char_start < a.char_end AND b.char_end > a.char_start",
-        negate=True,
-    )
-    return _finish(db, sql, params)
+    scope = Scope.of(scope, **filters)
+    sql, params = _boolean_sql(db, scope, a, b, OVERLAP, negate=True)
+    return _finish(db, scope, sql, params)
 
 
 def query_or(
-    db: sqlite_utils.Database,
-    a,
-    b,
-    children: bool = False,
-    coders=None,
-    documents=None,
-    cases=None,
-    attribute: dict | None = None,
+    db: sqlite_utils.Database, a, b, scope: Scope | None = None, **filters
 ) -> pd.DataFrame:
     """Return codings of A or of B (one row per coding, b_coding_id empty)."""
-    docs = scope_documents(db, documents, cases, attribute)
-    ids = (code_ids(db, a, children) or []) + (code_ids(db, b, children) or [])
-    where, params = _where("a", db, sorted(set(ids)), False, coders, docs)
+    scope = Scope.of(scope, **filters)
+    ids = (code_ids(db, a, scope.children) or []) + (code_ids(db, b, scope.children) or [])
+    where, params = scope_where(db, scope.replace(children=False), "a", codes=sorted(set(ids)))
     sql = (
         "SELECT a.document_id, a.char_start, a.char_end, a.id AS a_coding_id, NULL AS b_coding_id"
         f" FROM codings a WHERE {' AND '.join(where)}"
     )
-    return _finish(db, sql, params)
+    return _finish(db, scope, sql, params)
 
 
 def query_near(
-    db: sqlite_utils.Database,
-    a,
-    b,
-    distance: int,
-    children: bool = False,
-    coders=None,
-    documents=None,
-    cases=None,
-    attribute: dict | None = None,
+    db: sqlite_utils.Database, a, b, distance: int, scope: Scope | None = None, **filters
 ) -> pd.DataFrame:
     """Return pairs of A and B codings within ``distance`` characters of each other (range = their
     union)."""
-    docs = scope_documents(db, documents, cases, attribute)
+    scope = Scope.of(scope, **filters)
     d = int(distance)
-    sql, params = _boolean_sql(
-        db,
-        a,
-        b,
-        children,
-        coders,
-        docs,
-        f"b.char_start <= a.char_end + {d} AND b.char_end >= a.char_start - {d}",
-        span=UNION,
-    )
-    return _finish(db, sql, params)
+    near = f"b.char_start <= a.char_end + {d} AND b.char_end >= a.char_start - {d}"
+    sql, params = _boolean_sql(db, scope, a, b, near, span=UNION)
+    return _finish(db, scope, sql, params)
 
 
 def query_same_unit(
@@ -345,31 +263,47 @@ def query_same_unit(
     a,
     b,
     unit: str = "paragraph",
-    children: bool = False,
-    coders=None,
-    documents=None,
-    cases=None,
-    attribute: dict | None = None,
+    scope: Scope | None = None,
+    **filters,
 ) -> pd.DataFrame:
     """Return the units (paragraphs or turns) holding both a coding of A and a coding of B (range =
     the unit)."""
     if unit not in ("paragraph", "turn"):
         raise CodingError("unit must be 'paragraph' or 'turn'")
-    kinds = "s.kind = 'turn'" if unit == "turn" else "s.kind != 'turn'"
-    docs = scope_documents(db, documents, cases, attribute)
-    wa, pa = _where("a", db, a, children, coders, docs)
-    wb, pb = _where("b", db, b, children, coders, docs)
-    sql = f"""
-        SELECT s.document_id, s.char_start, s.char_end, MIN(a.id) AS a_coding_id,
-               MIN(b.id) AS b_coding_id
-        FROM segments s
-        JOIN codings a ON a.document_id = s.document_id
-             AND a.char_start < s.char_end AND a.char_end > s.char_start
-        JOIN codings b ON b.document_id = s.document_id
-             AND b.char_start < s.char_end AND b.char_end > s.char_start
-        WHERE {kinds} AND {" AND ".join(wa)} AND {" AND ".join(wb)} AND a.id != b.id
-        GROUP BY s.id"""
-    return _finish(db, sql, pa + pb)
+    scope = Scope.of(scope, **filters)
+    docs = scope_documents(db, scope)
+    wa, pa = scope_where(db, scope, "a", codes=a, documents=docs)
+    wb, pb = scope_where(db, scope, "b", codes=b, documents=docs)
+    pairs = pd.read_sql_query(
+        f"""SELECT a.id AS a_id, a.document_id, a.char_start AS a_start, a.char_end AS a_end,
+                   b.id AS b_id, b.char_start AS b_start, b.char_end AS b_end
+            FROM codings a JOIN codings b ON b.document_id = a.document_id AND a.id != b.id
+            WHERE {" AND ".join(wa)} AND {" AND ".join(wb)}""",
+        db.conn,
+        params=pa + pb,
+    )
+    rows = []
+    for doc_id, g in pairs.groupby("document_id"):
+        segs = get_segments(db, int(doc_id))
+        segs = segs[(segs["kind"] == "turn") if unit == "turn" else (segs["kind"] != "turn")]
+        for seg in segs.itertuples():
+            inside_a = (g["a_start"] < seg.char_end) & (g["a_end"] > seg.char_start)
+            inside_b = (g["b_start"] < seg.char_end) & (g["b_end"] > seg.char_start)
+            hit = g[inside_a & inside_b]
+            if len(hit):
+                rows.append(
+                    (
+                        int(doc_id),
+                        int(seg.char_start),
+                        int(seg.char_end),
+                        int(hit["a_id"].min()),
+                        int(hit["b_id"].min()),
+                    )
+                )
+    out = pd.DataFrame(
+        rows, columns=["document_id", "char_start", "char_end", "a_coding_id", "b_coding_id"]
+    )
+    return _finish_frame(db, scope, out)
 
 
 def coded_words(texts: pd.Series) -> np.ndarray:

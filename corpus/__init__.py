@@ -4,6 +4,13 @@ The front door lists what other packages, the UI and the CLI use; inside ``corpu
 import each other directly (``from .store import ...``).
 """
 
+from .consistency import (
+    PROBLEM_COLUMNS,
+    corpus_problems,
+    text_length,
+    text_lengths,
+    version_successors,
+)
 from .decode import bytes_to_text
 from .formats import check_zip
 from .ingest import (
@@ -60,10 +67,20 @@ from .store import (
     store_version,
     version_chain,
 )
+from .subqueries import current_documents_sql, document_lengths, document_titles, is_current
 from .text_mapping import TextMapping, map_ranges, replacement_mapping, text_mapping
 
 __all__ = [
+    "PROBLEM_COLUMNS",
+    "corpus_problems",
+    "text_length",
+    "text_lengths",
+    "version_successors",
     "KINDS",
+    "current_documents_sql",
+    "document_lengths",
+    "document_titles",
+    "is_current",
     "SEARCH_COLUMNS",
     "SUPPORTED",
     "OCR_LANGUAGES",

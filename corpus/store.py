@@ -313,7 +313,10 @@ def project_stats(db: sqlite_utils.Database) -> dict:
             "SELECT kind, COUNT(*) FROM documents WHERE is_current = 1 GROUP BY kind"
         ).fetchall()
     )
-    segs = db.execute("SELECT COUNT(*) FROM segments").fetchone()[0]
+    segs = db.execute(
+        "SELECT COUNT(*) FROM segments WHERE document_id IN"
+        " (SELECT id FROM documents WHERE is_current = 1)"
+    ).fetchone()[0]
     return {"documents": r[0], "pages": r[1], "words": r[2], "segments": segs, "by_kind": by_kind}
 
 

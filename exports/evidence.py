@@ -18,13 +18,11 @@ rule the matrices, frequencies and retrieval use.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from coding import code_paths, codings_frame, span_cases
+from coding import Scope, code_paths, codings_frame, scope_cases, span_cases
 from corpus import get_pages, get_segments, get_text, list_documents
 from interviews import case_attributes_frame, cases_frame, turns_frame
 
@@ -72,15 +70,6 @@ def _nullable_int(s: pd.Series) -> pd.Series:
         pd.array([None if v is None or pd.isna(v) else int(v) for v in s], dtype="Int64"),
         index=s.index,
     )
-
-
-def _attr_key(value) -> str:
-    """Return a comparable form of an attribute value: numbers by value (12 == '12' == 12.0), text
-    case-folded."""
-    try:
-        return repr(float(value))
-    except (TypeError, ValueError):
-        return str(value).strip().casefold()
 
 
 def _as_list(value) -> list | None:
@@ -182,25 +171,23 @@ def _contexts(
 
 def evidence_table(
     db: sqlite_utils.Database,
-    codes: Iterable[int | str] | int | str | None = None,
-    cases: Iterable[int | str] | int | str | None = None,
-    documents: Iterable[int] | None = None,
-    attributes: dict[str, object] | None = None,
-    coders: Iterable[str] | str | None = None,
+    scope: Scope | None = None,
+    /,
     context: int | str | None = None,
-    children: bool = True,
-    include_old_versions: bool = False,
     template: str | None = None,
+    **filters,
 ) -> pd.DataFrame:
-    """Return one row per coded span (EVIDENCE_COLUMNS + level_N + attribute columns), by code
-    path then case.
+    """Return one row per coded span in the scope (EVIDENCE_COLUMNS + level_N + attribute
+    columns), by code path then case.
 
-    ``codes`` are ids or 'A > B' paths (with their sub-codes unless ``children=False``); ``cases``
-    ids or names; ``attributes`` {attribute: value or list of values} filters on case attributes;
-    ``context`` None, a number of characters either side, or 'unit' (the whole turn or paragraph
-    around the quote). Only current document versions are used unless ``include_old_versions``
-    (an older version may be the original of a pseudonymised transcript). ``template`` is a
-    citation template (``exports.citations``; the project's own when None).
+    The scope (``coding.Scope``) says which codings count; for scripts its filters may come as
+    keywords: ``codes`` ids or 'A > B' paths (with their sub-codes unless ``children=False``: the
+    evidence default is with children), ``cases`` ids or names, ``attributes`` {attribute: value
+    or list of values} on case attributes, ``coders``, ``documents``, and
+    ``include_old_versions`` (only current document versions are used unless it is set: an older
+    version may be the original of a pseudonymised transcript). ``context`` None, a number of
+    characters either side, or 'unit' (the whole turn or paragraph around the quote).
+    ``template`` is a citation template (``exports.citations``; the project's own when None).
     """
     if (
         context is not None
@@ -210,9 +197,10 @@ def evidence_table(
         raise ExportError(
             f"context must be None, a number of characters or 'unit', not {context!r}"
         )
+    scope = _evidence_scope(db, scope, filters)
     paths = code_paths(db, include_deleted=True)
     depth = max((p.count(" > ") + 1 for p in paths.values()), default=0)
-    df = _span_codings(db, codes, coders, documents, children, include_old_versions)
+    df = _span_codings(db, scope)
     if df.empty:
         return _empty(depth)
     turns = turns_frame(db, document_ids=sorted(df["document_id"].unique().tolist()))
@@ -223,9 +211,11 @@ def evidence_table(
     df["context"] = _contexts(df, db, context, turns) if context is not None else ""
     fields = citation_fields(df, list_documents(db, include_old=True), df["line"])
     df["citation"] = citations(template or citation_template(db), fields)
-    if cases is not None:
-        df = _only_cases(df, db, cases, found["case_ids"])
-    df = _with_attributes(df, db, attributes)
+    allowed = scope_cases(db, scope)
+    if allowed is not None:
+        keep = found["case_ids"].reindex(df.index).map(lambda t: bool(set(t or ()) & allowed))
+        df = df[keep.astype(bool)]
+    df = _with_attributes(df, db)
     levels = df["code_path"].str.split(" > ")
     for i in range(depth):
         df[f"level_{i + 1}"] = levels.map(lambda parts, i=i: parts[i] if i < len(parts) else "")
@@ -238,22 +228,15 @@ def evidence_table(
     return df[ordered + [c for c in df.columns if c not in ordered]].reset_index(drop=True)
 
 
-def _span_codings(
-    db: sqlite_utils.Database, codes, coders, documents, children: bool, include_old: bool
-) -> pd.DataFrame:
-    """Return the span codings asked for with their document's title and kind (empty if none)."""
-    raw = codings_frame(
-        db, codes=_as_list(codes), children=children, coders=_as_list(coders), documents=documents
-    )
+def _span_codings(db: sqlite_utils.Database, scope: Scope) -> pd.DataFrame:
+    """Return the span codings in the scope with their document's title and kind (empty if
+    none)."""
+    raw = codings_frame(db, scope)
     raw = raw[(raw["scope"] == "span") & raw["document_id"].notna()].copy()
     if raw.empty:
         return raw
     raw["document_id"] = raw["document_id"].astype("int64")
     docs = list_documents(db, include_old=True).set_index("id")
-    if not include_old:
-        raw = raw[raw["document_id"].map(docs["is_current"]) == 1]
-        if raw.empty:
-            return raw
     return pd.DataFrame(
         {
             "coding_id": raw["coding_id"].astype("int64"),
@@ -297,9 +280,29 @@ def _lines(df: pd.DataFrame, db: sqlite_utils.Database) -> pd.Series:
     return out
 
 
-def _only_cases(df: pd.DataFrame, db, cases, case_ids: pd.Series) -> pd.DataFrame:
-    """Return the rows belonging to a case named or numbered in ``cases`` (any of a row's
-    cases)."""
+def _evidence_scope(db, scope, filters: dict) -> Scope:
+    """Return the scope of an evidence table: ``scope`` with keyword ``filters`` folded in (cases
+    may be names; children by default; ``include_old_versions`` as versions='all')."""
+    filters = dict(filters)
+    if scope is None:
+        filters.setdefault("children", True)
+    if filters.pop("include_old_versions", False):
+        filters["versions"] = "all"
+    for key in ("codes", "coders"):
+        if key in filters:
+            filters[key] = _as_list(filters[key])
+    if filters.get("cases") is not None:
+        filters["cases"] = _case_ids(db, filters["cases"])
+    attributes = filters.get("attributes") or {}
+    known = case_attributes_frame(db).columns
+    for attr in attributes:
+        if attr not in known:
+            raise ExportError(f"no case attribute called {attr!r}")
+    return Scope.of(scope, **filters)
+
+
+def _case_ids(db, cases) -> list[int]:
+    """Return the ids of the cases named or numbered in ``cases``."""
     wanted = _as_list(cases)
     named = {str(c).casefold() for c in wanted}
     all_cases = cases_frame(db)
@@ -307,14 +310,11 @@ def _only_cases(df: pd.DataFrame, db, cases, case_ids: pd.Series) -> pd.DataFram
     ids |= {
         int(i) for i, n in zip(all_cases["case_id"], all_cases["name"]) if n.casefold() in named
     }
-    keep = case_ids.reindex(df.index).map(lambda t: bool(set(t or ()) & ids))
-    return df[keep.astype(bool)]
+    return sorted(ids)
 
 
-def _with_attributes(
-    df: pd.DataFrame, db: sqlite_utils.Database, attributes: dict[str, object] | None
-) -> pd.DataFrame:
-    """Add one column per case attribute, then keep the rows matching ``attributes``."""
+def _with_attributes(df: pd.DataFrame, db: sqlite_utils.Database) -> pd.DataFrame:
+    """Add one column per case attribute (the scope has already kept the rows of its cases)."""
     attrs = case_attributes_frame(db)
     attr_cols = [c for c in attrs.columns if c not in ("case_id", "case_name")]
     if attr_cols:
@@ -328,14 +328,6 @@ def _with_attributes(
             df[name] = df["case_id"].map(
                 lambda cid, c=col: attrs[c].get(int(cid)) if pd.notna(cid) else None
             )
-    for attr, value in (attributes or {}).items():
-        col = attr if attr in df.columns else f"attribute {attr}"
-        if col not in df.columns:
-            raise ExportError(f"no case attribute called {attr!r}")
-        wanted = {_attr_key(v) for v in _as_list(value)}
-        df = df[
-            df[col].map(lambda v, w=wanted: v is not None and not pd.isna(v) and _attr_key(v) in w)
-        ]
     return df
 
 

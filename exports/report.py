@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from coding import agreement, codes_frame, cooccurrence
+from coding import Scope, agreement, codes_frame, cooccurrence
 from projectfile import QdaError
 
 from .report_html import AGREEMENT_TITLE, evidence_html
@@ -21,20 +21,25 @@ def evidence_report(
     df: pd.DataFrame,
     out: Out,
     title: str = "Coded evidence",
+    scope: Scope | None = None,
 ) -> Out:
-    """Write the HTML report of the evidence ``df`` with the co-occurrence and agreement of its
-    codes; return ``out``."""
+    """Write the HTML report of the evidence ``df`` with the co-occurrence and agreement over the
+    scope the evidence was built from (``scope``; else the evidence's own codes and documents);
+    return ``out``."""
     codebook = codes_frame(db)
     if df.empty:
         return evidence_html(df, out, title=title, codebook=codebook)
-    codes = sorted(df["code_id"].unique().tolist())
-    documents = sorted(df["document_id"].unique().tolist())
+    if scope is None:
+        scope = Scope(
+            codes=sorted(df["code_id"].unique().tolist()),
+            documents=sorted(df["document_id"].unique().tolist()),
+        )
     agreed, missing = None, {}
     if df["coder"].nunique() < 2:
         missing[AGREEMENT_TITLE] = "the evidence has codings by one coder only"
     else:
         try:
-            agreed = agreement(db, codes=codes, documents=documents)
+            agreed = agreement(db, scope)
         except QdaError as exc:
             missing[AGREEMENT_TITLE] = str(exc)
     return evidence_html(
@@ -42,7 +47,7 @@ def evidence_report(
         out,
         title=title,
         codebook=codebook,
-        cooccurrence=cooccurrence(db, codes=codes),
+        cooccurrence=cooccurrence(db, scope),
         agreement=agreed,
         not_computed=missing,
     )

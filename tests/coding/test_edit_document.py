@@ -58,7 +58,7 @@ def _code(db, doc_id, needle, code="Theme > Funding", coder="ana"):
 
 
 def _quotes(db, doc_id):
-    return sorted(codings_frame(db, documents=[doc_id])["text"])
+    return sorted(codings_frame(db, documents=[doc_id], versions="all")["text"])
 
 
 def _ingest(db, path):
@@ -252,7 +252,7 @@ def test_edit_transcript_fixed_speaker_name_renames_speaker_and_case(db, intervi
     row = speakers[speakers["speaker"] == "María López"].iloc[0]
     assert row["case_name"] == "María López" and row["role"] == "interviewee"
     assert _quotes(db, result.new_document_id) == ["We waited a year."]
-    assert cid in set(codings_frame(db, documents=[interview])["coding_id"])
+    assert cid in set(codings_frame(db, documents=[interview], versions="all")["coding_id"])
     undo(db, "ana")
     assert "Maria Lopez" in set(cases_frame(db)["name"])
 

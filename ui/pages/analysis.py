@@ -8,8 +8,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from coding import (
+    Scope,
     add_memo,
     agreement,
+    agreement_table,
     change_counter,
     code_attribute_matrix,
     code_case_matrix,
@@ -33,6 +35,7 @@ from exports import format_timestamp
 from interviews import case_attributes_frame, cases_frame
 from projectfile import QdaError, open_project
 from ui.common import current_coder, get_db, project_file
+from ui.escape import md_safe
 from ui.state import FOCUS
 from ui.tables import show, show_wrapped
 
@@ -75,7 +78,6 @@ if attr_names:
         values = sorted(attrs[f_attr].dropna().astype(str).unique())
         f_values = st.sidebar.multiselect(f"{f_attr} is", values)
         attr_filter = {f_attr: f_values} if f_values else None
-doc_filter = scope_documents(db, picked_docs or None, picked_cases or None, attr_filter)
 COUNT_LABELS = {
     "segments": "a segment once (however many coders coded it)",
     "codings": "every coding",
@@ -89,20 +91,41 @@ count = st.sidebar.radio(
     help="When several coders coded the same span with the same code: count it once (the "
     "default when more than one coder has coded) or count every coder's coding.",
 )
+# the one scope every view of this page counts over (coding.Scope): built once, passed down
+scope = Scope(
+    coders=coder_filter,
+    documents=picked_docs or None,
+    cases=picked_cases or None,
+    attributes=attr_filter,
+    count=count,
+)
+doc_filter = scope_documents(db, scope)
+st.sidebar.caption(f"Counting: {scope.describe()}")
 
 
 @st.cache_data(max_entries=16, show_spinner="Computing agreement…")
-def cached_agreement(path: str, version: int, unit: str, pair: tuple, docs: tuple | None):
-    """Return (agreement, disagreements) for one state of the project (``version`` is a key)."""
+def cached_agreement(path: str, version: int, unit: str, ag_scope: Scope):
+    """Return (agreement, disagreements) over ``ag_scope`` for one state of the project
+    (``version`` is a key)."""
     conn = open_project(path)
     try:
-        documents = list(docs) if docs is not None else None
-        return (
-            agreement(conn, unit=unit, coders=list(pair), documents=documents),
-            disagreements(conn, unit=unit, coders=list(pair), documents=documents),
-        )
+        return agreement(conn, ag_scope, unit=unit), disagreements(conn, ag_scope, unit=unit)
     finally:
         conn.conn.close()
+
+
+def show_compared(ag) -> None:
+    """Say which documents the agreement compared and which it left out (and why), by title."""
+    overall = ag.iloc[-1]
+    n, left = int(overall["documents"]), overall["documents_left_out"]
+    compared = md_safe(overall["documents_compared"]) if n else "none"
+    st.markdown(
+        f"**Compared** ({n} document{'' if n == 1 else 's'}, coded by every coder): {compared}"
+    )
+    if left:
+        st.markdown(f"**Left out** (coded by only some of the coders): {md_safe(left)}")
+    else:
+        st.caption("No document left out: every coded document was coded by every coder compared.")
 
 
 def open_passage(df, key: str) -> None:
@@ -154,15 +177,7 @@ tabs = st.tabs(
 with tabs[0]:
     code = st.selectbox("Code", paths, key="ret_code")
     children = st.checkbox("Include child codes", value=True, key="ret_children")
-    df = retrieve(
-        db,
-        code,
-        children=children,
-        coders=coder_filter,
-        documents=doc_filter,
-        cases=picked_cases or None,
-        attribute=attr_filter,
-    )
+    df = retrieve(db, scope.replace(codes=(code,), children=children))
     df["t_start"] = df["t_start"].map(format_timestamp)
     df["t_end"] = df["t_end"].map(format_timestamp)
     st.caption(f"{len(df)} coding{'' if len(df) == 1 else 's'}")
@@ -201,22 +216,16 @@ with tabs[1]:
     )
     try:
         if op.startswith("AND"):
-            res = query_and(db, a, b, coders=coder_filter, documents=doc_filter)
+            res = query_and(db, a, b, scope)
         elif op == "OR":
-            res = query_or(db, a, b, coders=coder_filter, documents=doc_filter)
+            res = query_or(db, a, b, scope)
         elif op == "NOT":
-            res = query_not(db, a, b, coders=coder_filter, documents=doc_filter)
+            res = query_not(db, a, b, scope)
         elif op == "NEAR":
-            res = query_near(db, a, b, int(distance), coders=coder_filter, documents=doc_filter)
+            res = query_near(db, a, b, int(distance), scope)
         else:
-            res = query_same_unit(
-                db,
-                a,
-                b,
-                unit="turn" if op.endswith("turn") else "paragraph",
-                coders=coder_filter,
-                documents=doc_filter,
-            )
+            unit = "turn" if op.endswith("turn") else "paragraph"
+            res = query_same_unit(db, a, b, unit, scope)
     except QdaError as exc:
         st.error(str(exc))
     else:
@@ -232,15 +241,7 @@ with tabs[2]:
     if by == "attribute" and not attribute:
         st.caption("No case attributes in this project yet.")
     else:
-        freq = frequencies(
-            db,
-            by=by,
-            attribute=attribute,
-            coders=coder_filter,
-            documents=doc_filter,
-            cases=picked_cases or None,
-            count=count,
-        )
+        freq = frequencies(db, by=by, attribute=attribute, scope=scope)
         show(freq)
         if not freq.empty:
             x = (
@@ -274,9 +275,7 @@ with tabs[3]:
     chosen = st.multiselect("Codes", paths, default=used[:30], key="co_codes")
     if chosen:
         heatmap(
-            cooccurrence(
-                db, codes=chosen, mode=mode, coders=coder_filter, documents=doc_filter, count=count
-            ),
+            cooccurrence(db, scope.replace(codes=tuple(chosen)), mode=mode),
             "Co-occurrence",
         )
 
@@ -294,7 +293,7 @@ with tabs[4]:
         }[v],
     )
     heatmap(
-        code_case_matrix(db, value=value, coders=coder_filter, documents=doc_filter, count=count),
+        code_case_matrix(db, value=value, scope=scope),
         "Code × case",
     )
     if attr_names:
@@ -304,9 +303,7 @@ with tabs[4]:
                 db,
                 attribute,
                 value="percent" if value == "percent" else "codings",
-                coders=coder_filter,
-                documents=doc_filter,
-                count=count,
+                scope=scope,
             ),
             f"Code × {attribute}",
         )
@@ -322,27 +319,26 @@ with tabs[5]:
         st.caption("Choose at least two coders.")
     else:
         ag, dis = cached_agreement(
-            str(project_file()),
-            change_counter(db),
-            unit,
-            tuple(pair),
-            tuple(doc_filter) if doc_filter is not None else None,
+            str(project_file()), change_counter(db), unit, scope.replace(coders=tuple(pair))
         )
+        show_compared(ag)
         st.dataframe(
-            ag.drop(columns=["code_id"]),
+            agreement_table(ag),
             hide_index=True,
             width="stretch",
-            column_config={
-                c: st.column_config.NumberColumn(format="%.3f")
-                for c in ("percent_agreement", "kappa", "alpha")
-            },
+            column_config={"percent": st.column_config.TextColumn("percent agreement")},
         )
-        per_code = ag[ag["code_id"].notna()]
+        st.caption(
+            "n/a (not applied): no coder compared applied the code in the compared documents."
+            " undefined: everyone applied it everywhere, so kappa and alpha have no variation to"
+            " measure (Krippendorff). Kappa is for two coders."
+        )
+        per_code = ag[ag["code_id"].notna() & ag["alpha"].notna()]
         if not per_code.empty:
             fig = go.Figure(
                 go.Bar(
                     x=per_code["code_path"],
-                    y=per_code["alpha"],
+                    y=per_code["alpha"].round(3) + 0.0,
                     marker_color=[colors.get(p, "#999") for p in per_code["code_path"]],
                 )
             )

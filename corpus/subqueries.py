@@ -1,0 +1,36 @@
+"""What other packages may compose into their own queries over corpus's tables, as SQL corpus
+owns: the ids of current document versions. Nothing else of corpus's tables leaves this package
+as SQL; titles, lengths and texts come through functions."""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from projectfile import NotFound
+
+
+def current_documents_sql() -> str:
+    """Return a subquery selecting the ids of current document versions (``id IN (...)``)."""
+    return "SELECT id FROM documents WHERE is_current = 1"
+
+
+def document_titles(db: sqlite_utils.Database, document_ids=None) -> dict[int, str]:
+    """Return {document id: title} for ``document_ids`` (every version when None)."""
+    rows = db.execute("SELECT id, title FROM documents").fetchall()
+    wanted = None if document_ids is None else {int(d) for d in document_ids}
+    return {i: t for i, t in rows if wanted is None or i in wanted}
+
+
+def document_lengths(db: sqlite_utils.Database, document_ids=None) -> dict[int, int]:
+    """Return {document id: length of its text} for ``document_ids`` (all when None)."""
+    rows = db.execute("SELECT id, char_count FROM documents").fetchall()
+    wanted = None if document_ids is None else {int(d) for d in document_ids}
+    return {i: n for i, n in rows if wanted is None or i in wanted}
+
+
+def is_current(db: sqlite_utils.Database, document_id: int) -> bool:
+    """Return whether a document is the current version of its chain; NotFound if absent."""
+    row = db.execute("SELECT is_current FROM documents WHERE id = ?", [int(document_id)]).fetchone()
+    if row is None:
+        raise NotFound(f"no document {document_id}")
+    return bool(row[0])
