@@ -3,8 +3,6 @@ coded without an explicit accept."""
 
 from __future__ import annotations
 
-import time
-
 import numpy as np
 import pytest
 from nlp_docs import add_doc
@@ -65,9 +63,9 @@ def test_suggestions_rank_the_uncoded_passages_of_the_code_first(project):
     codes = suggestable_codes(db)
     assert set(codes["code_path"]) == {"Training", "Trade"}
     before = len(codings_frame(db))
-    t = time.perf_counter()
+    # no wall-clock bound (it fails on a loaded machine): bench/bench_suggest.py measures speed,
+    # pytest's --timeout catches a hang
     s = suggest_passages(db, "Training", limit=10)
-    assert time.perf_counter() - t < 60
     assert set(s.columns) >= {"document_id", "char_start", "char_end", "text", "score"}
     assert not set(s["text"]) & set(TRAINING)  # coded passages are not suggested again
     top2 = set(s["text"].head(2))
