@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from browser_helpers import (
     app_on_new_project,
-    open_list,
     open_page,
+    pick_option,
     project_codings,
     recording_page,
     require_chromium,
@@ -57,9 +57,9 @@ def coded_by_tester(path) -> list[tuple[str, str]]:
 
 
 def choose_key(page, label: str, option: str) -> None:
-    """Pick ``option`` in the quick-key selectbox labelled exactly ``label`` with the mouse."""
+    """Pick ``option`` in the quick-key selectbox labelled exactly ``label`` (typed, then Enter)."""
     box = page.get_by_role("combobox", name=label, exact=True)
-    open_list(page, box, page.get_by_role("option").filter(has_text=option).first)
+    pick_option(page, box, option)
     expect(page.get_by_role("combobox", name=label, exact=True)).to_have_value(option)
 
 
