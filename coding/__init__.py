@@ -55,6 +55,7 @@ from .codings import (
     move_codings,
     update_coding,
 )
+from .consistency import check_project
 from .free_text import drop_history, rewrite_free_text
 from .history import (
     CodingError,
@@ -95,6 +96,7 @@ from .reanchor import (
 from .scope import COUNTS, Scope, count_mode, scope_cases, scope_documents
 
 __all__ = [
+    "check_project",
     "code_counts",
     "Scope",
     "MergeReport",

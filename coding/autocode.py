@@ -23,6 +23,7 @@ from .agreement import split_sentences
 from .batches import apply_batch
 from .codes import ensure_code_path, find_path, resolve_code
 from .history import CodingError
+from .spans import Notify
 
 PREVIEW_COLUMNS = [
     "document_id",
@@ -249,9 +250,15 @@ def preview_rows(
 
 
 def apply_preview(
-    db: sqlite_utils.Database, preview: pd.DataFrame, coder: str, session: str | None = None
+    db: sqlite_utils.Database,
+    preview: pd.DataFrame,
+    coder: str,
+    session: str | None = None,
+    notify: Notify | None = None,
 ) -> int:
-    """Save a (possibly edited) preview as one batch (new code paths created); return its id."""
+    """Save a (possibly edited) preview as one batch (new code paths created); return its id.
+
+    Rows on a version an edit superseded since go to the current one (``notify`` is told)."""
     if preview.empty:
         raise CodingError("nothing to code: the preview is empty")
     for code in sorted({c for c in preview["code"] if isinstance(c, str)}):
@@ -259,4 +266,4 @@ def apply_preview(
             ensure_code_path(db, code, coder=coder)
     rule = preview.attrs.get("rule") or str(preview["rule"].iloc[0])
     rows = preview[["document_id", "char_start", "char_end", "code"]].to_dict("records")
-    return apply_batch(db, rows, rule=rule, coder=coder, session=session)
+    return apply_batch(db, rows, rule=rule, coder=coder, session=session, notify=notify)

@@ -2,44 +2,61 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pandas as pd
 import sqlite_utils
 
 from projectfile import NotFound, backup_project, now_iso, transaction
 
 from .codes import resolve_code
-from .codings import document_length
 from .history import CodingError, audit, ensure_coder, push_action
+from .spans import Notify, place
 
 
 def apply_batch(
-    db: sqlite_utils.Database, rows: list[dict], rule: str, coder: str, session: str | None = None
+    db: sqlite_utils.Database,
+    rows: list[dict],
+    rule: str,
+    coder: str,
+    session: str | None = None,
+    notify: Notify | None = None,
 ) -> int:
     """Save auto-coding rows (document_id, char_start, char_end, code) as one undoable batch; return
     its id.
 
     Rows identical to an active coding of the same coder are skipped; a bad row aborts the whole
-    batch. The project is backed up first (a bulk change).
+    batch. Rows aimed at a superseded version go to the current one (``notify`` is told how many)
+    or abort the batch when their words are gone. The project is backed up first (a bulk change).
     """
     if rows:
         backup_project(db, reason="before-autocoding")
     coder_id = ensure_coder(db, coder)
     code_cache: dict = {}
-    lengths: dict[int, int] = {}
-    prepared = []
-    for i, r in enumerate(rows):
-        key = r["code"]
-        if key not in code_cache:
-            code_cache[key] = resolve_code(db, key)
-        doc = int(r["document_id"])
-        if doc not in lengths:
-            lengths[doc] = document_length(db, doc)
-        s, e = int(r["char_start"]), int(r["char_end"])
-        if not 0 <= s < e <= lengths[doc]:
-            raise CodingError(f"row {i}: span [{s}, {e}) is not inside document {doc}")
-        prepared.append((doc, s, e, code_cache[key], r.get("memo"), r.get("weight")))
+    for r in rows:
+        if r["code"] not in code_cache:
+            code_cache[r["code"]] = resolve_code(db, r["code"])
     stamp = now_iso()
+    carried: Counter = Counter()
     with transaction(db):
+        prepared, cache = [], {}
+        for i, r in enumerate(rows):
+            try:  # in the write transaction: no edit can supersede a document in between
+                at = place(
+                    db,
+                    int(r["document_id"]),
+                    int(r["char_start"]),
+                    int(r["char_end"]),
+                    cache=cache,
+                )
+            except CodingError as exc:
+                raise CodingError(f"row {i}: {exc}") from None
+            if at.carried:
+                carried[at.requested_id, at.document_id] += 1
+            code_id = code_cache[r["code"]]
+            prepared.append(
+                (at.document_id, at.start, at.end, code_id, r.get("memo"), r.get("weight"))
+            )
         batch_id = db.execute(
             "INSERT INTO coding_batches (rule, coder_id, created_at) VALUES (?, ?, ?)",
             [rule, coder_id, stamp],
@@ -79,6 +96,11 @@ def apply_batch(
         push_action(
             db, coder, f"auto-code: {rule}", {"changes": [], "batches": [batch_id]}, session
         )
+    if notify is not None:
+        for (old, new), n in sorted(carried.items()):
+            notify(
+                f"{n} codings coded on the current version {new} (document {old} was superseded)"
+            )
     return batch_id
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from corpus import to_fts_query
+from corpus import current_version, get_document, to_fts_query
 from projectfile import NotFound, now_iso
 
 from .case_data import case_names
 from .codes import resolve_code
 from .history import CodingError, recorded
+from .spans import Notify
 
 MEMO_COLUMNS = [
     "memo_id",
@@ -32,8 +33,12 @@ def add_memo(
     target: str = "project",
     target_id: int | str | None = None,
     title: str = "",
+    notify: Notify | None = None,
 ) -> int:
-    """Write a memo on a target (project, document, code, case, coding); return its id."""
+    """Write a memo on a target (project, document, code, case, coding); return its id.
+
+    A memo on a superseded version goes on the current one (``notify`` is told); one on a coding
+    of a superseded version is refused (the coding there is history)."""
     if target not in TARGETS:
         raise CodingError(f"a memo goes on one of {', '.join(TARGETS)}, not '{target}'")
     if not (text or "").strip() and not (title or "").strip():
@@ -51,11 +56,6 @@ def add_memo(
         if target_id is None:
             raise CodingError(f"a {target} memo needs the {target}'s id")
         values[f"{target}_id"] = int(target_id)
-        if (
-            target == "document"
-            and not db.execute("SELECT 1 FROM documents WHERE id = ?", [int(target_id)]).fetchone()
-        ):
-            raise NotFound(f"no document {target_id}")
         if target == "case":
             if int(target_id) not in case_names(db):
                 raise NotFound(f"no case {target_id}")
@@ -66,7 +66,8 @@ def add_memo(
             raise NotFound(f"no coding {target_id}")
     stamp = now_iso()
     with recorded(db, author, f"add {target} memo") as rec:
-        return rec.insert(
+        moved = _current_target(db, values)  # in the write transaction, as codings are
+        memo_id = rec.insert(
             "memos",
             {
                 **values,
@@ -77,6 +78,32 @@ def add_memo(
                 "updated_at": stamp,
             },
         )
+    if moved is not None and notify is not None:
+        notify(
+            f"memo written on the current version {values['document_id']} (document {moved}"
+            " was superseded)"
+        )
+    return memo_id
+
+
+def _current_target(db: sqlite_utils.Database, values: dict) -> int | None:
+    """Point a document memo at the current version (return the superseded id it was aimed at);
+    refuse a memo on a coding of a superseded version."""
+    doc = values["document_id"]
+    if doc is not None and not get_document(db, doc)["is_current"]:
+        values["document_id"] = current_version(db, doc)
+        return doc
+    if values["coding_id"] is not None:
+        row = db.execute(
+            "SELECT document_id FROM codings WHERE id = ?", [values["coding_id"]]
+        ).fetchone()
+        if row and row[0] is not None and not get_document(db, row[0])["is_current"]:
+            raise CodingError(
+                f"coding {values['coding_id']} is on document {row[0]}, a superseded version;"
+                f" write the memo on its coding in the current version"
+                f" {current_version(db, row[0])}"
+            )
+    return None
 
 
 def update_memo(

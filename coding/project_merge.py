@@ -24,6 +24,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import (
+    PROBLEM_COLUMNS,
     Document,
     DuplicateDocument,
     Page,
@@ -52,8 +53,10 @@ from .codebook import update_code
 from .codes import code_tree as codes_frame
 from .codes import ensure_code_path
 from .codings import codings_frame
+from .consistency import check_project
 from .history import absorbing, ensure_coder, recorded
 from .memos import memos_frame
+from .merge_checks import incoming_span, landed_span
 from .merge_undo import merge_created, merge_snapshot
 
 REPORT_COLUMNS = ["item", "name", "outcome", "reason"]
@@ -67,12 +70,23 @@ class MergeReport:
     (matched, added, conflicting, already here, left out) and ``reason``."""
 
     rows: list[dict] = field(default_factory=list)
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=PROBLEM_COLUMNS))
 
     def add(self, item: str, name: str, outcome: str, reason: str = "") -> None:
         self.rows.append({"item": item, "name": name, "outcome": outcome, "reason": reason})
 
     def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=REPORT_COLUMNS)
+        """The rows, then the project's check after the merge (item "check", one per problem)."""
+        checked = [
+            {
+                "item": "check",
+                "name": f"{p.table} {p.row_id}",
+                "outcome": p.kind,
+                "reason": p.message,
+            }
+            for p in self.problems.itertuples()
+        ]
+        return pd.DataFrame(self.rows + checked, columns=REPORT_COLUMNS)
 
     def counts(self) -> pd.DataFrame:
         """Items by outcome (rows: item; columns: outcome)."""
@@ -191,6 +205,7 @@ def merge_project(
                 rec.extra["merge"] = made
     finally:
         other.close()
+    report.problems = check_project(db)
     return report
 
 
@@ -427,11 +442,17 @@ def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[
                 report.add("coding", label, "left out", "its document was not merged")
                 continue
             doc_id, case_id = match.local_id, None
-            span = (
-                (0, len(match.local_text))
-                if r.scope == "document"
-                else match.span(int(r.char_start), int(r.char_end))
-            )
+            span, why = (0, len(match.local_text)), None
+            if r.scope == "span":
+                why = incoming_span(
+                    r.coding_id, r.char_start, r.char_end, match.other_text, rec.source
+                )
+                span = None if why else match.span(int(r.char_start), int(r.char_end))
+            if why := why or (
+                span and landed_span(r.coding_id, span, match.local_text, rec.source)
+            ):
+                report.add("coding", label, "left out", why)  # offsets outside a text: never in
+                continue
             if span is None:
                 report.add(
                     "coding",

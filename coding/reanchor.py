@@ -450,12 +450,13 @@ def reanchor(
 ) -> int:
     """Give a reviewed coding its new place ``[start, end)`` in the new version; return the new
     coding id (same code and coder as before; undoable)."""
-    coding_id, new_doc, code_id, _coder, memo = _open_review(db, review_id)
-    _check_span(db, new_doc, start, end)
-    old = db.execute(
-        "SELECT coder_id, created_at, weight FROM codings WHERE id = ?", [coding_id]
-    ).fetchone()
     with recorded(db, coder, "re-anchor coding", session) as rec:
+        # read and checked in the write transaction: an edit cannot move the review in between
+        coding_id, new_doc, code_id, _coder, memo = _open_review(db, review_id)
+        _check_span(db, new_doc, start, end, where=f"review {review_id}")
+        old = db.execute(
+            "SELECT coder_id, created_at, weight FROM codings WHERE id = ?", [coding_id]
+        ).fetchone()
         new_id = rec.insert(
             "codings",
             {

@@ -19,6 +19,7 @@ from coding import (
     add_code,
     add_memo,
     apply_batch,
+    check_project,
     code_case,
     code_document,
     codes_frame,
@@ -342,6 +343,10 @@ def store_refi(
         _store_cases(db, project, docs, codes, coder, report)
     report.skipped += project.skipped
     report.notices += project.notices
+    report.notices += [  # the project's own check after the import (cli.py check)
+        f"check: {p.kind} in {p.table} {p.row_id}: {p.message}"
+        for p in check_project(db).itertuples()
+    ]
     return report
 
 
