@@ -1,11 +1,26 @@
-"""Agreement between coders: percent agreement, Cohen's kappa, Krippendorff's alpha (nominal).
+"""Agreement between coders: percent agreement, Cohen's kappa, Krippendorff's alpha (nominal),
+over one ``Scope``.
 
 Each code is judged as a binary decision (coded / not coded) per unit.  Units are characters
 (weighted runs of characters with the same pattern, so a 1000-character document costs a handful of
 runs, not 1000 rows), sentences (a regex splitter), paragraphs or speaker turns (``corpus``
-segments). A coder who coded nothing at all in a document counts as *missing* for that document
-(alpha handles it; kappa and percent agreement use the units both coders judged).  ``overall`` pools
-every (code, unit) decision; the statistics themselves are in ``agreement_stats``.
+segments). Which codings count is the scope's answer (``scope_where``: current versions, nothing
+deleted); which documents are compared is ``agreement_scope``'s: those every compared coder coded;
+the others are left out and named. ``overall`` pools every (code, unit) decision; the statistics
+and their statuses are in ``agreement_stats``.
+
+AGREEMENT_COLUMNS, one row per code and a last '(overall)' row:
+
+- ``code_id``, ``code_path``, ``color``; ``coders``: the coders compared, joined by ', ';
+- ``units``: the units compared (characters for unit 'char', else sentences, paragraphs or turns)
+  in the compared documents; ``documents``: how many documents were compared;
+- ``percent_agreement``, ``kappa`` (two coders only), ``alpha``: floats, NaN where not defined;
+- ``status``: 'ok', 'not applied' (no compared coder applied the code in the compared documents:
+  every figure NaN), 'undefined: no variation' (applied to every unit by everyone: kappa and alpha
+  NaN, as their expected disagreement is zero), 'no documents compared';
+- ``documents_compared``: the compared documents' titles joined by '; ' (the same on every row);
+- ``documents_left_out``: the documents coded by only some of the coders, as 'title (A only)'
+  joined by '; ': on a code's row those where that code was applied, on '(overall)' all of them.
 """
 
 from __future__ import annotations
@@ -18,13 +33,15 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from corpus import get_document, get_segments, get_text, trim_span
+from corpus import get_segments, get_text, trim_span
 
-from .agreement_stats import pooled_stats
+from .agreement_scope import Comparison, compare, scope_codings
+from .agreement_stats import NOTHING_COMPARED, judged_stats
 from .case_rule import span_cases
-from .codes import code_paths
-from .codings import code_ids, document_length
+from .codes import code_ids, code_paths
+from .codings import document_length
 from .history import CodingError
+from .scope import Scope
 
 UNITS = ("char", "sentence", "paragraph", "turn")
 AGREEMENT_COLUMNS = [
@@ -36,6 +53,10 @@ AGREEMENT_COLUMNS = [
     "percent_agreement",
     "kappa",
     "alpha",
+    "status",
+    "documents",
+    "documents_compared",
+    "documents_left_out",
 ]
 DISAGREEMENT_COLUMNS = [
     "document_id",
@@ -50,6 +71,7 @@ DISAGREEMENT_COLUMNS = [
     "instead",
     "text",
 ]
+
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n\s*")
 
 
@@ -91,34 +113,12 @@ def document_units(db: sqlite_utils.Database, document_id: int, unit: str) -> li
 # ---- from the project ----------------------------------------------------------------------------
 
 
-def _load(db, coders, codes, children, documents):
-    where, params = ["c.deleted_at IS NULL", "k.deleted_at IS NULL", "c.scope != 'case'"], []
-    ids = code_ids(db, codes, children)
-    if ids is not None:
-        where.append(f"c.code_id IN ({', '.join('?' * len(ids))})")
-        params += ids
-    if coders:
-        where.append(f"r.name IN ({', '.join('?' * len(coders))})")
-        params += list(coders)
-    if documents is not None:
-        where.append(f"c.document_id IN ({', '.join('?' * len(documents))})")
-        params += [int(d) for d in documents]
-    df = pd.read_sql_query(
-        f"""SELECT c.document_id, c.code_id, r.name AS coder, c.char_start, c.char_end
-            FROM codings c JOIN codes k ON k.id = c.code_id JOIN coders r ON r.id = c.coder_id
-            WHERE {" AND ".join(where)} ORDER BY c.document_id, c.code_id""",
-        db.conn,
-        params=params,
-    )
-    return df, ids
-
-
 @dataclass
 class Decisions:
     """The coders' decisions on one code in one document: one row per unit (or run of characters).
 
-    ``matrix`` is units x coders: 1 coded, 0 not coded, nan for a coder who coded nothing in the
-    document; ``weights`` counts characters (unit 'char') or units.
+    ``matrix`` is units x coders: 1 coded, 0 not coded; ``weights`` counts characters (unit 'char')
+    or units.
     """
 
     document_id: int
@@ -168,17 +168,14 @@ def _unit_cover(u_start: np.ndarray, u_end: np.ndarray, c: _Codings, n_coders: i
 
 def _document_decisions(
     db, doc_id: int, unit: str, codings: dict[int, _Codings], all_codes, n_coders: int
-) -> list[Decisions]:
-    """Return the Decisions of every code in one document (none when it has no units)."""
+) -> tuple[float, list[Decisions]]:
+    """Return (units, the Decisions of every code) of one compared document (no units: none)."""
     doc_len = document_length(db, doc_id)
-    absent = np.ones(n_coders, bool)
-    for c in codings.values():
-        absent[c.coders] = False
     u_start = u_end = np.array([], dtype=np.int64)
     if unit != "char":
         us = document_units(db, doc_id, unit)
         if not us:
-            return []
+            return 0.0, []
         u_start, u_end = np.array([a for a, _ in us]), np.array([b for _, b in us])
     out = []
     for code_id in all_codes:
@@ -186,13 +183,14 @@ def _document_decisions(
         if c is None:
             parts = _nobody_coded(doc_len, unit, len(u_start), n_coders)
         elif unit == "char":
-            parts = _char_runs(doc_len, c, n_coders)
+            # a coding past the end of the text (a damaged import) counts up to the end only
+            clipped = _Codings(np.clip(c.starts, 0, doc_len), np.clip(c.ends, 0, doc_len), c.coders)
+            parts = _char_runs(doc_len, clipped, n_coders)
         else:
             parts = _unit_cover(u_start, u_end, c, n_coders)
         starts, ends, weights, mat = parts
-        mat[:, absent] = np.nan
         out.append(Decisions(doc_id, int(code_id), starts, ends, weights, mat))
-    return out
+    return float(doc_len if unit == "char" else len(u_start)), out
 
 
 def _by_document(df: pd.DataFrame, coder_list: list[str]) -> dict[int, dict[int, _Codings]]:
@@ -210,89 +208,123 @@ def _by_document(df: pd.DataFrame, coder_list: list[str]) -> dict[int, dict[int,
     return out
 
 
-def _decisions(
-    db, unit, coders, codes, children, documents, progress=None
-) -> tuple[list[str], list[Decisions]]:
-    """Return (coders, Decisions of each code in each coded document).
+@dataclass
+class _Judged:
+    """What agreement compares: the Comparison, the codes judged, the codings of those codes by the
+    compared coders (every document of the scope), the units compared and the Decisions."""
 
-    A code nobody coded in a document contributes one all-zero row weighted by the document's units.
+    comparison: Comparison
+    codes: list[int]
+    codings: pd.DataFrame
+    units: float
+    decisions: list[Decisions]
+
+
+def _judge(db, unit: str, scope: Scope, progress=None) -> _Judged:
+    """Return the codes judged and each code's Decisions in each compared document.
+
+    The codes are the scope's, or every code the compared coders applied in the scope; a code
+    nobody coded in a compared document contributes one all-zero row weighted by its units.
     """
-    df, ids = _load(db, coders, codes, children, documents)
-    coder_list = sorted(coders) if coders else sorted(df["coder"].unique())
-    if df.empty or len(coder_list) < 2:
-        return coder_list, []
-    all_codes = ids if ids is not None else sorted(df["code_id"].unique())
-    per_document = _by_document(df, coder_list)
-    out: list[Decisions] = []
-    for i, (doc_id, codings) in enumerate(per_document.items()):
+    comparison = compare(db, scope)
+    coders = comparison.coders
+    if len(coders) < 2:
+        return _Judged(comparison, [], pd.DataFrame(), 0.0, [])
+    df = scope_codings(db, scope.replace(coders=tuple(coders)))
+    ids = code_ids(db, scope.codes, scope.children)
+    all_codes = ids if ids is not None else sorted(int(c) for c in df["code_id"].unique())
+    per_document = _by_document(df[df["document_id"].isin(comparison.compared)], coders)
+    units, out = 0.0, []
+    total = len(comparison.compared)
+    for i, doc_id in enumerate(comparison.compared):
         if progress is not None and i:
-            progress(i, len(per_document), "agreement")
-        out += _document_decisions(db, doc_id, unit, codings, all_codes, len(coder_list))
-    if progress is not None:
-        progress(len(per_document), len(per_document), "agreement")
-    return coder_list, out
+            progress(i, total, "agreement")
+        n, decisions = _document_decisions(
+            db, doc_id, unit, per_document.get(doc_id, {}), all_codes, len(coders)
+        )
+        units += n
+        out += decisions
+    if progress is not None and total:
+        progress(total, total, "agreement")
+    return _Judged(comparison, all_codes, df, units, out)
+
+
+def _scope(scope: Scope | None, filters: dict) -> Scope:
+    """Return the scope with the old keyword filters folded in (an empty coder list: all)."""
+    if scope is not None and not isinstance(scope, Scope):
+        raise TypeError(f"scope must be a Scope, not {type(scope).__name__} (give unit= by name)")
+    if filters.get("coders") is not None and len(filters["coders"]) == 0:
+        filters["coders"] = None
+    return Scope.of(scope, **filters)
 
 
 def agreement(
     db: sqlite_utils.Database,
+    scope: Scope | None = None,
+    /,
     unit: str = "char",
-    coders: list[str] | None = None,
-    codes=None,
-    children: bool = False,
-    documents: list[int] | None = None,
     progress=None,
+    **filters,
 ) -> pd.DataFrame:
-    """Return per-code rows and a final 'overall' row with AGREEMENT_COLUMNS.
+    """Return per-code rows and a final '(overall)' row with AGREEMENT_COLUMNS (see the module).
 
-    ``units`` is characters (unit='char') or units judged; ``kappa`` only with exactly two coders.
+    ``filters`` are the scope's fields by keyword (``coders``, ``codes``, ``children``,
+    ``documents``, ``cases``, ``attribute``, ``versions``), folded into ``scope``.
     """
     if unit not in UNITS:
         raise CodingError(f"unknown unit '{unit}': use one of {', '.join(UNITS)}")
-    coder_list, decisions = _decisions(db, unit, coders, codes, children, documents, progress)
+    judged = _judge(db, unit, _scope(scope, filters), progress)
+    comparison = judged.comparison
     paths = code_paths(db, include_deleted=True)
     colors = dict(db.execute("SELECT id, color FROM codes").fetchall())
     by_code: dict[int, list] = defaultdict(list)
-    for d in decisions:
+    for d in judged.decisions:
         by_code[d.code_id].append((d.matrix, d.weights))
-    rows = []
-    for code_id in sorted(by_code, key=lambda c: paths.get(c, "")):
-        units, pct, kappa, alpha = pooled_stats(
-            [m for m, _ in by_code[code_id]], [w for _, w in by_code[code_id]]
+    applied_in = (
+        judged.codings.groupby("code_id")["document_id"].agg(set) if len(judged.codings) else {}
+    )
+    coders, compared = ", ".join(comparison.coders), comparison.compared_titles()
+
+    def row(code_id, path, color, pairs, left_out: str) -> list:
+        pct, kappa, alpha, status = judged_stats([m for m, _ in pairs], [w for _, w in pairs])
+        units = judged.units if status != NOTHING_COMPARED else 0
+        docs = len(comparison.compared)
+        stats = [pct, kappa, alpha, status, docs, compared, left_out]
+        return [code_id, path, color, units, coders, *stats]
+
+    rows = [
+        row(
+            code_id,
+            paths.get(code_id, ""),
+            colors.get(code_id),
+            by_code[code_id],
+            comparison.left_out_titles(applied_in.get(code_id, set())),
         )
-        rows.append(
-            [
-                code_id,
-                paths.get(code_id, ""),
-                colors.get(code_id),
-                units,
-                ", ".join(coder_list),
-                pct,
-                kappa,
-                alpha,
-            ]
-        )
-    allm = [x for v in by_code.values() for x in v]
-    units, pct, kappa, alpha = pooled_stats([m for m, _ in allm], [w for _, w in allm])
-    rows.append([None, "(overall)", None, units, ", ".join(coder_list), pct, kappa, alpha])
+        for code_id in sorted(judged.codes, key=lambda c: paths.get(c, ""))
+    ]
+    pooled = [x for v in by_code.values() for x in v]
+    rows.append(row(None, "(overall)", None, pooled, comparison.left_out_titles()))
     df = pd.DataFrame(rows, columns=AGREEMENT_COLUMNS)
-    return df.astype({"code_id": "Int64", "units": "int64"})
+    return df.astype({"code_id": "Int64", "units": "int64", "documents": "int64"})
 
 
 def disagreements(
     db: sqlite_utils.Database,
+    scope: Scope | None = None,
+    /,
     unit: str = "char",
-    coders: list[str] | None = None,
-    codes=None,
-    children: bool = False,
-    documents: list[int] | None = None,
     max_text: int = 300,
+    **filters,
 ) -> pd.DataFrame:
     """Return one row per stretch where coders disagree (DISAGREEMENT_COLUMNS): who coded it, who
-    did not, the case the stretch belongs to (the case rule, ``span_cases``), the text."""
-    coder_list, decisions = _decisions(db, unit, coders, codes, children, documents)
+    did not, the case the stretch belongs to (the case rule, ``span_cases``), the text; in the
+    compared documents only (see ``agreement``)."""
+    scope = _scope(scope, filters)
+    judged = _judge(db, unit, scope)
+    coder_list = judged.comparison.coders
     paths = code_paths(db, include_deleted=True)
-    rows, texts, titles = [], {}, {}
-    for d in decisions:
+    rows, texts = [], {}
+    for d in judged.decisions:
         doc_id, code_id = d.document_id, d.code_id
         prev = None
         for s, e, row in zip(d.starts, d.ends, d.matrix):
@@ -308,11 +340,14 @@ def disagreements(
             prev = [doc_id, code_id, int(s), None, int(e), yes, no]
             rows.append(prev)
     out = []
-    loaded, _ids = _load(db, coder_list, None, False, sorted({r[0] for r in rows}) if rows else [])
+    if rows:
+        docs = tuple(sorted({r[0] for r in rows}))
+        wide = scope.replace(coders=tuple(coder_list), documents=docs)
+        loaded = scope_codings(db, wide, every_code=True)
+    titles = judged.comparison.titles
     for doc_id, code_id, s, _, e, yes, no in rows:
         if doc_id not in texts:
             texts[doc_id] = get_text(db, doc_id)
-            titles[doc_id] = get_document(db, doc_id)["title"]
         snippet = texts[doc_id][s:e]
         # what the coders who did not apply this code put on the same stretch instead
         near = loaded[
@@ -328,7 +363,7 @@ def disagreements(
         out.append(
             [
                 doc_id,
-                titles[doc_id],
+                titles.get(doc_id, ""),
                 code_id,
                 paths.get(code_id, ""),
                 s,

@@ -3,14 +3,27 @@ lists of coder values and for matrices of binary (coded / not coded) decisions.
 
 Cohen's kappa is the textbook one: chance agreement summed over categories, over all units (so
 NVivo's example, 1000 chars, 50 both / 100 A only / 50 B only, gives 0.318).
+
+Where the expected disagreement is zero (every value the same: no variation) kappa and alpha are
+undefined (NaN), as Krippendorff defines alpha, not 1. ``judged_stats`` says why a figure is
+missing with a status (``agreement_text`` renders it for people).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Literal
 
 import numpy as np
+
+Status = Literal["ok", "not applied", "undefined: no variation", "no documents compared"]
+OK: Status = "ok"
+NOT_APPLIED: Status = "not applied"
+NO_VARIATION: Status = "undefined: no variation"
+NOTHING_COMPARED: Status = "no documents compared"
+STATUSES: tuple[Status, ...] = (OK, NOT_APPLIED, NO_VARIATION, NOTHING_COMPARED)
+_NAN = float("nan")
 
 
 def percent_agreement(a: Sequence, b: Sequence, weights: Sequence[float] | None = None) -> float:
@@ -36,8 +49,8 @@ def cohen_kappa(a: Sequence, b: Sequence, weights: Sequence[float] | None = None
     pa = {c: sum(w[i] for i in keep if a[i] == c) / n for c in cats}
     pb = {c: sum(w[i] for i in keep if b[i] == c) / n for c in cats}
     pe = sum(pa[c] * pb[c] for c in cats)
-    if pe == 1:
-        return 1.0 if po == 1 else float("nan")
+    if pe == 1:  # no variation: undefined
+        return float("nan")
     return float((po - pe) / (1 - pe))
 
 
@@ -71,8 +84,8 @@ def _alpha_from_coincidences(coincid: dict[tuple, float]) -> float:
         return float("nan")
     observed = sum(v for (c, k), v in coincid.items() if c != k)
     expected = sum(n_c[c] * n_c[k] for c in n_c for k in n_c if c != k)
-    if expected == 0:
-        return 1.0 if observed == 0 else float("nan")
+    if expected == 0:  # no variation: undefined (Krippendorff)
+        return float("nan")
     return float(1 - (n - 1) * observed / expected)
 
 
@@ -102,9 +115,7 @@ def binary_stats(mat: np.ndarray, w: np.ndarray) -> tuple[float, float, float, f
             if k == 2:
                 pa, pb = (ww * a).sum() / total, (ww * b).sum() / total
                 pe = pa * pb + (1 - pa) * (1 - pb)
-                kappa = (
-                    float((po - pe) / (1 - pe)) if pe < 1 else (1.0 if po == 1 else float("nan"))
-                )
+                kappa = float((po - pe) / (1 - pe)) if pe < 1 else _NAN
     pct = float(np.mean(pcts)) if pcts else float("nan")
     return units, pct, kappa, alpha
 
@@ -116,3 +127,27 @@ def pooled_stats(
     if not mats:
         return 0.0, float("nan"), float("nan"), float("nan")
     return binary_stats(np.vstack(mats), np.concatenate(weights).astype(float))
+
+
+def judged_stats(
+    mats: list[np.ndarray], weights: list[np.ndarray]
+) -> tuple[float, float, float, Status]:
+    """Return (percent agreement, kappa, alpha, status) over decision matrices pooled.
+
+    'no documents compared': no unit two coders judged (all NaN); 'not applied': nobody applied
+    the code in those units (all NaN: agreeing on nothing is no evidence); 'undefined: no
+    variation': everyone applied it everywhere (percent kept, kappa and alpha NaN)."""
+    if not mats:
+        return _NAN, _NAN, _NAN, NOTHING_COMPARED
+    mat, w = np.vstack(mats), np.concatenate(weights).astype(float)
+    known = ~np.isnan(mat)
+    pairable = (known.sum(axis=1) >= 2) & (w > 0)
+    if not pairable.any():
+        return _NAN, _NAN, _NAN, NOTHING_COMPARED
+    values = mat[pairable][known[pairable]]
+    if not (values == 1).any():
+        return _NAN, _NAN, _NAN, NOT_APPLIED
+    _units, pct, kappa, alpha = binary_stats(mat, w)
+    if not (values == 0).any():
+        return pct, _NAN, _NAN, NO_VARIATION
+    return pct, kappa, alpha, OK

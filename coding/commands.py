@@ -57,7 +57,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     p.add_argument("--unit", choices=["char", "sentence", "paragraph", "turn"], default="char")
     p.add_argument("--coder", action="append", help="coders to compare (default: all)")
-    p.add_argument("--code", action="append")
+    p.add_argument("--code", action="append", help="code id or path (repeatable; default: all)")
+    p.add_argument("--children", action="store_true", help="include the codes' descendants")
+    p.add_argument("--document", action="append", type=int, help="document id (repeatable)")
     p.add_argument("--disagreements", action="store_true", help="list each disagreement instead")
     add_format_option(p)
     p.set_defaults(func=cmd_agreement)
@@ -80,13 +82,6 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         p = sub.add_parser(name, parents=[common], help=helptext)
         p.add_argument("--coder", default="default")
         p.set_defaults(func=cmd_undo if name == "undo" else cmd_redo)
-    p = sub.add_parser(
-        "check",
-        parents=[common],
-        help="check the project's consistency (offsets, versions, missing rows, SQLite's checks)",
-    )
-    add_format_option(p)
-    p.set_defaults(func=cmd_check)
     register_review(sub, common)
 
 
@@ -140,36 +135,12 @@ def cmd_codes_export(args) -> int:
 def cmd_code(args) -> int:
     from .codings import code_span
 
-    def notify(message: str) -> None:  # on stderr: stdout stays the coding id alone
-        print(message, file=sys.stderr)
-
-    db = _db(args)
     print(
         code_span(
-            db,
-            args.document,
-            args.start,
-            args.end,
-            args.code,
-            args.coder,
-            memo=args.memo,
-            notify=notify,
+            _db(args), args.document, args.start, args.end, args.code, args.coder, memo=args.memo
         )
     )
     return 0
-
-
-def cmd_check(args) -> int:
-    """Print the project's inconsistencies; 0 when there are none, 1 otherwise."""
-    from .consistency import check_project
-
-    problems = check_project(_db(args))
-    if problems.empty:
-        print("the project is consistent: no problems found")
-        return 0
-    print_frame(problems, args.format)
-    print(f"{len(problems)} problems", file=sys.stderr)
-    return 1
 
 
 def cmd_codings(args) -> int:
@@ -191,13 +162,28 @@ def cmd_codings(args) -> int:
 
 
 def cmd_agreement(args) -> int:
+    """Print agreement per code and overall (or each disagreement), and the line naming the
+    documents compared and left out (on stderr for csv/json, so stdout stays data)."""
     from .agreement import agreement, disagreements
+    from .agreement_text import agreement_summary, agreement_table
+    from .scope import Scope
 
-    fn = disagreements if args.disagreements else agreement
-    df = fn(_db(args), unit=args.unit, coders=args.coder, codes=args.code)
-    if not args.disagreements:
-        df = df.round({"percent_agreement": 4, "kappa": 4, "alpha": 4})
+    db = _db(args)
+    scope = Scope.of(
+        coders=args.coder, codes=args.code, children=args.children, documents=args.document
+    )
+    if args.disagreements:
+        print_frame(disagreements(db, scope, unit=args.unit), args.format)
+        return 0
+    df = agreement(db, scope, unit=args.unit)
+    if args.format == "table":
+        print_frame(agreement_table(df), args.format)
+        print(agreement_summary(df))
+        return 0
+    stats = ["percent_agreement", "kappa", "alpha"]
+    df[stats] = df[stats].round(4) + 0.0  # + 0.0: a figure that rounds to zero is 0.0, not -0.0
     print_frame(df, args.format)
+    print(agreement_summary(df), file=sys.stderr)
     return 0
 
 

@@ -39,7 +39,10 @@ def evidence_report(
         missing[AGREEMENT_TITLE] = "the evidence has codings by one coder only"
     else:
         try:
-            agreed = agreement(db, scope)
+            # the evidence's coders, unless the scope names them: a coder outside the evidence
+            # would leave out every document they did not code
+            coders = scope.coders or tuple(sorted(df["coder"].unique().tolist()))
+            agreed = agreement(db, scope.replace(coders=coders))
         except QdaError as exc:
             missing[AGREEMENT_TITLE] = str(exc)
     return evidence_html(

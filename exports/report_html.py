@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
+from coding import agreement_summary, agreement_table
+
 from .evidence import unique_quotes
 from .svg_charts import bar_chart, heatmap
 from .tables import Out, _open
@@ -47,6 +49,7 @@ def _e(value) -> str:
 
 
 AGREEMENT_TITLE = "Krippendorff's alpha per code (characters)"
+AGREEMENT_TABLE_TITLE = "Agreement between coders (characters)"
 COOCCURRENCE_TITLE = "Code co-occurrence (overlapping codings)"
 CASES_TITLE = "Codes x cases (coded segments)"
 SEGMENTS_TITLE = "Coded segments per code"
@@ -71,11 +74,31 @@ def _figures(
         )
     per_code = agreement[agreement["code_id"].notna()] if agreement is not None else None
     if per_code is not None and not per_code.empty and per_code["alpha"].notna().any():
-        alpha = per_code.set_index("code_path")["alpha"].astype(float)
+        # rounded first, + 0.0: a bar label of -0.001 read "-0"; undefined alphas are not drawn
+        alpha = per_code.set_index("code_path")["alpha"].astype(float).round(2) + 0.0
         figs.append(bar_chart(alpha, AGREEMENT_TITLE, value_range=(-1.0, 1.0)))
     if cooccurrence is not None and not cooccurrence.empty and cooccurrence.values.sum() > 0:
         figs.append(heatmap(cooccurrence, COOCCURRENCE_TITLE))
     return figs
+
+
+def _agreement_section(agreement: pd.DataFrame) -> list[str]:
+    """Return the HTML of the agreement table: what was compared and left out, each code's figures
+    as text ('n/a (not applied)', 'undefined', never '-0')."""
+    table = agreement_table(agreement)
+    head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
+        for row in table.itertuples(index=False)
+    )
+    coders = agreement.iloc[-1]["coders"]
+    return [
+        f"<h2>{_e(AGREEMENT_TABLE_TITLE)}</h2>",
+        f'<p class="note">Coders compared: {_e(coders)}. {_e(agreement_summary(agreement))}'
+        " n/a (not applied): no coder compared applied the code in the compared documents;"
+        " undefined: no variation, so kappa and alpha are not defined.</p>",
+        f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>",
+    ]
 
 
 def _evidence_sections(df: pd.DataFrame, codebook: pd.DataFrame | None) -> list[str]:
@@ -143,6 +166,8 @@ def evidence_html(
     if charts:
         for chart, reason in (not_computed or {}).items():
             parts.append(f'<p class="note">{_e(chart)}: not computed ({_e(reason)}).</p>')
+        if agreement is not None and not agreement.empty:
+            parts += _agreement_section(agreement)
     parts += _evidence_sections(df, codebook)
     parts.append("</body></html>")
     with _open(out) as fh:

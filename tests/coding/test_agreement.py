@@ -119,14 +119,16 @@ def test_sentence_and_paragraph_units(db):
         agreement(db, unit="word")
 
 
-def test_coder_who_did_not_code_a_document_is_missing(db):
+def test_document_a_coder_did_not_code_is_left_out_and_named(db):
     d1, d2 = _doc(db, "a" * 100, "d1"), _doc(db, "b" * 100, "d2")
     C.add_code(db, "K")
     C.code_span(db, d1, 0, 50, "K", "A")
     C.code_span(db, d1, 0, 50, "K", "B")
-    C.code_span(db, d2, 0, 50, "K", "A")  # B never looked at d2
+    C.code_span(db, d2, 0, 50, "K", "A")  # B never looked at d2: nothing of it is compared
     row = agreement(db).iloc[0]
-    assert row["units"] == 200 and row["percent_agreement"] == 1.0 and row["kappa"] == 1.0
+    assert row["units"] == 100 and row["percent_agreement"] == 1.0 and row["kappa"] == 1.0
+    assert row["documents"] == 1 and row["documents_compared"] == "d1"
+    assert row["documents_left_out"] == "d2 (A only)" and row["status"] == "ok"
 
 
 def test_three_coders_alpha_and_no_kappa(db):
