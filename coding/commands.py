@@ -82,6 +82,13 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         p = sub.add_parser(name, parents=[common], help=helptext)
         p.add_argument("--coder", default="default")
         p.set_defaults(func=cmd_undo if name == "undo" else cmd_redo)
+    p = sub.add_parser(
+        "check",
+        parents=[common],
+        help="check the project's consistency (offsets, versions, missing rows, SQLite's checks)",
+    )
+    add_format_option(p)
+    p.set_defaults(func=cmd_check)
     register_review(sub, common)
 
 
@@ -135,12 +142,36 @@ def cmd_codes_export(args) -> int:
 def cmd_code(args) -> int:
     from .codings import code_span
 
+    def notify(message: str) -> None:  # on stderr: stdout stays the coding id alone
+        print(message, file=sys.stderr)
+
+    db = _db(args)
     print(
         code_span(
-            _db(args), args.document, args.start, args.end, args.code, args.coder, memo=args.memo
+            db,
+            args.document,
+            args.start,
+            args.end,
+            args.code,
+            args.coder,
+            memo=args.memo,
+            notify=notify,
         )
     )
     return 0
+
+
+def cmd_check(args) -> int:
+    """Print the project's inconsistencies; 0 when there are none, 1 otherwise."""
+    from .consistency import check_project
+
+    problems = check_project(_db(args))
+    if problems.empty:
+        print("the project is consistent: no problems found")
+        return 0
+    print_frame(problems, args.format)
+    print(f"{len(problems)} problems", file=sys.stderr)
+    return 1
 
 
 def cmd_codings(args) -> int:
