@@ -18,7 +18,14 @@ import streamlit as st
 from projectfile import ProjectError
 from ui import session_demo
 from ui.auth import require_access
-from ui.common import coder_sidebar, current_coder, project_file, set_project_file, show_error
+from ui.common import (
+    close_run_dbs,
+    coder_sidebar,
+    current_coder,
+    project_file,
+    set_project_file,
+    show_error,
+)
 from ui.session import start_session, sync_url
 from ui.state import show_flash
 
@@ -48,16 +55,19 @@ PAGES = {
     ],
 }
 page = st.navigation(PAGES)
-start_session(page.url_path)  # a reload or a link: the project, coder and place it names
-coder_sidebar()
-sync_url(project_file(), current_coder(), page.url_path)
-show_flash()  # messages kept for this run (ui.state.flash), once, escaped
-asked = session_demo.ask(project_file(), set_project_file)  # a write into the demo was refused
 try:
-    page.run()
-except Exception as exc:  # QdaError: its message; anything else: a bug, with its traceback
-    if not (isinstance(exc, ProjectError) and exc.code == "demo"):
-        show_error(exc)
-sync_url(project_file(), current_coder(), page.url_path)
-if not asked:
-    session_demo.ask(project_file(), set_project_file)
+    start_session(page.url_path)  # a reload or a link: the project, coder and place it names
+    coder_sidebar()
+    sync_url(project_file(), current_coder(), page.url_path)
+    show_flash()  # messages kept for this run (ui.state.flash), once, escaped
+    asked = session_demo.ask(project_file(), set_project_file)  # a write into the demo was refused
+    try:
+        page.run()
+    except Exception as exc:  # QdaError: its message; anything else: a bug, with its traceback
+        if not (isinstance(exc, ProjectError) and exc.code == "demo"):
+            show_error(exc)
+    sync_url(project_file(), current_coder(), page.url_path)
+    if not asked:
+        session_demo.ask(project_file(), set_project_file)
+finally:
+    close_run_dbs()  # no connection, snapshot or open statement outlives this run

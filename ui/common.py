@@ -2,13 +2,18 @@
 (kept across reloads by ui.session).
 
 Streamlit sessions are threads, so no connection is kept in st.cache_resource: each run opens
-its own (cheap: the integrity check runs once per file per process).
+its own (cheap: the integrity check runs once per file per process), and the entry point closes
+them when the run ends (``close_run_dbs``), so no read snapshot or half-read statement outlives a
+run and holds back the checkpoint that keeps the project file whole on disk.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import sqlite3
+import threading
 import traceback
 import uuid
 from pathlib import Path
@@ -23,6 +28,7 @@ from ui.state import CODER, CODER_INPUT, PROJECT_PATH, SESSION_ID, switch_projec
 from ui.widgets import md_safe
 
 _LOG = logging.getLogger(__name__)
+_RUN = threading.local()  # the connections this script run opened (a run is one thread)
 
 
 def project_file() -> Path:
@@ -41,14 +47,30 @@ def set_project_file(path: str | os.PathLike) -> None:
 
 
 def get_db():
-    """Return an open Database for this script run (one per run, closed by garbage collection).
+    """Return an open Database for this script run (closed when the run ends: close_run_dbs).
 
     On the demo project, writes ask first (ui.session_demo) until the person has chosen.
     """
     path = project_file()
     db = open_project(path)
+    _opened().append(db)
     session_demo.guard(db, path)
     return db
+
+
+def _opened() -> list:
+    if not hasattr(_RUN, "dbs"):
+        _RUN.dbs = []
+    return _RUN.dbs
+
+
+def close_run_dbs() -> None:
+    """Close every connection ``get_db`` opened in this script run (each folds its writes into
+    the project file as it closes)."""
+    dbs, _RUN.dbs = _opened(), []
+    for db in dbs:
+        with contextlib.suppress(sqlite3.Error):
+            db.conn.close()
 
 
 def current_coder() -> str:
@@ -73,9 +95,15 @@ def _set_coder() -> None:
 
 def _is_demo() -> bool:
     try:
-        return session_demo.is_demo(open_project(project_file()))
+        db = open_project(project_file())
     except Exception:  # the page opens the file next and shows what is wrong with it (or the bug)
         return False
+    try:
+        return session_demo.is_demo(db)
+    except Exception:
+        return False
+    finally:
+        db.conn.close()
 
 
 def coder_sidebar() -> None:

@@ -3,6 +3,7 @@ backups."""
 
 from __future__ import annotations
 
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from corpus import ingest_log, project_stats
 from projectfile import (
     ProjectError,
     backup_project,
+    copy_project,
     list_backups,
     restore_backup,
     warn_unsafe_location,
@@ -164,14 +166,37 @@ if st.button("Merge another project…", icon=":material/merge:", key="proj_merg
 st.subheader("Backups")
 st.caption(
     "A consistent copy made with SQLite's backup API; migrations, imports and restores make one "
-    "first."
+    "first. To take the project elsewhere, download a copy: it is whole even while people work."
 )
-if st.button("Back up now", key="proj_backup"):
+
+
+def _copy_bytes(project: Path) -> bytes:
+    """Return a consistent copy of the project file (SQLite's backup API) as bytes."""
+    with tempfile.TemporaryDirectory(prefix="qda-copy-") as folder:
+        dest = Path(folder) / project.name
+        copy_project(project, dest)
+        return dest.read_bytes()
+
+
+b1, b2 = st.columns(2)
+if b1.button("Back up now", key="proj_backup", width="stretch"):
     try:
         made = backup_project(db, reason="manual")
         st.success(f"Backup written: {made.name}")
     except ProjectError as exc:
         st.error(str(exc))
+b2.download_button(
+    "Download a copy",
+    data=lambda: _copy_bytes(path),  # made when clicked, on a connection of its own
+    file_name=path.name,
+    mime="application/vnd.sqlite3",
+    key="proj_download",
+    icon=":material/download:",
+    width="stretch",
+    help="The project file as it is now, made with SQLite's backup API (the recommended way to "
+    "copy it). Page images of uploaded PDFs stay in the folder beside the project "
+    f"({path.name}.sources).",
+)
 backups = list_backups(path)
 if not backups:
     st.caption("No backups yet.")

@@ -86,7 +86,8 @@ if total == 0:
 pages = (total + PER_PAGE - 1) // PER_PAGE
 page = min(SEARCH_PAGE.get(0), pages - 1)
 hits = search_passages(db, query, mode, limit=PER_PAGE, offset=page * PER_PAGE, **filters)
-code_bar(db, query, total, lambda cap: search_passages(db, query, mode, limit=cap, **filters))
+# the callback runs in the next run, after this run's connection is closed: it opens its own
+code_bar(db, query, total, lambda cap: search_passages(get_db(), query, mode, limit=cap, **filters))
 st.markdown(f"**{total}** matching passages · page {page + 1} of {pages}")
 
 for _i, hit in enumerate(hits.itertuples()):
