@@ -90,8 +90,10 @@ def test_analysis_page_with_data(project_path, monkeypatch, coded):
     boolean = at.dataframe[1].value
     assert len(boolean) == 2  # Talent overlaps both coders' Public codings
     frames = [d.value for d in at.dataframe]
-    ag = next(f for f in frames if "kappa" in f.columns)
-    assert "(overall)" in ag["code_path"].tolist() and ag["kappa"].notna().all()
+    ag = next(f for f in frames if "kappa" in f.columns)  # figures as text (agreement_table)
+    assert "(overall)" in ag["code"].tolist()
+    assert ag["kappa"].str.match(r"^(-?[01]\.\d{3}|n/a \(not applied\)|undefined)$").all()
+    assert any("Compared" in m.value for m in at.markdown)
     # disagreements are a static table whose long text wraps (st.table)
     dis = next(t.value for t in at.table if "not coded by" in t.value.columns)
     assert set(dis["coded by"]) == {"ana"} and "case" in dis.columns
