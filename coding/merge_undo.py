@@ -15,7 +15,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from corpus import current_version, delete_document, get_document
+from corpus import current_version, delete_document, document_titles, get_document
 from interviews import (
     attributes_frame,
     case_attributes_frame,
@@ -111,7 +111,7 @@ def merge_removals(
     removed: list[tuple[str, int]] = []
     notes: list[str] = []
     for doc_id in sorted(merge.get("documents", []), reverse=True):
-        if not db.execute("SELECT 1 FROM documents WHERE id = ?", [doc_id]).fetchone():
+        if not document_titles(db, [doc_id]):
             continue
         uses = []
         n = db.execute("SELECT COUNT(*) FROM codings WHERE document_id = ?", [doc_id]).fetchone()[0]
@@ -211,7 +211,7 @@ def merge_snapshot(db: sqlite_utils.Database) -> dict:
     """Return what a merge may add to, as it is before the merge (for ``merge_created``)."""
     return {
         "coders": {r[0] for r in db.execute("SELECT name FROM coders").fetchall()},
-        "documents": _ids(db, "SELECT id FROM documents", []),
+        "documents": set(document_titles(db)),
         "cases": set(cases_frame(db)["case_id"].astype(int)),
         "attributes": set(attributes_frame(db)["name"]),
         "values": _values(db),

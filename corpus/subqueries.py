@@ -4,6 +4,8 @@ as SQL; titles, lengths and texts come through functions."""
 
 from __future__ import annotations
 
+import json
+
 import sqlite_utils
 
 from projectfile import NotFound
@@ -14,18 +16,23 @@ def current_documents_sql() -> str:
     return "SELECT id FROM documents WHERE is_current = 1"
 
 
+def _by_id(db: sqlite_utils.Database, column: str, document_ids) -> dict:
+    if document_ids is None:
+        return dict(db.execute(f"SELECT id, {column} FROM documents").fetchall())
+    ids = json.dumps(sorted({int(d) for d in document_ids}))  # json_each: no variable limit
+    sql = f"SELECT id, {column} FROM documents WHERE id IN (SELECT value FROM json_each(?))"
+    return dict(db.execute(sql, [ids]).fetchall())
+
+
 def document_titles(db: sqlite_utils.Database, document_ids=None) -> dict[int, str]:
-    """Return {document id: title} for ``document_ids`` (every version when None)."""
-    rows = db.execute("SELECT id, title FROM documents").fetchall()
-    wanted = None if document_ids is None else {int(d) for d in document_ids}
-    return {i: t for i, t in rows if wanted is None or i in wanted}
+    """Return {document id: title} for ``document_ids`` (every version when None); ids that
+    are not documents are left out."""
+    return _by_id(db, "title", document_ids)
 
 
 def document_lengths(db: sqlite_utils.Database, document_ids=None) -> dict[int, int]:
     """Return {document id: length of its text} for ``document_ids`` (all when None)."""
-    rows = db.execute("SELECT id, char_count FROM documents").fetchall()
-    wanted = None if document_ids is None else {int(d) for d in document_ids}
-    return {i: n for i, n in rows if wanted is None or i in wanted}
+    return _by_id(db, "char_count", document_ids)
 
 
 def is_current(db: sqlite_utils.Database, document_id: int) -> bool:

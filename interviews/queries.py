@@ -7,7 +7,7 @@ import json
 import pandas as pd
 import sqlite_utils
 
-from corpus import get_text
+from corpus import current_documents_sql, document_titles, get_text, list_documents
 
 from .values import typed_value
 
@@ -66,21 +66,22 @@ def speakers_frame(
     """Return speaker_id, document_id, document_title, speaker, role, case_id, case_name, turns,
     chars of current transcripts."""
     sql = (
-        "SELECT s.id AS speaker_id, s.document_id, d.title AS document_title, s.label AS speaker,"
+        "SELECT s.id AS speaker_id, s.document_id, '' AS document_title, s.label AS speaker,"
         " s.role, s.case_id,"
         " c.name AS case_name, (SELECT COUNT(*) FROM turns t WHERE t.speaker_id = s.id) AS turns,"
         " (SELECT COALESCE(SUM(t.char_end - t.char_start), 0) FROM turns t"
         "   WHERE t.speaker_id = s.id) AS chars"
-        " FROM speakers s JOIN documents d ON d.id = s.document_id"
-        " LEFT JOIN cases c ON c.id = s.case_id"
-        " WHERE d.is_current = 1"
+        " FROM speakers s LEFT JOIN cases c ON c.id = s.case_id"
+        f" WHERE s.document_id IN ({current_documents_sql()})"
     )
     params: list = []
     if document_ids is not None:
         ids = [int(i) for i in document_ids] or [-1]
         sql += f" AND s.document_id IN ({', '.join('?' * len(ids))})"
         params = ids
-    return pd.read_sql_query(sql + " ORDER BY d.title, s.id", db.conn, params=params)
+    df = pd.read_sql_query(sql, db.conn, params=params)
+    df["document_title"] = df["document_id"].map(document_titles(db, set(df["document_id"])))
+    return df.sort_values(["document_title", "speaker_id"], kind="stable", ignore_index=True)
 
 
 def speaker_labels(db: sqlite_utils.Database) -> list[str]:
@@ -91,17 +92,31 @@ def speaker_labels(db: sqlite_utils.Database) -> list[str]:
 def transcripts_frame(db: sqlite_utils.Database, include_old: bool = False) -> pd.DataFrame:
     """Return document_id, title, format, turns, speakers, language, pseudonymized,
     source_document_id, is_current of each transcript (current versions unless ``include_old``)."""
-    sql = (
-        "SELECT d.id AS document_id, d.title, tr.format,"
-        " (SELECT COUNT(*) FROM turns t WHERE t.document_id = d.id) AS turns,"
-        " (SELECT COUNT(*) FROM speakers s WHERE s.document_id = d.id) AS speakers, d.language,"
-        " tr.pseudonymized,"
-        " tr.source_document_id, d.is_current"
-        " FROM transcripts tr JOIN documents d ON d.id = tr.document_id"
+    own = pd.read_sql_query(
+        "SELECT tr.document_id, tr.format,"
+        " (SELECT COUNT(*) FROM turns t WHERE t.document_id = tr.document_id) AS turns,"
+        " (SELECT COUNT(*) FROM speakers s WHERE s.document_id = tr.document_id) AS speakers,"
+        " tr.pseudonymized, tr.source_document_id"
+        " FROM transcripts tr",
+        db.conn,
     )
-    if not include_old:
-        sql += " WHERE d.is_current = 1"
-    return pd.read_sql_query(sql + " ORDER BY d.title COLLATE NOCASE, d.version", db.conn)
+    # corpus's documents through its front door, already in title (NOCASE), version order
+    docs = list_documents(db, include_old=include_old)[["id", "title", "language", "is_current"]]
+    docs = docs.rename(columns={"id": "document_id"})
+    out = docs.merge(own, on="document_id", how="inner")
+    return out[
+        [
+            "document_id",
+            "title",
+            "format",
+            "turns",
+            "speakers",
+            "language",
+            "pseudonymized",
+            "source_document_id",
+            "is_current",
+        ]
+    ]
 
 
 def cases_frame(db: sqlite_utils.Database) -> pd.DataFrame:
@@ -110,8 +125,7 @@ def cases_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     return pd.read_sql_query(
         "SELECT c.id AS case_id, c.name, c.kind, c.description,"
         " (SELECT COUNT(DISTINCT s.document_id) FROM speakers s"
-        "   JOIN documents d ON d.id = s.document_id"
-        "   WHERE s.case_id = c.id AND d.is_current = 1) AS documents,"
+        f"   WHERE s.case_id = c.id AND s.document_id IN ({current_documents_sql()})) AS documents,"
         " (SELECT GROUP_CONCAT(DISTINCT s.label) FROM speakers s WHERE s.case_id = c.id)"
         "   AS speakers"
         " FROM cases c ORDER BY c.name COLLATE NOCASE",

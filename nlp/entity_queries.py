@@ -9,7 +9,7 @@ import pandas as pd
 import sqlite_utils
 
 from coding import exploded_cases, preview_rows
-from corpus import get_text
+from corpus import document_titles, get_text
 
 ENTITY_COLUMNS = [
     "entity_id",
@@ -49,15 +49,18 @@ def entities_frame(
         where.append(f"{_CANONICAL} IN ({', '.join('?' * len(names))})")
         params += list(names)
     sql = f"""
-        SELECT e.id AS entity_id, e.document_id, d.title AS document_title, e.segment_id,
+        SELECT e.id AS entity_id, e.document_id, '' AS document_title, e.segment_id,
                e.char_start, e.char_end, e.text, e.label, {_CANONICAL} AS canonical, e.source,
                e.language, e.pipeline_version
-        FROM entities e JOIN documents d ON d.id = e.document_id
+        FROM entities e
         LEFT JOIN entity_aliases a1 ON a1.alias = e.canonical
         LEFT JOIN entity_aliases a2 ON a2.alias = e.text
         {"WHERE " + " AND ".join(where) if where else ""}
         ORDER BY e.document_id, e.char_start, e.char_end"""
-    return pd.read_sql_query(sql, db.conn, params=params)
+    df = pd.read_sql_query(sql, db.conn, params=params)
+    titles = document_titles(db, set(df["document_id"].astype(int)))  # corpus's table, its door
+    df["document_title"] = df["document_id"].map(titles)
+    return df
 
 
 def entity_labels(db: sqlite_utils.Database) -> list[str]:

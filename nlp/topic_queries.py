@@ -11,7 +11,7 @@ import pandas as pd
 import sqlite_utils
 
 from coding import exploded_cases, preview_rows
-from corpus import get_text, list_documents
+from corpus import document_titles, get_text, list_documents
 from interviews import turns_frame
 from projectfile import NotFound, transaction
 
@@ -101,15 +101,17 @@ def topic_segments(
     """Return SEGMENT_COLUMNS: each modelled segment with its topic (or some topics only)."""
     mid = _model(db, model_id)
     sql = (
-        "SELECT a.document_id, d.title AS document_title, a.char_start, a.char_end, a.topic,"
+        "SELECT a.document_id, '' AS document_title, a.char_start, a.char_end, a.topic,"
         " a.probability"
-        " FROM topic_assignments a JOIN documents d ON d.id = a.document_id WHERE a.model_id = ?"
+        " FROM topic_assignments a WHERE a.model_id = ?"
     )
     params: list = [mid]
     if topics is not None:
         sql += f" AND a.topic IN ({', '.join('?' * len(topics))})"
         params += [int(t) for t in topics]
     df = pd.read_sql_query(sql + " ORDER BY a.document_id, a.char_start", db.conn, params=params)
+    titles = document_titles(db, set(df["document_id"].astype(int)))  # corpus's table, its door
+    df["document_title"] = df["document_id"].map(titles)
     names = topics_frame(db, mid).set_index("topic")["name"]
     df["topic_name"] = df["topic"].map(names)
     texts: dict[int, str] = {}
