@@ -9,9 +9,9 @@ Paragraphs are generated from a bilingual (English/Spanish) vocabulary with acce
 per language: function words, the domain words, their variants and coined words, all drawn by
 Zipf's law as natural text is), stored as
 documents through ``corpus.store.store_document`` (so the real FTS index is built), then 200
-varied queries run through ``corpus.search.search`` (words, phrases, OR, NOT, prefix*, NEAR,
+varied queries run through ``corpus.search`` (words, phrases, OR, NOT, prefix*, NEAR,
 kind/language/date filters), first with FTS5 alone, then with the search index built
-(``corpus.search_index``; its build time and size are printed).  The LIKE baseline runs the
+(``corpus/search/index.py``; its build time and size are printed).  The LIKE baseline runs the
 same words as ``text LIKE '%w%'`` scans over the same rows (a sample of the queries: a scan
 takes far longer).
 """
@@ -246,8 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.smoke:
         args.paragraphs, args.queries, args.baseline_queries = 1_000, 10, 3
-    import corpus.search_index as search_index
     from corpus import search
+    from corpus.search import index as search_index
     from corpus.search import optimize_index
     from projectfile import open_project
 
@@ -319,7 +319,7 @@ def main(argv: list[str] | None = None) -> int:
 def _hostile(db) -> list[str]:
     """Time the heaviest queries the caps accept, and show what the refused ones answer."""
     from corpus import SearchError, search
-    from corpus.search import MAX_DEPTH, MAX_TERMS
+    from corpus.search.fts import MAX_DEPTH, MAX_TERMS
 
     common = (GLUE_EN + GLUE_ES)[:MAX_TERMS]
     cases = {

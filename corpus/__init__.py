@@ -44,11 +44,12 @@ from .search import (
     SearchError,
     count_hits,
     rebuild_index,
+    rebuild_search_index,
     search,
     snippet_to_html,
+    sync_search_index,
     to_fts_query,
 )
-from .search_index import rebuild_search_index, sync_search_index
 from .sources import forget_source_paths, sources_dir
 from .store import (
     DuplicateDocument,

@@ -19,7 +19,7 @@ from projectfile import (
 )
 
 from .model import KINDS
-from .search_commands import register as register_search_index
+from .search.commands import register as register_search_index
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -31,8 +31,7 @@ from .parse import (
     init_worker,
     parse_in_worker,
 )
-from .search import optimize_index
-from .search_index import sync_search_index
+from .search import optimize_index, sync_search_index
 from .store import DuplicateDocument, known_hashes, log_outcomes, store_document
 
 WORKER_MEMORY_BYTES = ParseOptions.memory_bytes
@@ -254,7 +253,7 @@ def _finish(
     progress: Progress | None = None,
 ) -> list[Outcome]:
     """Merge the index after a large batch, bring the search index beside the project in step
-    (``search_index``: built once the project is large), put outcomes in file order; return them.
+    (``search.index``: built once the project is large), put outcomes in file order; return them.
 
     Each outcome was logged as it happened (a killed batch still logs what it stored).
     """

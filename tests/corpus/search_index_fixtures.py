@@ -6,10 +6,10 @@ from __future__ import annotations
 import contextlib
 import random
 
-import corpus.search_index as search_index
 from corpus import search
 from corpus.model import Document, paragraphs_from_text, sha256_bytes
 from corpus.search import HIT_END, HIT_START
+from corpus.search import index as search_index
 from corpus.store import store_document
 
 EN = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from corpus.search import search
+from corpus import search
 from corpus.store import get_document, get_segments, get_text, list_documents
 from demo import step_corpus
 

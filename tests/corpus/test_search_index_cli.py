@@ -6,8 +6,8 @@ from __future__ import annotations
 from search_index_fixtures import IndexUse, store_generated
 
 import cli
-import corpus.search_index as search_index
 from corpus import search
+from corpus.search import index as search_index
 
 
 def test_index_rebuild_small_project_needs_none(db, project_path, capsys):

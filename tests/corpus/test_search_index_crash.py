@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from search_index_fixtures import index_from_ten_segments, same_hits, store_generated
 
-import corpus.search_index as search_index
 from corpus import sync_search_index
-from corpus.search_sync import index_meta
+from corpus.search import index as search_index
+from corpus.search.sync import index_meta
 from projectfile import open_project
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +25,7 @@ QUERIES = ["the OR de", "tecnologia", "innov*", '"peña nieto"', "council NOT tr
 _PRELUDE = f"""
 import os, signal, sys, time
 sys.path[:0] = [{str(ROOT)!r}, {str(ROOT / "tests" / "corpus")!r}]
-import corpus.search_index as si
+from corpus.search import index as si
 si.THRESHOLD = 10
 si.BACKGROUND_REBUILD = False
 from projectfile import open_project

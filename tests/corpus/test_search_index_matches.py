@@ -16,11 +16,11 @@ from search_index_fixtures import (
     store_generated,
 )
 
-import corpus.search_index as search_index
 from corpus import count_hits, search, store_version, sync_search_index
 from corpus.search import HIT_END, HIT_START, SearchError
-from corpus.search_query import Near, Op, Phrase, parse_fts_query
-from corpus.search_tokens import fold_text, tokens, unicode61_table
+from corpus.search import index as search_index
+from corpus.search.query import Near, Op, Phrase, parse_fts_query
+from corpus.search.tokens import fold_text, tokens, unicode61_table
 from corpus.store import set_document_fields
 
 QUERIES = [
@@ -175,7 +175,7 @@ def test_tokens_are_fts5s_for_every_code_point_of_planes_0_to_2():
 
 
 def search_index_table_text() -> str:
-    from corpus.search_tokens import TABLE_FILE
+    from corpus.search.tokens import TABLE_FILE
 
     return TABLE_FILE.read_text(encoding="utf-8")
 

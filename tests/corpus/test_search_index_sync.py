@@ -13,7 +13,6 @@ from search_index_fixtures import (
     store_generated,
 )
 
-import corpus.search_index as search_index
 from corpus import (
     delete_document,
     rebuild_search_index,
@@ -22,6 +21,7 @@ from corpus import (
     sync_search_index,
 )
 from corpus.ingest import ingest
+from corpus.search import index as search_index
 from corpus.store import set_document_fields
 from projectfile import backup_project, copy_project, open_project, restore_backup
 

@@ -87,7 +87,7 @@ def mode_concurrent_store(project: str, worker: str, seconds: str, seed: str) ->
 
 def mode_reader(project: str, seconds: str) -> None:
     """Run read queries for ``seconds``; print how many ran."""
-    from corpus.search import search
+    from corpus import search
     from corpus.store import list_documents, project_stats
     from projectfile import open_project
 

@@ -124,7 +124,7 @@ def test_reliability_real_full_disk(tiny_disk, tmp_path):
 
 
 def test_reliability_read_only_file_reads_and_refuses_writes(project_path):
-    from corpus.search import search
+    from corpus import search
     from corpus.store import list_documents, store_document
     from projectfile import ProjectError, is_readonly, open_project
 

@@ -9,7 +9,7 @@ import random
 import pytest
 
 from corpus import Document, SearchError, paragraphs_from_text, search, sha256_bytes, store_document
-from corpus.search import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS
+from corpus.search.fts import MAX_DEPTH, MAX_QUERY_CHARS, MAX_TERMS
 
 WORDS = (
     "the of and de la el consorcio consortium innovación innovation manufactura manufacturing "
@@ -67,7 +67,7 @@ def test_long_queries_and_too_many_terms_are_capped_with_a_clear_message(db):
 
 
 def test_engine_errors_never_show_sql(db, monkeypatch):
-    cs = importlib.import_module("corpus.search")  # the module (corpus.search is also the function)
+    cs = importlib.import_module("corpus.search.fts")
     _fill(db, 200)
     monkeypatch.setattr(cs, "to_fts_query", lambda q: "NEAR(consorcio")  # broken on purpose
     with pytest.raises(SearchError) as err:
@@ -90,7 +90,7 @@ def test_the_heaviest_accepted_queries_are_answered(db, monkeypatch):
     """Every query the caps accept is answered with hits, not refused. How fast is measured by
     bench/bench_search.py (a timed unit test would fail on a loaded machine, not on slow code);
     the budget is widened here so that load cannot stop a search."""
-    monkeypatch.setattr(importlib.import_module("corpus.search"), "TIME_BUDGET_S", 60.0)
+    monkeypatch.setattr(importlib.import_module("corpus.search.fts"), "TIME_BUDGET_S", 60.0)
     _fill(db, 4_000)
     for q in _heaviest_accepted():
         assert len(search(db, q, limit=20)) > 0, q
@@ -98,7 +98,7 @@ def test_the_heaviest_accepted_queries_are_answered(db, monkeypatch):
 
 def test_a_search_over_its_time_budget_is_stopped_with_a_message(db, monkeypatch):
 
-    cs = importlib.import_module("corpus.search")
+    cs = importlib.import_module("corpus.search.fts")
     _fill(db, 2_000)
     monkeypatch.setattr(cs, "TIME_BUDGET_S", 0.0001)
     with pytest.raises(SearchError) as err:

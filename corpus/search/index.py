@@ -2,13 +2,13 @@
 
 FTS5 scores every match before it can rank, so a common word costs seconds at a million
 paragraphs; tantivy's block-max WAND finds the top k without scoring every match. The folder
-(``search_folder``) holds per segment its id, document id, folded tokens (``search_tokens``:
+(``search.folder``) holds per segment its id, document id, folded tokens (``search.tokens``:
 exactly FTS5's), kind, language and whether its document is current; nothing that could be
 read back but ids.
 
 It is derived data. Deleting the folder, restoring a backup, or copying the project without it
 only means it is rebuilt (FTS5 answers meanwhile, a thread rebuilds). It is kept in step by the
-change queue (``search_sync``): before a search and after an ingest, queued changes are applied
+change queue (``search.sync``): before a search and after an ingest, queued changes are applied
 (delete by segment id, then add: idempotent), the index is committed, the state file is written,
 then the queue rows are deleted with the new state in one transaction; a kill anywhere in
 between applies them again. One process at a time maintains it (the maintenance lock); a search
@@ -33,7 +33,7 @@ import tantivy
 
 from projectfile import Progress, is_readonly, project_path
 
-from .search_folder import (
+from .folder import (
     engine_failed,
     forget_state,
     index_dir,
@@ -45,7 +45,7 @@ from .search_folder import (
     usable_state,
     write_state,
 )
-from .search_sync import (
+from .sync import (
     all_segment_rows,
     finish_apply,
     has_pending,

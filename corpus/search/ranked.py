@@ -1,4 +1,4 @@
-"""Ranked hits from the search index beside the project (``search_index``): the query with
+"""Ranked hits from the search index beside the project (``search.index``): the query with
 ``search``'s filters, top k, counts.
 
 Kind, language and current version filter in the index, dates and document ids through the
@@ -14,10 +14,10 @@ import tantivy
 
 from projectfile import project_path
 
-from . import search_index
-from .search_folder import engine_failed, forget_state, index_dir, index_schema
-from .search_query import PREFIX_TERMS, Op, Phrase, to_tantivy
-from .search_sync import document_filter_ids
+from . import index as search_index
+from .folder import engine_failed, forget_state, index_dir, index_schema
+from .query import PREFIX_TERMS, Op, Phrase, to_tantivy
+from .sync import document_filter_ids
 
 
 def _filtered(

@@ -3,7 +3,7 @@
 The index beside the project file must match exactly the segments FTS5 matches, so both must cut
 text into the same tokens. unicode61 decides per code point (Unicode 6.1 data, fixed in SQLite):
 a separator, or a token character folded to lower case without diacritics (one or no code
-point). ``search_unicode61.json`` holds what differs from "token character, unchanged", read
+point). ``unicode61.json`` holds what differs from "token character, unchanged", read
 from SQLite itself by ``unicode61_table`` (a test compares it with the running SQLite).
 ``fold_text`` turns a text into its tokens joined by single spaces' worth of separators, which
 the index splits on ASCII whitespace.
@@ -16,7 +16,7 @@ import json
 import sqlite3
 from pathlib import Path
 
-TABLE_FILE = Path(__file__).with_name("search_unicode61.json")
+TABLE_FILE = Path(__file__).with_name("unicode61.json")
 _SPACE = " "
 
 

@@ -6,8 +6,8 @@ import argparse
 
 from projectfile import command_group, open_project, project_path, tqdm_progress
 
-from .search_index import THRESHOLD, index_dir, rebuild_search_index
-from .search_sync import segment_count
+from .index import THRESHOLD, index_dir, rebuild_search_index
+from .sync import segment_count
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:

@@ -3,7 +3,7 @@
 ``<project>.search-index/`` holds a tantivy index (per segment: its id, document id, folded
 tokens, kind, language and whether its document is current; nothing stored but ids) and
 ``qda-state.json``: the index's epoch and the queue position last applied, which the project
-records too (``search_sync``). ``<project>.search-index.lock`` is the maintenance lock: one
+records too (``search.sync``). ``<project>.search-index.lock`` is the maintenance lock: one
 process, one thread at a time applies changes or rebuilds.
 """
 
@@ -22,14 +22,14 @@ import tantivy
 
 from projectfile import connect
 
-from .search_sync import index_meta, last_pending_id
-from .search_tokens import fold_text
+from .sync import index_meta, last_pending_id
+from .tokens import fold_text
 
 FORMAT = 2  # of the folder: schema and tokenisation; another value means rebuild
 SUFFIX = ".search-index"
 STATE_FILE = "qda-state.json"
 MAINTENANCE_BUSY_MS = 2_000  # a maintenance write waits this long for another writer, then gives up
-_TOKENIZER = "qda_unicode61"  # input is already folded (search_tokens): split on spaces only
+_TOKENIZER = "qda_unicode61"  # input is already folded (search.tokens): split on spaces only
 
 
 def index_dir(project: Path) -> Path:

@@ -2,7 +2,7 @@
 
 Grammar (FTS5's own, ``fts5parse.y``): OR binds loosest, then AND, then NOT; words and phrases
 written side by side are an implicit AND that binds tighter than all three, and parentheses
-group. A phrase is the tokens of a bareword or a quoted string (``search_tokens``), ``*`` after
+group. A phrase is the tokens of a bareword or a quoted string (``search.tokens``), ``*`` after
 it makes its last token a prefix. A query that is one NEAR group becomes ``Near`` (the index
 finds candidates, FTS5 checks the distance). What the index would not answer exactly as FTS5
 does (NEAR inside other operators, a phrase of no tokens, anything unexpected) gives None, and
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import tantivy
 
-from .search_tokens import tokens
+from .tokens import tokens
 
 _LEX = re.compile(r'"(?:[^"]|"")*"\*?|NEAR\(|[()]|,\d+|[^\s()",]+')
 
@@ -154,7 +154,7 @@ PREFIX_TERMS = 64  # completions of a prefix ranked as words; beyond, one regula
 
 
 def pair_term(a: str, b: str) -> str:
-    """Return the ``pairs`` term of two adjacent tokens (see ``search_folder``)."""
+    """Return the ``pairs`` term of two adjacent tokens (see ``search.folder``)."""
     return f"{a}_{b}"
 
 

@@ -20,9 +20,9 @@ import sqlite_utils
 
 from projectfile import QdaError, transaction
 
-from .search_index import refresh_search_index
-from .search_query import Near, parse_fts_query
-from .search_ranked import index_search, phrase_share
+from .index import refresh_search_index
+from .query import Near, parse_fts_query
+from .ranked import index_search, phrase_share
 
 HIT_START, HIT_END = "\x02", "\x03"  # snippet markers; never present in canonical text
 _TOKEN = re.compile(
@@ -187,7 +187,7 @@ def optimize_index(db: sqlite_utils.Database) -> None:
 
 def rebuild_index(db: sqlite_utils.Database) -> None:
     """Rebuild the full-text indexes from the segments (no token of deleted text survives):
-    FTS5's, and the search index beside the project file when it has one (``search_index``)."""
+    FTS5's, and the search index beside the project file when it has one (``search.index``)."""
     with transaction(db):
         db.execute("INSERT INTO segments_fts(segments_fts) VALUES('rebuild')")
     refresh_search_index(db)
@@ -317,7 +317,7 @@ def _named(filters: tuple) -> dict:
 
 
 def _index_rows(db, query: str, tree, filters: dict, include_old: bool, limit: int, offset: int):
-    """Return the hits ranked by the search index (``search_index``), or None when FTS5 must
+    """Return the hits ranked by the search index (``search.index``), or None when FTS5 must
     answer (no index in step with the project; a NEAR query whose first candidates hold too few
     hits)."""
     if not isinstance(tree, Near):
