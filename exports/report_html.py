@@ -85,7 +85,14 @@ def _figures(
 def _agreement_section(agreement: pd.DataFrame) -> list[str]:
     """Return the HTML of the agreement table: what was compared and left out, each code's figures
     as text ('n/a (not applied)', 'undefined', never '-0')."""
-    table = agreement_table(agreement)
+    table = agreement_table(agreement).rename(
+        columns={
+            "units": "characters compared",
+            "documents": "documents compared",
+            "percent": "percent agreement",
+            "left out": "coded in documents left out",
+        }
+    )
     head = "".join(f"<th>{_e(c)}</th>" for c in table.columns)
     rows = "".join(
         "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"

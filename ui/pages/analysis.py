@@ -326,12 +326,20 @@ with tabs[5]:
             agreement_table(ag),
             hide_index=True,
             width="stretch",
-            column_config={"percent": st.column_config.TextColumn("percent agreement")},
+            column_config={
+                "units": st.column_config.NumberColumn(
+                    "characters" if unit == "char" else f"{unit}s", help="units compared"
+                ),
+                "documents": st.column_config.NumberColumn("documents compared"),
+                "percent": st.column_config.TextColumn("percent agreement"),
+                "left out": st.column_config.TextColumn("coded in documents left out"),
+            },
         )
         st.caption(
             "n/a (not applied): no coder compared applied the code in the compared documents."
             " undefined: everyone applied it everywhere, so kappa and alpha have no variation to"
-            " measure (Krippendorff). Kappa is for two coders."
+            " measure (Krippendorff). Kappa is for two coders. The chart leaves out codes whose"
+            " alpha is n/a or undefined."
         )
         per_code = ag[ag["code_id"].notna() & ag["alpha"].notna()]
         if not per_code.empty:
