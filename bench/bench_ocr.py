@@ -59,7 +59,7 @@ def tesseract_alone(folder: Path) -> tuple[tuple[float, float], tuple[float, flo
     """Return (seconds, CPU seconds) of the tesseract command and of pytesseract on the images."""
     import pypdfium2
 
-    from corpus.ocr import OCR_DPI, render_page
+    from corpus.pdf.ocr import OCR_DPI, render_page
 
     images = []
     for f in sorted(folder.glob("*.pdf")):
@@ -147,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.smoke:
         args.pages = 1
-    from corpus.ocr import tesseract_languages
+    from corpus import tesseract_languages
 
     if not {"eng", "spa"} <= tesseract_languages():
         print("tesseract with eng and spa is not installed: install tesseract-ocr", file=sys.stderr)

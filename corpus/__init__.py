@@ -34,10 +34,10 @@ from .model import (
     sha256_bytes,
     trim_span,
 )
-from .ocr import tesseract_languages
 from .ocr_images import page_image
 from .outcomes import outcome_counts, outcomes_frame, print_outcomes
 from .parse import SUPPORTED, ParseOptions
+from .pdf import tesseract_languages
 from .reader import ingest_uploads, page_for_offset, passage_html, save_uploads
 from .search import (
     SEARCH_COLUMNS,

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from .model import Document, sha256_bytes
-from .ocr import OcrUnavailable, check_languages
+from .pdf import OcrUnavailable, check_languages
 from .store import ocr_pending_hashes
 
 

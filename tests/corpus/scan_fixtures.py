@@ -35,7 +35,7 @@ ENGLISH = [
 
 def require_tesseract() -> None:
     """Skip OCR tests on a machine without tesseract; on CI (which installs it) fail instead."""
-    from corpus.ocr import tesseract_languages
+    from corpus import tesseract_languages
 
     if {"eng", "spa"} <= tesseract_languages():
         return

@@ -19,8 +19,8 @@ from scan_fixtures import (
 )
 
 from corpus import ingest_uploads, search
-from corpus.ocr import is_garbage, tesseract_languages, tsv_to_page
 from corpus.pdf import pdf_to_document
+from corpus.pdf.ocr import is_garbage, tesseract_languages, tsv_to_page
 from corpus.store import get_pages, get_segments, list_documents
 
 CER_LIMIT = 0.02
@@ -174,8 +174,8 @@ def test_ocr_marks_stay_on_an_edited_version(db):
 
 
 def test_ocr_paragraphs_follow_blocks_but_not_mid_sentence():
-    from corpus.pdf import _paragraphs
-    from corpus.pdf_layout import Line
+    from corpus.pdf.document import _paragraphs
+    from corpus.pdf.layout import Line
 
     def line(text, top, block):
         return Line(text, top, top + 10, 0, 8 * len(text), 10, block=block, confidence=90)

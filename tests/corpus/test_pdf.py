@@ -94,7 +94,7 @@ def test_pdf_pages_and_paragraphs_are_ranges_into_the_text(tmp_path):
 
 
 def test_pdf_words_from_characters_split_at_gaps_spaces_and_lines():
-    from corpus.pdf_words import chars_to_words
+    from corpus.pdf.words import chars_to_words
 
     def ch(t, x0, top, size=10.0):
         return (t, x0, x0 + 5, top, top + 10, size, True)
@@ -134,7 +134,7 @@ def test_pdf_paragraph_languages_detected_when_parsing(tmp_path):
 
 
 def test_pdf_line_joins_keep_compounds_urls_emails_and_dash_ranges():
-    from corpus.pdf import hyphenated_compounds, join_lines
+    from corpus.pdf.document import hyphenated_compounds, join_lines
 
     compounds = hyphenated_compounds(["a well-known supplier", "the state-owned firm"])
     assert compounds == {"well-known", "state-owned"}

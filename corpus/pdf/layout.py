@@ -11,7 +11,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass
 
-from .pdf_words import chars_to_words, layout_chars
+from .words import chars_to_words, layout_chars
 
 EDGE_BAND = 0.12  # running headers/footers sit in the top or bottom 12% of the page
 MARGIN_ROTATED_SHARE = 0.5  # below this share of sideways characters, they are margin stamps
@@ -38,7 +38,7 @@ def lines_of_page(page) -> tuple[list[Line], str]:
 
 def lines_of_chars(chars: list[tuple], width: float, height: float) -> tuple[list[Line], str]:
     """Return the lines of a page's characters in reading order, and the text of rotated margin
-    stamps left out (characters as ``pdf_words`` gives them)."""
+    stamps left out (characters as ``pdf.words`` gives them)."""
     rotated = [c for c in chars if not c[6]]
     margin = ""
     if rotated and len(rotated) < MARGIN_ROTATED_SHARE * len(chars):

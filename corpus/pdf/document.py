@@ -2,7 +2,7 @@
 
 Per page: characters (pdfminer's layout objects, which pdfplumber interprets; pdfplumber's
 per-character dictionaries are skipped as they cost as much again) -> words -> lines (by
-``top``, column by column: ``corpus/pdf_layout.py``) -> paragraphs.  Lines repeated at the top
+``top``, column by column: ``corpus/pdf/layout.py``) -> paragraphs.  Lines repeated at the top
 or bottom of most pages (running headers, footers) and bare page numbers are kept out of the
 canonical text and listed in ``Document.removed`` (and, with their page numbers, in
 ``metadata["removed_lines"]``), as are a few sideways characters in the margin (printer's
@@ -17,10 +17,10 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from .model import Document, Page, ParseError, Segment, normalize_text
+from ..model import Document, Page, ParseError, Segment, normalize_text
+from .layout import EDGE_BAND, Line, lines_of_chars, lines_of_page
 from .ocr import DEFAULT_LANGUAGES, PAGE_TIMEOUT_S, OcrUnavailable, is_garbage, ocr_pdf_pages
-from .pdf_layout import EDGE_BAND, Line, lines_of_chars, lines_of_page
-from .pdf_words import pdfium_chars
+from .words import pdfium_chars
 
 _PAGE_NUMBER = re.compile(
     r"^\s*(?:[-–—]\s*)?(?:page|p[aá]gina|p\.|pág\.)?\s*\d{1,5}\s*(?:(?:of|de|/)\s*\d{1,4})?\s*(?:[-–—])?\s*$",

@@ -5,7 +5,7 @@ stdout: no image or text of the page is ever written to a temporary file, and th
 killed when the page's time limit (or the file's) runs out.  ``OMP_THREAD_LIMIT=1`` keeps one
 page on one core, so the ingest workers are the unit of parallelism.
 
-Lines come back as ``pdf_layout.Line`` in PDF points (so running headers, page numbers and
+Lines come back as ``pdf.layout.Line`` in PDF points (so running headers, page numbers and
 paragraphs are handled like those of a text layer) with the engine's word confidence.
 """
 
@@ -20,7 +20,7 @@ import subprocess
 import unicodedata
 from dataclasses import dataclass, field
 
-from .pdf_layout import Line
+from .layout import Line
 
 DEFAULT_LANGUAGES = "eng+spa"
 MISSING = "install tesseract-ocr to read scanned pages"
