@@ -5,6 +5,7 @@ Public functions take an open project Database (``projectfile.open_project``); q
 DataFrames. Case data comes from the ``interviews`` front door.
 """
 
+from . import schema  # noqa: F401  (registers the package's tables with projectfile)
 from .agreement import agreement, disagreements
 from .agreement_text import agreement_summary, agreement_table, format_statistic
 from .autocode import (

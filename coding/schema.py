@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from projectfile import register_schema
+
 
 def create_coding_tables(db: sqlite_utils.Database) -> None:
     db.execute(
@@ -227,3 +229,5 @@ MIGRATIONS = [
     ("0004_quick_keys", add_quick_keys),
     ("0005_coding_reviews", add_coding_reviews),
 ]
+
+register_schema("coding", MIGRATIONS)

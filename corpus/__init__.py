@@ -4,6 +4,7 @@ The front door lists what other packages, the UI and the CLI use; inside ``corpu
 import each other directly (``from .store import ...``).
 """
 
+from . import schema  # noqa: F401  (registers the package's tables with projectfile)
 from .consistency import (
     PROBLEM_COLUMNS,
     corpus_problems,

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from projectfile import register_schema
+
 
 def create_documents(db: sqlite_utils.Database) -> None:
     """Create the corpus tables, the full-text index and the ingest log."""
@@ -141,3 +143,5 @@ MIGRATIONS = [
     ("0002_page_ocr", add_page_ocr),
     ("0003_search_changes", add_search_changes),
 ]
+
+register_schema("corpus", MIGRATIONS)

@@ -5,6 +5,7 @@ Public functions take an open project Database; tables are pandas DataFrames; wr
 a binary file object. The ``*_file`` helpers return (bytes, file name, MIME type) for downloads.
 """
 
+from . import schema  # noqa: F401  (registers the package's tables with projectfile)
 from .citations import (
     DEFAULT_TEMPLATE,
     FIELDS,

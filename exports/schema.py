@@ -10,6 +10,8 @@ import uuid
 
 import sqlite_utils
 
+from projectfile import register_schema
+
 
 def create_exports_meta(db: sqlite_utils.Database) -> None:
     db.execute("CREATE TABLE exports_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
@@ -19,3 +21,5 @@ def create_exports_meta(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS = [("0001_exports_meta", create_exports_meta)]
+
+register_schema("exports", MIGRATIONS)

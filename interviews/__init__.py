@@ -7,6 +7,7 @@ case records only: ``coding.merge_cases`` / ``coding.delete_case`` compose them 
 De-identification lives in the ``deid`` package.
 """
 
+from . import schema  # noqa: F401  (registers the package's tables with projectfile)
 from .attributes import (
     attributes_csv,
     define_attribute,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from projectfile import register_schema
+
 
 def create_interviews(db: sqlite_utils.Database) -> None:
     db.execute(
@@ -93,3 +95,5 @@ def create_interviews(db: sqlite_utils.Database) -> None:
 
 
 MIGRATIONS = [("0001_interviews", create_interviews)]
+
+register_schema("interviews", MIGRATIONS)

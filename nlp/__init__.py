@@ -5,6 +5,7 @@ DataFrames. Heavy pieces (spaCy, BERTopic, sentence-transformers) are imported o
 This front door exports what the other packages, the UI, the demo and the benchmarks use.
 """
 
+from . import schema  # noqa: F401  (registers the package's tables with projectfile)
 from .embeddings import embed_texts, sentence_model
 from .encoders import DEFAULT_MODEL as EMBEDDING_MODEL
 from .encoders import ENCODERS, encoder_spec

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from projectfile import register_schema
+
 
 def create_entities(db: sqlite_utils.Database) -> None:
     """Create the gazetteer, alias, entity and extraction-run tables."""
@@ -182,3 +184,5 @@ MIGRATIONS = [
     ("0004_suggestion_decisions", create_suggestion_decisions),
     ("0005_passage_spans", add_passage_spans),
 ]
+
+register_schema("nlp", MIGRATIONS)

@@ -19,13 +19,21 @@ from .clock import now_iso
 from .connection import connect, is_readonly, project_path, set_write_guard, write_guard
 from .database import open_project, warn_unsafe_location
 from .errors import NotFound, ProjectError, QdaError
-from .migrations import SCHEMA_PACKAGES, known_migrations, migrate
+from .migrations import (
+    SCHEMA_PACKAGES,
+    SchemaNotRegistered,
+    known_migrations,
+    migrate,
+    register_schema,
+    registered_packages,
+)
 from .output import add_format_option, command_group, fail, print_frame, tqdm_progress
 from .progress import Progress
 from .transactions import transaction
 
 __all__ = [
     "SCHEMA_PACKAGES",
+    "SchemaNotRegistered",
     "NotFound",
     "Progress",
     "ProjectError",
@@ -46,6 +54,8 @@ __all__ = [
     "open_project",
     "print_frame",
     "project_path",
+    "register_schema",
+    "registered_packages",
     "restore_backup",
     "set_write_guard",
     "transaction",

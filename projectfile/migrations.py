@@ -1,14 +1,17 @@
 """Each package's schema migrations, applied in layer order and recorded in ``_migrations``.
 
 Every package lists its steps in ``<package>/schema.py`` as ``MIGRATIONS = [(name, function),
-...]``. ``SCHEMA_PACKAGES`` names them in the layer order (``pyproject.toml``'s contract, checked by
-``tests/test_layers.py``); a schema module holds DDL only and imports nothing above this package, so
-loading it by name is configuration, not a dependency on the package's behaviour."""
+...]`` and registers them there with ``register_schema(package, MIGRATIONS)``; the package's
+``__init__`` imports its schema module, so importing a package (or any module of it) registers its
+tables. This floor imports nothing above it: it only knows the names in ``SCHEMA_PACKAGES``, the
+layer order (``pyproject.toml``'s contract, checked by ``tests/test_layers.py``), and applies the
+registered schemas in that order. A process that imports only ``corpus`` gets corpus's tables; one
+that imports ``coding`` has imported ``interviews`` and ``corpus`` too, so their tables come first.
+"""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import sqlite_utils
@@ -21,20 +24,52 @@ from .transactions import transaction
 # Layer order: later packages reference earlier packages' tables.
 SCHEMA_PACKAGES = ("corpus", "interviews", "coding", "nlp", "exports")
 
+Migration = tuple[str, Callable[[sqlite_utils.Database], None]]
+_REGISTERED: dict[str, tuple[Migration, ...]] = {}
 
-def _migrations_for(package: str) -> list[tuple[str, Callable]]:
-    try:
-        module = importlib.import_module(f"{package}.schema")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{package}.schema" or exc.name == package:
-            return []
-        raise
-    return list(getattr(module, "MIGRATIONS", []))
+
+class SchemaNotRegistered(RuntimeError):
+    """A project was opened before the schemas it stands on were registered: a bug in the tool
+    (a missing import), not a problem with the file, so it is not a ``QdaError``."""
+
+
+def register_schema(package: str, migrations: Sequence[Migration]) -> None:
+    """Register ``package``'s migrations (called by ``<package>/schema.py`` when imported)."""
+    if package not in SCHEMA_PACKAGES:
+        raise ValueError(
+            f"{package!r} is not a package with tables; known: {', '.join(SCHEMA_PACKAGES)}"
+        )
+    names = [name for name, _ in migrations]
+    if len(set(names)) != len(names):
+        raise ValueError(f"{package}: a migration name appears twice")
+    _REGISTERED[package] = tuple(migrations)  # a reloaded module replaces its own entry
+
+
+def registered_packages() -> list[str]:
+    """Return the packages whose schemas are registered, in layer order; refuse a gap below one."""
+    registered = [pkg for pkg in SCHEMA_PACKAGES if pkg in _REGISTERED]
+    if not registered:
+        raise SchemaNotRegistered(
+            "no package has registered its tables, so a project cannot be opened: import the "
+            "packages the tool uses (e.g. `import corpus`) before `open_project`"
+        )
+    below = SCHEMA_PACKAGES[: SCHEMA_PACKAGES.index(registered[-1])]
+    missing = [pkg for pkg in below if pkg not in _REGISTERED]
+    if missing:
+        raise SchemaNotRegistered(
+            f"{registered[-1]}'s tables stand on {', '.join(missing)}, whose schema is not "
+            f"registered: import {missing[0]} (its schema module registers it) first"
+        )
+    return registered
+
+
+def _migrations_for(package: str) -> list[Migration]:
+    return list(_REGISTERED.get(package, ()))
 
 
 def known_migrations() -> list[tuple[str, str, Callable]]:
-    """Return (package, name, function) for every migration this version knows, in order."""
-    return [(pkg, name, fn) for pkg in SCHEMA_PACKAGES for name, fn in _migrations_for(pkg)]
+    """Return (package, name, function) for every registered migration, in layer order."""
+    return [(pkg, name, fn) for pkg in registered_packages() for name, fn in _migrations_for(pkg)]
 
 
 def _applied(db: sqlite_utils.Database) -> set[tuple[str, str]]:
@@ -42,7 +77,11 @@ def _applied(db: sqlite_utils.Database) -> set[tuple[str, str]]:
 
 
 def _refuse_newer(applied: set[tuple[str, str]], known_keys: set[tuple[str, str]], path) -> None:
-    unknown = sorted(applied - known_keys)
+    # Steps of a package this version knows but this process did not import are not its business
+    # (a tool that imports only corpus opens a project with codings); any other unknown step is.
+    unknown = sorted(
+        (p, n) for p, n in applied - known_keys if p in _REGISTERED or p not in SCHEMA_PACKAGES
+    )
     if unknown:
         names = ", ".join(f"{p}.{n}" for p, n in unknown[:3])
         raise ProjectError(
@@ -98,5 +137,6 @@ def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
                 (pkg, name, now_iso()),
             )
             done.append(f"{pkg}.{name}")
-        db.conn.execute(f"PRAGMA user_version = {len(known)}")
+        steps = db.conn.execute("SELECT COUNT(*) FROM _migrations").fetchone()[0]
+        db.conn.execute(f"PRAGMA user_version = {int(steps)}")
     return done

@@ -15,6 +15,14 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
+# Each package registers its tables when imported (projectfile.register_schema): a test project has
+# every package's tables, as the CLI's and the app's do.
+import coding  # noqa: E402, F401
+import corpus  # noqa: E402, F401
+import exports  # noqa: E402, F401
+import interviews  # noqa: E402, F401
+import nlp  # noqa: E402, F401
+
 SHARED = ROOT.parent / "shared"
 SHARED_CORPUS = SHARED / "corpus"
 

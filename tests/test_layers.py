@@ -178,6 +178,48 @@ def test_layers_schema_order_follows_the_layers():
                 assert top not in PACKAGES or top == "projectfile", f"{pkg}/schema.py imports {top}"
 
 
+def test_layers_each_schema_registers_itself_when_its_package_is_imported():
+    """``<pkg>/schema.py`` calls ``register_schema("<pkg>", MIGRATIONS)`` at import, and the
+    package's ``__init__`` imports it, so importing any module of the package registers its
+    tables; the ground floor never loads a package by name."""
+    with_schema = [pkg for pkg in PACKAGES if (ROOT / pkg / "schema.py").exists()]
+    for pkg in with_schema:
+        tree = ast.parse((ROOT / pkg / "schema.py").read_text())
+        calls = []
+        for node in tree.body:  # at module level: runs when the module is imported
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+                call = node.value
+                if getattr(call.func, "id", None) == "register_schema":
+                    calls.append([getattr(a, "value", getattr(a, "id", None)) for a in call.args])
+        assert calls == [[pkg, "MIGRATIONS"]], f"{pkg}/schema.py"
+        init = ast.parse((ROOT / pkg / "__init__.py").read_text())
+        assert any(
+            isinstance(n, ast.ImportFrom)
+            and n.level == 1
+            and not n.module
+            and any(a.name == "schema" for a in n.names)
+            for n in init.body
+        ), f"{pkg}/__init__.py does not import its schema"
+    migrations = (ROOT / "projectfile" / "migrations.py").read_text()
+    assert "import_module" not in migrations and "__import__" not in migrations
+
+
+def test_layers_nothing_handles_a_missing_module():
+    """No ``except ModuleNotFoundError`` anywhere in our code: every package is always present,
+    and an optional outside library is asked for with ``importlib.util.find_spec``."""
+    files = _source_files() + sorted((ROOT / "bench").rglob("*.py"))
+    files += sorted((ROOT / "demo").rglob("*.py"))
+    found = []
+    for path in files:
+        tree = ast.parse(path.read_text(), filename=str(path))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ExceptHandler) and node.type is not None:
+                names = node.type.elts if isinstance(node.type, ast.Tuple) else [node.type]
+                if any(getattr(n, "id", None) == "ModuleNotFoundError" for n in names):
+                    found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert found == []
+
+
 def _front_door(package: str) -> set[str]:
     sys.path.insert(0, str(ROOT))
     try:

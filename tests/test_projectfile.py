@@ -4,17 +4,26 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
 
+import pytest
+
 from projectfile import (
+    SCHEMA_PACKAGES,
     NotFound,
     ProjectError,
     QdaError,
+    SchemaNotRegistered,
     backup_project,
+    known_migrations,
     list_backups,
+    migrate,
     open_project,
+    register_schema,
     transaction,
 )
 
@@ -110,3 +119,59 @@ def test_projectfile_closing_a_connection_folds_its_writes_into_the_file(tmp_pat
         assert _rows_in_copy_alone(path, tmp_path) == 1
     finally:
         keep.conn.close()
+
+
+def _in_child(code: str) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh interpreter at the project root (its own set of imports)."""
+    root = Path(__file__).resolve().parents[1]
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=root, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_projectfile_migrations_apply_the_schemas_the_process_imported(tmp_path):
+    """A tool that imports only corpus makes a project with corpus's tables; opening it where
+    every package is imported adds the others; the corpus-only tool still opens the full file
+    (another package's steps are not 'newer'), and applying twice is a no-op."""
+    path = tmp_path / "p.qda.sqlite"
+    only_corpus = (
+        "import sys, corpus, projectfile\n"
+        "assert 'coding' not in sys.modules  # importing corpus left coding out\n"
+        "print(projectfile.registered_packages())\n"
+        f"db = projectfile.open_project({str(path)!r})\n"
+        "print(sorted({p for p, in db.execute('SELECT package FROM _migrations')}))\n"
+        "db.conn.close()\n"
+    )
+    done = _in_child(only_corpus)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["['corpus']", "['corpus']"]
+    db = open_project(path)  # this process imported every package (tests/conftest.py)
+    steps = {(p, n) for p, n in db.execute("SELECT package, name FROM _migrations")}
+    assert steps == {(p, n) for p, n, _ in known_migrations()}
+    assert {p for p, _ in steps} == set(SCHEMA_PACKAGES)
+    db.conn.close()
+    assert migrate(open_project(path)) == []
+    done = _in_child(only_corpus)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == str(sorted(SCHEMA_PACKAGES))
+
+
+def test_projectfile_refuses_to_open_before_any_schema_is_registered(tmp_path):
+    """Importing only the ground floor and opening a project is a bug in the tool: a clear
+    SchemaNotRegistered (not a QdaError), and no file is made."""
+    path = tmp_path / "p.qda.sqlite"
+    done = _in_child(
+        "import projectfile\n"
+        "try:\n"
+        f"    projectfile.open_project({str(path)!r})\n"
+        "except projectfile.SchemaNotRegistered as exc:\n"
+        "    print('refused:', exc)\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("refused: no package has registered its tables")
+    assert not issubclass(SchemaNotRegistered, QdaError)
+
+
+def test_projectfile_register_schema_refuses_an_unknown_package():
+    with pytest.raises(ValueError, match="not a package with tables"):
+        register_schema("nowhere", [])

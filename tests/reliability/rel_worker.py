@@ -18,6 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from rel_helpers import synthetic_document
 
+# Each package registers its tables when imported: a worker's new project has all of them, as one
+# made by the CLI or the app does.
+import coding  # noqa: E402, F401
+import exports  # noqa: E402, F401
+import nlp  # noqa: E402, F401
+
 
 def emit(**row) -> None:
     print(json.dumps(row), flush=True)
