@@ -34,18 +34,23 @@ from ui.components.suggestions import suggestions_panel
 from ui.components.windows import Window, document_windows, window_index
 from ui.meaning import more_like_button, more_like_panel
 from ui.state import (
+    CODE_ARMED,
     CODE_DOC,
     CODE_FOCUS_APPLIED,
     CODE_LAST_ACTION,
     CODE_LAST_NONCE,
     CODE_MORE_LIKE,
     CODE_NOTICE,
+    CODE_PICK,
+    CODE_READER,
     CODE_SELECTED_CODING,
     CODE_SELECTION,
     CODE_VIEW,
     CODE_VIEW_DOC,
     CODE_VIEW_WHY,
+    CODE_WIN,
     CODE_WIN_DOC,
+    CODE_WIN_PICK,
     EDIT_DOC_NEXT,
     FOCUS,
     READER_PER_WINDOW,
@@ -57,7 +62,6 @@ from ui.state import (
 from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker
 
 FLASH_PLACE = "code"  # the page's messages show under its title
-READER_KEY = "code_reader"
 MORE_LIKE = CODE_MORE_LIKE.name  # the coding whose nearest passages the panel lists
 # the panel beside the reader stays in view while the page scrolls (its own scroll bar if long)
 SIDE_CSS = """<style>
@@ -144,7 +148,7 @@ def _action(action: dict, doc_id: int) -> None:
 def _on_reader_change() -> None:
     """Callback: carry out a reader action, or store a new mouse selection (and, when codes are
     armed, apply them at once)."""
-    state = st.session_state.get(READER_KEY) or {}
+    state = st.session_state.get(CODE_READER) or {}
     get = state.get if hasattr(state, "get") else (lambda _k: None)
     doc_id = st.session_state.get(CODE_DOC)
     if doc_id is None:
@@ -173,8 +177,8 @@ def _on_reader_change() -> None:
         "end": sel.end,
     }
     CODE_SELECTED_CODING.pop()
-    if st.session_state.get("code_armed") and st.session_state.get("code_pick"):
-        _apply(sel.document_id, sel.start, sel.end, list(st.session_state["code_pick"]))
+    if st.session_state.get(CODE_ARMED) and st.session_state.get(CODE_PICK):
+        _apply(sel.document_id, sel.start, sel.end, list(st.session_state[CODE_PICK]))
 
 
 focus = FOCUS.get() if isinstance(FOCUS.get(), dict) else None
@@ -207,9 +211,9 @@ if (
     windows = [Window(0, len(text), "Whole document")]
 if CODE_WIN_DOC.get() != doc_id:
     CODE_WIN_DOC.set(doc_id)
-    st.session_state["code_win"] = 0
+    CODE_WIN.set(0)
 if new_focus and int(focus["document_id"]) == doc_id:
-    st.session_state["code_win"] = window_index(windows, int(focus["start"]))
+    CODE_WIN.set(window_index(windows, int(focus["start"])))
     CODE_FOCUS_APPLIED.set(focus_key)
     st.session_state[CODE_VIEW] = "all coders"  # the passage may be someone else's coding
     CODE_VIEW_DOC.set(doc_id)
@@ -221,7 +225,7 @@ if CODE_VIEW_DOC.get() != doc_id:  # a document opened: whose codings to show
         CODE_VIEW_WHY.set(doc_id)
     else:
         CODE_VIEW_WHY.pop()
-st.session_state["code_win"] = min(int(st.session_state.get("code_win", 0)), len(windows) - 1)
+CODE_WIN.set(min(int(CODE_WIN.get(0)), len(windows) - 1))
 
 codes = codes_frame(db)
 pins = quick_keys(db, coder)  # quick keys 1..9, pinned by this coder
@@ -244,27 +248,25 @@ if all_codings is not None:
 with left:
     if len(windows) > 1:
         nav = st.columns([1, 3, 1])
-        if nav[0].button(
-            "◀", help="Previous part", disabled=st.session_state["code_win"] == 0, key="code_prev"
-        ):
-            st.session_state["code_win"] -= 1
+        if nav[0].button("◀", help="Previous part", disabled=CODE_WIN.get() == 0, key="code_prev"):
+            CODE_WIN.set(CODE_WIN.get() - 1)
         if nav[2].button(
             "▶",
             help="Next part",
-            disabled=st.session_state["code_win"] >= len(windows) - 1,
+            disabled=CODE_WIN.get() >= len(windows) - 1,
             key="code_next",
         ):
-            st.session_state["code_win"] += 1
-        st.session_state["code_win_pick"] = st.session_state["code_win"]
+            CODE_WIN.set(CODE_WIN.get() + 1)
+        st.session_state[CODE_WIN_PICK] = CODE_WIN.get()
         nav[1].selectbox(
             "Part",
             range(len(windows)),
             format_func=lambda i: windows[i].label,
-            key="code_win_pick",
+            key=CODE_WIN_PICK,
             label_visibility="collapsed",
-            on_change=lambda: st.session_state.update(code_win=st.session_state["code_win_pick"]),
+            on_change=lambda: CODE_WIN.set(st.session_state[CODE_WIN_PICK]),
         )
-    win = windows[st.session_state["code_win"]]
+    win = windows[CODE_WIN.get()]
     rows = (
         []
         if all_codings is None
@@ -292,7 +294,7 @@ with left:
         text[win.start : win.end],
         intervals,
         focus_key=focus_key,
-        key=READER_KEY,
+        key=CODE_READER,
         on_change=_on_reader_change,
         codings=rows,
         codes=codes[["id", "path", "color"]].to_dict("records"),
@@ -323,7 +325,7 @@ with side:
         if st.button("Remove this coding", key="code_remove_selected"):
             _action({"kind": "remove", "id": picked_id}, doc_id)
             st.rerun()
-    picked = code_picker(codes, key="code_pick", label="Codes to apply")
+    picked = code_picker(codes, key=CODE_PICK, label="Codes to apply")
     b1, b2 = st.columns(2)
     if b1.button(
         "Apply to selection", type="primary", disabled=not (sel and picked), key="code_apply"
@@ -332,7 +334,7 @@ with side:
         st.rerun()
     b2.toggle(
         "Auto-apply",
-        key="code_armed",
+        key=CODE_ARMED,
         help="Code every new selection with the picked codes at once.",
     )
     free = free_quick_keys(db, coder)

@@ -31,6 +31,8 @@ from interviews import (
 )
 from projectfile import QdaError
 from ui.common import get_db, project_file
+from ui.escape import md_safe
+from ui.state import FOCUS, IV_DEID_RESULT, IV_PENDING, IV_REVIEW, flash, show_flash
 from ui.tables import show as show_table
 from workflows import deidentify, save_transcript
 
@@ -39,21 +41,15 @@ db = get_db()
 PAGE_TURNS = 40
 
 
-def report(key: str) -> None:
-    """Show the outcome that ``run`` kept for ``key``, once."""
-    for k, show in ((f"{key}_error", st.error), (f"{key}_msg", st.success)):
-        if k in st.session_state:
-            show(st.session_state.pop(k))
-
-
-def run(key: str, fn, *args, ok: str = "Saved.", **kwargs):
-    """Run a change; keep its outcome (or its QdaError's message) for the next run to show."""
+def run(place: str, fn, *args, ok: str = "Saved.", **kwargs):
+    """Run a change; flash its outcome (or its QdaError's message) in the tab ``place`` on the
+    next run (escaped: messages quote names and transcript text)."""
     try:
         result = fn(*args, **kwargs)
     except QdaError as exc:
-        st.session_state[f"{key}_error"] = str(exc)
+        flash("error", str(exc), place=place)
         return None
-    st.session_state[f"{key}_msg"] = ok
+    flash("success", ok, place=place)
     return result
 
 
@@ -62,7 +58,7 @@ tab_import, tab_read, tab_speakers, tab_attrs, tab_deid = st.tabs(
 )
 
 with tab_import:
-    report("import")
+    show_flash("import")
     st.caption(
         "TXT with speaker labels, Otter.ai, Zoom/Teams/plain WebVTT, SRT, "
         "DOCX (labels or speaker | text tables)."
@@ -78,21 +74,23 @@ with tab_import:
             else:
                 with open(server_path.strip(), "rb") as fh:
                     data, name = fh.read(), server_path.strip().rsplit("/", 1)[-1]
-            st.session_state["iv_pending"] = (
-                parse_transcript(name, data=data, name=name),
-                data,
-                name if up is not None else server_path.strip(),
+            IV_PENDING.set(
+                (
+                    parse_transcript(name, data=data, name=name),
+                    data,
+                    name if up is not None else server_path.strip(),
+                )
             )
         except (QdaError, OSError) as exc:  # OSError: the typed path
-            st.session_state.pop("iv_pending", None)
-            st.error(str(exc))
-    pending = st.session_state.get("iv_pending")
+            IV_PENDING.pop()
+            st.error(md_safe(str(exc)))  # quotes the file's lines and name
+    pending = IV_PENDING.get()
     if pending:
         tr, data, source = pending
-        st.subheader(f"Preview: {tr.name}")
+        st.subheader(f"Preview: {md_safe(tr.name)}")
         st.caption(import_summary(tr))
         for w in tr.warnings:
-            st.warning(w)
+            st.warning(md_safe(w))
         summary = speakers_summary(tr)
         roles_df = st.data_editor(
             summary,
@@ -107,13 +105,15 @@ with tab_import:
             try:
                 doc_id, followed = save_transcript(db, tr, data, path=source, roles=roles)
             except QdaError as exc:
-                st.session_state["import_error"] = f"{tr.name}: {exc}"
+                flash("error", f"{tr.name}: {exc}", place="import")
             else:
-                st.session_state["import_msg"] = (
+                flash(
+                    "success",
                     f"Saved {tr.name} as document {doc_id} ({len(tr.turns)} turns). "
-                    + followed.summary()  # a corrected transcript: codings follow
+                    + followed.summary(),  # a corrected transcript: codings follow
+                    place="import",
                 )
-                st.session_state.pop("iv_pending", None)
+                IV_PENDING.pop()
             st.rerun()
 
 transcripts = transcripts_frame(db)
@@ -137,15 +137,17 @@ with tab_read:
         )  # every piece of text is html.escape'd
         if st.button("Code this transcript", key="iv_to_code"):
             first = chunk.iloc[0] if not chunk.empty else None
-            st.session_state["focus"] = {
-                "document_id": int(doc_id),
-                "start": int(first.char_start) if first is not None else 0,
-                "end": int(first.char_end) if first is not None else 0,
-            }
+            FOCUS.set(
+                {
+                    "document_id": int(doc_id),
+                    "start": int(first.char_start) if first is not None else 0,
+                    "end": int(first.char_end) if first is not None else 0,
+                }
+            )
             st.switch_page("ui/pages/code.py")
 
 with tab_speakers:
-    report("speakers")
+    show_flash("speakers")
     speakers = speakers_frame(db)
     if speakers.empty:
         st.info("No speakers yet: they come with imported transcripts.")
@@ -190,7 +192,7 @@ with tab_speakers:
                 st.rerun()
 
 with tab_attrs:
-    report("attrs")
+    show_flash("attrs")
     wide = case_attributes_frame(db)
     attrs = attributes_frame(db)
     if wide.empty:
@@ -246,7 +248,7 @@ with tab_attrs:
         st.rerun()
 
 with tab_deid:
-    report("deid")
+    show_flash("deid")
     st.caption(
         "Names found by spaCy, the speakers' names and your list are replaced by marked "
         "pseudonyms ([Expert 3]) in new versions of the transcripts; the originals stay; the key "
@@ -258,7 +260,7 @@ with tab_deid:
         pattern = st.text_input("Pseudonym pattern", "Expert {n}", key="iv_deid_pattern")
         use_ner = st.checkbox("Find names with spaCy", True, key="iv_deid_ner")
         if st.form_submit_button("Find names"):
-            st.session_state["iv_review"] = run(
+            review = run(
                 "deid",
                 find_names,
                 db,
@@ -268,8 +270,9 @@ with tab_deid:
                 use_ner=use_ner,
                 ok="Review the proposed replacements below.",
             )
+            IV_REVIEW.set(review)  # None after an error: nothing to review
             st.rerun()
-    review = st.session_state.get("iv_review")
+    review = IV_REVIEW.get()
     if review is not None:
         if review.empty:
             st.info("No names found in the current transcripts.")
@@ -283,13 +286,13 @@ with tab_deid:
             st.caption(f"{int(edited['accept'].sum())} of {len(edited)} replacements accepted.")
             extra = st.text_input("Add a name the list missed", key="iv_deid_add")
             if st.button("Add", key="iv_deid_add_btn") and extra.strip():
-                st.session_state["iv_review"] = add_name(db, edited, extra.strip())
+                IV_REVIEW.set(add_name(db, edited, extra.strip()))
                 st.rerun()
             if st.button("Apply pseudonyms", key="iv_deid_apply", type="primary"):
                 done = run("deid", deidentify, db, edited, ok="Pseudonymized versions written.")
                 if done is not None:
-                    st.session_state["iv_deid_result"] = done.result
-                    st.session_state.pop("iv_review", None)
+                    IV_DEID_RESULT.set(done.result)
+                    IV_REVIEW.pop()
                 st.rerun()
-    if "iv_deid_result" in st.session_state:
-        st.dataframe(st.session_state["iv_deid_result"], hide_index=True)
+    if IV_DEID_RESULT.is_set():
+        st.dataframe(IV_DEID_RESULT.get(), hide_index=True)
