@@ -26,10 +26,7 @@ from .downloads import (
 from .errors import ExportError, ImportFileError
 from .evidence import EVIDENCE_COLUMNS, evidence_table, format_timestamp
 from .matrices import codebook_csv, codebook_frame, matrix_csv, matrix_frame, matrix_xlsx
-from .qdpx_export import export_qdc, export_qdpx
-from .qdpx_import import import_qdc, import_qdpx
-from .qdpx_merge import merge_qdpx
-from .qdpx_parse import parse_qdpx
+from .refi import export_qdc, export_qdpx, import_qdc, import_qdpx, merge_qdpx, parse_qdpx
 from .report import evidence_report
 from .report_html import evidence_html
 from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx

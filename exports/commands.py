@@ -15,8 +15,7 @@ from .downloads import EVIDENCE_FORMATS
 from .errors import ExportError, ImportFileError
 from .evidence import evidence_table
 from .matrices import codebook_frame, matrix_frame, matrix_xlsx
-from .qdpx_export import export_qdc, export_qdpx
-from .qdpx_import import import_qdc
+from .refi import export_qdc, export_qdpx, import_qdc
 from .report import evidence_report
 from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx, frame_csv
 from .word import codebook_docx, evidence_docx

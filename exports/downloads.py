@@ -15,8 +15,7 @@ from coding import codes_frame
 from .errors import ExportError
 from .matrices import codebook_csv, matrix_csv, matrix_xlsx
 from .private_tmp import private_tempdir
-from .qdpx_export import codebook_qdc_bytes, export_qdpx
-from .qdpx_import import ImportReport, import_qdc, import_qdpx
+from .refi import ImportReport, codebook_qdc_bytes, export_qdpx, import_qdc, import_qdpx
 from .report import evidence_report
 from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx
 from .word import codebook_docx, evidence_docx

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from corpus import normalize_text
-from exports.positions import convert_positions
+from exports.refi.positions import convert_positions
 
 WORDS = [
     "consorcio",

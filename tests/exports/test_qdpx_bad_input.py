@@ -7,10 +7,10 @@ import zipfile
 import pytest
 from test_qdpx_import import C1, NS, S1, make_qdpx
 
-import exports.qdpx_import as qdpx_import
+import exports.refi.store as qdpx_import
 from coding import CodingError
 from exports import ImportFileError, export_qdpx, import_qdc, import_qdpx
-from exports.safezip import Limits, SafeZip
+from exports.refi.safezip import Limits, SafeZip
 from projectfile import NotFound
 
 GOOD_TEXT = "El consejo binacional financió tres consorcios."

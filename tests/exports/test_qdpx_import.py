@@ -8,7 +8,7 @@ from pathlib import Path
 from coding import codes_frame, codings_frame, memos_frame
 from corpus import get_text, list_documents
 from exports import import_qdpx, parse_qdpx
-from exports.positions import convert_positions
+from exports.refi.positions import convert_positions
 from projectfile import open_project
 
 NS = "urn:QDA-XML:project:1.0"

@@ -14,9 +14,8 @@ from pathlib import Path
 import pytest
 from hostile_inputs import qdpx_many_codes, qdpx_text_bomb
 
-from exports import ImportFileError, import_qdpx
-from exports.qdpx_parse import parse_qdpx
-from exports.safezip import MAX_TEXT_ENTRY_BYTES, Limits
+from exports import ImportFileError, import_qdpx, parse_qdpx
+from exports.refi.safezip import MAX_TEXT_ENTRY_BYTES, Limits
 
 ROOT = Path(__file__).resolve().parents[2]
 MB = 1024 * 1024
@@ -124,7 +123,7 @@ def test_many_codes_import_time_grows_about_linearly(tmp_path):
 
 
 def test_interrupted_import_into_new_project_leaves_no_file(tmp_path, monkeypatch):
-    import exports.qdpx_import as qi
+    import exports.refi.store as qi
 
     def stop(*args, **kwargs):
         raise KeyboardInterrupt

@@ -23,9 +23,8 @@ from corpus import get_text, list_documents
 from interviews import case_attributes_frame, cases_frame, document_cases
 from projectfile import Progress, now_iso
 
-from .errors import ExportError
-from .refi_model import DOC_KIND_VARIABLE
-from .refi_xml import (
+from ..errors import ExportError
+from .elements import (
     NS,
     NS_QDC,
     ORIGIN,
@@ -38,6 +37,7 @@ from .refi_xml import (
     value_text,
     variable_type,
 )
+from .model import DOC_KIND_VARIABLE
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 

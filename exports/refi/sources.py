@@ -10,8 +10,7 @@ from xml.etree.ElementTree import Element
 
 from corpus import ParseError, bytes_to_text
 
-from .positions import convert_positions
-from .refi_model import (
+from .model import (
     DOC_KIND_VARIABLE,
     RefiCoding,
     RefiProject,
@@ -19,6 +18,7 @@ from .refi_model import (
     RefiSource,
     guid_of,
 )
+from .positions import convert_positions
 from .safezip import SafeZip, local
 
 

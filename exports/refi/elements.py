@@ -13,7 +13,7 @@ import pandas as pd
 import sqlite_utils
 from lxml import etree
 
-from .word import xml_safe
+from ..word import xml_safe
 
 NS = "urn:QDA-XML:project:1.0"
 NS_QDC = "urn:QDA-XML:codebook:1.0"

@@ -16,7 +16,7 @@ import sqlite_utils
 from coding import MergeReport, merge_project
 from projectfile import Progress
 
-from .qdpx_import import IMPORT_CODER, ImportReport, import_qdpx
+from .store import IMPORT_CODER, ImportReport, import_qdpx
 
 
 def merge_qdpx(

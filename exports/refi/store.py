@@ -1,4 +1,4 @@
-"""Store a parsed REFI-QDA project (``qdpx_parse``) in a project file, in one transaction.
+"""Store a parsed REFI-QDA project (``refi.parse``) in a project file, in one transaction.
 
 Nothing is written until the whole file has parsed; then documents, codes, coders, codings, memos
 and cases go in one transaction, so a failure leaves the project exactly as it was (a project file
@@ -38,9 +38,9 @@ from corpus import (
 from interviews import cases_frame, import_refi_cases
 from projectfile import Progress, QdaError, backup_project, open_project, transaction
 
-from .errors import ImportFileError
-from .qdpx_parse import parse_qdc, parse_qdpx
-from .refi_model import RefiProject
+from ..errors import ImportFileError
+from .model import RefiProject
+from .parse import parse_qdc, parse_qdpx
 
 IMPORT_CODER = "imported"
 

@@ -15,9 +15,8 @@ from xml.etree.ElementTree import Element
 
 from projectfile import NotFound
 
-from .errors import ImportFileError
-from .qdpx_sources import SourceReader, kid, kids, note_refs, parse_source, text_of
-from .refi_model import (
+from ..errors import ImportFileError
+from .model import (
     RefiCase,
     RefiCode,
     RefiNote,
@@ -25,6 +24,7 @@ from .refi_model import (
     guid_of,
 )
 from .safezip import Limits, SafeZip, local, parse_xml
+from .sources import SourceReader, kid, kids, note_refs, parse_source, text_of
 
 MAX_CODE_DEPTH = 64
 

@@ -22,7 +22,7 @@ from defusedxml.ElementTree import fromstring
 
 from projectfile import NotFound
 
-from .errors import ImportFileError
+from ..errors import ImportFileError
 
 MAX_ENTRIES = 20_000
 MAX_TOTAL_BYTES = 2 * 1024**3

@@ -1,4 +1,4 @@
-"""What a REFI-QDA file holds, as plain dataclasses: ``qdpx_parse`` fills them, ``qdpx_import``
+"""What a REFI-QDA file holds, as plain dataclasses: ``refi.parse`` fills them, ``refi.store``
 stores them.
 
 GUIDs are kept in one spelling (``guid_of``); positions in ``RefiSelection`` are our canonical
