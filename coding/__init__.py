@@ -95,8 +95,12 @@ from .reanchor import (
     review_frame,
 )
 from .scope import COUNTS, Scope, count_mode, scope_cases, scope_documents
+from .states import ActionState, CodingScope, ReviewStatus
 
 __all__ = [
+    "ActionState",
+    "CodingScope",
+    "ReviewStatus",
     "check_project",
     "code_counts",
     "Scope",

@@ -20,6 +20,7 @@ import sqlite_utils
 from interviews import document_cases, turns_frame
 
 from .case_data import case_names
+from .states import CodingScope
 
 CASE_COLUMNS = [
     "turn_no",
@@ -68,11 +69,11 @@ def _resolve(db: sqlite_utils.Database, spans: pd.DataFrame, turns: pd.DataFrame
     scope = (
         spans["scope"].astype(object).to_numpy()
         if "scope" in spans
-        else np.full(n, "span", dtype=object)
+        else np.full(n, CodingScope.SPAN.value, dtype=object)
     )
     doc = pd.to_numeric(spans["document_id"], errors="coerce").to_numpy(dtype="float64")
-    has_doc = ~np.isnan(doc) & (scope != "case")
-    is_span = has_doc & (scope == "span")
+    has_doc = ~np.isnan(doc) & (scope != CodingScope.CASE)
+    is_span = has_doc & (scope == CodingScope.SPAN)
     doc_ids = sorted({int(d) for d in doc[has_doc]})
     if turns is None:
         turns = turns_frame(db, doc_ids) if doc_ids else pd.DataFrame(columns=["document_id"])
@@ -99,7 +100,7 @@ def _resolve(db: sqlite_utils.Database, spans: pd.DataFrame, turns: pd.DataFrame
         dc = document_cases(db)[["document_id", "case_id"]].astype("int64")
         left = pd.DataFrame({"pos": pos[fallback], "document_id": doc[fallback].astype(np.int64)})
         parts.append(left.merge(dc, on="document_id")[["pos", "case_id"]])
-    whole = scope == "case"
+    whole = scope == CodingScope.CASE
     if whole.any() and "case_id" in spans:
         c = pd.to_numeric(spans["case_id"], errors="coerce").to_numpy(dtype="float64")[whole]
         ok = ~np.isnan(c)

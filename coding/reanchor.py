@@ -48,6 +48,7 @@ from projectfile import NotFound, now_iso
 from .codes import code_paths
 from .codings import _check_span
 from .history import CodingError, Recorder, recorded
+from .states import CodingScope, ReviewStatus
 
 REVIEW_COLUMNS = [
     "review_id",
@@ -171,7 +172,7 @@ def carry(
     ).fetchall()
     moved: dict[int, int] = {}
     for cid, scope, s, e, code_id, coder_id, created, memo, weight, batch in rows:
-        if scope == "document":
+        if scope == CodingScope.DOCUMENT:
             span = (0, len(new_text))
         else:
             span = mapping.span(s, e, old_text, new_text)
@@ -238,7 +239,9 @@ def carry(
         )
         result.memos_moved += 1
     for (rid,) in db.execute(
-        "SELECT id FROM coding_reviews WHERE new_document_id = ? AND status = 'open'", [old_id]
+        "SELECT id FROM coding_reviews WHERE new_document_id = ?"
+        f" AND status = '{ReviewStatus.OPEN}'",
+        [old_id],
     ).fetchall():
         rec.update("coding_reviews", rid, new_document_id=new_id)
         result.needs_review += 1
@@ -398,7 +401,7 @@ def review_frame(db: sqlite_utils.Database, document_id: int | None = None) -> p
         " '' AS text, r.reason"
         " FROM coding_reviews r JOIN codings c ON c.id = r.coding_id"
         " JOIN coders k ON k.id = c.coder_id"
-        " WHERE r.status = 'open' AND c.deleted_at IS NULL"
+        f" WHERE r.status = '{ReviewStatus.OPEN}' AND c.deleted_at IS NULL"
     )
     params: list = []
     if document_id is not None:
@@ -440,7 +443,7 @@ def _open_review(db: sqlite_utils.Database, review_id: int) -> tuple:
     row = db.execute(
         "SELECT r.coding_id, r.new_document_id, c.code_id, k.name, c.memo FROM coding_reviews r"
         " JOIN codings c ON c.id = r.coding_id JOIN coders k ON k.id = c.coder_id"
-        " WHERE r.id = ? AND r.status = 'open'",
+        f" WHERE r.id = ? AND r.status = '{ReviewStatus.OPEN}'",
         [int(review_id)],
     ).fetchone()
     if row is None:
@@ -469,7 +472,7 @@ def reanchor(
             "codings",
             {
                 "document_id": new_doc,
-                "scope": "span",
+                "scope": CodingScope.SPAN,
                 "char_start": int(start),
                 "char_end": int(end),
                 "code_id": code_id,
@@ -482,7 +485,7 @@ def reanchor(
         rec.update(
             "coding_reviews",
             int(review_id),
-            status="reanchored",
+            status=ReviewStatus.REANCHORED,
             new_coding_id=new_id,
             resolved_at=now_iso(),
         )
@@ -495,4 +498,6 @@ def discard_review(
     """Leave a reviewed coding on the old version only (it stays there, in the audit log too)."""
     _open_review(db, review_id)
     with recorded(db, coder, "discard coding from new version", session) as rec:
-        rec.update("coding_reviews", int(review_id), status="discarded", resolved_at=now_iso())
+        rec.update(
+            "coding_reviews", int(review_id), status=ReviewStatus.DISCARDED, resolved_at=now_iso()
+        )

@@ -21,7 +21,7 @@ from projectfile import Progress, backup_project, open_project, transaction
 
 from .limited import CRASHED, run_limited
 from .memory_limit import guarded_call
-from .model import Document, Outcome, sha256_file
+from .model import Document, Outcome, OutcomeStatus, sha256_file
 from .ocr_redo import as_ocr_version, pending_ocr
 from .parse import (
     SUPPORTED,
@@ -210,19 +210,21 @@ def _check_files(files: list[str], hashes: set[str]) -> tuple[list[Outcome], lis
         suffix = Path(f).suffix
         if suffix.lower() not in SUPPORTED:
             reason = f"{name}: unsupported file type '{suffix or '(none)'}'"
-            outcomes.append(Outcome(f, "failed", reason))
+            outcomes.append(Outcome(f, OutcomeStatus.FAILED, reason))
             continue
         try:
             digest = sha256_file(f)
         except OSError as exc:
-            outcomes.append(Outcome(f, "failed", f"{name}: cannot be read ({exc.strerror})"))
+            outcomes.append(
+                Outcome(f, OutcomeStatus.FAILED, f"{name}: cannot be read ({exc.strerror})")
+            )
             continue
         if digest in hashes:
             reason = "duplicate: identical content already in the project"
-            outcomes.append(Outcome(f, "skipped", reason))
+            outcomes.append(Outcome(f, OutcomeStatus.SKIPPED, reason))
         elif digest in seen:
             reason = f"duplicate: same content as {Path(seen[digest]).name} in this batch"
-            outcomes.append(Outcome(f, "skipped", reason))
+            outcomes.append(Outcome(f, OutcomeStatus.SKIPPED, reason))
         else:
             seen[digest] = f
             todo.append(f)
@@ -235,15 +237,19 @@ def _store_parsed(
     """Store one parsed file (or record why it failed); return its Outcome."""
     name = Path(path).name
     if doc is None:
-        return Outcome(path, "failed", f"{name}: {reason}", seconds=seconds)
+        return Outcome(path, OutcomeStatus.FAILED, f"{name}: {reason}", seconds=seconds)
     try:
         doc_id = store_document(db, doc)
     except DuplicateDocument as dup:
-        return Outcome(path, "skipped", f"duplicate: {dup}")
+        return Outcome(path, OutcomeStatus.SKIPPED, f"duplicate: {dup}")
     except Exception as exc:  # nothing half-written: store_document is one transaction
-        return Outcome(path, "failed", f"{name}: could not be saved ({exc})", seconds=seconds)
+        return Outcome(
+            path, OutcomeStatus.FAILED, f"{name}: could not be saved ({exc})", seconds=seconds
+        )
     note = "; ".join(doc.warnings)
-    return Outcome(path, "ok", note, document_id=doc_id, pages=len(doc.pages), seconds=seconds)
+    return Outcome(
+        path, OutcomeStatus.OK, note, document_id=doc_id, pages=len(doc.pages), seconds=seconds
+    )
 
 
 def _finish(
@@ -257,9 +263,9 @@ def _finish(
 
     Each outcome was logged as it happened (a killed batch still logs what it stored).
     """
-    if sum(o.status == "ok" for o in outcomes) >= OPTIMIZE_AFTER:
+    if sum(o.status == OutcomeStatus.OK for o in outcomes) >= OPTIMIZE_AFTER:
         optimize_index(db)
-    if any(o.status == "ok" for o in outcomes):
+    if any(o.status == OutcomeStatus.OK for o in outcomes):
         sync_search_index(db, progress)
     order = {f: i for i, f in enumerate(files)}
     outcomes.sort(key=lambda o: order.get(o.path, 0))

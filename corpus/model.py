@@ -9,11 +9,29 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 from projectfile import QdaError
 
-KINDS = ("policy", "interview", "other")
+
+class DocumentKind(StrEnum):
+    """What a document is (stored in ``documents.kind``; the values are the schema's CHECK)."""
+
+    POLICY = "policy"
+    INTERVIEW = "interview"
+    OTHER = "other"
+
+
+class OutcomeStatus(StrEnum):
+    """How one file of a batch went (``Outcome.status``, ``ingest_log.status``)."""
+
+    OK = "ok"
+    SKIPPED = "skipped"
+    FAILED = "failed"
+
+
+KINDS = tuple(DocumentKind)
 
 
 class ParseError(QdaError):
@@ -55,7 +73,7 @@ class Document:
     text: str
     title: str
     source_name: str
-    kind: str = "policy"
+    kind: str = DocumentKind.POLICY
     file_type: str = "txt"
     pages: list[Page] = field(default_factory=list)
     segments: list[Segment] = field(default_factory=list)
@@ -85,7 +103,7 @@ class Outcome:
     """The result of one file in a batch: ``ok``, ``skipped`` or ``failed``."""
 
     path: str
-    status: str
+    status: OutcomeStatus
     reason: str = ""
     document_id: int | None = None
     pages: int = 0

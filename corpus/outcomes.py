@@ -12,10 +12,10 @@ import pandas as pd
 
 from projectfile import print_frame
 
-from .model import Outcome
+from .model import Outcome, OutcomeStatus
 
 OUTCOME_COLUMNS = ["file", "status", "reason", "document_id", "pages"]
-STATUSES = ("ok", "skipped", "failed")
+STATUSES = tuple(OutcomeStatus)
 
 
 def outcomes_frame(
@@ -47,5 +47,5 @@ def print_outcomes(frame: pd.DataFrame, fmt: str, verb: str = "ingested") -> int
     print_frame(frame[[*first, *middle, "reason"]], fmt, max_width=80)
     counts = {k: int((frame["status"] == k).sum()) for k in STATUSES}
     if fmt == "table":
-        print(", ".join(f"{verb if k == 'ok' else k} {counts[k]}" for k in STATUSES))
-    return 3 if counts["failed"] else 0
+        print(", ".join(f"{verb if k == OutcomeStatus.OK else k} {counts[k]}" for k in STATUSES))
+    return 3 if counts[OutcomeStatus.FAILED] else 0

@@ -1,0 +1,42 @@
+"""Strings that are contracts (stored, compared, printed) are enums whose values are exactly what
+the schema's CHECK constraints allow, so a value added on one side fails here, not in a user's
+project."""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+from pathlib import Path
+
+import pytest
+
+from coding import ActionState, CodingScope, ReviewStatus
+from corpus import KINDS, DocumentKind, OutcomeStatus
+from corpus.outcomes import STATUSES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _check_values(schema: str, column: str) -> set[str]:
+    """Return the values a ``CHECK (column IN (...))`` in ``<schema>`` allows."""
+    text = (ROOT / schema).read_text()
+    (values,) = re.findall(rf"CHECK \({column} IN \(([^)]*)\)\)", text)
+    return set(re.findall(r"'([^']*)'", values))
+
+
+@pytest.mark.parametrize(
+    ("enum", "schema", "column"),
+    [
+        (DocumentKind, "corpus/schema.py", "kind"),
+        (CodingScope, "coding/schema.py", "scope"),
+        (ActionState, "coding/schema.py", "state"),
+        (ReviewStatus, "coding/schema.py", "status"),
+    ],
+)
+def test_contracts_enum_values_are_the_schemas(enum: type[StrEnum], schema: str, column: str):
+    assert {m.value for m in enum} == _check_values(schema, column)
+
+
+def test_contracts_enum_members_are_the_stored_strings():
+    assert CodingScope.SPAN == "span" and f"{OutcomeStatus.FAILED}" == "failed"
+    assert KINDS == ("policy", "interview", "other") and STATUSES == ("ok", "skipped", "failed")
