@@ -160,7 +160,9 @@ def recorded(
         if outer is not None:
             outer.changes += rec.changes
             outer.batch_ids += rec.batch_ids
-        elif undoable and (rec.changes or rec.batch_ids or "merge" in rec.extra):
+        elif undoable and (
+            rec.changes or rec.batch_ids or "merge" in rec.extra or "version" in rec.extra
+        ):
             push_action(
                 db,
                 coder,

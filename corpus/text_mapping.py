@@ -220,6 +220,16 @@ class _WordsThenChars(diff_match_patch):
 
         return encode(text1, 666666), encode(text2, 1114111), tokens
 
+    def diff_compute(self, text1: str, text2: str, checklines: bool, deadline: float):
+        """Diff by words first whatever the texts' length (the library does so only above 100
+        characters, and a character diff of short texts aligns unrelated words: deleting the
+        first word and adding two at the end moved a one-word coding onto the added words)."""
+        if checklines and text1 and text2:
+            short, long_ = sorted((text1, text2), key=len)
+            if short not in long_:
+                return self.diff_lineMode(text1, text2, deadline)
+        return super().diff_compute(text1, text2, checklines, deadline)
+
 
 def text_mapping(old: str, new: str, timeout: float = DIFF_TIMEOUT) -> TextMapping:
     """Return the mapping of ``old`` offsets to ``new`` offsets by a character diff."""
