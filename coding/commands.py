@@ -99,7 +99,7 @@ def _db(args):
 
 
 def cmd_codes_list(args) -> int:
-    from .codes import codes_frame
+    from .code_counts import codes_frame
 
     df = codes_frame(_db(args))
     if args.format == "table":
