@@ -49,6 +49,11 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     p.add_argument("--children", action="store_true", help="include the codes' descendants")
     p.add_argument("--coder", action="append")
     p.add_argument("--document", action="append", type=int)
+    p.add_argument(
+        "--all-versions",
+        action="store_true",
+        help="also list codings left on earlier versions of edited documents (history)",
+    )
     add_format_option(p)
     p.set_defaults(func=cmd_codings)
 
@@ -183,6 +188,7 @@ def cmd_codings(args) -> int:
         children=args.children,
         coders=args.coder,
         documents=args.document,
+        versions="all" if args.all_versions else "current",
     )
     if args.format == "table":
         df = df[
