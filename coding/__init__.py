@@ -94,7 +94,7 @@ from .reanchor import (
     reanchor,
     review_frame,
 )
-from .scope import COUNTS, Scope, count_mode, scope_cases, scope_documents
+from .scope import COUNTS, Scope, Versions, count_mode, scope_cases, scope_documents
 from .states import ActionState, CodingScope, ReviewStatus
 
 __all__ = [
@@ -104,6 +104,7 @@ __all__ = [
     "check_project",
     "code_counts",
     "Scope",
+    "Versions",
     "MergeReport",
     "merge_project",
     "preview_merge",

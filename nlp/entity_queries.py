@@ -8,8 +8,8 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from coding import exploded_cases, preview_rows
-from corpus import document_titles, get_text
+from coding import Versions, exploded_cases, preview_rows
+from corpus import current_documents_sql, document_titles, get_text
 
 ENTITY_COLUMNS = [
     "entity_id",
@@ -34,9 +34,16 @@ def entities_frame(
     names: list[str] | None = None,
     documents: list[int] | None = None,
     languages: list[str] | None = None,
+    versions: Versions = "current",
 ) -> pd.DataFrame:
-    """Return one row per mention (ENTITY_COLUMNS) in document order; names are canonical."""
+    """Return one row per mention (ENTITY_COLUMNS) in document order; names are canonical.
+
+    Mentions on earlier versions of an edited document (their copies are on the current one) are
+    history: listed only with ``versions='all'``, as every count in the project (``coding.Scope``).
+    """
     where, params = [], []
+    if versions == "current":
+        where.append(f"e.document_id IN ({current_documents_sql()})")
     for col, values in (
         ("e.label", labels),
         ("e.document_id", documents),

@@ -10,8 +10,8 @@ import json
 import pandas as pd
 import sqlite_utils
 
-from coding import exploded_cases, preview_rows
-from corpus import document_titles, get_text, list_documents
+from coding import Versions, exploded_cases, preview_rows
+from corpus import current_documents_sql, document_titles, get_text, list_documents
 from interviews import turns_frame
 from projectfile import NotFound, transaction
 
@@ -97,14 +97,22 @@ def topic_segments(
     model_id: int | None = None,
     topics: list[int] | None = None,
     with_text: bool = True,
+    versions: Versions = "current",
 ) -> pd.DataFrame:
-    """Return SEGMENT_COLUMNS: each modelled segment with its topic (or some topics only)."""
+    """Return SEGMENT_COLUMNS: each modelled segment with its topic (or some topics only).
+
+    Segments of documents edited since the model was fitted (now earlier versions) count only
+    with ``versions='all'``, as every count in the project (``coding.Scope``); refit the model
+    to include the current versions.
+    """
     mid = _model(db, model_id)
     sql = (
         "SELECT a.document_id, '' AS document_title, a.char_start, a.char_end, a.topic,"
         " a.probability"
         " FROM topic_assignments a WHERE a.model_id = ?"
     )
+    if versions == "current":
+        sql += f" AND a.document_id IN ({current_documents_sql()})"
     params: list = [mid]
     if topics is not None:
         sql += f" AND a.topic IN ({', '.join('?' * len(topics))})"

@@ -54,3 +54,29 @@ def test_edit_moves_entity_mentions_and_keeps_unchanged_segments_extracted(db):
     report = extract_entities(db, document_ids=[new])
     assert report.up_to_date == 2 and report.processed == 1
     assert "Monterrey" in [t for *_, t in _mentions(db, new)]
+
+
+def test_issue_20_entity_counts_ignore_earlier_versions(db):
+    from nlp import entities_frame
+
+    doc = store_document(
+        db,
+        Document(
+            TEXT,
+            "brief",
+            "brief.txt",
+            segments=paragraphs_from_text(TEXT),
+            sha256=sha256_bytes(TEXT.encode()),
+            size=len(TEXT),
+            language="en",
+        ),
+    )
+    extract_entities(db, document_ids=[doc])
+    before = entities_frame(db)["text"].value_counts().to_dict()
+    result = edit_document(db, doc, TEXT.replace("signed the", "signed an"), "ana")
+    carry_entities(db)
+    after = entities_frame(db)
+    assert set(after["document_id"]) == {result.new_document_id}
+    assert after["text"].value_counts().to_dict() == before
+    history = entities_frame(db, versions="all")
+    assert set(history["document_id"]) == {doc, result.new_document_id}
