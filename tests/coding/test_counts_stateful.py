@@ -20,18 +20,19 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 import coding as C
 from coding import Scope
-from corpus import get_text
+from corpus import get_text, list_documents
 from corpus.model import Document
 from corpus.store import store_document
 from exports import evidence_table
 from projectfile import open_project
-from workflows import correct_document
+from workflows import correct_document, deidentify, merge_project
 
 CODERS = ("ana", "ben")
 EVERY = Scope(count="codings")
@@ -113,8 +114,11 @@ class CountsMachine(RuleBasedStateMachine):
             source_name=f"{key}.txt",
             sha256=hashlib.sha256(text.encode()).hexdigest(),
         )
-        self.model.ids[key] = store_document(self.db, doc, segment_language=False)
-        self.model.docs[key] = words
+        doc_id = store_document(self.db, doc, segment_language=False)
+        # an import is no coding action: undo and redo leave the document where it is
+        for model in [self.model, *(m for _, m, _ in self.history), *(m for _, m in self.undone)]:
+            model.ids[key] = doc_id
+            model.docs[key] = list(words)
 
     @precondition(lambda self: self.model.docs)
     @rule(data=st.data(), coder=st.sampled_from(CODERS))
@@ -281,6 +285,82 @@ class CountsMachine(RuleBasedStateMachine):
         del self.model.codes["Talent > Training"]
         self.model.codes["Funding > Training"] = "Funding"
         self._done("ana", before)
+
+    @precondition(lambda self: len(self.model.docs) < 8)
+    @rule(n=st.integers(3, 8), k=st.integers(1, 3))
+    def merge_project(self, n, k):
+        """Merge another project holding a new document coded by another coder (carla)."""
+        key = f"doc{len(self.model.docs)}"
+        words = [self._word("m") for _ in range(n)]
+        text = _text(words)
+        other_path = Path(self.tmp.name) / f"other-{key}.qda.sqlite"
+        other = open_project(other_path)
+        try:
+            C.ensure_code_path(other, "Talent", coder="carla")
+            doc = Document(
+                text=text,
+                title=key,
+                source_name=f"{key}.txt",
+                sha256=hashlib.sha256(text.encode()).hexdigest(),
+            )
+            other_id = store_document(other, doc, segment_language=False)
+            entries = []
+            for i in range(min(k, n)):
+                start, end = _offsets(words, i, i)
+                C.code_span(other, other_id, start, end, "Talent", "carla")
+                entries.append(("Talent", "carla", key, (words[i],)))
+        finally:
+            other.conn.close()
+        before = self.model.copy()
+        merge_project(self.db, other_path, coder="ana")
+        merged = list_documents(self.db)
+        self.model.ids[key] = int(merged.loc[merged["title"] == key, "id"].iloc[0])
+        self.model.docs[key] = words
+        if "Talent" not in self.model.codes:  # a merge brings the code in by its path
+            self.model.codes["Talent"] = None
+        self.model.codings += entries
+        merge_project(self.db, other_path, coder="ana")  # a second merge adds nothing
+        self._done("system", before, "merge")
+
+    @precondition(lambda self: self.model.docs)
+    @rule(data=st.data())
+    def pseudonymise(self, data):
+        """Replace one word of a document by a pseudonym (de-identification writes a version)."""
+        key = data.draw(st.sampled_from(sorted(self.model.docs)))
+        words = list(self.model.docs[key])
+        i = data.draw(st.integers(0, len(words) - 1))
+        start, end = _offsets(words, i, i)
+        pseudonym = self._word("P")
+        review = pd.DataFrame(
+            [
+                {
+                    "document_id": self.model.ids[key],
+                    "document_title": key,
+                    "char_start": start,
+                    "char_end": end,
+                    "original": words[i],
+                    "label": "PERSON",
+                    "source": "test",
+                    "pseudonym": pseudonym,
+                    "context": "",
+                    "accept": True,
+                }
+            ]
+        )
+        before = self.model.copy()
+        done = deidentify(self.db, review)
+        self.model.ids[key] = int(done.result["new_document_id"].iloc[0])
+        old = words[i]
+        pseudonym = f"[{pseudonym}]"  # replacements are marked as such in the text
+        words[i] = pseudonym
+        self.model.docs[key] = words
+        self.model.codings = [
+            (c, r, k, tuple(pseudonym if w == old else w for w in span))
+            if k == key
+            else (c, r, k, span)
+            for c, r, k, span in self.model.codings
+        ]
+        self._done("system", before, "deid")
 
     # --- what every view must say ------------------------------------------------------------
     @invariant()
