@@ -110,7 +110,14 @@ m[0].metric("Documents", f"{stats['documents']:,}")
 m[1].metric("Pages", f"{stats['pages']:,}")
 m[2].metric("Words", f"{stats['words']:,}")
 m[3].metric("Codes", f"{codes_n:,}")
-m[4].metric("Codings", f"{len(codings):,}")
+spans = int((codings["scope"] == "span").sum()) if len(codings) else 0
+m[4].metric(
+    "Codings",
+    f"{len(codings):,}",
+    help=f"{spans:,} on text spans (the quotes of the evidence table), "
+    f"{len(codings) - spans:,} on whole documents or cases; current document versions only "
+    "(codings left on earlier versions are history, shown in each document's versions)",
+)
 if stats["by_kind"]:
     st.caption(" · ".join(f"{k}: {v}" for k, v in sorted(stats["by_kind"].items())))
 left, right = st.columns(2)
