@@ -24,7 +24,7 @@ from .downloads import (
     qdpx_file,
 )
 from .errors import ExportError, ImportFileError
-from .evidence import EVIDENCE_COLUMNS, evidence_table, format_timestamp
+from .evidence import EVIDENCE_COLUMNS, evidence_scope, evidence_table, format_timestamp
 from .matrices import codebook_csv, codebook_frame, matrix_csv, matrix_frame, matrix_xlsx
 from .refi import export_qdc, export_qdpx, import_qdc, import_qdpx, merge_qdpx, parse_qdpx
 from .report import evidence_report
@@ -55,6 +55,7 @@ __all__ = [
     "evidence_latex",
     "evidence_markdown",
     "evidence_report",
+    "evidence_scope",
     "evidence_table",
     "evidence_xlsx",
     "export_qdc",

@@ -13,7 +13,7 @@ from projectfile import command_group, fail, open_project, tqdm_progress
 from .citations import FIELDS, PRESETS, citation_template, set_citation_template
 from .downloads import EVIDENCE_FORMATS
 from .errors import ExportError, ImportFileError
-from .evidence import evidence_table
+from .evidence import evidence_scope, evidence_table
 from .matrices import codebook_frame, matrix_frame, matrix_xlsx
 from .refi import export_qdc, export_qdpx, import_qdc
 from .report import evidence_report
@@ -193,16 +193,20 @@ def cmd_evidence(args) -> int:
         context = int(context)
     codes = [int(c) if c.isdigit() else c for c in args.codes] if args.codes else None
     cases = [int(c) if c.isdigit() else c for c in args.cases] if args.cases else None
-    df = evidence_table(
+    scope = evidence_scope(
         db,
         codes=codes,
         cases=cases,
         documents=args.documents,
         coders=args.coders,
         attributes=_parse_attributes(args.attribute) or None,
-        context=context,
         children=not args.exact_codes,
         include_old_versions=args.all_versions,
+    )
+    df = evidence_table(
+        db,
+        scope,
+        context=context,
         template=PRESETS.get(args.citation, args.citation) if args.citation else None,
     )
     out = _out(args, args.format)
@@ -218,7 +222,7 @@ def cmd_evidence(args) -> int:
         evidence_latex(df, out, standalone=args.standalone)
     else:
         title = f"Coded evidence — {Path(args.project).name.split('.')[0]}"
-        evidence_report(db, df, out, title=title)
+        evidence_report(db, df, out, title=title, scope=scope)
     return _done(out, f"evidence ({args.format})", len(df))
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from coding import codes_frame
+from coding import Scope, codes_frame
 
 from .errors import ExportError
 from .matrices import codebook_csv, matrix_csv, matrix_xlsx
@@ -40,8 +40,10 @@ def evidence_file(
     name: str = "evidence",
     bom: bool = False,
     sheet_per_code: bool = False,
+    scope: Scope | None = None,
 ) -> tuple[bytes, str, str]:
-    """Return the evidence table written as ``fmt`` (csv, xlsx, docx, md, tex, html)."""
+    """Return the evidence table written as ``fmt`` (csv, xlsx, docx, md, tex, html); the HTML
+    report's agreement and co-occurrence are computed over ``scope`` (the table's own)."""
     if fmt not in EVIDENCE_FORMATS:
         raise ExportError(f"format must be one of {', '.join(EVIDENCE_FORMATS)}")
     buf = io.BytesIO()
@@ -56,7 +58,7 @@ def evidence_file(
     elif fmt == "tex":
         evidence_latex(df, buf, standalone=True)
     else:
-        evidence_report(db, df, buf)
+        evidence_report(db, df, buf, scope=scope)
     return buf.getvalue(), f"{name}.{fmt}", MIME[fmt]
 
 

@@ -197,7 +197,7 @@ def evidence_table(
         raise ExportError(
             f"context must be None, a number of characters or 'unit', not {context!r}"
         )
-    scope = _evidence_scope(db, scope, filters)
+    scope = evidence_scope(db, scope, **filters)
     paths = code_paths(db, include_deleted=True)
     depth = max((p.count(" > ") + 1 for p in paths.values()), default=0)
     df = _span_codings(db, scope)
@@ -280,9 +280,10 @@ def _lines(df: pd.DataFrame, db: sqlite_utils.Database) -> pd.Series:
     return out
 
 
-def _evidence_scope(db, scope, filters: dict) -> Scope:
-    """Return the scope of an evidence table: ``scope`` with keyword ``filters`` folded in (cases
-    may be names; children by default; ``include_old_versions`` as versions='all')."""
+def evidence_scope(db: sqlite_utils.Database, scope: Scope | None = None, **filters) -> Scope:
+    """Return the scope of an evidence table, built once: ``scope`` with keyword ``filters``
+    folded in (cases may be names; children by default; ``include_old_versions`` as
+    versions='all'). The table, the report and the downloads all take it."""
     filters = dict(filters)
     if scope is None:
         filters.setdefault("children", True)

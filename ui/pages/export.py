@@ -17,6 +17,7 @@ from exports import (
     codebook_file,
     codebook_frame,
     evidence_file,
+    evidence_scope,
     evidence_table,
     import_upload,
     matrix_file,
@@ -147,7 +148,9 @@ def citation_style() -> str:
 if what in ("Evidence table", "Report (HTML)"):
     filters = evidence_filters()
     template = citation_style()
-    df = evidence_table(db, template=template, **filters)
+    context = filters.pop("context")
+    scope = evidence_scope(db, **filters)  # one scope: the table, its downloads, the report
+    df = evidence_table(db, scope, context=context, template=template)
     if df.empty:
         st.info(
             "No coded segments match. Code some passages on the Code page, or loosen the filters."
@@ -191,15 +194,15 @@ if what in ("Evidence table", "Report (HTML)"):
         offer(
             "evidence",
             lambda: evidence_file(
-                db, df, fmt, f"{name}-evidence", bom=bom, sheet_per_code=per_code
+                db, df, fmt, f"{name}-evidence", bom=bom, sheet_per_code=per_code, scope=scope
             ),
-            (filters, fmt, bom, per_code, len(df), template),
+            (scope, context, fmt, bom, per_code, len(df), template),
         )
     else:
         offer(
             "report",
-            lambda: evidence_file(db, df, "html", f"{name}-report"),
-            (filters, len(df), template),
+            lambda: evidence_file(db, df, "html", f"{name}-report", scope=scope),
+            (scope, context, len(df), template),
         )
 
 elif what == "Matrix":
