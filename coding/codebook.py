@@ -6,6 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
+from corpus import current_documents_sql
 from projectfile import NotFound, backup_project, now_iso, transaction
 
 from .code_names import duplicate_message
@@ -203,12 +204,13 @@ def restore_code(
 
 
 def trash_frame(db: sqlite_utils.Database) -> pd.DataFrame:
-    """Return the trashed codes: id, path, color, deleted_at, codings."""
+    """Return the trashed codes: id, path, color, deleted_at, codings (active codings on current
+    document versions or on cases: what restoring the code brings back into the counts)."""
     df = pd.read_sql_query(
         "SELECT k.id, '' AS path, k.color, k.deleted_at, (SELECT COUNT(*) FROM codings c WHERE"
-        " c.code_id = k.id"
-        " AND c.deleted_at IS NULL) AS codings FROM codes k WHERE k.deleted_at IS NOT NULL ORDER"
-        " BY k.deleted_at DESC",
+        " c.code_id = k.id AND c.deleted_at IS NULL AND (c.document_id IS NULL OR c.document_id"
+        f" IN ({current_documents_sql()}))) AS codings FROM codes k WHERE k.deleted_at IS NOT NULL"
+        " ORDER BY k.deleted_at DESC",
         db.conn,
     )
     df["path"] = df["id"].map(code_paths(db, include_deleted=True))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import pandas as pd
 import sqlite_utils
 
-from corpus import current_version, delete_document
+from corpus import current_documents_sql, current_version, delete_document
 from interviews import cases_frame, rename_case
 from projectfile import NotFound, QdaError, now_iso, transaction
 
@@ -360,10 +360,11 @@ def audit_frame(
 
 
 def coder_names(db: sqlite_utils.Database, with_codings: bool = False) -> list[str]:
-    """Return the coders' names (only those with active codings when ``with_codings``), sorted."""
+    """Return the coders' names (only those with active codings on current document versions, or
+    on cases, when ``with_codings``), sorted."""
     sql = (
         "SELECT DISTINCT r.name FROM coders r JOIN codings c ON c.coder_id = r.id AND c.deleted_at"
-        " IS NULL"
+        f" IS NULL AND (c.document_id IS NULL OR c.document_id IN ({current_documents_sql()}))"
         if with_codings
         else "SELECT name FROM coders"
     )
