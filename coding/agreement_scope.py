@@ -26,6 +26,7 @@ import sqlite_utils
 from corpus import document_titles
 
 from .scope import Scope, scope_where
+from .states import CodingScope
 
 CODING_COLUMNS = ["document_id", "code_id", "coder", "char_start", "char_end"]
 
@@ -39,7 +40,8 @@ def scope_codings(
     if every_code:
         scope = scope.replace(codes=None, children=False)
     where, params = scope_where(db, scope, "c", codes=codes)
-    where.append("c.scope != 'case'")
+    where.append("c.scope != ?")
+    params.append(CodingScope.CASE)
     return pd.read_sql_query(
         f"""SELECT c.document_id, c.code_id, r.name AS coder, c.char_start, c.char_end
             FROM codings c JOIN coders r ON r.id = c.coder_id

@@ -12,6 +12,7 @@ from projectfile import NotFound, backup_project, now_iso, transaction
 from .codes import resolve_code
 from .history import CodingError, audit, ensure_coder, push_action
 from .spans import Notify, place
+from .states import ActionState, CodingScope
 
 
 def apply_batch(
@@ -67,8 +68,8 @@ def apply_batch(
                 db.execute(
                     "SELECT document_id, char_start, char_end, code_id FROM codings WHERE code_id"
                     " = ? AND coder_id = ?"
-                    " AND scope = 'span' AND deleted_at IS NULL",
-                    [code_id, coder_id],
+                    " AND scope = ? AND deleted_at IS NULL",
+                    [code_id, coder_id, CodingScope.SPAN],
                 ).fetchall()
             )
         fresh = []
@@ -122,8 +123,12 @@ def undo_batch(db: sqlite_utils.Database, batch_id: int, coder: str) -> int:
         audit(db, coder, "undo", "coding_batches", batch_id, {"codings": n})
         # a later undo of the same batch from the action stack must not run again
         db.execute(
-            "UPDATE coding_actions SET state = 'discarded' WHERE state = 'done' AND payload = ?",
-            [f'{{"changes": [], "batches": [{int(batch_id)}]}}'],
+            "UPDATE coding_actions SET state = ? WHERE state = ? AND payload = ?",
+            [
+                ActionState.DISCARDED,
+                ActionState.DONE,
+                f'{{"changes": [], "batches": [{int(batch_id)}]}}',
+            ],
         )
     return n
 

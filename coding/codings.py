@@ -16,6 +16,7 @@ from .codes import code_paths, resolve_code
 from .history import CodingError, audit, ensure_coder, recorded
 from .scope import Scope, scope_where
 from .spans import Notify, check_span, place, span_problem
+from .states import CodingScope
 
 CODING_COLUMNS = [
     "coding_id",
@@ -62,7 +63,9 @@ def _add(
     coder_id = ensure_coder(db, coder)
     placed = None
     with recorded(db, coder, label, session) as rec:
-        if scope != "case":  # checked in the write transaction: no edit can slip in between
+        if (
+            scope != CodingScope.CASE
+        ):  # checked in the write transaction: no edit can slip in between
             placed = place(db, document_id, start, end, scope)
             document_id, start, end = placed.document_id, placed.start, placed.end
         new_id = _active_duplicate(db, document_id, case_id, scope, start, end, code_id, coder_id)
@@ -111,7 +114,7 @@ def code_span(
         session,
         int(document_id),
         None,
-        "span",
+        CodingScope.SPAN,
         int(start),
         int(end),
         code,
@@ -139,7 +142,7 @@ def code_document(
         session,
         int(document_id),
         None,
-        "document",
+        CodingScope.DOCUMENT,
         0,
         0,
         code,
@@ -162,7 +165,19 @@ def code_case(
     if int(case_id) not in names:
         raise NotFound(f"no case {case_id}")
     return _add(
-        db, coder, "code case", session, None, int(case_id), "case", 0, 0, code, memo, None, None
+        db,
+        coder,
+        "code case",
+        session,
+        None,
+        int(case_id),
+        CodingScope.CASE,
+        0,
+        0,
+        code,
+        memo,
+        None,
+        None,
     )
 
 
@@ -185,7 +200,7 @@ def update_coding(
     values = {k: v for k, v in fields.items() if k != "code"}
     if "code" in fields:
         values["code_id"] = resolve_code(db, fields["code"])
-    if ("char_start" in values or "char_end" in values) and row[3] != "span":
+    if ("char_start" in values or "char_end" in values) and row[3] != CodingScope.SPAN:
         raise CodingError("only span codings have a span to change")
     with recorded(db, coder, "edit coding", session) as rec:
         if "char_start" in values or "char_end" in values:
@@ -256,7 +271,7 @@ def _span_texts(db, df: pd.DataFrame) -> list[str]:
     """Return the coded text of each span coding ('' for whole-document and whole-case ones),
     reading each document's text once."""
     out = [""] * len(df)
-    spans = df[(df["scope"] == "span") & df["document_id"].notna()]
+    spans = df[(df["scope"] == CodingScope.SPAN) & df["document_id"].notna()]
     for doc_id, idx in spans.groupby("document_id").indices.items():
         text = get_text(db, int(doc_id))
         for pos in spans.index.to_numpy()[idx]:
@@ -288,7 +303,7 @@ def move_codings(
     copied = 0
     with transaction(db):
         for cid, scope, s, e, code_id, coder_id, created, memo, weight in rows:
-            if scope == "document":
+            if scope == CodingScope.DOCUMENT:
                 ns, ne = 0, new_len
             else:
                 ns, ne = int(map_offset(s)), int(map_offset(e))

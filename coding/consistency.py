@@ -20,6 +20,7 @@ from corpus import (
 )
 
 from .spans import span_problem
+from .states import CodingScope
 
 
 def _problem(kind: str, table: str, row_id, message: str) -> dict:
@@ -33,12 +34,13 @@ def coding_bounds_problems(db: sqlite_utils.Database) -> list[dict]:
     out = []
     for cid, doc, scope, s, e in db.execute(
         "SELECT id, document_id, scope, char_start, char_end FROM codings"
-        " WHERE deleted_at IS NULL AND scope != 'case' ORDER BY id"
+        " WHERE deleted_at IS NULL AND scope != ? ORDER BY id",
+        [CodingScope.CASE],
     ).fetchall():
         n = lengths.get(doc)
         if n is None:
             out.append(_problem("missing", "codings", cid, f"its document {doc} is missing"))
-        elif scope == "document" and (s, e) != (0, n):
+        elif scope == CodingScope.DOCUMENT and (s, e) != (0, n):
             out.append(
                 _problem(
                     "out of bounds",
@@ -47,7 +49,7 @@ def coding_bounds_problems(db: sqlite_utils.Database) -> list[dict]:
                     f"whole-document coding [{s}, {e}) does not cover document {doc} (0..{n})",
                 )
             )
-        elif scope == "span" and span_problem(s, e, n):
+        elif scope == CodingScope.SPAN and span_problem(s, e, n):
             out.append(
                 _problem(
                     "out of bounds",

@@ -20,6 +20,7 @@ from interviews import cases_frame, rename_case
 from projectfile import NotFound, QdaError, now_iso, transaction
 
 from .merge_undo import merge_removals, merged_rows_to_keep
+from .states import ActionState
 
 RECORDED_TABLES = ("codes", "codings", "memos", "coding_reviews")
 
@@ -178,8 +179,8 @@ def push_action(
     """Push an action on the session's undo stack (clearing its redo stack); return its id."""
     session = session or coder
     db.execute(
-        "UPDATE coding_actions SET state = 'discarded' WHERE session = ? AND state = 'undone'",
-        [session],
+        "UPDATE coding_actions SET state = ? WHERE session = ? AND state = ?",
+        [ActionState.DISCARDED, session, ActionState.UNDONE],
     )
     cur = db.execute(
         "INSERT INTO coding_actions (session, coder, at, label, payload) VALUES (?, ?, ?, ?, ?)",
@@ -266,9 +267,9 @@ def undo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
     session = session or coder
     with transaction(db):
         row = db.execute(
-            "SELECT id, label, payload FROM coding_actions WHERE session = ? AND state = 'done'"
+            "SELECT id, label, payload FROM coding_actions WHERE session = ? AND state = ?"
             " ORDER BY id DESC LIMIT 1",
-            [session],
+            [session, ActionState.DONE],
         ).fetchone()
         if row is None:
             return None
@@ -283,13 +284,15 @@ def undo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
             notes += more
             if notes:
                 label += "; kept what work since the merge uses or changed: " + "; ".join(notes)
-            db.execute("UPDATE coding_actions SET state = 'discarded' WHERE id = ?", [row[0]])
+            db.execute(
+                "UPDATE coding_actions SET state = ? WHERE id = ?", [ActionState.DISCARDED, row[0]]
+            )
             return label  # redo is merging again
         _replay(db, payload, coder, backwards=True)
-        state = "undone"
+        state = ActionState.UNDONE
         if payload.get("version"):  # an edit: the new version goes, the previous is current
             _undo_version(db, payload, coder)
-            state = "discarded"  # redo is editing again
+            state = ActionState.DISCARDED  # redo is editing again
         db.execute("UPDATE coding_actions SET state = ? WHERE id = ?", [state, row[0]])
         return label
 
@@ -326,24 +329,24 @@ def redo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> s
     session = session or coder
     with transaction(db):
         row = db.execute(
-            "SELECT id, label, payload FROM coding_actions WHERE session = ? AND state = 'undone'"
+            "SELECT id, label, payload FROM coding_actions WHERE session = ? AND state = ?"
             " ORDER BY id LIMIT 1",
-            [session],
+            [session, ActionState.UNDONE],
         ).fetchone()
         if row is None:
             return None
         _replay(db, json.loads(row[2]), coder, backwards=False)
-        db.execute("UPDATE coding_actions SET state = 'done' WHERE id = ?", [row[0]])
+        db.execute("UPDATE coding_actions SET state = ? WHERE id = ?", [ActionState.DONE, row[0]])
         return row[1]
 
 
 def history_frame(db: sqlite_utils.Database, session: str) -> pd.DataFrame:
     """Return the session's action stack: id, at, coder, label, state (newest first)."""
     return pd.read_sql_query(
-        "SELECT id, at, coder, label, state FROM coding_actions WHERE session = ? AND state !="
-        " 'discarded' ORDER BY id DESC",
+        "SELECT id, at, coder, label, state FROM coding_actions WHERE session = ? AND state != ?"
+        " ORDER BY id DESC",
         db.conn,
-        params=[session],
+        params=[session, ActionState.DISCARDED],
     )
 
 

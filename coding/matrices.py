@@ -25,6 +25,7 @@ from .scope import (
     scope_documents,
     scope_where,
 )
+from .states import CodingScope
 
 FREQUENCY_BY = ("code", "document", "case", "attribute")
 
@@ -76,10 +77,10 @@ def _case_codings(db, scope: Scope) -> pd.DataFrame:
     where = [
         "c.case_id IS NOT NULL",
         "c.deleted_at IS NULL",
-        "c.scope = 'case'",
+        "c.scope = ?",
         "c.code_id IN (SELECT id FROM codes WHERE deleted_at IS NULL)",
     ]
-    params: list = []
+    params: list = [CodingScope.CASE]
     for col, values in (
         ("c.code_id", code_ids(db, scope.codes, scope.children)),
         ("c.coder_id", coder_ids(db, scope.coders)),
@@ -113,12 +114,12 @@ def _coded_spans(db, scope: Scope, documents=None) -> pd.DataFrame:
         db, "codings_code_cover", "c.code_id, c.document_id, c.char_start", scope, documents
     )
     df = pd.DataFrame(a, columns=COLUMNS4)
-    df["scope"] = "span"
+    df["scope"] = CodingScope.SPAN.value
     where, params = scope_where(db, scope, "c", documents=documents)
     whole = db.execute(
         "SELECT c.code_id, c.document_id, c.char_start, c.char_end FROM codings c"
-        f" WHERE c.scope = 'document' AND {' AND '.join(where)}",
-        params,
+        f" WHERE c.scope = ? AND {' AND '.join(where)}",
+        [CodingScope.DOCUMENT, *params],
     ).fetchall()
     if whole:
         keys = set(whole)
@@ -131,7 +132,7 @@ def _coded_spans(db, scope: Scope, documents=None) -> pd.DataFrame:
                 df["char_end"].tolist(),
             )
         ]
-        df.loc[mark, "scope"] = "document"
+        df.loc[mark, "scope"] = CodingScope.DOCUMENT.value
     return df
 
 

@@ -58,6 +58,7 @@ from .history import absorbing, ensure_coder, recorded
 from .memos import memos_frame
 from .merge_checks import incoming_span, landed_span
 from .merge_undo import merge_created, merge_snapshot
+from .states import CodingScope
 
 REPORT_COLUMNS = ["item", "name", "outcome", "reason"]
 PREVIEW_COLUMNS = ["path", "status", "color", "other_color", "definition", "other_definition"]
@@ -434,7 +435,7 @@ def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[
             out[int(r.coding_id)] = before
             report.add("coding", label, "already here", "merged from this file before")
             continue
-        if r.scope == "case":
+        if r.scope == CodingScope.CASE:
             doc_id, case_id, span = None, case_map.get(int(r.case_id)), (0, 0)
         else:
             match = doc_map.get(int(r.document_id))
@@ -443,7 +444,7 @@ def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[
                 continue
             doc_id, case_id = match.local_id, None
             span, why = (0, len(match.local_text)), None
-            if r.scope == "span":
+            if r.scope == CodingScope.SPAN:
                 why = incoming_span(
                     r.coding_id, r.char_start, r.char_end, match.other_text, rec.source
                 )

@@ -21,6 +21,7 @@ from .case_rule import span_cases
 from .codes import code_ids, code_paths
 from .history import CodingError
 from .scope import Scope, scope_cases, scope_documents, scope_where
+from .states import CodingScope
 
 RETRIEVAL_COLUMNS = [
     "coding_id",
@@ -109,7 +110,11 @@ def _texts(db, df: pd.DataFrame) -> list[str]:
     """Return each row's coded text, reading every document's text once."""
     out = [""] * len(df)
     starts, ends = df["char_start"].to_numpy(), df["char_end"].to_numpy()
-    whole = (df["scope"] == "document").to_numpy() if "scope" in df else np.zeros(len(df), bool)
+    whole = (
+        (df["scope"] == CodingScope.DOCUMENT).to_numpy()
+        if "scope" in df
+        else np.zeros(len(df), bool)
+    )
     for doc_id, idx in df.groupby("document_id").indices.items():
         text = get_text(db, int(doc_id))
         for row in idx:

@@ -32,6 +32,7 @@ from .case_data import case_attributes
 from .case_rule import case_documents
 from .codes import code_ids
 from .history import CodingError
+from .states import CodingScope
 
 CountMode = Literal["auto", "segments", "codings"]
 Versions = Literal["current", "all"]
@@ -245,12 +246,13 @@ def scope_where(
     if scope.versions == "current":
         on_document.append(f"{alias}.document_id IN ({current_documents_sql()})")
     if whole_case:
-        on_case = [f"{alias}.scope = 'case'", f"{alias}.case_id IS NOT NULL"]
-        case_params: list = []
+        on_case = [f"{alias}.scope = ?", f"{alias}.case_id IS NOT NULL"]
+        case_params: list = [CodingScope.CASE]
         cases = scope_cases(db, scope)
         if cases is not None:
-            sql, case_params = in_list(f"{alias}.case_id", sorted(cases))
+            sql, p = in_list(f"{alias}.case_id", sorted(cases))
             on_case.append(sql)
+            case_params += p
         where.append(f"(({' AND '.join(on_document)}) OR ({' AND '.join(on_case)}))")
         params += doc_params + case_params
     else:

@@ -22,6 +22,7 @@ from corpus import (
 )
 
 from .history import CodingError
+from .states import CodingScope
 
 Notify = Callable[[str], None]
 
@@ -73,7 +74,7 @@ def place(
     document_id: int,
     start: int,
     end: int,
-    scope: str = "span",
+    scope: str = CodingScope.SPAN,
     cache: dict | None = None,
 ) -> Placed:
     """Return where a coding of ``[start, end)`` (or the whole document) aimed at ``document_id``
@@ -92,7 +93,7 @@ def place(
         return cache[key]
 
     n = memo(("length", document_id), lambda: text_length(db, document_id))
-    if scope == "document":
+    if scope == CodingScope.DOCUMENT:
         start, end = 0, n
     elif problem := span_problem(start, end, n):
         raise CodingError(f"document {document_id}: {problem}")
@@ -110,7 +111,7 @@ def place(
     old_text = memo(("text", prev), lambda: get_text(db, prev))
     for nxt in chain[chain.index(document_id) + 1 :]:
         new_text = memo(("text", nxt), lambda: get_text(db, nxt))  # noqa: B023 (called at once)
-        if scope == "document":
+        if scope == CodingScope.DOCUMENT:
             span = (0, len(new_text))
         else:
             mapping = memo((prev, nxt), lambda: text_mapping(old_text, new_text))  # noqa: B023
