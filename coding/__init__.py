@@ -7,6 +7,7 @@ DataFrames. Case data comes from the ``interviews`` front door.
 
 from . import schema  # noqa: F401  (registers the package's tables with projectfile)
 from .agreement import agreement, disagreements
+from .agreement_stats import AgreementStatus
 from .agreement_text import agreement_summary, agreement_table, format_statistic
 from .autocode import (
     PREVIEW_COLUMNS,
@@ -99,6 +100,7 @@ from .states import ActionState, CodingScope, ReviewStatus
 
 __all__ = [
     "ActionState",
+    "AgreementStatus",
     "CodingScope",
     "ReviewStatus",
     "check_project",

@@ -15,9 +15,10 @@ AGREEMENT_COLUMNS, one row per code and a last '(overall)' row:
 - ``units``: the units compared (characters for unit 'char', else sentences, paragraphs or turns)
   in the compared documents; ``documents``: how many documents were compared;
 - ``percent_agreement``, ``kappa`` (two coders only), ``alpha``: floats, NaN where not defined;
-- ``status``: 'ok', 'not applied' (no compared coder applied the code in the compared documents:
-  every figure NaN), 'undefined: no variation' (applied to every unit by everyone: kappa and alpha
-  NaN, as their expected disagreement is zero), 'no documents compared';
+- ``status``: an ``AgreementStatus`` value (a plain string): 'ok', 'not applied' (no compared
+  coder applied the code in the compared documents: every figure NaN), 'undefined: no variation'
+  (applied to every unit by everyone: kappa and alpha NaN, as their expected disagreement is
+  zero), 'no documents compared';
 - ``documents_compared``: the compared documents' titles joined by '; ' (the same on every row);
 - ``documents_left_out``: the documents coded by only some of the coders, as 'title (A only)'
   joined by '; ': on a code's row those where that code was applied, on '(overall)' all of them.
@@ -36,7 +37,7 @@ import sqlite_utils
 from corpus import get_segments, get_text, trim_span
 
 from .agreement_scope import Comparison, compare, scope_codings
-from .agreement_stats import NOTHING_COMPARED, judged_stats
+from .agreement_stats import AgreementStatus, judged_stats
 from .case_rule import span_cases
 from .codes import code_ids, code_paths
 from .codings import document_length
@@ -287,9 +288,9 @@ def agreement(
 
     def row(code_id, path, color, pairs, left_out: str) -> list:
         pct, kappa, alpha, status = judged_stats([m for m, _ in pairs], [w for _, w in pairs])
-        units = judged.units if status != NOTHING_COMPARED else 0
+        units = judged.units if status != AgreementStatus.NOTHING_COMPARED else 0
         docs = len(comparison.compared)
-        stats = [pct, kappa, alpha, status, docs, compared, left_out]
+        stats = [pct, kappa, alpha, status.value, docs, compared, left_out]
         return [code_id, path, color, units, coders, *stats]
 
     rows = [

@@ -13,16 +13,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from typing import Literal
+from enum import StrEnum
 
 import numpy as np
 
-Status = Literal["ok", "not applied", "undefined: no variation", "no documents compared"]
-OK: Status = "ok"
-NOT_APPLIED: Status = "not applied"
-NO_VARIATION: Status = "undefined: no variation"
-NOTHING_COMPARED: Status = "no documents compared"
-STATUSES: tuple[Status, ...] = (OK, NOT_APPLIED, NO_VARIATION, NOTHING_COMPARED)
+
+class AgreementStatus(StrEnum):
+    """Why a code's figures are what they are (the ``status`` column of ``agreement``)."""
+
+    OK = "ok"
+    NOT_APPLIED = "not applied"  # no compared coder applied the code: every figure NaN
+    NO_VARIATION = "undefined: no variation"  # applied everywhere by everyone: kappa, alpha NaN
+    NOTHING_COMPARED = "no documents compared"  # no unit two coders judged: every figure NaN
+
+
+STATUSES = tuple(AgreementStatus)
 _NAN = float("nan")
 
 
@@ -131,23 +136,23 @@ def pooled_stats(
 
 def judged_stats(
     mats: list[np.ndarray], weights: list[np.ndarray]
-) -> tuple[float, float, float, Status]:
+) -> tuple[float, float, float, AgreementStatus]:
     """Return (percent agreement, kappa, alpha, status) over decision matrices pooled.
 
     'no documents compared': no unit two coders judged (all NaN); 'not applied': nobody applied
     the code in those units (all NaN: agreeing on nothing is no evidence); 'undefined: no
     variation': everyone applied it everywhere (percent kept, kappa and alpha NaN)."""
     if not mats:
-        return _NAN, _NAN, _NAN, NOTHING_COMPARED
+        return _NAN, _NAN, _NAN, AgreementStatus.NOTHING_COMPARED
     mat, w = np.vstack(mats), np.concatenate(weights).astype(float)
     known = ~np.isnan(mat)
     pairable = (known.sum(axis=1) >= 2) & (w > 0)
     if not pairable.any():
-        return _NAN, _NAN, _NAN, NOTHING_COMPARED
+        return _NAN, _NAN, _NAN, AgreementStatus.NOTHING_COMPARED
     values = mat[pairable][known[pairable]]
     if not (values == 1).any():
-        return _NAN, _NAN, _NAN, NOT_APPLIED
+        return _NAN, _NAN, _NAN, AgreementStatus.NOT_APPLIED
     _units, pct, kappa, alpha = binary_stats(mat, w)
     if not (values == 0).any():
-        return pct, _NAN, _NAN, NO_VARIATION
-    return pct, kappa, alpha, OK
+        return pct, _NAN, _NAN, AgreementStatus.NO_VARIATION
+    return pct, kappa, alpha, AgreementStatus.OK

@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .agreement_stats import NO_VARIATION, NOT_APPLIED, NOTHING_COMPARED, OK
+from .agreement_stats import AgreementStatus
 
 
-def format_statistic(value, status: str = OK, digits: int = 3) -> str:
+def format_statistic(value, status: str = AgreementStatus.OK, digits: int = 3) -> str:
     """Return a statistic for people: '0.318', 'n/a (not applied)', 'undefined', 'n/a'; a value
     that rounds to zero prints as 0.000, never -0.000."""
-    if status == NOT_APPLIED:
+    if status == AgreementStatus.NOT_APPLIED:
         return "n/a (not applied)"
-    if status == NOTHING_COMPARED:
+    if status == AgreementStatus.NOTHING_COMPARED:
         return "n/a (nothing compared)"
     if value is None or value != value:
-        return "undefined" if status == NO_VARIATION else "n/a"
+        return "undefined" if status == AgreementStatus.NO_VARIATION else "n/a"
     return f"{round(float(value), digits) + 0.0:.{digits}f}"  # + 0.0 turns -0.0 into 0.0
 
 
