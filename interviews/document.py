@@ -8,7 +8,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from corpus import Document, Segment, detect_language, language_bucket, sha256_bytes
+from corpus import (
+    Document,
+    DocumentKind,
+    Segment,
+    detect_language,
+    language_bucket,
+    sha256_bytes,
+)
 
 from .labels import INTERVIEWEE_WORDS, INTERVIEWER_WORDS, ROLE_WORDS, role_word
 from .model import Transcript, format_time
@@ -83,7 +90,7 @@ def transcript_to_document(
         text=text,
         title=title or Path(name).stem,
         source_name=name,
-        kind="interview",
+        kind=DocumentKind.INTERVIEW,
         file_type=FILE_TYPES.get(tr.format, "txt"),
         segments=segments,
         sha256=sha256_bytes(data if data is not None else text.encode("utf-8")),

@@ -13,6 +13,7 @@ import sqlite_utils
 from corpus import (
     DuplicateDocument,
     Outcome,
+    OutcomeStatus,
     ParseError,
     limited_map,
     log_outcomes,
@@ -127,17 +128,22 @@ def save_transcript(
             uuid.uuid4().hex[:12],
             [
                 Outcome(
-                    source, "skipped", f"duplicate of document {exc.document_id}", exc.document_id
+                    source,
+                    OutcomeStatus.SKIPPED,
+                    f"duplicate of document {exc.document_id}",
+                    exc.document_id,
                 )
             ],
         )
         raise
     except InterviewError as exc:
-        log_outcomes(db, uuid.uuid4().hex[:12], [Outcome(source, "failed", f"{tr.name}: {exc}")])
+        log_outcomes(
+            db, uuid.uuid4().hex[:12], [Outcome(source, OutcomeStatus.FAILED, f"{tr.name}: {exc}")]
+        )
         raise
     outcome = Outcome(
         source,
-        "ok",
+        OutcomeStatus.OK,
         "; ".join(tr.warnings),
         doc_id,
         pages=len(tr.turns),
@@ -236,14 +242,14 @@ def import_transcripts(
     t0 = time.perf_counter()
     for i, (path, tr, data, error) in enumerate(parsed):
         if tr is None:
-            outcomes.append(Outcome(path, "failed", error))
+            outcomes.append(Outcome(path, OutcomeStatus.FAILED, error))
         else:
             try:
                 doc_id = store_transcript(db, tr, data, roles=roles)
                 outcomes.append(
                     Outcome(
                         path,
-                        "ok",
+                        OutcomeStatus.OK,
                         "; ".join(tr.warnings),
                         doc_id,
                         pages=len(tr.turns),
@@ -253,11 +259,14 @@ def import_transcripts(
             except DuplicateDocument as exc:
                 outcomes.append(
                     Outcome(
-                        path, "skipped", f"duplicate of document {exc.document_id}", exc.document_id
+                        path,
+                        OutcomeStatus.SKIPPED,
+                        f"duplicate of document {exc.document_id}",
+                        exc.document_id,
                     )
                 )
             except InterviewError as exc:
-                outcomes.append(Outcome(path, "failed", f"{Path(path).name}: {exc}"))
+                outcomes.append(Outcome(path, OutcomeStatus.FAILED, f"{Path(path).name}: {exc}"))
         t0 = time.perf_counter()
         if progress:
             progress(i + 1, len(files), Path(path).name)

@@ -8,6 +8,7 @@ import tempfile
 import streamlit as st
 
 from corpus import (
+    KINDS,
     OCR_LANGUAGES,
     SUPPORTED,
     delete_document,
@@ -36,7 +37,6 @@ from ui.state import (
 from ui.tables import show as show_table
 from workflows import ingest_upload_files
 
-KINDS = ["policy", "interview", "other"]
 SHOWN = [
     "id",
     "title",
