@@ -38,7 +38,7 @@ from .gazetteer import (
     unmerge_entity,
 )
 from .hybrid_search import MODES as SEARCH_MODES
-from .hybrid_search import count_passages, more_like_this, search_passages
+from .hybrid_search import SearchMode, count_passages, more_like_this, search_passages
 from .pipelines import ner_pipeline
 from .places import (
     boundaries,
@@ -49,6 +49,7 @@ from .places import (
 )
 from .suggest import (
     MIN_CODINGS,
+    SuggestionDecision,
     accept_suggestion,
     decisions_frame,
     load_passages,
@@ -81,6 +82,8 @@ __all__ = [
     "IndexResult",
     "NlpError",
     "SEARCH_MODES",
+    "SearchMode",
+    "SuggestionDecision",
     "TopicError",
     "accept_suggestion",
     "add_entries",

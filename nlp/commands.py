@@ -19,7 +19,13 @@ from .entities import extract_entities
 from .entity_queries import entities_frame, top_entities
 from .gazetteer import export_gazetteer, gazetteer_frame, import_gazetteer, merge_entities
 from .hybrid_search import MODES as SEARCH_MODES
-from .hybrid_search import more_like_coding, more_like_this, search_passages, snippet_text
+from .hybrid_search import (
+    SearchMode,
+    more_like_coding,
+    more_like_this,
+    search_passages,
+    snippet_text,
+)
 from .topic_queries import topic_segments, topics_frame
 from .topics import fit_topics
 from .vectors import index_passages
@@ -113,7 +119,7 @@ def _register_meaning(sub: argparse._SubParsersAction, common: argparse.Argument
         "find", parents=[common], help="search by keyword, meaning or both (hybrid, default)"
     )
     p.add_argument("query")
-    p.add_argument("--mode", choices=list(SEARCH_MODES), default="hybrid")
+    p.add_argument("--mode", choices=[str(m) for m in SEARCH_MODES], default=SearchMode.HYBRID)
     p.add_argument("--language", action="append", help="only passages in these languages")
     p.add_argument("--limit", type=int, default=20)
     add_format_option(p)

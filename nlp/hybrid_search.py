@@ -18,6 +18,7 @@ from __future__ import annotations
 import functools
 import re
 import weakref
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,16 @@ from .embeddings import embed_texts
 from .encoders import DEFAULT_MODEL, encode_batch, encoder_spec
 from .vectors import PassageIndex, load_index, nearest, write_stamp
 
-MODES = ("hybrid", "meaning", "keyword")
+
+class SearchMode(StrEnum):
+    """How ``search_passages`` finds passages (``find --mode``, the Search page's choice)."""
+
+    HYBRID = "hybrid"
+    MEANING = "meaning"
+    KEYWORD = "keyword"
+
+
+MODES = tuple(SearchMode)  # hybrid first: the default
 HIT_START, HIT_END = "\x02", "\x03"  # corpus's snippet markers around keyword matches
 POOL = 100  # meaning hits taken before fusion; meaning and hybrid show at most this many
 # keyword hits taken before fusion: each costs an FTS5 snippet, and a keyword hit ranked below 50
@@ -147,13 +157,13 @@ def _rank(db, query, mode, model, filters) -> list[dict]:
     if not query.strip():
         raise SearchError("Type something to search for.")
     encoder_spec(model)
-    if mode == "keyword":
+    if mode == SearchMode.KEYWORD:
         return _keyword_hits(search(db, query, limit=POOL, **filters), lambda r, b: -float(b))
     docs = _documents(
         db, filters["kinds"], filters["date_from"], filters["date_to"], filters["document_ids"]
     )
     meaning = _meaning(db, query, model, docs, filters["languages"])
-    if mode == "meaning":
+    if mode == SearchMode.MEANING:
         return meaning
     try:
         kw = _keyword(db, query, filters, relax=True)
@@ -243,7 +253,7 @@ def _frame(db, hits: list[dict], model: str) -> pd.DataFrame:
 def search_passages(
     db: sqlite_utils.Database,
     query: str,
-    mode: str = "hybrid",
+    mode: str = SearchMode.HYBRID,
     kinds: list[str] | None = None,
     languages: list[str] | None = None,
     date_from: str | None = None,
@@ -272,7 +282,7 @@ def search_passages(
 def count_passages(
     db: sqlite_utils.Database,
     query: str,
-    mode: str = "hybrid",
+    mode: str = SearchMode.HYBRID,
     kinds: list[str] | None = None,
     languages: list[str] | None = None,
     date_from: str | None = None,

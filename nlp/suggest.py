@@ -19,6 +19,7 @@ milliseconds to a few seconds (the vectors are cached; only the regression is re
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -33,6 +34,15 @@ from .errors import NlpError
 from .vectors import passage_vectors
 
 MIN_CODINGS = 5
+
+
+class SuggestionDecision(StrEnum):
+    """What a person decided about a suggested passage (``suggestion_decisions.decision``)."""
+
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"  # a negative at the next refit
+
+
 PASSAGE_KINDS = ("paragraph", "turn", "table_row", "sentence")
 SUGGESTION_COLUMNS = [
     "segment_id",
@@ -212,7 +222,9 @@ def suggest_passages(
     positive = covered(frame, mine)
     seen = frame["document_id"].isin(set(codings["document_id"])).to_numpy()
     decisions = decisions_frame(db, code_id)
-    rejected = covered(frame, decisions[decisions["decision"] == "rejected"], share=0.99)
+    rejected = covered(
+        frame, decisions[decisions["decision"] == SuggestionDecision.REJECTED], share=0.99
+    )
     touched = covered(frame, mine, share=1e-9)
     negative = (seen & ~touched) | rejected
     weight = np.where(rejected, 2.0, 1.0)
@@ -226,7 +238,11 @@ def suggest_passages(
 
 
 def _record(
-    db: sqlite_utils.Database, code_id: int, rows: list[tuple[int, int, int]], decision: str, coder
+    db: sqlite_utils.Database,
+    code_id: int,
+    rows: list[tuple[int, int, int]],
+    decision: SuggestionDecision,
+    coder,
 ) -> None:
     stamp = now_iso()
     with transaction(db):
@@ -245,7 +261,13 @@ def reject_suggestion(
     db: sqlite_utils.Database, code, document_id: int, char_start: int, char_end: int, coder: str
 ) -> None:
     """Store that ``coder`` rejected a suggested passage for ``code`` (a negative from now on)."""
-    _record(db, resolve_code(db, code), [(document_id, char_start, char_end)], "rejected", coder)
+    _record(
+        db,
+        resolve_code(db, code),
+        [(document_id, char_start, char_end)],
+        SuggestionDecision.REJECTED,
+        coder,
+    )
 
 
 def accept_suggestion(
@@ -262,7 +284,7 @@ def accept_suggestion(
     coding_id = code_span(
         db, int(document_id), int(char_start), int(char_end), code_id, coder, session=session
     )
-    _record(db, code_id, [(document_id, char_start, char_end)], "accepted", coder)
+    _record(db, code_id, [(document_id, char_start, char_end)], SuggestionDecision.ACCEPTED, coder)
     return coding_id
 
 
@@ -279,8 +301,10 @@ def record_batch(
 ) -> int:
     """Store one decision for every row of ``suggestions`` (after a batch was saved or
     dismissed); return how many."""
-    if decision not in ("accepted", "rejected"):
-        raise NlpError("decision must be accepted or rejected")
+    try:
+        decision = SuggestionDecision(decision)
+    except ValueError:
+        raise NlpError("decision must be accepted or rejected") from None
     rows = [
         (int(d), int(s), int(e))
         for d, s, e in zip(

@@ -9,15 +9,15 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from nlp import SEARCH_MODES, index_passages, index_status, more_like_this
+from nlp import SEARCH_MODES, SearchMode, index_passages, index_status, more_like_this
 from projectfile import QdaError
 from ui.state import FOCUS, MORE_LIKE, flash
 from ui.widgets import md_safe
 
 MODE_LABELS = {
-    "hybrid": "Hybrid (words + meaning)",
-    "meaning": "Meaning (any language)",
-    "keyword": "Exact words",
+    SearchMode.HYBRID: "Hybrid (words + meaning)",
+    SearchMode.MEANING: "Meaning (any language)",
+    SearchMode.KEYWORD: "Exact words",
 }
 LANGUAGE_NAMES = {"en": "English", "es": "Spanish"}
 SEARCH_UNTIL = "until then they are found by their exact words only."
@@ -35,7 +35,7 @@ def search_mode(db) -> str:
         help="Hybrid fuses the exact-word ranking with the meaning ranking: an English query "
         "also finds Spanish passages and the reverse. Exact words is the full-text search.",
     )
-    if mode != "keyword":
+    if mode != SearchMode.KEYWORD:
         _offer_index(db)
     return mode
 

@@ -11,6 +11,7 @@ import streamlit as st
 from coding import apply_preview
 from nlp import (
     MIN_CODINGS,
+    SuggestionDecision,
     accept_suggestion,
     load_passages,
     preview_suggestions,
@@ -138,7 +139,7 @@ def _batch(db, code_id: int, rows: pd.DataFrame, picked: list[int], coder, sessi
     if p1.button(f"Preview batch ({len(chosen)})", disabled=chosen.empty, key="sugg_preview"):
         st.session_state[BATCH][code_id] = (chosen, preview_suggestions(db, chosen, code_id))
     if p2.button(f"Reject ticked ({len(chosen)})", disabled=chosen.empty, key="sugg_rej_batch"):
-        record_batch(db, code_id, chosen, "rejected", coder)
+        record_batch(db, code_id, chosen, SuggestionDecision.REJECTED, coder)
         st.session_state[STATE][code_id] = rows[~rows["segment_id"].isin(picked)]
         st.session_state[BATCH].pop(code_id, None)
         st.rerun()
@@ -157,7 +158,7 @@ def _batch(db, code_id: int, rows: pd.DataFrame, picked: list[int], coder, sessi
     if st.button(f"Code {_n(len(preview), 'passage')}", type="primary", key="sugg_apply"):
         try:
             apply_preview(db, preview, coder=coder, session=session)
-            record_batch(db, code_id, batch_rows, "accepted", coder)
+            record_batch(db, code_id, batch_rows, SuggestionDecision.ACCEPTED, coder)
             done = set(batch_rows["segment_id"])
             st.session_state[STATE][code_id] = rows[~rows["segment_id"].isin(done)]
             flash("success", f"Coded {_n(len(preview), 'passage')} as one batch.")

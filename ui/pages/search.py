@@ -9,7 +9,7 @@ import html
 import streamlit as st
 
 from corpus import SearchError, list_documents, snippet_to_html, to_fts_query
-from nlp import count_passages, search_passages
+from nlp import SearchMode, count_passages, search_passages
 from ui.common import get_db
 from ui.meaning import hit_label, more_like_panel, search_mode, similar_button
 from ui.session_search import code_bar, code_hit_button, open_hit
@@ -73,7 +73,7 @@ try:
 except SearchError as exc:
     st.warning(str(exc))
     st.stop()
-if mode == "hybrid":
+if mode == SearchMode.HYBRID:
     try:  # hybrid goes on by meaning when the words cannot be a keyword query: say so
         to_fts_query(query)
     except SearchError as exc:
