@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from coding import Scope, code_paths, codings_frame, scope_cases, span_cases
+from coding import CodingScope, Scope, code_paths, codings_frame, scope_cases, span_cases
 from corpus import get_pages, get_segments, get_text, list_documents
 from interviews import case_attributes_frame, cases_frame, turns_frame
 
@@ -232,7 +232,7 @@ def _span_codings(db: sqlite_utils.Database, scope: Scope) -> pd.DataFrame:
     """Return the span codings in the scope with their document's title and kind (empty if
     none)."""
     raw = codings_frame(db, scope)
-    raw = raw[(raw["scope"] == "span") & raw["document_id"].notna()].copy()
+    raw = raw[(raw["scope"] == CodingScope.SPAN) & raw["document_id"].notna()].copy()
     if raw.empty:
         return raw
     raw["document_id"] = raw["document_id"].astype("int64")

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from coding import code_span, codings_frame, preview_rows, resolve_code
+from coding import CodingScope, code_span, codings_frame, preview_rows, resolve_code
 from corpus import get_segments, list_documents
 from projectfile import now_iso, transaction
 
@@ -92,7 +92,7 @@ def load_passages(db: sqlite_utils.Database, model: str = DEFAULT_MODEL, progres
 
 def _span_codings(db: sqlite_utils.Database) -> pd.DataFrame:
     df = codings_frame(db)
-    df = df[df["document_id"].notna() & (df["scope"] == "span")].copy()
+    df = df[df["document_id"].notna() & (df["scope"] == CodingScope.SPAN)].copy()
     df["document_id"] = df["document_id"].astype("int64")
     return df
 

@@ -18,7 +18,7 @@ import pandas as pd
 import sqlite_utils
 from lxml import etree
 
-from coding import codes_frame, codings_frame, memos_frame
+from coding import CodingScope, codes_frame, codings_frame, memos_frame
 from corpus import get_text, list_documents
 from interviews import case_attributes_frame, cases_frame, document_cases
 from projectfile import Progress, now_iso
@@ -175,7 +175,7 @@ def _add_cases(
     cases_el = add_el(root, "Cases")
     attrs, doc_cases = data.attrs, data.doc_cases
     attr_rows = attrs.drop_duplicates("case_id").set_index("case_id") if not attrs.empty else None
-    case_codings = data.codings[data.codings["scope"] == "case"]
+    case_codings = data.codings[data.codings["scope"] == CodingScope.CASE]
     for case in data.cases.sort_values("case_id").itertuples(index=False):
         cid = int(case.case_id)
         el = add_el(cases_el, "Case", guid=g("case", cid), name=case.name)
@@ -211,7 +211,9 @@ def _add_sources(
     files: dict[str, str] = {}
     codings = data.codings
     sources = add_el(root, "Sources")
-    by_doc = {int(k): v for k, v in codings[codings["scope"] != "case"].groupby("document_id")}
+    by_doc = {
+        int(k): v for k, v in codings[codings["scope"] != CodingScope.CASE].groupby("document_id")
+    }
     docs = data.docs
     for n, doc in enumerate(docs.sort_values("id").itertuples(index=False), start=1):
         did = int(doc.id)
@@ -229,9 +231,9 @@ def _add_sources(
         )
         text_el(el, "Description", doc.source_name)
         rows = by_doc.get(did, pd.DataFrame(columns=codings.columns))
-        for c in rows[rows["scope"] == "span"].itertuples(index=False):
+        for c in rows[rows["scope"] == CodingScope.SPAN].itertuples(index=False):
             _add_span_coding(el, g, c, refs, notes)
-        for c in rows[rows["scope"] == "document"].itertuples(index=False):
+        for c in rows[rows["scope"] == CodingScope.DOCUMENT].itertuples(index=False):
             _add_document_coding(el, g, c, notes)
         for ref in refs.get(("document", did), []):
             add_el(el, "NoteRef", targetGUID=ref)

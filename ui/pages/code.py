@@ -9,6 +9,7 @@ import uuid
 import streamlit as st
 
 from coding import (
+    CodingScope,
     add_memo,
     code_span,
     codes_frame,
@@ -243,7 +244,7 @@ all_codings = (
     codings_frame(db, documents=[doc_id], coders=view_coders) if view_coders != [] else None
 )
 if all_codings is not None:
-    all_codings = all_codings[all_codings["scope"] == "span"]
+    all_codings = all_codings[all_codings["scope"] == CodingScope.SPAN]
 
 with left:
     if len(windows) > 1:

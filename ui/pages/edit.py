@@ -16,6 +16,7 @@ from pathlib import Path
 import streamlit as st
 
 from coding import (
+    CodingScope,
     agreement,
     coder_names,
     codings_frame,
@@ -110,7 +111,7 @@ if section == "edit":
         doc_id = st.selectbox("Document", list(titles), format_func=titles.get, key=EDIT_DOC)
         old_text = get_text(db, doc_id)
         codings = codings_frame(db, documents=[doc_id])
-        codings = codings[codings["scope"] == "span"]
+        codings = codings[codings["scope"] == CodingScope.SPAN]
         st.caption(
             f"{len(codings)} coded spans. Correct the text on the left; the right shows where the"
             " coded spans will be in the corrected text. Saving makes a new version (the old one"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from coding import audit_frame, codes_frame, codings_frame
+from coding import CodingScope, audit_frame, codes_frame, codings_frame
 from corpus import ingest_log, project_stats
 from projectfile import (
     ProjectError,
@@ -110,7 +110,7 @@ m[0].metric("Documents", f"{stats['documents']:,}")
 m[1].metric("Pages", f"{stats['pages']:,}")
 m[2].metric("Words", f"{stats['words']:,}")
 m[3].metric("Codes", f"{codes_n:,}")
-spans = int((codings["scope"] == "span").sum()) if len(codings) else 0
+spans = int((codings["scope"] == CodingScope.SPAN).sum()) if len(codings) else 0
 m[4].metric(
     "Codings",
     f"{len(codings):,}",
