@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from corpus import document_lengths, get_segments, get_text
+from corpus import current_documents_stamp, document_lengths, get_segments, get_text
 from interviews import document_cases, turns_frame
 
 from .case_data import case_attributes, case_names
@@ -50,7 +50,9 @@ def _intervals(db, index: str, order: str, scope: Scope, documents=None) -> np.n
     )
     key = None
     if USE_CACHE:
-        version = change_counter(db)
+        # codings and codes change the counter; an edit, an undone edit or an import changes
+        # which document versions are current
+        version = (change_counter(db), current_documents_stamp(db))
         path = db.execute("PRAGMA database_list").fetchone()[2]
         key = (path, version, sql, tuple(params)) if path else None
         if key in _CACHE:

@@ -71,7 +71,13 @@ from .store import (
     store_version,
     version_chain,
 )
-from .subqueries import current_documents_sql, document_lengths, document_titles, is_current
+from .subqueries import (
+    current_documents_sql,
+    current_documents_stamp,
+    document_lengths,
+    document_titles,
+    is_current,
+)
 from .text_mapping import TextMapping, map_ranges, replacement_mapping, text_mapping
 
 __all__ = [
@@ -83,6 +89,7 @@ __all__ = [
     "KINDS",
     "DocumentKind",
     "current_documents_sql",
+    "current_documents_stamp",
     "document_lengths",
     "document_titles",
     "is_current",

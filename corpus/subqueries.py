@@ -41,3 +41,13 @@ def is_current(db: sqlite_utils.Database, document_id: int) -> bool:
     if row is None:
         raise NotFound(f"no document {document_id}")
     return bool(row[0])
+
+
+def current_documents_stamp(db: sqlite_utils.Database) -> tuple[int, int, int]:
+    """Return a stamp that changes whenever the set of current document versions changes (an
+    edit, an undone edit, an import, a deletion): for caches keyed on what counts."""
+    row = db.execute(
+        "SELECT COUNT(*), COALESCE(MAX(id), 0), COALESCE(SUM(id), 0) FROM documents"
+        " WHERE is_current = 1"
+    ).fetchone()
+    return tuple(row)

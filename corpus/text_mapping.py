@@ -15,7 +15,8 @@ The rules, in code points:
   deleted (the caller keeps it on the old version for review, never drops it silently).
 
 The character diff is Google's diff-match-patch (``diff-match-patch`` on PyPI) over words first,
-then character by character inside each replaced run of words, with semantic cleanup; chosen over
+then character by character inside each replaced run, with semantic cleanup inside that run only
+(never across an unchanged word, so a range next to an edit does not take it in); chosen over
 ``difflib`` by measurement on long transcripts (``bench/edit.py``): difflib's character matcher is
 quadratic without its "junk" heuristic and wrong with it (letters are "popular" in a long text).
 """
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 import bisect
 import re
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -220,6 +222,55 @@ class _WordsThenChars(diff_match_patch):
 
         return encode(text1, 666666), encode(text2, 1114111), tokens
 
+    def diff_lineMode(self, text1: str, text2: str, deadline: float):  # noqa: N802 (library's name)
+        """Diff words, then each replaced run of words character by character (semantic cleanup
+        inside that run only). No cleanup merges edits across an unchanged word: the library's
+        would turn "delete two words here, add two words there" with a short unchanged phrase
+        between into one replaced region, and a coding on that phrase would take in the added
+        words."""
+        chars1, chars2, tokens = self.diff_linesToChars(text1, text2)
+        words = self.diff_main(chars1, chars2, False, deadline)
+        self.diff_charsToLines(words, tokens)
+        words = self._without_chaff(words)
+        out: list[tuple[int, str]] = []
+        deleted, inserted = "", ""
+        for op, text in [*words, (self.DIFF_EQUAL, "")]:
+            if op == self.DIFF_DELETE:
+                deleted += text
+            elif op == self.DIFF_INSERT:
+                inserted += text
+            else:
+                if deleted and inserted:
+                    run = self.diff_main(deleted, inserted, False, deadline)
+                    self.diff_cleanupSemantic(run)
+                    out += run
+                elif deleted:
+                    out.append((self.DIFF_DELETE, deleted))
+                elif inserted:
+                    out.append((self.DIFF_INSERT, inserted))
+                deleted, inserted = "", ""
+                if text:
+                    out.append((op, text))
+        return out
+
+    def _without_chaff(self, diffs: list) -> list:
+        """Return ``diffs`` where an unchanged run of spaces and punctuation alone between two
+        edits becomes part of them (a shared bracket or space is no anchor: matching it split
+        a replaced word into pieces), merged; unchanged runs holding a word stay as they are."""
+        out = list(diffs)
+        for i in range(1, len(out) - 1):
+            op, text = out[i]
+            if (
+                op == self.DIFF_EQUAL
+                and not _WORD.search(text)
+                and out[i - 1][0] != self.DIFF_EQUAL
+                and out[i + 1][0] != self.DIFF_EQUAL
+            ):
+                out[i] = (self.DIFF_DELETE, text)
+                out.insert(i + 1, (self.DIFF_INSERT, text))
+        self.diff_cleanupMerge(out)
+        return out
+
     def diff_compute(self, text1: str, text2: str, checklines: bool, deadline: float):
         """Diff by words first whatever the texts' length (the library does so only above 100
         characters, and a character diff of short texts aligns unrelated words: deleting the
@@ -236,9 +287,14 @@ def text_mapping(old: str, new: str, timeout: float = DIFF_TIMEOUT) -> TextMappi
     if old == new:
         return TextMapping(len(old), len(new), ((0, 0, len(old)),) if old else ())
     dmp = _WordsThenChars()
-    dmp.Diff_Timeout = timeout
-    diffs = dmp.diff_main(old, new, checklines=True)
-    dmp.diff_cleanupSemantic(diffs)
+    deadline = time.time() + timeout if timeout > 0 else float("inf")
+    # words, then characters inside replaced runs; not through diff_main, whose common prefix
+    # and suffix are cut by characters ('w5x' and 'n30x' share 'x'), which leaves the word diff
+    # pieces of words to align
+    diffs = dmp.diff_lineMode(old, new, deadline)
+    dmp.diff_cleanupMerge(diffs)
+    # slide each edit to word and line boundaries, merging nothing across unchanged text
+    dmp.diff_cleanupSemanticLossless(diffs)
     return TextMapping(len(old), len(new), tuple(_blocks_from_diffs(diffs)))
 
 

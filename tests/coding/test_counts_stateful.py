@@ -31,40 +31,59 @@ from corpus import get_text, list_documents
 from corpus.model import Document
 from corpus.store import store_document
 from exports import evidence_table
+from interviews import cases_frame
 from projectfile import open_project
-from workflows import correct_document, deidentify, merge_project
+from workflows import correct_document, deidentify, import_transcripts, merge_project
 
 CODERS = ("ana", "ben")
 EVERY = Scope(count="codings")
 
 
+Turn = tuple  # (speaker or None, [words])
+
+
 class Model:
-    """Documents as lists of unique words; codings as (code, coder, document key, word tuple)."""
+    """Documents as turns of unique words (one turn without a speaker for a plain document);
+    codings as (code, coder, document key, word tuple), whole-case codings as (code, coder,
+    'case:<case name>', ()); the cases alive."""
 
     def __init__(self):
-        self.docs: dict[str, list[str]] = {}
+        self.docs: dict[str, list[Turn]] = {}
+        self.cases: set[str] = set()
         self.codings: list[tuple[str, str, str, tuple[str, ...]]] = []
         self.codes: dict[str, str | None] = {}  # path -> parent path
         self.ids: dict[str, int] = {}  # document key -> id of its current version
 
     def copy(self) -> Model:
         m = Model()
-        m.docs = {k: list(v) for k, v in self.docs.items()}
+        m.docs = {k: [(spk, list(w)) for spk, w in v] for k, v in self.docs.items()}
+        m.cases = set(self.cases)
         m.codings = list(self.codings)
         m.codes = dict(self.codes)
         m.ids = dict(self.ids)
         return m
 
 
-def _text(words: list[str]) -> str:
-    return " ".join(words) + "\n"
+def _text(turns: list[Turn]) -> str:
+    """Return the canonical text of a document (a transcript: 'Speaker: words' per turn)."""
+    if turns[0][0] is None:
+        return " ".join(turns[0][1]) + "\n"
+    return "\n\n".join(f"{spk}: {' '.join(words)}" for spk, words in turns)
 
 
-def _offsets(words: list[str], i: int, j: int) -> tuple[int, int]:
-    """Return the character range of words i..j (inclusive) of ``_text(words)``."""
-    start = sum(len(w) + 1 for w in words[:i])
+def _offsets(turns: list[Turn], t: int, i: int, j: int) -> tuple[int, int]:
+    """Return the character range of words i..j (inclusive) of turn t of ``_text(turns)``."""
+    before = _text(turns[:t]) + "\n\n" if t and turns[0][0] is not None else ""
+    words = turns[t][1]
+    start = len(before) + (len(turns[t][0]) + 2 if turns[t][0] is not None else 0)
+    start += sum(len(w) + 1 for w in words[:i])
     end = start + sum(len(w) + 1 for w in words[i : j + 1]) - 1
     return start, end
+
+
+def _case_of(key: str, speaker: str | None) -> str | None:
+    """Return the case name interviews gives a transcript's speaker."""
+    return None if speaker is None else f"{speaker} ({key})"
 
 
 class CountsMachine(RuleBasedStateMachine):
@@ -103,36 +122,73 @@ class CountsMachine(RuleBasedStateMachine):
         self._add_code("Talent > Training", "Talent")
         self._add_code("Policy", None)
 
+    def _imported(self, key: str, doc_id: int, turns: list[Turn]) -> None:
+        # an import is no coding action: undo and redo leave the document where it is
+        for model in [self.model, *(m for _, m, _ in self.history), *(m for _, m in self.undone)]:
+            model.ids[key] = doc_id
+            model.docs[key] = [(spk, list(w)) for spk, w in turns]
+            model.cases |= {_case_of(key, spk) for spk, _ in turns if spk is not None}
+
     @rule(n=st.integers(3, 14))
     def import_document(self, n):
         key = f"doc{len(self.model.docs)}"
-        words = [self._word() for _ in range(n)]
-        text = _text(words)
+        turns = [(None, [self._word() for _ in range(n)])]
+        text = _text(turns)
         doc = Document(
             text=text,
             title=key,
             source_name=f"{key}.txt",
             sha256=hashlib.sha256(text.encode()).hexdigest(),
         )
-        doc_id = store_document(self.db, doc, segment_language=False)
-        # an import is no coding action: undo and redo leave the document where it is
-        for model in [self.model, *(m for _, m, _ in self.history), *(m for _, m in self.undone)]:
-            model.ids[key] = doc_id
-            model.docs[key] = list(words)
+        self._imported(key, store_document(self.db, doc, segment_language=False), turns)
+
+    @rule(lengths=st.lists(st.integers(1, 5), min_size=2, max_size=4))
+    def import_transcript(self, lengths):
+        """Import an interview: the interviewer and one expert take turns (each a case)."""
+        key = f"doc{len(self.model.docs)}"
+        expert = f"Expert{key[3:]}"
+        speakers = ["Interviewer", expert]
+        turns = [(speakers[t % 2], [self._word() for _ in range(n)]) for t, n in enumerate(lengths)]
+        path = Path(self.tmp.name) / f"{key}.txt"
+        path.write_text(_text(turns), encoding="utf-8")
+        roles = {"Interviewer": "interviewer", expert: "interviewee"}
+        import_transcripts(self.db, [str(path)], roles=roles)
+        docs = list_documents(self.db)
+        self._imported(key, int(docs.loc[docs["title"] == key, "id"].iloc[0]), turns)
+
+    def _pick_words(self, data, key: str, longest: int = 5) -> tuple[int, int, int]:
+        turns = self.model.docs[key]
+        t = data.draw(st.integers(0, len(turns) - 1))
+        words = turns[t][1]
+        i = data.draw(st.integers(0, len(words) - 1))
+        j = data.draw(st.integers(i, min(len(words) - 1, i + longest - 1)))
+        return t, i, j
 
     @precondition(lambda self: self.model.docs)
     @rule(data=st.data(), coder=st.sampled_from(CODERS))
     def code(self, data, coder):
         key = data.draw(st.sampled_from(sorted(self.model.docs)))
-        words = self.model.docs[key]
-        i = data.draw(st.integers(0, len(words) - 1))
-        j = data.draw(st.integers(i, min(len(words) - 1, i + 4)))
+        t, i, j = self._pick_words(data, key)
         code = data.draw(st.sampled_from(sorted(self.model.codes)))
-        start, end = _offsets(words, i, j)
-        entry = (code, coder, key, tuple(words[i : j + 1]))
+        turns = self.model.docs[key]
+        start, end = _offsets(turns, t, i, j)
+        entry = (code, coder, key, tuple(turns[t][1][i : j + 1]))
         before = self.model.copy()
         C.code_span(self.db, self.model.ids[key], start, end, code, coder)
         if entry in self.model.codings:  # the same coding again is not a new one
+            return
+        self.model.codings.append(entry)
+        self._done(coder, before)
+
+    @precondition(lambda self: self.model.cases)
+    @rule(data=st.data(), coder=st.sampled_from(CODERS))
+    def code_case(self, data, coder):
+        name = data.draw(st.sampled_from(sorted(self.model.cases)))
+        code = data.draw(st.sampled_from(sorted(self.model.codes)))
+        entry = (code, coder, f"case:{name}", ())
+        before = self.model.copy()
+        C.code_case(self.db, self._case_id(name), code, coder)
+        if entry in self.model.codings:
             return
         self.model.codings.append(entry)
         self._done(coder, before)
@@ -142,24 +198,35 @@ class CountsMachine(RuleBasedStateMachine):
     def uncode(self, data):
         listing = C.codings_frame(self.db)
         row = listing.iloc[data.draw(st.integers(0, len(listing) - 1))]
-        key = next(k for k, v in self.model.ids.items() if v == int(row["document_id"]))
-        entry = (row["code_path"], row["coder"], key, tuple(row["text"].split()))
+        entry = self._entry(row)
         assert entry in self.model.codings, entry
         before = self.model.copy()
         C.delete_coding(self.db, int(row["coding_id"]), row["coder"])
         self.model.codings.remove(entry)
         self._done(row["coder"], before)
 
-    @precondition(lambda self: self.model.docs)
+    def _editable(self) -> list[str]:
+        """Documents whose speakers all still have their cases (a deleted case's speaker stays
+        unlinked; whether a re-parse links it again is the case tests' business)."""
+        return sorted(
+            k
+            for k, turns in self.model.docs.items()
+            if all(spk is None or _case_of(k, spk) in self.model.cases for spk, _ in turns)
+        )
+
+    @precondition(lambda self: self._editable())
     @rule(data=st.data(), kind=st.sampled_from(["insert", "delete", "change", "mixed"]))
     def correct(self, data, kind):
-        key = data.draw(st.sampled_from(sorted(self.model.docs)))
-        words = list(self.model.docs[key])
+        key = data.draw(st.sampled_from(self._editable()))
+        turns = [(spk, list(w)) for spk, w in self.model.docs[key]]
+        t = data.draw(st.integers(0, len(turns) - 1))
+        words = turns[t][1]
         changed: dict[str, str] = {}
         deleted: set[str] = set()
         # the changes stand apart (an unchanged word between any two), so which words a coding
         # keeps is unambiguous: next to each other, a deletion, a changed word and an insertion
-        # form one replaced region, whose mapping the text model leaves to the diff
+        # form one replaced region, whose mapping the text model leaves to the diff. A turn
+        # keeps at least one word.
         n = len(words)
         busy: set[int] = set()  # original positions touched or next to a change
         if kind in ("delete", "mixed") and n > 2:
@@ -190,9 +257,9 @@ class CountsMachine(RuleBasedStateMachine):
             new_words += [self._word("n"), self._word("n")]
         if new_words == words:
             return
-        words = new_words
+        turns[t] = (turns[t][0], new_words)
         before = self.model.copy()
-        result = correct_document(self.db, self.model.ids[key], _text(words), "ana")
+        result = correct_document(self.db, self.model.ids[key], _text(turns), "ana")
         self.model.ids[key] = result.edit.new_document_id
         codings = []
         for code, coder, k, span in self.model.codings:
@@ -201,7 +268,7 @@ class CountsMachine(RuleBasedStateMachine):
                 if not span:
                     continue  # its words are gone: the coding waits for review, out of counts
             codings.append((code, coder, k, span))
-        self.model.docs[key] = words
+        self.model.docs[key] = turns
         self.model.codings = codings
         self._done("ana", before, "edit")
 
@@ -211,12 +278,12 @@ class CountsMachine(RuleBasedStateMachine):
         code = data.draw(st.sampled_from(sorted(self.model.codes)))
         rows, entries = [], []
         for key in data.draw(st.lists(st.sampled_from(sorted(self.model.docs)), max_size=3)):
-            words = self.model.docs[key]
-            i = data.draw(st.integers(0, len(words) - 1))
-            entry = (code, coder, key, (words[i],))
+            t, i, _ = self._pick_words(data, key, longest=1)
+            turns = self.model.docs[key]
+            entry = (code, coder, key, (turns[t][1][i],))
             if entry in self.model.codings or entry in entries:
                 continue
-            start, end = _offsets(words, i, i)
+            start, end = _offsets(turns, t, i, i)
             rows.append(
                 {
                     "document_id": self.model.ids[key],
@@ -228,13 +295,11 @@ class CountsMachine(RuleBasedStateMachine):
             entries.append(entry)
         if not rows:
             return
-        before = self.model.copy()
         C.apply_batch(self.db, rows, "stateful test", coder)
         self.model.codings += entries
         # a batch is undone with undo_batch, not undo: keep it out of the undo model
         self.history.clear()
         self.undone.clear()
-        del before
 
     @precondition(lambda self: self.history)
     @rule(coder=st.sampled_from(CODERS))
@@ -286,13 +351,25 @@ class CountsMachine(RuleBasedStateMachine):
         self.model.codes["Funding > Training"] = "Funding"
         self._done("ana", before)
 
+    @precondition(lambda self: self.model.cases)
+    @rule(data=st.data())
+    def delete_case(self, data):
+        """Delete a case: its whole-case codings go to the trash, its speaker's codings stay on
+        the text (counted for no case)."""
+        name = data.draw(st.sampled_from(sorted(self.model.cases)))
+        before = self.model.copy()
+        C.delete_case(self.db, self._case_id(name), coder="ana")
+        self.model.cases.discard(name)
+        self.model.codings = [e for e in self.model.codings if e[2] != f"case:{name}"]
+        self._done("system", before, "case")
+
     @precondition(lambda self: len(self.model.docs) < 8)
     @rule(n=st.integers(3, 8), k=st.integers(1, 3))
     def merge_project(self, n, k):
         """Merge another project holding a new document coded by another coder (carla)."""
         key = f"doc{len(self.model.docs)}"
-        words = [self._word("m") for _ in range(n)]
-        text = _text(words)
+        turns = [(None, [self._word("m") for _ in range(n)])]
+        text = _text(turns)
         other_path = Path(self.tmp.name) / f"other-{key}.qda.sqlite"
         other = open_project(other_path)
         try:
@@ -306,30 +383,31 @@ class CountsMachine(RuleBasedStateMachine):
             other_id = store_document(other, doc, segment_language=False)
             entries = []
             for i in range(min(k, n)):
-                start, end = _offsets(words, i, i)
+                start, end = _offsets(turns, 0, i, i)
                 C.code_span(other, other_id, start, end, "Talent", "carla")
-                entries.append(("Talent", "carla", key, (words[i],)))
+                entries.append(("Talent", "carla", key, (turns[0][1][i],)))
         finally:
             other.conn.close()
         before = self.model.copy()
         merge_project(self.db, other_path, coder="ana")
         merged = list_documents(self.db)
         self.model.ids[key] = int(merged.loc[merged["title"] == key, "id"].iloc[0])
-        self.model.docs[key] = words
+        self.model.docs[key] = turns
         if "Talent" not in self.model.codes:  # a merge brings the code in by its path
             self.model.codes["Talent"] = None
         self.model.codings += entries
         merge_project(self.db, other_path, coder="ana")  # a second merge adds nothing
         self._done("system", before, "merge")
 
-    @precondition(lambda self: self.model.docs)
+    @precondition(lambda self: self._editable())
     @rule(data=st.data())
     def pseudonymise(self, data):
         """Replace one word of a document by a pseudonym (de-identification writes a version)."""
-        key = data.draw(st.sampled_from(sorted(self.model.docs)))
-        words = list(self.model.docs[key])
-        i = data.draw(st.integers(0, len(words) - 1))
-        start, end = _offsets(words, i, i)
+        key = data.draw(st.sampled_from(self._editable()))
+        t, i, _ = self._pick_words(data, key, longest=1)
+        turns = [(spk, list(w)) for spk, w in self.model.docs[key]]
+        start, end = _offsets(turns, t, i, i)
+        old = turns[t][1][i]
         pseudonym = self._word("P")
         review = pd.DataFrame(
             [
@@ -338,7 +416,7 @@ class CountsMachine(RuleBasedStateMachine):
                     "document_title": key,
                     "char_start": start,
                     "char_end": end,
-                    "original": words[i],
+                    "original": old,
                     "label": "PERSON",
                     "source": "test",
                     "pseudonym": pseudonym,
@@ -350,10 +428,9 @@ class CountsMachine(RuleBasedStateMachine):
         before = self.model.copy()
         done = deidentify(self.db, review)
         self.model.ids[key] = int(done.result["new_document_id"].iloc[0])
-        old = words[i]
         pseudonym = f"[{pseudonym}]"  # replacements are marked as such in the text
-        words[i] = pseudonym
-        self.model.docs[key] = words
+        turns[t][1][i] = pseudonym
+        self.model.docs[key] = turns
         self.model.codings = [
             (c, r, k, tuple(pseudonym if w == old else w for w in span))
             if k == key
@@ -366,14 +443,13 @@ class CountsMachine(RuleBasedStateMachine):
     @invariant()
     def views_count_what_the_model_says(self):
         m = self.model
+        spans = [e for e in m.codings if not e[2].startswith("case:")]
         per_code = Counter(c for c, _, _, _ in m.codings)
-        docs_per_code = {c: len({k for cc, _, k, _ in m.codings if cc == c}) for c in per_code}
+        span_per_code = Counter(c for c, _, _, _ in spans)
+        docs_per_code = {c: len({k for cc, _, k, _ in spans if cc == c}) for c in per_code}
         listing = C.codings_frame(self.db)
         assert len(listing) == len(m.codings)  # the dashboard's "Codings"
-        got = sorted(
-            (r.code_path, r.coder, self._key(r.document_id), tuple(r.text.split()))
-            for r in listing.itertuples()
-        )
+        got = sorted(self._entry(r) for _, r in listing.iterrows())
         assert got == sorted(m.codings)
         book = C.codes_frame(self.db, scope=EVERY).set_index("path")
         assert sorted(book.index) == sorted(m.codes)
@@ -381,30 +457,62 @@ class CountsMachine(RuleBasedStateMachine):
             assert book.loc[path, "codings"] == per_code.get(path, 0), path
             assert book.loc[path, "documents"] == docs_per_code.get(path, 0), path
         freq = C.frequencies(self.db, scope=EVERY).set_index("code_path")["codings"]
-        assert freq.to_dict() == {p: n for p, n in per_code.items() if n}
+        assert freq.to_dict() == {p: n for p, n in span_per_code.items() if n}
         for path in m.codes:
             own = C.retrieve(self.db, EVERY.replace(codes=(path,)))
-            assert len(own) == per_code.get(path, 0), path
+            assert len(own) == span_per_code.get(path, 0), path
             tree = C.retrieve(self.db, EVERY.replace(codes=(path,), children=True))
             below = [p for p in m.codes if p == path or p.startswith(path + " > ")]
-            assert len(tree) == sum(per_code.get(p, 0) for p in below), path
+            assert len(tree) == sum(span_per_code.get(p, 0) for p in below), path
         evidence = evidence_table(self.db, children=False)
-        assert Counter(evidence["code_path"]) == +per_code
+        assert Counter(evidence["code_path"]) == +span_per_code
+        # code x case: a span counts for its speaker's case (while the case lives), a whole-case
+        # coding for its case
+        cells: Counter = Counter()
+        for code, _, key, span in m.codings:
+            if key.startswith("case:"):
+                cells[code, key[5:]] += 1
+                continue
+            speaker = next(spk for spk, words in m.docs[key] if span[0] in words)
+            case = _case_of(key, speaker)
+            if case in m.cases:
+                cells[code, case] += 1
+        matrix = C.code_case_frame(self.db, EVERY)
+        assert {(r.code_path, r.case_name): r.codings for r in matrix.itertuples()} == dict(cells)
         # count-once views agree with the distinct segments of the listing
+        on_text = listing[listing["scope"] != "case"]
         segments = Counter(
             r.code_path
-            for r in listing.drop_duplicates(
+            for r in on_text.drop_duplicates(
                 ["code_id", "document_id", "char_start", "char_end"]
             ).itertuples()
+        )
+        segments += Counter(
+            r.code_path
+            for r in listing[listing["scope"] == "case"]
+            .drop_duplicates(["code_id", "case_id"])
+            .itertuples()
         )
         once = C.codes_frame(self.db, scope=Scope(count="segments")).set_index("path")
         for path in m.codes:
             assert once.loc[path, "codings"] == segments.get(path, 0), path
-        for key, words in m.docs.items():
-            assert get_text(self.db, self.model.ids[key]) == _text(words)
+        for key, turns in m.docs.items():
+            assert get_text(self.db, self.model.ids[key]) == _text(turns), key
 
-    def _key(self, document_id) -> str:
-        return next(k for k, v in self.model.ids.items() if v == int(document_id))
+    def _entry(self, row) -> tuple:
+        """Return the model's form of a row of ``codings_frame``."""
+        if row["scope"] == "case":
+            return (row["code_path"], row["coder"], f"case:{self._case_name(row['case_id'])}", ())
+        key = next(k for k, v in self.model.ids.items() if v == int(row["document_id"]))
+        return (row["code_path"], row["coder"], key, tuple(row["text"].split()))
+
+    def _case_id(self, name: str) -> int:
+        cases = cases_frame(self.db)
+        return int(cases.loc[cases["name"] == name, "case_id"].iloc[0])
+
+    def _case_name(self, case_id) -> str:
+        cases = cases_frame(self.db)
+        return str(cases.loc[cases["case_id"] == int(case_id), "name"].iloc[0])
 
 
 CountsMachine.TestCase.settings = settings(
