@@ -23,6 +23,7 @@ STEPS = ("corpus", "interviews", "coding", "nlp")
 
 def build(out: Path) -> Path:
     """Build a fresh demo project at ``out`` (replacing an old one); return its path."""
+    import workflows  # noqa: F401  (every package, so every package's tables are registered)
     from corpus import set_project_meta
     from projectfile import open_project
 
