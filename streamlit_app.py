@@ -15,6 +15,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import streamlit as st
 
+import workflows  # noqa: F401  (every package: all tables registered before a project opens)
 from projectfile import ProjectError
 from ui import session_demo
 from ui.auth import require_access

@@ -27,6 +27,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+import workflows  # noqa: E402,F401 (every package: all tables registered before open_project)
 
 WORDS = (
     "consortium council funding innovation talent training transfer technology policy industry "

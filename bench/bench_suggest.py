@@ -38,6 +38,8 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+import workflows  # noqa: E402,F401 (every package: all tables registered before open_project)
+
 DEMO = ROOT / "demo" / "build" / "demo.qda.sqlite"
 
 

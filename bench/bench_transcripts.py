@@ -23,6 +23,8 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import workflows  # noqa: E402,F401 (every package: all tables registered before open_project)
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 from interviews import import_transcripts, parse_transcript

@@ -28,6 +28,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "ui"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import workflows  # noqa: E402,F401 (every package: all tables registered before open_project)
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from browser_helpers import chromium_page, select_text, streamlit_server, wait_idle

@@ -26,6 +26,7 @@ SCHEMA_PACKAGES = ("corpus", "interviews", "coding", "nlp", "exports")
 
 Migration = tuple[str, Callable[[sqlite_utils.Database], None]]
 _REGISTERED: dict[str, tuple[Migration, ...]] = {}
+_OPENED_WITH: list[str] = []  # the packages whose tables the first project opened here got
 
 
 class SchemaNotRegistered(RuntimeError):
@@ -42,6 +43,14 @@ def register_schema(package: str, migrations: Sequence[Migration]) -> None:
     names = [name for name, _ in migrations]
     if len(set(names)) != len(names):
         raise ValueError(f"{package}: a migration name appears twice")
+    if _OPENED_WITH and package not in _REGISTERED:
+        # the project already open has none of this package's tables: its first query would
+        # fail with "no such table" far from the cause
+        raise SchemaNotRegistered(
+            f"{package} was imported after a project was opened with the tables of "
+            f"{', '.join(_OPENED_WITH)} only: import every package the tool uses (`import "
+            "workflows` imports them all) before `open_project`"
+        )
     _REGISTERED[package] = tuple(migrations)  # a reloaded module replaces its own entry
 
 
@@ -112,6 +121,8 @@ def migrate(db: sqlite_utils.Database, path: Path | None = None) -> list[str]:
     re-read inside the write transaction, so each step runs exactly once.
     """
     known = known_migrations()
+    if not _OPENED_WITH:
+        _OPENED_WITH.extend(registered_packages())
     known_keys = {(p, n) for p, n, _ in known}
     has_table = db.conn.execute("SELECT 1 FROM sqlite_master WHERE name = '_migrations'").fetchone()
     applied = _applied(db) if has_table else set()

@@ -424,3 +424,19 @@ def test_layers_each_package_names_only_its_own_tables():
                     problems.append(f"{rel}:{line}: {table} (owned by {owner})")
     assert sorted(set(problems)) == []
     assert sorted(KNOWN_REACHES - reaches) == [], "no longer reaches: remove from KNOWN_REACHES"
+
+
+def test_entry_points_register_every_package_before_opening_a_project():
+    """Tables come from the schema registry: an entry point that opened a project before
+    importing nlp or exports made a file without their tables (the demo build failed with 'no
+    such table', the app's new projects lacked nlp's). Each entry point imports workflows (every
+    package) or cli (whose commands import them all)."""
+    entry_points = [ROOT / "streamlit_app.py", ROOT / "demo" / "build.py"]
+    entry_points += sorted((ROOT / "bench").glob("bench_*.py"))
+    missing = [
+        str(p.relative_to(ROOT))
+        for p in entry_points
+        if "open_project" in p.read_text() or p.name in ("streamlit_app.py", "bench_ui.py")
+        if not re.search(r"^\s*import workflows\b", p.read_text(), re.M)
+    ]
+    assert not missing, f"entry points opening projects without importing workflows: {missing}"
