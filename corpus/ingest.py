@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import contextlib
-import multiprocessing
 import os
 import time
 import uuid
@@ -33,6 +32,7 @@ from .parse import (
 )
 from .search import optimize_index, sync_search_index
 from .store import DuplicateDocument, known_hashes, log_outcomes, store_document
+from .worker_context import worker_context
 
 WORKER_MEMORY_BYTES = ParseOptions.memory_bytes
 WATCHDOG_GRACE_S = 15  # a file still parsing this long after its time limit: its worker is killed
@@ -48,7 +48,7 @@ def process_executor(workers: int, memory_bytes: int = WORKER_MEMORY_BYTES) -> c
     """Return a process pool whose workers carry a per-process memory limit."""
     return cf.ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=multiprocessing.get_context("forkserver"),
+        mp_context=worker_context(),
         initializer=init_worker,
         initargs=(memory_bytes, os.getpid()),
     )
