@@ -39,10 +39,10 @@ def project_file() -> Path:
     return Path(PROJECT_PATH.get())
 
 
-def set_project_file(path: str | os.PathLike) -> None:
+def set_project_file(path: str | os.PathLike, copy_of_open: bool = False) -> None:
     """Switch this session to the project file at ``path`` (forgets all of the old project's
-    state: ui.state.switch_project)."""
-    switch_project(path)
+    state, unless ``path`` is a copy of the open project just made: ui.state.switch_project)."""
+    switch_project(path, copy_of_open=copy_of_open)
     remember(project=path)
 
 

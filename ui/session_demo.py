@@ -86,7 +86,8 @@ def copy_demo(source: Path, name: str) -> Path:
 def ask(path: Path, switch) -> bool:
     """Show the "make a copy to work in?" dialog when a write into the demo was refused.
 
-    ``switch(path)`` opens another project in this session (ui.common.set_project_file).
+    ``switch(path, copy_of_open=True)`` opens the copy in this session, keeping the page's
+    state (ui.common.set_project_file): the copy holds the same documents, codes and ids.
     Returns True when the dialog was opened.
     """
     if not DEMO_PROMPT.get():
@@ -111,7 +112,7 @@ def ask(path: Path, switch) -> bool:
                 st.error(str(exc))
                 return
             DEMO_PROMPT.pop()
-            switch(dest)
+            switch(dest, copy_of_open=True)  # the page goes on as it was, in the copy
             flash(
                 "success",
                 f"Working in {dest.name}, a copy of the demo: do what you were doing again here.",

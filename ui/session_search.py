@@ -158,6 +158,10 @@ def code_bar(db, query: str, total: int, fetch_all) -> None:
     Undo. ``fetch_all(limit)`` returns the hits of the current search (any mode)."""
     codes = codes_frame(db)
     paths = {int(r.id): r.path for r in codes.itertuples()}
+    held = st.session_state.get(SEARCH_CODE)
+    if held is not None and not isinstance(held, str) and held not in paths:
+        # a code id this project does not have (deleted, merged): the bar shows it empty
+        st.session_state[SEARCH_CODE] = None
     with st.container(border=True, key="search_code_bar"):
         c1, c2, c3, c4 = st.columns([3, 3, 2, 1.2], vertical_alignment="bottom")
         c1.selectbox(

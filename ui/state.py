@@ -10,8 +10,13 @@ Two scopes:
 
 Every key not declared app-scoped is project-scoped, including widget keys Streamlit owns and
 keys made from ids (``open_12``, ``file_codebook``): a key added by a page later is cleared on a
-switch unless someone declares it app-scoped here. Pages read and write through the typed
-``Key`` objects below (``SEARCH_PREVIEW.get()``); widget keys are plain string constants.
+switch unless someone declares it app-scoped here. A widget whose key is cleared while it is on
+screen keeps showing its value in the browser until the person changes it, so a switch is made
+from a page whose widgets hold nothing of the old project (the Project page), or keeps the state
+when the new project is a copy of the open one (``switch_project(copy_of_open=True)``).
+
+Pages read and write through the typed ``Key`` objects below (``SEARCH_PREVIEW.get()``); widget
+keys are plain string constants.
 
 Messages for the next run go through ``flash(kind, text)`` and are shown once by ``show_flash()``,
 escaped (a message can quote document text, code names, file names).
@@ -170,10 +175,20 @@ def clear_project_state() -> list[str]:
     return gone
 
 
-def switch_project(path: str | os.PathLike) -> None:
+def switch_project(path: str | os.PathLike, copy_of_open: bool = False) -> None:
     """Open the project file at ``path`` in this session, forgetting the old project's state
-    (ui.common.set_project_file also remembers the choice for the next visit)."""
-    clear_project_state()
+    (ui.common.set_project_file also remembers the choice for the next visit).
+
+    ``copy_of_open``: ``path`` is a copy of the open project just made (the demo's "Copy to a new
+    project"): its documents, codes and ids are the same, so the session's project state is
+    still right and is kept. The page goes on as it was (the query typed, the code picked), and
+    what was refused in the demo can be done again at once. Clearing it there would also leave
+    the page's widgets showing values their keys no longer hold: Streamlit's browser side keeps
+    a widget's value when its key is removed, so the Search page showed the query and the picked
+    code while the app had neither (no hits, "Pick or type a code" on "Code this hit").
+    """
+    if not copy_of_open:
+        clear_project_state()
     PROJECT_PATH.set(str(path))
 
 

@@ -140,7 +140,10 @@ def test_suggestions_accept_reject_and_batch(app):
         assert after.sort_values("coding_id")["text"].iloc[-1][:30] in accepted
 
         # tick one for a batch, preview, save
-        cards.first.get_by_text("in batch").click()
+        # the card's own box: while a run draws the list, Streamlit keeps the box of the passage
+        # that was at this place beside it (marked data-retained) until the run ends
+        own = cards.first.locator("[class*='st-key-sugg_pick_']:not([data-retained])")
+        own.get_by_text("in batch").click()
         wait_idle(page)
         page.locator(".st-key-sugg_preview button").click()
         wait_idle(page)

@@ -21,6 +21,7 @@ from nlp import (
     suggestable_codes,
 )
 from projectfile import QdaError
+from ui.common import get_db
 from ui.state import CODE_SELECTION, FOCUS, SUGG_BATCH, SUGG_ROWS, flash
 from ui.widgets import md_safe
 
@@ -45,9 +46,45 @@ def _compute(db, code_id: int, limit: int) -> pd.DataFrame:
     return found
 
 
-def _drop(code_id: int, segment_id: int) -> None:
+def _drop(code_id: int, segment_ids) -> None:
     rows = st.session_state[STATE][code_id]
-    st.session_state[STATE][code_id] = rows[rows["segment_id"] != segment_id]
+    st.session_state[STATE][code_id] = rows[~rows["segment_id"].isin(list(segment_ids))]
+
+
+# The card buttons act in callbacks, before the run that draws the list again: one run per click.
+# (An action in the script body followed by st.rerun() made two runs, and between them the
+# browser showed the half-drawn list: a card at the place of the one removed briefly held the
+# removed passage's "in batch" box too, kept by Streamlit until the run ends.) A callback runs
+# after the run that drew its button has closed its connection, so it opens its own (get_db).
+
+
+def _on_accept(code_id: int, label: str, r: dict, coder: str, session) -> None:
+    try:
+        accept_suggestion(
+            get_db(), code_id, r["document_id"], r["char_start"], r["char_end"], coder, session
+        )
+    except QdaError as exc:
+        flash("error", str(exc))
+        return
+    _drop(code_id, [r["segment_id"]])
+    flash("success", f"Coded with {label}.")
+
+
+def _on_reject(code_id: int, r: dict, coder: str) -> None:
+    try:
+        db = get_db()
+        reject_suggestion(db, code_id, r["document_id"], r["char_start"], r["char_end"], coder)
+    except QdaError as exc:
+        flash("error", str(exc))
+        return
+    _drop(code_id, [r["segment_id"]])
+    flash("success", "Rejected: it will count against similar ones.")
+
+
+def _on_open(r: dict) -> None:
+    focus = {"document_id": r["document_id"], "start": r["char_start"], "end": r["char_end"]}
+    FOCUS.set(focus)
+    CODE_SELECTION.set(dict(focus))
 
 
 def suggestions_panel(db, coder: str, session: str | None = None) -> None:
@@ -104,30 +141,23 @@ def suggestions_panel(db, coder: str, session: str | None = None) -> None:
                 h2.markdown(f"`{r.score:.0%}`", help="The model's probability for this code.")
                 st.text(r.text[:700] + ("…" if len(r.text) > 700 else ""))
                 b1, b2, b3, b4 = st.columns([1, 1, 1, 2])
-                if b1.button("Accept", key=f"sugg_acc_{seg}", type="primary"):
-                    try:
-                        accept_suggestion(
-                            db, code_id, r.document_id, r.char_start, r.char_end, coder, session
-                        )
-                        _drop(code_id, seg)
-                        flash("success", f"Coded with {labels[code_id]}.")
-                    except QdaError as exc:
-                        flash("error", str(exc))
-                    st.rerun()
-                if b2.button("Reject", key=f"sugg_rej_{seg}"):
-                    reject_suggestion(db, code_id, r.document_id, r.char_start, r.char_end, coder)
-                    _drop(code_id, seg)
-                    flash("success", "Rejected: it will count against similar ones.")
-                    st.rerun()
-                if b3.button("Open", key=f"sugg_open_{seg}"):
-                    focus = {
-                        "document_id": int(r.document_id),
-                        "start": int(r.char_start),
-                        "end": int(r.char_end),
-                    }
-                    FOCUS.set(focus)
-                    CODE_SELECTION.set(dict(focus))
-                    st.rerun()
+                row = {
+                    "segment_id": seg,
+                    "document_id": int(r.document_id),
+                    "char_start": int(r.char_start),
+                    "char_end": int(r.char_end),
+                }
+                b1.button(
+                    "Accept",
+                    key=f"sugg_acc_{seg}",
+                    type="primary",
+                    on_click=_on_accept,
+                    args=(code_id, labels[code_id], row, coder, session),
+                )
+                b2.button(
+                    "Reject", key=f"sugg_rej_{seg}", on_click=_on_reject, args=(code_id, row, coder)
+                )
+                b3.button("Open", key=f"sugg_open_{seg}", on_click=_on_open, args=(row,))
                 if b4.checkbox("in batch", key=f"sugg_pick_{code_id}_{seg}"):
                     picked.append(seg)
         _batch(db, code_id, rows, picked, coder, session)
@@ -138,11 +168,13 @@ def _batch(db, code_id: int, rows: pd.DataFrame, picked: list[int], coder, sessi
     p1, p2 = st.columns(2)
     if p1.button(f"Preview batch ({len(chosen)})", disabled=chosen.empty, key="sugg_preview"):
         st.session_state[BATCH][code_id] = (chosen, preview_suggestions(db, chosen, code_id))
-    if p2.button(f"Reject ticked ({len(chosen)})", disabled=chosen.empty, key="sugg_rej_batch"):
-        record_batch(db, code_id, chosen, SuggestionDecision.REJECTED, coder)
-        st.session_state[STATE][code_id] = rows[~rows["segment_id"].isin(picked)]
-        st.session_state[BATCH].pop(code_id, None)
-        st.rerun()
+    p2.button(
+        f"Reject ticked ({len(chosen)})",
+        disabled=chosen.empty,
+        key="sugg_rej_batch",
+        on_click=_on_reject_batch,
+        args=(code_id, chosen, coder),
+    )
     pending = st.session_state[BATCH].get(code_id)
     if pending is None:
         return
@@ -155,14 +187,36 @@ def _batch(db, code_id: int, rows: pd.DataFrame, picked: list[int], coder, sessi
         hide_index=True,
         width="stretch",
     )
-    if st.button(f"Code {_n(len(preview), 'passage')}", type="primary", key="sugg_apply"):
-        try:
-            apply_preview(db, preview, coder=coder, session=session)
-            record_batch(db, code_id, batch_rows, SuggestionDecision.ACCEPTED, coder)
-            done = set(batch_rows["segment_id"])
-            st.session_state[STATE][code_id] = rows[~rows["segment_id"].isin(done)]
-            flash("success", f"Coded {_n(len(preview), 'passage')} as one batch.")
-        except QdaError as exc:
-            flash("error", str(exc))
-        st.session_state[BATCH].pop(code_id, None)
-        st.rerun()
+    st.button(
+        f"Code {_n(len(preview), 'passage')}",
+        type="primary",
+        key="sugg_apply",
+        on_click=_on_apply_batch,
+        args=(code_id, coder, session),
+    )
+
+
+def _on_reject_batch(code_id: int, chosen: pd.DataFrame, coder: str) -> None:
+    try:
+        record_batch(get_db(), code_id, chosen, SuggestionDecision.REJECTED, coder)
+    except QdaError as exc:
+        flash("error", str(exc))
+        return
+    _drop(code_id, chosen["segment_id"])
+    st.session_state[BATCH].pop(code_id, None)
+
+
+def _on_apply_batch(code_id: int, coder: str, session) -> None:
+    pending = st.session_state[BATCH].pop(code_id, None)
+    if pending is None:
+        return
+    batch_rows, preview = pending
+    db = get_db()
+    try:
+        apply_preview(db, preview, coder=coder, session=session)
+        record_batch(db, code_id, batch_rows, SuggestionDecision.ACCEPTED, coder)
+    except QdaError as exc:
+        flash("error", str(exc))
+        return
+    _drop(code_id, batch_rows["segment_id"])
+    flash("success", f"Coded {_n(len(preview), 'passage')} as one batch.")
