@@ -21,8 +21,8 @@ def _mentions(db, doc):
     return rows
 
 
-def test_edit_moves_entity_mentions_and_keeps_unchanged_segments_extracted(db):
-    doc = store_document(
+def _brief(db) -> int:
+    return store_document(
         db,
         Document(
             TEXT,
@@ -34,6 +34,10 @@ def test_edit_moves_entity_mentions_and_keeps_unchanged_segments_extracted(db):
             language="en",
         ),
     )
+
+
+def test_edit_moves_entity_mentions_and_keeps_unchanged_segments_extracted(db):
+    doc = _brief(db)
     extract_entities(db, document_ids=[doc])
     before = _mentions(db, doc)
     assert any(t == "Querétaro" for *_, t in before)
@@ -59,18 +63,7 @@ def test_edit_moves_entity_mentions_and_keeps_unchanged_segments_extracted(db):
 def test_issue_20_entity_counts_ignore_earlier_versions(db):
     from nlp import entities_frame
 
-    doc = store_document(
-        db,
-        Document(
-            TEXT,
-            "brief",
-            "brief.txt",
-            segments=paragraphs_from_text(TEXT),
-            sha256=sha256_bytes(TEXT.encode()),
-            size=len(TEXT),
-            language="en",
-        ),
-    )
+    doc = _brief(db)
     extract_entities(db, document_ids=[doc])
     before = entities_frame(db)["text"].value_counts().to_dict()
     result = edit_document(db, doc, TEXT.replace("signed the", "signed an"), "ana")
