@@ -14,11 +14,13 @@ import pytest
 from browser_helpers import (
     choose,
     chromium_page,
+    click_for_rerun,
     open_page,
     require_chromium,
     wait_idle,
 )
 from citations_data import citations_app
+from playwright.sync_api import expect
 from ui_data import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(300)]
@@ -70,8 +72,9 @@ def test_export_page_previews_and_saves_the_citation_style(app):
         page.get_by_text("Example citation: interview-3, turn 3").wait_for(timeout=20_000)
         assert "Policy brief (2021), p. 2" in grid_cells(page)
         page.screenshot(path=str(ARTIFACTS / "citations-export-preview.png"))
-        page.get_by_role("button", name="Use this style for the project").click()
-        wait_idle(page)
+        save = page.get_by_role("button", name="Use this style for the project")
+        click_for_rerun(page, save)
+        expect(save).to_have_count(0)  # saved: the project's style is the one shown
         # saved in the project: a new session (reload) starts with it
         page.reload()
         page.wait_for_selector("[data-testid='stMain'] h1", timeout=60_000)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from browser_helpers import (
     app_on_new_project,
+    click_for_rerun,
     open_page,
     pick_option,
     project_codings,
@@ -134,8 +135,7 @@ def test_one_message_for_a_bad_code_name_on_the_code_and_codebook_pages(app, pag
     url, path, ids = app
     open_page(page, url, "code")
     page.locator("input[aria-label^='New code']").fill(XSS)
-    page.get_by_role("button", name="Create").click()
-    wait_idle(page)
+    click_for_rerun(page, page.get_by_role("button", name="Create"))
     alert = page.locator("[data-testid='stAlert']").filter(has_text="cannot contain '>'")
     expect(alert).to_be_visible()
     on_code_page = alert.inner_text().strip()
@@ -150,8 +150,8 @@ def test_one_message_for_a_bad_code_name_on_the_code_and_codebook_pages(app, pag
     if not add.get_by_label("Name").is_visible():
         add.get_by_text("Add a code").click()
     add.get_by_label("Name").fill(XSS)
-    page.get_by_role("button", name="Add code").click()
-    wait_idle(page)
+    # the expander may still be opening above the button: a click then reaches nothing
+    click_for_rerun(page, page.get_by_role("button", name="Add code"))
     alert = page.locator("[data-testid='stAlert']").filter(has_text="cannot contain '>'")
     expect(alert).to_be_visible()
     assert alert.inner_text().strip() == on_code_page
