@@ -48,7 +48,8 @@ def build_project(path: Path, pages: int, chars_per_page: int) -> None:
     paras = [f"[p{p + 1}.{i + 1}] " + sentence * 3 for p in range(pages) for i in range(per_page)]
     db = open_project(path)
     make_document(db, "Long report (fictional)", paras, pages=pages)
-    coding.add_code(db, "Supplier development", color="#4e79a7")
+    code_id = coding.add_code(db, "Supplier development", color="#4e79a7")
+    coding.pin_quick_key(db, "tester", 1, code_id)  # quick keys are pinned per coder
     db.conn.close()
 
 
