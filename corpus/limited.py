@@ -3,7 +3,9 @@
 A Dask worker runs tasks in threads (SIGALRM never fires there) and with no memory cap, so the
 task ``timed_parse`` hands the file to ``python -m corpus.limited`` instead: the child limits its
 own resident memory, parses with the time limit on its main thread, and is killed (with its
-whole process group, e.g. a Tesseract run) when it overruns.  The result comes back pickled.
+whole process group, e.g. a Tesseract run) when it overruns its time, or its memory as the
+parent sees it (``memory_limit.watched_process``: the child's own watchdog needs the child's
+interpreter lock, which a C parser can hold while it allocates).  The result comes back pickled.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from .parse import ParseOptions, limit_worker_memory, parse_in_worker
+from .memory_limit import watched_process
+from .parse import OVER_MEMORY, ParseOptions, limit_worker_memory, parse_in_worker
 
 GRACE_S = 15  # beyond the parse time limit before the child is killed from outside
 
@@ -43,13 +46,16 @@ def run_limited(path: str, options: ParseOptions, memory_bytes: int):
     )
     payload = pickle.dumps((path, options, memory_bytes))
     limit = options.timeout_s + GRACE_S if options.timeout_s > 0 else None
-    try:
-        out, _ = proc.communicate(payload, timeout=limit)
-    except subprocess.TimeoutExpired:
-        _kill_group(proc)
-        reason = f"parsing took longer than {options.timeout_s} s and was stopped"
-        return path, None, "timeout", reason, time.perf_counter() - start
+    with watched_process(proc.pid, memory_bytes) as over:
+        try:
+            out, _ = proc.communicate(payload, timeout=limit)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            reason = f"parsing took longer than {options.timeout_s} s and was stopped"
+            return path, None, "timeout", reason, time.perf_counter() - start
     seconds = time.perf_counter() - start
+    if over.is_set():
+        return path, None, "too_large", OVER_MEMORY, seconds
     if proc.returncode != 0 or not out:
         return path, None, "crashed", CRASHED, seconds
     _path, doc, code, reason = pickle.loads(out)

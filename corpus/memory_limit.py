@@ -47,12 +47,13 @@ def rss_bytes(pid: int | str = "self") -> int:
         return 0
 
 
-def _children() -> list[int]:
-    """Return the pids of this process's descendants (psutil: /proc has no cheap list)."""
+def _children(pid: int | None = None) -> list[int]:
+    """Return the pids of a process's descendants (default: this one's; psutil: /proc has no
+    cheap list)."""
     try:
         import psutil
 
-        return [c.pid for c in psutil.Process().children(recursive=True)]
+        return [c.pid for c in psutil.Process(pid).children(recursive=True)]
     except Exception:  # psutil missing or a child gone mid-scan: no children counted
         return []
 
@@ -135,3 +136,36 @@ def guarded_call(fn: Callable, item):
             return fn(item)
     except OverMemory:
         raise MemoryError("over the per-process memory limit") from None
+
+
+@contextlib.contextmanager
+def watched_process(pid: int, limit_bytes: int) -> Iterator[threading.Event]:
+    """Watch process ``pid`` (and its descendants) from outside while the block runs: past
+    ``HARD_SHARE`` of ``limit_bytes`` its process group is killed and the yielded event set.
+
+    The child's own watchdog is a thread of the child: it cannot run while the child's main
+    thread holds the interpreter lock in C code, and a fast machine can allocate gigabytes in
+    that time.  The parent waiting on the child is idle, so its thread samples every 10 ms."""
+    over, done = threading.Event(), threading.Event()
+
+    def watch() -> None:
+        tick, kids = 0, []
+        while not done.wait(0.01):
+            if tick % 10 == 0:
+                kids = _children(pid)
+            tick += 1
+            if rss_bytes(pid) + sum(rss_bytes(k) for k in kids) >= HARD_SHARE * limit_bytes:
+                over.set()
+                with contextlib.suppress(OSError):
+                    os.killpg(pid, signal.SIGKILL)
+                return
+
+    thread = threading.Thread(target=watch, name=f"memory-watch-{pid}", daemon=True)
+    if limit_bytes > 0 and os.path.exists(f"/proc/{pid}/statm"):
+        thread.start()
+    try:
+        yield over
+    finally:
+        done.set()
+        if thread.is_alive():
+            thread.join()

@@ -157,6 +157,7 @@ class _time_limit:
         return False
 
 
+OVER_MEMORY = "parsing needed more memory than the per-file limit allows"
 _LIMITED = {"memory": 0}  # set in a worker process once its memory cap is in place
 
 
@@ -218,7 +219,7 @@ def parse_in_worker(path: str, options: ParseOptions) -> tuple[str, Document | N
     except ParseError as exc:
         return path, None, exc.code, exc.reason
     except (MemoryError, OverMemory):
-        return path, None, "too_large", "parsing needed more memory than the per-file limit allows"
+        return path, None, "too_large", OVER_MEMORY
     except RecursionError:
         return path, None, "corrupt", "file structure is too deeply nested to read"
     except Exception as exc:  # a parser bug must not stop the batch

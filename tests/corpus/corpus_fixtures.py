@@ -80,6 +80,46 @@ def make_two_column_pdf(
     return path
 
 
+def make_long_pdf(path: Path, pages: int, lines: int = 50) -> Path:
+    """Write a long text PDF fast (raw PDF objects, no layout engine): ``pages`` pages of
+    ``lines`` numbered lines each.  600 pages take pdfplumber several seconds on any machine we
+    know, and the file is written in milliseconds."""
+    import io
+
+    objs: list[bytes | None] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        None,  # the page tree, once the pages are known
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    kids = []
+    for page in range(1, pages + 1):
+        ops = [b"BT /F1 10 Tf 50 760 Td 12 TL"]
+        ops += [b"(%s Page %d, line %d.) '" % (LOREM[:90].encode(), page, i) for i in range(lines)]
+        stream = b"\n".join([*ops, b"ET"])
+        objs.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
+        objs.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents %d 0 R"
+            b" /Resources << /Font << /F1 3 0 R >> >> >>" % len(objs)
+        )
+        kids.append(len(objs))
+    refs = b" ".join(b"%d 0 R" % k for k in kids)
+    objs[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, pages)
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n")
+    offsets = []
+    for number, obj in enumerate(objs, start=1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
+    xref = out.tell()
+    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
+    out.write(b"".join(b"%010d 00000 n \n" % off for off in offsets))
+    out.write(
+        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    )
+    path.write_bytes(out.getvalue())
+    return path
+
+
 def make_image_pdf(path: Path, pages: int = 2) -> Path:
     """Write a 'scanned' PDF: each page holds only an image, no text layer."""
     from fpdf import FPDF

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from corpus_fixtures import LOREM, crashing_parse, make_pdf
+from corpus_fixtures import LOREM, crashing_parse, make_long_pdf, make_pdf
 
 from corpus.ingest import ingest, process_executor
 from corpus.store import get_text, list_documents
@@ -112,7 +112,8 @@ def test_parallel_worker_crash_marks_file_and_goes_on(tmp_path, db):
 def test_parallel_per_file_time_limit_in_workers(tmp_path, db):
     folder = tmp_path / "slow"
     folder.mkdir()
-    make_pdf(folder / "big.pdf", [[LOREM * 12, LOREM * 12, LOREM * 12] for _ in range(40)])
+    # 600 pages: seconds of parsing on any machine (40 pages once parsed within 1 s on a fast one)
+    make_long_pdf(folder / "big.pdf", pages=600)
     (folder / "small.txt").write_text("A small file that parses at once.")
     outcomes = ingest([str(folder)], db, workers=2, timeout_s=1)
     status = {o.path.rsplit("/", 1)[-1]: (o.status, o.reason) for o in outcomes}

@@ -16,6 +16,7 @@ import pytest
 from browser_helpers import (
     app_on_new_project,
     choose,
+    click_for_rerun,
     chromium_page,
     open_list,
     open_page,
@@ -195,10 +196,15 @@ def test_browser_upload_transcript_then_code_it(app, browser_page, shared_interv
     up.wait_for(timeout=10_000, state="attached")
     transcript = shared_interviews / "interview-2.txt"
     upload(page, up, transcript)
-    page.get_by_role("button", name="Preview").click()
-    wait_idle(page)
-    page.get_by_role("button", name="Save to project").click()
-    wait_idle(page, timeout=120_000)
+    click_for_rerun(page, page.get_by_role("button", name="Preview"))
+    save = page.get_by_role("button", name="Save to project")
+    save.wait_for(timeout=30_000)
+    # the preview's tables draw late and move the button: the click is retried if it reached
+    # nothing, and the test waits for the app to say it saved
+    click_for_rerun(page, save)
+    expect(page.get_by_text(re.compile(r"Saved interview-2\S* as document"))).to_be_visible(
+        timeout=120_000
+    )
     shot(page, "06-upload-transcript")
     assert "interview-2" in _source_names(path)
     page.get_by_role("tab", name="Read").click()
