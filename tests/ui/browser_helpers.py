@@ -205,8 +205,14 @@ def open_page(page, url: str, name: str) -> None:
 
 
 def select_text(page, needle: str, occurrence: int = 0) -> None:
-    """Select the first characters of ``needle`` in the reader with a real mouse drag."""
+    """Select the first characters of ``needle`` in the reader with a real mouse drag.
+
+    The reader draws after the run that chose its document has ended: the test waits until the
+    reader holds ``needle`` (the app's state), not a fixed time."""
+    from playwright.sync_api import expect
+
     reader = page.locator("[data-testid='qda-reader']").first
+    expect(reader).to_contain_text(needle, timeout=30_000)
     box = reader.evaluate(
         """(root, args) => {
           const [needle, occ] = args;
