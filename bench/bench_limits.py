@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import workflows  # noqa: E402,F401 (every package: all tables registered before open_project)
 
+sys.path.insert(0, str(ROOT / "tests"))  # raw_pdf, which hostile_inputs writes PDFs with
 sys.path.insert(0, str(ROOT / "tests" / "reliability"))
 
 MB = 1024 * 1024

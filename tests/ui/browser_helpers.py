@@ -218,14 +218,10 @@ def select_text(page, needle: str, occurrence: int = 0, tries: int = 3) -> None:
     reader = page.locator("[data-testid='qda-reader']").first
     expect(reader).to_contain_text(needle, timeout=30_000)
     for attempt in range(tries):
-        reader.evaluate("root => { root.__qdaLast = null; }")
+        before = page.evaluate(_CLEAR_SELECTION_JS)
         _drag_over(page, reader, needle, occurrence)
         try:
-            page.wait_for_function(
-                "([r, n]) => !!r.__qdaLast && r.__qdaLast.end - r.__qdaLast.start === n",
-                arg=[reader.element_handle(), len(needle)],
-                timeout=3_000,
-            )
+            page.wait_for_function(_SELECTED_JS, arg=[before, len(needle)], timeout=10_000)
             return
         except PlaywrightTimeout:
             if attempt == tries - 1:
@@ -233,6 +229,26 @@ def select_text(page, needle: str, occurrence: int = 0, tries: int = 3) -> None:
                     f"dragging over {needle!r} {tries} times never selected it in the reader"
                 ) from None
             wait_idle(page)
+
+
+# Forget the reader's last selection; answer the URL's selection (``at=doc:start-end``) before the
+# drag.  A rerun may draw the reader anew, so every reader on the page is looked at.
+_CLEAR_SELECTION_JS = """() => {
+  for (const r of document.querySelectorAll("[data-testid='qda-reader']")) r.__qdaLast = null;
+  return new URL(location.href).searchParams.get('at');
+}"""
+
+# The drag selected ``n`` characters: a reader holds them as its selection, or the app has them
+# (the Code page writes the selection it received into the URL; a rerun that drew the reader anew
+# after it leaves no ``__qdaLast`` behind).
+_SELECTED_JS = """([before, n]) => {
+  for (const r of document.querySelectorAll("[data-testid='qda-reader']")) {
+    if (r.__qdaLast && r.__qdaLast.end - r.__qdaLast.start === n) return true;
+  }
+  const at = new URL(location.href).searchParams.get('at');
+  const m = at && at !== before && /^\\d+:(\\d+)-(\\d+)$/.exec(at);
+  return !!m && Number(m[2]) - Number(m[1]) === n;
+}"""
 
 
 def _drag_over(page, reader, needle: str, occurrence: int) -> None:
