@@ -27,11 +27,23 @@ from .migrations import (
     register_schema,
     registered_packages,
 )
-from .output import add_format_option, command_group, fail, print_frame, tqdm_progress
+from .output import (
+    RAW_HELP,
+    add_format_option,
+    command_group,
+    defuse_cell,
+    fail,
+    frame_to_csv,
+    neutralise_formulas,
+    print_frame,
+    restore_cell,
+    tqdm_progress,
+)
 from .progress import Progress
 from .transactions import transaction
 
 __all__ = [
+    "RAW_HELP",
     "SCHEMA_PACKAGES",
     "SchemaNotRegistered",
     "NotFound",
@@ -44,12 +56,15 @@ __all__ = [
     "command_group",
     "compact_project",
     "connect",
+    "defuse_cell",
     "copy_project",
     "fail",
+    "frame_to_csv",
     "is_readonly",
     "known_migrations",
     "list_backups",
     "migrate",
+    "neutralise_formulas",
     "now_iso",
     "open_project",
     "print_frame",
@@ -57,6 +72,7 @@ __all__ = [
     "register_schema",
     "registered_packages",
     "restore_backup",
+    "restore_cell",
     "set_write_guard",
     "transaction",
     "tqdm_progress",

@@ -201,12 +201,12 @@ def cmd_merge(args) -> int:
     """Preview or merge another project; print the merge report."""
     db = open_project(args.project, create=False)
     if args.preview:
-        print_frame(preview_merge(db, args.other), args.format)
+        print_frame(preview_merge(db, args.other), args.format, raw=args.raw)
         return 0
     done = merge_project(db, args.other, coder=args.coder)
     if done.imported is not None and args.format == "table":
         _print_lines(done.imported.lines())
-    print_frame(done.merged.frame(), args.format)
+    print_frame(done.merged.frame(), args.format, raw=args.raw)
     if args.format == "table":
         print(done.merged.summary() or "nothing to merge")
     return 0
