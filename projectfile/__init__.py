@@ -19,6 +19,24 @@ from .clock import now_iso
 from .connection import connect, is_readonly, project_path, set_write_guard, write_guard
 from .database import open_project, warn_unsafe_location
 from .errors import NotFound, ProjectError, QdaError
+from .limits import (
+    CODE_DEPTH,
+    DOCUMENT_PARAGRAPHS,
+    DOCUMENT_TEXT,
+    EDIT_FILE,
+    MERGE_FILE,
+    MERGE_ROWS,
+    MERGE_TEXT,
+    REFI_SOURCE_TEXT,
+    REFI_TEXT_TOTAL,
+    REFI_XML,
+    UPLOAD_FILE,
+    Limit,
+    LimitExceeded,
+    check_limit,
+    limit_reason,
+    over_limit,
+)
 from .migrations import (
     SCHEMA_PACKAGES,
     SchemaNotRegistered,
@@ -40,9 +58,30 @@ from .output import (
     tqdm_progress,
 )
 from .progress import Progress
+from .source import check_rows, open_source_project, table_bytes, table_rows
 from .transactions import transaction
 
 __all__ = [
+    "CODE_DEPTH",
+    "DOCUMENT_PARAGRAPHS",
+    "DOCUMENT_TEXT",
+    "EDIT_FILE",
+    "MERGE_FILE",
+    "MERGE_ROWS",
+    "MERGE_TEXT",
+    "REFI_SOURCE_TEXT",
+    "REFI_TEXT_TOTAL",
+    "REFI_XML",
+    "UPLOAD_FILE",
+    "Limit",
+    "LimitExceeded",
+    "check_limit",
+    "check_rows",
+    "limit_reason",
+    "open_source_project",
+    "over_limit",
+    "table_bytes",
+    "table_rows",
     "RAW_HELP",
     "SCHEMA_PACKAGES",
     "SchemaNotRegistered",
