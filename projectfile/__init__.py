@@ -59,6 +59,16 @@ from .output import (
 )
 from .progress import Progress
 from .source import check_rows, open_source_project, table_bytes, table_rows
+from .text_columns import (
+    Share,
+    declared_tables,
+    empty_dropped_tables,
+    rebuild_fts,
+    register_text_columns,
+    rewrite_text_columns,
+    text_cells,
+    undeclared_columns,
+)
 from .transactions import transaction
 
 __all__ = [
@@ -113,6 +123,14 @@ __all__ = [
     "restore_backup",
     "restore_cell",
     "set_write_guard",
+    "Share",
+    "declared_tables",
+    "empty_dropped_tables",
+    "rebuild_fts",
+    "register_text_columns",
+    "rewrite_text_columns",
+    "text_cells",
+    "undeclared_columns",
     "transaction",
     "tqdm_progress",
     "warn_unsafe_location",
