@@ -172,3 +172,17 @@ def test_project_page_switch_list_leaves_out_links_and_fifos(place, monkeypatch)
     at = _project_page(monkeypatch)
     names = list(at.selectbox(key="proj_nearby").options)
     assert names == ["main.qda.sqlite", "second.qda.sqlite"]
+
+
+def test_demo_copy_is_written_only_inside_the_projects_folder(place, tmp_path):
+    from projectfile import ProjectError
+    from ui.session_demo import copy_demo
+
+    projects = place["project"].parent
+    target = tmp_path / "written-outside.qda.sqlite"
+    (projects / "copy.qda.sqlite").symlink_to(target)  # dangling: a copy would land outside
+    with pytest.raises(ProjectError, match="exists"):
+        copy_demo(place["project"], "copy")
+    assert not target.exists()
+    made = copy_demo(place["project"], "fresh")
+    assert made == (projects / "fresh.qda.sqlite").resolve() and made.is_file()
