@@ -186,3 +186,17 @@ def test_demo_copy_is_written_only_inside_the_projects_folder(place, tmp_path):
     assert not target.exists()
     made = copy_demo(place["project"], "fresh")
     assert made == (projects / "fresh.qda.sqlite").resolve() and made.is_file()
+
+
+def test_project_page_restore_list_leaves_out_links_and_fifos(place, monkeypatch):
+    from projectfile import backup_project, open_project
+
+    db = open_project(place["project"])
+    made = backup_project(db, reason="manual")
+    db.conn.close()
+    folder = made.parent
+    (folder / "zz-link.sqlite").symlink_to(place["other"])
+    os.mkfifo(folder / "zz-pipe.sqlite")
+    at = _project_page(monkeypatch)
+    assert not at.exception
+    assert list(at.selectbox(key="proj_restore_pick").options) == [made.name]

@@ -41,16 +41,20 @@ from workflows import project_path
 st.title("Project")
 path = project_file()
 
+
+def _openable(p: Path) -> bool:
+    """True when ``p`` may be offered: a regular *.sqlite file whose real path stays in its
+    folder (a symlink leading out, a FIFO named *.sqlite are not offered)."""
+    try:
+        project_path(p, p.parent)
+    except QdaError:
+        return False
+    return True
+
+
 # --- open / create / switch -----------------------------------------------------------------------
 with st.expander("Open, create or switch project", expanded=not path.exists()):
     here = path.resolve().parent
-
-    def _openable(p: Path) -> bool:
-        try:  # a symlink in the folder that leads out, a FIFO named *.sqlite: not offered
-            project_path(p, here)
-        except QdaError:
-            return False
-        return True
 
     nearby = sorted(p for p in here.glob("*.qda.sqlite") if _openable(p)) if here.exists() else []
     if len(nearby) > 1:
@@ -208,7 +212,7 @@ b2.download_button(
     "copy it). Page images of uploaded PDFs stay in the folder beside the project "
     f"({path.name}.sources).",
 )
-backups = list_backups(path)
+backups = [b for b in list_backups(path) if _openable(b)]
 if not backups:
     st.caption("No backups yet.")
 else:
