@@ -53,6 +53,7 @@ from .search import (
     sync_search_index,
     to_fts_query,
 )
+from .source_limits import check_source_documents
 from .sources import forget_source_paths, sources_dir
 from .store import (
     DuplicateDocument,
@@ -81,6 +82,7 @@ from .subqueries import (
 from .text_mapping import TextMapping, map_ranges, replacement_mapping, text_mapping
 
 __all__ = [
+    "check_source_documents",
     "PROBLEM_COLUMNS",
     "corpus_problems",
     "text_length",

@@ -23,6 +23,7 @@ from .memory_limit import guarded_call
 from .model import Document, Outcome, OutcomeStatus, sha256_file
 from .ocr_redo import as_ocr_version, pending_ocr
 from .parse import (
+    OVER_MEMORY,
     SUPPORTED,
     ParseOptions,
     discover,
@@ -385,6 +386,8 @@ def _parse_window(
                 yield fut.result()
             except cf.process.BrokenProcessPool:
                 suspects.append(path)
+            except MemoryError:  # the result was too large to send back from the worker
+                yield path, None, "too_large", OVER_MEMORY, 0.0
             except Exception as exc:
                 # e.g. a Dask worker lost: this file fails, the batch goes on
                 reason = f"worker error ({type(exc).__name__}: {str(exc)[:160]})"

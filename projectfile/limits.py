@@ -50,6 +50,11 @@ MERGE_FILE = Limit(
     "merge a smaller project: split the work into several projects, or export the codes you"
     " need as a .qdpx and merge that",
 )
+MERGE_DOCUMENT = Limit(
+    16 * MiB,
+    "one document of a project to merge (its text is compared word by word with this project's)",
+    "split the document into smaller documents in that project, then merge",
+)
 MERGE_TEXT = Limit(
     128 * MiB,
     "the text of all documents of a project to merge",
@@ -67,10 +72,12 @@ CODE_DEPTH = Limit(
     "flatten the codebook (move deep codes up) in the other program or project, then try again",
     unit="levels",
 )
+# A text compared word by word with another (an edit, a merged document): the diff takes about
+# 40 MB of memory per MB of text, so this is smaller than what a parse may keep.
 EDIT_FILE = Limit(
-    DOCUMENT_TEXT.value,
-    "a corrected text",
-    "correct a smaller document, or split the document into parts and ingest each",
+    16 * MiB,
+    "a corrected text (it is compared word by word with the document)",
+    "correct the document in parts: split it into smaller documents, ingest them, and correct each",
 )
 UPLOAD_FILE = Limit(
     200 * MiB,

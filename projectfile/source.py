@@ -30,7 +30,7 @@ import sqlite_utils
 
 from .database import open_project
 from .errors import QdaError
-from .limits import DOCUMENT_TEXT, MERGE_FILE, MERGE_ROWS, Limit, check_limit
+from .limits import MERGE_DOCUMENT, MERGE_FILE, MERGE_ROWS, Limit, check_limit
 from .migrations import known_migrations
 
 _REFERENCE: dict[frozenset, dict[tuple[str, str], str]] = {}
@@ -63,8 +63,8 @@ class SourceRefused(QdaError):
 def _immutable(path: Path) -> sqlite3.Connection:
     uri = f"file:{quote(str(path.resolve()))}?mode=ro&immutable=1"
     conn = sqlite3.connect(uri, uri=True, isolation_level=None, check_same_thread=False)
-    # no value larger than one document's text is ever materialised from this file
-    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, DOCUMENT_TEXT.value + 1024)
+    # no value larger than one document to merge is ever materialised from this file
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MERGE_DOCUMENT.value + 1024)
     return conn
 
 
