@@ -17,10 +17,9 @@ from typing import BinaryIO
 
 import pandas as pd
 
-from projectfile import frame_to_csv
+from projectfile import frame_to_csv, private_tempdir
 
 from .evidence import unique_quotes
-from .private_tmp import private_tempdir
 
 Out = str | os.PathLike | BinaryIO
 XLSX_CELL_LIMIT = 32_767
@@ -144,7 +143,7 @@ def frame_xlsx(
     if isinstance(sheets, pd.DataFrame):
         sheets = {"Sheet1": sheets}
     buffer = io.BytesIO()
-    with private_tempdir() as tmp:  # xlsxwriter's worksheet files hold every quote
+    with private_tempdir("xlsx") as tmp:  # xlsxwriter's worksheet files hold every quote
         workbook = xlsxwriter.Workbook(
             buffer,
             {

@@ -58,6 +58,15 @@ from .output import (
     restore_cell,
     tqdm_progress,
 )
+from .private_tmp import (
+    Leftover,
+    RunRecord,
+    clean_leftovers,
+    private_mkdtemp,
+    private_root,
+    private_tempdir,
+    run_record,
+)
 from .progress import Progress
 from .source import check_rows, open_source_project, table_bytes, table_rows
 from .text_columns import (
@@ -73,6 +82,13 @@ from .text_columns import (
 from .transactions import transaction
 
 __all__ = [
+    "Leftover",
+    "RunRecord",
+    "clean_leftovers",
+    "private_mkdtemp",
+    "private_root",
+    "private_tempdir",
+    "run_record",
     "CODE_DEPTH",
     "DOCUMENT_PARAGRAPHS",
     "DOCUMENT_TEXT",

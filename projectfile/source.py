@@ -20,7 +20,6 @@ import os
 import re
 import shutil
 import sqlite3
-import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,6 +31,7 @@ from .database import open_project
 from .errors import QdaError
 from .limits import MERGE_DOCUMENT, MERGE_FILE, MERGE_ROWS, Limit, check_limit
 from .migrations import known_migrations
+from .private_tmp import private_tempdir
 
 _REFERENCE: dict[frozenset, dict[tuple[str, str], str]] = {}
 _REFERENCE_LOCK = threading.Lock()
@@ -46,7 +46,7 @@ def _reference_schema() -> dict[tuple[str, str], str]:
     key = frozenset((p, n) for p, n, _ in known_migrations())
     with _REFERENCE_LOCK:
         if key not in _REFERENCE:
-            with tempfile.TemporaryDirectory(prefix="qda-schema-") as tmp:
+            with private_tempdir("schema") as tmp:
                 db = open_project(Path(tmp) / "reference.qda.sqlite")
                 try:
                     rows = db.conn.execute("SELECT type, name, sql FROM sqlite_master").fetchall()
@@ -138,7 +138,7 @@ def open_source_project(path: str | os.PathLike) -> Iterator[sqlite_utils.Databa
     wal = path.with_name(path.name + "-wal")
     wal_size = wal.stat().st_size if wal.is_file() else 0
     check_limit(label, MERGE_FILE, "the project file", path.stat().st_size + wal_size)
-    with tempfile.TemporaryDirectory(prefix="qda-merge-") as tmp:
+    with private_tempdir("merge") as tmp:
         target = _fold_wal(path, wal, Path(tmp)) if wal_size else path
         try:
             conn = _immutable(target)

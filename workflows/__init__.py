@@ -9,6 +9,7 @@ holds SQL; the packages own their tables.
 from .deidentify import Deidentified, deidentify, read_review_csv
 from .edit import Correction, correct_document
 from .ingest import IngestReport, ingest_files, ingest_upload_files
+from .leftovers import clean_up_killed_runs
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
 from .transcripts import import_transcripts, save_transcript
@@ -21,6 +22,7 @@ __all__ = [
     "MergeOutcome",
     "ServerFileRefused",
     "VersionsReport",
+    "clean_up_killed_runs",
     "correct_document",
     "deidentify",
     "follow_versions",

@@ -36,7 +36,14 @@ from corpus import (
     store_document,
 )
 from interviews import cases_frame, import_refi_cases
-from projectfile import Progress, QdaError, backup_project, open_project, transaction
+from projectfile import (
+    Progress,
+    QdaError,
+    backup_project,
+    open_project,
+    run_record,
+    transaction,
+)
 
 from ..errors import ImportFileError
 from .model import RefiProject
@@ -373,6 +380,13 @@ def _into_project(
     if not existed:
         _remove_stale_partials(project_path)
         target = project_path.with_name(f".{project_path.name}.importing-{os.getpid()}")
+    partials = [] if existed else [Path(f"{target}{s}") for s in ("", "-wal", "-shm", "-journal")]
+    # a kill leaves the hidden partial project and its WAL: the next start removes them
+    with run_record("REFI-QDA import", partials, project=str(project_path)):
+        return _import_into(project, label, project_path, target, existed, coder, progress)
+
+
+def _import_into(project, label, project_path, target, existed, coder, progress) -> ImportReport:
     db = open_project(target)
     if existed:
         backup_project(db, reason="before-refi-import")
