@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from raw_pdf import raw_pdf
+
 LOREM = (
     "The consortium brings together manufacturers, universities and state agencies to share"
     " testing "
@@ -84,8 +86,6 @@ def make_long_pdf(path: Path, pages: int, lines: int = 50) -> Path:
     """Write a long text PDF fast (raw PDF objects, no layout engine): ``pages`` pages of
     ``lines`` numbered lines each.  600 pages take pdfplumber several seconds on any machine we
     know, and the file is written in milliseconds."""
-    import io
-
     objs: list[bytes | None] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         None,  # the page tree, once the pages are known
@@ -104,19 +104,7 @@ def make_long_pdf(path: Path, pages: int, lines: int = 50) -> Path:
         kids.append(len(objs))
     refs = b" ".join(b"%d 0 R" % k for k in kids)
     objs[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (refs, pages)
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    out.write(b"".join(b"%010d 00000 n \n" % off for off in offsets))
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    )
-    path.write_bytes(out.getvalue())
+    path.write_bytes(raw_pdf(objs))
     return path
 
 

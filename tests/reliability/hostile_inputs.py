@@ -16,6 +16,7 @@ import zlib
 from pathlib import Path
 
 import psutil
+from raw_pdf import raw_pdf
 
 
 def pdf_bomb(path: Path, stream_mb: float) -> Path:
@@ -31,20 +32,7 @@ def pdf_bomb(path: Path, stream_mb: float) -> Path:
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for i, obj in enumerate(objs, start=1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % i + obj + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1))
-    for off in offsets:
-        out.write(b"%010d 00000 n \n" % off)
-    out.write(
-        b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    )
-    path.write_bytes(out.getvalue())
+    path.write_bytes(raw_pdf(objs))
     return path
 
 

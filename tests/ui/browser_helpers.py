@@ -204,9 +204,39 @@ def open_page(page, url: str, name: str) -> None:
     wait_idle(page)
 
 
-def select_text(page, needle: str, occurrence: int = 0) -> None:
-    """Select the first characters of ``needle`` in the reader with a real mouse drag."""
+def select_text(page, needle: str, occurrence: int = 0, tries: int = 3) -> None:
+    """Select ``needle`` in the reader with a real mouse drag, as a person would.
+
+    The reader draws after the run that chose its document has ended: the test waits until the
+    reader holds ``needle`` (the app's state), not a fixed time.  A drag measured before a part
+    of the page above the reader finished drawing lands beside the text; then the reader has not
+    taken ``needle`` as its selection (``__qdaLast``, set on mouse-up) and the drag is made
+    again, up to ``tries`` times."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+    from playwright.sync_api import expect
+
     reader = page.locator("[data-testid='qda-reader']").first
+    expect(reader).to_contain_text(needle, timeout=30_000)
+    for attempt in range(tries):
+        reader.evaluate("root => { root.__qdaLast = null; }")
+        _drag_over(page, reader, needle, occurrence)
+        try:
+            page.wait_for_function(
+                "([r, n]) => !!r.__qdaLast && r.__qdaLast.end - r.__qdaLast.start === n",
+                arg=[reader.element_handle(), len(needle)],
+                timeout=3_000,
+            )
+            return
+        except PlaywrightTimeout:
+            if attempt == tries - 1:
+                raise AssertionError(
+                    f"dragging over {needle!r} {tries} times never selected it in the reader"
+                ) from None
+            wait_idle(page)
+
+
+def _drag_over(page, reader, needle: str, occurrence: int) -> None:
+    """Drag the mouse from the first to the last character of ``needle`` in ``reader``."""
     box = reader.evaluate(
         """(root, args) => {
           const [needle, occ] = args;

@@ -16,8 +16,8 @@ import pytest
 from browser_helpers import (
     app_on_new_project,
     choose,
-    click_for_rerun,
     chromium_page,
+    click_for_rerun,
     open_list,
     open_page,
     project_codings,
