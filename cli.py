@@ -25,6 +25,7 @@ from exports.commands import register as register_exports
 from interviews.commands import register as register_interviews
 from nlp.commands import register as register_nlp
 from projectfile import QdaError
+from workflows import clean_up_killed_runs
 from workflows.commands import register as register_workflows
 
 # layer order; a command group shared by two packages (``interviews``, ``import``) is joined
@@ -60,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     """Run the command line; return the exit code (a bug raises, so its traceback prints)."""
     parser = build_parser()
     args = parser.parse_args(argv)
+    for note in clean_up_killed_runs():  # what killed runs left: removed, and said so
+        print(f"note: {note}", file=sys.stderr)
     try:
         return int(args.func(args) or 0)
     except QdaError as exc:

@@ -28,12 +28,25 @@ from ui.common import (
     show_error,
 )
 from ui.session import start_session, sync_url
-from ui.state import show_flash
+from ui.state import flash, show_flash
+from workflows import clean_up_killed_runs
 
 # the tab icon is a file of ours: a ":material/...:" icon would be fetched from fonts.gstatic.com
 ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
 st.set_page_config(page_title="QDA Workbench", page_icon=str(ICON), layout="wide")
 require_access()
+
+
+@st.cache_resource(show_spinner=False)
+def _killed_runs() -> list[str]:
+    """Clean what killed runs left, once per app process (the CLI does it at every command);
+    return the messages, shown to the first session that runs."""
+    return clean_up_killed_runs()
+
+
+_notes = _killed_runs()
+while _notes:
+    flash("warning", _notes.pop(0))
 
 PAGES = {
     "Project": [

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from projectfile import transaction
+from projectfile import frame_to_csv, restore_cell, transaction
 
 from .code_counts import codes_frame
 from .code_names import join_code_path, split_code_path
@@ -23,16 +23,13 @@ CSV_COLUMNS = ["path", "name", "definition", "color", "inclusion", "exclusion", 
 
 def codebook_csv(db: sqlite_utils.Database) -> str:
     """Return the active codebook as CSV text (tree order)."""
-    df = codes_frame(db)
-    buf = io.StringIO()
-    df[CSV_COLUMNS].to_csv(buf, index=False, lineterminator="\n")
-    return buf.getvalue()
+    return frame_to_csv(codes_frame(db)[CSV_COLUMNS], lineterminator="\n")
 
 
 def export_codebook_csv(db: sqlite_utils.Database, path: str | os.PathLike) -> int:
     """Write the codebook CSV to ``path``; return the number of codes."""
     df = codes_frame(db)
-    df[CSV_COLUMNS].to_csv(path, index=False, lineterminator="\n", encoding="utf-8")
+    Path(path).write_text(frame_to_csv(df[CSV_COLUMNS], lineterminator="\n"), encoding="utf-8")
     return len(df)
 
 
@@ -47,7 +44,9 @@ def parse_codebook_csv(text: str, filename: str = "codebook.csv") -> list[dict]:
         )
     rows = []
     for lineno, raw in enumerate(reader, start=2):
-        r = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items() if k}
+        r = {
+            (k or "").strip().lower(): restore_cell((v or "").strip()) for k, v in raw.items() if k
+        }
         path = r.get("path") or r.get("name")
         if not path:
             raise CodingError(f"{filename}, line {lineno}: no path or name")

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import sqlite_utils
 
-from projectfile import NotFound, now_iso
+from projectfile import CODE_DEPTH, NotFound, now_iso
 
 from .code_names import check_code_name, duplicate_message, name_key, split_code_path
 from .history import CodingError, recorded
@@ -141,16 +141,11 @@ def code_path(db: sqlite_utils.Database, code_id: int) -> str:
 
 
 def code_paths(db: sqlite_utils.Database, include_deleted: bool = False) -> dict[int, str]:
-    """Return {code id: path} for every code (one query)."""
-    rows = db.execute(
-        "WITH RECURSIVE t(id, path) AS ("
-        " SELECT id, name FROM codes WHERE parent_id IS NULL"
-        " UNION ALL SELECT c.id, t.path || ' > ' || c.name FROM codes c JOIN t ON c.parent_id ="
-        " t.id)"
-        " SELECT t.id, t.path FROM t JOIN codes c ON c.id = t.id"
-        + ("" if include_deleted else " WHERE c.deleted_at IS NULL")
-    ).fetchall()
-    return dict(rows)
+    """Return {code id: path} for every code (one flat read, walked iteratively)."""
+    rows = db.execute("SELECT id, parent_id, name, position, deleted_at FROM codes").fetchall()
+    walked = _tree_walk([(r[0], r[1], r[2]) for r in rows], [r[3] for r in rows])
+    deleted = {r[0] for r in rows if r[4] is not None}
+    return {cid: path for cid, path, _d in walked if include_deleted or cid not in deleted}
 
 
 def descendants(db: sqlite_utils.Database, code_id: int, include_self: bool = True) -> list[int]:
@@ -247,27 +242,61 @@ def ensure_code_path(
 
 def code_tree(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.DataFrame:
     """Return the codebook in tree order with columns CODE_COLUMNS (+ deleted_at when
-    include_deleted); the count columns are 0 here (``codes_frame`` fills them in)."""
+    include_deleted); the count columns are 0 here (``codes_frame`` fills them in).
+
+    The tree is walked here, iteratively, from one flat read: a recursive query built every
+    path in SQLite, and 8,000 nested codes made gigabytes of paths (``_tree_walk``)."""
     rows = pd.read_sql_query(
-        """
-        WITH RECURSIVE t(id, path, depth, sortkey) AS (
-            SELECT id, name, 0, printf('%08d', position) FROM codes WHERE parent_id IS NULL
-            UNION ALL
-            SELECT c.id, t.path || ' > ' || c.name, t.depth + 1, t.sortkey || '/' || printf('%08d',
-              c.position)
-            FROM codes c JOIN t ON c.parent_id = t.id
-        )
-        SELECT c.id, c.parent_id, t.path, c.name, c.color, c.definition, c.inclusion, c.exclusion,
-               c.example, 0 AS codings, 0 AS documents, 0 AS cases,
-               c.position, t.depth, c.created_by, c.created_at, c.deleted_at
-        FROM t JOIN codes c ON c.id = t.id
-        ORDER BY t.sortkey, c.id
-        """,
+        "SELECT id, parent_id, name, color, definition, inclusion, exclusion, example,"
+        " 0 AS codings, 0 AS documents, 0 AS cases, position, created_by, created_at,"
+        " deleted_at FROM codes",
         db.conn,
     )
+    walked = _tree_walk(
+        zip(rows["id"].tolist(), rows["parent_id"].tolist(), rows["name"].tolist()),
+        rows["position"].tolist(),
+    )
+    order = {cid: i for i, (cid, _path, _depth) in enumerate(walked)}
+    rows = rows[rows["id"].isin(order)].copy()
+    rows["path"] = rows["id"].map({cid: path for cid, path, _d in walked})
+    rows["depth"] = rows["id"].map({cid: depth for cid, _p, depth in walked})
+    rows = rows.iloc[rows["id"].map(order).argsort(kind="stable")]
+    cols = ["id", "parent_id", "path", "name", "color", "definition", "inclusion", "exclusion"]
+    cols += ["example", "codings", "documents", "cases", "position", "depth", "created_by"]
+    rows = rows[[*cols, "created_at", "deleted_at"]]
     if not include_deleted:
         rows = rows[rows["deleted_at"].isna()].drop(columns=["deleted_at"])
     return rows.reset_index(drop=True)
+
+
+def _tree_walk(items, positions=None) -> list[tuple[int, str, int]]:
+    """Return (id, path, depth) in tree order (siblings by position, then id) from (id,
+    parent_id, name) rows, walking with a stack; codes whose parents loop or are missing are left
+    out (as a walk from the top never reaches them).  A path deeper than ``CODE_DEPTH`` levels is
+    shortened to its first and last levels around '…', so a pathological codebook (a merge source
+    or an old file) costs memory linear in its size, not quadratic."""
+    items = list(items)
+    positions = positions if positions is not None else [0] * len(items)
+    children: dict[object, list[tuple]] = {}
+    for (cid, parent, name), pos in zip(items, positions):
+        parent = None if parent is None or parent != parent else int(parent)  # NaN: a top code
+        children.setdefault(parent, []).append((pos, int(cid), name))
+    for kids in children.values():
+        kids.sort(key=lambda k: (k[0], k[1]))
+    out: list[tuple[int, str, int]] = []
+    stack = [(kid, 0, ()) for kid in reversed(children.get(None, []))]
+    limit = CODE_DEPTH.value
+    while stack:
+        (_pos, cid, name), depth, above = stack.pop()
+        names = (*above, name) if depth < limit else (*above[: limit - 1], name)
+        if depth < limit:
+            path = PATH_SEP.join(names)
+        else:
+            path = PATH_SEP.join((*names[: limit // 2], f"… {depth + 1} levels …", name))
+        out.append((cid, path, depth))
+        for kid in reversed(children.get(cid, [])):
+            stack.append((kid, depth + 1, names))
+    return out
 
 
 def code_ids(db: sqlite_utils.Database, codes, children: bool = False) -> list[int] | None:

@@ -109,7 +109,7 @@ def cmd_codes_list(args) -> int:
     df = codes_frame(_db(args))
     if args.format == "table":
         df = df[["id", "path", "color", "codings", "documents", "cases", "definition"]]
-    print_frame(df, args.format)
+    print_frame(df, args.format, raw=args.raw)
     return 0
 
 
@@ -174,7 +174,7 @@ def cmd_check(args) -> int:
     if problems.empty:
         print("the project is consistent: no problems found")
         return 0
-    print_frame(problems, args.format)
+    print_frame(problems, args.format, raw=args.raw)
     print(f"{len(problems)} problems", file=sys.stderr)
     return 1
 
@@ -194,7 +194,7 @@ def cmd_codings(args) -> int:
         df = df[
             ["coding_id", "document_id", "char_start", "char_end", "code_path", "coder", "text"]
         ]
-    print_frame(df, args.format)
+    print_frame(df, args.format, raw=args.raw)
     return 0
 
 
@@ -210,16 +210,16 @@ def cmd_agreement(args) -> int:
         coders=args.coder, codes=args.code, children=args.children, documents=args.document
     )
     if args.disagreements:
-        print_frame(disagreements(db, scope, unit=args.unit), args.format)
+        print_frame(disagreements(db, scope, unit=args.unit), args.format, raw=args.raw)
         return 0
     df = agreement(db, scope, unit=args.unit)
     if args.format == "table":
-        print_frame(agreement_table(df), args.format)
+        print_frame(agreement_table(df), args.format, raw=args.raw)
         print(agreement_summary(df))
         return 0
     stats = ["percent_agreement", "kappa", "alpha"]
     df[stats] = df[stats].round(4) + 0.0  # + 0.0: a figure that rounds to zero is 0.0, not -0.0
-    print_frame(df, args.format)
+    print_frame(df, args.format, raw=args.raw)
     print(agreement_summary(df), file=sys.stderr)
     return 0
 
@@ -237,7 +237,7 @@ def cmd_memos(args) -> int:
         target_id=int(args.id) if args.id and args.id.isdigit() else None,
         query=args.search,
     )
-    print_frame(df, args.format)
+    print_frame(df, args.format, raw=args.raw)
     return 0
 
 

@@ -35,7 +35,7 @@ def cmd_review_list(args) -> int:
     df = review_frame(db, args.document)
     if args.format == "table":
         print(f"{len(df)} codings need a new place")
-    print_frame(df, args.format)
+    print_frame(df, args.format, raw=args.raw)
     return 0
 
 

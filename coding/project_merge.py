@@ -14,9 +14,8 @@ report says what was matched, added and left out, and why.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import sqlite3
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from corpus import (
     DuplicateDocument,
     Page,
     Segment,
+    check_source_documents,
     get_document,
     get_pages,
     get_segments,
@@ -47,7 +47,7 @@ from interviews import (
     set_attribute,
     store_transcript,
 )
-from projectfile import QdaError, backup_project, copy_project, now_iso, open_project
+from projectfile import QdaError, backup_project, now_iso, open_source_project
 
 from .codebook import update_code
 from .codes import code_tree as codes_frame
@@ -56,7 +56,7 @@ from .codings import codings_frame
 from .consistency import check_project
 from .history import absorbing, ensure_coder, recorded
 from .memos import memos_frame
-from .merge_checks import incoming_span, landed_span
+from .merge_checks import check_source_codes, incoming_span, landed_span
 from .merge_undo import merge_created, merge_snapshot
 from .states import CodingScope
 
@@ -107,29 +107,22 @@ class MergeReport:
 
 
 class _Other:
-    """A read copy of the other project (migrated in a private temporary folder)."""
+    """The other project, read in place: read-only and immutable, its schema and its sizes
+    checked with cheap queries before anything is loaded (``projectfile.open_source_project``)."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        if not self.path.is_file():
-            raise QdaError(f"{self.path}: no such project file; give the path of a .qda.sqlite")
-        self._tmp = tempfile.TemporaryDirectory(prefix="qda-merge-")
-        copy = Path(self._tmp.name) / "other.qda.sqlite"
+        self._stack = contextlib.ExitStack()
         try:
-            copy_project(self.path, copy)  # the backup API: what is in its -wal file comes too
-            self.db = open_project(copy)
-        except sqlite3.DatabaseError as exc:
-            self._tmp.cleanup()
-            raise QdaError(
-                f"{self.path.name}: not a project file ({exc}); choose a .qda.sqlite project"
-            ) from exc
+            self.db = self._stack.enter_context(open_source_project(self.path))
+            check_source_documents(self.db, self.path.name)
+            check_source_codes(self.db, self.path.name)
         except BaseException:
-            self._tmp.cleanup()
+            self._stack.close()
             raise
 
     def close(self) -> None:
-        self.db.conn.close()
-        self._tmp.cleanup()
+        self._stack.close()
 
 
 def _text_key(text: str) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from projectfile import register_schema
+from projectfile import Share, register_schema, register_text_columns
 
 
 def create_coding_tables(db: sqlite_utils.Database) -> None:
@@ -231,3 +231,49 @@ MIGRATIONS = [
 ]
 
 register_schema("coding", MIGRATIONS)
+
+# What a shareable (de-identified) copy does with each text column (projectfile.text_columns):
+# the undo images and the audit log hold text as it was before, so the copy leaves them out.
+TEXT_COLUMNS = {
+    "coders": {"name": Share.FREE, "created_at": Share.FIXED},
+    "codes": {
+        "name": Share.FREE,
+        "color": Share.FIXED,
+        "definition": Share.FREE,
+        "inclusion": Share.FREE,
+        "exclusion": Share.FREE,
+        "example": Share.FREE,
+        "created_by": Share.FREE,
+        "created_at": Share.FIXED,
+        "deleted_at": Share.FIXED,
+    },
+    "coding_batches": {"rule": Share.FREE, "created_at": Share.FIXED, "undone_at": Share.FIXED},
+    "codings": {
+        "scope": Share.FIXED,
+        "created_at": Share.FIXED,
+        "memo": Share.FREE,
+        "deleted_at": Share.FIXED,
+    },
+    "memos": {
+        "target": Share.FIXED,
+        "title": Share.FREE,
+        "text": Share.FREE,
+        "author": Share.FREE,
+        "created_at": Share.FIXED,
+        "updated_at": Share.FIXED,
+        "deleted_at": Share.FIXED,
+    },
+    "memos_fts": Share.REBUILD,
+    "coding_actions": Share.DROP,
+    "audit_log": Share.DROP,
+    "code_quick_keys": {"pinned_at": Share.FIXED},
+    "coding_reviews": {
+        "reason": Share.FREE,
+        "created_at": Share.FIXED,
+        "status": Share.FIXED,
+        "resolved_at": Share.FIXED,
+    },
+    "merge_origins": {"source": Share.FREE, "entity": Share.FIXED, "merged_at": Share.FIXED},
+}
+
+register_text_columns("coding", TEXT_COLUMNS)

@@ -18,6 +18,7 @@ from .ingest import (
     forget_ingest_log,
     ingest,
     limited_map,
+    log_interrupted_ingest,
     process_executor,
     scheduler_executor,
 )
@@ -45,6 +46,8 @@ from .reader import ingest_uploads, page_for_offset, passage_html, save_uploads
 from .search import (
     SEARCH_COLUMNS,
     SearchError,
+    check_dates,
+    check_query_size,
     count_hits,
     rebuild_index,
     rebuild_search_index,
@@ -53,6 +56,7 @@ from .search import (
     sync_search_index,
     to_fts_query,
 )
+from .source_limits import check_source_documents
 from .sources import forget_source_paths, sources_dir
 from .store import (
     DuplicateDocument,
@@ -81,6 +85,9 @@ from .subqueries import (
 from .text_mapping import TextMapping, map_ranges, replacement_mapping, text_mapping
 
 __all__ = [
+    "check_dates",
+    "check_query_size",
+    "check_source_documents",
     "PROBLEM_COLUMNS",
     "corpus_problems",
     "text_length",
@@ -121,6 +128,7 @@ __all__ = [
     "ingest_uploads",
     "language_bucket",
     "forget_ingest_log",
+    "log_interrupted_ingest",
     "forget_source_paths",
     "sources_dir",
     "limited_map",

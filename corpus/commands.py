@@ -87,7 +87,9 @@ def cmd_search(args) -> int:
     hits["score"] = hits["score"].round(3)
     hits["page"] = hits["page"].astype("Int64")
     cols = ["document_id", "title", "page", "char_start", "char_end", "snippet", "score"]
-    print_frame(hits[cols] if args.format == "table" else hits, args.format, max_width=90)
+    print_frame(
+        hits[cols] if args.format == "table" else hits, args.format, max_width=90, raw=args.raw
+    )
     return 0
 
 
@@ -102,7 +104,7 @@ def cmd_docs(args) -> int:
             ["id", "title", "kind", "page_count", "language", "sha256", "status", "version"]
         ].rename(columns={"page_count": "pages"})
         df["sha256"] = df["sha256"].str[:12]
-    print_frame(df, args.format)
+    print_frame(df, args.format, raw=args.raw)
     return 0
 
 
@@ -111,7 +113,7 @@ def cmd_log(args) -> int:
     from .store import ingest_log
 
     db = open_project(args.project, create=False)
-    print_frame(ingest_log(db, args.limit), args.format, max_width=80)
+    print_frame(ingest_log(db, args.limit), args.format, max_width=80, raw=args.raw)
     return 0
 
 
@@ -125,7 +127,9 @@ def cmd_backup(args) -> int:
 def cmd_backups(args) -> int:
     """List the backups of the project file with their sizes."""
     rows = [{"backup": str(p), "size": p.stat().st_size} for p in list_backups(args.project)]
-    print_frame(pd.DataFrame(rows, columns=["backup", "size"]), args.format, max_width=120)
+    print_frame(
+        pd.DataFrame(rows, columns=["backup", "size"]), args.format, max_width=120, raw=args.raw
+    )
     return 0
 
 

@@ -10,12 +10,15 @@ over it is refused with a message saying so, never half-read.  Entity declaratio
 from __future__ import annotations
 
 import zipfile
+from dataclasses import replace
 from datetime import datetime
+
+from projectfile import DOCUMENT_PARAGRAPHS, DOCUMENT_TEXT, limit_reason
 
 from .model import ParseError
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-MAX_DOCUMENT_CHARS = 50_000_000  # about 50 MB of text: a 20,000-page book is 40 M characters
+MAX_DOCUMENT_CHARS = DOCUMENT_TEXT.value  # about 50 MB of text: a 20,000-page book is 40 M chars
 MAX_SMALL_PART_BYTES = 20 * 1024 * 1024  # styles.xml, core.xml: read whole, so capped
 
 
@@ -117,6 +120,8 @@ def document_blocks(
                 else:
                     kind = "heading" if style.startswith(("heading", "title")) else "paragraph"
                     blocks.append((kind, text))
+                    if len(blocks) > DOCUMENT_PARAGRAPHS.value:
+                        raise ParseError(name, _too_many(len(blocks)), code="too_large")
                 para = []
                 _free(el)
             elif tag == f"{W}tc" and table_depth == 1:
@@ -128,6 +133,8 @@ def document_blocks(
             elif tag == f"{W}tr" and table_depth == 1:
                 if row:
                     blocks.append(("table", " | ".join(row)))
+                    if len(blocks) > DOCUMENT_PARAGRAPHS.value:
+                        raise ParseError(name, _too_many(len(blocks)), code="too_large")
                 row = []
                 _free(el)
             elif tag == f"{W}tbl":
@@ -154,10 +161,11 @@ def _free(el) -> None:
 
 
 def _too_much(max_chars: int) -> str:
-    return (
-        f"holds more than {max_chars / 1e6:.0f} million characters of text, over the limit"
-        " for one document: split it into smaller files"
-    )
+    return limit_reason(replace(DOCUMENT_TEXT, value=max_chars), "its text", None)
+
+
+def _too_many(count: int) -> str:
+    return limit_reason(DOCUMENT_PARAGRAPHS, "it", count, "has at least")
 
 
 def core_properties(zf: zipfile.ZipFile) -> dict[str, str | None]:

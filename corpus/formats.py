@@ -7,6 +7,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from projectfile import DOCUMENT_PARAGRAPHS, limit_reason
+
 from .decode import bytes_to_text
 from .docx_xml import core_properties, document_blocks, style_names
 from .model import Document, ParseError, Segment, normalize_text, paragraphs_from_text
@@ -82,6 +84,8 @@ def docx_to_document(data: bytes, name: str) -> Document:
     except ParseError:
         raise
     except Exception as exc:  # damaged XML surfaces only while reading
+        if _xml_parser_limit(exc):
+            raise ParseError(name, _xml_parser_limit(exc), code="too_large") from exc
         raise ParseError(
             name, f"not a readable DOCX: damaged content ({type(exc).__name__})", code="corrupt"
         ) from exc
@@ -96,6 +100,23 @@ def docx_to_document(data: bytes, name: str) -> Document:
     return doc
 
 
+def _xml_parser_limit(exc: Exception) -> str | None:
+    """The message for lxml's own safety limits (a text run over 10 MB, elements nested over 256
+    deep), which it reports as a syntax error; None for other errors."""
+    text = str(exc)
+    if (
+        "huge" not in text.lower()
+        and "Excessive depth" not in text
+        and "XML_PARSE_HUGE" not in text
+    ):
+        return None
+    return (
+        "its XML is over the XML reader's safety limits (one run of text over 10 MB, or elements"
+        " nested more than 256 deep), which Word does not write: save it again from Word, or"
+        " as .txt, and ingest that"
+    )
+
+
 def _docx_blocks(zf: zipfile.ZipFile, name: str, styles: dict[str, str]) -> list[tuple[str, str]]:
     return document_blocks(zf, name, styles)
 
@@ -106,6 +127,11 @@ def text_to_document(data: bytes, name: str) -> Document:
     text = normalize_text(text)
     file_type = "md" if name.lower().endswith((".md", ".markdown")) else "txt"
     doc = Document(text=text, title=Path(name).stem, source_name=name, file_type=file_type)
+    if text.count("\n\n") > DOCUMENT_PARAGRAPHS.value:  # an upper bound, counted before building
+        blocks = sum(1 for b in re.finditer(r"(?:^|\n\n)[ \t\r\f\v]*[^\s]", text))
+        if blocks > DOCUMENT_PARAGRAPHS.value:
+            reason = limit_reason(DOCUMENT_PARAGRAPHS, "it", blocks, "has")
+            raise ParseError(name, reason, code="too_large")
     doc.segments = paragraphs_from_text(text)
     doc.metadata["encoding"] = encoding
     if file_type == "md":

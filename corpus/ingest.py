@@ -16,13 +16,21 @@ from pathlib import Path
 
 import sqlite_utils
 
-from projectfile import Progress, backup_project, open_project, transaction
+from projectfile import (
+    Progress,
+    backup_project,
+    open_project,
+    project_path,
+    run_record,
+    transaction,
+)
 
 from .limited import CRASHED, run_limited
 from .memory_limit import guarded_call
 from .model import Document, Outcome, OutcomeStatus, sha256_file
 from .ocr_redo import as_ocr_version, pending_ocr
 from .parse import (
+    OVER_MEMORY,
     SUPPORTED,
     ParseOptions,
     discover,
@@ -174,15 +182,34 @@ def ingest(
             ocr_languages=ocr_languages,
         )
         n = max(1, min(workers or default_workers(), len(todo)))
-        parsed = _parse_all(todo, options, executor, n, parser or timed_parse)
-        for path, doc, _code, reason, seconds in parsed:
-            if doc is not None and doc.sha256 in redo:
-                as_ocr_version(doc, ocr_languages or "")
-            outcome = _store_parsed(db, path, doc, reason, seconds)
-            log_outcomes(db, run_id, [outcome])
-            outcomes.append(outcome)
-            report(len(outcomes), len(files), Path(path).name)
+        where = project_path(db)
+        # a kill stops this loop with files unread: the next start logs them as interrupted
+        with run_record("ingest", project=str(where or ""), run_id=run_id, files=todo):
+            parsed = _parse_all(todo, options, executor, n, parser or timed_parse)
+            for path, doc, _code, reason, seconds in parsed:
+                if doc is not None and doc.sha256 in redo:
+                    as_ocr_version(doc, ocr_languages or "")
+                outcome = _store_parsed(db, path, doc, reason, seconds)
+                log_outcomes(db, run_id, [outcome])
+                outcomes.append(outcome)
+                report(len(outcomes), len(files), Path(path).name)
     return _finish(db, files, outcomes, progress)
+
+
+INTERRUPTED = (
+    "interrupted: the ingest was stopped (its process was killed) before this file was stored;"
+    " ingest it again"
+)
+
+
+def log_interrupted_ingest(db: sqlite_utils.Database, run_id: str, files: list[str]) -> list[str]:
+    """Log as failed (``INTERRUPTED``) each of ``files`` that the killed ingest run ``run_id``
+    never logged; return those files."""
+    logged = {r[0] for r in db.execute("SELECT path FROM ingest_log WHERE run_id = ?", [run_id])}
+    missing = [f for f in files if f not in logged]
+    if missing:
+        log_outcomes(db, run_id, [Outcome(f, OutcomeStatus.FAILED, INTERRUPTED) for f in missing])
+    return missing
 
 
 def forget_ingest_log(db: sqlite_utils.Database) -> int:
@@ -385,6 +412,8 @@ def _parse_window(
                 yield fut.result()
             except cf.process.BrokenProcessPool:
                 suspects.append(path)
+            except MemoryError:  # the result was too large to send back from the worker
+                yield path, None, "too_large", OVER_MEMORY, 0.0
             except Exception as exc:
                 # e.g. a Dask worker lost: this file fails, the batch goes on
                 reason = f"worker error ({type(exc).__name__}: {str(exc)[:160]})"

@@ -12,6 +12,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from projectfile import DOCUMENT_PARAGRAPHS, DOCUMENT_TEXT, limit_reason
+
 from .language import detect_language, language_bucket
 from .memory_limit import OverMemory, memory_guard, start_memory_watchdog
 from .model import Document, ParseError, sha256_bytes
@@ -42,7 +44,7 @@ class ParseOptions:
 
 # One document's text is capped, whatever the format (DOCX: while streaming; text and HTML:
 # by file size before decoding): memory then follows what is kept, not what a file claims.
-MAX_TEXT_FILE_BYTES = 50 * 1024 * 1024
+MAX_TEXT_FILE_BYTES = DOCUMENT_TEXT.value
 
 
 def parse_path(path: str, options: ParseOptions | None = None) -> Document:
@@ -72,12 +74,8 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
         )
     kind = SUPPORTED[ext]
     if kind in ("txt", "md", "html") and size > MAX_TEXT_FILE_BYTES:
-        raise ParseError(
-            name,
-            f"text file is {size / 2**20:.1f} MB, over the limit of"
-            f" {MAX_TEXT_FILE_BYTES / 2**20:.0f} MB for one document: split it into smaller files",
-            code="too_large",
-        )
+        reason = limit_reason(DOCUMENT_TEXT, "the text file", size)
+        raise ParseError(name, reason, code="too_large")
     with _time_limit(options.timeout_s, name):
         data = p.read_bytes()
         if kind == "pdf":
@@ -102,6 +100,9 @@ def parse_path(path: str, options: ParseOptions | None = None) -> Document:
             from .formats import text_to_document
 
             doc = text_to_document(data, name)
+    if len(doc.segments) > DOCUMENT_PARAGRAPHS.value:  # the main process stores each one
+        reason = limit_reason(DOCUMENT_PARAGRAPHS, "it", len(doc.segments), "has")
+        raise ParseError(name, reason, code="too_large")
     doc.sha256 = sha256_bytes(data)
     doc.size = size
     doc.kind = options.kind

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from projectfile import register_schema
+from projectfile import Share, register_schema, register_text_columns
 
 
 def create_documents(db: sqlite_utils.Database) -> None:
@@ -145,3 +145,35 @@ MIGRATIONS = [
 ]
 
 register_schema("corpus", MIGRATIONS)
+
+# What a shareable (de-identified) copy does with each text column (projectfile.text_columns).
+TEXT_COLUMNS = {
+    "documents": {
+        "title": Share.FREE,
+        "kind": Share.FIXED,
+        "file_type": Share.FIXED,
+        "source_name": Share.FREE,
+        "source_path": Share.FREE,
+        "sha256": Share.FIXED,
+        "language": Share.FIXED,
+        "author": Share.FREE,
+        "date": Share.FIXED,
+        "status": Share.FIXED,
+        "ingested_at": Share.FIXED,
+        "metadata": Share.JSON,
+        "warnings": Share.JSON,
+    },
+    "document_texts": {"text": Share.TEXT},
+    "pages": {"source": Share.FIXED},
+    "segments": {
+        "kind": Share.FIXED,
+        "language": Share.FIXED,
+        "text": Share.TEXT,
+        "data": Share.JSON,
+    },
+    "segments_fts": Share.REBUILD,
+    "ingest_log": Share.DROP,
+    "project_meta": {"key": Share.FIXED, "value": Share.FREE},
+}
+
+register_text_columns("corpus", TEXT_COLUMNS)

@@ -5,7 +5,6 @@ The key file is written first: a failed apply leaves a harmless unused entry, ne
 
 from __future__ import annotations
 
-import functools
 import json
 from pathlib import Path
 
@@ -24,11 +23,12 @@ from corpus import (
     sha256_bytes,
     store_document,
 )
-from interviews import cases_frame, rename_case, store_transcript_version
+from interviews import cases_frame, rename_case, store_transcript_version, transcripts_frame
 from projectfile import Progress, backup_project, now_iso, project_path, transaction
 
+from .forms import NameForms, fold_text
 from .key import append_log, key_path_for, load_key, log_path_for, write_key
-from .names import find_names, occurrences
+from .names import find_names
 from .offsets import Span, replace_spans
 
 RESULT_COLUMNS = ["old_document_id", "new_document_id", "title", "replacements", "codings_moved"]
@@ -57,14 +57,50 @@ def accepted_spans(rows: pd.DataFrame) -> list[Span]:
     return out
 
 
+class Renamer:
+    """Replaces every form of every name of a key (``deid.forms``) by ``[pseudonym]``; compiled
+    once, called per text. An e-mail address holding no known name is left alone unless
+    ``emails``; a form two people share becomes both pseudonyms."""
+
+    def __init__(
+        self,
+        people: dict[str, str],
+        organisations: dict[str, str] | None = None,
+        emails: bool = False,
+    ):
+        self.pseudonyms = {**(organisations or {}), **people}
+        self.forms = NameForms(
+            {**{n: False for n in organisations or {}}, **{n: True for n in people}}
+        )
+        self.emails = emails
+
+    def __bool__(self) -> bool:
+        return bool(self.forms)
+
+    def pseudonym_of(self, owners: list[str]) -> str:
+        """Return the pseudonym a form owned by ``owners`` is replaced with."""
+        found = sorted({self.pseudonyms[o] for o in owners if o in self.pseudonyms})
+        return " / ".join(found) or "e-mail"
+
+    def __call__(self, text: str) -> str:
+        if not isinstance(text, str) or not self:
+            return text
+        spans = [
+            (s, e, text[s:e], self.pseudonym_of(owners), "")
+            for s, e, owners in self.forms.find(text, emails=self.emails)
+        ]
+        return replace_spans(text, spans)[0] if spans else text
+
+
+def key_renamer(key: dict, emails: bool = False) -> Renamer:
+    """Return the Renamer of a key file's people and organisations."""
+    return Renamer(key.get("people", {}), key.get("organisations", {}), emails=emails)
+
+
 def replace_names(label: str, mapping: dict[str, str]) -> str:
-    """Return ``label`` with every name of ``mapping`` replaced by ``[pseudonym]``."""
-    folded = {k.casefold(): v for k, v in mapping.items()}
-    spans = [
-        (s, e, o, folded[o.casefold()], "")
-        for s, e, o, _ in occurrences(label, {k: "PERSON" for k in mapping})
-    ]
-    return replace_spans(label, spans)[0] if spans else label
+    """Return ``label`` with every form of every name of ``mapping`` replaced by
+    ``[pseudonym]`` (each name treated as a person's)."""
+    return Renamer(mapping)(label)
 
 
 def apply_review(
@@ -87,19 +123,37 @@ def apply_review(
     if len(accepted):
         backup_project(db, reason="before-pseudonymization")
     key = load_key(key_file)
+    known = {fold_text(k) for sec in ("people", "organisations") for k in key[sec]}
     for r in accepted.itertuples():
         section = "people" if r.label == "PERSON" else "organisations"
-        key[section].setdefault(str(r.original), str(r.pseudonym))
+        if fold_text(str(r.original)) not in known:
+            key[section][str(r.original)] = str(r.pseudonym).strip()
+            known.add(fold_text(str(r.original)))
     mapping = {k: v for sec in ("people", "organisations") for k, v in key[sec].items()}
+    rename = key_renamer(key)
     write_key(key_file, key)
 
     results, log_rows = [], []
     groups = list(accepted.groupby("document_id")) if len(accepted) else []
+    done_before = _applied_before(db)
     with transaction(db):
         for i, (doc_id, rows) in enumerate(groups):
             doc_id = int(doc_id)
+            if doc_id in done_before:
+                # a run stopped after this review was applied (during the shareable copy): the
+                # version it wrote stands, so the same command run again goes on from there
+                results.append(
+                    {
+                        "old_document_id": doc_id,
+                        "new_document_id": done_before[doc_id],
+                        "title": rows["document_title"].iloc[0],
+                        "replacements": 0,
+                        "codings_moved": 0,
+                    }
+                )
+                continue
             spans = accepted_spans(rows)
-            new_id, moved = _new_version(db, doc_id, spans, mapping)
+            new_id, moved = _new_version(db, doc_id, spans, rename)
             title = rows["document_title"].iloc[0]
             results.append(
                 {
@@ -113,11 +167,23 @@ def apply_review(
             log_rows += [(now_iso(), doc_id, new_id, s, e, o, p, src) for s, e, o, p, src in spans]
             if progress:
                 progress(i + 1, len(groups), str(title))
-        _rename_cases(db, mapping)
+        _rename_cases(db, mapping, rename)
         if mapping:
             deidentify_free_text(db, mapping, people=key["people"])
     append_log(log_file, log_rows)
     return pd.DataFrame(results, columns=RESULT_COLUMNS)
+
+
+def _applied_before(db: sqlite_utils.Database) -> dict[int, int]:
+    """Return {document: its pseudonymized next version} of documents no longer current."""
+    tr = transcripts_frame(db, include_old=True)
+    current = dict(zip(tr["document_id"].astype(int), tr["is_current"].astype(int)))
+    done = tr[(tr["pseudonymized"] == 1) & tr["source_document_id"].notna()]
+    return {
+        int(src): int(new)
+        for new, src in zip(done["document_id"], done["source_document_id"])
+        if not current.get(int(src), 1)
+    }
 
 
 def deidentify_free_text(
@@ -127,21 +193,13 @@ def deidentify_free_text(
     transcripts: code names and definitions, memos (deleted ones too), coding memos, batch rules,
     and the titles of current documents.  Return the number of fields changed.
 
-    Researchers' notes often use a surname alone ('Salazar said...'): the surname of each
-    person in ``people`` (the last word of a name of two words or more, capitalised, four
-    letters or more) is replaced by that person's pseudonym too.
+    Every form of a name counts (``deid.forms``): lower case, accents folded, joined by
+    underscores ('Ana_Robles_seguimiento'), and for each person in ``people`` a first name or
+    surname alone ('Robles said...').
     """
-    mapping = dict(mapping)
-    for name, pseudonym in (people or {}).items():
-        words = name.split()
-        last = words[-1] if len(words) > 1 else ""
-        if (
-            len(last) >= 4
-            and last[0].isupper()
-            and last.casefold() not in {k.casefold() for k in mapping}
-        ):
-            mapping[last] = pseudonym
-    rename = functools.partial(replace_names, mapping=mapping)
+    people = dict(people or {})
+    orgs = {k: v for k, v in mapping.items() if k not in people}
+    rename = Renamer(people, orgs)
     changed = rewrite_free_text(db, rename)
     for doc_id, title in list_documents(db)[["id", "title"]].itertuples(index=False):
         new = rename(str(title or ""))
@@ -152,7 +210,7 @@ def deidentify_free_text(
 
 
 def _new_version(
-    db: sqlite_utils.Database, doc_id: int, spans: list[Span], mapping: dict[str, str]
+    db: sqlite_utils.Database, doc_id: int, spans: list[Span], rename: Renamer
 ) -> tuple[int, int]:
     """Store the pseudonymized version of document ``doc_id``; return (new id, codings moved)."""
     new_text, map_offset = replace_spans(get_text(db, doc_id), spans)
@@ -161,7 +219,7 @@ def _new_version(
     for s in get_segments(db, doc_id).itertuples():
         data = json.loads(s.data or "{}")
         if data.get("speaker"):
-            data["speaker"] = replace_names(data["speaker"], mapping)
+            data["speaker"] = rename(data["speaker"])
         if "label_start" in data:
             data["label_start"] = map_offset(data["label_start"])
         new_segments.append(
@@ -179,36 +237,33 @@ def _new_version(
         language=old["language"],
         date=old["date"],
         warnings=["pseudonymized version"],
-        metadata=dict(_renamed(old["metadata"], mapping), pseudonymized_from=doc_id),
+        metadata=dict(_renamed(old["metadata"], rename), pseudonymized_from=doc_id),
     )
-    doc.title = replace_names(doc.title or "", mapping) or doc.title
+    doc.title = rename(doc.title or "") or doc.title
     new_id = store_document(db, doc, segment_language=False)
-    rename = functools.partial(replace_names, mapping=mapping)
     store_transcript_version(db, doc_id, new_id, map_offset, rename)
     return new_id, int(move_codings(db, doc_id, new_id, map_offset) or 0)
 
 
-def _renamed(value, mapping: dict[str, str]):
+def _renamed(value, rename: Renamer):
     """Return ``value`` (JSON-like metadata) with real names replaced in every string."""
     if isinstance(value, str):
-        return replace_names(value, mapping)
+        return rename(value)
     if isinstance(value, dict):
-        return {k: _renamed(v, mapping) for k, v in value.items()}
+        return {k: _renamed(v, rename) for k, v in value.items()}
     if isinstance(value, list):
-        return [_renamed(v, mapping) for v in value]
+        return [_renamed(v, rename) for v in value]
     return value
 
 
-def _rename_cases(db: sqlite_utils.Database, mapping: dict[str, str]) -> None:
+def _rename_cases(db: sqlite_utils.Database, mapping: dict[str, str], rename: Renamer) -> None:
     """Rename cases called by (or holding) a real name to the pseudonym.
 
     A case whose new name another case already has is merged into that case (codings too).
     """
     folded = {k.casefold(): v for k, v in mapping.items()}
     for case_id, name in cases_frame(db)[["case_id", "name"]].itertuples(index=False):
-        new = folded.get(name.casefold()) or (
-            replace_names(name, mapping).replace("[", "").replace("]", "")
-        )
+        new = folded.get(name.casefold()) or rename(name).replace("[", "").replace("]", "")
         if new == name:
             continue
         current = cases_frame(db)

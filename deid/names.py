@@ -8,7 +8,6 @@ project database or an export.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +18,7 @@ from interviews import is_generic, speaker_labels, transcripts_frame
 from nlp import ner_pipeline
 from projectfile import Progress, project_path
 
+from .forms import PARTICLES, TITLES, NameForms, fold_text, name_words
 from .key import Pseudonyms, key_path_for, load_key
 
 REVIEW_COLUMNS = [
@@ -62,26 +62,28 @@ def ner_names(texts: list[tuple[str, str]]) -> set[str]:
 
 
 def occurrences(text: str, names: dict[str, str]) -> list[tuple[int, int, str, str]]:
-    """Return (start, end, original, label) of each whole-word occurrence of ``names``.
+    """Return (start, end, original, label) of each occurrence of ``names`` in any of its forms
+    (``deid.forms``: any case, accents folded, joined by underscores, dots or hyphens, a
+    person's name words alone, e-mail addresses holding them). The longest form wins where two
+    overlap."""
+    return [(s, e, o, lab) for s, e, o, lab, _ in matches(text, names)]
 
-    The longest name wins where two overlap.
-    """
-    if not names:
-        return []
-    ordered = sorted(names, key=len, reverse=True)
-    # names as written, in capitals, and capitalised when written in capitals (label 'MARTA GIL',
-    # text 'Marta Gil'); not case-blind: 'robles' (oaks) is not 'Robles'
-    forms = sorted(
-        {f for n in ordered for f in (n, n.upper(), n.title() if n.isupper() else n)},
-        key=len,
-        reverse=True,
-    )
-    pattern = re.compile(r"(?<![\w\[])(" + "|".join(re.escape(f) for f in forms) + r")(?!\w)")
-    lookup = {n.casefold(): n for n in ordered}
-    return [
-        (m.start(), m.end(), m.group(0), names[lookup[m.group(0).casefold()]])
-        for m in pattern.finditer(text)
-    ]
+
+def matches(
+    text: str, names: dict[str, str], forms: NameForms | None = None
+) -> list[tuple[int, int, str, str, str]]:
+    """Return (start, end, original, label, name) of each form of ``names`` (name -> label) in
+    ``text``; ``name`` is the name of ``names`` the form belongs to (the e-mail address itself
+    for an address that holds no known name)."""
+    forms = forms or NameForms({n: lab == "PERSON" for n, lab in names.items()})
+    out = []
+    for s, e, owners in forms.find(text):
+        original = text[s:e]
+        words = " ".join(name_words(original))
+        name = next((o for o in owners if " ".join(name_words(o)) == words), None)
+        name = name or (owners[0] if owners else original)
+        out.append((s, e, original, names.get(name, "PERSON"), name))
+    return out
 
 
 def _interview_documents(
@@ -134,21 +136,28 @@ def find_names(
         for n in sorted(ner_names(pairs)):
             found.setdefault(n, ("PERSON", "ner"))
     for n, (label, _) in list(found.items()):
-        parts = n.split()
-        if label == "PERSON" and len(parts) >= 2:
-            # 'Robles' or 'Ramiro' alone, after 'Patricia Robles' / 'Ramiro Castellanos'
-            for part, source in ((parts[-1], "surname"), (parts[0], "first name")):
-                if len(part) > 3 and part[:1].isupper() and not part.endswith("."):
-                    found.setdefault(part, ("PERSON", source))
+        words = [w for w in n.split() if fold_text(w.strip(".,;:")) not in TITLES]
+        if label == "PERSON" and len(words) >= 2:
+            # 'Robles', 'Ana' or 'Ramiro' alone, after 'Ana Robles' / 'Ramiro Castellanos'
+            for i, part in enumerate(words):
+                part = part.strip(".,;:()")
+                if len(part) < 3 or fold_text(part) in PARTICLES:
+                    continue
+                source = (
+                    "surname" if i == len(words) - 1 else "first name" if i == 0 else "name part"
+                )
+                found.setdefault(part, ("PERSON", source))
     labels = {n: lab for n, (lab, _) in found.items()}
-    canonical = {n.casefold(): n for n in found}
+    forms = NameForms({n: lab == "PERSON" for n, lab in labels.items()})
     hits = []
     for i, (doc_id, title) in enumerate(docs):
         text = texts[doc_id]
-        hits += [
-            (doc_id, title, s, e, o, lab, canonical[o.casefold()])
-            for s, e, o, lab in occurrences(text, labels)
-        ]
+        for s, e, o, lab, name in matches(text, labels, forms):
+            if name not in found:  # an e-mail address of nobody named: a person of its own
+                found[name] = ("PERSON", "e-mail")
+            elif "@" in o:
+                lab = "PERSON"
+            hits.append((doc_id, title, s, e, o, lab, name))
         if progress:
             progress(i + 1, len(docs), title)
     # full names take their numbers first, in order of appearance, so a lone 'Ramiro' met before
@@ -163,7 +172,7 @@ def find_names(
             "char_end": e,
             "original": o,
             "label": lab,
-            "source": found[name][1],
+            "source": "e-mail" if "@" in o else found[name][1],
             "pseudonym": pseudo.get(name, lab),
             "context": _context(texts[doc_id], s, e),
             "accept": True,

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from coding import codes_frame
-from projectfile import command_group, fail, open_project, tqdm_progress
+from projectfile import RAW_HELP, command_group, fail, open_project, tqdm_progress
 
 from .citations import FIELDS, PRESETS, citation_template, set_citation_template
 from .downloads import EVIDENCE_FORMATS
@@ -62,8 +62,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument(
         "--raw",
         action="store_true",
-        help="CSV: write cells exactly as they are (by default a cell starting with = + - @ is"
-        " prefixed with ' so spreadsheets do not run it as a formula)",
+        help=RAW_HELP,
     )
     q.add_argument("--sheet-per-code", action="store_true", help="XLSX: one sheet per code")
     q.add_argument(
@@ -118,8 +117,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument(
         "--raw",
         action="store_true",
-        help="CSV: write cells exactly as they are (by default a cell starting with = + - @ is"
-        " prefixed with ' so spreadsheets do not run it as a formula)",
+        help=RAW_HELP,
     )
     q.set_defaults(func=cmd_matrix)
 
@@ -132,8 +130,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument(
         "--raw",
         action="store_true",
-        help="CSV: write cells exactly as they are (by default a cell starting with = + - @ is"
-        " prefixed with ' so spreadsheets do not run it as a formula)",
+        help=RAW_HELP,
     )
     q.set_defaults(func=cmd_codebook)
 

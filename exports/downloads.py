@@ -11,10 +11,10 @@ import pandas as pd
 import sqlite_utils
 
 from coding import Scope, codes_frame
+from projectfile import private_tempdir
 
 from .errors import ExportError
 from .matrices import codebook_csv, matrix_csv, matrix_xlsx
-from .private_tmp import private_tempdir
 from .refi import ImportReport, codebook_qdc_bytes, export_qdpx, import_qdc, import_qdpx
 from .report import evidence_report
 from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx
@@ -82,7 +82,7 @@ def codebook_file(
 
 def qdpx_file(db: sqlite_utils.Database, name: str = "project") -> tuple[bytes, str, str]:
     """Return the whole project as a REFI-QDA .qdpx archive."""
-    with private_tempdir() as tmp:
+    with private_tempdir("export") as tmp:
         path = export_qdpx(db, Path(tmp) / f"{name}.qdpx", name=name)
         return path.read_bytes(), f"{name}.qdpx", MIME["qdpx"]
 
@@ -93,7 +93,7 @@ def import_upload(data: bytes, filename: str, project_path: str | os.PathLike) -
     suffix = Path(filename).suffix.lower()
     if suffix not in (".qdpx", ".qdc"):
         raise ExportError(f"{filename}: expected a .qdpx project or a .qdc codebook")
-    with private_tempdir() as tmp:
+    with private_tempdir("upload") as tmp:
         path = Path(tmp) / Path(filename).name
         path.write_bytes(data)
         return (import_qdpx if suffix == ".qdpx" else import_qdc)(path, project_path)

@@ -10,7 +10,7 @@ import uuid
 
 import sqlite_utils
 
-from projectfile import register_schema
+from projectfile import Share, register_schema, register_text_columns
 
 
 def create_exports_meta(db: sqlite_utils.Database) -> None:
@@ -23,3 +23,7 @@ def create_exports_meta(db: sqlite_utils.Database) -> None:
 MIGRATIONS = [("0001_exports_meta", create_exports_meta)]
 
 register_schema("exports", MIGRATIONS)
+
+# What a shareable (de-identified) copy does with each text column (projectfile.text_columns):
+# a citation template may name a person.
+register_text_columns("exports", {"exports_meta": {"key": Share.FIXED, "value": Share.FREE}})

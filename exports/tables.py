@@ -17,8 +17,9 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from projectfile import frame_to_csv, private_tempdir
+
 from .evidence import unique_quotes
-from .private_tmp import private_tempdir
 
 Out = str | os.PathLike | BinaryIO
 XLSX_CELL_LIMIT = 32_767
@@ -58,38 +59,14 @@ def _cell(value):
     return value.item() if hasattr(value, "item") and not isinstance(value, str) else value
 
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
-    """Return ``df`` with every text cell that a spreadsheet would run as a formula (starting
-    with = + - @, tab or carriage return) prefixed with ``'`` (OWASP's advice for CSV).
-
-    Numbers stay numbers (a negative number is not text); header cells are checked too.
-    """
-    out = df.copy()
-    for col in out.columns:
-        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
-            out[col] = out[col].map(_defuse)
-    out.columns = [_defuse(c) for c in out.columns]
-    return out
-
-
-def _defuse(value):
-    if isinstance(value, str) and value.startswith(FORMULA_START):
-        return "'" + value
-    return value
-
-
 def frame_csv(df: pd.DataFrame, out: Out, bom: bool = False, raw: bool = False) -> Out:
     """Write ``df`` as UTF-8 CSV (with a byte-order mark for Excel when ``bom``); return ``out``.
 
     Cells that Excel or LibreOffice would run as formulas get a leading ``'``
     (``neutralise_formulas``) unless ``raw`` (the text exactly as coded, for scripts).
     """
-    if not raw:
-        df = neutralise_formulas(df)
-    data = df.to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig" if bom else "utf-8")
+    text = frame_to_csv(df, raw=raw, lineterminator="\r\n")
+    data = text.encode("utf-8-sig" if bom else "utf-8")
     with _open(out) as fh:
         fh.write(data)
     return out
@@ -166,7 +143,7 @@ def frame_xlsx(
     if isinstance(sheets, pd.DataFrame):
         sheets = {"Sheet1": sheets}
     buffer = io.BytesIO()
-    with private_tempdir() as tmp:  # xlsxwriter's worksheet files hold every quote
+    with private_tempdir("xlsx") as tmp:  # xlsxwriter's worksheet files hold every quote
         workbook = xlsxwriter.Workbook(
             buffer,
             {

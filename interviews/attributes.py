@@ -12,7 +12,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import bytes_to_text
-from projectfile import transaction
+from projectfile import frame_to_csv, restore_cell, transaction
 
 from .errors import InterviewError
 from .queries import attributes_frame, case_attributes_frame
@@ -88,11 +88,15 @@ def delete_attribute(db: sqlite_utils.Database, name: str) -> None:
 
 
 def attributes_csv(
-    db: sqlite_utils.Database, path: str | Path | None = None, types_in_header: bool = False
+    db: sqlite_utils.Database,
+    path: str | Path | None = None,
+    types_in_header: bool = False,
+    raw: bool = False,
 ) -> str:
     """Return (and write to ``path`` if given) the case attributes as CSV.
 
-    Columns: case_name, then one column per attribute.
+    Columns: case_name, then one column per attribute. A value a spreadsheet would run as a
+    formula starts with ``'`` unless ``raw`` (``import_attributes_csv`` reads it back as it was).
     """
     df = case_attributes_frame(db).drop(columns=["case_id"])
     if types_in_header:
@@ -103,7 +107,7 @@ def attributes_csv(
             df[col] = df[col].map(
                 lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() else str(v))
             )
-    text = df.to_csv(index=False)
+    text = frame_to_csv(df, raw=raw)
     if path is not None:
         Path(path).write_text(text, encoding="utf-8")
     return text
@@ -127,7 +131,7 @@ def import_attributes_csv(
     else:
         text = str(source)
         name = name or "attributes.csv"
-    rows = list(csv.reader(io.StringIO(text)))
+    rows = [[restore_cell(c) for c in r] for r in csv.reader(io.StringIO(text))]
     if not rows or not rows[0]:
         raise InterviewError(f"{name}: empty CSV")
     header = [h.strip() for h in rows[0]]

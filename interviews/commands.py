@@ -9,6 +9,7 @@ import argparse
 from pathlib import Path
 
 from projectfile import (
+    RAW_HELP,
     add_format_option,
     command_group,
     fail,
@@ -46,6 +47,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     c.add_argument("--out", default=None)
     c.add_argument("--types", action="store_true", help="write name:type headers")
+    c.add_argument("--raw", action="store_true", help=RAW_HELP)
     c.set_defaults(func=cmd_attributes_export)
     c = asub.add_parser(
         "import", parents=[common], help="set case attributes from a CSV (first column: case name)"
@@ -60,13 +62,13 @@ def cmd_cases(args) -> int:
     df = cases_frame(db).merge(
         case_attributes_frame(db).drop(columns=["case_name"]), on="case_id", how="left"
     )
-    print_frame(df, args.format)
+    print_frame(df, args.format, raw=args.raw)
     return 0
 
 
 def cmd_speakers(args) -> int:
     """Print the speakers with roles and cases."""
-    print_frame(speakers_frame(open_project(args.project, create=False)), args.format)
+    print_frame(speakers_frame(open_project(args.project, create=False)), args.format, raw=args.raw)
     return 0
 
 
@@ -79,6 +81,7 @@ def cmd_turns(args) -> int:
         else df,
         args.format,
         max_width=70,
+        raw=args.raw,
     )
     return 0
 
@@ -86,7 +89,10 @@ def cmd_turns(args) -> int:
 def cmd_attributes_export(args) -> int:
     """Write (or print) the case attributes as CSV."""
     text = attributes_csv(
-        open_project(args.project, create=False), args.out, types_in_header=args.types
+        open_project(args.project, create=False),
+        args.out,
+        types_in_header=args.types,
+        raw=args.raw,
     )
     if args.out is None:
         print(text, end="")

@@ -1,4 +1,4 @@
-"""Shared by WebVTT and SRT: cue timing lines, cue text clean-up, cues to turns."""
+"""Shared by WebVTT and SRT: cue timing lines, cue text clean-up, repeated cues, cues to turns."""
 
 from __future__ import annotations
 
@@ -85,3 +85,65 @@ def cues_to_turns(cues: list[Turn]) -> tuple[list[Turn], bool]:
                 c.text, c.speaker = f"{c.speaker}: {c.text}", None
         return cues, False
     return merge_turns(cues, joiner=" "), True
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip(".,;:!?¿¡…\"'“”«»()").casefold() for w in text.split()]
+
+
+def _repeated_words(prev: Turn, cue: Turn) -> int:
+    """Return how many leading words of ``cue`` repeat the end of ``prev`` (all of them when the
+    cue only repeats words ``prev`` ended with), 0 when it repeats nothing."""
+    pw, cw = _words(prev.text), _words(cue.text)
+    if not cw:
+        return 0
+    if len(cw) <= len(pw) and pw[-len(cw) :] == cw or cw == pw:
+        return len(cw)
+    for k in range(min(len(pw), len(cw) - 1), 0, -1):
+        if pw[-k:] == cw[:k] and (k >= 2 or k == len(pw)):
+            return k
+    return 0
+
+
+def drop_repeated_cues(cues: list[Turn], name: str) -> tuple[list[Turn], list[str]]:
+    """Return (cues, warnings) with duplicated cues dropped and the words an overlapping cue
+    repeats from the cue before taken off (rolling captions show each line twice).
+
+    A cue is a duplicate when another cue has the same speaker, timing and text; it overlaps when
+    it starts before the cue before it ends (same speaker). Only the repeated words go; the
+    warning names how many cues and the first line, never the words.
+    """
+    out: list[Turn] = []
+    seen: set[tuple] = set()
+    changed: list[int | None] = []
+    for cue in cues:
+        key = (cue.speaker, cue.start, cue.end, " ".join(_words(cue.text)))
+        if key in seen:
+            changed.append(cue.line)
+            continue
+        seen.add(key)
+        prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.speaker == cue.speaker
+            and None not in (prev.end, cue.start)
+            and (cue.start < prev.end or (cue.start, cue.end) == (prev.start, prev.end))
+        ):
+            k = _repeated_words(prev, cue)
+            if k:
+                changed.append(cue.line)
+                rest = cue.text.split()[k:]
+                if cue.end is not None and (prev.end is None or cue.end > prev.end):
+                    prev.end = cue.end
+                if not rest:
+                    continue
+                cue = Turn(cue.speaker, " ".join(rest), cue.start, cue.end, cue.line)
+        out.append(cue)
+    if not changed:
+        return out, []
+    first = next((line for line in changed if line), None)
+    where = f" (first at line {first})" if first else ""
+    return out, [
+        f"{name}: {len(changed)} cue(s) repeated or overlapped the cue before{where}; the"
+        " repeated words were kept once instead of twice"
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from projectfile import register_schema
+from projectfile import Share, register_schema, register_text_columns
 
 
 def create_interviews(db: sqlite_utils.Database) -> None:
@@ -97,3 +97,20 @@ def create_interviews(db: sqlite_utils.Database) -> None:
 MIGRATIONS = [("0001_interviews", create_interviews)]
 
 register_schema("interviews", MIGRATIONS)
+
+# What a shareable (de-identified) copy does with each text column (projectfile.text_columns).
+TEXT_COLUMNS = {
+    "cases": {
+        "name": Share.FREE,
+        "kind": Share.FIXED,
+        "description": Share.FREE,
+        "created_at": Share.FIXED,
+    },
+    "transcripts": {"format": Share.FIXED, "encoding": Share.FIXED, "imported_at": Share.FIXED},
+    "speakers": {"label": Share.FREE, "role": Share.FIXED},
+    "turns": {"language": Share.FIXED},
+    "attributes": {"name": Share.FREE, "type": Share.FIXED, "categories": Share.JSON},
+    "case_attributes": {"value": Share.FREE},
+}
+
+register_text_columns("interviews", TEXT_COLUMNS)

@@ -5,7 +5,15 @@ Turns by cue; speakers when cues say ``Name:``.
 
 from __future__ import annotations
 
-from .cues import TIMING, count_labels, cue_blocks, cue_speaker, cues_to_turns, parse_timing
+from .cues import (
+    TIMING,
+    count_labels,
+    cue_blocks,
+    cue_speaker,
+    cues_to_turns,
+    drop_repeated_cues,
+    parse_timing,
+)
 from .model import ParseError, Transcript, Turn
 
 
@@ -66,6 +74,8 @@ def parse_srt(text: str, name: str) -> Transcript:
             )
     if not cues:
         raise ParseError(name, "no cues with text in this SRT file")
+    cues, repeated = drop_repeated_cues(cues, name)
+    tr.warnings += repeated
     count_labels(tr, cues)
     tr.turns, has_speakers = cues_to_turns(cues)
     if not has_speakers:

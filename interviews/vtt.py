@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from .cues import count_labels, cue_blocks, cue_speaker, cues_to_turns, parse_timing
+from .cues import (
+    count_labels,
+    cue_blocks,
+    cue_speaker,
+    cues_to_turns,
+    drop_repeated_cues,
+    parse_timing,
+)
 from .model import ParseError, Transcript, Turn
 
 
@@ -40,9 +47,10 @@ def parse_vtt(text: str, name: str) -> Transcript:
             cues.append(
                 Turn(speaker=speaker, text=spoken, start=start, end=end, line=block_start + 1)
             )
+    cues, repeated = drop_repeated_cues(cues, name)
     turns, has_speakers = cues_to_turns(cues)
     fmt = "vtt-teams" if teams else ("vtt-zoom" if has_speakers else "vtt")
-    tr = Transcript(name=name, format=fmt, turns=turns)
+    tr = Transcript(name=name, format=fmt, turns=turns, warnings=repeated)
     count_labels(tr, cues)
     if not has_speakers:
         tr.warnings.append(f"{name}: no speakers in the captions; one turn per cue, times kept")

@@ -163,7 +163,7 @@ def cmd_find(args) -> int:
     hits = search_passages(db, args.query, args.mode, languages=args.language, limit=args.limit)
     hits["snippet"] = hits["snippet"].map(lambda s: snippet_text(s))
     cols = ["title", "language", "segment_kind", "char_start", "score", "matched", "snippet"]
-    print_frame(hits[cols], args.format, max_width=70)
+    print_frame(hits[cols], args.format, max_width=70, raw=args.raw)
     return 0
 
 
@@ -180,7 +180,7 @@ def cmd_similar(args) -> int:
         )
     hits["snippet"] = hits["snippet"].map(lambda s: snippet_text(s))
     cols = ["title", "language", "segment_kind", "char_start", "score", "snippet"]
-    print_frame(hits[cols], args.format, max_width=70)
+    print_frame(hits[cols], args.format, max_width=70, raw=args.raw)
     return 0
 
 
@@ -221,9 +221,11 @@ def cmd_entity_list(args) -> int:
             "canonical",
             "language",
         ]
-        print_frame(m[cols].head(args.limit) if args.format == "table" else m, args.format)
+        print_frame(
+            m[cols].head(args.limit) if args.format == "table" else m, args.format, raw=args.raw
+        )
     else:
-        print_frame(top_entities(m, args.limit), args.format)
+        print_frame(top_entities(m, args.limit), args.format, raw=args.raw)
     return 0
 
 
@@ -238,7 +240,7 @@ def cmd_gazetteer(args) -> int:
     """List, import or export the project's gazetteer."""
     db = open_project(args.project, create=False)
     if args.action == "list":
-        print_frame(gazetteer_frame(db), args.format)
+        print_frame(gazetteer_frame(db), args.format, raw=args.raw)
         return 0
     if not args.file:
         return fail(f"gazetteer {args.action} needs a FILE", 2)
@@ -275,6 +277,7 @@ def cmd_topics(args) -> int:
         topics_frame(db, res.model_id).drop(columns=["label", "custom_label"]),
         args.format,
         max_width=70,
+        raw=args.raw,
     )
     return 0
 
@@ -284,7 +287,7 @@ def cmd_topics_show(args) -> int:
     db = open_project(args.project, create=False)
     if args.segments is not None:
         seg = topic_segments(db, args.model, topics=[args.segments])
-        print_frame(seg, args.format, max_width=70)
+        print_frame(seg, args.format, max_width=70, raw=args.raw)
     else:
-        print_frame(topics_frame(db, args.model), args.format, max_width=70)
+        print_frame(topics_frame(db, args.model), args.format, max_width=70, raw=args.raw)
     return 0

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from projectfile import now_iso, transaction
+from projectfile import frame_to_csv, now_iso, restore_cell, transaction
 
 from .errors import GazetteerError
 
@@ -169,7 +169,9 @@ def import_gazetteer(db: sqlite_utils.Database, path: str | Path) -> int:
                 f" (missing {', '.join(sorted(missing))})"
             )
         for n, row in enumerate(reader, 2):
-            entries.append((n, {(k or "").strip().lower(): v for k, v in row.items()}))
+            entries.append(
+                (n, {(k or "").strip().lower(): restore_cell(v) for k, v in row.items()})
+            )
     cleaned = [_clean(e, f"{path}, line {n}") for n, e in entries]
     return add_entries(db, cleaned, source=str(path))
 
@@ -194,7 +196,9 @@ def export_gazetteer(db: sqlite_utils.Database, path: str | Path) -> int:
         ]
         path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
     else:
-        df[["pattern", "label", "canonical", "language"]].to_csv(path, index=False)
+        path.write_text(
+            frame_to_csv(df[["pattern", "label", "canonical", "language"]]), encoding="utf-8"
+        )
     return len(df)
 
 

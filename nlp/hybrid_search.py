@@ -25,7 +25,15 @@ import pandas as pd
 import sqlite_utils
 
 from coding import codings_frame
-from corpus import SEARCH_COLUMNS, SearchError, get_text, list_documents, search
+from corpus import (
+    SEARCH_COLUMNS,
+    SearchError,
+    check_dates,
+    check_query_size,
+    get_text,
+    list_documents,
+    search,
+)
 from projectfile import NotFound
 
 from .embeddings import embed_texts
@@ -156,6 +164,8 @@ def _rank(db, query, mode, model, filters) -> list[dict]:
         raise SearchError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
     if not query.strip():
         raise SearchError("Type something to search for.")
+    check_query_size(query)  # meaning and hybrid too: a long query is refused, never "no hits"
+    check_dates(filters["date_from"], filters["date_to"])
     encoder_spec(model)
     if mode == SearchMode.KEYWORD:
         return _keyword_hits(search(db, query, limit=POOL, **filters), lambda r, b: -float(b))

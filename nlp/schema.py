@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from projectfile import register_schema
+from projectfile import Share, register_schema, register_text_columns
 
 
 def create_entities(db: sqlite_utils.Database) -> None:
@@ -186,3 +186,32 @@ MIGRATIONS = [
 ]
 
 register_schema("nlp", MIGRATIONS)
+
+# What a shareable (de-identified) copy does with each text column (projectfile.text_columns):
+# entities, topics and vectors are derived from the text as it was (a topic's words, a name's
+# mentions, embeddings a name can be read back from), so the copy leaves them out; they are
+# extracted, fitted or indexed again in the copy.
+TEXT_COLUMNS = {
+    "gazetteer": {
+        "label": Share.FIXED,
+        "pattern": Share.FREE,
+        "canonical": Share.FREE,
+        "language": Share.FIXED,
+        "created_at": Share.FIXED,
+    },
+    "entity_aliases": Share.DROP,
+    "entity_runs": Share.DROP,
+    "entities": Share.DROP,
+    "embeddings": Share.DROP,
+    "topic_models": Share.DROP,
+    "topics": Share.DROP,
+    "topic_assignments": Share.DROP,
+    "passage_vectors": Share.DROP,
+    "suggestion_decisions": {
+        "decision": Share.FIXED,
+        "coder": Share.FREE,
+        "decided_at": Share.FIXED,
+    },
+}
+
+register_text_columns("nlp", TEXT_COLUMNS)

@@ -1,27 +1,90 @@
-"""Command-line output: tables as table/csv/json, tqdm progress bars, errors on stderr."""
+"""Command-line output: tables as table/csv/json, tqdm progress bars, errors on stderr.
+
+Every CSV the workbench writes (command output, attribute and codebook files, evidence tables)
+goes through ``neutralise_formulas``: a cell a spreadsheet would run as a formula starts with
+``'`` unless the person asks for ``--raw`` text; ``restore_formulas`` undoes it when such a file
+is read back.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sys
 
 import pandas as pd
 
 FORMATS = ("table", "csv", "json")
+# OWASP's CSV-injection characters (= + - @, tab, carriage return) and the full-width forms of
+# = + - @: a spreadsheet may run a cell that starts with one of them, or with blanks or line
+# breaks before one of = + - @
+FORMULA_CHARS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+FORMULA_START = (*FORMULA_CHARS, "\t", "\r")
+RAW_HELP = (
+    "CSV: write cells exactly as they are (by default a cell starting with = + - @, or with"
+    " blanks or a line break before one, is prefixed with ' so spreadsheets do not run it as a"
+    " formula)"
+)
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def defuse_cell(value):
+    """Return ``value`` with a leading ``'`` when a spreadsheet would run it as a formula.
+
+    Text starting with = + - @ (or their full-width forms), a tab or a carriage return, or with
+    spaces or line breaks before one of = + - @, is defused; a plain number
+    written as text ("-3", "+1.5") and anything that is not text stay as they are.
+    """
+    if not isinstance(value, str):
+        return value
+    if value.startswith(FORMULA_START) or value.lstrip().startswith(FORMULA_CHARS):
+        if _NUMBER.fullmatch(value):
+            return value
+        return "'" + value
+    return value
+
+
+def restore_cell(value):
+    """Return a cell read from one of our CSV files as it was before ``defuse_cell``."""
+    if isinstance(value, str) and value.startswith("'") and defuse_cell(value[1:]) == value:
+        return value[1:]
+    return value
+
+
+def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
+    """Return a copy of ``df`` with every text cell and header passed through ``defuse_cell``.
+
+    Numbers stay numbers (a negative number is not text).
+    """
+    out = df.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col]):
+            out[col] = out[col].map(defuse_cell)
+    out.columns = [defuse_cell(c) for c in out.columns]
+    return out
+
+
+def frame_to_csv(df: pd.DataFrame, raw: bool = False, **to_csv) -> str:
+    """Return ``df`` as CSV text (no index), formula-like cells defused unless ``raw``."""
+    return (df if raw else neutralise_formulas(df)).to_csv(index=False, **to_csv)
 
 
 def add_format_option(parser) -> None:
-    """Add ``--format table|csv|json`` to an argparse parser."""
+    """Add ``--format table|csv|json`` and ``--raw`` to an argparse parser."""
     parser.add_argument(
         "--format", choices=FORMATS, default="table", help="output format (default: table)"
     )
+    parser.add_argument("--raw", action="store_true", help=RAW_HELP)
 
 
-def print_frame(df: pd.DataFrame, fmt: str = "table", max_width: int = 60) -> None:
-    """Print a DataFrame as an aligned table, CSV or JSON records on stdout."""
+def print_frame(
+    df: pd.DataFrame, fmt: str = "table", max_width: int = 60, raw: bool = False
+) -> None:
+    """Print a DataFrame as an aligned table, CSV (formulas defused unless ``raw``) or JSON
+    records on stdout."""
     if fmt == "csv":
-        df.to_csv(sys.stdout, index=False)
+        sys.stdout.write(frame_to_csv(df, raw=raw))
     elif fmt == "json":
         print(
             json.dumps(

@@ -6,6 +6,10 @@ server_metadata_url) or a password whose hash is in ``[auth] password_hash`` (PB
 by ``python -m ui.auth``) or ``[auth] password_sha256``, or one hash per person under
 ``[auth.users]`` (``name = "pbkdf2_sha256$..."``: the signed-in name is then the coder). Without
 any, the gate refuses to show project data and says how to configure it.
+
+Password sign-ins are throttled per client and per account (``ui.throttle``); the client's
+address comes from X-Forwarded-For only through the proxies named in $QDA_TRUSTED_PROXIES or
+``[auth] trusted_proxies`` (none by default).
 """
 
 from __future__ import annotations
@@ -18,13 +22,20 @@ import logging
 import os
 import secrets as _secrets
 import sys
-import threading
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import streamlit as st
 
 from ui.state import SIGNED_IN, USER
+from ui.throttle import (
+    SignInThrottle,
+    client_key,
+    lock_ends,
+    server_trusted,
+    trusted_proxies,
+)
 
 PBKDF2_ITERATIONS = 390_000
 HOW_TO = (
@@ -38,84 +49,78 @@ HOW_TO = (
 
 
 LOG = logging.getLogger("qda.auth")
-LOCK_AFTER = 10  # failed sign-ins from one client within WINDOW_S lock it out for LOCK_S
-WINDOW_S = 15 * 60
-LOCK_S = 15 * 60
-MAX_DELAY_S = 8.0
-
-
-class SignInThrottle:
-    """Failed password sign-ins per client: each failure slows the next answer down (0.25 s,
-    doubling to 8 s) and ``LOCK_AFTER`` failures within ``WINDOW_S`` lock the client out for
-    ``LOCK_S``; every failure and lockout is logged (client and count, never the password).
-
-    One instance serves the whole server process (all sessions), so opening new browser
-    sessions does not reset the count.
-    """
-
-    def __init__(
-        self,
-        lock_after: int = LOCK_AFTER,
-        window_s: float = WINDOW_S,
-        lock_s: float = LOCK_S,
-        clock=time.monotonic,
-    ):
-        self.lock_after, self.window_s, self.lock_s, self.clock = (
-            lock_after,
-            window_s,
-            lock_s,
-            clock,
-        )
-        self._failures: dict[str, list[float]] = {}
-        self._locked_until: dict[str, float] = {}
-        self._lock = threading.Lock()
-
-    def locked_for(self, client: str) -> float:
-        """Return the seconds ``client`` stays locked out (0 when it may try)."""
-        with self._lock:
-            left = self._locked_until.get(client, 0) - self.clock()
-            if left <= 0:
-                self._locked_until.pop(client, None)
-                return 0.0
-            return left
-
-    def failed(self, client: str) -> float:
-        """Record a failure; return the delay to impose before answering."""
-        with self._lock:
-            now = self.clock()
-            recent = [t for t in self._failures.get(client, []) if now - t < self.window_s]
-            recent.append(now)
-            self._failures[client] = recent
-            n = len(recent)
-            if n >= self.lock_after:
-                self._locked_until[client] = now + self.lock_s
-                self._failures[client] = []
-                LOG.warning(
-                    "sign-in: %d failed attempts from %s; locked out for %d minutes",
-                    n,
-                    client,
-                    self.lock_s // 60,
-                )
-            else:
-                LOG.warning("sign-in: failed attempt %d from %s", n, client)
-            return min(MAX_DELAY_S, 0.25 * 2 ** (n - 1))
-
-    def succeeded(self, client: str) -> None:
-        with self._lock:
-            self._failures.pop(client, None)
-        LOG.info("sign-in: success from %s", client)
-
-
 THROTTLE = SignInThrottle()
 
 
-def _client() -> str:
-    """Return the address of the browser talking to this session ('unknown' when hidden)."""
+def _client(auth: dict | None = None) -> str:
+    """Return who is signing in: the browser's address, a forwarding header believed only from
+    the proxies the owner named (ui.throttle.client_key)."""
     try:
         ip = st.context.ip_address
+        headers = st.context.headers
     except Exception:  # bare mode
-        ip = None
-    return ip if isinstance(ip, str) and ip else "unknown client"
+        ip, headers = None, None
+    trusted = trusted_proxies((auth or {}).get("trusted_proxies"))
+    return client_key(
+        ip if isinstance(ip, str) and ip else None, headers, trusted, server_trusted()
+    )
+
+
+def account_key(name: str, users: dict) -> str:
+    """Return the account a sign-in tries: the name when it is a user's, '' for the shared
+    password, else a short hash of the name (never logged as typed: it may be a password)."""
+    if not users:
+        return ""
+    if name in users:
+        return name
+    return "unknown name " + hashlib.sha256(name.encode("utf-8")).hexdigest()[:12]
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of one password sign-in: ``ok`` with ``user`` (None for the shared password)
+    or ``message`` saying why not."""
+
+    ok: bool
+    user: str | None = None
+    message: str = ""
+
+
+def attempt_sign_in(
+    name: str,
+    password: str,
+    users: dict,
+    auth: dict,
+    client: str,
+    throttle: SignInThrottle | None = None,
+    sleep=time.sleep,
+) -> SignIn:
+    """Check one submitted password, throttled per client and per account (ui.throttle).
+
+    The attempt is admitted and counted in one step before the (slow) hash check, so parallel
+    guesses cannot outrun the count; a locked client or account is refused before any check,
+    even with the right password, with the time the lock ends.
+    """
+    throttle = throttle or THROTTLE
+    attempt = throttle.begin(client, account_key(name, users))
+    if attempt.refused:
+        return SignIn(False, message=attempt.refused)
+    if users:
+        ok = name in users and check_password(password, users[name])
+    else:
+        ok = check_password(password, auth)
+    if ok:
+        throttle.succeeded(attempt)
+        return SignIn(True, user=name if users else None)
+    sleep(throttle.failed(attempt))
+    if attempt.locks_now:
+        left = throttle.locked_for(client, attempt.account)
+        return SignIn(
+            False,
+            message="Too many failed sign-ins: sign-in is locked until "
+            f"{lock_ends(left, throttle.wall)}, even with the right password.",
+        )
+    return SignIn(False, message="Wrong name or password." if users else "Wrong password.")
 
 
 def hash_password(
@@ -241,32 +246,15 @@ def require_access() -> None:
 
 
 def _password_sign_in(name: str, password: str, users: dict, auth: dict) -> None:
-    """Check a submitted password (throttled per client); sign in or show why not."""
-    client = _client()
-    locked = THROTTLE.locked_for(client)
-    if locked:
-        st.error(
-            "Too many failed sign-ins from this computer. Try again in"
-            f" {max(1, round(locked / 60))} minute(s), or ask whoever runs the workbench."
-        )
+    """Check a submitted password (throttled per client and account); sign in or show why not."""
+    outcome = attempt_sign_in(name, password, users, auth, _client(auth))
+    if not outcome.ok:
+        st.error(outcome.message)
         return
-    if users and name in users and check_password(password, users[name]):
-        THROTTLE.succeeded(client)
-        SIGNED_IN.set(True)
-        USER.set(name)
-        st.rerun()
-    if not users and check_password(password, auth):
-        THROTTLE.succeeded(client)
-        SIGNED_IN.set(True)
-        st.rerun()
-    time.sleep(THROTTLE.failed(client))
-    if THROTTLE.locked_for(client):
-        st.error(
-            "Too many failed sign-ins from this computer: sign-in is locked for"
-            f" {LOCK_S // 60} minutes."
-        )
-        return
-    st.error("Wrong name or password." if users else "Wrong password.")
+    SIGNED_IN.set(True)
+    if outcome.user is not None:
+        USER.set(outcome.user)
+    st.rerun()
 
 
 if __name__ == "__main__":

@@ -25,8 +25,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from projectfile import QdaError
 from ui.auth import signed_in_user
 from ui.state import CODE_DOC, CODE_SELECTION, CODER, FOCUS, PROJECT_PATH, STARTED, flash
+from workflows import project_path
 
 DEFAULT_PROJECT = "project.qda.sqlite"
 SETTINGS_NAME = ".qda-workbench.json"
@@ -149,10 +151,16 @@ def allowed_project(value: object) -> Path | None:
     if not isinstance(value, str) or not value or len(value) > MAX_PARAM or "\x00" in value:
         return None
     folder = projects_dir()
+    try:  # the one confinement rule of server paths (workflows.server_files)
+        resolved = project_path(value, folder)
+    except QdaError:
+        resolved = None
+    if resolved is not None and resolved.parent == folder:
+        return resolved
+    # a project opened before from the Project page (or the default project): a regular file
     raw = Path(value)
-    candidate = raw if raw.is_absolute() else folder / raw
     try:
-        resolved = candidate.resolve(strict=True)
+        resolved = (raw if raw.is_absolute() else folder / raw).resolve(strict=True)
     except (OSError, RuntimeError):
         return None
     if not resolved.is_file() or resolved.suffix != ".sqlite":
@@ -162,10 +170,7 @@ def allowed_project(value: object) -> Path | None:
         known.add(str(default_project().resolve()))
     except OSError:
         pass
-    in_folder = resolved.parent == folder and candidate.parent.resolve() == folder
-    if in_folder or str(resolved) in known:
-        return resolved
-    return None
+    return resolved if str(resolved) in known else None
 
 
 def url_value(path: str | os.PathLike) -> str:

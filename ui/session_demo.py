@@ -9,15 +9,17 @@ the demo". The answer is remembered per person, so it is asked once.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import streamlit as st
 
 from corpus import get_project_meta, set_project_meta
-from projectfile import ProjectError, copy_project, open_project, set_write_guard
+from projectfile import ProjectError, QdaError, copy_project, open_project, set_write_guard
 from ui.session import demo_choice_made, projects_dir, remember_demo_choice
 from ui.state import DEMO_OK, DEMO_PROMPT, flash
+from workflows import project_path
 
 DEMO_KEY = "demo"
 PROMPT = DEMO_PROMPT.name
@@ -72,8 +74,12 @@ def copy_demo(source: Path, name: str) -> Path:
     """Copy the demo project ``source`` to ``name`` in the projects folder, unmarked; return the
     copy's path."""
     dest = projects_dir() / copy_name(name)
-    if dest.exists():
+    if os.path.lexists(dest):
         raise ProjectError(f"{dest.name}: a project of that name exists; choose another name")
+    try:  # the one rule of server paths: inside the projects folder, no symlink out
+        dest = project_path(dest, projects_dir(), create=True)
+    except QdaError as exc:
+        raise ProjectError(str(exc), code="name") from None
     copy_project(source, dest)
     copy = open_project(dest)
     try:

@@ -9,7 +9,9 @@ holds SQL; the packages own their tables.
 from .deidentify import Deidentified, deidentify, read_review_csv
 from .edit import Correction, correct_document
 from .ingest import IngestReport, ingest_files, ingest_upload_files
+from .leftovers import clean_up_killed_runs
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
+from .server_files import ServerFileRefused, import_folder, project_path, read_confined
 from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
@@ -18,16 +20,21 @@ __all__ = [
     "Deidentified",
     "IngestReport",
     "MergeOutcome",
+    "ServerFileRefused",
     "VersionsReport",
+    "clean_up_killed_runs",
     "correct_document",
     "deidentify",
     "follow_versions",
+    "import_folder",
     "import_transcripts",
     "ingest_files",
     "ingest_upload_files",
     "is_qdpx",
     "merge_project",
     "preview_merge",
+    "project_path",
+    "read_confined",
     "read_review_csv",
     "save_transcript",
 ]

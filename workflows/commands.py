@@ -6,14 +6,12 @@ through ``projectfile.command_group``; no package's parser or handler is changed
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pandas as pd
 
 from coding import review_frame
 from corpus import (
     KINDS,
-    bytes_to_text,
     outcomes_frame,
     print_outcomes,
     process_executor,
@@ -31,7 +29,7 @@ from projectfile import (
 )
 
 from .deid_commands import register_pseudonymize
-from .edit import correct_document
+from .edit import correct_document, read_corrected_text
 from .ingest import ingest_files
 from .merge import merge_project, preview_merge
 from .transcripts import import_transcripts
@@ -181,13 +179,7 @@ def cmd_import_transcripts(args) -> int:
 
 def cmd_edit(args) -> int:
     """Correct a document from a file; print what moved and the codings needing a new place."""
-    path = Path(args.from_file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        print(f"error: cannot read {path}: {exc.strerror or exc}")
-        return 2
-    text, _encoding = bytes_to_text(data, path.name)
+    text = read_corrected_text(args.from_file)
     db = open_project(args.project, create=False)
     done = correct_document(db, args.document, text, args.coder)
     print(done.summary())
@@ -201,12 +193,12 @@ def cmd_merge(args) -> int:
     """Preview or merge another project; print the merge report."""
     db = open_project(args.project, create=False)
     if args.preview:
-        print_frame(preview_merge(db, args.other), args.format)
+        print_frame(preview_merge(db, args.other), args.format, raw=args.raw)
         return 0
     done = merge_project(db, args.other, coder=args.coder)
     if done.imported is not None and args.format == "table":
         _print_lines(done.imported.lines())
-    print_frame(done.merged.frame(), args.format)
+    print_frame(done.merged.frame(), args.format, raw=args.raw)
     if args.format == "table":
         print(done.merged.summary() or "nothing to merge")
     return 0

@@ -79,7 +79,7 @@ def cmd_pseudonymize(args) -> int:
             return 0
     with tqdm_progress("pseudonymize", disable=args.quiet) as progress:
         done = deidentify(db, review, shareable=args.shareable, progress=progress)
-    print_frame(done.result, args.format)
+    print_frame(done.result, args.format, raw=args.raw)
     if args.format == "table":
         print(f"key written to {key_path_for(args.project)} (keep it apart from shared data)")
     if done.shareable is not None:

@@ -5,12 +5,15 @@ their words (``coding.edit_document``), then everything that follows a new versi
 from __future__ import annotations
 
 import concurrent.futures as cf
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlite_utils
 
 from coding import EditResult, edit_document
-from projectfile import Progress
+from corpus import bytes_to_text
+from projectfile import EDIT_FILE, Progress, QdaError, check_limit
 
 from .versions import VersionsReport, follow_versions
 
@@ -43,7 +46,8 @@ def correct_document(
 ) -> Correction:
     """Store ``new_text`` as the next version of ``document_id``, move its codings, carry its
     entity mentions and update the indexes; return what was done (nothing when the text is the
-    same)."""
+    same).  A text over ``EDIT_FILE`` is refused before it is compared (nothing changes)."""
+    check_limit("the corrected text", EDIT_FILE, "it", len(new_text))
     result = edit_document(db, document_id, new_text, coder, session=session)
     if result.unchanged:
         return Correction(result)
@@ -56,3 +60,20 @@ def correct_document(
         encoder=encoder,
     )
     return Correction(result, versions)
+
+
+def read_corrected_text(path: str | os.PathLike) -> str:
+    """Return the text of the corrected file at ``path`` (any encoding, CRLF ok); its size is
+    checked against ``EDIT_FILE`` before it is read."""
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise QdaError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    if not path.is_file():
+        raise QdaError(f"{path}: not a regular file; give the corrected text as a file")
+    check_limit(path.name, EDIT_FILE, "the file", size)
+    with open(path, "rb") as fh:
+        data = fh.read(EDIT_FILE.value + 1)  # a file that grew since: still never past the cap
+    check_limit(path.name, EDIT_FILE, "the file", len(data))
+    return bytes_to_text(data, path.name)[0]

@@ -9,6 +9,7 @@ raises SearchError with a plain-language message.
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 import sqlite3
@@ -84,11 +85,42 @@ class _budget:
         return False
 
 
-def _check_size(query: str) -> None:
+def check_query_size(query: str) -> None:
+    """Raise SearchError when ``query`` is longer than MAX_QUERY_CHARS (in every search mode)."""
     if len(query) > MAX_QUERY_CHARS:
         raise SearchError(
-            f"The query is {len(query):,} characters long; the limit is {MAX_QUERY_CHARS}."
+            f"The query is too long: {len(query):,} characters long; the limit is"
+            f" {MAX_QUERY_CHARS}."
             " Search for the few words that matter most, or a short exact phrase."
+        )
+
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def check_dates(date_from=None, date_to=None) -> None:
+    """Raise SearchError unless each given date filter is an ISO date: YYYY-MM-DD, YYYY-MM or
+    YYYY (a ``datetime.date`` too), and ``date_from`` is not after ``date_to``."""
+    bounds = []
+    for label, value in (("from", date_from), ("to", date_to)):
+        if value is None or value == "":
+            continue
+        text = str(value).strip()
+        m = _DATE.fullmatch(text)
+        try:
+            if m is None:
+                raise ValueError(text)
+            datetime.date(int(m[1]), int(m[2] or 1), int(m[3] or 1))
+        except ValueError:
+            shown = text if len(text) <= 40 else text[:39] + "…"
+            raise SearchError(
+                f"The '{label}' date {shown!r} is not a date: write it as YYYY-MM-DD (for"
+                " example 2021-03-15), YYYY-MM or YYYY."
+            ) from None
+        bounds.append(text)
+    if len(bounds) == 2 and bounds[0][:4] > bounds[1][:4]:
+        raise SearchError(
+            f"The 'from' date ({bounds[0]}) is after the 'to' date ({bounds[1]}): swap them."
         )
 
 
@@ -97,7 +129,7 @@ def to_fts_query(query: str) -> str:
     query = query.strip()
     if not query:
         raise SearchError("Type something to search for.")
-    _check_size(query)
+    check_query_size(query)
     if query.count('"') % 2:
         raise SearchError('A quotation mark is not closed: phrases need a " at both ends.')
     depth = 0
@@ -231,6 +263,7 @@ def search(
     Large projects rank with the search index beside the project file (same matches, BM25 from
     tantivy, negated); FTS5 ranks when there is none, it is busy or stale, or for NEAR.
     """
+    check_dates(date_from, date_to)
     tree = parse_fts_query(to_fts_query(query))
     if tree is not None:
         filters = (kinds, languages, date_from, date_to, document_ids)
@@ -267,6 +300,7 @@ def count_hits(
     include_old: bool = False,
 ) -> int:
     """Return how many segments match ``query`` with the same filters as ``search``."""
+    check_dates(date_from, date_to)
     tree = parse_fts_query(to_fts_query(query))
     if tree is not None and not isinstance(tree, Near):
         filters = _named((kinds, languages, date_from, date_to, document_ids))

@@ -20,6 +20,7 @@ Built once a project has ``THRESHOLD`` segments (``sync_search_index`` after an 
 
 from __future__ import annotations
 
+import errno
 import logging
 import os
 import shutil
@@ -31,7 +32,7 @@ from pathlib import Path
 import sqlite_utils
 import tantivy
 
-from projectfile import Progress, is_readonly, project_path
+from projectfile import Progress, ProjectError, is_readonly, project_path, run_record
 
 from .folder import (
     engine_failed,
@@ -105,10 +106,29 @@ def rebuild_search_index(db: sqlite_utils.Database, progress: Progress | None = 
     """Build the project's search index afresh (waiting for the maintenance lock); return the
     number of segments indexed."""
     project = project_path(db)
-    if project is None or is_readonly(db):
+    if project is None:
         return 0
-    with maintenance_lock(project, blocking=True):
-        return _rebuild_locked(project, progress)
+    if is_readonly(db):
+        raise _unwritable(project, None)
+    try:
+        with maintenance_lock(project, blocking=True):
+            return _rebuild_locked(project, progress)
+    except PermissionError as exc:
+        raise _unwritable(project, exc) from exc
+    except OSError as exc:
+        if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+            raise _unwritable(project, exc) from exc
+        raise
+
+
+def _unwritable(project: Path, exc: OSError | None) -> ProjectError:
+    why = f" ({exc.strerror})" if exc is not None and exc.strerror else ""
+    return ProjectError(
+        f"{project.name}: the search index cannot be built beside it, because its folder"
+        f" {project.parent} (or the file) is read-only{why}. Search still works without it;"
+        " to build it, copy the project to a folder you can write to.",
+        code="readonly",
+    )
 
 
 def _rebuild_locked(project: Path, progress: Progress | None) -> int:
@@ -122,21 +142,22 @@ def _rebuild_locked(project: Path, progress: Progress | None) -> int:
             shutil.rmtree(old, ignore_errors=True)  # a build a kill stopped
         total = segment_count(maint)
         tmp = folder.with_name(f"{folder.name}.tmp-{epoch[:12]}")
-        tmp.mkdir()
-        index = open_index(tmp)
-        writer = index.writer(heap_size=BUILD_HEAP, num_threads=min(2, os.cpu_count() or 1))
-        done = 0
-        for rows in all_segment_rows(maint):
-            for row in rows:
-                writer.add_document(index_document(row))
-            done += len(rows)
-            if progress:
-                progress(done, total, "search index")
-        writer.commit()
-        writer.wait_merging_threads()
-        del writer, index
-        write_state(tmp, epoch, state, state)
-        _swap(folder, tmp)
+        with run_record("search index build", [tmp], project=str(project)) as record:
+            tmp.mkdir()
+            index = open_index(tmp)
+            writer = index.writer(heap_size=BUILD_HEAP, num_threads=min(2, os.cpu_count() or 1))
+            done = 0
+            for rows in all_segment_rows(maint):
+                for row in rows:
+                    writer.add_document(index_document(row))
+                done += len(rows)
+                if progress:
+                    progress(done, total, "search index")
+            writer.commit()
+            writer.wait_merging_threads()
+            del writer, index
+            write_state(tmp, epoch, state, state)
+            _swap(folder, tmp, record)
         _forget(project)
         _apply_locked(project, maint)  # what changed while it was built
         return done
@@ -144,11 +165,13 @@ def _rebuild_locked(project: Path, progress: Progress | None) -> int:
         maint.conn.close()
 
 
-def _swap(folder: Path, tmp: Path) -> None:
+def _swap(folder: Path, tmp: Path, record=None) -> None:
     """Put the built folder ``tmp`` in place of ``folder``; remove the old one."""
     old = None
     if folder.exists():
         old = folder.with_name(f"{folder.name}.tmp-old-{uuid.uuid4().hex[:12]}")
+        if record is not None:
+            record.add(old)  # a kill before it is removed leaves it to the next start
         os.replace(folder, old)
     os.replace(tmp, folder)
     if old is not None:

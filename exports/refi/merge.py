@@ -8,13 +8,12 @@ codes by path, coders kept apart, idempotent, one transaction after a backup.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import sqlite_utils
 
 from coding import MergeReport, merge_project
-from projectfile import Progress
+from projectfile import Progress, private_tempdir
 
 from .store import IMPORT_CODER, ImportReport, import_qdpx
 
@@ -26,8 +25,8 @@ def merge_qdpx(
     progress: Progress | None = None,
 ) -> tuple[ImportReport, MergeReport]:
     """Merge the REFI-QDA project at ``path`` into ``db``; return (import report, merge report)."""
-    with tempfile.TemporaryDirectory(prefix="qda-qdpx-") as tmp:
-        staged = Path(tmp) / "incoming.qda.sqlite"
+    with private_tempdir("qdpx") as tmp:  # 0700; a killed merge's copy goes at the next start
+        staged = tmp / "incoming.qda.sqlite"
         imported = import_qdpx(path, staged, coder=coder, progress=progress)
         merged = merge_project(db, staged, coder=coder, source=Path(path).name)
     return imported, merged

@@ -81,7 +81,7 @@ def parse_project_xml(root: Element, reader: SourceReader) -> RefiProject:
             f"not a REFI-QDA project (root element is <{local(root.tag)}>, not <Project>)",
         )
     project = RefiProject(root.get("name") or Path(reader.label).stem, root.get("origin") or "")
-    _parse_users(root, project)
+    _parse_users(root, project, reader.label)
     book = kid(root, "CodeBook")
     codes_el = kid(book, "Codes") if book is not None else None
     if codes_el is not None:
@@ -110,8 +110,9 @@ _GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12
 
 
 def check_guids(project: RefiProject, label: str) -> None:
-    """Refuse codes or sources that share a GUID (codings could not be told apart); report
-    GUIDs that are missing or not in the GUID format the standard requires.
+    """Refuse codes or sources that share a GUID, with each other or a code with a source or a
+    user (codings could not be told apart); report GUIDs that are missing or not in the GUID
+    format the standard requires.
     """
     for kind, items in (("codes", project.codes), ("sources", project.sources)):
         seen: dict[str, str] = {}
@@ -128,6 +129,18 @@ def check_guids(project: RefiProject, label: str) -> None:
                     " from the other program",
                 )
             seen[item.guid] = item.name
+    owners: dict[str, str] = {g: f"user '{name}'" for g, name in project.users.items()}
+    for kind, items in (("code", project.codes), ("source", project.sources)):
+        for item in items:
+            other = owners.get(item.guid)
+            if other is not None:
+                raise ImportFileError(
+                    label,
+                    f"{other} and {kind} '{item.name}' share the GUID {item.guid}, so"
+                    " references to it cannot be told apart: the file is damaged; export it"
+                    " again from the other program",
+                )
+            owners[item.guid] = f"{kind} '{item.name}'"
     bad = [
         f"'{item.name}' ({item.guid})"
         for item in [*project.codes, *project.sources]
@@ -141,12 +154,21 @@ def check_guids(project: RefiProject, label: str) -> None:
         )
 
 
-def _parse_users(root: Element, project: RefiProject) -> None:
+def _parse_users(root: Element, project: RefiProject, label: str) -> None:
+    """Fill ``project.users``; refuse two users sharing a GUID (one's codings would be
+    credited to the other)."""
     users = kid(root, "Users")
     for i, u in enumerate(kids(users, "User") if users is not None else [], start=1):
-        project.users[guid_of(u.get("guid"))] = (
-            u.get("name") or u.get("id") or f"user {i}"
-        ).strip()
+        guid = guid_of(u.get("guid"))
+        name = (u.get("name") or u.get("id") or f"user {i}").strip()
+        if guid and guid in project.users:
+            raise ImportFileError(
+                label,
+                f"users '{project.users[guid]}' and '{name}' share the GUID {guid}, so their"
+                " codings cannot be told apart: the file is damaged; export it again from the"
+                " other program",
+            )
+        project.users[guid] = name
 
 
 def _parse_variables(root: Element) -> dict[str, tuple[str, str]]:

@@ -12,7 +12,7 @@ import os
 import posixpath
 import zipfile
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from xml.etree.ElementTree import Element
 
@@ -20,7 +20,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError as XmlParseError
 from defusedxml.ElementTree import fromstring
 
-from projectfile import NotFound
+from projectfile import REFI_SOURCE_TEXT, REFI_TEXT_TOTAL, REFI_XML, NotFound, limit_reason
 
 from ..errors import ImportFileError
 
@@ -28,9 +28,9 @@ MAX_ENTRIES = 20_000
 MAX_TOTAL_BYTES = 2 * 1024**3
 MAX_ENTRY_BYTES = 512 * 1024**2
 # What an import keeps is capped, whatever the archive claims: memory follows these figures.
-MAX_XML_BYTES = 64 * 1024**2  # the project XML (.qde), parsed whole
-MAX_TEXT_ENTRY_BYTES = 16 * 1024**2  # one source's text (about 8,000 pages)
-MAX_READ_BYTES = 128 * 1024**2  # all entries read by one import together
+MAX_XML_BYTES = REFI_XML.value  # the project XML (.qde), parsed whole
+MAX_TEXT_ENTRY_BYTES = REFI_SOURCE_TEXT.value  # one source's text (about 8,000 pages)
+MAX_READ_BYTES = REFI_TEXT_TOTAL.value  # all entries read by one import together
 MAX_RATIO = 200  # uncompressed / compressed, for entries over RATIO_FLOOR bytes
 RATIO_FLOOR = 1024 * 1024
 # what zipfile and the decompressors raise for a damaged or unsupported stream
@@ -162,25 +162,27 @@ class SafeZip:
         self.read_bytes += size
         return b"".join(chunks)
 
-    def _check_kept(self, name: str, size: int) -> None:
+    def _check_kept(self, name: str, size: int, subject: str | None = None) -> None:
         """Refuse an entry over its cap (XML or text) or one that would pass the import's cap."""
         lim = self.limits
-        is_xml = name.lower().endswith((".qde", ".qdc", ".xml"))
+        is_xml = subject is None and name.lower().endswith((".qde", ".qdc", ".xml"))
         cap = lim.max_xml_bytes if is_xml else lim.max_text_entry_bytes
         if size > cap:
-            what = "the project XML" if is_xml else "the text of one source"
+            limit = replace(REFI_XML if is_xml else REFI_SOURCE_TEXT, value=cap)
             raise ImportFileError(
-                self.label,
-                f"'{name}' holds {size / 2**20:.0f} MB, over the limit of {cap / 2**20:.0f} MB for"
-                f" {what}: split large documents into smaller ones in the other program and"
-                " export again",
+                self.label, limit_reason(limit, subject or f"'{name}'", size, "holds")
             )
         if self.read_bytes + size > lim.max_read_bytes:
+            limit = replace(REFI_TEXT_TOTAL, value=lim.max_read_bytes)
             raise ImportFileError(
-                self.label,
-                f"the sources hold more than {lim.max_read_bytes / 2**20:.0f} MB of text, over the"
-                " limit for one import: export the project in parts and import each",
+                self.label, limit_reason(limit, "the sources", self.read_bytes + size, "hold")
             )
+
+    def keep_text(self, name: str, size: int) -> None:
+        """Count ``size`` characters of text held inside the project XML (``<PlainTextContent>``)
+        against the same caps as a source's text file: one source, and the import in all."""
+        self._check_kept(name, size, subject=name)
+        self.read_bytes += size
 
     def close(self) -> None:
         self.zf.close()

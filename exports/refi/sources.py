@@ -9,7 +9,9 @@ from __future__ import annotations
 from xml.etree.ElementTree import Element
 
 from corpus import ParseError, bytes_to_text
+from projectfile import REFI_SOURCE_TEXT, limit_reason
 
+from ..errors import ImportFileError
 from .model import (
     DOC_KIND_VARIABLE,
     RefiCoding,
@@ -62,8 +64,18 @@ class SourceReader:
 
     def source_text(self, el: Element, what: str, skipped: list[str]) -> str | None:
         content = kid(el, "PlainTextContent")
-        if content is not None:
-            return content.text or ""
+        if content is not None:  # text inside the XML: held to the same caps as a text file
+            text = content.text or ""
+            if self.archive is not None:
+                self.archive.keep_text(f"<PlainTextContent> of {what}", len(text))
+            elif len(text) > REFI_SOURCE_TEXT.value:
+                raise ImportFileError(
+                    self.label,
+                    limit_reason(
+                        REFI_SOURCE_TEXT, f"<PlainTextContent> of {what}", len(text), "holds"
+                    ),
+                )
+            return text
         path = el.get("plainTextPath") or ""
         if not path:
             skipped.append(

@@ -36,7 +36,14 @@ from corpus import (
     store_document,
 )
 from interviews import cases_frame, import_refi_cases
-from projectfile import Progress, QdaError, backup_project, open_project, transaction
+from projectfile import (
+    Progress,
+    QdaError,
+    backup_project,
+    open_project,
+    run_record,
+    transaction,
+)
 
 from ..errors import ImportFileError
 from .model import RefiProject
@@ -187,15 +194,30 @@ def _note_text(project: RefiProject, guids: list[str], used: set[str]) -> str | 
     return "\n\n".join(parts) or None
 
 
-def _store_codings(
-    db,
-    project: RefiProject,
-    docs: dict[str, int],
-    codes: dict[str, int],
-    coder: str,
-    report: ImportReport,
-    used_notes: set[str],
-) -> None:
+@dataclass
+class _Stored:
+    """What the later steps of ``store_refi`` share: the project file, the parsed file, the ids
+    its documents and codes got, the fallback coder, the report and the notes already used."""
+
+    db: sqlite_utils.Database
+    project: RefiProject
+    docs: dict[str, int]
+    codes: dict[str, int]
+    coder: str
+    report: ImportReport
+    used_notes: set[str] = field(default_factory=set)
+
+    def user(self, guid: str | None) -> str:
+        """Return the coder name of a REFI user GUID (the fallback coder when unknown)."""
+        return _user(self.project, guid, self.coder)
+
+    def note_text(self, guids: list[str]) -> str | None:
+        """Return the joined text of the notes ``guids`` and mark them used."""
+        return _note_text(self.project, guids, self.used_notes)
+
+
+def _store_codings(st: _Stored) -> None:
+    db, project, docs, codes, report = st.db, st.project, st.docs, st.codes, st.report
     per_coder: dict[str, list[dict]] = defaultdict(list)
     whole = 0
     for src in project.sources:
@@ -203,15 +225,10 @@ def _store_codings(
         for sel in src.selections:
             if sel.start is None:
                 continue
-            sel_memo = _note_text(project, sel.notes, used_notes)
+            sel_memo = st.note_text(sel.notes)
             for c in sel.codings:
-                memo = (
-                    "\n\n".join(
-                        m for m in (_note_text(project, c.notes, used_notes), sel_memo) if m
-                    )
-                    or None
-                )
-                per_coder[_user(project, c.user, coder)].append(
+                memo = "\n\n".join(m for m in (st.note_text(c.notes), sel_memo) if m) or None
+                per_coder[st.user(c.user)].append(
                     {
                         "document_id": doc_id,
                         "char_start": sel.start,
@@ -225,8 +242,8 @@ def _store_codings(
                 db,
                 doc_id,
                 codes[c.code],
-                _user(project, c.user, coder),
-                memo=_note_text(project, c.notes, used_notes),
+                st.user(c.user),
+                memo=st.note_text(c.notes),
             )
             whole += 1
     total = 0
@@ -238,15 +255,8 @@ def _store_codings(
         report.imported["whole-document codings"] = whole
 
 
-def _store_memos(
-    db,
-    project: RefiProject,
-    docs: dict[str, int],
-    codes: dict[str, int],
-    coder: str,
-    report: ImportReport,
-    used: set[str],
-) -> None:
+def _store_memos(st: _Stored) -> None:
+    project, docs, codes, report, used = st.project, st.docs, st.codes, st.report, st.used_notes
     count = 0
 
     def put(guid: str, target: str, target_id) -> None:
@@ -259,9 +269,9 @@ def _store_memos(
             report.skipped.append(f"empty note {guid}")
             return
         add_memo(
-            db,
+            st.db,
             note.text,
-            _user(project, note.user, coder),
+            st.user(note.user),
             target=target,
             target_id=target_id,
             title=note.name,
@@ -281,14 +291,15 @@ def _store_memos(
     report.imported["memos"] = count
 
 
-def _store_cases(
-    db,
-    project: RefiProject,
-    docs: dict[str, int],
-    codes: dict[str, int],
-    coder: str,
-    report: ImportReport,
-) -> None:
+def _store_cases(st: _Stored) -> None:
+    db, project, docs, codes, coder, report = (
+        st.db,
+        st.project,
+        st.docs,
+        st.codes,
+        st.coder,
+        st.report,
+    )
     if not project.cases:
         return
     rows = [
@@ -331,16 +342,16 @@ def store_refi(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Write a parsed REFI project into ``db`` in one transaction; fill and return ``report``."""
-    used_notes: set[str] = set()
     with transaction(db):
         for name in project.users.values():
             ensure_coder(db, name)
         report.imported["users"] = len(set(project.users.values()))
         codes = _store_codes(db, project, coder, report)
         docs = _store_documents(db, project, report, progress)
-        _store_codings(db, project, docs, codes, coder, report, used_notes)
-        _store_memos(db, project, docs, codes, coder, report, used_notes)
-        _store_cases(db, project, docs, codes, coder, report)
+        stored = _Stored(db, project, docs, codes, coder, report)
+        _store_codings(stored)
+        _store_memos(stored)
+        _store_cases(stored)
     report.skipped += project.skipped
     report.notices += project.notices
     report.notices += [  # the project's own check after the import (cli.py check)
@@ -369,6 +380,13 @@ def _into_project(
     if not existed:
         _remove_stale_partials(project_path)
         target = project_path.with_name(f".{project_path.name}.importing-{os.getpid()}")
+    partials = [] if existed else [Path(f"{target}{s}") for s in ("", "-wal", "-shm", "-journal")]
+    # a kill leaves the hidden partial project and its WAL: the next start removes them
+    with run_record("REFI-QDA import", partials, project=str(project_path)):
+        return _import_into(project, label, project_path, target, existed, coder, progress)
+
+
+def _import_into(project, label, project_path, target, existed, coder, progress) -> ImportReport:
     db = open_project(target)
     if existed:
         backup_project(db, reason="before-refi-import")

@@ -25,6 +25,7 @@ def button(at, label):
 
 
 def test_interviews_page_empty_project_preview_then_save(project_path, monkeypatch, db, data_dir):
+    monkeypatch.setenv("QDA_IMPORT_DIR", str(data_dir))  # the folder the app may read from
     at = page(project_path, monkeypatch)
     assert not at.exception
     assert any("No transcripts yet" in i.value for i in at.info)
@@ -52,6 +53,7 @@ def test_interviews_page_empty_project_preview_then_save(project_path, monkeypat
 
 
 def test_interviews_page_bad_file_shows_error(project_path, monkeypatch, db, data_dir):
+    monkeypatch.setenv("QDA_IMPORT_DIR", str(data_dir))
     at = page(project_path, monkeypatch)
     at.text_input(key="iv_path").input(str(data_dir / "broken_timing.vtt"))
     button(at, "Preview").click()

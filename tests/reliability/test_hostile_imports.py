@@ -79,7 +79,7 @@ def test_accepted_large_source_imports_under_one_gigabyte(tmp_path):
 
 def test_text_kept_per_import_is_capped(tmp_path):
     qdpx = qdpx_text_bomb(tmp_path / "many.qdpx", text_mb=3, sources=3)
-    with pytest.raises(ImportFileError, match="limit for one import"):
+    with pytest.raises(ImportFileError, match="over the limit of 2 MB for the text of one import"):
         parse_qdpx(qdpx, Limits(max_read_bytes=2 * MB))
 
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from exports.private_tmp import private_root, private_tempdir
 from exports.tables import evidence_csv, frame_csv, frame_xlsx
+from projectfile import private_root, private_tempdir
 
 ROOT = Path(__file__).resolve().parents[2]
 

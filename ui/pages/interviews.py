@@ -34,11 +34,12 @@ from ui.common import get_db, project_file
 from ui.escape import md_safe
 from ui.state import FOCUS, IV_DEID_RESULT, IV_PENDING, IV_REVIEW, flash, show_flash
 from ui.tables import show as show_table
-from workflows import deidentify, save_transcript
+from workflows import deidentify, import_folder, read_confined, save_transcript
 
 st.title("Interviews")
 db = get_db()
 PAGE_TURNS = 40
+TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".docx", ".md", ".text")
 
 
 def run(place: str, fn, *args, ok: str = "Saved.", **kwargs):
@@ -66,22 +67,27 @@ with tab_import:
     up = st.file_uploader(
         "Transcript file", type=["txt", "vtt", "srt", "docx", "md"], key="iv_upload"
     )
-    server_path = st.text_input("…or a path on the server", key="iv_path")
+    folder = import_folder()  # None unless the owner set one: no server file is read then
+    server_path = (
+        st.text_input(
+            "…or a file in the import folder",
+            key="iv_path",
+            help=f"A file inside {folder} on the server (set by whoever runs the workbench).",
+        )
+        if folder is not None
+        else ""
+    )
     if st.button("Preview", key="iv_preview"):
         try:
             if up is not None:
-                data, name = up.getvalue(), up.name
+                data, name, source = up.getvalue(), up.name, up.name
+            elif not server_path.strip():
+                raise QdaError("Choose a transcript file to upload first.")
             else:
-                with open(server_path.strip(), "rb") as fh:
-                    data, name = fh.read(), server_path.strip().rsplit("/", 1)[-1]
-            IV_PENDING.set(
-                (
-                    parse_transcript(name, data=data, name=name),
-                    data,
-                    name if up is not None else server_path.strip(),
-                )
-            )
-        except (QdaError, OSError) as exc:  # OSError: the typed path
+                data, found = read_confined(server_path, folder, suffixes=TRANSCRIPT_SUFFIXES)
+                name, source = found.name, str(found)
+            IV_PENDING.set((parse_transcript(name, data=data, name=name), data, source))
+        except QdaError as exc:
             IV_PENDING.pop()
             st.error(md_safe(str(exc)))  # quotes the file's lines and name
     pending = IV_PENDING.get()

@@ -14,6 +14,7 @@ from coding import CodingScope, audit_frame, codes_frame, codings_frame
 from corpus import ingest_log, project_stats
 from projectfile import (
     ProjectError,
+    QdaError,
     backup_project,
     copy_project,
     list_backups,
@@ -35,17 +36,27 @@ from ui.state import (
 from ui.tables import readable_date
 from ui.tables import show as show_table
 from ui.widgets import md_safe
+from workflows import project_path
 
 st.title("Project")
 path = project_file()
 
+
+def _openable(p: Path) -> bool:
+    """True when ``p`` may be offered: a regular *.sqlite file whose real path stays in its
+    folder (a symlink leading out, a FIFO named *.sqlite are not offered)."""
+    try:
+        project_path(p, p.parent)
+    except QdaError:
+        return False
+    return True
+
+
 # --- open / create / switch -----------------------------------------------------------------------
 with st.expander("Open, create or switch project", expanded=not path.exists()):
-    nearby = (
-        sorted(p for p in path.resolve().parent.glob("*.qda.sqlite"))
-        if path.parent.exists()
-        else []
-    )
+    here = path.resolve().parent
+
+    nearby = sorted(p for p in here.glob("*.qda.sqlite") if _openable(p)) if here.exists() else []
     if len(nearby) > 1:
         pick = st.selectbox(
             "Projects in this folder",
@@ -58,39 +69,36 @@ with st.expander("Open, create or switch project", expanded=not path.exists()):
             set_project_file(pick)
             st.rerun()
     exposed = is_exposed()
+    folder = projects_dir()
     other = st.text_input(
-        "Project name" if exposed else "Project file path",
-        value=path.name if exposed else str(path),
+        "Project name" if exposed else "Project name or file in the projects folder",
+        value=path.name if exposed or path.resolve().parent == folder else "",
         key="proj_path",
-        help="A project in the projects folder (the app is shared: other folders are not offered)."
-        if exposed
-        else "An existing *.qda.sqlite file, or a new one to create.",
+        help=f"A project in the projects folder ({folder}"
+        + (
+            "; the app is shared: other folders are not offered)."
+            if exposed
+            else "; other folders: start the app with $QDA_PROJECTS_DIR set to them)."
+        ),
     )
     c1, c2 = st.columns(2)
 
-    def _target() -> Path | None:
-        if not exposed:
-            return Path(other).expanduser()
-        try:  # shared on a network: only names inside the projects folder
-            return projects_dir() / copy_name(Path(other).name)
-        except ProjectError as exc:
-            st.error(str(exc))
+    def _target(create: bool) -> Path | None:
+        """The project file the box names, confined to the projects folder (None: refused)."""
+        try:
+            # shared on a network: only a name; on this computer also a path inside the folder
+            value = copy_name(Path(other).name) if exposed else other
+            return project_path(value, folder, create=create)
+        except QdaError as exc:
+            st.error(md_safe(str(exc)))
             return None
 
-    if c1.button("Open", key="proj_open") and (target := _target()) is not None:
-        if not target.is_file():
-            st.error(f"{target}: no such project file (use Create to start a new one).")
-        else:
-            set_project_file(target)
-            st.rerun()
-    if c2.button("Create", key="proj_create") and (target := _target()) is not None:
-        if target.suffix != ".sqlite":
-            target = target.with_name(target.name + ".qda.sqlite")
-        if target.exists():
-            st.error(f"{target}: already exists (use Open).")
-        else:
-            set_project_file(target)
-            st.rerun()
+    if c1.button("Open", key="proj_open") and (target := _target(create=False)) is not None:
+        set_project_file(target)
+        st.rerun()
+    if c2.button("Create", key="proj_create") and (target := _target(create=True)) is not None:
+        set_project_file(target)
+        st.rerun()
 
 db = get_db()  # a file that is not a project raises ProjectError: streamlit_app shows it
 
@@ -204,7 +212,7 @@ b2.download_button(
     "copy it). Page images of uploaded PDFs stay in the folder beside the project "
     f"({path.name}.sources).",
 )
-backups = list_backups(path)
+backups = [b for b in list_backups(path) if _openable(b)]
 if not backups:
     st.caption("No backups yet.")
 else:
