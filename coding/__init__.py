@@ -6,6 +6,7 @@ DataFrames. Case data comes from the ``interviews`` front door.
 """
 
 from . import schema  # noqa: F401  (registers the package's tables with projectfile)
+from .activity import ACTIVITY_COLUMNS, activity_frame, audit_token
 from .agreement import agreement, disagreements
 from .agreement_stats import AgreementStatus
 from .agreement_text import agreement_summary, agreement_table, format_statistic
@@ -99,6 +100,9 @@ from .scope import COUNTS, Scope, Versions, count_mode, scope_cases, scope_docum
 from .states import ActionState, CodingScope, ReviewStatus
 
 __all__ = [
+    "ACTIVITY_COLUMNS",
+    "activity_frame",
+    "audit_token",
     "ActionState",
     "AgreementStatus",
     "CodingScope",

@@ -302,6 +302,16 @@ def delete_document(db: sqlite_utils.Database, document_id: int) -> None:
             db.execute("UPDATE documents SET is_current = 1 WHERE id = ?", [row[0]])
 
 
+def documents_token(db: sqlite_utils.Database) -> tuple[int, int, int, int]:
+    """Return a cheap token that changes when documents are added, deleted, made current or
+    logged by an ingest (from any process): (max id, count, current count, last ingest-log id)."""
+    docs = db.execute(
+        "SELECT COALESCE(MAX(id), 0), COUNT(*), COALESCE(SUM(is_current), 0) FROM documents"
+    ).fetchone()
+    last_log = db.execute("SELECT COALESCE(MAX(id), 0) FROM ingest_log").fetchone()[0]
+    return int(docs[0]), int(docs[1]), int(docs[2]), int(last_log)
+
+
 def project_stats(db: sqlite_utils.Database) -> dict:
     """Return counts for the dashboard: documents, pages, words, segments, by kind."""
     r = db.execute(
