@@ -27,6 +27,7 @@ from ui.common import (
     set_project_file,
     show_error,
 )
+from ui.live import note_run, watch
 from ui.session import start_session, sync_url
 from ui.state import flash, show_flash
 from workflows import clean_up_killed_runs
@@ -66,12 +67,16 @@ PAGES = {
         st.Page("ui/pages/edit.py", title="Edit & merge", icon=":material/edit_note:"),
         st.Page("ui/pages/analysis.py", title="Analysis", icon=":material/bar_chart:"),
         st.Page("ui/pages/export.py", title="Export", icon=":material/ios_share:"),
+        st.Page("ui/pages/activity.py", title="Activity", icon=":material/history:"),
     ],
 }
 page = st.navigation(PAGES)
 try:
     start_session(page.url_path)  # a reload or a link: the project, coder and place it names
     coder_sidebar()
+    note_run(page.title)  # the change token this run is drawn from (ui.live), and presence
+    with st.sidebar:
+        watch()  # who else is here; reruns the page when another member changed something
     sync_url(project_file(), current_coder(), page.url_path)
     show_flash()  # messages kept for this run (ui.state.flash), once, escaped
     asked = session_demo.ask(project_file(), set_project_file)  # a write into the demo was refused

@@ -33,6 +33,7 @@ from ui.components.page_image import ocr_badges
 from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
 from ui.components.suggestions import suggestions_panel
 from ui.components.windows import Window, document_windows, window_index
+from ui.live import others_on
 from ui.meaning import more_like_button, more_like_panel
 from ui.state import (
     CODE_ARMED,
@@ -60,7 +61,14 @@ from ui.state import (
     flash,
     show_flash,
 )
-from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker
+from ui.widgets import (
+    chip_html,
+    code_chips,
+    code_picker,
+    coder_filter,
+    document_picker,
+    md_safe,
+)
 
 FLASH_PLACE = "code"  # the page's messages show under its title
 MORE_LIKE = CODE_MORE_LIKE.name  # the coding whose nearest passages the panel lists
@@ -190,6 +198,13 @@ doc_id = document_picker(db, key=CODE_DOC, default=int(focus["document_id"]) if 
 if doc_id is None:
     st.info("No documents yet: add some on the Corpus or Interviews page.")
     st.stop()
+here = others_on(doc_id)  # other members on this document now (ui.presence)
+with st.container(key="code_presence"):  # always there, so the reader below is not remounted
+    if here:
+        st.caption(
+            "Also on this document: " + ", ".join(md_safe(p.member) for p in here),
+            help="Their new codings appear here by themselves within a few seconds.",
+        )
 if st.button("Correct this text", icon=":material/edit_note:", key="code_edit_text"):
     EDIT_DOC_NEXT.set(doc_id)  # the Edit & merge page opens on this document
     st.switch_page("ui/pages/edit.py")
@@ -282,6 +297,7 @@ with left:
     )
     if fspan and not (win.start <= fspan[0] < max(win.end, win.start + 1)):
         fspan = None  # the passage is in another part of the document
+    marked = fspan if fspan and fspan[1] > fspan[0] else None  # a document alone: no span
     intervals = highlight_intervals(rows, win.start, win.end)
     with st.container(key="code_ocr"):  # always there, so the reader below is not remounted
         ocr_badges(pages, win.start, win.end, image="the page image (Corpus page)")
@@ -302,8 +318,8 @@ with left:
         quick=pins.to_dict("records"),
         selected_coding=CODE_SELECTED_CODING.get(),
         scroll_to=fspan[0] if fspan else None,
-        highlight=fspan,
-        select_highlight=bool(fspan),
+        highlight=marked,
+        select_highlight=bool(marked),
         notice=CODE_NOTICE.pop(),
     )
 
