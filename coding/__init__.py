@@ -75,6 +75,17 @@ from .matrices import (
     cooccurrence,
     frequencies,
 )
+from .members import (
+    ROLES,
+    add_member,
+    has_members,
+    member_role,
+    members_frame,
+    members_token,
+    owners,
+    remove_member,
+    set_role,
+)
 from .memos import add_memo, delete_memo, memos_frame, update_memo
 from .project_merge import MergeReport, merge_project, preview_merge
 from .queries import (
@@ -99,6 +110,15 @@ from .scope import COUNTS, Scope, Versions, count_mode, scope_cases, scope_docum
 from .states import ActionState, CodingScope, ReviewStatus
 
 __all__ = [
+    "ROLES",
+    "add_member",
+    "has_members",
+    "member_role",
+    "members_frame",
+    "members_token",
+    "owners",
+    "remove_member",
+    "set_role",
     "ActionState",
     "AgreementStatus",
     "CodingScope",

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import sqlite_utils
 
-from projectfile import CODE_DEPTH, NotFound, now_iso
+from projectfile import CODE_DEPTH, NotFound, now_iso, writes
 
 from .code_names import check_code_name, duplicate_message, name_key, split_code_path
 from .history import CodingError, recorded
@@ -177,6 +177,7 @@ def next_color(db: sqlite_utils.Database) -> str:
     return PALETTE[n % len(PALETTE)]
 
 
+@writes("propose_code")
 def add_code(
     db: sqlite_utils.Database,
     name: str,
@@ -219,6 +220,7 @@ def add_code(
         )
 
 
+@writes("propose_code")
 def ensure_code_path(
     db: sqlite_utils.Database, path: str, coder: str = "default", color: str | None = None
 ) -> int:

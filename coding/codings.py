@@ -9,7 +9,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import document_titles, get_text, text_length
-from projectfile import NotFound, now_iso, transaction
+from projectfile import NotFound, now_iso, transaction, writes
 
 from .case_data import case_names
 from .codes import code_paths, resolve_code
@@ -90,6 +90,7 @@ def _add(
     return new_id
 
 
+@writes("code")
 def code_span(
     db: sqlite_utils.Database,
     document_id: int,
@@ -124,6 +125,7 @@ def code_span(
     )
 
 
+@writes("code")
 def code_document(
     db: sqlite_utils.Database,
     document_id: int,
@@ -152,6 +154,7 @@ def code_document(
     )
 
 
+@writes("code")
 def code_case(
     db: sqlite_utils.Database,
     case_id: int,
@@ -181,6 +184,7 @@ def code_case(
     )
 
 
+@writes("code")
 def update_coding(
     db: sqlite_utils.Database, coding_id: int, coder: str, session: str | None = None, **fields
 ) -> None:
@@ -209,6 +213,7 @@ def update_coding(
         rec.update("codings", coding_id, **values)
 
 
+@writes("code")
 def delete_coding(
     db: sqlite_utils.Database, coding_id: int, coder: str, session: str | None = None
 ) -> None:
@@ -279,6 +284,7 @@ def _span_texts(db, df: pd.DataFrame) -> list[str]:
     return out
 
 
+@writes("codebook")
 def move_codings(
     db: sqlite_utils.Database,
     old_document_id: int,

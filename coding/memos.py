@@ -6,7 +6,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import current_version, get_document, to_fts_query
-from projectfile import NotFound, now_iso
+from projectfile import NotFound, now_iso, writes
 
 from .case_data import case_names
 from .codes import resolve_code
@@ -26,6 +26,7 @@ MEMO_COLUMNS = [
 TARGETS = ("project", "document", "code", "case", "coding")
 
 
+@writes("memo")
 def add_memo(
     db: sqlite_utils.Database,
     text: str,
@@ -106,6 +107,7 @@ def _current_target(db: sqlite_utils.Database, values: dict) -> int | None:
     return None
 
 
+@writes("memo")
 def update_memo(
     db: sqlite_utils.Database,
     memo_id: int,
@@ -119,6 +121,7 @@ def update_memo(
         rec.update("memos", memo_id, **values, updated_at=now_iso())
 
 
+@writes("memo")
 def delete_memo(db: sqlite_utils.Database, memo_id: int, author: str) -> None:
     """Delete a memo (undoable)."""
     with recorded(db, author, "delete memo") as rec:

@@ -43,7 +43,7 @@ from interviews import (
     store_transcript,
     transcripts_frame,
 )
-from projectfile import NotFound, now_iso
+from projectfile import NotFound, now_iso, writes
 
 from .codes import code_paths
 from .codings import _check_span
@@ -103,6 +103,7 @@ class EditResult:
         return out
 
 
+@writes("documents")
 def edit_document(
     db: sqlite_utils.Database,
     document_id: int,
@@ -345,6 +346,7 @@ def _renamed_speakers(
     return out
 
 
+@writes("documents")
 def follow_new_versions(
     db: sqlite_utils.Database,
     document_ids: list[int] | None = None,
@@ -451,6 +453,7 @@ def _open_review(db: sqlite_utils.Database, review_id: int) -> tuple:
     return row
 
 
+@writes("code")
 def reanchor(
     db: sqlite_utils.Database,
     review_id: int,
@@ -492,6 +495,7 @@ def reanchor(
     return new_id
 
 
+@writes("code")
 def discard_review(
     db: sqlite_utils.Database, review_id: int, coder: str, session: str | None = None
 ) -> None:

@@ -7,6 +7,18 @@ one write path; ``QdaError`` is the base of every error meant for a user, ``NotF
 formats command-line output.
 """
 
+from .access import (
+    BoundActor,
+    actor,
+    add_write_guard,
+    bind_actor,
+    current_operations,
+    declared_writes,
+    on_open,
+    operation,
+    write_guards,
+    writes,
+)
 from .backups import (
     backup_project,
     backups_dir,
@@ -82,6 +94,16 @@ from .text_columns import (
 from .transactions import transaction
 
 __all__ = [
+    "BoundActor",
+    "actor",
+    "add_write_guard",
+    "bind_actor",
+    "current_operations",
+    "declared_writes",
+    "on_open",
+    "operation",
+    "write_guards",
+    "writes",
     "Leftover",
     "RunRecord",
     "clean_leftovers",

@@ -43,6 +43,7 @@ from projectfile import (
     open_project,
     run_record,
     transaction,
+    writes,
 )
 
 from ..errors import ImportFileError
@@ -334,6 +335,7 @@ def _store_cases(st: _Stored) -> None:
         report.imported["whole-case codings"] = done
 
 
+@writes("merge")
 def store_refi(
     db: sqlite_utils.Database,
     project: RefiProject,
@@ -419,6 +421,7 @@ def _remove_stale_partials(project_path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
+@writes("merge")
 def import_qdpx(
     path: str | os.PathLike,
     project_path: str | os.PathLike,
@@ -431,6 +434,7 @@ def import_qdpx(
     return _into_project(project, Path(path).name, project_path, coder, progress)
 
 
+@writes("codebook")
 def import_qdc(
     path: str | os.PathLike, project_path: str | os.PathLike, coder: str = IMPORT_CODER
 ) -> ImportReport:

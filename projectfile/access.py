@@ -1,0 +1,125 @@
+"""What a write is, and who is writing: the declarations the access policy is checked against.
+
+This floor knows no roles. Each package marks its public write functions with ``@writes(op)``
+(``op`` names the kind of change: ``"code"``, ``"codebook"``, ``"documents"`` ...) and a function
+that decides at run time opens ``operation(op)``; both push ``op`` on a per-thread/task stack.
+``transaction()`` calls every write guard on the connection with ``(db, current_operations())``
+before its outermost ``BEGIN``, so a guard (``workflows.access``) sees the outermost declared op
+and refuses before anything is written. ``bind_actor`` records who works on a connection (read by
+``coding.scope_where`` to hide other coders' work in blind rounds); ``on_open`` hooks run after
+``open_project`` (the command line binds its member there).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import functools
+from collections.abc import Callable, Iterator
+from typing import TypeVar
+
+import sqlite_utils
+
+F = TypeVar("F", bound=Callable)
+Guard = Callable[[sqlite_utils.Database, tuple[str, ...]], None]
+OpenHook = Callable[[sqlite_utils.Database, object, bool], None]
+
+_OPS: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("qda_ops", default=())
+_GUARDS_ATTR = "_qda_write_guards"
+_ACTOR_ATTR = "_qda_actor"
+# "module.qualname" -> op of every function declared with @writes (the roles test walks it)
+_DECLARED: dict[str, str] = {}
+_OPEN_HOOKS: list[OpenHook] = []
+
+
+@dataclasses.dataclass(frozen=True)
+class BoundActor:
+    """Who works on a connection: a member's name and whether they see every coder's work."""
+
+    name: str
+    sees_all: bool = True
+
+
+def writes(op: str) -> Callable[[F], F]:
+    """Declare the decorated function a write of kind ``op`` (checked by the write guards)."""
+
+    def decorate(fn: F) -> F:
+        _DECLARED[f"{fn.__module__}.{fn.__qualname__}"] = op
+
+        @functools.wraps(fn)
+        def wrapper(*args, **kwargs):
+            with operation(op):
+                return fn(*args, **kwargs)
+
+        wrapper.qda_op = op  # type: ignore[attr-defined]
+        return wrapper  # type: ignore[return-value]
+
+    return decorate
+
+
+@contextlib.contextmanager
+def operation(op: str) -> Iterator[None]:
+    """Run the block as a write of kind ``op`` (nested ops are checked by the outermost)."""
+    token = _OPS.set((*_OPS.get(), op))
+    try:
+        yield
+    finally:
+        _OPS.reset(token)
+
+
+def current_operations() -> tuple[str, ...]:
+    """Return the declared ops of the running code, outermost first (empty: none declared)."""
+    return _OPS.get()
+
+
+def declared_writes() -> dict[str, str]:
+    """Return {"module.qualname": op} of every function declared with ``@writes``."""
+    return dict(_DECLARED)
+
+
+def add_write_guard(db: sqlite_utils.Database, key: str, guard: Guard | None) -> None:
+    """Call ``guard(db, ops)`` before every write transaction on ``db``; None removes ``key``'s.
+
+    A guard refuses by raising (a QdaError saying why); nothing has been written when it runs.
+    """
+    guards = dict(getattr(db, _GUARDS_ATTR, {}))
+    if guard is None:
+        guards.pop(key, None)
+    else:
+        guards[key] = guard
+    setattr(db, _GUARDS_ATTR, guards)
+
+
+def write_guards(db: sqlite_utils.Database) -> list[Guard]:
+    """Return the write guards set on ``db``, in the order they were added."""
+    return list(getattr(db, _GUARDS_ATTR, {}).values())
+
+
+def check_write(db: sqlite_utils.Database) -> None:
+    """Run every write guard of ``db`` for a write about to begin (raises to refuse it)."""
+    ops = current_operations()
+    for guard in write_guards(db):
+        guard(db, ops)
+
+
+def bind_actor(db: sqlite_utils.Database, name: str | None, sees_all: bool = True) -> None:
+    """Record who works on ``db`` (None unbinds: the file's owner at a local desk sees all)."""
+    setattr(db, _ACTOR_ATTR, BoundActor(name, sees_all) if name else None)
+
+
+def actor(db: sqlite_utils.Database) -> BoundActor | None:
+    """Return the actor bound to ``db`` (None when nobody is bound)."""
+    return getattr(db, _ACTOR_ATTR, None)
+
+
+def on_open(hook: OpenHook) -> Callable[[], None]:
+    """Call ``hook(db, path, created)`` after every ``open_project``; return a remover."""
+    _OPEN_HOOKS.append(hook)
+    return lambda: _OPEN_HOOKS.remove(hook) if hook in _OPEN_HOOKS else None
+
+
+def run_open_hooks(db: sqlite_utils.Database, path, created: bool) -> None:
+    """Run the ``on_open`` hooks for a project just opened."""
+    for hook in list(_OPEN_HOOKS):
+        hook(db, path, created)
