@@ -97,6 +97,7 @@ def member_hook(args: argparse.Namespace):
     and a project the run creates with a named member records them as owner."""
     named = args.as_member or os.environ.get("QDA_MEMBER") or ""
     name = named.strip() or getpass.getuser()
+    args.member = name
     coder = getattr(args, "coder", None)
     if isinstance(coder, str) and coder == "default" and named:
         args.coder = coder = name  # --coder follows --as unless given

@@ -19,6 +19,13 @@ from .autocode import (
     preview_speaker,
 )
 from .batches import apply_batch, batches_frame, undo_batch
+from .blind import (
+    BLIND_COLUMNS,
+    blind_document_ids,
+    blind_frame,
+    open_comparison,
+    start_blind,
+)
 from .case_merges import delete_case, merge_cases
 from .case_rule import CASE_COLUMNS, exploded_cases, span_cases
 from .code_counts import code_counts, codes_frame, most_used_codes
@@ -30,6 +37,7 @@ from .code_names import (
     split_code_path,
 )
 from .codebook import (
+    accept_code,
     delete_code,
     merge_codes,
     move_code,
@@ -56,6 +64,15 @@ from .codings import (
     delete_coding,
     move_codings,
     update_coding,
+)
+from .consensus import (
+    CONSENSUS_COLUMNS,
+    DECISION_LABELS,
+    DECISIONS,
+    consensus_coder,
+    consensus_frame,
+    consensus_names,
+    decide,
 )
 from .consistency import check_project
 from .free_text import drop_history, rewrite_free_text
@@ -110,6 +127,19 @@ from .scope import COUNTS, Scope, Versions, count_mode, scope_cases, scope_docum
 from .states import ActionState, CodingScope, ReviewStatus
 
 __all__ = [
+    "BLIND_COLUMNS",
+    "CONSENSUS_COLUMNS",
+    "DECISION_LABELS",
+    "DECISIONS",
+    "accept_code",
+    "blind_document_ids",
+    "blind_frame",
+    "consensus_coder",
+    "consensus_frame",
+    "consensus_names",
+    "decide",
+    "open_comparison",
+    "start_blind",
     "ROLES",
     "add_member",
     "has_members",

@@ -157,7 +157,7 @@ def merge_codes(
                     f"'{code_path(db, dst)}' already has a child '{cname}': merge those first"
                 )
             rec.update("codes", child, parent_id=dst)
-        rec.update("codes", src, deleted_at=stamp)
+        rec.update("codes", src, deleted_at=stamp, merged_into=dst)
     return moved
 
 
@@ -233,3 +233,14 @@ def empty_trash(db: sqlite_utils.Database, coder: str = "default") -> int:
             audit(db, coder, "purge", "codes", cid, {})
         db.execute("DELETE FROM codes WHERE deleted_at IS NOT NULL")
     return len(ids)
+
+
+@writes("codebook")
+def accept_code(
+    db: sqlite_utils.Database, code: int | str, coder: str = "default", session: str | None = None
+) -> int:
+    """Accept a code a coder proposed (``status`` 'proposed' -> 'active'); return its id."""
+    code_id = resolve_code(db, code)
+    with recorded(db, coder, "accept proposed code", session) as rec:
+        rec.update("codes", code_id, status="active")
+    return code_id

@@ -9,7 +9,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import document_titles, get_text, text_length
-from projectfile import NotFound, now_iso, transaction, writes
+from projectfile import NotFound, acting_on, now_iso, transaction, writes
 
 from .case_data import case_names
 from .codes import code_paths, resolve_code
@@ -63,6 +63,8 @@ def _add(
     coder_id = ensure_coder(db, coder)
     placed = None
     with recorded(db, coder, label, session) as rec:
+        # again inside the write lock: an owner may have merged the code since it was picked
+        code_id = resolve_code(db, code_id)
         if (
             scope != CodingScope.CASE
         ):  # checked in the write transaction: no edit can slip in between
@@ -206,7 +208,10 @@ def update_coding(
         values["code_id"] = resolve_code(db, fields["code"])
     if ("char_start" in values or "char_end" in values) and row[3] != CodingScope.SPAN:
         raise CodingError("only span codings have a span to change")
-    with recorded(db, coder, "edit coding", session) as rec:
+    with (
+        acting_on(db, _coding_coder(db, coding_id), "code.others"),
+        recorded(db, coder, "edit coding", session) as rec,
+    ):
         if "char_start" in values or "char_end" in values:
             s, e = values.get("char_start", row[1]), values.get("char_end", row[2])
             _check_span(db, row[0], s, e, where=f"coding {coding_id}")
@@ -219,11 +224,22 @@ def delete_coding(
 ) -> None:
     """Delete a coding (undoable; kept in the audit log)."""
     coding_id = int(coding_id)
-    with recorded(db, coder, "delete coding", session) as rec:
+    with (
+        acting_on(db, _coding_coder(db, coding_id), "code.others"),
+        recorded(db, coder, "delete coding", session) as rec,
+    ):
         row = db.execute("SELECT deleted_at FROM codings WHERE id = ?", [coding_id]).fetchone()
         if row is None or row[0] is not None:
             raise NotFound(f"no coding {coding_id}")
         rec.update("codings", coding_id, deleted_at=now_iso())
+
+
+def _coding_coder(db: sqlite_utils.Database, coding_id: int) -> str | None:
+    row = db.execute(
+        "SELECT c.name FROM codings g JOIN coders c ON c.id = g.coder_id WHERE g.id = ?",
+        [int(coding_id)],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def codings_frame(

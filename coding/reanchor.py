@@ -45,6 +45,7 @@ from interviews import (
 )
 from projectfile import NotFound, now_iso, writes
 
+from .blind import add_blind_versions
 from .codes import code_paths
 from .codings import _check_span
 from .history import CodingError, Recorder, recorded
@@ -143,6 +144,7 @@ def edit_document(
             result.changes = len(mapping.changes())
             result.turns = len(get_segments(db, new_id, kind="turn"))
             carry(db, rec, document_id, new_id, old_text, stored, mapping, result)
+            add_blind_versions(db, {document_id: new_id})  # an edited blind document stays blind
             rec.extra["version"] = [document_id, new_id]
     except DuplicateDocument as exc:
         if exc.document_id == document_id:  # re-laid out to the very same text
@@ -375,10 +377,13 @@ def follow_new_versions(
     }
     reviewed = {r[0] for r in db.execute("SELECT new_document_id FROM coding_reviews").fetchall()}
     out = []
+    versions = {i: get_document(db, i)["previous_id"] for i in ids}
+    # a new version of a blind document stays blind
+    add_blind_versions(db, {old: new for new, old in versions.items() if old is not None})
     for new_id in ids:
         if new_id in has_codings or new_id in reviewed:
             continue
-        old_id = get_document(db, new_id)["previous_id"]
+        old_id = versions[new_id]
         if old_id is None or old_id not in active:
             continue
         old_text, new_text = get_text(db, old_id), get_text(db, new_id)

@@ -9,11 +9,13 @@ formats command-line output.
 
 from .access import (
     BoundActor,
+    acting_on,
     actor,
     add_write_guard,
     bind_actor,
     current_operations,
     declared_writes,
+    may,
     on_open,
     operation,
     write_guards,
@@ -95,7 +97,9 @@ from .transactions import transaction
 
 __all__ = [
     "BoundActor",
+    "acting_on",
     "actor",
+    "may",
     "add_write_guard",
     "bind_actor",
     "current_operations",

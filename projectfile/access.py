@@ -39,6 +39,7 @@ class BoundActor:
 
     name: str
     sees_all: bool = True
+    permits: Callable[[str], bool] | None = dataclasses.field(default=None, compare=False)
 
 
 def writes(op: str) -> Callable[[F], F]:
@@ -103,14 +104,34 @@ def check_write(db: sqlite_utils.Database) -> None:
         guard(db, ops)
 
 
-def bind_actor(db: sqlite_utils.Database, name: str | None, sees_all: bool = True) -> None:
-    """Record who works on ``db`` (None unbinds: the file's owner at a local desk sees all)."""
-    setattr(db, _ACTOR_ATTR, BoundActor(name, sees_all) if name else None)
+def bind_actor(
+    db: sqlite_utils.Database,
+    name: str | None,
+    sees_all: bool = True,
+    permits: Callable[[str], bool] | None = None,
+) -> None:
+    """Record who works on ``db`` and ``permits(op)``, what they may do (None unbinds)."""
+    setattr(db, _ACTOR_ATTR, BoundActor(name, sees_all, permits) if name else None)
 
 
 def actor(db: sqlite_utils.Database) -> BoundActor | None:
     """Return the actor bound to ``db`` (None when nobody is bound)."""
     return getattr(db, _ACTOR_ATTR, None)
+
+
+def may(db: sqlite_utils.Database, op: str) -> bool:
+    """Return True when the actor bound to ``db`` may write ``op`` (True when nobody is bound)."""
+    bound = actor(db)
+    return bound is None or bound.permits is None or bound.permits(op)
+
+
+def acting_on(db: sqlite_utils.Database, author: str | None, op: str):
+    """Return ``operation(op)`` when the bound actor is not ``author`` (e.g. "code.others" for
+    another member's coding), else a no-op context."""
+    bound = actor(db)
+    if bound is None or author is None or bound.name == author:
+        return contextlib.nullcontext()
+    return operation(op)
 
 
 def on_open(hook: OpenHook) -> Callable[[], None]:

@@ -156,9 +156,12 @@ def guard_for(actor: Actor):
     """Return the write guard enforcing ``actor``'s role (``projectfile.add_write_guard``)."""
 
     def guard(db: sqlite_utils.Database, ops: tuple[str, ...]) -> None:
+        # the outermost op says what the change is; an op opened inside it for another
+        # member's work (``*.others``) must be allowed too
+        for op in [ops[0] if ops else "", *(o for o in ops[1:] if o.endswith(".others"))]:
+            if not can(actor, op):
+                raise AccessDenied(refusal(db, actor, op))
         op = ops[0] if ops else ""
-        if not can(actor, op):
-            raise AccessDenied(refusal(db, actor, op))
         if (
             actor.speaks_for
             and actor.speaks_for != actor.name
@@ -185,7 +188,7 @@ def attach(
     if speaks_for:
         actor = dataclasses.replace(actor, speaks_for=speaks_for.strip())
     add_write_guard(db, "access", guard_for(actor))
-    bind_actor(db, actor.name, sees_all=actor.sees_all)
+    bind_actor(db, actor.name, sees_all=actor.sees_all, permits=lambda op: can(actor, op))
     return actor
 
 
