@@ -32,7 +32,7 @@ from .backups import (
 from .clock import now_iso
 from .connection import connect, is_readonly, project_path, set_write_guard, write_guard
 from .database import open_project, warn_unsafe_location
-from .errors import NotFound, ProjectError, QdaError
+from .errors import NotFound, ProjectError, QdaError, WriteRefused
 from .limits import (
     CODE_DEPTH,
     DOCUMENT_PARAGRAPHS,
@@ -96,6 +96,7 @@ from .text_columns import (
 from .transactions import transaction
 
 __all__ = [
+    "WriteRefused",
     "BoundActor",
     "acting_on",
     "actor",

@@ -50,7 +50,19 @@ def writes(op: str) -> Callable[[F], F]:
 
         @functools.wraps(fn)
         def wrapper(*args, **kwargs):
+            outermost = not _OPS.get()
             with operation(op):
+                if outermost:  # refuse before any work (a parse, a model) rather than at BEGIN
+                    db = next(
+                        (
+                            a
+                            for a in (*args, *kwargs.values())
+                            if isinstance(a, sqlite_utils.Database)
+                        ),
+                        None,
+                    )
+                    if db is not None:
+                        check_write(db, early=True)
                 return fn(*args, **kwargs)
 
         wrapper.qda_op = op  # type: ignore[attr-defined]
@@ -79,28 +91,31 @@ def declared_writes() -> dict[str, str]:
     return dict(_DECLARED)
 
 
-def add_write_guard(db: sqlite_utils.Database, key: str, guard: Guard | None) -> None:
+def add_write_guard(
+    db: sqlite_utils.Database, key: str, guard: Guard | None, early: bool = False
+) -> None:
     """Call ``guard(db, ops)`` before every write transaction on ``db``; None removes ``key``'s.
 
     A guard refuses by raising (a QdaError saying why); nothing has been written when it runs.
+    An ``early`` guard also runs when a declared write function is entered (before its work).
     """
     guards = dict(getattr(db, _GUARDS_ATTR, {}))
     if guard is None:
         guards.pop(key, None)
     else:
-        guards[key] = guard
+        guards[key] = (guard, early)
     setattr(db, _GUARDS_ATTR, guards)
 
 
-def write_guards(db: sqlite_utils.Database) -> list[Guard]:
-    """Return the write guards set on ``db``, in the order they were added."""
-    return list(getattr(db, _GUARDS_ATTR, {}).values())
+def write_guards(db: sqlite_utils.Database, early: bool = False) -> list[Guard]:
+    """Return the write guards set on ``db`` (only the early ones when ``early``)."""
+    return [g for g, e in getattr(db, _GUARDS_ATTR, {}).values() if e or not early]
 
 
-def check_write(db: sqlite_utils.Database) -> None:
-    """Run every write guard of ``db`` for a write about to begin (raises to refuse it)."""
+def check_write(db: sqlite_utils.Database, early: bool = False) -> None:
+    """Run the write guards of ``db`` for a write about to begin (raises to refuse it)."""
     ops = current_operations()
-    for guard in write_guards(db):
+    for guard in write_guards(db, early):
         guard(db, ops)
 
 

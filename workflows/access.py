@@ -21,7 +21,7 @@ from enum import StrEnum
 import sqlite_utils
 
 from coding import add_member, ensure_coder, has_members, member_role, owners
-from projectfile import QdaError, add_write_guard, bind_actor
+from projectfile import WriteRefused, add_write_guard, bind_actor
 
 
 class Role(StrEnum):
@@ -84,7 +84,7 @@ WHAT = {
 }
 
 
-class AccessDenied(QdaError):
+class AccessDenied(WriteRefused):
     """A write the member's role does not allow; says who they are and who may."""
 
 
@@ -187,7 +187,7 @@ def attach(
     actor = actor_for(db, name, memberless, admins)
     if speaks_for:
         actor = dataclasses.replace(actor, speaks_for=speaks_for.strip())
-    add_write_guard(db, "access", guard_for(actor))
+    add_write_guard(db, "access", guard_for(actor), early=True)
     bind_actor(db, actor.name, sees_all=actor.sees_all, permits=lambda op: can(actor, op))
     return actor
 

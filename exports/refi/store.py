@@ -39,6 +39,7 @@ from interviews import cases_frame, import_refi_cases
 from projectfile import (
     Progress,
     QdaError,
+    WriteRefused,
     backup_project,
     open_project,
     run_record,
@@ -397,7 +398,7 @@ def _import_into(project, label, project_path, target, existed, coder, progress)
         report = store_refi(db, project, ImportReport(label), coder, progress)
         done = True
         return report
-    except ImportFileError:
+    except (ImportFileError, WriteRefused):
         raise
     except QdaError as exc:
         raise ImportFileError(label, f"import failed and was undone ({exc})") from exc
