@@ -20,6 +20,13 @@ from .autocode import (
     preview_speaker,
 )
 from .batches import apply_batch, batches_frame, undo_batch
+from .blind import (
+    BLIND_COLUMNS,
+    blind_document_ids,
+    blind_frame,
+    open_comparison,
+    start_blind,
+)
 from .case_merges import delete_case, merge_cases
 from .case_rule import CASE_COLUMNS, exploded_cases, span_cases
 from .code_counts import code_counts, codes_frame, most_used_codes
@@ -31,6 +38,7 @@ from .code_names import (
     split_code_path,
 )
 from .codebook import (
+    accept_code,
     delete_code,
     merge_codes,
     move_code,
@@ -58,6 +66,15 @@ from .codings import (
     move_codings,
     update_coding,
 )
+from .consensus import (
+    CONSENSUS_COLUMNS,
+    DECISION_LABELS,
+    DECISIONS,
+    consensus_coder,
+    consensus_frame,
+    consensus_names,
+    decide,
+)
 from .consistency import check_project
 from .free_text import drop_history, rewrite_free_text
 from .history import (
@@ -75,6 +92,17 @@ from .matrices import (
     code_case_matrix,
     cooccurrence,
     frequencies,
+)
+from .members import (
+    ROLES,
+    add_member,
+    has_members,
+    member_role,
+    members_frame,
+    members_token,
+    owners,
+    remove_member,
+    set_role,
 )
 from .memos import add_memo, delete_memo, memos_frame, update_memo
 from .project_merge import MergeReport, merge_project, preview_merge
@@ -103,6 +131,28 @@ __all__ = [
     "ACTIVITY_COLUMNS",
     "activity_frame",
     "audit_token",
+    "BLIND_COLUMNS",
+    "CONSENSUS_COLUMNS",
+    "DECISION_LABELS",
+    "DECISIONS",
+    "accept_code",
+    "blind_document_ids",
+    "blind_frame",
+    "consensus_coder",
+    "consensus_frame",
+    "consensus_names",
+    "decide",
+    "open_comparison",
+    "start_blind",
+    "ROLES",
+    "add_member",
+    "has_members",
+    "member_role",
+    "members_frame",
+    "members_token",
+    "owners",
+    "remove_member",
+    "set_role",
     "ActionState",
     "AgreementStatus",
     "CodingScope",

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import sqlite_utils
 
-from projectfile import NotFound, QdaError, now_iso, transaction
+from projectfile import NotFound, QdaError, now_iso, transaction, writes
 
 from .language import detect_language, language_bucket
 from .model import (
@@ -59,6 +59,7 @@ def known_hashes(db: sqlite_utils.Database) -> set[str]:
     return {r[0] for r in db.execute("SELECT sha256 FROM documents")}
 
 
+@writes("documents")
 def store_document(db: sqlite_utils.Database, doc: Document, segment_language: bool = True) -> int:
     """Write ``doc`` with its pages and segments in one transaction; return its id.
 
@@ -154,6 +155,7 @@ def store_document(db: sqlite_utils.Database, doc: Document, segment_language: b
     return doc_id
 
 
+@writes("documents")
 def log_outcomes(db: sqlite_utils.Database, run_id: str, outcomes: list[Outcome]) -> None:
     """Record a batch's per-file outcomes in the ingest log."""
     with transaction(db):
@@ -276,6 +278,7 @@ def page_of(db: sqlite_utils.Database, document_id: int, offset: int) -> int | N
     return row[0] if row else None
 
 
+@writes("documents")
 def set_document_fields(db: sqlite_utils.Database, document_id: int, **fields) -> None:
     """Update editable fields of a document (title, kind, author, date, language)."""
     allowed = {"title", "kind", "author", "date", "language"}
@@ -289,6 +292,7 @@ def set_document_fields(db: sqlite_utils.Database, document_id: int, **fields) -
         db.execute(f"UPDATE documents SET {sets} WHERE id = ?", [*fields.values(), document_id])
 
 
+@writes("documents")
 def delete_document(db: sqlite_utils.Database, document_id: int) -> None:
     """Delete a document and everything that points at it (cascades through foreign keys)."""
     with transaction(db):

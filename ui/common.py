@@ -20,12 +20,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from coding import has_members
 from projectfile import ProjectError, QdaError, open_project
 from ui import session_demo
-from ui.auth import signed_in_user
+from ui.auth import auth_admins, is_exposed, signed_in_user
 from ui.session import clean_coder, default_project, remember
 from ui.state import CODER, CODER_INPUT, PROJECT_PATH, SESSION_ID, switch_project
 from ui.widgets import md_safe
+from workflows import Actor, Role, actor_for, attach
 
 _LOG = logging.getLogger(__name__)
 _RUN = threading.local()  # the connections this script run opened (a run is one thread)
@@ -49,13 +51,32 @@ def set_project_file(path: str | os.PathLike, copy_of_open: bool = False) -> Non
 def get_db():
     """Return an open Database for this script run (closed when the run ends: close_run_dbs).
 
-    On the demo project, writes ask first (ui.session_demo) until the person has chosen.
+    On the demo project, writes ask first (ui.session_demo) until the person has chosen. The
+    person works as a member (workflows.access): their role is checked on every write.
     """
     path = project_file()
     db = open_project(path)
     _opened().append(db)
     session_demo.guard(db, path)
+    _RUN.actor = attach_member(db)
     return db
+
+
+def attach_member(db) -> Actor:
+    """Bind this session's person to ``db`` as a member (``workflows.access.attach``).
+
+    At a local desk a project without members is the person's own (owner); on an exposed server
+    the signed-in identity is the member, a project without members lets only ``[auth] admins``
+    act, and a shared password (no identity) reads only.
+    """
+    if is_exposed():
+        return attach(db, signed_in_user(), memberless=None, admins=auth_admins())
+    return attach(db, current_coder(), memberless=Role.OWNER)
+
+
+def current_actor() -> Actor | None:
+    """Return the member this script run works as (set by the run's first ``get_db``)."""
+    return getattr(_RUN, "actor", None)
 
 
 def _opened() -> list:
@@ -68,6 +89,7 @@ def close_run_dbs() -> None:
     """Close every connection ``get_db`` opened in this script run (each folds its writes into
     the project file as it closes)."""
     dbs, _RUN.dbs = _opened(), []
+    _RUN.actor = None
     for db in dbs:
         with contextlib.suppress(sqlite3.Error):
             db.conn.close()
@@ -125,6 +147,7 @@ def coder_sidebar() -> None:
                 key="coder_identity",
                 help="You are signed in: every coding, memo and change records this name.",
             )
+            _role_caption(identity)
             return
         if st.session_state.get(CODER_INPUT) != current_coder():
             st.session_state[CODER_INPUT] = current_coder()
@@ -136,6 +159,25 @@ def coder_sidebar() -> None:
         )
         if current_coder() == "default":
             st.caption("Type your name above: every coding and memo records who made it.")
+        _role_caption(current_coder())
+
+
+def _role_caption(name: str) -> None:
+    """Say the person's role in the sidebar when the project has members."""
+    try:
+        db = open_project(project_file())
+    except Exception:  # the page opens the file next and shows what is wrong with it (or the bug)
+        return
+    try:
+        if not has_members(db):
+            return
+        actor = actor_for(db, name, memberless=None)
+    finally:
+        db.conn.close()
+    if actor.role is None:
+        st.caption(f":orange-badge[{md_safe(name)} is not a member: read only]")
+    else:
+        st.caption(f":blue-badge[Role: {actor.role.value}]")
 
 
 def show_error(exc: Exception) -> None:

@@ -6,6 +6,16 @@ what it stores through the packages below, then lets everything that follows new
 holds SQL; the packages own their tables.
 """
 
+from .access import (
+    POLICY,
+    AccessDenied,
+    Actor,
+    Role,
+    actor_for,
+    attach,
+    attach_cli,
+    can,
+)
 from .deidentify import Deidentified, deidentify, read_review_csv
 from .edit import Correction, correct_document
 from .ingest import IngestReport, ingest_files, ingest_upload_files
@@ -18,6 +28,14 @@ from .versions import VersionsReport, follow_versions
 
 __all__ = [
     "FEED_COLUMNS",
+    "POLICY",
+    "AccessDenied",
+    "Actor",
+    "Role",
+    "actor_for",
+    "attach",
+    "attach_cli",
+    "can",
     "Correction",
     "Deidentified",
     "IngestReport",
