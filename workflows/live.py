@@ -17,6 +17,7 @@ import sqlite_utils
 
 import coding
 import corpus
+from projectfile import actor
 
 FEED_COLUMNS = ["id", "at", "who", "what", "document_id", "char_start", "char_end", "link"]
 _SKIPPED = {"quick_key"}  # a coder's own key pins: settings, not team work
@@ -26,14 +27,19 @@ _INGESTED = {"ok", "new version"}
 def change_token(db: sqlite_utils.Database) -> tuple[int, ...]:
     """Return a tuple that changes when codes, codings, memos or documents change, from any
     process (and stays equal while only reads happen)."""
-    return (coding.change_counter(db), coding.audit_token(db), *corpus.documents_token(db))
+    return (
+        coding.change_counter(db),
+        coding.audit_token(db),  # memos, blind rounds started and opened, members
+        *corpus.documents_token(db),
+        *coding.members_token(db),
+    )
 
 
 def activity_feed(
     db: sqlite_utils.Database,
     limit: int = 200,
     since_id: int | None = None,
-    hidden_documents: set[int] | frozenset[int] = frozenset(),
+    hidden_documents: set[int] | frozenset[int] | None = None,
     viewer: str | None = None,
 ) -> pd.DataFrame:
     """Return the project's activity, newest first: ``FEED_COLUMNS``.
@@ -41,12 +47,16 @@ def activity_feed(
     ``who`` is the member (an ingest records no member: ''), ``what`` one line in words (no
     document text, no memo text), ``link`` the Code page's address of the place
     (``code?at=doc:start-end``) or '' when the change has no place. Work of others on
-    ``hidden_documents`` (blind documents, for ``viewer``) is left out."""
+    ``hidden_documents`` (for ``viewer``) is left out; by default those are, for the member
+    bound to ``db`` who does not see all (``projectfile.actor``), the documents of open blind
+    rounds."""
+    titles = _titles(db)
+    if hidden_documents is None:
+        hidden_documents, viewer = _blind_for(db, titles, viewer)
     rows = coding.activity_frame(
         db, since_id=since_id, limit=limit, hidden_documents=hidden_documents, viewer=viewer
     )
     rows = rows[~rows["entity"].isin(_SKIPPED)]
-    titles = _titles(db)
     out = [
         {
             "id": int(r.id),
@@ -78,6 +88,15 @@ def place_link(document_id, start=None, end=None) -> str:
     if any(v is None or pd.isna(v) for v in (document_id, start, end)) or int(end) <= int(start):
         return ""
     return f"code?at={int(document_id)}:{int(start)}-{int(end)}"
+
+
+def _blind_for(db, titles: dict[int, str], viewer: str | None) -> tuple[frozenset[int], str | None]:
+    """The documents whose others' work the bound member may not see now, and that member."""
+    bound = actor(db)
+    if bound is None or bound.sees_all:
+        return frozenset(), viewer
+    blind = coding.blind_document_ids(db)  # None: the whole project is blind
+    return frozenset(titles if blind is None else blind), bound.name
 
 
 def _titles(db: sqlite_utils.Database) -> dict[int, str]:
@@ -155,6 +174,18 @@ def _what(r, titles: dict[int, str]) -> str:
         )
     if r.entity == "cases":
         return "merged two cases" if "merged_into" in detail else "deleted a case"
+    if r.entity == "blind_round":
+        label = f" “{detail['label']}”" if detail.get("label") else ""
+        if r.action == "open":
+            return f"opened the comparison of the blind round{label}"
+        return f"started the blind round{label}"
+    if r.entity == "member":
+        name, role = detail.get("name", ""), detail.get("role")
+        if r.action == "add":
+            return f"added {name} as {role}"
+        if r.action == "delete":
+            return f"removed {name} from the members"
+        return f"made {name} {role[-1] if isinstance(role, list) else role}"
     if r.entity == "coding_reviews":
         return f"settled a coding left on an old version{where}"
     return f"{r.action} {r.entity}{where}"

@@ -40,7 +40,8 @@ BY_ANA = "funding came late"
 BY_CLI = "quarterly reports"
 HELD_BY_BEA = "Training for suppliers"
 BY_ANA_LATER = "two years of talks"
-PASSWORDS = {"ana": "ana-secret", "bea": "bea-secret"}
+PASSWORDS = {"ana": "ana-secret", "bea": "bea-secret", "olga": "olga-secret"}
+MEMBERS = {"olga": "owner", "ana": "coder", "bea": "coder", "carl": "coder"}
 
 
 @pytest.fixture
@@ -57,7 +58,8 @@ def team(tmp_path):
     db = open_project(path)
     doc = make_document(db, "Interview 3 (fictional)", PARAGRAPHS, kind="interview")
     code = coding.add_code(db, "Funding", color="#4e79a7")
-    for member in PASSWORDS:
+    for member, role in MEMBERS.items():
+        coding.add_member(db, member, role, by="olga")
         coding.pin_quick_key(db, member, 1, code)
     db.conn.close()
     home = tmp_path / "home"
@@ -82,6 +84,18 @@ def _code_with_key(page, needle: str) -> None:
     page.keyboard.press("1")
     expect(_mark(page, needle)).to_be_visible(timeout=30_000)
     wait_idle(page)
+
+
+def _cli(path: Path, member: str, *args: str) -> str:
+    """Run ``cli.py`` as ``member`` (``--as``) on the project; return its output."""
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "cli.py"), *args, "--project", str(path), "--as", member],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+    return out.stdout
 
 
 def _held(page) -> dict:
@@ -143,29 +157,19 @@ def test_live_codings_reach_the_other_browser_and_keep_its_selection(team):
 
         # a coding made from the command line shows too
         s = text.index(BY_CLI)
-        out = subprocess.run(
-            [
-                sys.executable,
-                str(ROOT / "cli.py"),
-                "code",
-                "--project",
-                str(path),
-                "--document",
-                str(doc),
-                "--start",
-                str(s),
-                "--end",
-                str(s + len(BY_CLI)),
-                "--code",
-                "Funding",
-                "--coder",
-                "carl",
-            ],
-            capture_output=True,
-            text=True,
-            cwd=ROOT,
+        _cli(
+            path,
+            "carl",
+            "code",
+            "--document",
+            str(doc),
+            "--start",
+            str(s),
+            "--end",
+            str(s + len(BY_CLI)),
+            "--code",
+            "Funding",
         )
-        assert out.returncode == 0, out.stderr
         expect(_mark(bea, BY_CLI)).to_be_visible(timeout=LIVE_WITHIN_MS)
         expect(_mark(ana, BY_CLI)).to_be_visible(timeout=LIVE_WITHIN_MS)
 
@@ -195,3 +199,39 @@ def test_live_codings_reach_the_other_browser_and_keep_its_selection(team):
         ("bea", HELD_BY_BEA),
     }
     print(f"bea saw ana's coding {seen_after:.2f} s after ana's highlight")
+
+
+def test_blind_round_keeps_others_codings_out_of_the_live_reader_until_opened(team):
+    url, path, doc = team
+    text = "\n\n".join(PARAGRAPHS)
+    _cli(path, "olga", "blind", "start", "--label", "Round 1", "--document", str(doc))
+    with chromium_browser() as browser:
+        ana, bea = new_app_page(browser), new_app_page(browser)
+        sign_in(ana, url, "ana", PASSWORDS["ana"], "Code")
+        sign_in(bea, url, "bea", PASSWORDS["bea"], "Code")
+        _show_all_coders(bea)
+        _code_with_key(ana, BY_ANA)
+        # bea's own coding from the command line, made after ana's, shows live: the rerun that
+        # draws it would draw ana's too if bea were allowed to see it
+        s = text.index(BY_CLI)
+        _cli(
+            path,
+            "bea",
+            "code",
+            "--document",
+            str(doc),
+            "--start",
+            str(s),
+            "--end",
+            str(s + len(BY_CLI)),
+            "--code",
+            "Funding",
+        )
+        expect(_mark(bea, BY_CLI)).to_be_visible(timeout=LIVE_WITHIN_MS)
+        wait_idle(bea)
+        expect(_mark(bea, BY_ANA)).to_have_count(0)
+        bea.screenshot(path=str(ARTIFACTS / "team-blind-bea.png"))
+        # the owner opens the comparison (from the command line): bea sees ana's coding live
+        _cli(path, "olga", "blind", "open", "1")
+        expect(_mark(bea, BY_ANA)).to_be_visible(timeout=LIVE_WITHIN_MS)
+        bea.screenshot(path=str(ARTIFACTS / "team-blind-opened-bea.png"))

@@ -103,3 +103,42 @@ def test_activity_feed_hides_blind_documents_work_of_others(db, tmp_path):
     assert list(work["who"]) == ["bea"], work
     everyone = activity_feed(db)
     assert set(everyone[everyone["document_id"] == doc]["who"]) == {"ana", "bea", ""}
+
+
+def test_a_blind_round_keeps_others_work_out_of_a_coders_feed_until_opened(
+    db, project_path, tmp_path
+):
+    from coding import add_member, open_comparison, start_blind
+    from workflows import attach
+
+    doc, _src = coded_transcript(db, tmp_path)  # ana coded twice (before the round)
+    for name, role in (("olga", "owner"), ("ana", "coder"), ("bea", "coder")):
+        add_member(db, name, role, by="olga")
+    before = change_token(db)
+    round_id = start_blind(db, "Round 1", [doc], by="olga")
+    assert change_token(db) != before  # coders' pages rerun: the round is on
+    text = get_text(db, doc)
+    s = text.index("Monterrey")
+    code_span(db, doc, s, s + len("Monterrey"), "Funding", "bea")
+
+    def feed_as(name: str):
+        other = open_project(project_path)
+        try:
+            attach(other, name)
+            return activity_feed(other)
+        finally:
+            other.conn.close()
+
+    def coded_by(feed) -> set[str]:
+        return set(feed[feed["what"].str.startswith("coded")]["who"])
+
+    assert coded_by(feed_as("ana")) == {"ana"}
+    assert coded_by(feed_as("bea")) == {"bea"}
+    as_owner = feed_as("olga")
+    assert coded_by(as_owner) == {"ana", "bea"}
+    assert "olga" in set(as_owner[as_owner["what"] == "started the blind round “Round 1”"]["who"])
+    assert "added bea as coder" in set(as_owner["what"])
+    before = change_token(db)
+    open_comparison(db, round_id, by="olga")
+    assert change_token(db) != before
+    assert coded_by(feed_as("ana")) == {"ana", "bea"}
