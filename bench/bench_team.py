@@ -192,7 +192,7 @@ async def open_page(page, title: str) -> None:
 
 
 async def sign_in(page, url: str, member: str) -> None:
-    await page.goto(url)
+    await page.goto(url, timeout=180_000)
     await page.get_by_label("Name", exact=True).fill(member, timeout=120_000)
     await page.get_by_label("Password", exact=True).fill(PASSWORD)
     await page.get_by_role("button", name="Sign in").click()
@@ -272,7 +272,9 @@ async def next_window(page, fig: Figures) -> None:
     await idle(page)
 
 
-async def member_loop(browser, url: str, member: str, seconds: float, keys: dict, fig: Figures):
+async def member_loop(
+    browser, url: str, member: str, seconds: float, keys: dict, fig: Figures, gate
+) -> None:
     ctx = await browser.new_context(viewport={"width": 1400, "height": 1000})
     await ctx.add_init_script(WATCH_SOCKET)
     page = await ctx.new_page()
@@ -280,7 +282,8 @@ async def member_loop(browser, url: str, member: str, seconds: float, keys: dict
     rng = random.Random(member)
     used: dict[int, list[tuple[int, int]]] = {}
     try:
-        await sign_in(page, url, member)
+        async with gate:  # members sign in two at a time, then all work at once
+            await _sign_in_retrying(page, url, member, fig)
         end = time.monotonic() + seconds
         n = 0
         while time.monotonic() < end:
@@ -296,12 +299,22 @@ async def member_loop(browser, url: str, member: str, seconds: float, keys: dict
                 if await page.evaluate(ERROR_JS):
                     fig.errors.append(f"{member}: the page shows an error")
                     await page.screenshot(path=str(Path(tempfile.gettempdir()) / f"{member}.png"))
-            except Exception as exc:  # a wait that ran out: counted, the member goes on
+            except Exception as exc:  # a wait that ran out: counted, the member starts again
                 fig.errors.append(f"{member}: {type(exc).__name__}: {str(exc)[:200]}")
-                await page.goto(url)
-                await sign_in(page, url, member)
+                await _sign_in_retrying(page, url, member, fig)
     finally:
         await ctx.close()
+
+
+async def _sign_in_retrying(page, url: str, member: str, fig: Figures, tries: int = 3) -> None:
+    for attempt in range(tries):
+        try:
+            await sign_in(page, url, member)
+            return
+        except Exception as exc:
+            fig.errors.append(f"{member}: sign-in {type(exc).__name__}: {str(exc)[:200]}")
+            if attempt == tries - 1:
+                raise
 
 
 async def run_members(url: str, members: list[str], seconds: float, keys: dict) -> Figures:
@@ -311,8 +324,9 @@ async def run_members(url: str, members: list[str], seconds: float, keys: dict) 
     async with async_playwright() as pw:
         browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
+            gate = asyncio.Semaphore(2)
             await asyncio.gather(
-                *(member_loop(browser, url, m, seconds, keys, fig) for m in members)
+                *(member_loop(browser, url, m, seconds, keys, fig, gate) for m in members)
             )
         finally:
             await browser.close()

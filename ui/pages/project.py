@@ -22,7 +22,7 @@ from projectfile import (
     warn_unsafe_location,
 )
 from ui.auth import is_exposed
-from ui.common import current_coder, get_db, project_file, set_project_file
+from ui.common import current_actor, current_coder, get_db, project_file, set_project_file
 from ui.session import projects_dir
 from ui.session_demo import copy_name
 from ui.state import (
@@ -35,6 +35,7 @@ from ui.state import (
 )
 from ui.tables import readable_date
 from ui.tables import show as show_table
+from ui.team_panel import team_section
 from ui.widgets import md_safe
 from workflows import project_path
 
@@ -153,6 +154,8 @@ with right:
         show_table(
             log[["at", "path", "status"]].assign(path=log["path"].map(lambda p: Path(str(p)).name))
         )
+
+team_section(db, current_actor())  # members, roles, blind rounds (ui/team_panel.py)
 
 # --- settings -------------------------------------------------------------------------------------
 with st.expander("Settings"):
