@@ -21,7 +21,7 @@ export default function (component) {
   const sig = `${data.doc_id}|${data.base}|${(data.text || '').length}|` +
     JSON.stringify(data.intervals || []);
   root.__qdaFlush = () => {
-    if (root.__qdaSig === sig || busy()) return;
+    if (root.__qdaSig === sig || (busy() && !root.__qdaRestore)) return;  // own action: now
     root.__qdaSig = sig; rebuildKeeping();
   };
   root.__qdaFlush();
