@@ -41,7 +41,7 @@ def team_section(db, actor: Actor | None) -> None:
             "it on a server (each then signs in with their name)."
         )
     else:
-        show_table(members)
+        show_table(members.rename(columns=lambda c: c.replace("_", " ")))
     st.caption(ROLE_HELP)
     if owner:
         _member_forms(db, actor, members)
@@ -50,7 +50,8 @@ def team_section(db, actor: Actor | None) -> None:
     if rounds.empty:
         st.caption("No blind round: every member sees everyone's codings.")
     else:
-        show_table(rounds.drop(columns=["all_documents"]))
+        shown = rounds.drop(columns=["all_documents"]).fillna({"documents": "all"})
+        show_table(shown.rename(columns=lambda c: c.replace("_", " ")))
     if actor is not None and can(actor, "blind"):
         _blind_forms(db, actor, rounds)
 
