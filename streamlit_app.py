@@ -6,6 +6,7 @@ A page's ``QdaError`` shows as its message; any other exception is a bug and sho
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -45,6 +46,17 @@ def _killed_runs() -> list[str]:
     return clean_up_killed_runs()
 
 
+@st.cache_resource(show_spinner=False)
+def _settle_heap() -> bool:
+    """Once per app process, after the imports: move what is loaded so far out of the garbage
+    collector's reach (gc.freeze), so its full collections do not walk the libraries' objects
+    again and again while sessions run (.streamlit/config.toml turns the per-run one off)."""
+    gc.collect()
+    gc.freeze()
+    return True
+
+
+_settle_heap()
 _notes = _killed_runs()
 while _notes:
     flash("warning", _notes.pop(0))

@@ -26,10 +26,38 @@ ACTIVITY_COLUMNS = [
 ]
 
 
-def audit_token(db: sqlite_utils.Database) -> int:
+# the audit rows with the document each touched (a coding's, a memo's, a memo on a coding's)
+_ROWS = (
+    " FROM audit_log a"
+    " LEFT JOIN codings c ON a.entity = 'codings' AND c.id = a.entity_id"
+    " LEFT JOIN memos m ON a.entity = 'memos' AND m.id = a.entity_id"
+    " LEFT JOIN codings mc ON mc.id = m.coding_id"
+)
+_DOCUMENT = "COALESCE(c.document_id, m.document_id, mc.document_id)"
+
+
+def audit_token(
+    db: sqlite_utils.Database,
+    hidden_documents: Iterable[int] | None = (),
+    viewer: str | None = None,
+) -> int:
     """Return the id of the newest audit-log row (grows with every recorded change to codes,
-    codings and memos, from any process)."""
-    return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetchone()[0])
+    codings and memos, from any process).
+
+    With ``hidden_documents`` (None: every document) only rows ``viewer`` may see count: work of
+    others on those documents (a blind round) leaves the token as it was, so polling it reveals
+    nothing about it."""
+    if hidden_documents is not None and not hidden_documents:
+        return int(db.execute("SELECT COALESCE(MAX(id), 0) FROM audit_log").fetchone()[0])
+    where = f"a.coder = ? OR {_DOCUMENT} IS NULL"
+    params: list = [viewer or ""]
+    if hidden_documents is not None:
+        ids = sorted({int(d) for d in hidden_documents})
+        where += f" OR {_DOCUMENT} NOT IN ({', '.join('?' * len(ids))})"
+        params += ids
+    row = db.execute(f"SELECT a.id{_ROWS} WHERE {where} ORDER BY a.id DESC LIMIT 1", params)
+    found = row.fetchone()
+    return int(found[0]) if found else 0
 
 
 def activity_frame(
@@ -46,17 +74,12 @@ def activity_frame(
     others' work on) are left out; ``since_id`` keeps only rows after that id."""
     sql = (
         "SELECT a.id, a.at, a.coder, a.action, a.entity, a.entity_id,"
-        " COALESCE(c.document_id, m.document_id, mc.document_id) AS document_id,"
+        f" {_DOCUMENT} AS document_id,"
         " COALESCE(c.char_start, mc.char_start) AS char_start,"
         " COALESCE(c.char_end, mc.char_end) AS char_end,"
         " COALESCE(c.code_id, mc.code_id, m.code_id,"
         "   CASE WHEN a.entity = 'codes' THEN a.entity_id END) AS code_id,"
-        " a.detail"
-        " FROM audit_log a"
-        " LEFT JOIN codings c ON a.entity = 'codings' AND c.id = a.entity_id"
-        " LEFT JOIN memos m ON a.entity = 'memos' AND m.id = a.entity_id"
-        " LEFT JOIN codings mc ON mc.id = m.coding_id"
-        " WHERE a.id > ? ORDER BY a.id DESC LIMIT ?"
+        " a.detail" + _ROWS + " WHERE a.id > ? ORDER BY a.id DESC LIMIT ?"
     )
     hidden = {int(d) for d in hidden_documents}
     # rows hidden from the viewer still count against the limit: read a little more

@@ -286,6 +286,19 @@ def code_tree(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.Da
     return rows.reset_index(drop=True)
 
 
+def proposed_codes(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Return the codes coders proposed and no owner has accepted or rejected yet, oldest first:
+    id, path, name, definition, created_by, created_at."""
+    rows = pd.read_sql_query(
+        "SELECT id, name, definition, created_by, created_at FROM codes"
+        " WHERE status = 'proposed' AND deleted_at IS NULL ORDER BY created_at, id",
+        db.conn,
+    )
+    paths = code_paths(db)
+    rows.insert(1, "path", [paths.get(int(i), n) for i, n in zip(rows["id"], rows["name"])])
+    return rows
+
+
 def _tree_walk(items, positions=None) -> list[tuple[int, str, int]]:
     """Return (id, path, depth) in tree order (siblings by position, then id) from (id,
     parent_id, name) rows, walking with a stack; codes whose parents loop or are missing are left

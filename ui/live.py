@@ -4,8 +4,12 @@ read-only connection and reruns the page when another member, or the CLI, change
 this page's run began; it also beats this session's presence and lists who else is here.
 
 Streamlit has no push channel, so this polls; a poll is a few indexed reads and no rerun unless
-something changed. The token is noted at the start of every full run (``note_run``), so a
-session's own writes (made in callbacks, before the run) do not rerun it again. A rerun never
+something changed. The token is noted at the start of every full run (``note_run``) and of every
+rerun of a live fragment, so a session's own writes (made in callbacks, before the run) do not
+rerun it again. A change to codes, codings or memos alone reruns only the page's live fragments
+(``live_fragment``: the Code page's reader and the panel beside it, the Codebook's list), not
+the whole page: a full rerun costs every member's session a run of the page; a change to the
+documents or the members reruns the page. A rerun never
 loses the coder's selection: the reader keeps new content waiting while a mouse button is down or
 the toolbar's box has focus, and selects the held span again after it redraws
 (``span_reader.js``).
@@ -24,10 +28,20 @@ import streamlit as st
 from corpus import get_document
 from projectfile import QdaError, connect
 from ui import presence
-from ui.common import current_coder, project_file, session_id
+from ui.common import attach_member, close_run_dbs, current_coder, project_file, session_id
+from ui.components.live_ping import live_ping
 from ui.escape import md_safe
-from ui.state import CODE_DOC, EDIT_DOC, LIVE_PAGE, LIVE_TOKEN, READER_DOC
-from workflows import change_token
+from ui.state import (
+    CODE_DOC,
+    EDIT_DOC,
+    LIVE_FIRE,
+    LIVE_FRAGMENTS,
+    LIVE_PAGE,
+    LIVE_PENDING,
+    LIVE_TOKEN,
+    READER_DOC,
+)
+from workflows import change_token, work_only_changed
 
 DEFAULT_SECONDS = 2.0
 # the widget holding the document a page shows (presence says which document a member is on)
@@ -57,6 +71,7 @@ def _look(path: Path, document_id) -> tuple[tuple | None, str]:
     except (sqlite3.Error, QdaError):
         return None, ""
     try:
+        attach_member(db)  # the token as this member may see it (blind rounds)
         token = tuple(change_token(db))
         title = ""
         if document_id is not None:
@@ -81,6 +96,7 @@ def _beat(path: Path, title: str) -> None:
 def note_run(page_title: str) -> None:
     """At the start of a full run: note the change token the page is drawn from, and beat."""
     LIVE_PAGE.set(page_title)
+    LIVE_FRAGMENTS.set([])  # the page registers its live fragments as it draws them
     path = project_file()
     key = _DOCUMENT_OF_PAGE.get(page_title)
     token, title = _look(path, st.session_state.get(key) if key else None)
@@ -115,11 +131,76 @@ def _watch_once() -> None:
     _beat(path, title)
     _show_others()
     seen = LIVE_TOKEN.get()
-    if should_rerun(seen, now):
-        LIVE_TOKEN.set(now)
-        st.rerun()  # the whole page: the reader, codebook and document lists read afresh
     if seen is None:
         LIVE_TOKEN.set(now)
+    elif should_rerun(seen, now):
+        if LIVE_FRAGMENTS.get() and work_only_changed(seen, now):
+            if LIVE_PENDING.get() != now:  # ask the browser once per change
+                LIVE_PENDING.set(now)
+                LIVE_FIRE.set(int(LIVE_FIRE.get(0)) + 1)
+        else:
+            LIVE_TOKEN.set(now)
+            st.rerun()  # the whole page: the document lists and roles read afresh
+    live_ping(int(LIVE_FIRE.get(0)) if LIVE_PENDING.is_set() else 0, _on_fire)
+
+
+def _on_fire() -> None:
+    """Callback of the ping: rerun only the live fragments the page drew (each notes the token
+    it draws from as it starts)."""
+    LIVE_PENDING.pop()
+    keys = [k for k in LIVE_FRAGMENTS.get() or [] if isinstance(k, str)]
+    if keys:
+        st.rerun(keys)
+
+
+def live_fragment(key: str):
+    """Decorator: make a part of a page a keyed ``st.fragment`` that live updates rerun alone
+    when only codes, codings or memos changed (see the module's docstring).
+
+    Its widgets rerun it alone too, so it reads what it shows itself (``get_db()``) rather than
+    taking the page's values, and each of its own reruns notes the change token it is drawn from
+    and closes the connections it opened (a full run's ``close_run_dbs`` does not run then)."""
+
+    def decorate(fn):
+        @functools.wraps(fn)
+        def body(*args, **kwargs):
+            alone = _fragment_run()
+            if alone and LIVE_PAGE.get():
+                token, _title = _look(project_file(), None)
+                if token is not None:
+                    LIVE_TOKEN.set(token)
+                    LIVE_PENDING.pop()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                if alone:
+                    close_run_dbs()
+
+        fragment = st.fragment(key=key)(body)
+
+        @functools.wraps(fn)
+        def draw(*args, **kwargs):
+            keys = LIVE_FRAGMENTS.get() or []
+            if key not in keys:
+                LIVE_FRAGMENTS.set([*keys, key])
+            return fragment(*args, **kwargs)
+
+        return draw
+
+    return decorate
+
+
+def rerun_part() -> None:
+    """Rerun the fragment this runs in when it runs alone, else the page (after a write made by
+    one of its buttons)."""
+    st.rerun(scope="fragment" if _fragment_run() else "app")
+
+
+def _fragment_run() -> bool:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def _show_others() -> None:

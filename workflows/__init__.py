@@ -20,7 +20,14 @@ from .deidentify import Deidentified, deidentify, read_review_csv
 from .edit import Correction, correct_document
 from .ingest import IngestReport, ingest_files, ingest_upload_files
 from .leftovers import clean_up_killed_runs
-from .live import FEED_COLUMNS, activity_feed, change_token, place_link
+from .live import (
+    FEED_COLUMNS,
+    activity_feed,
+    change_token,
+    place_link,
+    team_sees_others,
+    work_only_changed,
+)
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
 from .transcripts import import_transcripts, save_transcript
@@ -60,4 +67,6 @@ __all__ = [
     "read_confined",
     "read_review_csv",
     "save_transcript",
+    "team_sees_others",
+    "work_only_changed",
 ]

@@ -26,13 +26,43 @@ _INGESTED = {"ok", "new version"}
 
 def change_token(db: sqlite_utils.Database) -> tuple[int, ...]:
     """Return a tuple that changes when codes, codings, memos or documents change, from any
-    process (and stays equal while only reads happen)."""
-    return (
-        coding.change_counter(db),
-        coding.audit_token(db),  # memos, blind rounds started and opened, members
-        *corpus.documents_token(db),
-        *coding.members_token(db),
-    )
+    process (and stays equal while only reads happen).
+
+    Per member's view: for the member bound to ``db`` (``projectfile.actor``) who does not see
+    all, others' work on documents of an open blind round does not change it (the first item,
+    the coding counter every coding bumps, is then 0 and the audit log is read as that member
+    may see it), so a coder learns nothing of it by polling. ``work_only_changed`` says whether
+    two tokens differ in codes, codings and memos alone."""
+    bound = actor(db)
+    hidden: frozenset[int] | None = frozenset()
+    if bound is not None and not bound.sees_all:
+        blind = coding.blind_document_ids(db)  # None: every document is blind
+        hidden = None if blind is None else frozenset(blind)
+    if hidden is None or hidden:
+        viewer = bound.name if bound is not None else None
+        work = (0, coding.audit_token(db, hidden_documents=hidden, viewer=viewer))
+    else:
+        work = (coding.change_counter(db), coding.audit_token(db))  # memos, rounds, members
+    return (*work, *corpus.documents_token(db), *coding.members_token(db))
+
+
+def work_only_changed(seen: tuple, now: tuple) -> bool:
+    """Return True when two change tokens differ only in codes, codings and memos (documents and
+    members are as they were), so a page may redraw just the parts showing those."""
+    return len(seen) == len(now) and tuple(seen[2:]) == tuple(now[2:])
+
+
+def team_sees_others(db: sqlite_utils.Database, document_id: int) -> bool:
+    """Return True when the project is a team's (it has members) and the member bound to ``db``
+    may see the others' codings on ``document_id`` now (it is in no open blind round, or they
+    see all): the Code page then shows every coder's codings as they come."""
+    if not coding.has_members(db):
+        return False
+    bound = actor(db)
+    if bound is None or bound.sees_all:
+        return True
+    blind = coding.blind_document_ids(db)  # None: every document is blind
+    return blind is not None and int(document_id) not in blind
 
 
 def activity_feed(

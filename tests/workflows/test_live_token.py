@@ -142,3 +142,51 @@ def test_a_blind_round_keeps_others_work_out_of_a_coders_feed_until_opened(
     open_comparison(db, round_id, by="olga")
     assert change_token(db) != before
     assert coded_by(feed_as("ana")) == {"ana", "bea"}
+
+
+def test_a_coders_token_does_not_move_with_others_work_on_blind_documents(
+    db, project_path, tmp_path
+):
+    """Polling reveals nothing: during a blind round a coder's token stays put while another
+    coder codes or writes memos on the round's documents, and moves with their own work, with
+    work elsewhere and when the comparison opens; the owner's token moves with everything."""
+    from coding import add_member, open_comparison, start_blind
+    from workflows import attach, team_sees_others, work_only_changed
+
+    doc, _src = coded_transcript(db, tmp_path)
+    note = tmp_path / "note.txt"
+    note.write_text("A fictional note about the consortium's budget.\n", encoding="utf-8")
+    other_doc = ingest_files(db, [str(note)]).outcomes[0].document_id
+    for name, role in (("olga", "owner"), ("ana", "coder"), ("bea", "coder")):
+        add_member(db, name, role, by="olga")
+    round_id = start_blind(db, "Round 1", [doc], by="olga")
+
+    def as_member(name: str):
+        other = open_project(project_path)
+        attach(other, name)
+        return other
+
+    bea, olga = as_member("bea"), as_member("olga")
+    try:
+        assert not team_sees_others(bea, doc) and team_sees_others(bea, other_doc)
+        assert team_sees_others(olga, doc)
+        bea0, olga0 = change_token(bea), change_token(olga)
+        text = get_text(db, doc)
+        s = text.index("Monterrey")
+        code_span(db, doc, s, s + len("Monterrey"), "Funding", "ana")
+        add_memo(db, "Ana's thought.", "ana", target="document", target_id=doc)
+        assert change_token(bea) == bea0, "bea's token moved with ana's blind work"
+        olga1 = change_token(olga)
+        assert olga1 != olga0 and work_only_changed(olga0, olga1)
+        code_span(db, other_doc, 0, 10, "Funding", "ana")  # not in the round: bea may see it
+        bea1 = change_token(bea)
+        assert bea1 != bea0 and work_only_changed(bea0, bea1)
+        code_span(db, doc, 0, 11, "Funding", "bea")  # bea's own work on the blind document
+        bea2 = change_token(bea)
+        assert bea2 != bea1
+        open_comparison(db, round_id, by="olga")
+        assert change_token(bea) != bea2
+        assert team_sees_others(bea, doc)
+    finally:
+        bea.conn.close()
+        olga.conn.close()
