@@ -44,11 +44,16 @@ def update_code(
         values["color"] = check_color(values["color"])
     with recorded(db, coder, "edit code", session) as rec:
         if "name" in values:
-            parent = db.execute("SELECT parent_id FROM codes WHERE id = ?", [code_id]).fetchone()[0]
-            if sibling_exists(db, parent, values["name"], exclude=code_id):
-                where = code_path(db, parent) if parent else "the top level"
-                raise CodingError(duplicate_message(values["name"], where))
+            _refuse_sibling_name(db, code_id, values["name"])
         rec.update("codes", code_id, **values)
+
+
+def _refuse_sibling_name(db: sqlite_utils.Database, code_id: int, name: str) -> None:
+    """Raise CodingError when a sibling of the code ``code_id`` is already called ``name``."""
+    parent = db.execute("SELECT parent_id FROM codes WHERE id = ?", [code_id]).fetchone()[0]
+    if sibling_exists(db, parent, name, exclude=code_id):
+        where = code_path(db, parent) if parent else "the top level"
+        raise CodingError(duplicate_message(name, where))
 
 
 def rename_code(
@@ -237,10 +242,20 @@ def empty_trash(db: sqlite_utils.Database, coder: str = "default") -> int:
 
 @writes("codebook")
 def accept_code(
-    db: sqlite_utils.Database, code: int | str, coder: str = "default", session: str | None = None
+    db: sqlite_utils.Database,
+    code: int | str,
+    coder: str = "default",
+    session: str | None = None,
+    name: str | None = None,
 ) -> int:
-    """Accept a code a coder proposed (``status`` 'proposed' -> 'active'); return its id."""
+    """Accept a code a coder proposed (``status`` 'proposed' -> 'active'), under a new ``name``
+    when one is given (unique among its siblings; one undoable action); return its id."""
     code_id = resolve_code(db, code)
+    values: dict = {"status": "active"}
+    if name is not None:
+        values["name"] = _check_name(name)
     with recorded(db, coder, "accept proposed code", session) as rec:
-        rec.update("codes", code_id, status="active")
+        if "name" in values:
+            _refuse_sibling_name(db, code_id, values["name"])
+        rec.update("codes", code_id, **values)
     return code_id

@@ -5,17 +5,11 @@ sees the lists without the forms."""
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
-from ui_data import APP
+from ui_data import app_as
 
 
 def _project_page(path, monkeypatch, coder: str) -> AppTest:
-    monkeypatch.setenv("QDA_PROJECT", str(path))
-    monkeypatch.delenv("QDA_EXPOSED", raising=False)
-    at = AppTest.from_file(APP, default_timeout=120)
-    at.session_state["coder"] = coder
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return app_as(path, monkeypatch, coder)
 
 
 def _members(path):
