@@ -235,3 +235,70 @@ def test_blind_round_keeps_others_codings_out_of_the_live_reader_until_opened(te
         _cli(path, "olga", "blind", "open", "1")
         expect(_mark(bea, BY_ANA)).to_be_visible(timeout=LIVE_WITHIN_MS)
         bea.screenshot(path=str(ARTIFACTS / "team-blind-opened-bea.png"))
+
+
+def test_activity_open_jumps_to_the_coding_on_the_code_page(team):
+    """The owner opens the Activity page, presses Open beside a coding another member made from
+    the command line, and lands on the Code page with that passage scrolled to, marked and
+    selected, every coder's codings shown."""
+    url, path, doc = team
+    text = "\n\n".join(PARAGRAPHS)
+    s = text.index(BY_CLI)
+    _cli(path, "carl", "code", "--document", str(doc), "--start", str(s), "--end",
+         str(s + len(BY_CLI)), "--code", "Funding")  # fmt: skip
+    with chromium_browser() as browser:
+        olga = new_app_page(browser)
+        sign_in(olga, url, "olga", PASSWORDS["olga"], "Activity")
+        feed = olga.locator(".st-key-activity_feed")
+        expect(feed).to_contain_text("coded “Funding” in “Interview 3 (fictional)”")
+        olga.screenshot(path=str(ARTIFACTS / "team-activity.png"))
+        row = feed.locator("[data-testid='stHorizontalBlock']").filter(has_text="carl").first
+        row.get_by_role("button", name="Open").click()
+        expect(olga.locator("[data-testid='stMain'] h1").first).to_have_text("Code", timeout=60_000)
+        wait_idle(olga)
+        focus = olga.locator("[data-testid='qda-reader'] mark.qda-focus").filter(has_text=BY_CLI)
+        expect(focus.first).to_be_visible(timeout=30_000)
+        group = olga.locator("[data-testid='stRadio']").filter(has_text="Show codings of")
+        expect(group.get_by_role("radio", name="all coders", exact=True)).to_be_checked()
+        expect(olga.get_by_text("Funding · carl").first).to_be_visible()
+        wait_idle(olga)
+        held = _held(olga)
+        assert held["text"] == BY_CLI, held  # the passage is selected, ready to recode
+        olga.screenshot(path=str(ARTIFACTS / "team-activity-open-code.png"))
+
+
+def test_owner_accepts_a_proposed_code_on_the_codebook_page(team):
+    """A coder's proposal (made as ana on the project) is listed for the owner on the Codebook
+    page; Rename and accept makes it an active code under the new name."""
+    import coding
+    from projectfile import open_project
+    from workflows import attach
+
+    url, path, _doc = team
+    db = open_project(path)
+    try:
+        attach(db, "ana")
+        coding.add_code(db, "Training suppliers", coder="ana", definition="Who trains whom.")
+    finally:
+        db.conn.close()
+    with chromium_browser() as browser:
+        olga = new_app_page(browser)
+        sign_in(olga, url, "olga", PASSWORDS["olga"], "Codebook")
+        card = olga.locator("[class*='st-key-proposal_']").filter(has_text="Training suppliers")
+        expect(olga.get_by_text("Proposed codes (1)")).to_be_visible(timeout=30_000)
+        expect(card.first).to_contain_text("proposed by ana")
+        card.first.get_by_role("textbox").fill("Supplier training")
+        card.first.get_by_role("textbox").press("Enter")
+        wait_idle(olga)
+        olga.screenshot(path=str(ARTIFACTS / "team-codebook-proposal.png"))
+        card.first.get_by_role("button", name="Rename and accept").click()
+        expect(olga.get_by_text("Accepted as 'Supplier training'.")).to_be_visible(timeout=30_000)
+        wait_idle(olga)
+        expect(olga.get_by_text("Proposed codes (1)")).to_have_count(0)
+        olga.screenshot(path=str(ARTIFACTS / "team-codebook-accepted.png"))
+    db = open_project(path)
+    try:
+        rows = db.execute("SELECT name, status FROM codes ORDER BY id").fetchall()
+    finally:
+        db.conn.close()
+    assert ("Supplier training", "active") in [tuple(r) for r in rows]

@@ -37,6 +37,7 @@ from ui.common import current_actor, current_coder, get_db, session_id
 from ui.escape import md_safe
 from ui.live import live_fragment
 from ui.state import flash, show_flash
+from ui.tables import readable_date
 from workflows import can
 
 st.title("Codebook")
@@ -170,7 +171,7 @@ def proposals_section(db, proposals) -> None:
         with st.container(border=True, key=f"proposal_{pid}"):
             st.markdown(
                 f"**{md_safe(r.path)}** · proposed by {md_safe(r.created_by)}"
-                f" · {md_safe(str(r.created_at)[:16])}"
+                f" · {md_safe(readable_date(r.created_at))}"
             )
             if r.definition:
                 st.caption(md_safe(r.definition))
