@@ -63,3 +63,37 @@ def test_cli_without_members_is_as_before(tmp_path):
     assert _run("codes", "add", "Funding", "--project", project) == 0
     code = ["code", "--document", 1, "--start", 0, "--end", 6, "--code", "Funding"]
     assert _run(*code, "--project", project, "--coder", "someone") == 0
+
+
+def test_cli_backup_and_restore_are_an_owners(tmp_path, capsys):
+    text = tmp_path / "council.txt"
+    text.write_text("Public funding came from CONACYT.\n")
+    project = tmp_path / "p.qda.sqlite"
+    assert _run("ingest", text, "--project", project, "--as", "bea", "--quiet") == 0
+    assert _run("members", "add", "ana", "coder", "--project", project, "--as", "bea") == 0
+    capsys.readouterr()
+    assert _run("backup", "--project", project, "--as", "bea") == 0
+    backup = capsys.readouterr().out.strip()
+    assert _run("codes", "add", "Funding", "--project", project, "--as", "bea") == 0
+    before = _digest(project)
+    backups = sorted((tmp_path / "p.qda.sqlite.backups").iterdir())
+    assert _run("backup", "--project", project, "--as", "ana") == 2
+    assert "ana is a coder here: making or restoring backups is for owners (bea)" in (
+        capsys.readouterr().err
+    )
+    assert _run("restore", backup, "--project", project, "--as", "ana") == 2
+    assert "ana is a coder here" in capsys.readouterr().err
+    assert _digest(project) == before
+    assert sorted((tmp_path / "p.qda.sqlite.backups").iterdir()) == backups
+    assert _run("restore", backup, "--project", project, "--as", "bea") == 0
+    assert _digest(project) != before  # the code added after the backup is gone
+    for lost in tmp_path.glob("p.qda.sqlite*"):
+        if lost.is_file():
+            lost.unlink()  # a lost project comes back from its backup whoever restores it
+    assert _run("restore", backup, "--project", project, "--as", "ana") == 0
+    db = open_project(project)
+    assert set(map(tuple, members_frame(db)[["name", "role"]].values.tolist())) == {
+        ("ana", "coder"),
+        ("bea", "owner"),
+    }
+    db.conn.close()

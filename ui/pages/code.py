@@ -28,7 +28,7 @@ from coding import (
 )
 from corpus import get_pages, get_segments, get_text
 from projectfile import QdaError
-from ui.common import current_coder, get_db, session_id
+from ui.common import allowed, current_coder, get_db, session_id
 from ui.components.page_image import ocr_badges
 from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
 from ui.components.suggestions import suggestions_panel
@@ -74,6 +74,8 @@ div[data-testid="stColumn"]:has(> div .st-key-code_side) {
 
 st.title("Code")
 db = get_db()
+# a viewer reads: no toolbar, no coding buttons (the write guard refuses anyway)
+may_code = allowed("code")
 coder, sess = current_coder(), session_id()
 st.markdown(SIDE_CSS, unsafe_allow_html=True)
 
@@ -190,7 +192,9 @@ doc_id = document_picker(db, key=CODE_DOC, default=int(focus["document_id"]) if 
 if doc_id is None:
     st.info("No documents yet: add some on the Corpus or Interviews page.")
     st.stop()
-if st.button("Correct this text", icon=":material/edit_note:", key="code_edit_text"):
+if allowed("documents") and st.button(
+    "Correct this text", icon=":material/edit_note:", key="code_edit_text"
+):
     EDIT_DOC_NEXT.set(doc_id)  # the Edit & merge page opens on this document
     st.switch_page("ui/pages/edit.py")
 
@@ -298,8 +302,8 @@ with left:
         key=CODE_READER,
         on_change=_on_reader_change,
         codings=rows,
-        codes=codes[["id", "path", "color"]].to_dict("records"),
-        quick=pins.to_dict("records"),
+        codes=codes[["id", "path", "color"]].to_dict("records") if may_code else None,
+        quick=pins.to_dict("records") if may_code else [],
         selected_coding=CODE_SELECTED_CODING.get(),
         scroll_to=fspan[0] if fspan else None,
         highlight=fspan,
@@ -323,13 +327,16 @@ with side:
             + chip_html(f"{picked_row['code_path']} · {picked_row['coder']}", picked_row["color"]),
             unsafe_allow_html=True,
         )
-        if st.button("Remove this coding", key="code_remove_selected"):
+        if may_code and st.button("Remove this coding", key="code_remove_selected"):
             _action({"kind": "remove", "id": picked_id}, doc_id)
             st.rerun()
     picked = code_picker(codes, key=CODE_PICK, label="Codes to apply")
     b1, b2 = st.columns(2)
     if b1.button(
-        "Apply to selection", type="primary", disabled=not (sel and picked), key="code_apply"
+        "Apply to selection",
+        type="primary",
+        disabled=not (sel and picked and may_code),
+        key="code_apply",
     ):
         _apply(doc_id, sel["start"], sel["end"], picked)
         st.rerun()
@@ -337,6 +344,7 @@ with side:
         "Auto-apply",
         key=CODE_ARMED,
         help="Code every new selection with the picked codes at once.",
+        disabled=not may_code,
     )
     free = free_quick_keys(db, coder)
     with st.form("code_new", clear_on_submit=True, border=False):
@@ -350,7 +358,9 @@ with side:
             key="code_new_key",
             help="A free key 1-9 for the new code (pinned for you; it never moves by itself).",
         )
-        if st.form_submit_button("Create" + (" and apply" if sel else "")):
+        if st.form_submit_button(
+            "Create" + (" and apply" if sel else ""), disabled=not allowed("propose_code")
+        ):
             try:
                 cid = ensure_code_path(db, new_name, coder=coder)
                 if new_key is not None and quick_key_code(db, coder, int(new_key)) is None:
@@ -383,7 +393,7 @@ with side:
                     format_func=lambda i: "—" if i is None else paths_by_id[i],
                     key=f"code_pin_{k}_{sorted(current.items())}",
                 )
-            if st.form_submit_button("Save quick keys"):
+            if st.form_submit_button("Save quick keys", disabled=not allowed("keys")):
                 try:
                     set_quick_keys(db, coder, chosen)
                     _flash("success", "Quick keys saved.")
@@ -391,11 +401,11 @@ with side:
                     _flash("error", str(exc))
                 st.rerun()
     u1, u2 = st.columns(2)
-    if u1.button("↶ Undo", key="code_undo"):
+    if may_code and u1.button("↶ Undo", key="code_undo"):
         label = undo(db, coder, session=sess)
         _flash("success" if label else "error", f"Undid: {label}" if label else "Nothing to undo.")
         st.rerun()
-    if u2.button("↷ Redo", key="code_redo"):
+    if may_code and u2.button("↷ Redo", key="code_redo"):
         label = redo(db, coder, session=sess)
         _flash("success" if label else "error", f"Redid: {label}" if label else "Nothing to redo.")
         st.rerun()
@@ -406,7 +416,10 @@ with side:
             st.text(f"{m.author}: {m.text}")
         with st.form("code_doc_memo", clear_on_submit=True, border=False):
             memo_text = st.text_area("New memo", key="code_doc_memo_text")
-            if st.form_submit_button("Add memo") and memo_text.strip():
+            if (
+                st.form_submit_button("Add memo", disabled=not allowed("memo"))
+                and memo_text.strip()
+            ):
                 try:
                     add_memo(db, memo_text, coder, target="document", target_id=doc_id)
                     _flash("success", "Memo added.")
@@ -442,7 +455,11 @@ with side:
                     key=f"code_re_{cid}",
                 )
                 memo = st.text_area("Memo", value=r["memo"] or "", key=f"code_memo_{cid}")
-                if sel and st.button("Move to the current selection", key=f"code_span_{cid}"):
+                if (
+                    sel
+                    and may_code
+                    and st.button("Move to the current selection", key=f"code_span_{cid}")
+                ):
                     try:
                         update_coding(
                             db,
@@ -466,7 +483,7 @@ with side:
                     help="Passages nearest in meaning (any language) not yet coded with this code",
                 )
                 c1, c2, c3 = st.columns(3)
-                if c1.button("Save", key=f"code_save_{cid}"):
+                if c1.button("Save", key=f"code_save_{cid}", disabled=not may_code):
                     try:
                         update_coding(
                             db, cid, coder, session=sess, code=int(new_code), memo=memo or None
@@ -482,7 +499,7 @@ with side:
                         "end": int(r["char_end"]),
                     }
                     st.rerun()
-                if c3.button("Delete", key=f"code_del_{cid}"):
+                if c3.button("Delete", key=f"code_del_{cid}", disabled=not may_code):
                     try:
                         delete_coding(db, cid, coder, session=sess)
                         _flash("success", "Coding deleted (undo restores it).")

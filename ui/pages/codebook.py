@@ -29,12 +29,13 @@ from coding import (
     update_code,
 )
 from projectfile import QdaError
-from ui.common import current_coder, get_db
+from ui.common import allowed, current_coder, get_db
 from ui.state import flash
 
 st.title("Codebook")
 db = get_db()
 coder = current_coder()
+mine, structure = allowed("code"), allowed("codebook")  # hide what the role may not do
 
 
 def act(fn, *args, ok: str = "Saved.", **kwargs) -> None:
@@ -52,9 +53,9 @@ codes = codes_frame(db)
 paths = codes["path"].tolist()
 
 top = st.columns([1, 1, 4])
-if top[0].button("↶ Undo", help="undo your last codebook or coding action"):
+if mine and top[0].button("↶ Undo", help="undo your last codebook or coding action"):
     act(undo, db, coder, ok="Undone.")
-if top[1].button("↷ Redo"):
+if mine and top[1].button("↷ Redo"):
     act(redo, db, coder, ok="Redone.")
 
 
@@ -79,7 +80,7 @@ with st.expander("Add a code", expanded=codes.empty):
         parent = st.selectbox("Parent", ["(top level)"] + paths)
         color = st.color_picker("Colour", next_color(db))
         definition = st.text_area("Definition")
-        if st.form_submit_button("Add code"):
+        if st.form_submit_button("Add code", disabled=not allowed("propose_code")):
             act(
                 add_and_pin,
                 name,
@@ -117,7 +118,7 @@ else:
         new_exc = c4.text_area("Exclusion criteria", row["exclusion"])
         new_ex = st.text_area("Example", row["example"])
         st.caption(f"Created by {row['created_by']} at {row['created_at']}")
-        if st.form_submit_button("Save changes"):
+        if st.form_submit_button("Save changes", disabled=not structure):
             act(
                 update_code,
                 db,
@@ -137,17 +138,17 @@ else:
             p for p in paths if p != chosen and not p.startswith(chosen + " > ")
         ]
         where = st.selectbox("Move under", others, key="move_target")
-        if st.button("Move"):
+        if structure and st.button("Move"):
             act(move_code, db, cid, None if where == "(top level)" else where, coder, ok="Moved.")
         parent_key = 0 if pd.isna(row["parent_id"]) else row["parent_id"]
         siblings = codes[codes["parent_id"].fillna(0) == parent_key]
         order = siblings["id"].tolist()
         i = order.index(cid)
         up, down = st.columns(2)
-        if up.button("▲ Up", disabled=i == 0):
+        if structure and up.button("▲ Up", disabled=i == 0):
             order[i - 1], order[i] = order[i], order[i - 1]
             act(reorder_codes, db, order, coder, ok="Reordered.")
-        if down.button("▼ Down", disabled=i == len(order) - 1):
+        if structure and down.button("▼ Down", disabled=i == len(order) - 1):
             order[i + 1], order[i] = order[i], order[i + 1]
             act(reorder_codes, db, order, coder, ok="Reordered.")
     with m2:
@@ -155,13 +156,13 @@ else:
         st.caption(
             "Codings move to the target; identical ones collapse; this code goes to the trash."
         )
-        if st.button("Merge", disabled=target is None):
+        if structure and st.button("Merge", disabled=target is None):
             act(merge_codes, db, cid, target, coder, ok=f"Merged into '{target}'.")
     with m3:
         sure = st.checkbox(
             f"Yes, put '{row['name']}' and its {int(row['codings'])} codings in the trash"
         )
-        if st.button("Delete", disabled=not sure, type="primary"):
+        if structure and st.button("Delete", disabled=not sure, type="primary"):
             act(delete_code, db, cid, coder, ok="Moved to the trash (restore it below).")
 
 trash = trash_frame(db)
@@ -175,7 +176,7 @@ with st.expander(f"Trash ({len(trash)})"):
             trash["id"].tolist(),
             format_func=lambda i: trash.set_index("id").loc[i, "path"],
         )
-        if st.button("Restore"):
+        if structure and st.button("Restore"):
             act(restore_code, db, int(pick), coder, ok="Restored.")
 
 st.subheader("Import and export (CSV: path, name, definition, color)")
@@ -183,7 +184,7 @@ st.download_button(
     "Download codebook CSV", codebook_csv(db), file_name="codebook.csv", mime="text/csv"
 )
 upload = st.file_uploader("Import a codebook CSV", type=["csv"])
-if upload is not None and st.button("Import"):
+if upload is not None and structure and st.button("Import"):
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / (Path(upload.name).name or "codebook.csv")
         path.write_bytes(upload.getvalue())
