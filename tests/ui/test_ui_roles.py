@@ -107,7 +107,7 @@ def test_codebook_write_buttons_follow_the_role(team_project, monkeypatch):
     assert viewer["Add code"] and viewer["Save changes"]  # forms keep a disabled button
     assert CODEBOOK_WRITES & set(coder) == {"↶ Undo", "↷ Redo"}
     assert not coder["Add code"] and coder["Save changes"]  # a coder proposes codes
-    assert {"↶ Undo", "↷ Redo", "Move", "Merge", "Delete", "Restore"} <= set(owner)
+    assert {"↶ Undo", "↷ Redo", "Move", "Merge", "Delete"} <= set(owner)  # (trash empty)
     assert not owner["Add code"] and not owner["Save changes"]
 
 
