@@ -77,7 +77,7 @@ WHAT = {
     "consensus": "deciding consensus",
     "merge": "merging projects",
     "deidentify": "de-identifying",
-    "backup": "restoring backups",
+    "backup": "making or restoring backups",
     "code.others": "changing another member's codings",
     "memo.others": "changing another member's memos",
     "": "this change",
@@ -137,6 +137,17 @@ def refusal(db: sqlite_utils.Database, actor: Actor, op: str) -> str:
     for_whom = f"{need.value}s and above" if need != Role.OWNER else "owners"
     if who:
         for_whom += f" ({who})"
+    if actor.role is None and not actor.name:
+        return (
+            f"Signed in without a name (the shared password), so this project is read only here: "
+            f"{what} needs a personal sign-in of a member. Nothing was changed."
+        )
+    if actor.role is None and not has_members(db):
+        return (
+            f"This project has no members yet: on a shared server only the admins named under "
+            f"[auth] admins in the server's secrets change it until they add members, and "
+            f"{actor.name} is not one ({what} was refused). Nothing was changed."
+        )
     if actor.role is None:
         return (
             f"{actor.name or 'Nobody signed in'} is not a member of this project: {what} is for "

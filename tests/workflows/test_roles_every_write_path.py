@@ -28,7 +28,14 @@ from corpus.model import Document, paragraphs_from_text
 from corpus.store import store_document
 from exports import export_qdc, export_qdpx
 from interviews import ensure_case
-from projectfile import declared_writes, on_open, open_project
+from projectfile import (
+    backup_project,
+    declared_writes,
+    list_backups,
+    on_open,
+    open_project,
+    restore_backup,
+)
 from workflows import AccessDenied, Actor, Role, attach, can
 from workflows.access import WHAT
 
@@ -80,6 +87,7 @@ def team(tmp_path):
     (tmp_path / "codes.csv").write_text("path,definition\nNew > Child,x\n")
     (tmp_path / "attrs.csv").write_text("case,age:number\nExpert 1,40\n")
     ctx["round"] = start_blind(db, "round 1", [ctx["doc2"]], by="bea")
+    ctx["backup"] = backup_project(db, reason="manual")
     item = {
         "document_id": ctx["doc"],
         "code_id": ctx["code"],
@@ -211,9 +219,7 @@ WRITE_PATHS = {
     "exports.refi.store.import_qdc": lambda db, c: _call(
         "exports.refi.store.import_qdc", c["qdc"], c["path"]
     ),
-    "coding.consensus.consensus_coder": lambda db, c: _call(
-        "coding.consensus.consensus_coder", db
-    ),
+    "coding.consensus.consensus_coder": lambda db, c: _call("coding.consensus.consensus_coder", db),
     "coding.consensus.decide": lambda db, c: _call(
         "coding.consensus.decide", db, c["item"], "a", by="x"
     ),
@@ -245,6 +251,10 @@ WRITE_PATHS = {
     "nlp.vectors.index_passages": lambda db, c: _call("nlp.vectors.index_passages", db),
     "corpus.store.store_document": lambda db, c: store_document(
         db, _doc("A third text.", "third"), segment_language=False
+    ),
+    "projectfile.backups.backup_project": lambda db, c: backup_project(db, reason="manual"),
+    "projectfile.backups.restore_backup": lambda db, c: restore_backup(
+        c["path"], c["backup"], db=db
     ),
     "corpus.store.log_outcomes": lambda db, c: _call("corpus.store.log_outcomes", db, "run", []),
     "corpus.store.set_document_fields": lambda db, c: _call(
@@ -466,9 +476,11 @@ def test_roles_coder_new_code_is_a_proposal_owner_accepts(team):
     assert db.execute("SELECT status FROM codes WHERE id = ?", [proposed]).fetchone()[0] == (
         "active"
     )
-    assert add_code(db, "Owner code", coder="bea") and db.execute(
-        "SELECT status FROM codes WHERE name = 'Owner code'"
-    ).fetchone()[0] == "active"
+    assert (
+        add_code(db, "Owner code", coder="bea")
+        and db.execute("SELECT status FROM codes WHERE name = 'Owner code'").fetchone()[0]
+        == "active"
+    )
 
 
 def test_roles_non_member_reads_but_cannot_write(team):
@@ -480,3 +492,25 @@ def test_roles_non_member_reads_but_cannot_write(team):
         code_span(db, ctx["doc"], 0, 5, ctx["code"], "mallory")
     assert _digest(db) == before
     assert len(consensus_frame(db)) >= 1  # reading is not a write
+
+
+def test_roles_backups_and_restores_are_an_owners(team, tmp_path):
+    db, ctx = team
+    path = ctx["path"]
+    backups = list_backups(path)
+    for member in ("ana", "eve", "vic"):
+        attach(db, member)
+        with pytest.raises(AccessDenied, match="making or restoring backups is for owners"):
+            backup_project(db, reason="manual")
+        with pytest.raises(AccessDenied, match="making or restoring backups is for owners"):
+            restore_backup(path, ctx["backup"], db=db)
+        assert list_backups(path) == backups  # no backup, not even the one before a restore
+    attach(db, "bea")
+    code_span(db, ctx["doc"], 5, 9, ctx["code"], "bea")  # not in the backup
+    restore_backup(path, ctx["backup"], db=db)  # checked, then the connection is closed
+    back = open_project(path)
+    try:
+        assert back.execute("SELECT count(*) FROM codings").fetchone()[0] == 2
+        assert [b for b in list_backups(path) if "before-restore" in b.name]
+    finally:
+        back.conn.close()

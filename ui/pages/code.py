@@ -30,7 +30,7 @@ from coding import (
 )
 from corpus import get_pages, get_segments, get_text
 from projectfile import QdaError
-from ui.common import current_coder, get_db, session_id
+from ui.common import allowed, current_coder, get_db, session_id
 from ui.components.page_image import ocr_badges
 from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
 from ui.components.suggestions import suggestions_panel
@@ -208,7 +208,9 @@ with st.container(key="code_presence"):  # always there, so the reader below is 
             "Also on this document: " + ", ".join(md_safe(p.member) for p in here),
             help="Their new codings appear here by themselves within a few seconds.",
         )
-if st.button("Correct this text", icon=":material/edit_note:", key="code_edit_text"):
+if allowed("documents") and st.button(
+    "Correct this text", icon=":material/edit_note:", key="code_edit_text"
+):
     EDIT_DOC_NEXT.set(doc_id)  # the Edit & merge page opens on this document
     st.switch_page("ui/pages/edit.py")
 suggestions_panel(db, coder, sess)  # suggested passages: accept/reject (nlp.suggest)
@@ -220,6 +222,8 @@ def _reader_part(doc_id: int) -> None:
     quick key, a selection, a button in the panel) and on live changes to codings, codes and
     memos (ui.live), so neither costs a run of the whole page."""
     db, coder, sess = get_db(), current_coder(), session_id()
+    # a viewer reads: no toolbar, no coding buttons (the write guard refuses anyway)
+    may_code = allowed("code")
     focus = FOCUS.get() if isinstance(FOCUS.get(), dict) else None
     focus_key = f"{focus['document_id']}:{focus['start']}:{focus['end']}" if focus else ""
     new_focus = bool(focus) and CODE_FOCUS_APPLIED.get() != focus_key
@@ -334,8 +338,8 @@ def _reader_part(doc_id: int) -> None:
             key=CODE_READER,
             on_change=_on_reader_change,
             codings=rows,
-            codes=codes[["id", "path", "color"]].to_dict("records"),
-            quick=pins.to_dict("records"),
+            codes=codes[["id", "path", "color"]].to_dict("records") if may_code else None,
+            quick=pins.to_dict("records") if may_code else [],
             selected_coding=CODE_SELECTED_CODING.get(),
             scroll_to=fspan[0] if fspan else None,
             highlight=marked,
@@ -361,13 +365,16 @@ def _reader_part(doc_id: int) -> None:
                 ),
                 unsafe_allow_html=True,
             )
-            if st.button("Remove this coding", key="code_remove_selected"):
+            if may_code and st.button("Remove this coding", key="code_remove_selected"):
                 _action({"kind": "remove", "id": picked_id}, doc_id)
                 rerun_part()
         picked = code_picker(codes, key=CODE_PICK, label="Codes to apply")
         b1, b2 = st.columns(2)
         if b1.button(
-            "Apply to selection", type="primary", disabled=not (sel and picked), key="code_apply"
+            "Apply to selection",
+            type="primary",
+            disabled=not (sel and picked and may_code),
+            key="code_apply",
         ):
             _apply(doc_id, sel["start"], sel["end"], picked)
             rerun_part()
@@ -375,6 +382,7 @@ def _reader_part(doc_id: int) -> None:
             "Auto-apply",
             key=CODE_ARMED,
             help="Code every new selection with the picked codes at once.",
+            disabled=not may_code,
         )
         free = free_quick_keys(db, coder)
         with st.form("code_new", clear_on_submit=True, border=False):
@@ -388,7 +396,9 @@ def _reader_part(doc_id: int) -> None:
                 key="code_new_key",
                 help="A free key 1-9 for the new code (pinned for you; it never moves by itself).",
             )
-            if st.form_submit_button("Create" + (" and apply" if sel else "")):
+            if st.form_submit_button(
+                "Create" + (" and apply" if sel else ""), disabled=not allowed("propose_code")
+            ):
                 try:
                     cid = ensure_code_path(db, new_name, coder=coder)
                     if new_key is not None and quick_key_code(db, coder, int(new_key)) is None:
@@ -421,7 +431,7 @@ def _reader_part(doc_id: int) -> None:
                         format_func=lambda i: "—" if i is None else paths_by_id[i],
                         key=f"code_pin_{k}_{sorted(current.items())}",
                     )
-                if st.form_submit_button("Save quick keys"):
+                if st.form_submit_button("Save quick keys", disabled=not allowed("keys")):
                     try:
                         set_quick_keys(db, coder, chosen)
                         _flash("success", "Quick keys saved.")
@@ -429,13 +439,13 @@ def _reader_part(doc_id: int) -> None:
                         _flash("error", str(exc))
                     rerun_part()
         u1, u2 = st.columns(2)
-        if u1.button("↶ Undo", key="code_undo"):
+        if may_code and u1.button("↶ Undo", key="code_undo"):
             label = undo(db, coder, session=sess)
             _flash(
                 "success" if label else "error", f"Undid: {label}" if label else "Nothing to undo."
             )
             rerun_part()
-        if u2.button("↷ Redo", key="code_redo"):
+        if may_code and u2.button("↷ Redo", key="code_redo"):
             label = redo(db, coder, session=sess)
             _flash(
                 "success" if label else "error", f"Redid: {label}" if label else "Nothing to redo."
@@ -448,7 +458,10 @@ def _reader_part(doc_id: int) -> None:
                 st.text(f"{m.author}: {m.text}")
             with st.form("code_doc_memo", clear_on_submit=True, border=False):
                 memo_text = st.text_area("New memo", key="code_doc_memo_text")
-                if st.form_submit_button("Add memo") and memo_text.strip():
+                if (
+                    st.form_submit_button("Add memo", disabled=not allowed("memo"))
+                    and memo_text.strip()
+                ):
                     try:
                         add_memo(db, memo_text, coder, target="document", target_id=doc_id)
                         _flash("success", "Memo added.")
@@ -485,7 +498,11 @@ def _reader_part(doc_id: int) -> None:
                         key=f"code_re_{cid}",
                     )
                     memo = st.text_area("Memo", value=r["memo"] or "", key=f"code_memo_{cid}")
-                    if sel and st.button("Move to the current selection", key=f"code_span_{cid}"):
+                    if (
+                        sel
+                        and may_code
+                        and st.button("Move to the current selection", key=f"code_span_{cid}")
+                    ):
                         try:
                             update_coding(
                                 db,
@@ -512,7 +529,7 @@ def _reader_part(doc_id: int) -> None:
                         ),
                     )
                     c1, c2, c3 = st.columns(3)
-                    if c1.button("Save", key=f"code_save_{cid}"):
+                    if c1.button("Save", key=f"code_save_{cid}", disabled=not may_code):
                         try:
                             update_coding(
                                 db, cid, coder, session=sess, code=int(new_code), memo=memo or None
@@ -528,7 +545,7 @@ def _reader_part(doc_id: int) -> None:
                             "end": int(r["char_end"]),
                         }
                         st.rerun()  # the page: the document picker follows the passage
-                    if c3.button("Delete", key=f"code_del_{cid}"):
+                    if c3.button("Delete", key=f"code_del_{cid}", disabled=not may_code):
                         try:
                             delete_coding(db, cid, coder, session=sess)
                             _flash("success", "Coding deleted (undo restores it).")

@@ -33,19 +33,18 @@ from coding import (
     update_code,
 )
 from projectfile import QdaError
-from ui.common import current_actor, current_coder, get_db, session_id
+from ui.common import allowed, current_coder, get_db, session_id
 from ui.escape import md_safe
 from ui.live import live_fragment
 from ui.state import flash, show_flash
 from ui.tables import readable_date
-from workflows import can
 
 st.title("Codebook")
 db = get_db()
 coder = current_coder()
-actor = current_actor()
-owner = actor is None or can(actor, "codebook")  # changes the codebook's structure
-proposer = actor is None or can(actor, "propose_code")  # a coder: proposes codes
+# hide what the role may not do (the write guard refuses it anyway)
+owner = allowed("codebook")  # changes the codebook's structure
+proposer = allowed("propose_code")  # a coder: proposes codes
 
 
 def act(fn, *args, ok: str = "Saved.", **kwargs) -> None:
@@ -62,7 +61,7 @@ def act(fn, *args, ok: str = "Saved.", **kwargs) -> None:
 codes = codes_frame(db)
 paths = codes["path"].tolist()
 
-if proposer:
+if allowed("code"):
     top = st.columns([1, 1, 4])
     if top[0].button("↶ Undo", help="undo your last codebook or coding action"):
         act(undo, db, coder, ok="Undone.")
