@@ -86,7 +86,7 @@ page = st.navigation(PAGES)
 try:
     start_session(page.url_path)  # a reload or a link: the project, coder and place it names
     coder_sidebar()
-    note_run(page.title)  # the change token this run is drawn from (ui.live), and presence
+    note_run(page.title, page.url_path)  # the change token this run is drawn from (ui.live)
     with st.sidebar:
         watch()  # who else is here; reruns the page when another member changed something
     sync_url(project_file(), current_coder(), page.url_path)

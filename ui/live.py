@@ -31,12 +31,14 @@ from ui import presence
 from ui.common import attach_member, close_run_dbs, current_coder, project_file, session_id
 from ui.components.live_ping import live_ping
 from ui.escape import md_safe
+from ui.session import sync_url
 from ui.state import (
     CODE_DOC,
     EDIT_DOC,
     LIVE_FIRE,
     LIVE_FRAGMENTS,
     LIVE_PAGE,
+    LIVE_PATH,
     LIVE_PENDING,
     LIVE_TOKEN,
     READER_DOC,
@@ -93,9 +95,10 @@ def _beat(path: Path, title: str) -> None:
     )
 
 
-def note_run(page_title: str) -> None:
+def note_run(page_title: str, url_path: str = "") -> None:
     """At the start of a full run: note the change token the page is drawn from, and beat."""
     LIVE_PAGE.set(page_title)
+    LIVE_PATH.set(url_path)
     LIVE_FRAGMENTS.set([])  # the page registers its live fragments as it draws them
     path = project_file()
     key = _DOCUMENT_OF_PAGE.get(page_title)
@@ -171,7 +174,10 @@ def live_fragment(key: str):
                     LIVE_TOKEN.set(token)
                     LIVE_PENDING.pop()
             try:
-                return fn(*args, **kwargs)
+                out = fn(*args, **kwargs)
+                if alone:  # the page's own run does this at its end: the place in the address
+                    sync_url(project_file(), current_coder(), LIVE_PATH.get() or "")
+                return out
             finally:
                 if alone:
                     close_run_dbs()

@@ -148,6 +148,7 @@ ACTIVITY_WHO = "activity_who"  # widget: one member's work only
 # live updates (ui.live): the change token the page's run began with, and the page it is on
 LIVE_TOKEN: Key[tuple] = Key("live_token")
 LIVE_PAGE: Key[str] = Key("live_page")
+LIVE_PATH: Key[str] = Key("live_path")  # its address (url path), for a fragment's sync_url
 LIVE_FRAGMENTS: Key[list] = Key("live_fragments")  # keyed fragments of the page, rerun alone
 LIVE_PENDING: Key[tuple] = Key("live_pending")  # a change the browser was asked to rerun them for
 LIVE_FIRE: Key[int] = Key("live_fire")  # the number the ping sends back (ui.components.live_ping)
