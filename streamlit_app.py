@@ -6,6 +6,7 @@ A page's ``QdaError`` shows as its message; any other exception is a bug and sho
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from ui.common import (
     set_project_file,
     show_error,
 )
+from ui.live import note_run, watch
 from ui.session import start_session, sync_url
 from ui.state import flash, show_flash
 from workflows import clean_up_killed_runs
@@ -44,6 +46,17 @@ def _killed_runs() -> list[str]:
     return clean_up_killed_runs()
 
 
+@st.cache_resource(show_spinner=False)
+def _settle_heap() -> bool:
+    """Once per app process, after the imports: move what is loaded so far out of the garbage
+    collector's reach (gc.freeze), so its full collections do not walk the libraries' objects
+    again and again while sessions run (.streamlit/config.toml turns the per-run one off)."""
+    gc.collect()
+    gc.freeze()
+    return True
+
+
+_settle_heap()
 _notes = _killed_runs()
 while _notes:
     flash("warning", _notes.pop(0))
@@ -66,12 +79,16 @@ PAGES = {
         st.Page("ui/pages/edit.py", title="Edit & merge", icon=":material/edit_note:"),
         st.Page("ui/pages/analysis.py", title="Analysis", icon=":material/bar_chart:"),
         st.Page("ui/pages/export.py", title="Export", icon=":material/ios_share:"),
+        st.Page("ui/pages/activity.py", title="Activity", icon=":material/history:"),
     ],
 }
 page = st.navigation(PAGES)
 try:
     start_session(page.url_path)  # a reload or a link: the project, coder and place it names
     coder_sidebar()
+    note_run(page.title, page.url_path)  # the change token this run is drawn from (ui.live)
+    with st.sidebar:
+        watch()  # who else is here; reruns the page when another member changed something
     sync_url(project_file(), current_coder(), page.url_path)
     show_flash()  # messages kept for this run (ui.state.flash), once, escaped
     asked = session_demo.ask(project_file(), set_project_file)  # a write into the demo was refused

@@ -6,6 +6,7 @@ DataFrames. Case data comes from the ``interviews`` front door.
 """
 
 from . import schema  # noqa: F401  (registers the package's tables with projectfile)
+from .activity import ACTIVITY_COLUMNS, activity_frame, audit_token
 from .agreement import agreement, disagreements
 from .agreement_stats import AgreementStatus
 from .agreement_text import agreement_summary, agreement_table, format_statistic
@@ -19,6 +20,13 @@ from .autocode import (
     preview_speaker,
 )
 from .batches import apply_batch, batches_frame, undo_batch
+from .blind import (
+    BLIND_COLUMNS,
+    blind_document_ids,
+    blind_frame,
+    open_comparison,
+    start_blind,
+)
 from .case_merges import delete_case, merge_cases
 from .case_rule import CASE_COLUMNS, exploded_cases, span_cases
 from .code_counts import code_counts, codes_frame, most_used_codes
@@ -30,6 +38,7 @@ from .code_names import (
     split_code_path,
 )
 from .codebook import (
+    accept_code,
     delete_code,
     merge_codes,
     move_code,
@@ -43,8 +52,10 @@ from .codes import (
     add_code,
     code_path,
     code_paths,
+    code_tree,
     ensure_code_path,
     next_color,
+    proposed_codes,
     resolve_code,
     sibling_exists,
 )
@@ -56,6 +67,15 @@ from .codings import (
     delete_coding,
     move_codings,
     update_coding,
+)
+from .consensus import (
+    CONSENSUS_COLUMNS,
+    DECISION_LABELS,
+    DECISIONS,
+    consensus_coder,
+    consensus_frame,
+    consensus_names,
+    decide,
 )
 from .consistency import check_project
 from .free_text import drop_history, rewrite_free_text
@@ -74,6 +94,17 @@ from .matrices import (
     code_case_matrix,
     cooccurrence,
     frequencies,
+)
+from .members import (
+    ROLES,
+    add_member,
+    has_members,
+    member_role,
+    members_frame,
+    members_token,
+    owners,
+    remove_member,
+    set_role,
 )
 from .memos import add_memo, delete_memo, memos_frame, update_memo
 from .project_merge import MergeReport, merge_project, preview_merge
@@ -99,6 +130,31 @@ from .scope import COUNTS, Scope, Versions, count_mode, scope_cases, scope_docum
 from .states import ActionState, CodingScope, ReviewStatus
 
 __all__ = [
+    "ACTIVITY_COLUMNS",
+    "activity_frame",
+    "audit_token",
+    "BLIND_COLUMNS",
+    "CONSENSUS_COLUMNS",
+    "DECISION_LABELS",
+    "DECISIONS",
+    "accept_code",
+    "blind_document_ids",
+    "blind_frame",
+    "consensus_coder",
+    "consensus_frame",
+    "consensus_names",
+    "decide",
+    "open_comparison",
+    "start_blind",
+    "ROLES",
+    "add_member",
+    "has_members",
+    "member_role",
+    "members_frame",
+    "members_token",
+    "owners",
+    "remove_member",
+    "set_role",
     "ActionState",
     "AgreementStatus",
     "CodingScope",
@@ -161,6 +217,7 @@ __all__ = [
     "code_document",
     "code_path",
     "code_paths",
+    "code_tree",
     "code_span",
     "codebook_csv",
     "coder_names",
@@ -182,6 +239,7 @@ __all__ = [
     "move_code",
     "move_codings",
     "next_color",
+    "proposed_codes",
     "query_and",
     "query_near",
     "query_not",

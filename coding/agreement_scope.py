@@ -79,9 +79,14 @@ def compare(db: sqlite_utils.Database, scope: Scope) -> Comparison:
     document in it, with any code) and which documents are compared or left out (see the module's
     rule)."""
     coded = scope_codings(db, scope, every_code=True)
-    coders = sorted(set(scope.coders) if scope.coders is not None else set(coded["coder"]))
+    # a consensus coder is compared only when named: its codings are decisions, not judgements
+    consensus = {r[0] for r in db.execute("SELECT name FROM coders WHERE kind = 'consensus'")}
+    coders = sorted(
+        set(scope.coders) if scope.coders is not None else set(coded["coder"]) - consensus
+    )
     if len(coders) < 2:
         return Comparison(coders)
+    coded = coded[coded["coder"].isin(coders)]
     by_doc = coded.groupby("document_id")["coder"].agg(lambda s: sorted(set(s)))
     compared = [int(d) for d, who in by_doc.items() if len(who) == len(coders)]
     left_out = {int(d): list(who) for d, who in by_doc.items() if len(who) < len(coders)}

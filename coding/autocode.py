@@ -18,6 +18,7 @@ import sqlite_utils
 
 from corpus import get_document, get_segments, get_text, list_documents, search
 from interviews import turns_frame
+from projectfile import writes
 
 from .agreement import split_sentences
 from .batches import apply_batch
@@ -249,6 +250,7 @@ def preview_rows(
     )
 
 
+@writes("code")
 def apply_preview(
     db: sqlite_utils.Database,
     preview: pd.DataFrame,

@@ -7,7 +7,7 @@ from collections import Counter
 import pandas as pd
 import sqlite_utils
 
-from projectfile import NotFound, backup_project, now_iso, transaction
+from projectfile import NotFound, backup_project, now_iso, transaction, writes
 
 from .codes import resolve_code
 from .history import CodingError, audit, ensure_coder, push_action
@@ -15,6 +15,7 @@ from .spans import Notify, place
 from .states import ActionState, CodingScope
 
 
+@writes("code")
 def apply_batch(
     db: sqlite_utils.Database,
     rows: list[dict],
@@ -105,6 +106,7 @@ def apply_batch(
     return batch_id
 
 
+@writes("code")
 def undo_batch(db: sqlite_utils.Database, batch_id: int, coder: str) -> int:
     """Delete every coding of an auto-coding batch as one change; return how many were removed."""
     stamp = now_iso()

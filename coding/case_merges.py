@@ -10,11 +10,12 @@ from __future__ import annotations
 import sqlite_utils
 
 from interviews import delete_case_record, merge_case_records
-from projectfile import backup_project, now_iso, transaction
+from projectfile import backup_project, now_iso, transaction, writes
 
 from .history import audit
 
 
+@writes("cases")
 def merge_cases(
     db: sqlite_utils.Database, keep_id: int, merge_id: int, coder: str = "system"
 ) -> int:
@@ -36,6 +37,7 @@ def merge_cases(
     return n
 
 
+@writes("cases")
 def delete_case(db: sqlite_utils.Database, case_id: int, coder: str = "system") -> int:
     """Delete a case: its record and attribute values go, its speakers stay unlinked, its whole-case
     codings and case memos go to the trash.

@@ -7,7 +7,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import current_documents_sql
-from projectfile import NotFound, backup_project, now_iso, transaction
+from projectfile import NotFound, backup_project, now_iso, transaction, writes
 
 from .code_names import duplicate_message
 from .codes import (
@@ -24,6 +24,7 @@ from .history import CodingError, audit, recorded
 EDITABLE = ("name", "color", "definition", "inclusion", "exclusion", "example")
 
 
+@writes("codebook")
 def update_code(
     db: sqlite_utils.Database,
     code: int | str,
@@ -43,11 +44,16 @@ def update_code(
         values["color"] = check_color(values["color"])
     with recorded(db, coder, "edit code", session) as rec:
         if "name" in values:
-            parent = db.execute("SELECT parent_id FROM codes WHERE id = ?", [code_id]).fetchone()[0]
-            if sibling_exists(db, parent, values["name"], exclude=code_id):
-                where = code_path(db, parent) if parent else "the top level"
-                raise CodingError(duplicate_message(values["name"], where))
+            _refuse_sibling_name(db, code_id, values["name"])
         rec.update("codes", code_id, **values)
+
+
+def _refuse_sibling_name(db: sqlite_utils.Database, code_id: int, name: str) -> None:
+    """Raise CodingError when a sibling of the code ``code_id`` is already called ``name``."""
+    parent = db.execute("SELECT parent_id FROM codes WHERE id = ?", [code_id]).fetchone()[0]
+    if sibling_exists(db, parent, name, exclude=code_id):
+        where = code_path(db, parent) if parent else "the top level"
+        raise CodingError(duplicate_message(name, where))
 
 
 def rename_code(
@@ -64,6 +70,7 @@ def recolor_code(
     update_code(db, code, coder, color=color)
 
 
+@writes("codebook")
 def move_code(
     db: sqlite_utils.Database,
     code: int | str,
@@ -89,6 +96,7 @@ def move_code(
         rec.update("codes", code_id, parent_id=parent_id, position=position)
 
 
+@writes("codebook")
 def reorder_codes(
     db: sqlite_utils.Database, ordered: list[int | str], coder: str = "default"
 ) -> None:
@@ -105,6 +113,7 @@ def reorder_codes(
             rec.update("codes", cid, position=pos)
 
 
+@writes("codebook")
 def merge_codes(
     db: sqlite_utils.Database,
     source: int | str,
@@ -153,10 +162,11 @@ def merge_codes(
                     f"'{code_path(db, dst)}' already has a child '{cname}': merge those first"
                 )
             rec.update("codes", child, parent_id=dst)
-        rec.update("codes", src, deleted_at=stamp)
+        rec.update("codes", src, deleted_at=stamp, merged_into=dst)
     return moved
 
 
+@writes("codebook")
 def delete_code(
     db: sqlite_utils.Database, code: int | str, coder: str = "default", session: str | None = None
 ) -> int:
@@ -171,6 +181,7 @@ def delete_code(
     return len(ids)
 
 
+@writes("codebook")
 def restore_code(
     db: sqlite_utils.Database, code_id: int, coder: str = "default", session: str | None = None
 ) -> int:
@@ -217,6 +228,7 @@ def trash_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     return df
 
 
+@writes("codebook")
 def empty_trash(db: sqlite_utils.Database, coder: str = "default") -> int:
     """Delete trashed codes for good (their codings go with them; the audit log keeps the
     record)."""
@@ -226,3 +238,24 @@ def empty_trash(db: sqlite_utils.Database, coder: str = "default") -> int:
             audit(db, coder, "purge", "codes", cid, {})
         db.execute("DELETE FROM codes WHERE deleted_at IS NOT NULL")
     return len(ids)
+
+
+@writes("codebook")
+def accept_code(
+    db: sqlite_utils.Database,
+    code: int | str,
+    coder: str = "default",
+    session: str | None = None,
+    name: str | None = None,
+) -> int:
+    """Accept a code a coder proposed (``status`` 'proposed' -> 'active'), under a new ``name``
+    when one is given (unique among its siblings; one undoable action); return its id."""
+    code_id = resolve_code(db, code)
+    values: dict = {"status": "active"}
+    if name is not None:
+        values["name"] = _check_name(name)
+    with recorded(db, coder, "accept proposed code", session) as rec:
+        if "name" in values:
+            _refuse_sibling_name(db, code_id, values["name"])
+        rec.update("codes", code_id, **values)
+    return code_id

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from projectfile import frame_to_csv, restore_cell, transaction
+from projectfile import frame_to_csv, restore_cell, transaction, writes
 
 from .code_counts import codes_frame
 from .code_names import join_code_path, split_code_path
@@ -61,6 +61,7 @@ def parse_codebook_csv(text: str, filename: str = "codebook.csv") -> list[dict]:
     return rows
 
 
+@writes("codebook")
 def import_codebook_csv(
     db: sqlite_utils.Database, path: str | os.PathLike, coder: str = "default"
 ) -> int:

@@ -8,7 +8,7 @@ import re
 import pandas as pd
 import sqlite_utils
 
-from projectfile import CODE_DEPTH, NotFound, now_iso
+from projectfile import CODE_DEPTH, NotFound, may, now_iso, writes
 
 from .code_names import check_code_name, duplicate_message, name_key, split_code_path
 from .history import CodingError, recorded
@@ -97,20 +97,33 @@ def sibling_exists(
 
 def resolve_code(db: sqlite_utils.Database, code: int | str) -> int:
     """Return the id of an active code given its id or its 'A > B' path; raise CodingError if
-    absent."""
+    absent. The id of a code merged away gives the code it went into."""
     if isinstance(code, numbers.Integral) or (
         isinstance(code, str) and code.strip().isdigit() and not find_path(db, code)
     ):
-        row = db.execute(
-            "SELECT id FROM codes WHERE id = ? AND deleted_at IS NULL", [int(code)]
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"no code {code}")
-        return row[0]
+        return _follow_merges(db, int(code))
     found = find_path(db, code)
     if found is None:
         raise NotFound(f"no code '{code}'")
     return found
+
+
+def _follow_merges(db: sqlite_utils.Database, code_id: int) -> int:
+    """Return ``code_id`` if active, else the active code it was merged into (a coder who picked
+    a code an owner merged meanwhile codes the merge target); raise NotFound otherwise."""
+    seen = set()
+    current = code_id
+    while current is not None and current not in seen:
+        seen.add(current)
+        row = db.execute(
+            "SELECT deleted_at, merged_into FROM codes WHERE id = ?", [current]
+        ).fetchone()
+        if row is None:
+            break
+        if row[0] is None:
+            return current
+        current = row[1]
+    raise NotFound(f"no code {code_id}")
 
 
 def find_path(db: sqlite_utils.Database, path: str) -> int | None:
@@ -177,6 +190,7 @@ def next_color(db: sqlite_utils.Database) -> str:
     return PALETTE[n % len(PALETTE)]
 
 
+@writes("propose_code")
 def add_code(
     db: sqlite_utils.Database,
     name: str,
@@ -190,7 +204,7 @@ def add_code(
     session: str | None = None,
 ) -> int:
     """Create a code (under ``parent``, an id or path); return its id.  Names are unique among
-    siblings."""
+    siblings. Made by a member who may not change the codebook (a coder), it is 'proposed'."""
     name = check_code_name(name)
     parent_id = resolve_code(db, parent) if parent not in (None, "") else None
     color = check_color(color) if color else next_color(db)
@@ -215,10 +229,13 @@ def add_code(
                 "position": position,
                 "created_by": coder,
                 "created_at": now_iso(),
+                # a coder's new code is a proposal an owner accepts (coding.accept_code)
+                "status": "active" if may(db, "codebook") else "proposed",
             },
         )
 
 
+@writes("propose_code")
 def ensure_code_path(
     db: sqlite_utils.Database, path: str, coder: str = "default", color: str | None = None
 ) -> int:
@@ -267,6 +284,19 @@ def code_tree(db: sqlite_utils.Database, include_deleted: bool = False) -> pd.Da
     if not include_deleted:
         rows = rows[rows["deleted_at"].isna()].drop(columns=["deleted_at"])
     return rows.reset_index(drop=True)
+
+
+def proposed_codes(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Return the codes coders proposed and no owner has accepted or rejected yet, oldest first:
+    id, path, name, definition, created_by, created_at."""
+    rows = pd.read_sql_query(
+        "SELECT id, name, definition, created_by, created_at FROM codes"
+        " WHERE status = 'proposed' AND deleted_at IS NULL ORDER BY created_at, id",
+        db.conn,
+    )
+    paths = code_paths(db)
+    rows.insert(1, "path", [paths.get(int(i), n) for i, n in zip(rows["id"], rows["name"])])
+    return rows
 
 
 def _tree_walk(items, positions=None) -> list[tuple[int, str, int]]:

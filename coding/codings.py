@@ -9,7 +9,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import document_titles, get_text, text_length
-from projectfile import NotFound, now_iso, transaction
+from projectfile import NotFound, acting_on, now_iso, transaction, writes
 
 from .case_data import case_names
 from .codes import code_paths, resolve_code
@@ -63,6 +63,8 @@ def _add(
     coder_id = ensure_coder(db, coder)
     placed = None
     with recorded(db, coder, label, session) as rec:
+        # again inside the write lock: an owner may have merged the code since it was picked
+        code_id = resolve_code(db, code_id)
         if (
             scope != CodingScope.CASE
         ):  # checked in the write transaction: no edit can slip in between
@@ -90,6 +92,7 @@ def _add(
     return new_id
 
 
+@writes("code")
 def code_span(
     db: sqlite_utils.Database,
     document_id: int,
@@ -124,6 +127,7 @@ def code_span(
     )
 
 
+@writes("code")
 def code_document(
     db: sqlite_utils.Database,
     document_id: int,
@@ -152,6 +156,7 @@ def code_document(
     )
 
 
+@writes("code")
 def code_case(
     db: sqlite_utils.Database,
     case_id: int,
@@ -181,6 +186,7 @@ def code_case(
     )
 
 
+@writes("code")
 def update_coding(
     db: sqlite_utils.Database, coding_id: int, coder: str, session: str | None = None, **fields
 ) -> None:
@@ -202,23 +208,38 @@ def update_coding(
         values["code_id"] = resolve_code(db, fields["code"])
     if ("char_start" in values or "char_end" in values) and row[3] != CodingScope.SPAN:
         raise CodingError("only span codings have a span to change")
-    with recorded(db, coder, "edit coding", session) as rec:
+    with (
+        acting_on(db, _coding_coder(db, coding_id), "code.others"),
+        recorded(db, coder, "edit coding", session) as rec,
+    ):
         if "char_start" in values or "char_end" in values:
             s, e = values.get("char_start", row[1]), values.get("char_end", row[2])
             _check_span(db, row[0], s, e, where=f"coding {coding_id}")
         rec.update("codings", coding_id, **values)
 
 
+@writes("code")
 def delete_coding(
     db: sqlite_utils.Database, coding_id: int, coder: str, session: str | None = None
 ) -> None:
     """Delete a coding (undoable; kept in the audit log)."""
     coding_id = int(coding_id)
-    with recorded(db, coder, "delete coding", session) as rec:
+    with (
+        acting_on(db, _coding_coder(db, coding_id), "code.others"),
+        recorded(db, coder, "delete coding", session) as rec,
+    ):
         row = db.execute("SELECT deleted_at FROM codings WHERE id = ?", [coding_id]).fetchone()
         if row is None or row[0] is not None:
             raise NotFound(f"no coding {coding_id}")
         rec.update("codings", coding_id, deleted_at=now_iso())
+
+
+def _coding_coder(db: sqlite_utils.Database, coding_id: int) -> str | None:
+    row = db.execute(
+        "SELECT c.name FROM codings g JOIN coders c ON c.id = g.coder_id WHERE g.id = ?",
+        [int(coding_id)],
+    ).fetchone()
+    return row[0] if row else None
 
 
 def codings_frame(
@@ -279,6 +300,7 @@ def _span_texts(db, df: pd.DataFrame) -> list[str]:
     return out
 
 
+@writes("codebook")
 def move_codings(
     db: sqlite_utils.Database,
     old_document_id: int,

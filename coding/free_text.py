@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import sqlite_utils
 
-from projectfile import transaction
+from projectfile import transaction, writes
 
 FREE_TEXT_COLUMNS = {
     "codes": ("name", "definition", "inclusion", "exclusion", "example"),
@@ -25,6 +25,7 @@ FREE_TEXT_COLUMNS = {
 }
 
 
+@writes("deidentify")
 def rewrite_free_text(db: sqlite_utils.Database, rewrite: Callable[[str], str]) -> int:
     """Apply ``rewrite`` to every free-text cell coding holds; return the cells changed.
 
@@ -65,6 +66,7 @@ def _free_name(db: sqlite_utils.Database, code_id: int, name: str) -> str:
     return f"{name} ({code_id})" if clash else name
 
 
+@writes("deidentify")
 def drop_history(db: sqlite_utils.Database) -> dict[str, int]:
     """Empty the undo history and the audit log; return the rows dropped per table."""
     dropped = {}

@@ -17,18 +17,19 @@ import sqlite_utils
 
 from corpus import current_documents_sql, current_version, delete_document
 from interviews import cases_frame, rename_case
-from projectfile import NotFound, QdaError, now_iso, transaction
+from projectfile import NotFound, QdaError, now_iso, transaction, writes
 
 from .merge_undo import merge_removals, merged_rows_to_keep
 from .states import ActionState
 
-RECORDED_TABLES = ("codes", "codings", "memos", "coding_reviews")
+RECORDED_TABLES = ("codes", "codings", "memos", "coding_reviews", "consensus_decisions")
 
 
 class CodingError(QdaError):
     """A coding operation that cannot be done, with a plain-language reason."""
 
 
+@writes("identity")
 def ensure_coder(db: sqlite_utils.Database, name: str) -> int:
     """Return the id of the coder called ``name``, creating the coder if needed."""
     name = (name or "").strip()
@@ -262,6 +263,7 @@ def _replay(
         audit(db, coder, "undo" if backwards else "redo", "coding_batches", batch_id, {})
 
 
+@writes("code")
 def undo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> str | None:
     """Undo the session's last action; return its label, or None when there is nothing to undo."""
     session = session or coder
@@ -324,6 +326,7 @@ def _undo_version(db: sqlite_utils.Database, payload: dict, coder: str) -> None:
     audit(db, coder, "undo", "documents", new_id, {"current_again": old_id})
 
 
+@writes("code")
 def redo(db: sqlite_utils.Database, coder: str, session: str | None = None) -> str | None:
     """Redo the session's most recently undone action; return its label, or None."""
     session = session or coder

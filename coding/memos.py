@@ -6,8 +6,9 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import current_version, get_document, to_fts_query
-from projectfile import NotFound, now_iso
+from projectfile import NotFound, acting_on, now_iso, writes
 
+from .blind import blind_filter
 from .case_data import case_names
 from .codes import resolve_code
 from .history import CodingError, recorded
@@ -26,6 +27,7 @@ MEMO_COLUMNS = [
 TARGETS = ("project", "document", "code", "case", "coding")
 
 
+@writes("memo")
 def add_memo(
     db: sqlite_utils.Database,
     text: str,
@@ -106,6 +108,12 @@ def _current_target(db: sqlite_utils.Database, values: dict) -> int | None:
     return None
 
 
+def _memo_author(db: sqlite_utils.Database, memo_id: int) -> str | None:
+    row = db.execute("SELECT author FROM memos WHERE id = ?", [int(memo_id)]).fetchone()
+    return row[0] if row else None
+
+
+@writes("memo")
 def update_memo(
     db: sqlite_utils.Database,
     memo_id: int,
@@ -115,13 +123,20 @@ def update_memo(
 ) -> None:
     """Change a memo's text or title."""
     values = {k: v for k, v in (("text", text), ("title", title)) if v is not None}
-    with recorded(db, author, "edit memo") as rec:
+    with (
+        acting_on(db, _memo_author(db, memo_id), "memo.others"),
+        recorded(db, author, "edit memo") as rec,
+    ):
         rec.update("memos", memo_id, **values, updated_at=now_iso())
 
 
+@writes("memo")
 def delete_memo(db: sqlite_utils.Database, memo_id: int, author: str) -> None:
     """Delete a memo (undoable)."""
-    with recorded(db, author, "delete memo") as rec:
+    with (
+        acting_on(db, _memo_author(db, memo_id), "memo.others"),
+        recorded(db, author, "delete memo") as rec,
+    ):
         rec.update("memos", memo_id, deleted_at=now_iso())
 
 
@@ -145,6 +160,15 @@ def memos_frame(
     if author:
         where.append("m.author = ?")
         params.append(author)
+    hidden = blind_filter(
+        db,
+        "COALESCE(m.document_id, (SELECT g.document_id FROM codings g WHERE g.id = m.coding_id))",
+        "m.author",
+        by_name=True,
+    )
+    if hidden:  # in an open blind round a member sees only their own memos there
+        where.append(hidden[0])
+        params += hidden[1]
     join = ""
     if query and query.strip():
         join = "JOIN memos_fts f ON f.rowid = m.id"

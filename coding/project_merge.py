@@ -47,7 +47,7 @@ from interviews import (
     set_attribute,
     store_transcript,
 )
-from projectfile import QdaError, backup_project, now_iso, open_source_project
+from projectfile import QdaError, backup_project, now_iso, open_source_project, writes
 
 from .codebook import update_code
 from .codes import code_tree as codes_frame
@@ -166,6 +166,7 @@ def preview_merge(db: sqlite_utils.Database, other_path: str | Path) -> pd.DataF
         other.close()
 
 
+@writes("merge")
 def merge_project(
     db: sqlite_utils.Database,
     other_path: str | Path,

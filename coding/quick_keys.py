@@ -13,7 +13,7 @@ from __future__ import annotations
 import pandas as pd
 import sqlite_utils
 
-from projectfile import now_iso, transaction
+from projectfile import now_iso, transaction, writes
 
 from .codes import code_paths, resolve_code
 from .history import CodingError, audit, ensure_coder
@@ -65,6 +65,7 @@ def _check_key(key: int) -> int:
     return k
 
 
+@writes("keys")
 def pin_quick_key(db: sqlite_utils.Database, coder: str, key: int, code: int | str | None) -> None:
     """Pin ``code`` (id or path) to ``key`` for ``coder``; ``code=None`` frees the key.
 
@@ -87,6 +88,7 @@ def pin_quick_key(db: sqlite_utils.Database, coder: str, key: int, code: int | s
         audit(db, coder, "pin" if code_id else "unpin", "quick_key", k, {"code_id": code_id})
 
 
+@writes("keys")
 def set_quick_keys(db: sqlite_utils.Database, coder: str, pins: dict[int, int | None]) -> None:
     """Set several keys at once ({key: code id or None}); a code given twice is refused."""
     chosen = [c for c in pins.values() if c is not None]

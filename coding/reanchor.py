@@ -43,8 +43,9 @@ from interviews import (
     store_transcript,
     transcripts_frame,
 )
-from projectfile import NotFound, now_iso
+from projectfile import NotFound, now_iso, writes
 
+from .blind import add_blind_versions
 from .codes import code_paths
 from .codings import _check_span
 from .history import CodingError, Recorder, recorded
@@ -103,6 +104,7 @@ class EditResult:
         return out
 
 
+@writes("documents")
 def edit_document(
     db: sqlite_utils.Database,
     document_id: int,
@@ -142,6 +144,7 @@ def edit_document(
             result.changes = len(mapping.changes())
             result.turns = len(get_segments(db, new_id, kind="turn"))
             carry(db, rec, document_id, new_id, old_text, stored, mapping, result)
+            add_blind_versions(db, {document_id: new_id})  # an edited blind document stays blind
             rec.extra["version"] = [document_id, new_id]
     except DuplicateDocument as exc:
         if exc.document_id == document_id:  # re-laid out to the very same text
@@ -345,6 +348,7 @@ def _renamed_speakers(
     return out
 
 
+@writes("documents")
 def follow_new_versions(
     db: sqlite_utils.Database,
     document_ids: list[int] | None = None,
@@ -373,10 +377,13 @@ def follow_new_versions(
     }
     reviewed = {r[0] for r in db.execute("SELECT new_document_id FROM coding_reviews").fetchall()}
     out = []
+    versions = {i: get_document(db, i)["previous_id"] for i in ids}
+    # a new version of a blind document stays blind
+    add_blind_versions(db, {old: new for new, old in versions.items() if old is not None})
     for new_id in ids:
         if new_id in has_codings or new_id in reviewed:
             continue
-        old_id = get_document(db, new_id)["previous_id"]
+        old_id = versions[new_id]
         if old_id is None or old_id not in active:
             continue
         old_text, new_text = get_text(db, old_id), get_text(db, new_id)
@@ -451,6 +458,7 @@ def _open_review(db: sqlite_utils.Database, review_id: int) -> tuple:
     return row
 
 
+@writes("code")
 def reanchor(
     db: sqlite_utils.Database,
     review_id: int,
@@ -492,6 +500,7 @@ def reanchor(
     return new_id
 
 
+@writes("code")
 def discard_review(
     db: sqlite_utils.Database, review_id: int, coder: str, session: str | None = None
 ) -> None:

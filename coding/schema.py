@@ -222,12 +222,89 @@ def add_coding_reviews(db: sqlite_utils.Database) -> None:
     )
 
 
+def add_team(db: sqlite_utils.Database) -> None:
+    # members and roles (workflows.access decides what each role may do), blind rounds, consensus
+    db.execute(
+        """
+        CREATE TABLE members (
+            coder_id INTEGER PRIMARY KEY REFERENCES coders(id) ON DELETE CASCADE,
+            role TEXT NOT NULL CHECK (role IN ('owner', 'editor', 'coder', 'viewer')),
+            added_by TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        "ALTER TABLE coders ADD COLUMN kind TEXT NOT NULL DEFAULT 'person'"
+        " CHECK (kind IN ('person', 'consensus'))"
+    )
+    db.execute(
+        "ALTER TABLE codes ADD COLUMN status TEXT NOT NULL DEFAULT 'active'"
+        " CHECK (status IN ('active', 'proposed'))"
+    )
+    # a code merged away points at the code it went into, so a coder still holding its id lands
+    # on the merge target (coding.resolve_code follows it)
+    db.execute("ALTER TABLE codes ADD COLUMN merged_into INTEGER REFERENCES codes(id)")
+    db.execute(
+        """
+        CREATE TABLE blind_rounds (
+            id INTEGER PRIMARY KEY,
+            label TEXT NOT NULL DEFAULT '',
+            all_documents INTEGER NOT NULL DEFAULT 0 CHECK (all_documents IN (0, 1)),
+            started_by TEXT NOT NULL,
+            started_at TEXT NOT NULL,
+            opened_by TEXT,
+            opened_at TEXT
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE blind_documents (
+            round_id INTEGER NOT NULL REFERENCES blind_rounds(id) ON DELETE CASCADE,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            PRIMARY KEY (round_id, document_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX blind_documents_doc ON blind_documents(document_id)")
+    db.execute(
+        """
+        CREATE TABLE consensus_decisions (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER REFERENCES blind_rounds(id) ON DELETE SET NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            decision TEXT NOT NULL CHECK (decision IN ('a', 'b', 'both', 'neither', 'edit')),
+            source_coding_ids TEXT NOT NULL DEFAULT '[]',
+            result_coding_ids TEXT NOT NULL DEFAULT '[]',
+            decided_by TEXT NOT NULL,
+            decided_at TEXT NOT NULL,
+            CHECK (char_start >= 0 AND char_end >= char_start)
+        )
+        """
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX consensus_decisions_item ON consensus_decisions(document_id,"
+        " code_id, char_start, char_end)"
+    )
+    # memos now bump the change counter too, so a live reader sees a new memo
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER memos_{event.lower()}_version AFTER {event} ON memos"
+            " BEGIN UPDATE coding_version SET version = version + 1 WHERE id = 1; END"
+        )
+
+
 MIGRATIONS = [
     ("0001_coding", create_coding_tables),
     ("0002_covering_indexes", add_covering_indexes),
     ("0003_change_counter", add_change_counter),
     ("0004_quick_keys", add_quick_keys),
     ("0005_coding_reviews", add_coding_reviews),
+    ("0009_team", add_team),
 ]
 
 register_schema("coding", MIGRATIONS)
@@ -235,7 +312,7 @@ register_schema("coding", MIGRATIONS)
 # What a shareable (de-identified) copy does with each text column (projectfile.text_columns):
 # the undo images and the audit log hold text as it was before, so the copy leaves them out.
 TEXT_COLUMNS = {
-    "coders": {"name": Share.FREE, "created_at": Share.FIXED},
+    "coders": {"name": Share.FREE, "created_at": Share.FIXED, "kind": Share.FIXED},
     "codes": {
         "name": Share.FREE,
         "color": Share.FIXED,
@@ -246,6 +323,7 @@ TEXT_COLUMNS = {
         "created_by": Share.FREE,
         "created_at": Share.FIXED,
         "deleted_at": Share.FIXED,
+        "status": Share.FIXED,
     },
     "coding_batches": {"rule": Share.FREE, "created_at": Share.FIXED, "undone_at": Share.FIXED},
     "codings": {
@@ -274,6 +352,22 @@ TEXT_COLUMNS = {
         "resolved_at": Share.FIXED,
     },
     "merge_origins": {"source": Share.FREE, "entity": Share.FIXED, "merged_at": Share.FIXED},
+    # member names are coder names (coders.name, FREE); who added whom is a name too
+    "members": {"role": Share.FIXED, "added_by": Share.FREE, "added_at": Share.FIXED},
+    "blind_rounds": {
+        "label": Share.FREE,
+        "started_by": Share.FREE,
+        "started_at": Share.FIXED,
+        "opened_by": Share.FREE,
+        "opened_at": Share.FIXED,
+    },
+    "consensus_decisions": {
+        "decision": Share.FIXED,
+        "source_coding_ids": Share.FIXED,
+        "result_coding_ids": Share.FIXED,
+        "decided_by": Share.FREE,
+        "decided_at": Share.FIXED,
+    },
 }
 
 register_text_columns("coding", TEXT_COLUMNS)

@@ -11,7 +11,9 @@ place that says what an active coding is:
 - the document is the current version of its chain, unless ``versions='all'`` asks for history:
   earlier versions and the codings left on them are history, visible in a document's version list
   and in that explicit scope, never in a count;
-- the code, coder, document, case and case-attribute filters hold.
+- the code, coder, document, case and case-attribute filters hold;
+- in an open blind round, a member who is not an owner sees only their own codings there
+  (``coding.blind``; from the actor bound to the connection).
 
 ``count`` says how a coded segment counts: 'codings' counts every coding, 'segments' a segment
 coded by several coders once, 'auto' segments in a team project (codings by more than one coder).
@@ -28,6 +30,7 @@ import sqlite_utils
 
 from corpus import current_documents_sql
 
+from .blind import blind_filter
 from .case_data import case_attributes
 from .case_rule import case_documents
 from .codes import code_ids
@@ -149,6 +152,7 @@ def count_mode(db: sqlite_utils.Database, scope: Scope | str = "auto") -> str:
         return count
     n = db.execute(
         "SELECT COUNT(DISTINCT coder_id) FROM codings WHERE deleted_at IS NULL"
+        " AND coder_id NOT IN (SELECT id FROM coders WHERE kind = 'consensus')"
         f" AND (document_id IS NULL OR document_id IN ({current_documents_sql()}))"
     ).fetchone()[0]
     return "segments" if n > 1 else "codings"
@@ -260,4 +264,8 @@ def scope_where(
         params += doc_params
     if db.execute("SELECT 1 FROM codes WHERE deleted_at IS NOT NULL LIMIT 1").fetchone():
         where.append(f"{alias}.code_id IN (SELECT id FROM codes WHERE deleted_at IS NULL)")
+    hidden = blind_filter(db, f"{alias}.document_id", f"{alias}.coder_id")
+    if hidden:  # in an open blind round a member sees only their own codings (coding.blind)
+        where.append(hidden[0])
+        params += hidden[1]
     return where, params

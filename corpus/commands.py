@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from projectfile import (
+    ProjectError,
     add_format_option,
     backup_project,
     fail,
@@ -137,6 +138,12 @@ def cmd_restore(args) -> int:
     """Restore the project file from a backup file."""
     if not Path(args.backup).exists():
         return fail(f"{args.backup}: no such backup file")
-    restore_backup(args.project, args.backup)
+    try:  # the member restoring must be an owner (checked on their connection)
+        db = open_project(args.project, create=False)
+    except ProjectError as exc:
+        if exc.code not in ("missing", "damaged", "not_project"):
+            raise
+        db = None  # a lost or damaged file has no roles to read: the backup's come back with it
+    restore_backup(args.project, args.backup, db=db)
     print(f"restored {args.project} from {args.backup}")
     return 0

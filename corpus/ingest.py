@@ -23,6 +23,7 @@ from projectfile import (
     project_path,
     run_record,
     transaction,
+    writes,
 )
 
 from .limited import CRASHED, run_limited
@@ -212,6 +213,7 @@ def log_interrupted_ingest(db: sqlite_utils.Database, run_id: str, files: list[s
     return missing
 
 
+@writes("documents")
 def forget_ingest_log(db: sqlite_utils.Database) -> int:
     """Empty the ingest log (it names local files and folders); return the rows removed.
 

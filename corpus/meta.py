@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
-from projectfile import transaction
+from projectfile import transaction, writes
 
 MAX_KEY = 100
 MAX_VALUE = 100_000
@@ -20,6 +20,7 @@ def get_project_meta(db: sqlite_utils.Database, key: str, default: str | None = 
     return row[0] if row else default
 
 
+@writes("settings")
 def set_project_meta(db: sqlite_utils.Database, key: str, value: str | None) -> None:
     """Set the project setting ``key`` to ``value`` (None removes it)."""
     key = str(key)

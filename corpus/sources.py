@@ -16,7 +16,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from projectfile import ProjectError, project_path, transaction
+from projectfile import ProjectError, project_path, transaction, writes
 
 from .model import sha256_file
 
@@ -30,6 +30,7 @@ def sources_dir(project: str | os.PathLike) -> Path:
     return project.with_name(project.name + SOURCES_SUFFIX)
 
 
+@writes("documents")
 def keep_source(db: sqlite_utils.Database, document_id: int, upload: str | os.PathLike) -> Path:
     """Copy the uploaded file ``upload`` into the project's sources folder and make document
     ``document_id`` point to the copy; return the kept file's path."""
@@ -92,6 +93,7 @@ def keep_uploaded_sources(
     return kept
 
 
+@writes("documents")
 def forget_source_paths(db: sqlite_utils.Database) -> int:
     """Remove every document's source path (for a copy that must not point at the originals);
     return how many documents had one."""

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import sqlite_utils
 
-from projectfile import NotFound, QdaError, now_iso, transaction
+from projectfile import NotFound, QdaError, now_iso, transaction, writes
 
 from .language import detect_language, language_bucket
 from .model import (
@@ -59,6 +59,7 @@ def known_hashes(db: sqlite_utils.Database) -> set[str]:
     return {r[0] for r in db.execute("SELECT sha256 FROM documents")}
 
 
+@writes("documents")
 def store_document(db: sqlite_utils.Database, doc: Document, segment_language: bool = True) -> int:
     """Write ``doc`` with its pages and segments in one transaction; return its id.
 
@@ -154,6 +155,7 @@ def store_document(db: sqlite_utils.Database, doc: Document, segment_language: b
     return doc_id
 
 
+@writes("documents")
 def log_outcomes(db: sqlite_utils.Database, run_id: str, outcomes: list[Outcome]) -> None:
     """Record a batch's per-file outcomes in the ingest log."""
     with transaction(db):
@@ -276,6 +278,7 @@ def page_of(db: sqlite_utils.Database, document_id: int, offset: int) -> int | N
     return row[0] if row else None
 
 
+@writes("documents")
 def set_document_fields(db: sqlite_utils.Database, document_id: int, **fields) -> None:
     """Update editable fields of a document (title, kind, author, date, language)."""
     allowed = {"title", "kind", "author", "date", "language"}
@@ -289,6 +292,7 @@ def set_document_fields(db: sqlite_utils.Database, document_id: int, **fields) -
         db.execute(f"UPDATE documents SET {sets} WHERE id = ?", [*fields.values(), document_id])
 
 
+@writes("documents")
 def delete_document(db: sqlite_utils.Database, document_id: int) -> None:
     """Delete a document and everything that points at it (cascades through foreign keys)."""
     with transaction(db):
@@ -300,6 +304,16 @@ def delete_document(db: sqlite_utils.Database, document_id: int) -> None:
         db.execute("DELETE FROM documents WHERE id = ?", [document_id])
         if row[1] and row[0]:
             db.execute("UPDATE documents SET is_current = 1 WHERE id = ?", [row[0]])
+
+
+def documents_token(db: sqlite_utils.Database) -> tuple[int, int, int, int]:
+    """Return a cheap token that changes when documents are added, deleted, made current or
+    logged by an ingest (from any process): (max id, count, current count, last ingest-log id)."""
+    docs = db.execute(
+        "SELECT COALESCE(MAX(id), 0), COUNT(*), COALESCE(SUM(is_current), 0) FROM documents"
+    ).fetchone()
+    last_log = db.execute("SELECT COALESCE(MAX(id), 0) FROM ingest_log").fetchone()[0]
+    return int(docs[0]), int(docs[1]), int(docs[2]), int(last_log)
 
 
 def project_stats(db: sqlite_utils.Database) -> dict:

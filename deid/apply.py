@@ -24,7 +24,7 @@ from corpus import (
     store_document,
 )
 from interviews import cases_frame, rename_case, store_transcript_version, transcripts_frame
-from projectfile import Progress, backup_project, now_iso, project_path, transaction
+from projectfile import Progress, backup_project, now_iso, project_path, transaction, writes
 
 from .forms import NameForms, fold_text
 from .key import append_log, key_path_for, load_key, log_path_for, write_key
@@ -103,6 +103,7 @@ def replace_names(label: str, mapping: dict[str, str]) -> str:
     return Renamer(mapping)(label)
 
 
+@writes("deidentify")
 def apply_review(
     db: sqlite_utils.Database,
     review: pd.DataFrame,
@@ -186,6 +187,7 @@ def _applied_before(db: sqlite_utils.Database) -> dict[int, int]:
     }
 
 
+@writes("deidentify")
 def deidentify_free_text(
     db: sqlite_utils.Database, mapping: dict[str, str], people: dict[str, str] | None = None
 ) -> int:
@@ -276,6 +278,7 @@ def _rename_cases(db: sqlite_utils.Database, mapping: dict[str, str], rename: Re
             rename_case(db, int(case_id), new)
 
 
+@writes("deidentify")
 def pseudonymize(
     db: sqlite_utils.Database,
     names: list[str] = (),

@@ -18,7 +18,7 @@ import re
 import pandas as pd
 import sqlite_utils
 
-from projectfile import transaction
+from projectfile import transaction, writes
 
 from .errors import ExportError
 
@@ -156,6 +156,7 @@ def citation_template(db: sqlite_utils.Database) -> str:
     return row[0] if row else DEFAULT_TEMPLATE
 
 
+@writes("settings")
 def set_citation_template(db: sqlite_utils.Database, template: str) -> str:
     """Store ``template`` (a preset's name or a template) as the project's; return the template."""
     template = PRESETS.get(template, template)

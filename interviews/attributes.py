@@ -12,7 +12,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import bytes_to_text
-from projectfile import frame_to_csv, restore_cell, transaction
+from projectfile import frame_to_csv, restore_cell, transaction, writes
 
 from .errors import InterviewError
 from .queries import attributes_frame, case_attributes_frame
@@ -22,6 +22,7 @@ from .values import TYPES, check_value, infer_type
 _HEADER_TYPE = re.compile(r"^(?P<name>.+?):(?P<type>text|number|date|category)$")
 
 
+@writes("cases")
 def define_attribute(
     db: sqlite_utils.Database, name: str, type_: str = "text", categories: list[str] | None = None
 ) -> int:
@@ -54,6 +55,7 @@ def define_attribute(
         ).lastrowid
 
 
+@writes("cases")
 def set_attribute(
     db: sqlite_utils.Database, case: int | str, name: str, value, type_: str | None = None
 ) -> None:
@@ -81,6 +83,7 @@ def set_attribute(
             )
 
 
+@writes("cases")
 def delete_attribute(db: sqlite_utils.Database, name: str) -> None:
     """Delete an attribute and its values (an unknown name deletes nothing)."""
     with transaction(db):
@@ -113,6 +116,7 @@ def attributes_csv(
     return text
 
 
+@writes("cases")
 def import_attributes_csv(
     db: sqlite_utils.Database, source: str | Path, name: str | None = None
 ) -> int:

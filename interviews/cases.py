@@ -10,7 +10,7 @@ import math
 import pandas as pd
 import sqlite_utils
 
-from projectfile import NotFound, transaction
+from projectfile import NotFound, transaction, writes
 
 from .attributes import set_attribute
 from .errors import InterviewError
@@ -19,6 +19,7 @@ from .store import ensure_case
 ROLES = ("interviewer", "interviewee", "other")
 
 
+@writes("cases")
 def set_speaker(
     db: sqlite_utils.Database,
     speaker_id: int,
@@ -46,6 +47,7 @@ def set_speaker(
             )
 
 
+@writes("cases")
 def rename_case(db: sqlite_utils.Database, case_id: int, name: str) -> None:
     """Rename a case; refuses a name another case has (merge them instead)."""
     name = " ".join(name.split())
@@ -62,6 +64,7 @@ def rename_case(db: sqlite_utils.Database, case_id: int, name: str) -> None:
         db.execute("UPDATE cases SET name = ? WHERE id = ?", [name, int(case_id)])
 
 
+@writes("cases")
 def merge_case_records(db: sqlite_utils.Database, keep_id: int, merge_id: int) -> None:
     """Move speakers and missing attribute values of case ``merge_id`` to ``keep_id``; delete it.
 
@@ -83,6 +86,7 @@ def merge_case_records(db: sqlite_utils.Database, keep_id: int, merge_id: int) -
         db.execute("DELETE FROM cases WHERE id = ?", [int(merge_id)])
 
 
+@writes("cases")
 def delete_case_record(db: sqlite_utils.Database, case_id: int) -> None:
     """Delete a case and its attribute values; its speakers stay, unlinked.
 
@@ -131,6 +135,7 @@ def speaker_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[dict]:
     return edits
 
 
+@writes("cases")
 def apply_speaker_edits(db: sqlite_utils.Database, edits: list[dict]) -> int:
     """Apply speaker_edits output in one transaction; return how many speakers changed."""
     with transaction(db):
@@ -167,6 +172,7 @@ def attribute_edits(before: pd.DataFrame, after: pd.DataFrame) -> list[tuple[int
     return out
 
 
+@writes("cases")
 def apply_attribute_edits(db: sqlite_utils.Database, edits: list[tuple[int, str, object]]) -> int:
     """Apply attribute_edits output in one transaction (a bad value saves nothing); return count."""
     with transaction(db):
@@ -175,6 +181,7 @@ def apply_attribute_edits(db: sqlite_utils.Database, edits: list[tuple[int, str,
     return len(edits)
 
 
+@writes("cases")
 def import_refi_cases(db: sqlite_utils.Database, rows: list[dict], coder: str = "import") -> int:
     """Create cases from a REFI-QDA import; return how many.
 

@@ -20,7 +20,7 @@ from corpus import (
     project_stats,
     store_document,
 )
-from projectfile import Progress, backup_project, now_iso, transaction
+from projectfile import Progress, backup_project, now_iso, transaction, writes
 
 from .document import is_generic, suggest_roles, transcript_to_document
 from .errors import InterviewError
@@ -28,6 +28,7 @@ from .model import Transcript
 from .parse import SUFFIXES, parse_transcript
 
 
+@writes("cases")
 def ensure_case(
     db: sqlite_utils.Database, name: str, kind: str = "person", description: str = ""
 ) -> int:
@@ -45,6 +46,7 @@ def ensure_case(
         ).lastrowid
 
 
+@writes("documents")
 def store_transcript(
     db: sqlite_utils.Database,
     tr: Transcript,
@@ -153,6 +155,7 @@ def save_transcript(
     return doc_id
 
 
+@writes("documents")
 def store_transcript_version(
     db: sqlite_utils.Database,
     old_id: int,

@@ -20,7 +20,7 @@ import numpy as np
 import sqlite_utils
 
 from corpus import process_executor
-from projectfile import Progress, transaction
+from projectfile import Progress, transaction, writes
 
 from .encoders import DEFAULT_MODEL, ENCODERS, MINILM, encode_batch, encoder_spec, load_encoder
 
@@ -100,6 +100,7 @@ def _store(db: sqlite_utils.Database, model: str, version: str, hashes, vecs) ->
         )
 
 
+@writes("derived")
 def compute_missing(
     db: sqlite_utils.Database,
     missing: dict[str, str],
@@ -211,6 +212,7 @@ def cache_size(db: sqlite_utils.Database, model: str | None = None) -> int:
     return db.execute("SELECT COUNT(*) FROM embeddings").fetchone()[0]
 
 
+@writes("derived")
 def damage_cached_vector(
     db: sqlite_utils.Database, text: str, model: str = DEFAULT_MODEL, how: str = "truncate"
 ) -> None:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from corpus import detect_language, get_document, get_segments, language_bucket, list_documents
-from projectfile import Progress, now_iso, transaction
+from projectfile import Progress, now_iso, transaction, writes
 
 from .embeddings import text_hash
 from .gazetteer import gazetteer_version, ruler_patterns
@@ -88,6 +88,7 @@ def _runs(db: sqlite_utils.Database) -> dict[int, tuple[str, str]]:
     }
 
 
+@writes("entities")
 def extract_entities(
     db: sqlite_utils.Database,
     progress: Progress | None = None,
@@ -259,6 +260,7 @@ def _write(
     return len(rows)
 
 
+@writes("entities")
 def clear_entities(db: sqlite_utils.Database) -> None:
     """Forget every stored mention and run (the next extraction re-runs everything)."""
     with transaction(db):

@@ -15,11 +15,12 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from corpus import get_document, get_segments, get_text, list_documents, text_mapping
-from projectfile import transaction
+from projectfile import transaction, writes
 
 from .embeddings import text_hash
 
 
+@writes("documents")
 def carry_entities(
     db: sqlite_utils.Database, document_ids: Iterable[int] | None = None
 ) -> dict[int, int]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import sqlite_utils
 
-from projectfile import frame_to_csv, now_iso, restore_cell, transaction
+from projectfile import frame_to_csv, now_iso, restore_cell, transaction, writes
 
 from .errors import GazetteerError
 
@@ -51,6 +51,7 @@ def _clean(entry: dict, where: str) -> dict:
     return {"pattern": pattern, "label": label, "canonical": canonical, "language": language}
 
 
+@writes("entities")
 def add_entries(db: sqlite_utils.Database, entries: list[dict], source: str = "entries") -> int:
     """Add or update entries (pattern, label, canonical, language) at once; return how many."""
     cleaned = [_clean(e, f"{source}, entry {i + 1}") for i, e in enumerate(entries)]
@@ -79,6 +80,7 @@ def add_entry(
     )
 
 
+@writes("entities")
 def remove_entries(db: sqlite_utils.Database, ids: list[int]) -> int:
     """Delete gazetteer entries by id; return how many were deleted."""
     with transaction(db):
@@ -97,6 +99,7 @@ def gazetteer_frame(db: sqlite_utils.Database) -> pd.DataFrame:
     )
 
 
+@writes("entities")
 def replace_gazetteer(db: sqlite_utils.Database, frame: pd.DataFrame) -> int:
     """Replace the gazetteer with the rows of an edited gazetteer_frame; return their count."""
     rows = [r for r in frame.to_dict("records") if str(r.get("pattern") or "").strip()]
@@ -205,6 +208,7 @@ def export_gazetteer(db: sqlite_utils.Database, path: str | Path) -> int:
 # ---- aliases -----------------------------------------------------------------------------------
 
 
+@writes("entities")
 def merge_entities(db: sqlite_utils.Database, names: list[str], canonical: str) -> int:
     """Merge names under ``canonical`` for every mention, now and later; return how many."""
     canonical = " ".join(canonical.split())
@@ -231,6 +235,7 @@ def merge_entities(db: sqlite_utils.Database, names: list[str], canonical: str) 
     return n
 
 
+@writes("entities")
 def unmerge_entity(db: sqlite_utils.Database, alias: str) -> bool:
     """Remove one alias; return True when it existed."""
     with transaction(db):

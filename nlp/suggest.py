@@ -27,7 +27,7 @@ import sqlite_utils
 
 from coding import CodingScope, code_span, codings_frame, preview_rows, resolve_code
 from corpus import get_segments, list_documents
-from projectfile import now_iso, transaction
+from projectfile import now_iso, transaction, writes
 
 from .encoders import DEFAULT_MODEL
 from .errors import NlpError
@@ -257,6 +257,7 @@ def _record(
             )
 
 
+@writes("code")
 def reject_suggestion(
     db: sqlite_utils.Database, code, document_id: int, char_start: int, char_end: int, coder: str
 ) -> None:
@@ -270,6 +271,7 @@ def reject_suggestion(
     )
 
 
+@writes("code")
 def accept_suggestion(
     db: sqlite_utils.Database,
     code,
@@ -296,6 +298,7 @@ def preview_suggestions(db: sqlite_utils.Database, suggestions: pd.DataFrame, co
     return preview_rows(db, suggestions, code_id, rule=rule)
 
 
+@writes("code")
 def record_batch(
     db: sqlite_utils.Database, code, suggestions: pd.DataFrame, decision: str, coder: str
 ) -> int:

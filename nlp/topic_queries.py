@@ -13,7 +13,7 @@ import sqlite_utils
 from coding import Versions, exploded_cases, preview_rows
 from corpus import current_documents_sql, document_titles, get_text, list_documents
 from interviews import turns_frame
-from projectfile import NotFound, transaction
+from projectfile import NotFound, transaction, writes
 
 TOPIC_COLUMNS = ["topic", "name", "label", "custom_label", "size", "words"]
 SEGMENT_COLUMNS = [
@@ -76,6 +76,7 @@ def topics_frame(db: sqlite_utils.Database, model_id: int | None = None) -> pd.D
     return df[TOPIC_COLUMNS]
 
 
+@writes("topics")
 def set_topic_label(
     db: sqlite_utils.Database, model_id: int, topic: int, label: str | None
 ) -> None:

@@ -21,7 +21,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import get_segments, list_documents, trim_span
-from projectfile import Progress, now_iso, transaction
+from projectfile import Progress, now_iso, transaction, writes
 
 from .embeddings import embed_texts
 from .encoders import MINILM, USE_MULTILINGUAL
@@ -174,6 +174,7 @@ def _bertopic(n: int, params: dict, random_state: int, nr_topics, reducer: str =
     ), vectorizer
 
 
+@writes("topics")
 def fit_topics(
     db: sqlite_utils.Database,
     unit: str = "paragraph",

@@ -22,7 +22,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import get_segments, list_documents
-from projectfile import Progress, project_path, transaction
+from projectfile import Progress, project_path, transaction, writes
 
 from .embeddings import compute_missing, decode_vector, text_hash
 from .encoders import DEFAULT_MODEL, encoder_spec
@@ -134,6 +134,7 @@ def index_status(db: sqlite_utils.Database, model: str = DEFAULT_MODEL) -> dict:
     }
 
 
+@writes("derived")
 def index_passages(
     db: sqlite_utils.Database,
     model: str = DEFAULT_MODEL,

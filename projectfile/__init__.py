@@ -7,6 +7,20 @@ one write path; ``QdaError`` is the base of every error meant for a user, ``NotF
 formats command-line output.
 """
 
+from .access import (
+    BoundActor,
+    acting_on,
+    actor,
+    add_write_guard,
+    bind_actor,
+    current_operations,
+    declared_writes,
+    may,
+    on_open,
+    operation,
+    write_guards,
+    writes,
+)
 from .backups import (
     backup_project,
     backups_dir,
@@ -18,7 +32,7 @@ from .backups import (
 from .clock import now_iso
 from .connection import connect, is_readonly, project_path, set_write_guard, write_guard
 from .database import open_project, warn_unsafe_location
-from .errors import NotFound, ProjectError, QdaError
+from .errors import NotFound, ProjectError, QdaError, WriteRefused
 from .limits import (
     CODE_DEPTH,
     DOCUMENT_PARAGRAPHS,
@@ -82,6 +96,19 @@ from .text_columns import (
 from .transactions import transaction
 
 __all__ = [
+    "WriteRefused",
+    "BoundActor",
+    "acting_on",
+    "actor",
+    "may",
+    "add_write_guard",
+    "bind_actor",
+    "current_operations",
+    "declared_writes",
+    "on_open",
+    "operation",
+    "write_guards",
+    "writes",
     "Leftover",
     "RunRecord",
     "clean_leftovers",

@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
+from .access import writes
 from .connection import BUSY_TIMEOUT_MS, connect, forget_checked, project_path
 from .errors import ProjectError
 from .faults import MESSAGES, error_code, project_error
@@ -21,6 +22,7 @@ def backups_dir(path: Path) -> Path:
     return path.with_name(path.name + ".backups")
 
 
+@writes("backup")
 def backup_project(db: sqlite_utils.Database, reason: str = "manual") -> Path | None:
     """Write a consistent copy of the project with SQLite's backup API; return its path.
 
@@ -69,9 +71,21 @@ def list_backups(path: str | os.PathLike) -> list[Path]:
     return sorted(folder.glob("*.sqlite"), reverse=True) if folder.exists() else []
 
 
-def restore_backup(path: str | os.PathLike, backup: str | os.PathLike) -> Path:
-    """Replace the project at ``path`` with ``backup`` (the current file is backed up first)."""
+@writes("backup")
+def restore_backup(
+    path: str | os.PathLike,
+    backup: str | os.PathLike,
+    db: sqlite_utils.Database | None = None,
+) -> Path:
+    """Replace the project at ``path`` with ``backup`` (the current file is backed up first).
+
+    ``db`` is the restorer's open connection to the project: its write guards decide first
+    whether they may restore (an owner's change), then it is closed, as the file is replaced
+    under it. A project file that is gone may be restored without one.
+    """
     path, backup = Path(path), Path(backup)
+    if db is not None:
+        db.conn.close()
     if not backup.is_file():
         raise ProjectError(f"{backup}: no such backup file", code="missing")
     try:

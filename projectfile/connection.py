@@ -11,6 +11,7 @@ from urllib.parse import quote
 
 import sqlite_utils
 
+from .access import add_write_guard
 from .checkpoint import ProjectConnection
 
 BUSY_TIMEOUT_MS = 30_000
@@ -67,10 +68,13 @@ def set_write_guard(
 ) -> None:
     """Call ``guard(db)`` before every write transaction on ``db`` (None removes it).
 
+    It is the "default" guard of ``projectfile.access.add_write_guard``; others run beside it.
+
     The guard refuses a write by raising (a QdaError whose message says why): the app uses it to ask
     before the first write into the demo project. Nothing has been written when it runs.
     """
     setattr(db, _GUARD_ATTR, guard)
+    add_write_guard(db, "default", None if guard is None else (lambda db, ops: guard(db)))
 
 
 def write_guard(db: sqlite_utils.Database) -> Callable[[sqlite_utils.Database], None] | None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from .access import run_open_hooks
 from .backups import list_backups
 from .connection import check_once, connect
 from .errors import ProjectError
@@ -40,6 +41,7 @@ def open_project(
     file or its folder is not writable.  Writes to a read-only project raise ProjectError.
     """
     path = Path(path)
+    created = not path.exists()
     if not path.exists():
         if not create or readonly:
             raise ProjectError(f"{path}: no such project file", code="missing")
@@ -70,6 +72,7 @@ def open_project(
             _check_readonly_schema(db, path)
         else:
             migrate(db, path)
+        run_open_hooks(db, path, created and not readonly)  # e.g. the command line's member
     except BaseException:
         db.conn.close()
         raise

@@ -21,3 +21,8 @@ class ProjectError(QdaError):
     def __init__(self, message: str, code: str = "failed"):
         super().__init__(message)
         self.code = code
+
+
+class WriteRefused(QdaError):
+    """A write a guard refused before anything was written (a role, the demo): passed on as is,
+    never wrapped into another failure."""

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
+from .access import check_write
 from .checkpoint import after_commit
-from .connection import is_readonly, project_path, write_guard
+from .connection import is_readonly, project_path
 from .errors import ProjectError
 from .faults import BEGIN_ATTEMPTS, MESSAGES, error_code, project_error, retry_busy
 
@@ -25,9 +26,8 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
     conn = db.conn
     if is_readonly(db):
         raise ProjectError(f"{project_path(db)}: {MESSAGES['readonly']}", code="readonly")
-    guard = write_guard(db)
-    if guard is not None and not conn.in_transaction:
-        guard(db)  # may refuse the write (raises); nothing is written yet
+    if not conn.in_transaction:
+        check_write(db)  # every write guard may refuse the write (raises); nothing is written yet
     if conn.in_transaction:
         name = f"sp_{id(object())}"
         conn.execute(f"SAVEPOINT {name}")

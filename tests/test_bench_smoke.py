@@ -34,7 +34,9 @@ def test_bench_modules_shadow_no_package():
 
 @pytest.mark.parametrize("bench", BENCHES, ids=lambda p: p.stem)
 def test_bench_runs_at_smoke_size(bench, short_tmp):
-    needs = {"bench_ocr": "tesseract", "bench_ui": "chromium"}.get(bench.stem)
+    needs = {"bench_ocr": "tesseract", "bench_ui": "chromium", "bench_team": "chromium"}.get(
+        bench.stem
+    )
     if needs and not shutil.which(needs) and not Path(f"/usr/bin/{needs}").exists():
         if os.environ.get("CI"):  # .ci/run installs both
             pytest.fail(f"{needs} is missing on CI")

@@ -175,6 +175,15 @@ def _auth_secrets() -> dict:
         return {}
 
 
+def auth_admins() -> tuple[str, ...]:
+    """Return the names in ``[auth] admins`` (secrets): they act as owners of a project without
+    members on an exposed server, until they add members."""
+    admins = _auth_secrets().get("admins") or ()
+    if isinstance(admins, str):
+        admins = [admins]
+    return tuple(str(a).strip() for a in admins if str(a).strip())
+
+
 def _oidc_configured(auth: dict) -> bool:
     keys = {"client_id", "server_metadata_url"}
     return keys <= set(auth) or any(isinstance(v, dict) and keys <= set(v) for v in auth.values())

@@ -20,12 +20,14 @@ from pathlib import Path
 
 import streamlit as st
 
+from coding import has_members
 from projectfile import ProjectError, QdaError, open_project
 from ui import session_demo
-from ui.auth import signed_in_user
+from ui.auth import auth_admins, is_exposed, signed_in_user
 from ui.session import clean_coder, default_project, remember
 from ui.state import CODER, CODER_INPUT, PROJECT_PATH, SESSION_ID, switch_project
 from ui.widgets import md_safe
+from workflows import Actor, Role, actor_for, attach, can
 
 _LOG = logging.getLogger(__name__)
 _RUN = threading.local()  # the connections this script run opened (a run is one thread)
@@ -49,13 +51,44 @@ def set_project_file(path: str | os.PathLike, copy_of_open: bool = False) -> Non
 def get_db():
     """Return an open Database for this script run (closed when the run ends: close_run_dbs).
 
-    On the demo project, writes ask first (ui.session_demo) until the person has chosen.
+    On the demo project, writes ask first (ui.session_demo) until the person has chosen. The
+    person works as a member (workflows.access): their role is checked on every write.
     """
     path = project_file()
     db = open_project(path)
     _opened().append(db)
     session_demo.guard(db, path)
+    _RUN.actor = attach_member(db)
     return db
+
+
+def attach_member(db) -> Actor:
+    """Bind this session's person to ``db`` as a member (``workflows.access.attach``).
+
+    At a local desk a project without members is the person's own (owner); on an exposed server
+    the signed-in identity is the member, a project without members lets only ``[auth] admins``
+    act, and a shared password (no identity) reads only.
+    """
+    return attach(db, *_who())
+
+
+def _who() -> tuple[str | None, Role | None, tuple[str, ...]]:
+    """Return (member name, role in a project without members, admins) for this session."""
+    if is_exposed():
+        return signed_in_user(), None, auth_admins()
+    return current_coder(), Role.OWNER, ()
+
+
+def current_actor() -> Actor | None:
+    """Return the member this script run works as (set by the run's first ``get_db``)."""
+    return getattr(_RUN, "actor", None)
+
+
+def allowed(op: str) -> bool:
+    """Return True when this run's member may make a write of kind ``op`` (``workflows.can``):
+    pages hide or disable the rest; the write itself is checked by the guard anyway."""
+    actor = current_actor()
+    return actor is None or can(actor, op)
 
 
 def _opened() -> list:
@@ -68,6 +101,7 @@ def close_run_dbs() -> None:
     """Close every connection ``get_db`` opened in this script run (each folds its writes into
     the project file as it closes)."""
     dbs, _RUN.dbs = _opened(), []
+    _RUN.actor = None
     for db in dbs:
         with contextlib.suppress(sqlite3.Error):
             db.conn.close()
@@ -125,6 +159,7 @@ def coder_sidebar() -> None:
                 key="coder_identity",
                 help="You are signed in: every coding, memo and change records this name.",
             )
+            _role_caption()
             return
         if st.session_state.get(CODER_INPUT) != current_coder():
             st.session_state[CODER_INPUT] = current_coder()
@@ -136,6 +171,34 @@ def coder_sidebar() -> None:
         )
         if current_coder() == "default":
             st.caption("Type your name above: every coding and memo records who made it.")
+        _role_caption()
+
+
+def _role_caption() -> None:
+    """Say the person's role in the sidebar (at a local desk, only when the project has members),
+    or why they read only."""
+    try:
+        db = open_project(project_file())
+    except Exception:  # the page opens the file next and shows what is wrong with it (or the bug)
+        return
+    try:
+        members = has_members(db)
+        if not members and not is_exposed():
+            return  # a local desk's own project, as before roles existed
+        actor = actor_for(db, *_who())
+    finally:
+        db.conn.close()
+    if actor.role is not None:
+        st.caption(f":blue-badge[Role: {actor.role.value}]")
+    elif not actor.name:
+        st.caption(":orange-badge[Read only: signed in without a name (shared password)]")
+    elif not members:
+        st.caption(
+            f":orange-badge[{md_safe(actor.name)} reads only: the project has no members yet"
+            " and only the server's admins change it]"
+        )
+    else:
+        st.caption(f":orange-badge[{md_safe(actor.name)} is not a member: read only]")
 
 
 def show_error(exc: Exception) -> None:

@@ -142,6 +142,16 @@ SUGG_BATCH: Key[dict[int, tuple]] = Key("sugg_batch")  # code id -> (rows, previ
 # auto-coding previews (ui.widgets.save_preview_codings keeps them as <prefix>_preview)
 ENTITIES_PREVIEW: Key[pd.DataFrame] = Key("entities_preview")
 TOPICS_PREVIEW: Key[pd.DataFrame] = Key("topics_preview")
+# Activity page
+ACTIVITY_SHOWN: Key[int] = Key("activity_shown")  # rows shown ("Show older" adds more)
+ACTIVITY_WHO = "activity_who"  # widget: one member's work only
+# live updates (ui.live): the change token the page's run began with, and the page it is on
+LIVE_TOKEN: Key[tuple] = Key("live_token")
+LIVE_PAGE: Key[str] = Key("live_page")
+LIVE_PATH: Key[str] = Key("live_path")  # its address (url path), for a fragment's sync_url
+LIVE_FRAGMENTS: Key[list] = Key("live_fragments")  # keyed fragments of the page, rerun alone
+LIVE_PENDING: Key[tuple] = Key("live_pending")  # a change the browser was asked to rerun them for
+LIVE_FIRE: Key[int] = Key("live_fire")  # the number the ping sends back (ui.components.live_ping)
 # the demo project's "make a copy?" question (asked about the open project)
 DEMO_PROMPT: Key[bool] = Key("qda_demo_prompt")
 

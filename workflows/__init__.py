@@ -6,22 +6,51 @@ what it stores through the packages below, then lets everything that follows new
 holds SQL; the packages own their tables.
 """
 
+from .access import (
+    POLICY,
+    AccessDenied,
+    Actor,
+    Role,
+    actor_for,
+    attach,
+    attach_cli,
+    can,
+)
 from .deidentify import Deidentified, deidentify, read_review_csv
 from .edit import Correction, correct_document
 from .ingest import IngestReport, ingest_files, ingest_upload_files
 from .leftovers import clean_up_killed_runs
+from .live import (
+    FEED_COLUMNS,
+    activity_feed,
+    change_token,
+    place_link,
+    team_sees_others,
+    work_only_changed,
+)
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
 from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
 __all__ = [
+    "FEED_COLUMNS",
+    "POLICY",
+    "AccessDenied",
+    "Actor",
+    "Role",
+    "actor_for",
+    "attach",
+    "attach_cli",
+    "can",
     "Correction",
     "Deidentified",
     "IngestReport",
     "MergeOutcome",
     "ServerFileRefused",
     "VersionsReport",
+    "activity_feed",
+    "change_token",
     "clean_up_killed_runs",
     "correct_document",
     "deidentify",
@@ -32,9 +61,12 @@ __all__ = [
     "ingest_upload_files",
     "is_qdpx",
     "merge_project",
+    "place_link",
     "preview_merge",
     "project_path",
     "read_confined",
     "read_review_csv",
     "save_transcript",
+    "team_sees_others",
+    "work_only_changed",
 ]

@@ -32,6 +32,7 @@ from .deid_commands import register_pseudonymize
 from .edit import correct_document, read_corrected_text
 from .ingest import ingest_files
 from .merge import merge_project, preview_merge
+from .team_commands import register as register_team
 from .transcripts import import_transcripts
 
 INTERVIEWS_HELP = "interview transcripts: import, cases, attributes, de-identification"
@@ -118,6 +119,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         " coders kept apart; merging the same file twice adds nothing",
     )
     q.set_defaults(func=cmd_import_qdpx)
+    register_team(sub, common)  # members, blind, consensus
 
 
 def _print_lines(lines: list[str]) -> None:

@@ -13,7 +13,7 @@ import pandas as pd
 import sqlite_utils
 
 from deid import REVIEW_COLUMNS, DeidError, apply_review, key_path_for, shareable_copy
-from projectfile import Progress, project_path
+from projectfile import Progress, project_path, writes
 
 from .versions import VersionsReport, follow_versions
 
@@ -45,6 +45,7 @@ def read_review_csv(path: str | os.PathLike) -> pd.DataFrame:
     return review
 
 
+@writes("deidentify")
 def deidentify(
     db: sqlite_utils.Database,
     review: pd.DataFrame,

@@ -13,7 +13,7 @@ import sqlite_utils
 
 from coding import EditResult, edit_document
 from corpus import bytes_to_text
-from projectfile import EDIT_FILE, Progress, QdaError, check_limit
+from projectfile import EDIT_FILE, Progress, QdaError, check_limit, writes
 
 from .versions import VersionsReport, follow_versions
 
@@ -34,6 +34,7 @@ class Correction:
         return self.versions.lines()
 
 
+@writes("documents")
 def correct_document(
     db: sqlite_utils.Database,
     document_id: int,

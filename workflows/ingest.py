@@ -12,7 +12,7 @@ import sqlite_utils
 
 from corpus import Outcome, ingest, ingest_uploads, save_uploads
 from interviews import import_transcripts as store_transcripts
-from projectfile import Progress
+from projectfile import Progress, writes
 
 from .versions import VersionsReport, follow_versions
 
@@ -32,6 +32,7 @@ class IngestReport:
         return [int(o.document_id) for o in self.outcomes if o.status == "ok" and o.document_id]
 
 
+@writes("documents")
 def ingest_files(
     db: sqlite_utils.Database,
     paths: Iterable[str],
@@ -57,6 +58,7 @@ def ingest_files(
     return _followed(db, outcomes, coder, session, progress, executor, encoder)
 
 
+@writes("documents")
 def ingest_upload_files(
     db: sqlite_utils.Database,
     files: list[tuple[str, bytes]],

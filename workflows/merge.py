@@ -16,7 +16,7 @@ from coding import merge_project as merge_coded_project
 from coding import preview_merge as preview_coded_project
 from corpus import sync_search_index
 from exports import merge_qdpx
-from projectfile import Progress
+from projectfile import Progress, writes
 
 
 @dataclass
@@ -38,6 +38,7 @@ def is_qdpx(path: str | os.PathLike) -> bool:
     return Path(path).suffix.lower() == ".qdpx"
 
 
+@writes("merge")
 def merge_project(
     db: sqlite_utils.Database,
     other: str | os.PathLike,

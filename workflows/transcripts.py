@@ -10,12 +10,13 @@ import sqlite_utils
 
 from interviews import import_transcripts as store_transcripts
 from interviews import save_transcript as store_previewed
-from projectfile import Progress
+from projectfile import Progress, writes
 
 from .ingest import IngestReport, _followed
 from .versions import VersionsReport, follow_versions
 
 
+@writes("documents")
 def import_transcripts(
     db: sqlite_utils.Database,
     paths: Iterable[str],
@@ -33,6 +34,7 @@ def import_transcripts(
     return _followed(db, outcomes, coder, session, progress, executor, encoder)
 
 
+@writes("documents")
 def save_transcript(
     db: sqlite_utils.Database,
     transcript,

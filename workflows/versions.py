@@ -13,7 +13,7 @@ import sqlite_utils
 from coding import EditResult, follow_new_versions
 from corpus import get_document, sync_search_index
 from nlp import ENCODERS, IndexResult, carry_entities, index_passages, index_status
-from projectfile import Progress, QdaError
+from projectfile import Progress, QdaError, writes
 
 
 @dataclass
@@ -38,6 +38,7 @@ class VersionsReport:
         return out
 
 
+@writes("documents")
 def follow_versions(
     db: sqlite_utils.Database,
     new_ids: Iterable[int] = (),

@@ -19,7 +19,7 @@ import time
 import pandas as pd
 import sqlite_utils
 
-from projectfile import QdaError, transaction
+from projectfile import QdaError, transaction, writes
 
 from .index import refresh_search_index
 from .query import Near, parse_fts_query
@@ -211,12 +211,14 @@ def to_fts_query(query: str) -> str:
     )
 
 
+@writes("derived")
 def optimize_index(db: sqlite_utils.Database) -> None:
     """Merge the full-text index into one b-tree (after large batches: faster queries)."""
     with transaction(db):
         db.execute("INSERT INTO segments_fts(segments_fts) VALUES('optimize')")
 
 
+@writes("derived")
 def rebuild_index(db: sqlite_utils.Database) -> None:
     """Rebuild the full-text indexes from the segments (no token of deleted text survives):
     FTS5's, and the search index beside the project file when it has one (``search.index``)."""

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import sqlite_utils
 
-from projectfile import transaction
+from projectfile import transaction, writes
 
 EPOCH_KEY, STATE_KEY = "search_index_epoch", "search_index_state"
 CHUNK = 20_000
@@ -55,6 +55,7 @@ def pending_span(db: sqlite_utils.Database) -> int:
     return 0 if row[0] is None else row[1] - row[0] + 1
 
 
+@writes("derived")
 def start_epoch(db: sqlite_utils.Database, epoch: str, state: str) -> None:
     """Start queueing changes for a new index: new epoch and state, empty queue (one
     transaction)."""
@@ -64,6 +65,7 @@ def start_epoch(db: sqlite_utils.Database, epoch: str, state: str) -> None:
         _set(db, STATE_KEY, state)
 
 
+@writes("derived")
 def stop_index(db: sqlite_utils.Database) -> None:
     """Forget the index: no epoch, no state, no queue (the triggers stop queueing)."""
     with transaction(db):
@@ -116,6 +118,7 @@ def max_segment_id(db: sqlite_utils.Database) -> int:
     return db.execute("SELECT COALESCE(MAX(id), 0) FROM segments").fetchone()[0]
 
 
+@writes("derived")
 def finish_apply(db: sqlite_utils.Database, last_id: int, expected: str, state: str) -> bool:
     """Drop the applied queue rows (ids <= ``last_id``) and record ``state``, only if the project
     still records ``expected``; return whether it did (one transaction)."""

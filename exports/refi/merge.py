@@ -13,11 +13,12 @@ from pathlib import Path
 import sqlite_utils
 
 from coding import MergeReport, merge_project
-from projectfile import Progress, private_tempdir
+from projectfile import Progress, private_tempdir, writes
 
 from .store import IMPORT_CODER, ImportReport, import_qdpx
 
 
+@writes("merge")
 def merge_qdpx(
     path: str | os.PathLike,
     db: sqlite_utils.Database,

@@ -39,10 +39,12 @@ from interviews import cases_frame, import_refi_cases
 from projectfile import (
     Progress,
     QdaError,
+    WriteRefused,
     backup_project,
     open_project,
     run_record,
     transaction,
+    writes,
 )
 
 from ..errors import ImportFileError
@@ -334,6 +336,7 @@ def _store_cases(st: _Stored) -> None:
         report.imported["whole-case codings"] = done
 
 
+@writes("merge")
 def store_refi(
     db: sqlite_utils.Database,
     project: RefiProject,
@@ -395,7 +398,7 @@ def _import_into(project, label, project_path, target, existed, coder, progress)
         report = store_refi(db, project, ImportReport(label), coder, progress)
         done = True
         return report
-    except ImportFileError:
+    except (ImportFileError, WriteRefused):
         raise
     except QdaError as exc:
         raise ImportFileError(label, f"import failed and was undone ({exc})") from exc
@@ -419,6 +422,7 @@ def _remove_stale_partials(project_path: Path) -> None:
             stale.unlink(missing_ok=True)
 
 
+@writes("merge")
 def import_qdpx(
     path: str | os.PathLike,
     project_path: str | os.PathLike,
@@ -431,6 +435,7 @@ def import_qdpx(
     return _into_project(project, Path(path).name, project_path, coder, progress)
 
 
+@writes("codebook")
 def import_qdc(
     path: str | os.PathLike, project_path: str | os.PathLike, coder: str = IMPORT_CODER
 ) -> ImportReport:

@@ -108,6 +108,9 @@ def streamlit_server(project: Path, log: Path, env: dict | None = None):
         "HF_HUB_OFFLINE": "1",
         "TOKENIZERS_PARALLELISM": "false",
         "QDA_CODER": "tester",
+        # live updates poll every few seconds, and each poll is a message on the socket the
+        # waits below watch: off unless a test asks for it (tests/ui/test_team_browser.py)
+        "QDA_LIVE_SECONDS": "0",
         **(env or {}),
     }
     cmd = [
@@ -163,24 +166,69 @@ def _console(text: str) -> None:
 
 
 @contextlib.contextmanager
-def chromium_page(width: int = 1400, height: int = 1000, dark: bool = False):
-    """Yield a Playwright page in headless Chromium."""
+def chromium_browser():
+    """Yield a headless Chromium (Playwright Browser); each ``new_app_page`` is a separate
+    context, as a separate person's browser is (own cookies, own app session)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         try:
-            ctx = browser.new_context(
-                viewport={"width": width, "height": height},
-                color_scheme="dark" if dark else "light",
-            )
-            ctx.add_init_script(WATCH_SOCKET)
-            page = ctx.new_page()
-            page.on("console", lambda m: m.type in ("error", "warning") and _console(m.text))
-            page.on("pageerror", lambda e: _console(f"page error: {e}"))
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+def new_app_page(browser, width: int = 1400, height: int = 1000, dark: bool = False):
+    """Return a page in a new context of ``browser`` that watches the app's socket."""
+    ctx = browser.new_context(
+        viewport={"width": width, "height": height},
+        color_scheme="dark" if dark else "light",
+    )
+    ctx.add_init_script(WATCH_SOCKET)
+    page = ctx.new_page()
+    page.on("console", lambda m: m.type in ("error", "warning") and _console(m.text))
+    page.on("pageerror", lambda e: _console(f"page error: {e}"))
+    return page
+
+
+@contextlib.contextmanager
+def chromium_page(width: int = 1400, height: int = 1000, dark: bool = False):
+    """Yield a Playwright page in headless Chromium."""
+    with chromium_browser() as browser:
+        yield new_app_page(browser, width, height, dark)
+
+
+def sign_in(page, url: str, name: str, password: str, go_to: str = "") -> None:
+    """Sign in as ``name`` on the app's password form (``[auth.users]``), wait until the
+    sidebar's coder is that name and the app is idle; then open the page titled ``go_to`` from
+    the sidebar (a new address would be a new session, signed out)."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.get_by_label("Name", exact=True).fill(name, timeout=60_000)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    coder = page.locator("[data-testid='stSidebar']").get_by_label("Coder", exact=True)
+    expect(coder).to_have_value(name, timeout=60_000)
+    wait_idle(page)
+    if go_to:
+        open_from_sidebar(page, go_to)
+
+
+def open_from_sidebar(page, title: str) -> None:
+    """Open the app page ``title`` with its sidebar link (in the same session) and wait until it
+    has rendered."""
+    from playwright.sync_api import expect
+
+    nav = page.locator("[data-testid='stSidebarNav']")
+    link = nav.get_by_role("link", name=title, exact=True)
+    more = nav.get_by_text("View", exact=False).filter(has_text="more")
+    if not link.is_visible() and more.count():
+        more.first.click()
+    link.click()
+    expect(page.locator("[data-testid='stMain'] h1").first).to_have_text(title, timeout=60_000)
+    wait_idle(page)
 
 
 def wait_idle(page, timeout: float = 30_000, quiet_ms: int = 250) -> None:

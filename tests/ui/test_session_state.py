@@ -187,6 +187,8 @@ def test_signed_in_name_is_the_coder_on_codings_memos_and_audit(folder, tmp_path
     home = tmp_path / "home"
     (home / ".streamlit").mkdir(parents=True)
     (home / ".streamlit" / "secrets.toml").write_text(
+        # a project without members on an exposed server is its admins' (issue 22)
+        '[auth]\nadmins = ["alice"]\n\n'
         "[auth.users]\n"
         f'alice = "{hash_password("wonderland", iterations=1000)}"\n'
         f'bob = "{hash_password("builder", iterations=1000)}"\n'

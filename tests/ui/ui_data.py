@@ -28,6 +28,19 @@ ACCENTED = (
 )
 
 
+def app_as(path, monkeypatch, coder: str):
+    """Return an AppTest of the app at a local desk on ``path``, run once as ``coder``."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("QDA_PROJECT", str(path))
+    monkeypatch.delenv("QDA_EXPOSED", raising=False)
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["coder"] = coder
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def make_document(
     db, title: str, paragraphs: list[str], pages: int = 1, kind: str = "policy"
 ) -> int:

@@ -16,9 +16,15 @@ export default function (component) {
   const act = (payload) => setTriggerValue('action', { ...payload, nonce: nonce() });
 
   // Rebuild only when the content changed, so a rerun caused by the selection itself keeps it.
+  // New content from elsewhere (another member's coding, shown by a live rerun) waits while the
+  // person drags or types in the toolbar, and the selection they hold is selected again after it.
   const sig = `${data.doc_id}|${data.base}|${(data.text || '').length}|` +
     JSON.stringify(data.intervals || []);
-  if (root.__qdaSig !== sig) { root.__qdaSig = sig; build(); restore(); }
+  root.__qdaFlush = () => {
+    if (root.__qdaSig === sig || (busy() && !root.__qdaRestore)) return;  // own action: now
+    root.__qdaSig = sig; rebuildKeeping();
+  };
+  root.__qdaFlush();
   layout();
   if (!root.__qdaRO && window.ResizeObserver) {
     root.__qdaRO = new ResizeObserver(() => requestAnimationFrame(layout));
@@ -27,6 +33,21 @@ export default function (component) {
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => layout());
   showNotice();
   maybeScroll();
+
+  function busy() {  // a mouse button down on the text, or typing in the toolbar's box
+    const active = root.getRootNode().activeElement;
+    return !!root.__qdaDown || (!bar.hidden && !!active && bar.contains(active));
+  }
+  function rebuildKeeping() {
+    const held = current() || (root.__qdaBar ? { ...root.__qdaBar } : null);
+    const shown = !bar.hidden;
+    const doc = root.dataset.doc, base = root.dataset.base;
+    build();
+    if (root.__qdaRestore) { restore(); return; }  // after an apply: its own selection
+    if (!held || doc !== String(data.doc_id) || base !== String(data.base)) return;
+    const r = select(held);
+    if (shown) showBar(held, r);
+  }
 
   function build() {
     const chars = Array.from(data.text || '');
@@ -175,6 +196,7 @@ export default function (component) {
       }
     };
     inp.oninput = refresh;
+    inp.onblur = () => setTimeout(() => root.__qdaFlush(), 0);
     inp.onkeydown = (ev) => {
       ev.stopPropagation();
       if (ev.key === 'Enter' && first) { ev.preventDefault(); first(); }
@@ -329,7 +351,12 @@ export default function (component) {
   }
 
   // --- mouse and keys ----------------------------------------------------------------------
-  root.onmousedown = () => { if (root.__qdaBar) hideBar(); };
+  root.onmousedown = () => {
+    if (root.__qdaBar) hideBar();
+    root.__qdaDown = true;
+    const up = () => { root.__qdaDown = false; setTimeout(() => root.__qdaFlush(), 0); };
+    window.addEventListener('mouseup', up, { once: true, capture: true });
+  };
   root.onmouseup = () => {
     const s = current();
     if (s) {

@@ -35,6 +35,7 @@ from exports import format_timestamp
 from interviews import case_attributes_frame, cases_frame
 from projectfile import QdaError, open_project
 from ui.common import current_coder, get_db, project_file
+from ui.consensus_view import consensus_tab
 from ui.escape import md_safe
 from ui.state import FOCUS
 from ui.tables import show, show_wrapped
@@ -171,7 +172,16 @@ def heatmap(matrix, title: str) -> None:
 
 
 tabs = st.tabs(
-    ["Retrieval", "Boolean", "Frequencies", "Co-occurrence", "Code × case", "Agreement", "Memos"]
+    [
+        "Retrieval",
+        "Boolean",
+        "Frequencies",
+        "Co-occurrence",
+        "Code × case",
+        "Agreement",
+        "Memos",
+        "Consensus",
+    ]
 )
 
 with tabs[0]:
@@ -383,3 +393,6 @@ with tabs[6]:
         if st.form_submit_button("Save memo") and text.strip():
             add_memo(db, text, current_coder())
             st.rerun()
+
+with tabs[7]:
+    consensus_tab(db, coders, scope)

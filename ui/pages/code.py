@@ -11,12 +11,14 @@ import streamlit as st
 from coding import (
     CodingScope,
     add_memo,
+    code_paths,
     code_span,
-    codes_frame,
+    code_tree,
     codings_frame,
     delete_coding,
     ensure_code_path,
     free_quick_keys,
+    has_members,
     memos_frame,
     pin_quick_key,
     quick_key_code,
@@ -28,11 +30,12 @@ from coding import (
 )
 from corpus import get_pages, get_segments, get_text
 from projectfile import QdaError
-from ui.common import current_coder, get_db, session_id
+from ui.common import allowed, current_coder, get_db, session_id
 from ui.components.page_image import ocr_badges
 from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
 from ui.components.suggestions import suggestions_panel
 from ui.components.windows import Window, document_windows, window_index
+from ui.live import live_fragment, others_on, rerun_part
 from ui.meaning import more_like_button, more_like_panel
 from ui.state import (
     CODE_ARMED,
@@ -60,7 +63,15 @@ from ui.state import (
     flash,
     show_flash,
 )
-from ui.widgets import chip_html, code_chips, code_picker, coder_filter, document_picker
+from ui.widgets import (
+    chip_html,
+    code_chips,
+    code_picker,
+    coder_filter,
+    document_picker,
+    md_safe,
+)
+from workflows import team_sees_others
 
 FLASH_PLACE = "code"  # the page's messages show under its title
 MORE_LIKE = CODE_MORE_LIKE.name  # the coding whose nearest passages the panel lists
@@ -95,7 +106,7 @@ def _apply(doc_id: int, start: int, end: int, code_ids: list[int]) -> None:
     try:
         for cid in code_ids:
             code_span(conn, doc_id, start, end, int(cid), current_coder(), session=session_id())
-        names = codes_frame(conn).set_index("id")["path"]
+        names = code_paths(conn)
         what = ", ".join(str(names.get(int(c), c)) for c in code_ids)
         _flash("success", f"Coded {end - start} characters with {what}.", undo_offer=True)
     except QdaError as exc:
@@ -190,304 +201,359 @@ doc_id = document_picker(db, key=CODE_DOC, default=int(focus["document_id"]) if 
 if doc_id is None:
     st.info("No documents yet: add some on the Corpus or Interviews page.")
     st.stop()
-if st.button("Correct this text", icon=":material/edit_note:", key="code_edit_text"):
+here = others_on(doc_id)  # other members on this document now (ui.presence)
+with st.container(key="code_presence"):  # always there, so the reader below is not remounted
+    if here:
+        st.caption(
+            "Also on this document: " + ", ".join(md_safe(p.member) for p in here),
+            help="Their new codings appear here by themselves within a few seconds.",
+        )
+if allowed("documents") and st.button(
+    "Correct this text", icon=":material/edit_note:", key="code_edit_text"
+):
     EDIT_DOC_NEXT.set(doc_id)  # the Edit & merge page opens on this document
     st.switch_page("ui/pages/edit.py")
-
-text = get_text(db, doc_id)
-if not text.strip():
-    st.info("This document has no text to code (for a scanned PDF, run OCR and add it again).")
-    st.stop()
-pages = get_pages(db, doc_id)
-windows = document_windows(
-    len(text),
-    pages,
-    get_segments(db, doc_id)[["kind", "char_start"]],
-    per_window=int(READER_PER_WINDOW.get(30)),
-    text=text,
-)
-if (
-    st.query_params.get("view") == "whole" or READER_WHOLE.get()
-):  # no paging (setting or ?view=whole)
-    windows = [Window(0, len(text), "Whole document")]
-if CODE_WIN_DOC.get() != doc_id:
-    CODE_WIN_DOC.set(doc_id)
-    CODE_WIN.set(0)
-if new_focus and int(focus["document_id"]) == doc_id:
-    CODE_WIN.set(window_index(windows, int(focus["start"])))
-    CODE_FOCUS_APPLIED.set(focus_key)
-    st.session_state[CODE_VIEW] = "all coders"  # the passage may be someone else's coding
-    CODE_VIEW_DOC.set(doc_id)
-if CODE_VIEW_DOC.get() != doc_id:  # a document opened: whose codings to show
-    CODE_VIEW_DOC.set(doc_id)
-    in_doc = codings_frame(db, documents=[doc_id])
-    if not in_doc.empty and not (in_doc["coder"] == coder).any():
-        st.session_state[CODE_VIEW] = "all coders"  # mine would show nothing
-        CODE_VIEW_WHY.set(doc_id)
-    else:
-        CODE_VIEW_WHY.pop()
-CODE_WIN.set(min(int(CODE_WIN.get(0)), len(windows) - 1))
-
-codes = codes_frame(db)
-pins = quick_keys(db, coder)  # quick keys 1..9, pinned by this coder
-
-show_flash(FLASH_PLACE)  # in a container always present: the reader below keeps its place
-
 suggestions_panel(db, coder, sess)  # suggested passages: accept/reject (nlp.suggest)
-left, right = st.columns([7, 3], gap="medium")
-side = right.container(key="code_side")
-with side:
-    view_coders = coder_filter(db, coder, key=CODE_VIEW)
-    if CODE_VIEW_WHY.get() == doc_id and view_coders is None:
-        st.caption(f"Showing all coders: {coder} has no codings in this document yet.")
-all_codings = (
-    codings_frame(db, documents=[doc_id], coders=view_coders) if view_coders != [] else None
-)
-if all_codings is not None:
-    all_codings = all_codings[all_codings["scope"] == CodingScope.SPAN]
 
-with left:
-    if len(windows) > 1:
-        nav = st.columns([1, 3, 1])
-        if nav[0].button("◀", help="Previous part", disabled=CODE_WIN.get() == 0, key="code_prev"):
-            CODE_WIN.set(CODE_WIN.get() - 1)
-        if nav[2].button(
-            "▶",
-            help="Next part",
-            disabled=CODE_WIN.get() >= len(windows) - 1,
-            key="code_next",
+
+@live_fragment("code_reader")
+def _reader_part(doc_id: int) -> None:
+    """The reader and the panel beside it: a fragment that reruns alone on its own actions (a
+    quick key, a selection, a button in the panel) and on live changes to codings, codes and
+    memos (ui.live), so neither costs a run of the whole page."""
+    db, coder, sess = get_db(), current_coder(), session_id()
+    # a viewer reads: no toolbar, no coding buttons (the write guard refuses anyway)
+    may_code = allowed("code")
+    focus = FOCUS.get() if isinstance(FOCUS.get(), dict) else None
+    focus_key = f"{focus['document_id']}:{focus['start']}:{focus['end']}" if focus else ""
+    new_focus = bool(focus) and CODE_FOCUS_APPLIED.get() != focus_key
+    text = get_text(db, doc_id)
+    if not text.strip():
+        st.info("This document has no text to code (for a scanned PDF, run OCR and add it again).")
+        st.stop()
+    pages = get_pages(db, doc_id)
+    windows = document_windows(
+        len(text),
+        pages,
+        get_segments(db, doc_id)[["kind", "char_start"]],
+        per_window=int(READER_PER_WINDOW.get(30)),
+        text=text,
+    )
+    if (
+        st.query_params.get("view") == "whole" or READER_WHOLE.get()
+    ):  # no paging (setting or ?view=whole)
+        windows = [Window(0, len(text), "Whole document")]
+    if CODE_WIN_DOC.get() != doc_id:
+        CODE_WIN_DOC.set(doc_id)
+        CODE_WIN.set(0)
+    if new_focus and int(focus["document_id"]) == doc_id:
+        CODE_WIN.set(window_index(windows, int(focus["start"])))
+        CODE_FOCUS_APPLIED.set(focus_key)
+        st.session_state[CODE_VIEW] = "all coders"  # the passage may be someone else's coding
+        CODE_VIEW_DOC.set(doc_id)
+    if CODE_VIEW_DOC.get() != doc_id:  # a document opened: whose codings to show
+        CODE_VIEW_DOC.set(doc_id)
+        if has_members(db):  # a team: the others' codings appear as they come, unless blind
+            blind = not team_sees_others(db, doc_id)
+            st.session_state[CODE_VIEW] = "me" if blind else "all coders"
+            CODE_VIEW_WHY.pop()
+        elif (
+            not (in_doc := codings_frame(db, documents=[doc_id])).empty
+            and not (in_doc["coder"] == coder).any()
         ):
-            CODE_WIN.set(CODE_WIN.get() + 1)
-        st.session_state[CODE_WIN_PICK] = CODE_WIN.get()
-        nav[1].selectbox(
-            "Part",
-            range(len(windows)),
-            format_func=lambda i: windows[i].label,
-            key=CODE_WIN_PICK,
-            label_visibility="collapsed",
-            on_change=lambda: CODE_WIN.set(st.session_state[CODE_WIN_PICK]),
-        )
-    win = windows[CODE_WIN.get()]
-    rows = (
-        []
-        if all_codings is None
-        else all_codings[
-            (all_codings["char_end"] > win.start) & (all_codings["char_start"] < win.end)
-        ].to_dict("records")
-    )
-    fspan = (
-        (int(focus["start"]), int(focus["end"]))
-        if focus and int(focus["document_id"]) == doc_id
-        else None
-    )
-    if fspan and not (win.start <= fspan[0] < max(win.end, win.start + 1)):
-        fspan = None  # the passage is in another part of the document
-    intervals = highlight_intervals(rows, win.start, win.end)
-    with st.container(key="code_ocr"):  # always there, so the reader below is not remounted
-        ocr_badges(pages, win.start, win.end, image="the page image (Corpus page)")
-    st.caption(
-        f"{win.label} · characters {win.start:,}–{win.end:,} of {len(text):,} · "
-        "select text with the mouse, then pick a code at the selection or press 1-9"
-    )
-    span_reader(
-        doc_id,
-        win.start,
-        text[win.start : win.end],
-        intervals,
-        focus_key=focus_key,
-        key=CODE_READER,
-        on_change=_on_reader_change,
-        codings=rows,
-        codes=codes[["id", "path", "color"]].to_dict("records"),
-        quick=pins.to_dict("records"),
-        selected_coding=CODE_SELECTED_CODING.get(),
-        scroll_to=fspan[0] if fspan else None,
-        highlight=fspan,
-        select_highlight=bool(fspan),
-        notice=CODE_NOTICE.pop(),
-    )
+            st.session_state[CODE_VIEW] = "all coders"  # mine would show nothing
+            CODE_VIEW_WHY.set(doc_id)
+        else:
+            CODE_VIEW_WHY.pop()
+    CODE_WIN.set(min(int(CODE_WIN.get(0)), len(windows) - 1))
 
-with side:
-    sel = CODE_SELECTION.get()
-    if sel and sel.get("document_id") == doc_id:
-        st.markdown(f"**Selection** · characters {sel['start']:,}–{sel['end']:,}")
-        st.text(text[sel["start"] : sel["end"]][:400])
-    else:
-        sel = None
-        st.caption("No selection: drag over the text on the left.")
-    picked_id = CODE_SELECTED_CODING.get()
-    picked_row = next((r for r in rows if int(r["coding_id"]) == picked_id), None)
-    if picked_row is not None:
-        st.markdown(
-            "Selected coding: "
-            + chip_html(f"{picked_row['code_path']} · {picked_row['coder']}", picked_row["color"]),
-            unsafe_allow_html=True,
-        )
-        if st.button("Remove this coding", key="code_remove_selected"):
-            _action({"kind": "remove", "id": picked_id}, doc_id)
-            st.rerun()
-    picked = code_picker(codes, key=CODE_PICK, label="Codes to apply")
-    b1, b2 = st.columns(2)
-    if b1.button(
-        "Apply to selection", type="primary", disabled=not (sel and picked), key="code_apply"
-    ):
-        _apply(doc_id, sel["start"], sel["end"], picked)
-        st.rerun()
-    b2.toggle(
-        "Auto-apply",
-        key=CODE_ARMED,
-        help="Code every new selection with the picked codes at once.",
-    )
-    free = free_quick_keys(db, coder)
-    with st.form("code_new", clear_on_submit=True, border=False):
-        n1, n2 = st.columns([3, 1])
-        new_name = n1.text_input("New code (path 'Parent > Child')", key="code_new_name")
-        new_key = n2.selectbox(
-            "Quick key",
-            [None, *free],
-            index=1 if free else 0,
-            format_func=lambda k: "none" if k is None else str(k),
-            key="code_new_key",
-            help="A free key 1-9 for the new code (pinned for you; it never moves by itself).",
-        )
-        if st.form_submit_button("Create" + (" and apply" if sel else "")):
-            try:
-                cid = ensure_code_path(db, new_name, coder=coder)
-                if new_key is not None and quick_key_code(db, coder, int(new_key)) is None:
-                    pin_quick_key(db, coder, int(new_key), cid)
-                if sel:
-                    _apply(doc_id, sel["start"], sel["end"], [cid])
-                else:
-                    _flash("success", "Code created.")
-            except QdaError as exc:
-                _flash("error", str(exc))
-            st.rerun()
-    if not pins.empty:
-        st.caption("Quick keys (select text, then press the number):")
-        code_chips(pins, prefixes=[str(int(k)) for k in pins["key"]])
-    with st.expander("Quick keys 1-9" + ("" if not pins.empty else ": none pinned yet")):
-        st.caption(
-            "Pin codes to keys; they stay where you put them. Stored in the project for you."
-        )
-        paths_by_id = {int(r.id): r.path for r in codes.itertuples()}
-        current = {int(r.key): int(r.id) for r in pins.itertuples()}
-        with st.form("code_pins", border=False):
-            chosen = {}
-            for k in range(1, 10):
-                options = [None, *paths_by_id]
-                now = current.get(k)
-                chosen[k] = st.selectbox(
-                    f"Key {k}",
-                    options,
-                    index=options.index(now) if now in paths_by_id else 0,
-                    format_func=lambda i: "—" if i is None else paths_by_id[i],
-                    key=f"code_pin_{k}_{sorted(current.items())}",
-                )
-            if st.form_submit_button("Save quick keys"):
-                try:
-                    set_quick_keys(db, coder, chosen)
-                    _flash("success", "Quick keys saved.")
-                except QdaError as exc:
-                    _flash("error", str(exc))
-                st.rerun()
-    u1, u2 = st.columns(2)
-    if u1.button("↶ Undo", key="code_undo"):
-        label = undo(db, coder, session=sess)
-        _flash("success" if label else "error", f"Undid: {label}" if label else "Nothing to undo.")
-        st.rerun()
-    if u2.button("↷ Redo", key="code_redo"):
-        label = redo(db, coder, session=sess)
-        _flash("success" if label else "error", f"Redid: {label}" if label else "Nothing to redo.")
-        st.rerun()
+    codes = code_tree(db)  # id, path, colour (the Code page needs no counts)
+    pins = quick_keys(db, coder)  # quick keys 1..9, pinned by this coder
 
-    with st.expander("Memos on this document"):
-        for m in memos_frame(db, target="document", target_id=doc_id).itertuples():
-            st.caption(f"{m.created_at[:16]}")
-            st.text(f"{m.author}: {m.text}")
-        with st.form("code_doc_memo", clear_on_submit=True, border=False):
-            memo_text = st.text_area("New memo", key="code_doc_memo_text")
-            if st.form_submit_button("Add memo") and memo_text.strip():
-                try:
-                    add_memo(db, memo_text, coder, target="document", target_id=doc_id)
-                    _flash("success", "Memo added.")
-                except QdaError as exc:
-                    _flash("error", str(exc))
-                st.rerun()
-
-    paths = {int(r.id): r.path for r in codes.itertuples()}
-    like = st.session_state.get(MORE_LIKE) or {}
-    more_like_panel(
-        db,
-        key=MORE_LIKE,
-        code=like.get("code"),
-        code_name=paths.get(like.get("code"), ""),
-        on_code=lambda d, a, b: _apply(d, a, b, [like["code"]]),
-        offer_index=True,
+    show_flash(FLASH_PLACE)  # in a container always present: the reader below keeps its place
+    left, right = st.columns([7, 3], gap="medium")
+    side = right.container(key="code_side")
+    with side:
+        view_coders = coder_filter(db, coder, key=CODE_VIEW)
+        if CODE_VIEW_WHY.get() == doc_id and view_coders is None:
+            st.caption(f"Showing all coders: {coder} has no codings in this document yet.")
+    all_codings = (
+        codings_frame(db, documents=[doc_id], coders=view_coders) if view_coders != [] else None
     )
-    st.subheader(f"Codings in view ({len(rows)})")
-    for r in rows[:60]:
-        cid = int(r["coding_id"])
-        with st.container(border=True, key=f"code_card_{cid}"):
-            st.markdown(
-                chip_html(f"{r['code_path']} · {r['coder']}", r["color"]), unsafe_allow_html=True
+    if all_codings is not None:
+        all_codings = all_codings[all_codings["scope"] == CodingScope.SPAN]
+
+    with left:
+        if len(windows) > 1:
+            nav = st.columns([1, 3, 1])
+            if nav[0].button(
+                "◀", help="Previous part", disabled=CODE_WIN.get() == 0, key="code_prev"
+            ):
+                CODE_WIN.set(CODE_WIN.get() - 1)
+            if nav[2].button(
+                "▶",
+                help="Next part",
+                disabled=CODE_WIN.get() >= len(windows) - 1,
+                key="code_next",
+            ):
+                CODE_WIN.set(CODE_WIN.get() + 1)
+            st.session_state[CODE_WIN_PICK] = CODE_WIN.get()
+            nav[1].selectbox(
+                "Part",
+                range(len(windows)),
+                format_func=lambda i: windows[i].label,
+                key=CODE_WIN_PICK,
+                label_visibility="collapsed",
+                on_change=lambda: CODE_WIN.set(st.session_state[CODE_WIN_PICK]),
             )
-            st.text(r["text"][:300] + ("…" if len(r["text"]) > 300 else ""))
-            with st.expander("Edit, recode, memo, delete"):
-                ids = list(paths)
-                new_code = st.selectbox(
-                    "Code",
-                    ids,
-                    index=ids.index(int(r["code_id"])) if int(r["code_id"]) in ids else 0,
-                    format_func=lambda i: paths[i],
-                    key=f"code_re_{cid}",
+        win = windows[CODE_WIN.get()]
+        rows = (
+            []
+            if all_codings is None
+            else all_codings[
+                (all_codings["char_end"] > win.start) & (all_codings["char_start"] < win.end)
+            ].to_dict("records")
+        )
+        fspan = (
+            (int(focus["start"]), int(focus["end"]))
+            if focus and int(focus["document_id"]) == doc_id
+            else None
+        )
+        if fspan and not (win.start <= fspan[0] < max(win.end, win.start + 1)):
+            fspan = None  # the passage is in another part of the document
+        marked = fspan if fspan and fspan[1] > fspan[0] else None  # a document alone: no span
+        intervals = highlight_intervals(rows, win.start, win.end)
+        with st.container(key="code_ocr"):  # always there, so the reader below is not remounted
+            ocr_badges(pages, win.start, win.end, image="the page image (Corpus page)")
+        st.caption(
+            f"{win.label} · characters {win.start:,}–{win.end:,} of {len(text):,} · "
+            "select text with the mouse, then pick a code at the selection or press 1-9"
+        )
+        span_reader(
+            doc_id,
+            win.start,
+            text[win.start : win.end],
+            intervals,
+            focus_key=focus_key,
+            key=CODE_READER,
+            on_change=_on_reader_change,
+            codings=rows,
+            codes=codes[["id", "path", "color"]].to_dict("records") if may_code else None,
+            quick=pins.to_dict("records") if may_code else [],
+            selected_coding=CODE_SELECTED_CODING.get(),
+            scroll_to=fspan[0] if fspan else None,
+            highlight=marked,
+            select_highlight=bool(marked),
+            notice=CODE_NOTICE.pop(),
+        )
+
+    with side:
+        sel = CODE_SELECTION.get()
+        if sel and sel.get("document_id") == doc_id:
+            st.markdown(f"**Selection** · characters {sel['start']:,}–{sel['end']:,}")
+            st.text(text[sel["start"] : sel["end"]][:400])
+        else:
+            sel = None
+            st.caption("No selection: drag over the text on the left.")
+        picked_id = CODE_SELECTED_CODING.get()
+        picked_row = next((r for r in rows if int(r["coding_id"]) == picked_id), None)
+        if picked_row is not None:
+            st.markdown(
+                "Selected coding: "
+                + chip_html(
+                    f"{picked_row['code_path']} · {picked_row['coder']}", picked_row["color"]
+                ),
+                unsafe_allow_html=True,
+            )
+            if may_code and st.button("Remove this coding", key="code_remove_selected"):
+                _action({"kind": "remove", "id": picked_id}, doc_id)
+                rerun_part()
+        picked = code_picker(codes, key=CODE_PICK, label="Codes to apply")
+        b1, b2 = st.columns(2)
+        if b1.button(
+            "Apply to selection",
+            type="primary",
+            disabled=not (sel and picked and may_code),
+            key="code_apply",
+        ):
+            _apply(doc_id, sel["start"], sel["end"], picked)
+            rerun_part()
+        b2.toggle(
+            "Auto-apply",
+            key=CODE_ARMED,
+            help="Code every new selection with the picked codes at once.",
+            disabled=not may_code,
+        )
+        free = free_quick_keys(db, coder)
+        with st.form("code_new", clear_on_submit=True, border=False):
+            n1, n2 = st.columns([3, 1])
+            new_name = n1.text_input("New code (path 'Parent > Child')", key="code_new_name")
+            new_key = n2.selectbox(
+                "Quick key",
+                [None, *free],
+                index=1 if free else 0,
+                format_func=lambda k: "none" if k is None else str(k),
+                key="code_new_key",
+                help="A free key 1-9 for the new code (pinned for you; it never moves by itself).",
+            )
+            if st.form_submit_button(
+                "Create" + (" and apply" if sel else ""), disabled=not allowed("propose_code")
+            ):
+                try:
+                    cid = ensure_code_path(db, new_name, coder=coder)
+                    if new_key is not None and quick_key_code(db, coder, int(new_key)) is None:
+                        pin_quick_key(db, coder, int(new_key), cid)
+                    if sel:
+                        _apply(doc_id, sel["start"], sel["end"], [cid])
+                    else:
+                        _flash("success", "Code created.")
+                except QdaError as exc:
+                    _flash("error", str(exc))
+                rerun_part()
+        if not pins.empty:
+            st.caption("Quick keys (select text, then press the number):")
+            code_chips(pins, prefixes=[str(int(k)) for k in pins["key"]])
+        with st.expander("Quick keys 1-9" + ("" if not pins.empty else ": none pinned yet")):
+            st.caption(
+                "Pin codes to keys; they stay where you put them. Stored in the project for you."
+            )
+            paths_by_id = {int(r.id): r.path for r in codes.itertuples()}
+            current = {int(r.key): int(r.id) for r in pins.itertuples()}
+            with st.form("code_pins", border=False):
+                chosen = {}
+                for k in range(1, 10):
+                    options = [None, *paths_by_id]
+                    now = current.get(k)
+                    chosen[k] = st.selectbox(
+                        f"Key {k}",
+                        options,
+                        index=options.index(now) if now in paths_by_id else 0,
+                        format_func=lambda i: "—" if i is None else paths_by_id[i],
+                        key=f"code_pin_{k}_{sorted(current.items())}",
+                    )
+                if st.form_submit_button("Save quick keys", disabled=not allowed("keys")):
+                    try:
+                        set_quick_keys(db, coder, chosen)
+                        _flash("success", "Quick keys saved.")
+                    except QdaError as exc:
+                        _flash("error", str(exc))
+                    rerun_part()
+        u1, u2 = st.columns(2)
+        if may_code and u1.button("↶ Undo", key="code_undo"):
+            label = undo(db, coder, session=sess)
+            _flash(
+                "success" if label else "error", f"Undid: {label}" if label else "Nothing to undo."
+            )
+            rerun_part()
+        if may_code and u2.button("↷ Redo", key="code_redo"):
+            label = redo(db, coder, session=sess)
+            _flash(
+                "success" if label else "error", f"Redid: {label}" if label else "Nothing to redo."
+            )
+            rerun_part()
+
+        with st.expander("Memos on this document"):
+            for m in memos_frame(db, target="document", target_id=doc_id).itertuples():
+                st.caption(f"{m.created_at[:16]}")
+                st.text(f"{m.author}: {m.text}")
+            with st.form("code_doc_memo", clear_on_submit=True, border=False):
+                memo_text = st.text_area("New memo", key="code_doc_memo_text")
+                if (
+                    st.form_submit_button("Add memo", disabled=not allowed("memo"))
+                    and memo_text.strip()
+                ):
+                    try:
+                        add_memo(db, memo_text, coder, target="document", target_id=doc_id)
+                        _flash("success", "Memo added.")
+                    except QdaError as exc:
+                        _flash("error", str(exc))
+                    rerun_part()
+
+        paths = {int(r.id): r.path for r in codes.itertuples()}
+        like = st.session_state.get(MORE_LIKE) or {}
+        more_like_panel(
+            db,
+            key=MORE_LIKE,
+            code=like.get("code"),
+            code_name=paths.get(like.get("code"), ""),
+            on_code=lambda d, a, b: _apply(d, a, b, [like["code"]]),
+            offer_index=True,
+        )
+        st.subheader(f"Codings in view ({len(rows)})")
+        for r in rows[:60]:
+            cid = int(r["coding_id"])
+            with st.container(border=True, key=f"code_card_{cid}"):
+                st.markdown(
+                    chip_html(f"{r['code_path']} · {r['coder']}", r["color"]),
+                    unsafe_allow_html=True,
                 )
-                memo = st.text_area("Memo", value=r["memo"] or "", key=f"code_memo_{cid}")
-                if sel and st.button("Move to the current selection", key=f"code_span_{cid}"):
-                    try:
-                        update_coding(
-                            db,
-                            cid,
-                            coder,
-                            session=sess,
-                            char_start=sel["start"],
-                            char_end=sel["end"],
-                        )
-                        _flash("success", "Coding moved to the selection.")
-                    except QdaError as exc:
-                        _flash("error", str(exc))
-                    st.rerun()
-                more_like_button(
-                    "More like this",
-                    f"code_more_{cid}",
-                    MORE_LIKE,
-                    (doc_id, r["char_start"], r["char_end"], r["document_title"]),
-                    code=int(r["code_id"]),
-                    icon=":material/travel_explore:",
-                    help="Passages nearest in meaning (any language) not yet coded with this code",
-                )
-                c1, c2, c3 = st.columns(3)
-                if c1.button("Save", key=f"code_save_{cid}"):
-                    try:
-                        update_coding(
-                            db, cid, coder, session=sess, code=int(new_code), memo=memo or None
-                        )
-                        _flash("success", "Coding saved.")
-                    except QdaError as exc:
-                        _flash("error", str(exc))
-                    st.rerun()
-                if c2.button("Show", key=f"code_show_{cid}"):
-                    st.session_state[FOCUS.name] = {
-                        "document_id": doc_id,
-                        "start": int(r["char_start"]),
-                        "end": int(r["char_end"]),
-                    }
-                    st.rerun()
-                if c3.button("Delete", key=f"code_del_{cid}"):
-                    try:
-                        delete_coding(db, cid, coder, session=sess)
-                        _flash("success", "Coding deleted (undo restores it).")
-                    except QdaError as exc:
-                        _flash("error", str(exc))
-                    st.rerun()
-    if len(rows) > 60:
-        st.caption(f"… and {len(rows) - 60} more in this part.")
+                st.text(r["text"][:300] + ("…" if len(r["text"]) > 300 else ""))
+                with st.expander("Edit, recode, memo, delete"):
+                    ids = list(paths)
+                    new_code = st.selectbox(
+                        "Code",
+                        ids,
+                        index=ids.index(int(r["code_id"])) if int(r["code_id"]) in ids else 0,
+                        format_func=lambda i: paths[i],
+                        key=f"code_re_{cid}",
+                    )
+                    memo = st.text_area("Memo", value=r["memo"] or "", key=f"code_memo_{cid}")
+                    if (
+                        sel
+                        and may_code
+                        and st.button("Move to the current selection", key=f"code_span_{cid}")
+                    ):
+                        try:
+                            update_coding(
+                                db,
+                                cid,
+                                coder,
+                                session=sess,
+                                char_start=sel["start"],
+                                char_end=sel["end"],
+                            )
+                            _flash("success", "Coding moved to the selection.")
+                        except QdaError as exc:
+                            _flash("error", str(exc))
+                        rerun_part()
+                    more_like_button(
+                        "More like this",
+                        f"code_more_{cid}",
+                        MORE_LIKE,
+                        (doc_id, r["char_start"], r["char_end"], r["document_title"]),
+                        code=int(r["code_id"]),
+                        icon=":material/travel_explore:",
+                        help=(
+                            "Passages nearest in meaning (any language) not yet coded with this"
+                            " code"
+                        ),
+                    )
+                    c1, c2, c3 = st.columns(3)
+                    if c1.button("Save", key=f"code_save_{cid}", disabled=not may_code):
+                        try:
+                            update_coding(
+                                db, cid, coder, session=sess, code=int(new_code), memo=memo or None
+                            )
+                            _flash("success", "Coding saved.")
+                        except QdaError as exc:
+                            _flash("error", str(exc))
+                        rerun_part()
+                    if c2.button("Show", key=f"code_show_{cid}"):
+                        st.session_state[FOCUS.name] = {
+                            "document_id": doc_id,
+                            "start": int(r["char_start"]),
+                            "end": int(r["char_end"]),
+                        }
+                        st.rerun()  # the page: the document picker follows the passage
+                    if c3.button("Delete", key=f"code_del_{cid}", disabled=not may_code):
+                        try:
+                            delete_coding(db, cid, coder, session=sess)
+                            _flash("success", "Coding deleted (undo restores it).")
+                        except QdaError as exc:
+                            _flash("error", str(exc))
+                        rerun_part()
+        if len(rows) > 60:
+            st.caption(f"… and {len(rows) - 60} more in this part.")
+
+
+_reader_part(doc_id)

@@ -1,5 +1,7 @@
 """Codebook page: the code tree with counts; add, edit every field, move, reorder, merge,
-trash and restore, CSV."""
+trash and restore, CSV. In a team (issue 22) owners change the structure and see the codes coders
+proposed (accept, rename and accept, reject); coders propose codes; viewers read. The list and
+the proposals are a live fragment: another member's change shows without a reload."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from coding import (
+    accept_code,
     add_code,
     audit_frame,
     codebook_csv,
@@ -21,6 +24,7 @@ from coding import (
     move_code,
     next_color,
     pin_quick_key,
+    proposed_codes,
     redo,
     reorder_codes,
     restore_code,
@@ -29,12 +33,18 @@ from coding import (
     update_code,
 )
 from projectfile import QdaError
-from ui.common import current_coder, get_db
-from ui.state import flash
+from ui.common import allowed, current_coder, get_db, session_id
+from ui.escape import md_safe
+from ui.live import live_fragment
+from ui.state import flash, show_flash
+from ui.tables import readable_date
 
 st.title("Codebook")
 db = get_db()
 coder = current_coder()
+# hide what the role may not do (the write guard refuses it anyway)
+owner = allowed("codebook")  # changes the codebook's structure
+proposer = allowed("propose_code")  # a coder: proposes codes
 
 
 def act(fn, *args, ok: str = "Saved.", **kwargs) -> None:
@@ -51,11 +61,12 @@ def act(fn, *args, ok: str = "Saved.", **kwargs) -> None:
 codes = codes_frame(db)
 paths = codes["path"].tolist()
 
-top = st.columns([1, 1, 4])
-if top[0].button("↶ Undo", help="undo your last codebook or coding action"):
-    act(undo, db, coder, ok="Undone.")
-if top[1].button("↷ Redo"):
-    act(redo, db, coder, ok="Redone.")
+if allowed("code"):
+    top = st.columns([1, 1, 4])
+    if top[0].button("↶ Undo", help="undo your last codebook or coding action"):
+        act(undo, db, coder, ok="Undone.")
+    if top[1].button("↷ Redo"):
+        act(redo, db, coder, ok="Redone.")
 
 
 def add_and_pin(name: str, parent: str | None, color: str, definition: str, key: int | None):
@@ -65,8 +76,10 @@ def add_and_pin(name: str, parent: str | None, color: str, definition: str, key:
         pin_quick_key(db, coder, key, cid)
 
 
-with st.expander("Add a code", expanded=codes.empty):
-    with st.form("add_code", clear_on_submit=True):
+def add_form() -> None:
+    """Add a code (owners) or propose one (coders: it waits for an owner, usable at once)."""
+    label = "Add a code" if owner else "Propose a code"
+    with st.expander(label, expanded=codes.empty), st.form("add_code", clear_on_submit=True):
         c1, c2 = st.columns([4, 1])
         name = c1.text_input("Name")
         free = free_quick_keys(db, coder)
@@ -79,7 +92,8 @@ with st.expander("Add a code", expanded=codes.empty):
         parent = st.selectbox("Parent", ["(top level)"] + paths)
         color = st.color_picker("Colour", next_color(db))
         definition = st.text_area("Definition")
-        if st.form_submit_button("Add code"):
+        if st.form_submit_button("Add code" if owner else "Propose code"):
+            shown = " ".join(name.split())
             act(
                 add_and_pin,
                 name,
@@ -87,13 +101,44 @@ with st.expander("Add a code", expanded=codes.empty):
                 color,
                 definition,
                 key,
-                ok=f"Added '{' '.join(name.split())}'.",
+                ok=f"Added '{shown}'."
+                if owner
+                else f"Proposed '{shown}': you can code with it now; an owner accepts it.",
             )
 
-if codes.empty:
-    st.info("No codes yet: add one above or import a codebook CSV below.")
-else:
-    shown = codes.assign(code=[("\u2003" * d) + n for d, n in zip(codes["depth"], codes["name"])])
+
+if not owner:
+    st.caption(
+        f"You work here as {'a coder' if proposer else 'a viewer'}: changing the codebook's"
+        " structure is for its owners."
+        + (" Codes you propose wait for an owner to accept them." if proposer else "")
+    )
+if proposer:
+    add_form()
+
+
+@live_fragment("codebook_list")
+def code_list() -> None:
+    """The codebook and its open proposals: redrawn when another member changes codes."""
+    db = get_db()
+    codes = codes_frame(db)
+    proposals = proposed_codes(db)
+    show_flash("codebook")
+    if not proposals.empty:
+        proposals_section(db, proposals)
+    if codes.empty:
+        st.info(
+            "No codes yet: add one above or import a codebook CSV below."
+            if owner
+            else "No codes yet."
+        )
+        return
+    waiting = set(proposals["id"].tolist())
+    names = [
+        ("\u2003" * d) + n + (" (proposed)" if int(i) in waiting else "")
+        for d, n, i in zip(codes["depth"], codes["name"], codes["id"])
+    ]
+    shown = codes.assign(code=names)
     shown = shown[["code", "color", "codings", "documents", "cases", "definition", "created_by"]]
     st.dataframe(
         shown.style.apply(
@@ -103,6 +148,70 @@ else:
         width="stretch",
     )
 
+
+def proposals_section(db, proposals) -> None:
+    """Owners: each proposal with Accept / Rename and accept / Reject. Coders: theirs, waiting."""
+    st.subheader(f"Proposed codes ({len(proposals)})")
+    if not owner:
+        mine = proposals[proposals["created_by"] == coder]
+        st.caption(
+            f"{len(mine)} of them yours; an owner accepts, renames or rejects each."
+            if len(mine)
+            else "An owner accepts, renames or rejects each."
+        )
+        st.dataframe(
+            proposals[["path", "created_by", "created_at", "definition"]],
+            hide_index=True,
+            width="stretch",
+        )
+        return
+    for r in proposals.itertuples():
+        pid = int(r.id)
+        with st.container(border=True, key=f"proposal_{pid}"):
+            st.markdown(
+                f"**{md_safe(r.path)}** · proposed by {md_safe(r.created_by)}"
+                f" · {md_safe(readable_date(r.created_at))}"
+            )
+            if r.definition:
+                st.caption(md_safe(r.definition))
+            c1, c2, c3, c4 = st.columns([3, 1, 1.4, 1])
+            new = c1.text_input(
+                "New name", r.name, key=f"proposal_name_{pid}", label_visibility="collapsed"
+            )
+            if c2.button("Accept", key=f"proposal_accept_{pid}", type="primary"):
+                decide(accept_code, db, pid, ok=f"Accepted '{r.path}'.")
+            renamed = " ".join((new or "").split())
+            if c3.button(
+                "Rename and accept",
+                key=f"proposal_rename_{pid}",
+                disabled=not renamed or renamed == r.name,
+            ):
+                decide(accept_code, db, pid, name=renamed, ok=f"Accepted as '{renamed}'.")
+            if c4.button("Reject", key=f"proposal_reject_{pid}"):
+                decide(
+                    delete_code, db, pid, ok=f"Rejected '{r.path}': in the trash (restore below)."
+                )
+
+
+def decide(fn, db, code_id: int, ok: str, **kwargs) -> None:
+    """An owner's decision on a proposal; the page reruns (the pickers list the codes too)."""
+    try:
+        fn(db, code_id, coder, session=session_id(), **kwargs)
+    except QdaError as exc:
+        flash("error", str(exc), place="codebook")
+    else:
+        flash("success", ok, place="codebook")
+    st.rerun()
+
+
+code_list()
+if not owner:  # the rest changes the codebook's structure: owners only
+    st.download_button(
+        "Download codebook CSV", codebook_csv(db), file_name="codebook.csv", mime="text/csv"
+    )
+    st.stop()
+
+if not codes.empty:
     st.subheader("Edit a code")
     chosen = st.selectbox("Code", paths, key="codebook_code")
     row = codes[codes["path"] == chosen].iloc[0]

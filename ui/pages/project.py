@@ -13,7 +13,6 @@ import streamlit as st
 from coding import CodingScope, audit_frame, codes_frame, codings_frame
 from corpus import ingest_log, project_stats
 from projectfile import (
-    ProjectError,
     QdaError,
     backup_project,
     copy_project,
@@ -22,7 +21,14 @@ from projectfile import (
     warn_unsafe_location,
 )
 from ui.auth import is_exposed
-from ui.common import current_coder, get_db, project_file, set_project_file
+from ui.common import (
+    allowed,
+    current_actor,
+    current_coder,
+    get_db,
+    project_file,
+    set_project_file,
+)
 from ui.session import projects_dir
 from ui.session_demo import copy_name
 from ui.state import (
@@ -35,6 +41,7 @@ from ui.state import (
 )
 from ui.tables import readable_date
 from ui.tables import show as show_table
+from ui.team_panel import team_section
 from ui.widgets import md_safe
 from workflows import project_path
 
@@ -154,6 +161,8 @@ with right:
             log[["at", "path", "status"]].assign(path=log["path"].map(lambda p: Path(str(p)).name))
         )
 
+team_section(db, current_actor())  # members, roles, blind rounds (ui/team_panel.py)
+
 # --- settings -------------------------------------------------------------------------------------
 with st.expander("Settings"):
     st.number_input(
@@ -173,7 +182,9 @@ with st.expander("Settings"):
     )
     st.caption("Theme (light or dark) is in the app menu ⋮ → Settings.")
 
-if st.button("Merge another project…", icon=":material/merge:", key="proj_merge"):
+if allowed("merge") and st.button(
+    "Merge another project…", icon=":material/merge:", key="proj_merge"
+):
     EDIT_SECTION_NEXT.set("merge")  # coders, codes, codings, memos of a copy
     st.switch_page("ui/pages/edit.py")
 
@@ -193,12 +204,13 @@ def _copy_bytes(project: Path) -> bytes:
         return dest.read_bytes()
 
 
+owner = allowed("backup")  # backups and restores are an owner's (so is a whole copy)
 b1, b2 = st.columns(2)
-if b1.button("Back up now", key="proj_backup", width="stretch"):
+if b1.button("Back up now", key="proj_backup", width="stretch", disabled=not owner):
     try:
         made = backup_project(db, reason="manual")
         st.success(f"Backup written: {made.name}")
-    except ProjectError as exc:
+    except QdaError as exc:
         st.error(str(exc))
 b2.download_button(
     "Download a copy",
@@ -208,12 +220,15 @@ b2.download_button(
     key="proj_download",
     icon=":material/download:",
     width="stretch",
+    disabled=not owner,
     help="The project file as it is now, made with SQLite's backup API (the recommended way to "
     "copy it). Page images of uploaded PDFs stay in the folder beside the project "
     f"({path.name}.sources).",
 )
 backups = [b for b in list_backups(path) if _openable(b)]
-if not backups:
+if not owner:
+    st.caption("Backups and restores are for the project's owners.")
+elif not backups:
     st.caption("No backups yet.")
 else:
     table = pd.DataFrame(
@@ -236,9 +251,8 @@ else:
     )
     if st.button("Restore", disabled=not sure, key="proj_restore"):
         try:
-            db.conn.close()
-            restore_backup(path, choice)
+            restore_backup(path, choice, db=db)  # checks the role, then closes db
             flash("success", f"Restored {choice.name}.")
             st.rerun()
-        except ProjectError as exc:
+        except QdaError as exc:
             st.error(str(exc))
