@@ -290,19 +290,79 @@ def latency(folder: Path, n_passages: int, n_queries: int, workers: int) -> dict
                     raise
                 continue
             times[mode].append((time.perf_counter() - t) * 1000)
+    parts = breakdown(db, queries)
     out = {}
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"{'mode':<8} {'queries':>7} {'p50 ms':>8} {'p95 ms':>8}")
     for mode, ts in times.items():
         ts.sort()
         p50, p95 = ts[len(ts) // 2], ts[min(len(ts) - 1, int(len(ts) * 0.95))]
         out[mode] = (p50, p95)
         print(f"{mode:<8} {len(ts):>7} {p50:>8.1f} {p95:>8.1f}")
+    print("hybrid, part by part (each timed alone):")
+    for part, ts in parts.items():
+        ts.sort()
+        p50, p95 = ts[len(ts) // 2], ts[min(len(ts) - 1, int(len(ts) * 0.95))]
+        print(f"  {part:<22} {len(ts):>5} {p50:>8.1f} {p95:>8.1f}")
     for mode in ("meaning", "hybrid"):
         print(
             f"ratio {mode} p95 / keyword p95 = {out[mode][1] / out['keyword'][1]:.1f}x;"
             f" target p95 < 100 ms: {'met' if out[mode][1] < 100 else 'NOT met'}"
         )
     db.conn.close()
+    return out
+
+
+def breakdown(db, queries: list[str]) -> dict[str, list[float]]:
+    """Return per-query milliseconds of each step of a hybrid search, each timed alone: the
+    query's embedding, the meaning scan, the keyword pool, the cosines of the keyword hits, the
+    fusion, and the page of 20 rows (snippets of meaning hits)."""
+    from corpus import SearchError
+    from nlp.encoders import DEFAULT_MODEL
+    from nlp.fusion import classify_query, fuse
+    from nlp.hybrid_search import (
+        _cosines,
+        _documents,
+        _frame,
+        _keyword_hits,
+        _keyword_pool,
+        _meaning,
+        query_vector,
+    )
+
+    filters = dict(kinds=None, languages=None, date_from=None, date_to=None, document_ids=None)
+    docs = _documents(db, None, None, None, None)
+    names = ("embed", "meaning scan", "keyword pool", "keyword cosines", "fuse", "page of 20")
+    out: dict[str, list[float]] = {name: [] for name in names}
+
+    for q in queries:
+        query_vector.cache_clear()
+        t = [time.perf_counter()]
+
+        def lap(name: str, t=t) -> None:
+            now = time.perf_counter()
+            out[name].append((now - t[0]) * 1000)
+            t[0] = now
+
+        query_vector(q, DEFAULT_MODEL)
+        lap("embed")
+        meaning = _meaning(db, q, DEFAULT_MODEL, docs, None)
+        lap("meaning scan")
+        shape = classify_query(q)
+        try:
+            hits, ev = _keyword_pool(db, q, shape, filters)
+        except SearchError:
+            continue
+        lap("keyword pool")
+        kw = _keyword_hits(hits, lambda r, b: -float(b))
+        cos = _cosines(db, q, DEFAULT_MODEL, [int(h["segment_id"]) for h in kw])
+        lap("keyword cosines")
+        for h, c in zip(kw, cos):
+            h["bm25"], h["cosine"], h["coverage"] = h["score"], c, 1.0
+        fused = fuse(kw, meaning, shape, ev, limit=100)
+        lap("fuse")
+        _frame(db, fused[:20], DEFAULT_MODEL)
+        lap("page of 20")
     return out
 
 

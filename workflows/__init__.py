@@ -10,6 +10,15 @@ from .deidentify import Deidentified, deidentify, read_review_csv
 from .edit import Correction, correct_document
 from .ingest import IngestReport, ingest_files, ingest_upload_files
 from .leftovers import clean_up_killed_runs
+from .meaning_index import (
+    IndexJob,
+    index_job,
+    meaning_setting,
+    models_to_follow,
+    set_background_default,
+    set_meaning_setting,
+    start_background_index,
+)
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
 from .transcripts import import_transcripts, save_transcript
@@ -18,6 +27,7 @@ from .versions import VersionsReport, follow_versions
 __all__ = [
     "Correction",
     "Deidentified",
+    "IndexJob",
     "IngestReport",
     "MergeOutcome",
     "ServerFileRefused",
@@ -27,14 +37,20 @@ __all__ = [
     "deidentify",
     "follow_versions",
     "import_folder",
+    "index_job",
     "import_transcripts",
     "ingest_files",
     "ingest_upload_files",
     "is_qdpx",
+    "meaning_setting",
     "merge_project",
+    "models_to_follow",
     "preview_merge",
     "project_path",
     "read_confined",
     "read_review_csv",
     "save_transcript",
+    "set_background_default",
+    "set_meaning_setting",
+    "start_background_index",
 ]
