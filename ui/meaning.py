@@ -78,7 +78,7 @@ def _progress_fragment(job, missing: int, documents: int, until: str) -> None:
     st.progress(
         job.fraction(),
         text=f"Indexing passages for meaning search: {job.done:,} of {job.total:,} "
-        f"({missing} of {documents} documents still to index; {until})",
+        f"({missing} of {documents} documents still to index; {until.rstrip('.')})",
     )
 
 

@@ -21,6 +21,7 @@ from .meaning_index import (
 )
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
+from .summaries import save_summary_memo, summary_memo_text
 from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
@@ -49,8 +50,10 @@ __all__ = [
     "project_path",
     "read_confined",
     "read_review_csv",
+    "save_summary_memo",
     "save_transcript",
     "set_background_default",
     "set_meaning_setting",
     "start_background_index",
+    "summary_memo_text",
 ]
