@@ -17,6 +17,7 @@ nearest a passage or coding, leaving out those already coded with a given code.
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import functools
 import re
 import weakref
@@ -98,13 +99,24 @@ def _documents(db, kinds, date_from, date_to, document_ids) -> pd.DataFrame:
     return docs
 
 
-def _meaning(db, query, model, docs, languages, k=POOL) -> list[dict]:
+def _meaning_plan(db, model, docs, languages) -> tuple[PassageIndex, np.ndarray | None] | None:
+    """Return the vector index and the rows the filters allow (None: nothing to scan); the
+    part of a meaning search that reads the project."""
     index: PassageIndex = load_index(db, model)
     if not len(index) or docs.empty:
-        return []
+        return None
     ids = docs["id"].astype("int64").to_numpy()
     langs = tuple(languages or ())
     mask = _memo_mask(db, (id(index), len(index), hash(ids.tobytes()), langs), index, ids, langs)
+    return index, mask
+
+
+def _meaning_scan(plan, query, model, k=POOL) -> list[dict]:
+    """Return the ``k`` passages nearest the query (the query's embedding and the scan: no
+    reads from the project, so a keyword search can run beside it)."""
+    if plan is None:
+        return []
+    index, mask = plan
     rows, scores = nearest(index, query_vector(query, model), k, mask)
     return [
         dict(
@@ -118,6 +130,10 @@ def _meaning(db, query, model, docs, languages, k=POOL) -> list[dict]:
         for r, c in zip(rows, scores)
         if c >= MIN_COSINE
     ]
+
+
+def _meaning(db, query, model, docs, languages, k=POOL) -> list[dict]:
+    return _meaning_scan(_meaning_plan(db, model, docs, languages), query, model, k)
 
 
 def _cosines(db, query, model, segment_ids: list[int]) -> list[float | None]:
@@ -204,19 +220,37 @@ def _check(query, mode, model, filters) -> None:
     encoder_spec(model)
 
 
+_KEYWORD_THREADS: list[cf.ThreadPoolExecutor] = []
+
+
+def _keyword_thread() -> cf.ThreadPoolExecutor:
+    """Return the threads that run a hybrid search's keyword side beside its meaning side
+    (SQLite and the vector product both release the GIL)."""
+    if not _KEYWORD_THREADS:
+        _KEYWORD_THREADS.append(cf.ThreadPoolExecutor(2, thread_name_prefix="keyword"))
+    return _KEYWORD_THREADS[0]
+
+
 def fusion_inputs(db, query, model, filters) -> tuple[list[dict], list[dict], QueryShape, Evidence]:
-    """Return what ``fuse`` ranks for ``query``: the keyword pool (each hit with ``bm25`` and its
-    ``cosine``), the meaning pool, the query's shape and the keyword evidence."""
+    """Return what ``fuse`` ranks for ``query``: the keyword pool (each hit with ``bm25``, its
+    ``cosine`` and, when only OR-relaxed words matched, its ``coverage``), the meaning pool, the
+    query's shape and the keyword evidence. The keyword search runs in a thread while the query
+    is embedded and the vectors scanned."""
     docs = _documents(
         db, filters["kinds"], filters["date_from"], filters["date_to"], filters["document_ids"]
     )
-    meaning = _meaning(db, query, model, docs, filters["languages"])
+    plan = _meaning_plan(db, model, docs, filters["languages"])
     shape = classify_query(query)
-    hits, evidence = _keyword_pool(db, query, shape, filters)
+    pending = _keyword_thread().submit(_keyword_pool, db, query, shape, filters)
+    try:
+        meaning = _meaning_scan(plan, query, model)
+    finally:
+        hits, evidence = pending.result()
     keyword = _keyword_hits(hits, lambda rank, b: -float(b))
     for h, c in zip(keyword, _cosines(db, query, model, [int(h["segment_id"]) for h in keyword])):
         h["bm25"], h["cosine"] = h["score"], c
-        h["coverage"] = coverage(query, h["snippet"])
+        if evidence.level == "relaxed":
+            h["coverage"] = coverage(query, h["snippet"])
     return keyword, meaning, shape, evidence
 
 
