@@ -75,9 +75,10 @@ def index_progress(db, key: str = "meaning_index", until: str = SEARCH_UNTIL) ->
 def _progress_fragment(job, missing: int, documents: int, until: str) -> None:
     if not job.running():
         st.rerun()  # the whole page: its hits now cover the new passages
+    done = f"{job.done:,} of {job.total:,}" if job.done else "loading the model"
     st.progress(
         job.fraction(),
-        text=f"Indexing passages for meaning search: {job.done:,} of {job.total:,} "
+        text=f"Indexing passages for meaning search: {done} "
         f"({missing} of {documents} documents still to index; {until.rstrip('.')})",
     )
 
