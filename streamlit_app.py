@@ -31,7 +31,7 @@ from ui.common import (
 from ui.live import note_run, watch
 from ui.session import start_session, sync_url
 from ui.state import flash, show_flash
-from workflows import clean_up_killed_runs
+from workflows import clean_up_killed_runs, set_background_default
 
 # the tab icon is a file of ours: a ":material/...:" icon would be fetched from fonts.gstatic.com
 ICON = Path(__file__).resolve().parent / "ui" / "assets" / "icon.png"
@@ -58,6 +58,7 @@ def _settle_heap() -> bool:
 
 _settle_heap()
 _notes = _killed_runs()
+set_background_default(True)  # the app's changes are embedded for meaning search in the background
 while _notes:
     flash("warning", _notes.pop(0))
 

@@ -29,10 +29,14 @@ from .matrices import codebook_csv, codebook_frame, matrix_csv, matrix_frame, ma
 from .refi import export_qdc, export_qdpx, import_qdc, import_qdpx, merge_qdpx, parse_qdpx
 from .report import evidence_report
 from .report_html import evidence_html
+from .summaries import SUMMARY_TABLE_COLUMNS, SummaryTarget, summary_table
 from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx
 from .word import codebook_docx, evidence_docx
 
 __all__ = [
+    "SUMMARY_TABLE_COLUMNS",
+    "SummaryTarget",
+    "summary_table",
     "DEFAULT_TEMPLATE",
     "FIELDS",
     "PRESETS",

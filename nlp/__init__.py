@@ -59,6 +59,7 @@ from .suggest import (
     suggest_passages,
     suggestable_codes,
 )
+from .summaries import SUMMARY_COLUMNS, summarize_spans
 from .topic_queries import (
     latest_model,
     models_frame,
@@ -75,6 +76,8 @@ from .topics import fit_topics
 from .vectors import IndexResult, index_passages, index_status, passage_vectors
 
 __all__ = [
+    "SUMMARY_COLUMNS",
+    "summarize_spans",
     "MIN_CODINGS",
     "EMBEDDING_MODEL",
     "ENCODERS",

@@ -3,18 +3,21 @@
 - keyword: corpus's FTS5 search as it is (words, "phrases", AND/OR/NOT, prefix*, NEAR).
 - meaning: cosine between the query's vector and every indexed passage (exact, see vectors.py);
   with the multilingual model an English query finds Spanish passages and the reverse.
-- hybrid: reciprocal rank fusion (RRF, k=60) of the best POOL hits of each. When the query as
-  typed matches no passage by keyword (natural language: every word must match), its content
-  words are tried with OR.
+- hybrid: a score-aware fusion of the best hits of each (``fusion.fuse``): bm25 and cosine,
+  each scaled within its pool, weighted by the query's shape (phrases, operators and numbers
+  lean on keyword; natural language on meaning) and by the keyword evidence. When the query as
+  typed matches no passage by keyword (natural language: every word must match), its names and
+  numbers are tried alone, then its content words with OR (weak evidence: nearly meaning only).
 
 Every mode returns corpus's SEARCH_COLUMNS (``language`` says each hit's language) plus
 ``matched`` (keyword, meaning or both); ``score`` is higher-is-better in every mode (keyword:
-minus bm25; meaning: cosine; hybrid: the RRF sum). ``more_like_this`` gives the passages nearest a
-passage or coding, leaving out those already coded with a given code.
+minus bm25; meaning: cosine; hybrid: the fused score). ``more_like_this`` gives the passages
+nearest a passage or coding, leaving out those already coded with a given code.
 """
 
 from __future__ import annotations
 
+import concurrent.futures as cf
 import functools
 import re
 import weakref
@@ -38,6 +41,7 @@ from projectfile import NotFound
 
 from .embeddings import embed_texts
 from .encoders import DEFAULT_MODEL, encode_batch, encoder_spec
+from .fusion import MIN_COSINE, Evidence, QueryShape, classify_query, coverage, fuse
 from .vectors import PassageIndex, load_index, nearest, write_stamp
 
 
@@ -55,8 +59,6 @@ POOL = 100  # meaning hits taken before fusion; meaning and hybrid show at most 
 # keyword hits taken before fusion: each costs an FTS5 snippet, and a keyword hit ranked below 50
 # adds at most 1/111 to a passage's fused score
 KEYWORD_POOL = 50
-RRF_K = 60
-MIN_COSINE = 0.15  # below this a passage is unrelated to the query (translations: 0.75-0.9)
 SNIPPET_CHARS = 220
 COLUMNS = [*SEARCH_COLUMNS, "matched"]  # keyword search's columns, plus how each hit was found
 _PLAIN = re.compile(r"^[\w\s'’,.;:!?¿¡-]+$", re.UNICODE)
@@ -97,25 +99,53 @@ def _documents(db, kinds, date_from, date_to, document_ids) -> pd.DataFrame:
     return docs
 
 
-def _meaning(db, query, model, docs, languages, k=POOL) -> list[dict]:
+def _meaning_plan(db, model, docs, languages) -> tuple[PassageIndex, np.ndarray | None] | None:
+    """Return the vector index and the rows the filters allow (None: nothing to scan); the
+    part of a meaning search that reads the project."""
     index: PassageIndex = load_index(db, model)
     if not len(index) or docs.empty:
-        return []
+        return None
     ids = docs["id"].astype("int64").to_numpy()
     langs = tuple(languages or ())
     mask = _memo_mask(db, (id(index), len(index), hash(ids.tobytes()), langs), index, ids, langs)
+    return index, mask
+
+
+def _meaning_scan(plan, query, model, k=POOL) -> list[dict]:
+    """Return the ``k`` passages nearest the query (the query's embedding and the scan: no
+    reads from the project, so a keyword search can run beside it)."""
+    if plan is None:
+        return []
+    index, mask = plan
     rows, scores = nearest(index, query_vector(query, model), k, mask)
     return [
         dict(
             segment_id=int(index.segment_ids[r]),
             document_id=int(index.document_ids[r]),
             score=float(c),
+            cosine=float(c),
             matched="meaning",
             row=int(r),
         )
         for r, c in zip(rows, scores)
         if c >= MIN_COSINE
     ]
+
+
+def _meaning(db, query, model, docs, languages, k=POOL) -> list[dict]:
+    return _meaning_scan(_meaning_plan(db, model, docs, languages), query, model, k)
+
+
+def _cosines(db, query, model, segment_ids: list[int]) -> list[float | None]:
+    """Return each segment's cosine to the query (None: the segment has no vector)."""
+    index: PassageIndex = load_index(db, model)
+    if not segment_ids or not len(index):
+        return [None] * len(segment_ids)
+    ids = np.asarray(segment_ids, dtype="int64")
+    rows = np.clip(np.searchsorted(index.segment_ids, ids), 0, len(index) - 1)
+    found = index.segment_ids[rows] == ids
+    scores = index.matrix[rows] @ np.asarray(query_vector(query, model), dtype="float32")
+    return [float(c) if f else None for c, f in zip(scores, found)]
 
 
 _MASKS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> (key, mask)
@@ -141,11 +171,34 @@ def _or_query(query: str) -> str | None:
     return " OR ".join(words)
 
 
-def _keyword(db, query, filters, relax: bool) -> pd.DataFrame:
-    hits = search(db, query, limit=KEYWORD_POOL, **filters)
-    if hits.empty and relax and (alt := _or_query(query)):
-        hits = search(db, alt, limit=KEYWORD_POOL, **filters)
-    return hits
+def _anchor_query(query: str, shape: QueryShape) -> str | None:
+    """Return the query's names and numbers, each as a phrase, all required (None: it has none,
+    or they are the whole query)."""
+    if shape.kind not in ("name", "identifier") or not shape.anchors:
+        return None
+    phrase = " ".join(f'"{a}"' for a in shape.anchors)
+    return None if " ".join(shape.anchors) == query.strip() else phrase
+
+
+def _keyword_pool(db, query, shape: QueryShape, filters) -> tuple[pd.DataFrame, Evidence]:
+    """Return the keyword hits and how strong they are: the query as typed, else its names and
+    numbers alone, else any of its content words."""
+    empty = pd.DataFrame(columns=SEARCH_COLUMNS)
+    try:
+        hits = search(db, query, limit=KEYWORD_POOL, **filters)
+    except SearchError:
+        return empty, Evidence()
+    if not hits.empty:
+        return hits, Evidence("strict", len(hits))
+    for level, alt in (("anchors", _anchor_query(query, shape)), ("relaxed", _or_query(query))):
+        if alt:
+            try:
+                hits = search(db, alt, limit=KEYWORD_POOL, **filters)
+            except SearchError:
+                continue
+            if not hits.empty:
+                return hits, Evidence(level, len(hits))
+    return empty, Evidence()
 
 
 def _keyword_hits(hits: pd.DataFrame, score) -> list[dict]:
@@ -157,9 +210,7 @@ def _keyword_hits(hits: pd.DataFrame, score) -> list[dict]:
     return rows
 
 
-def _rank(db, query, mode, model, filters) -> list[dict]:
-    """Return the ranked pool: dicts with segment_id, document_id, score, matched and either the
-    keyword hit's full row or ``row``, the passage's row number in the vector index."""
+def _check(query, mode, model, filters) -> None:
     if mode not in MODES:
         raise SearchError(f"unknown search mode {mode!r}; choose one of {', '.join(MODES)}")
     if not query.strip():
@@ -167,29 +218,54 @@ def _rank(db, query, mode, model, filters) -> list[dict]:
     check_query_size(query)  # meaning and hybrid too: a long query is refused, never "no hits"
     check_dates(filters["date_from"], filters["date_to"])
     encoder_spec(model)
-    if mode == SearchMode.KEYWORD:
-        return _keyword_hits(search(db, query, limit=POOL, **filters), lambda r, b: -float(b))
+
+
+_KEYWORD_THREADS: list[cf.ThreadPoolExecutor] = []
+
+
+def _keyword_thread() -> cf.ThreadPoolExecutor:
+    """Return the threads that run a hybrid search's keyword side beside its meaning side
+    (SQLite and the vector product both release the GIL)."""
+    if not _KEYWORD_THREADS:
+        _KEYWORD_THREADS.append(cf.ThreadPoolExecutor(2, thread_name_prefix="keyword"))
+    return _KEYWORD_THREADS[0]
+
+
+def fusion_inputs(db, query, model, filters) -> tuple[list[dict], list[dict], QueryShape, Evidence]:
+    """Return what ``fuse`` ranks for ``query``: the keyword pool (each hit with ``bm25``, its
+    ``cosine`` and, when only OR-relaxed words matched, its ``coverage``), the meaning pool, the
+    query's shape and the keyword evidence. The keyword search runs in a thread while the query
+    is embedded and the vectors scanned."""
     docs = _documents(
         db, filters["kinds"], filters["date_from"], filters["date_to"], filters["document_ids"]
     )
-    meaning = _meaning(db, query, model, docs, filters["languages"])
-    if mode == SearchMode.MEANING:
-        return meaning
+    plan = _meaning_plan(db, model, docs, filters["languages"])
+    shape = classify_query(query)
+    pending = _keyword_thread().submit(_keyword_pool, db, query, shape, filters)
     try:
-        kw = _keyword(db, query, filters, relax=True)
-    except SearchError:
-        kw = pd.DataFrame(columns=["segment_id", "document_id", "snippet", "score"])
-    fused = {
-        int(h["segment_id"]): h for h in _keyword_hits(kw, lambda rank, b: 1.0 / (RRF_K + rank + 1))
-    }
-    for rank, h in enumerate(meaning):
-        add = 1.0 / (RRF_K + rank + 1)
-        if h["segment_id"] in fused:
-            fused[h["segment_id"]]["score"] += add
-            fused[h["segment_id"]]["matched"] = "both"
-        else:
-            fused[h["segment_id"]] = {**h, "score": add}
-    return sorted(fused.values(), key=lambda h: (-h["score"], int(h["segment_id"])))[:POOL]
+        meaning = _meaning_scan(plan, query, model)
+    finally:
+        hits, evidence = pending.result()
+    keyword = _keyword_hits(hits, lambda rank, b: -float(b))
+    for h, c in zip(keyword, _cosines(db, query, model, [int(h["segment_id"]) for h in keyword])):
+        h["bm25"], h["cosine"] = h["score"], c
+        if evidence.level == "relaxed":
+            h["coverage"] = coverage(query, h["snippet"])
+    return keyword, meaning, shape, evidence
+
+
+def _rank(db, query, mode, model, filters) -> list[dict]:
+    """Return the ranked pool: dicts with segment_id, document_id, score, matched and either the
+    keyword hit's full row or ``row``, the passage's row number in the vector index."""
+    _check(query, mode, model, filters)
+    if mode == SearchMode.KEYWORD:
+        return _keyword_hits(search(db, query, limit=POOL, **filters), lambda r, b: -float(b))
+    if mode == SearchMode.MEANING:
+        docs = _documents(
+            db, filters["kinds"], filters["date_from"], filters["date_to"], filters["document_ids"]
+        )
+        return _meaning(db, query, model, docs, filters["languages"])
+    return fuse(*fusion_inputs(db, query, model, filters), limit=POOL)
 
 
 _MEMO: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # Database -> (key, value)

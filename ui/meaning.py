@@ -1,4 +1,4 @@
-"""Search by meaning: the mode selector, the passage index prompt, hit labels and the "More like
+"""Search by meaning: the mode selector, the meaning index's progress, hit labels and the "More like
 this" panel (the Search page's, and the Code page's for a coding, with "Open" and "Code with").
 The pages call these; the work is nlp's."""
 
@@ -9,10 +9,12 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from nlp import SEARCH_MODES, SearchMode, index_passages, index_status, more_like_this
-from projectfile import QdaError
-from ui.state import FOCUS, MORE_LIKE, flash
+from corpus import list_documents
+from nlp import SEARCH_MODES, SearchMode, index_status, more_like_this
+from projectfile import QdaError, project_path
+from ui.state import FOCUS, MORE_LIKE
 from ui.widgets import md_safe
+from workflows import index_job, meaning_setting, start_background_index
 
 MODE_LABELS = {
     SearchMode.HYBRID: "Hybrid (words + meaning)",
@@ -25,38 +27,60 @@ SIMILAR_UNTIL = "until then their passages are not among the similar ones."
 
 
 def search_mode(db) -> str:
-    """Show the mode selector (hybrid by default) and, when needed, offer to index passages."""
+    """Show the mode selector (hybrid by default) and the meaning index's progress, if any."""
     mode = st.radio(
         "Search by",
         SEARCH_MODES,
         horizontal=True,
         key="search_mode",
         format_func=MODE_LABELS.get,
-        help="Hybrid fuses the exact-word ranking with the meaning ranking: an English query "
-        "also finds Spanish passages and the reverse. Exact words is the full-text search.",
+        help="Hybrid weighs the exact-word ranking against the meaning ranking by the query's "
+        "shape: a quoted phrase, a name or a number leans on the words, a question on meaning, "
+        "so an English query also finds Spanish passages and the reverse. Exact words is the "
+        "full-text search.",
     )
     if mode != SearchMode.KEYWORD:
-        _offer_index(db)
+        index_progress(db)
     return mode
 
 
-def _offer_index(db, key: str = "meaning_index", until: str = SEARCH_UNTIL) -> None:
+def index_progress(db, key: str = "meaning_index", until: str = SEARCH_UNTIL) -> None:
+    """Keep the meaning index in step by itself: start a background job when documents are not
+    indexed yet (unless the project turned it off) and show its progress while it runs."""
     status = index_status(db)
     missing = status["documents"] - status["indexed_documents"]
-    if missing <= 0:
+    path = project_path(db)
+    job = index_job(path) if path else None
+    seen = tuple(sorted(int(i) for i in list_documents(db)["id"]))
+    # a document with no passage long enough is never "indexed": a finished job that saw the
+    # same documents is not started again
+    if missing > 0 and path and (job is None or (not job.running() and job.covers != seen)):
+        if meaning_setting(db) == "off":
+            st.caption(
+                f"{missing} of {status['documents']} documents are not indexed for meaning search "
+                f"({until.rstrip('.')}); indexing by itself is off in Project → Settings."
+            )
+            return
+        job = start_background_index(path, covers=seen)
+    if job is None:
         return
-    c1, c2 = st.columns([4, 1])
-    c1.info(
-        f"{missing} of {status['documents']} documents are not indexed for meaning search yet; "
-        f"{until}"
+    if job.error and not job.running():
+        st.warning(f"Meaning index not brought up to date: {job.error}")
+        return
+    if job.running():
+        _progress_fragment(job, missing, status["documents"], until)
+
+
+@st.fragment(run_every=1.0)
+def _progress_fragment(job, missing: int, documents: int, until: str) -> None:
+    if not job.running():
+        st.rerun()  # the whole page: its hits now cover the new passages
+    done = f"{job.done:,} of {job.total:,}" if job.done else "loading the model"
+    st.progress(
+        job.fraction(),
+        text=f"Indexing passages for meaning search: {done} "
+        f"({missing} of {documents} documents still to index; {until.rstrip('.')})",
     )
-    if c2.button("Index now", key=key):
-        bar = st.progress(0.0, text="indexing passages")
-        res = index_passages(
-            db, progress=lambda d, t, m: bar.progress(d / t if t else 1.0, text=f"{m} {d}/{t}")
-        )
-        flash("success", f"Indexed {res.passages} passages ({res.embedded} newly embedded).")
-        st.rerun()
 
 
 def hit_label(hit) -> str:
@@ -124,7 +148,7 @@ def more_like_panel(
             st.session_state.pop(key, None)
             st.rerun()
         if offer_index:
-            _offer_index(db, key=f"{key}_index", until=SIMILAR_UNTIL)
+            index_progress(db, key=f"{key}_index", until=SIMILAR_UNTIL)
         try:
             near = more_like_this(
                 db, src["document_id"], src["start"], src["end"], code=code, limit=10

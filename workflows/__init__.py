@@ -28,8 +28,18 @@ from .live import (
     team_sees_others,
     work_only_changed,
 )
+from .meaning_index import (
+    IndexJob,
+    index_job,
+    meaning_setting,
+    models_to_follow,
+    set_background_default,
+    set_meaning_setting,
+    start_background_index,
+)
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
+from .summaries import save_summary_memo, summary_memo_text
 from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
@@ -45,6 +55,7 @@ __all__ = [
     "can",
     "Correction",
     "Deidentified",
+    "IndexJob",
     "IngestReport",
     "MergeOutcome",
     "ServerFileRefused",
@@ -56,17 +67,25 @@ __all__ = [
     "deidentify",
     "follow_versions",
     "import_folder",
+    "index_job",
     "import_transcripts",
     "ingest_files",
     "ingest_upload_files",
     "is_qdpx",
+    "meaning_setting",
     "merge_project",
     "place_link",
+    "models_to_follow",
     "preview_merge",
     "project_path",
     "read_confined",
     "read_review_csv",
+    "save_summary_memo",
     "save_transcript",
     "team_sees_others",
     "work_only_changed",
+    "set_background_default",
+    "set_meaning_setting",
+    "start_background_index",
+    "summary_memo_text",
 ]

@@ -18,6 +18,8 @@ from corpus import sync_search_index
 from exports import merge_qdpx
 from projectfile import Progress, writes
 
+from .versions import follow_meaning_index
+
 
 @dataclass
 class MergeOutcome:
@@ -46,17 +48,21 @@ def merge_project(
     session: str | None = None,
     source: str | None = None,
     progress: Progress | None = None,
+    encoder=None,
 ) -> MergeOutcome:
     """Merge the project at ``other`` (.qda.sqlite or .qdpx) into ``db``; return what it did.
 
     Idempotent and one transaction after a backup (``coding.merge_project``); ``source`` names the
-    file in the merge's origins (default: its name)."""
+    file in the merge's origins (default: its name). The merged documents are then embedded for
+    meaning search where the index follows changes (``follow_meaning_index``)."""
     if is_qdpx(other):
         imported, merged = merge_qdpx(other, db, coder=coder, progress=progress)
     else:
         imported = None
         merged = merge_coded_project(db, other, coder=coder, session=session, source=source)
-    return MergeOutcome(merged, imported, sync_search_index(db, progress))
+    outcome = MergeOutcome(merged, imported, sync_search_index(db, progress))
+    follow_meaning_index(db, None, progress=progress, encoder=encoder)
+    return outcome
 
 
 def preview_merge(db: sqlite_utils.Database, other: str | os.PathLike) -> pd.DataFrame:

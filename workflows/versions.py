@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 import sqlite_utils
 
 from coding import EditResult, follow_new_versions
-from corpus import get_document, sync_search_index
-from nlp import ENCODERS, IndexResult, carry_entities, index_passages, index_status
+from corpus import sync_search_index
+from nlp import IndexResult, carry_entities, index_passages
 from projectfile import Progress, QdaError, writes
+
+from .meaning_index import background_default, models_to_follow, start_background_index
 
 
 @dataclass
@@ -47,35 +49,47 @@ def follow_versions(
     progress: Progress | None = None,
     executor: cf.Executor | None = None,
     encoder=None,
+    background: bool | None = None,
 ) -> VersionsReport:
     """Carry codings and entity mentions to every new version that has none yet, bring the search
-    index in step and, where the project has a meaning index, embed the new versions among
-    ``new_ids``; return what was done."""
+    index in step and embed the passages of ``new_ids`` (new documents and new versions alike)
+    for every model whose index follows changes (``meaning_index.models_to_follow``); return
+    what was done.
+
+    ``background`` (default: ``meaning_index.background_default()``, set by the app) starts or
+    extends a background job instead of embedding before returning."""
     report = VersionsReport()
     report.codings = follow_new_versions(db, coder=coder, session=session)
     report.entities = carry_entities(db)
     report.search = sync_search_index(db, progress)
-    versions = [int(i) for i in new_ids if get_document(db, int(i))["previous_id"] is not None]
-    if versions:
-        _update_meaning_index(db, versions, report, progress, executor, encoder)
+    ids = [int(i) for i in new_ids]
+    if ids:
+        follow_meaning_index(db, ids, report, progress, executor, encoder, background)
     return report
 
 
-def _update_meaning_index(
+def follow_meaning_index(
     db: sqlite_utils.Database,
-    versions: list[int],
-    report: VersionsReport,
-    progress: Progress | None,
-    executor: cf.Executor | None,
-    encoder,
-) -> None:
-    """Embed ``versions`` with every model the project already has a meaning index for."""
-    for model in ENCODERS:
-        if not index_status(db, model)["passages"]:
-            continue
+    ids: list[int] | None = None,
+    report: VersionsReport | None = None,
+    progress: Progress | None = None,
+    executor: cf.Executor | None = None,
+    encoder=None,
+    background: bool | None = None,
+) -> VersionsReport:
+    """Embed the documents ``ids`` (None: every current document; only passages without a
+    vector are embedded) for every model whose index follows changes; return the report."""
+    report = VersionsReport() if report is None else report
+    background = background_default() if background is None else background
+    for model in models_to_follow(db, unset_means_on=background):
         try:
+            if background:
+                start_background_index(db, model, encoder=encoder)
+                report.notes.append(f"meaning index ({model}) updating in the background")
+                continue
             report.meaning[model] = index_passages(
-                db, model, documents=versions, progress=progress, executor=executor, encoder=encoder
+                db, model, documents=ids, progress=progress, executor=executor, encoder=encoder
             )
         except (QdaError, OSError) as exc:  # the text is stored; the index catches up later
             report.notes.append(f"meaning index ({model}) not updated: {exc}")
+    return report

@@ -1,6 +1,7 @@
 """The Code page's OCR note (pure helpers of ui/components/page_image.py) and its "More like
-this" panel in AppTest: an unindexed project is offered "Index now" in the panel, the passages
-then listed leave out those coded with the code, and "Code with" codes one as an undoable action
+this" panel in AppTest: an unindexed project's passages are indexed by themselves in the
+background (progress in the panel, no button), the passages then listed leave out those coded
+with the code, and "Code with" codes one as an undoable action
 of the session."""
 
 from __future__ import annotations
@@ -87,9 +88,10 @@ def unindexed(tmp_path):
     return path, ids
 
 
-def test_code_page_panel_offers_index_then_codes_a_passage(unindexed, monkeypatch):
+def test_code_page_panel_indexes_by_itself_then_codes_a_passage(unindexed, monkeypatch):
     import coding
     from projectfile import open_project
+    from workflows import index_job
 
     path, ids = unindexed
     monkeypatch.setenv("QDA_PROJECT", str(path))
@@ -101,10 +103,12 @@ def test_code_page_panel_offers_index_then_codes_a_passage(unindexed, monkeypatc
     at.selectbox(key="code_doc").set_value(ids["en"]).run()
     at.button(key=f"code_more_{ids['coding_en']}").click().run()
     assert not at.exception
-    assert any("not indexed for meaning search yet" in i.value for i in at.info)
-    at.button(key="code_more_like_index").click().run()
+    assert not [b for b in at.button if b.label == "Index now"]
+    job = index_job(path)
+    assert job is not None, "opening the panel starts the background index"
+    assert job.wait(240) and job.error is None, job.error
+    at.run()
     assert not at.exception
-    assert not any("not indexed" in i.value for i in at.info)
     shown = " ".join(m.value for m in at.markdown)
     assert "tres días a la semana" in shown
     assert "Trainees alternate" not in shown and "Apprentices spend" not in shown

@@ -43,7 +43,7 @@ from ui.tables import readable_date
 from ui.tables import show as show_table
 from ui.team_panel import team_section
 from ui.widgets import md_safe
-from workflows import project_path
+from workflows import meaning_setting, project_path, set_meaning_setting, start_background_index
 
 st.title("Project")
 path = project_file()
@@ -180,6 +180,24 @@ with st.expander("Settings"):
         key=READER_WHOLE_INPUT,
         on_change=lambda: READER_WHOLE.set(st.session_state[READER_WHOLE_INPUT]),
     )
+    auto = st.checkbox(
+        "Index new and changed passages for meaning search by themselves, in the background",
+        value=meaning_setting(db) != "off",
+        key="proj_meaning_auto",
+        help="Meaning and hybrid search, and 'More like this', cover the indexed passages. "
+        "Turn it off for a very large archive you only search by exact words.",
+    )
+    if auto != (meaning_setting(db) != "off"):
+        set_meaning_setting(db, "on" if auto else "off")
+        st.rerun()
+    if st.button(
+        "Rebuild meaning index",
+        key="proj_meaning_rebuild",
+        help="Embed again every passage whose text changed; those unchanged are kept.",
+    ):
+        start_background_index(path)
+        flash("info", "The meaning index is being rebuilt in the background (Search shows it).")
+        st.rerun()
     st.caption("Theme (light or dark) is in the app menu ⋮ → Settings.")
 
 if allowed("merge") and st.button(
