@@ -6,7 +6,7 @@ DataFrames. Case data comes from the ``interviews`` front door.
 """
 
 from . import schema  # noqa: F401  (registers the package's tables with projectfile)
-from .agreement import agreement, disagreements
+from .agreement import agreement, disagreements, split_sentences
 from .agreement_stats import AgreementStatus
 from .agreement_text import agreement_summary, agreement_table, format_statistic
 from .autocode import (
@@ -195,6 +195,7 @@ __all__ = [
     "scope_cases",
     "scope_documents",
     "sibling_exists",
+    "split_sentences",
     "trash_frame",
     "undo",
     "undo_batch",

@@ -6,6 +6,7 @@ This front door exports what the other packages, the UI, the demo and the benchm
 """
 
 from . import schema  # noqa: F401  (registers the package's tables with projectfile)
+from .calibrate import Thresholds, calibrate
 from .embeddings import embed_texts, sentence_model
 from .encoders import DEFAULT_MODEL as EMBEDDING_MODEL
 from .encoders import ENCODERS, encoder_spec
@@ -72,6 +73,8 @@ from .topic_queries import (
     topics_over_time,
 )
 from .topics import fit_topics
+from .units import GRAINS as SUGGESTION_GRAINS
+from .units import candidate_units, code_grain
 from .vectors import IndexResult, index_passages, index_status, passage_vectors
 
 __all__ = [
@@ -83,13 +86,18 @@ __all__ = [
     "NlpError",
     "SEARCH_MODES",
     "SearchMode",
+    "SUGGESTION_GRAINS",
     "SuggestionDecision",
+    "Thresholds",
     "TopicError",
     "accept_suggestion",
     "add_entries",
     "add_starter_gazetteer",
     "aliases_frame",
     "boundaries",
+    "calibrate",
+    "candidate_units",
+    "code_grain",
     "cooccurrence_frame",
     "cooccurrence_graph",
     "count_passages",
