@@ -222,12 +222,24 @@ def add_coding_reviews(db: sqlite_utils.Database) -> None:
     )
 
 
+def add_coder_kinds(db: sqlite_utils.Database) -> None:
+    # the assistant codes as a coder of its own kind, kept out of every count unless chosen
+    # (coding.Scope.assistants); 'consensus' is reserved for a team's agreed coding (issue 22);
+    # ``detail`` holds what made an assistant's codings (model, version, date, thresholds)
+    db.execute(
+        "ALTER TABLE coders ADD COLUMN kind TEXT NOT NULL DEFAULT 'person'"
+        " CHECK (kind IN ('person', 'assistant', 'consensus'))"
+    )
+    db.execute("ALTER TABLE coders ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'")
+
+
 MIGRATIONS = [
     ("0001_coding", create_coding_tables),
     ("0002_covering_indexes", add_covering_indexes),
     ("0003_change_counter", add_change_counter),
     ("0004_quick_keys", add_quick_keys),
     ("0005_coding_reviews", add_coding_reviews),
+    ("0006_coder_kinds", add_coder_kinds),
 ]
 
 register_schema("coding", MIGRATIONS)
@@ -235,7 +247,12 @@ register_schema("coding", MIGRATIONS)
 # What a shareable (de-identified) copy does with each text column (projectfile.text_columns):
 # the undo images and the audit log hold text as it was before, so the copy leaves them out.
 TEXT_COLUMNS = {
-    "coders": {"name": Share.FREE, "created_at": Share.FIXED},
+    "coders": {
+        "name": Share.FREE,
+        "created_at": Share.FIXED,
+        "kind": Share.FIXED,
+        "detail": Share.FIXED,
+    },
     "codes": {
         "name": Share.FREE,
         "color": Share.FIXED,

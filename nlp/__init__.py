@@ -6,6 +6,7 @@ This front door exports what the other packages, the UI, the demo and the benchm
 """
 
 from . import schema  # noqa: F401  (registers the package's tables with projectfile)
+from .assistant import AssistantDecisions, run_assistant_codes
 from .calibrate import Thresholds, calibrate
 from .embeddings import embed_texts, sentence_model
 from .encoders import DEFAULT_MODEL as EMBEDDING_MODEL
@@ -78,6 +79,7 @@ from .units import candidate_units, code_grain
 from .vectors import IndexResult, index_passages, index_status, passage_vectors
 
 __all__ = [
+    "AssistantDecisions",
     "MIN_CODINGS",
     "EMBEDDING_MODEL",
     "ENCODERS",
@@ -135,6 +137,7 @@ __all__ = [
     "preview_topic_codes",
     "record_batch",
     "reject_suggestion",
+    "run_assistant_codes",
     "replace_gazetteer",
     "ruler_patterns",
     "search_passages",

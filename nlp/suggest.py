@@ -107,7 +107,9 @@ def load_passages(db: sqlite_utils.Database, model: str = DEFAULT_MODEL, progres
     return Passages(frame, np.ascontiguousarray(matrix[keep], dtype=np.float32))
 
 
-def _span_codings(db: sqlite_utils.Database) -> pd.DataFrame:
+def span_codings(db: sqlite_utils.Database) -> pd.DataFrame:
+    """Return the span codings that count (``coding.codings_frame``'s default scope: people's,
+    never the assistant's), with integer document ids."""
     df = codings_frame(db)
     df = df[df["document_id"].notna() & (df["scope"] == CodingScope.SPAN)].copy()
     df["document_id"] = df["document_id"].astype("int64")
@@ -183,7 +185,7 @@ def rank(
 def suggestable_codes(db: sqlite_utils.Database, min_codings: int = MIN_CODINGS) -> pd.DataFrame:
     """Return code_id, code_path, codings of the codes with at least ``min_codings`` span
     codings (most coded first)."""
-    df = _span_codings(db)
+    df = span_codings(db)
     if df.empty:
         return pd.DataFrame(columns=["code_id", "code_path", "codings"])
     g = df.groupby(["code_id", "code_path"]).size().rename("codings").reset_index()
@@ -356,7 +358,7 @@ def suggest_passages(
     nor a definition.
     """
     code_id = resolve_code(db, code)
-    codings = _span_codings(db)
+    codings = span_codings(db)
     mine = codings[codings["code_id"] == code_id]
     definition = _definition_text(db, code_id)
     if mine.empty and not definition:

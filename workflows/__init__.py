@@ -6,6 +6,7 @@ what it stores through the packages below, then lets everything that follows new
 holds SQL; the packages own their tables.
 """
 
+from .assistant import AssistantReport, run_assistant
 from .deidentify import Deidentified, deidentify, read_review_csv
 from .edit import Correction, correct_document
 from .ingest import IngestReport, ingest_files, ingest_upload_files
@@ -16,6 +17,7 @@ from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
 __all__ = [
+    "AssistantReport",
     "Correction",
     "Deidentified",
     "IngestReport",
@@ -36,5 +38,6 @@ __all__ = [
     "project_path",
     "read_confined",
     "read_review_csv",
+    "run_assistant",
     "save_transcript",
 ]
