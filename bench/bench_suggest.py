@@ -155,12 +155,23 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("BENCH_SMOKE") == "1",
         help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
     )
+    ap.add_argument(
+        "--sets",
+        nargs="*",
+        default=None,
+        help="outside-coded sets (bench/coded_sets.py SETS; default: all) read from --sets-dir",
+    )
+    ap.add_argument("--sets-dir", default=None, help="folder holding one folder per set")
     args = ap.parse_args(argv)
     if args.smoke:
         args.splits = 2
+    if args.sets is not None:
+        from suggest_sets import run_sets
+
+        return run_sets(args.sets, args.sets_dir, args.min_codings)
 
     from coding import codes_frame
-    from nlp.suggest import _span_codings, covered, load_passages, rank, suggestable_codes
+    from nlp.suggest import covered, load_passages, rank, span_codings, suggestable_codes
 
     with tempfile.TemporaryDirectory(prefix="qda-bench-suggest-") as tmp:
         db, name = open_copy(args, Path(tmp))
@@ -168,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
         passages = load_passages(db)
         t_index = time.perf_counter() - t
         frame, matrix = passages.frame, passages.matrix
-        codings = _span_codings(db)
+        codings = span_codings(db)
         codes = suggestable_codes(db, args.min_codings)
         info = codes_frame(db).set_index("id")
         stop = _stop()
