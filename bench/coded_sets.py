@@ -14,13 +14,15 @@ question (its id, e.g. 'Q8') with the question's codes under it, and one whole-a
 from __future__ import annotations
 
 import csv
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_CODED = ROOT.parent / "shared" / "coded"
-SETS = {"proctoring": "survey"}  # set name -> shape
+CODED_ENV = "QDA_CODED_SETS"  # a folder holding one folder per set (default: SHARED_CODED)
+SETS = {"proctoring": "survey", "pdpilot": "maxqda"}  # set name -> shape (maxqda: coded_maxqda)
 _FILE = re.compile(r"- (?P<question>[A-Z]\d+) \((?P<coder>primary|secondary)\)\.csv$")
 
 
@@ -100,16 +102,30 @@ def build_project(answers: list[CodedAnswer], path: Path):
     return db
 
 
+def sets_folder() -> Path:
+    """Return the folder holding one folder per set: ``$QDA_CODED_SETS`` or ../shared/coded."""
+    return Path(os.environ[CODED_ENV]) if os.environ.get(CODED_ENV) else SHARED_CODED
+
+
 def load_set(name: str, folder: Path | None = None):
-    """Return (open Database of a temporary project, its answers) for set ``name`` read from
-    ``folder`` (default ``../shared/coded/<name>``). Raises FileNotFoundError when absent."""
-    if SETS.get(name) != "survey":
+    """Return (open Database of a temporary project, its answers or interviews) for set ``name``
+    read from ``folder`` (default ``sets_folder() / name``). Raises FileNotFoundError when
+    absent."""
+    shape = SETS.get(name)
+    if shape is None:
         raise ValueError(f"unknown set {name!r}: use one of {', '.join(SETS)}")
-    folder = Path(folder) if folder is not None else SHARED_CODED / name
+    folder = Path(folder) if folder is not None else sets_folder() / name
     if not folder.is_dir():
         raise FileNotFoundError(f"set {name!r} missing: no folder {folder}")
-    answers = read_survey_folder(folder)
     from projectfile import private_mkdtemp
 
     tmp = private_mkdtemp(prefix=f"coded-{name}")
+    if shape == "maxqda":
+        from coded_maxqda import build_interview_project, read_maxqda_folder
+
+        interviews, memos, lost = read_maxqda_folder(folder)
+        if lost:
+            print(f"set {name}: {lost} coded segments not found in their transcript (left out)")
+        return build_interview_project(interviews, memos, tmp / f"{name}.qda.sqlite"), interviews
+    answers = read_survey_folder(folder)
     return build_project(answers, tmp / f"{name}.qda.sqlite"), answers

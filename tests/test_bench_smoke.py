@@ -102,3 +102,25 @@ def test_coded_sets_loader_on_fixture(tmp_path):
         timeout=300,
     )
     assert run.returncode == 1 and "missing" in run.stdout, run.stdout + run.stderr
+
+
+def test_maxqda_segment_located_across_line_breaks():
+    """A MAXQDA segment is found in its transcript by its first and last words, whatever the
+    line breaks and hyphenation of the two PDF exports; a segment that is not there is None."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    try:
+        from coded_maxqda import locate
+    finally:
+        sys.path.remove(str(ROOT / "bench"))
+    text = (
+        "Dan: Do you use ICE plots?\n\nParticipant: Ah, yeah. Not all the time, so it's not the"
+        " main thing we do, but in our initial data explorations we tend to use pre-computed ICE"
+        " plots.\n\nDan: Okay."
+    )
+    segment = (
+        "Not all the time, so it's\nnot the main thing we do, but in our initial data\n"
+        "explorations we tend to use pre- computed ICE plots."
+    )
+    start, end = locate(text, segment)
+    assert text[start:end].startswith("Not all the time") and text[start:end].endswith("ICE plots")
+    assert locate(text, "We never use partial dependence plots in production at all.") is None
