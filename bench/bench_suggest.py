@@ -22,7 +22,6 @@ with few held-out passages its ceiling is n_held/10: the ceiling is printed too.
 from __future__ import annotations
 
 import argparse
-import math
 import os
 import random
 import re
@@ -31,7 +30,6 @@ import sys
 import tempfile
 import time
 import unicodedata
-from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -39,6 +37,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 import workflows  # noqa: E402,F401 (every package: all tables registered before open_project)
+from nlp.code_features import bm25_tokens as bm25  # noqa: E402 (the product's BM25, one copy)
 
 DEMO = ROOT / "demo" / "build" / "demo.qda.sqlite"
 
@@ -59,21 +58,6 @@ def _stop() -> set[str]:
 def tokens(text: str, stop: set[str]) -> list[str]:
     """Return folded word tokens of ``text`` without stop words and one-letter words."""
     return [w for w in (_fold(t) for t in re.findall(r"\w+", text)) if len(w) > 1 and w not in stop]
-
-
-def bm25(docs: list[list[str]], query: list[str], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
-    """Return the BM25 score of every tokenised document for the query terms (OR semantics)."""
-    n = len(docs)
-    avg = sum(len(d) for d in docs) / max(n, 1)
-    df = Counter(t for d in docs for t in set(d))
-    q = set(query)
-    out = np.zeros(n)
-    for i, d in enumerate(docs):
-        tf = Counter(d)
-        for t in q & tf.keys():
-            idf = math.log(1 + (n - df[t] + 0.5) / (df[t] + 0.5))
-            out[i] += idf * tf[t] * (k1 + 1) / (tf[t] + k1 * (1 - b + b * len(d) / max(avg, 1)))
-    return out
 
 
 def top_hits(scores: np.ndarray, candidate: np.ndarray, relevant: np.ndarray, k: int) -> int:
@@ -155,12 +139,26 @@ def main(argv: list[str] | None = None) -> int:
         default=os.environ.get("BENCH_SMOKE") == "1",
         help="tiny sizes, seconds not minutes (CI runs this; also BENCH_SMOKE=1)",
     )
+    ap.add_argument(
+        "--sets",
+        nargs="*",
+        default=None,
+        help="outside-coded sets (bench/coded_sets.py SETS; default: all) read from --sets-dir",
+    )
+    ap.add_argument(
+        "--sets-dir", default=None, help="folder holding one folder per set ($QDA_CODED_SETS)"
+    )
+    ap.add_argument("--sets-cache", default=None, help="keep loaded sets here (reruns: seconds)")
     args = ap.parse_args(argv)
     if args.smoke:
         args.splits = 2
+    if args.sets is not None:
+        from suggest_sets import run_sets
+
+        return run_sets(args.sets, args.sets_dir, args.min_codings, args.sets_cache)
 
     from coding import codes_frame
-    from nlp.suggest import _span_codings, covered, load_passages, rank, suggestable_codes
+    from nlp.suggest import covered, load_passages, rank, span_codings, suggestable_codes
 
     with tempfile.TemporaryDirectory(prefix="qda-bench-suggest-") as tmp:
         db, name = open_copy(args, Path(tmp))
@@ -168,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         passages = load_passages(db)
         t_index = time.perf_counter() - t
         frame, matrix = passages.frame, passages.matrix
-        codings = _span_codings(db)
+        codings = span_codings(db)
         codes = suggestable_codes(db, args.min_codings)
         info = codes_frame(db).set_index("id")
         stop = _stop()

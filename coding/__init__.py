@@ -7,9 +7,16 @@ DataFrames. Case data comes from the ``interviews`` front door.
 
 from . import schema  # noqa: F401  (registers the package's tables with projectfile)
 from .activity import ACTIVITY_COLUMNS, activity_frame, audit_token
-from .agreement import agreement, disagreements
+from .agreement import agreement, agreement_with, disagreements, split_sentences
 from .agreement_stats import AgreementStatus
 from .agreement_text import agreement_summary, agreement_table, format_statistic
+from .assistant_coders import (
+    accept_assistant_codings,
+    assistant_name,
+    assistant_names,
+    coders_frame,
+    ensure_assistant,
+)
 from .autocode import (
     PREVIEW_COLUMNS,
     apply_preview,
@@ -202,7 +209,13 @@ __all__ = [
     "CodingError",
     "add_code",
     "add_memo",
+    "accept_assistant_codings",
     "agreement",
+    "agreement_with",
+    "assistant_name",
+    "assistant_names",
+    "coders_frame",
+    "ensure_assistant",
     "agreement_summary",
     "agreement_table",
     "format_statistic",
@@ -253,6 +266,7 @@ __all__ = [
     "scope_cases",
     "scope_documents",
     "sibling_exists",
+    "split_sentences",
     "trash_frame",
     "undo",
     "undo_batch",

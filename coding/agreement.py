@@ -309,6 +309,30 @@ def agreement(
     return df.astype({"code_id": "Int64", "units": "int64", "documents": "int64"})
 
 
+def agreement_with(
+    db: sqlite_utils.Database,
+    scope: Scope | None,
+    coder: str,
+    others,
+    unit: str = "char",
+    progress=None,
+) -> pd.DataFrame:
+    """Return ``coder`` (e.g. the assistant) against each of ``others`` by the same statistics as
+    between people: one ``agreement`` per pair over the scope with its coders set to the pair,
+    stacked, with a first column ``versus`` (the other coder)."""
+    scope = _scope(scope, {})
+    parts = []
+    for other in others:
+        if other == coder:
+            continue
+        pair = agreement(db, scope.replace(coders=(coder, other)), unit=unit, progress=progress)
+        parts.append(pair.assign(versus=other))
+    if not parts:
+        return pd.DataFrame(columns=["versus", *AGREEMENT_COLUMNS])
+    out = pd.concat(parts, ignore_index=True)
+    return out[["versus", *AGREEMENT_COLUMNS]]
+
+
 def disagreements(
     db: sqlite_utils.Database,
     scope: Scope | None = None,

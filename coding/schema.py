@@ -222,6 +222,17 @@ def add_coding_reviews(db: sqlite_utils.Database) -> None:
     )
 
 
+def add_coder_kinds(db: sqlite_utils.Database) -> None:
+    # the assistant codes as a coder of its own kind, kept out of every count unless chosen
+    # (coding.Scope.assistants); 'consensus' is reserved for a team's agreed coding (issue 22);
+    # ``detail`` holds what made an assistant's codings (model, version, date, thresholds)
+    db.execute(
+        "ALTER TABLE coders ADD COLUMN kind TEXT NOT NULL DEFAULT 'person'"
+        " CHECK (kind IN ('person', 'assistant', 'consensus'))"
+    )
+    db.execute("ALTER TABLE coders ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'")
+
+
 def add_team(db: sqlite_utils.Database) -> None:
     # members and roles (workflows.access decides what each role may do), blind rounds, consensus
     db.execute(
@@ -234,10 +245,7 @@ def add_team(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db.execute(
-        "ALTER TABLE coders ADD COLUMN kind TEXT NOT NULL DEFAULT 'person'"
-        " CHECK (kind IN ('person', 'consensus'))"
-    )
+    # coders.kind ('person', 'assistant', 'consensus') comes from 0006_coder_kinds
     db.execute(
         "ALTER TABLE codes ADD COLUMN status TEXT NOT NULL DEFAULT 'active'"
         " CHECK (status IN ('active', 'proposed'))"
@@ -304,6 +312,7 @@ MIGRATIONS = [
     ("0003_change_counter", add_change_counter),
     ("0004_quick_keys", add_quick_keys),
     ("0005_coding_reviews", add_coding_reviews),
+    ("0006_coder_kinds", add_coder_kinds),
     ("0009_team", add_team),
 ]
 
@@ -312,7 +321,12 @@ register_schema("coding", MIGRATIONS)
 # What a shareable (de-identified) copy does with each text column (projectfile.text_columns):
 # the undo images and the audit log hold text as it was before, so the copy leaves them out.
 TEXT_COLUMNS = {
-    "coders": {"name": Share.FREE, "created_at": Share.FIXED, "kind": Share.FIXED},
+    "coders": {
+        "name": Share.FREE,
+        "created_at": Share.FIXED,
+        "kind": Share.FIXED,
+        "detail": Share.FIXED,
+    },
     "codes": {
         "name": Share.FREE,
         "color": Share.FIXED,

@@ -41,6 +41,8 @@ CountMode = Literal["auto", "segments", "codings"]
 Versions = Literal["current", "all"]
 COUNTS: tuple[CountMode, ...] = ("auto", "segments", "codings")
 VERSIONS: tuple[Versions, ...] = ("current", "all")
+# the coders whose codings are the assistant's (kept out unless a scope asks for them)
+ASSISTANTS_SQL = "SELECT id FROM coders WHERE kind = 'assistant'"
 
 
 def _tuple(values) -> tuple | None:
@@ -66,7 +68,10 @@ def _attributes(values: Mapping | Iterable | None) -> tuple | None:
 @dataclasses.dataclass(frozen=True)
 class Scope:
     """What counts: codes (ids or paths, with children or not), coders (names), documents (ids),
-    cases (ids), case-attribute filters, versions and the count mode."""
+    cases (ids), case-attribute filters, versions and the count mode.
+
+    The assistant's codings (coders of kind 'assistant') count only when ``assistants`` is set
+    or an assistant is named in ``coders``: never by default in a count, matrix or export."""
 
     codes: tuple | None = None
     children: bool = False
@@ -76,6 +81,7 @@ class Scope:
     attributes: tuple | None = None
     versions: Versions = "current"
     count: CountMode = "auto"
+    assistants: bool = False
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -136,6 +142,8 @@ class Scope:
         for name, values in self.attributes or ():
             parts.append(f"{name} = {' or '.join(values)}")
         parts.append("current versions" if self.versions == "current" else "all versions")
+        if self.assistants:
+            parts.append("with the assistant's codings")
         parts.append(
             {"auto": "count: auto", "segments": "each segment once"}.get(self.count, "every coding")
         )
@@ -154,6 +162,7 @@ def count_mode(db: sqlite_utils.Database, scope: Scope | str = "auto") -> str:
         "SELECT COUNT(DISTINCT coder_id) FROM codings WHERE deleted_at IS NULL"
         " AND coder_id NOT IN (SELECT id FROM coders WHERE kind = 'consensus')"
         f" AND (document_id IS NULL OR document_id IN ({current_documents_sql()}))"
+        f" AND coder_id NOT IN ({ASSISTANTS_SQL})"
     ).fetchone()[0]
     return "segments" if n > 1 else "codings"
 
@@ -228,6 +237,7 @@ def scope_where(
 
     ``codes`` overrides the scope's codes (a boolean query's A and B); ``documents`` are the
     documents already resolved from the scope (``scope_documents``), or None to resolve them here.
+    The assistant's codings are left out unless the scope includes them or names coders.
     """
     where = [f"{alias}.deleted_at IS NULL"]
     params: list = []
@@ -262,6 +272,12 @@ def scope_where(
     else:
         where += on_document
         params += doc_params
+    if (
+        not scope.assistants
+        and scope.coders is None
+        and db.execute(ASSISTANTS_SQL + " LIMIT 1").fetchone()
+    ):
+        where.append(f"{alias}.coder_id NOT IN ({ASSISTANTS_SQL})")
     if db.execute("SELECT 1 FROM codes WHERE deleted_at IS NOT NULL LIMIT 1").fetchone():
         where.append(f"{alias}.code_id IN (SELECT id FROM codes WHERE deleted_at IS NULL)")
     hidden = blind_filter(db, f"{alias}.document_id", f"{alias}.coder_id")

@@ -6,6 +6,8 @@ This front door exports what the other packages, the UI, the demo and the benchm
 """
 
 from . import schema  # noqa: F401  (registers the package's tables with projectfile)
+from .assistant import AssistantDecisions, run_assistant_codes
+from .calibrate import Thresholds, calibrate
 from .embeddings import embed_texts, sentence_model
 from .encoders import DEFAULT_MODEL as EMBEDDING_MODEL
 from .encoders import ENCODERS, encoder_spec
@@ -73,11 +75,14 @@ from .topic_queries import (
     topics_over_time,
 )
 from .topics import fit_topics
+from .units import GRAINS as SUGGESTION_GRAINS
+from .units import candidate_units, code_grain
 from .vectors import IndexResult, index_passages, index_status, passage_vectors
 
 __all__ = [
     "SUMMARY_COLUMNS",
     "summarize_spans",
+    "AssistantDecisions",
     "MIN_CODINGS",
     "EMBEDDING_MODEL",
     "ENCODERS",
@@ -86,13 +91,18 @@ __all__ = [
     "NlpError",
     "SEARCH_MODES",
     "SearchMode",
+    "SUGGESTION_GRAINS",
     "SuggestionDecision",
+    "Thresholds",
     "TopicError",
     "accept_suggestion",
     "add_entries",
     "add_starter_gazetteer",
     "aliases_frame",
     "boundaries",
+    "calibrate",
+    "candidate_units",
+    "code_grain",
     "cooccurrence_frame",
     "cooccurrence_graph",
     "count_passages",
@@ -130,6 +140,7 @@ __all__ = [
     "preview_topic_codes",
     "record_batch",
     "reject_suggestion",
+    "run_assistant_codes",
     "replace_gazetteer",
     "ruler_patterns",
     "search_passages",

@@ -177,12 +177,35 @@ def add_passage_spans(db: sqlite_utils.Database) -> None:
         db.execute(f"ALTER TABLE passage_vectors ADD COLUMN {col} {kind}")
 
 
+def create_suggestion_thresholds(db: sqlite_utils.Database) -> None:
+    """Create the table of calibrated decision thresholds per code, model and grain; ``stamp`` is
+    the codings' change stamp they were fitted on (a different stamp: refit)."""
+    db.execute(
+        """
+        CREATE TABLE suggestion_thresholds (
+            code_id INTEGER NOT NULL REFERENCES codes(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            grain TEXT NOT NULL,
+            stamp TEXT NOT NULL,
+            fitted_at TEXT NOT NULL,
+            n_pos INTEGER NOT NULL,
+            likely REAL NOT NULL,
+            possible REAL NOT NULL,
+            cv_kappa REAL NOT NULL,
+            cv_ap REAL,
+            PRIMARY KEY (code_id, model, grain)
+        )
+        """
+    )
+
+
 MIGRATIONS = [
     ("0001_entities", create_entities),
     ("0002_topics", create_topics),
     ("0003_meaning_search", create_meaning_search),
     ("0004_suggestion_decisions", create_suggestion_decisions),
     ("0005_passage_spans", add_passage_spans),
+    ("0006_suggestion_thresholds", create_suggestion_thresholds),
 ]
 
 register_schema("nlp", MIGRATIONS)
@@ -207,6 +230,7 @@ TEXT_COLUMNS = {
     "topics": Share.DROP,
     "topic_assignments": Share.DROP,
     "passage_vectors": Share.DROP,
+    "suggestion_thresholds": Share.DROP,
     "suggestion_decisions": {
         "decision": Share.FIXED,
         "coder": Share.FREE,

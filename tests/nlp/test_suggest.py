@@ -125,17 +125,6 @@ def test_batch_preview_then_apply_is_one_undoable_batch(project):
     assert len(codings_frame(db)) == before
 
 
-def test_too_few_codings_says_what_to_do(project):
-    from coding import add_code, code_span
-    from nlp import NlpError, suggest_passages
-
-    db, doc1, _ = project
-    add_code(db, "Rare", coder="ana")
-    code_span(db, doc1, 0, 10, "Rare", coder="ana")
-    with pytest.raises(NlpError, match="at least 5"):
-        suggest_passages(db, "Rare")
-
-
 def test_rank_cross_fits_candidates_that_are_training_negatives():
     from nlp.suggest import rank
 

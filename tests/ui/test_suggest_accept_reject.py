@@ -116,6 +116,11 @@ def test_suggestions_accept_reject_and_batch(app):
         wait_idle(page)
         page.screenshot(path=str(ARTIFACTS / "suggest-list.png"), full_page=True)
         assert cards.count() >= 3
+        # each card has its band and the coded passages it is nearest to ("why")
+        expect(cards.first).to_contain_text("Nearest coded:")
+        band = cards.first.inner_text()
+        assert "likely" in band or "possible" in band
+        assert any(t[:40] in band for t in TRAINING)  # a coded Training passage is the why
         first_text = cards.first.inner_text()
         # the two training passages nobody coded come first (English and Spanish)
         top2 = cards.nth(0).inner_text() + cards.nth(1).inner_text()

@@ -1,5 +1,8 @@
-"""Suggested passages on the Code page: for a code with at least 5 coded passages, the uncoded
-passages the researcher would most likely code with it (nlp.suggest). Each is accepted or rejected
+"""Suggested passages on the Code page: for a code, the uncoded sentences, clauses, paragraphs or
+turns (the grain the researcher codes it at) they would most likely code with it (nlp.suggest),
+each with its band (likely / possible, by the code's calibrated thresholds) and the coded
+passages it is nearest to (the "why"). A code with fewer than 5 codings is matched to its
+definition and examples. Each is accepted or rejected
 with a click, or several are previewed and saved as one undoable batch; rejections are stored and
 teach the next refit. Nothing is coded without a click."""
 
@@ -8,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from coding import apply_preview
+from coding import apply_preview, codes_frame, codings_frame
 from nlp import (
     MIN_CODINGS,
     SuggestionDecision,
@@ -18,7 +21,6 @@ from nlp import (
     record_batch,
     reject_suggestion,
     suggest_passages,
-    suggestable_codes,
 )
 from projectfile import QdaError
 from ui.common import get_db
@@ -28,6 +30,14 @@ from ui.widgets import md_safe
 STATE = SUGG_ROWS.name  # {code_id: DataFrame of the suggestions still open}
 BATCH = SUGG_BATCH.name  # {code_id: (rows, preview frame)}
 PAGE = 6  # passages shown at once (the reader stays within reach below)
+BADGE = {"likely": ":green-badge[likely]", "possible": ":orange-badge[possible]"}
+BADGE["unlikely"] = ":gray-badge[unlikely]"
+BAND_HELP = (
+    "likely / possible: by this code's own thresholds, fitted by cross-validation on your "
+    "codings (likely: the cut that agreed best with them; possible: the cut that finds 4 in 5 "
+    "of them). A code with fewer than 5 codings is matched to its definition and examples and "
+    "is never 'likely'. The figure is the model's probability (or the similarity, for a new code)."
+)
 
 
 def _n(k: int, word: str) -> str:
@@ -46,9 +56,41 @@ def _compute(db, code_id: int, limit: int) -> pd.DataFrame:
     return found
 
 
-def _drop(code_id: int, segment_ids) -> None:
+def _codes(db) -> pd.DataFrame:
+    """Return the codes suggestions can be made for (a coding or a definition), most coded
+    first."""
+    codes = codes_frame(db)
+    has_text = codes["definition"].fillna("").str.strip() != ""
+    codes = codes[(codes["codings"] > 0) | has_text]
+    return codes.sort_values(["codings", "path"], ascending=[False, True])
+
+
+def _short(text: str, n: int = 110) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _example_texts(db, code_id: int) -> dict[int, str]:
+    """Return {coding id: coded text} of the code's codings (the "why" beside a suggestion)."""
+    frame = codings_frame(db, codes=[int(code_id)])
+    return dict(zip(frame["coding_id"].astype(int), frame["text"]))
+
+
+def _unit_keys(rows: pd.DataFrame) -> pd.Series:
+    """Return each suggestion's key: document, start, end (a sentence shares its paragraph's
+    segment id with the paragraph's other sentences)."""
+    return (
+        rows["document_id"].astype(int).astype(str)
+        + "_"
+        + rows["char_start"].astype(int).astype(str)
+        + "_"
+        + rows["char_end"].astype(int).astype(str)
+    )
+
+
+def _drop(code_id: int, keys) -> None:
     rows = st.session_state[STATE][code_id]
-    st.session_state[STATE][code_id] = rows[~rows["segment_id"].isin(list(segment_ids))]
+    st.session_state[STATE][code_id] = rows[~_unit_keys(rows).isin(list(keys))]
 
 
 # The card buttons act in callbacks, before the run that draws the list again: one run per click.
@@ -66,7 +108,7 @@ def _on_accept(code_id: int, label: str, r: dict, coder: str, session) -> None:
     except QdaError as exc:
         flash("error", str(exc))
         return
-    _drop(code_id, [r["segment_id"]])
+    _drop(code_id, [r["key"]])
     flash("success", f"Coded with {label}.")
 
 
@@ -77,7 +119,7 @@ def _on_reject(code_id: int, r: dict, coder: str) -> None:
     except QdaError as exc:
         flash("error", str(exc))
         return
-    _drop(code_id, [r["segment_id"]])
+    _drop(code_id, [r["key"]])
     flash("success", "Rejected: it will count against similar ones.")
 
 
@@ -92,15 +134,16 @@ def suggestions_panel(db, coder: str, session: str | None = None) -> None:
     st.session_state.setdefault(STATE, {})
     st.session_state.setdefault(BATCH, {})
     with st.expander("Suggested passages · learned from the codings", expanded=False):
-        codes = suggestable_codes(db)
+        codes = _codes(db)
         if codes.empty:
             st.caption(
-                f"Suggestions appear for a code once it has {MIN_CODINGS} or more coded passages."
+                "Suggestions appear for a code once it has a definition or a coded passage "
+                f"(learned from its codings from {MIN_CODINGS} on)."
             )
             return
         labels = {
             int(c): f"{p} ({n} coded)"
-            for c, p, n in zip(codes["code_id"], codes["code_path"], codes["codings"])
+            for c, p, n in zip(codes["id"], codes["path"], codes["codings"])
         }
         c1, c2 = st.columns([3, 1])
         code_id = c1.selectbox(
@@ -116,9 +159,10 @@ def suggestions_panel(db, coder: str, session: str | None = None) -> None:
         rows = st.session_state[STATE].get(code_id)
         if rows is None:
             st.caption(
-                "Ranks the paragraphs and turns nobody has coded with this code by how alike "
-                "they are to its coded passages (English and Spanish alike). Rejected passages "
-                "are remembered and count against similar ones."
+                "Ranks the sentences, clauses, paragraphs or turns nobody has coded with this "
+                "code (the unit you code it at) by how alike they are to its coded passages "
+                "(English and Spanish alike). Rejected passages are remembered and count "
+                "against similar ones."
             )
             return
         if rows.empty:
@@ -126,45 +170,50 @@ def suggestions_panel(db, coder: str, session: str | None = None) -> None:
             return
         shown = rows.head(PAGE)
         st.caption(
-            f"{_n(len(rows), 'suggestion')} open; nothing is coded until you accept. "
-            "Tick passages for a batch below."
+            f"{_n(len(rows), 'suggestion')} open, by {rows['grain'].iloc[0]}; nothing is coded "
+            "until you accept. Tick passages for a batch below."
         )
+        examples = _example_texts(db, code_id)
         picked = []
-        for r in shown.itertuples(index=False):
-            seg = int(r.segment_id)
-            with st.container(border=True, key=f"sugg_card_{seg}"):
-                h1, h2 = st.columns([5, 1])
+        for r, key in zip(shown.itertuples(index=False), _unit_keys(shown)):
+            with st.container(border=True, key=f"sugg_card_{key}"):
+                h1, h2 = st.columns([4, 2])
                 h1.markdown(
                     f"**{md_safe(r.document_title)}** · characters {int(r.char_start):,}–"
                     f"{int(r.char_end):,}"
                 )
-                h2.markdown(f"`{r.score:.0%}`", help="The model's probability for this code.")
+                h2.markdown(f"{BADGE[r.band]} `{r.score:.0%}`", help=BAND_HELP)
                 st.text(r.text[:700] + ("…" if len(r.text) > 700 else ""))
+                why = [examples[c] for c in r.why if c in examples]
+                if why:
+                    st.caption(
+                        "Nearest coded: " + " · ".join(f"“{md_safe(_short(t))}”" for t in why)
+                    )
                 b1, b2, b3, b4 = st.columns([1, 1, 1, 2])
                 row = {
-                    "segment_id": seg,
+                    "key": key,
                     "document_id": int(r.document_id),
                     "char_start": int(r.char_start),
                     "char_end": int(r.char_end),
                 }
                 b1.button(
                     "Accept",
-                    key=f"sugg_acc_{seg}",
+                    key=f"sugg_acc_{key}",
                     type="primary",
                     on_click=_on_accept,
                     args=(code_id, labels[code_id], row, coder, session),
                 )
                 b2.button(
-                    "Reject", key=f"sugg_rej_{seg}", on_click=_on_reject, args=(code_id, row, coder)
+                    "Reject", key=f"sugg_rej_{key}", on_click=_on_reject, args=(code_id, row, coder)
                 )
-                b3.button("Open", key=f"sugg_open_{seg}", on_click=_on_open, args=(row,))
-                if b4.checkbox("in batch", key=f"sugg_pick_{code_id}_{seg}"):
-                    picked.append(seg)
+                b3.button("Open", key=f"sugg_open_{key}", on_click=_on_open, args=(row,))
+                if b4.checkbox("in batch", key=f"sugg_pick_{code_id}_{key}"):
+                    picked.append(key)
         _batch(db, code_id, rows, picked, coder, session)
 
 
 def _batch(db, code_id: int, rows: pd.DataFrame, picked: list[int], coder, session) -> None:
-    chosen = rows[rows["segment_id"].isin(picked)]
+    chosen = rows[_unit_keys(rows).isin(picked)]
     p1, p2 = st.columns(2)
     if p1.button(f"Preview batch ({len(chosen)})", disabled=chosen.empty, key="sugg_preview"):
         st.session_state[BATCH][code_id] = (chosen, preview_suggestions(db, chosen, code_id))
@@ -202,7 +251,7 @@ def _on_reject_batch(code_id: int, chosen: pd.DataFrame, coder: str) -> None:
     except QdaError as exc:
         flash("error", str(exc))
         return
-    _drop(code_id, chosen["segment_id"])
+    _drop(code_id, _unit_keys(chosen))
     st.session_state[BATCH].pop(code_id, None)
 
 
@@ -218,5 +267,5 @@ def _on_apply_batch(code_id: int, coder: str, session) -> None:
     except QdaError as exc:
         flash("error", str(exc))
         return
-    _drop(code_id, batch_rows["segment_id"])
+    _drop(code_id, _unit_keys(batch_rows))
     flash("success", f"Coded {_n(len(preview), 'passage')} as one batch.")

@@ -12,6 +12,8 @@ from coding import (
     add_memo,
     agreement,
     agreement_table,
+    agreement_with,
+    assistant_names,
     change_counter,
     code_attribute_matrix,
     code_case_matrix,
@@ -37,8 +39,9 @@ from projectfile import QdaError, open_project
 from ui.common import current_coder, get_db, project_file
 from ui.consensus_view import consensus_tab
 from ui.escape import md_safe
-from ui.state import FOCUS
+from ui.state import FOCUS, flash
 from ui.tables import show, show_wrapped
+from workflows import run_assistant
 
 st.title("Analysis")
 db = get_db()
@@ -51,7 +54,9 @@ if codes.empty or int(codes["codings"].sum()) == 0:
 
 paths = codes["path"].tolist()
 colors = dict(zip(codes["path"], codes["color"]))
-coders = coder_names(db, with_codings=True)
+assistants = assistant_names(db)
+# people only: the assistant's codings count nowhere unless asked for (coding.Scope.assistants)
+coders = [c for c in coder_names(db, with_codings=True) if c not in assistants]
 picked_coders = st.sidebar.multiselect(
     "Coders", coders, default=coders, help="whose codings to include"
 )
@@ -92,8 +97,16 @@ count = st.sidebar.radio(
     help="When several coders coded the same span with the same code: count it once (the "
     "default when more than one coder has coded) or count every coder's coding.",
 )
+with_assistant = bool(assistants) and st.sidebar.checkbox(
+    "Include the assistant's codings",
+    value=False,
+    key="an_assistant",
+    help="The assistant's codings are kept apart from people's and count nowhere unless you "
+    "include them here (or a person accepts them).",
+)
 # the one scope every view of this page counts over (coding.Scope): built once, passed down
 scope = Scope(
+    assistants=with_assistant,
     coders=coder_filter,
     documents=picked_docs or None,
     cases=picked_cases or None,
@@ -113,6 +126,75 @@ def cached_agreement(path: str, version: int, unit: str, ag_scope: Scope):
         return agreement(conn, ag_scope, unit=unit), disagreements(conn, ag_scope, unit=unit)
     finally:
         conn.conn.close()
+
+
+@st.cache_data(max_entries=16, show_spinner="Comparing the assistant…")
+def cached_versus(path: str, version: int, unit: str, ag_scope: Scope, bot: str, people: tuple):
+    """Return the assistant ``bot`` against each of ``people`` (coding.agreement_with)."""
+    conn = open_project(path)
+    try:
+        return agreement_with(conn, ag_scope, bot, people, unit=unit)
+    finally:
+        conn.conn.close()
+
+
+def assistant_section(unit: str, people: list[str]) -> None:
+    """The assistant against each person (same statistics as between people), and the form that
+    runs the assistant on chosen documents and codes."""
+    st.subheader("The assistant against each person")
+    if assistants:
+        bot = st.selectbox("Assistant run", assistants[::-1], key="ag_bot")
+        versus = cached_versus(
+            str(project_file()),
+            change_counter(db),
+            unit,
+            scope.replace(coders=None),
+            bot,
+            tuple(people),
+        )
+        table = agreement_table(versus)
+        table.insert(0, "versus", versus["versus"].to_numpy())
+        show_wrapped(table)
+        st.caption(
+            "Each row compares the assistant with one person over the documents both coded, by "
+            "the same statistics as between people. The assistant's codings count nowhere else."
+        )
+    else:
+        st.caption("The assistant has not coded yet: run it below to compare it with people.")
+    with st.expander("Run the assistant on documents for codes"):
+        run_form()
+
+
+def run_form() -> None:
+    """Documents and codes for the assistant; its decisions are saved as its own codings."""
+    documents = st.multiselect(
+        "Documents", list(doc_titles), format_func=lambda i: doc_titles[i], key="as_docs"
+    )
+    learnable = codes[codes["codings"] >= 5]["path"].tolist()
+    chosen = st.multiselect(
+        "Codes",
+        learnable,
+        default=learnable,
+        key="as_codes",
+        help="codes with at least 5 codings by people (it learns from them)",
+    )
+    if st.button("Run the assistant", key="as_run", disabled=not documents or not chosen):
+        with st.status("The assistant is coding…", expanded=False) as status:
+            bar = st.progress(0.0)
+
+            def progress(done: int, total: int, message: str) -> None:
+                bar.progress(done / total if total else 1.0, text=f"{message}: {done}/{total}")
+
+            try:
+                report = run_assistant(db, documents, chosen, progress=progress)
+            except QdaError as exc:
+                status.update(label=str(exc), state="error")
+                return
+            status.update(label=f"{report.codings} codings by {report.coder}", state="complete")
+        skipped = report.codes[report.codes["status"] != "ok"]
+        note = "".join(f"; {r.code_path}: {r.status}" for r in skipped.itertuples())
+        flash("success", f"The assistant made {report.codings} codings as {report.coder}{note}.")
+        st.rerun()
 
 
 def show_compared(ag) -> None:
@@ -379,6 +461,7 @@ with tabs[5]:
                 table[["document", "case", "code", "coded by", "not coded by", "instead", "text"]]
             )
             open_passage(dis, "dis_open")
+    assistant_section(unit, pair if len(pair) >= 1 else coders)
 
 with tabs[6]:
     q = st.text_input("Search memos", key="memo_q")
