@@ -27,8 +27,9 @@ from .cases import (
     set_speaker,
     speaker_edits,
 )
-from .document import is_generic
+from .document import is_generic, transcript_to_document
 from .errors import InterviewError
+from .model import Transcript, Turn
 from .parse import parse_transcript
 from .preview import import_summary, preview_frame, speakers_summary, turns_html
 from .queries import (
@@ -52,6 +53,8 @@ from .store import (
 
 __all__ = [
     "ROLES",
+    "Transcript",
+    "Turn",
     "InterviewError",
     "apply_attribute_edits",
     "apply_speaker_edits",
@@ -83,6 +86,7 @@ __all__ = [
     "speakers_summary",
     "store_transcript",
     "store_transcript_version",
+    "transcript_to_document",
     "transcript_turns",
     "transcripts_frame",
     "turns_html",

@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from corpus import (
+    Document,
     DuplicateDocument,
     Outcome,
     OutcomeStatus,
@@ -54,6 +55,7 @@ def store_transcript(
     cases: dict[str, str | None] | None = None,
     source_document_id: int | None = None,
     pseudonymized: bool = False,
+    document: Document | None = None,
 ) -> int:
     """Store a parsed transcript in one transaction; return the document id.
 
@@ -63,8 +65,10 @@ def store_transcript(
     (None: no case).
     By default a named speaker joins the case of the same name across interviews; a role label
     ('Interviewee', 'R', 'Speaker 2') gets a case of its own per interview.
+    ``document`` is the document to store when its text must stay as given (a REFI-QDA
+    transcript): its 'turn' segments carry the data ``transcript_to_document`` gives them.
     """
-    doc = transcript_to_document(tr, data, title)
+    doc = document or transcript_to_document(tr, data, title)
     suggested = suggest_roles(tr)
     suggested.update(roles or {})
     with transaction(db):

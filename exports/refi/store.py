@@ -7,6 +7,7 @@ this import created is removed again).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import defaultdict
@@ -35,7 +36,7 @@ from corpus import (
     sha256_bytes,
     store_document,
 )
-from interviews import cases_frame, import_refi_cases
+from interviews import cases_frame, import_refi_cases, store_transcript
 from projectfile import (
     Progress,
     QdaError,
@@ -48,6 +49,7 @@ from projectfile import (
 from ..errors import ImportFileError
 from .model import RefiProject
 from .parse import parse_qdc, parse_qdpx
+from .transcript_doc import transcript_document
 
 IMPORT_CODER = "imported"
 
@@ -146,26 +148,31 @@ def _store_documents(
     for i, src in enumerate(project.sources):
         text = src.text
         data = text.encode("utf-8")
-        # the source name carries the file's name, so an import never makes a new version of an
-        # unrelated document
-        doc = Document(
-            text=text,
-            title=src.name,
-            source_name=f"{report.source}/{src.name}",
-            kind=src.kind,
-            file_type=src.file_type,
-            segments=paragraphs_from_text(text),
-            sha256=sha256_bytes(data),
-            size=len(data),
-            language=language_bucket(detect_language(text[:5000])) if text.strip() else None,
-            metadata={
-                "imported_from": report.source,
-                "refi_guid": src.guid,
-                "positions": src.reading,
-            },
-        )
+        if src.sync_points is not None:  # the transcript of a recording: turns with times
+            tr, doc = transcript_document(src, report.source)
+            store = functools.partial(store_transcript, db, tr, document=doc)
+        else:
+            # the source name carries the file's name, so an import never makes a new version of
+            # an unrelated document
+            doc = Document(
+                text=text,
+                title=src.name,
+                source_name=f"{report.source}/{src.name}",
+                kind=src.kind,
+                file_type=src.file_type,
+                segments=paragraphs_from_text(text),
+                sha256=sha256_bytes(data),
+                size=len(data),
+                language=language_bucket(detect_language(text[:5000])) if text.strip() else None,
+                metadata={
+                    "imported_from": report.source,
+                    "refi_guid": src.guid,
+                    "positions": src.reading,
+                },
+            )
+            store = functools.partial(store_document, db, doc)
         try:
-            ids[src.guid] = store_document(db, doc)
+            ids[src.guid] = store()
             new += 1
         except DuplicateDocument as dup:
             ids[src.guid] = dup.document_id
@@ -173,6 +180,8 @@ def _store_documents(
                 f"source '{src.name}' is already in the project (document {dup.document_id}); "
                 "its codings were added to that document"
             )
+        if src.media is not None:  # cases name the recording's source
+            ids.setdefault(src.media.guid, ids[src.guid])
         if progress:
             progress(i + 1, len(project.sources), src.name)
     report.imported["documents"] = new
