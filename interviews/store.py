@@ -56,8 +56,12 @@ def store_transcript(
     source_document_id: int | None = None,
     pseudonymized: bool = False,
     document: Document | None = None,
+    time_source: str = "file",
 ) -> int:
     """Store a parsed transcript in one transaction; return the document id.
+
+    Turn times are recorded as coming from ``time_source`` ('file': the imported file; 'stt':
+    speech to text).
 
     The document, its speakers linked to cases, and its turns.
 
@@ -92,8 +96,8 @@ def store_transcript(
             ).lastrowid
         db.conn.executemany(
             "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id, t_start,"
-            " t_end, language)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " t_end, language, time_source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     doc_id,
@@ -104,6 +108,7 @@ def store_transcript(
                     s.data["t_start"],
                     s.data["t_end"],
                     s.data["language"],
+                    time_source if s.data["t_start"] is not None else None,
                 )
                 for s in doc.segments
             ],
@@ -187,16 +192,29 @@ def store_transcript_version(
                 [new_id, rename(label), role, case_id],
             ).lastrowid
         turns = db.execute(
-            "SELECT turn_no, char_start, char_end, speaker_id, t_start, t_end, language FROM turns"
-            " WHERE document_id = ?",
+            "SELECT turn_no, char_start, char_end, speaker_id, t_start, t_end, language,"
+            " time_source FROM turns WHERE document_id = ?",
             [old_id],
         ).fetchall()
         db.conn.executemany(
             "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id, t_start,"
-            " t_end, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " t_end, language, time_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (new_id, no, map_offset(s), map_offset(e), speaker_map.get(sp), ts, te, lang)
-                for no, s, e, sp, ts, te, lang in turns
+                (new_id, no, map_offset(s), map_offset(e), speaker_map.get(sp), ts, te, lang, src)
+                for no, s, e, sp, ts, te, lang, src in turns
+            ],
+        )
+        words = db.execute(
+            "SELECT char_start, char_end, t_start, t_end FROM word_times WHERE document_id = ?",
+            [old_id],
+        ).fetchall()
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO word_times (document_id, char_start, char_end, t_start, t_end)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (new_id, map_offset(a), map_offset(b), t0, t1)
+                for a, b, t0, t1 in words
+                if map_offset(b) > map_offset(a)
             ],
         )
 

@@ -10,6 +10,14 @@ from .deidentify import Deidentified, deidentify, read_review_csv
 from .edit import Correction, correct_document
 from .ingest import IngestReport, ingest_files, ingest_upload_files
 from .leftovers import clean_up_killed_runs
+from .media import (
+    MediaReport,
+    align_turn,
+    attach_media,
+    check_recordings,
+    detach_recording,
+    media_capabilities,
+)
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
 from .transcripts import import_transcripts, save_transcript
@@ -19,18 +27,24 @@ __all__ = [
     "Correction",
     "Deidentified",
     "IngestReport",
+    "MediaReport",
     "MergeOutcome",
     "ServerFileRefused",
     "VersionsReport",
+    "align_turn",
+    "attach_media",
+    "check_recordings",
     "clean_up_killed_runs",
     "correct_document",
     "deidentify",
+    "detach_recording",
     "follow_versions",
     "import_folder",
     "import_transcripts",
     "ingest_files",
     "ingest_upload_files",
     "is_qdpx",
+    "media_capabilities",
     "merge_project",
     "preview_merge",
     "project_path",

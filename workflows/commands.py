@@ -31,6 +31,7 @@ from projectfile import (
 from .deid_commands import register_pseudonymize
 from .edit import correct_document, read_corrected_text
 from .ingest import ingest_files
+from .media_commands import register_media
 from .merge import merge_project, preview_merge
 from .transcripts import import_transcripts
 
@@ -82,6 +83,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_format_option(c)
     c.set_defaults(func=cmd_import_transcripts)
     register_pseudonymize(isub, common)
+    register_media(isub, common)
 
     p = sub.add_parser(
         "edit",
