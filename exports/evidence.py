@@ -6,7 +6,8 @@ one column per case attribute when the project has cases):
 - ``coding_id``, ``code_id``, ``code_path`` ('Parent > Child'), ``document_id``, ``document_title``,
   ``document_kind`` ('policy' | 'interview' | 'other'), ``case_id``, ``case_name``, ``speaker``,
   ``page`` (PDF page of the quote's start, or None), ``t_start`` and ``t_end`` (seconds into the
-  recording where the quote's first turn starts and its last turn ends, or None), ``timestamp``
+  recording where the quote starts and ends, ``interviews.span_times``: its words' times when the
+  transcript has them, else its first turn's start and its last turn's end, or None), ``timestamp``
   ('00:12:31' or ''), ``time_range`` ('00:12:31-00:12:58', the start alone when the end is not
   known, '' for an untimed quote), ``turn_no`` (the quote's turn in its transcript, or
   None), ``line`` (line of the document's text where the quote starts), ``char_start``,
@@ -27,11 +28,10 @@ import sqlite_utils
 
 from coding import CodingScope, Scope, code_paths, codings_frame, scope_cases, span_cases
 from corpus import get_pages, get_segments, get_text, list_documents
-from interviews import case_attributes_frame, cases_frame, turns_frame
+from interviews import case_attributes_frame, cases_frame, span_times, turns_frame
 
 from .citations import citation_fields, citation_template, citations
 from .errors import ExportError
-from .time_ranges import span_times
 
 EVIDENCE_COLUMNS = [
     "coding_id",
@@ -220,8 +220,10 @@ def evidence_table(
     turns = turns_frame(db, document_ids=sorted(df["document_id"].unique().tolist()))
     found = _attach_speakers_and_cases(df, db)
     df["page"] = _nullable_int(_attach_pages(df, db))
-    times = span_times(db, df)
-    df["t_start"], df["t_end"] = times["t_from"], times["t_to"]
+    times = span_times(db, df).astype(object)
+    df["t_start"], df["t_end"] = (
+        times[c].where(times[c].notna(), None) for c in ("t_from", "t_to")
+    )
     df["timestamp"] = df["t_start"].map(format_timestamp)
     df["time_range"] = [format_time_range(a, b) for a, b in zip(df["t_start"], df["t_end"])]
     df["line"] = _nullable_int(_lines(df, db))
