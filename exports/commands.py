@@ -15,7 +15,7 @@ from .downloads import EVIDENCE_FORMATS
 from .errors import ExportError, ImportFileError
 from .evidence import evidence_scope, evidence_table
 from .matrices import codebook_frame, matrix_frame, matrix_xlsx
-from .refi import export_qdc, export_qdpx, import_qdc
+from .refi import MEDIA_MODES, export_qdc, export_qdpx, import_qdc
 from .report import evidence_report
 from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx, frame_csv
 from .word import codebook_docx, evidence_docx
@@ -138,6 +138,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "qdpx", parents=[common], help="the whole project as a REFI-QDA .qdpx archive"
     )
     q.add_argument("--out", required=True)
+    q.add_argument(
+        "--media",
+        choices=MEDIA_MODES,
+        default="reference",
+        help="transcripts' recordings: named by file name (reference, the default: recordings are"
+        " confidential and stay here), inside the archive (embed), or transcripts as plain text"
+        " sources (none)",
+    )
     q.set_defaults(func=cmd_qdpx)
     q = esub.add_parser("qdc", parents=[common], help="the codebook as a REFI-QDA .qdc file")
     q.add_argument("--out", required=True)
@@ -273,7 +281,11 @@ def cmd_codebook(args) -> int:
 def cmd_qdpx(args) -> int:
     with tqdm_progress("export", disable=args.quiet) as progress:
         out = export_qdpx(
-            _db(args), args.out, name=Path(args.project).name.split(".")[0], progress=progress
+            _db(args),
+            args.out,
+            name=Path(args.project).name.split(".")[0],
+            progress=progress,
+            media=args.media,
         )
     return _done(out, "REFI-QDA project")
 

@@ -80,10 +80,12 @@ def codebook_file(
     return buf.getvalue(), f"{name}.{fmt}", MIME[fmt]
 
 
-def qdpx_file(db: sqlite_utils.Database, name: str = "project") -> tuple[bytes, str, str]:
-    """Return the whole project as a REFI-QDA .qdpx archive."""
+def qdpx_file(
+    db: sqlite_utils.Database, name: str = "project", media: str = "reference"
+) -> tuple[bytes, str, str]:
+    """Return the whole project as a REFI-QDA .qdpx archive (``media`` as ``export_qdpx``)."""
     with private_tempdir("export") as tmp:
-        path = export_qdpx(db, Path(tmp) / f"{name}.qdpx", name=name)
+        path = export_qdpx(db, Path(tmp) / f"{name}.qdpx", name=name, media=media)
         return path.read_bytes(), f"{name}.qdpx", MIME["qdpx"]
 
 

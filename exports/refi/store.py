@@ -49,6 +49,7 @@ from projectfile import (
 from ..errors import ImportFileError
 from .model import RefiProject
 from .parse import parse_qdc, parse_qdpx
+from .recordings import attach_recordings
 from .transcript_doc import transcript_document
 
 IMPORT_CODER = "imported"
@@ -435,9 +436,15 @@ def import_qdpx(
     progress: Progress | None = None,
 ) -> ImportReport:
     """Import a ``.qdpx`` file into the project at ``project_path`` (created if absent); return the
-    report."""
+    report. The recordings of its audio and video sources are attached afterwards
+    (``refi.recordings``)."""
     project = parse_qdpx(path)
-    return _into_project(project, Path(path).name, project_path, coder, progress)
+    report = _into_project(project, Path(path).name, project_path, coder, progress)
+    attached, lines = attach_recordings(project, path, project_path, report.document_ids)
+    if attached:
+        report.imported["recordings"] = attached
+    report.skipped += lines
+    return report
 
 
 def import_qdc(
