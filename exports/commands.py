@@ -69,6 +69,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "--standalone", action="store_true", help="LaTeX: a whole document, not a fragment"
     )
     q.add_argument(
+        "--clips",
+        action="store_true",
+        help="HTML: a short recording under each transcript quote, cut with ffmpeg (needs"
+        " recordings attached; a shareable copy has none)",
+    )
+    q.add_argument(
         "--citation",
         metavar="TEMPLATE",
         help="citation template or preset name for this export (default: the project's; see"
@@ -227,7 +233,7 @@ def cmd_evidence(args) -> int:
         evidence_latex(df, out, standalone=args.standalone)
     else:
         title = f"Coded evidence — {Path(args.project).name.split('.')[0]}"
-        evidence_report(db, df, out, title=title, scope=scope)
+        evidence_report(db, df, out, title=title, scope=scope, clips=args.clips)
     return _done(out, f"evidence ({args.format})", len(df))
 
 

@@ -161,3 +161,15 @@ def test_none_keeps_text_sources_and_embed_refuses_a_missing_file(teams_with_rec
     assert not (tmp_path / "x.qdpx").exists()
     with pytest.raises(ExportError, match="media must be one of"):
         export_qdpx(db, tmp_path / "y.qdpx", media="all")
+
+
+def test_cli_exports_with_the_recording_embedded(teams_with_recording, tmp_path):
+    from cli import main
+
+    db = teams_with_recording["db"]
+    project = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    out = tmp_path / "cli.qdpx"
+    argv = ["export", "qdpx", "--project", project, "--out", str(out), "--quiet"]
+    assert main([*argv, "--media", "embed"]) == 0
+    with zipfile.ZipFile(out) as zf:
+        assert sum(n.endswith(".m4a") for n in zf.namelist()) == 1

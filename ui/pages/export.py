@@ -199,10 +199,15 @@ if what in ("Evidence table", "Report (HTML)"):
             (scope, context, fmt, bom, per_code, len(df), template),
         )
     else:
+        clips = st.checkbox(
+            "A short recording under each interview quote (cut from the attached recordings;"
+            " makes the report larger)",
+            key="report_clips",
+        )
         offer(
             "report",
-            lambda: evidence_file(db, df, "html", f"{name}-report", scope=scope),
-            (scope, context, len(df), template),
+            lambda: evidence_file(db, df, "html", f"{name}-report", scope=scope, clips=clips),
+            (scope, context, len(df), template, clips),
         )
 
 elif what == "Matrix":
