@@ -131,6 +131,7 @@ CODE_VIEW_DOC: Key[int] = Key("code_view_doc")
 CODE_VIEW_WHY: Key[int] = Key("code_view_why")
 CODE_VIEW = "code_view"  # widget: whose codings
 CODE_MORE_LIKE: Key[dict] = Key("code_more_like")  # the coding whose nearest passages are listed
+CODE_MEDIA_FOLLOW: Key[float] = Key("code_media_follow")  # a time the reader asks to move to
 # Corpus page
 CORPUS_LAST_OUTCOMES: Key[pd.DataFrame] = Key("corpus_last_outcomes")
 READER_DOC = "reader_doc"  # widget: the reader's document
