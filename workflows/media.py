@@ -24,6 +24,7 @@ from interviews import (
     TurnTime,
     attach_media_file,
     detach_media,
+    format_time,
     media_for,
     media_status,
     remove_unused_media,
@@ -43,17 +44,12 @@ class MediaReport:
 
     def summary(self) -> str:
         m = self.media
-        length = _hms(m.duration_s or 0)
+        length = format_time(m.duration_s or 0)
         return (
             f"attached {m.original_name} ({m.kind}, {m.codec}, {length}) to document"
             f" {self.document_id}; kept in {m.path.parent.name if m.path else '?'}"
             f" beside the project"
         )
-
-
-def _hms(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def attach_media(
