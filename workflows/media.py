@@ -75,6 +75,24 @@ def attach_media(
     return MediaReport(int(document_id), row, time.perf_counter() - t0)
 
 
+def attach_to_imported(
+    db: sqlite_utils.Database,
+    outcomes: list,
+    path: str | os.PathLike,
+    by: str = "",
+    progress: Progress | None = None,
+) -> MediaReport:
+    """Attach the recording at ``path`` to the one transcript an import just stored (or found
+    already stored: a duplicate); MediaError when the import did not give exactly one."""
+    docs = [int(o.document_id) for o in outcomes if o.document_id is not None]
+    if len(docs) != 1:
+        raise MediaError(
+            f"{Path(path).name}: a recording is attached to one transcript, and this import gave"
+            f" {len(docs)}; import the transcript alone, or use `interviews media attach`"
+        )
+    return attach_media(db, docs[0], path, by, progress)
+
+
 def detach_recording(db: sqlite_utils.Database, document_id: int, by: str = "") -> list[Path]:
     """Detach the recording of transcript ``document_id`` (and delete the copies beside the
     project when no other transcript uses them); return the files removed. NotFound-like

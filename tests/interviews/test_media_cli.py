@@ -99,3 +99,24 @@ def test_without_ffmpeg_attach_exits_2_saying_what_to_install(project, tmp_path)
     done = run("interviews", "media", "list")
     assert done.returncode == 0 and "recordings cannot be attached" in done.stderr
     assert run("interviews", "align", "1", "1", "3.5").returncode == 0  # needs no ffmpeg
+
+
+def test_import_with_media_attaches_it_and_a_bad_one_imports_nothing(tmp_path, data_dir, capsys):
+    p = tmp_path / "q.qda.sqlite"
+    open_project(p).conn.close()
+    bad = tmp_path / "notes.m4a"
+    bad.write_text("not audio", encoding="utf-8")
+    argv = ["interviews", "import", data_dir / "teams.vtt", "--project", p, "--quiet"]
+    assert _cli(*argv, "--media", bad) == 2
+    assert "notes.m4a: not a recording" in capsys.readouterr().err
+    db = open_project(p)
+    try:
+        assert db.execute("SELECT COUNT(*) FROM transcripts").fetchone()[0] == 0
+    finally:
+        db.conn.close()
+    rec = make_tone(tmp_path / "teams.m4a", 30.0)
+    assert _cli(*argv, "--media", rec) == 0
+    assert "attached teams.m4a (audio, aac, 00:00:30) to document 1" in capsys.readouterr().out
+    two = ["interviews", "import", data_dir / "zoom.vtt", data_dir / "otter.txt", "--project", p]
+    assert _cli(*two, "--media", rec, "--quiet") == 2
+    assert "this import gave 2" in capsys.readouterr().err
