@@ -25,6 +25,8 @@ import numpy as np
 
 from projectfile import MEDIA_DURATION, MEDIA_FILE, Progress, QdaError, check_limit
 
+from .model import format_time
+
 AUDIO_SUFFIXES = (".mp3", ".m4a", ".wav", ".ogg", ".opus", ".mp4", ".webm", ".mov", ".aac", ".flac")
 WAVEFORM_POINTS = 4000  # peaks kept per recording (the schema allows up to 20,000)
 WAVEFORM_RATE = 8000  # samples per second the peaks are taken from
@@ -118,8 +120,9 @@ def probe(path: str | os.PathLike, timeout: float = 30) -> MediaInfo:
     done = _run(argv, timeout, label)
     if done.returncode != 0:
         raise MediaError(
-            f"{label}: not a recording ffmpeg can read ({_first_line(done.stderr)});"
-            " attach an audio or video file (mp3, m4a, wav, ogg/opus, mp4, webm, mov)"
+            f"{label}: not a recording ffmpeg can read ({_first_line(done.stderr)}): not audio"
+            " or video, or damaged or cut short while copying; attach an audio or video file"
+            " (mp3, m4a, wav, ogg/opus, mp4, webm, mov)"
         )
     try:
         data = json.loads(done.stdout or b"{}")
@@ -183,15 +186,10 @@ def check_media(info: MediaInfo, path: str | os.PathLike, timeout: float = 60) -
     decoded = _decoded_seconds(path, max(0.0, info.duration_s - tail), timeout)
     if decoded < tail * 0.5:
         raise MediaError(
-            f"{label}: truncated: it says it lasts {_hms(info.duration_s)} but its end does not"
-            " play (the file was cut short while copying or recording); copy it again from the"
-            " recorder"
+            f"{label}: truncated: it says it lasts {format_time(info.duration_s)} but its end"
+            " does not play (the file was cut short while copying or recording); copy it again"
+            " from the recorder"
         )
-
-
-def _hms(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def _decoded_seconds(path: str | os.PathLike, start: float, timeout: float) -> float:
@@ -257,8 +255,8 @@ def listening_copy(
         raise MediaError(f"{label}: ffmpeg could not decode the recording ({_first_line(err)})")
     if duration_s and peaks.seconds < duration_s * 0.9 - 2:
         raise MediaError(
-            f"{label}: truncated or damaged: only {_hms(peaks.seconds)} of its"
-            f" {_hms(duration_s)} play; copy it again from the recorder"
+            f"{label}: truncated or damaged: only {format_time(peaks.seconds)} of its"
+            f" {format_time(duration_s)} play; copy it again from the recorder"
         )
     return ListeningCopy(Path(dest), peaks.result(), peaks.seconds)
 

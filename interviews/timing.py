@@ -220,6 +220,8 @@ def _span_time(
     if turns.empty:
         return nan, nan
     hit = turns[(turns["char_end"] > s) & (turns["char_start"] < max(e, s + 1))]
+    if hit.empty:  # inside a label: the label belongs to the turn after it
+        hit = turns[turns["char_start"] >= s].head(1)
     if hit.empty:
         return nan, nan
     first, last = hit.iloc[0], hit.iloc[-1]

@@ -24,6 +24,7 @@ from interviews import (
     TurnTime,
     attach_media_file,
     detach_media,
+    format_time,
     media_for,
     media_status,
     remove_unused_media,
@@ -43,17 +44,12 @@ class MediaReport:
 
     def summary(self) -> str:
         m = self.media
-        length = _hms(m.duration_s or 0)
+        length = format_time(m.duration_s or 0)
         return (
             f"attached {m.original_name} ({m.kind}, {m.codec}, {length}) to document"
             f" {self.document_id}; kept in {m.path.parent.name if m.path else '?'}"
             f" beside the project"
         )
-
-
-def _hms(seconds: float) -> str:
-    s = int(seconds)
-    return f"{s // 3600:02d}:{s % 3600 // 60:02d}:{s % 60:02d}"
 
 
 def attach_media(
@@ -77,6 +73,24 @@ def attach_media(
         {"media_id": row.media_id, "name": row.original_name, "sha256": row.sha256},
     )
     return MediaReport(int(document_id), row, time.perf_counter() - t0)
+
+
+def attach_to_imported(
+    db: sqlite_utils.Database,
+    outcomes: list,
+    path: str | os.PathLike,
+    by: str = "",
+    progress: Progress | None = None,
+) -> MediaReport:
+    """Attach the recording at ``path`` to the one transcript an import just stored (or found
+    already stored: a duplicate); MediaError when the import did not give exactly one."""
+    docs = [int(o.document_id) for o in outcomes if o.document_id is not None]
+    if len(docs) != 1:
+        raise MediaError(
+            f"{Path(path).name}: a recording is attached to one transcript, and this import gave"
+            f" {len(docs)}; import the transcript alone, or use `interviews media attach`"
+        )
+    return attach_media(db, docs[0], path, by, progress)
 
 
 def detach_recording(db: sqlite_utils.Database, document_id: int, by: str = "") -> list[Path]:

@@ -7,10 +7,17 @@ from __future__ import annotations
 import argparse
 import sys
 
-from interviews import media_frame, parse_time
+from interviews import check_media, media_frame, parse_time, probe
 from projectfile import add_format_option, fail, open_project, print_frame, tqdm_progress
 
-from .media import align_turn, attach_media, check_recordings, detach_recording, media_capabilities
+from .media import (
+    align_turn,
+    attach_media,
+    attach_to_imported,
+    check_recordings,
+    detach_recording,
+    media_capabilities,
+)
 
 
 def register_media(isub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -50,6 +57,32 @@ def register_media(isub: argparse._SubParsersAction, common: argparse.ArgumentPa
     al.add_argument("time", help="HH:MM:SS[.mmm], MM:SS or seconds")
     al.add_argument("--coder", default="default")
     al.set_defaults(func=cmd_align)
+
+
+def add_import_media_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--media FILE`` to ``interviews import``: attach a recording to the transcript."""
+    parser.add_argument(
+        "--media",
+        default=None,
+        metavar="FILE",
+        help="attach this recording to the imported transcript (one transcript only)",
+    )
+
+
+def check_import_media(args) -> None:
+    """Before ``interviews import --media``: refuse a recording that cannot be attached, so the
+    transcript is not imported without it (MediaError / LimitExceeded / MediaToolsMissing)."""
+    if getattr(args, "media", None):
+        check_media(probe(args.media), args.media)
+
+
+def attach_imported_media(db, args, outcomes) -> None:
+    """After ``interviews import``: attach ``--media`` to the transcript imported, print it."""
+    if not getattr(args, "media", None):
+        return
+    with tqdm_progress("recording", disable=args.quiet) as progress:
+        report = attach_to_imported(db, outcomes, args.media, "default", progress)
+    print(report.summary())
 
 
 def _notes() -> None:
