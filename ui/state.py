@@ -106,6 +106,8 @@ MORE_LIKE: Key[dict] = Key("more_like")  # the passage whose nearest passages ar
 IV_PENDING: Key[tuple] = Key("iv_pending")  # (Transcript, bytes, source) previewed, not saved
 IV_REVIEW: Key[pd.DataFrame] = Key("iv_review")  # de-identification names under review
 IV_DEID_RESULT: Key[pd.DataFrame] = Key("iv_deid_result")
+IV_MEDIA_WIN: Key[tuple] = Key("iv_media_win")  # (document, part) the listening reader shows
+IV_MEDIA_FOLLOW: Key[float] = Key("iv_media_follow")  # a time the reader asks to move to
 # Edit & merge page
 MERGE_REPORT: Key[pd.DataFrame] = Key("merge_report")
 MERGE_SUMMARY: Key[str] = Key("merge_summary")

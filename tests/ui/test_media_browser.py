@@ -95,7 +95,7 @@ def test_a_turns_time_plays_from_there_and_the_reader_follows_keeping_the_select
     reader = page.locator("[data-testid='qda-reader']").first
     page.evaluate(
         f"() => {{ const a = {AUDIO}; window.__seeked = [];"
-        " a.addEventListener('seeked', () => window.__seeked.push(a.currentTime)); }"
+        " a.addEventListener('seeking', () => window.__seeked.push(a.currentTime)); }"
     )
     page.locator("[data-testid='qda-turn-play'][data-turn='2']").click()
     page.wait_for_function(f"() => window.__seeked.length > 0 && !{AUDIO}.paused")
@@ -149,6 +149,54 @@ def test_keys_play_pause_and_go_back_five_seconds(app, page):
     page.keyboard.press("Alt+KeyK")
     page.wait_for_function(f"() => !{AUDIO}.paused")
     page.evaluate(f"() => {AUDIO}.pause()")
+
+
+def test_the_interviews_page_reads_along_with_the_recording(app, page):
+    url, _, _ = app
+    page.goto(f"{url}/interviews")
+    page.get_by_role("tab", name="Read").click()
+    button = page.locator("[data-testid='qda-turn-play'][data-turn='3']")
+    button.wait_for(timeout=60_000)
+    page.wait_for_function(f"() => {AUDIO} && {AUDIO}.readyState >= 1", timeout=30_000)
+    wait_idle(page)
+    button.click()
+    page.wait_for_function(f"() => !{AUDIO}.paused && Math.abs({AUDIO}.currentTime - 20.1) < 1")
+    expect(page.locator(WRAP).first).to_have_attribute("data-playing-turn", "3")
+    page.evaluate(f"() => {AUDIO}.pause()")
+    page.get_by_text("Recording", exact=True).click()
+    expect(page.get_by_text("status: ok")).to_be_visible()
+    shot(page, "interviews")
+
+
+def test_keys_work_while_typing_a_correction(app, page):
+    url, _, _ = app
+    page.goto(f"{url}/edit")
+    box = page.get_by_label("Text")
+    box.wait_for(timeout=60_000)
+    page.wait_for_function(f"() => {AUDIO} && {AUDIO}.readyState >= 1", timeout=30_000)
+    wait_idle(page)
+    box.click()
+    box.press("End")
+    box.press("Alt+KeyK")
+    page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime > 0.5")
+    box.press("Alt+KeyK")
+    page.wait_for_function(f"() => {AUDIO}.paused")
+    before = audio(page)["t"]
+    box.press("Alt+KeyJ")
+    page.wait_for_function(
+        f"t => Math.abs({AUDIO}.currentTime - Math.max(0, t - 5)) < 0.3", arg=before
+    )
+    box.type(" typed")  # the keys left the text alone, typing still types
+    assert box.input_value().endswith(" typed") and "˚" not in box.input_value()
+    shot(page, "edit")
+
+
+def test_the_export_page_cites_the_time_range(app, page):
+    url, _, _ = app
+    page.goto(f"{url}/export")
+    expect(page.get_by_text("Daniel Ortega, teams, turn 4, 00:00:22-00:00:29").first).to_be_visible(
+        timeout=60_000
+    )
 
 
 def test_a_missing_recording_is_said(app, page):

@@ -30,8 +30,9 @@ from interviews import (
     turns_html,
 )
 from projectfile import QdaError
-from ui.common import get_db, project_file
+from ui.common import current_coder, get_db, project_file
 from ui.escape import md_safe
+from ui.recording import listen, recording_section
 from ui.state import FOCUS, IV_DEID_RESULT, IV_PENDING, IV_REVIEW, flash, show_flash
 from ui.tables import show as show_table
 from workflows import deidentify, import_folder, read_confined, save_transcript
@@ -135,12 +136,17 @@ with tab_read:
     else:
         doc_id = st.selectbox("Transcript", list(labels), format_func=labels.get, key="iv_read_doc")
         turns = transcript_turns(db, doc_id)
-        pages = max(1, -(-len(turns) // PAGE_TURNS))
-        page_no = st.number_input("Page", 1, pages, 1, key="iv_read_page") if pages > 1 else 1
-        chunk = turns.iloc[(page_no - 1) * PAGE_TURNS : page_no * PAGE_TURNS]
-        st.markdown(
-            turns_html(chunk), unsafe_allow_html=True
-        )  # every piece of text is html.escape'd
+        with st.expander("Recording", expanded=False):
+            recording_section(db, doc_id, current_coder())
+        if listen(db, doc_id, PAGE_TURNS):  # the recording above a reader that follows it
+            chunk = turns.iloc[:PAGE_TURNS]
+        else:
+            pages = max(1, -(-len(turns) // PAGE_TURNS))
+            page_no = st.number_input("Page", 1, pages, 1, key="iv_read_page") if pages > 1 else 1
+            chunk = turns.iloc[(page_no - 1) * PAGE_TURNS : page_no * PAGE_TURNS]
+            st.markdown(
+                turns_html(chunk), unsafe_allow_html=True
+            )  # every piece of text is html.escape'd
         if st.button("Code this transcript", key="iv_to_code"):
             first = chunk.iloc[0] if not chunk.empty else None
             FOCUS.set(
