@@ -434,12 +434,21 @@ def import_qdpx(
     project_path: str | os.PathLike,
     coder: str = IMPORT_CODER,
     progress: Progress | None = None,
+    recordings: bool = True,
 ) -> ImportReport:
     """Import a ``.qdpx`` file into the project at ``project_path`` (created if absent); return the
     report. The recordings of its audio and video sources are attached afterwards
-    (``refi.recordings``)."""
+    (``refi.recordings``) unless ``recordings`` is False."""
     project = parse_qdpx(path)
     report = _into_project(project, Path(path).name, project_path, coder, progress)
+    if not recordings:
+        media = sorted({s.media.name for s in project.sources if s.media is not None})
+        if media:
+            report.skipped.append(
+                f"recordings not attached ({', '.join(media)}): attach each to its transcript"
+                " with `interviews media attach` or on the Interviews page"
+            )
+        return report
     attached, lines = attach_recordings(project, path, project_path, report.document_ids)
     if attached:
         report.imported["recordings"] = attached

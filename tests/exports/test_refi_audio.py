@@ -173,3 +173,16 @@ def test_cli_exports_with_the_recording_embedded(teams_with_recording, tmp_path)
     assert main([*argv, "--media", "embed"]) == 0
     with zipfile.ZipFile(out) as zf:
         assert sum(n.endswith(".m4a") for n in zf.namelist()) == 1
+
+
+def test_a_merge_brings_the_transcript_and_says_the_recording_stays_behind(
+    teams_with_recording, tmp_path
+):
+    from exports import merge_qdpx
+
+    path = export_qdpx(teams_with_recording["db"], tmp_path / "m.qdpx", media="embed")
+    other = open_project(tmp_path / "other.qda.sqlite")
+    imported, _ = merge_qdpx(path, other)
+    assert any("recordings not attached (call.m4a)" in s for s in imported.skipped)
+    assert interviews.media_frame(other).empty
+    other.conn.close()

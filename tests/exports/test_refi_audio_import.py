@@ -128,3 +128,41 @@ def test_our_own_labelled_text_keeps_its_speakers_and_millisecond_times(tmp_path
     assert codings_frame(db)["text"].tolist() == [text[d:e]]
     assert evidence_table(db).iloc[0]["time_range"] == "00:00:10-00:00:19"
     db.conn.close()
+
+
+def test_another_tools_embedded_recording_is_attached(tmp_path):
+    from media_data import make_tone, require_ffmpeg
+
+    require_ffmpeg()
+    phrase = "three universities in Querétaro"
+    start = QC_TEXT.index(phrase)
+    tone = make_tone(tmp_path / "tone.m4a", seconds=25)
+    path = make_qdpx(
+        tmp_path / "qc.qdpx",
+        _qualcoder_xml(start, start + len(phrase)),
+        {"sources/t.txt": QC_TEXT.encode("utf-8"), "sources/9d260347.m4a": tone.read_bytes()},
+    )
+    report = import_qdpx(path, tmp_path / "p.qda.sqlite")
+    assert report.imported["recordings"] == 1
+    db = open_project(tmp_path / "p.qda.sqlite")
+    doc_id = int(list_documents(db)["id"].iloc[0])
+    rec = interviews.media_for(db, doc_id)
+    assert rec.original_name == "entrevista.m4a" and 24 < rec.duration_s < 26
+    assert interviews.media_status(db)["status"].tolist() == ["ok"]
+    db.conn.close()
+
+
+def test_a_recording_named_but_not_carried_is_recorded_missing(tmp_path):
+    phrase = "three universities in Querétaro"
+    start = QC_TEXT.index(phrase)
+    path = make_qdpx(
+        tmp_path / "qc.qdpx",
+        _qualcoder_xml(start, start + len(phrase), path="C:/Users/x/entrevista.m4a"),
+        {"sources/t.txt": QC_TEXT.encode("utf-8")},
+    )
+    report = import_qdpx(path, tmp_path / "p.qda.sqlite")
+    (line,) = [s for s in report.skipped if "entrevista.m4a" in s and "recorded as missing" in s]
+    assert "C:/Users/x/entrevista.m4a" in line  # an absolute path is never followed
+    db = open_project(tmp_path / "p.qda.sqlite")
+    assert interviews.media_status(db)["status"].tolist() == ["missing"]
+    db.conn.close()
