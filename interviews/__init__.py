@@ -33,6 +33,7 @@ from .media import (
     MediaRow,
     StoredMedia,
     detach_media,
+    link_media,
     media_dir,
     media_for,
     media_frame,
@@ -79,6 +80,9 @@ from .store import (
     store_transcript,
     store_transcript_version,
 )
+from .stt import LANGUAGES as STT_LANGUAGES
+from .stt import SttResult, speech_to_text, stt_transcript
+from .stt_model import SttError, SttUnavailable, stt_unavailable_reason
 from .timing import (
     TimingError,
     TurnTime,
@@ -90,6 +94,7 @@ from .timing import (
     turn_times,
     word_times,
 )
+from .wer import word_error_rate, word_errors
 
 __all__ = [
     "AUDIO_SUFFIXES",
@@ -102,7 +107,11 @@ __all__ = [
     "MediaTools",
     "MediaToolsMissing",
     "ROLES",
+    "STT_LANGUAGES",
     "StoredMedia",
+    "SttError",
+    "SttResult",
+    "SttUnavailable",
     "TimingError",
     "TurnTime",
     "apply_attribute_edits",
@@ -128,6 +137,7 @@ __all__ = [
     "import_refi_cases",
     "import_summary",
     "import_transcripts",
+    "link_media",
     "is_generic",
     "listening_copy",
     "media_dir",
@@ -150,6 +160,7 @@ __all__ = [
     "set_turn_time",
     "span_times",
     "speaker_edits",
+    "speech_to_text",
     "speaker_labels",
     "speakers_frame",
     "speakers_summary",
@@ -157,6 +168,8 @@ __all__ = [
     "store_transcript",
     "store_transcript_version",
     "store_word_times",
+    "stt_transcript",
+    "stt_unavailable_reason",
     "tools",
     "transcript_to_document",
     "transcript_turns",
@@ -166,5 +179,7 @@ __all__ = [
     "turns_frame",
     "turns_html",
     "waveform_peaks",
+    "word_error_rate",
+    "word_errors",
     "word_times",
 ]

@@ -162,6 +162,15 @@ def store_media(
     return media_id
 
 
+def link_media(
+    db: sqlite_utils.Database, document_id: int, media_id: int, by: str = "", offset_s: float = 0.0
+) -> None:
+    """Attach the stored recording ``media_id`` to transcript ``document_id`` too (one row, no
+    file copied): a transcript made from another's recording plays the same file."""
+    with transaction(db):
+        _link(db, document_id, media_id, by, offset_s)
+
+
 def _link(db: sqlite_utils.Database, document_id: int, media_id: int, by: str, offset_s: float):
     db.execute(
         "INSERT INTO transcript_media (document_id, media_id, offset_s, attached_by, attached_at)"

@@ -61,7 +61,7 @@ def store_transcript(
     """Store a parsed transcript in one transaction; return the document id.
 
     Turn times are recorded as coming from ``time_source`` ('file': the imported file; 'stt':
-    speech to text).
+    speech to text); timed words the parser found (``Turn.words``) go to ``word_times``.
 
     The document, its speakers linked to cases, and its turns.
 
@@ -111,6 +111,15 @@ def store_transcript(
                     time_source if s.data["t_start"] is not None else None,
                 )
                 for s in doc.segments
+            ],
+        )
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO word_times (document_id, char_start, char_end, t_start, t_end)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (doc_id, a, b, float(ts), None if te is None else float(te))
+                for s in doc.segments
+                for a, b, ts, te in s.data.get("words", ())
             ],
         )
     return doc_id

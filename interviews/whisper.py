@@ -1,12 +1,14 @@
 """Whisper's JSON (``whisper --output_format json``, faster-whisper and whisperX exports): one
 turn per segment with its exact start and end; whisperX's ``speaker`` names the turn, and
-consecutive segments of one speaker join into one turn (their first start, last end)."""
+consecutive segments of one speaker join into one turn (their first start, last end). The words'
+times (``--word_timestamps True``, whisperX alignment) are kept as the turns' timed words."""
 
 from __future__ import annotations
 
 import json
 
 from .model import ParseError, Transcript, Turn, merge_turns
+from .word_spans import locate_words
 
 
 def is_whisper_json(text: str) -> bool:
@@ -39,7 +41,8 @@ def parse_whisper_json(text: str, name: str) -> Transcript:
         speaker = str(speaker).strip() or None if speaker is not None else None
         if speaker:
             tr.label_counts[speaker] += 1
-        turns.append(Turn(speaker, words, start, end if end is not None else None, i))
+        timed = locate_words(words, _words(seg.get("words")))
+        turns.append(Turn(speaker, words, start, end if end is not None else None, i, timed))
     if turns and any(t.start is not None and t.end is not None and t.end < t.start for t in turns):
         raise ParseError(name, "a segment ends before it starts")
     tr.turns = merge_turns(turns, joiner=" ")
@@ -52,3 +55,14 @@ def _seconds(v) -> float | None:
         return round(float(v), 3) if v is not None else None
     except (TypeError, ValueError):
         return None
+
+
+def _words(items) -> list[tuple[str, float | None, float | None]]:
+    """(word, start, end) of a segment's ``words`` list (whisperX leaves some words untimed)."""
+    if not isinstance(items, list):
+        return []
+    return [
+        (str(w.get("word") or ""), _seconds(w.get("start")), _seconds(w.get("end")))
+        for w in items
+        if isinstance(w, dict)
+    ]

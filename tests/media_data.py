@@ -48,6 +48,15 @@ def make_video_without_sound(path: str | os.PathLike, seconds: float = 2.0) -> P
     return Path(path)
 
 
+def require_espeak() -> None:
+    """Skip without espeak-ng (speech made at test time); on CI (which installs it) fail."""
+    if shutil.which("espeak-ng"):
+        return
+    if os.environ.get("CI"):
+        raise RuntimeError("espeak-ng is missing on CI: .ci/run installs it (apt-get espeak-ng)")
+    pytest.skip("espeak-ng is not installed", allow_module_level=True)
+
+
 def espeak() -> str | None:
     """Return the espeak-ng program, or None when it is not installed."""
     return shutil.which("espeak-ng")

@@ -21,6 +21,7 @@ from .media import (
 )
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
+from .transcribe import TranscribeReport, transcribe_recording
 from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
@@ -31,6 +32,7 @@ __all__ = [
     "MediaReport",
     "MergeOutcome",
     "ServerFileRefused",
+    "TranscribeReport",
     "VersionsReport",
     "align_turn",
     "attach_media",
@@ -53,4 +55,5 @@ __all__ = [
     "read_confined",
     "read_review_csv",
     "save_transcript",
+    "transcribe_recording",
 ]

@@ -38,6 +38,7 @@ from .media_commands import (
     register_media,
 )
 from .merge import merge_project, preview_merge
+from .transcribe_commands import register_transcribe
 from .transcripts import import_transcripts
 
 INTERVIEWS_HELP = "interview transcripts: import, cases, attributes, de-identification"
@@ -90,6 +91,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     c.set_defaults(func=cmd_import_transcripts)
     register_pseudonymize(isub, common)
     register_media(isub, common)
+    register_transcribe(isub, common)
 
     p = sub.add_parser(
         "edit",

@@ -29,6 +29,7 @@ from interviews import (
     media_status,
     remove_unused_media,
     set_turn_time,
+    stt_unavailable_reason,
     tools,
 )
 from projectfile import Progress
@@ -132,13 +133,15 @@ def align_turn(
 
 
 def media_capabilities() -> list[str]:
-    """Return what cannot be done on this computer for want of ffmpeg (empty when all can)."""
+    """Return what cannot be done on this computer for want of ffmpeg or of the speech-to-text
+    packages (empty when all can)."""
     found = tools()
+    notes = [] if stt_unavailable_reason() is None else [stt_unavailable_reason()]
     if found.available:
-        return []
+        return notes
     missing = " and ".join(found.missing())
     return [
         f"{missing} not installed (Debian package `ffmpeg`): recordings cannot be attached,"
         " checked for length or damage, drawn as a waveform, cut into clips for a report, or"
         " transcribed; transcripts, coding and recordings attached before still work"
-    ]
+    ] + notes
