@@ -23,11 +23,14 @@ from interviews import (
     MediaRow,
     TurnTime,
     attach_media_file,
+    check_media,
     detach_media,
     format_time,
     media_for,
     media_status,
+    probe,
     remove_unused_media,
+    require_tools,
     set_turn_time,
     stt_unavailable_reason,
     tools,
@@ -74,6 +77,14 @@ def attach_media(
         {"media_id": row.media_id, "name": row.original_name, "sha256": row.sha256},
     )
     return MediaReport(int(document_id), row, time.perf_counter() - t0)
+
+
+def check_recording(path: str | os.PathLike) -> None:
+    """Refuse, before anything is stored, a recording that could not be attached: no ffmpeg
+    (MediaToolsMissing), not a recording, no sound, truncated, too long or large (MediaError,
+    LimitExceeded), each naming the file."""
+    require_tools("attach a recording")
+    check_media(probe(path), path)
 
 
 def attach_to_imported(

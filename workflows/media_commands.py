@@ -7,13 +7,14 @@ from __future__ import annotations
 import argparse
 import sys
 
-from interviews import check_media, media_frame, parse_time, probe
+from interviews import media_frame, parse_time
 from projectfile import add_format_option, fail, open_project, print_frame, tqdm_progress
 
 from .media import (
     align_turn,
     attach_media,
     attach_to_imported,
+    check_recording,
     check_recordings,
     detach_recording,
     media_capabilities,
@@ -73,7 +74,7 @@ def check_import_media(args) -> None:
     """Before ``interviews import --media``: refuse a recording that cannot be attached, so the
     transcript is not imported without it (MediaError / LimitExceeded / MediaToolsMissing)."""
     if getattr(args, "media", None):
-        check_media(probe(args.media), args.media)
+        check_recording(args.media)
 
 
 def attach_imported_media(db, args, outcomes) -> None:

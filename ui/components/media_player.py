@@ -1,7 +1,8 @@
 """The recording of a transcript above its reader: Streamlit's own audio element (``st.audio`` on
 the listening copy, served with HTTP ranges, so seeking works) in a container whose key the
 controls find, and a small component (media_player.js) with play/pause, back 5 s, speed 0.75x-2x
-and keys that work while typing (Alt+K play/pause, Alt+J back 5 s).
+and keys that work while typing (Alt+K play/pause, Alt+J back 5 s), and the recording's
+waveform drawn from its stored peaks (a canvas: a click plays from there, a line marks the time).
 
 The reader (``span_reader(..., turns=...)``) asks it to play from a turn or a coding's span
 through a window event and follows the time it reports. A recording that is missing or changed
@@ -13,14 +14,16 @@ from __future__ import annotations
 import functools
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
-from interviews import MediaRow, media_for, turn_at
+from interviews import MediaRow, media_for, media_peaks, turn_at
 from ui.components.windows import window_index
 
 _HERE = Path(__file__).resolve().parent
 RATES = (0.75, 1.0, 1.25, 1.5, 2.0)
 KEYS = {"Alt+K": "play / pause", "Alt+J": "back 5 seconds"}
+WAVE_POINTS = 800  # peaks sent to the browser (the stored ones pooled down)
 CONTAINER = "qda_media"  # the key of the container holding the <audio> (found by the JS)
 FORMATS = {".m4a": "audio/mp4", ".mp4": "audio/mp4", ".mp3": "audio/mpeg", ".wav": "audio/wav",
            ".ogg": "audio/ogg", ".opus": "audio/ogg", ".webm": "audio/webm", ".aac": "audio/aac",
@@ -37,6 +40,9 @@ HTML = (
     + "</select></label>"
     '<span class="qda-clock" data-testid="qda-media-clock">00:00:00</span>'
     '<span class="qda-keys">Alt+K play/pause · Alt+J back 5 s</span>'
+    '<canvas class="qda-wave" data-testid="qda-media-wave" height="44"'
+    ' title="The recording: click to go to that moment" aria-label="Waveform of the recording"'
+    ' role="slider"></canvas>'
     "</div>"
 )
 CSS = """
@@ -47,6 +53,9 @@ CSS = """
   cursor: pointer; }
 .qda-player .qda-clock { font-variant-numeric: tabular-nums; }
 .qda-player .qda-keys { opacity: .65; }
+.qda-player .qda-wave { flex: 1 0 100%; width: 100%; height: 44px; cursor: pointer;
+  border-radius: .3rem; background: rgba(128, 128, 128, .08); }
+.qda-player .qda-wave[hidden] { display: none; }
 """
 
 
@@ -87,8 +96,24 @@ def media_player(db, document_id: int, rate: float = 1.0) -> MediaRow | None:
     play = rec.play_path
     with st.container(key=CONTAINER):
         st.audio(str(play), format=FORMATS.get(play.suffix.lower(), "audio/mp4"))
-    _component()(key="qda_media_controls", data={"offset": float(rec.offset_s or 0), "rate": rate})
+    data = {
+        "offset": float(rec.offset_s or 0),
+        "rate": rate,
+        "duration": float(rec.duration_s or 0),
+        "peaks": waveform_points(media_peaks(db, rec.media_id)),
+    }
+    _component()(key="qda_media_controls", data=data)
     return rec
+
+
+def waveform_points(peaks, points: int = WAVE_POINTS) -> list[float]:
+    """Return the stored peaks (0..1) pooled down to at most ``points`` by their maximum, so a
+    short loud stretch still shows; rounded to 3 decimals (what the canvas needs)."""
+    values = np.nan_to_num(np.clip(np.asarray(peaks, dtype=np.float32), 0.0, 1.0))
+    if values.size > points:
+        edges = np.linspace(0, values.size, points + 1).astype(int)
+        values = np.maximum.reduceat(values, edges[:-1])
+    return [round(float(v), 3) for v in values]
 
 
 def window_at_time(turns: list[dict], windows: list, seconds: float) -> int | None:

@@ -3,7 +3,9 @@
 // A "▶ 00:00:10" button beside each timed turn plays from it; the reader follows the playing
 // turn with the CSS Custom Highlight API (no DOM change, so the coder's selection stays) and
 // `data-playing-turn` on the wrapper, and scrolls it into view unless the coder scrolled, clicked
-// or typed in the last 3 s. Talks to media_player.js through window events.
+// or typed in the last 3 s. Talks to media_player.js through window events. With `data.align`
+// each turn also gets a "⚑ here" button: "this turn starts here" at the player's current time
+// (an action {kind: 'align', doc, turn, t} for Python to store).
 const QDA_IDLE_MS = 3000;
 
 function qdaTurnAt(turns, t) {  // as interviews.turn_at
@@ -29,11 +31,30 @@ function qdaPlay(t, until) {
   window.dispatchEvent(new CustomEvent('qda-media-seek', { detail: { t, until } }));
 }
 
+function qdaAlignButton(root, x, top) {
+  const b = document.createElement('button');
+  b.type = 'button'; b.className = 'qda-turn-align';
+  b.dataset.testid = 'qda-turn-align'; b.dataset.turn = String(x.no);
+  b.textContent = '⚑ here';
+  b.title = `This turn starts here: turn ${x.no} starts at the player's current time`;
+  b.style.top = `${top}px`;
+  b.onmousedown = (ev) => ev.preventDefault();
+  b.onclick = () => {
+    const M = window.__qdaMedia, a = M && M.audio && M.audio();
+    if (!a) return;
+    const t = Math.round((a.currentTime - (M.offset || 0)) * 1000) / 1000;
+    root.__qdaAct({ kind: 'align', doc: root.__qdaData.doc_id, turn: x.no, t });
+  };
+  return b;
+}
+
 function qdaReaderMedia(ctx) {
   const { root, wrap, anchor, data, rangeOf, act } = ctx;
   const turns = data.turns || [];
   root.__qdaTurns = turns;
-  wrap.classList.toggle('qda-has-turns', turns.length > 0);
+  root.__qdaAct = act;
+  wrap.classList.toggle('qda-has-turns', !!data.align || turns.some((x) => x.t0 != null));
+  wrap.classList.toggle('qda-aligning', !!data.align);
   let gutter = wrap.querySelector('.qda-turns');
   if (!gutter) {
     gutter = document.createElement('div');
@@ -43,10 +64,13 @@ function qdaReaderMedia(ctx) {
   const place = () => {
     const wr = wrap.getBoundingClientRect();
     const frag = document.createDocumentFragment();
+    const aligning = !!(root.__qdaData && root.__qdaData.align);
     for (const x of root.__qdaTurns || []) {
-      if (x.t0 == null) continue;
+      if (x.t0 == null && !aligning) continue;
       const box = rangeOf(x.s, Math.min(x.s + 1, x.e)).getClientRects()[0];
       if (!box) continue;
+      if (aligning) frag.append(qdaAlignButton(root, x, box.top - wr.top));
+      if (x.t0 == null) continue;
       const b = document.createElement('button');
       b.type = 'button'; b.className = 'qda-turn-play';
       b.dataset.testid = 'qda-turn-play'; b.dataset.turn = String(x.no);

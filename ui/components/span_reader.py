@@ -75,6 +75,7 @@ def span_reader(
     notice: dict | None = None,
     turns: list[dict] | None = None,
     turns_after: bool = False,
+    align: bool = False,
 ):
     """Mount the reader for ``text`` (the window starting at offset ``base``); return its result.
 
@@ -90,6 +91,8 @@ def span_reader(
       (``media_player``): a play button beside each, the playing turn followed; codings with
       ``t_from``/``t_to`` get a play button in the margin. ``turns_after``: the transcript goes on
       after this window (the reader asks to move on with an action {kind: 'follow', t}).
+      ``align``: a "⚑ here" button beside every turn, timed or not: "this turn starts here" at
+      the player's current time, an action {kind: 'align', doc, turn, t}.
 
     ``on_change`` runs (before the rerun) when the user selects text or acts; the values are then
     in ``st.session_state[key]["selection"]`` ({doc, start, end, nonce}) and ``["action"]``:
@@ -130,6 +133,7 @@ def span_reader(
         "notice": notice,
         "turns": turns or [],
         "turns_after": bool(turns_after),
+        "align": bool(align),
     }
     cb = on_change or _noop
     return comp(

@@ -3,6 +3,8 @@ de-identification."""
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from coding import merge_cases
@@ -32,7 +34,13 @@ from interviews import (
 from projectfile import QdaError
 from ui.common import current_coder, get_db, project_file
 from ui.escape import md_safe
-from ui.recording import listen, recording_section
+from ui.recording import (
+    import_recording_upload,
+    listen,
+    recording_section,
+    status_progress,
+    uploaded_file,
+)
 from ui.state import FOCUS, IV_DEID_RESULT, IV_PENDING, IV_REVIEW, flash, show_flash
 from ui.tables import show as show_table
 from workflows import deidentify, import_folder, read_confined, save_transcript
@@ -40,7 +48,7 @@ from workflows import deidentify, import_folder, read_confined, save_transcript
 st.title("Interviews")
 db = get_db()
 PAGE_TURNS = 40
-TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".docx", ".md", ".text")
+TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".docx", ".md", ".text", ".json", ".html", ".htm")
 
 
 def run(place: str, fn, *args, ok: str = "Saved.", **kwargs):
@@ -63,10 +71,11 @@ with tab_import:
     show_flash("import")
     st.caption(
         "TXT with speaker labels, Otter.ai, Zoom/Teams/plain WebVTT, SRT, "
-        "DOCX (labels or speaker | text tables)."
+        "DOCX (labels or speaker | text tables), Whisper/whisperX JSON and SRT (word times), "
+        "noScribe HTML/VTT."
     )
     up = st.file_uploader(
-        "Transcript file", type=["txt", "vtt", "srt", "docx", "md"], key="iv_upload"
+        "Transcript file", type=[s.lstrip(".") for s in TRANSCRIPT_SUFFIXES], key="iv_upload"
     )
     folder = import_folder()  # None unless the owner set one: no server file is read then
     server_path = (
@@ -107,20 +116,34 @@ with tab_import:
             column_config={"role": st.column_config.SelectboxColumn("role", options=list(ROLES))},
         )
         show_table(preview_frame(tr), height=300)
+        media_up = import_recording_upload("iv_media_with")
         if st.button("Save to project", key="iv_save", type="primary"):
             roles = dict(zip(roles_df["speaker"], roles_df["role"])) if not roles_df.empty else None
-            try:
-                doc_id, followed = save_transcript(db, tr, data, path=source, roles=roles)
-            except QdaError as exc:
-                flash("error", f"{tr.name}: {exc}", place="import")
-            else:
-                flash(
-                    "success",
-                    f"Saved {tr.name} as document {doc_id} ({len(tr.turns)} turns). "
-                    + followed.summary(),  # a corrected transcript: codings follow
-                    place="import",
-                )
-                IV_PENDING.pop()
+            with contextlib.ExitStack() as stack:
+                status = media = None
+                if media_up is not None:
+                    status = stack.enter_context(
+                        st.status(f"Saving {tr.name} with {media_up.name}…", expanded=True)
+                    )
+                    media = stack.enter_context(uploaded_file(media_up))
+                try:
+                    doc_id, followed = save_transcript(
+                        db, tr, data, path=source, roles=roles, coder=current_coder(),
+                        media=media, media_name=media_up.name if media_up else None,
+                        progress=status_progress(status) if status else None,
+                    )  # fmt: skip
+                except QdaError as exc:
+                    nothing = " Nothing was stored." if media_up is not None else ""
+                    flash("error", f"{tr.name}: {exc}.{nothing}", place="import")
+                else:
+                    with_media = f" with its recording {media_up.name}" if media_up else ""
+                    flash(
+                        "success",
+                        f"Saved {tr.name}{with_media} as document {doc_id}"
+                        f" ({len(tr.turns)} turns). " + followed.summary(),
+                        place="import",
+                    )
+                    IV_PENDING.pop()
             st.rerun()
 
 transcripts = transcripts_frame(db)
