@@ -51,6 +51,11 @@ def precise_time(seconds: float) -> str:
     return f"{format_time(whole)}.{ms:03d}"
 
 
+def sentence(text: str) -> str:
+    """Return ``text`` starting with a capital (reports start lower-case, for the CLI)."""
+    return text[:1].upper() + text[1:]
+
+
 @contextlib.contextmanager
 def uploaded_file(upload) -> Iterator[Path]:
     """Yield the uploaded file written to a private temporary folder under its own name (so
@@ -67,7 +72,7 @@ def status_progress(status):
     bar = st.progress(0.0)
 
     def progress(done: int, total: int, msg: str) -> None:
-        status.update(label=f"{msg} ({done}/{total})" if total else msg)
+        status.update(label=f"{msg} ({min(100, 100 * done // total)}%)" if total else msg)
         bar.progress(min(1.0, done / total) if total else 0.0)
 
     return progress
@@ -184,14 +189,16 @@ def recording_section(db, doc_id: int, coder: str) -> None:
         st.markdown(f"**{rec.original_name}** ({rec.kind}{length}) · status: **{row['status']}**")
         if row["status"] != "ok":
             st.warning(str(row["reason"]))
+    tries = st.session_state.setdefault("iv_media_upload_n", 0)  # a new box after each attach
     upload = st.file_uploader(
         "Attach a recording" if rec is None else "Attach another recording instead",
         type=MEDIA_TYPES,
-        key=f"iv_media_upload_{doc_id}",
+        key=f"iv_media_upload_{doc_id}_{tries}",
         disabled=ffmpeg_missing() is not None,
     )
     if upload is not None and st.button("Attach", key="iv_media_attach"):
         _attach(db, doc_id, upload, coder, replace=rec is not None)
+        st.session_state["iv_media_upload_n"] = tries + 1
         st.rerun()
     if rec is None:
         return
@@ -225,7 +232,7 @@ def _attach(db, doc_id: int, upload, coder: str, replace: bool) -> None:
             if replace:  # the link was replaced: the old copies go when nothing uses them
                 remove_unused_media(db)
             status.update(label="Attached", state="complete")
-            flash("success", done.summary(), place=PLACE)
+            flash("success", sentence(done.summary()), place=PLACE)
 
 
 def _typed_time(db, doc_id: int, coder: str) -> None:
@@ -272,5 +279,5 @@ def _transcribe(db, doc_id: int, coder: str) -> None:
                 flash("error", str(exc), place=PLACE)
             else:
                 status.update(label="Transcribed", state="complete")
-                flash("success", done.summary(), place=PLACE)
+                flash("success", sentence(done.summary()), place=PLACE)
         st.rerun()

@@ -10,6 +10,7 @@ test-artifacts/ui/media-attach-*.png.
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -207,7 +208,8 @@ def test_this_turn_starts_here_takes_the_players_time(app, page):
 def _preview(page, url: str, file: Path) -> None:
     page.goto(f"{url}/interviews")
     up = page.locator("[data-testid='stFileUploader']").filter(has_text="Transcript file")
-    up.wait_for(timeout=60_000)
+    up.wait_for(timeout=120_000)  # the first run of a fresh server loads the app's modules
+    wait_idle(page, timeout=120_000)
     upload(page, up.locator("input[type='file']"), file)
     click_for_rerun(page, page.get_by_role("button", name="Preview"))
     page.get_by_role("button", name="Save to project").wait_for(timeout=30_000)
@@ -222,7 +224,7 @@ def test_a_transcript_imported_with_its_recording_and_a_bad_one_refused(app, pag
     url, path, _ = app
     vtt = tmp_path / "second-call.vtt"
     vtt.write_text(
-        (DATA / "teams.vtt").read_text(encoding="utf-8").replace("Queretaro", "Puebla"),
+        (DATA / "teams.vtt").read_text(encoding="utf-8").replace("first phase", "second phase"),
         encoding="utf-8",
     )
     _preview(page, url, vtt)
@@ -267,7 +269,8 @@ def test_a_recording_attached_later_in_the_recording_section(app, page, tmp_path
     up.wait_for(timeout=30_000)
     upload(page, up.locator("input[type='file']"), make_tone(tmp_path / "flood.ogg", 6))
     click_for_rerun(page, page.get_by_role("button", name="Attach", exact=True))
-    expect(page.get_by_text("attached flood.ogg (audio")).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("Attached flood.ogg (audio")).to_be_visible(timeout=120_000)
+    expect(page.locator("[data-testid='stFileChip']")).to_have_count(0)  # the box is empty again
     expect(page.get_by_text("status: ok")).to_be_visible()
     # the listening reader and its player are there now
     page.wait_for_function(f"() => {AUDIO} && {AUDIO}.readyState >= 1", timeout=30_000)
@@ -312,8 +315,14 @@ def test_transcribe_the_recording_into_a_new_transcript(app, page):
     button = page.get_by_role("button", name="Transcribe recording")
     button.wait_for(timeout=30_000)
     choose(page, "Language", "English", exact_label=True)
-    click_for_rerun(page, button)
-    expect(page.get_by_text("transcribed call.wav")).to_be_visible(timeout=300_000)
+    wait_idle(page)
+    button.click()  # the run lasts as long as the model works: no wait for idle here
+    # the status box says how far the model is
+    expect(page.get_by_text(re.compile(r"call\.wav: transcribing \(\d+%\)"))).to_be_visible(
+        timeout=120_000
+    )
+    shot(page, "transcribing")
+    expect(page.get_by_text("Transcribed call.wav")).to_be_visible(timeout=300_000)
     shot(page, "transcribed")
     new = [t for t in titles(path) if t not in before]
     assert new == ["teams (speech to text)"], new

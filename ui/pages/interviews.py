@@ -134,7 +134,7 @@ with tab_import:
                     )  # fmt: skip
                 except QdaError as exc:
                     nothing = " Nothing was stored." if media_up is not None else ""
-                    flash("error", f"{tr.name}: {exc}.{nothing}", place="import")
+                    flash("error", f"{tr.name}: {exc}.{nothing}", place="import_save")
                 else:
                     with_media = f" with its recording {media_up.name}" if media_up else ""
                     flash(
@@ -145,6 +145,7 @@ with tab_import:
                     )
                     IV_PENDING.pop()
             st.rerun()
+        show_flash("import_save")  # beside the button: the preview stays, to correct and retry
 
 transcripts = transcripts_frame(db)
 labels = {
