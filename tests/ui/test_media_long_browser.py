@@ -102,6 +102,8 @@ def _play_past(page, last_turn: int) -> None:
         " t: a.currentTime}; }"
     )
     assert state["same"] == "same element", state  # the player was not drawn again
+    # the playing turn is shown, though the coder clicked a moment before
+    expect(page.locator(f"[data-testid='qda-turn-play'][data-turn='{nxt}']")).to_be_in_viewport()
     assert not state["paused"] and state["t"] >= last_turn * STEP, state
     page.evaluate(f"() => {AUDIO}.pause()")
 

@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+import pytest
+
+import interviews
 from interviews import MediaRow
-from ui.components.media_player import media_problem, window_at_time
+from ui.components.media_player import media_problem, waveform_points, window_at_time
 from ui.components.span_reader import margin_items, reader_turns
-from ui.components.windows import Window
+from ui.components.windows import Window, document_windows
+
+DATA = Path(__file__).parents[1] / "interviews" / "data"
 
 TURNS = [  # as turns_frame gives them: the Teams interview, its second turn from 10.25 s
     {"turn_no": 1, "char_start": 25, "char_end": 95, "t_start": 3.12, "t_end": 9.9},
@@ -68,3 +75,26 @@ def test_what_is_said_of_a_recording_that_cannot_play(tmp_path):
     assert media_problem(_rec(tmp_path)) is None
     named_only = media_problem(_rec(tmp_path, path=None, sha256=None))
     assert "named by the imported project but not carried" in named_only
+
+
+def test_the_waveform_keeps_each_stretchs_loudest_peak():
+    peaks = np.zeros(4000, dtype=np.float16)
+    peaks[1234] = 0.9  # one short loud moment, 31 % of the way in
+    points = waveform_points(peaks, points=800)
+    assert len(points) == 800
+    assert max(points) == pytest.approx(0.9, abs=0.001)
+    assert points.index(max(points)) == 1234 * 800 // 4000
+    assert waveform_points([0.5, float("nan"), 1.7, -1.0]) == [0.5, 0.0, 1.0, 0.0]
+    assert waveform_points([]) == []
+
+
+def test_a_turns_label_opens_the_window_of_its_turn():
+    interview = interviews.transcript_to_document(
+        interviews.parse_transcript("teams.vtt", data=(DATA / "teams.vtt").read_bytes())
+    )
+    segs = pd.DataFrame([{"kind": s.kind, "char_start": s.start} for s in interview.segments])
+    text = interview.text
+    windows = document_windows(len(text), segments=segs, per_window=2, text=text)
+    assert [w.label for w in windows] == ["Turns 1–2", "Turns 3–4"]
+    assert text[windows[1].start :].startswith("Laura Méndez [00:00:20]: Who funded")
+    assert windows[0].end == windows[1].start and text[windows[0].end - 1] == "\n"

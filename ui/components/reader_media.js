@@ -84,7 +84,7 @@ function qdaReaderMedia(ctx) {
     gutter.replaceChildren(frag);
     mark(root.__qdaPlaying, false);
   };
-  const mark = (x, scroll) => {
+  const mark = (x, scroll, force) => {
     const no = x ? String(x.no) : '';
     wrap.dataset.playingTurn = no;
     for (const b of gutter.querySelectorAll('button')) b.classList.toggle('qda-playing', b.dataset.turn === no);
@@ -92,7 +92,7 @@ function qdaReaderMedia(ctx) {
       if (x) CSS.highlights.set('qda-playing', new Highlight(rangeOf(x.s, x.e)));
       else CSS.highlights.delete('qda-playing');
     }
-    if (!x || !scroll || Date.now() - (root.__qdaUserAt || 0) < QDA_IDLE_MS) return;
+    if (!x || !scroll || (!force && Date.now() - (root.__qdaUserAt || 0) < QDA_IDLE_MS)) return;
     const r = rangeOf(x.s, Math.min(x.s + 1, x.e)).getBoundingClientRect();
     if (r.top >= 60 && r.bottom <= window.innerHeight - 40) return;  // already in view
     anchor.style.top = `${r.top - wrap.getBoundingClientRect().top}px`;
@@ -109,9 +109,12 @@ function qdaReaderMedia(ctx) {
       const x = qdaTurnAt(all, ev.detail.t);
       const key = `${d.base}|${x ? x.no : ''}`;
       if (key !== root.__qdaPlayingKey || root.__qdaPlayingSig !== root.__qdaSig) {
+        // a new part drawn for the playing turn: show it even if the coder just clicked
+        const moved = root.__qdaPlayingBase != null && root.__qdaPlayingBase !== d.base;
         root.__qdaPlayingKey = key; root.__qdaPlayingSig = root.__qdaSig;
         root.__qdaPlaying = x;
-        mark(x, true);
+        if (x) root.__qdaPlayingBase = d.base;
+        mark(x, true, moved && !!x);
       }
       const last = all.length ? all[all.length - 1] : null;
       const after = last && ev.detail.playing && d.turns_after &&
