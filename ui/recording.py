@@ -67,11 +67,13 @@ def uploaded_file(upload) -> Iterator[Path]:
         yield path
 
 
-def status_progress(status):
-    """A ``Progress`` callback that shows each step in the ``st.status`` box, with a bar."""
+def status_progress(status, label: str | None = None):
+    """A ``Progress`` callback that shows each step in the ``st.status`` box, with a bar;
+    ``label`` replaces the step's own words (which may name a stored file by its checksum)."""
     bar = st.progress(0.0)
 
     def progress(done: int, total: int, msg: str) -> None:
+        msg = label or msg
         status.update(label=f"{msg} ({min(100, 100 * done // total)}%)" if total else msg)
         bar.progress(min(1.0, done / total) if total else 0.0)
 
@@ -203,7 +205,7 @@ def recording_section(db, doc_id: int, coder: str) -> None:
     if rec is None:
         return
     _typed_time(db, doc_id, coder)
-    _transcribe(db, doc_id, coder)
+    _transcribe(db, doc_id, coder, rec.original_name)
     if st.button("Detach the recording", key="iv_media_detach"):
         try:
             detach_recording(db, doc_id, by=coder)
@@ -256,11 +258,14 @@ def _typed_time(db, doc_id: int, coder: str) -> None:
         st.rerun()
 
 
-def _transcribe(db, doc_id: int, coder: str) -> None:
-    """Speech to text of the attached recording into a new transcript beside this one."""
+def _transcribe(db, doc_id: int, coder: str, name: str) -> None:
+    """Speech to text of the attached recording (``name``) into a new transcript beside this
+    one."""
     st.markdown("**Speech to text** (offline, Whisper base): a draft without speakers, stored as a"
                 " new transcript with the same recording; this one is left as it is.")  # fmt: skip
-    why = stt_unavailable_reason() or ffmpeg_missing()
+    why = stt_unavailable_reason() or (
+        "ffmpeg is not installed (Debian package `ffmpeg`)" if ffmpeg_missing() else None
+    )
     if why:
         st.info(f"Transcribing cannot be done here: {why}.", icon=":material/mic_off:")
     cols = st.columns([2, 2])
@@ -272,7 +277,7 @@ def _transcribe(db, doc_id: int, coder: str) -> None:
             try:
                 done = transcribe_recording(
                     db, document_id=doc_id, language=language, by=coder,
-                    progress=status_progress(status),
+                    progress=status_progress(status, f"Transcribing {name}"),
                 )  # fmt: skip
             except QdaError as exc:
                 status.update(label="Not transcribed", state="error")
