@@ -54,7 +54,8 @@ def document_windows(
         for i in range(0, len(starts), per_window):
             cut = starts[i + per_window] if i + per_window < len(starts) else text_len
             if text is not None and cut < text_len:  # a turn's label goes with its turn
-                cut = text.rfind("\n", first, cut) + 1 or cut
+                before = max(first, starts[i + per_window - 1])  # not past the segment before
+                cut = text.rfind("\n", before, cut) + 1 or cut
             cut = max(cut, first)
             n_to = min(i + per_window, len(starts))
             out.append(Window(first if i else 0, cut, f"{kind.capitalize()} {i + 1}–{n_to}"))
