@@ -92,6 +92,7 @@ from .history import (
     change_counter,
     coder_names,
     ensure_coder,
+    record_event,
     redo,
     undo,
 )
@@ -221,6 +222,7 @@ __all__ = [
     "format_statistic",
     "apply_batch",
     "audit_frame",
+    "record_event",
     "batches_frame",
     "change_counter",
     "code_attribute_matrix",

@@ -45,6 +45,20 @@ def ensure_coder(db: sqlite_utils.Database, name: str) -> int:
         return db.execute("SELECT id FROM coders WHERE name = ?", [name]).fetchone()[0]
 
 
+def record_event(
+    db: sqlite_utils.Database,
+    coder: str,
+    action: str,
+    entity: str,
+    entity_id: int | None,
+    detail: dict,
+) -> None:
+    """Append one row to the audit log in its own transaction (a change made outside the
+    coding tables that the log should show: a recording attached, a turn time set by hand)."""
+    with transaction(db):
+        audit(db, coder or "", action, entity, entity_id, detail)
+
+
 def _row(db: sqlite_utils.Database, table: str, row_id: int) -> dict | None:
     cur = db.execute(f"SELECT * FROM {table} WHERE id = ?", [int(row_id)])
     row = cur.fetchone()

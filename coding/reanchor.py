@@ -36,6 +36,7 @@ from corpus import (
     text_mapping,
 )
 from interviews import (
+    carry_turn_times,
     cases_frame,
     parse_transcript,
     rename_case,
@@ -140,6 +141,8 @@ def edit_document(
                 new_id = store_version(db, document_id, new_text, typed)
             stored = get_text(db, new_id)
             mapping = typed if stored == new_text else text_mapping(old_text, stored)
+            if doc["kind"] == "interview":  # exact times follow their turns (labels: seconds)
+                carry_turn_times(db, document_id, new_id, mapping.start)
             result.new_document_id = new_id
             result.changes = len(mapping.changes())
             result.turns = len(get_segments(db, new_id, kind="turn"))

@@ -23,6 +23,7 @@ from .ingest import (
     scheduler_executor,
 )
 from .language import detect_language, language_bucket
+from .memory_limit import OverMemory, memory_guard, start_memory_watchdog, watched_process
 from .meta import get_project_meta, set_project_meta
 from .model import (
     KINDS,
@@ -86,6 +87,10 @@ from .subqueries import (
 from .text_mapping import TextMapping, map_ranges, replacement_mapping, text_mapping
 
 __all__ = [
+    "OverMemory",
+    "memory_guard",
+    "start_memory_watchdog",
+    "watched_process",
     "check_dates",
     "check_query_size",
     "check_source_documents",

@@ -3,8 +3,8 @@
 A template is text with fields in braces; a part in square brackets is left out when a field in
 it is empty, so one template serves interviews and PDFs alike::
 
-    [{speaker}, ]{title}[, turn {turn}][, p. {page}][, {timestamp}]
-      -> 'Interviewer 1, interview-3, turn 14, 00:03:44'   (a transcript)
+    [{speaker}, ]{title}[, turn {turn}][, p. {page}][, {time_range}]
+      -> 'Interviewer 1, interview-3, turn 14, 00:03:44-00:04:02'   (a transcript)
       -> 'Policy brief 2021, p. 12'                        (a PDF)
 
 Fields: FIELDS below. The template is stored in the project (``exports_meta``), so every export of
@@ -34,14 +34,18 @@ FIELDS = {
     "turn": "the number of the quote's turn in its transcript",
     "line": "the line of the document's text where the quote starts",
     "timestamp": "the time of the quote's turn in the recording (00:03:44)",
+    "time_range": "the quote's time range in the recording (00:03:44-00:04:02)",
 }
 PRESETS = {
     "Speaker, document, turn, time": (
+        "[{speaker}, ]{title}[, turn {turn}][, p. {page}][, {time_range}]"
+    ),
+    "Title (Year), p. 12": "{title}[ ({year})][, p. {page}][, turn {turn}][, {time_range}]",
+    "Case, line": "[{case}, ]{title}[, line {line}]",
+    "Speaker and time in parentheses": "({source}[, {time_range}][, p. {page}])",
+    "Speaker, document, turn, start time": (
         "[{speaker}, ]{title}[, turn {turn}][, p. {page}][, {timestamp}]"
     ),
-    "Title (Year), p. 12": "{title}[ ({year})][, p. {page}][, turn {turn}][, {timestamp}]",
-    "Case, line": "[{case}, ]{title}[, line {line}]",
-    "Speaker and time in parentheses": "({source}[, {timestamp}][, p. {page}])",
 }
 DEFAULT_TEMPLATE = PRESETS["Speaker, document, turn, time"]
 _KEY = "citation_template"
@@ -133,6 +137,7 @@ def citation_fields(df: pd.DataFrame, documents: pd.DataFrame, lines: pd.Series)
             "turn": df["turn_no"] if "turn_no" in df else None,
             "line": lines,
             "timestamp": df["timestamp"],
+            "time_range": df["time_range"] if "time_range" in df else None,
         },
         index=df.index,
     )

@@ -15,7 +15,7 @@ from .downloads import EVIDENCE_FORMATS
 from .errors import ExportError, ImportFileError
 from .evidence import evidence_scope, evidence_table
 from .matrices import codebook_frame, matrix_frame, matrix_xlsx
-from .refi import export_qdc, export_qdpx, import_qdc
+from .refi import MEDIA_MODES, export_qdc, export_qdpx, import_qdc
 from .report import evidence_report
 from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xlsx, frame_csv
 from .word import codebook_docx, evidence_docx
@@ -67,6 +67,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--sheet-per-code", action="store_true", help="XLSX: one sheet per code")
     q.add_argument(
         "--standalone", action="store_true", help="LaTeX: a whole document, not a fragment"
+    )
+    q.add_argument(
+        "--clips",
+        action="store_true",
+        help="HTML: a short recording under each transcript quote, cut with ffmpeg (needs"
+        " recordings attached; a shareable copy has none)",
     )
     q.add_argument(
         "--citation",
@@ -138,6 +144,14 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         "qdpx", parents=[common], help="the whole project as a REFI-QDA .qdpx archive"
     )
     q.add_argument("--out", required=True)
+    q.add_argument(
+        "--media",
+        choices=MEDIA_MODES,
+        default="reference",
+        help="transcripts' recordings: named by file name (reference, the default: recordings are"
+        " confidential and stay here), inside the archive (embed), or transcripts as plain text"
+        " sources (none)",
+    )
     q.set_defaults(func=cmd_qdpx)
     q = esub.add_parser("qdc", parents=[common], help="the codebook as a REFI-QDA .qdc file")
     q.add_argument("--out", required=True)
@@ -219,7 +233,7 @@ def cmd_evidence(args) -> int:
         evidence_latex(df, out, standalone=args.standalone)
     else:
         title = f"Coded evidence — {Path(args.project).name.split('.')[0]}"
-        evidence_report(db, df, out, title=title, scope=scope)
+        evidence_report(db, df, out, title=title, scope=scope, clips=args.clips)
     return _done(out, f"evidence ({args.format})", len(df))
 
 
@@ -273,7 +287,11 @@ def cmd_codebook(args) -> int:
 def cmd_qdpx(args) -> int:
     with tqdm_progress("export", disable=args.quiet) as progress:
         out = export_qdpx(
-            _db(args), args.out, name=Path(args.project).name.split(".")[0], progress=progress
+            _db(args),
+            args.out,
+            name=Path(args.project).name.split(".")[0],
+            progress=progress,
+            media=args.media,
         )
     return _done(out, "REFI-QDA project")
 

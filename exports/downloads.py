@@ -41,9 +41,11 @@ def evidence_file(
     bom: bool = False,
     sheet_per_code: bool = False,
     scope: Scope | None = None,
+    clips: bool = False,
 ) -> tuple[bytes, str, str]:
     """Return the evidence table written as ``fmt`` (csv, xlsx, docx, md, tex, html); the HTML
-    report's agreement and co-occurrence are computed over ``scope`` (the table's own)."""
+    report's agreement and co-occurrence are computed over ``scope`` (the table's own), with a
+    clip per transcript quote when ``clips``."""
     if fmt not in EVIDENCE_FORMATS:
         raise ExportError(f"format must be one of {', '.join(EVIDENCE_FORMATS)}")
     buf = io.BytesIO()
@@ -58,7 +60,7 @@ def evidence_file(
     elif fmt == "tex":
         evidence_latex(df, buf, standalone=True)
     else:
-        evidence_report(db, df, buf, scope=scope)
+        evidence_report(db, df, buf, scope=scope, clips=clips)
     return buf.getvalue(), f"{name}.{fmt}", MIME[fmt]
 
 
@@ -80,10 +82,12 @@ def codebook_file(
     return buf.getvalue(), f"{name}.{fmt}", MIME[fmt]
 
 
-def qdpx_file(db: sqlite_utils.Database, name: str = "project") -> tuple[bytes, str, str]:
-    """Return the whole project as a REFI-QDA .qdpx archive."""
+def qdpx_file(
+    db: sqlite_utils.Database, name: str = "project", media: str = "reference"
+) -> tuple[bytes, str, str]:
+    """Return the whole project as a REFI-QDA .qdpx archive (``media`` as ``export_qdpx``)."""
     with private_tempdir("export") as tmp:
-        path = export_qdpx(db, Path(tmp) / f"{name}.qdpx", name=name)
+        path = export_qdpx(db, Path(tmp) / f"{name}.qdpx", name=name, media=media)
         return path.read_bytes(), f"{name}.qdpx", MIME["qdpx"]
 
 

@@ -5,12 +5,16 @@ one column per case attribute when the project has cases):
 
 - ``coding_id``, ``code_id``, ``code_path`` ('Parent > Child'), ``document_id``, ``document_title``,
   ``document_kind`` ('policy' | 'interview' | 'other'), ``case_id``, ``case_name``, ``speaker``,
-  ``page`` (PDF page of the quote's start, or None), ``t_start`` (seconds into the recording, or
-  None), ``timestamp`` ('00:12:31' or ''), ``turn_no`` (the quote's turn in its transcript, or
+  ``page`` (PDF page of the quote's start, or None), ``t_start`` and ``t_end`` (seconds into the
+  recording where the quote starts and ends, ``interviews.span_times``: its words' times when the
+  transcript has them, else its first turn's start and its last turn's end, or None), ``timestamp``
+  ('00:12:31' or ''), ``time_range`` ('00:12:31-00:12:58', the start alone when the end is not
+  known, '' for an untimed quote), ``turn_no`` (the quote's turn in its transcript, or
   None), ``line`` (line of the document's text where the quote starts), ``char_start``,
   ``char_end``, ``quote`` (the coded span, character for character), ``context`` (only filled when
   ``context`` is asked for), ``memo``, ``coder``, ``created_at``, ``citation`` (the project's
-  citation template filled in: 'Expert 3, interview 2, turn 14, 00:03:44', 'Policy brief, p. 12').
+  citation template filled in: 'Expert 3, interview 2, turn 14, 00:03:44-00:04:02', 'Policy brief,
+  p. 12').
 
 Case, speaker, turn and time come from coding's one case rule (``coding.span_cases``), the same
 rule the matrices, frequencies and retrieval use.
@@ -24,7 +28,7 @@ import sqlite_utils
 
 from coding import CodingScope, Scope, code_paths, codings_frame, scope_cases, span_cases
 from corpus import get_pages, get_segments, get_text, list_documents
-from interviews import case_attributes_frame, cases_frame, turns_frame
+from interviews import case_attributes_frame, cases_frame, span_times, turns_frame
 
 from .citations import citation_fields, citation_template, citations
 from .errors import ExportError
@@ -41,7 +45,9 @@ EVIDENCE_COLUMNS = [
     "speaker",
     "page",
     "t_start",
+    "t_end",
     "timestamp",
+    "time_range",
     "turn_no",
     "line",
     "char_start",
@@ -61,6 +67,14 @@ def format_timestamp(seconds: float | None) -> str:
         return ""
     total = int(float(seconds))
     return f"{total // 3600:02d}:{total % 3600 // 60:02d}:{total % 60:02d}"
+
+
+def format_time_range(t_from: float | None, t_to: float | None) -> str:
+    """Return '00:03:44-00:04:02' (whole seconds, as the transcript's labels show them), the start
+    alone when the end is unknown or the same second, '' when the start is unknown."""
+    start = format_timestamp(t_from)
+    end = format_timestamp(t_to)
+    return f"{start}-{end}" if start and end and end != start else start
 
 
 def _nullable_int(s: pd.Series) -> pd.Series:
@@ -206,7 +220,12 @@ def evidence_table(
     turns = turns_frame(db, document_ids=sorted(df["document_id"].unique().tolist()))
     found = _attach_speakers_and_cases(df, db)
     df["page"] = _nullable_int(_attach_pages(df, db))
+    times = span_times(db, df).astype(object)
+    df["t_start"], df["t_end"] = (
+        times[c].where(times[c].notna(), None) for c in ("t_from", "t_to")
+    )
     df["timestamp"] = df["t_start"].map(format_timestamp)
+    df["time_range"] = [format_time_range(a, b) for a, b in zip(df["t_start"], df["t_end"])]
     df["line"] = _nullable_int(_lines(df, db))
     df["context"] = _contexts(df, db, context, turns) if context is not None else ""
     fields = citation_fields(df, list_documents(db, include_old=True), df["line"])

@@ -12,6 +12,7 @@ import sqlite_utils
 from coding import Scope, agreement, codes_frame, cooccurrence
 from projectfile import QdaError
 
+from .report_clips import Clips, quote_clips
 from .report_html import AGREEMENT_TITLE, evidence_html
 from .tables import Out
 
@@ -22,13 +23,16 @@ def evidence_report(
     out: Out,
     title: str = "Coded evidence",
     scope: Scope | None = None,
+    clips: bool = False,
 ) -> Out:
     """Write the HTML report of the evidence ``df`` with the co-occurrence and agreement over the
     scope the evidence was built from (``scope``; else the evidence's own codes and documents);
-    return ``out``."""
+    return ``out``. ``clips``: a short recording under each transcript quote
+    (``report_clips``; ExportError in a project without recordings)."""
     codebook = codes_frame(db)
+    cut = quote_clips(db, df) if clips else Clips()
     if df.empty:
-        return evidence_html(df, out, title=title, codebook=codebook)
+        return evidence_html(df, out, title=title, codebook=codebook, clip_notes=cut.left_out)
     if scope is None:
         scope = Scope(
             codes=sorted(df["code_id"].unique().tolist()),
@@ -53,4 +57,6 @@ def evidence_report(
         cooccurrence=cooccurrence(db, scope),
         agreement=agreed,
         not_computed=missing,
+        clips=cut.audio,
+        clip_notes=cut.left_out,
     )

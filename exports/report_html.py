@@ -9,6 +9,7 @@ document holding ``<script>`` shows it as text.
 
 from __future__ import annotations
 
+import base64
 import html
 from datetime import UTC, datetime
 
@@ -30,7 +31,7 @@ blockquote{margin:.6em 0 .2em 1em;padding:.3em .8em;border-left:3px solid #ccc;f
 white-space:pre-wrap;overflow-wrap:anywhere}
 .cite{color:#555;margin-left:1em;font-size:.9em}.memo{color:#666;font-size:.85em;margin-left:1em}
 table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px}.def{color:#555}
-.note{color:#666;font-size:.9em}
+.note{color:#666;font-size:.9em}audio.clip{display:block;margin:.2em 0 .4em 1em;max-width:100%}
 figure.chart{margin:1.5em 0}figure.chart figcaption{font-weight:600;margin-bottom:.4em}
 figure.chart>div{overflow-x:auto;max-width:100%}figure.chart svg{display:block}
 @media (max-width:700px){body{margin:1em auto}blockquote{margin-left:.2em}}
@@ -108,8 +109,20 @@ def _agreement_section(agreement: pd.DataFrame) -> list[str]:
     ]
 
 
-def _evidence_sections(df: pd.DataFrame, codebook: pd.DataFrame | None) -> list[str]:
-    """Return the HTML of the evidence: one section per code, quotes grouped by case."""
+def _clip(data: bytes | None) -> str:
+    """Return an audio player holding ``data`` (m4a) inside the page, or ''."""
+    if not data:
+        return ""
+    b64 = base64.b64encode(data).decode("ascii")
+    return f'<audio class="clip" controls preload="none" src="data:audio/mp4;base64,{b64}"></audio>'
+
+
+def _evidence_sections(
+    df: pd.DataFrame, codebook: pd.DataFrame | None, clips: dict[int, bytes] | None = None
+) -> list[str]:
+    """Return the HTML of the evidence: one section per code, quotes grouped by case (each with
+    its clip when ``clips`` has one for its coding id)."""
+    clips = clips or {}
     parts = []
     info = {}
     if codebook is not None and not codebook.empty:
@@ -128,9 +141,11 @@ def _evidence_sections(df: pd.DataFrame, codebook: pd.DataFrame | None) -> list[
             sort=False,
         ):
             parts.append(f"<h3>{_e(case)}</h3>")
-            for quote, cite, memo in rows[["quote", "citation", "memo"]].itertuples(index=False):
+            cols = ["quote", "citation", "memo", "coding_id"]
+            for quote, cite, memo, cid in rows[cols].itertuples(index=False):
                 parts.append(
                     f'<blockquote>{_e(quote)}</blockquote><div class="cite">{_e(cite)}</div>'
+                    + _clip(clips.get(int(cid)))
                 )
                 if isinstance(memo, str) and memo:
                     parts.append(f'<div class="memo">Memo: {_e(memo)}</div>')
@@ -146,11 +161,15 @@ def evidence_html(
     cooccurrence: pd.DataFrame | None = None,
     agreement: pd.DataFrame | None = None,
     not_computed: dict[str, str] | None = None,
+    clips: dict[int, bytes] | None = None,
+    clip_notes: list[str] | None = None,
 ) -> Out:
     """Write a standalone HTML report (charts + evidence grouped by code then case); return ``out``.
 
     ``cooccurrence`` (code x code) and ``agreement`` (coding's agreement frame) are shown as
     given; ``not_computed`` {chart: reason} lists the charts the caller left out, and why.
+    ``clips`` {coding id: m4a bytes} are embedded under their quotes (``exports.report_clips``);
+    ``clip_notes`` say which quotes have none and why.
     """
     df_all, df = df, unique_quotes(df)
     parts = [
@@ -175,7 +194,9 @@ def evidence_html(
             parts.append(f'<p class="note">{_e(chart)}: not computed ({_e(reason)}).</p>')
         if agreement is not None and not agreement.empty:
             parts += _agreement_section(agreement)
-    parts += _evidence_sections(df, codebook)
+    for note in clip_notes or []:
+        parts.append(f'<p class="note">Clips: {_e(note)}.</p>')
+    parts += _evidence_sections(df, codebook, clips)
     parts.append("</body></html>")
     with _open(out) as fh:
         fh.write("\n".join(parts).encode("utf-8"))

@@ -27,6 +27,9 @@ FILE_TYPES = {
     "vtt-zoom": "vtt",
     "vtt": "vtt",
     "srt": "srt",
+    "srt-whisper-words": "srt",
+    "whisper-json": "json",
+    "noscribe-html": "html",
     "docx-table": "docx",
     "docx-labels": "docx",
     "docx-otter": "docx",
@@ -52,6 +55,7 @@ def transcript_to_document(
     for no, t in enumerate(tr.turns, start=1):
         label = turn_label(t.speaker, t.start)
         body = t.text.strip()
+        lead = len(t.text) - len(t.text.lstrip())
         if parts:
             parts.append("\n\n")
             pos += 2
@@ -76,6 +80,11 @@ def transcript_to_document(
                     "label_start": start - len(label),
                     "language": lang,
                     "line": t.line,
+                    "words": [
+                        (start + a - lead, start + b - lead, ts, te)
+                        for a, b, ts, te in t.words
+                        if 0 <= a - lead < b - lead <= len(body)
+                    ],
                 },
             )
         )

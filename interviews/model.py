@@ -18,6 +18,8 @@ class Turn:
     start: float | None = None  # seconds from the start of the recording
     end: float | None = None
     line: int = 0  # 1-based line of the file where the turn starts (0 when unknown)
+    # timed words (or timed stretches) as (char_start, char_end, t_start, t_end) in ``text``
+    words: list[tuple[int, int, float, float | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -83,13 +85,19 @@ def merge_turns(turns: list[Turn], joiner: str | None = None) -> list[Turn]:
         if out and t.speaker and out[-1].speaker == t.speaker:
             prev = out[-1]
             sep = joiner if joiner is not None else (" " if _same_paragraph(prev.text) else "\n")
-            prev.text = f"{prev.text}{sep}{t.text}".strip()
+            joined = f"{prev.text}{sep}{t.text}"
+            lead = len(joined) - len(joined.lstrip())
+            shift = len(prev.text) + len(sep) - lead
+            prev.words = [(a - lead, b - lead, s, e) for a, b, s, e in prev.words] + [
+                (a + shift, b + shift, s, e) for a, b, s, e in t.words
+            ]
+            prev.text = joined.strip()
             if t.end is not None:
                 prev.end = t.end
             elif t.start is not None:
                 prev.end = max(prev.end or t.start, t.start)
         else:
-            out.append(Turn(t.speaker, t.text, t.start, t.end, t.line))
+            out.append(Turn(t.speaker, t.text, t.start, t.end, t.line, list(t.words)))
     return out
 
 

@@ -9,14 +9,16 @@ from corpus import bytes_to_text, normalize_text
 
 from .labels import is_labelled, parse_labels
 from .model import ParseError, Transcript
+from .noscribe import is_noscribe_html, parse_noscribe_html
 from .otter import is_otter, parse_otter
 from .plain import parse_plain
 from .srt import is_srt, parse_srt
 from .vtt import is_vtt, parse_vtt
+from .whisper import is_whisper_json, parse_whisper_json
 from .word import docx_blocks, table_transcript
 
 MAX_BYTES = 50 * 1024 * 1024
-SUFFIXES = (".txt", ".vtt", ".srt", ".docx", ".md", ".text")
+SUFFIXES = (".txt", ".vtt", ".srt", ".docx", ".md", ".text", ".json", ".html", ".htm")
 
 
 def parse_transcript(
@@ -55,9 +57,14 @@ def parse_transcript(
 
 
 def parse_text(text: str, name: str, suffix: str = ".txt") -> Transcript:
-    """Return the transcript of decoded text, by its shape (VTT, SRT, Otter, labels, plain)."""
+    """Return the transcript of decoded text, by its shape (VTT, SRT, Whisper JSON, noScribe
+    HTML, Otter, labels, plain)."""
     if not text.strip():
         raise ParseError(name, "the file is empty", code="empty")
+    if suffix in (".html", ".htm") or is_noscribe_html(text):
+        return parse_noscribe_html(text, name)
+    if suffix == ".json" or is_whisper_json(text):
+        return parse_whisper_json(text, name)
     if is_vtt(text) or suffix == ".vtt":
         return parse_vtt(text.lstrip("\ufeff"), name)
     lines = text.split("\n")

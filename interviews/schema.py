@@ -94,7 +94,72 @@ def create_interviews(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [("0001_interviews", create_interviews)]
+def add_media(db: sqlite_utils.Database) -> None:
+    """Recordings attached to transcripts, where each turn's time came from, and word times.
+
+    A recording's bytes never enter the project file: ``media_files.path`` names the copy in the
+    folder beside the project (``<project>.media/<sha256>.<ext>``, relative to the project's
+    folder), ``sha256`` and ``size``/``mtime_ns`` tell a changed or missing file. ``path`` and
+    ``sha256`` are NULL for a recording a REFI-QDA project referenced but did not carry (reported
+    missing). ``waveform`` holds float16 peaks (0..1), at most 20,000. A transcript's recording is
+    looked up along its version chain, so an edited or pseudonymised version needs no copy.
+    ``turns.time_source``: 'file' (the imported file gave it), 'manual' ("this turn starts
+    here"), 'stt' (speech to text), 'carried' (kept through an edit), NULL (no time).
+    """
+    db.execute(
+        """
+        CREATE TABLE media_files (
+            id INTEGER PRIMARY KEY,
+            sha256 TEXT UNIQUE,
+            path TEXT,
+            original_name TEXT NOT NULL,
+            kind TEXT NOT NULL DEFAULT 'audio' CHECK (kind IN ('audio', 'video')),
+            container TEXT NOT NULL DEFAULT '',
+            codec TEXT NOT NULL DEFAULT '',
+            sample_rate INTEGER,
+            channels INTEGER,
+            duration_s REAL,
+            size INTEGER,
+            mtime_ns INTEGER,
+            listening_path TEXT,
+            waveform BLOB,
+            attached_by TEXT NOT NULL DEFAULT '',
+            attached_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE transcript_media (
+            document_id INTEGER PRIMARY KEY REFERENCES documents(id) ON DELETE CASCADE,
+            media_id INTEGER NOT NULL REFERENCES media_files(id) ON DELETE CASCADE,
+            offset_s REAL NOT NULL DEFAULT 0,
+            attached_by TEXT NOT NULL DEFAULT '',
+            attached_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX transcript_media_media ON transcript_media(media_id)")
+    db.execute(
+        "ALTER TABLE turns ADD COLUMN time_source TEXT"
+        " CHECK (time_source IN ('file', 'manual', 'stt', 'carried'))"
+    )
+    db.execute("UPDATE turns SET time_source = 'file' WHERE t_start IS NOT NULL")
+    db.execute(
+        """
+        CREATE TABLE word_times (
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            char_start INTEGER NOT NULL,
+            char_end INTEGER NOT NULL,
+            t_start REAL NOT NULL,
+            t_end REAL,
+            PRIMARY KEY (document_id, char_start)
+        )
+        """
+    )
+
+
+MIGRATIONS = [("0001_interviews", create_interviews), ("0002_media", add_media)]
 
 register_schema("interviews", MIGRATIONS)
 
@@ -108,7 +173,10 @@ TEXT_COLUMNS = {
     },
     "transcripts": {"format": Share.FIXED, "encoding": Share.FIXED, "imported_at": Share.FIXED},
     "speakers": {"label": Share.FREE, "role": Share.FIXED},
-    "turns": {"language": Share.FIXED},
+    "turns": {"language": Share.FIXED, "time_source": Share.FIXED},
+    # recordings stay on this computer: a shareable copy carries neither their rows nor files
+    "media_files": Share.DROP,
+    "transcript_media": Share.DROP,
     "attributes": {"name": Share.FREE, "type": Share.FIXED, "categories": Share.JSON},
     "case_attributes": {"value": Share.FREE},
 }

@@ -1,6 +1,7 @@
 """SubRip (SRT): numbered cues with ``00:00:01,000 --> 00:00:04,000`` timing.
 
-Turns by cue; speakers when cues say ``Name:``.
+Turns by cue; speakers when cues say ``Name:``. Whisper's ``--highlight_words`` subtitles (the
+segment repeated once per underlined word) become one cue per segment with timed words.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from .cues import (
     drop_repeated_cues,
     parse_timing,
 )
+from .highlights import collapse_highlights, has_highlights
 from .model import ParseError, Transcript, Turn
 
 
@@ -37,7 +39,7 @@ def parse_srt(text: str, name: str) -> Transcript:
     """Return the turns of an SRT file; missing cue numbers warn, broken timing is an error."""
     lines = text.split("\n")
     tr = Transcript(name=name, format="srt")
-    cues: list[Turn] = []
+    raw: list[tuple[float, float, str, int]] = []
     expected = 1
     previous: tuple[float, int] | None = None  # (start, line) of the cue before
     for block_start, block in cue_blocks(lines):
@@ -67,11 +69,16 @@ def parse_srt(text: str, name: str) -> Transcript:
         start, end = parse_timing(block[t], name, block_start + 1 + t)
         _check_time_order(tr, name, block_start + 1 + t, start, previous)
         previous = (start, block_start + 1 + t)
-        speaker, spoken = cue_speaker("\n".join(block[t + 1 :]), allow_colon=True)
-        if spoken:
-            cues.append(
-                Turn(speaker=speaker, text=spoken, start=start, end=end, line=block_start + 1)
-            )
+        raw.append((start, end, "\n".join(block[t + 1 :]), block_start + 1))
+    if has_highlights([r[2] for r in raw]):
+        cues = collapse_highlights(raw)
+        tr.format = "srt-whisper-words"
+    else:
+        cues = []
+        for start, end, text, line in raw:
+            speaker, spoken = cue_speaker(text, allow_colon=True)
+            if spoken:
+                cues.append(Turn(speaker=speaker, text=spoken, start=start, end=end, line=line))
     if not cues:
         raise ParseError(name, "no cues with text in this SRT file")
     cues, repeated = drop_repeated_cues(cues, name)

@@ -11,6 +11,7 @@ from pathlib import Path
 import sqlite_utils
 
 from corpus import (
+    Document,
     DuplicateDocument,
     Outcome,
     OutcomeStatus,
@@ -56,8 +57,13 @@ def store_transcript(
     cases: dict[str, str | None] | None = None,
     source_document_id: int | None = None,
     pseudonymized: bool = False,
+    document: Document | None = None,
+    time_source: str = "file",
 ) -> int:
     """Store a parsed transcript in one transaction; return the document id.
+
+    Turn times are recorded as coming from ``time_source`` ('file': the imported file; 'stt':
+    speech to text); timed words the parser found (``Turn.words``) go to ``word_times``.
 
     The document, its speakers linked to cases, and its turns.
 
@@ -65,8 +71,10 @@ def store_transcript(
     (None: no case).
     By default a named speaker joins the case of the same name across interviews; a role label
     ('Interviewee', 'R', 'Speaker 2') gets a case of its own per interview.
+    ``document`` is the document to store when its text must stay as given (a REFI-QDA
+    transcript): its 'turn' segments carry the data ``transcript_to_document`` gives them.
     """
-    doc = transcript_to_document(tr, data, title)
+    doc = document or transcript_to_document(tr, data, title)
     suggested = suggest_roles(tr)
     suggested.update(roles or {})
     with transaction(db):
@@ -90,8 +98,8 @@ def store_transcript(
             ).lastrowid
         db.conn.executemany(
             "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id, t_start,"
-            " t_end, language)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " t_end, language, time_source)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 (
                     doc_id,
@@ -102,8 +110,18 @@ def store_transcript(
                     s.data["t_start"],
                     s.data["t_end"],
                     s.data["language"],
+                    time_source if s.data["t_start"] is not None else None,
                 )
                 for s in doc.segments
+            ],
+        )
+        db.conn.executemany(
+            "INSERT OR REPLACE INTO word_times (document_id, char_start, char_end, t_start, t_end)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (doc_id, a, b, float(ts), None if te is None else float(te))
+                for s in doc.segments
+                for a, b, ts, te in s.data.get("words", ())
             ],
         )
     return doc_id
@@ -186,16 +204,29 @@ def store_transcript_version(
                 [new_id, rename(label), role, case_id],
             ).lastrowid
         turns = db.execute(
-            "SELECT turn_no, char_start, char_end, speaker_id, t_start, t_end, language FROM turns"
-            " WHERE document_id = ?",
+            "SELECT turn_no, char_start, char_end, speaker_id, t_start, t_end, language,"
+            " time_source FROM turns WHERE document_id = ?",
             [old_id],
         ).fetchall()
         db.conn.executemany(
             "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id, t_start,"
-            " t_end, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " t_end, language, time_source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                (new_id, no, map_offset(s), map_offset(e), speaker_map.get(sp), ts, te, lang)
-                for no, s, e, sp, ts, te, lang in turns
+                (new_id, no, map_offset(s), map_offset(e), speaker_map.get(sp), ts, te, lang, src)
+                for no, s, e, sp, ts, te, lang, src in turns
+            ],
+        )
+        words = db.execute(
+            "SELECT char_start, char_end, t_start, t_end FROM word_times WHERE document_id = ?",
+            [old_id],
+        ).fetchall()
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO word_times (document_id, char_start, char_end, t_start, t_end)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (new_id, map_offset(a), map_offset(b), t0, t1)
+                for a, b, t0, t1 in words
+                if map_offset(b) > map_offset(a)
             ],
         )
 

@@ -30,6 +30,9 @@ class Limit:
         if self.unit == "MB":
             mb = n / MiB
             return f"{mb:.1f} MB" if mb < 10 and mb != int(mb) else f"{mb:,.0f} MB"
+        if self.unit == "duration":
+            minutes = int(n) // 60
+            return f"{minutes // 60} h {minutes % 60:02d} min"
         return f"{int(n):,} {self.unit}"
 
 
@@ -98,6 +101,22 @@ REFI_TEXT_TOTAL = Limit(
     128 * MiB,
     "the text of one import",
     "export the project in parts and import each",
+)
+
+
+# A recording attached to a transcript: probed before a byte is copied beside the project.
+MEDIA_FILE = Limit(
+    4 * 1024 * MiB,
+    "one recording",
+    "attach a smaller file: an audio-only copy (e.g. `ffmpeg -i in.mp4 -vn -ac 1 -b:a 64k"
+    " out.m4a`) is enough to listen to an interview",
+)
+MEDIA_DURATION = Limit(
+    6 * 3600,
+    "the length of one recording",
+    "cut the recording into parts (`ffmpeg -i in.m4a -ss 0 -t 3:00:00 -c copy part1.m4a`) and"
+    " attach each to the transcript of its part",
+    unit="duration",
 )
 
 

@@ -34,13 +34,17 @@ def test_bench_modules_shadow_no_package():
 
 @pytest.mark.parametrize("bench", BENCHES, ids=lambda p: p.stem)
 def test_bench_runs_at_smoke_size(bench, short_tmp):
-    needs = {"bench_ocr": "tesseract", "bench_ui": "chromium", "bench_team": "chromium"}.get(
-        bench.stem
-    )
-    if needs and not shutil.which(needs) and not Path(f"/usr/bin/{needs}").exists():
-        if os.environ.get("CI"):  # .ci/run installs both
-            pytest.fail(f"{needs} is missing on CI")
-        pytest.skip(f"{needs} is not installed")
+    needs = {
+        "bench_ocr": "tesseract",
+        "bench_ui": "chromium",
+        "bench_team": "chromium",
+        "bench_stt": "espeak-ng",
+    }
+    for tool in (needs.get(bench.stem), "ffmpeg" if bench.stem == "bench_stt" else None):
+        if tool and not shutil.which(tool) and not Path(f"/usr/bin/{tool}").exists():
+            if os.environ.get("CI"):  # .ci/run installs them
+                pytest.fail(f"{tool} is missing on CI")
+            pytest.skip(f"{tool} is not installed")
     env = {**os.environ, "BENCH_SMOKE": "1", "TMPDIR": str(short_tmp)}
     env.setdefault("HF_HUB_OFFLINE", "1")
     env.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -106,6 +106,8 @@ MORE_LIKE: Key[dict] = Key("more_like")  # the passage whose nearest passages ar
 IV_PENDING: Key[tuple] = Key("iv_pending")  # (Transcript, bytes, source) previewed, not saved
 IV_REVIEW: Key[pd.DataFrame] = Key("iv_review")  # de-identification names under review
 IV_DEID_RESULT: Key[pd.DataFrame] = Key("iv_deid_result")
+IV_MEDIA_WIN: Key[tuple] = Key("iv_media_win")  # (document, part) the listening reader shows
+IV_MEDIA_FOLLOW: Key[float] = Key("iv_media_follow")  # a time the reader asks to move to
 # Edit & merge page
 MERGE_REPORT: Key[pd.DataFrame] = Key("merge_report")
 MERGE_SUMMARY: Key[str] = Key("merge_summary")
@@ -131,6 +133,7 @@ CODE_VIEW_DOC: Key[int] = Key("code_view_doc")
 CODE_VIEW_WHY: Key[int] = Key("code_view_why")
 CODE_VIEW = "code_view"  # widget: whose codings
 CODE_MORE_LIKE: Key[dict] = Key("code_more_like")  # the coding whose nearest passages are listed
+CODE_MEDIA_FOLLOW: Key[float] = Key("code_media_follow")  # a time the reader asks to move to
 # Corpus page
 CORPUS_LAST_OUTCOMES: Key[pd.DataFrame] = Key("corpus_last_outcomes")
 READER_DOC = "reader_doc"  # widget: the reader's document

@@ -38,9 +38,20 @@ from .meaning_index import (
     set_meaning_setting,
     start_background_index,
 )
+from .media import (
+    MediaReport,
+    align_turn,
+    attach_media,
+    attach_to_imported,
+    check_recording,
+    check_recordings,
+    detach_recording,
+    media_capabilities,
+)
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
 from .summaries import save_summary_memo, summary_memo_text
+from .transcribe import TranscribeReport, transcribe_recording
 from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
@@ -59,14 +70,22 @@ __all__ = [
     "Deidentified",
     "IndexJob",
     "IngestReport",
+    "MediaReport",
     "MergeOutcome",
     "ServerFileRefused",
+    "TranscribeReport",
     "VersionsReport",
     "activity_feed",
     "change_token",
+    "align_turn",
+    "attach_media",
+    "attach_to_imported",
+    "check_recording",
+    "check_recordings",
     "clean_up_killed_runs",
     "correct_document",
     "deidentify",
+    "detach_recording",
     "follow_versions",
     "import_folder",
     "index_job",
@@ -75,6 +94,7 @@ __all__ = [
     "ingest_upload_files",
     "is_qdpx",
     "meaning_setting",
+    "media_capabilities",
     "merge_project",
     "place_link",
     "models_to_follow",
@@ -91,4 +111,5 @@ __all__ = [
     "set_meaning_setting",
     "start_background_index",
     "summary_memo_text",
+    "transcribe_recording",
 ]

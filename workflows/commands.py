@@ -32,8 +32,15 @@ from .assistant import run_assistant
 from .deid_commands import register_pseudonymize
 from .edit import correct_document, read_corrected_text
 from .ingest import ingest_files
+from .media_commands import (
+    add_import_media_option,
+    attach_imported_media,
+    check_import_media,
+    register_media,
+)
 from .merge import merge_project, preview_merge
 from .team_commands import register as register_team
+from .transcribe_commands import register_transcribe
 from .transcripts import import_transcripts
 
 INTERVIEWS_HELP = "interview transcripts: import, cases, attributes, de-identification"
@@ -81,9 +88,12 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         metavar="SPEAKER=ROLE",
         help="set a speaker's role (interviewer/interviewee/other) instead of the suggestion",
     )
+    add_import_media_option(c)
     add_format_option(c)
     c.set_defaults(func=cmd_import_transcripts)
     register_pseudonymize(isub, common)
+    register_media(isub, common)
+    register_transcribe(isub, common)
 
     p = sub.add_parser(
         "edit",
@@ -187,6 +197,7 @@ def cmd_import_transcripts(args) -> int:
             return fail(f"--role {item!r}: use SPEAKER=ROLE", 2)
         k, v = item.rsplit("=", 1)
         roles[k.strip()] = v.strip()
+    check_import_media(args)
     db = open_project(args.project)
     executor = process_executor(args.workers) if args.workers and args.workers > 1 else None
     try:
@@ -203,6 +214,7 @@ def cmd_import_transcripts(args) -> int:
     df["speakers"] = [int(counts.get(i, 0)) if pd.notna(i) else 0 for i in df["document_id"]]
     code = print_outcomes(df, args.format, verb="imported")
     _print_lines(report.versions.lines())
+    attach_imported_media(db, args, report.outcomes)
     return code
 
 

@@ -9,12 +9,14 @@ What the rest of ``exports`` uses; other packages reach these through ``exports`
 """
 
 from .export import codebook_qdc_bytes, export_qdc, export_qdpx
+from .media import MEDIA_MODES
 from .merge import merge_qdpx
 from .parse import parse_qdpx
 from .store import ImportReport, import_qdc, import_qdpx
 
 __all__ = [
     "ImportReport",
+    "MEDIA_MODES",
     "codebook_qdc_bytes",
     "export_qdc",
     "export_qdpx",

@@ -10,6 +10,7 @@ one project differ only in the Project element's ``creationDateTime``/``modified
 from __future__ import annotations
 
 import os
+import shutil
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,10 +21,11 @@ from lxml import etree
 
 from coding import CodingScope, codes_frame, codings_frame, memos_frame
 from corpus import get_text, list_documents
-from interviews import case_attributes_frame, cases_frame, document_cases
+from interviews import MediaRow, case_attributes_frame, cases_frame, document_cases
 from projectfile import Progress, now_iso
 
 from ..errors import ExportError
+from .codings_xml import Note, add_document_coding, add_span_coding
 from .elements import (
     NS,
     NS_QDC,
@@ -37,6 +39,7 @@ from .elements import (
     value_text,
     variable_type,
 )
+from .media import add_media_sources, media_source_guid, recordings
 from .model import DOC_KIND_VARIABLE
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -54,15 +57,14 @@ class _ProjectFrames:
     cases: pd.DataFrame
     attrs: pd.DataFrame
     doc_cases: pd.DataFrame
+    recordings: dict[int, MediaRow]
 
 
-# a memo note: guid, title, text, author, created
-Note = tuple[str, str, str, str | None, str | None]
-
-
-def _read_project(db: sqlite_utils.Database) -> _ProjectFrames:
+def _read_project(db: sqlite_utils.Database, media: str) -> _ProjectFrames:
     docs = list_documents(db)
     doc_ids = set(docs["id"].astype(int))
+    kinds = dict(zip(docs["id"].astype(int), docs["kind"]))
+    interview_ids = sorted(d for d in doc_ids if kinds[d] == "interview")
     codings = codings_frame(db)
     codings = codings[codings["document_id"].isna() | codings["document_id"].isin(doc_ids)]
     return _ProjectFrames(
@@ -74,6 +76,7 @@ def _read_project(db: sqlite_utils.Database) -> _ProjectFrames:
         cases=cases_frame(db),
         attrs=case_attributes_frame(db),
         doc_cases=document_cases(db),
+        recordings=recordings(db, interview_ids, media),
     )
 
 
@@ -81,9 +84,10 @@ def build_project_xml(
     db: sqlite_utils.Database,
     name: str | None = None,
     progress: Progress | None = None,
-) -> tuple[etree._Element, dict[str, str]]:
-    """Return (Project element, {zip path: text}) for the current documents, codes, codings,
-    cases and memos."""
+    media: str = "reference",
+) -> tuple[etree._Element, dict[str, str], dict[str, Path]]:
+    """Return (Project element, {zip path: text}, {zip path: recording to embed}) for the current
+    documents, codes, codings, cases and memos; ``media`` as ``refi.media`` describes."""
     g = Guids(project_namespace(db))
     stamp = now_iso().replace("+00:00", "Z")
     root = etree.Element(
@@ -94,7 +98,7 @@ def build_project_xml(
         creationDateTime=stamp,
         modifiedDateTime=stamp,
     )
-    data = _read_project(db)
+    data = _read_project(db, media)
     _add_users(root, g, data)
     notes, refs = _memo_notes(data.memos, g)
     if not data.codes.empty:
@@ -105,13 +109,14 @@ def build_project_xml(
     if not data.cases.empty:
         _add_cases(root, g, data, var_types)
     files: dict[str, str] = {}
+    blobs: dict[str, Path] = {}
     if not data.docs.empty:
-        files = _add_sources(root, db, g, data, refs, notes, progress)
+        files, blobs = _add_sources(root, db, g, data, refs, notes, progress, media)
     if notes:
         _add_notes(root, g, notes)
     for ref in refs.get(("project", 0), []):
         add_el(root, "NoteRef", targetGUID=ref)
-    return root, files
+    return root, files, blobs
 
 
 def _add_users(root: etree._Element, g: Guids, data: _ProjectFrames) -> None:
@@ -195,7 +200,9 @@ def _add_cases(
                 text_el(vv, element, value_text(value, element))
         case_docs = set(doc_cases.loc[doc_cases["case_id"] == cid, "document_id"].astype(int))
         for doc_id in sorted(case_docs & data.doc_ids):
-            add_el(el, "SourceRef", targetGUID=g("document", doc_id))
+            rec = data.recordings.get(doc_id)
+            target = media_source_guid(g, rec) if rec else g("document", doc_id)
+            add_el(el, "SourceRef", targetGUID=target)
 
 
 def _add_sources(
@@ -206,8 +213,10 @@ def _add_sources(
     refs: dict[tuple[str, int], list[str]],
     notes: list[Note],
     progress: Progress | None,
-) -> dict[str, str]:
-    """Add one TextSource per current document; return {zip path: text}."""
+    media: str,
+) -> tuple[dict[str, str], dict[str, Path]]:
+    """Add one TextSource per current document without a recording and one audio or video
+    source per recording (``refi.media``); return {zip path: text} and {zip path: recording}."""
     files: dict[str, str] = {}
     codings = data.codings
     sources = add_el(root, "Sources")
@@ -219,6 +228,8 @@ def _add_sources(
         did = int(doc.id)
         if progress:
             progress(n, len(docs), doc.title)
+        if did in data.recordings:
+            continue
         guid = g("document", did)
         files[f"sources/{guid}.txt"] = get_text(db, did)
         el = add_el(
@@ -232,68 +243,19 @@ def _add_sources(
         text_el(el, "Description", doc.source_name)
         rows = by_doc.get(did, pd.DataFrame(columns=codings.columns))
         for c in rows[rows["scope"] == CodingScope.SPAN].itertuples(index=False):
-            _add_span_coding(el, g, c, refs, notes)
+            add_span_coding(el, g, c, refs, notes)
         for c in rows[rows["scope"] == CodingScope.DOCUMENT].itertuples(index=False):
-            _add_document_coding(el, g, c, notes)
+            add_document_coding(el, g, c, notes)
         for ref in refs.get(("document", did), []):
             add_el(el, "NoteRef", targetGUID=ref)
         vv = add_el(el, "VariableValue")
         add_el(vv, "VariableRef", targetGUID=g("variable", "document:kind"))
         text_el(vv, "TextValue", doc.kind)
-    return files
-
-
-def _coding_memo(g: Guids, c, notes: list[Note]) -> str | None:
-    """Add a coding's memo as a note; return its GUID (None when the coding has no memo)."""
-    if not (isinstance(c.memo, str) and c.memo.strip()):
-        return None
-    guid = g("coding-memo", c.coding_id)
-    notes.append((guid, "Coding memo", c.memo, c.coder, c.created_at))
-    return guid
-
-
-def _add_span_coding(
-    source: etree._Element, g: Guids, c, refs: dict[tuple[str, int], list[str]], notes: list[Note]
-) -> None:
-    user = g("user", c.coder)
-    sel = add_el(
-        source,
-        "PlainTextSelection",
-        guid=g("selection", c.coding_id),
-        startPosition=int(c.char_start),
-        endPosition=int(c.char_end),
-        creatingUser=user,
-        creationDateTime=dt(c.created_at),
-    )
-    coding = add_el(
-        sel,
-        "Coding",
-        guid=g("coding", c.coding_id),
-        creatingUser=user,
-        creationDateTime=dt(c.created_at),
-    )
-    add_el(coding, "CodeRef", targetGUID=g("code", c.code_id))
-    coding_notes = list(refs.get(("coding", int(c.coding_id)), []))
-    memo = _coding_memo(g, c, notes)
-    if memo:
-        coding_notes.insert(0, memo)
-    for ref in coding_notes:
-        add_el(coding, "NoteRef", targetGUID=ref)
-
-
-def _add_document_coding(source: etree._Element, g: Guids, c, notes: list[Note]) -> None:
-    """Add a coding of the whole document."""
-    coding = add_el(
-        source,
-        "Coding",
-        guid=g("coding", c.coding_id),
-        creatingUser=g("user", c.coder),
-        creationDateTime=dt(c.created_at),
-    )
-    add_el(coding, "CodeRef", targetGUID=g("code", c.code_id))
-    memo = _coding_memo(g, c, notes)
-    if memo:
-        add_el(coding, "NoteRef", targetGUID=memo)
+    if data.recordings:
+        extra = add_media_sources(sources, db, g, docs, by_doc, data.recordings, refs, notes, media)
+        files.update(extra.files)
+        return files, extra.blobs
+    return files, {}
 
 
 def _add_notes(root: etree._Element, g: Guids, notes: list[Note]) -> None:
@@ -317,14 +279,27 @@ def _zip_write(zf: zipfile.ZipFile, name: str, data: bytes) -> None:
     zf.writestr(info, data)
 
 
+def _zip_copy(zf: zipfile.ZipFile, name: str, src: Path) -> None:
+    """Copy a recording into the archive as stored (it is compressed already), in chunks."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_STORED
+    info.external_attr = 0o644 << 16
+    info.file_size = src.stat().st_size
+    with src.open("rb") as fh, zf.open(info, "w", force_zip64=True) as out:
+        shutil.copyfileobj(fh, out, 1 << 20)
+
+
 def project_qde_bytes(
     db: sqlite_utils.Database,
     name: str | None = None,
     progress: Progress | None = None,
-) -> tuple[bytes, dict[str, str]]:
-    """Return the ``project.qde`` XML bytes and the source files {path: text}."""
-    root, files = build_project_xml(db, name, progress)
-    return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True), files
+    media: str = "reference",
+) -> tuple[bytes, dict[str, str], dict[str, Path]]:
+    """Return the ``project.qde`` XML bytes, the source files {path: text} and the recordings to
+    embed {path: file}."""
+    root, files, blobs = build_project_xml(db, name, progress, media)
+    xml = etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
+    return xml, files, blobs
 
 
 def export_qdpx(
@@ -332,17 +307,21 @@ def export_qdpx(
     path: str | os.PathLike,
     name: str | None = None,
     progress: Progress | None = None,
+    media: str = "reference",
 ) -> Path:
     """Write the project as a REFI-QDA ``.qdpx`` archive at ``path`` (written to a temporary file,
-    then moved); return it."""
+    then moved); return it. ``media``: 'reference' (recordings named, not copied), 'embed' (the
+    recordings inside the archive) or 'none' (transcripts as text sources)."""
     path = Path(path)
-    xml, files = project_qde_bytes(db, name or path.stem, progress)
+    xml, files, blobs = project_qde_bytes(db, name or path.stem, progress, media)
     tmp = path.with_name(path.name + ".part")
     path.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(tmp, "w") as zf:
         _zip_write(zf, "project.qde", xml)
         for name_, text in sorted(files.items()):
             _zip_write(zf, name_, text.encode("utf-8"))
+        for name_, src in sorted(blobs.items()):
+            _zip_copy(zf, name_, src)
     os.replace(tmp, path)
     return path
 

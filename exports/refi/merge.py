@@ -28,6 +28,7 @@ def merge_qdpx(
     """Merge the REFI-QDA project at ``path`` into ``db``; return (import report, merge report)."""
     with private_tempdir("qdpx") as tmp:  # 0700; a killed merge's copy goes at the next start
         staged = tmp / "incoming.qda.sqlite"
-        imported = import_qdpx(path, staged, coder=coder, progress=progress)
+        # a merge brings words and codings; recordings are attached by hand (listed as skipped)
+        imported = import_qdpx(path, staged, coder=coder, progress=progress, recordings=False)
         merged = merge_project(db, staged, coder=coder, source=Path(path).name)
     return imported, merged

@@ -40,6 +40,18 @@ class RefiSelection:
 
 
 @dataclass
+class RefiMedia:
+    """The recording of an audio or video source: ``path`` as the file wrote it, ``entry`` the
+    archive entry holding it when embedded (``internal://``), else None."""
+
+    guid: str
+    kind: str  # 'audio' | 'video'
+    name: str
+    path: str
+    entry: str | None = None
+
+
+@dataclass
 class RefiSource:
     guid: str
     name: str
@@ -50,6 +62,9 @@ class RefiSource:
     whole: list[RefiCoding] = field(default_factory=list)  # codings of the whole source
     notes: list[str] = field(default_factory=list)
     reading: str = ""
+    # a media source's transcript: its recording and its sync points (canonical offset, ms)
+    media: RefiMedia | None = None
+    sync_points: list[tuple[int, int]] | None = None
 
 
 @dataclass
@@ -82,6 +97,7 @@ class RefiProject:
     project_notes: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
+    base_path: str = ""  # Project/@basePath: where relative:// paths start
 
 
 def guid_of(value: str | None) -> str:

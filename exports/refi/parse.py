@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element
 from projectfile import NotFound
 
 from ..errors import ImportFileError
+from .media_parse import parse_media_source
 from .model import (
     RefiCase,
     RefiCode,
@@ -81,6 +82,7 @@ def parse_project_xml(root: Element, reader: SourceReader) -> RefiProject:
             f"not a REFI-QDA project (root element is <{local(root.tag)}>, not <Project>)",
         )
     project = RefiProject(root.get("name") or Path(reader.label).stem, root.get("origin") or "")
+    project.base_path = (root.get("basePath") or "").strip()
     _parse_users(root, project, reader.label)
     book = kid(root, "CodeBook")
     codes_el = kid(book, "Codes") if book is not None else None
@@ -90,6 +92,9 @@ def parse_project_xml(root: Element, reader: SourceReader) -> RefiProject:
     _parse_notes(root, reader, project)
     sources_el = kid(root, "Sources")
     for el in list(sources_el) if sources_el is not None else []:
+        if local(el.tag) in ("AudioSource", "VideoSource"):
+            project.sources += parse_media_source(reader, el, project, variables)
+            continue
         src = parse_source(reader, el, project, variables)
         if src is not None:
             project.sources.append(src)

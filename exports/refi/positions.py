@@ -177,3 +177,13 @@ def convert_positions(
             if (k, valid) > (best.clean, best_valid) and k > best.clean:
                 best = Converted(c, s, reading, declared, k)
     return best
+
+
+def convert_points(raw: str, points: list[int], reading: Reading) -> list[int | None]:
+    """Map single positions over ``raw`` (a transcript's sync points) to canonical offsets under
+    ``reading`` (the one its selections were read with); None for a position outside the text or
+    inside a character."""
+    variant = _variant(raw, reading.line_ends)
+    _, cp_map = _cp_to_canonical(variant)
+    u2c = _unit_to_cp(variant, reading.unit)
+    return [int(cp_map[u2c[p]]) if 0 <= p < len(u2c) and u2c[p] >= 0 else None for p in points]

@@ -20,7 +20,15 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError as XmlParseError
 from defusedxml.ElementTree import fromstring
 
-from projectfile import REFI_SOURCE_TEXT, REFI_TEXT_TOTAL, REFI_XML, NotFound, limit_reason
+from interviews import AUDIO_SUFFIXES
+from projectfile import (
+    MEDIA_FILE,
+    REFI_SOURCE_TEXT,
+    REFI_TEXT_TOTAL,
+    REFI_XML,
+    NotFound,
+    limit_reason,
+)
 
 from ..errors import ImportFileError
 
@@ -55,6 +63,13 @@ class Limits:
     max_xml_bytes: int = MAX_XML_BYTES
     max_text_entry_bytes: int = MAX_TEXT_ENTRY_BYTES
     max_read_bytes: int = MAX_READ_BYTES
+    # a recording in the archive (an audio or video source's file): copied out, never read whole
+    max_media_bytes: int = MEDIA_FILE.value
+
+
+def is_media(name: str) -> bool:
+    """Return True for an entry named like a recording (.mp3, .m4a, .wav, .mp4, ...)."""
+    return name.lower().endswith(AUDIO_SUFFIXES)
 
 
 def _unsafe_name(name: str) -> bool:
@@ -104,7 +119,8 @@ class SafeZip:
                 )
             if info.flag_bits & 0x1:
                 raise ImportFileError(self.label, f"entry '{info.filename}' is encrypted")
-            if info.file_size > lim.max_entry_bytes:
+            media = is_media(info.filename)
+            if info.file_size > (lim.max_media_bytes if media else lim.max_entry_bytes):
                 raise ImportFileError(
                     self.label, f"entry '{info.filename}' is too large ({info.file_size} bytes)"
                 )
@@ -117,7 +133,7 @@ class SafeZip:
                     f"{info.file_size // max(info.compress_size, 1)}:1; "
                     "refusing a possible zip bomb",
                 )
-            total += info.file_size
+            total += 0 if media else info.file_size
         if total > lim.max_total_bytes:
             raise ImportFileError(
                 self.label,
@@ -161,6 +177,30 @@ class SafeZip:
             raise ImportFileError(self.label, f"cannot read entry '{name}' ({exc})") from exc
         self.read_bytes += size
         return b"".join(chunks)
+
+    def extract(self, name: str, dest: Path) -> Path:
+        """Copy the recording in entry ``name`` to the file ``dest`` in chunks, refusing one that
+        is not named as a recording or inflates past its declared size; return ``dest``."""
+        info = self.infos.get(name)
+        if info is None or not is_media(name):
+            raise ImportFileError(self.label, f"no recording '{name}' in the archive")
+        size = 0
+        try:
+            with self.zf.open(info) as fh, dest.open("wb") as out:
+                while chunk := fh.read(1 << 20):
+                    size += len(chunk)
+                    if size > min(info.file_size, self.limits.max_media_bytes):
+                        raise ImportFileError(
+                            self.label, f"entry '{name}' inflates past its declared size; refusing"
+                        )
+                    out.write(chunk)
+        except DAMAGED_STREAM as exc:
+            dest.unlink(missing_ok=True)
+            raise ImportFileError(self.label, f"cannot read entry '{name}' ({exc})") from exc
+        except ImportFileError:
+            dest.unlink(missing_ok=True)
+            raise
+        return dest
 
     def _check_kept(self, name: str, size: int, subject: str | None = None) -> None:
         """Refuse an entry over its cap (XML or text) or one that would pass the import's cap."""

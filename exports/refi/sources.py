@@ -1,5 +1,5 @@
-"""Reading REFI-QDA sources into ``RefiSource``: text sources, the text of PDF sources, and the
-transcripts of audio and video sources (the media themselves are listed as not imported).
+"""Reading REFI-QDA sources into ``RefiSource``: text sources and the text of PDF sources (audio and
+video sources are read by ``refi.media_parse``; pictures are listed as not imported).
 
 Also the small element helpers the project parser shares (``kids``, ``kid``, ``note_refs``, ...).
 """
@@ -20,7 +20,7 @@ from .model import (
     RefiSource,
     guid_of,
 )
-from .positions import convert_positions
+from .positions import Converted, convert_positions
 from .safezip import SafeZip, local
 
 
@@ -132,6 +132,21 @@ def _parse_text_source(
         notes=note_refs(el),
         reading=conv.reading.describe(),
     )
+    add_selections(src, sel_els, positions, conv, what, project)
+    read_variables(el, src, what, project, variables)
+    return src
+
+
+def add_selections(
+    src: RefiSource,
+    sel_els: list[Element],
+    positions: list[tuple[int, int]],
+    conv: Converted,
+    what: str,
+    project: RefiProject,
+) -> None:
+    """Add a selection per element to ``src`` at its converted position (one outside the text is
+    listed as skipped) and say when positions were read otherwise than the file's origin says."""
     if conv.switched:
         project.notices.append(
             f"{what}: positions read as {conv.reading.describe()} (the file's origin suggested "
@@ -151,6 +166,16 @@ def _parse_text_source(
                 f"({len(conv.text)} characters); {len(sel.codings)} coding(s) skipped"
             )
         src.selections.append(sel)
+
+
+def read_variables(
+    el: Element,
+    src: RefiSource,
+    what: str,
+    project: RefiProject,
+    variables: dict[str, tuple[str, str]],
+) -> None:
+    """Take a source's document kind from its variables; list the other variables as skipped."""
     for vv in kids(el, "VariableValue"):
         ref = kid(vv, "VariableRef")
         var = variables.get(
@@ -164,13 +189,13 @@ def _parse_text_source(
                 f"{what}: source variable '{var[0]}' = {value!r} not imported "
                 "(no source attributes here)"
             )
-    return src
 
 
 def parse_source(
     reader: SourceReader, el: Element, project: RefiProject, variables: dict[str, tuple[str, str]]
 ) -> RefiSource | None:
-    """Return the text source of a ``Sources`` child, or None (media transcripts are added here)."""
+    """Return the text source of a ``TextSource``, ``PDFSource`` or ``PictureSource`` (listed as
+    not imported: None); audio and video sources are read by ``refi.media_parse``."""
     tag, name, guid = (
         local(el.tag),
         el.get("name") or guid_of(el.get("guid")),
@@ -180,7 +205,11 @@ def parse_source(
         return _parse_text_source(reader, el, name, guid, "txt", project.origin, project, variables)
     if tag == "PDFSource":
         return _parse_pdf_source(reader, el, name, guid, project, variables)
-    _parse_media_source(reader, el, tag, name, project)
+    sels = len(kids(el, "PictureSelection"))
+    project.skipped.append(
+        f"picture source '{name}' with {sels} selection(s) not imported (pictures are not"
+        " supported)"
+    )
     return None
 
 
@@ -207,39 +236,3 @@ def _parse_pdf_source(
         src.whole += codings_of(el)
         src.notes += note_refs(el)
     return src
-
-
-def _parse_media_source(
-    reader: SourceReader, el: Element, tag: str, name: str, project: RefiProject
-) -> None:
-    """List a picture/audio/video source as not imported; add its transcripts as documents."""
-    kind = tag.replace("Source", "").lower() or tag
-    sels = sum(len(kids(el, t)) for t in ("PictureSelection", "AudioSelection", "VideoSelection"))
-    project.skipped.append(
-        f"{kind} source '{name}' with {sels} selection(s) not imported ({kind} is not supported)"
-    )
-    for n, tr in enumerate(kids(el, "Transcript"), start=1):
-        # the transcript's text is a document of its own; its selections hang on sync points,
-        # not characters
-        text = reader.source_text(tr, f"transcript of '{name}'", project.skipped)
-        if text is None:
-            continue
-        title = tr.get("name") or f"{name} (transcript{'' if n == 1 else f' {n}'})"
-        project.sources.append(
-            RefiSource(
-                guid_of(tr.get("guid")),
-                title,
-                convert_positions(text, []).text,
-                "txt",
-                "interview",
-                notes=note_refs(tr),
-            )
-        )
-        tsel = len(kids(tr, "TranscriptSelection"))
-        if tsel:
-            project.skipped.append(
-                f"transcript of '{name}': {tsel} selection(s) tied to time sync points not imported"
-            )
-        project.notices.append(
-            f"the transcript of {kind} source '{name}' was imported as the document '{title}'"
-        )

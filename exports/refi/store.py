@@ -7,6 +7,7 @@ this import created is removed again).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from collections import defaultdict
@@ -35,7 +36,7 @@ from corpus import (
     sha256_bytes,
     store_document,
 )
-from interviews import cases_frame, import_refi_cases
+from interviews import cases_frame, import_refi_cases, store_transcript
 from projectfile import (
     Progress,
     QdaError,
@@ -50,6 +51,8 @@ from projectfile import (
 from ..errors import ImportFileError
 from .model import RefiProject
 from .parse import parse_qdc, parse_qdpx
+from .recordings import attach_recordings
+from .transcript_doc import transcript_document
 
 IMPORT_CODER = "imported"
 
@@ -148,26 +151,31 @@ def _store_documents(
     for i, src in enumerate(project.sources):
         text = src.text
         data = text.encode("utf-8")
-        # the source name carries the file's name, so an import never makes a new version of an
-        # unrelated document
-        doc = Document(
-            text=text,
-            title=src.name,
-            source_name=f"{report.source}/{src.name}",
-            kind=src.kind,
-            file_type=src.file_type,
-            segments=paragraphs_from_text(text),
-            sha256=sha256_bytes(data),
-            size=len(data),
-            language=language_bucket(detect_language(text[:5000])) if text.strip() else None,
-            metadata={
-                "imported_from": report.source,
-                "refi_guid": src.guid,
-                "positions": src.reading,
-            },
-        )
+        if src.sync_points is not None:  # the transcript of a recording: turns with times
+            tr, doc = transcript_document(src, report.source)
+            store = functools.partial(store_transcript, db, tr, document=doc)
+        else:
+            # the source name carries the file's name, so an import never makes a new version of
+            # an unrelated document
+            doc = Document(
+                text=text,
+                title=src.name,
+                source_name=f"{report.source}/{src.name}",
+                kind=src.kind,
+                file_type=src.file_type,
+                segments=paragraphs_from_text(text),
+                sha256=sha256_bytes(data),
+                size=len(data),
+                language=language_bucket(detect_language(text[:5000])) if text.strip() else None,
+                metadata={
+                    "imported_from": report.source,
+                    "refi_guid": src.guid,
+                    "positions": src.reading,
+                },
+            )
+            store = functools.partial(store_document, db, doc)
         try:
-            ids[src.guid] = store_document(db, doc)
+            ids[src.guid] = store()
             new += 1
         except DuplicateDocument as dup:
             ids[src.guid] = dup.document_id
@@ -175,6 +183,8 @@ def _store_documents(
                 f"source '{src.name}' is already in the project (document {dup.document_id}); "
                 "its codings were added to that document"
             )
+        if src.media is not None:  # cases name the recording's source
+            ids.setdefault(src.media.guid, ids[src.guid])
         if progress:
             progress(i + 1, len(project.sources), src.name)
     report.imported["documents"] = new
@@ -428,11 +438,26 @@ def import_qdpx(
     project_path: str | os.PathLike,
     coder: str = IMPORT_CODER,
     progress: Progress | None = None,
+    recordings: bool = True,
 ) -> ImportReport:
     """Import a ``.qdpx`` file into the project at ``project_path`` (created if absent); return the
-    report."""
+    report. The recordings of its audio and video sources are attached afterwards
+    (``refi.recordings``) unless ``recordings`` is False."""
     project = parse_qdpx(path)
-    return _into_project(project, Path(path).name, project_path, coder, progress)
+    report = _into_project(project, Path(path).name, project_path, coder, progress)
+    if not recordings:
+        media = sorted({s.media.name for s in project.sources if s.media is not None})
+        if media:
+            report.skipped.append(
+                f"recordings not attached ({', '.join(media)}): attach each to its transcript"
+                " with `interviews media attach` or on the Interviews page"
+            )
+        return report
+    attached, lines = attach_recordings(project, path, project_path, report.document_ids)
+    if attached:
+        report.imported["recordings"] = attached
+    report.skipped += lines
+    return report
 
 
 @writes("codebook")

@@ -76,7 +76,8 @@ def test_vtt_quotes_name_the_interview_and_no_brackets_nest(interview_project):
     for cite, title in zip(df["citation"], df["document_title"]):
         assert title in cite and "((" not in cite and "))" not in cite
     row = df.set_index("quote").loc["consejo binacional"]
-    assert row["citation"] == f"Experto 3, {row['document_title']}, turn 2, 00:12:41"
+    # the two cues of Experto 3 are one turn: 00:12:41.5 to 00:13:30
+    assert row["citation"] == f"Experto 3, {row['document_title']}, turn 2, 00:12:41-00:13:30"
     set_citation_template(db, "Case, line")
     again = evidence_table(db).set_index("quote").loc["consejo binacional"]
     assert again["citation"] == f"Experto 3, {row['document_title']}, line {again['line']}"

@@ -36,8 +36,10 @@ def test_evidence_turns_give_speaker_case_timestamp_and_attributes(with_cases):
     row = df.loc[with_cases["codings"]["signed"]]
     assert row["speaker"] == "Expert 3" and row["case_name"] == "Expert 3"
     assert row["case_id"] == with_cases["case"]
-    assert row["timestamp"] == "00:12:41"
-    assert row["citation"] == f"Expert 3, {row['document_title']}, turn {row['turn_no']}, 00:12:41"
+    assert row["timestamp"] == "00:12:41" and row["time_range"] == "00:12:41-00:12:50"
+    assert (row["t_start"], row["t_end"]) == (761.4, 770.0)
+    cite = f"Expert 3, {row['document_title']}, turn {row['turn_no']}, 00:12:41-00:12:50"
+    assert row["citation"] == cite
     assert row["sector"] == "industry" and row["country"] == "Mexico"
     assert df.loc[with_cases["codings"]["conacyt"], "case_name"] is None
 

@@ -122,7 +122,9 @@ def test_export_page_filters_by_case_attribute(interview_project, project_path, 
     assert not at.exception
     table = at.dataframe[0].value
     assert len(table) == 2 and set(table["case"]) == {"Experto 3"}
-    assert any(c.startswith("Experto 3, ") and c.endswith(", 00:12:41") for c in table["citation"])
+    assert any(
+        c.startswith("Experto 3, ") and c.endswith(", 00:12:41-00:13:30") for c in table["citation"]
+    )
     at = choose(at, "Matrix")
     assert not at.exception
     assert "Experto 3" in at.dataframe[0].value.columns

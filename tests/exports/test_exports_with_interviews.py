@@ -20,7 +20,7 @@ def test_evidence_from_timed_interview_has_speaker_case_time_and_attributes(
     df = evidence_table(interview_project["db"]).set_index("quote")
     row = df.loc["consejo binacional"]
     assert row["speaker"] == "Experto 3" and row["case_name"] == "Experto 3"
-    cite = f"Experto 3, {row['document_title']}, turn {row['turn_no']}, 00:12:41"
+    cite = f"Experto 3, {row['document_title']}, turn {row['turn_no']}, 00:12:41-00:13:30"
     assert row["timestamp"] == "00:12:41" and row["citation"] == cite
     assert row["sector"] == "industria" and float(row["years"]) == 12
     assert df.loc["los técnicos eran la barrera", "citation"] == cite  # cues of one speaker merge

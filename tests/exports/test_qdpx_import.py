@@ -188,7 +188,8 @@ def test_maxqda_pdf_picture_audio_and_sets_are_reported_not_dropped(tmp_path):
     ]
     transcript_id = int(docs["id"].iloc[0])
     assert get_text(db, transcript_id) == "Entrevistador: ¿Cuándo?\nExperta: En 1994."
-    assert "1 selection(s) tied to time sync points not imported" in joined
+    # a transcript selection needs two sync points: this one names only where it starts
+    assert "does not name two sync points with positions" in joined
     assert codings_frame(db)["text"].tolist() == ["CIATEQ"]
     assert any("not imported" in line for line in report.lines())
 

@@ -94,7 +94,7 @@ def test_docx_grouped_by_code_then_case_with_italic_quotes(with_cases, tmp_path)
             quoted[italic] = p.text
     for quote, cite in zip(df["quote"], df["citation"]):
         assert quoted[quote] == f"{quote} — {cite}"
-    assert quoted["We signed with the council in 1994"].endswith(", turn 2, 00:12:41")
+    assert quoted["We signed with the council in 1994"].endswith(", turn 2, 00:12:41-00:12:50")
     assert any(t.endswith(" — Policy brief, p. 2") for t in texts)
 
 

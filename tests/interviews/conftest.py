@@ -24,3 +24,12 @@ def interviews_db(db):
     )
     assert [o.status for o in outcomes] == ["ok"] * 4
     return db
+
+
+@pytest.fixture
+def teams(db):
+    """A project with the Teams fixture imported: (db, its document id)."""
+    from interviews import import_transcripts
+
+    (outcome,) = import_transcripts([str(DATA / "teams.vtt")], db)
+    return db, outcome.document_id

@@ -33,6 +33,7 @@ export default function (component) {
   if (document.fonts && document.fonts.ready) document.fonts.ready.then(() => layout());
   showNotice();
   maybeScroll();
+  qdaReaderMedia({ root, wrap, anchor, data, rangeOf, act });
 
   function busy() {  // a mouse button down on the text, or typing in the toolbar's box
     const active = root.getRootNode().activeElement;
@@ -282,6 +283,15 @@ export default function (component) {
       del.setAttribute('aria-label', `Remove coding ${it.label} by ${it.coder}`);
       del.onmousedown = (ev) => ev.preventDefault();
       del.onclick = () => { hideBar(); act({ kind: 'remove', id: it.id }); };
+      if (it.t0 != null) {  // play the coding's span (reader_media.js)
+        const play = document.createElement('button');
+        play.type = 'button'; play.className = 'qda-label-play'; play.textContent = '▶';
+        play.dataset.testid = 'qda-coding-play'; play.dataset.coding = String(it.id);
+        play.title = `Play this coding (${qdaClock(it.t0)}–${qdaClock(it.t1 ?? it.t0)})`;
+        play.onmousedown = (ev) => ev.preventDefault();
+        play.onclick = () => qdaPlay(it.t0, it.t1);
+        lab.append(play);
+      }
       lab.append(name, del);
       frag.append(stripe, lab);
     }

@@ -17,6 +17,7 @@ marks a passage in them and ``margin_items`` lists the margin's codings.
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,7 +39,10 @@ HTML = (
 
 CSS = (_HERE / "span_reader.css").read_text(encoding="utf-8")
 
-JS = (_HERE / "span_reader.js").read_text(encoding="utf-8")
+# the recording's part (play from a turn or a coding, follow the playing turn) is its own file
+JS = "\n".join(
+    (_HERE / name).read_text(encoding="utf-8") for name in ("span_reader.js", "reader_media.js")
+)
 
 
 @functools.cache
@@ -69,6 +73,9 @@ def span_reader(
     highlight: tuple[int, int] | None = None,
     select_highlight: bool = False,
     notice: dict | None = None,
+    turns: list[dict] | None = None,
+    turns_after: bool = False,
+    align: bool = False,
 ):
     """Mount the reader for ``text`` (the window starting at offset ``base``); return its result.
 
@@ -80,6 +87,12 @@ def span_reader(
     - ``scroll_to``: a document offset to scroll to (once per distinct value), ``highlight``: a
       document span drawn with a red underline; ``select_highlight`` also selects it.
     - ``notice``: {id, text, kind ('success'/'error'), undo (bool)} shown once at the bottom.
+    - ``turns``: the window's timed turns (``reader_turns``) when the transcript has a recording
+      (``media_player``): a play button beside each, the playing turn followed; codings with
+      ``t_from``/``t_to`` get a play button in the margin. ``turns_after``: the transcript goes on
+      after this window (the reader asks to move on with an action {kind: 'follow', t}).
+      ``align``: a "⚑ here" button beside every turn, timed or not: "this turn starts here" at
+      the player's current time, an action {kind: 'align', doc, turn, t}.
 
     ``on_change`` runs (before the rerun) when the user selects text or acts; the values are then
     in ``st.session_state[key]["selection"]`` ({doc, start, end, nonce}) and ``["action"]``:
@@ -118,6 +131,9 @@ def span_reader(
         "highlight": [int(highlight[0]), int(highlight[1])] if highlight else None,
         "select_highlight": bool(select_highlight and highlight),
         "notice": notice,
+        "turns": turns or [],
+        "turns_after": bool(turns_after),
+        "align": bool(align),
     }
     cb = on_change or _noop
     return comp(
@@ -132,22 +148,52 @@ def span_reader(
 def margin_items(codings: Iterable[dict], win_start: int, win_end: int) -> list[dict]:
     """Return the margin entries of the codings overlapping ``[win_start, win_end)``.
 
-    Each: id (coding), label (code path), color (safe '#rrggbb'), coder, s, e (window offsets)."""
-    out = []
-    for c in codings:
-        s, e = max(int(c["char_start"]), win_start), min(int(c["char_end"]), win_end)
+    Each: id (coding), label (code path), color (safe '#rrggbb'), coder, s, e (window offsets),
+    t0, t1 (the span's seconds in the recording when the row has t_from/t_to, else None)."""
+    return [
+        {
+            "id": int(c["coding_id"]),
+            "label": str(c.get("code_path") or ""),
+            "color": safe_color(c.get("color")),
+            "coder": str(c.get("coder") or ""),
+            "s": s,
+            "e": e,
+            "t0": _seconds(c.get("t_from")),
+            "t1": _seconds(c.get("t_to")),
+        }
+        for c, s, e in _in_window(codings, win_start, win_end)
+    ]
+
+
+def _in_window(rows: Iterable[dict], win_start: int, win_end: int):
+    """Yield (row, start, end) for each row overlapping the window, clipped, in window offsets."""
+    for r in rows:
+        s, e = max(int(r["char_start"]), win_start), min(int(r["char_end"]), win_end)
         if s < e:
-            out.append(
-                {
-                    "id": int(c["coding_id"]),
-                    "label": str(c.get("code_path") or ""),
-                    "color": safe_color(c.get("color")),
-                    "coder": str(c.get("coder") or ""),
-                    "s": s - win_start,
-                    "e": e - win_start,
-                }
-            )
-    return out
+            yield r, s - win_start, e - win_start
+
+
+def _seconds(value) -> float | None:
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(v) else round(v, 3)
+
+
+def reader_turns(turns: Iterable[dict], win_start: int, win_end: int) -> list[dict]:
+    """Return the turns overlapping ``[win_start, win_end)`` for the reader: no (turn number),
+    s, e (window offsets), t0, t1 (seconds or None), as ``turns_frame`` rows give them."""
+    return [
+        {
+            "no": int(t["turn_no"]),
+            "s": s,
+            "e": e,
+            "t0": _seconds(t.get("t_start")),
+            "t1": _seconds(t.get("t_end")),
+        }
+        for t, s, e in _in_window(turns, win_start, win_end)
+    ]
 
 
 def with_highlight(

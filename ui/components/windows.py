@@ -27,8 +27,10 @@ def document_windows(
 ) -> list[Window]:
     """Return the windows covering ``[0, text_len)``.
 
-    One per page when the document has several pages, else ``per_window`` segments at a time, else
-    chunks of about ``max_chars`` cut at line ends.
+    One per page when the document has several pages, else ``per_window`` segments at a time (cut
+    at the start of the line a segment starts in, when ``text`` is given, so a transcript turn's
+    speaker label opens the window of its turn), else chunks of about ``max_chars`` cut at line
+    ends.
     """
     if text_len <= 0:
         return [Window(0, 0, "Whole document")]
@@ -51,6 +53,9 @@ def document_windows(
         out, first = [], 0
         for i in range(0, len(starts), per_window):
             cut = starts[i + per_window] if i + per_window < len(starts) else text_len
+            if text is not None and cut < text_len:  # a turn's label goes with its turn
+                before = max(first, starts[i + per_window - 1])  # not past the segment before
+                cut = text.rfind("\n", before, cut) + 1 or cut
             cut = max(cut, first)
             n_to = min(i + per_window, len(starts))
             out.append(Window(first if i else 0, cut, f"{kind.capitalize()} {i + 1}–{n_to}"))

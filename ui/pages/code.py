@@ -29,10 +29,17 @@ from coding import (
     update_coding,
 )
 from corpus import get_pages, get_segments, get_text
+from interviews import span_times, turns_frame
 from projectfile import QdaError
 from ui.common import allowed, current_coder, get_db, session_id
+from ui.components.media_player import media_player, window_at_time
 from ui.components.page_image import ocr_badges
-from ui.components.span_reader import highlight_intervals, selection_from_value, span_reader
+from ui.components.span_reader import (
+    highlight_intervals,
+    reader_turns,
+    selection_from_value,
+    span_reader,
+)
 from ui.components.suggestions import suggestions_panel
 from ui.components.windows import Window, document_windows, window_index
 from ui.live import live_fragment, others_on, rerun_part
@@ -43,6 +50,7 @@ from ui.state import (
     CODE_FOCUS_APPLIED,
     CODE_LAST_ACTION,
     CODE_LAST_NONCE,
+    CODE_MEDIA_FOLLOW,
     CODE_MORE_LIKE,
     CODE_NOTICE,
     CODE_PICK,
@@ -118,6 +126,9 @@ def _action(action: dict, doc_id: int) -> None:
     conn, me = get_db(), current_coder()
     kind = action.get("kind")
     try:
+        if kind == "follow":  # the recording plays on past this window
+            CODE_MEDIA_FOLLOW.set(float(action["t"]))
+            return
         if kind == "undo":
             label = undo(conn, me, session=session_id())
             _flash(
@@ -266,6 +277,12 @@ def _reader_part(doc_id: int) -> None:
         else:
             CODE_VIEW_WHY.pop()
     CODE_WIN.set(min(int(CODE_WIN.get(0)), len(windows) - 1))
+    doc_turns = turns_frame(db, [doc_id]).to_dict("records")
+    follow_t = CODE_MEDIA_FOLLOW.pop()
+    if follow_t is not None:  # the recording played past the window: show the part it plays
+        found = window_at_time(doc_turns, windows, follow_t)
+        if found is not None:
+            CODE_WIN.set(found)
 
     codes = code_tree(db)  # id, path, colour (the Code page needs no counts)
     pins = quick_keys(db, coder)  # quick keys 1..9, pinned by this coder
@@ -307,13 +324,18 @@ def _reader_part(doc_id: int) -> None:
                 on_change=lambda: CODE_WIN.set(st.session_state[CODE_WIN_PICK]),
             )
         win = windows[CODE_WIN.get()]
-        rows = (
-            []
+        recording = media_player(db, doc_id)  # above the reader, in a container of its own
+        in_window = (
+            None
             if all_codings is None
             else all_codings[
                 (all_codings["char_end"] > win.start) & (all_codings["char_start"] < win.end)
-            ].to_dict("records")
+            ]
         )
+        if recording is not None and in_window is not None and not in_window.empty:
+            times = span_times(db, in_window)
+            in_window = in_window.assign(t_from=times["t_from"], t_to=times["t_to"])
+        rows = [] if in_window is None else in_window.to_dict("records")
         fspan = (
             (int(focus["start"]), int(focus["end"]))
             if focus and int(focus["document_id"]) == doc_id
@@ -345,6 +367,8 @@ def _reader_part(doc_id: int) -> None:
             highlight=marked,
             select_highlight=bool(marked),
             notice=CODE_NOTICE.pop(),
+            turns=reader_turns(doc_turns, win.start, win.end) if recording is not None else None,
+            turns_after=any(int(t["char_start"]) >= win.end for t in doc_turns),
         )
 
     with side:

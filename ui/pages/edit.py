@@ -27,6 +27,7 @@ from coding import (
 )
 from corpus import get_text, list_documents, normalize_text, text_mapping
 from ui.common import current_coder, get_db, session_id
+from ui.components.media_player import media_player
 from ui.components.span_reader import safe_color
 from ui.state import (
     CODE_DOC,
@@ -117,6 +118,9 @@ if section == "edit":
             " coded spans will be in the corrected text. Saving makes a new version (the old one"
             " stays, undo brings it back); a coding whose words you delete waits in the review."
         )
+        # a transcript's recording: listen while correcting (Alt+K play/pause, Alt+J back 5 s
+        # work inside the text box)
+        media_player(db, doc_id)
         left, right = st.columns(2)
         with left:
             edited = st.text_area(

@@ -199,10 +199,15 @@ if what in ("Evidence table", "Report (HTML)"):
             (scope, context, fmt, bom, per_code, len(df), template),
         )
     else:
+        clips = st.checkbox(
+            "A short recording under each interview quote (cut from the attached recordings;"
+            " makes the report larger)",
+            key="report_clips",
+        )
         offer(
             "report",
-            lambda: evidence_file(db, df, "html", f"{name}-report", scope=scope),
-            (scope, context, len(df), template),
+            lambda: evidence_file(db, df, "html", f"{name}-report", scope=scope, clips=clips),
+            (scope, context, len(df), template, clips),
         )
 
 elif what == "Matrix":
@@ -263,9 +268,18 @@ elif what == "Codebook":
 elif what == "REFI-QDA project (.qdpx)":
     st.write(
         "The whole project (documents, codes, codings, coders, cases, memos) in the REFI-QDA "
-        "exchange format, for NVivo, ATLAS.ti, MAXQDA or QualCoder."
+        "exchange format, for NVivo, ATLAS.ti, MAXQDA or QualCoder. A transcript with a recording"
+        " is an audio or video source with its sync points."
     )
-    offer("qdpx", lambda: qdpx_file(db, name))
+    choices = {
+        "reference": "Name them only (they stay on this computer)",
+        "embed": "Put them in the file (large; share it only where the recordings may go)",
+        "none": "Leave them out (transcripts as text)",
+    }
+    recordings = st.radio(
+        "Recordings", list(choices), format_func=choices.get, horizontal=True, key="qdpx_media"
+    )
+    offer("qdpx", lambda: qdpx_file(db, name, recordings), recordings)
 
 else:
     st.write(

@@ -3,6 +3,8 @@ de-identification."""
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
 from coding import merge_cases
@@ -30,8 +32,15 @@ from interviews import (
     turns_html,
 )
 from projectfile import QdaError
-from ui.common import get_db, project_file
+from ui.common import current_coder, get_db, project_file
 from ui.escape import md_safe
+from ui.recording import (
+    import_recording_upload,
+    listen,
+    recording_section,
+    status_progress,
+    uploaded_file,
+)
 from ui.state import FOCUS, IV_DEID_RESULT, IV_PENDING, IV_REVIEW, flash, show_flash
 from ui.tables import show as show_table
 from workflows import deidentify, import_folder, read_confined, save_transcript
@@ -39,7 +48,7 @@ from workflows import deidentify, import_folder, read_confined, save_transcript
 st.title("Interviews")
 db = get_db()
 PAGE_TURNS = 40
-TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".docx", ".md", ".text")
+TRANSCRIPT_SUFFIXES = (".txt", ".vtt", ".srt", ".docx", ".md", ".text", ".json", ".html", ".htm")
 
 
 def run(place: str, fn, *args, ok: str = "Saved.", **kwargs):
@@ -62,10 +71,11 @@ with tab_import:
     show_flash("import")
     st.caption(
         "TXT with speaker labels, Otter.ai, Zoom/Teams/plain WebVTT, SRT, "
-        "DOCX (labels or speaker | text tables)."
+        "DOCX (labels or speaker | text tables), Whisper/whisperX JSON and SRT (word times), "
+        "noScribe HTML/VTT."
     )
     up = st.file_uploader(
-        "Transcript file", type=["txt", "vtt", "srt", "docx", "md"], key="iv_upload"
+        "Transcript file", type=[s.lstrip(".") for s in TRANSCRIPT_SUFFIXES], key="iv_upload"
     )
     folder = import_folder()  # None unless the owner set one: no server file is read then
     server_path = (
@@ -106,21 +116,36 @@ with tab_import:
             column_config={"role": st.column_config.SelectboxColumn("role", options=list(ROLES))},
         )
         show_table(preview_frame(tr), height=300)
+        media_up = import_recording_upload("iv_media_with")
         if st.button("Save to project", key="iv_save", type="primary"):
             roles = dict(zip(roles_df["speaker"], roles_df["role"])) if not roles_df.empty else None
-            try:
-                doc_id, followed = save_transcript(db, tr, data, path=source, roles=roles)
-            except QdaError as exc:
-                flash("error", f"{tr.name}: {exc}", place="import")
-            else:
-                flash(
-                    "success",
-                    f"Saved {tr.name} as document {doc_id} ({len(tr.turns)} turns). "
-                    + followed.summary(),  # a corrected transcript: codings follow
-                    place="import",
-                )
-                IV_PENDING.pop()
+            with contextlib.ExitStack() as stack:
+                status = media = None
+                if media_up is not None:
+                    status = stack.enter_context(
+                        st.status(f"Saving {tr.name} with {media_up.name}…", expanded=True)
+                    )
+                    media = stack.enter_context(uploaded_file(media_up))
+                try:
+                    doc_id, followed = save_transcript(
+                        db, tr, data, path=source, roles=roles, coder=current_coder(),
+                        media=media, media_name=media_up.name if media_up else None,
+                        progress=status_progress(status) if status else None,
+                    )  # fmt: skip
+                except QdaError as exc:
+                    nothing = " Nothing was stored." if media_up is not None else ""
+                    flash("error", f"{tr.name}: {exc}.{nothing}", place="import_save")
+                else:
+                    with_media = f" with its recording {media_up.name}" if media_up else ""
+                    flash(
+                        "success",
+                        f"Saved {tr.name}{with_media} as document {doc_id}"
+                        f" ({len(tr.turns)} turns). " + followed.summary(),
+                        place="import",
+                    )
+                    IV_PENDING.pop()
             st.rerun()
+        show_flash("import_save")  # beside the button: the preview stays, to correct and retry
 
 transcripts = transcripts_frame(db)
 labels = {
@@ -135,12 +160,17 @@ with tab_read:
     else:
         doc_id = st.selectbox("Transcript", list(labels), format_func=labels.get, key="iv_read_doc")
         turns = transcript_turns(db, doc_id)
-        pages = max(1, -(-len(turns) // PAGE_TURNS))
-        page_no = st.number_input("Page", 1, pages, 1, key="iv_read_page") if pages > 1 else 1
-        chunk = turns.iloc[(page_no - 1) * PAGE_TURNS : page_no * PAGE_TURNS]
-        st.markdown(
-            turns_html(chunk), unsafe_allow_html=True
-        )  # every piece of text is html.escape'd
+        with st.expander("Recording", expanded=False):
+            recording_section(db, doc_id, current_coder())
+        if listen(db, doc_id, PAGE_TURNS):  # the recording above a reader that follows it
+            chunk = turns.iloc[:PAGE_TURNS]
+        else:
+            pages = max(1, -(-len(turns) // PAGE_TURNS))
+            page_no = st.number_input("Page", 1, pages, 1, key="iv_read_page") if pages > 1 else 1
+            chunk = turns.iloc[(page_no - 1) * PAGE_TURNS : page_no * PAGE_TURNS]
+            st.markdown(
+                turns_html(chunk), unsafe_allow_html=True
+            )  # every piece of text is html.escape'd
         if st.button("Code this transcript", key="iv_to_code"):
             first = chunk.iloc[0] if not chunk.empty else None
             FOCUS.set(
