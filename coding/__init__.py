@@ -11,12 +11,17 @@ from .agreement_stats import AgreementStatus
 from .agreement_text import agreement_summary, agreement_table, format_statistic
 from .autocode import (
     PREVIEW_COLUMNS,
+    QUOTE_LIMIT,
     apply_preview,
+    default_level,
+    document_level,
     preview_hits,
     preview_regex,
     preview_rows,
     preview_search,
     preview_speaker,
+    quote_limit,
+    set_quote_limit,
 )
 from .batches import apply_batch, batches_frame, undo_batch
 from .case_merges import delete_case, merge_cases
@@ -139,6 +144,11 @@ __all__ = [
     "PREVIEW_COLUMNS",
     "apply_preview",
     "preview_hits",
+    "default_level",
+    "document_level",
+    "QUOTE_LIMIT",
+    "quote_limit",
+    "set_quote_limit",
     "preview_regex",
     "preview_rows",
     "preview_search",
