@@ -40,10 +40,20 @@ from .codebook import (
     move_code,
     reorder_codes,
     restore_code,
+    split_code,
     trash_frame,
     update_code,
 )
 from .codebook_csv import codebook_csv, import_codebook_csv
+from .codebook_events import EVENT_KINDS, codebook_version
+from .codebook_history import (
+    codebook_history_frame,
+    codebook_periods,
+    compare_snapshots,
+    snapshot_codebook,
+    snapshot_codebook_rows,
+    snapshots_frame,
+)
 from .codes import (
     add_code,
     code_path,
@@ -144,6 +154,15 @@ __all__ = [
     "PREVIEW_COLUMNS",
     "apply_preview",
     "preview_hits",
+    "EVENT_KINDS",
+    "codebook_version",
+    "codebook_history_frame",
+    "codebook_periods",
+    "compare_snapshots",
+    "snapshot_codebook",
+    "snapshot_codebook_rows",
+    "snapshots_frame",
+    "split_code",
     "default_level",
     "document_level",
     "QUOTE_LIMIT",

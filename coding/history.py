@@ -22,7 +22,7 @@ from projectfile import NotFound, QdaError, now_iso, transaction
 from .merge_undo import merge_removals, merged_rows_to_keep
 from .states import ActionState
 
-RECORDED_TABLES = ("codes", "codings", "memos", "coding_reviews")
+RECORDED_TABLES = ("codes", "codings", "memos", "coding_reviews", "codebook_events")
 
 
 class CodingError(QdaError):
