@@ -36,6 +36,11 @@ def _last(db):
     return _events(db).iloc[-1]
 
 
+def _assert_last(db, kind: str, detail: str, touched: int) -> None:
+    ev = _last(db)
+    assert (ev["kind"], ev["detail"], ev["codings_touched"]) == (kind, detail, touched)
+
+
 def test_codebook_event_add_records_path_and_coder(db):
     C.add_code(db, "Funding", coder="ana")
     kid = C.add_code(db, "Public", parent="Funding", coder="ben")
@@ -50,12 +55,7 @@ def test_codebook_event_rename(db, doc):
     cid = C.add_code(db, "Talent")
     _code(db, doc, "Talent left for Texas.", "Talent")
     C.update_code(db, cid, "ana", name="Skills")
-    ev = _last(db)
-    assert (ev["kind"], ev["detail"], ev["codings_touched"]) == (
-        "rename",
-        "renamed 'Talent' to 'Skills'",
-        1,
-    )
+    _assert_last(db, "rename", "renamed 'Talent' to 'Skills'", 1)
     audit_before = len(C.audit_frame(db))
     C.undo(db, "ana")
     assert list(_events(db)["kind"]) == ["add"]  # the undone rename leaves the history
@@ -67,12 +67,7 @@ def test_codebook_event_move(db, doc):
     cid = C.add_code(db, "Public")
     _code(db, doc, "Public money was slow.", "Public")
     C.move_code(db, cid, "Funding", coder="ana")
-    ev = _last(db)
-    assert (ev["kind"], ev["detail"], ev["codings_touched"]) == (
-        "move",
-        "moved 'Public' to 'Funding > Public'",
-        1,
-    )
+    _assert_last(db, "move", "moved 'Public' to 'Funding > Public'", 1)
     C.undo(db, "ana")
     assert "move" not in set(_events(db)["kind"])
 
@@ -84,12 +79,7 @@ def test_codebook_event_merge_counts_codings(db, doc):
     _code(db, doc, "Funding dried up.", "Money")
     _code(db, doc, "Funding dried up.", "Funding")  # a duplicate that collapses
     assert C.merge_codes(db, src, "Funding", coder="ana") == 1
-    ev = _last(db)
-    assert (ev["kind"], ev["detail"], ev["codings_touched"]) == (
-        "merge",
-        "merged 'Money' into 'Funding'",
-        2,
-    )
+    _assert_last(db, "merge", "merged 'Money' into 'Funding'", 2)
     C.undo(db, "ana")
     assert "merge" not in set(_events(db)["kind"])
 
@@ -104,12 +94,7 @@ def test_codebook_event_split_moves_listed_codings(db, doc):
     assert (paths[public], paths[private]) == ("Public", "Private")
     got = C.codings_frame(db).set_index("coding_id")["code_id"].to_dict()
     assert (got[a], got[b], got[keep]) == (public, private, C.resolve_code(db, "Funding"))
-    ev = _last(db)
-    assert (ev["kind"], ev["detail"], ev["codings_touched"]) == (
-        "split",
-        "split 'Funding' into 'Public', 'Private'",
-        2,
-    )
+    _assert_last(db, "split", "split 'Funding' into 'Public', 'Private'", 2)
     assert C.undo(db, "ana") == "split code Funding"  # one action
     assert set(C.codes_frame(db)["path"]) == {"Funding"}
     assert list(_events(db)["kind"]) == ["add"]
@@ -136,12 +121,7 @@ def test_codebook_event_trash_restore(db, doc):
     cid = C.add_code(db, "Public", parent="Funding")
     _code(db, doc, "Public money was slow.", "Funding > Public")
     C.delete_code(db, "Funding", coder="ana")
-    ev = _last(db)
-    assert (ev["kind"], ev["detail"], ev["codings_touched"]) == (
-        "trash",
-        "moved 'Funding' to the trash",
-        1,
-    )
+    _assert_last(db, "trash", "moved 'Funding' to the trash", 1)
     C.restore_code(db, C.trash_frame(db).query("path == 'Funding'")["id"].iloc[0], coder="ana")
     assert _last(db)["kind"] == "restore" and cid in set(C.codes_frame(db)["id"])
     C.undo(db, "ana")
