@@ -52,17 +52,20 @@ def history_markdown(
 def history_docx(periods: pd.DataFrame, events: pd.DataFrame, out: Out, title: str = TITLE) -> Out:
     """Write the codebook's history as DOCX: the period sentences, then every change."""
     doc = WordDocument()
-    b = _Builder(doc)
-    b.heading(title, 0)
+    builder = _Builder(doc)
+    parts = [("heading", title, 0)]
+    parts += [("para", _period_sentence(r.period, r.summary), 0) for r in periods.itertuples()]
     if periods.empty:
-        b.para("No named snapshots of the codebook were saved.")
-    for r in periods.itertuples(index=False):
-        b.para(_period_sentence(r.period, r.summary))
-    b.heading("Changes", 1)
+        parts.append(("para", "No named snapshots of the codebook were saved.", 0))
+    parts.append(("heading", "Changes", 1))
+    parts += [("para", _event_line(r), 0) for r in events.itertuples(index=False)]
     if events.empty:
-        b.para("No changes recorded.")
-    for r in events.itertuples(index=False):
-        b.para(_event_line(r))
+        parts.append(("para", "No changes recorded.", 0))
+    for kind, text, level in parts:
+        if kind == "heading":
+            builder.heading(text, level)
+        else:
+            builder.para(text)
     with _open(out) as fh:
         doc.save(fh)
     return out
