@@ -49,6 +49,15 @@ from .store import (
     store_transcript,
     store_transcript_version,
 )
+from .survey import (
+    ColumnGuess,
+    SurveyPlan,
+    SurveyTable,
+    infer_columns,
+    plan_survey,
+    read_table,
+)
+from .survey_store import SurveyReport, store_survey, survey_answers, surveys_frame
 
 __all__ = [
     "ROLES",
@@ -87,4 +96,14 @@ __all__ = [
     "transcripts_frame",
     "turns_html",
     "turns_frame",
+    "ColumnGuess",
+    "SurveyPlan",
+    "SurveyReport",
+    "SurveyTable",
+    "infer_columns",
+    "plan_survey",
+    "read_table",
+    "store_survey",
+    "survey_answers",
+    "surveys_frame",
 ]

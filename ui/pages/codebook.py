@@ -34,8 +34,7 @@ from coding import (
     undo,
     update_code,
 )
-from exports import export_qdc
-from exports.codebook_history import history_docx, history_markdown
+from exports import export_qdc, history_docx, history_markdown
 from projectfile import QdaError, private_tempdir
 from ui.common import current_coder, get_db
 from ui.state import flash
