@@ -153,13 +153,14 @@ def store_survey(
                 raise InterviewError(
                     f"{plan.name}: the answers to '{question}' are already in the project"
                 ) from exc
-            speakers = {}
-            for rid, _seg in turns:
-                speakers[rid] = db.execute(
-                    "INSERT INTO speakers (document_id, label, role, case_id)"
-                    " VALUES (?, ?, 'interviewee', ?)",
-                    [doc_id, rid, cases[rid]],
-                ).lastrowid
+            db.conn.executemany(
+                "INSERT INTO speakers (document_id, label, role, case_id)"
+                " VALUES (?, ?, 'interviewee', ?)",
+                [(doc_id, rid, cases[rid]) for rid, _seg in turns],
+            )
+            speakers = dict(
+                db.execute("SELECT label, id FROM speakers WHERE document_id = ?", [doc_id])
+            )
             db.conn.executemany(
                 "INSERT INTO turns (document_id, turn_no, char_start, char_end, speaker_id)"
                 " VALUES (?, ?, ?, ?, ?)",
