@@ -12,7 +12,7 @@ from .ingest import IngestReport, ingest_files, ingest_upload_files
 from .leftovers import clean_up_killed_runs
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
-from .survey import import_survey
+from .survey import apply_grid_edits, grid_edits, import_survey, survey_grid
 from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
@@ -29,6 +29,9 @@ __all__ = [
     "follow_versions",
     "import_folder",
     "import_survey",
+    "apply_grid_edits",
+    "grid_edits",
+    "survey_grid",
     "import_transcripts",
     "ingest_files",
     "ingest_upload_files",

@@ -105,3 +105,55 @@ def test_survey_qdpx_round_trip_keeps_cases_and_variables(db, tmp_path):
     assert mine.astype(str).equals(theirs.astype(str))
     assert list(theirs.index) == ["R1", "R2", "R3"]
     other.conn.close()
+
+
+def test_grid_edits_pure():
+    import pandas as pd
+
+    from workflows import grid_edits
+
+    before = pd.DataFrame(
+        {
+            "document_id": [1, 1, 2],
+            "char_start": [0, 10, 0],
+            "char_end": [5, 20, 7],
+            "respondent": ["R1", "R2", "R3"],
+            "text": ["a", "b", "c"],
+            "3": [False, True, False],
+            "4": [False, False, True],
+        }
+    )
+    after = before.copy()
+    after.loc[0, "3"] = True  # ticked
+    after.loc[2, "4"] = False  # cleared
+    after.loc[1, "text"] = "edited text is not a code cell"
+    assert grid_edits(before, after) == [(1, 0, 5, 3, True), (2, 0, 7, 4, False)]
+    assert grid_edits(before, before) == []
+
+
+def test_grid_coding_saves_one_batch_and_clears(db):
+    from workflows import apply_grid_edits, grid_edits, survey_grid
+
+    _import(db)
+    sid = int(I.surveys_frame(db)["id"].iloc[0])
+    talent, funding = C.add_code(db, "Talent"), C.add_code(db, "Funding")
+    question = "Why did you join the consortium?"
+    before = survey_grid(db, sid, question, [talent, funding], "ana")
+    assert list(before["respondent"]) == ["R1", "R2", "R3"] and not before[str(talent)].any()
+    after = before.copy()
+    after[str(talent)] = [True, False, True]
+    after.loc[1, str(funding)] = True
+    assert apply_grid_edits(db, grid_edits(before, after), "ana", question) == (3, 0)
+    coded = C.codings_frame(db, coders="ana")
+    assert coded["batch_id"].nunique() == 1 and len(coded) == 3
+    assert set(coded["text"]) == {r for r in before["text"]}
+    again = survey_grid(db, sid, question, [talent, funding], "ana")
+    assert list(again[str(talent)]) == [True, False, True]
+    cleared = again.copy()
+    cleared.loc[0, str(talent)] = False
+    assert apply_grid_edits(db, grid_edits(again, cleared), "ana", question) == (0, 1)
+    assert list(survey_grid(db, sid, question, [talent], "ana")[str(talent)]) == [
+        False,
+        False,
+        True,
+    ]
