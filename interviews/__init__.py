@@ -58,6 +58,7 @@ from .survey import (
     read_table,
 )
 from .survey_store import SurveyReport, store_survey, survey_answers, surveys_frame
+from .values import infer_type
 
 __all__ = [
     "ROLES",
@@ -101,6 +102,7 @@ __all__ = [
     "SurveyReport",
     "SurveyTable",
     "infer_columns",
+    "infer_type",
     "plan_survey",
     "read_table",
     "store_survey",

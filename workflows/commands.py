@@ -32,6 +32,7 @@ from .deid_commands import register_pseudonymize
 from .edit import correct_document, read_corrected_text
 from .ingest import ingest_files
 from .merge import merge_project, preview_merge
+from .survey_commands import register_import_survey
 from .transcripts import import_transcripts
 
 INTERVIEWS_HELP = "interview transcripts: import, cases, attributes, de-identification"
@@ -82,6 +83,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_format_option(c)
     c.set_defaults(func=cmd_import_transcripts)
     register_pseudonymize(isub, common)
+    register_import_survey(isub, common)
 
     p = sub.add_parser(
         "edit",
