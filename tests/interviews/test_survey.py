@@ -157,3 +157,20 @@ def test_grid_coding_saves_one_batch_and_clears(db):
         False,
         True,
     ]
+
+
+def test_large_survey_answers_indexed_in_bulk_are_searchable(db):
+    from corpus.search import count_hits
+    from corpus.store import BULK_FTS_MIN
+
+    n = BULK_FTS_MIN + 100  # one question's document takes the bulk full-text path
+    rows = [["id", "Sector", "Why did you join?"]] + [
+        [f"R{i}", "Industry", f"Respondent {i} joined for the maquiladoras training."]
+        for i in range(n)
+    ]
+    report = import_survey(db, _csv(rows), "id", {"Sector": "category"}, ["Why did you join?"])
+    assert report.answers == n
+    assert count_hits(db, "maquiladoras") == n
+    db.execute("INSERT INTO segments_fts(segments_fts) VALUES('integrity-check')")
+    fts = dict(db.execute("SELECT rowid, text FROM segments_fts").fetchall())
+    assert fts == dict(db.execute("SELECT id, text FROM segments").fetchall())
