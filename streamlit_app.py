@@ -75,6 +75,7 @@ PAGES = {
     ],
     "Coding": [
         st.Page("ui/pages/interviews.py", title="Interviews", icon=":material/mic:"),
+        st.Page("ui/pages/survey.py", title="Survey", icon=":material/table_view:"),
         st.Page("ui/pages/code.py", title="Code", icon=":material/ink_highlighter:"),
         st.Page("ui/pages/codebook.py", title="Codebook", icon=":material/menu_book:"),
         st.Page("ui/pages/edit.py", title="Edit & merge", icon=":material/edit_note:"),

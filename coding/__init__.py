@@ -19,12 +19,17 @@ from .assistant_coders import (
 )
 from .autocode import (
     PREVIEW_COLUMNS,
+    QUOTE_LIMIT,
     apply_preview,
+    default_level,
+    document_level,
     preview_hits,
     preview_regex,
     preview_rows,
     preview_search,
     preview_speaker,
+    quote_limit,
+    set_quote_limit,
 )
 from .batches import apply_batch, batches_frame, undo_batch
 from .blind import (
@@ -51,10 +56,20 @@ from .codebook import (
     move_code,
     reorder_codes,
     restore_code,
+    split_code,
     trash_frame,
     update_code,
 )
 from .codebook_csv import codebook_csv, import_codebook_csv
+from .codebook_events import EVENT_KINDS, codebook_version
+from .codebook_history import (
+    codebook_history_frame,
+    codebook_periods,
+    compare_snapshots,
+    snapshot_codebook,
+    snapshot_codebook_rows,
+    snapshots_frame,
+)
 from .codes import (
     add_code,
     code_path,
@@ -203,6 +218,20 @@ __all__ = [
     "PREVIEW_COLUMNS",
     "apply_preview",
     "preview_hits",
+    "EVENT_KINDS",
+    "codebook_version",
+    "codebook_history_frame",
+    "codebook_periods",
+    "compare_snapshots",
+    "snapshot_codebook",
+    "snapshot_codebook_rows",
+    "snapshots_frame",
+    "split_code",
+    "default_level",
+    "document_level",
+    "QUOTE_LIMIT",
+    "quote_limit",
+    "set_quote_limit",
     "preview_regex",
     "preview_rows",
     "preview_search",

@@ -26,7 +26,6 @@ AGREEMENT_COLUMNS, one row per code and a last '(overall)' row:
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -34,7 +33,7 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from corpus import get_segments, get_text, trim_span
+from corpus import get_segments, get_text, sentence_spans
 
 from .agreement_scope import Comparison, compare, scope_codings
 from .agreement_stats import AgreementStatus, judged_stats
@@ -73,26 +72,13 @@ DISAGREEMENT_COLUMNS = [
     "text",
 ]
 
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'»”’)\]]*\s+|\n\s*")
-
 
 # ---- units ---------------------------------------------------------------------------------------
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Return [start, end) spans of the sentences of ``text`` (a simple regex splitter; whitespace
-    trimmed)."""
-    spans, pos = [], 0
-    for m in _SENTENCE_END.finditer(text):
-        spans.append((pos, m.end()))
-        pos = m.end()
-    spans.append((pos, len(text)))
-    out = []
-    for s, e in spans:
-        s, e = trim_span(text, s, e)
-        if e > s:
-            out.append((s, e))
-    return out
+    """Return [start, end) spans of the sentences of ``text`` (``corpus.sentence_spans``)."""
+    return sentence_spans(text)
 
 
 def document_units(db: sqlite_utils.Database, document_id: int, unit: str) -> list[tuple[int, int]]:

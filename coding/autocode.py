@@ -16,7 +16,15 @@ import unicodedata
 import pandas as pd
 import sqlite_utils
 
-from corpus import get_document, get_segments, get_text, list_documents, search
+from corpus import (
+    get_document,
+    get_project_meta,
+    get_segments,
+    get_text,
+    list_documents,
+    search,
+    set_project_meta,
+)
 from interviews import turns_frame
 from projectfile import writes
 
@@ -34,8 +42,12 @@ PREVIEW_COLUMNS = [
     "code",
     "text",
     "rule",
+    "chars",
+    "too_long",
 ]
 SEARCH_SCOPES = ("sentence", "paragraph", "turn")
+AUTO = "auto"  # each hit at its document's default level (``document_level``)
+QUOTE_LIMIT = 1500  # a quote longer than this is flagged in a preview (project meta quote_limit)
 REGEX_SCOPES = ("match", "sentence", "paragraph")
 
 
@@ -45,18 +57,51 @@ def _fold(s: str) -> str:
     )
 
 
+def quote_limit(db: sqlite_utils.Database) -> int:
+    """Return the length (characters) over which a previewed quote is flagged ``too_long``."""
+    value = get_project_meta(db, "quote_limit")
+    return int(value) if value and value.isdigit() and int(value) > 0 else QUOTE_LIMIT
+
+
+def set_quote_limit(db: sqlite_utils.Database, limit: int) -> None:
+    """Set the length over which previewed quotes are flagged (a whole number of characters)."""
+    if int(limit) < 1:
+        raise CodingError("the quote limit is a number of characters above 0")
+    set_project_meta(db, "quote_limit", str(int(limit)))
+
+
+def document_level(document: dict) -> str:
+    """Return the unit a search hit in ``document`` (a ``corpus.get_document`` row) codes by
+    default: ``sentence`` in a PDF (its paragraphs are the layout's guess), ``turn`` in an
+    interview, else ``paragraph``."""
+    if document.get("kind") == "interview":
+        return "turn"
+    return "sentence" if document.get("file_type") == "pdf" else "paragraph"
+
+
+def default_level(db: sqlite_utils.Database, document_ids) -> str:
+    """Return the level "Code all hits" starts at for hits in ``document_ids``: their shared
+    ``document_level``, or ``auto`` (each hit at its own document's) when they differ."""
+    levels = {document_level(get_document(db, int(d))) for d in set(document_ids)}
+    return levels.pop() if len(levels) == 1 else AUTO
+
+
 def _frame(db, rows: list[tuple[int, int, int]], code, rule: str) -> pd.DataFrame:
-    """Return the preview frame for (document_id, start, end) rows, deduplicated and with text."""
+    """Return the preview frame for (document_id, start, end) rows, deduplicated and with text,
+    its length and whether it is over the project's ``quote_limit``."""
     _check_code(db, code)
     rows = sorted(set(rows))
+    limit = quote_limit(db)
     texts, titles, out = {}, {}, []
     for doc, s, e in rows:
         if doc not in texts:
             texts[doc] = get_text(db, doc)
             titles[doc] = get_document(db, doc)["title"]
         if e > s:
-            out.append([doc, titles[doc], s, e, code, texts[doc][s:e], rule])
+            out.append([doc, titles[doc], s, e, code, texts[doc][s:e], rule, e - s, e - s > limit])
     df = pd.DataFrame(out, columns=PREVIEW_COLUMNS)
+    df["chars"] = df["chars"].astype(int)
+    df["too_long"] = df["too_long"].astype(bool)
     df.attrs["rule"] = rule
     return df
 
@@ -116,7 +161,7 @@ def preview_hits(
     db: sqlite_utils.Database,
     hits: pd.DataFrame,
     code,
-    scope: str = "paragraph",
+    scope: str | None = None,
     query: str | None = None,
 ) -> pd.DataFrame:
     """Return codings for search hits (a frame with document_id, char_start, char_end,
@@ -124,34 +169,45 @@ def preview_hits(
 
     ``paragraph``: the hit's passage (paragraph or turn); ``turn``: only hits that are speaker
     turns; ``sentence``: the sentences of the passage holding a word of ``query``, or the whole
-    passage when none does (a meaning-search hit need not contain the words).
+    passage when none does (a meaning-search hit need not contain the words); None or ``auto``:
+    each hit at its document's ``document_level`` (sentence in PDFs, turn in interviews).
     """
-    if scope not in SEARCH_SCOPES:
-        raise CodingError(f"scope must be one of {', '.join(SEARCH_SCOPES)}")
+    if scope is not None and scope != AUTO and scope not in SEARCH_SCOPES:
+        raise CodingError(f"scope must be one of {', '.join((AUTO, *SEARCH_SCOPES))}")
     missing = {"document_id", "char_start", "char_end"} - set(hits.columns)
     if missing:
         raise CodingError(f"hits need the columns {', '.join(sorted(missing))}")
-    if scope == "turn":
-        kinds = hits["segment_kind"] if "segment_kind" in hits.columns else pd.Series(dtype=str)
-        hits = hits[kinds == "turn"]
-    spans = [
-        (int(d), int(s), int(e))
-        for d, s, e in zip(hits["document_id"], hits["char_start"], hits["char_end"])
-    ]
-    if scope != "sentence":
-        return _frame(db, spans, code, f"search hits '{query or ''}' ({scope})")
+    kinds = (
+        hits["segment_kind"]
+        if "segment_kind" in hits.columns
+        else pd.Series(None, index=hits.index)
+    )
+    levels: dict[int, str] = {}
+    if scope in (None, AUTO):
+        for d in set(hits["document_id"]):
+            levels[int(d)] = document_level(get_document(db, int(d)))
     terms = _terms(query or "")
     texts: dict[int, str] = {}
     rows = []
-    for doc, s, e in spans:
+    for d, s, e, kind in zip(hits["document_id"], hits["char_start"], hits["char_end"], kinds):
+        doc, s, e = int(d), int(s), int(e)
+        level = levels.get(doc, scope)
+        if level == "turn" and kind != "turn":
+            if scope == "turn":
+                continue  # asked for turns: a passage that is no turn is left out
+            level = "paragraph"  # an interview's hit outside a turn: its passage
+        if level != "sentence":
+            rows.append((doc, s, e))
+            continue
         passage = texts.setdefault(doc, get_text(db, doc))[s:e]
         found = [
-            (s + ss, s + se)
+            (doc, s + ss, s + se)
             for ss, se in split_sentences(passage)
             if any(re.search(r"\b" + re.escape(t), _fold(passage[ss:se])) for t in terms)
         ]
-        rows += [(doc, a, b) for a, b in found] or [(doc, s, e)]
-    return _frame(db, rows, code, f"search hits '{query or ''}' ({scope})")
+        rows += found or [(doc, s, e)]
+    label = scope or AUTO
+    return _frame(db, rows, code, f"search hits '{query or ''}' ({label})")
 
 
 def preview_regex(

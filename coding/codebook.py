@@ -10,8 +10,11 @@ from corpus import current_documents_sql
 from projectfile import NotFound, backup_project, now_iso, transaction, writes
 
 from .code_names import duplicate_message
+from .codebook_events import record_event
+from .codebook_history import DEFINITION_FIELDS, code_codings
 from .codes import (
     _check_name,
+    add_code,
     check_color,
     code_path,
     code_paths,
@@ -19,7 +22,7 @@ from .codes import (
     resolve_code,
     sibling_exists,
 )
-from .history import CodingError, audit, recorded
+from .history import CodingError, absorbing, audit, recorded
 
 EDITABLE = ("name", "color", "definition", "inclusion", "exclusion", "example")
 
@@ -45,7 +48,37 @@ def update_code(
     with recorded(db, coder, "edit code", session) as rec:
         if "name" in values:
             _refuse_sibling_name(db, code_id, values["name"])
-        rec.update("codes", code_id, **values)
+        before = rec.update("codes", code_id, **values)
+        _record_edit(rec, code_id, before, values)
+
+
+def _record_edit(rec, code_id: int, before: dict, values: dict) -> None:
+    """Record the codebook events of an edit: rename, recolor, define (changed fields only)."""
+    db = rec.db
+    old_path = _old_path(db, code_id, before["name"])
+    touched = code_codings(db, [code_id])
+    if "name" in values and values["name"] != before["name"]:
+        after = {"name": values["name"], "path": code_path(db, code_id)}
+        record_event(
+            rec, "rename", code_id, {"name": before["name"], "path": old_path}, after, None, touched
+        )
+    if "color" in values and values["color"] != before["color"]:
+        record_event(
+            rec,
+            "recolor",
+            code_id,
+            {"path": old_path, "color": before["color"]},
+            {"color": values["color"]},
+        )
+    changed = {f: values[f] for f in DEFINITION_FIELDS if f in values and values[f] != before[f]}
+    if changed:
+        old = {"path": old_path, **{f: before[f] for f in changed}}
+        record_event(rec, "define", code_id, old, changed, None, touched)
+
+
+def _old_path(db, code_id: int, old_name: str) -> str:
+    parent = db.execute("SELECT parent_id FROM codes WHERE id = ?", [code_id]).fetchone()[0]
+    return f"{code_path(db, parent)} > {old_name}" if parent else old_name
 
 
 def _refuse_sibling_name(db: sqlite_utils.Database, code_id: int, name: str) -> None:
@@ -86,6 +119,7 @@ def move_code(
             f"cannot move '{code_path(db, code_id)}' under itself or its own descendant"
         )
     name = db.execute("SELECT name FROM codes WHERE id = ?", [code_id]).fetchone()[0]
+    old_path = code_path(db, code_id)
     with recorded(db, coder, "move code", session) as rec:
         if sibling_exists(db, parent_id, name, exclude=code_id):
             raise CodingError(f"a code '{name}' already exists there")
@@ -93,7 +127,17 @@ def move_code(
             "SELECT COALESCE(MAX(position), -1) + 1 FROM codes WHERE COALESCE(parent_id, 0) = ?",
             [parent_id or 0],
         ).fetchone()[0]
-        rec.update("codes", code_id, parent_id=parent_id, position=position)
+        before = rec.update("codes", code_id, parent_id=parent_id, position=position)
+        if before["parent_id"] != parent_id:
+            record_event(
+                rec,
+                "move",
+                code_id,
+                {"path": old_path},
+                {"path": code_path(db, code_id)},
+                parent_id,
+                code_codings(db, descendants(db, code_id)),
+            )
 
 
 @writes("codebook")
@@ -134,6 +178,7 @@ def merge_codes(
         raise CodingError("cannot merge a code into one of its own descendants")
     stamp = now_iso()
     moved = 0
+    src_path, dst_path = code_path(db, src), code_path(db, dst)
     with recorded(db, coder, "merge codes", session) as rec:
         rows = db.execute(
             "SELECT id, document_id, case_id, scope, char_start, char_end, coder_id FROM codings"
@@ -163,6 +208,7 @@ def merge_codes(
                 )
             rec.update("codes", child, parent_id=dst)
         rec.update("codes", src, deleted_at=stamp, merged_into=dst)
+        record_event(rec, "merge", src, {"path": src_path}, {"path": dst_path}, dst, len(rows))
     return moved
 
 
@@ -175,9 +221,11 @@ def delete_code(
     code_id = resolve_code(db, code)
     ids = descendants(db, code_id)
     stamp = now_iso()
+    path, touched = code_path(db, code_id), code_codings(db, ids)
     with recorded(db, coder, "delete code", session) as rec:
         for cid in ids:
             rec.update("codes", cid, deleted_at=stamp)
+        record_event(rec, "trash", code_id, {"path": path}, None, None, touched)
     return len(ids)
 
 
@@ -211,7 +259,66 @@ def restore_code(
     with recorded(db, coder, "restore code", session) as rec:
         for (cid,) in ids:
             rec.update("codes", cid, deleted_at=None)
+        after = {"path": code_path(db, code_id)}
+        touched = code_codings(db, [cid for (cid,) in ids])
+        record_event(rec, "restore", code_id, None, after, None, touched)
     return len(ids)
+
+
+def split_code(
+    db: sqlite_utils.Database,
+    code: int | str,
+    parts: dict[str, list[int]],
+    coder: str = "default",
+    session: str | None = None,
+    as_children: bool = False,
+) -> list[int]:
+    """Split a code: make a new code per name in ``parts`` (siblings, or children with
+    ``as_children``) and move the listed coding ids of the code to it; return the new codes' ids.
+
+    One undoable action; the code keeps its other codings."""
+    code_id = resolve_code(db, code)
+    if not parts:
+        raise CodingError("name at least one code to split into")
+    own = {
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM codings WHERE code_id = ? AND deleted_at IS NULL", [code_id]
+        )
+    }
+    listed = [int(c) for ids in parts.values() for c in ids]
+    stray = sorted(set(listed) - own)
+    if stray:
+        raise CodingError(
+            f"codings {', '.join(map(str, stray[:5]))} are not codings of"
+            f" '{code_path(db, code_id)}'"
+        )
+    if len(listed) != len(set(listed)):
+        raise CodingError("a coding can go to one new code only")
+    parent = (
+        code_id
+        if as_children
+        else db.execute("SELECT parent_id FROM codes WHERE id = ?", [code_id]).fetchone()[0]
+    )
+    path = code_path(db, code_id)
+    new_ids: list[int] = []
+    with recorded(db, coder, f"split code {path}", session) as rec, absorbing(rec):
+        for name, coding_ids in parts.items():
+            new_id = add_code(db, name, parent=parent, coder=coder)
+            new_ids.append(new_id)
+            for cid in coding_ids:
+                rec.update("codings", int(cid), code_id=new_id)
+        paths = [code_path(db, i) for i in new_ids]
+        record_event(
+            rec,
+            "split",
+            code_id,
+            {"path": path},
+            {"parts": paths, "part_ids": new_ids},
+            None,
+            len(listed),
+        )
+    return new_ids
 
 
 def trash_frame(db: sqlite_utils.Database) -> pd.DataFrame:

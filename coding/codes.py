@@ -11,6 +11,7 @@ import sqlite_utils
 from projectfile import CODE_DEPTH, NotFound, may, now_iso, writes
 
 from .code_names import check_code_name, duplicate_message, name_key, split_code_path
+from .codebook_events import record_event
 from .history import CodingError, recorded
 
 PATH_SEP = " > "
@@ -216,7 +217,7 @@ def add_code(
             "SELECT MAX(position) FROM codes WHERE parent_id IS ?", [parent_id]
         ).fetchone()[0]
         position = 0 if last is None else last + 1
-        return rec.insert(
+        new_id = rec.insert(
             "codes",
             {
                 "parent_id": parent_id,
@@ -233,6 +234,8 @@ def add_code(
                 "status": "active" if may(db, "codebook") else "proposed",
             },
         )
+        record_event(rec, "add", new_id, after={"name": name, "path": code_path(db, new_id)})
+        return new_id
 
 
 @writes("propose_code")

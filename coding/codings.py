@@ -12,6 +12,7 @@ from corpus import document_titles, get_text, text_length
 from projectfile import NotFound, acting_on, now_iso, transaction, writes
 
 from .case_data import case_names
+from .codebook_events import codebook_version
 from .codes import code_paths, resolve_code
 from .history import CodingError, audit, ensure_coder, recorded
 from .scope import Scope, scope_where
@@ -85,6 +86,7 @@ def _add(
                     "created_at": now_iso(),
                     "memo": memo,
                     "weight": weight,
+                    "codebook_event_id": codebook_version(db),
                 },
             )
     if placed is not None and placed.carried and notify is not None:

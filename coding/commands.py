@@ -31,6 +31,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("file")
     q.add_argument("--coder", default="default")
     q.set_defaults(func=cmd_codes_import)
+    q = csub.add_parser("snapshot", parents=[common], help="save the codebook under a name")
+    q.add_argument("name")
+    q.add_argument("--coder", default="default")
+    q.set_defaults(func=cmd_codes_snapshot)
+    q = csub.add_parser("compare", parents=[common], help="what changed between two snapshots")
+    q.add_argument("a")
+    q.add_argument("b", nargs="?", help="default: the codebook now")
+    add_format_option(q)
+    q.set_defaults(func=cmd_codes_compare)
+    q = csub.add_parser("history", parents=[common], help="the codebook's changes, oldest first")
+    q.add_argument("--since", help="only the changes after this named snapshot")
+    add_format_option(q)
+    q.set_defaults(func=cmd_codes_history)
     q = csub.add_parser("export", parents=[common], help="export the codebook as CSV")
     q.add_argument("--out", required=True)
     q.set_defaults(func=cmd_codes_export)
@@ -133,6 +146,28 @@ def cmd_codes_import(args) -> int:
 
     n = import_codebook_csv(_db(args), args.file, coder=args.coder)
     print(f"imported {n} codes from {args.file}")
+    return 0
+
+
+def cmd_codes_snapshot(args) -> int:
+    from .codebook_history import snapshot_codebook
+
+    sid = snapshot_codebook(_db(args), args.name, args.coder)
+    print(f"saved codebook snapshot '{args.name}' (#{sid})")
+    return 0
+
+
+def cmd_codes_compare(args) -> int:
+    from .codebook_history import compare_snapshots
+
+    print_frame(compare_snapshots(_db(args), args.a, args.b), args.format, raw=args.raw)
+    return 0
+
+
+def cmd_codes_history(args) -> int:
+    from .codebook_history import codebook_history_frame
+
+    print_frame(codebook_history_frame(_db(args), args.since), args.format, raw=args.raw)
     return 0
 
 

@@ -22,7 +22,14 @@ from projectfile import NotFound, QdaError, now_iso, transaction, writes
 from .merge_undo import merge_removals, merged_rows_to_keep
 from .states import ActionState
 
-RECORDED_TABLES = ("codes", "codings", "memos", "coding_reviews", "consensus_decisions")
+RECORDED_TABLES = (
+    "codes",
+    "codings",
+    "memos",
+    "coding_reviews",
+    "consensus_decisions",
+    "codebook_events",
+)
 
 
 class CodingError(QdaError):

@@ -233,6 +233,56 @@ def add_coder_kinds(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE coders ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'")
 
 
+def add_codebook_history(db: sqlite_utils.Database) -> None:
+    # every change to the codebook as an event (who, when, before/after, codings it touched), named
+    # snapshots of the codebook, and the codebook version each coding was made under
+    db.execute(
+        """
+        CREATE TABLE codebook_events (
+            id INTEGER PRIMARY KEY,
+            recorded_at TEXT NOT NULL,
+            coder TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('add', 'rename', 'move', 'merge', 'split', 'define',
+              'recolor', 'trash', 'restore', 'import')),
+            code_id INTEGER,
+            other_code_id INTEGER,
+            before TEXT,
+            after TEXT,
+            codings_touched INTEGER NOT NULL DEFAULT 0,
+            derived INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX codebook_events_code ON codebook_events(code_id, id)")
+    db.execute(
+        """
+        CREATE TABLE codebook_snapshots (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            created_by TEXT NOT NULL,
+            event_id INTEGER NOT NULL,
+            codebook TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("ALTER TABLE codings ADD COLUMN codebook_event_id INTEGER")
+    # best effort: one derived 'add' event per code the audit log saw created (or, without one,
+    # at the code's own creation time), in id order
+    db.execute(
+        """
+        INSERT INTO codebook_events (recorded_at, coder, kind, code_id, after, derived)
+        SELECT COALESCE(a.at, k.created_at), COALESCE(a.coder, k.created_by, ''), 'add', k.id,
+               json_object('name', k.name), 1
+        FROM codes k
+        LEFT JOIN (SELECT entity_id, MIN(at) AS at, MIN(coder) AS coder FROM audit_log
+                   WHERE entity = 'codes' AND action = 'create' GROUP BY entity_id) a
+          ON a.entity_id = k.id
+        ORDER BY k.id
+        """
+    )
+
+
 def add_team(db: sqlite_utils.Database) -> None:
     # members and roles (workflows.access decides what each role may do), blind rounds, consensus
     db.execute(
@@ -313,6 +363,7 @@ MIGRATIONS = [
     ("0004_quick_keys", add_quick_keys),
     ("0005_coding_reviews", add_coding_reviews),
     ("0006_coder_kinds", add_coder_kinds),
+    ("0008_codebook_history", add_codebook_history),
     ("0009_team", add_team),
 ]
 
@@ -381,6 +432,19 @@ TEXT_COLUMNS = {
         "result_coding_ids": Share.FIXED,
         "decided_by": Share.FREE,
         "decided_at": Share.FIXED,
+    },
+    "codebook_events": {
+        "recorded_at": Share.FIXED,
+        "coder": Share.FREE,
+        "kind": Share.FIXED,
+        "before": Share.FREE,
+        "after": Share.FREE,
+    },
+    "codebook_snapshots": {
+        "name": Share.FREE,
+        "created_at": Share.FIXED,
+        "created_by": Share.FREE,
+        "codebook": Share.FREE,
     },
 }
 

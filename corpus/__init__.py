@@ -57,6 +57,7 @@ from .search import (
     sync_search_index,
     to_fts_query,
 )
+from .sentences import clause_spans, ends_sentence, sentence_at, sentence_spans
 from .source_limits import check_source_documents
 from .sources import forget_source_paths, sources_dir
 from .store import (
@@ -157,6 +158,10 @@ __all__ = [
     "rebuild_search_index",
     "replacement_mapping",
     "search",
+    "sentence_at",
+    "sentence_spans",
+    "clause_spans",
+    "ends_sentence",
     "set_document_fields",
     "set_project_meta",
     "scheduler_executor",

@@ -5,8 +5,10 @@ Every function that writes takes an open project Database and runs in one transa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+from collections.abc import Iterator
 
 import pandas as pd
 import sqlite_utils
@@ -146,13 +148,45 @@ def store_document(db: sqlite_utils.Database, doc: Document, segment_language: b
                     json.dumps(s.data, ensure_ascii=False),
                 )
             )
-        db.conn.executemany(
-            "INSERT INTO segments"
-            " (document_id, seq, kind, char_start, char_end, page, language, text, data)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            rows,
-        )
+        with _fts_in_bulk(db, doc_id, len(rows)):
+            db.conn.executemany(
+                "INSERT INTO segments"
+                " (document_id, seq, kind, char_start, char_end, page, language, text, data)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
     return doc_id
+
+
+# From this many segments on, a document's full-text rows are written with one INSERT … SELECT
+# instead of the per-row trigger (measured ~4x faster for a 10,000-answer survey question).
+BULK_FTS_MIN = 500
+
+
+@contextlib.contextmanager
+def _fts_in_bulk(db: sqlite_utils.Database, doc_id: int, n: int) -> Iterator[None]:
+    """Inside the caller's transaction: pause the ``segments_ai`` FTS trigger while a document's
+    segments are inserted, then index them in one statement and restore the trigger verbatim.
+
+    The FTS rows are the trigger's (rowid, text); a rollback undoes the DDL with the rows."""
+    trigger = (
+        db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'segments_ai'"
+        ).fetchone()
+        if n >= BULK_FTS_MIN
+        else None
+    )
+    if trigger is None:
+        yield
+        return
+    db.conn.execute('DROP TRIGGER "segments_ai"')
+    yield
+    db.conn.execute(
+        'INSERT INTO "segments_fts" (rowid, "text")'
+        " SELECT rowid, text FROM segments WHERE document_id = ? ORDER BY rowid",
+        [doc_id],
+    )
+    db.conn.execute(trigger[0])
 
 
 @writes("documents")

@@ -15,6 +15,7 @@ from .citations import (
     render_citation,
     set_citation_template,
 )
+from .codebook_history import history_docx, history_markdown
 from .downloads import (
     EVIDENCE_FORMATS,
     codebook_file,
@@ -49,6 +50,8 @@ __all__ = [
     "ExportError",
     "ImportFileError",
     "codebook_csv",
+    "history_docx",
+    "history_markdown",
     "codebook_docx",
     "codebook_file",
     "codebook_frame",

@@ -155,7 +155,15 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.set_defaults(func=cmd_qdpx)
     q = esub.add_parser("qdc", parents=[common], help="the codebook as a REFI-QDA .qdc file")
     q.add_argument("--out", required=True)
+    q.add_argument("--snapshot", help="a named codebook snapshot instead of the codebook now")
     q.set_defaults(func=cmd_qdc)
+    q = esub.add_parser(
+        "history", parents=[common], help="how the codebook evolved, for a methods section"
+    )
+    q.add_argument("--format", choices=("md", "docx"), default="md")
+    q.add_argument("--since", help="only the changes after this named snapshot")
+    q.add_argument("--out")
+    q.set_defaults(func=cmd_history)
 
     q = command_group(
         sub, "import", "import a REFI-QDA project (.qdpx) or codebook (.qdc)", dest="what"
@@ -297,7 +305,21 @@ def cmd_qdpx(args) -> int:
 
 
 def cmd_qdc(args) -> int:
-    return _done(export_qdc(_db(args), args.out), "REFI-QDA codebook")
+    return _done(export_qdc(_db(args), args.out, snapshot=args.snapshot), "REFI-QDA codebook")
+
+
+def cmd_history(args) -> int:
+    from coding import codebook_history_frame, codebook_periods
+
+    from .codebook_history import history_docx, history_markdown
+
+    db = _db(args)
+    periods, events = codebook_periods(db), codebook_history_frame(db, since_snapshot=args.since)
+    if args.format == "md":
+        out = history_markdown(periods, events, _out(args, "md"))
+    else:
+        out = history_docx(periods, events, _out(args, "docx"))
+    return _done(out, "codebook history", len(events))
 
 
 def cmd_import(args) -> int:

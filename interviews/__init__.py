@@ -83,6 +83,15 @@ from .store import (
 from .stt import LANGUAGES as STT_LANGUAGES
 from .stt import SttResult, speech_to_text, stt_transcript
 from .stt_model import SttError, SttUnavailable, stt_unavailable_reason
+from .survey import (
+    ColumnGuess,
+    SurveyPlan,
+    SurveyTable,
+    infer_columns,
+    plan_survey,
+    read_table,
+)
+from .survey_store import SurveyReport, store_survey, survey_answers, surveys_frame
 from .timing import (
     TimingError,
     TurnTime,
@@ -94,6 +103,7 @@ from .timing import (
     turn_times,
     word_times,
 )
+from .values import infer_type
 from .wer import word_error_rate, word_errors
 
 __all__ = [
@@ -182,4 +192,15 @@ __all__ = [
     "word_error_rate",
     "word_errors",
     "word_times",
+    "ColumnGuess",
+    "SurveyPlan",
+    "SurveyReport",
+    "SurveyTable",
+    "infer_columns",
+    "infer_type",
+    "plan_survey",
+    "read_table",
+    "store_survey",
+    "survey_answers",
+    "surveys_frame",
 ]

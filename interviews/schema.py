@@ -159,7 +159,39 @@ def add_media(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS = [("0001_interviews", create_interviews), ("0002_media", add_media)]
+def add_surveys(db: sqlite_utils.Database) -> None:
+    # a survey import: its file and choices, and the document holding each open question's answers
+    db.execute(
+        """
+        CREATE TABLE surveys (
+            id INTEGER PRIMARY KEY,
+            source_name TEXT NOT NULL,
+            sha256 TEXT NOT NULL,
+            id_column TEXT NOT NULL,
+            per TEXT NOT NULL CHECK (per IN ('question', 'answer')),
+            respondents INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE survey_questions (
+            survey_id INTEGER NOT NULL REFERENCES surveys(id) ON DELETE CASCADE,
+            question TEXT NOT NULL,
+            document_id INTEGER NOT NULL REFERENCES documents(id) ON DELETE CASCADE,
+            PRIMARY KEY (survey_id, question, document_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX survey_questions_document ON survey_questions(document_id)")
+
+
+MIGRATIONS = [
+    ("0001_interviews", create_interviews),
+    ("0002_media", add_media),
+    ("0003_surveys", add_surveys),
+]
 
 register_schema("interviews", MIGRATIONS)
 
@@ -179,6 +211,14 @@ TEXT_COLUMNS = {
     "transcript_media": Share.DROP,
     "attributes": {"name": Share.FREE, "type": Share.FIXED, "categories": Share.JSON},
     "case_attributes": {"value": Share.FREE},
+    "surveys": {
+        "source_name": Share.FREE,
+        "sha256": Share.FIXED,
+        "id_column": Share.FREE,
+        "per": Share.FIXED,
+        "imported_at": Share.FIXED,
+    },
+    "survey_questions": {"question": Share.FREE},
 }
 
 register_text_columns("interviews", TEXT_COLUMNS)

@@ -18,6 +18,7 @@ from coding import (
     codes_frame,
     ensure_code_path,
     preview_hits,
+    quote_limit,
     resolve_code,
     undo,
 )
@@ -36,7 +37,8 @@ from ui.state import (
     show_flash,
 )
 
-LEVELS = ["sentence", "paragraph", "turn"]
+LEVELS = ["auto", "sentence", "paragraph", "turn"]
+LEVEL_LABELS = {"auto": "Auto"}  # auto: sentence in PDFs, turn in transcripts, else paragraph
 MAX_BATCH = 5000
 HIT_COLUMNS = ["document_id", "char_start", "char_end", "segment_kind"]
 BAR = "search_bar"  # where the code bar's messages show
@@ -56,7 +58,7 @@ def _code_value():
 
 def _level() -> str:
     level = st.session_state.get(SEARCH_LEVEL)
-    return level if level in LEVELS else "paragraph"
+    return level if level in LEVELS else "auto"
 
 
 def _hit_frame(hit) -> pd.DataFrame:
@@ -163,7 +165,7 @@ def code_bar(db, query: str, total: int, fetch_all) -> None:
         # a code id this project does not have (deleted, merged): the bar shows it empty
         st.session_state[SEARCH_CODE] = None
     with st.container(border=True, key="search_code_bar"):
-        c1, c2, c3, c4 = st.columns([3, 3, 2, 1.2], vertical_alignment="bottom")
+        c1, c2, c3, c4 = st.columns([2.6, 3.6, 1.8, 1.1], vertical_alignment="bottom")
         c1.selectbox(
             "Code hits with",
             list(paths),
@@ -174,7 +176,13 @@ def code_bar(db, query: str, total: int, fetch_all) -> None:
             key=SEARCH_CODE,
         )
         c2.segmented_control(
-            "Level", LEVELS, default="paragraph", key=SEARCH_LEVEL, help="What a hit codes"
+            "Level",
+            LEVELS,
+            default="auto",
+            format_func=lambda v: LEVEL_LABELS.get(v, v),
+            key=SEARCH_LEVEL,
+            help="What a hit codes. Auto: the sentence in a PDF (its paragraphs are the layout's"
+            " guess), the speaker turn in a transcript, the paragraph elsewhere.",
         )
         n = min(total, MAX_BATCH)
         c3.button(
@@ -190,13 +198,16 @@ def code_bar(db, query: str, total: int, fetch_all) -> None:
         preview = SEARCH_PREVIEW.get()
         if isinstance(preview, pd.DataFrame):
             st.markdown(f"**Preview: {len(preview)} codings** ({_level()} level)")
+            _long_quotes_note(db, preview)
+            shown = preview[["document_title", "code", "chars", "text"]].assign(
+                code=preview["code"].map(lambda c: paths.get(c, str(c)))
+            )
             st.dataframe(
-                preview[["document_title", "code", "text"]].assign(
-                    code=preview["code"].map(lambda c: paths.get(c, str(c)))
-                ),
+                shown.style.apply(_flag_long, axis=1, flags=preview["too_long"].to_dict()),
                 hide_index=True,
                 width="stretch",
                 height=min(38 + 35 * len(preview), 320),
+                column_config={"chars": st.column_config.NumberColumn("chars", format="%d")},
             )
             s1, s2 = st.columns([1, 3])
             s1.button(
@@ -210,6 +221,23 @@ def code_bar(db, query: str, total: int, fetch_all) -> None:
                 key="search_cancel_all",
                 on_click=SEARCH_PREVIEW.pop,
             )
+
+
+def _long_quotes_note(db, preview: pd.DataFrame) -> None:
+    """Say how many previewed quotes are over the project's quote limit (their rows are red)."""
+    n = int(preview["too_long"].sum()) if "too_long" in preview.columns else 0
+    if n:
+        st.warning(
+            f"{n} quote{'s are' if n > 1 else ' is'} longer than {quote_limit(db):,} characters"
+            " (red rows): a sentence level codes less.",
+            icon="✂️",
+        )
+
+
+def _flag_long(row: pd.Series, flags: dict) -> list[str]:
+    """Style a preview row red when its quote is over the limit."""
+    style = "background-color: #fde2e2" if flags.get(row.name) else ""
+    return [style] * len(row)
 
 
 def open_hit(hit) -> None:

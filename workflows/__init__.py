@@ -51,6 +51,7 @@ from .media import (
 from .merge import MergeOutcome, is_qdpx, merge_project, preview_merge
 from .server_files import ServerFileRefused, import_folder, project_path, read_confined
 from .summaries import save_summary_memo, summary_memo_text
+from .survey import apply_grid_edits, grid_edits, import_survey, survey_grid
 from .transcribe import TranscribeReport, transcribe_recording
 from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
@@ -89,6 +90,10 @@ __all__ = [
     "follow_versions",
     "import_folder",
     "index_job",
+    "import_survey",
+    "apply_grid_edits",
+    "grid_edits",
+    "survey_grid",
     "import_transcripts",
     "ingest_files",
     "ingest_upload_files",

@@ -39,6 +39,7 @@ from .media_commands import (
     register_media,
 )
 from .merge import merge_project, preview_merge
+from .survey_commands import register_import_survey
 from .team_commands import register as register_team
 from .transcribe_commands import register_transcribe
 from .transcripts import import_transcripts
@@ -94,6 +95,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     register_pseudonymize(isub, common)
     register_media(isub, common)
     register_transcribe(isub, common)
+    register_import_survey(isub, common)
 
     p = sub.add_parser(
         "edit",

@@ -18,6 +18,8 @@ from collections import Counter
 from pathlib import Path
 
 from ..model import Document, Page, ParseError, Segment, normalize_text
+from ..sentences import ends_sentence
+from .flow import FLOW_VERSION, Flow, column_width, flow_paragraphs, runs_on, split_long
 from .layout import EDGE_BAND, Line, lines_of_chars, lines_of_page
 from .ocr import DEFAULT_LANGUAGES, PAGE_TIMEOUT_S, OcrUnavailable, is_garbage, ocr_pdf_pages
 from .words import pdfium_chars
@@ -66,7 +68,10 @@ def pdf_to_document(
     doc.title = _clean_title(_meta_str(meta.get("Title"))) or path.stem.replace("_", " ")
     doc.author = _meta_str(meta.get("Author"))
     doc.date = _pdf_date(meta.get("CreationDate")) or _pdf_date(meta.get("ModDate"))
-    doc.metadata = {k: _meta_str(v) for k, v in meta.items() if _meta_str(v)}
+    doc.metadata = {
+        **{k: _meta_str(v) for k, v in meta.items() if _meta_str(v)},
+        **doc.metadata,  # the layout's own notes (pdf_layout, split_paragraphs)
+    }
     if removed:
         doc.metadata["removed_lines"] = [[page, text] for page, text in removed]
     ocr_pages = [p.number for p in doc.pages if p.source == "ocr"]
@@ -362,35 +367,84 @@ def _remove_running_lines(
 def _assemble(
     page_lines: list[list[Line]], name: str, marks: dict[int, tuple[str, float | None]]
 ) -> Document:
+    """Return the Document of the pages' lines: paragraphs in reading order, one that runs on
+    from the foot of a column or page to the next kept whole (``flow_paragraphs``), none longer
+    than ``MAX_PARAGRAPH`` (split at the sentence nearest its middle)."""
+    compounds = hyphenated_compounds(line.text for lines in page_lines for line in lines)
+    items: list[Flow] = []
+    for number, lines in enumerate(page_lines, start=1):
+        column = column_width(lines)
+        for para, para_lines in _paragraphs(lines, compounds):
+            items.append(Flow([[number, "", normalize_text(para)]], para_lines, column))
+    items = flow_paragraphs(items, lambda a, b: join_lines(a, b, True, compounds))
     parts: list[str] = []
-    pages: list[Page] = []
+    starts: dict[int, int] = {}
+    ends: dict[int, int] = {}
     segments: list[Segment] = []
     pos = 0
-    compounds = hyphenated_compounds(line.text for lines in page_lines for line in lines)
-    for number, lines in enumerate(page_lines, start=1):
+    for item in items:
         if parts:
             parts.append("\n\n")
             pos += 2
-        page_start = pos
+        seg_start = pos
+        for number, joiner, text in item.pieces:
+            parts.append(joiner + text)
+            starts.setdefault(number, pos + len(joiner))
+            pos += len(joiner) + len(text)
+            ends[number] = pos
+        seg = Segment(start=seg_start, end=pos, kind="paragraph", page=item.pieces[0][0])
+        if item.page != seg.page:
+            seg.data["page_end"] = item.page
+        if marks.get(seg.page, ("text",))[0] == "ocr":
+            confs = [line.confidence for line in item.lines if line.confidence is not None]
+            seg.data["ocr"] = True
+            seg.data["ocr_confidence"] = round(sum(confs) / len(confs), 1) if confs else None
+        segments.append(seg)
+    pages: list[Page] = []
+    for number in range(1, len(page_lines) + 1):
         source, confidence = marks.get(number, ("text", None))
-        for para, para_lines in _paragraphs(lines, compounds):
-            text = normalize_text(para)
-            if pos > page_start:
-                parts.append("\n\n")
-                pos += 2
-            parts.append(text)
-            seg = Segment(start=pos, end=pos + len(text), kind="paragraph", page=number)
-            if source == "ocr":
-                confs = [line.confidence for line in para_lines if line.confidence is not None]
-                seg.data["ocr"] = True
-                seg.data["ocr_confidence"] = round(sum(confs) / len(confs), 1) if confs else None
-            segments.append(seg)
-            pos += len(text)
-        pages.append(Page(number, page_start, pos, source=source, confidence=confidence))
+        start = starts.get(number, pages[-1].end if pages else 0)
+        pages.append(
+            Page(number, start, ends.get(number, start), source=source, confidence=confidence)
+        )
     text = "".join(parts)
-    doc = Document(text=text, title=name, source_name=name, pages=pages, segments=segments)
+    out, split = _capped(text, segments, pages)
+    doc = Document(text=text, title=name, source_name=name, pages=pages, segments=out)
+    doc.metadata["pdf_layout"] = FLOW_VERSION
+    if split:
+        doc.metadata["split_paragraphs"] = split
     doc.check()
     return doc
+
+
+def _capped(text: str, segments: list[Segment], pages: list[Page]) -> tuple[list[Segment], int]:
+    """Return the segments with each longer than MAX_PARAGRAPH split at sentences, and how many
+    cuts were made."""
+    out: list[Segment] = []
+    split = 0
+    for seg in segments:
+        pieces = split_long(text, seg.start, seg.end)
+        if len(pieces) == 1:
+            out.append(seg)
+            continue
+        split += len(pieces) - 1
+        for s, e in pieces:
+            piece = Segment(start=s, end=e, kind=seg.kind, page=_page_at(pages, s))
+            piece.data = {k: v for k, v in seg.data.items() if k != "page_end"}
+            page_end = _page_at(pages, e - 1)
+            if page_end != piece.page:
+                piece.data["page_end"] = page_end
+            out.append(piece)
+    return out, split
+
+
+def _page_at(pages: list[Page], offset: int) -> int | None:
+    """Return the number of the page holding ``offset`` (the last page starting at or before)."""
+    found = None
+    for page in pages:
+        if page.start <= offset:
+            found = page.number
+    return found
 
 
 def _paragraphs(
@@ -408,6 +462,7 @@ def _paragraphs(
     # the lower quartile, not the median: on short pages paragraph gaps can be half of all gaps
     typical_gap = sorted(gaps)[len(gaps) // 4] if gaps else 0.0
     height = statistics.median(heights) if heights else 10.0
+    column = column_width(lines)
     paras: list[list[Line]] = [[lines[0]]]
     for prev, line in zip(lines, lines[1:]):
         gap = line.top - prev.bottom
@@ -422,7 +477,16 @@ def _paragraphs(
                 or (
                     len(gaps) < 3 and gap > height
                 )  # too few lines to learn the spacing: a blank line's worth
-                or line.top < prev.top - height  # went back up: next column or block
+                or (  # went back up: next column or block, unless a sentence runs on
+                    line.top < prev.top - height and not runs_on(prev, line, column)
+                )
+                or (  # a new sentence, indented: a paragraph whose last line was short
+                    line.x0 > prev.x0 + 4
+                    and line.x0 - prev.x0 < 40
+                    and line.top > prev.top
+                    and ends_sentence(prev.text)
+                    and line.text[:1].isupper()
+                )
                 or _FOOTNOTE_START.match(line.text) is not None  # "[7] Ethiopian Aircraft ..."
                 or abs(line.size - prev.size) > 1.5
                 or (

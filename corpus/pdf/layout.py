@@ -53,7 +53,7 @@ def lines_of_chars(chars: list[tuple], width: float, height: float) -> tuple[lis
     if numbered:
         words = [w for row in rows for w in row]
         margin = f"{margin} {numbered}".strip()
-    gutters = _find_gutters(words, width)
+    gutters = _find_gutters(_body_words(words, height), width)
     out: list[Line] = []
     if not gutters:
         for row in rows:
@@ -133,6 +133,17 @@ def _strip_line_numbers(rows: list[list[dict]]) -> tuple[list[list[dict]], str]:
     drop = {i for i, _ in column}
     kept = [row[1:] if i in drop else row for i, row in enumerate(rows)]
     return [row for row in kept if row], " ".join(map(str, numbers))
+
+
+def _body_words(words: list[dict], height: float) -> list[dict]:
+    """Return the words between the page's top and bottom bands (running headers, footers and
+    full-width tables at the foot cross every gutter), or all words when the bands hold most."""
+    body = [
+        w
+        for w in words
+        if w["top"] >= height * EDGE_BAND and w["bottom"] <= height * (1 - EDGE_BAND)
+    ]
+    return body if len(body) >= 0.5 * len(words) else words
 
 
 def _find_gutters(words: list[dict], width: float) -> list[float]:

@@ -19,7 +19,7 @@ import pandas as pd
 import sqlite_utils
 from lxml import etree
 
-from coding import CodingScope, codes_frame, codings_frame, memos_frame
+from coding import CodingScope, codes_frame, codings_frame, memos_frame, snapshot_codebook_rows
 from corpus import get_text, list_documents
 from interviews import MediaRow, case_attributes_frame, cases_frame, document_cases
 from projectfile import Progress, now_iso
@@ -326,9 +326,17 @@ def export_qdpx(
     return path
 
 
-def codebook_qdc_bytes(db: sqlite_utils.Database) -> bytes:
-    """Return the codebook as REFI-QDA ``.qdc`` XML bytes."""
-    codes = codes_frame(db)
+def codebook_qdc_bytes(db: sqlite_utils.Database, snapshot: int | str | None = None) -> bytes:
+    """Return the codebook (now, or as a named snapshot saved it) as REFI-QDA ``.qdc`` bytes."""
+    if snapshot is None:
+        codes = codes_frame(db)
+    else:
+        rows = snapshot_codebook_rows(db, snapshot)[1]
+        codes = pd.DataFrame(
+            rows, columns=["id", "parent_id", "name", "color", "definition", "path"]
+        )
+        # parents before children (a parent's path is a prefix of its children's)
+        codes = codes.assign(depth=codes["path"].str.count(" > ")).sort_values(["depth", "id"])
     if codes.empty:
         raise ExportError("the codebook is empty: a .qdc file needs at least one code")
     root = etree.Element(f"{{{NS_QDC}}}CodeBook", nsmap={None: NS_QDC}, origin=ORIGIN)
@@ -336,9 +344,12 @@ def codebook_qdc_bytes(db: sqlite_utils.Database) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", pretty_print=True)
 
 
-def export_qdc(db: sqlite_utils.Database, path: str | os.PathLike) -> Path:
-    """Write the codebook as a REFI-QDA ``.qdc`` file; return its path."""
+def export_qdc(
+    db: sqlite_utils.Database, path: str | os.PathLike, snapshot: int | str | None = None
+) -> Path:
+    """Write the codebook (or a named snapshot of it) as a REFI-QDA ``.qdc`` file; return its
+    path."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(codebook_qdc_bytes(db))
+    path.write_bytes(codebook_qdc_bytes(db, snapshot))
     return path

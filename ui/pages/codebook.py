@@ -5,6 +5,7 @@ the proposals are a live fragment: another member's change shows without a reloa
 
 from __future__ import annotations
 
+import io
 import tempfile
 from pathlib import Path
 
@@ -16,7 +17,10 @@ from coding import (
     add_code,
     audit_frame,
     codebook_csv,
+    codebook_history_frame,
+    codebook_periods,
     codes_frame,
+    compare_snapshots,
     delete_code,
     free_quick_keys,
     import_codebook_csv,
@@ -28,11 +32,14 @@ from coding import (
     redo,
     reorder_codes,
     restore_code,
+    snapshot_codebook,
+    snapshots_frame,
     trash_frame,
     undo,
     update_code,
 )
-from projectfile import QdaError
+from exports import export_qdc, history_docx, history_markdown
+from projectfile import QdaError, private_tempdir
 from ui.common import allowed, current_coder, get_db, session_id
 from ui.escape import md_safe
 from ui.live import live_fragment
@@ -298,5 +305,65 @@ if upload is not None and st.button("Import"):
         path.write_bytes(upload.getvalue())
         act(import_codebook_csv, db, path, coder, ok=f"Imported {upload.name}.")
 
-with st.expander("History (audit log)"):
+st.subheader("History and versions")
+st.caption(
+    'Every change to the codebook, with who and when; save a named snapshot ("round 1",'
+    ' "after consensus") to compare later and to cite in your methods section.'
+)
+with st.form("snapshot", clear_on_submit=True):
+    s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
+    snap_name = s1.text_input("Snapshot name", placeholder="round 1")
+    if s2.form_submit_button("Save snapshot"):
+        act(snapshot_codebook, db, snap_name, coder, ok=f"Saved snapshot '{snap_name.strip()}'.")
+events = codebook_history_frame(db)
+st.dataframe(
+    events.iloc[::-1][["at", "coder", "kind", "detail", "codings_touched", "derived"]],
+    hide_index=True,
+    width="stretch",
+    height=min(38 + 35 * max(len(events), 1), 320),
+    column_config={
+        "at": st.column_config.TextColumn("when"),
+        "codings_touched": st.column_config.NumberColumn("codings", format="%d"),
+        "derived": st.column_config.CheckboxColumn("from audit log"),
+    },
+)
+snaps = snapshots_frame(db)
+if snaps.empty:
+    st.info("No snapshots yet: save one above, before and after a round of coding.")
+else:
+    names = snaps["name"].tolist()
+    c1, c2 = st.columns(2)
+    first = c1.selectbox(
+        "Compare", names, index=max(len(names) - 2, 0), key=f"compare_a_{len(names)}"
+    )  # a new snapshot: the two latest
+    later = c2.selectbox(
+        "with",
+        [*names, None],
+        index=len(names) if len(names) < 2 else len(names) - 1,
+        format_func=lambda n: "the codebook now" if n is None else n,
+        key=f"compare_b_{len(names)}",
+    )
+    changes = compare_snapshots(db, first, later)
+    if changes.empty:
+        st.caption("No changes between them.")
+    else:
+        with st.container(key="compare_table"):
+            st.dataframe(changes, hide_index=True, width="stretch")
+    periods = codebook_periods(db)
+    d1, d2, d3 = st.columns(3)
+    md, doc = io.BytesIO(), io.BytesIO()
+    history_markdown(periods, events, md)
+    history_docx(periods, events, doc)
+    d1.download_button("History (Markdown)", md.getvalue(), "codebook-history.md", "text/markdown")
+    d2.download_button(
+        "History (DOCX)",
+        doc.getvalue(),
+        "codebook-history.docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    with private_tempdir("qdc") as tmp:
+        qdc = export_qdc(db, Path(tmp) / "snapshot.qdc", snapshot=first).read_bytes()
+    d3.download_button(f"'{first}' as .qdc", qdc, f"codebook-{first}.qdc", "application/xml")
+
+with st.expander("Audit log (every row change)"):
     st.dataframe(audit_frame(db, limit=200), hide_index=True, width="stretch")
