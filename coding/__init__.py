@@ -21,6 +21,7 @@ from .autocode import (
 from .batches import apply_batch, batches_frame, undo_batch
 from .case_merges import delete_case, merge_cases
 from .case_rule import CASE_COLUMNS, exploded_cases, span_cases
+from .cell_rows import ROW_KINDS, parse_rows, row_key, row_label
 from .code_counts import code_counts, codes_frame, most_used_codes
 from .code_names import (
     MAX_NAME_LENGTH,
@@ -58,6 +59,7 @@ from .codings import (
     update_coding,
 )
 from .consistency import check_project
+from .framework import FRAMEWORK_COLUMNS, framework_codes, framework_frame, framework_rows
 from .free_text import drop_history, rewrite_free_text
 from .history import (
     CodingError,
@@ -72,10 +74,18 @@ from .matrices import (
     code_attribute_matrix,
     code_case_frame,
     code_case_matrix,
+    code_document_frame,
     cooccurrence,
     frequencies,
 )
-from .memos import add_memo, delete_memo, memos_frame, update_memo
+from .memos import (
+    add_memo,
+    cell_summaries,
+    delete_memo,
+    memos_frame,
+    set_cell_summary,
+    update_memo,
+)
 from .project_merge import MergeReport, merge_project, preview_merge
 from .queries import (
     query_and,
@@ -99,6 +109,17 @@ from .scope import COUNTS, Scope, Versions, count_mode, scope_cases, scope_docum
 from .states import ActionState, CodingScope, ReviewStatus
 
 __all__ = [
+    "FRAMEWORK_COLUMNS",
+    "ROW_KINDS",
+    "cell_summaries",
+    "code_document_frame",
+    "framework_codes",
+    "framework_frame",
+    "framework_rows",
+    "parse_rows",
+    "row_key",
+    "row_label",
+    "set_cell_summary",
     "ActionState",
     "AgreementStatus",
     "CodingScope",

@@ -222,12 +222,55 @@ def add_coding_reviews(db: sqlite_utils.Database) -> None:
     )
 
 
+def add_cell_memos(db: sqlite_utils.Database) -> None:
+    # a framework matrix's cell summary is a memo on (row, code): SQLite cannot widen a CHECK, so
+    # the table is rebuilt by hand (sqlite-utils' transform() dropped CHECK constraints) with the
+    # target 'cell' and ``cell_row`` (the row key: 'case:12', 'document:5', 'attribute:Sector=x');
+    # every memo keeps its id, so undo images, merge origins and the search index still match
+    for suffix in ("ai", "ad", "au"):
+        db.execute(f"DROP TRIGGER IF EXISTS memos_{suffix}")
+    db.execute("DROP TABLE IF EXISTS memos_fts")
+    db.execute("ALTER TABLE memos RENAME TO memos_before_cells")
+    db.execute(
+        """
+        CREATE TABLE memos (
+            id INTEGER PRIMARY KEY,
+            target TEXT NOT NULL CHECK (target IN ('project', 'document', 'code', 'case',
+              'coding', 'cell')),
+            document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+            code_id INTEGER REFERENCES codes(id) ON DELETE CASCADE,
+            coding_id INTEGER REFERENCES codings(id) ON DELETE CASCADE,
+            case_id INTEGER,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT,
+            cell_row TEXT,
+            CHECK ((target = 'cell') = (cell_row IS NOT NULL AND code_id IS NOT NULL))
+        )
+        """
+    )
+    columns = (
+        "id, target, document_id, code_id, coding_id, case_id, title, text, author, created_at,"
+        " updated_at, deleted_at"
+    )
+    db.execute(f"INSERT INTO memos ({columns}) SELECT {columns} FROM memos_before_cells")
+    db.execute("DROP TABLE memos_before_cells")
+    db.execute("CREATE INDEX memos_cell ON memos(cell_row, code_id) WHERE target = 'cell'")
+    db["memos"].enable_fts(
+        ["title", "text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
+    )
+
+
 MIGRATIONS = [
     ("0001_coding", create_coding_tables),
     ("0002_covering_indexes", add_covering_indexes),
     ("0003_change_counter", add_change_counter),
     ("0004_quick_keys", add_quick_keys),
     ("0005_coding_reviews", add_coding_reviews),
+    ("0007_cell_memos", add_cell_memos),
 ]
 
 register_schema("coding", MIGRATIONS)
@@ -262,6 +305,7 @@ TEXT_COLUMNS = {
         "created_at": Share.FIXED,
         "updated_at": Share.FIXED,
         "deleted_at": Share.FIXED,
+        "cell_row": Share.FREE,
     },
     "memos_fts": Share.REBUILD,
     "coding_actions": Share.DROP,
