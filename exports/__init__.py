@@ -25,6 +25,16 @@ from .downloads import (
 )
 from .errors import ExportError, ImportFileError
 from .evidence import EVIDENCE_COLUMNS, evidence_scope, evidence_table, format_timestamp
+from .framework import (
+    FRAMEWORK_FORMATS,
+    FrameworkTable,
+    framework_file,
+    framework_latex,
+    framework_markdown,
+    framework_table,
+    framework_xlsx,
+)
+from .framework_docx import QUOTES_AS, framework_docx
 from .matrices import codebook_csv, codebook_frame, matrix_csv, matrix_frame, matrix_xlsx
 from .refi import export_qdc, export_qdpx, import_qdc, import_qdpx, merge_qdpx, parse_qdpx
 from .report import evidence_report
@@ -33,6 +43,15 @@ from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xl
 from .word import codebook_docx, evidence_docx
 
 __all__ = [
+    "FRAMEWORK_FORMATS",
+    "FrameworkTable",
+    "QUOTES_AS",
+    "framework_docx",
+    "framework_file",
+    "framework_latex",
+    "framework_markdown",
+    "framework_table",
+    "framework_xlsx",
     "DEFAULT_TEMPLATE",
     "FIELDS",
     "PRESETS",
