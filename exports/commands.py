@@ -1,5 +1,5 @@
-"""CLI commands: ``export evidence|matrix|codebook|qdpx|qdc`` and ``import qdc`` (``import qdpx``,
-which can merge, is a use case: ``workflows/commands.py``)."""
+"""CLI commands: ``export evidence|matrix|framework|codebook|qdpx|qdc`` and ``import qdc``
+(``import qdpx``, which can merge, is a use case: ``workflows/commands.py``)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,21 @@ import argparse
 import sys
 from pathlib import Path
 
-from coding import codes_frame
+from coding import Scope, codes_frame
 from projectfile import RAW_HELP, command_group, fail, open_project, tqdm_progress
 
 from .citations import FIELDS, PRESETS, citation_template, set_citation_template
 from .downloads import EVIDENCE_FORMATS
 from .errors import ExportError, ImportFileError
 from .evidence import evidence_scope, evidence_table
+from .framework import (
+    FRAMEWORK_FORMATS,
+    framework_latex,
+    framework_markdown,
+    framework_table,
+    framework_xlsx,
+)
+from .framework_docx import framework_docx
 from .matrices import codebook_frame, matrix_frame, matrix_xlsx
 from .refi import export_qdc, export_qdpx, import_qdc
 from .report import evidence_report
@@ -120,6 +128,30 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help=RAW_HELP,
     )
     q.set_defaults(func=cmd_matrix)
+
+    q = esub.add_parser(
+        "framework",
+        parents=[common],
+        help="framework matrix: rows x codes, cell summaries, counts and quotes",
+    )
+    q.add_argument(
+        "--rows", default="case", help="case, document or attribute:NAME (default: case)"
+    )
+    q.add_argument("--codes", action="append", help="code id or 'A > B' path (repeatable)")
+    q.add_argument(
+        "--children", action="store_true", help="each code's column gathers its sub-codes"
+    )
+    q.add_argument("--coders", action="append", help="coder name (repeatable)")
+    q.add_argument("--documents", action="append", type=int, help="document id (repeatable)")
+    q.add_argument("--cases", action="append", help="case name or id (repeatable)")
+    q.add_argument("--attribute", action="append", default=[], metavar="NAME=VALUE")
+    q.add_argument("--count", choices=("auto", "segments", "codings"), default="auto")
+    q.add_argument("--quotes", type=int, default=3, help="quotes per cell (default 3; 0: none)")
+    q.add_argument("--all-rows", action="store_true", help="keep rows with nothing in them")
+    q.add_argument("--footnotes", action="store_true", help="DOCX: quotes as footnotes")
+    q.add_argument("--format", choices=FRAMEWORK_FORMATS, default="docx")
+    q.add_argument("--out", help="output file (md/tex may go to standard output)")
+    q.set_defaults(func=cmd_framework)
 
     q = esub.add_parser(
         "codebook", parents=[common], help="the codebook as CSV, DOCX or REFI-QDA .qdc"
@@ -253,6 +285,34 @@ def cmd_matrix(args) -> int:
     else:
         matrix_xlsx(df, out, title=args.kind)
     return _done(out, f"{args.kind} matrix", len(df))
+
+
+def cmd_framework(args) -> int:
+    db = _db(args)
+    codes = [int(c) if c.isdigit() else c for c in args.codes] if args.codes else None
+    cases = [int(c) if c.isdigit() else c for c in args.cases] if args.cases else None
+    scope = evidence_scope(
+        db,
+        Scope(children=args.children, count=args.count),
+        codes=codes,
+        cases=cases,
+        documents=args.documents,
+        coders=args.coders,
+        attributes=_parse_attributes(args.attribute) or None,
+    )
+    table = framework_table(
+        db, scope, rows=args.rows, quotes=args.quotes, only_filled=not args.all_rows
+    )
+    out = _out(args, args.format)
+    if args.format == "docx":
+        framework_docx(table, out, quotes_as="footnotes" if args.footnotes else "appendix")
+    elif args.format == "xlsx":
+        framework_xlsx(table, out)
+    elif args.format == "md":
+        framework_markdown(table, out)
+    else:
+        framework_latex(table, out, standalone=True)
+    return _done(out, f"framework matrix ({args.format})", len(table.rows))
 
 
 def cmd_codebook(args) -> int:

@@ -18,6 +18,7 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from lxml import etree
 
+from cli import main
 from coding import Scope, add_code, set_cell_summary
 from corpus import get_text, list_documents
 from exports import (
@@ -172,3 +173,21 @@ def test_framework_docx_renders_with_libreoffice(demo, tmp_path):
     )
     pdf = tmp_path / "render.pdf"
     assert pdf.exists() and pdf.stat().st_size > 5000
+
+
+def test_export_framework_cli(demo, tmp_path, capsys):
+    path = demo.execute("PRAGMA database_list").fetchone()[2]
+    out = tmp_path / "cli.xlsx"
+    args = ["export", "framework", "--project", path, "--rows", "attribute:sector"]
+    assert main([*args, "--children", "--format", "xlsx", "--out", str(out)]) == 0
+    sheet = openpyxl.load_workbook(out)["Framework"]
+    assert [r[0].value for r in sheet.iter_rows(min_row=2)] == [
+        "academia",
+        "government",
+        "industry",
+        "(none)",
+    ]
+    assert main([*args, "--format", "md", "--quotes", "0", "--coders", "nobody"]) == 0
+    assert "| sector |" in capsys.readouterr().out
+    assert main(["export", "framework", "--project", path, "--rows", "team"]) == 2
+    assert "rows must be" in capsys.readouterr().err
