@@ -65,6 +65,7 @@ PAGES = {
         st.Page("ui/pages/codebook.py", title="Codebook", icon=":material/menu_book:"),
         st.Page("ui/pages/edit.py", title="Edit & merge", icon=":material/edit_note:"),
         st.Page("ui/pages/analysis.py", title="Analysis", icon=":material/bar_chart:"),
+        st.Page("ui/pages/framework.py", title="Framework", icon=":material/table_chart:"),
         st.Page("ui/pages/export.py", title="Export", icon=":material/ios_share:"),
     ],
 }

@@ -28,6 +28,7 @@ from .evidence import EVIDENCE_COLUMNS, evidence_scope, evidence_table, format_t
 from .framework import (
     FRAMEWORK_FORMATS,
     FrameworkTable,
+    cell_quotes,
     framework_file,
     framework_latex,
     framework_markdown,
@@ -45,6 +46,7 @@ from .word import codebook_docx, evidence_docx
 __all__ = [
     "FRAMEWORK_FORMATS",
     "FrameworkTable",
+    "cell_quotes",
     "QUOTES_AS",
     "framework_docx",
     "framework_file",

@@ -84,7 +84,7 @@ def framework_table(
     title = {"case": "Case", "document": "Document"}.get(kind, attribute or "")
     mode = count_mode(db, scope)
     counted = "each segment once" if mode == "segments" else "every coding"
-    described = f"{scope.describe()} (counted: {counted})"
+    described = scope.describe() + (f" (counted: {counted})" if scope.count == "auto" else "")
     return FrameworkTable(
         rows=axis.reset_index(drop=True),
         columns=columns[["code_id", "code_path"]].reset_index(drop=True),
@@ -226,15 +226,25 @@ def framework_latex(table: FrameworkTable, out: Out, standalone: bool = False) -
     return out
 
 
+def cell_quotes(
+    db: sqlite_utils.Database, scope: Scope, table: FrameworkTable, key: str, code_id: int
+) -> pd.DataFrame:
+    """Return every quote of one cell of ``table`` (QUOTE_COLUMNS, numbered from 1)."""
+    cells = table.cells[(table.cells["row_key"] == key) & (table.cells["code_id"] == code_id)]
+    axis = table.rows[table.rows["row_key"] == key]
+    return _quotes(db, scope, cells, axis, table.columns, None)
+
+
 def framework_file(
-    table: FrameworkTable, fmt: str, name: str = "framework"
+    table: FrameworkTable, fmt: str, name: str = "framework", quotes_as: str = "appendix"
 ) -> tuple[bytes, str, str]:
-    """Return the table written as ``fmt`` (docx, xlsx, md, tex) for a download button."""
+    """Return the table written as ``fmt`` (docx, xlsx, md, tex) for a download button (DOCX
+    quotes as an appendix or footnotes)."""
     if fmt not in FRAMEWORK_FORMATS:
         raise ExportError(f"format must be one of {', '.join(FRAMEWORK_FORMATS)}")
     buf = io.BytesIO()
     writer = {
-        "docx": framework_docx,
+        "docx": lambda t, o: framework_docx(t, o, quotes_as=quotes_as),
         "xlsx": framework_xlsx,
         "md": framework_markdown,
         "tex": lambda t, o: framework_latex(t, o, standalone=True),

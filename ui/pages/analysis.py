@@ -18,7 +18,6 @@ from coding import (
     coder_names,
     codes_frame,
     cooccurrence,
-    count_mode,
     disagreements,
     frequencies,
     memos_frame,
@@ -38,6 +37,7 @@ from ui.common import current_coder, get_db, project_file
 from ui.escape import md_safe
 from ui.state import FOCUS
 from ui.tables import show, show_wrapped
+from ui.widgets import count_radio
 
 st.title("Analysis")
 db = get_db()
@@ -78,19 +78,7 @@ if attr_names:
         values = sorted(attrs[f_attr].dropna().astype(str).unique())
         f_values = st.sidebar.multiselect(f"{f_attr} is", values)
         attr_filter = {f_attr: f_values} if f_values else None
-COUNT_LABELS = {
-    "segments": "a segment once (however many coders coded it)",
-    "codings": "every coding",
-}
-count = st.sidebar.radio(
-    "Count",
-    list(COUNT_LABELS),
-    index=list(COUNT_LABELS).index(count_mode(db)),
-    format_func=COUNT_LABELS.get,
-    key="an_count",
-    help="When several coders coded the same span with the same code: count it once (the "
-    "default when more than one coder has coded) or count every coder's coding.",
-)
+count = count_radio(db, "an_count")
 # the one scope every view of this page counts over (coding.Scope): built once, passed down
 scope = Scope(
     coders=coder_filter,
