@@ -70,6 +70,13 @@ from .history import (
     redo,
     undo,
 )
+from .joint import (
+    attribute_crosstab,
+    attribute_groups,
+    compare_groups,
+    joint_display,
+    representative_quotes,
+)
 from .matrices import (
     code_attribute_matrix,
     code_case_frame,
@@ -109,6 +116,11 @@ from .scope import COUNTS, Scope, Versions, count_mode, scope_cases, scope_docum
 from .states import ActionState, CodingScope, ReviewStatus
 
 __all__ = [
+    "attribute_crosstab",
+    "attribute_groups",
+    "compare_groups",
+    "joint_display",
+    "representative_quotes",
     "FRAMEWORK_COLUMNS",
     "ROW_KINDS",
     "cell_summaries",
