@@ -71,6 +71,7 @@ from .history import (
     undo,
 )
 from .joint import (
+    Bins,
     attribute_crosstab,
     attribute_groups,
     compare_groups,
@@ -116,6 +117,7 @@ from .scope import COUNTS, Scope, Versions, count_mode, scope_cases, scope_docum
 from .states import ActionState, CodingScope, ReviewStatus
 
 __all__ = [
+    "Bins",
     "attribute_crosstab",
     "attribute_groups",
     "compare_groups",

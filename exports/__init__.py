@@ -36,6 +36,16 @@ from .framework import (
     framework_xlsx,
 )
 from .framework_docx import QUOTES_AS, framework_docx
+from .joint import (
+    MIXED_FORMATS,
+    compare_table,
+    joint_csv,
+    joint_docx,
+    joint_grid,
+    joint_table,
+    joint_xlsx,
+    mixed_file,
+)
 from .matrices import codebook_csv, codebook_frame, matrix_csv, matrix_frame, matrix_xlsx
 from .refi import export_qdc, export_qdpx, import_qdc, import_qdpx, merge_qdpx, parse_qdpx
 from .report import evidence_report
@@ -44,6 +54,14 @@ from .tables import evidence_csv, evidence_latex, evidence_markdown, evidence_xl
 from .word import codebook_docx, evidence_docx
 
 __all__ = [
+    "MIXED_FORMATS",
+    "compare_table",
+    "joint_csv",
+    "joint_docx",
+    "joint_grid",
+    "joint_table",
+    "joint_xlsx",
+    "mixed_file",
     "FRAMEWORK_FORMATS",
     "FrameworkTable",
     "cell_quotes",

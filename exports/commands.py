@@ -1,10 +1,11 @@
-"""CLI commands: ``export evidence|matrix|framework|codebook|qdpx|qdc`` and ``import qdc``
+"""CLI commands: ``export evidence|matrix|framework|joint|codebook|qdpx|qdc`` and ``import qdc``
 (``import qdpx``, which can merge, is a use case: ``workflows/commands.py``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 from coding import Scope, codes_frame
@@ -22,6 +23,7 @@ from .framework import (
     framework_xlsx,
 )
 from .framework_docx import framework_docx
+from .joint import MIXED_FORMATS, joint_table, mixed_file
 from .matrices import codebook_frame, matrix_frame, matrix_xlsx
 from .refi import export_qdc, export_qdpx, import_qdc
 from .report import evidence_report
@@ -152,6 +154,29 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--format", choices=FRAMEWORK_FORMATS, default="docx")
     q.add_argument("--out", help="output file (md/tex may go to standard output)")
     q.set_defaults(func=cmd_framework)
+
+    q = esub.add_parser(
+        "joint",
+        parents=[common],
+        help="joint display: codes x groups of cases by an attribute (shares, quotes)",
+    )
+    q.add_argument("--attribute", required=True, help="case attribute that groups the cases")
+    q.add_argument("--bins", help="number edges, e.g. 0,30,45,60,120 (ages 0–29, 30–44, ...)")
+    q.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2",
+        help="merge attribute values into a group (repeatable)",
+    )
+    q.add_argument("--codes", action="append", help="code id or 'A > B' path (repeatable)")
+    q.add_argument("--children", action="store_true", help="each code gathers its sub-codes")
+    q.add_argument("--coders", action="append", help="coder name (repeatable)")
+    q.add_argument("--count", choices=("auto", "segments", "codings"), default="auto")
+    q.add_argument("--quotes", type=int, default=2, help="quotes per cell (default 2)")
+    q.add_argument("--format", choices=MIXED_FORMATS, default="docx")
+    q.add_argument("--out", help="output file (csv may go to standard output)")
+    q.set_defaults(func=cmd_joint)
 
     q = esub.add_parser(
         "codebook", parents=[common], help="the codebook as CSV, DOCX or REFI-QDA .qdc"
@@ -313,6 +338,37 @@ def cmd_framework(args) -> int:
     else:
         framework_latex(table, out, standalone=True)
     return _done(out, f"framework matrix ({args.format})", len(table.rows))
+
+
+def _bins(args):
+    if args.bins and args.group:
+        raise ExportError("give --bins (numbers) or --group (values), not both")
+    if args.bins:
+        try:
+            return [float(x) for x in args.bins.split(",") if x.strip()]
+        except ValueError:
+            raise ExportError(f"--bins {args.bins!r}: expected numbers such as 0,30,45") from None
+    groups = {}
+    for item in args.group:
+        if "=" not in item:
+            raise ExportError(f"--group {item!r}: expected NAME=VALUE1,VALUE2")
+        name, values = item.split("=", 1)
+        groups[name.strip()] = [v.strip() for v in values.split(",") if v.strip()]
+    return groups or None
+
+
+def cmd_joint(args) -> int:
+    db = _db(args)
+    codes = [int(c) if c.isdigit() else c for c in args.codes] if args.codes else None
+    scope = Scope.of(
+        Scope(children=args.children, count=args.count), codes=codes, coders=args.coders
+    )
+    table = joint_table(db, scope, args.attribute, _bins(args), quotes=args.quotes)
+    out = _out(args, args.format)
+    data, _, _ = mixed_file(table, args.format, "joint", "joint", args.attribute, scope.describe())
+    with out.open("wb") if isinstance(out, Path) else nullcontext(out) as fh:
+        fh.write(data)
+    return _done(out, f"joint display by {args.attribute}", len(table))
 
 
 def cmd_codebook(args) -> int:
