@@ -64,7 +64,7 @@ scope = Scope(
     count=count,
 )
 table = framework_table(db, scope, rows=rows, quotes=0, only_filled=only_filled)
-st.caption(f"Counting: {table.scope}")
+st.caption(f"Counting: {md_safe(table.scope)}")
 if table.rows.empty:
     st.info("Nothing coded in this scope yet.")
     st.stop()
