@@ -508,7 +508,7 @@ def _merge_memos(db, other, rec, report, code_map, doc_map, case_map, coding_map
         values = {
             "target": target,
             "document_id": local if target == "document" else None,
-            "code_id": local if target == "code" else None,
+            "code_id": local if target in ("code", "cell") else None,
             "coding_id": local if target == "coding" else None,
             "case_id": local if target == "case" else None,
         }

@@ -252,3 +252,24 @@ def test_cell_memo_migration_keeps_old_memos_and_search(tmp_path):
             " VALUES ('cell', 'x', 'n', 'n')"
         )
     db.conn.close()
+
+
+def test_cell_summaries_merge_from_another_project(tmp_path, demo_cache):
+    """A copy coded apart brings its cell summaries (case rows by case, attribute rows as
+    they are) once; merging again adds nothing."""
+    here = open_project(demo_copy(tmp_path, demo_cache, "here.qda.sqlite"))
+    there_path = demo_copy(tmp_path, demo_cache, "there.qda.sqlite")
+    there = open_project(there_path)
+    sofia = _case_id(there, "Sofía Aranda")
+    set_cell_summary(there, f"case:{sofia}", "Talent", "Forma técnicos en El Marqués.", "ben")
+    set_cell_summary(there, "attribute:sector=academia", "Talent", "Academia trains.", "ben")
+    there.conn.close()
+    coding.merge_project(here, there_path, coder="ana")
+    got = cell_summaries(here).set_index("row_key")["text"].to_dict()
+    assert got == {
+        f"case:{_case_id(here, 'Sofía Aranda')}": "Forma técnicos en El Marqués.",
+        "attribute:sector=academia": "Academia trains.",
+    }
+    coding.merge_project(here, there_path, coder="ana")
+    assert len(cell_summaries(here)) == 2
+    here.conn.close()
