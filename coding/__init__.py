@@ -59,7 +59,13 @@ from .codings import (
     update_coding,
 )
 from .consistency import check_project
-from .framework import FRAMEWORK_COLUMNS, framework_codes, framework_frame, framework_rows
+from .framework import (
+    FRAMEWORK_COLUMNS,
+    framework_codes,
+    framework_frame,
+    framework_rows,
+    orphan_summaries,
+)
 from .free_text import drop_history, rewrite_free_text
 from .history import (
     CodingError,
@@ -91,6 +97,7 @@ from .memos import (
     cell_summaries,
     delete_memo,
     memos_frame,
+    move_cell_summaries,
     set_cell_summary,
     update_memo,
 )
@@ -130,9 +137,11 @@ __all__ = [
     "framework_codes",
     "framework_frame",
     "framework_rows",
+    "orphan_summaries",
     "parse_rows",
     "row_key",
     "row_label",
+    "move_cell_summaries",
     "set_cell_summary",
     "ActionState",
     "AgreementStatus",

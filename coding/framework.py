@@ -24,6 +24,7 @@ from .cell_rows import NO_VALUE, first_version, parse_rows, row_key, value_label
 from .codes import code_ids, code_paths, descendants
 from .codings import codings_frame
 from .matrices import code_case_frame, code_document_frame
+from .memos import cell_summaries
 from .scope import Scope, scope_cases, scope_documents
 
 FRAMEWORK_COLUMNS = [
@@ -187,3 +188,14 @@ def _document_labels(db) -> dict[str, str]:
     """Return {document row key: current title} for every current document."""
     docs = list_documents(db)
     return {row_key("document", first_version(db, d)): t for d, t in zip(docs["id"], docs["title"])}
+
+
+def orphan_summaries(db: sqlite_utils.Database, rows: str = "case") -> pd.DataFrame:
+    """Return the cell summaries (``cell_summaries``' columns) of rows of this kind that no longer
+    exist: an attribute value renamed or no longer held by any case, a deleted document."""
+    kind, attribute = parse_rows(rows)
+    prefix = f"attribute:{attribute}=" if kind == "attribute" else f"{kind}:"
+    known = set(framework_rows(db, Scope(), rows)["row_key"])
+    summaries = cell_summaries(db)
+    mine = summaries["row_key"].str.startswith(prefix) & ~summaries["row_key"].isin(known)
+    return summaries[mine].reset_index(drop=True)

@@ -241,3 +241,27 @@ def cell_summaries(db: sqlite_utils.Database, codes=None) -> pd.DataFrame:
     first = df.drop_duplicates(["row_key", "code_id"]).set_index(["row_key", "code_id"])
     first["text"] = df.groupby(["row_key", "code_id"], sort=False)["text"].agg("\n\n".join)
     return first.reset_index()[SUMMARY_COLUMNS]
+
+
+def move_cell_summaries(db: sqlite_utils.Database, from_key: str, to_key: str, author: str) -> int:
+    """Reattach the summaries of row ``from_key`` (a row that no longer exists, such as an
+    attribute value renamed) to row ``to_key``; return how many moved (one undoable action)."""
+    kind, rest = split_row_key(to_key)
+    split_row_key(from_key)
+    rows = db.execute(
+        "SELECT id, code_id FROM memos WHERE target = 'cell' AND cell_row = ?"
+        " AND deleted_at IS NULL",
+        [from_key],
+    ).fetchall()
+    label = row_label(db, to_key)
+    with recorded(db, author, "reattach cell summaries") as rec:
+        for memo_id, code_id in rows:
+            rec.update(
+                "memos",
+                memo_id,
+                cell_row=to_key,
+                case_id=int(rest) if kind == "case" else None,
+                title=f"{label} × {code_path(db, code_id)}",
+                updated_at=now_iso(),
+            )
+    return len(rows)

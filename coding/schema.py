@@ -9,6 +9,8 @@ two in step).  Deletions are soft (``deleted_at``) so they can be undone and res
 
 from __future__ import annotations
 
+import json
+
 import sqlite_utils
 
 from projectfile import Share, register_schema, register_text_columns
@@ -262,6 +264,23 @@ def add_cell_memos(db: sqlite_utils.Database) -> None:
     db["memos"].enable_fts(
         ["title", "text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
     )
+    # undo and merge-undo compare a memo's row with the image kept in the action: the images
+    # written before this step lack the new column, so they get it (empty) to still match
+    actions = db.execute(
+        "SELECT id, payload FROM coding_actions WHERE state != 'discarded'"
+        " AND payload LIKE '%\"memos\"%'"
+    ).fetchall()
+    for action_id, payload in actions:
+        data = json.loads(payload)
+        for change in data.get("changes", []):
+            if change[0] == "memos":
+                for image in change[2:4]:
+                    if isinstance(image, dict):
+                        image.setdefault("cell_row", None)
+        db.execute(
+            "UPDATE coding_actions SET payload = ? WHERE id = ?",
+            [json.dumps(data, ensure_ascii=False, default=str), action_id],
+        )
 
 
 MIGRATIONS = [

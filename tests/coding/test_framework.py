@@ -26,7 +26,7 @@ from coding import (
     undo,
 )
 from coding.schema import MIGRATIONS
-from interviews import cases_frame
+from interviews import cases_frame, define_attribute, set_attribute
 from projectfile import open_project, register_schema
 
 
@@ -210,6 +210,9 @@ def test_cell_memo_migration_keeps_old_memos_and_search(tmp_path):
     register_schema("coding", before)
     try:
         old = build_demo(tmp_path / "old.qda.sqlite", STEPS)
+        db = open_project(old)
+        coding.add_memo(db, "Antes de la migración", "ana", title="Nota")
+        db.conn.close()
     finally:
         register_schema("coding", full)
     raw = sqlite3.connect(old)
@@ -221,7 +224,7 @@ def test_cell_memo_migration_keeps_old_memos_and_search(tmp_path):
         "SELECT rowid FROM memos_fts WHERE memos_fts MATCH 'council' ORDER BY rowid"
     ).fetchall()
     raw.close()
-    assert len(memos_before) == 4 and hits_before
+    assert len(memos_before) == 5 and hits_before
 
     db = open_project(old)
     applied = {r[0] for r in db.execute("SELECT name FROM _migrations WHERE package='coding'")}
@@ -239,6 +242,11 @@ def test_cell_memo_migration_keeps_old_memos_and_search(tmp_path):
     )
     assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     assert not db.execute("PRAGMA foreign_key_check").fetchall()
+    # an action recorded before the migration still undoes and redoes
+    assert undo(db, "ana") == "add project memo"
+    assert memos_frame(db, query="migracion").empty
+    assert coding.redo(db, "ana") is not None
+    assert len(memos_frame(db, query="migracion")) == 1
     # the triggers are back: a new memo and a cell summary are found, an edit re-indexes
     new = coding.add_memo(db, "Quinta entrevista pendiente", "ana")
     assert memos_frame(db, query="entrevista")["memo_id"].tolist() == [new]
@@ -273,3 +281,28 @@ def test_cell_summaries_merge_from_another_project(tmp_path, demo_cache):
     coding.merge_project(here, there_path, coder="ana")
     assert len(cell_summaries(here)) == 2
     here.conn.close()
+
+
+def test_orphaned_attribute_summaries_reattach(demo):
+    """A value renamed on every case leaves its row's summaries orphaned (shown, never lost);
+    reattaching moves them to the new row in one undoable action."""
+    set_cell_summary(demo, "attribute:sector=academia", "Talent", "Trains technicians.", "ana")
+    assert coding.orphan_summaries(demo, "attribute:sector").empty
+    define_attribute(demo, "sector", "category", ["government", "academia", "industry", "univ"])
+    set_attribute(demo, "Sofía Aranda", "sector", "univ")
+    orphans = coding.orphan_summaries(demo, "attribute:sector")
+    assert orphans[["row_key", "text"]].values.tolist() == [
+        ["attribute:sector=academia", "Trains technicians."]
+    ]
+    assert coding.orphan_summaries(demo, "case").empty
+    n = coding.move_cell_summaries(
+        demo, "attribute:sector=academia", "attribute:sector=univ", "ana"
+    )
+    assert n == 1 and coding.orphan_summaries(demo, "attribute:sector").empty
+    moved = memos_frame(demo, target="cell").iloc[0]
+    assert (moved["cell_row"], moved["title"]) == (
+        "attribute:sector=univ",
+        "sector = univ × Talent",
+    )
+    undo(demo, "ana")
+    assert len(coding.orphan_summaries(demo, "attribute:sector")) == 1

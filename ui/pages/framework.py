@@ -11,7 +11,10 @@ from coding import (
     change_counter,
     coder_names,
     codes_frame,
+    framework_rows,
     memos_frame,
+    move_cell_summaries,
+    orphan_summaries,
     set_cell_summary,
 )
 from exports import FRAMEWORK_FORMATS, QUOTES_AS, cell_quotes, framework_file, framework_table
@@ -70,6 +73,22 @@ if table.rows.empty:
     st.stop()
 
 version = change_counter(db)
+orphans = orphan_summaries(db, rows)
+if not orphans.empty:
+    every_row = framework_rows(db, Scope(), rows)
+    targets = dict(zip(every_row["row_key"], every_row["row_label"]))
+    with st.expander(f"{len(orphans)} summaries on rows that are gone (reattach them)"):
+        for old_key, part in orphans.groupby("row_key"):
+            st.markdown(f"**{md_safe(old_key.split(':', 1)[1])}**")
+            show_wrapped(part[["text", "author", "updated_at"]])
+            a, b = st.columns([3, 1])
+            target = a.selectbox(
+                "Reattach to", list(targets), format_func=targets.get, key=f"fw_re_{old_key}"
+            )
+            if b.button("Reattach", key=f"fw_re_go_{old_key}"):
+                n = move_cell_summaries(db, old_key, target, current_coder())
+                flash("success", f"Reattached {n} summaries to {targets[target]}.")
+                st.rerun()
 tab_grid, tab_cell, tab_files = st.tabs(["Summaries", "Cell and quotes", "Files"])
 
 with tab_grid:
