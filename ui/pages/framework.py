@@ -77,7 +77,8 @@ orphans = orphan_summaries(db, rows)
 if not orphans.empty:
     every_row = framework_rows(db, Scope(), rows)
     targets = dict(zip(every_row["row_key"], every_row["row_label"]))
-    with st.expander(f"{len(orphans)} summaries on rows that are gone (reattach them)"):
+    many = f"{len(orphans)} summar{'y' if len(orphans) == 1 else 'ies'}"
+    with st.expander(f"{many} on rows that are gone (reattach them)"):
         for old_key, part in orphans.groupby("row_key"):
             st.markdown(f"**{md_safe(old_key.split(':', 1)[1])}**")
             show_wrapped(part[["text", "author", "updated_at"]])
