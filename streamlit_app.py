@@ -80,6 +80,8 @@ PAGES = {
         st.Page("ui/pages/codebook.py", title="Codebook", icon=":material/menu_book:"),
         st.Page("ui/pages/edit.py", title="Edit & merge", icon=":material/edit_note:"),
         st.Page("ui/pages/analysis.py", title="Analysis", icon=":material/bar_chart:"),
+        st.Page("ui/pages/framework.py", title="Framework", icon=":material/table_chart:"),
+        st.Page("ui/pages/mixed.py", title="Mixed methods", icon=":material/join_inner:"),
         st.Page("ui/pages/export.py", title="Export", icon=":material/ios_share:"),
         st.Page("ui/pages/activity.py", title="Activity", icon=":material/history:"),
     ],

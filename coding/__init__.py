@@ -41,6 +41,7 @@ from .blind import (
 )
 from .case_merges import delete_case, merge_cases
 from .case_rule import CASE_COLUMNS, exploded_cases, span_cases
+from .cell_rows import ROW_KINDS, parse_rows, row_key, row_label
 from .code_counts import code_counts, codes_frame, most_used_codes
 from .code_names import (
     MAX_NAME_LENGTH,
@@ -100,6 +101,13 @@ from .consensus import (
     decide,
 )
 from .consistency import check_project
+from .framework import (
+    FRAMEWORK_COLUMNS,
+    framework_codes,
+    framework_frame,
+    framework_rows,
+    orphan_summaries,
+)
 from .free_text import drop_history, rewrite_free_text
 from .history import (
     CodingError,
@@ -111,10 +119,19 @@ from .history import (
     redo,
     undo,
 )
+from .joint import (
+    Bins,
+    attribute_crosstab,
+    attribute_groups,
+    compare_groups,
+    joint_display,
+    representative_quotes,
+)
 from .matrices import (
     code_attribute_matrix,
     code_case_frame,
     code_case_matrix,
+    code_document_frame,
     cooccurrence,
     frequencies,
 )
@@ -129,7 +146,15 @@ from .members import (
     remove_member,
     set_role,
 )
-from .memos import add_memo, delete_memo, memos_frame, update_memo
+from .memos import (
+    add_memo,
+    cell_summaries,
+    delete_memo,
+    memos_frame,
+    move_cell_summaries,
+    set_cell_summary,
+    update_memo,
+)
 from .project_merge import MergeReport, merge_project, preview_merge
 from .queries import (
     query_and,
@@ -178,6 +203,25 @@ __all__ = [
     "owners",
     "remove_member",
     "set_role",
+    "Bins",
+    "attribute_crosstab",
+    "attribute_groups",
+    "compare_groups",
+    "joint_display",
+    "representative_quotes",
+    "FRAMEWORK_COLUMNS",
+    "ROW_KINDS",
+    "cell_summaries",
+    "code_document_frame",
+    "framework_codes",
+    "framework_frame",
+    "framework_rows",
+    "orphan_summaries",
+    "parse_rows",
+    "row_key",
+    "row_label",
+    "move_cell_summaries",
+    "set_cell_summary",
     "ActionState",
     "AgreementStatus",
     "CodingScope",

@@ -32,6 +32,11 @@ def merge_cases(
             [keep_id, merge_id],
         ).rowcount
         db.execute("UPDATE memos SET case_id = ? WHERE case_id = ?", [keep_id, merge_id])
+        # framework cell summaries of the merged case's row join the kept case's row
+        db.execute(
+            "UPDATE memos SET cell_row = ? WHERE target = 'cell' AND cell_row = ?",
+            [f"case:{keep_id}", f"case:{merge_id}"],
+        )
         audit(db, coder, "update", "cases", merge_id, {"merged_into": keep_id, "codings": n})
         merge_case_records(db, keep_id, merge_id)
     return n

@@ -9,7 +9,13 @@ import numpy as np
 import pandas as pd
 import sqlite_utils
 
-from corpus import current_documents_stamp, document_lengths, get_segments, get_text
+from corpus import (
+    current_documents_stamp,
+    document_lengths,
+    document_titles,
+    get_segments,
+    get_text,
+)
 from interviews import document_cases, turns_frame
 
 from .case_data import case_attributes, case_names
@@ -243,6 +249,42 @@ def code_case_frame(
             "codings",
             "coded_chars",
             "case_chars",
+            "percent",
+        ]
+    ].reset_index(drop=True)
+
+
+def code_document_frame(
+    db: sqlite_utils.Database, scope: Scope | None = None, /, **filters
+) -> pd.DataFrame:
+    """Return long rows code_id, code_path, document_id, document_title, codings, coded_chars,
+    document_chars, percent over the scope's span and whole-document codings (the documents the
+    scope allows, as ``frequencies(by='document')`` counts them; each coded segment once when the
+    count resolves to 'segments')."""
+    scope = Scope.of(scope, **filters)
+    spans = _coded_spans(db, scope, scope_documents(db, scope))
+    if count_mode(db, scope) == "segments":
+        spans = spans.drop_duplicates(["code_id", "document_id", "char_start", "char_end"])
+    out = _union_per_group(spans, ["code_id", "document_id"])
+    out = out.astype({"code_id": "int64", "document_id": "int64", "codings": "int64"})
+    lengths = _doc_lengths(db, out["document_id"].unique())
+    out["document_chars"] = out["document_id"].map(lengths).fillna(0).astype("int64")
+    out["percent"] = (
+        (100 * out["coded_chars"] / out["document_chars"].where(out["document_chars"] > 0))
+        .clip(upper=100)
+        .round(2)
+    )
+    out["document_title"] = out["document_id"].map(document_titles(db, out["document_id"].tolist()))
+    out["code_path"] = out["code_id"].map(code_paths(db))
+    return out[
+        [
+            "code_id",
+            "code_path",
+            "document_id",
+            "document_title",
+            "codings",
+            "coded_chars",
+            "document_chars",
             "percent",
         ]
     ].reset_index(drop=True)

@@ -1,4 +1,5 @@
-"""Memos on the project, a document, a code, a case or a coding; full-text searchable."""
+"""Memos on the project, a document, a code, a case or a coding, and the summaries of framework
+matrix cells (target 'cell': a row key and a code); full-text searchable."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from projectfile import NotFound, acting_on, now_iso, writes
 
 from .blind import blind_filter
 from .case_data import case_names
-from .codes import resolve_code
+from .cell_rows import row_label, split_row_key
+from .codes import code_path, resolve_code
 from .history import CodingError, recorded
 from .spans import Notify
 
@@ -23,8 +25,10 @@ MEMO_COLUMNS = [
     "author",
     "created_at",
     "updated_at",
+    "cell_row",
 ]
-TARGETS = ("project", "document", "code", "case", "coding")
+TARGETS = ("project", "document", "code", "case", "coding", "cell")
+SUMMARY_COLUMNS = ["row_key", "code_id", "memo_id", "text", "author", "updated_at"]
 
 
 @writes("memo")
@@ -43,6 +47,8 @@ def add_memo(
     of a superseded version is refused (the coding there is history)."""
     if target not in TARGETS:
         raise CodingError(f"a memo goes on one of {', '.join(TARGETS)}, not '{target}'")
+    if target == "cell":
+        raise CodingError("a cell's summary is written with set_cell_summary (row key and code)")
     if not (text or "").strip() and not (title or "").strip():
         raise CodingError("an empty memo")
     values = {
@@ -154,7 +160,8 @@ def memos_frame(
         where.append("m.target = ?")
         params.append(target)
     if target_id is not None and target:
-        where.append(f"m.{target}_id = ?" if target != "project" else "1")
+        column = "code_id" if target == "cell" else f"{target}_id"
+        where.append(f"m.{column} = ?" if target != "project" else "1")
         if target != "project":
             params.append(int(target_id))
     if author:
@@ -177,9 +184,108 @@ def memos_frame(
     return pd.read_sql_query(
         f"""SELECT m.id AS memo_id, m.target,
                    COALESCE(m.document_id, m.code_id, m.case_id, m.coding_id) AS target_id,
-                   m.title, m.text, m.author, m.created_at, m.updated_at
+                   m.title, m.text, m.author, m.created_at, m.updated_at, m.cell_row
             FROM memos m {join} WHERE {" AND ".join(where)} ORDER BY m.updated_at DESC, m.id
               DESC""",
         db.conn,
         params=params,
     )
+
+
+def _cell_memos(db: sqlite_utils.Database, key: str, code_id: int) -> list[int]:
+    """Return the ids of the active summaries of one cell, newest first."""
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM memos WHERE target = 'cell' AND cell_row = ? AND code_id = ?"
+            " AND deleted_at IS NULL ORDER BY updated_at DESC, id DESC",
+            [key, code_id],
+        )
+    ]
+
+
+def set_cell_summary(
+    db: sqlite_utils.Database, row_key: str, code: int | str, text: str, author: str
+) -> int | None:
+    """Write the researcher's summary of a framework cell (row key, code); return its memo id.
+
+    One summary per cell: a second write edits it (the memo's author becomes who wrote last and
+    ``updated_at`` when; the audit log keeps every version), an empty text deletes it (None is
+    returned). One undoable action. Cells of merged cases may hold two summaries until the next
+    write, which keeps one."""
+    kind, rest = split_row_key(row_key)
+    code_id = resolve_code(db, code)
+    title = f"{row_label(db, row_key)} × {code_path(db, code_id)}"
+    text = (text or "").strip()
+    existing = _cell_memos(db, row_key, code_id)
+    stamp = now_iso()
+    with recorded(db, author, "write cell summary") as rec:
+        for memo_id in existing[1:] if text else existing:
+            rec.update("memos", memo_id, deleted_at=stamp)
+        if not text:
+            return None
+        if existing:
+            rec.update(
+                "memos", existing[0], text=text, title=title, author=author, updated_at=stamp
+            )
+            return existing[0]
+        return rec.insert(
+            "memos",
+            {
+                "target": "cell",
+                "cell_row": row_key,
+                "code_id": code_id,
+                "case_id": int(rest) if kind == "case" else None,
+                "title": title,
+                "text": text,
+                "author": author,
+                "created_at": stamp,
+                "updated_at": stamp,
+            },
+        )
+
+
+def cell_summaries(db: sqlite_utils.Database, codes=None) -> pd.DataFrame:
+    """Return SUMMARY_COLUMNS, one row per cell with a summary (several summaries of one cell,
+    as after merging two cases, joined newest first; memo_id is the newest), for ``codes`` (ids)
+    or every code."""
+    where, params = ["target = 'cell'", "deleted_at IS NULL"], []
+    if codes is not None:
+        ids = [int(c) for c in codes]
+        where.append(f"code_id IN ({', '.join('?' * len(ids)) or 'NULL'})")
+        params += ids
+    df = pd.read_sql_query(
+        "SELECT cell_row AS row_key, code_id, id AS memo_id, text, author, updated_at FROM memos"
+        f" WHERE {' AND '.join(where)} ORDER BY cell_row, code_id, updated_at DESC, id DESC",
+        db.conn,
+        params=params,
+    )
+    if df.empty or not df.duplicated(["row_key", "code_id"]).any():
+        return df[SUMMARY_COLUMNS]
+    first = df.drop_duplicates(["row_key", "code_id"]).set_index(["row_key", "code_id"])
+    first["text"] = df.groupby(["row_key", "code_id"], sort=False)["text"].agg("\n\n".join)
+    return first.reset_index()[SUMMARY_COLUMNS]
+
+
+def move_cell_summaries(db: sqlite_utils.Database, from_key: str, to_key: str, author: str) -> int:
+    """Reattach the summaries of row ``from_key`` (a row that no longer exists, such as an
+    attribute value renamed) to row ``to_key``; return how many moved (one undoable action)."""
+    kind, rest = split_row_key(to_key)
+    split_row_key(from_key)
+    rows = db.execute(
+        "SELECT id, code_id FROM memos WHERE target = 'cell' AND cell_row = ?"
+        " AND deleted_at IS NULL",
+        [from_key],
+    ).fetchall()
+    label = row_label(db, to_key)
+    with recorded(db, author, "reattach cell summaries") as rec:
+        for memo_id, code_id in rows:
+            rec.update(
+                "memos",
+                memo_id,
+                cell_row=to_key,
+                case_id=int(rest) if kind == "case" else None,
+                title=f"{label} × {code_path(db, code_id)}",
+                updated_at=now_iso(),
+            )
+    return len(rows)

@@ -49,6 +49,7 @@ from interviews import (
 )
 from projectfile import QdaError, backup_project, now_iso, open_source_project, writes
 
+from .cell_rows import first_version
 from .codebook import update_code
 from .codes import code_tree as codes_frame
 from .codes import ensure_code_path
@@ -493,7 +494,11 @@ def _merge_memos(db, other, rec, report, code_map, doc_map, case_map, coding_map
             "code": code_map.get,
             "case": case_map.get,
             "coding": coding_map.get,
+            "cell": code_map.get,
         }[target](tid)
+        cell_row = _local_cell_row(db, m.cell_row, case_map, doc_map) if target == "cell" else None
+        if target == "cell" and cell_row is None:
+            local = None
         name = f"{target} memo {m.title or str(m.text)[:40]!r} by {m.author}"
         if _merged_before(db, rec, "memos", int(m.memo_id)) is not None:
             report.add("memo", name, "already here", "merged from this file before")
@@ -504,10 +509,13 @@ def _merge_memos(db, other, rec, report, code_map, doc_map, case_map, coding_map
         values = {
             "target": target,
             "document_id": local if target == "document" else None,
-            "code_id": local if target == "code" else None,
+            "code_id": local if target in ("code", "cell") else None,
             "coding_id": local if target == "coding" else None,
             "case_id": local if target == "case" else None,
         }
+        if target == "cell":
+            values["cell_row"] = cell_row
+            values["case_id"] = int(cell_row[5:]) if cell_row.startswith("case:") else None
         where = " AND ".join(f"{k} IS ?" for k in values)
         dup = db.execute(
             f"SELECT id FROM memos WHERE {where} AND title = ? AND text = ? AND author = ?"
@@ -531,3 +539,16 @@ def _merge_memos(db, other, rec, report, code_map, doc_map, case_map, coding_map
         )
         _remember(db, rec, "memos", int(m.memo_id), local_memo)
         report.add("memo", name, "added")
+
+
+def _local_cell_row(db, key: str, case_map: dict, doc_map: dict) -> str | None:
+    """Return a framework row key of the other project as this project's (None: its case or
+    document was not merged)."""
+    kind, _, rest = str(key).partition(":")
+    if kind == "case":
+        local = case_map.get(int(rest))
+        return None if local is None else f"case:{local}"
+    if kind == "document":
+        entry = doc_map.get(int(rest))
+        return None if entry is None else f"document:{first_version(db, entry.local_id)}"
+    return key

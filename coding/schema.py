@@ -9,6 +9,8 @@ two in step).  Deletions are soft (``deleted_at``) so they can be undone and res
 
 from __future__ import annotations
 
+import json
+
 import sqlite_utils
 
 from projectfile import Share, register_schema, register_text_columns
@@ -233,6 +235,65 @@ def add_coder_kinds(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE coders ADD COLUMN detail TEXT NOT NULL DEFAULT '{}'")
 
 
+def add_cell_memos(db: sqlite_utils.Database) -> None:
+    # a framework matrix's cell summary is a memo on (row, code): SQLite cannot widen a CHECK, so
+    # the table is rebuilt by hand (sqlite-utils' transform() dropped CHECK constraints) with the
+    # target 'cell' and ``cell_row`` (the row key: 'case:12', 'document:5', 'attribute:Sector=x');
+    # every memo keeps its id, so undo images, merge origins and the search index still match
+    for suffix in ("ai", "ad", "au"):
+        db.execute(f"DROP TRIGGER IF EXISTS memos_{suffix}")
+    db.execute("DROP TABLE IF EXISTS memos_fts")
+    db.execute("ALTER TABLE memos RENAME TO memos_before_cells")
+    db.execute(
+        """
+        CREATE TABLE memos (
+            id INTEGER PRIMARY KEY,
+            target TEXT NOT NULL CHECK (target IN ('project', 'document', 'code', 'case',
+              'coding', 'cell')),
+            document_id INTEGER REFERENCES documents(id) ON DELETE CASCADE,
+            code_id INTEGER REFERENCES codes(id) ON DELETE CASCADE,
+            coding_id INTEGER REFERENCES codings(id) ON DELETE CASCADE,
+            case_id INTEGER,
+            title TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            deleted_at TEXT,
+            cell_row TEXT,
+            CHECK ((target = 'cell') = (cell_row IS NOT NULL AND code_id IS NOT NULL))
+        )
+        """
+    )
+    columns = (
+        "id, target, document_id, code_id, coding_id, case_id, title, text, author, created_at,"
+        " updated_at, deleted_at"
+    )
+    db.execute(f"INSERT INTO memos ({columns}) SELECT {columns} FROM memos_before_cells")
+    db.execute("DROP TABLE memos_before_cells")
+    db.execute("CREATE INDEX memos_cell ON memos(cell_row, code_id) WHERE target = 'cell'")
+    db["memos"].enable_fts(
+        ["title", "text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
+    )
+    # undo and merge-undo compare a memo's row with the image kept in the action: the images
+    # written before this step lack the new column, so they get it (empty) to still match
+    actions = db.execute(
+        "SELECT id, payload FROM coding_actions WHERE state != 'discarded'"
+        " AND payload LIKE '%\"memos\"%'"
+    ).fetchall()
+    for action_id, payload in actions:
+        data = json.loads(payload)
+        for change in data.get("changes", []):
+            if change[0] == "memos":
+                for image in change[2:4]:
+                    if isinstance(image, dict):
+                        image.setdefault("cell_row", None)
+        db.execute(
+            "UPDATE coding_actions SET payload = ? WHERE id = ?",
+            [json.dumps(data, ensure_ascii=False, default=str), action_id],
+        )
+
+
 def add_codebook_history(db: sqlite_utils.Database) -> None:
     # every change to the codebook as an event (who, when, before/after, codings it touched), named
     # snapshots of the codebook, and the codebook version each coding was made under
@@ -363,6 +424,7 @@ MIGRATIONS = [
     ("0004_quick_keys", add_quick_keys),
     ("0005_coding_reviews", add_coding_reviews),
     ("0006_coder_kinds", add_coder_kinds),
+    ("0007_cell_memos", add_cell_memos),
     ("0008_codebook_history", add_codebook_history),
     ("0009_team", add_team),
 ]
@@ -405,6 +467,7 @@ TEXT_COLUMNS = {
         "created_at": Share.FIXED,
         "updated_at": Share.FIXED,
         "deleted_at": Share.FIXED,
+        "cell_row": Share.FREE,
     },
     "memos_fts": Share.REBUILD,
     "coding_actions": Share.DROP,

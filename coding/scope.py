@@ -211,7 +211,9 @@ def in_list(col: str, values) -> tuple[str, list]:
     """Return ``col IN (?, ...)`` and its params (a false condition for no values)."""
     values = list(values)
     if not values:
-        return "0", []
+        # never true, but not a constant: a WHERE folded to false finds no plan for INDEXED BY a
+        # partial index ("no query solution", e.g. a scope naming a coder with no codings)
+        return f"{col} IN (NULL)", []
     return f"{col} IN ({', '.join('?' * len(values))})", values
 
 

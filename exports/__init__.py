@@ -26,6 +26,27 @@ from .downloads import (
 )
 from .errors import ExportError, ImportFileError
 from .evidence import EVIDENCE_COLUMNS, evidence_scope, evidence_table, format_timestamp
+from .framework import (
+    FRAMEWORK_FORMATS,
+    FrameworkTable,
+    cell_quotes,
+    framework_file,
+    framework_latex,
+    framework_markdown,
+    framework_table,
+    framework_xlsx,
+)
+from .framework_docx import QUOTES_AS, framework_docx
+from .joint import (
+    MIXED_FORMATS,
+    compare_table,
+    joint_csv,
+    joint_docx,
+    joint_grid,
+    joint_table,
+    joint_xlsx,
+    mixed_file,
+)
 from .matrices import codebook_csv, codebook_frame, matrix_csv, matrix_frame, matrix_xlsx
 from .refi import export_qdc, export_qdpx, import_qdc, import_qdpx, merge_qdpx, parse_qdpx
 from .report import evidence_report
@@ -38,6 +59,24 @@ __all__ = [
     "SUMMARY_TABLE_COLUMNS",
     "SummaryTarget",
     "summary_table",
+    "MIXED_FORMATS",
+    "compare_table",
+    "joint_csv",
+    "joint_docx",
+    "joint_grid",
+    "joint_table",
+    "joint_xlsx",
+    "mixed_file",
+    "FRAMEWORK_FORMATS",
+    "FrameworkTable",
+    "cell_quotes",
+    "QUOTES_AS",
+    "framework_docx",
+    "framework_file",
+    "framework_latex",
+    "framework_markdown",
+    "framework_table",
+    "framework_xlsx",
     "DEFAULT_TEMPLATE",
     "FIELDS",
     "PRESETS",

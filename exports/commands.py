@@ -1,19 +1,29 @@
-"""CLI commands: ``export evidence|matrix|codebook|qdpx|qdc`` and ``import qdc`` (``import qdpx``,
-which can merge, is a use case: ``workflows/commands.py``)."""
+"""CLI commands: ``export evidence|matrix|framework|joint|codebook|qdpx|qdc`` and ``import qdc``
+(``import qdpx``, which can merge, is a use case: ``workflows/commands.py``)."""
 
 from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
-from coding import codes_frame
+from coding import Scope, codes_frame
 from projectfile import RAW_HELP, command_group, fail, open_project, tqdm_progress
 
 from .citations import FIELDS, PRESETS, citation_template, set_citation_template
 from .downloads import EVIDENCE_FORMATS
 from .errors import ExportError, ImportFileError
 from .evidence import evidence_scope, evidence_table
+from .framework import (
+    FRAMEWORK_FORMATS,
+    framework_latex,
+    framework_markdown,
+    framework_table,
+    framework_xlsx,
+)
+from .framework_docx import framework_docx
+from .joint import MIXED_FORMATS, joint_table, mixed_file
 from .matrices import codebook_frame, matrix_frame, matrix_xlsx
 from .refi import MEDIA_MODES, export_qdc, export_qdpx, import_qdc
 from .report import evidence_report
@@ -126,6 +136,53 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
         help=RAW_HELP,
     )
     q.set_defaults(func=cmd_matrix)
+
+    q = esub.add_parser(
+        "framework",
+        parents=[common],
+        help="framework matrix: rows x codes, cell summaries, counts and quotes",
+    )
+    q.add_argument(
+        "--rows", default="case", help="case, document or attribute:NAME (default: case)"
+    )
+    q.add_argument("--codes", action="append", help="code id or 'A > B' path (repeatable)")
+    q.add_argument(
+        "--children", action="store_true", help="each code's column gathers its sub-codes"
+    )
+    q.add_argument("--coders", action="append", help="coder name (repeatable)")
+    q.add_argument("--documents", action="append", type=int, help="document id (repeatable)")
+    q.add_argument("--cases", action="append", help="case name or id (repeatable)")
+    q.add_argument("--attribute", action="append", default=[], metavar="NAME=VALUE")
+    q.add_argument("--count", choices=("auto", "segments", "codings"), default="auto")
+    q.add_argument("--quotes", type=int, default=3, help="quotes per cell (default 3; 0: none)")
+    q.add_argument("--all-rows", action="store_true", help="keep rows with nothing in them")
+    q.add_argument("--footnotes", action="store_true", help="DOCX: quotes as footnotes")
+    q.add_argument("--format", choices=FRAMEWORK_FORMATS, default="docx")
+    q.add_argument("--out", help="output file (md/tex may go to standard output)")
+    q.set_defaults(func=cmd_framework)
+
+    q = esub.add_parser(
+        "joint",
+        parents=[common],
+        help="joint display: codes x groups of cases by an attribute (shares, quotes)",
+    )
+    q.add_argument("--attribute", required=True, help="case attribute that groups the cases")
+    q.add_argument("--bins", help="number edges, e.g. 0,30,45,60,120 (ages 0–29, 30–44, ...)")
+    q.add_argument(
+        "--group",
+        action="append",
+        default=[],
+        metavar="NAME=V1,V2",
+        help="merge attribute values into a group (repeatable)",
+    )
+    q.add_argument("--codes", action="append", help="code id or 'A > B' path (repeatable)")
+    q.add_argument("--children", action="store_true", help="each code gathers its sub-codes")
+    q.add_argument("--coders", action="append", help="coder name (repeatable)")
+    q.add_argument("--count", choices=("auto", "segments", "codings"), default="auto")
+    q.add_argument("--quotes", type=int, default=2, help="quotes per cell (default 2)")
+    q.add_argument("--format", choices=MIXED_FORMATS, default="docx")
+    q.add_argument("--out", help="output file (csv may go to standard output)")
+    q.set_defaults(func=cmd_joint)
 
     q = esub.add_parser(
         "codebook", parents=[common], help="the codebook as CSV, DOCX or REFI-QDA .qdc"
@@ -275,6 +332,65 @@ def cmd_matrix(args) -> int:
     else:
         matrix_xlsx(df, out, title=args.kind)
     return _done(out, f"{args.kind} matrix", len(df))
+
+
+def cmd_framework(args) -> int:
+    db = _db(args)
+    codes = [int(c) if c.isdigit() else c for c in args.codes] if args.codes else None
+    cases = [int(c) if c.isdigit() else c for c in args.cases] if args.cases else None
+    scope = evidence_scope(
+        db,
+        Scope(children=args.children, count=args.count),
+        codes=codes,
+        cases=cases,
+        documents=args.documents,
+        coders=args.coders,
+        attributes=_parse_attributes(args.attribute) or None,
+    )
+    table = framework_table(
+        db, scope, rows=args.rows, quotes=args.quotes, only_filled=not args.all_rows
+    )
+    out = _out(args, args.format)
+    if args.format == "docx":
+        framework_docx(table, out, quotes_as="footnotes" if args.footnotes else "appendix")
+    elif args.format == "xlsx":
+        framework_xlsx(table, out)
+    elif args.format == "md":
+        framework_markdown(table, out)
+    else:
+        framework_latex(table, out, standalone=True)
+    return _done(out, f"framework matrix ({args.format})", len(table.rows))
+
+
+def _bins(args):
+    if args.bins and args.group:
+        raise ExportError("give --bins (numbers) or --group (values), not both")
+    if args.bins:
+        try:
+            return [float(x) for x in args.bins.split(",") if x.strip()]
+        except ValueError:
+            raise ExportError(f"--bins {args.bins!r}: expected numbers such as 0,30,45") from None
+    groups = {}
+    for item in args.group:
+        if "=" not in item:
+            raise ExportError(f"--group {item!r}: expected NAME=VALUE1,VALUE2")
+        name, values = item.split("=", 1)
+        groups[name.strip()] = [v.strip() for v in values.split(",") if v.strip()]
+    return groups or None
+
+
+def cmd_joint(args) -> int:
+    db = _db(args)
+    codes = [int(c) if c.isdigit() else c for c in args.codes] if args.codes else None
+    scope = Scope.of(
+        Scope(children=args.children, count=args.count), codes=codes, coders=args.coders
+    )
+    table = joint_table(db, scope, args.attribute, _bins(args), quotes=args.quotes)
+    out = _out(args, args.format)
+    data, _, _ = mixed_file(table, args.format, "joint", "joint", args.attribute, scope.describe())
+    with out.open("wb") if isinstance(out, Path) else nullcontext(out) as fh:
+        fh.write(data)
+    return _done(out, f"joint display by {args.attribute}", len(table))
 
 
 def cmd_codebook(args) -> int:

@@ -1,17 +1,17 @@
-"""Shared widgets: document picker, code picker, coder filter, coloured code chips (all text
-escaped), saving an auto-coding preview."""
+"""Shared widgets: document picker, code picker, coder filter, count mode, coloured code chips
+(all text escaped), saving an auto-coding preview, a prepared file's download button."""
 
 from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
 
-from coding import apply_preview, coder_names
+from coding import apply_preview, coder_names, count_mode
 from corpus import list_documents
 from projectfile import QdaError
 from ui.components.span_reader import safe_color
 from ui.escape import md_safe
-from ui.state import flash, preview_key
+from ui.state import export_file, export_settings, flash, preview_key
 
 
 def chip_html(label: str, color: str | None, prefix: str = "") -> str:
@@ -134,3 +134,49 @@ def save_preview_codings(db, prefix: str, coder: str) -> None:
             flash("error", str(exc))
         preview_key(prefix).pop()
         st.rerun()
+
+
+COUNT_LABELS = {
+    "segments": "a segment once (however many coders coded it)",
+    "codings": "every coding",
+}
+
+
+def count_radio(db, key: str) -> str:
+    """Show the sidebar's 'Count' choice (default: the project's count mode); return it."""
+    return st.sidebar.radio(
+        "Count",
+        list(COUNT_LABELS),
+        index=list(COUNT_LABELS).index(count_mode(db)),
+        format_func=COUNT_LABELS.get,
+        key=key,
+        help="When several coders coded the same span with the same code: count it once (the "
+        "default when more than one coder has coded) or count every coder's coding.",
+    )
+
+
+def offer(key: str, make, settings: object = None) -> None:
+    """Show a 'Prepare file' button that builds the file once (``make()`` returns bytes, name,
+    MIME type), then a download button for it.
+
+    The prepared file is offered while ``settings`` stay as they were when it was built.
+    """
+    if st.button("Prepare file", key=f"prepare_{key}"):
+        try:
+            export_file(key).set(make())
+            export_settings(key).set(repr(settings))
+        except QdaError as exc:
+            st.error(str(exc))
+    prepared = export_file(key).get()
+    if prepared and export_settings(key).get() != repr(settings):
+        export_file(key).pop()  # filters or format changed since: prepare again
+        prepared = None
+    if prepared:
+        data, file_name, mime = prepared
+        st.download_button(
+            f"Download {file_name} ({len(data):,} bytes)",
+            data,
+            file_name=file_name,
+            mime=mime,
+            key=f"download_{key}",
+        )

@@ -54,6 +54,7 @@ class Model:
         self.codings: list[tuple[str, str, str, tuple[str, ...]]] = []
         self.codes: dict[str, str | None] = {}  # path -> parent path
         self.ids: dict[str, int] = {}  # document key -> id of its current version
+        self.summaries: dict[tuple[str, str], str] = {}  # (case name, code path) -> text
 
     def copy(self) -> Model:
         m = Model()
@@ -62,6 +63,7 @@ class Model:
         m.codings = list(self.codings)
         m.codes = dict(self.codes)
         m.ids = dict(self.ids)
+        m.summaries = dict(self.summaries)
         return m
 
 
@@ -208,6 +210,23 @@ class CountsMachine(RuleBasedStateMachine):
         self.model.codings.append(entry)
         self._done(coder, before)
 
+    @precondition(lambda self: self.model.cases)
+    @rule(data=st.data(), coder=st.sampled_from(CODERS), clear=st.booleans())
+    def write_cell_summary(self, data, coder, clear):
+        """Write (or clear) the framework summary of a case x code cell: counts never move."""
+        name = data.draw(st.sampled_from(sorted(self.model.cases)))
+        code = data.draw(st.sampled_from(sorted(self.model.codes)))
+        text = "" if clear else f"summary {self._word('s')}"
+        before = self.model.copy()
+        C.set_cell_summary(self.db, f"case:{self._case_id(name)}", code, text, coder)
+        if (name, code) not in self.model.summaries and not text:
+            return  # nothing written: no action
+        if text:
+            self.model.summaries[name, code] = text
+        else:
+            del self.model.summaries[name, code]
+        self._done(coder, before, "summary")
+
     @precondition(lambda self: self.model.codings)
     @rule(data=st.data())
     def uncode(self, data):
@@ -353,6 +372,8 @@ class CountsMachine(RuleBasedStateMachine):
                 merged.append(entry)
         self.model.codings = merged
         del self.model.codes["Policy"]
+        # a merged code's cell summaries stay with it in the trash (back if it is restored)
+        self.model.summaries = {k: v for k, v in self.model.summaries.items() if k[1] != "Policy"}
         self._done("ana", before)
 
     @precondition(lambda self: "Talent > Training" in self.model.codes)
@@ -362,6 +383,9 @@ class CountsMachine(RuleBasedStateMachine):
         C.move_code(self.db, "Talent > Training", "Funding", coder="ana")
         rename = {"Talent > Training": "Funding > Training"}
         self.model.codings = [(rename.get(c, c), r, k, s) for c, r, k, s in self.model.codings]
+        self.model.summaries = {
+            (case, rename.get(code, code)): t for (case, code), t in self.model.summaries.items()
+        }
         del self.model.codes["Talent > Training"]
         self.model.codes["Funding > Training"] = "Funding"
         self._done("ana", before)
@@ -375,6 +399,7 @@ class CountsMachine(RuleBasedStateMachine):
         before = self.model.copy()
         C.delete_case(self.db, self._case_id(name), coder="ana")
         self.model.cases.discard(name)
+        self.model.summaries = {k: v for k, v in self.model.summaries.items() if k[0] != name}
         self.model.codings = [e for e in self.model.codings if e[2] != f"case:{name}"]
         self._done("system", before, "case")
 
@@ -494,6 +519,18 @@ class CountsMachine(RuleBasedStateMachine):
                 cells[code, case] += 1
         matrix = C.code_case_frame(self.db, EVERY)
         assert {(r.code_path, r.case_name): r.codings for r in matrix.itertuples()} == dict(cells)
+        framework = C.framework_frame(self.db, EVERY, rows="case")
+        assert {(r.code_path, r.row_label): r.codings for r in framework.itertuples()} == dict(
+            cells
+        )
+        live = C.codes_frame(self.db)["id"].tolist()
+        names = dict(zip(cases_frame(self.db)["case_id"], cases_frame(self.db)["name"]))
+        paths = C.code_paths(self.db)
+        summaries = {
+            (names[int(r.row_key[5:])], paths[r.code_id]): r.text
+            for r in C.cell_summaries(self.db, live).itertuples()
+        }
+        assert summaries == self.model.summaries
         # count-once views agree with the distinct segments of the listing
         on_text = listing[listing["scope"] != "case"]
         segments = Counter(

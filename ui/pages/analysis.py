@@ -20,7 +20,6 @@ from coding import (
     coder_names,
     codes_frame,
     cooccurrence,
-    count_mode,
     disagreements,
     frequencies,
     memos_frame,
@@ -41,6 +40,7 @@ from ui.consensus_view import consensus_tab
 from ui.escape import md_safe
 from ui.state import FOCUS, flash
 from ui.tables import show, show_wrapped
+from ui.widgets import count_radio
 from workflows import run_assistant
 
 st.title("Analysis")
@@ -84,19 +84,7 @@ if attr_names:
         values = sorted(attrs[f_attr].dropna().astype(str).unique())
         f_values = st.sidebar.multiselect(f"{f_attr} is", values)
         attr_filter = {f_attr: f_values} if f_values else None
-COUNT_LABELS = {
-    "segments": "a segment once (however many coders coded it)",
-    "codings": "every coding",
-}
-count = st.sidebar.radio(
-    "Count",
-    list(COUNT_LABELS),
-    index=list(COUNT_LABELS).index(count_mode(db)),
-    format_func=COUNT_LABELS.get,
-    key="an_count",
-    help="When several coders coded the same span with the same code: count it once (the "
-    "default when more than one coder has coded) or count every coder's coding.",
-)
+count = count_radio(db, "an_count")
 with_assistant = bool(assistants) and st.sidebar.checkbox(
     "Include the assistant's codings",
     value=False,

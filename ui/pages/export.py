@@ -28,8 +28,9 @@ from exports import (
 from interviews import case_attributes_frame, cases_frame
 from projectfile import QdaError
 from ui.common import get_db, project_file
-from ui.state import FOCUS, export_file, export_settings
+from ui.state import FOCUS
 from ui.tables import show
+from ui.widgets import offer
 
 st.title("Export")
 db = get_db()
@@ -44,32 +45,6 @@ WHAT = [
     "Import REFI-QDA",
 ]
 what = st.radio("What", WHAT, horizontal=True, key="export_what")
-
-
-def offer(key: str, make, settings: object = None) -> None:
-    """Show a 'Prepare file' button that builds the file once, then a download button for it.
-
-    The prepared file is offered while ``settings`` stay as they were when it was built.
-    """
-    if st.button("Prepare file", key=f"prepare_{key}"):
-        try:
-            export_file(key).set(make())
-            export_settings(key).set(repr(settings))
-        except QdaError as exc:
-            st.error(str(exc))
-    prepared = export_file(key).get()
-    if prepared and export_settings(key).get() != repr(settings):
-        export_file(key).pop()  # filters or format changed since: prepare again
-        prepared = None
-    if prepared:
-        data, file_name, mime = prepared
-        st.download_button(
-            f"Download {file_name} ({len(data):,} bytes)",
-            data,
-            file_name=file_name,
-            mime=mime,
-            key=f"download_{key}",
-        )
 
 
 def evidence_filters() -> dict:
