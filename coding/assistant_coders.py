@@ -15,7 +15,7 @@ import json
 import pandas as pd
 import sqlite_utils
 
-from projectfile import now_iso, transaction
+from projectfile import now_iso, transaction, writes
 
 from .batches import apply_batch
 from .history import CodingError
@@ -28,6 +28,7 @@ def assistant_name(model: str, version: str, date: str) -> str:
     return f"{ASSISTANT} ({model}, {version}, {date})"
 
 
+@writes("code")
 def ensure_assistant(
     db: sqlite_utils.Database, model: str, version: str, date: str, detail: dict | None = None
 ) -> str:
@@ -62,6 +63,7 @@ def assistant_names(db: sqlite_utils.Database) -> list[str]:
     return sorted(r[0] for r in db.execute("SELECT name FROM coders WHERE kind = ?", [ASSISTANT]))
 
 
+@writes("code")
 def accept_assistant_codings(
     db: sqlite_utils.Database, coding_ids, coder: str, session: str | None = None
 ) -> int:

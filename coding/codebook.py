@@ -265,6 +265,7 @@ def restore_code(
     return len(ids)
 
 
+@writes("codebook")
 def split_code(
     db: sqlite_utils.Database,
     code: int | str,

@@ -16,7 +16,7 @@ import json
 import pandas as pd
 import sqlite_utils
 
-from projectfile import NotFound, now_iso, transaction
+from projectfile import NotFound, now_iso, transaction, writes
 
 from .codebook_events import codebook_version
 from .codes import code_paths
@@ -58,6 +58,7 @@ def _codebook_rows(db: sqlite_utils.Database) -> list[dict]:
     return [dict(zip(cols, r)) | {"path": paths.get(r[0], r[2])} for r in cur.fetchall()]
 
 
+@writes("codebook")
 def snapshot_codebook(db: sqlite_utils.Database, name: str, coder: str = "default") -> int:
     """Save the codebook as it is now under ``name`` ("round 1"); return the snapshot's id."""
     name = " ".join(str(name or "").split())

@@ -204,6 +204,7 @@ def _cell_memos(db: sqlite_utils.Database, key: str, code_id: int) -> list[int]:
     ]
 
 
+@writes("memo")
 def set_cell_summary(
     db: sqlite_utils.Database, row_key: str, code: int | str, text: str, author: str
 ) -> int | None:
@@ -267,6 +268,7 @@ def cell_summaries(db: sqlite_utils.Database, codes=None) -> pd.DataFrame:
     return first.reset_index()[SUMMARY_COLUMNS]
 
 
+@writes("memo")
 def move_cell_summaries(db: sqlite_utils.Database, from_key: str, to_key: str, author: str) -> int:
     """Reattach the summaries of row ``from_key`` (a row that no longer exists, such as an
     attribute value renamed) to row ``to_key``; return how many moved (one undoable action)."""

@@ -22,7 +22,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import current_version, document_titles, version_chain
-from projectfile import NotFound, ProjectError, now_iso, project_path, transaction
+from projectfile import NotFound, ProjectError, now_iso, project_path, transaction, writes
 
 MEDIA_SUFFIX = ".media"
 STATUSES = ("ok", "missing", "changed")
@@ -119,6 +119,7 @@ def is_transcript(db: sqlite_utils.Database, document_id: int) -> bool:
     return row is not None
 
 
+@writes("documents")
 def store_media(
     db: sqlite_utils.Database,
     document_id: int,
@@ -162,6 +163,7 @@ def store_media(
     return media_id
 
 
+@writes("documents")
 def link_media(
     db: sqlite_utils.Database, document_id: int, media_id: int, by: str = "", offset_s: float = 0.0
 ) -> None:
@@ -181,6 +183,7 @@ def _link(db: sqlite_utils.Database, document_id: int, media_id: int, by: str, o
     )
 
 
+@writes("documents")
 def note_missing_media(
     db: sqlite_utils.Database, document_id: int, original_name: str, kind: str = "audio", by=""
 ) -> int:
@@ -298,6 +301,7 @@ def media_status(db: sqlite_utils.Database, deep: bool = False) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["media_id", "original_name", "path", "status", "reason"])
 
 
+@writes("documents")
 def detach_media(db: sqlite_utils.Database, document_id: int) -> int | None:
     """Remove the recording link of transcript ``document_id`` (the version it was attached to,
     found along the chain); return the media id unlinked, or None when it had none. The files go
@@ -310,6 +314,7 @@ def detach_media(db: sqlite_utils.Database, document_id: int) -> int | None:
     return found.media_id
 
 
+@writes("documents")
 def remove_unused_media(db: sqlite_utils.Database) -> list[Path]:
     """Delete recordings no transcript links to: their rows, then their files in the media
     folder (never a file outside it); return the files removed."""

@@ -20,7 +20,7 @@ import pandas as pd
 import sqlite_utils
 
 from corpus import Document, DuplicateDocument, Segment, get_text, store_document
-from projectfile import Progress, now_iso, transaction
+from projectfile import Progress, now_iso, transaction, writes
 
 from .attributes import define_attribute
 from .errors import InterviewError
@@ -109,6 +109,7 @@ def _turn(start: int, end: int, n: int, rid: str) -> Segment:
     )
 
 
+@writes("documents")
 def store_survey(
     db: sqlite_utils.Database,
     plan: SurveyPlan,

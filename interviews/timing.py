@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 import sqlite_utils
 
-from projectfile import NotFound, QdaError, transaction
+from projectfile import NotFound, QdaError, transaction, writes
 
 from .media import media_for
 
@@ -38,6 +38,7 @@ def _nan(v) -> float | None:
     return None if v is None or (isinstance(v, float) and math.isnan(v)) else float(v)
 
 
+@writes("documents")
 def carry_turn_times(
     db: sqlite_utils.Database, old_id: int, new_id: int, map_offset: Callable[[int], int]
 ) -> int:
@@ -104,6 +105,7 @@ class TurnTime:
     previous_end_set: bool
 
 
+@writes("documents")
 def set_turn_time(
     db: sqlite_utils.Database,
     document_id: int,
@@ -245,6 +247,7 @@ def word_times(db: sqlite_utils.Database, document_id: int) -> pd.DataFrame:
     )
 
 
+@writes("documents")
 def store_word_times(
     db: sqlite_utils.Database, document_id: int, words: Sequence[tuple[int, int, float, float]]
 ) -> int:

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import sqlite_utils
 
-from projectfile import now_iso, transaction
+from projectfile import now_iso, transaction, writes
 
 POSSIBLE_RECALL = 0.8
 SHRINK_K = 10  # pseudo-count of the pull toward 0.5 (set a priori, not tuned)
@@ -185,6 +185,7 @@ def stored_thresholds(
     return Thresholds(likely, possible, kappa, float("nan") if ap is None else ap, n_pos)
 
 
+@writes("derived")
 def store_thresholds(
     db: sqlite_utils.Database, code_id: int, model: str, grain: str, stamp: str, t: Thresholds
 ) -> None:

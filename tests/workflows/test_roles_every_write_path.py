@@ -366,6 +366,53 @@ WRITE_PATHS = {
         "nlp.topic_queries.set_topic_label", db, 1, 0, "label"
     ),
     "nlp.topics.fit_topics": lambda db, c: _call("nlp.topics.fit_topics", db),
+    # issue 21 (the assistant, calibration), 23 (recordings), 24 (cells, history, surveys)
+    "coding.codebook.split_code": lambda db, c: _call(
+        "coding.codebook.split_code", db, c["code"], {"Part": [c["coding_bea"]]}, "x"
+    ),
+    "coding.codebook_history.snapshot_codebook": lambda db, c: _call(
+        "coding.codebook_history.snapshot_codebook", db, "round 1", "x"
+    ),
+    "coding.assistant_coders.ensure_assistant": lambda db, c: _call(
+        "coding.assistant_coders.ensure_assistant", db, "model", "1", "2026-01-01"
+    ),
+    "coding.assistant_coders.accept_assistant_codings": lambda db, c: _call(
+        "coding.assistant_coders.accept_assistant_codings", db, [c["coding_bea"]], "x"
+    ),
+    "coding.memos.set_cell_summary": lambda db, c: _call(
+        "coding.memos.set_cell_summary", db, f"case:{c['case']}", c["code"], "a summary", "x"
+    ),
+    "coding.memos.move_cell_summaries": lambda db, c: _call(
+        "coding.memos.move_cell_summaries", db, "case:1", "case:2", "x"
+    ),
+    "interviews.media.store_media": lambda db, c: _call(
+        "interviews.media.store_media", db, c["doc"], None
+    ),
+    "interviews.media.link_media": lambda db, c: _call("interviews.media.link_media", db, 1, 1),
+    "interviews.media.note_missing_media": lambda db, c: _call(
+        "interviews.media.note_missing_media", db, c["doc"], "gone.mp3"
+    ),
+    "interviews.media.detach_media": lambda db, c: _call(
+        "interviews.media.detach_media", db, c["doc"]
+    ),
+    "interviews.media.remove_unused_media": lambda db, c: _call(
+        "interviews.media.remove_unused_media", db
+    ),
+    "interviews.timing.carry_turn_times": lambda db, c: _call(
+        "interviews.timing.carry_turn_times", db, c["doc"], c["doc2"], int
+    ),
+    "interviews.timing.set_turn_time": lambda db, c: _call(
+        "interviews.timing.set_turn_time", db, c["doc"], 0, 1.0
+    ),
+    "interviews.timing.store_word_times": lambda db, c: _call(
+        "interviews.timing.store_word_times", db, c["doc"], []
+    ),
+    "interviews.survey_store.store_survey": lambda db, c: _call(
+        "interviews.survey_store.store_survey", db, None, "0" * 64
+    ),
+    "nlp.calibrate.store_thresholds": lambda db, c: _call(
+        "nlp.calibrate.store_thresholds", db, c["code"], "model", "sentence", "now", None
+    ),
 }
 
 # paths that take a file path, not the connection: the member is bound where the project opens
