@@ -41,7 +41,7 @@ from .blind import (
 )
 from .case_merges import delete_case, merge_cases
 from .case_rule import CASE_COLUMNS, exploded_cases, span_cases
-from .cell_rows import ROW_KINDS, parse_rows, row_key, row_label
+from .cell_rows import ROW_KINDS, parse_rows, row_key, row_label, split_row_key
 from .code_counts import code_counts, codes_frame, most_used_codes
 from .code_names import (
     MAX_NAME_LENGTH,
@@ -220,6 +220,7 @@ __all__ = [
     "parse_rows",
     "row_key",
     "row_label",
+    "split_row_key",
     "move_cell_summaries",
     "set_cell_summary",
     "ActionState",

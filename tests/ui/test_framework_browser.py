@@ -85,6 +85,12 @@ def test_framework_matrix_write_summary_export(app, tmp_path):
         wait_idle(page)
         expect(page.get_by_text("Saved the summary of Héctor Valdivia × Talent")).to_be_visible()
         page.screenshot(path=str(SHOTS / "framework-cell.png"), full_page=True)
+        # "Suggest a summary": the cell's own sentences, each cited to Héctor's interview
+        page.get_by_role("button", name="Summarise").click()
+        first = page.locator(".st-key-fw_suggest_row_0")
+        expect(first).to_contain_text("Héctor Valdivia", timeout=180_000)
+        expect(page.get_by_role("button", name="Save as memo")).to_be_visible()
+        page.screenshot(path=str(SHOTS / "framework-suggest.png"), full_page=True)
 
         def saved(db):
             hector = cases_frame(db).set_index("name").loc["Héctor Valdivia", "case_id"]

@@ -54,3 +54,16 @@ def test_summary_panel_lists_cited_sentences_and_saves_a_memo(tmp_path, monkeypa
         assert "nine months late" in memos["text"].iloc[0] and "Report <b>" in memos["text"].iloc[0]
     finally:
         db.conn.close()
+
+
+def test_cell_summary_target_follows_the_row_kind():
+    from coding import Scope
+    from ui.components.summaries import cell_summary_target
+
+    scope = Scope(codes=("Talent",), children=True)
+    s, t = cell_summary_target(scope, "case:12", 7)
+    assert (t.kind, t.code, t.case, s.codes, s.children) == ("cell", 7, 12, None, True)
+    s, t = cell_summary_target(scope, "document:5", 7)
+    assert (t.kind, t.code, s.documents, s.codes) == ("code", 7, (5,), None)
+    s, t = cell_summary_target(scope, "attribute:Sector=Auto parts", 7)
+    assert (t.kind, s.attribute_filter) == ("code", {"Sector": ["Auto parts"]})

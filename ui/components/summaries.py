@@ -9,11 +9,25 @@ import html
 
 import streamlit as st
 
+from coding import split_row_key
 from exports import SummaryTarget, summary_table
 from projectfile import QdaError
 from ui.common import current_coder
 from ui.state import CODE_SELECTION, FOCUS, flash
 from workflows import save_summary_memo
+
+
+def cell_summary_target(scope, row_key: str, code_id: int) -> tuple:
+    """Return (scope, SummaryTarget) for a framework cell: a case row is a cell target; a
+    document or attribute-value row narrows the scope to its document or its cases' value."""
+    kind, rest = split_row_key(row_key)
+    scope = scope.replace(codes=None)
+    if kind == "case":
+        return scope, SummaryTarget("cell", code=code_id, case=int(rest))
+    if kind == "document":
+        return scope.replace(documents=(int(rest),)), SummaryTarget("code", code=code_id)
+    name, value = rest.split("=", 1)
+    return scope.replace(attributes={name: [value]}), SummaryTarget("code", code=code_id)
 
 
 def summary_panel(db, scope, target: SummaryTarget, key: str = "summary") -> None:

@@ -32,10 +32,11 @@ from coding import (
     scope_documents,
 )
 from corpus import list_documents
-from exports import format_timestamp
+from exports import SummaryTarget, format_timestamp
 from interviews import case_attributes_frame, cases_frame
 from projectfile import QdaError, open_project
 from ui.common import current_coder, get_db, project_file
+from ui.components.summaries import summary_panel
 from ui.consensus_view import consensus_tab
 from ui.escape import md_safe
 from ui.state import FOCUS, flash
@@ -279,6 +280,9 @@ with tabs[0]:
     ]
     show(df[[c for c in cols if c in ("text", "document_title") or df[c].notna().any()]])
     open_passage(df, "ret_open")
+    if not df.empty:
+        st.markdown("**Summarise** · the coded passages' own sentences that cover them best")
+        summary_panel(db, scope.replace(children=children), SummaryTarget("code", code=code))
 
 with tabs[1]:
     c1, c2, c3 = st.columns([3, 2, 3])

@@ -20,6 +20,7 @@ from coding import (
 from exports import FRAMEWORK_FORMATS, QUOTES_AS, cell_quotes, framework_file, framework_table
 from interviews import case_attributes_frame
 from ui.common import current_coder, get_db, project_file
+from ui.components.summaries import cell_summary_target, summary_panel
 from ui.escape import md_safe
 from ui.framework_grid import ROW, count_grid, framework_edits, summary_grid
 from ui.state import flash
@@ -142,6 +143,9 @@ with tab_cell:
         quotes = cell_quotes(db, scope, table, key, int(code_id))
         st.markdown(f"**Quotes** ({len(quotes)})")
         show_wrapped(quotes[["n", "quote", "citation"]])
+        st.markdown("**Suggest a summary** · the cell's own sentences that cover its passages")
+        cell_scope, target = cell_summary_target(scope, key, int(code_id))
+        summary_panel(db, cell_scope, target, key="fw_suggest")
 
 with tab_files:
     fmt = st.radio(
