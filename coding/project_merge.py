@@ -206,11 +206,27 @@ def merge_project(
 
 
 def _merge(db, other, rec, report: MergeReport) -> None:
-    for name in sorted(
-        set(codings_frame(other, versions="all")["coder"]) | set(memos_frame(other)["author"])
-    ):
-        known = db.execute("SELECT 1 FROM coders WHERE name = ?", [name]).fetchone()
+    kinds = {  # the assistant and a consensus coder stay what they are (never people's counts)
+        r[0]: (r[1], r[2])
+        for r in other.execute("SELECT name, kind, detail FROM coders WHERE kind != 'person'")
+    }
+    for name in sorted(set(_codings(other)["coder"]) | set(memos_frame(other)["author"])):
+        known = db.execute("SELECT kind FROM coders WHERE name = ?", [name]).fetchone()
         ensure_coder(db, name)
+        kind, detail = kinds.get(name, ("person", "{}"))
+        if known is None:
+            db.execute(
+                "UPDATE coders SET kind = ?, detail = ? WHERE name = ?", [kind, detail, name]
+            )
+        elif known[0] != kind:
+            report.add(
+                "coder",
+                name,
+                "conflicting",
+                f"a coder of kind {kind} there, {known[0]} here: its work counts as"
+                f" the {known[0]}'s",
+            )
+            continue
         report.add("coder", name, "matched" if known else "added")
     code_map = _merge_codes(db, other, rec, report)
     doc_map = _merge_documents(db, other, report)
@@ -410,9 +426,14 @@ def _merge_attributes(db, other, report: MergeReport, case_map: dict[int, int]) 
                 )
 
 
+def _codings(other) -> pd.DataFrame:
+    """Every coding of the other project on any version, the assistant's included."""
+    return codings_frame(other, versions="all", assistants=True)
+
+
 def _merge_codings(db, other, rec, report, code_map, doc_map, case_map) -> dict[int, int]:
     out: dict[int, int] = {}
-    frame = codings_frame(other, versions="all")
+    frame = _codings(other)
     earlier = frame["document_id"].notna() & ~frame["document_id"].isin(list(doc_map))
     for title, n in frame[earlier].groupby("document_title").size().items():
         report.add(

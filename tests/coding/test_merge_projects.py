@@ -230,3 +230,29 @@ def test_merge_brings_case_attributes_and_reports_conflicts(copies):
     assert float(values.loc["Maria Lopez", "Years"]) == 12
     again = merge_project(db, other_path, coder="ana")
     assert again.changed == 0
+
+
+def test_merge_keeps_the_assistant_apart(tmp_path):
+    """The other project's assistant codings arrive as the assistant's: kept out of every count
+    unless asked for, never turned into a person's codings."""
+    from coding import coders_frame, ensure_assistant
+
+    a, b = tmp_path / "a.qda.sqlite", tmp_path / "b.qda.sqlite"
+    _build(a)
+    shutil.copy(a, b)
+    db = open_project(a)
+    bot = ensure_assistant(db, "usem3", "1", "2026-12-01", {"threshold": 0.5})
+    _code(db, "maria", "We waited a year.", "Funding > Delays", bot)
+    db.conn.close()
+    db = open_project(b)
+    try:
+        merge_project(db, a)
+        people = codings_frame(db)
+        everyone = codings_frame(db, assistants=True)
+        assert bot not in set(people["coder"])
+        assert set(everyone["coder"]) == {"lead", bot}
+        kinds = coders_frame(db).set_index("name")["kind"]
+        assert kinds[bot] == "assistant" and kinds["lead"] == "person"
+        assert codes_frame(db).set_index("path").loc["Funding > Delays", "codings"] == 1
+    finally:
+        db.conn.close()
