@@ -240,6 +240,14 @@ def add_cell_memos(db: sqlite_utils.Database) -> None:
     # the table is rebuilt by hand (sqlite-utils' transform() dropped CHECK constraints) with the
     # target 'cell' and ``cell_row`` (the row key: 'case:12', 'document:5', 'attribute:Sector=x');
     # every memo keeps its id, so undo images, merge origins and the search index still match
+    # other triggers on memos (0009_team's change counter, on a file that had it first) are kept
+    kept = [
+        r[0]
+        for r in db.execute(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'memos'"
+            " AND name NOT IN ('memos_ai', 'memos_ad', 'memos_au')"
+        ).fetchall()
+    ]
     for suffix in ("ai", "ad", "au"):
         db.execute(f"DROP TRIGGER IF EXISTS memos_{suffix}")
     db.execute("DROP TABLE IF EXISTS memos_fts")
@@ -275,6 +283,8 @@ def add_cell_memos(db: sqlite_utils.Database) -> None:
     db["memos"].enable_fts(
         ["title", "text"], tokenize="unicode61 remove_diacritics 2", create_triggers=True
     )
+    for sql in kept:
+        db.execute(sql)
     # undo and merge-undo compare a memo's row with the image kept in the action: the images
     # written before this step lack the new column, so they get it (empty) to still match
     actions = db.execute(

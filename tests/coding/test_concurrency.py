@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import multiprocessing as mp
-
 import coding as C
+from corpus.worker_context import worker_context
 
 
 def _worker(path: str, coder: str, doc: int, n: int) -> None:
@@ -20,7 +19,7 @@ def _worker(path: str, coder: str, doc: int, n: int) -> None:
 
 def test_two_processes_coding_at_once_lose_nothing(db, docs, project_path):
     C.add_code(db, "Shared")
-    ctx = mp.get_context("spawn")
+    ctx = worker_context()  # never replays an AppTest's streamlit_app.py as __main__
     n = 60
     procs = [
         ctx.Process(target=_worker, args=(str(project_path), coder, docs["policy"], n))

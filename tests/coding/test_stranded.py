@@ -4,7 +4,6 @@ current one through the edits' mappings, or is refused naming the current versio
 from __future__ import annotations
 
 import json
-import multiprocessing
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +24,7 @@ from coding import (
 )
 from coding.consistency import check_project
 from corpus import get_document, get_text, store_document
+from corpus.worker_context import worker_context
 
 CLI = str(Path(__file__).resolve().parents[2] / "cli.py")
 TEXT = (
@@ -153,7 +153,7 @@ def test_stranded_race_edit_and_code_in_two_processes(db, project_path, tmp_path
     the id it was given first: every coding ends on the current version, none is stranded."""
     ensure_code_path(db, "Race", coder="coder")
     doc = store_document(db, make_document(BASE, "race"), segment_language=False)
-    ctx = multiprocessing.get_context("spawn")
+    ctx = worker_context()  # never replays an AppTest's streamlit_app.py as __main__
     barrier = ctx.Barrier(2)
     edits_out, codes_out = tmp_path / "edits.json", tmp_path / "codes.json"
     editor = ctx.Process(target=edit_loop, args=(str(project_path), doc, 40, barrier, edits_out))
