@@ -182,6 +182,7 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     q.add_argument("--quotes", type=int, default=2, help="quotes per cell (default 2)")
     q.add_argument("--format", choices=MIXED_FORMATS, default="docx")
     q.add_argument("--out", help="output file (csv may go to standard output)")
+    q.add_argument("--raw", action="store_true", help=RAW_HELP)
     q.set_defaults(func=cmd_joint)
 
     q = esub.add_parser(
@@ -387,7 +388,9 @@ def cmd_joint(args) -> int:
     )
     table = joint_table(db, scope, args.attribute, _bins(args), quotes=args.quotes)
     out = _out(args, args.format)
-    data, _, _ = mixed_file(table, args.format, "joint", "joint", args.attribute, scope.describe())
+    data, _, _ = mixed_file(
+        table, args.format, "joint", "joint", args.attribute, scope.describe(), raw=args.raw
+    )
     with out.open("wb") if isinstance(out, Path) else nullcontext(out) as fh:
         fh.write(data)
     return _done(out, f"joint display by {args.attribute}", len(table))

@@ -98,9 +98,10 @@ def _flat(table: pd.DataFrame) -> pd.DataFrame:
     return table.drop(columns=[c for c in table.columns if c.endswith("_ids")])
 
 
-def joint_csv(table: pd.DataFrame, out: Out) -> Out:
-    """Write the joint display as long CSV rows (code, group, counts, share, quotes)."""
-    return frame_csv(_flat(table), out)
+def joint_csv(table: pd.DataFrame, out: Out, raw: bool = False) -> Out:
+    """Write the joint display as long CSV rows (code, group, counts, share, quotes); formulas
+    neutralised unless ``raw``."""
+    return frame_csv(_flat(table), out, raw=raw)
 
 
 def joint_xlsx(table: pd.DataFrame, out: Out) -> Out:
@@ -182,22 +183,24 @@ def mixed_file(
     kind: str = "frame",
     attribute: str = "",
     scope_text: str = "",
+    raw: bool = False,
 ) -> tuple[bytes, str, str]:
     """Return a mixed-methods display as CSV, XLSX or DOCX bytes for a download: ``kind``
-    'joint' (a ``joint_table``), else a crosstab or a comparison frame."""
+    'joint' (a ``joint_table``), else a crosstab or a comparison frame (CSV cells that would
+    run as formulas neutralised unless ``raw``)."""
     if fmt not in MIXED_FORMATS:
         raise ExportError(f"format must be one of {', '.join(MIXED_FORMATS)}")
     buf = io.BytesIO()
     if kind == "joint":
         {
-            "csv": joint_csv,
+            "csv": lambda t, o: joint_csv(t, o, raw=raw),
             "xlsx": joint_xlsx,
             "docx": lambda t, o: joint_docx(t, o, attribute, scope_text),
         }[fmt](df, buf)
     else:
         flat = _flat(df.reset_index() if df.index.name else df)
         if fmt == "csv":
-            frame_csv(flat, buf)
+            frame_csv(flat, buf, raw=raw)
         elif fmt == "xlsx":
             frame_xlsx({name[:31]: flat}, buf)
         else:
