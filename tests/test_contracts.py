@@ -21,8 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _check_values(schema: str, column: str) -> set[str]:
-    """Return the values a ``CHECK (column IN (...))`` in ``<schema>`` allows."""
+    """Return the values a ``CHECK (column IN (...))`` in ``<schema>`` allows (``column`` may be
+    ``table.column`` where two tables have a column of that name)."""
     text = (ROOT / schema).read_text()
+    if "." in column:
+        table, column = column.split(".")
+        text = text[text.index(f"CREATE TABLE {table} (") :]
+        text = text[: text.index('"""')]
     (values,) = re.findall(rf"CHECK \({column} IN \(([^)]*)\)\)", text)
     return set(re.findall(r"'([^']*)'", values))
 
@@ -33,7 +38,7 @@ def _check_values(schema: str, column: str) -> set[str]:
         (DocumentKind, "corpus/schema.py", "kind"),
         (CodingScope, "coding/schema.py", "scope"),
         (ActionState, "coding/schema.py", "state"),
-        (ReviewStatus, "coding/schema.py", "status"),
+        (ReviewStatus, "coding/schema.py", "coding_reviews.status"),
         (SuggestionDecision, "nlp/schema.py", "decision"),
     ],
 )
