@@ -71,7 +71,8 @@ def activity_frame(
     document and span of the coding or memo it changed, and the code's path.
 
     Rows by anyone but ``viewer`` on ``hidden_documents`` (blind documents the viewer may not see
-    others' work on) are left out; ``since_id`` keeps only rows after that id."""
+    others' work on) are left out; ``since_id`` keeps only rows after that id. The codebook's
+    history rows (``codebook_events``) repeat the change to ``codes`` beside them: left out."""
     sql = (
         "SELECT a.id, a.at, a.coder, a.action, a.entity, a.entity_id,"
         f" {_DOCUMENT} AS document_id,"
@@ -79,7 +80,8 @@ def activity_frame(
         " COALESCE(c.char_end, mc.char_end) AS char_end,"
         " COALESCE(c.code_id, mc.code_id, m.code_id,"
         "   CASE WHEN a.entity = 'codes' THEN a.entity_id END) AS code_id,"
-        " a.detail" + _ROWS + " WHERE a.id > ? ORDER BY a.id DESC LIMIT ?"
+        " a.detail" + _ROWS + " WHERE a.id > ? AND a.entity != 'codebook_events'"
+        " ORDER BY a.id DESC LIMIT ?"
     )
     hidden = {int(d) for d in hidden_documents}
     # rows hidden from the viewer still count against the limit: read a little more
