@@ -16,7 +16,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Inches, Pt
 from lxml import etree
 
 from .tables import Out, _open
@@ -82,6 +82,24 @@ def _footnote_reference(paragraph, nid: int) -> None:
     run._r.append(run._r.makeelement(qn("w:footnoteReference"), {qn("w:id"): str(nid)}))
 
 
+def _lay_out(grid, section) -> None:
+    """Give the row labels a wider first column and the codes the rest alike; repeat the header
+    row on every page and keep each row on one page (a long matrix spans pages)."""
+    usable = section.page_width - section.left_margin - section.right_margin
+    k = len(grid.columns) - 1
+    first = min(Inches(1.3), usable // 4) if k else usable
+    rest = (usable - first) // k if k else 0
+    grid.autofit = False
+    for col_no, column in enumerate(grid.columns):  # the grid's widths (LibreOffice reads these)
+        column.width = first if col_no == 0 else rest
+    for row_no, row in enumerate(grid.rows):
+        props = row._tr.get_or_add_trPr()
+        flag = etree.SubElement(props, qn("w:tblHeader" if row_no == 0 else "w:cantSplit"))
+        flag.set(qn("w:val"), "true")
+        for col_no, cell in enumerate(row.cells):
+            cell.width = first if col_no == 0 else rest
+
+
 def framework_docx(
     table, out: Out, quotes_as: str = "appendix", title: str = "Framework matrix"
 ) -> Out:
@@ -106,6 +124,7 @@ def framework_docx(
     for cell in header:
         for run in cell.paragraphs[0].runs:
             run.bold = True
+            run.font.size = Pt(9)
     quotes = {int(q.n): q for q in table.quotes.itertuples(index=False)}
     for i, (key, label) in enumerate(table.rows[["row_key", "row_label"]].values.tolist(), 1):
         cells = grid.rows[i].cells
@@ -127,6 +146,7 @@ def framework_docx(
                 elif refs:
                     ref = p.add_run(refs_text(refs))
                     ref.font.size = Pt(8)
+    _lay_out(grid, section)
     if quotes and quotes_as == "footnotes":
         _footnotes_part(
             doc,

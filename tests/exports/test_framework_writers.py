@@ -16,6 +16,7 @@ import pytest
 from demo_data import demo_copy
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
 from lxml import etree
 
 from cli import main
@@ -68,6 +69,11 @@ def test_framework_docx_landscape_and_appendix(demo, tmp_path):
     grid = doc.tables[0]
     assert len(grid.rows) == len(table.rows) + 1
     assert [c.text for c in grid.rows[0].cells] == ["Case", *table.columns["code_path"]]
+    # the header repeats on every page, no row splits across pages, row labels get more room
+    assert grid.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in grid.rows[1:])
+    widths = [c.width for c in grid.columns]
+    assert widths[0] > widths[1] and len(set(widths[1:])) == 1
     labels = [r.cells[0].text for r in grid.rows[1:]]
     assert labels == table.rows["row_label"].tolist()
     talent = 1 + table.columns["code_path"].tolist().index("Talent")
