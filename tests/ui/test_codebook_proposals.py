@@ -107,6 +107,11 @@ def test_viewer_gets_no_forms_and_a_write_is_refused(team_project, monkeypatch):
     assert not any(b.label in ("↶ Undo", "Merge", "Restore") for b in vic.button)
     assert any("as a viewer" in c.value for c in vic.caption)
     assert "Proposed codes (1)" in [h.value for h in vic.subheader]  # reading is allowed
+    # the codebook's history is read by everyone (a methods section cites it); snapshots are
+    # an owner's to save
+    assert "History and versions" in [h.value for h in vic.subheader]
+    assert not any((b.key or "").startswith("FormSubmitter:snapshot") for b in vic.button)
+    assert any("an owner saves them" in i.value for i in vic.info)
 
     db = open_project(path)
     try:

@@ -211,11 +211,84 @@ def decide(fn, db, code_id: int, ok: str, **kwargs) -> None:
     st.rerun()
 
 
+def history_section() -> None:
+    """Every change to the codebook, snapshots compared, the history as files: everyone reads it
+    (it is what a methods section cites); owners also save snapshots."""
+    st.subheader("History and versions")
+    st.caption(
+        'Every change to the codebook, with who and when; save a named snapshot ("round 1",'
+        ' "after consensus") to compare later and to cite in your methods section.'
+    )
+    if owner:  # snapshots are the codebook's owners' to name
+        with st.form("snapshot", clear_on_submit=True):
+            s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
+            snap_name = s1.text_input("Snapshot name", placeholder="round 1")
+            if s2.form_submit_button("Save snapshot"):
+                ok = f"Saved snapshot '{snap_name.strip()}'."
+                act(snapshot_codebook, db, snap_name, coder, ok=ok)
+    events = codebook_history_frame(db)
+    st.dataframe(
+        events.iloc[::-1][["at", "coder", "kind", "detail", "codings_touched", "derived"]],
+        hide_index=True,
+        width="stretch",
+        height=min(38 + 35 * max(len(events), 1), 320),
+        column_config={
+            "at": st.column_config.TextColumn("when"),
+            "codings_touched": st.column_config.NumberColumn("codings", format="%d"),
+            "derived": st.column_config.CheckboxColumn("from audit log"),
+        },
+    )
+    snaps = snapshots_frame(db)
+    if snaps.empty:
+        st.info(
+            "No snapshots yet: save one above, before and after a round of coding."
+            if owner
+            else "No snapshots yet: an owner saves them, before and after a round of coding."
+        )
+    else:
+        names = snaps["name"].tolist()
+        c1, c2 = st.columns(2)
+        first = c1.selectbox(
+            "Compare", names, index=max(len(names) - 2, 0), key=f"compare_a_{len(names)}"
+        )  # a new snapshot: the two latest
+        later = c2.selectbox(
+            "with",
+            [*names, None],
+            index=len(names) if len(names) < 2 else len(names) - 1,
+            format_func=lambda n: "the codebook now" if n is None else n,
+            key=f"compare_b_{len(names)}",
+        )
+        changes = compare_snapshots(db, first, later)
+        if changes.empty:
+            st.caption("No changes between them.")
+        else:
+            with st.container(key="compare_table"):
+                st.dataframe(changes, hide_index=True, width="stretch")
+        periods = codebook_periods(db)
+        d1, d2, d3 = st.columns(3)
+        md, doc = io.BytesIO(), io.BytesIO()
+        history_markdown(periods, events, md)
+        history_docx(periods, events, doc)
+        d1.download_button(
+            "History (Markdown)", md.getvalue(), "codebook-history.md", "text/markdown"
+        )
+        d2.download_button(
+            "History (DOCX)",
+            doc.getvalue(),
+            "codebook-history.docx",
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        )
+        with private_tempdir("qdc") as tmp:
+            qdc = export_qdc(db, Path(tmp) / "snapshot.qdc", snapshot=first).read_bytes()
+        d3.download_button(f"'{first}' as .qdc", qdc, f"codebook-{first}.qdc", "application/xml")
+
+
 code_list()
 if not owner:  # the rest changes the codebook's structure: owners only
     st.download_button(
         "Download codebook CSV", codebook_csv(db), file_name="codebook.csv", mime="text/csv"
     )
+    history_section()
     st.stop()
 
 if not codes.empty:
@@ -305,65 +378,7 @@ if upload is not None and st.button("Import"):
         path.write_bytes(upload.getvalue())
         act(import_codebook_csv, db, path, coder, ok=f"Imported {upload.name}.")
 
-st.subheader("History and versions")
-st.caption(
-    'Every change to the codebook, with who and when; save a named snapshot ("round 1",'
-    ' "after consensus") to compare later and to cite in your methods section.'
-)
-with st.form("snapshot", clear_on_submit=True):
-    s1, s2 = st.columns([3, 1], vertical_alignment="bottom")
-    snap_name = s1.text_input("Snapshot name", placeholder="round 1")
-    if s2.form_submit_button("Save snapshot"):
-        act(snapshot_codebook, db, snap_name, coder, ok=f"Saved snapshot '{snap_name.strip()}'.")
-events = codebook_history_frame(db)
-st.dataframe(
-    events.iloc[::-1][["at", "coder", "kind", "detail", "codings_touched", "derived"]],
-    hide_index=True,
-    width="stretch",
-    height=min(38 + 35 * max(len(events), 1), 320),
-    column_config={
-        "at": st.column_config.TextColumn("when"),
-        "codings_touched": st.column_config.NumberColumn("codings", format="%d"),
-        "derived": st.column_config.CheckboxColumn("from audit log"),
-    },
-)
-snaps = snapshots_frame(db)
-if snaps.empty:
-    st.info("No snapshots yet: save one above, before and after a round of coding.")
-else:
-    names = snaps["name"].tolist()
-    c1, c2 = st.columns(2)
-    first = c1.selectbox(
-        "Compare", names, index=max(len(names) - 2, 0), key=f"compare_a_{len(names)}"
-    )  # a new snapshot: the two latest
-    later = c2.selectbox(
-        "with",
-        [*names, None],
-        index=len(names) if len(names) < 2 else len(names) - 1,
-        format_func=lambda n: "the codebook now" if n is None else n,
-        key=f"compare_b_{len(names)}",
-    )
-    changes = compare_snapshots(db, first, later)
-    if changes.empty:
-        st.caption("No changes between them.")
-    else:
-        with st.container(key="compare_table"):
-            st.dataframe(changes, hide_index=True, width="stretch")
-    periods = codebook_periods(db)
-    d1, d2, d3 = st.columns(3)
-    md, doc = io.BytesIO(), io.BytesIO()
-    history_markdown(periods, events, md)
-    history_docx(periods, events, doc)
-    d1.download_button("History (Markdown)", md.getvalue(), "codebook-history.md", "text/markdown")
-    d2.download_button(
-        "History (DOCX)",
-        doc.getvalue(),
-        "codebook-history.docx",
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    )
-    with private_tempdir("qdc") as tmp:
-        qdc = export_qdc(db, Path(tmp) / "snapshot.qdc", snapshot=first).read_bytes()
-    d3.download_button(f"'{first}' as .qdc", qdc, f"codebook-{first}.qdc", "application/xml")
+history_section()
 
 with st.expander("Audit log (every row change)"):
     st.dataframe(audit_frame(db, limit=200), hide_index=True, width="stretch")
