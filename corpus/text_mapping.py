@@ -191,7 +191,10 @@ def _blocks_from_diffs(diffs: Iterable[tuple[int, str]]) -> list[tuple[int, int,
     return blocks
 
 
-_TOKEN = re.compile(r"\w+|\s+|[^\w\s]")
+# a word or a punctuation mark with the spaces after it is one token: spaces alone would be anchors
+# of their own, and the word diff would pair kept words with new ones around them ('w12x w13x w14x
+# w15x' against 'n36x n37x w12x w13x' matched the spaces, so the deleted 'w15x' went to 'w13x')
+_TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
 
 
 class _WordsThenChars(diff_match_patch):
