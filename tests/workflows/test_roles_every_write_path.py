@@ -446,7 +446,8 @@ def _op(qualname: str) -> str:
 
 
 def test_roles_table_covers_every_declared_write():
-    declared = set(declared_writes())
+    # the product's write paths: tests declare throwaway ones of their own (test_access_guard)
+    declared = {q for q in declared_writes() if not q.startswith("test_") and "<locals>" not in q}
     assert declared - set(WRITE_PATHS) == set(), "a declared write path has no row in the table"
     assert set(WRITE_PATHS) - declared == set(), "a row names a function that is not declared"
 
