@@ -489,6 +489,11 @@ def _paragraphs(
                 )
                 or _FOOTNOTE_START.match(line.text) is not None  # "[7] Ethiopian Aircraft ..."
                 or abs(line.size - prev.size) > 1.5
+                or (  # a run-in head in small capitals ("FOR FURTHER INFORMATION CONTACT: Ian")
+                    line.lead_size is not None
+                    and line.lead_size < line.size - 1.5
+                    and ends_sentence(prev.text)
+                )
                 or (
                     line.x0 > prev.x0 + 4
                     and line.x0 - prev.x0 < 40

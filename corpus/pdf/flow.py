@@ -1,7 +1,8 @@
 """How paragraphs flow across columns and pages of a PDF, and how long one may be.
 
 A sentence that runs from the foot of one column to the top of the next (or onto the next page)
-stays one paragraph: ``runs_on`` says when the next line continues the previous one. A paragraph
+stays one paragraph, also past footnotes, a masthead or a centred title between the two parts:
+``runs_on`` says when the next line continues the previous one. A paragraph
 longer than ``MAX_PARAGRAPH`` characters (a page read without its paragraph breaks) is split at
 the sentence boundary nearest its middle, so no quote at paragraph level is pages long.
 """
@@ -19,6 +20,10 @@ from .layout import Line
 FLOW_VERSION = 2  # metadata["pdf_layout"]: 2 = paragraphs run on across columns and pages
 MAX_PARAGRAPH = 3000
 WRAPPED_SHARE = 0.85  # a line this share of its column's width was wrapped, not ended
+# a sentence runs on in the same font size: to within this many points in a text layer (a
+# masthead set a point smaller is no continuation), within OCR's estimate from line heights
+SAME_SIZE, SAME_SIZE_OCR = 0.75, 1.5
+CENTRED = 0.1  # a block whose side margins differ by less than this share of the column
 _OPENERS = ("•", "■", "▪", "–", "—", "-", "*", "(", "[", "§")
 
 
@@ -36,12 +41,17 @@ def runs_on(prev: Line, line: Line, column: float) -> bool:
     before, after = prev.text.rstrip(), line.text.lstrip()
     if not before or not after or ends_sentence(before):
         return False
-    if abs(line.size - prev.size) > 1.5:
+    if abs(line.size - prev.size) > _same_size(prev, line):
         return False
     if after[:1].islower():
         return True
     wrapped = column > 0 and (prev.x1 - prev.x0) >= WRAPPED_SHARE * column
     return wrapped and not after.startswith(_OPENERS) and after[:1].isalnum()
+
+
+def _same_size(*lines: Line) -> float:
+    ocr = any(line.confidence is not None for line in lines)
+    return SAME_SIZE_OCR if ocr else SAME_SIZE
 
 
 def split_long(
@@ -111,10 +121,15 @@ def flow_paragraphs(items: list[Flow], join: Callable[[str, str], str]) -> list[
 
 
 def _continued(out: list[Flow], item: Flow) -> int | None:
-    """Return the index in ``out`` of the paragraph ``item`` continues, or None."""
+    """Return the index in ``out`` of the paragraph ``item`` continues, or None.
+
+    Blocks between the two that are no body text are passed over: footnotes at the foot of
+    the column, a masthead or title of another font size at the top of the next, a title set
+    centred in the column (a table's, at the column's foot).
+    """
     k = len(out) - 1
-    while k >= 0 and len(out) - k <= 12 and out[k].size < item.size - 1:
-        k -= 1  # footnotes at the foot of the column
+    while k > 0 and len(out) - k <= 12 and _interposed(out[k], out[k - 1], item):
+        k -= 1
     if k < 0 or len(out) - k > 12:
         return None
     cand, skipped = out[k], out[k + 1 :]
@@ -129,3 +144,18 @@ def _continued(out: list[Flow], item: Flow) -> int | None:
     if not went_up or not runs_on(last, first, cand.column):
         return None
     return k
+
+
+def _interposed(block: Flow, before: Flow, item: Flow) -> bool:
+    """Whether ``block`` (after the paragraph ``before``) sits between body text that runs on
+    into ``item`` without being part of it: set in another font size (footnotes, a masthead)
+    or a title of one or two lines centred in ``before``'s column."""
+    if abs(block.size - item.size) > _same_size(block.lines[0], item.lines[0]):
+        return True
+    if len(block.lines) > 2 or block.page != before.page:
+        return False
+    left, right = min(ln.x0 for ln in before.lines), max(ln.x1 for ln in before.lines)
+    x0, x1 = min(ln.x0 for ln in block.lines), max(ln.x1 for ln in block.lines)
+    inset_left, inset_right, width = x0 - left, right - x1, right - left
+    inset = min(inset_left, inset_right) > 0.05 * width
+    return inset and abs(inset_left - inset_right) < CENTRED * width

@@ -29,6 +29,7 @@ class Line:
     size: float
     block: int | None = None  # OCR: tesseract's block and paragraph (paragraphs follow it)
     confidence: float | None = None  # OCR: mean word confidence, 0-100
+    lead_size: float | None = None  # the first word's size (small capitals open run-in heads)
 
 
 def lines_of_page(page) -> tuple[list[Line], str]:
@@ -177,9 +178,12 @@ def _find_gutters(words: list[dict], width: float) -> list[float]:
 
 
 def _row_to_lines(row: list[dict]) -> list[Line]:
-    """Return a row of words as one Line."""
+    """Return a row of words as one Line, its size that of its words with lower-case letters
+    (small capitals, "in the FOR FURTHER INFORMATION", are set smaller than the text they sit
+    in), or of all its words when none has one."""
     text = " ".join(w["text"] for w in row)
-    sizes = [float(w.get("size") or 0) for w in row]
+    lower = [w for w in row if any(ch.islower() for ch in w["text"])]
+    sizes = [float(w.get("size") or 0) for w in lower or row]
     return [
         Line(
             text=text,
@@ -188,5 +192,6 @@ def _row_to_lines(row: list[dict]) -> list[Line]:
             x0=min(w["x0"] for w in row),
             x1=max(w["x1"] for w in row),
             size=statistics.median(sizes) if sizes else 0.0,
+            lead_size=float(row[0].get("size") or 0) if row else None,
         )
     ]

@@ -118,6 +118,25 @@ SENTENCES = [
         " Service Bulletin 737–00–1028, dated July 20, 2020.",
     ),
     (5, "AD 2018–23–51 applies to all 737 MAX airplanes."),
+    # page 1 col 2 foot -> col 3 under the masthead ("Federal Register / Vol. 85 ..."), set a
+    # point smaller than the text
+    (
+        1,
+        "The most helpful comments reference a specific portion of the proposal, explain the"
+        " reason for any recommended change, and include supporting data.",
+    ),
+    # page 1 col 3: a line of small capitals in the middle of the sentence
+    (
+        1,
+        "Submissions containing CBI should be sent to the person identified in the FOR FURTHER"
+        " INFORMATION CONTACTsection.",
+    ),
+    # page 5 col 2 foot, past the title of the table across the page's foot, -> col 3 top
+    (
+        5,
+        "The FAA will post the draft Boeing 737 Flight Standardization Board Report at"
+        " https://www.faa.gov/aircraft/draft_docs/fsb/ for public comment.",
+    ),
     (
         2,
         "The FAA sent Emergency AD 2018–23–51 to all affected civil aviation authorities (CAAs)"
@@ -171,11 +190,22 @@ def test_pdf_issue_24_codings_no_longer_mix_columns_or_stop_mid_sentence(fr):
     assert max(len(t) for t in texts) <= MAX_PARAGRAPH
     assert not any("reasonably June 12" in t for t in texts)
     assert not any(t.rstrip().endswith("the FAA also proposes to") for t in texts)
-    # body paragraphs (over 200 characters) end a sentence; three on pages 1 and 5 sit beside
-    # the masthead and a centred table title that the layout reads inside a column
+    # body paragraphs (over 200 characters) end a sentence, also where the sentence runs on past
+    # the masthead (page 1), a centred table title (page 5) or small capitals (page 1)
     cut = [t[-60:] for t in texts if len(t) > 200 and not ends_sentence(t)]
-    assert len(cut) <= 3, cut
+    assert cut == []
     assert fr.metadata["pdf_layout"] == 2
+
+
+def test_pdf_masthead_title_and_run_in_heads_stay_out_of_the_paragraphs_they_interrupt(fr):
+    texts = [t for _, t in _segments(fr)]
+    for block in ("Federal Register", "Vol. 85, No. 152", "ESTIMATED COSTS"):
+        assert block in texts  # a paragraph of its own, after the one it interrupted
+    # a run-in head in small capitals after a sentence's end opens a paragraph
+    assert any(t.startswith("FOR FURTHER INFORMATION CONTACT: Ian Won, Manager") for t in texts)
+    assert (
+        "DATES: The FAA must receive comments on this proposed AD by September 21, 2020." in texts
+    )
 
 
 def _norm(text: str) -> str:
