@@ -199,9 +199,10 @@ _TOKEN = re.compile(r"\w+\s*|[^\w\s]\s*|\s+")
 
 class _WordsThenChars(diff_match_patch):
     """diff-match-patch whose "line mode" works on words: the texts are diffed as sequences of
-    words, spaces and punctuation, then each replaced run character by character. A transcript's
-    lines are whole turns (hundreds of words), so line mode on real lines finds little equal text
-    when many turns have a small fix, and the character diff of what is left is slow."""
+    words and punctuation marks (each with the spaces after it), then each replaced run character
+    by character. A transcript's lines are whole turns (hundreds of words), so line mode on real
+    lines finds little equal text when many turns have a small fix, and the character diff of
+    what is left is slow."""
 
     def diff_linesToChars(self, text1: str, text2: str):
         tokens: list[str] = [""]  # index 0 unused, as in the library
