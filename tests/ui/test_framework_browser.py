@@ -75,6 +75,8 @@ def test_framework_matrix_write_summary_export(app, tmp_path):
         expect(page.get_by_text("Codings per cell")).to_be_visible()
         _pick_cell(page, "Héctor Valdivia", "Talent")
         expect(page.get_by_text("4 codings")).to_be_visible()
+        expect(page.get_by_text("No summary yet")).to_be_visible()
+        wait_idle(page)
         quotes = page.locator("[data-testid='stTable']").last
         expect(quotes).to_contain_text("Héctor Valdivia, experto-02-consorcio")
         box = page.get_by_label("Summary of this cell")
@@ -105,8 +107,9 @@ def test_framework_matrix_write_summary_export(app, tmp_path):
         expect(grid).to_be_visible()
         page.screenshot(path=str(SHOTS / "framework-grid.png"), full_page=True)
         _pick_cell(page, "Héctor Valdivia", "Talent")
-        expect(page.get_by_label("Summary of this cell")).to_have_value(SUMMARY)
         expect(page.get_by_text("Summary written by tester")).to_be_visible()
+        wait_idle(page)
+        expect(page.get_by_label("Summary of this cell")).to_have_value(SUMMARY)
 
         page.get_by_role("tab", name="Files").click()
         wait_idle(page)

@@ -126,7 +126,11 @@ with tab_cell:
     st.markdown(f"**{n} coding{'' if n == 1 else 's'}** in this cell")
     memo = memos_frame(db, target="cell", target_id=int(code_id))
     memo = memo[memo["cell_row"] == key]
-    if not memo.empty:
+    # always one caption, so the summary box keeps its place in the page between cells (a box
+    # that moves leaves the previous cell's box on screen until the run ends)
+    if memo.empty:
+        st.caption("No summary yet")
+    else:
         when = readable_date(memo.iloc[0]["updated_at"])
         st.caption(f"Summary written by {md_safe(memo.iloc[0]['author'])}, {when}")
     text = st.text_area(
