@@ -3,6 +3,8 @@ merge between them, the comparison table and the history list show them."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from browser_helpers import (
     app_on_new_project,
@@ -67,6 +69,10 @@ def test_codebook_history_snapshots_compare(app):
         expect(table).to_be_visible(timeout=30_000)
         expect(table).to_contain_text("renamed")
         expect(table).to_contain_text("merged")
+        expect(table).to_contain_text("in 'round 1'")  # the snapshots' names head their columns
+        events = page.locator(".st-key-history_table")
+        expect(events).to_contain_text(re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d"))  # local time
+        expect(events).not_to_contain_text(re.compile(r"\d\dT\d\d"))  # never raw ISO
         later = page.locator("[data-testid='stSelectbox']").filter(has_text="with")
         expect(later.get_by_role("combobox")).to_have_value("after consensus")
         expect(page.get_by_role("button", name="History (DOCX)")).to_be_visible()

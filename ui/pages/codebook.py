@@ -167,7 +167,9 @@ def proposals_section(db, proposals) -> None:
             else "An owner accepts, renames or rejects each."
         )
         st.dataframe(
-            proposals[["path", "created_by", "created_at", "definition"]],
+            proposals[["path", "created_by", "created_at", "definition"]].assign(
+                created_at=proposals["created_at"].map(readable_date)
+            ),
             hide_index=True,
             width="stretch",
         )
@@ -227,8 +229,9 @@ def history_section() -> None:
                 ok = f"Saved snapshot '{snap_name.strip()}'."
                 act(snapshot_codebook, db, snap_name, coder, ok=ok)
     events = codebook_history_frame(db)
-    st.dataframe(
-        events.iloc[::-1][["at", "coder", "kind", "detail", "codings_touched", "derived"]],
+    shown = events.iloc[::-1][["at", "coder", "kind", "detail", "codings_touched", "derived"]]
+    st.container(key="history_table").dataframe(
+        shown.assign(at=shown["at"].map(readable_date)),
         hide_index=True,
         width="stretch",
         height=min(38 + 35 * max(len(events), 1), 320),
@@ -263,7 +266,18 @@ def history_section() -> None:
             st.caption("No changes between them.")
         else:
             with st.container(key="compare_table"):
-                st.dataframe(changes, hide_index=True, width="stretch")
+                st.dataframe(
+                    changes.drop(columns=["code_id"], errors="ignore").fillna(""),
+                    hide_index=True,
+                    width="stretch",
+                    column_config={
+                        "path_a": st.column_config.TextColumn(f"in '{first}'"),
+                        "path_b": st.column_config.TextColumn(
+                            "now" if later is None else f"in '{later}'"
+                        ),
+                        "codings_touched": st.column_config.NumberColumn("codings", format="%d"),
+                    },
+                )
         periods = codebook_periods(db)
         d1, d2, d3 = st.columns(3)
         md, doc = io.BytesIO(), io.BytesIO()
@@ -305,7 +319,7 @@ if not codes.empty:
         new_inc = c3.text_area("Inclusion criteria", row["inclusion"])
         new_exc = c4.text_area("Exclusion criteria", row["exclusion"])
         new_ex = st.text_area("Example", row["example"])
-        st.caption(f"Created by {row['created_by']} at {row['created_at']}")
+        st.caption(f"Created by {row['created_by']}, {readable_date(row['created_at'])}")
         if st.form_submit_button("Save changes"):
             act(
                 update_code,
