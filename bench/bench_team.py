@@ -125,6 +125,7 @@ class Figures:
     errors: list[str] = field(default_factory=list)  # an error on the page, a failed ingest
     stalls: list[str] = field(default_factory=list)  # a wait that ran out (the member goes on)
     timeouts: int = 0
+    server_runs: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
 
 
 def build_project(folder: Path, members: list[str]) -> Path:
@@ -387,7 +388,16 @@ def one_run(folder: Path, members: list[str], seconds: float, ingest: list[str])
     db.conn.close()
     home = folder / "home"
     write_secrets(home, members)
-    env = {"HOME": str(home), "QDA_EXPOSED": "1", "QDA_LIVE_SECONDS": "2"}
+    times = folder / "run_times.txt"  # the server's own time per run (bench/server_timing)
+    env = {
+        "HOME": str(home),
+        "QDA_EXPOSED": "1",
+        "QDA_LIVE_SECONDS": "2",
+        "QDA_BENCH_RUN_TIMES": str(times),
+        "PYTHONPATH": os.pathsep.join(
+            [str(ROOT / "bench" / "server_timing"), os.environ.get("PYTHONPATH", "")]
+        ).rstrip(os.pathsep),
+    }
     with streamlit_server(path, folder / "server.log", env=env) as url:
         server = _server_process(url)
         cpu0 = server.cpu_times() if server else None
@@ -426,7 +436,18 @@ def one_run(folder: Path, members: list[str], seconds: float, ingest: list[str])
             cpu1 = server.cpu_times()
             cpu = (cpu1.user + cpu1.system - cpu0.user - cpu0.system) / wall
     checks = check_codings(path, fig, members)
+    fig.server_runs = _server_runs(times)
     return fig, checks, cpu, ingest_ok, psutil.getloadavg()
+
+
+def _server_runs(times: Path) -> dict[str, list[tuple[float, float]]]:
+    """The server's runs by kind ('page', 'fragment'): (wait s, run s) each."""
+    runs: dict[str, list[tuple[float, float]]] = {"page": [], "fragment": []}
+    if times.exists():
+        for line in times.read_text().splitlines():
+            wait, run, kind = line.split()
+            runs.setdefault(kind, []).append((float(wait), float(run)))
+    return runs
 
 
 def _server_process(url: str):
@@ -460,6 +481,16 @@ def report(name: str, fig: Figures, checks, cpu, ingest_ok, load) -> None:
         print(f"    {e.splitlines()[0]}")
     for e in fig.errors[:5]:
         print(f"    {e}")
+    for kind, runs in fig.server_runs.items():
+        if not runs:
+            print(f"  server, {kind} runs: none recorded")
+            continue
+        waits, spans = [w for w, _ in runs], [w + r for w, r in runs]
+        print(
+            f"  server, {kind} runs n={len(runs):4d}: request -> run ended p50"
+            f" {p(spans, 0.5) * 1000:5.0f} ms  p95 {p(spans, 0.95) * 1000:5.0f} ms"
+            f" (of which queued p95 {p(waits, 0.95) * 1000:4.0f} ms)"
+        )
     extra = f"  server CPU {cpu * 100:.0f} % of one core" if cpu is not None else ""
     if ingest_ok is not None:
         extra += f"; CLI ingest {'ok' if ingest_ok else 'FAILED'}"
