@@ -15,6 +15,7 @@ from .access import (
     attach,
     attach_cli,
     can,
+    create_owned_project,
 )
 from .assistant import AssistantReport, run_assistant
 from .deidentify import Deidentified, deidentify, read_review_csv
@@ -57,6 +58,7 @@ from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
 __all__ = [
+    "create_owned_project",
     "AssistantReport",
     "FEED_COLUMNS",
     "POLICY",

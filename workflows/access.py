@@ -21,7 +21,7 @@ from enum import StrEnum
 import sqlite_utils
 
 from coding import add_member, ensure_coder, has_members, member_role, owners
-from projectfile import WriteRefused, add_write_guard, bind_actor
+from projectfile import WriteRefused, add_write_guard, bind_actor, open_project
 
 
 class Role(StrEnum):
@@ -217,3 +217,22 @@ def attach_cli(
         ensure_coder(db, name)
         add_member(db, name, Role.OWNER.value, by=name)
     return actor
+
+
+def create_owned_project(path, name: str) -> None:
+    """Create the project file ``path`` and record ``name`` as its owner.
+
+    On a shared server a signed-in member who creates a project owns it, as in Taguette; without
+    this the new project would have no members and only the server's admins could change it.
+    ``path`` must not exist yet (``workflows.project_path(..., create=True)`` checks that)."""
+    name = (name or "").strip()
+    if not name:
+        raise ValueError("a project created on a shared server needs the creator's name")
+    db = open_project(path)
+    try:
+        attach(db, name)  # the creator of a project without members acts as its owner
+        if not has_members(db):
+            ensure_coder(db, name)
+            add_member(db, name, Role.OWNER.value, by=name)
+    finally:
+        db.conn.close()

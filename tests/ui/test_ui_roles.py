@@ -169,3 +169,29 @@ def test_shared_password_reads_only(data_project, monkeypatch):
     errors = [e.value for e in at.error]
     assert any("shared password" in e and "read only" in e for e in errors), errors
     assert _memos(path) == before
+
+
+def test_a_member_who_creates_a_project_on_the_server_owns_it(team_project, monkeypatch):
+    """ana, a coder (not an admin) of one project, creates another: it is hers to run (as on
+    Taguette); before, it had no members and only the admins could change it."""
+    from coding import members_frame
+    from projectfile import open_project
+
+    path, _ = team_project
+    auth = {"users": _users(), "admins": ["bea"]}
+    at = _signed_in(path, monkeypatch, auth, "ana", PASSWORDS["ana"])
+    assert "Role: coder" in _captions(at)
+    at.text_input(key="proj_path").set_value("ana-study").run()
+    at.button(key="proj_create").click().run()
+    assert not at.exception, at.exception
+    made = path.parent / "ana-study.qda.sqlite"
+    assert at.session_state["project_path"] == str(made.resolve())
+    db = open_project(made)
+    try:
+        assert members_frame(db)[["name", "role"]].values.tolist() == [["ana", "owner"]]
+    finally:
+        db.conn.close()
+    assert "Role: owner" in _captions(at)  # the page now works as the new project's owner
+    at.switch_page("ui/pages/codebook.py").run()
+    assert not at.exception, at.exception
+    assert any(b.label == "Add code" for b in at.button), [b.label for b in at.button]

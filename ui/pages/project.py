@@ -20,7 +20,7 @@ from projectfile import (
     restore_backup,
     warn_unsafe_location,
 )
-from ui.auth import is_exposed
+from ui.auth import is_exposed, signed_in_user
 from ui.common import (
     allowed,
     current_actor,
@@ -43,7 +43,13 @@ from ui.tables import readable_date
 from ui.tables import show as show_table
 from ui.team_panel import team_section
 from ui.widgets import md_safe
-from workflows import meaning_setting, project_path, set_meaning_setting, start_background_index
+from workflows import (
+    create_owned_project,
+    meaning_setting,
+    project_path,
+    set_meaning_setting,
+    start_background_index,
+)
 
 st.title("Project")
 path = project_file()
@@ -104,6 +110,9 @@ with st.expander("Open, create or switch project", expanded=not path.exists()):
         set_project_file(target)
         st.rerun()
     if c2.button("Create", key="proj_create") and (target := _target(create=True)) is not None:
+        creator = signed_in_user() if exposed else None
+        if creator:  # on a shared server the member who creates a project owns it
+            create_owned_project(target, creator)
         set_project_file(target)
         st.rerun()
 
