@@ -2,32 +2,29 @@
 
 Per page: characters (pdfminer's layout objects, which pdfplumber interprets; pdfplumber's
 per-character dictionaries are skipped as they cost as much again) -> words -> lines (by
-``top``, column by column: ``corpus/pdf/layout.py``) -> paragraphs.  Lines repeated at the top
-or bottom of most pages (running headers, footers) and bare page numbers are kept out of the
+``top``, column by column: ``corpus/pdf/layout.py``) -> paragraphs (``paragraphs.py``,
+flowing across columns and pages: ``flow.py``).  Lines repeated at the top or bottom of most
+pages (running headers, footers) and bare page numbers (``running.py``) are kept out of the
 canonical text and listed in ``Document.removed`` (and, with their page numbers, in
 ``metadata["removed_lines"]``), as are a few sideways characters in the margin (printer's
-stamps) when most of the page is upright.
+stamps) when most of the page is upright. Title, author and date come from the PDF's
+information dictionary (``metadata.py``); pages without a text layer are read by OCR
+(``ocr.py``).
 """
 
 from __future__ import annotations
 
-import re
-import statistics
 import time
-from collections import Counter
 from pathlib import Path
 
 from ..model import Document, Page, ParseError, Segment, normalize_text
-from ..sentences import ends_sentence
-from .flow import FLOW_VERSION, Flow, column_width, flow_paragraphs, runs_on, split_long
-from .layout import EDGE_BAND, Line, lines_of_chars, lines_of_page
+from .flow import FLOW_VERSION, Flow, column_width, flow_paragraphs, split_long
+from .layout import Line, lines_of_chars, lines_of_page
+from .metadata import _clean_title, _meta_str, _pdf_date
 from .ocr import DEFAULT_LANGUAGES, PAGE_TIMEOUT_S, OcrUnavailable, is_garbage, ocr_pdf_pages
+from .paragraphs import _paragraphs, hyphenated_compounds, join_lines
+from .running import _remove_running_lines
 from .words import pdfium_chars
-
-_PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-–—]\s*)?(?:page|p[aá]gina|p\.|pág\.)?\s*\d{1,5}\s*(?:(?:of|de|/)\s*\d{1,4})?\s*(?:[-–—])?\s*$",
-    re.IGNORECASE,
-)
 
 
 def pdf_to_document(
@@ -275,95 +272,6 @@ def _describe(exc: BaseException) -> str:
     return text[:200]
 
 
-def _meta_str(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, bytes):
-        for enc in ("utf-16", "utf-8", "cp1252"):
-            try:
-                value = value.decode(enc)
-                break
-            except UnicodeDecodeError:
-                continue
-    if not isinstance(value, str):
-        value = str(value)
-    value = value.strip().strip("\x00")
-    return value or None
-
-
-def _clean_title(title: str | None) -> str | None:
-    """Return a usable title from PDF metadata, or None when it is a file name or tool noise."""
-    if not title:
-        return None
-    title = re.sub(r"^(Microsoft (Word|PowerPoint|Excel) - )", "", title).strip()
-    title = re.sub(
-        r"\.(docx?|pdf|exe|tmp|indd|pptx?|xlsx?|rtf)$", "", title, flags=re.IGNORECASE
-    ).strip()
-    if len(title) < 3 or re.fullmatch(r"[\w.-]*\d[\w.-]*", title) and " " not in title:
-        return None
-    return title
-
-
-def _pdf_date(value) -> str | None:
-    value = _meta_str(value)
-    if not value:
-        return None
-    m = re.match(r"(?:D:)?(\d{4})(\d{2})?(\d{2})?", value)
-    if not m:
-        return None
-    year, month, day = m.group(1), m.group(2) or "01", m.group(3) or "01"
-    if not ("1900" <= year <= "2100" and "01" <= month <= "12" and "01" <= day <= "31"):
-        return None
-    return f"{year}-{month}-{day}"
-
-
-def _norm_running(text: str) -> str:
-    """Return the letters of a line, case-folded: what a running header keeps from page to page
-    (numbers change; OCR reads the spacing around punctuation its own way)."""
-    return "".join(ch for ch in text.casefold() if ch.isalpha())
-
-
-def _in_band(line: Line, height: float | None) -> bool:
-    return height is None or line.top < height * EDGE_BAND or line.bottom > height * (1 - EDGE_BAND)
-
-
-def _remove_running_lines(
-    page_lines: list[list[Line]], heights: list[float] | None = None
-) -> list[tuple[int, str]]:
-    """Drop running headers/footers and page numbers in place; return (page, text) of each.
-
-    A running line is among the first or last three lines of a page, lies in the page's top or
-    bottom band, has at least three letters, and recurs (digits ignored) on 40% of pages (min 3).
-    """
-    n = len(page_lines)
-    edge = 3
-    heights = heights if heights and len(heights) == n else [None] * n
-    counts: Counter[str] = Counter()
-    for lines, height in zip(page_lines, heights):
-        seen = {
-            _norm_running(line.text)
-            for line in lines[:edge] + lines[-edge:]
-            if _in_band(line, height)
-        }
-        counts.update(seen)
-    threshold = max(3, int(n * 0.4 + 0.5)) if n >= 3 else n + 1
-    running = {
-        t for t, c in counts.items() if c >= threshold and sum(ch.isalpha() for ch in t) >= 3
-    }
-    removed: list[tuple[int, str]] = []
-    for number, (lines, height) in enumerate(zip(page_lines, heights), start=1):
-        keep = []
-        k = len(lines)
-        for idx, line in enumerate(lines):
-            at_edge = (idx < edge or idx >= k - edge) and _in_band(line, height)
-            if at_edge and (_norm_running(line.text) in running or _PAGE_NUMBER.match(line.text)):
-                removed.append((number, line.text))
-                continue
-            keep.append(line)
-        lines[:] = keep
-    return removed
-
-
 def _assemble(
     page_lines: list[list[Line]], name: str, marks: dict[int, tuple[str, float | None]]
 ) -> Document:
@@ -445,152 +353,6 @@ def _page_at(pages: list[Page], offset: int) -> int | None:
         if page.start <= offset:
             found = page.number
     return found
-
-
-def _paragraphs(
-    lines: list[Line], compounds: frozenset[str] = frozenset()
-) -> list[tuple[str, list[Line]]]:
-    """Group lines into paragraphs; return (text, lines) of each, wrapped prose reflowed.
-
-    Paragraphs break at vertical gaps, font size changes and first-line indents (or, for OCR
-    lines, where tesseract's blocks change); line ends are joined by ``join_lines``.
-    """
-    if not lines:
-        return []
-    gaps = [b.top - a.bottom for a, b in zip(lines, lines[1:]) if b.top > a.bottom]
-    heights = [line.bottom - line.top for line in lines if line.bottom > line.top]
-    # the lower quartile, not the median: on short pages paragraph gaps can be half of all gaps
-    typical_gap = sorted(gaps)[len(gaps) // 4] if gaps else 0.0
-    height = statistics.median(heights) if heights else 10.0
-    column = column_width(lines)
-    paras: list[list[Line]] = [[lines[0]]]
-    for prev, line in zip(lines, lines[1:]):
-        gap = line.top - prev.bottom
-        if line.block is not None:
-            # tesseract's blocks, except a block that goes on mid-sentence (lower-case start)
-            new_para = line.block != prev.block and not (
-                line.text[:1].islower() and prev.text.rstrip()[-1:] not in ".:;!?"
-            )
-        else:
-            new_para = (
-                gap > max(typical_gap * 1.6, height * 0.6)
-                or (
-                    len(gaps) < 3 and gap > height
-                )  # too few lines to learn the spacing: a blank line's worth
-                or (  # went back up: next column or block, unless a sentence runs on
-                    line.top < prev.top - height and not runs_on(prev, line, column)
-                )
-                or (  # a new sentence, indented: a paragraph whose last line was short
-                    line.x0 > prev.x0 + 4
-                    and line.x0 - prev.x0 < 40
-                    and line.top > prev.top
-                    and ends_sentence(prev.text)
-                    and line.text[:1].isupper()
-                )
-                or _FOOTNOTE_START.match(line.text) is not None  # "[7] Ethiopian Aircraft ..."
-                or abs(line.size - prev.size) > 1.5
-                or (  # a run-in head in small capitals ("FOR FURTHER INFORMATION CONTACT: Ian")
-                    line.lead_size is not None
-                    and line.lead_size < line.size - 1.5
-                    and ends_sentence(prev.text)
-                )
-                or (
-                    line.x0 > prev.x0 + 4
-                    and line.x0 - prev.x0 < 40
-                    and (prev.x1 - prev.x0) > 100
-                    and not _hanging(prev, lines)
-                )  # first-line indent
-            )
-        if new_para:
-            paras.append([line])
-        else:
-            paras[-1].append(line)
-    out = []
-    for para in paras:
-        full = max(line.x1 - line.x0 for line in para)
-        text = para[0].text
-        for prev, line in zip(para, para[1:]):
-            text = join_lines(text, line.text, (prev.x1 - prev.x0) >= 0.6 * full, compounds)
-        out.append((text, para))
-    return out
-
-
-def _hanging(prev: Line, lines: list[Line]) -> bool:
-    """Return True when the line after ``prev`` continues it under a hanging indent.
-
-    ``prev`` runs (nearly) as wide as the widest line starting where it starts and stops
-    without closing punctuation, so the indented line below is its continuation.
-    """
-    if prev.text.rstrip()[-1:] in '.:;!?”")':
-        return False
-    widest = max(ln.x1 - ln.x0 for ln in lines if abs(ln.x0 - prev.x0) < 4)
-    return prev.x1 - prev.x0 >= 0.85 * widest
-
-
-_FOOTNOTE_START = re.compile(r"^\[[0-9*†‡§]{1,3}\] ")
-_URL_START = re.compile(r"(?:https?://|ftp://|www\.)\S*$|[\w.+-]+@[\w.-]*$", re.IGNORECASE)
-_URL_PART = re.compile(r"^[\w%./?=&#~+:@-]+")
-_URL_END = "/.-_=?&#%:~@+"
-_HYPHENS = ("-", "\u2010")
-_DASHES = ("\u2013", "\u2014")
-_TAIL_WORD = re.compile(r"(\w+)[-\u2010]$")
-_HEAD_WORD = re.compile(r"^(\w+)")
-_COMPOUND = re.compile(r"\b(\w+)[-\u2010](\w+)\b")
-
-
-def hyphenated_compounds(texts) -> frozenset[str]:
-    """Return the hyphenated compounds (``well-known``, case-folded) written within lines."""
-    found: set[str] = set()
-    for text in texts:
-        if "-" in text or "\u2010" in text:
-            found.update(f"{a}-{b}".casefold() for a, b in _COMPOUND.findall(text))
-    return frozenset(found)
-
-
-def join_lines(text: str, nxt: str, wrapped: bool, compounds: frozenset[str] = frozenset()) -> str:
-    """Return ``text`` with the next line ``nxt`` of its paragraph appended as a person reads it.
-
-    A URL or e-mail address broken at the line end is joined without a space; a line-end
-    hyphen is kept when the compound occurs elsewhere with its hyphen (``well-known``) or the
-    next line starts with a capital or digit, and dropped otherwise (``manufac-`` ``turing``);
-    a dash between words at the line end joins them without a space; wrapped prose joins with a
-    space, a short (not wrapped) line keeps its line break.
-    """
-    if not nxt:
-        return text
-    tail = text.rsplit(None, 1)[-1] if text.strip() else ""
-    head = _URL_PART.match(nxt)
-    if tail and head and _is_url_break(tail, nxt):
-        return text + nxt
-    if text.endswith(_HYPHENS) and len(text) > 1 and text[-2].isalpha():
-        first, second = _TAIL_WORD.search(text), _HEAD_WORD.match(nxt)
-        if nxt[:1].islower() and first and second:
-            if f"{first.group(1)}-{second.group(1)}".casefold() in compounds:
-                return text + nxt  # a compound the document writes with its hyphen
-            return text[:-1] + nxt  # a word broken at the line end
-        if nxt[:1].islower():
-            return text[:-1] + nxt
-        return text + nxt  # a real hyphenated compound split at line end (pre-War, 2019-NM)
-    if text.endswith(_DASHES) and len(text) > 1 and text[-2].isalnum() and nxt[:1].isalnum():
-        return text + nxt  # 737\u2013 / 9: a range or compound with a dash broken at line end
-    return text + (" " if wrapped else "\n") + nxt
-
-
-def _is_url_break(tail: str, nxt: str) -> bool:
-    """Return True when ``tail`` (last token of a line) and ``nxt`` are one broken URL/e-mail."""
-    first = nxt.split(None, 1)[0]
-    if _URL_START.search(tail) and not tail.endswith((".", ",", ";", ")")):
-        # https://www.faa.gov/ | regulations  -- but not "www.x.org." | "The ..."
-        return (
-            bool(_URL_PART.match(first))
-            and (tail.endswith(tuple(_URL_END)) or not first[:1].isupper())
-            and not (tail.endswith("//") and first[:1].isupper())
-        )
-    if tail.endswith(tuple("-._@")) and "@" in first and not first[:1].isupper():
-        return True  # 9-FAA-SACO-AD- | Inquiries@faa.gov
-    if "@" in tail and tail.endswith(tuple("-.")) and _URL_PART.match(first):
-        return True  # Techsupport@pilatus- | aircraft.com
-    return False
 
 
 def _ranges(numbers: list[int]) -> str:

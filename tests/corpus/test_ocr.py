@@ -174,8 +174,8 @@ def test_ocr_marks_stay_on_an_edited_version(db):
 
 
 def test_ocr_paragraphs_follow_blocks_but_not_mid_sentence():
-    from corpus.pdf.document import _paragraphs
     from corpus.pdf.layout import Line
+    from corpus.pdf.paragraphs import _paragraphs
 
     def line(text, top, block):
         return Line(text, top, top + 10, 0, 8 * len(text), 10, block=block, confidence=90)

@@ -134,7 +134,7 @@ def test_pdf_paragraph_languages_detected_when_parsing(tmp_path):
 
 
 def test_pdf_line_joins_keep_compounds_urls_emails_and_dash_ranges():
-    from corpus.pdf.document import hyphenated_compounds, join_lines
+    from corpus.pdf.paragraphs import hyphenated_compounds, join_lines
 
     compounds = hyphenated_compounds(["a well-known supplier", "the state-owned firm"])
     assert compounds == {"well-known", "state-owned"}
