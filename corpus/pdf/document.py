@@ -1,7 +1,7 @@
-"""PDF to Document with pdfplumber: reading order, columns, de-hyphenation, headers/footers out.
+"""PDF to Document: reading order, columns, de-hyphenation, headers/footers out.
 
-Per page: characters (pdfminer's layout objects, which pdfplumber interprets; pdfplumber's
-per-character dictionaries are skipped as they cost as much again) -> words -> lines (by
+Per page: characters (read with pdfium, ``words.py``; pdfplumber's reading of pdfminer's layout
+objects when pdfium cannot parse the file) -> words -> lines (by
 ``top``, column by column: ``corpus/pdf/layout.py``) -> paragraphs (``paragraphs.py``,
 flowing across columns and pages: ``flow.py``).  Lines repeated at the top or bottom of most
 pages (running headers, footers) and bare page numbers (``running.py``) are kept out of the
