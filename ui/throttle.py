@@ -1,8 +1,9 @@
 """Sign-in throttling: per account and per client, checked and counted in one step.
 
-Every attempt is counted as a failure *before* its password is checked (a success takes it back),
-under one lock, so parallel guesses cannot all pass a check made before any of them failed: at
-most ``lock_after`` guesses are ever checked per window, whatever the number of sessions. An
+Every attempt is counted as a failure *before* its password is checked, under one lock, so
+parallel guesses cannot all pass a check made before any of them failed: at most ``lock_after``
+wrong guesses are ever checked per window, whatever the number of sessions. A success takes back
+the failures of its own client only, never another client's guesses at the same account. An
 account locked by failures refuses every password, the right one included, until the lock ends,
 and says when. The client is the browser's address; a forwarding header (``X-Forwarded-For``) is
 believed only from a proxy the owner named ($QDA_TRUSTED_PROXIES or ``[auth] trusted_proxies``;
@@ -69,8 +70,10 @@ class SignInThrottle:
     ):
         self.lock_after, self.window_s, self.lock_s = lock_after, window_s, lock_s
         self.clock, self.wall = clock, wall
-        self._failures: dict[tuple[str, str], list[float]] = {}
+        # each failure: (when, which client made it); an account's list mixes clients
+        self._failures: dict[tuple[str, str], list[tuple[float, str]]] = {}
         self._locked_until: dict[tuple[str, str], float] = {}
+        self._at_lock: dict[tuple[str, str], list[tuple[float, str]]] = {}  # what a lock cleared
         self._lock = threading.Lock()
 
     @staticmethod
@@ -84,16 +87,20 @@ class SignInThrottle:
         left = self._locked_until.get(key, 0.0) - now
         if left <= 0:
             self._locked_until.pop(key, None)
+            self._at_lock.pop(key, None)
             return 0.0
         return left
 
     def _prune(self, now: float) -> None:
         if len(self._failures) + len(self._locked_until) <= MAX_KEYS:
             return
-        for key in [k for k, v in self._failures.items() if not v or now - v[-1] >= self.window_s]:
+        for key in [
+            k for k, v in self._failures.items() if not v or now - v[-1][0] >= self.window_s
+        ]:
             del self._failures[key]
         for key in [k for k, t in self._locked_until.items() if t <= now]:
             del self._locked_until[key]
+            self._at_lock.pop(key, None)
         while len(self._failures) > MAX_KEYS // 2:  # a flood of new names: the oldest go
             del self._failures[next(iter(self._failures))]
 
@@ -125,12 +132,13 @@ class SignInThrottle:
                     )
             counts, locks_now = [], False
             for key in keys:
-                recent = [t for t in self._failures.get(key, []) if now - t < self.window_s]
-                recent.append(now)
+                recent = [f for f in self._failures.get(key, []) if now - f[0] < self.window_s]
+                recent.append((now, client))
                 self._failures[key] = recent
                 counts.append(len(recent))
                 if len(recent) >= self.lock_after:
                     self._locked_until[key] = now + self.lock_s
+                    self._at_lock[key] = recent
                     self._failures[key] = []  # counted afresh once the lock ends
                     locks_now = True
             n = max(counts)
@@ -165,13 +173,20 @@ class SignInThrottle:
         return attempt.delay
 
     def succeeded(self, attempt: Attempt) -> None:
-        """Forget the failures (and a lock this attempt's own count set) of its client and
-        account: the right password was given by an admitted attempt."""
+        """The right password was given by an admitted attempt: forget the failures its own
+        client made (on the client and on the account), and lift a lock this attempt's own count
+        set. Other clients' failures on the account stay counted, so a member signing in does
+        not hand a guesser elsewhere a fresh allowance."""
         with self._lock:
             for key in self._keys(attempt.client, attempt.account):
-                self._failures.pop(key, None)
                 if self._locked_until.get(key, 0) == attempt.at + self.lock_s:
                     self._locked_until.pop(key, None)
+                    self._failures[key] = self._at_lock.pop(key, [])
+                kept = [f for f in self._failures.get(key, []) if f[1] != attempt.client]
+                if kept:
+                    self._failures[key] = kept
+                else:
+                    self._failures.pop(key, None)
         LOG.info("sign-in: success from %s", attempt.client)
 
 
