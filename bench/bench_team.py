@@ -374,8 +374,14 @@ def p(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def one_run(folder: Path, members: list[str], seconds: float, ingest: list[str]) -> tuple:
-    """Serve a fresh project to ``members`` for ``seconds``; return (figures, checks, cpu)."""
+def one_run(
+    folder: Path, members: list[str], seconds: float, ingest: list[str], server_first: bool = False
+) -> tuple:
+    """Serve a fresh project to ``members`` for ``seconds``; return (figures, checks, cpu).
+
+    ``server_first``: the app server and the CLI ingest run at normal priority while this process
+    and the browsers it starts run at nice 10, as if the members' browsers were on their own
+    computers (the CPU goes to the server first)."""
     import psutil
 
     import coding
@@ -400,6 +406,8 @@ def one_run(folder: Path, members: list[str], seconds: float, ingest: list[str])
     }
     with streamlit_server(path, folder / "server.log", env=env) as url:
         server = _server_process(url)
+        if server_first and server:
+            server.nice(0)  # root may lower a niceness again; this process stays at 10
         cpu0 = server.cpu_times() if server else None
         proc = None
         if ingest:
@@ -421,6 +429,7 @@ def one_run(folder: Path, members: list[str], seconds: float, ingest: list[str])
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 text=True,
+                preexec_fn=(lambda: os.nice(-10)) if server_first else None,
             )
         t0 = time.monotonic()
         fig = asyncio.run(run_members(url, members, seconds, keys))
@@ -504,6 +513,12 @@ def main() -> int:
     ap.add_argument("--baseline-minutes", type=float, default=1.0)
     ap.add_argument("--no-ingest", action="store_true")
     ap.add_argument(
+        "--server-first",
+        action="store_true",
+        help="run the browsers (this process) at nice 10 and the server and ingest at 0, as if"
+        " the members' browsers were on their own computers (needs root to lower a niceness)",
+    )
+    ap.add_argument(
         "--smoke",
         action="store_true",
         default=os.environ.get("BENCH_SMOKE") == "1",
@@ -524,12 +539,16 @@ def main() -> int:
                 ingest = [str(note)]
             else:
                 ingest = [str(x) for x in pdfs]
-        base = one_run(folder / "alone", members[:1], args.baseline_minutes * 60, [])
-        team = one_run(folder / "team", members, args.minutes * 60, ingest)
+        if args.server_first:
+            os.nice(10)  # the browsers this process starts inherit it
+        first = args.server_first
+        base = one_run(folder / "alone", members[:1], args.baseline_minutes * 60, [], first)
+        team = one_run(folder / "team", members, args.minutes * 60, ingest, first)
     print(
         f"Team on one server: {args.sessions} members for {args.minutes:g} min"
         f" ({'with' if ingest else 'without'} a CLI ingest of {len(ingest)} files) against one"
         f" member alone for {args.baseline_minutes:g} min (baseline), same run"
+        + ("; browsers at nice 10, the server and the ingest at 0" if args.server_first else "")
     )
     report("baseline (1 member)", *base)
     report(f"team ({args.sessions} members)", *team)
