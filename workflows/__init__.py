@@ -58,7 +58,6 @@ from .transcripts import import_transcripts, save_transcript
 from .versions import VersionsReport, follow_versions
 
 __all__ = [
-    "create_owned_project",
     "AssistantReport",
     "FEED_COLUMNS",
     "POLICY",
@@ -69,6 +68,7 @@ __all__ = [
     "attach",
     "attach_cli",
     "can",
+    "create_owned_project",
     "Correction",
     "Deidentified",
     "IndexJob",

@@ -213,10 +213,16 @@ def attach_cli(
     """Attach the command line's member; a project this run created (``created``) with a named
     member (``claim``) records them as its owner."""
     actor = attach(db, name, speaks_for=speaks_for)
-    if created and claim and not has_members(db) and actor.role == Role.OWNER:
+    if created and claim and actor.role == Role.OWNER:
+        _claim(db, name)
+    return actor
+
+
+def _claim(db: sqlite_utils.Database, name: str) -> None:
+    """Record ``name`` as the owner of a project that has no members yet (its creator)."""
+    if not has_members(db):
         ensure_coder(db, name)
         add_member(db, name, Role.OWNER.value, by=name)
-    return actor
 
 
 def create_owned_project(path, name: str) -> None:
@@ -231,8 +237,6 @@ def create_owned_project(path, name: str) -> None:
     db = open_project(path)
     try:
         attach(db, name)  # the creator of a project without members acts as its owner
-        if not has_members(db):
-            ensure_coder(db, name)
-            add_member(db, name, Role.OWNER.value, by=name)
+        _claim(db, name)
     finally:
         db.conn.close()
